@@ -1,0 +1,202 @@
+/**
+ * Where a piece of bad input was found: the function that refused it, the
+ * field, and the row (0-based) when the input is a list of records.
+ */
+export interface ErrorLocation {
+  /** Public function or method that raised the error, e.g. `validateTransactions`. */
+  readonly source?: string;
+  /** Field (column or option name) at fault. */
+  readonly field?: string;
+  /** 0-based row index at fault, when the input is a list of records. */
+  readonly row?: number;
+  /** File path at fault, for parsers. */
+  readonly file?: string;
+  /** 1-based line number in `file`, for parsers. */
+  readonly line?: number;
+}
+
+/** The plain-object form of a {@link MarksmanError}, for logs and JSON. */
+export interface MarksmanErrorJSON extends ErrorLocation {
+  /** Error class name, e.g. `ValidationError`. */
+  readonly name: string;
+  /** Stable error code. */
+  readonly code: string;
+  /** The human-readable message. */
+  readonly message: string;
+}
+
+/**
+ * Base class of every error Marksman throws on purpose. `code` is stable
+ * across releases (match on it, not on the message); `message` is a
+ * sentence a person can act on.
+ *
+ * @example
+ * ```ts
+ * import { MarksmanError, ValidationError } from '@marksman/core';
+ * const e = new ValidationError('E_TIMESTAMP', 'timestamp is not a date', { field: 'timestamp', row: 3 });
+ * e instanceof MarksmanError; // => true
+ * e.code; // => 'E_TIMESTAMP'
+ * ```
+ */
+export class MarksmanError extends Error {
+  /** Stable, machine-readable error code such as `E_TIMESTAMP`. */
+  readonly code: string;
+  /** Function that raised the error, when known. */
+  readonly source: string | undefined;
+  /** Field (column or option) at fault, when known. */
+  readonly field: string | undefined;
+  /** 0-based row at fault, when known. */
+  readonly row: number | undefined;
+  /** File at fault (parsers), when known. */
+  readonly file: string | undefined;
+  /** 1-based line in `file` (parsers), when known. */
+  readonly line: number | undefined;
+
+  /**
+   * @param code - stable error code
+   * @param message - a sentence a person can act on
+   * @param where - the function, field, row, file and line at fault
+   */
+  constructor(code: string, message: string, where: ErrorLocation = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.source = where.source;
+    this.field = where.field;
+    this.row = where.row;
+    this.file = where.file;
+    this.line = where.line;
+  }
+
+  /**
+   * A plain object with the code, message and location, for logs and JSON.
+   *
+   * @example
+   * ```ts
+   * import { OptionsError } from '@marksman/core';
+   * new OptionsError('E_OPTION_UNKNOWN', 'unknown option "sed"', { field: 'sed' }).toJSON().code;
+   * // => 'E_OPTION_UNKNOWN'
+   * ```
+   */
+  toJSON(): MarksmanErrorJSON {
+    const out: { -readonly [K in keyof MarksmanErrorJSON]: MarksmanErrorJSON[K] } = {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+    };
+    if (this.source !== undefined) out.source = this.source;
+    if (this.field !== undefined) out.field = this.field;
+    if (this.row !== undefined) out.row = this.row;
+    if (this.file !== undefined) out.file = this.file;
+    if (this.line !== undefined) out.line = this.line;
+    return out;
+  }
+}
+
+/**
+ * A record or column holds a value that cannot be used (missing id, bad
+ * timestamp, negative quantity, NaN…).
+ *
+ * @example
+ * ```ts
+ * import { ValidationError } from '@marksman/core';
+ * new ValidationError('E_MISSING', 'customerId is missing', { row: 0, field: 'customerId' }).row; // => 0
+ * ```
+ */
+export class ValidationError extends MarksmanError {}
+
+/**
+ * An options object has an unknown key or a value out of range.
+ *
+ * @example
+ * ```ts
+ * import { OptionsError } from '@marksman/core';
+ * new OptionsError('E_OPTION_RANGE', 'k must be ≥ 1', { field: 'k' }).field; // => 'k'
+ * ```
+ */
+export class OptionsError extends MarksmanError {}
+
+/**
+ * A file or text could not be parsed; `file` and `line` say where.
+ *
+ * @example
+ * ```ts
+ * import { ParseError } from '@marksman/core';
+ * new ParseError('E_PARSE', 'expected 4 fields', { file: 'u.data', line: 12 }).line; // => 12
+ * ```
+ */
+export class ParseError extends MarksmanError {}
+
+/**
+ * A model was used before `fit`, or an id is unknown to a fitted model.
+ *
+ * @example
+ * ```ts
+ * import { StateError } from '@marksman/core';
+ * new StateError('E_NOT_FITTED', 'call fit() first').code; // => 'E_NOT_FITTED'
+ * ```
+ */
+export class StateError extends MarksmanError {}
+
+/**
+ * An iterative fit could not reach a usable answer (the optimiser diverged or
+ * produced non-finite values). Fits that merely hit their iteration limit
+ * report `converged: false` instead of throwing.
+ *
+ * @example
+ * ```ts
+ * import { ConvergenceError } from '@marksman/core';
+ * new ConvergenceError('E_DIVERGED', 'log-likelihood is not finite').name; // => 'ConvergenceError'
+ * ```
+ */
+export class ConvergenceError extends MarksmanError {}
+
+/**
+ * The operation was stopped through an `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * import { AbortError } from '@marksman/core';
+ * new AbortError('E_ABORTED', 'fit was aborted').code; // => 'E_ABORTED'
+ * ```
+ */
+export class AbortError extends MarksmanError {}
+
+/**
+ * Throws an {@link AbortError} when `signal` has been aborted. Long loops call
+ * it between steps.
+ *
+ * @param signal - the caller's signal, if any
+ * @param source - the public function that is running, named in the message
+ * @throws {@link AbortError} with code `E_ABORTED`
+ * @example
+ * ```ts
+ * import { throwIfAborted } from '@marksman/core';
+ * const c = new AbortController();
+ * throwIfAborted(c.signal, 'fit'); // => undefined (not aborted yet)
+ * ```
+ */
+export function throwIfAborted(signal: AbortSignal | undefined, source: string): void {
+  if (signal?.aborted) {
+    throw new AbortError('E_ABORTED', `${source} was aborted by its AbortSignal.`, { source });
+  }
+}
+
+/**
+ * Marks a branch that the type checker proves unreachable (the end of an
+ * exhaustive `switch`). Reaching it at run time throws.
+ *
+ * @param value - the value TypeScript has narrowed to `never`
+ * @param what - what was being switched on, for the message
+ * @throws {@link MarksmanError} with code `E_UNREACHABLE`
+ * @example
+ * ```ts
+ * import { assertNever } from '@marksman/core';
+ * type Shape = 'a' | 'b';
+ * const f = (s: Shape) => { switch (s) { case 'a': return 1; case 'b': return 2; default: return assertNever(s, 'shape'); } };
+ * f('b'); // => 2
+ * ```
+ */
+export function assertNever(value: never, what = 'value'): never {
+  throw new MarksmanError('E_UNREACHABLE', `Unexpected ${what}: ${JSON.stringify(value)}.`);
+}

@@ -1,0 +1,42 @@
+import { OptionsError } from './errors';
+
+/**
+ * Merges a caller's options over frozen defaults and refuses unknown keys, so
+ * a typo such as `{ sed: 1 }` is an error instead of being ignored. The result
+ * has every field of the defaults. `undefined` values in `options` fall back
+ * to the default.
+ *
+ * Costs O(number of keys).
+ *
+ * @param source - the public function, named in the error message
+ * @param defaults - every accepted option with its default value
+ * @param options - what the caller passed (may be undefined)
+ * @throws {@link OptionsError} `E_OPTION_UNKNOWN` for a key not in `defaults`,
+ *   `E_OPTIONS_TYPE` when `options` is not a plain object
+ * @example
+ * ```ts
+ * import { resolveOptions } from '@marksman/core';
+ * const DEFAULTS = Object.freeze({ k: 10, seed: 0 });
+ * resolveOptions('recommend', DEFAULTS, { k: 5 }); // => { k: 5, seed: 0 }
+ * ```
+ */
+export function resolveOptions<D extends object>(
+  source: string,
+  defaults: Readonly<D>,
+  options: { readonly [K in keyof D]?: D[K] | undefined } | undefined,
+): D {
+  if (options === undefined || options === null) return { ...defaults } as D;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionsError('E_OPTIONS_TYPE', `${source}: options must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}.`, { source });
+  }
+  const out: Record<string, unknown> = { ...defaults };
+  for (const key of Object.keys(options)) {
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
+      const known = Object.keys(defaults).join(', ');
+      throw new OptionsError('E_OPTION_UNKNOWN', `${source}: unknown option "${key}". Known options: ${known}.`, { source, field: key });
+    }
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as D;
+}

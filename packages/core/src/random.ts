@@ -1,0 +1,526 @@
+import { OptionsError } from './errors';
+import { logGamma } from './special';
+
+/** A seed: any safe integer. Equal seeds give equal streams on every platform. */
+export type Seed = number;
+
+const TWO_POW_32 = 4294967296;
+const TWO_POW_53 = 9007199254740992;
+
+function splitmix32(state: { x: number }): number {
+  state.x = (state.x + 0x9e3779b9) | 0;
+  let z = state.x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+function checkSeed(seed: number, source: string): void {
+  if (!Number.isSafeInteger(seed)) {
+    throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${String(seed)}.`, { source, field: 'seed' });
+  }
+}
+
+/** Serializable state of a {@link Random} stream (see {@link Random.getState}). */
+export interface RandomState {
+  /** The four 32-bit words of the xoshiro128** state. */
+  readonly words: readonly [number, number, number, number];
+  /** A cached second normal deviate from the polar method, or null. */
+  readonly spareNormal: number | null;
+}
+
+/**
+ * A seeded pseudo-random stream: xoshiro128** (Blackman & Vigna, 2018) with
+ * 32-bit integer arithmetic only, so the same seed gives bit-identical draws
+ * in every JavaScript engine. The seed is expanded into the state with
+ * SplitMix32. Not for cryptography.
+ *
+ * Draws: `next` (uniform [0, 1) with 53 random bits), `uniform`, `int`,
+ * `normal`, `exponential`, `gamma`, `beta`, `poisson`, `bernoulli`,
+ * `categorical`, `shuffle`, `sample`.
+ *
+ * @example
+ * ```ts
+ * import { Random } from '@marksman/core';
+ * const a = new Random(42), b = new Random(42);
+ * a.next() === b.next(); // => true
+ * ```
+ */
+export class Random {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spare: number | null = null;
+
+  /**
+   * @param seed - a safe integer (default 0)
+   * @throws {@link OptionsError} `E_SEED` when the seed is not a safe integer
+   */
+  constructor(seed: Seed = 0) {
+    checkSeed(seed, 'Random');
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / TWO_POW_32) >>> 0;
+    const st = { x: lo };
+    const mixHi = splitmix32({ x: hi ^ 0x6a09e667 });
+    st.x = (st.x ^ mixHi) | 0;
+    this.s0 = splitmix32(st);
+    this.s1 = splitmix32(st);
+    this.s2 = splitmix32(st);
+    this.s3 = splitmix32(st);
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /**
+   * A new stream restored from {@link Random.getState}.
+   *
+   * @param state - a state captured earlier
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const r = new Random(7); r.next();
+   * const copy = Random.fromState(r.getState());
+   * copy.next() === r.next(); // => true
+   * ```
+   */
+  static fromState(state: RandomState): Random {
+    const r = new Random(0);
+    [r.s0, r.s1, r.s2, r.s3] = state.words.map((w) => w >>> 0) as [number, number, number, number];
+    r.spare = state.spareNormal;
+    return r;
+  }
+
+  /**
+   * The stream's current state, a plain object that can be stored as JSON.
+   *
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(1).getState().words.length; // => 4
+   * ```
+   */
+  getState(): RandomState {
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spare };
+  }
+
+  /**
+   * An independent stream seeded from this one (consumes four 32-bit draws).
+   * Use it to give each worker, shard or restart its own stream.
+   *
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const child = new Random(3).fork();
+   * child.next() < 1; // => true
+   * ```
+   */
+  fork(): Random {
+    const r = new Random(0);
+    r.s0 = this.nextUint32();
+    r.s1 = this.nextUint32();
+    r.s2 = this.nextUint32();
+    r.s3 = this.nextUint32();
+    if ((r.s0 | r.s1 | r.s2 | r.s3) === 0) r.s0 = 1;
+    return r;
+  }
+
+  /**
+   * The next 32 random bits as an unsigned integer in [0, 2^32).
+   *
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * Number.isInteger(new Random(5).nextUint32()); // => true
+   * ```
+   */
+  nextUint32(): number {
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result >>> 0;
+  }
+
+  /**
+   * A uniform double in [0, 1) with 53 random bits.
+   *
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const u = new Random(9).next();
+   * u >= 0 && u < 1; // => true
+   * ```
+   */
+  next(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / TWO_POW_53;
+  }
+
+  /**
+   * A uniform double in [low, high).
+   *
+   * @param low - inclusive lower bound (default 0)
+   * @param high - exclusive upper bound (default 1)
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const x = new Random(1).uniform(10, 20);
+   * x >= 10 && x < 20; // => true
+   * ```
+   */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * this.next();
+  }
+
+  /**
+   * A uniform integer in [0, n), without modulo bias.
+   *
+   * @param n - number of outcomes, a positive safe integer
+   * @throws {@link OptionsError} `E_RANGE` when n is not a positive safe integer
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const d = new Random(2).int(6);
+   * d >= 0 && d < 6; // => true
+   * ```
+   */
+  int(n: number): number {
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      throw new OptionsError('E_RANGE', `Random.int: n must be a positive safe integer, got ${String(n)}.`, { source: 'Random.int', field: 'n' });
+    }
+    if (n <= TWO_POW_32) {
+      const limit = TWO_POW_32 - (TWO_POW_32 % n);
+      for (;;) {
+        const x = this.nextUint32();
+        if (x < limit) return x % n;
+      }
+    }
+    const limit = TWO_POW_53 - (TWO_POW_53 % n);
+    for (;;) {
+      const x = this.next() * TWO_POW_53;
+      if (x < limit) return x % n;
+    }
+  }
+
+  /**
+   * A normal (Gaussian) deviate by Marsaglia's polar method.
+   *
+   * @param mean - mean (default 0)
+   * @param sd - standard deviation (default 1)
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * Number.isFinite(new Random(4).normal(100, 15)); // => true
+   * ```
+   */
+  normal(mean = 0, sd = 1): number {
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return mean + sd * z;
+    }
+    let u: number, v: number, s: number;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return mean + sd * u * f;
+  }
+
+  /**
+   * An exponential deviate with the given rate (mean 1/rate).
+   *
+   * @param rate - rate λ > 0 (default 1)
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(4).exponential(2) >= 0; // => true
+   * ```
+   */
+  exponential(rate = 1): number {
+    return -Math.log1p(-this.next()) / rate;
+  }
+
+  /**
+   * A gamma deviate with the given shape and scale (mean shape·scale) by
+   * Marsaglia & Tsang (2000); shapes below 1 use the boost
+   * Γ(a) = Γ(a+1)·U^(1/a).
+   *
+   * @param shape - shape k > 0
+   * @param scale - scale θ > 0 (default 1)
+   * @throws {@link OptionsError} `E_RANGE` for a non-positive shape or scale
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(4).gamma(2, 3) > 0; // => true
+   * ```
+   */
+  gamma(shape: number, scale = 1): number {
+    if (!(shape > 0) || !(scale > 0) || !Number.isFinite(shape) || !Number.isFinite(scale)) {
+      throw new OptionsError('E_RANGE', `Random.gamma: shape and scale must be positive and finite, got shape=${shape}, scale=${scale}.`, { source: 'Random.gamma' });
+    }
+    if (shape < 1) {
+      const g = this.gammaAtLeastOne(shape + 1);
+      return scale * g * Math.pow(this.next() || Number.MIN_VALUE, 1 / shape);
+    }
+    return scale * this.gammaAtLeastOne(shape);
+  }
+
+  private gammaAtLeastOne(shape: number): number {
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      let v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const u = this.next();
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2) return d * v;
+      if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /**
+   * A beta deviate, as X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b).
+   *
+   * @param a - first shape > 0
+   * @param b - second shape > 0
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const p = new Random(4).beta(2, 5);
+   * p > 0 && p < 1; // => true
+   * ```
+   */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    const y = this.gamma(b);
+    return x / (x + y);
+  }
+
+  /**
+   * A Poisson deviate with mean `lambda`: multiplication of uniforms for
+   * λ < 10, Hörmann's transformed rejection (PTRS, 1993) above.
+   *
+   * @param lambda - mean λ ≥ 0
+   * @throws {@link OptionsError} `E_RANGE` for a negative or non-finite λ
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * Number.isInteger(new Random(4).poisson(3.5)); // => true
+   * ```
+   */
+  poisson(lambda: number): number {
+    if (!(lambda >= 0) || !Number.isFinite(lambda)) {
+      throw new OptionsError('E_RANGE', `Random.poisson: lambda must be finite and ≥ 0, got ${lambda}.`, { source: 'Random.poisson', field: 'lambda' });
+    }
+    if (lambda === 0) return 0;
+    if (lambda < 10) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let p = this.next();
+      while (p > limit) {
+        k++;
+        p *= this.next();
+      }
+      return k;
+    }
+    const slam = Math.sqrt(lambda);
+    const loglam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.next() - 0.5;
+      const v = this.next();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGamma(k + 1)) return k;
+    }
+  }
+
+  /**
+   * True with probability p.
+   *
+   * @param p - probability in [0, 1]
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(4).bernoulli(1); // => true
+   * ```
+   */
+  bernoulli(p: number): boolean {
+    return this.next() < p;
+  }
+
+  /**
+   * An index drawn with probability proportional to `weights[i]` (linear
+   * scan, O(n)); for many draws from the same weights use
+   * {@link aliasSampler}.
+   *
+   * @param weights - non-negative weights with a positive sum
+   * @throws {@link OptionsError} `E_WEIGHTS` for negative, non-finite or all-zero weights
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(4).categorical([0, 1, 0]); // => 1
+   * ```
+   */
+  categorical(weights: ArrayLike<number>): number {
+    const total = checkWeights(weights, 'Random.categorical');
+    let u = this.next() * total;
+    const n = weights.length;
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      if (u < w) return i;
+      u -= w;
+    }
+    // Floating-point leftovers: return the last index with positive weight.
+    for (let i = n - 1; i >= 0; i--) if (weights[i]! > 0) return i;
+    return n - 1;
+  }
+
+  /**
+   * A shuffled copy of `items` (Fisher-Yates); the input is not changed.
+   *
+   * @param items - the values to shuffle
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(4).shuffle([1, 2, 3]).sort(); // => [1, 2, 3]
+   * ```
+   */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = out[i]!;
+      out[i] = out[j]!;
+      out[j] = tmp;
+    }
+    return out;
+  }
+
+  /**
+   * `k` distinct integers from [0, n) in random order, without replacement.
+   * Uses a partial Fisher-Yates shuffle when k is a large share of n, and
+   * Floyd's algorithm (O(k) memory) otherwise.
+   *
+   * @param n - population size
+   * @param k - sample size, 0 ≤ k ≤ n
+   * @throws {@link OptionsError} `E_RANGE` when k > n or either is not a non-negative integer
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * new Random(4).sample(10, 10).slice().sort((a, b) => a - b).join(','); // => '0,1,2,3,4,5,6,7,8,9'
+   * ```
+   */
+  sample(n: number, k: number): Int32Array {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(k) || n < 0 || k < 0 || k > n || n > 0x7fffffff) {
+      throw new OptionsError('E_RANGE', `Random.sample: need integers 0 ≤ k ≤ n < 2^31, got n=${n}, k=${k}.`, { source: 'Random.sample' });
+    }
+    const out = new Int32Array(k);
+    if (k * 4 >= n) {
+      const pool = new Int32Array(n);
+      for (let i = 0; i < n; i++) pool[i] = i;
+      for (let i = 0; i < k; i++) {
+        const j = i + this.int(n - i);
+        const tmp = pool[i]!;
+        pool[i] = pool[j]!;
+        pool[j] = tmp;
+        out[i] = pool[i]!;
+      }
+      return out;
+    }
+    // Floyd's algorithm, then a shuffle so the order is random too.
+    const seen = new Set<number>();
+    let m = 0;
+    for (let j = n - k; j < n; j++) {
+      const t = this.int(j + 1);
+      const v = seen.has(t) ? j : t;
+      seen.add(v);
+      out[m++] = v;
+    }
+    for (let i = k - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = out[i]!;
+      out[i] = out[j]!;
+      out[j] = tmp;
+    }
+    return out;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+function checkWeights(weights: ArrayLike<number>, source: string): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0) || !Number.isFinite(w)) {
+      throw new OptionsError('E_WEIGHTS', `${source}: weight ${i} is ${w}; weights must be finite and ≥ 0.`, { source, field: 'weights', row: i });
+    }
+    total += w;
+  }
+  if (!(total > 0)) {
+    throw new OptionsError('E_WEIGHTS', `${source}: weights sum to 0; give at least one positive weight.`, { source, field: 'weights' });
+  }
+  return total;
+}
+
+/**
+ * Builds Walker's alias table for `weights` once (O(n)), then draws an index
+ * in O(1) per call, proportional to its weight.
+ *
+ * @param weights - non-negative weights with a positive sum
+ * @throws {@link OptionsError} `E_WEIGHTS` for negative, non-finite or all-zero weights
+ * @returns a function that draws an index using the given stream
+ * @example
+ * ```ts
+ * import { Random, aliasSampler } from '@marksman/core';
+ * const draw = aliasSampler([0, 3, 0]);
+ * draw(new Random(1)); // => 1
+ * ```
+ */
+export function aliasSampler(weights: ArrayLike<number>): (rng: Random) => number {
+  const total = checkWeights(weights, 'aliasSampler');
+  const n = weights.length;
+  const prob = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const scaled = new Float64Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < n; i++) {
+    scaled[i] = (weights[i]! * n) / total;
+    (scaled[i]! < 1 ? small : large).push(i);
+  }
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    prob[s] = scaled[s]!;
+    alias[s] = l;
+    scaled[l] = scaled[l]! + scaled[s]! - 1;
+    (scaled[l]! < 1 ? small : large).push(l);
+  }
+  for (const i of large) prob[i] = 1;
+  for (const i of small) prob[i] = 1; // only reached through rounding error
+  return (rng: Random) => {
+    const i = rng.int(n);
+    return rng.next() < prob[i]! ? i : alias[i]!;
+  };
+}

@@ -1,0 +1,2 @@
+// @marksman/datasets public entry: explicit named exports only (see CONTRIBUTING.md).
+export {};

@@ -1,0 +1,2 @@
+// @marksman/marksman public entry: explicit named exports only (see CONTRIBUTING.md).
+export {};

@@ -1,0 +1,2 @@
+// @marksman/metrics public entry: explicit named exports only (see CONTRIBUTING.md).
+export {};

@@ -1,0 +1,2 @@
+// @marksman/recsys public entry: explicit named exports only (see CONTRIBUTING.md).
+export {};
