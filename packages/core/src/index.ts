@@ -33,4 +33,6 @@ export type {
   CleanTransaction,
   CleanEvent,
   CleanInteraction,
+  RejectedRow,
+  ValidationReport,
 } from './types';

@@ -147,3 +147,35 @@ export interface CleanInteraction {
   /** Epoch milliseconds (UTC), when given. */
   readonly timestamp?: number;
 }
+
+/** Why one input row was refused by a validator. */
+export interface RejectedRow {
+  /** 0-based index of the row in the input. */
+  readonly index: number;
+  /** The field at fault (the first one found). */
+  readonly field: string;
+  /** Stable error code, e.g. `E_TIMESTAMP`. */
+  readonly code: string;
+  /** A sentence a person can act on. */
+  readonly message: string;
+}
+
+/**
+ * What a validator returns: the rows it kept (normalised), and for each
+ * refused row its index, field, code and message. `kept + rejected.length
+ * === total`; nothing is dropped silently.
+ */
+export interface ValidationReport<T> {
+  /** The accepted rows, normalised (timestamps as epoch ms, defaults filled). */
+  readonly rows: readonly T[];
+  /** Indexes (into the input) of the accepted rows, in order. */
+  readonly keptIndexes: Int32Array;
+  /** Number of input rows. */
+  readonly total: number;
+  /** Number of accepted rows. */
+  readonly kept: number;
+  /** The refused rows, in input order. */
+  readonly rejected: readonly RejectedRow[];
+  /** Count of refused rows per error code. */
+  readonly countsByCode: Readonly<Record<string, number>>;
+}
