@@ -173,7 +173,7 @@ export class AbortError extends MarksmanError {}
  * ```ts
  * import { throwIfAborted } from '@marksman/core';
  * const c = new AbortController();
- * throwIfAborted(c.signal, 'fit'); // => undefined (not aborted yet)
+ * throwIfAborted(c.signal, 'fit'); // => undefined
  * ```
  */
 export function throwIfAborted(signal: AbortSignal | undefined, source: string): void {

@@ -1,0 +1,225 @@
+/**
+ * Runs every `@example` in every package's doc comments and checks each
+ * `// => value` claim, so the documentation cannot drift from the code.
+ *
+ * Conventions for examples (see CONTRIBUTING.md):
+ * - a ```ts fence after `@example`; imports name the public packages;
+ * - `expression; // => value` asserts that the last statement on the line
+ *   equals `value` (a JavaScript literal); a line holding only `// => value`
+ *   applies to the statement before it;
+ * - numbers shown with d decimals match when within half a unit of the last
+ *   shown digit (they are shown rounded); integers and strings match exactly;
+ *   typed arrays compare element-wise with plain arrays;
+ * - `// throws CODE` after a statement asserts it throws a MarksmanError
+ *   with that code.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const outDir = fileURLToPath(new URL('./.examples/', import.meta.url));
+const dataDir = resolve(process.env.MARKSMAN_DATA_DIR ?? join(repo, '../shared/datasets'));
+
+interface Example {
+  name: string;
+  file: string;
+  needsData: boolean;
+}
+
+function listSources(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listSources(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Splits code at top-level `;` (outside strings, template literals and brackets). */
+function splitStatements(code: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ';' && depth === 0) {
+      parts.push(code.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(code.slice(start));
+  return parts.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Index of a `//` comment start outside strings, or -1. */
+function commentStart(line: string): number {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length - 1; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '/' && line[i + 1] === '/') return i;
+  }
+  return -1;
+}
+
+const isExpression = (s: string) => !/^(const|let|var|function|class|if|for|while|return|import|export|type|interface)\b/.test(s);
+
+function transform(code: string, where: string): string {
+  const imports: string[] = [];
+  const body: string[] = [];
+  const lines = code.split('\n');
+  let pending: string | null = null; // last expression statement, for a `// =>` on its own line
+  for (let n = 0; n < lines.length; n++) {
+    const raw = lines[n]!;
+    if (/^\s*import\s/.test(raw)) {
+      imports.push(raw);
+      continue;
+    }
+    const at = commentStart(raw);
+    const codePart = at >= 0 ? raw.slice(0, at) : raw;
+    const comment = at >= 0 ? raw.slice(at + 2).trim() : '';
+    const label = JSON.stringify(`${where}, example line ${n + 1}`);
+    if (comment.startsWith('=>') || comment.startsWith('throws')) {
+      let stmts = splitStatements(codePart);
+      let target: string | undefined;
+      if (stmts.length === 0) {
+        if (pending === null) throw new Error(`${where}: "// =>" with no statement before it (line ${n + 1})`);
+        // the previous body line holds `pending`; turn it into the check
+        body.pop();
+        target = pending;
+      } else {
+        target = stmts[stmts.length - 1]!;
+        stmts = stmts.slice(0, -1);
+        for (const s of stmts) body.push(`${s};`);
+      }
+      if (comment.startsWith('=>')) {
+        const valueSrc = comment.slice(2).trim();
+        body.push(`__check(await (${target}), (${valueSrc}), ${JSON.stringify(valueSrc)}, ${label});`);
+      } else {
+        const codeName = comment.slice('throws'.length).trim();
+        body.push(`await __throws(async () => { ${target}; }, ${JSON.stringify(codeName)}, ${label});`);
+      }
+      pending = null;
+      continue;
+    }
+    body.push(raw);
+    const stmts = splitStatements(codePart);
+    const last = stmts[stmts.length - 1];
+    pending = stmts.length === 1 && last !== undefined && isExpression(last) && codePart.trim().endsWith(';') ? last : null;
+  }
+  return `${imports.join('\n')}\nexport default async function (__check: (a: unknown, e: unknown, src: string, where: string) => void, __throws: (f: () => Promise<void>, code: string, where: string) => Promise<void>) {\n${body.join('\n')}\n}\n`;
+}
+
+function collect(): Example[] {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const examples: Example[] = [];
+  for (const pkg of readdirSync(join(repo, 'packages')).sort()) {
+    const src = join(repo, 'packages', pkg, 'src');
+    if (!existsSync(src)) continue;
+    for (const file of listSources(src).sort()) {
+      const text = readFileSync(file, 'utf8');
+      const rel = relative(repo, file);
+      let count = 0;
+      for (const block of text.matchAll(/\/\*\*([\s\S]*?)\*\//g)) {
+        const doc = block[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+        for (const m of doc.matchAll(/@example[^\n]*\n\s*```(?:ts|typescript)\n([\s\S]*?)```/g)) {
+          count++;
+          const name = `${rel}#${count}`;
+          const lineOfBlock = text.slice(0, block.index).split('\n').length;
+          const code = transform(m[1]!, `${rel}:${lineOfBlock}`);
+          const out = join(outDir, `${rel.replace(/[\\/]/g, '__')}__${count}.ts`);
+          writeFileSync(out, code);
+          examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(m[1]!) });
+        }
+      }
+    }
+  }
+  return examples;
+}
+
+function decimals(x: number): number {
+  const s = String(x);
+  if (/e/i.test(s)) return -1;
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
+
+function approx(actual: unknown, expected: unknown, path: string): string | null {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (Object.is(actual, expected)) return null;
+    if (Number.isNaN(expected)) return Number.isNaN(actual) ? null : `${path}: expected NaN, got ${actual}`;
+    const d = decimals(expected);
+    const tol = d > 0 ? 0.5 * 10 ** -d * (1 + 1e-9) : d < 0 ? Math.abs(expected) * 5e-4 : 0;
+    return Math.abs(actual - expected) <= tol ? null : `${path}: expected ${expected}, got ${actual}`;
+  }
+  if (ArrayBuffer.isView(actual) && !(actual instanceof DataView)) actual = Array.from(actual as unknown as ArrayLike<number>);
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return `${path}: expected an array, got ${JSON.stringify(actual)}`;
+    if (actual.length !== expected.length) return `${path}: expected length ${expected.length}, got ${actual.length}`;
+    for (let i = 0; i < expected.length; i++) {
+      const e = approx(actual[i], expected[i], `${path}[${i}]`);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object') return `${path}: expected an object, got ${JSON.stringify(actual)}`;
+    for (const k of Object.keys(expected)) {
+      const e = approx((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${path}.${k}`);
+      if (e) return e;
+    }
+    const extra = Object.keys(actual).filter((k) => !(k in (expected as object)) && (actual as Record<string, unknown>)[k] !== undefined);
+    return extra.length > 0 && Object.getPrototypeOf(actual) === Object.prototype ? `${path}: unexpected keys ${extra.join(', ')}` : null;
+  }
+  return Object.is(actual, expected) ? null : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+}
+
+const examples = collect();
+const haveData = existsSync(dataDir);
+
+describe('doc comment examples', () => {
+  it('finds examples in every package', () => {
+    expect(examples.length).toBeGreaterThan(20);
+  });
+  it.each(examples.map((e) => [e.name, e] as const))('%s', async (_name, ex) => {
+    if (ex.needsData && !haveData) {
+      console.warn(`skipping ${ex.name}: data directory ${dataDir} is absent`);
+      return;
+    }
+    const mod = (await import(ex.file)) as { default: (c: unknown, t: unknown) => Promise<void> };
+    await mod.default(
+      (actual: unknown, expected: unknown, src: string, where: string) => {
+        const problem = approx(actual, expected, 'value');
+        if (problem) throw new Error(`${where}: // => ${src}\n${problem}`);
+      },
+      async (f: () => Promise<void>, code: string, where: string) => {
+        try {
+          await f();
+        } catch (e) {
+          const got = (e as { code?: string }).code;
+          if (code && got !== code) throw new Error(`${where}: expected a throw with code ${code}, got ${got ?? String(e)}`);
+          return;
+        }
+        throw new Error(`${where}: expected a throw${code ? ` with code ${code}` : ''}`);
+      },
+    );
+  });
+});
