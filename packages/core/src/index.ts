@@ -36,3 +36,41 @@ export type {
   RejectedRow,
   ValidationReport,
 } from './types';
+
+export { parseTimestamp, tryParseTimestamp } from './timestamp';
+
+export { validateTransactions, validateEvents, validateInteractions } from './validate';
+export type { ValidateTransactionsOptions, ValidateEventsOptions, ValidateInteractionsOptions } from './validate';
+
+export { Table } from './table';
+export type {
+  ColumnValue,
+  TypedColumn,
+  ColumnData,
+  ColumnKind,
+  TableRecord,
+  FromRecordsOptions,
+  ArrowLikeField,
+  ArrowLikeSchema,
+  ArrowLikeVector,
+  ArrowLikeTable,
+} from './table';
+
+export { IdIndex, IdIndexBuilder } from './id-index';
+export type { IdIndexJSON, EncodeOptions } from './id-index';
+
+export { CsrMatrix, csrFromInteractions } from './csr';
+export type {
+  DuplicatePolicy,
+  CsrMatrixJSON,
+  CsrParts,
+  CsrRow,
+  CooArrays,
+  FromCooOptions,
+  ToDenseOptions,
+  CsrFromInteractionsOptions,
+  CsrFromInteractionsResult,
+} from './csr';
+
+export { startOfDay, addDays, daysBetween, periodKey, periodStart } from './time';
+export type { PeriodUnit, Weekday, TimeZoneOptions, PeriodOptions } from './time';
