@@ -1,0 +1,125 @@
+import { OptionsError, resolveOptions } from '@marksman/core';
+import type { Id } from '@marksman/core';
+import { toColumns } from './clv/input';
+import type { ClvCustomer, ClvInput } from './clv/input';
+import type { GammaGammaModel } from './gamma-gamma';
+import { daysPerUnit, isClvTimeUnit } from './time-unit';
+import type { ClvTimeUnit } from './time-unit';
+
+/** What {@link customerLifetimeValue} needs from a purchase model ({@link BgNbdModel} and {@link ParetoNbdModel} qualify). */
+export interface ClvPurchaseModel {
+  /** Time unit of the model's parameters; required for discounting. */
+  readonly timeUnit: ClvTimeUnit | undefined;
+  /** Expected purchases in the next t time units for a customer with this history. */
+  conditionalExpectedPurchases(t: number, customer: ClvCustomer): number;
+}
+
+/** Options of {@link customerLifetimeValue}. */
+export interface CustomerLifetimeValueOptions {
+  /** The fitted purchase model (BG/NBD or Pareto/NBD). Required. */
+  readonly purchaseModel: ClvPurchaseModel;
+  /** The fitted spend model (Gamma-Gamma). Required. */
+  readonly spendModel: GammaGammaModel;
+  /** Number of discount periods to add up (an integer ≥ 1). Required. */
+  readonly horizon: number;
+  /** Discount rate per period, ≥ 0 (default 0: no discounting). */
+  readonly discountRate?: number;
+  /** Length of one period (default: the purchase model's time unit). */
+  readonly timeUnit?: ClvTimeUnit | undefined;
+  /** Profit margin applied to spend, in (0, 1] (default 1: value is revenue). */
+  readonly margin?: number;
+}
+
+/** One customer's value. */
+export interface CustomerValue {
+  /** The customer (the row's `customerId`, else its 0-based index). */
+  readonly customerId: Id;
+  /** Expected purchases over the horizon, undiscounted. */
+  readonly expectedPurchases: number;
+  /** Expected spend per purchase from the spend model. */
+  readonly expectedAverageSpend: number;
+  /** Discounted expected value over the horizon (× margin). */
+  readonly clv: number;
+}
+
+const DEFAULTS: Readonly<{
+  purchaseModel: ClvPurchaseModel | undefined;
+  spendModel: GammaGammaModel | undefined;
+  horizon: number | undefined;
+  discountRate: number;
+  timeUnit: ClvTimeUnit | undefined;
+  margin: number;
+}> = Object.freeze({ purchaseModel: undefined, spendModel: undefined, horizon: undefined, discountRate: 0, timeUnit: undefined, margin: 1 });
+
+/**
+ * Customer lifetime value over a finite horizon, as lifetimes computes it
+ * but with explicit units: for each period k = 1…H of one `timeUnit`,
+ * the expected purchases in that period (difference of the purchase model's
+ * conditional expectations at kΔ and (k−1)Δ, Δ = the period in the model's
+ * unit) × the spend model's expected spend per purchase × margin, discounted
+ * by (1 + discountRate)^k.
+ *
+ * Costs O(n·H) conditional expectations.
+ *
+ * @param summary - the customers: {@link summarizeForClv}'s result or rows with `frequency`, `recency`, `T`, `monetaryValue`
+ * @param options - purchase and spend models, horizon, discount rate, period unit, margin
+ * @returns one {@link CustomerValue} per customer, in input order
+ * @throws `OptionsError` `E_CLV_OPTION` for a missing model or a bad horizon, rate or margin,
+ *   `E_CLV_TIME_UNIT` when the purchase model's unit is unknown or `timeUnit` is not a unit
+ * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY` (e.g. repeat buyers without a positive monetaryValue)
+ * @example
+ * ```ts
+ * import { BgNbdModel, GammaGammaModel, customerLifetimeValue } from '@marksman/profiling';
+ * const purchaseModel = new BgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 'week');
+ * const spendModel = new GammaGammaModel({ p: 6.25, q: 3.74, v: 15.44 });
+ * const [v] = customerLifetimeValue([{ frequency: 2, recency: 30.43, T: 38.86, monetaryValue: 22.35 }], {
+ *   purchaseModel, spendModel, horizon: 12, timeUnit: 'month', discountRate: 0.01,
+ * });
+ * v!.clv.toFixed(2); // => '36.31'
+ * ```
+ */
+export function customerLifetimeValue(summary: ClvInput, options: CustomerLifetimeValueOptions): CustomerValue[] {
+  const source = 'customerLifetimeValue';
+  const o = resolveOptions(source, DEFAULTS, options);
+  const bad = (field: string, why: string): never => {
+    throw new OptionsError('E_CLV_OPTION', `${source}: ${field} ${why}.`, { source, field });
+  };
+  const pm = o.purchaseModel;
+  if (typeof pm !== 'object' || pm === null || typeof pm.conditionalExpectedPurchases !== 'function') bad('purchaseModel', 'must be a fitted BG/NBD or Pareto/NBD model');
+  const sm = o.spendModel;
+  if (typeof sm !== 'object' || sm === null || typeof sm.conditionalExpectedAverageSpend !== 'function') bad('spendModel', 'must be a fitted Gamma-Gamma model');
+  const H = o.horizon;
+  if (!(Number.isInteger(H) && (H as number) >= 1)) bad('horizon', `must be an integer ≥ 1, got ${String(H)}`);
+  if (!(Number.isFinite(o.discountRate) && o.discountRate >= 0)) bad('discountRate', `must be a finite number ≥ 0, got ${String(o.discountRate)}`);
+  if (!(Number.isFinite(o.margin) && o.margin > 0 && o.margin <= 1)) bad('margin', `must be in (0, 1], got ${String(o.margin)}`);
+  const purchaseModel = pm as ClvPurchaseModel;
+  const spendModel = sm as GammaGammaModel;
+  const modelUnit = purchaseModel.timeUnit;
+  if (!isClvTimeUnit(modelUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: the purchase model's time unit is unknown; fit it on summarizeForClv's result or pass timeUnit to the fit.`, { source, field: 'purchaseModel' });
+  }
+  const periodUnit = o.timeUnit ?? modelUnit;
+  if (!isClvTimeUnit(periodUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(periodUnit)}.`, { source, field: 'timeUnit' });
+  }
+  const step = daysPerUnit(periodUnit) / daysPerUnit(modelUnit);
+  const cols = toColumns(summary, source);
+  const rows: readonly ClvCustomer[] = Array.isArray(summary) ? summary : (summary as { rows: readonly ClvCustomer[] }).rows;
+  const discount = new Float64Array(H as number);
+  for (let k = 0; k < discount.length; k++) discount[k] = Math.pow(1 + o.discountRate, -(k + 1));
+  const out: CustomerValue[] = new Array(cols.n);
+  for (let i = 0; i < cols.n; i++) {
+    const customer: ClvCustomer = { frequency: cols.x[i]!, recency: cols.tx[i]!, T: cols.T[i]! };
+    const mv = cols.m[i]!;
+    const spend = spendModel.conditionalExpectedAverageSpend(Number.isNaN(mv) ? { frequency: cols.x[i]! } : { frequency: cols.x[i]!, monetaryValue: mv });
+    let prev = 0;
+    let value = 0;
+    for (let k = 0; k < discount.length; k++) {
+      const cum = purchaseModel.conditionalExpectedPurchases((k + 1) * step, customer);
+      value += (cum - prev) * discount[k]!;
+      prev = cum;
+    }
+    out[i] = { customerId: rows[i]!.customerId ?? i, expectedPurchases: prev, expectedAverageSpend: spend, clv: value * spend * o.margin };
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+// Internal: shared input handling for the per-customer feature functions
+// (rfm, behaviourFeatures, buildProfiles, calibrationHoldoutSplit). Not public.
+import { OptionsError, ValidationError, tryParseTimestamp, validateEvents, validateTransactions } from '@marksman/core';
+import type { CleanEvent, Id, Transaction, Event, TimestampInput } from '@marksman/core';
+
+/** Milliseconds in one day of 24 hours. */
+export const MS_PER_DAY = 86_400_000;
+
+/**
+ * Transactions given as columns (all the same length), for speed: no object
+ * per row. `timestamp` is epoch milliseconds (UTC); `amount` the line total.
+ */
+export interface TransactionColumns {
+  /** The buyer of each line. */
+  readonly customerId: ArrayLike<Id>;
+  /** The order (invoice) of each line. */
+  readonly orderId: ArrayLike<Id>;
+  /** Epoch milliseconds of each line. */
+  readonly timestamp: ArrayLike<number>;
+  /** Line total of each line. */
+  readonly amount: ArrayLike<number>;
+}
+
+/** Transactions as the feature functions accept them: records or columns. */
+export type TransactionInput = readonly Transaction[] | TransactionColumns;
+
+/** The normalised columns used inside (never exposed). */
+export interface TxColumns {
+  readonly n: number;
+  readonly customerId: ArrayLike<Id>;
+  readonly orderId: ArrayLike<Id>;
+  readonly timestamp: ArrayLike<number>;
+  readonly amount: ArrayLike<number>;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof Date) return `Date(${String(v.getTime())})`;
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+/** Parses a required time option; throws OptionsError `E_OPTION_RANGE`. */
+export function timeOption(source: string, field: string, value: TimestampInput | undefined | null): number {
+  const ms = value === undefined || value === null ? undefined : tryParseTimestamp(value);
+  if (ms === undefined) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be a Date, epoch milliseconds or an ISO-8601 string, got ${describe(value)}.`, { source, field });
+  }
+  return ms;
+}
+
+/** A positive number of days or null; throws OptionsError `E_OPTION_RANGE`. */
+export function daysOption(source: string, field: string, value: unknown, allowNull: boolean): number | null {
+  if (value === null && allowNull) return null;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be a positive, finite number of days${allowNull ? ' or null' : ''}, got ${describe(value)}.`, { source, field });
+  }
+  return value;
+}
+
+function emptyError(source: string, what: string): ValidationError {
+  return new ValidationError('E_EMPTY', `${source}: no ${what} were given; pass at least one row.`, { source });
+}
+
+function isId(v: unknown): v is Id {
+  return (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * Records or columns → checked columns. Records go through
+ * `validateTransactions`; the first refused row is thrown with its own code.
+ * Throws `E_EMPTY` for no rows and `E_INPUT` for something else.
+ */
+export function transactionColumns(source: string, input: TransactionInput): TxColumns {
+  if (Array.isArray(input)) {
+    if (input.length === 0) throw emptyError(source, 'transactions');
+    const report = validateTransactions(input as readonly Transaction[]);
+    const bad = report.rejected[0];
+    if (bad !== undefined) {
+      throw new ValidationError(bad.code, `${source}: ${bad.message} (${report.rejected.length} bad row(s); clean them with cleanTransactions or validateTransactions first).`, {
+        source,
+        field: bad.field,
+        row: bad.index,
+      });
+    }
+    const n = report.rows.length;
+    const customerId = new Array<Id>(n);
+    const orderId = new Array<Id>(n);
+    const timestamp = new Float64Array(n);
+    const amount = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = report.rows[i]!;
+      customerId[i] = r.customerId;
+      orderId[i] = r.orderId;
+      timestamp[i] = r.timestamp;
+      amount[i] = r.amount;
+    }
+    return { n, customerId, orderId, timestamp, amount };
+  }
+  if (typeof input !== 'object' || input === null) {
+    throw new ValidationError('E_INPUT', `${source}: expected an array of transactions or an object of columns, got ${describe(input)}.`, { source });
+  }
+  const cols = input as TransactionColumns;
+  const names = ['customerId', 'orderId', 'timestamp', 'amount'] as const;
+  let n = -1;
+  for (const name of names) {
+    const c = cols[name] as ArrayLike<unknown> | undefined;
+    if (c === undefined || c === null || typeof c.length !== 'number') {
+      throw new ValidationError('E_INPUT', `${source}: transaction columns need ${names.join(', ')}; "${name}" is missing or not an array.`, { source, field: name });
+    }
+    if (n >= 0 && c.length !== n) {
+      throw new ValidationError('E_COLUMN_LENGTH', `${source}: column "${name}" has ${c.length} values, other columns have ${n}.`, { source, field: name });
+    }
+    n = c.length;
+  }
+  if (n === 0) throw emptyError(source, 'transactions');
+  const { customerId, orderId, timestamp, amount } = cols;
+  for (let i = 0; i < n; i++) {
+    if (!isId(customerId[i])) throw rowError(source, 'E_ID_TYPE', 'customerId', i, customerId[i], 'a non-empty string or a finite number');
+    if (!isId(orderId[i])) throw rowError(source, 'E_ID_TYPE', 'orderId', i, orderId[i], 'a non-empty string or a finite number');
+    const t = timestamp[i];
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw rowError(source, 'E_TIMESTAMP', 'timestamp', i, t, 'finite epoch milliseconds');
+    const a = amount[i];
+    if (typeof a !== 'number' || !Number.isFinite(a)) throw rowError(source, 'E_NUMBER', 'amount', i, a, 'a finite number');
+  }
+  return { n, customerId, orderId, timestamp, amount };
+}
+
+function rowError(source: string, code: string, field: string, row: number, v: unknown, want: string): ValidationError {
+  return new ValidationError(code, `${source}: row ${row}, field "${field}": expected ${want}, got ${describe(v)}.`, { source, field, row });
+}
+
+/** Validated events (records); throws the first refused row, `E_EMPTY` for none. */
+export function cleanEvents(source: string, input: readonly Event[]): readonly CleanEvent[] {
+  if (Array.isArray(input) && input.length === 0) throw emptyError(source, 'events');
+  const report = validateEvents(input);
+  const bad = report.rejected[0];
+  if (bad !== undefined) {
+    throw new ValidationError(bad.code, `${source}: ${bad.message} (${report.rejected.length} bad row(s); check them with validateEvents first).`, {
+      source,
+      field: bad.field,
+      row: bad.index,
+    });
+  }
+  return report.rows;
+}
+
+/** Throws `E_AS_OF` when nothing precedes `asOf`. */
+export function asOfError(source: string, what: string, asOf: number, earliest: number): ValidationError {
+  return new ValidationError(
+    'E_AS_OF',
+    `${source}: asOf (${new Date(asOf).toISOString()}) is not after the first ${what} (${new Date(earliest).toISOString()}); features use only data strictly before asOf, so there is nothing to describe. Choose a later asOf.`,
+    { source, field: 'asOf' },
+  );
+}
+
+/**
+ * Dense customer numbering in first-seen order over the rows kept by
+ * `keep` (internal; faster than IdIndex for this one-pass use).
+ */
+export class CustomerCodes {
+  readonly ids: Id[] = [];
+  readonly #map = new Map<Id, number>();
+  code(id: Id): number {
+    let c = this.#map.get(id);
+    if (c === undefined) {
+      c = this.ids.length;
+      this.#map.set(id, c);
+      this.ids.push(id);
+    }
+    return c;
+  }
+  find(id: Id): number | undefined {
+    return this.#map.get(id);
+  }
+}

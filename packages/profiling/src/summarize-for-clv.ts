@@ -1,0 +1,265 @@
+import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import type { Id, TimestampInput, Transaction } from '@marksman/core';
+import { MS_PER_DAY, toEpochMs } from './clv/timestamp';
+import { daysPerUnit, isClvTimeUnit } from './time-unit';
+import type { ClvTimeUnit } from './time-unit';
+
+/** Options of {@link summarizeForClv}. */
+export interface SummarizeForClvOptions {
+  /** End of the observation period (inclusive: the whole UTC day of `asOf` counts). Required. */
+  readonly asOf: TimestampInput;
+  /** Unit of `recency`, `T` and the holdout duration. Required: `'day'`, `'week'` or `'month'`. */
+  readonly timeUnit: ClvTimeUnit;
+  /**
+   * End of the calibration period (inclusive, whole UTC day). When given, the
+   * repeat-purchase summary covers purchases up to this day and the holdout
+   * columns count what happened after it, up to `asOf`; customers whose first
+   * purchase is after it are left out (and counted in `excludedCustomers`).
+   */
+  readonly calibrationEnd?: TimestampInput | undefined;
+}
+
+/** One customer in the repeat-purchase summary, in lifetimes' conventions. */
+export interface ClvSummaryRow {
+  /** The customer. */
+  readonly customerId: Id;
+  /** Repeat purchases: number of distinct purchase days after the first one. */
+  readonly frequency: number;
+  /** Time from the first to the last purchase day, in the time unit (0 when frequency is 0). */
+  readonly recency: number;
+  /** Age: time from the first purchase day to the end of the (calibration) period. */
+  readonly T: number;
+  /** Mean value of the repeat purchase days (each day's lines summed); 0 when frequency is 0. */
+  readonly monetaryValue: number;
+  /** Epoch ms (UTC midnight) of the first purchase day. */
+  readonly firstPurchase: number;
+  /** Distinct purchase days in the holdout period (only with `calibrationEnd`). */
+  readonly frequencyHoldout?: number;
+  /** Mean value of the holdout purchase days, 0 when none (only with `calibrationEnd`). */
+  readonly monetaryValueHoldout?: number;
+}
+
+/** What {@link summarizeForClv} returns. */
+export interface ClvSummary {
+  /** One row per customer, in order of first appearance in the input. */
+  readonly rows: readonly ClvSummaryRow[];
+  /** Unit of `recency`, `T` and `durationHoldout`. */
+  readonly timeUnit: ClvTimeUnit;
+  /** Epoch ms (UTC midnight) of the last day counted (`asOf`). */
+  readonly asOf: number;
+  /** Epoch ms (UTC midnight) of the last calibration day, when a calibration period was asked for. */
+  readonly calibrationEnd: number | undefined;
+  /** Length of the holdout period in the time unit (0 without `calibrationEnd`). */
+  readonly durationHoldout: number;
+  /** Customers left out because their first purchase is after the calibration end. */
+  readonly excludedCustomers: number;
+  /** Transaction lines after `asOf`, not counted. */
+  readonly linesAfterAsOf: number;
+}
+
+const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined; timeUnit: ClvTimeUnit | undefined; calibrationEnd: TimestampInput | undefined }> =
+  Object.freeze({ asOf: undefined, timeUnit: undefined, calibrationEnd: undefined });
+
+const SOURCE = 'summarizeForClv';
+
+/**
+ * Turns transactions into the per-customer repeat-purchase summary that the
+ * BG/NBD, Pareto/NBD and Gamma-Gamma models are fitted on, exactly as the
+ * Python `lifetimes` library defines it (`summary_data_from_transaction_data`
+ * with daily periods):
+ *
+ * - lines are grouped by customer and UTC calendar day; several orders on one
+ *   day make one purchase whose value is the sum of the lines;
+ * - `frequency` = number of distinct purchase days − 1 (repeat purchases);
+ * - `recency` = last − first purchase day, `T` = end of period − first
+ *   purchase day, both divided by the days in `timeUnit` (7 for a week,
+ *   30.436875 for a month);
+ * - `monetaryValue` = mean value of the repeat purchase days (the first
+ *   purchase is excluded), 0 when there is none.
+ *
+ * Line values are `amount`, or `quantity × unitPrice`. A customer with a
+ * single purchase gets frequency 0, recency 0 and monetary value 0.
+ *
+ * Costs O(n log n) for n lines.
+ *
+ * @param transactions - order lines (not mutated)
+ * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`
+ * @returns the summary rows with the period facts
+ * @throws `ValidationError` `E_CLV_EMPTY` for no lines,
+ *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
+ *   timestamp, `E_CLV_AMOUNT` for a line without a finite value,
+ *   `E_CLV_NEGATIVE_AMOUNT` for a negative line (returns must be netted or
+ *   removed first), `E_CLV_AS_OF` when `asOf` is before every purchase
+ * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown
+ *   unit, `E_CLV_OPTION` for a missing or invalid `asOf`/`calibrationEnd`
+ *   (the calibration end must be before `asOf`)
+ * @example
+ * ```ts
+ * import { summarizeForClv } from '@marksman/profiling';
+ * const s = summarizeForClv(
+ *   [
+ *     { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 },
+ *     { customerId: 'a', orderId: 2, timestamp: '2024-01-08', quantity: 1, amount: 20 },
+ *     { customerId: 'a', orderId: 3, timestamp: '2024-01-15', quantity: 2, unitPrice: 15 },
+ *     { customerId: 'b', orderId: 4, timestamp: '2024-01-10', quantity: 1, amount: 5 },
+ *   ],
+ *   { asOf: '2024-01-29', timeUnit: 'week' },
+ * );
+ * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
+ * ```
+ */
+export function summarizeForClv(transactions: readonly Transaction[], options: SummarizeForClvOptions): ClvSummary {
+  const o = resolveOptions(SOURCE, DEFAULTS, options);
+  if (!isClvTimeUnit(o.timeUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${SOURCE}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(o.timeUnit)}.`, { source: SOURCE, field: 'timeUnit' });
+  }
+  const unitDays = daysPerUnit(o.timeUnit);
+  const asOfMs = toEpochMs(o.asOf);
+  if (!Number.isFinite(asOfMs)) {
+    throw new OptionsError('E_CLV_OPTION', `${SOURCE}: asOf must be a Date, epoch milliseconds or an ISO date, got ${JSON.stringify(o.asOf)}.`, { source: SOURCE, field: 'asOf' });
+  }
+  const endDay = Math.floor(asOfMs / MS_PER_DAY);
+  let calDay = endDay;
+  if (o.calibrationEnd !== undefined) {
+    const calMs = toEpochMs(o.calibrationEnd);
+    if (!Number.isFinite(calMs) || Math.floor(calMs / MS_PER_DAY) >= endDay) {
+      throw new OptionsError('E_CLV_OPTION', `${SOURCE}: calibrationEnd must be a valid date before asOf, got ${JSON.stringify(o.calibrationEnd)}.`, { source: SOURCE, field: 'calibrationEnd' });
+    }
+    calDay = Math.floor(calMs / MS_PER_DAY);
+  }
+  if (!Array.isArray(transactions) || transactions.length === 0) {
+    throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE });
+  }
+
+  // Pass 1: validate, map customers to dense indexes, keep (customer, day, value).
+  const n = transactions.length;
+  const custOf = new Int32Array(n);
+  const dayOf = new Float64Array(n);
+  const valueOf = new Float64Array(n);
+  const index = new Map<Id, number>();
+  const ids: Id[] = [];
+  let kept = 0;
+  let linesAfterAsOf = 0;
+  let earliest = Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = transactions[i]!;
+    const id = t.customerId;
+    if ((typeof id !== 'string' && typeof id !== 'number') || id === '' || (typeof id === 'number' && !Number.isFinite(id))) {
+      throw new ValidationError('E_CLV_CUSTOMER', `${SOURCE}: row ${i} has no usable customerId.`, { source: SOURCE, field: 'customerId', row: i });
+    }
+    const ms = toEpochMs(t.timestamp);
+    if (!Number.isFinite(ms)) {
+      throw new ValidationError('E_CLV_TIMESTAMP', `${SOURCE}: row ${i} has a timestamp that is not a date (${JSON.stringify(t.timestamp)}).`, { source: SOURCE, field: 'timestamp', row: i });
+    }
+    const value = t.amount ?? (t.unitPrice === undefined ? NaN : t.quantity * t.unitPrice);
+    if (!Number.isFinite(value)) {
+      throw new ValidationError('E_CLV_AMOUNT', `${SOURCE}: row ${i} needs a finite amount, or quantity and unitPrice.`, { source: SOURCE, field: 'amount', row: i });
+    }
+    if (value < 0) {
+      throw new ValidationError(
+        'E_CLV_NEGATIVE_AMOUNT',
+        `${SOURCE}: row ${i} has a negative value (${value}); net or remove returns and cancellations (e.g. with cleanTransactions) before summarising.`,
+        { source: SOURCE, field: 'amount', row: i },
+      );
+    }
+    const day = Math.floor(ms / MS_PER_DAY);
+    earliest = Math.min(earliest, day);
+    if (day > endDay) {
+      linesAfterAsOf++;
+      continue;
+    }
+    let c = index.get(id);
+    if (c === undefined) {
+      c = ids.length;
+      index.set(id, c);
+      ids.push(id);
+    }
+    custOf[kept] = c;
+    dayOf[kept] = day;
+    valueOf[kept] = value;
+    kept++;
+  }
+  if (kept === 0) {
+    throw new ValidationError(
+      'E_CLV_AS_OF',
+      `${SOURCE}: asOf (${new Date(endDay * MS_PER_DAY).toISOString().slice(0, 10)}) is before the first purchase (${new Date(earliest * MS_PER_DAY).toISOString().slice(0, 10)}); nothing is observed.`,
+      { source: SOURCE, field: 'asOf' },
+    );
+  }
+
+  // Pass 2: order lines by (customer, day) and fold them into purchase days.
+  const order = new Int32Array(kept);
+  for (let i = 0; i < kept; i++) order[i] = i;
+  order.sort((i, j) => custOf[i]! - custOf[j]! || dayOf[i]! - dayOf[j]!);
+  const rows: (ClvSummaryRow | undefined)[] = new Array(ids.length);
+  const withHoldout = o.calibrationEnd !== undefined;
+  let excludedCustomers = 0;
+  let k = 0;
+  while (k < kept) {
+    const c = custOf[order[k]!]!;
+    let first = NaN;
+    let last = NaN;
+    let days = 0;
+    let repeatSum = 0;
+    let holdoutDays = 0;
+    let holdoutSum = 0;
+    let prevDay = NaN;
+    let dayValue = 0;
+    const closeDay = (): void => {
+      if (Number.isNaN(prevDay)) return;
+      if (prevDay <= calDay) {
+        if (days === 0) first = prevDay;
+        else repeatSum += dayValue;
+        days++;
+        last = prevDay;
+      } else {
+        holdoutDays++;
+        holdoutSum += dayValue;
+      }
+    };
+    while (k < kept && custOf[order[k]!] === c) {
+      const line = order[k]!;
+      const day = dayOf[line]!;
+      if (day !== prevDay) {
+        closeDay();
+        prevDay = day;
+        dayValue = 0;
+      }
+      dayValue += valueOf[line]!;
+      k++;
+    }
+    closeDay();
+    if (days === 0) {
+      excludedCustomers++;
+      continue;
+    }
+    const frequency = days - 1;
+    const base = {
+      customerId: ids[c]!,
+      frequency,
+      recency: (last - first) / unitDays,
+      T: (calDay - first) / unitDays,
+      monetaryValue: frequency > 0 ? repeatSum / frequency : 0,
+      firstPurchase: first * MS_PER_DAY,
+    };
+    rows[c] = withHoldout
+      ? { ...base, frequencyHoldout: holdoutDays, monetaryValueHoldout: holdoutDays > 0 ? holdoutSum / holdoutDays : 0 }
+      : base;
+  }
+  const out = rows.filter((r): r is ClvSummaryRow => r !== undefined);
+  if (out.length === 0) {
+    throw new ValidationError('E_CLV_AS_OF', `${SOURCE}: calibrationEnd is before every customer's first purchase; nothing is observed in the calibration period.`, {
+      source: SOURCE,
+      field: 'calibrationEnd',
+    });
+  }
+  return {
+    rows: out,
+    timeUnit: o.timeUnit,
+    asOf: endDay * MS_PER_DAY,
+    calibrationEnd: withHoldout ? calDay * MS_PER_DAY : undefined,
+    durationHoldout: withHoldout ? (endDay - calDay) / unitDays : 0,
+    excludedCustomers,
+    linesAfterAsOf,
+  };
+}

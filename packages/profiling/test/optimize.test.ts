@@ -1,0 +1,86 @@
+// The internal minimisers behind the customer-value fits, on problems with known minima.
+import { describe, expect, it } from 'vitest';
+import { minimizeBfgs, minimizeNelderMead, numericGradient, numericHessian } from '../src/clv/optimize';
+import { hyp2f1, integrate, logAddExp, logSubExp } from '../src/clv/special';
+
+const rosenbrock = (x: Float64Array): number => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2;
+const beale = (v: Float64Array): number => {
+  const [x, y] = [v[0]!, v[1]!];
+  return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y * y) ** 2 + (2.625 - x + x * y ** 3) ** 2;
+};
+// Ill-conditioned quadratic in 4-D with minimum at (1, −2, 3, 0.5), condition number 1e4.
+const centre = [1, -2, 3, 0.5];
+const weights = [1, 10, 100, 1e4];
+const quad = (x: Float64Array): number => x.reduce((s, v, i) => s + weights[i]! * (v - centre[i]!) ** 2, 0);
+
+describe('minimizeBfgs', () => {
+  it('finds the Rosenbrock minimum (1, 1) from (−1.2, 1) and reports convergence', () => {
+    const r = minimizeBfgs(rosenbrock, Float64Array.from([-1.2, 1]), { gradientTolerance: 1e-7, maxIterations: 500 });
+    expect(r.converged).toBe(true);
+    expect(r.x[0]).toBeCloseTo(1, 5);
+    expect(r.x[1]).toBeCloseTo(1, 5);
+    expect(r.gradientNorm).toBeLessThanOrEqual(1e-5);
+  });
+  it('finds the Beale minimum (3, 0.5) and an ill-conditioned quadratic minimum', () => {
+    const b = minimizeBfgs(beale, Float64Array.from([1, 1]), { gradientTolerance: 1e-8, maxIterations: 500 });
+    expect(b.converged).toBe(true);
+    expect(b.x[0]).toBeCloseTo(3, 5);
+    expect(b.x[1]).toBeCloseTo(0.5, 5);
+    const q = minimizeBfgs(quad, new Float64Array(4), { gradientTolerance: 1e-8, maxIterations: 500 });
+    expect(q.converged).toBe(true);
+    q.x.forEach((v, i) => expect(v).toBeCloseTo(centre[i]!, 6));
+  });
+  it('says so when it runs out of iterations, and when the start is not finite', () => {
+    const r = minimizeBfgs(rosenbrock, Float64Array.from([-1.2, 1]), { gradientTolerance: 1e-12, maxIterations: 3 });
+    expect(r.converged).toBe(false);
+    expect(r.iterations).toBe(3);
+    const bad = minimizeBfgs(() => NaN, Float64Array.from([0]), { gradientTolerance: 1e-6, maxIterations: 10 });
+    expect(bad.converged).toBe(false);
+    expect(bad.message).toMatch(/not finite/);
+  });
+});
+
+describe('minimizeNelderMead', () => {
+  it('finds the Rosenbrock and Beale minima', () => {
+    const r = minimizeNelderMead(rosenbrock, Float64Array.from([-1.2, 1]), { fTolerance: 1e-14, xTolerance: 1e-10, maxIterations: 5000 });
+    expect(r.converged).toBe(true);
+    expect(r.x[0]).toBeCloseTo(1, 6);
+    expect(r.x[1]).toBeCloseTo(1, 6);
+    const b = minimizeNelderMead(beale, Float64Array.from([1, 1]), { fTolerance: 1e-14, xTolerance: 1e-10, maxIterations: 5000 });
+    expect(b.x[0]).toBeCloseTo(3, 6);
+  });
+  it('reports a missed convergence test', () => {
+    const r = minimizeNelderMead(rosenbrock, Float64Array.from([-1.2, 1]), { fTolerance: 1e-14, xTolerance: 1e-10, maxIterations: 5 });
+    expect(r.converged).toBe(false);
+  });
+});
+
+describe('finite differences and special functions', () => {
+  it('gradient and Hessian of a known function', () => {
+    // f = x²y + e^y; ∇ = (2xy, x² + e^y); H = [[2y, 2x], [2x, e^y]]
+    const f = (v: Float64Array): number => v[0]! ** 2 * v[1]! + Math.exp(v[1]!);
+    const x = Float64Array.from([1.5, 0.5]);
+    const g = numericGradient(f, x);
+    expect(g[0]).toBeCloseTo(1.5, 8);
+    expect(g[1]).toBeCloseTo(2.25 + Math.exp(0.5), 8);
+    const H = numericHessian(f, x);
+    expect(H[0]![0]).toBeCloseTo(1, 5);
+    expect(H[0]![1]).toBeCloseTo(3, 5);
+    expect(H[1]![1]).toBeCloseTo(Math.exp(0.5), 5);
+  });
+  it('₂F₁ against closed forms, on both sides of c − a − b = 0', () => {
+    // 2F1(1,1;2;z) = −ln(1−z)/z; 2F1(½,½;3/2;z²) = asin(z)/z; 2F1(a,b;b;z) = (1−z)^−a
+    for (const z of [0.1, 0.5, 0.9, 0.99]) expect(hyp2f1(1, 1, 2, z)).toBeCloseTo(-Math.log1p(-z) / z, 12);
+    expect(hyp2f1(0.5, 0.5, 1.5, 0.25)).toBeCloseTo(Math.asin(0.5) / 0.5, 13);
+    expect(hyp2f1(2.5, 3, 3, 0.95) / Math.pow(0.05, -2.5)).toBeCloseTo(1, 12);
+    expect(hyp2f1(0.7, 1.3, 4, 0)).toBe(1);
+  });
+  it('log-space sums and quadrature', () => {
+    expect(logAddExp(1000, 1000)).toBeCloseTo(1000 + Math.log(2), 12);
+    expect(logAddExp(-Infinity, 2)).toBe(2);
+    expect(logSubExp(Math.log(5), Math.log(3))).toBeCloseTo(Math.log(2), 14);
+    expect(logSubExp(1, 1)).toBe(-Infinity);
+    expect(integrate(Math.sin, 0, Math.PI)).toBeCloseTo(2, 13);
+    expect(integrate((x) => 1 / (1 + x * x), 0, 1000)).toBeCloseTo(Math.atan(1000), 11);
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { MarksmanError } from '@marksman/core';
+import type { Transaction } from '@marksman/core';
+import { summarizeForClv } from '@marksman/profiling';
+import { hasCdnow, readCdnowSample, readCdnowSummary } from './clv-data';
+
+const freeze = <T>(rows: T[]): readonly T[] => Object.freeze(rows.map((r) => Object.freeze(r)));
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof MarksmanError) return `${e.name}:${e.code}`;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('summarizeForClv', () => {
+  it('mirrors its doc example (lifetimes conventions: repeat purchases, recency, T, mean repeat value)', () => {
+    const s = summarizeForClv(
+      freeze<Transaction>([
+        { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 },
+        { customerId: 'a', orderId: 2, timestamp: '2024-01-08', quantity: 1, amount: 20 },
+        { customerId: 'a', orderId: 3, timestamp: '2024-01-15', quantity: 2, unitPrice: 15 },
+        { customerId: 'b', orderId: 4, timestamp: '2024-01-10', quantity: 1, amount: 5 },
+      ]),
+      { asOf: '2024-01-29', timeUnit: 'week' },
+    );
+    expect(s.rows[0]).toEqual({ customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: Date.UTC(2024, 0, 1) });
+    // A single purchase: frequency 0, recency 0, monetary value 0 (documented result).
+    expect(s.rows[1]).toEqual({ customerId: 'b', frequency: 0, recency: 0, T: 19 / 7, monetaryValue: 0, firstPurchase: Date.UTC(2024, 0, 10) });
+    expect(s.timeUnit).toBe('week');
+    expect(s.calibrationEnd).toBeUndefined();
+  });
+
+  it('counts several orders on one UTC day as one purchase whose value is their sum', () => {
+    const rows = freeze<Transaction>([
+      { customerId: 1, orderId: 'o1', timestamp: Date.UTC(2024, 2, 1, 9), quantity: 1, amount: 10 },
+      { customerId: 1, orderId: 'o2', timestamp: new Date(Date.UTC(2024, 2, 3, 8)), quantity: 1, amount: 7 },
+      { customerId: 1, orderId: 'o3', timestamp: '2024-03-03T22:30:00', quantity: 1, amount: 3 },
+      { customerId: 1, orderId: 'o4', timestamp: '2024-03-05T00:00:00Z', quantity: 3, unitPrice: 2 },
+    ]);
+    const s = summarizeForClv(rows, { asOf: '2024-03-11', timeUnit: 'day' });
+    expect(s.rows).toHaveLength(1);
+    const r = s.rows[0]!;
+    expect(r.frequency).toBe(2); // days 1, 3, 5 → two repeat days
+    expect(r.recency).toBe(4);
+    expect(r.T).toBe(10);
+    expect(r.monetaryValue).toBe((10 + 6) / 2);
+  });
+
+  it('measures months as 365.2425/12 days, never 30', () => {
+    const s = summarizeForClv(
+      freeze<Transaction>([
+        { customerId: 'x', orderId: 1, timestamp: '2023-01-01', quantity: 1, amount: 1 },
+        { customerId: 'x', orderId: 2, timestamp: '2024-01-01', quantity: 1, amount: 1 },
+      ]),
+      { asOf: '2025-01-01', timeUnit: 'month' },
+    );
+    expect(s.rows[0]!.recency).toBeCloseTo((365 / 365.2425) * 12, 12);
+    expect(s.rows[0]!.T).toBeCloseTo((731 / 365.2425) * 12, 12);
+  });
+
+  it('splits calibration and holdout, leaving out customers who start after the calibration end', () => {
+    const rows = freeze<Transaction>([
+      { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 },
+      { customerId: 'a', orderId: 2, timestamp: '2024-01-15', quantity: 1, amount: 20 },
+      { customerId: 'a', orderId: 3, timestamp: '2024-02-05', quantity: 1, amount: 30 },
+      { customerId: 'a', orderId: 4, timestamp: '2024-02-12', quantity: 1, amount: 50 },
+      { customerId: 'b', orderId: 5, timestamp: '2024-02-01', quantity: 1, amount: 5 },
+      { customerId: 'c', orderId: 6, timestamp: '2024-05-01', quantity: 1, amount: 5 },
+    ]);
+    const s = summarizeForClv(rows, { asOf: '2024-03-04', calibrationEnd: '2024-01-29', timeUnit: 'week' });
+    expect(s.rows.map((r) => r.customerId)).toEqual(['a']);
+    expect(s.excludedCustomers).toBe(1);
+    expect(s.linesAfterAsOf).toBe(1);
+    expect(s.durationHoldout).toBe(5);
+    expect(s.rows[0]).toMatchObject({ frequency: 1, recency: 2, T: 4, monetaryValue: 20, frequencyHoldout: 2, monetaryValueHoldout: 40 });
+  });
+
+  describe.skipIf(!hasCdnow)('CDNOW sample (needs ../shared/datasets/cdnow)', () => {
+    it("reproduces lifetimes' published summary of all 2,357 customers (weeks, calibration to 1997-09-30)", () => {
+      const s = summarizeForClv(readCdnowSample(), { asOf: '1998-06-30', calibrationEnd: '1997-09-30', timeUnit: 'week' });
+      const ref = readCdnowSummary();
+      expect(s.rows).toHaveLength(2357);
+      expect(s.excludedCustomers).toBe(0);
+      expect(s.durationHoldout).toBe(39);
+      const byId = new Map(s.rows.map((r) => [r.customerId, r]));
+      let repeats = 0;
+      for (const r of ref) {
+        const got = byId.get(r.id)!;
+        expect(got.frequency).toBe(r.frequency);
+        // The reference file is rounded to 2 decimals.
+        expect(Math.abs(got.recency - r.recency)).toBeLessThanOrEqual(0.0051);
+        expect(Math.abs(got.T - r.T)).toBeLessThanOrEqual(0.0051);
+        expect(Math.abs(got.monetaryValue - r.monetaryValue)).toBeLessThanOrEqual(0.0051);
+        repeats += got.frequency;
+      }
+      expect(repeats).toBe(2457);
+    });
+  });
+
+  it('refuses bad input with typed errors', () => {
+    const ok: Transaction = { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 };
+    const opts = { asOf: '2024-02-01', timeUnit: 'week' } as const;
+    expect(codeOf(() => summarizeForClv([], opts))).toBe('ValidationError:E_CLV_EMPTY');
+    expect(codeOf(() => summarizeForClv([{ ...ok, customerId: '' }], opts))).toBe('ValidationError:E_CLV_CUSTOMER');
+    expect(codeOf(() => summarizeForClv([{ ...ok, timestamp: 'yesterday' }], opts))).toBe('ValidationError:E_CLV_TIMESTAMP');
+    expect(codeOf(() => summarizeForClv([{ customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1 }], opts))).toBe('ValidationError:E_CLV_AMOUNT');
+    expect(codeOf(() => summarizeForClv([ok, { ...ok, quantity: -1, amount: -10 }], opts))).toBe('ValidationError:E_CLV_NEGATIVE_AMOUNT');
+    // asOf before the first purchase: nothing is observed.
+    expect(codeOf(() => summarizeForClv([ok], { asOf: '2023-12-31', timeUnit: 'week' }))).toBe('ValidationError:E_CLV_AS_OF');
+    expect(codeOf(() => summarizeForClv([ok], { asOf: '2024-03-01', calibrationEnd: '2023-12-01', timeUnit: 'week' }))).toBe('ValidationError:E_CLV_AS_OF');
+    expect(codeOf(() => summarizeForClv([ok], { asOf: '2024-02-01', timeUnit: 'fortnight' as 'week' }))).toBe('OptionsError:E_CLV_TIME_UNIT');
+    expect(codeOf(() => summarizeForClv([ok], { asOf: 'soon', timeUnit: 'day' }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => summarizeForClv([ok], { asOf: '2024-02-01', calibrationEnd: '2024-03-01', timeUnit: 'day' }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => summarizeForClv([ok], { ...opts, seed: 1 } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
+    try {
+      summarizeForClv([ok, { ...ok, amount: -3 }], opts);
+    } catch (e) {
+      expect(e).toMatchObject({ source: 'summarizeForClv', field: 'amount', row: 1 });
+    }
+  });
+});
