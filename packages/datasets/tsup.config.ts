@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig();
+// Two entries: the browser-safe main entry and the Node-only loaders (`@marksman/datasets/node`).
+export default packageConfig({ entry: ['src/index.ts', 'src/node.ts'] });

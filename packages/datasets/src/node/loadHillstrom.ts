@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { parseHillstrom } from '../parseHillstrom';
+import type { HillstromRow } from '../parseHillstrom';
+import { dataDir } from './dataDir';
+import { readDataFile } from './readDataFile';
+
+/**
+ * Reads `hillstrom.csv` (MineThatData e-mail challenge, 64,000 customers) from a folder and
+ * parses it with {@link parseHillstrom}.
+ *
+ * Costs O(file size).
+ *
+ * @param dir - the folder holding `hillstrom.csv`; default `dataDir()/hillstrom`
+ * @returns the typed rows
+ * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line
+ * @example
+ * ```ts
+ * import { loadHillstrom } from '@marksman/datasets/node';
+ * loadHillstrom().length; // => 64000
+ * ```
+ */
+export function loadHillstrom(dir?: string): HillstromRow[] {
+  const { file, text } = readDataFile('loadHillstrom', dir ?? path.join(dataDir(), 'hillstrom'), 'hillstrom.csv');
+  return parseHillstrom(text, { file });
+}

@@ -1,0 +1,19 @@
+// Reads one data file, turning "not there" into a ParseError (internal to the Node entry).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ParseError } from '@marksman/core';
+
+/** The file's text; `E_FILE_MISSING` naming the path when it cannot be read. */
+export function readDataFile(source: string, dir: string, name: string, encoding: 'utf8' | 'latin1' = 'utf8'): { file: string; text: string } {
+  const file = path.join(dir, name);
+  try {
+    return { file, text: readFileSync(file, encoding) };
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new ParseError(
+      'E_FILE_MISSING',
+      `${source}: cannot read ${file} (${String(code ?? e)}). Put the data set there or set MARKSMAN_DATA_DIR to the folder that holds it.`,
+      { source, file },
+    );
+  }
+}
