@@ -1,2 +1,86 @@
 // @marksman/experiments public entry: explicit named exports only (see CONTRIBUTING.md).
-export {};
+
+// --- Assignment (GrowthBook-compatible) ---
+export { hash } from './hash';
+export type { HashVersion } from './hash';
+export { getBucketRanges, chooseVariation } from './buckets';
+export type { BucketRange } from './buckets';
+export { inNamespace, namespaceSlots } from './namespace';
+export type { Namespace } from './namespace';
+export { assign } from './assign';
+export type { ExperimentDefinition, Holdout, Assignment, AssignmentReason, AssignOptions, ExposureRecord } from './assign';
+
+// --- Design (power, sample size, MDE, duration) ---
+export { power, sampleSizeMeans, sampleSizeProportions, minimumDetectableEffect, experimentDuration } from './design';
+export type {
+  PowerTest,
+  DesignOptions,
+  SampleSizeOptions,
+  ProportionSampleSizeOptions,
+  MdeOptions,
+  SampleSize,
+  MinimumDetectableEffect,
+  Duration,
+} from './design';
+
+// --- Frequentist analysis (z, Welch t, lift, ratio metrics, CUPED, SRM, multiple testing, summary) ---
+export { proportionsZTest } from './ztest';
+export type { TestOptions, ProportionsZTestResult } from './ztest';
+export type { Alternative } from './internal/inference';
+export type { MeanSdInput, MeanSample, ProportionSample } from './internal/samples';
+export { welchTTest } from './ttest';
+export type { WelchTTestResult } from './ttest';
+export { relativeLift } from './lift';
+export type { RelativeLiftResult } from './lift';
+export { ratioMetricTest } from './ratio';
+export type { RatioInput, RatioRows, RatioMetricTestResult } from './ratio';
+export { cuped } from './cuped';
+export type {
+  CupedMeanInput,
+  CupedRatioInput,
+  CupedMeanRows,
+  CupedRatioRows,
+  CupedSample,
+  CupedOptions,
+  CupedResult,
+  CupedUnadjusted,
+  CovariateSums,
+  CovariateCrossSums,
+} from './cuped';
+export { srmTest } from './srm';
+export type { SrmOptions, SrmResult } from './srm';
+export { adjustPValues } from './adjust';
+export type { AdjustMethod } from './adjust';
+export { summarizeExperiment } from './summary';
+export type {
+  SummarizableResult,
+  MetricRole,
+  DiffFormat,
+  MetricSummaryInput,
+  SummaryOptions,
+  MetricVerdict,
+  ExperimentSummary,
+} from './summary';
+
+// --- Bayesian analysis (beta-binomial, normal) ---
+export { bayesBinomial } from './bayesian/bayesBinomial';
+export type { BayesBinomialOptions, BayesBinomialArm, BayesBinomialComparison, BayesBinomialResult } from './bayesian/bayesBinomial';
+export { bayesNormal } from './bayesian/bayesNormal';
+export type { BayesNormalOptions, BayesNormalComparison, BayesNormalResult } from './bayesian/bayesNormal';
+export type { BayesArm, BayesComparison, BayesDifference } from './bayesian/bayesTypes';
+export type { ProportionInput, MeanInput } from './bayesian/inputs';
+
+// --- Sequential testing (mSPRT, confidence sequences) ---
+export { sequentialTest } from './sequentialTest';
+export type { SequentialTestOptions, SequentialComparison, SequentialTestResult } from './sequentialTest';
+
+// --- Bandits ---
+export { ThompsonSampling } from './bandits/ThompsonSampling';
+export type { ThompsonSamplingOptions, ThompsonSamplingJSON, ThompsonLikelihood } from './bandits/ThompsonSampling';
+export { UCB1 } from './bandits/UCB1';
+export type { UCB1Options, UCB1JSON } from './bandits/UCB1';
+export { EpsilonGreedy } from './bandits/EpsilonGreedy';
+export type { EpsilonGreedyOptions, EpsilonGreedyJSON } from './bandits/EpsilonGreedy';
+export { simulateBandit } from './bandits/simulateBandit';
+export type { BanditArm, BernoulliBanditArm, GaussianBanditArm, SimulateBanditOptions, BanditSimulation, BanditSimulationProgress } from './bandits/simulateBandit';
+export type { BanditPolicy, BanditAllocation, BanditArmSummary, BanditStatsJSON } from './bandits/banditTypes';

@@ -1,0 +1,428 @@
+import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
+import { missing } from './internal/samples';
+
+/** A covariate sum given for one covariate (number) or several (array, one entry per covariate). */
+export type CovariateSums = number | readonly number[];
+/** Covariate cross sums Σ zⱼ·zₗ: a number for one covariate, a symmetric k×k matrix for several. */
+export type CovariateCrossSums = number | readonly (readonly number[])[];
+
+/**
+ * Sufficient statistics of one variant for CUPED on a mean metric y with
+ * pre-period covariates z₁…z_k (one row per unit). SQL:
+ * `COUNT(*), SUM(y), SUM(y*y), SUM(z), SUM(z*z), SUM(z*y)` by variant
+ * (and `SUM(z1*z2)` … for several covariates).
+ */
+export interface CupedMeanInput {
+  /** Number of units. */
+  readonly n: number;
+  /** Σ y. */
+  readonly sum: number;
+  /** Σ y². */
+  readonly sumSquares: number;
+  /** Σ zⱼ for each covariate (a number when there is one covariate). */
+  readonly sumZ: CovariateSums;
+  /** Σ zⱼ·zₗ (a number for one covariate, else a symmetric k×k matrix). */
+  readonly sumZZ: CovariateCrossSums;
+  /** Σ zⱼ·y for each covariate. */
+  readonly sumZY: CovariateSums;
+}
+
+/**
+ * Sufficient statistics of one variant for CUPED on a ratio metric ΣX/ΣY
+ * (see {@link RatioInput}) with per-unit covariates z₁…z_k (for a pre-period
+ * ratio, pass its numerator and denominator as two covariates).
+ */
+export interface CupedRatioInput {
+  /** Number of units. */
+  readonly n: number;
+  /** Σ X (numerator). */
+  readonly sumX: number;
+  /** Σ Y (denominator). */
+  readonly sumY: number;
+  /** Σ X². */
+  readonly sumXX: number;
+  /** Σ Y². */
+  readonly sumYY: number;
+  /** Σ X·Y. */
+  readonly sumXY: number;
+  /** Σ zⱼ. */
+  readonly sumZ: CovariateSums;
+  /** Σ zⱼ·zₗ. */
+  readonly sumZZ: CovariateCrossSums;
+  /** Σ zⱼ·X. */
+  readonly sumZX: CovariateSums;
+  /** Σ zⱼ·Y. */
+  readonly sumZY: CovariateSums;
+}
+
+/** Raw rows of one variant for CUPED on a mean metric. */
+export interface CupedMeanRows {
+  /** Per-unit metric values (e.g. spend during the experiment). */
+  readonly values: ArrayLike<number>;
+  /** One covariate column, or several (e.g. spend in the pre-period). */
+  readonly covariates: ArrayLike<number> | readonly ArrayLike<number>[];
+}
+
+/** Raw rows of one variant for CUPED on a ratio metric. */
+export interface CupedRatioRows {
+  /** Per-unit numerators. */
+  readonly numerator: ArrayLike<number>;
+  /** Per-unit denominators. */
+  readonly denominator: ArrayLike<number>;
+  /** One covariate column, or several. */
+  readonly covariates: ArrayLike<number> | readonly ArrayLike<number>[];
+}
+
+/** What {@link cuped} accepts for one variant. */
+export type CupedSample = CupedMeanInput | CupedRatioInput | CupedMeanRows | CupedRatioRows;
+
+/** Options of {@link cuped}. */
+export interface CupedOptions {
+  /** 1 − confidence level; default 0.05. */
+  readonly alpha?: number;
+  /** Alternative hypothesis about treatment − control; default `'two-sided'`. */
+  readonly alternative?: Alternative;
+}
+
+/** The analysis without adjustment, for comparison. */
+export interface CupedUnadjusted {
+  /** Unadjusted difference of the metric, treatment − control. */
+  readonly diff: number;
+  /** Its standard error. */
+  readonly standardError: number;
+}
+
+/** Result of {@link cuped}. */
+export interface CupedResult {
+  /** `'mean'` or `'ratio'`, from the inputs. */
+  readonly metric: 'mean' | 'ratio';
+  /** Control metric adjusted to the pooled covariate mean. */
+  readonly controlMean: number;
+  /** Treatment metric adjusted to the pooled covariate mean. */
+  readonly treatmentMean: number;
+  /** Adjusted difference, treatment − control. */
+  readonly diff: number;
+  /** Lower end of the confidence interval of `diff`. */
+  readonly ciLow: number;
+  /** Upper end of the confidence interval of `diff`. */
+  readonly ciHigh: number;
+  /** Standard error of the adjusted difference. */
+  readonly standardError: number;
+  /** Test statistic diff / standardError (t for means, z for ratios). */
+  readonly statistic: number;
+  /** Degrees of freedom (Welch–Satterthwaite on the adjusted variances; Infinity for ratios). */
+  readonly df: number;
+  /** p-value. */
+  readonly pValue: number;
+  /** Relative lift of the adjusted metrics (null when the control is 0). */
+  readonly lift: number | null;
+  /** Lower end of the delta-method interval of `lift`. */
+  readonly liftCiLow: number | null;
+  /** Upper end of the delta-method interval of `lift`. */
+  readonly liftCiHigh: number | null;
+  /** Regression coefficients θ of the covariates (pooled within variants). */
+  readonly theta: readonly number[];
+  /** 1 − Var(adjusted diff) / Var(unadjusted diff): the share of variance removed. */
+  readonly varianceReduction: number;
+  /** The same comparison without adjustment. */
+  readonly unadjusted: CupedUnadjusted;
+  /** The alpha used. */
+  readonly alpha: number;
+  /** The alternative used. */
+  readonly alternative: Alternative;
+}
+
+/** Moments of one variant: n, means μ and covariance S (n − 1) of [metric vars…, z…]. */
+interface ArmMoments {
+  n: number;
+  mu: number[];
+  cov: number[][];
+  /** Number of metric variables (1 for a mean, 2 for a ratio). */
+  m: number;
+}
+
+function vec(x: CovariateSums): number[] {
+  return typeof x === 'number' ? [x] : Array.from(x);
+}
+
+function mat(x: CovariateCrossSums): number[][] {
+  return typeof x === 'number' ? [[x]] : x.map((r) => Array.from(r));
+}
+
+function columns(c: ArrayLike<number> | readonly ArrayLike<number>[]): ArrayLike<number>[] {
+  if (Array.isArray(c) && (c.length === 0 || typeof c[0] !== 'number')) return c as ArrayLike<number>[];
+  return [c as ArrayLike<number>];
+}
+
+function fail(code: string, message: string, row: number, field: string): never {
+  throw new ValidationError(code, `cuped: variant ${row} ${message}`, { source: 'cuped', row, field });
+}
+
+/** Means and covariance (n − 1) of raw rows by two passes (vars: metric vars then covariates). */
+function momentsFromRows(vars: ArrayLike<number>[], row: number): { n: number; mu: number[]; cov: number[][] } {
+  const p = vars.length;
+  const n = vars[0]!.length;
+  for (const v of vars) if (v.length !== n) fail('E_LENGTH_MISMATCH', 'has metric and covariate columns of different lengths.', row, 'covariates');
+  if (n < 3) fail('E_TOO_FEW_UNITS', `has n = ${n}; CUPED needs at least 3 units per variant.`, row, 'n');
+  const mu = vars.map((v) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(v[i]!)) fail('E_NOT_FINITE', `has a non-finite value at index ${i}.`, row, 'values');
+      acc += v[i]!;
+    }
+    return acc / n;
+  });
+  const cov = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < p; a++) {
+      const da = vars[a]![i]! - mu[a]!;
+      for (let b = 0; b <= a; b++) cov[a]![b]! += da * (vars[b]![i]! - mu[b]!);
+    }
+  }
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b <= a; b++) {
+      cov[a]![b]! /= n - 1;
+      cov[b]![a] = cov[a]![b]!;
+    }
+  }
+  return { n, mu, cov };
+}
+
+function armMoments(sample: CupedSample | undefined, row: number, field: string): ArmMoments {
+  if (sample === undefined || sample === null) missing('cuped', field);
+  let n: number;
+  let s: number[];
+  let ss: number[][];
+  let m: number;
+  if ('values' in sample || 'numerator' in sample) {
+    const cols = columns(sample.covariates);
+    const metric = 'values' in sample ? [sample.values] : [sample.numerator, sample.denominator];
+    const r = momentsFromRows([...metric, ...cols], row);
+    if (metric.length === 2 && r.mu[1] === 0) fail('E_ZERO_DENOMINATOR', 'has ΣY = 0, so its ratio is undefined.', row, 'denominator');
+    return { n: r.n, mu: r.mu, cov: r.cov, m: metric.length };
+  } else if ('sumX' in sample) {
+    m = 2;
+    const sz = vec(sample.sumZ);
+    const szz = mat(sample.sumZZ);
+    const szx = vec(sample.sumZX);
+    const szy = vec(sample.sumZY);
+    const k = sz.length;
+    if (szz.length !== k || szz.some((r) => r.length !== k) || szx.length !== k || szy.length !== k) {
+      fail('E_COVARIATES', `has covariate sums of inconsistent sizes (expected ${k} covariates).`, row, 'sumZZ');
+    }
+    n = sample.n;
+    s = [sample.sumX, sample.sumY, ...sz];
+    ss = [
+      [sample.sumXX, sample.sumXY, ...szx],
+      [sample.sumXY, sample.sumYY, ...szy],
+      ...szz.map((r, j) => [szx[j]!, szy[j]!, ...r]),
+    ];
+  } else {
+    m = 1;
+    const sz = vec(sample.sumZ);
+    const szz = mat(sample.sumZZ);
+    const szy = vec(sample.sumZY);
+    const k = sz.length;
+    if (szz.length !== k || szz.some((r) => r.length !== k) || szy.length !== k) {
+      fail('E_COVARIATES', `has covariate sums of inconsistent sizes (expected ${k} covariates).`, row, 'sumZZ');
+    }
+    n = sample.n;
+    s = [sample.sum, ...sz];
+    ss = [[sample.sumSquares, ...szy], ...szz.map((r, j) => [szy[j]!, ...r])];
+  }
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail('E_NEGATIVE_COUNT', `has n = ${String(n)}; n must be a whole number ≥ 0.`, row, 'n');
+  if (n < 3) fail('E_TOO_FEW_UNITS', `has n = ${n}; CUPED needs at least 3 units per variant.`, row, 'n');
+  for (const v of [...s, ...ss.flat()]) if (!Number.isFinite(v)) fail('E_NOT_FINITE', 'has a non-finite sum.', row, 'sum');
+  const p = s.length;
+  const mu = s.map((x) => x / n);
+  const cov = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => (ss[a]![b]! - s[a]! * mu[b]!) / (n - 1)));
+  for (let a = 0; a < p; a++) {
+    if (cov[a]![a]! < -1e-9 * Math.max(1, Math.abs(ss[a]![a]!) / (n - 1))) {
+      fail('E_SUM_SQUARES', 'has a sum of squares smaller than (Σ)²/n; check the sufficient statistics.', row, 'sumSquares');
+    }
+    cov[a]![a] = Math.max(0, cov[a]![a]!);
+  }
+  if (m === 2 && mu[1] === 0) fail('E_ZERO_DENOMINATOR', 'has ΣY = 0, so its ratio is undefined.', row, 'sumY');
+  return { n, mu, cov, m };
+}
+
+/** Solves A x = b (k×k) by Gaussian elimination with partial pivoting; null if singular. */
+function solve(A: number[][], b: number[]): number[] | null {
+  const k = b.length;
+  const M = A.map((r, i) => [...r, b[i]!]);
+  const scale = Math.max(1e-300, ...A.map((r, i) => Math.abs(r[i]!)));
+  for (let c = 0; c < k; c++) {
+    let piv = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
+    if (Math.abs(M[piv]![c]!) <= 1e-12 * scale) return null;
+    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    for (let r = c + 1; r < k; r++) {
+      const f = M[r]![c]! / M[c]![c]!;
+      for (let j = c; j <= k; j++) M[r]![j]! -= f * M[c]![j]!;
+    }
+  }
+  const x = new Array<number>(k).fill(0);
+  for (let c = k - 1; c >= 0; c--) {
+    let acc = M[c]![k]!;
+    for (let j = c + 1; j < k; j++) acc -= M[c]![j]! * x[j]!;
+    x[c] = acc / M[c]![c]!;
+  }
+  return x;
+}
+
+/** Linearization a (metric influence weights over the variables) of one arm. */
+function linearization(arm: ArmMoments): { value: number; a: number[] } {
+  const p = arm.mu.length;
+  const a = new Array<number>(p).fill(0);
+  if (arm.m === 1) {
+    a[0] = 1;
+    return { value: arm.mu[0]!, a };
+  }
+  const r = arm.mu[0]! / arm.mu[1]!;
+  a[0] = 1 / arm.mu[1]!;
+  a[1] = -r / arm.mu[1]!;
+  return { value: r, a };
+}
+
+function quad(a: number[], S: number[][], b: number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) s += a[i]! * S[i]![j]! * b[j]!;
+  return s;
+}
+
+const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Object.freeze({ alpha: 0.05, alternative: 'two-sided' });
+
+/**
+ * CUPED / regression adjustment (Deng, Xu, Kohavi & Walker, WSDM 2013):
+ * removes the part of a metric's variance explained by pre-experiment
+ * covariates (e.g. spend before the test), for a mean metric or a ratio
+ * metric (through its delta-method linearization), with one or several
+ * covariates. θ is the pooled within-variant regression of the (linearized)
+ * metric on the covariates, so for a mean metric the adjusted difference
+ * equals the treatment coefficient of the OLS fit y ~ 1 + T + z. Each
+ * variant's adjusted variance is (s²_y − 2θ's_zy + θ'S_zzθ)/n; the
+ * difference gets a Welch t (means) or normal (ratios) interval, and the
+ * variance reduction achieved is reported. Covariates must not be affected by
+ * the treatment (measure them before assignment).
+ *
+ * Costs O(n·k²) from rows, O(k³) from sufficient statistics.
+ *
+ * @param control - sufficient statistics or rows of the control
+ * @param treatment - the same for the treatment (same metric kind and covariates)
+ * @param options - `alpha` (0.05), `alternative` ('two-sided')
+ * @returns the {@link CupedResult}
+ * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
+ *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_COVARIATES` (inconsistent covariates or metric kinds),
+ *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`;
+ *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
+ * @example
+ * ```ts
+ * import { cuped } from '@marksman/experiments';
+ * const control = { values: [12, 8, 15, 9, 11, 14], covariates: [10, 7, 14, 8, 10, 12] };
+ * const treatment = { values: [14, 10, 16, 12, 13, 15], covariates: [10, 8, 13, 9, 11, 12] };
+ * const r = cuped(control, treatment);
+ * r.diff.toFixed(3); // => '1.479'
+ * r.varianceReduction > 0.8; // => true
+ * ```
+ */
+export function cuped(control: CupedSample, treatment: CupedSample, options?: CupedOptions): CupedResult {
+  const source = 'cuped';
+  const o = resolveOptions(source, CUPED_DEFAULTS, options);
+  const alpha = checkAlpha(o.alpha, source);
+  const alt = checkAlternative(o.alternative, source);
+  const C = armMoments(control, 0, 'control');
+  const T = armMoments(treatment, 1, 'treatment');
+  if (C.m !== T.m || C.mu.length !== T.mu.length) {
+    throw new ValidationError('E_COVARIATES', `${source}: control and treatment must describe the same metric kind and the same covariates.`, {
+      source,
+      field: 'treatment',
+    });
+  }
+  const m = C.m;
+  const p = C.mu.length;
+  const k = p - m;
+  if (k < 1) throw new OptionsError('E_COVARIATES', `${source}: give at least one covariate.`, { source, field: 'covariates' });
+  const zIdx = Array.from({ length: k }, (_, j) => m + j);
+  const arms = [C, T].map((arm) => {
+    const { value, a } = linearization(arm);
+    const va = quad(a, arm.cov, a);
+    // c_j = Cov(linearized metric, z_j) = Σ_b a_b S[b][z_j]
+    const c = zIdx.map((zi) => {
+      let acc = 0;
+      for (let b = 0; b < p; b++) acc += a[b]! * arm.cov[b]![zi]!;
+      return acc;
+    });
+    const V = zIdx.map((zi) => zIdx.map((zl) => arm.cov[zi]![zl]!));
+    return { arm, value, va, c, V, zMean: zIdx.map((zi) => arm.mu[zi]!) };
+  });
+  // pooled within-variant normal equations, weights n − 1
+  const A = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const bvec = new Array<number>(k).fill(0);
+  for (const x of arms) {
+    const w = x.arm.n - 1;
+    for (let i = 0; i < k; i++) {
+      bvec[i]! += w * x.c[i]!;
+      for (let j = 0; j < k; j++) A[i]![j]! += w * x.V[i]![j]!;
+    }
+  }
+  const theta = solve(A, bvec);
+  if (theta === null) {
+    throw new ValidationError('E_SINGULAR_COVARIATES', `${source}: the covariates are constant or collinear; drop the redundant ones.`, { source, field: 'covariates' });
+  }
+  const nAll = C.n + T.n;
+  const zPooled = zIdx.map((_, j) => (C.n * arms[0]!.zMean[j]! + T.n * arms[1]!.zMean[j]!) / nAll);
+  const adj = arms.map((x) => {
+    let shift = 0;
+    for (let j = 0; j < k; j++) shift += theta[j]! * (x.zMean[j]! - zPooled[j]!);
+    let v = x.va;
+    for (let j = 0; j < k; j++) {
+      v -= 2 * theta[j]! * x.c[j]!;
+      for (let l = 0; l < k; l++) v += theta[j]! * x.V[j]![l]! * theta[l]!;
+    }
+    return { mean: x.value - shift, varMean: Math.max(0, v) / x.arm.n, rawVarMean: x.va / x.arm.n };
+  });
+  const [ac, at] = adj as [(typeof adj)[0], (typeof adj)[0]];
+  const se = Math.sqrt(ac.varMean + at.varMean);
+  const seRaw = Math.sqrt(ac.rawVarMean + at.rawVarMean);
+  if (!(se > 0)) {
+    throw new ValidationError('E_ZERO_VARIANCE', `${source}: the adjusted metric has zero variance; the covariates explain it exactly.`, { source, field: 'covariates' });
+  }
+  const diff = at.mean - ac.mean;
+  const df =
+    m === 1
+      ? ((ac.varMean + at.varMean) ** 2) / ((ac.varMean * ac.varMean) / (C.n - 1) + (at.varMean * at.varMean) / (T.n - 1))
+      : Infinity;
+  const statistic = diff / se;
+  const ci = intervalOf(diff, se, df, alpha, alt);
+  let lift: number | null = null;
+  let liftCiLow: number | null = null;
+  let liftCiHigh: number | null = null;
+  if (ac.mean !== 0) {
+    lift = at.mean / ac.mean - 1;
+    const seL = Math.sqrt(at.varMean / ac.mean ** 2 + (at.mean ** 2 * ac.varMean) / ac.mean ** 4);
+    const cl = intervalOf(lift, seL, Infinity, alpha, alt);
+    liftCiLow = cl.low;
+    liftCiHigh = cl.high;
+  }
+  return {
+    metric: m === 1 ? 'mean' : 'ratio',
+    controlMean: ac.mean,
+    treatmentMean: at.mean,
+    diff,
+    ciLow: ci.low,
+    ciHigh: ci.high,
+    standardError: se,
+    statistic,
+    df,
+    pValue: pValueOf(statistic, df, alt),
+    lift,
+    liftCiLow,
+    liftCiHigh,
+    theta,
+    varianceReduction: seRaw > 0 ? 1 - (se * se) / (seRaw * seRaw) : 0,
+    unadjusted: { diff: arms[1]!.value - arms[0]!.value, standardError: seRaw },
+    alpha,
+    alternative: alt,
+  };
+}

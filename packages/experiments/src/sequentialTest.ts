@@ -1,0 +1,218 @@
+import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { checkIndex, checkMean, checkPositive, checkProbability, checkProportion, checkVariantCount } from './bayesian/inputs';
+import type { MeanInput, ProportionInput } from './bayesian/inputs';
+
+/** Options of {@link sequentialTest}. */
+export interface SequentialTestOptions {
+  /** Bound on the false-positive rate over all looks together (default 0.05). */
+  readonly alpha?: number;
+  /**
+   * Variance τ² of the normal mixing distribution over the true difference,
+   * in squared metric units (Johari et al. 2017). Small τ² suits small
+   * effects. Default `null`: derived from `plannedSampleSize` (below).
+   */
+  readonly tau2?: number | null;
+  /**
+   * Per-variant sample size at which the confidence sequence should be
+   * tightest, used when `tau2` is null: τ² = V* · (−2 ln α + ln(1 − 2 ln α))
+   * with V* = (s²_c + s²_v)/plannedSampleSize: the mixture that makes the
+   * boundary tightest at that size (Howard et al. 2021; Waudby-Smith et al.
+   * 2023), the rule behind GrowthBook's sequential tuning parameter
+   * (default 5000).
+   */
+  readonly plannedSampleSize?: number;
+  /** Index of the control variant (default 0). */
+  readonly control?: number;
+  /**
+   * The result of the previous look at the same experiment, or null for the
+   * first look. With it, p-values are running minima and intervals running
+   * intersections, so they never get worse from one look to the next. A
+   * result that went through JSON works too (unbounded ends read back as null).
+   */
+  readonly previous?: SequentialTestResult | null;
+}
+
+const DEFAULTS: Readonly<{
+  alpha: number;
+  tau2: number | null;
+  plannedSampleSize: number;
+  control: number;
+  previous: SequentialTestResult | null;
+}> = Object.freeze({ alpha: 0.05, tau2: null, plannedSampleSize: 5000, control: 0, previous: null });
+
+/** One variant compared with the control at this look. */
+export interface SequentialComparison {
+  /** Index of the variant in the input list. */
+  readonly index: number;
+  /** Estimated absolute difference x̄_variant − x̄_control (rates for proportions). */
+  readonly diff: number;
+  /** Estimated relative lift x̄_variant / x̄_control − 1 (NaN when the control mean is 0). */
+  readonly lift: number;
+  /** Standard error of `diff` at this look, √(s²_c/n_c + s²_v/n_v). */
+  readonly standardError: number;
+  /** Mixing variance τ² used at this look. */
+  readonly tau2: number;
+  /** Mixture likelihood ratio Λ against "no difference" at this look (≥ 1/alpha rejects). */
+  readonly likelihoodRatio: number;
+  /** Always-valid p-value: the running minimum over looks of min(1, 1/Λ). Never increases. */
+  readonly pValue: number;
+  /** Lower end of the (1 − alpha) confidence sequence for `diff`, intersected over looks. */
+  readonly ciLow: number;
+  /** Upper end of the (1 − alpha) confidence sequence for `diff`, intersected over looks. */
+  readonly ciHigh: number;
+  /** `pValue ≤ alpha`: the difference is significant and stays so at later looks. */
+  readonly significant: boolean;
+}
+
+/** Result of {@link sequentialTest} at one look; pass it as `previous` at the next look. */
+export interface SequentialTestResult {
+  /** 1 at the first look, then one more than `previous.look`. */
+  readonly look: number;
+  /** The false-positive bound used. */
+  readonly alpha: number;
+  /** Index of the control variant. */
+  readonly control: number;
+  /** Per-variant sample sizes at this look (the next look must not have fewer). */
+  readonly n: readonly number[];
+  /** One comparison per non-control variant, in input order. */
+  readonly comparisons: readonly SequentialComparison[];
+}
+
+const SOURCE = 'sequentialTest';
+
+function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
+  return typeof v === 'object' && v !== null && 'conversions' in v;
+}
+
+/**
+ * Always-valid inference for continuous monitoring ("peeking") of an A/B
+ * test: the mixture sequential probability ratio test (mSPRT) of Johari,
+ * Koomen, Pekelis & Walsh ("Peeking at A/B tests", KDD 2017; Operations
+ * Research 2022) with a normal mixing distribution N(0, τ²) over the true
+ * difference θ of means or proportions. With θ̂ the estimated difference and
+ * V its variance at a look,
+ * Λ = √(V/(V+τ²)) · exp(τ² θ̂² / (2V(V+τ²))),
+ * and rejecting when Λ ≥ 1/α keeps the chance of any false positive, over
+ * any number of looks, at most α (Ville's inequality; asymptotically, since
+ * V is estimated). The always-valid p-value is the running minimum of 1/Λ
+ * and the confidence sequence θ̂ ± √(V(V+τ²)/τ² · ln((V+τ²)/(V α²))) is the
+ * normal-mixture boundary of Howard, Ramdas, McAuliffe & Sekhon (2021), as
+ * in GrowthBook's sequential engine; it covers θ at every look at once with
+ * probability ≥ 1 − α. Look as often as you like: pass each look's result
+ * as `previous` to the next.
+ *
+ * Data are cumulative per-variant sufficient statistics: `{ n, conversions }`
+ * (variance p̂(1 − p̂)) or `{ n, sum, sumSquares }` (sample variance). Each
+ * variant is compared with the control; no multiplicity correction is made.
+ * When a look has no variance yet (e.g. no conversions anywhere) its
+ * comparison carries no evidence: Λ = 1 and the interval is unbounded (±1
+ * for proportions).
+ *
+ * Costs O(k) per look for k variants.
+ *
+ * @param variants - cumulative per-variant statistics at this look, all of the same kind; at least two
+ * @param options - {@link SequentialTestOptions}
+ * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_CONVERSIONS_EXCEED_N`, `E_NEGATIVE_COUNT`,
+ *   `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_SUM_SQUARES`, `E_TOO_FEW_UNITS`, `E_METRIC_KIND` (proportions mixed with means),
+ *   `E_LOOK_ORDER` (fewer units than at the previous look)
+ * @throws `OptionsError` `E_OPTION_RANGE`, `E_PREVIOUS_MISMATCH` (previous look of another design), `E_OPTION_UNKNOWN`
+ * @example
+ * ```ts
+ * import { sequentialTest } from '@marksman/experiments';
+ * const day1 = sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 }]);
+ * day1.comparisons[0].pValue.toFixed(3); // => '0.413'
+ * const day2 = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { previous: day1 });
+ * day2.look; // => 2
+ * day2.comparisons[0].pValue.toFixed(3); // => '0.057'
+ * ```
+ */
+export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[], options?: SequentialTestOptions): SequentialTestResult {
+  checkVariantCount(variants, SOURCE);
+  const o = resolveOptions(SOURCE, DEFAULTS, options);
+  checkProbability(o.alpha, 'alpha', SOURCE);
+  if (o.tau2 !== null) checkPositive(o.tau2, 'tau2', SOURCE);
+  checkPositive(o.plannedSampleSize, 'plannedSampleSize', SOURCE);
+  checkIndex(o.control, variants.length, 'control', SOURCE);
+  const proportions = isProportion(variants[0]!);
+  const stats = variants.map((v, i) => {
+    if (isProportion(v) !== proportions) {
+      throw new ValidationError('E_METRIC_KIND', `${SOURCE}: variant ${i} is not of the same kind as variant 0; give all { n, conversions } or all { n, sum, sumSquares }.`, {
+        source: SOURCE,
+        row: i,
+      });
+    }
+    if (isProportion(v)) {
+      checkProportion(v, SOURCE, i);
+      const p = v.conversions / v.n;
+      return { n: v.n, mean: p, variance: p * (1 - p) };
+    }
+    return { n: v.n, ...checkMean(v, SOURCE, i) };
+  });
+  const prev = o.previous;
+  if (prev !== null) {
+    if (typeof prev !== 'object' || prev.n?.length !== variants.length || prev.control !== o.control || prev.alpha !== o.alpha) {
+      throw new OptionsError('E_PREVIOUS_MISMATCH', `${SOURCE}: previous must be the result of the previous look with the same variants, control and alpha.`, {
+        source: SOURCE,
+        field: 'previous',
+      });
+    }
+    stats.forEach((s, i) => {
+      if (s.n < prev.n[i]!) {
+        throw new ValidationError('E_LOOK_ORDER', `${SOURCE}: variant ${i} has n = ${s.n}, fewer than ${prev.n[i]} at the previous look; pass cumulative statistics.`, {
+          source: SOURCE,
+          field: 'n',
+          row: i,
+        });
+      }
+    });
+  }
+
+  const logAlpha = Math.log(o.alpha);
+  const howard = -2 * logAlpha + Math.log(1 - 2 * logAlpha);
+  const bound = proportions ? 1 : Infinity;
+  const c = stats[o.control]!;
+  const comparisons: SequentialComparison[] = [];
+  let k = 0;
+  stats.forEach((v, i) => {
+    if (i === o.control) return;
+    const before = prev?.comparisons[k];
+    k++;
+    const diff = v.mean - c.mean;
+    const V = v.variance / v.n + c.variance / c.n;
+    const tau2 = o.tau2 ?? ((v.variance + c.variance) / o.plannedSampleSize) * howard;
+    let logLR = 0;
+    let low = -bound;
+    let high = bound;
+    if (V > 0 && tau2 > 0) {
+      logLR = 0.5 * Math.log(V / (V + tau2)) + (tau2 * diff * diff) / (2 * V * (V + tau2));
+      const half = Math.sqrt(((V * (V + tau2)) / tau2) * (Math.log((V + tau2) / V) - 2 * logAlpha));
+      low = Math.max(-bound, diff - half);
+      high = Math.min(bound, diff + half);
+    }
+    let pValue = Math.min(1, Math.exp(-logLR));
+    if (before) {
+      // A result stored as JSON turns ±Infinity into null: read that as unbounded.
+      pValue = Math.min(pValue, typeof before.pValue === 'number' ? before.pValue : 1);
+      const l = Math.max(low, typeof before.ciLow === 'number' ? before.ciLow : -Infinity);
+      const h = Math.min(high, typeof before.ciHigh === 'number' ? before.ciHigh : Infinity);
+      // An empty intersection can only happen on the ≤ α event of a miss; keep this look's interval then.
+      if (l <= h) {
+        low = l;
+        high = h;
+      }
+    }
+    comparisons.push({
+      index: i,
+      diff,
+      lift: c.mean === 0 ? NaN : v.mean / c.mean - 1,
+      standardError: Math.sqrt(V),
+      tau2,
+      likelihoodRatio: Math.exp(logLR),
+      pValue,
+      ciLow: low,
+      ciHigh: high,
+      significant: pValue <= o.alpha,
+    });
+  });
+  return { look: (prev?.look ?? 0) + 1, alpha: o.alpha, control: o.control, n: stats.map((s) => s.n), comparisons };
+}

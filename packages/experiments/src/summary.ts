@@ -1,0 +1,202 @@
+import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { type AdjustMethod, adjustPValues } from './adjust';
+import type { SrmResult } from './srm';
+
+/** The parts of a test result that a summary reads (every frequentist result has them). */
+export interface SummarizableResult {
+  /** Difference treatment − control. */
+  readonly diff: number;
+  /** Lower end of the interval of `diff`. */
+  readonly ciLow: number;
+  /** Upper end of the interval of `diff`. */
+  readonly ciHigh: number;
+  /** p-value. */
+  readonly pValue: number;
+  /** The alpha of the interval. */
+  readonly alpha: number;
+}
+
+/** Role of a metric in the decision. */
+export type MetricRole = 'primary' | 'secondary' | 'guardrail';
+
+/** How to word a difference: percentage points (rates), percent (relative changes) or plain numbers. */
+export type DiffFormat = 'pp' | 'percent' | 'number';
+
+/** One metric to summarize. */
+export interface MetricSummaryInput {
+  /** Metric name as the reader knows it, e.g. `'conversion'`. */
+  readonly name: string;
+  /** The test result (from {@link proportionsZTest}, {@link welchTTest}, {@link ratioMetricTest}, {@link cuped}, …). */
+  readonly result: SummarizableResult;
+  /** Role: `'primary'` (default), `'secondary'` or `'guardrail'` (must not get worse). */
+  readonly role?: MetricRole;
+  /** Wording of the difference; default `'pp'` for rates. */
+  readonly format?: DiffFormat;
+  /** Whether an increase is good (default true); e.g. false for unsubscribes. */
+  readonly higherIsBetter?: boolean;
+  /** Decimals in the sentence; default 2. */
+  readonly digits?: number;
+}
+
+/** Options of {@link summarizeExperiment}. */
+export interface SummaryOptions {
+  /** Name of the treatment variant in the sentences; default `'B'`. */
+  readonly variantName?: string;
+  /** Significance level; default 0.05. */
+  readonly alpha?: number;
+  /**
+   * Multiple-testing correction across the primary and secondary metrics of
+   * this summary (guardrails are judged one by one); default `'holm'`.
+   */
+  readonly adjust?: AdjustMethod | 'none';
+  /** The SRM check of the experiment, if run. */
+  readonly srm?: SrmResult | null;
+}
+
+/** The verdict on one metric. */
+export interface MetricVerdict {
+  /** Metric name. */
+  readonly name: string;
+  /** Its role. */
+  readonly role: MetricRole;
+  /** p-value after the correction (unchanged for guardrails). */
+  readonly adjustedPValue: number;
+  /** Significant at alpha after correction. */
+  readonly significant: boolean;
+  /** `'improved'`, `'worsened'` or `'no detectable change'`. */
+  readonly outcome: 'improved' | 'worsened' | 'no detectable change';
+  /** One sentence for a marketer. */
+  readonly sentence: string;
+}
+
+/** Result of {@link summarizeExperiment}. */
+export interface ExperimentSummary {
+  /** `'ship'`, `'do not ship'`, `'inconclusive'` or `'invalid'` (sample ratio mismatch). */
+  readonly decision: 'ship' | 'do not ship' | 'inconclusive' | 'invalid';
+  /** Per-metric verdicts, in input order. */
+  readonly metrics: readonly MetricVerdict[];
+  /** True when no guardrail got significantly worse. */
+  readonly guardrailsPassed: boolean;
+  /** SRM verdict: true passed, false failed, null not checked. */
+  readonly srmPassed: boolean | null;
+  /** The whole summary as short lines of text. */
+  readonly lines: readonly string[];
+}
+
+interface ResolvedSummary {
+  variantName: string;
+  alpha: number;
+  adjust: AdjustMethod | 'none';
+  srm: SrmResult | null;
+}
+
+const SUMMARY_DEFAULTS: Readonly<ResolvedSummary> = Object.freeze({ variantName: 'B', alpha: 0.05, adjust: 'holm', srm: null });
+
+function fmt(x: number, format: DiffFormat, digits: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (format === 'number') return x.toFixed(digits);
+  return (100 * x).toFixed(digits);
+}
+
+function unit(format: DiffFormat): string {
+  return format === 'pp' ? ' pp' : format === 'percent' ? '%' : '';
+}
+
+function methodName(m: AdjustMethod | 'none'): string {
+  return m === 'holm' ? 'Holm' : m === 'bh' ? 'Benjamini–Hochberg' : m === 'bonferroni' ? 'Bonferroni' : 'no';
+}
+
+/**
+ * Turns test results into sentences a marketer can read and a decision:
+ * "Variant B increased conversion by 0.68 pp (95% CI 0.45–0.91); SRM passed."
+ * Primary and secondary metrics are corrected together for multiple testing
+ * (Holm by default; the scope — which comparisons — is stated in the text);
+ * guardrails are checked one by one and block shipping when they get
+ * significantly worse; a sample ratio mismatch makes the experiment invalid.
+ * Intervals are the tests' own (unadjusted) intervals.
+ *
+ * Decision: `invalid` on SRM; `do not ship` when a guardrail or a primary
+ * metric worsened; `ship` when a primary metric improved and nothing
+ * worsened; otherwise `inconclusive`.
+ *
+ * Costs O(m log m) for m metrics.
+ *
+ * @param metrics - the metrics of one treatment-vs-control comparison
+ * @param options - variantName, alpha, adjust, srm
+ * @returns the {@link ExperimentSummary}
+ * @throws `ValidationError` `E_NO_METRICS` for an empty list, `E_P_VALUE` for bad p-values;
+ *   `OptionsError` `E_ADJUST_METHOD`, `E_ALPHA`, `E_METRIC_ROLE`, `E_DIFF_FORMAT`
+ * @example
+ * ```ts
+ * import { summarizeExperiment } from '@marksman/experiments';
+ * const s = summarizeExperiment([
+ *   { name: 'conversion', result: { diff: 0.0068, ciLow: 0.0045, ciHigh: 0.0091, pValue: 1e-8, alpha: 0.05 } },
+ * ], { srm: null });
+ * s.lines[0]; // => 'Variant B increased conversion by 0.68 pp (95% CI 0.45–0.91).'
+ * s.decision; // => 'ship'
+ * ```
+ */
+export function summarizeExperiment(metrics: readonly MetricSummaryInput[], options?: SummaryOptions): ExperimentSummary {
+  const source = 'summarizeExperiment';
+  const o = resolveOptions(source, SUMMARY_DEFAULTS, options);
+  if (!(o.alpha > 0 && o.alpha < 1)) throw new OptionsError('E_ALPHA', `${source}: alpha must be in (0, 1), got ${String(o.alpha)}.`, { source, field: 'alpha' });
+  if (!Array.isArray(metrics) || metrics.length === 0) {
+    throw new ValidationError('E_NO_METRICS', `${source}: give at least one metric to summarize.`, { source, field: 'metrics' });
+  }
+  metrics.forEach((m, i) => {
+    const role = m.role ?? 'primary';
+    if (role !== 'primary' && role !== 'secondary' && role !== 'guardrail') {
+      throw new OptionsError('E_METRIC_ROLE', `${source}: metric ${i} has role ${JSON.stringify(role)}; use 'primary', 'secondary' or 'guardrail'.`, { source, field: 'role', row: i });
+    }
+    const f = m.format ?? 'pp';
+    if (f !== 'pp' && f !== 'percent' && f !== 'number') {
+      throw new OptionsError('E_DIFF_FORMAT', `${source}: metric ${i} has format ${JSON.stringify(f)}; use 'pp', 'percent' or 'number'.`, { source, field: 'format', row: i });
+    }
+  });
+  const tested = metrics.map((m, i) => ({ m, i })).filter(({ m }) => (m.role ?? 'primary') !== 'guardrail');
+  const raw = tested.map(({ m }) => m.result.pValue);
+  const adjusted = o.adjust === 'none' || raw.length === 0 ? raw : adjustPValues(raw, o.adjust);
+  const adjustedByIndex = new Map<number, number>();
+  tested.forEach(({ i }, r) => adjustedByIndex.set(i, adjusted[r]!));
+
+  const verdicts: MetricVerdict[] = metrics.map((m, i) => {
+    const role = m.role ?? 'primary';
+    const format = m.format ?? 'pp';
+    const digits = m.digits ?? 2;
+    const higherIsBetter = m.higherIsBetter ?? true;
+    const r = m.result;
+    if (typeof r.pValue !== 'number' || !(r.pValue >= 0 && r.pValue <= 1)) {
+      throw new ValidationError('E_P_VALUE', `${source}: metric ${i} has p-value ${String(r.pValue)}.`, { source, field: 'pValue', row: i });
+    }
+    const p = adjustedByIndex.get(i) ?? r.pValue;
+    const significant = p < o.alpha;
+    const up = r.diff > 0;
+    const outcome: MetricVerdict['outcome'] = !significant ? 'no detectable change' : up === higherIsBetter ? 'improved' : 'worsened';
+    const level = `${Math.round((1 - r.alpha) * 100)}% CI ${fmt(r.ciLow, format, digits)}–${fmt(r.ciHigh, format, digits)}`;
+    const amount = `${fmt(Math.abs(r.diff), format, digits)}${unit(format)}`;
+    const sentence = significant
+      ? `Variant ${o.variantName} ${up ? 'increased' : 'decreased'} ${m.name} by ${amount} (${level}).`
+      : `Variant ${o.variantName} showed no detectable change in ${m.name} (${r.diff >= 0 ? '+' : '-'}${amount}, ${level}).`;
+    return { name: m.name, role, adjustedPValue: p, significant, outcome, sentence };
+  });
+  const guardrailsPassed = verdicts.every((v) => v.role !== 'guardrail' || v.outcome !== 'worsened');
+  const srmPassed = o.srm === null ? null : !o.srm.mismatch;
+  let decision: ExperimentSummary['decision'];
+  if (srmPassed === false) decision = 'invalid';
+  else if (!guardrailsPassed || verdicts.some((v) => v.role === 'primary' && v.outcome === 'worsened')) decision = 'do not ship';
+  else if (verdicts.some((v) => v.role === 'primary' && v.outcome === 'improved')) decision = 'ship';
+  else decision = 'inconclusive';
+
+  const lines = verdicts.map((v) => v.sentence);
+  if (srmPassed !== null) {
+    const last = lines.length - 1;
+    lines[last] = `${lines[last]!.slice(0, -1)}; SRM ${srmPassed ? 'passed' : `FAILED (p = ${o.srm!.pValue.toExponential(2)}): the traffic split is broken, do not trust these results`}.`;
+  }
+  if (tested.length > 1 && o.adjust !== 'none') {
+    lines.push(`p-values are ${methodName(o.adjust)}-adjusted across the ${tested.length} primary and secondary comparisons of variant ${o.variantName} vs control.`);
+  }
+  const failedGuards = verdicts.filter((v) => v.role === 'guardrail' && v.outcome === 'worsened').map((v) => v.name);
+  if (failedGuards.length > 0) lines.push(`Guardrail${failedGuards.length > 1 ? 's' : ''} worsened: ${failedGuards.join(', ')}.`);
+  lines.push(`Decision: ${decision}.`);
+  return { decision, metrics: verdicts, guardrailsPassed, srmPassed, lines };
+}
