@@ -13,7 +13,7 @@
 //   1e-13 relative for incomplete beta / gamma and the t, chi-square and beta
 //   distributions built on them, about 1e-12 for quantiles found by Newton.
 //
-// jstat (a dependency of this package) was evaluated for this module and is
+// jstat was evaluated for this module and is
 // not used: its incomplete beta stops its continued fraction after 100 terms
 // and forms upper tails as 1 − cdf, which loses tiny p-values. Everything here
 // is implemented from the published algorithms cited next to each function.
