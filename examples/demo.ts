@@ -1,0 +1,175 @@
+/**
+ * The Marksman demo: simulate a shop, validate its data and print a summary
+ * a marketer can read. Run it with `npx --yes pnpm@12.4.2 demo`.
+ *
+ * Options (environment): MARKSMAN_DEMO_CUSTOMERS (default: the simulator's
+ * default size), MARKSMAN_DEMO_SEED (default 42).
+ */
+import { periodKey, validateEvents, validateTransactions } from '@marksman/core';
+import { simulateShop } from '@marksman/datasets';
+import { bayesBinomial, cuped, proportionsZTest, sequentialTest, srmTest, summarizeExperiment, welchTTest } from '@marksman/experiments';
+
+const seed = Number(process.env.MARKSMAN_DEMO_SEED ?? 42);
+const customersOption = process.env.MARKSMAN_DEMO_CUSTOMERS ? { customers: Number(process.env.MARKSMAN_DEMO_CUSTOMERS) } : {};
+
+const fmtInt = (x: number) => x.toLocaleString('en-US');
+const fmtMoney = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)}%`;
+const pad = (s: string, n: number) => s.padEnd(n);
+const lpad = (s: string, n: number) => s.padStart(n);
+
+function heading(title: string): void {
+  console.log(`\n${title}\n${'─'.repeat(title.length)}`);
+}
+
+const t0 = performance.now();
+const shop = simulateShop({ seed, ...customersOption });
+const simSeconds = (performance.now() - t0) / 1000;
+
+heading(`Marksman demo — simulated shop (seed ${seed})`);
+console.log(`Generated in ${simSeconds.toFixed(2)} s: ${fmtInt(shop.customers.length)} customers, ${fmtInt(shop.items.length)} items, ${fmtInt(shop.transactions.length)} order lines, ${fmtInt(shop.events.length)} events.`);
+
+// 1. Validation: every row is checked; refused rows would be listed with their reason.
+heading('1. Data validation');
+const tx = validateTransactions(shop.transactions);
+const ev = validateEvents(shop.events);
+for (const [name, r] of [
+  ['transactions', tx],
+  ['events', ev],
+] as const) {
+  const reasons = Object.entries(r.countsByCode)
+    .map(([code, n]) => `${code} × ${n}`)
+    .join(', ');
+  console.log(`${pad(name, 13)} ${lpad(fmtInt(r.kept), 9)} kept of ${fmtInt(r.total)}${r.rejected.length ? `; refused: ${reasons}` : '; none refused'}`);
+}
+
+// 2. Business summary from the validated rows.
+heading('2. Customers, orders and revenue');
+const orders = new Map<string, { customer: string; amount: number; time: number }>();
+let revenue = 0;
+for (const t of tx.rows) {
+  revenue += t.amount;
+  const key = String(t.orderId);
+  const o = orders.get(key);
+  if (o) o.amount += t.amount;
+  else orders.set(key, { customer: String(t.customerId), amount: t.amount, time: t.timestamp });
+}
+const buyers = new Map<string, number>();
+for (const o of orders.values()) buyers.set(o.customer, (buyers.get(o.customer) ?? 0) + 1);
+const repeatBuyers = [...buyers.values()].filter((n) => n > 1).length;
+const first = Math.min(...[...orders.values()].map((o) => o.time));
+const last = Math.max(...[...orders.values()].map((o) => o.time));
+console.log(`Period:            ${new Date(first).toISOString().slice(0, 10)} to ${new Date(last).toISOString().slice(0, 10)}`);
+console.log(`Customers:         ${fmtInt(shop.customers.length)} (${fmtInt(buyers.size)} bought at least once, ${fmtInt(repeatBuyers)} more than once)`);
+console.log(`Orders:            ${fmtInt(orders.size)}`);
+console.log(`Revenue:           ${fmtMoney(revenue)}`);
+console.log(`Average order:     ${fmtMoney(revenue / orders.size)}`);
+console.log(`Orders per buyer:  ${(orders.size / buyers.size).toFixed(2)}`);
+
+const byMonth = new Map<string, number>();
+for (const o of orders.values()) {
+  const k = periodKey(o.time, 'month');
+  byMonth.set(k, (byMonth.get(k) ?? 0) + o.amount);
+}
+const months = [...byMonth.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+const maxMonth = Math.max(...months.map(([, v]) => v));
+console.log('\nRevenue by month:');
+for (const [m, v] of months) console.log(`  ${m}  ${lpad(fmtMoney(v), 14)}  ${'█'.repeat(Math.round((30 * v) / maxMonth))}`);
+
+// 3. Events by type (the funnel).
+heading('3. Events by type');
+const byType = new Map<string, number>();
+for (const e of ev.rows) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+const funnel = ['view', 'click', 'cart', 'purchase'];
+for (const [type, n] of [...byType.entries()].sort((a, b) => b[1] - a[1])) {
+  const i = funnel.indexOf(type);
+  const prev = i > 0 ? byType.get(funnel[i - 1]!) : undefined;
+  console.log(`  ${pad(type, 12)} ${lpad(fmtInt(n), 9)}${prev ? `   (${pct(n / prev, 1)} of ${funnel[i - 1]}s)` : ''}`);
+}
+
+// 4. Campaign arms.
+heading(`4. Campaign "${shop.campaign.name}" (${new Date(shop.campaign.startTime).toISOString().slice(0, 10)}, outcome window to ${new Date(shop.campaign.endTime).toISOString().slice(0, 10)})`);
+console.log(`  ${pad('arm', 10)} ${lpad('customers', 10)} ${lpad('converted', 10)} ${lpad('rate', 8)} ${lpad('spend/customer', 15)}`);
+for (const arm of shop.campaign.arms) {
+  const rows = shop.campaign.outcomes.filter((o) => o.arm === arm);
+  const conv = rows.reduce((s, o) => s + o.converted, 0);
+  const spend = rows.reduce((s, o) => s + o.spend, 0);
+  console.log(`  ${pad(arm, 10)} ${lpad(fmtInt(rows.length), 10)} ${lpad(fmtInt(conv), 10)} ${lpad(pct(conv / rows.length), 8)} ${lpad(fmtMoney(spend / rows.length), 15)}`);
+}
+
+// 5. The campaign, analysed three ways. Each treatment arm is compared with the control.
+heading('5. Did the e-mail work? (frequentist, Bayesian, sequential)');
+const campaign = shop.campaign;
+const arms = campaign.arms;
+const perArm = arms.map((arm) => campaign.outcomes.filter((o) => o.arm === arm));
+const conversions = perArm.map((rows) => ({ n: rows.length, conversions: rows.reduce((s, o) => s + o.converted, 0) }));
+// Intended weights from the simulator's defaults, as a real team would state them up front.
+const weights = [0.5, 0.25, 0.25];
+const srm = srmTest(conversions.map((c) => c.n), weights);
+console.log(`Sample-ratio check against ${weights.join(' / ')}: χ² = ${srm.chiSquare.toFixed(2)}, p = ${srm.pValue.toFixed(3)} → ${srm.mismatch ? 'MISMATCH: do not trust the results' : 'passed'}`);
+
+// Pre-period spend per customer (the 12 weeks before the send) as the CUPED covariate.
+const preStart = campaign.startTime - 12 * 7 * 86_400_000;
+const preSpend = new Map<string, number>();
+for (const t of tx.rows) {
+  if (t.timestamp >= preStart && t.timestamp < campaign.startTime) preSpend.set(String(t.customerId), (preSpend.get(String(t.customerId)) ?? 0) + t.amount);
+}
+const spendRows = perArm.map((rows) => ({ values: rows.map((o) => o.spend), covariates: rows.map((o) => preSpend.get(o.customerId) ?? 0) }));
+
+for (let k = 1; k < arms.length; k++) {
+  const conv = proportionsZTest(conversions[0]!, conversions[k]!);
+  const spend = welchTTest(spendRows[0]!.values, spendRows[k]!.values);
+  const spendCuped = cuped(spendRows[0]!, spendRows[k]!);
+  const summary = summarizeExperiment(
+    [
+      { name: 'conversion', result: conv },
+      { name: 'spend per customer', result: spendCuped, format: 'number', role: 'secondary' },
+    ],
+    { variantName: `"${arms[k]}"`, srm },
+  );
+  console.log(`\n  ${arms[k]} vs ${arms[0]}:`);
+  for (const line of summary.lines) console.log(`    ${line}`);
+  console.log(`    CUPED on spend (pre-period spend as covariate): standard error ${spend.standardError.toFixed(3)} → ${spendCuped.standardError.toFixed(3)}, variance −${pct(spendCuped.varianceReduction, 1)}`);
+}
+
+const bayes = bayesBinomial(conversions);
+console.log('\n  Bayesian (Beta(1, 1) prior):');
+for (const c of bayes.comparisons) {
+  console.log(`    ${pad(arms[c.index]!, 9)} chance to beat ${arms[0]}: ${pct(c.chanceToWin, 1)}, lift ${pct(c.lift, 1)} (95% credible ${pct(c.ciLow, 1)} to ${pct(c.ciHigh, 1)}), expected loss if shipped ${(100 * c.expectedLoss).toFixed(3)} pp`);
+}
+
+// Sequential: as if customers had entered the test over 14 days (one cohort a day, in customer order) and the
+// team looked at the results every evening. Each look sees the final outcomes of the customers enrolled so far.
+const days = 14;
+let look: ReturnType<typeof sequentialTest> | undefined;
+const stops: string[] = [];
+for (let d = 0; d < days; d++) {
+  const stats = arms.map(() => ({ n: 0, conversions: 0 }));
+  campaign.outcomes.forEach((o, i) => {
+    if (i % days > d) return;
+    const s = stats[arms.indexOf(o.arm)]!;
+    s.n++;
+    s.conversions += o.converted;
+  });
+  look = sequentialTest(stats, look ? { previous: look } : {});
+  for (const c of look.comparisons) {
+    const name = arms[c.index]!;
+    if (c.significant && !stops.some((x) => x.startsWith(name))) stops.push(`${name}: significant at look ${d + 1} (always-valid p = ${c.pValue.toPrecision(2)})`);
+  }
+}
+console.log(`\n  Sequential (mixture SPRT, ${days} daily looks as customers enrol; peeking is safe):`);
+for (const c of look!.comparisons) {
+  const name = arms[c.index]!;
+  console.log(`    ${pad(name, 9)} final always-valid p = ${c.pValue.toPrecision(3)}, diff ${(100 * c.diff).toFixed(2)} pp (confidence sequence ${(100 * c.ciLow).toFixed(2)} to ${(100 * c.ciHigh).toFixed(2)})`);
+}
+for (const s of stops) console.log(`    ${s}`);
+const truthEffect = (k: number) => {
+  const e = shop.truth.treatmentEffects.conversion[k]!;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < e.length; i++) if (shop.truth.eligible[i]) (sum += e[i]!), n++;
+  return sum / n;
+};
+console.log(`\n  Simulator truth (average effect on conversion): ${arms.slice(1).map((a, i) => `${a} +${(100 * truthEffect(i + 1)).toFixed(2)} pp`).join(', ')}`);
+
+console.log('\nNext: profiles and customer value, segments and recommendations (see docs/).');
