@@ -1,6 +1,7 @@
 /**
- * Runs every `@example` in every package's doc comments and checks each
- * `// => value` claim, so the documentation cannot drift from the code.
+ * Runs every `@example` in every package's doc comments, and every ```ts
+ * block in the READMEs and in docs/, and checks each `// => value` claim, so
+ * the documentation cannot drift from the code.
  *
  * Conventions for examples (see CONTRIBUTING.md):
  * - a ```ts fence after `@example`; imports name the public packages;
@@ -8,10 +9,13 @@
  *   equals `value` (a JavaScript literal); a line holding only `// => value`
  *   applies to the statement before it;
  * - numbers shown with d decimals match when within half a unit of the last
- *   shown digit (they are shown rounded); integers and strings match exactly;
+ *   shown digit (they are shown rounded); integers match to 1e-12 relative;
+ *   strings match exactly;
  *   typed arrays compare element-wise with plain arrays;
- * - `// throws CODE` after a statement asserts it throws a MarksmanError
- *   with that code.
+ * - `// throws E_CODE` (or `// throws ValidationError E_CODE`) after a
+ *   statement asserts that it throws an error with that code;
+ * - `Float64Array [1, 2]` (console notation) compares as `[1, 2]`, and a
+ *   trailing remark in parentheses after a space is ignored.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -28,15 +32,17 @@ interface Example {
   needsData: boolean;
 }
 
-function listSources(dir: string): string[] {
+function listFiles(dir: string, ext: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listSources(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+    if (e.isDirectory()) {
+      if (e.name !== 'api' && e.name !== 'node_modules') out.push(...listFiles(p, ext));
+    } else if (e.name.endsWith(ext) && !e.name.endsWith('.d.ts')) out.push(p);
   }
   return out;
 }
+const listSources = (dir: string) => listFiles(dir, '.ts');
 
 /** Splits code at top-level `;` (outside strings, template literals and brackets). */
 function splitStatements(code: string): string[] {
@@ -79,6 +85,22 @@ function commentStart(line: string): number {
   return -1;
 }
 
+/** The longest prefix of `text`, cut at whitespace, that parses as a JavaScript expression (a prose remark may follow). */
+function longestExpression(text: string): string | null {
+  const cuts = [...text.matchAll(/\s+/g)].map((m) => m.index!).concat(text.length).sort((a, b) => b - a);
+  for (const cut of cuts) {
+    const candidate = text.slice(0, cut).trim().replace(/[,;]$/, '');
+    if (!candidate) continue;
+    try {
+      new Function(`return (${candidate});`); // parses only; nothing runs
+      return candidate;
+    } catch {
+      // not an expression yet; try a shorter prefix
+    }
+  }
+  return null;
+}
+
 const isExpression = (s: string) => !/^(const|let|var|function|class|if|for|while|return|import|export|type|interface)\b/.test(s);
 
 function transform(code: string, where: string): string {
@@ -110,10 +132,18 @@ function transform(code: string, where: string): string {
         for (const s of stmts) body.push(`${s};`);
       }
       if (comment.startsWith('=>')) {
-        const valueSrc = comment.slice(2).trim();
-        body.push(`__check(await (${target}), (${valueSrc}), ${JSON.stringify(valueSrc)}, ${label});`);
+        // `Float64Array [1, 2]` is how consoles show typed arrays; compare as a plain array
+        const valueSrc = comment
+          .slice(2)
+          .trim()
+          .replace(/\s+\([^()]*\)$/, '') // a trailing remark such as `3 (duplicates summed)`
+          .replace(/\b(?:Float64Array|Float32Array|Int32Array|Int16Array|Int8Array|Uint32Array|Uint16Array|Uint8Array|Uint8ClampedArray)\s*(?=\[)/g, '');
+        const value = longestExpression(valueSrc);
+        if (value === null) throw new Error(`${where}: cannot read the value after "// =>" on example line ${n + 1}: ${valueSrc}`);
+        body.push(`__check(await (${target}), (${value}), ${JSON.stringify(value)}, ${label});`);
       } else {
-        const codeName = comment.slice('throws'.length).trim();
+        // `// throws E_CODE` or `// throws ValidationError E_CODE`: the code is the last word
+        const codeName = comment.slice('throws'.length).trim().split(/\s+/).pop() ?? '';
         body.push(`await __throws(async () => { ${target}; }, ${JSON.stringify(codeName)}, ${label});`);
       }
       pending = null;
@@ -131,6 +161,26 @@ function collect(): Example[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const examples: Example[] = [];
+  const addBlock = (rel: string, count: number, lineOfBlock: number, codeText: string) => {
+    const name = `${rel}#${count}`;
+    const code = transform(codeText, `${rel}:${lineOfBlock}`);
+    const out = join(outDir, `${rel.replace(/[\\/]/g, '__')}__${count}.ts`);
+    writeFileSync(out, code);
+    examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(codeText) });
+  };
+  // ```ts blocks in the READMEs and guides (a block fenced as ```ts no-run is shown, not run)
+  const markdown = [join(repo, 'README.md'), ...readdirSync(join(repo, 'packages')).map((p) => join(repo, 'packages', p, 'README.md'))];
+  const docs = join(repo, 'docs');
+  if (existsSync(docs)) markdown.push(...listFiles(docs, '.md'));
+  for (const file of markdown.filter((f) => existsSync(f)).sort()) {
+    const text = readFileSync(file, 'utf8');
+    const rel = relative(repo, file);
+    let count = 0;
+    for (const m of text.matchAll(/^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/gm)) {
+      count++;
+      addBlock(rel, count, text.slice(0, m.index).split('\n').length, m[1]!);
+    }
+  }
   for (const pkg of readdirSync(join(repo, 'packages')).sort()) {
     const src = join(repo, 'packages', pkg, 'src');
     if (!existsSync(src)) continue;
@@ -142,12 +192,7 @@ function collect(): Example[] {
         const doc = block[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
         for (const m of doc.matchAll(/@example[^\n]*\n\s*```(?:ts|typescript)\n([\s\S]*?)```/g)) {
           count++;
-          const name = `${rel}#${count}`;
-          const lineOfBlock = text.slice(0, block.index).split('\n').length;
-          const code = transform(m[1]!, `${rel}:${lineOfBlock}`);
-          const out = join(outDir, `${rel.replace(/[\\/]/g, '__')}__${count}.ts`);
-          writeFileSync(out, code);
-          examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(m[1]!) });
+          addBlock(rel, count, text.slice(0, block.index).split('\n').length, m[1]!);
         }
       }
     }
@@ -167,7 +212,8 @@ function approx(actual: unknown, expected: unknown, path: string): string | null
     if (Object.is(actual, expected)) return null;
     if (Number.isNaN(expected)) return Number.isNaN(actual) ? null : `${path}: expected NaN, got ${actual}`;
     const d = decimals(expected);
-    const tol = d > 0 ? 0.5 * 10 ** -d * (1 + 1e-9) : d < 0 ? Math.abs(expected) * 5e-4 : 0;
+    // integers allow floating-point noise (expm1(log1p(9)) is 9.000000000000002)
+    const tol = d > 0 ? 0.5 * 10 ** -d * (1 + 1e-9) : d < 0 ? Math.abs(expected) * 5e-4 : Math.max(1, Math.abs(expected)) * 1e-12;
     return Math.abs(actual - expected) <= tol ? null : `${path}: expected ${expected}, got ${actual}`;
   }
   if (ArrayBuffer.isView(actual) && !(actual instanceof DataView)) actual = Array.from(actual as unknown as ArrayLike<number>);
