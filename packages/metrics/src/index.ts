@@ -1,2 +1,77 @@
 // @marksman/metrics public entry: explicit named exports only (see CONTRIBUTING.md).
-export {};
+
+// Clustering agreement
+export { contingencyTable } from './contingencyTable';
+export type { ContingencyTable } from './contingencyTable';
+export { adjustedRandIndex } from './adjustedRandIndex';
+export { normalizedMutualInfo } from './normalizedMutualInfo';
+export type { EntropyAverage, NormalizedMutualInfoOptions } from './normalizedMutualInfo';
+
+// Ranking (recommenders, binary relevance)
+export { precisionAtK, recallAtK, ndcgAtK, averagePrecisionAtK, reciprocalRank, hitRateAtK } from './rankingMetrics';
+export type { RelevantItems } from './rankingMetrics';
+export { rankingReport } from './rankingReport';
+export type { RankingReport, RankingReportOptions, RankingPerUser } from './rankingReport';
+export type { PerUser } from './perUser';
+export { catalogueCoverage } from './catalogueCoverage';
+export type { CatalogueCoverageOptions } from './catalogueCoverage';
+export { novelty } from './novelty';
+export type { NoveltyOptions } from './novelty';
+
+// Marketing KPIs
+export {
+  conversionRate,
+  clickThroughRate,
+  costPerAcquisition,
+  costPerClick,
+  returnOnInvestment,
+  returnOnAdSpend,
+  averageOrderValue,
+} from './marketingKpis';
+export { historicClv } from './historicClv';
+export type { HistoricClvInput } from './historicClv';
+
+// Mergeable streaming accumulators
+export { MeanAccumulator } from './MeanAccumulator';
+export type { MeanStats, MeanAccumulatorJSON } from './MeanAccumulator';
+export { ProportionAccumulator } from './ProportionAccumulator';
+export type { ProportionStats } from './ProportionAccumulator';
+export { RatioAccumulator } from './RatioAccumulator';
+export { CovarianceAccumulator } from './CovarianceAccumulator';
+export type { RatioStats, ComomentsJSON } from './bivariate';
+
+// Classification
+export { confusionMatrix } from './confusionMatrix';
+export type { ConfusionMatrix, ConfusionMatrixOptions } from './confusionMatrix';
+export { precisionRecallF1 } from './precisionRecallF1';
+export type { ClassAverage, PrecisionRecallF1, PrecisionRecallF1Options, PerClassScores } from './precisionRecallF1';
+export type { BinaryLabel } from './binaryInput';
+export { rocAuc } from './rocAuc';
+export { averagePrecisionScore } from './averagePrecisionScore';
+export { rocCurve } from './rocCurve';
+export type { RocCurve, RocCurveOptions } from './rocCurve';
+export { precisionRecallCurve } from './precisionRecallCurve';
+export type { PrecisionRecallCurve } from './precisionRecallCurve';
+export { logLoss } from './logLoss';
+export type { LogLossOptions } from './logLoss';
+export { brierScore } from './brierScore';
+export { calibrationCurve } from './calibrationCurve';
+export type { CalibrationCurve, CalibrationCurveOptions } from './calibrationCurve';
+
+// Uplift
+export { upliftCurve, qiniCurve, qiniCoefficient, areaUnderUpliftCurve } from './upliftCurves';
+export type { UpliftCurve, QiniCoefficientOptions } from './upliftCurves';
+
+// Fairness
+export {
+  fairnessByGroup,
+  demographicParityDifference,
+  demographicParityRatio,
+  equalOpportunityDifference,
+  equalizedOddsDifference,
+} from './fairness';
+export type { GroupRates } from './fairness';
+
+// Attribution
+export { attribution } from './attribution';
+export type { AttributionModel, AttributionOptions, AttributionResult, ConversionPath } from './attribution';

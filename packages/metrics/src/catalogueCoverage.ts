@@ -1,0 +1,86 @@
+import { ValidationError, resolveOptions } from '@marksman/core';
+import { perUserEntries } from './perUser';
+import type { PerUser } from './perUser';
+import { requireId, requirePositiveIntegerOption } from './validation';
+import type { Id } from './validation';
+
+/** Options of {@link catalogueCoverage}. */
+export interface CatalogueCoverageOptions {
+  /** Only the first k items of each list count; default `Infinity` (whole lists). */
+  readonly k?: number;
+}
+
+const DEFAULTS: Readonly<Required<CatalogueCoverageOptions>> = Object.freeze({ k: Infinity });
+
+/**
+ * Catalogue coverage (aggregate diversity): the share of the catalogue that
+ * appears in at least one user's top-k list, `|∪_u top_k(u)| / |catalogue|`.
+ *
+ * Costs O(Σ_u min(k, |list_u|) + |catalogue|).
+ *
+ * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
+ * @param catalogue - the catalogue: its item ids (every recommended item must be among them),
+ *   or just its size
+ * @param options - `k` (default `Infinity`)
+ * @throws `ValidationError` `E_UNKNOWN_ITEM` (a recommended item not in the catalogue),
+ *   `E_RANGE` (a catalogue size that is not a positive integer, or smaller than the number
+ *   of distinct recommended items), `E_EMPTY` (empty catalogue list), `E_SHAPE`, `E_NAN`, `E_ID`;
+ *   `OptionsError` `E_OPTION_RANGE`
+ * @example
+ * ```ts
+ * import { catalogueCoverage } from '@marksman/metrics';
+ * catalogueCoverage([['a', 'b'], ['a', 'c']], ['a', 'b', 'c', 'd', 'e']); // => 0.6
+ * catalogueCoverage([['a', 'b'], ['a', 'c']], 5, { k: 1 }); // => 0.2
+ * ```
+ */
+export function catalogueCoverage(
+  recommended: PerUser<ArrayLike<number | string>>,
+  catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string>,
+  options?: CatalogueCoverageOptions,
+): number {
+  const source = 'catalogueCoverage';
+  const { k } = resolveOptions(source, DEFAULTS, options);
+  requirePositiveIntegerOption(source, 'k', k, true);
+  let known: ReadonlySet<Id> | null = null;
+  let size: number;
+  if (typeof catalogue === 'number') {
+    if (!Number.isInteger(catalogue) || catalogue < 1) {
+      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer ≥ 1, got ${catalogue}.`, { source, field: 'catalogue' });
+    }
+    size = catalogue;
+  } else {
+    const set = new Set<Id>();
+    if (catalogue instanceof Set) {
+      for (const id of catalogue as ReadonlySet<unknown>) {
+        requireId(source, 'catalogue', id);
+        set.add(id);
+      }
+    } else {
+      const list = catalogue as ArrayLike<unknown>;
+      for (let i = 0; i < list.length; i++) {
+        const id = list[i];
+        requireId(source, 'catalogue', id, i);
+        set.add(id);
+      }
+    }
+    if (set.size === 0) throw new ValidationError('E_EMPTY', `${source}: the catalogue is empty.`, { source, field: 'catalogue' });
+    known = set;
+    size = set.size;
+  }
+  const shown = new Set<Id>();
+  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+    const m = Math.min(k, list.length);
+    for (let j = 0; j < m; j++) {
+      const id = list[j];
+      requireId(source, 'recommended', id, j);
+      if (known !== null && !known.has(id)) {
+        throw new ValidationError('E_UNKNOWN_ITEM', `${source}: item ${JSON.stringify(id)} recommended to user ${JSON.stringify(user)} is not in the catalogue.`, { source, field: 'recommended', row: j });
+      }
+      shown.add(id);
+    }
+  }
+  if (shown.size > size) {
+    throw new ValidationError('E_RANGE', `${source}: ${shown.size} distinct items were recommended but the catalogue size is ${size}.`, { source, field: 'catalogue' });
+  }
+  return shown.size / size;
+}
