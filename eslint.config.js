@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'benchmarks/results/**', 'benchmarks/.tmp/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.examples/**', 'docs/api/**', 'benchmarks/results/**', 'benchmarks/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

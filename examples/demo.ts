@@ -167,7 +167,12 @@ const truthEffect = (k: number) => {
   const e = shop.truth.treatmentEffects.conversion[k]!;
   let sum = 0;
   let n = 0;
-  for (let i = 0; i < e.length; i++) if (shop.truth.eligible[i]) (sum += e[i]!), n++;
+  for (let i = 0; i < e.length; i++) {
+    if (shop.truth.eligible[i]) {
+      sum += e[i]!;
+      n++;
+    }
+  }
   return sum / n;
 };
 console.log(`\n  Simulator truth (average effect on conversion): ${arms.slice(1).map((a, i) => `${a} +${(100 * truthEffect(i + 1)).toFixed(2)} pp`).join(', ')}`);

@@ -261,7 +261,7 @@ describe('doc comment examples', () => {
           await f();
         } catch (e) {
           const got = (e as { code?: string }).code;
-          if (code && got !== code) throw new Error(`${where}: expected a throw with code ${code}, got ${got ?? String(e)}`);
+          if (code && got !== code) throw new Error(`${where}: expected a throw with code ${code}, got ${got ?? String(e)}`, { cause: e });
           return;
         }
         throw new Error(`${where}: expected a throw${code ? ` with code ${code}` : ''}`);
