@@ -10,10 +10,14 @@ export type CovariateCrossSums = number | readonly (readonly number[])[];
 /**
  * Sufficient statistics of one variant for CUPED on a mean metric y with
  * pre-period covariates z₁…z_k (one row per unit). SQL:
- * `COUNT(*), SUM(y), SUM(y*y), SUM(z), SUM(z*z), SUM(z*y)` by variant
- * (and `SUM(z1*z2)` … for several covariates).
+ * `COUNT(*) AS n, SUM(y) AS sum, SUM(y*y) AS sumSquares, SUM(z) AS sumZ,
+ * SUM(z*z) AS sumZZ, SUM(z*y) AS sumZY` by variant (and `SUM(z1*z2)` … for
+ * several covariates). An object that also carries ratio-metric fields
+ * (`sumX`, `sumY`, …) is refused unless `metric: 'mean'` says which to use.
  */
 export interface CupedMeanInput {
+  /** `'mean'`: optional, needed only when the object also carries ratio-metric fields (one combined warehouse row). */
+  readonly metric?: 'mean';
   /** Number of units. */
   readonly n: number;
   /** Σ y. */
@@ -24,16 +28,22 @@ export interface CupedMeanInput {
   readonly sumZ: CovariateSums;
   /** Σ zⱼ·zₗ (a number for one covariate, else a symmetric k×k matrix). */
   readonly sumZZ: CovariateCrossSums;
-  /** Σ zⱼ·y for each covariate. */
+  /** Σ zⱼ·y for each covariate: the covariate times the metric (mean metrics only). */
   readonly sumZY: CovariateSums;
 }
 
 /**
  * Sufficient statistics of one variant for CUPED on a ratio metric ΣX/ΣY
  * (see {@link RatioInput}) with per-unit covariates z₁…z_k (for a pre-period
- * ratio, pass its numerator and denominator as two covariates).
+ * ratio, pass its numerator and denominator as two covariates). SQL:
+ * `SUM(z*x) AS sumZX, SUM(z*y) AS sumZDenominator` on top of the ratio sums.
+ * The cross sum with the denominator is deliberately not called `sumZY`:
+ * that name means Σ z·y of a mean metric, and an object with ratio fields and
+ * `sumZY` is refused (`E_METRIC_KIND`) unless `metric: 'ratio'` is given.
  */
 export interface CupedRatioInput {
+  /** `'ratio'`: optional, needed only when the object also carries mean-metric fields (one combined warehouse row). */
+  readonly metric?: 'ratio';
   /** Number of units. */
   readonly n: number;
   /** Σ X (numerator). */
@@ -50,10 +60,10 @@ export interface CupedRatioInput {
   readonly sumZ: CovariateSums;
   /** Σ zⱼ·zₗ. */
   readonly sumZZ: CovariateCrossSums;
-  /** Σ zⱼ·X. */
+  /** Σ zⱼ·X: each covariate times the numerator. */
   readonly sumZX: CovariateSums;
-  /** Σ zⱼ·Y. */
-  readonly sumZY: CovariateSums;
+  /** Σ zⱼ·Y: each covariate times the denominator. */
+  readonly sumZDenominator: CovariateSums;
 }
 
 /** Raw rows of one variant for CUPED on a mean metric. */
@@ -142,14 +152,6 @@ interface ArmMoments {
   m: number;
 }
 
-function vec(x: CovariateSums): number[] {
-  return typeof x === 'number' ? [x] : Array.from(x);
-}
-
-function mat(x: CovariateCrossSums): number[][] {
-  return typeof x === 'number' ? [[x]] : x.map((r) => Array.from(r));
-}
-
 function columns(c: ArrayLike<number> | readonly ArrayLike<number>[]): ArrayLike<number>[] {
   if (Array.isArray(c) && (c.length === 0 || typeof c[0] !== 'number')) return c as ArrayLike<number>[];
   return [c as ArrayLike<number>];
@@ -189,51 +191,141 @@ function momentsFromRows(vars: ArrayLike<number>[], row: number): { n: number; m
   return { n, mu, cov };
 }
 
+const MEAN_FIELDS = ['sum', 'sumSquares'] as const;
+const RATIO_FIELDS = ['sumX', 'sumY', 'sumXX', 'sumYY', 'sumXY', 'sumZX', 'sumZDenominator'] as const;
+
+/** Which shape of sufficient statistics an object is, refusing mixed or ambiguous objects. */
+function sumsKind(sample: object, row: number): 'mean' | 'ratio' {
+  const declared = (sample as { metric?: unknown }).metric;
+  if (declared !== undefined) {
+    if (declared !== 'mean' && declared !== 'ratio') {
+      fail('E_METRIC_KIND', `has metric = ${JSON.stringify(declared)}; use 'mean' or 'ratio'.`, row, 'metric');
+    }
+    return declared;
+  }
+  const meanFields = MEAN_FIELDS.filter((f) => f in sample);
+  const ratioFields = RATIO_FIELDS.filter((f) => f in sample);
+  if (meanFields.length > 0 && ratioFields.length > 0) {
+    fail(
+      'E_METRIC_KIND',
+      `has both mean-metric fields (${meanFields.join(', ')}) and ratio-metric fields (${ratioFields.join(', ')}); ` +
+        "pass metric: 'mean' or metric: 'ratio' to say which metric to adjust, or build one object per shape.",
+      row,
+      'metric',
+    );
+  }
+  if (ratioFields.length === 0) return 'mean';
+  if ('sumZY' in sample) {
+    fail(
+      'E_METRIC_KIND',
+      'has ratio-metric fields and sumZY, which is the mean-metric cross sum Σ z·y; for a ratio metric X/Y give ' +
+        "sumZX = Σ z·X and sumZDenominator = Σ z·Y (or pass metric: 'ratio' to ignore sumZY).",
+      row,
+      'sumZY',
+    );
+  }
+  return 'ratio';
+}
+
+const FIELD_MEANING: Readonly<Record<string, string>> = {
+  sumZ: 'Σ z',
+  sumZZ: 'Σ z·z',
+  sumZY: 'Σ z·y, the covariate times the metric',
+  sumZX: 'Σ z·X, the covariate times the numerator',
+  sumZDenominator: 'Σ z·Y, the covariate times the denominator',
+};
+
+/** A covariate field that must be present: its name and what it means are in the error. */
+function present(sample: object, field: string, kind: 'mean' | 'ratio', row: number): unknown {
+  const value = (sample as Record<string, unknown>)[field];
+  if (value === undefined || value === null) {
+    const hint = kind === 'ratio' && field === 'sumZDenominator' && 'sumZY' in sample ? ' (sumZY is the mean-metric Σ z·y and is not used for a ratio metric)' : '';
+    fail('E_COVARIATES', `has no ${field} (${FIELD_MEANING[field]!}); CUPED on a ${kind} metric needs ${kind === 'mean' ? 'sumZ, sumZZ and sumZY' : 'sumZ, sumZZ, sumZX and sumZDenominator'}${hint}.`, row, field);
+  }
+  return value;
+}
+
+/** A per-covariate sum: a number (one covariate) or an array of numbers. */
+function covariateVector(sample: object, field: string, kind: 'mean' | 'ratio', row: number): number[] {
+  const value = present(sample, field, kind, row);
+  if (typeof value === 'number') return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return Array.from(value as number[]);
+  return fail('E_COVARIATES', `has ${field} of the wrong type; give a number (one covariate) or an array of numbers (one per covariate).`, row, field);
+}
+
+/** Σ zⱼ·zₗ: a number (one covariate) or a symmetric k×k array of arrays. */
+function covariateMatrix(sample: object, kind: 'mean' | 'ratio', row: number, k: number): number[][] {
+  const value = present(sample, 'sumZZ', kind, row);
+  let m: number[][] | null = null;
+  if (typeof value === 'number') m = [[value]];
+  else if (Array.isArray(value) && value.every((r) => Array.isArray(r) && (r as unknown[]).every((v) => typeof v === 'number'))) {
+    m = (value as number[][]).map((r) => Array.from(r));
+  }
+  if (m === null) fail('E_COVARIATES', 'has sumZZ of the wrong type; give a number (one covariate) or a k×k array of arrays.', row, 'sumZZ');
+  if (m.length !== k || m.some((r) => r.length !== k)) {
+    fail('E_COVARIATES', `has covariate sums of inconsistent sizes: sumZ has ${k} covariates, so sumZZ must be ${k}×${k}.`, row, 'sumZZ');
+  }
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < i; j++) {
+      const x = m[i]![j]!;
+      const y = m[j]![i]!;
+      if (Math.abs(x - y) > 1e-9 * Math.max(1, Math.abs(x), Math.abs(y))) {
+        fail('E_COVARIATES', `has sumZZ[${i}][${j}] ≠ sumZZ[${j}][${i}]; Σ zⱼ·zₗ is symmetric.`, row, 'sumZZ');
+      }
+    }
+  }
+  return m;
+}
+
 function armMoments(sample: CupedSample | undefined, row: number, field: string): ArmMoments {
   if (sample === undefined || sample === null) missing('cuped', field);
-  let n: number;
+  if (typeof sample !== 'object') fail('E_METRIC_KIND', 'must be an object of rows or of sufficient statistics.', row, field);
   let s: number[];
   let ss: number[][];
   let m: number;
   if ('values' in sample || 'numerator' in sample) {
+    if ('values' in sample && 'numerator' in sample) {
+      fail('E_METRIC_KIND', 'has both values (a mean metric) and numerator (a ratio metric); give one of them.', row, 'values');
+    }
     const cols = columns(sample.covariates);
     const metric = 'values' in sample ? [sample.values] : [sample.numerator, sample.denominator];
     const r = momentsFromRows([...metric, ...cols], row);
     if (metric.length === 2 && r.mu[1] === 0) fail('E_ZERO_DENOMINATOR', 'has ΣY = 0, so its ratio is undefined.', row, 'denominator');
     return { n: r.n, mu: r.mu, cov: r.cov, m: metric.length };
-  } else if ('sumX' in sample) {
+  }
+  const kind = sumsKind(sample, row);
+  const sums = sample as unknown as Record<string, unknown>;
+  const sz = covariateVector(sample, 'sumZ', kind, row);
+  const k = sz.length;
+  const szz = covariateMatrix(sample, kind, row, k);
+  const cross = (f: string): number[] => {
+    const v = covariateVector(sample, f, kind, row);
+    if (v.length !== k) fail('E_COVARIATES', `has covariate sums of inconsistent sizes: sumZ has ${k} covariates but ${f} has ${v.length}.`, row, f);
+    return v;
+  };
+  const num = (f: string): number => {
+    const v = sums[f];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail('E_NOT_FINITE', `has ${f} = ${String(v)}; give a finite number.`, row, f);
+    return v;
+  };
+  const n = sums.n;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail('E_NEGATIVE_COUNT', `has n = ${String(n)}; n must be a whole number ≥ 0.`, row, 'n');
+  if (kind === 'ratio') {
     m = 2;
-    const sz = vec(sample.sumZ);
-    const szz = mat(sample.sumZZ);
-    const szx = vec(sample.sumZX);
-    const szy = vec(sample.sumZY);
-    const k = sz.length;
-    if (szz.length !== k || szz.some((r) => r.length !== k) || szx.length !== k || szy.length !== k) {
-      fail('E_COVARIATES', `has covariate sums of inconsistent sizes (expected ${k} covariates).`, row, 'sumZZ');
-    }
-    n = sample.n;
-    s = [sample.sumX, sample.sumY, ...sz];
-    ss = [
-      [sample.sumXX, sample.sumXY, ...szx],
-      [sample.sumXY, sample.sumYY, ...szy],
-      ...szz.map((r, j) => [szx[j]!, szy[j]!, ...r]),
-    ];
+    const szx = cross('sumZX');
+    const szd = cross('sumZDenominator');
+    const [sx, sy, sxx, syy, sxy] = [num('sumX'), num('sumY'), num('sumXX'), num('sumYY'), num('sumXY')];
+    s = [sx, sy, ...sz];
+    ss = [[sxx, sxy, ...szx], [sxy, syy, ...szd], ...szz.map((r, j) => [szx[j]!, szd[j]!, ...r])];
   } else {
     m = 1;
-    const sz = vec(sample.sumZ);
-    const szz = mat(sample.sumZZ);
-    const szy = vec(sample.sumZY);
-    const k = sz.length;
-    if (szz.length !== k || szz.some((r) => r.length !== k) || szy.length !== k) {
-      fail('E_COVARIATES', `has covariate sums of inconsistent sizes (expected ${k} covariates).`, row, 'sumZZ');
-    }
-    n = sample.n;
-    s = [sample.sum, ...sz];
-    ss = [[sample.sumSquares, ...szy], ...szz.map((r, j) => [szy[j]!, ...r])];
+    const szy = cross('sumZY');
+    const [sum, sumSquares] = [num('sum'), num('sumSquares')];
+    s = [sum, ...sz];
+    ss = [[sumSquares, ...szy], ...szz.map((r, j) => [szy[j]!, ...r])];
   }
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail('E_NEGATIVE_COUNT', `has n = ${String(n)}; n must be a whole number ≥ 0.`, row, 'n');
   if (n < 3) fail('E_TOO_FEW_UNITS', `has n = ${n}; CUPED needs at least 3 units per variant.`, row, 'n');
-  for (const v of [...s, ...ss.flat()]) if (!Number.isFinite(v)) fail('E_NOT_FINITE', 'has a non-finite sum.', row, 'sum');
+  for (const v of [...s, ...ss.flat()]) if (!Number.isFinite(v)) fail('E_NOT_FINITE', 'has a non-finite covariate sum.', row, 'sumZ');
   const p = s.length;
   const mu = s.map((x) => x / n);
   const cov = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => (ss[a]![b]! - s[a]! * mu[b]!) / (n - 1)));
@@ -306,6 +398,12 @@ const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Ob
  * variance reduction achieved is reported. Covariates must not be affected by
  * the treatment (measure them before assignment).
  *
+ * From sufficient statistics the metric kind is never guessed: a mean is
+ * `{ n, sum, sumSquares, sumZ, sumZZ, sumZY }` (sumZY = Σ z·y), a ratio is
+ * `{ n, sumX, sumY, sumXX, sumYY, sumXY, sumZ, sumZZ, sumZX, sumZDenominator }`
+ * (Σ z·X and Σ z·Y); an object carrying both (one combined warehouse row), or
+ * ratio fields beside `sumZY`, needs `metric: 'mean' | 'ratio'`.
+ *
  * Costs O(n·k²) from rows, O(k³) from sufficient statistics.
  *
  * @param control - sufficient statistics or rows of the control
@@ -313,7 +411,9 @@ const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Ob
  * @param options - `alpha` (0.05), `alternative` ('two-sided')
  * @returns the {@link CupedResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
- *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_COVARIATES` (inconsistent covariates or metric kinds),
+ *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_COVARIATES` (a covariate sum missing, of the wrong type or size,
+ *   or different covariates in the two variants), `E_METRIC_KIND` (mean and ratio fields mixed in one object
+ *   without `metric`, `sumZY` beside ratio fields, or a mean metric against a ratio metric),
  *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`;
  *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
  * @example
@@ -333,8 +433,14 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   const alt = checkAlternative(o.alternative, source);
   const C = armMoments(control, 0, 'control');
   const T = armMoments(treatment, 1, 'treatment');
-  if (C.m !== T.m || C.mu.length !== T.mu.length) {
-    throw new ValidationError('E_COVARIATES', `${source}: control and treatment must describe the same metric kind and the same covariates.`, {
+  if (C.m !== T.m) {
+    throw new ValidationError('E_METRIC_KIND', `${source}: control is a ${C.m === 1 ? 'mean' : 'ratio'} metric but treatment is a ${T.m === 1 ? 'mean' : 'ratio'} metric; give both in the same shape.`, {
+      source,
+      field: 'treatment',
+    });
+  }
+  if (C.mu.length !== T.mu.length) {
+    throw new ValidationError('E_COVARIATES', `${source}: control has ${C.mu.length - C.m} covariates but treatment has ${T.mu.length - T.m}; give the same covariates to both.`, {
       source,
       field: 'treatment',
     });

@@ -92,10 +92,24 @@ interface ResolvedSummary {
 
 const SUMMARY_DEFAULTS: Readonly<ResolvedSummary> = Object.freeze({ variantName: 'B', alpha: 0.05, adjust: 'holm', srm: null });
 
+/** A number as text, with a true minus sign (U+2212) for negative values. */
 function fmt(x: number, format: DiffFormat, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  if (format === 'number') return x.toFixed(digits);
-  return (100 * x).toFixed(digits);
+  const text = format === 'number' ? x.toFixed(digits) : (100 * x).toFixed(digits);
+  return text.startsWith('-') ? `−${text.slice(1)}` : text;
+}
+
+/** "95% CI 0.21–1.09", or "95% CI −0.07 to 0.55" when an end is negative (a dash next to a minus misreads). */
+function interval(r: SummarizableResult, format: DiffFormat, digits: number): string {
+  const low = fmt(r.ciLow, format, digits);
+  const high = fmt(r.ciHigh, format, digits);
+  const sep = low.startsWith('−') || high.startsWith('−') ? ' to ' : '–';
+  return `${Math.round((1 - r.alpha) * 100)}% CI ${low}${sep}${high}`;
+}
+
+/** "= 0.065" or "< 0.001". */
+function pText(p: number): string {
+  return p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`;
 }
 
 function unit(format: DiffFormat): string {
@@ -107,13 +121,26 @@ function methodName(m: AdjustMethod | 'none'): string {
 }
 
 /**
- * Turns test results into sentences a marketer can read and a decision:
- * "Variant B increased conversion by 0.68 pp (95% CI 0.45–0.91); SRM passed."
+ * Turns test results into sentences a marketer can read and a decision, e.g.
+ * for the Hillstrom e-mail experiment (Mens E-Mail vs No E-Mail):
+ * "Variant B increased conversion by 0.68 pp (95% CI 0.50–0.86); SRM passed."
  * Primary and secondary metrics are corrected together for multiple testing
  * (Holm by default; the scope — which comparisons — is stated in the text);
  * guardrails are checked one by one and block shipping when they get
  * significantly worse; a sample ratio mismatch makes the experiment invalid.
- * Intervals are the tests' own (unadjusted) intervals.
+ *
+ * The verdict comes from the corrected p-value; the interval printed is the
+ * test's own, unadjusted interval (a Bonferroni interval at level α/m would not
+ * agree with Holm's step-down verdicts either). A sentence never leaves the
+ * two in silent conflict: when the correction is what makes a metric not
+ * significant, it says so and labels the interval, e.g. "showed no detectable
+ * change in conversion after Holm correction across 2 metrics (+0.48 pp,
+ * adjusted p = 0.065; unadjusted 95% CI 0.04–0.91)"; and when a test's p-value
+ * and its interval disagree at the margin (the z-test's pooled p-value with
+ * its unpooled interval, or an `alpha` different from the interval's), the
+ * sentence gives both ("p = 0.049 < α = 0.05, though the 95% CI … includes
+ * 0"). Negative numbers are written with a true minus sign (−), and an
+ * interval with a negative end as "−0.07 to 0.55".
  *
  * Decision: `invalid` on SRM; `do not ship` when a guardrail or a primary
  * metric worsened; `ship` when a primary metric improved and nothing
@@ -128,12 +155,19 @@ function methodName(m: AdjustMethod | 'none'): string {
  *   `OptionsError` `E_ADJUST_METHOD`, `E_ALPHA`, `E_METRIC_ROLE`, `E_DIFF_FORMAT`
  * @example
  * ```ts
- * import { summarizeExperiment } from '@marksman/experiments';
- * const s = summarizeExperiment([
- *   { name: 'conversion', result: { diff: 0.0068, ciLow: 0.0045, ciHigh: 0.0091, pValue: 1e-8, alpha: 0.05 } },
- * ], { srm: null });
- * s.lines[0]; // => 'Variant B increased conversion by 0.68 pp (95% CI 0.45–0.91).'
+ * import { proportionsZTest, summarizeExperiment } from '@marksman/experiments';
+ * // Hillstrom: No E-Mail (control) vs Mens E-Mail, conversions
+ * const conv = proportionsZTest({ n: 21306, conversions: 122 }, { n: 21307, conversions: 267 });
+ * const s = summarizeExperiment([{ name: 'conversion', result: conv }]);
+ * s.lines[0]; // => 'Variant B increased conversion by 0.68 pp (95% CI 0.50–0.86).'
  * s.decision; // => 'ship'
+ *
+ * // Significant alone (p = 0.032), not after Holm correction with a second metric:
+ * const conv2 = proportionsZTest({ n: 20000, conversions: 1000 }, { n: 20180, conversions: 1105 });
+ * const aov = { diff: 0.8, ciLow: -1.2, ciHigh: 2.8, pValue: 0.43, alpha: 0.05 };
+ * const t = summarizeExperiment([{ name: 'conversion', result: conv2 }, { name: 'order value', result: aov, format: 'number', role: 'secondary' }]);
+ * t.lines[0]; // => 'Variant B showed no detectable change in conversion after Holm correction across 2 metrics (+0.48 pp, adjusted p = 0.065; unadjusted 95% CI 0.04–0.91).'
+ * t.lines[1]; // => 'Variant B showed no detectable change in order value (+0.80, 95% CI −1.20 to 2.80).'
  * ```
  */
 export function summarizeExperiment(metrics: readonly MetricSummaryInput[], options?: SummaryOptions): ExperimentSummary {
@@ -172,11 +206,27 @@ export function summarizeExperiment(metrics: readonly MetricSummaryInput[], opti
     const significant = p < o.alpha;
     const up = r.diff > 0;
     const outcome: MetricVerdict['outcome'] = !significant ? 'no detectable change' : up === higherIsBetter ? 'improved' : 'worsened';
-    const level = `${Math.round((1 - r.alpha) * 100)}% CI ${fmt(r.ciLow, format, digits)}–${fmt(r.ciHigh, format, digits)}`;
+    const level = interval(r, format, digits);
     const amount = `${fmt(Math.abs(r.diff), format, digits)}${unit(format)}`;
-    const sentence = significant
-      ? `Variant ${o.variantName} ${up ? 'increased' : 'decreased'} ${m.name} by ${amount} (${level}).`
-      : `Variant ${o.variantName} showed no detectable change in ${m.name} (${r.diff >= 0 ? '+' : '-'}${amount}, ${level}).`;
+    const signed = `${r.diff >= 0 ? '+' : '−'}${amount}`;
+    const excludesZero = up ? r.ciLow > 0 : r.ciHigh < 0;
+    const includesZero = r.ciLow <= 0 && r.ciHigh >= 0;
+    const pName = p === r.pValue ? 'p' : 'adjusted p';
+    const alphaText = `α = ${String(o.alpha)}`;
+    let sentence: string;
+    if (significant) {
+      const detail = excludesZero ? level : `${pName} ${pText(p)} < ${alphaText}, though the ${level} includes 0`;
+      sentence = `Variant ${o.variantName} ${up ? 'increased' : 'decreased'} ${m.name} by ${amount} (${detail}).`;
+    } else if (r.pValue < o.alpha && p !== r.pValue) {
+      // significant alone, not after the correction: say so and label the interval as unadjusted
+      sentence =
+        `Variant ${o.variantName} showed no detectable change in ${m.name} after ${methodName(o.adjust)} correction across ` +
+        `${tested.length} metrics (${signed}, adjusted p ${pText(p)}; unadjusted ${level}).`;
+    } else if (!includesZero) {
+      sentence = `Variant ${o.variantName} showed no detectable change in ${m.name} (${signed}, ${pName} ${pText(p)} ≥ ${alphaText}, though the ${level} excludes 0).`;
+    } else {
+      sentence = `Variant ${o.variantName} showed no detectable change in ${m.name} (${signed}, ${level}).`;
+    }
     return { name: m.name, role, adjustedPValue: p, significant, outcome, sentence };
   });
   const guardrailsPassed = verdicts.every((v) => v.role !== 'guardrail' || v.outcome !== 'worsened');
@@ -193,7 +243,9 @@ export function summarizeExperiment(metrics: readonly MetricSummaryInput[], opti
     lines[last] = `${lines[last]!.slice(0, -1)}; SRM ${srmPassed ? 'passed' : `FAILED (p = ${o.srm!.pValue.toExponential(2)}): the traffic split is broken, do not trust these results`}.`;
   }
   if (tested.length > 1 && o.adjust !== 'none') {
-    lines.push(`p-values are ${methodName(o.adjust)}-adjusted across the ${tested.length} primary and secondary comparisons of variant ${o.variantName} vs control.`);
+    lines.push(
+      `p-values are ${methodName(o.adjust)}-adjusted across the ${tested.length} primary and secondary comparisons of variant ${o.variantName} vs control; intervals are unadjusted.`,
+    );
   }
   const failedGuards = verdicts.filter((v) => v.role === 'guardrail' && v.outcome === 'worsened').map((v) => v.name);
   if (failedGuards.length > 0) lines.push(`Guardrail${failedGuards.length > 1 ? 's' : ''} worsened: ${failedGuards.join(', ')}.`);

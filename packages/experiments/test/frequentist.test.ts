@@ -8,6 +8,7 @@ import {
   welchTTest,
   type RatioInput,
 } from '@marksman/experiments';
+import { Random } from '@marksman/core';
 import { close, codeOf, fixture } from './helpers';
 
 interface Ref {
@@ -240,7 +241,7 @@ describe('cuped (regression adjustment = OLS treatment coefficient)', () => {
         sumZ: z.map((col) => col.reduce((s, v) => s + v, 0)),
         sumZZ: z.map((a) => z.map((b) => dot(a, b))),
         sumZX: z.map((col) => dot(col, x)),
-        sumZY: z.map((col) => dot(col, y)),
+        sumZDenominator: z.map((col) => dot(col, y)),
       };
     };
     const b = cuped(sums(c.control), sums(c.treatment));
@@ -290,7 +291,8 @@ describe('cuped (regression adjustment = OLS treatment coefficient)', () => {
     expect(codeOf(() => cuped({ values: [1, 2], covariates: [1, 2] }, c))).toBe('E_TOO_FEW_UNITS');
     expect(codeOf(() => cuped({ values: [1, 2, 3], covariates: [1, 2] }, c))).toBe('E_LENGTH_MISMATCH');
     expect(codeOf(() => cuped({ values: [1, NaN, 3, 4], covariates: [1, 2, 3, 4] }, c))).toBe('E_NOT_FINITE');
-    expect(codeOf(() => cuped(c, { numerator: [1, 2, 3], denominator: [1, 1, 1], covariates: [1, 2, 3] }))).toBe('E_COVARIATES');
+    expect(codeOf(() => cuped(c, { numerator: [1, 2, 3], denominator: [1, 1, 1], covariates: [1, 2, 3] }))).toBe('E_METRIC_KIND');
+    expect(codeOf(() => cuped(c, { values: [1, 2, 3, 4], covariates: [[1, 2, 3, 5], [0, 1, 0, 2]] }))).toBe('E_COVARIATES');
     expect(codeOf(() => cuped({ values: [1, 2, 3, 4], covariates: [] as number[][] }, c))).toBe('E_COVARIATES');
     expect(codeOf(() => cuped({ n: 5, sum: 10, sumSquares: 30, sumZ: [1, 2], sumZZ: 3, sumZY: 4 }, c))).toBe('E_COVARIATES');
     expect(codeOf(() => cuped({ n: 5, sum: 10, sumSquares: 1, sumZ: 5, sumZZ: 9, sumZY: 10 }, c))).toBe('E_SUM_SQUARES');
@@ -298,5 +300,158 @@ describe('cuped (regression adjustment = OLS treatment coefficient)', () => {
     expect(codeOf(() => cuped({ values: [1, 2, 3], covariates: [1, 2, 3] }, { values: [2, 3, 4], covariates: [1, 2, 3] }))).toBe('E_ZERO_VARIANCE');
     expect(codeOf(() => cuped({ numerator: [1, 2, 3], denominator: [0, 0, 0], covariates: [1, 2, 4] }, { numerator: [1, 2, 3], denominator: [1, 1, 1], covariates: [1, 2, 4] }))).toBe('E_ZERO_DENOMINATOR');
     expect(codeOf(() => cuped(c, undefined as never))).toBe('E_MISSING_VARIANT');
+  });
+});
+
+describe('cuped: sufficient-statistics shapes are validated, never guessed', () => {
+  /** The error thrown by f (a MarksmanError with code and field), or null. */
+  const errorOf = (f: () => unknown): { code: string; field?: string; message: string; name: string } | null => {
+    try {
+      f();
+    } catch (e) {
+      return e as { code: string; field?: string; message: string; name: string };
+    }
+    return null;
+  };
+  // Per-unit rows of one arm: revenue y, sessions s, pre-period revenue z (seeded).
+  const unitRows = (shift: number) => {
+    const rng = new Random(shift === 0 ? 11 : 12);
+    const y: number[] = [];
+    const s: number[] = [];
+    const z: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      z.push(rng.gamma(2, 5));
+      s.push(1 + rng.poisson(2));
+      y.push(0.6 * z[i]! + 2 * s[i]! + rng.normal(shift, 3));
+    }
+    return { y, s, z };
+  };
+  const dot = (a: number[], b: number[]) => a.reduce((acc, v, i) => acc + v * b[i]!, 0);
+  const total = (a: number[]) => a.reduce((acc, v) => acc + v, 0);
+  /** One combined warehouse row, as the README SQL computes it (sumZY = Σ z·revenue). */
+  const warehouseRow = (shift: number) => {
+    const { y, s, z } = unitRows(shift);
+    return deepFreeze({
+      n: y.length,
+      sum: total(y),
+      sumSquares: dot(y, y),
+      sumX: total(y),
+      sumY: total(s),
+      sumXX: dot(y, y),
+      sumYY: dot(s, s),
+      sumXY: dot(y, s),
+      sumZ: total(z),
+      sumZZ: dot(z, z),
+      sumZY: dot(z, y),
+      sumZX: dot(z, y),
+      sumZDenominator: dot(z, s),
+    });
+  };
+
+  it("the reviewer's incomplete ratio sums give typed errors naming the field, not a TypeError", () => {
+    const x = Object.freeze({ n: 100, sumX: 520, sumY: 300, sumXX: 5100, sumYY: 1300, sumXY: 1780, sumZ: 500, sumZZ: 4900, sumZY: 2570 });
+    const e = errorOf(() => cuped(x as never, x as never));
+    expect(e?.name).toBe('ValidationError');
+    expect(e?.code).toBe('E_METRIC_KIND');
+    expect(e?.field).toBe('sumZY');
+    expect(e?.message).toMatch(/sumZDenominator/);
+    const r = errorOf(() => cuped({ ...x, metric: 'ratio' } as never, x as never));
+    expect([r?.code, r?.field]).toEqual(['E_COVARIATES', 'sumZX']);
+  });
+
+  it.each([
+    ['mean', 'sumZ'],
+    ['mean', 'sumZZ'],
+    ['mean', 'sumZY'],
+    ['ratio', 'sumZ'],
+    ['ratio', 'sumZZ'],
+    ['ratio', 'sumZX'],
+    ['ratio', 'sumZDenominator'],
+  ] as const)('a %s input without %s throws E_COVARIATES naming it', (kind, field) => {
+    const { sum, sumSquares, sumX, sumY, sumXX, sumYY, sumXY, sumZ, sumZZ, sumZY, sumZX, sumZDenominator, n } = warehouseRow(0);
+    const full: Record<string, number> =
+      kind === 'mean' ? { n, sum, sumSquares, sumZ, sumZZ, sumZY } : { n, sumX, sumY, sumXX, sumYY, sumXY, sumZ, sumZZ, sumZX, sumZDenominator };
+    const { [field]: _dropped, ...incomplete } = full;
+    for (const [c, t] of [
+      [incomplete, full],
+      [full, incomplete],
+    ] as const) {
+      const e = errorOf(() => cuped(Object.freeze(c) as never, Object.freeze(t) as never));
+      expect(e?.name).toBe('ValidationError');
+      expect([e?.code, e?.field]).toEqual(['E_COVARIATES', field]);
+      expect(e?.message).toContain(`has no ${field}`);
+    }
+    expect(codeOf(() => cuped(Object.freeze(full) as never, Object.freeze(full) as never))).toBe('no error');
+  });
+
+  it('a combined warehouse row (README SQL) is refused unless metric says which shape to read', () => {
+    const [c, t] = [warehouseRow(0), warehouseRow(1.5)];
+    const e = errorOf(() => cuped(c, t));
+    expect([e?.code, e?.field]).toEqual(['E_METRIC_KIND', 'metric']);
+    expect(e?.message).toMatch(/sum, sumSquares.*sumX/);
+
+    // metric: 'mean' reads exactly the mean fields: same as a mean-only object, and as the OLS on the rows
+    const meanOnly = (w: typeof c) => ({ n: w.n, sum: w.sum, sumSquares: w.sumSquares, sumZ: w.sumZ, sumZZ: w.sumZZ, sumZY: w.sumZY });
+    const a = cuped({ ...c, metric: 'mean' }, { ...t, metric: 'mean' });
+    const b = cuped(meanOnly(c), meanOnly(t));
+    const rows = cuped({ values: unitRows(0).y, covariates: unitRows(0).z }, { values: unitRows(1.5).y, covariates: unitRows(1.5).z });
+    expect(a.metric).toBe('mean');
+    expect(a.diff).toBe(b.diff);
+    expect(a.standardError).toBe(b.standardError);
+    expect(close(a.diff, rows.diff, 1e-9, 1e-12)).toBe(true);
+    expect(close(a.standardError, rows.standardError, 1e-8)).toBe(true);
+
+    // metric: 'ratio' ignores the mean's sumZY and uses sumZX / sumZDenominator: same as the rows
+    const ratio = cuped({ ...c, metric: 'ratio' }, { ...t, metric: 'ratio' });
+    const u0 = unitRows(0);
+    const u1 = unitRows(1.5);
+    const ratioRows = cuped({ numerator: u0.y, denominator: u0.s, covariates: u0.z }, { numerator: u1.y, denominator: u1.s, covariates: u1.z });
+    expect(ratio.metric).toBe('ratio');
+    expect(close(ratio.diff, ratioRows.diff, 1e-9, 1e-12)).toBe(true);
+    expect(close(ratio.standardError, ratioRows.standardError, 1e-8)).toBe(true);
+    // ... and the old silent misreading (sumZY taken as Σ z·denominator) would have given another answer
+    const misread = (w: typeof c) => ({
+      n: w.n,
+      sumX: w.sumX,
+      sumY: w.sumY,
+      sumXX: w.sumXX,
+      sumYY: w.sumYY,
+      sumXY: w.sumXY,
+      sumZ: w.sumZ,
+      sumZZ: w.sumZZ,
+      sumZX: w.sumZX,
+      sumZDenominator: w.sumZY,
+    });
+    let misreadSe = NaN; // the misread moments may not even be a covariance matrix
+    try {
+      misreadSe = cuped(misread(c), misread(t)).standardError;
+    } catch {
+      /* stays NaN */
+    }
+    expect(close(misreadSe, ratio.standardError, 1e-3)).toBe(false);
+
+    // a combined row that lacks the ratio cross sum with the denominator says so, and why sumZY is not it
+    const { sumZDenominator: _d, ...noDen } = c;
+    const m = errorOf(() => cuped({ ...noDen, metric: 'ratio' } as never, { ...t, metric: 'ratio' }));
+    expect([m?.code, m?.field]).toEqual(['E_COVARIATES', 'sumZDenominator']);
+    expect(m?.message).toMatch(/sumZY is the mean-metric/);
+  });
+
+  it('refuses other ambiguous or malformed shapes with typed errors', () => {
+    const w = warehouseRow(0);
+    const mean = { n: w.n, sum: w.sum, sumSquares: w.sumSquares, sumZ: w.sumZ, sumZZ: w.sumZZ, sumZY: w.sumZY };
+    const ratio = { n: w.n, sumX: w.sumX, sumY: w.sumY, sumXX: w.sumXX, sumYY: w.sumYY, sumXY: w.sumXY, sumZ: w.sumZ, sumZZ: w.sumZZ, sumZX: w.sumZX, sumZDenominator: w.sumZDenominator };
+    expect(codeOf(() => cuped({ ...mean, metric: 'median' } as never, mean))).toBe('E_METRIC_KIND');
+    expect(codeOf(() => cuped(mean, ratio))).toBe('E_METRIC_KIND'); // mean against ratio
+    expect(codeOf(() => cuped({ ...mean, sumZX: w.sumZX } as never, mean))).toBe('E_METRIC_KIND'); // a ratio cross sum in a mean object
+    expect(codeOf(() => cuped({ values: [1, 2, 3], numerator: [1, 2, 3], denominator: [1, 1, 1], covariates: [1, 2, 4] } as never, mean))).toBe('E_METRIC_KIND');
+    expect(codeOf(() => cuped(5 as never, mean))).toBe('E_METRIC_KIND');
+    expect(codeOf(() => cuped({ ...mean, sumZ: '500' } as never, mean))).toBe('E_COVARIATES');
+    expect(codeOf(() => cuped({ ...mean, sumZZ: [w.sumZZ] } as never, mean))).toBe('E_COVARIATES');
+    expect(codeOf(() => cuped({ ...mean, sumZ: [1, 2], sumZY: [1, 2], sumZZ: [[5, 1], [2, 5]] }, mean))).toBe('E_COVARIATES'); // asymmetric
+    expect(codeOf(() => cuped({ ...mean, sumZY: [1, 2] }, mean))).toBe('E_COVARIATES'); // sizes
+    const { sumXY: _xy, ...noXY } = ratio;
+    expect(codeOf(() => cuped(noXY as never, ratio))).toBe('E_NOT_FINITE');
+    expect(codeOf(() => cuped({ ...ratio, sumY: 0 }, ratio))).toBe('E_ZERO_DENOMINATOR');
   });
 });
