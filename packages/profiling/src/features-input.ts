@@ -1,7 +1,7 @@
 // Internal: shared input handling for the per-customer feature functions
 // (rfm, behaviourFeatures, buildProfiles, calibrationHoldoutSplit). Not public.
 import { OptionsError, ValidationError, tryParseTimestamp, validateEvents, validateTransactions } from '@marksman/core';
-import type { CleanEvent, Id, Transaction, Event, TimestampInput } from '@marksman/core';
+import type { Id, Transaction, Event, TimestampInput } from '@marksman/core';
 
 /** Milliseconds in one day of 24 hours. */
 export const MS_PER_DAY = 86_400_000;
@@ -117,9 +117,12 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
   }
   if (n === 0) throw emptyError(source, 'transactions');
   const { customerId, orderId, timestamp, amount } = cols;
+  // Integer typed arrays hold valid ids by construction; check the others.
+  for (const [name, c] of [['customerId', customerId], ['orderId', orderId]] as const) {
+    if (isIntegerTyped(c)) continue;
+    for (let i = 0; i < n; i++) if (!isId(c[i])) throw rowError(source, 'E_ID_TYPE', name, i, c[i], 'a non-empty string or a finite number');
+  }
   for (let i = 0; i < n; i++) {
-    if (!isId(customerId[i])) throw rowError(source, 'E_ID_TYPE', 'customerId', i, customerId[i], 'a non-empty string or a finite number');
-    if (!isId(orderId[i])) throw rowError(source, 'E_ID_TYPE', 'orderId', i, orderId[i], 'a non-empty string or a finite number');
     const t = timestamp[i];
     if (typeof t !== 'number' || !Number.isFinite(t)) throw rowError(source, 'E_TIMESTAMP', 'timestamp', i, t, 'finite epoch milliseconds');
     const a = amount[i];
@@ -128,23 +131,61 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
   return { n, customerId, orderId, timestamp, amount };
 }
 
+function isIntegerTyped(c: unknown): boolean {
+  return c instanceof Int32Array || c instanceof Uint32Array || c instanceof Int16Array || c instanceof Uint16Array || c instanceof Int8Array || c instanceof Uint8Array;
+}
+
 function rowError(source: string, code: string, field: string, row: number, v: unknown, want: string): ValidationError {
   return new ValidationError(code, `${source}: row ${row}, field "${field}": expected ${want}, got ${describe(v)}.`, { source, field, row });
 }
 
-/** Validated events (records); throws the first refused row, `E_EMPTY` for none. */
-export function cleanEvents(source: string, input: readonly Event[]): readonly CleanEvent[] {
-  if (Array.isArray(input) && input.length === 0) throw emptyError(source, 'events');
-  const report = validateEvents(input);
-  const bad = report.rejected[0];
-  if (bad !== undefined) {
-    throw new ValidationError(bad.code, `${source}: ${bad.message} (${report.rejected.length} bad row(s); check them with validateEvents first).`, {
-      source,
-      field: bad.field,
-      row: bad.index,
-    });
+/** Checked events: the caller's records (not copied) and their timestamps as epoch ms. */
+export interface CheckedEvents {
+  readonly rows: readonly Event[];
+  readonly timestamp: Float64Array;
+}
+
+function plainEventOk(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
+  const e = r as Record<string, unknown>;
+  if (!isId(e.customerId)) return false;
+  if (typeof e.type !== 'string' || e.type.trim() === '') return false;
+  const item = e.itemId;
+  if (item !== undefined && item !== null && item !== '' && !isId(item)) return false;
+  const v = e.value;
+  if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isFinite(v))) return false;
+  const p = e.properties;
+  if (p !== undefined && p !== null && (typeof p !== 'object' || Array.isArray(p))) return false;
+  return true;
+}
+
+/**
+ * Checks events by the rules of `validateEvents` without copying them; the
+ * first refused row is thrown with validateEvents' own code and message.
+ * Throws `E_EMPTY` for none, `E_INPUT` for a non-array.
+ */
+export function checkEvents(source: string, input: readonly Event[]): CheckedEvents {
+  if (!Array.isArray(input)) {
+    throw new ValidationError('E_INPUT', `${source}: expected an array of events, got ${describe(input)}.`, { source });
   }
-  return report.rows;
+  if (input.length === 0) throw emptyError(source, 'events');
+  const n = input.length;
+  const timestamp = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = input[i];
+    const t = plainEventOk(r) ? tryParseTimestamp((r as Event).timestamp) : undefined;
+    if (t === undefined) {
+      const bad = validateEvents([r as Event]).rejected[0];
+      if (bad === undefined) throw new ValidationError('E_INPUT', `${source}: row ${i} is not a valid event.`, { source, row: i });
+      throw new ValidationError(bad.code, `${source}: ${bad.message.replace('row 0', `row ${i}`)} (check the events with validateEvents first).`, {
+        source,
+        field: bad.field,
+        row: i,
+      });
+    }
+    timestamp[i] = t;
+  }
+  return { rows: input, timestamp };
 }
 
 /** Throws `E_AS_OF` when nothing precedes `asOf`. */
@@ -175,4 +216,57 @@ export class CustomerCodes {
   find(id: Id): number | undefined {
     return this.#map.get(id);
   }
+}
+
+/** Dense codes (first-seen order) of the rows with `keep[i] === 1`; -1 elsewhere. */
+export interface EncodedIds {
+  readonly codes: Int32Array;
+  readonly ids: Id[];
+}
+
+/**
+ * Encodes an id column. Integer typed arrays with a compact range use a
+ * lookup table (no hashing); anything else a Map. O(n).
+ */
+export function encodeIds(col: ArrayLike<Id>, n: number, keep: Uint8Array): EncodedIds {
+  const codes = new Int32Array(n).fill(-1);
+  const ids: Id[] = [];
+  if (col instanceof Int32Array || col instanceof Uint32Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Int8Array || col instanceof Uint8Array) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (keep[i] !== 1) continue;
+      const v = col[i] as number;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi - lo <= Math.max(4 * n, 1 << 16)) {
+      const table = new Int32Array(Math.max(0, hi - lo + 1)).fill(-1);
+      for (let i = 0; i < n; i++) {
+        if (keep[i] !== 1) continue;
+        const v = (col[i] as number) - lo;
+        let c = table[v] as number;
+        if (c < 0) {
+          c = ids.length;
+          table[v] = c;
+          ids.push(v + lo);
+        }
+        codes[i] = c;
+      }
+      return { codes, ids };
+    }
+  }
+  const map = new Map<Id, number>();
+  for (let i = 0; i < n; i++) {
+    if (keep[i] !== 1) continue;
+    const v = col[i] as Id;
+    let c = map.get(v);
+    if (c === undefined) {
+      c = ids.length;
+      map.set(v, c);
+      ids.push(v);
+    }
+    codes[i] = c;
+  }
+  return { codes, ids };
 }

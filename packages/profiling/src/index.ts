@@ -14,3 +14,38 @@ export { fitGammaGamma, GammaGammaModel } from './gamma-gamma';
 export type { GammaGammaParams, FitGammaGammaOptions, GammaGammaModelJSON } from './gamma-gamma';
 export { customerLifetimeValue } from './customer-lifetime-value';
 export type { ClvPurchaseModel, CustomerLifetimeValueOptions, CustomerValue } from './customer-lifetime-value';
+
+// Cleaning, customer features and scalers (issue 3, sections 1–3)
+export { cleanTransactions } from './clean-transactions';
+export type {
+  CleanAction,
+  CleanReason,
+  CleanReasonReport,
+  CleanReport,
+  CleanTransactionsOptions,
+  CleanTransactionsResult,
+  CancellationMatch,
+  OutlierRule,
+  QuantileOutlierRule,
+  MadOutlierRule,
+} from './clean-transactions';
+export type { TransactionColumns, TransactionInput } from './features-input';
+export { rfm } from './rfm';
+export type { RfmOptions } from './rfm';
+export { behaviourFeatures } from './behaviour-features';
+export type { BehaviourFeaturesOptions } from './behaviour-features';
+export { calibrationHoldoutSplit } from './calibration-holdout-split';
+export type { CalibrationHoldoutSplit, CalibrationHoldoutSplitOptions } from './calibration-holdout-split';
+export { buildProfiles } from './build-profiles';
+export type { BuildProfilesOptions, ProfileSources } from './build-profiles';
+export { standardScaler, StandardScaler } from './scalers/standard-scaler';
+export type { StandardScalerOptions, StandardScalerJSON } from './scalers/standard-scaler';
+export { minMaxScaler, MinMaxScaler } from './scalers/min-max-scaler';
+export type { MinMaxScalerOptions, MinMaxScalerJSON } from './scalers/min-max-scaler';
+export { robustScaler, RobustScaler } from './scalers/robust-scaler';
+export type { RobustScalerOptions, RobustScalerJSON } from './scalers/robust-scaler';
+export { log1pTransform, Log1pTransform } from './scalers/log1p-transform';
+export type { Log1pTransformOptions, Log1pTransformJSON } from './scalers/log1p-transform';
+export { quantileRank, QuantileRank } from './scalers/quantile-rank';
+export type { QuantileRankOptions, QuantileRankJSON } from './scalers/quantile-rank';
+export type { MatrixInput } from './scalers/matrix';

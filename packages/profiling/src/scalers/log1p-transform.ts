@@ -1,0 +1,132 @@
+import { resolveOptions, ValidationError } from '@marksman/core';
+import { mapCells, notFitted, readHeader, readMatrix } from './matrix';
+import type { Dense, MatrixInput } from './matrix';
+
+/** Options of {@link log1pTransform} (none yet; kept for symmetry with the scalers). */
+export type Log1pTransformOptions = Record<string, never>;
+
+/** The serialised form of a {@link Log1pTransform}. */
+export interface Log1pTransformJSON {
+  /** Always `'Log1pTransform'`. */
+  readonly type: 'Log1pTransform';
+  /** Format version, 1. */
+  readonly version: 1;
+  /** Number of features fitted. */
+  readonly nFeatures: number;
+}
+
+function checkDomain(source: string, m: Dense): void {
+  for (let i = 0; i < m.data.length; i++) {
+    const x = m.data[i] as number;
+    if (x <= -1) {
+      const row = Math.floor(i / m.d);
+      throw new ValidationError('E_DOMAIN', `${source}: row ${row}, feature ${i % m.d}: log1p needs values > −1, got ${x}; shift or clip the feature first.`, { source, row, field: String(i % m.d) });
+    }
+  }
+}
+
+/**
+ * y = ln(1 + x) per value (numpy `log1p`), for skewed counts and amounts;
+ * inverse x = e^y − 1 (`expm1`). It learns nothing but the number of
+ * features, which later calls must match. **NaN** stays NaN; values ≤ −1
+ * are refused (`E_DOMAIN`). Create with {@link log1pTransform}.
+ *
+ * @example
+ * ```ts
+ * import { log1pTransform } from '@marksman/profiling';
+ * const t = log1pTransform().fit([[0, 9]]);
+ * t.transform([[0, 9]]); // => [[0, 2.302585]]
+ * t.inverseTransform([[Math.log(10), NaN]]); // => [[9, NaN]]
+ * ```
+ */
+export class Log1pTransform {
+  readonly #d: number;
+
+  /** @internal Use {@link log1pTransform}. */
+  constructor(nFeatures = 0) {
+    this.#d = nFeatures;
+  }
+
+  /** Whether it has been fitted. */
+  get fitted(): boolean {
+    return this.#d > 0;
+  }
+
+  /** Number of features fitted (0 before fitting). */
+  get nFeatures(): number {
+    return this.#d;
+  }
+
+  /**
+   * Records the number of features and checks the domain. O(n·d).
+   *
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_INPUT`
+   */
+  fit(X: MatrixInput): Log1pTransform {
+    const m = readMatrix('Log1pTransform.fit', X, null, false);
+    checkDomain('Log1pTransform.fit', m);
+    return new Log1pTransform(m.d);
+  }
+
+  /** `fit(X)` then `transform(X)`. */
+  fitTransform(X: MatrixInput): number[][] {
+    return this.fit(X).transform(X);
+  }
+
+  /**
+   * ln(1 + x) per value. O(n·d).
+   *
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`
+   */
+  transform(X: MatrixInput): number[][] {
+    if (this.#d === 0) throw notFitted('Log1pTransform.transform');
+    const m = readMatrix('Log1pTransform.transform', X, this.#d, true);
+    checkDomain('Log1pTransform.transform', m);
+    return mapCells(m, (x) => Math.log1p(x));
+  }
+
+  /**
+   * e^y − 1 per value. O(n·d).
+   *
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   */
+  inverseTransform(X: MatrixInput): number[][] {
+    if (this.#d === 0) throw notFitted('Log1pTransform.inverseTransform');
+    const m = readMatrix('Log1pTransform.inverseTransform', X, this.#d, true);
+    return mapCells(m, (y) => Math.expm1(y));
+  }
+
+  /**
+   * As plain JSON.
+   *
+   * @throws `StateError` `E_NOT_FITTED`
+   */
+  toJSON(): Log1pTransformJSON {
+    if (this.#d === 0) throw notFitted('Log1pTransform.toJSON');
+    return { type: 'Log1pTransform', version: 1, nFeatures: this.#d };
+  }
+
+  /**
+   * From {@link Log1pTransform.toJSON} output.
+   *
+   * @throws `ValidationError` `E_JSON`
+   */
+  static fromJSON(json: Log1pTransformJSON): Log1pTransform {
+    return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform').nFeatures);
+  }
+}
+
+/**
+ * An unfitted {@link Log1pTransform}. O(1).
+ *
+ * @throws `OptionsError` `E_OPTION_UNKNOWN` for any option
+ * @example
+ * ```ts
+ * import { log1pTransform } from '@marksman/profiling';
+ * log1pTransform().fitTransform([[Math.E - 1]]); // => [[1]]
+ * ```
+ */
+export function log1pTransform(options?: Log1pTransformOptions): Log1pTransform {
+  resolveOptions('log1pTransform', {}, options);
+  return new Log1pTransform();
+}

@@ -1,0 +1,141 @@
+// Internal helpers shared by the scalers: reading a matrix (array of rows),
+// NaN-aware column statistics in numpy's conventions, JSON of number arrays.
+import { OptionsError, StateError, ValidationError } from '@marksman/core';
+
+/** A matrix as the scalers accept it: an array of rows (arrays or typed arrays), all of one width. */
+export type MatrixInput = readonly ArrayLike<number>[];
+
+/** Row-major copy of a checked matrix. */
+export interface Dense {
+  readonly n: number;
+  readonly d: number;
+  readonly data: Float64Array;
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * Checks and copies `X`: an array of rows of equal width (`expected` when
+ * given), values numbers, NaN allowed (missing), ±Infinity refused.
+ */
+export function readMatrix(source: string, X: MatrixInput, expected: number | null, allowEmpty: boolean): Dense {
+  if (!Array.isArray(X)) throw new ValidationError('E_INPUT', `${source}: expected an array of rows (arrays of numbers), got ${describe(X)}.`, { source });
+  const n = X.length;
+  if (n === 0) {
+    if (allowEmpty) return { n: 0, d: expected ?? 0, data: new Float64Array(0) };
+    throw new ValidationError('E_EMPTY', `${source}: cannot fit on zero rows; pass at least one row.`, { source });
+  }
+  const first = X[0] as ArrayLike<number> | undefined;
+  const d = expected ?? (first !== null && typeof first === 'object' && typeof first.length === 'number' ? first.length : -1);
+  const data = new Float64Array(n * d < 0 ? 0 : n * d);
+  for (let i = 0; i < n; i++) {
+    const row = X[i] as ArrayLike<number> | undefined;
+    if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length !== d) {
+      throw new ValidationError(
+        'E_SHAPE',
+        `${source}: row ${i} has ${row !== null && typeof row === 'object' && typeof row.length === 'number' ? row.length : 'no'} values but ${d} ${expected === null ? 'were in row 0' : 'features were fitted'}; every row needs the same number of features.`,
+        { source, row: i },
+      );
+    }
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number' || v === Infinity || v === -Infinity) {
+        throw new ValidationError('E_NUMBER', `${source}: row ${i}, feature ${j}: expected a finite number or NaN (missing), got ${describe(v)}.`, { source, row: i, field: String(j) });
+      }
+      data[i * d + j] = v;
+    }
+  }
+  if (d === 0) throw new ValidationError('E_SHAPE', `${source}: rows have no features.`, { source });
+  return { n, d, data };
+}
+
+/** Rows of `m` as plain arrays. */
+export function toRows(m: Dense): number[][] {
+  const out = new Array<number[]>(m.n);
+  for (let i = 0; i < m.n; i++) out[i] = Array.from(m.data.subarray(i * m.d, (i + 1) * m.d));
+  return out;
+}
+
+/** Applies `f(value, feature)` to every cell; NaN stays NaN without calling `f`. */
+export function mapCells(m: Dense, f: (x: number, j: number) => number): number[][] {
+  const out = new Array<number[]>(m.n);
+  for (let i = 0; i < m.n; i++) {
+    const row = new Array<number>(m.d);
+    for (let j = 0; j < m.d; j++) {
+      const x = m.data[i * m.d + j] as number;
+      row[j] = Number.isNaN(x) ? NaN : f(x, j);
+    }
+    out[i] = row;
+  }
+  return out;
+}
+
+/** The non-NaN values of column `j`, sorted ascending. */
+export function sortedColumn(m: Dense, j: number): Float64Array {
+  const vals: number[] = [];
+  for (let i = 0; i < m.n; i++) {
+    const x = m.data[i * m.d + j] as number;
+    if (!Number.isNaN(x)) vals.push(x);
+  }
+  return Float64Array.from(vals).sort();
+}
+
+/** numpy's `_lerp`: a + (b − a)·t, computed from b when t ≥ 0.5. */
+function lerp(a: number, b: number, t: number): number {
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+/** numpy.nanpercentile(values, p) with the default linear method (p in [0, 100]); NaN for no values. */
+export function percentileSorted(s: Float64Array, p: number): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  const h = (p / 100) * (n - 1);
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return lerp(s[lo] as number, s[hi] as number, h - lo);
+}
+
+/** A scale of (almost) zero becomes 1, as scikit-learn's `_handle_zeros_in_scale`. */
+export function handleZeroScale(scale: number): number {
+  return scale < 10 * Number.EPSILON ? 1 : scale;
+}
+
+/** StateError `E_NOT_FITTED`. */
+export function notFitted(source: string): StateError {
+  return new StateError('E_NOT_FITTED', `${source}: the scaler is not fitted; call fit(X) first (it returns the fitted scaler).`, { source });
+}
+
+/** ValidationError `E_JSON`. */
+export function badJson(source: string, what: string): ValidationError {
+  return new ValidationError('E_JSON', `${source}: not a serialised scaler of this kind (${what}).`, { source });
+}
+
+/** OptionsError `E_OPTION_RANGE`. */
+export function badOption(source: string, field: string, what: string): OptionsError {
+  return new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be ${what}.`, { source, field });
+}
+
+/** Numbers → JSON-safe (NaN → null). */
+export function toJsonArray(a: ArrayLike<number>): (number | null)[] {
+  return Array.from(a, (x) => (Number.isNaN(x) ? null : x));
+}
+
+/** JSON array of length `d` → Float64Array (null → NaN), or throws `E_JSON`. */
+export function fromJsonArray(source: string, field: string, v: unknown, d: number): Float64Array {
+  if (!Array.isArray(v) || v.length !== d || v.some((x) => x !== null && typeof x !== 'number')) throw badJson(source, `${field} must be an array of ${d} numbers`);
+  return Float64Array.from(v as (number | null)[], (x) => (x === null ? NaN : x));
+}
+
+/** Checks the common JSON header; returns nFeatures. */
+export function readHeader(source: string, json: unknown, type: string): { nFeatures: number; obj: Record<string, unknown> } {
+  if (typeof json !== 'object' || json === null) throw badJson(source, 'expected an object');
+  const obj = json as Record<string, unknown>;
+  if (obj.type !== type) throw badJson(source, `type must be "${type}", got ${describe(obj.type)}`);
+  if (obj.version !== 1) throw badJson(source, `unsupported version ${describe(obj.version)}`);
+  const d = obj.nFeatures;
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw badJson(source, 'nFeatures must be a positive integer');
+  return { nFeatures: d, obj };
+}

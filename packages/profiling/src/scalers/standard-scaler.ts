@@ -1,0 +1,218 @@
+import { resolveOptions } from '@marksman/core';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray } from './matrix';
+import type { MatrixInput } from './matrix';
+
+/** Options of {@link standardScaler}. */
+export interface StandardScalerOptions {
+  /** Subtract the mean (default true). */
+  readonly withMean?: boolean;
+  /** Divide by the standard deviation (default true). */
+  readonly withStd?: boolean;
+}
+
+/** The serialised form of a {@link StandardScaler} (`NaN` written as `null`). */
+export interface StandardScalerJSON {
+  /** Always `'StandardScaler'`. */
+  readonly type: 'StandardScaler';
+  /** Format version, 1. */
+  readonly version: 1;
+  /** Whether the mean is subtracted. */
+  readonly withMean: boolean;
+  /** Whether values are divided by the standard deviation. */
+  readonly withStd: boolean;
+  /** Number of features fitted. */
+  readonly nFeatures: number;
+  /** Per-feature mean. */
+  readonly mean: (number | null)[];
+  /** Per-feature population variance (ddof 0). */
+  readonly variance: (number | null)[];
+  /** Per-feature divisor (standard deviation, 1 for a constant feature or without `withStd`). */
+  readonly scale: (number | null)[];
+  /** Per-feature number of non-NaN values seen in fit. */
+  readonly counts: number[];
+}
+
+const DEFAULTS: Readonly<Required<StandardScalerOptions>> = Object.freeze({ withMean: true, withStd: true });
+
+interface Params {
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+  readonly scale: Float64Array;
+  readonly counts: Float64Array;
+}
+
+/**
+ * Standardisation z = (x − mean) / std per feature, as scikit-learn's
+ * `StandardScaler`: population standard deviation (ddof 0), a constant
+ * feature gets scale 1. **NaN**: ignored when fitting (statistics over the
+ * non-NaN values of each feature), kept as NaN by transform and inverse; a
+ * feature with no values at all fits to NaN and transforms to NaN. ±Infinity
+ * is refused. Immutable: `fit` returns a new, fitted scaler. Create with
+ * {@link standardScaler}.
+ *
+ * @example
+ * ```ts
+ * import { standardScaler } from '@marksman/profiling';
+ * const s = standardScaler().fit([[1, 10], [3, 10], [5, NaN]]);
+ * s.transform([[3, 10], [5, NaN]]); // => [[0, 0], [1.2247, NaN]]
+ * s.inverseTransform([[1.224744871391589, 0]]); // => [[5, 10]]
+ * ```
+ */
+export class StandardScaler {
+  readonly #opts: Required<StandardScalerOptions>;
+  readonly #p: Params | null;
+
+  /** @internal Use {@link standardScaler}. */
+  constructor(options: Required<StandardScalerOptions>, params: Params | null = null) {
+    this.#opts = options;
+    this.#p = params;
+  }
+
+  /** Whether the scaler has been fitted. */
+  get fitted(): boolean {
+    return this.#p !== null;
+  }
+
+  /** Number of features fitted (0 before fitting). */
+  get nFeatures(): number {
+    return this.#p === null ? 0 : this.#p.mean.length;
+  }
+
+  /**
+   * Learns mean and standard deviation per feature. O(n·d).
+   *
+   * @param X - rows of equal width; NaN marks a missing value
+   * @returns a new, fitted scaler
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   */
+  fit(X: MatrixInput): StandardScaler {
+    const m = readMatrix('StandardScaler.fit', X, null, false);
+    const { n, d, data } = m;
+    const mean = new Float64Array(d);
+    const variance = new Float64Array(d);
+    const scale = new Float64Array(d);
+    const counts = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        const x = data[i * d + j] as number;
+        if (!Number.isNaN(x)) {
+          s += x;
+          c++;
+        }
+      }
+      const mu = c === 0 ? NaN : s / c;
+      // Two-pass variance with the correction term (as scikit-learn).
+      let sq = 0;
+      let corr = 0;
+      for (let i = 0; i < n; i++) {
+        const x = data[i * d + j] as number;
+        if (!Number.isNaN(x)) {
+          sq += (x - mu) * (x - mu);
+          corr += x - mu;
+        }
+      }
+      const v = c === 0 ? NaN : (sq - (corr * corr) / c) / c;
+      mean[j] = mu;
+      variance[j] = v;
+      counts[j] = c;
+      // A feature is constant when its variance is within rounding of zero.
+      const bound = c * Number.EPSILON * v + (c * mu * Number.EPSILON) ** 2;
+      scale[j] = !this.#opts.withStd ? 1 : v <= bound ? 1 : Math.sqrt(v);
+    }
+    return new StandardScaler(this.#opts, { mean, variance, scale, counts });
+  }
+
+  /** `fit(X)` then `transform(X)` on the fitted scaler. O(n·d). */
+  fitTransform(X: MatrixInput): number[][] {
+    return this.fit(X).transform(X);
+  }
+
+  /**
+   * Standardises rows. O(n·d).
+   *
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   */
+  transform(X: MatrixInput): number[][] {
+    const p = this.#need('StandardScaler.transform');
+    const m = readMatrix('StandardScaler.transform', X, p.mean.length, true);
+    const useMean = this.#opts.withMean;
+    return mapCells(m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
+  }
+
+  /**
+   * Undoes {@link StandardScaler.transform}: x = z · scale + mean. O(n·d).
+   *
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   */
+  inverseTransform(X: MatrixInput): number[][] {
+    const p = this.#need('StandardScaler.inverseTransform');
+    const m = readMatrix('StandardScaler.inverseTransform', X, p.mean.length, true);
+    const useMean = this.#opts.withMean;
+    return mapCells(m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
+  }
+
+  /**
+   * The fitted scaler as plain JSON.
+   *
+   * @throws `StateError` `E_NOT_FITTED`
+   */
+  toJSON(): StandardScalerJSON {
+    const p = this.#need('StandardScaler.toJSON');
+    return {
+      type: 'StandardScaler',
+      version: 1,
+      withMean: this.#opts.withMean,
+      withStd: this.#opts.withStd,
+      nFeatures: p.mean.length,
+      mean: toJsonArray(p.mean),
+      variance: toJsonArray(p.variance),
+      scale: toJsonArray(p.scale),
+      counts: Array.from(p.counts),
+    };
+  }
+
+  /**
+   * A fitted scaler from {@link StandardScaler.toJSON} output (exact round trip).
+   *
+   * @throws `ValidationError` `E_JSON` for anything else
+   */
+  static fromJSON(json: StandardScalerJSON): StandardScaler {
+    const source = 'StandardScaler.fromJSON';
+    const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler');
+    if (typeof obj.withMean !== 'boolean' || typeof obj.withStd !== 'boolean') throw badJson(source, 'withMean and withStd must be booleans');
+    return new StandardScaler(
+      { withMean: obj.withMean, withStd: obj.withStd },
+      {
+        mean: fromJsonArray(source, 'mean', obj.mean, d),
+        variance: fromJsonArray(source, 'variance', obj.variance, d),
+        scale: fromJsonArray(source, 'scale', obj.scale, d),
+        counts: fromJsonArray(source, 'counts', obj.counts, d),
+      },
+    );
+  }
+
+  #need(source: string): Params {
+    if (this.#p === null) throw notFitted(source);
+    return this.#p;
+  }
+}
+
+/**
+ * An unfitted {@link StandardScaler} (scikit-learn `StandardScaler`). O(1).
+ *
+ * @param options - `withMean`, `withStd` (both default true)
+ * @throws `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ * @example
+ * ```ts
+ * import { standardScaler } from '@marksman/profiling';
+ * standardScaler().fitTransform([[0], [2]]); // => [[-1], [1]]
+ * ```
+ */
+export function standardScaler(options?: StandardScalerOptions): StandardScaler {
+  const o = resolveOptions('standardScaler', DEFAULTS, options);
+  if (typeof o.withMean !== 'boolean') throw badOption('standardScaler', 'withMean', 'true or false');
+  if (typeof o.withStd !== 'boolean') throw badOption('standardScaler', 'withStd', 'true or false');
+  return new StandardScaler(o);
+}

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MarksmanError } from '@marksman/core';
+import {
+  log1pTransform,
+  Log1pTransform,
+  minMaxScaler,
+  MinMaxScaler,
+  quantileRank,
+  QuantileRank,
+  robustScaler,
+  RobustScaler,
+  standardScaler,
+  StandardScaler,
+} from '@marksman/profiling';
+
+type Cell = number | null;
+const ref = JSON.parse(readFileSync(new URL('./fixtures/scalers-reference.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>> & {
+  fit: Cell[][];
+  transformInput: Cell[][];
+};
+const toNum = (m: Cell[][]): number[][] => m.map((r) => r.map((v) => (v === null ? NaN : v)));
+const deepFreeze = (m: number[][]): readonly (readonly number[])[] => Object.freeze(m.map((r) => Object.freeze(r)));
+const X = deepFreeze(toNum(ref.fit));
+const T = deepFreeze(toNum(ref.transformInput));
+
+function expectClose(actual: readonly (readonly number[])[] | ArrayLike<number>, expected: unknown, tol = 1e-10): void {
+  const a = (Array.isArray(actual) ? (actual as number[][]).flat() : Array.from(actual as ArrayLike<number>)) as number[];
+  const e = ((expected as Cell[] | Cell[][]).flat() as Cell[]).map((v) => (v === null ? NaN : v));
+  expect(a.length).toBe(e.length);
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(e[i])) expect(a[i], `cell ${i}`).toBeNaN();
+    else expect(Math.abs((a[i] as number) - (e[i] as number)), `cell ${i}: ${a[i]} vs ${e[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e[i] as number)));
+  }
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof MarksmanError) return `${e.name}:${e.code}`;
+    throw e;
+  }
+  return undefined;
+}
+
+const roundTrip = <T>(json: T): T => JSON.parse(JSON.stringify(json)) as T;
+
+describe('standardScaler (scikit-learn StandardScaler fixture)', () => {
+  const s = standardScaler().fit(X);
+  const r = ref.standard as Record<string, unknown>;
+  it('matches mean, population variance (ddof 0) and scale, with NaN ignored and a constant feature scaled by 1', () => {
+    const j = s.toJSON();
+    expectClose(j.mean.map((v) => v ?? NaN), r.mean);
+    expectClose(j.variance.map((v) => v ?? NaN), r.variance);
+    expectClose(j.scale.map((v) => v ?? NaN), r.scale);
+    expect(j.scale[2]).toBe(1);
+    expect(j.counts).toEqual([40, 37, 40, 40, 40]);
+  });
+  it('matches transform on the fitted and on new data (NaN kept as NaN)', () => {
+    expectClose(s.transform(X), r.fitTransform);
+    expectClose(s.transform(T), r.transform);
+  });
+  it('round-trips: inverseTransform(transform(x)) ≈ x and toJSON/fromJSON reproduces every output', () => {
+    expectClose(s.inverseTransform(s.transform(T)), ref.transformInput, 1e-12);
+    const back = StandardScaler.fromJSON(roundTrip(s.toJSON()));
+    expect(back.transform(T)).toEqual(s.transform(T));
+    expect(back.toJSON()).toEqual(s.toJSON());
+  });
+  it('honours withMean / withStd', () => {
+    const noMean = standardScaler({ withMean: false }).fit([[1], [3]]);
+    expect(noMean.transform([[2]])).toEqual([[2]]);
+    expect(standardScaler({ withStd: false }).fitTransform([[1], [3]])).toEqual([[-1], [1]]);
+  });
+  it('a feature with no values fits to NaN and transforms to NaN', () => {
+    const t = standardScaler().fit([[NaN, 1], [NaN, 2]]);
+    expect(t.transform([[5, 1.5]])[0]![0]).toBeNaN();
+    expect(t.transform([[5, 1.5]])[0]![1]).toBe(0);
+  });
+});
+
+describe('minMaxScaler (scikit-learn MinMaxScaler fixture)', () => {
+  const s = minMaxScaler().fit(X);
+  const r = ref.minMax as Record<string, unknown>;
+  it('matches data min/max, scale and offset (min_) and transform', () => {
+    const j = s.toJSON();
+    expectClose(j.dataMin.map((v) => v ?? NaN), r.dataMin);
+    expectClose(j.dataMax.map((v) => v ?? NaN), r.dataMax);
+    expectClose(j.scale.map((v) => v ?? NaN), r.scale);
+    expectClose(j.offset.map((v) => v ?? NaN), r.offset);
+    expectClose(s.transform(T), r.transform);
+  });
+  it('matches featureRange (-2, 3) with clip', () => {
+    expectClose(minMaxScaler({ featureRange: [-2, 3], clip: true }).fit(X).transform(T), (ref.minMaxClip as Record<string, unknown>).transform);
+  });
+  it('round-trips', () => {
+    expectClose(s.inverseTransform(s.transform(T)), ref.transformInput, 1e-12);
+    expect(MinMaxScaler.fromJSON(roundTrip(s.toJSON())).transform(T)).toEqual(s.transform(T));
+  });
+});
+
+describe('robustScaler (scikit-learn RobustScaler fixture)', () => {
+  it('matches median, IQR (25–75, linear interpolation) and transform', () => {
+    const s = robustScaler().fit(X);
+    const r = ref.robust as Record<string, unknown>;
+    expectClose(s.toJSON().center.map((v) => v ?? NaN), r.center);
+    expectClose(s.toJSON().scale.map((v) => v ?? NaN), r.scale);
+    expectClose(s.transform(T), r.transform);
+    expectClose(s.inverseTransform(s.transform(T)), ref.transformInput, 1e-12);
+    expect(RobustScaler.fromJSON(roundTrip(s.toJSON())).transform(T)).toEqual(s.transform(T));
+  });
+  it('matches quantileRange (10, 90)', () => {
+    const s = robustScaler({ quantileRange: [10, 90] }).fit(X);
+    const r = ref.robust1090 as Record<string, unknown>;
+    expectClose(s.toJSON().scale.map((v) => v ?? NaN), r.scale);
+    expectClose(s.transform(T), r.transform);
+  });
+});
+
+describe('quantileRank (scikit-learn QuantileTransformer, uniform output)', () => {
+  const q = quantileRank().fit(X);
+  const r = ref.quantile as Record<string, unknown>;
+  it('matches the landmarks (min(1000, n) of them) and transform, ties mapped to mid-level', () => {
+    const j = q.toJSON();
+    expect(j.references.length).toBe(r.nQuantiles);
+    expectClose(j.references, r.references, 1e-14);
+    expectClose(j.quantiles.map((c) => c.map((v) => v ?? NaN)), r.quantiles, 1e-12);
+    expectClose(q.transform(X), r.fitTransform, 1e-9);
+    expectClose(q.transform(T), r.transform, 1e-9);
+  });
+  it('matches inverseTransform and n_quantiles = 7', () => {
+    expectClose(q.inverseTransform(toNum(r.inverseInput as Cell[][])), r.inverse, 1e-9);
+    const q7 = quantileRank({ nQuantiles: 7 }).fit(X);
+    const r7 = ref.quantile7 as Record<string, unknown>;
+    expectClose(q7.toJSON().quantiles.map((c) => c.map((v) => v ?? NaN)), r7.quantiles, 1e-12);
+    expectClose(q7.transform(T), r7.transform, 1e-9);
+  });
+  it('is the scaled rank on distinct training data and round-trips inside the fitted range', () => {
+    const data = [[5], [1], [4], [2], [3]];
+    expect(quantileRank().fitTransform(data)).toEqual([[1], [0], [0.75], [0.25], [0.5]]);
+    const inside = [[4.2], [1.5], [NaN]];
+    const qr = quantileRank().fit(data);
+    expectClose(qr.inverseTransform(qr.transform(inside)), [[4.2], [1.5], [null]], 1e-12);
+    expect(QuantileRank.fromJSON(roundTrip(qr.toJSON())).transform(inside)).toEqual(qr.transform(inside));
+  });
+});
+
+describe('log1pTransform', () => {
+  it('is numpy log1p, keeps NaN and round-trips', () => {
+    const abs = T.map((row) => row.map(Math.abs));
+    const t = log1pTransform().fit(abs);
+    expectClose(t.transform(abs), (ref.log1p as Record<string, unknown>).transform, 1e-14);
+    expectClose(t.inverseTransform(t.transform(abs)), abs.map((row) => row.map((v) => (Number.isNaN(v) ? null : v))), 1e-12);
+    expect(Log1pTransform.fromJSON(roundTrip(t.toJSON())).transform([[0, 0, 0, 0, 0]])).toEqual([[0, 0, 0, 0, 0]]);
+  });
+});
+
+describe('scaler errors', () => {
+  it('refuses use before fit, empty fits, ragged rows, wrong width, infinities and bad JSON', () => {
+    expect(codeOf(() => standardScaler().transform([[1]]))).toBe('StateError:E_NOT_FITTED');
+    expect(codeOf(() => minMaxScaler().toJSON())).toBe('StateError:E_NOT_FITTED');
+    expect(codeOf(() => robustScaler().inverseTransform([[1]]))).toBe('StateError:E_NOT_FITTED');
+    expect(codeOf(() => quantileRank().transform([[1]]))).toBe('StateError:E_NOT_FITTED');
+    expect(codeOf(() => log1pTransform().transform([[1]]))).toBe('StateError:E_NOT_FITTED');
+    expect(codeOf(() => standardScaler().fit([]))).toBe('ValidationError:E_EMPTY');
+    expect(codeOf(() => standardScaler().fit([[1, 2], [3]]))).toBe('ValidationError:E_SHAPE');
+    expect(codeOf(() => standardScaler().fit([[]]))).toBe('ValidationError:E_SHAPE');
+    expect(codeOf(() => standardScaler().fit([[1, 2]]).transform([[1, 2, 3]]))).toBe('ValidationError:E_SHAPE');
+    expect(codeOf(() => minMaxScaler().fit([[Infinity]]))).toBe('ValidationError:E_NUMBER');
+    expect(codeOf(() => minMaxScaler().fit([['1' as unknown as number]]))).toBe('ValidationError:E_NUMBER');
+    expect(codeOf(() => robustScaler().fit('x' as unknown as number[][]))).toBe('ValidationError:E_INPUT');
+    expect(codeOf(() => log1pTransform().fit([[-1]]))).toBe('ValidationError:E_DOMAIN');
+    expect(codeOf(() => log1pTransform().fit([[0]]).transform([[-2]]))).toBe('ValidationError:E_DOMAIN');
+    expect(codeOf(() => StandardScaler.fromJSON({ type: 'MinMaxScaler' } as never))).toBe('ValidationError:E_JSON');
+    const j = minMaxScaler().fit([[1], [2]]).toJSON();
+    expect(codeOf(() => MinMaxScaler.fromJSON({ ...j, scale: [1, 2] }))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => QuantileRank.fromJSON({ ...quantileRank().fit([[1]]).toJSON(), version: 2 as 1 }))).toBe('ValidationError:E_JSON');
+  });
+  it('refuses bad options', () => {
+    expect(codeOf(() => standardScaler({ withMean: 1 as unknown as boolean }))).toBe('OptionsError:E_OPTION_RANGE');
+    expect(codeOf(() => minMaxScaler({ featureRange: [1, 1] }))).toBe('OptionsError:E_OPTION_RANGE');
+    expect(codeOf(() => robustScaler({ quantileRange: [80, 20] }))).toBe('OptionsError:E_OPTION_RANGE');
+    expect(codeOf(() => quantileRank({ nQuantiles: 1 }))).toBe('OptionsError:E_OPTION_RANGE');
+    expect(codeOf(() => log1pTransform({ base: 2 } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
+  });
+  it('never mutates its input and fit returns a new scaler', () => {
+    const unfitted = standardScaler();
+    const fitted = unfitted.fit(X);
+    expect(unfitted.fitted).toBe(false);
+    expect(fitted.fitted).toBe(true);
+    expect(fitted.nFeatures).toBe(5);
+  });
+});
