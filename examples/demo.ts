@@ -7,6 +7,7 @@
  */
 import { periodKey, validateEvents, validateTransactions } from '@marksman/core';
 import { simulateShop } from '@marksman/datasets';
+import { calibrationHoldoutSplit, customerLifetimeValue, fitBgNbd, fitGammaGamma, rfm, summarizeForClv } from '@marksman/profiling';
 import { bayesBinomial, cuped, proportionsZTest, sequentialTest, srmTest, summarizeExperiment, welchTTest } from '@marksman/experiments';
 
 const seed = Number(process.env.MARKSMAN_DEMO_SEED ?? 42);
@@ -177,4 +178,47 @@ const truthEffect = (k: number) => {
 };
 console.log(`\n  Simulator truth (average effect on conversion): ${arms.slice(1).map((a, i) => `${a} +${(100 * truthEffect(i + 1)).toFixed(2)} pp`).join(', ')}`);
 
-console.log('\nNext: profiles and customer value, segments and recommendations (see docs/).');
+
+// 6. Profiles and customer value, as of the campaign send date (nothing after it is used).
+heading('6. Customer profiles and customer value');
+const asOf = campaign.startTime;
+// Campaign-induced e-mail orders come after asOf anyway; the models see the organic history only.
+const history = tx.rows.filter((t) => t.timestamp < asOf);
+const profiles = rfm(history, { asOf });
+console.log(`RFM as of ${new Date(asOf).toISOString().slice(0, 10)} (${fmtInt(profiles.numRows)} customers), first rows:`);
+console.log(`  ${pad('customer', 9)} ${lpad('recency (d)', 12)} ${lpad('orders', 7)} ${lpad('revenue', 11)} ${lpad('avg order', 10)} ${lpad('tenure (d)', 11)}`);
+for (let i = 0; i < 5; i++) {
+  const r = profiles.row(i) as { customerId: string; recency: number; frequency: number; monetary: number; meanOrderValue: number; tenure: number };
+  console.log(`  ${pad(String(r.customerId), 9)} ${lpad(r.recency.toFixed(1), 12)} ${lpad(String(r.frequency), 7)} ${lpad(fmtMoney(r.monetary), 11)} ${lpad(fmtMoney(r.meanOrderValue), 10)} ${lpad(r.tenure.toFixed(1), 11)}`);
+}
+
+// Honest check first: fit on weeks before a calibration date, compare with what happened after it.
+const calibrationEnd = asOf - 13 * 7 * 86_400_000;
+const split = calibrationHoldoutSplit(history, { calibrationEnd, observationEnd: asOf });
+const calSummary = summarizeForClv(split.calibration, { asOf: calibrationEnd, timeUnit: 'week' });
+const calModel = fitBgNbd(calSummary);
+const holdoutWeeks = (asOf - calibrationEnd) / (7 * 86_400_000);
+let predicted = 0;
+for (const row of calSummary.rows) predicted += calModel.conditionalExpectedPurchases(holdoutWeeks, row);
+const calCustomers = new Set(calSummary.rows.map((r) => String(r.customerId)));
+const holdoutOrders = new Set(split.holdout.filter((t) => calCustomers.has(String(t.customerId))).map((t) => `${t.customerId}|${Math.floor(t.timestamp / 86_400_000)}`));
+console.log(`\nBG/NBD check: fitted on data to ${new Date(calibrationEnd).toISOString().slice(0, 10)}, it predicts ${predicted.toFixed(0)} purchase-days by those customers in the next ${holdoutWeeks} weeks; they made ${fmtInt(holdoutOrders.size)}.`);
+
+const summary = summarizeForClv(history, { asOf, timeUnit: 'week' });
+const purchases = fitBgNbd(summary);
+const spendModel = fitGammaGamma(summary);
+const p = purchases.params;
+console.log(`BG/NBD on all history (weekly): r = ${p.r.toFixed(3)}, α = ${p.alpha.toFixed(3)}, a = ${p.a.toFixed(3)}, b = ${p.b.toFixed(3)}${purchases.converged ? '' : ' (did not converge!)'}; simulator truth r = ${shop.truth.bgnbd.r}, α = ${shop.truth.bgnbd.alpha}, a = ${shop.truth.bgnbd.a}, b = ${shop.truth.bgnbd.b}.`);
+const values = customerLifetimeValue(summary, { purchaseModel: purchases, spendModel, horizon: 12, timeUnit: 'month', discountRate: 0.01 });
+const byId = new Map(summary.rows.map((r) => [String(r.customerId), r] as const));
+const top = [...values].sort((a, b) => b.clv - a.clv).slice(0, 8);
+console.log('\nTop customers by 12-month CLV (1% monthly discount):');
+console.log(`  ${pad('customer', 9)} ${lpad('repeat days', 12)} ${lpad('P(alive)', 9)} ${lpad('exp. purchases', 15)} ${lpad('exp. spend', 11)} ${lpad('CLV', 10)}`);
+for (const v of top) {
+  const row = byId.get(String(v.customerId))!;
+  console.log(`  ${pad(String(v.customerId), 9)} ${lpad(String(row.frequency), 12)} ${lpad(pct(purchases.probabilityAlive(row), 0), 9)} ${lpad(v.expectedPurchases.toFixed(1), 15)} ${lpad(fmtMoney(v.expectedAverageSpend), 11)} ${lpad(fmtMoney(v.clv), 10)}`);
+}
+const totalClv = values.reduce((s, v) => s + v.clv, 0);
+console.log(`  Whole base: ${fmtMoney(totalClv)} expected over the next 12 months.`);
+
+console.log('\nNext: segments and recommendations (see docs/).');
