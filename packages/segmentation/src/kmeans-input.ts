@@ -1,0 +1,150 @@
+import { OptionsError, ValidationError } from '@marksman/core';
+
+/**
+ * Points stored row-major in one `Float64Array`: point `i`, feature `j` is
+ * `values[i * columns + j]`. The fast way to hand large data to
+ * {@link kmeans} and the cluster-quality scores (no per-row arrays).
+ */
+export interface PointMatrix {
+  /** `rows × columns` numbers, row after row. */
+  readonly values: Float64Array;
+  /** Number of features (columns) per point. */
+  readonly columns: number;
+}
+
+/** Points as an array of equally long rows, or as a {@link PointMatrix}. */
+export type PointsInput = readonly (readonly number[])[] | PointMatrix;
+
+/** Validated points: a row-major view that is read, never written. */
+export interface Points {
+  readonly values: Float64Array;
+  readonly n: number;
+  readonly d: number;
+}
+
+/**
+ * Checks points once at the boundary: not empty, rectangular, finite.
+ * Rows are copied into a new Float64Array; a PointMatrix is used as is
+ * (never written to).
+ *
+ * @internal
+ */
+export function readPoints(data: PointsInput, source: string, field = 'data', checkFinite = true): Points {
+  if (Array.isArray(data)) {
+    const rows = data as readonly (readonly number[])[];
+    const n = rows.length;
+    if (n === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} has no rows; give at least one point.`, { source, field });
+    const first = rows[0];
+    if (!Array.isArray(first)) {
+      throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be an array of rows (arrays of numbers) or { values: Float64Array, columns }.`, { source, field, row: 0 });
+    }
+    const d = first.length;
+    if (d === 0) throw new ValidationError('E_EMPTY', `${source}: rows of ${field} have no features.`, { source, field, row: 0 });
+    const values = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const row = rows[i];
+      if (!Array.isArray(row) || row.length !== d) {
+        const len = Array.isArray(row) ? String(row.length) : 'not an array';
+        throw new ValidationError('E_RAGGED', `${source}: row ${i} of ${field} has ${len} values but row 0 has ${d}; every row needs the same features.`, { source, field, row: i });
+      }
+      for (let j = 0; j < d; j++) {
+        const v = row[j] as unknown;
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new ValidationError('E_NOT_FINITE', `${source}: ${field} row ${i}, column ${j} is ${String(v)}; every feature must be a finite number (impute or drop missing values first).`, { source, field, row: i });
+        }
+        values[i * d + j] = v;
+      }
+    }
+    return { values, n, d };
+  }
+  const m = data as PointMatrix | null | undefined;
+  if (m === null || typeof m !== 'object' || !(m.values instanceof Float64Array)) {
+    throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be an array of rows (arrays of numbers) or { values: Float64Array, columns }.`, { source, field });
+  }
+  const d = m.columns;
+  if (!Number.isSafeInteger(d) || d < 1) {
+    throw new ValidationError('E_POINTS_TYPE', `${source}: ${field}.columns must be a positive integer, got ${String(d)}.`, { source, field: `${field}.columns` });
+  }
+  const values = m.values;
+  if (values.length === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} has no rows; give at least one point.`, { source, field });
+  if (values.length % d !== 0) {
+    throw new ValidationError('E_RAGGED', `${source}: ${field}.values has ${values.length} numbers, not a multiple of columns = ${d}.`, { source, field });
+  }
+  if (checkFinite) assertFinite(values, d, source, field);
+  return { values, n: values.length / d, d };
+}
+
+/**
+ * Throws `E_NOT_FINITE` naming the first NaN or ±Infinity in a row-major
+ * matrix; does nothing when all values are finite.
+ *
+ * @internal
+ */
+export function assertFinite(values: Float64Array, d: number, source: string, field = 'data'): void {
+  for (let t = 0; t < values.length; t++) {
+    if (!Number.isFinite(values[t]!)) {
+      const row = Math.floor(t / d);
+      throw new ValidationError('E_NOT_FINITE', `${source}: ${field} row ${row}, column ${t - row * d} is ${values[t]}; every feature must be a finite number (impute or drop missing values first).`, { source, field, row });
+    }
+  }
+}
+
+/**
+ * Checks per-point weights: one finite, non-negative number per point with a
+ * positive total. Returns a new Float64Array.
+ *
+ * @internal
+ */
+export function readWeights(weights: ArrayLike<number>, n: number, source: string): Float64Array {
+  if (weights === null || typeof weights !== 'object' || typeof weights.length !== 'number') {
+    throw new OptionsError('E_WEIGHTS', `${source}: sampleWeights must be an array of numbers.`, { source, field: 'sampleWeights' });
+  }
+  if (weights.length !== n) {
+    throw new ValidationError('E_WEIGHTS', `${source}: sampleWeights has ${weights.length} values for ${n} points; give one weight per point.`, { source, field: 'sampleWeights' });
+  }
+  const w = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = weights[i]!;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new ValidationError('E_WEIGHTS', `${source}: sampleWeights[${i}] is ${String(v)}; weights must be finite and ≥ 0.`, { source, field: 'sampleWeights', row: i });
+    }
+    w[i] = v;
+    total += v;
+  }
+  if (!(total > 0)) throw new ValidationError('E_WEIGHTS', `${source}: sampleWeights sum to 0; give at least one positive weight.`, { source, field: 'sampleWeights' });
+  return w;
+}
+
+/**
+ * Checks cluster labels: one integer per point. Returns them mapped to
+ * dense ids 0..m-1 in order of first appearance, with the counts.
+ *
+ * @internal
+ */
+export function readLabels(labels: ArrayLike<number>, n: number, source: string): { ids: Int32Array; counts: Float64Array; m: number } {
+  if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number') {
+    throw new ValidationError('E_LABELS', `${source}: labels must be an array of integers.`, { source, field: 'labels' });
+  }
+  if (labels.length !== n) {
+    throw new ValidationError('E_LABELS', `${source}: labels has ${labels.length} values for ${n} points; give one label per point.`, { source, field: 'labels' });
+  }
+  const ids = new Int32Array(n);
+  const map = new Map<number, number>();
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = labels[i]!;
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new ValidationError('E_LABELS', `${source}: labels[${i}] is ${String(v)}; labels must be integers.`, { source, field: 'labels', row: i });
+    }
+    let id = map.get(v);
+    if (id === undefined) {
+      id = counts.length;
+      map.set(v, id);
+      counts.push(0);
+    }
+    counts[id]!++;
+    ids[i] = id;
+  }
+  return { ids, counts: Float64Array.from(counts), m: counts.length };
+}

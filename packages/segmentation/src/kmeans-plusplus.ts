@@ -1,0 +1,260 @@
+import { ValidationError, type Random } from '@marksman/core';
+import { sqDist, sqDistAt } from './kmeans-kernels';
+
+/**
+ * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007; the greedy variant
+ * with 2 + ⌊ln k⌋ candidate draws per step, as in scikit-learn): the first
+ * center is a point drawn with probability ∝ its weight; each next center
+ * is the best, by resulting potential Σ wᵢ·D(xᵢ)², of several points drawn
+ * with probability ∝ wᵢ·D(xᵢ)², where D is the distance to the nearest
+ * center chosen so far.
+ *
+ * Exact pruning by the triangle inequality (in the spirit of Raff, "Exact
+ * Acceleration of K-Means++ and K-Means‖", IJCAI 2021): a point whose
+ * nearest chosen center c satisfies ‖cand − c‖² ≥ 4·D(x)² cannot get closer
+ * to the candidate (‖x − cand‖ ≥ ‖cand − c‖ − ‖x − c‖ ≥ ‖x − c‖), so its
+ * distance is not computed. The result is identical to the brute-force
+ * computation; on well-separated data most distances are skipped.
+ *
+ * All candidates of a step are scored in one pass over the data; the points
+ * each candidate would capture are recorded, so adopting the winner touches
+ * only those points instead of making another pass.
+ *
+ * Draws use the first point whose cumulative weight exceeds u·potential, so
+ * a point already at zero distance is never drawn; when the potential is 0
+ * before k centers are chosen there are fewer than k distinct points (with
+ * positive weight) and the data cannot hold k clusters.
+ *
+ * @returns k centers, row-major with stride P, and the nearest of them for
+ *   every point (the first assignment step of Lloyd's algorithm, for free;
+ *   ties go to the lower index, as in the assignment step)
+ * @internal
+ */
+export function kmeansPlusPlus(X: Float64Array, n: number, P: number, k: number, w: Float64Array, rng: Random, source: string): { centers: Float64Array; labels: Int32Array } {
+  const centers = new Float64Array(k * P);
+  const closest = new Float64Array(n);
+  const owner = new Int32Array(n);
+  const trials = 2 + Math.floor(Math.log(k));
+
+  // First center: drawn ∝ weight.
+  let wTotal = 0;
+  for (let i = 0; i < n; i++) wTotal += w[i]!;
+  const first = drawIndex(w, null, n, rng.next() * wTotal);
+  centers.set(X.subarray(first * P, first * P + P), 0);
+  // Potential per block of 2^BLOCK_BITS points, so a draw walks blocks, then one block.
+  const blockSum = new Float64Array(((n - 1) >> BLOCK_BITS) + 1);
+  let pot = 0;
+  for (let i = 0, o = 0; i < n; i++, o += P) {
+    const d = sqDistAt(X, o, centers, 0, P);
+    closest[i] = d;
+    const v = w[i]! * d;
+    blockSum[i >> BLOCK_BITS] = blockSum[i >> BLOCK_BITS]! + v;
+    pot += v;
+  }
+  if (k === 1) return { centers, labels: owner };
+
+  // cc[t * k + j] = ‖candidate t − center j‖²; candidates copied to a small buffer.
+  const cc = new Float64Array(trials * k);
+  const candX = new Float64Array(trials * P);
+  const candPot = new Float64Array(trials);
+  const reach = new Float64Array(k);
+  const cand = new Int32Array(trials);
+  const wins = Array.from({ length: trials }, () => new WinList(Math.max(16, n >> 3)));
+  for (let c = 1; c < k; c++) {
+    if (!(pot > 0)) {
+      throw new ValidationError('E_K_TOO_LARGE', `${source}: the data hold only ${c} distinct point(s) with positive weight, fewer than k = ${k}; lower k.`, { source, field: 'k' });
+    }
+    for (let t = 0; t < trials; t++) cand[t] = drawFromBlocks(w, closest, blockSum, n, rng.next() * pot);
+    for (let t = 0; t < trials; t++) {
+      candX.set(X.subarray(cand[t]! * P, cand[t]! * P + P), t * P);
+      for (let j = 0; j < c; j++) cc[t * k + j] = sqDist(candX, t, centers, j, P);
+      wins[t]!.size = 0;
+    }
+    // A point whose nearest center is j is out of every candidate's reach when
+    // 4·D² ≤ min over candidates of ‖cand − c_j‖²: one test, and its potential
+    // goes to a sum shared by all candidates.
+    for (let j = 0; j < c; j++) {
+      let m = Infinity;
+      for (let t = 0; t < trials; t++) if (cc[t * k + j]! < m) m = cc[t * k + j]!;
+      reach[j] = m;
+    }
+    candPot.fill(0);
+    const shared =
+      P === 8
+        ? scoreCandidates8(X, n, w, closest, owner, candX, cc, reach, k, trials, candPot, wins)
+        : scoreCandidates(X, n, P, w, closest, owner, candX, cc, reach, k, trials, candPot, wins);
+    for (let t = 0; t < trials; t++) candPot[t] = candPot[t]! + shared;
+    let bt = 0;
+    for (let t = 1; t < trials; t++) if (candPot[t]! < candPot[bt]!) bt = t;
+
+    centers.set(candX.subarray(bt * P, bt * P + P), c * P);
+    const win = wins[bt]!;
+    for (let m = 0; m < win.size; m++) {
+      const i = win.index[m]!;
+      const b = i >> BLOCK_BITS;
+      blockSum[b] = blockSum[b]! + w[i]! * (win.dist[m]! - closest[i]!);
+      closest[i] = win.dist[m]!;
+      owner[i] = c;
+    }
+    pot = candPot[bt]!;
+  }
+  return { centers, labels: owner };
+}
+
+/** A growable list of (point index, new squared distance). */
+class WinList {
+  index: Int32Array;
+  dist: Float64Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.index = new Int32Array(capacity);
+    this.dist = new Float64Array(capacity);
+  }
+  push(i: number, d: number): void {
+    if (this.size === this.index.length) {
+      const index = new Int32Array(this.size * 2);
+      const dist = new Float64Array(this.size * 2);
+      index.set(this.index);
+      dist.set(this.dist);
+      this.index = index;
+      this.dist = dist;
+    }
+    this.index[this.size] = i;
+    this.dist[this.size] = d;
+    this.size++;
+  }
+}
+
+/**
+ * Adds Σ wᵢ·min(D(xᵢ)², ‖xᵢ − cand_t‖²) to pot[t] for every candidate t and
+ * records the points each would capture; returns the potential of the points
+ * no candidate can reach, which every candidate shares.
+ */
+function scoreCandidates(
+  X: Float64Array,
+  n: number,
+  P: number,
+  w: Float64Array,
+  closest: Float64Array,
+  owner: Int32Array,
+  candX: Float64Array,
+  cc: Float64Array,
+  reach: Float64Array,
+  k: number,
+  trials: number,
+  pot: Float64Array,
+  wins: WinList[],
+): number {
+  let shared = 0;
+  for (let i = 0, o = 0; i < n; i++, o += P) {
+    const cl = closest[i]!;
+    const wi = w[i]!;
+    const own = owner[i]!;
+    const cl4 = 4 * cl;
+    if (reach[own]! >= cl4) {
+      shared += wi * cl;
+      continue;
+    }
+    for (let t = 0; t < trials; t++) {
+      let v = cl;
+      if (cc[t * k + own]! < cl4) {
+        const d = sqDistAt(X, o, candX, t * P, P);
+        if (d < cl) {
+          v = d;
+          wins[t]!.push(i, d);
+        }
+      }
+      pot[t] = pot[t]! + wi * v;
+    }
+  }
+  return shared;
+}
+
+/** {@link scoreCandidates} for stride 8, with the point held in locals. */
+function scoreCandidates8(
+  X: Float64Array,
+  n: number,
+  w: Float64Array,
+  closest: Float64Array,
+  owner: Int32Array,
+  candX: Float64Array,
+  cc: Float64Array,
+  reach: Float64Array,
+  k: number,
+  trials: number,
+  pot: Float64Array,
+  wins: WinList[],
+): number {
+  let shared = 0;
+  for (let i = 0, o = 0; i < n; i++, o += 8) {
+    const cl = closest[i]!;
+    const wi = w[i]!;
+    const own = owner[i]!;
+    const cl4 = 4 * cl;
+    if (reach[own]! >= cl4) {
+      shared += wi * cl;
+      continue;
+    }
+    const x0 = X[o]!, x1 = X[o + 1]!, x2 = X[o + 2]!, x3 = X[o + 3]!;
+    const x4 = X[o + 4]!, x5 = X[o + 5]!, x6 = X[o + 6]!, x7 = X[o + 7]!;
+    for (let t = 0, q = 0; t < trials; t++, q += 8) {
+      let v = cl;
+      if (cc[t * k + own]! < cl4) {
+        const t0 = x0 - candX[q]!, t1 = x1 - candX[q + 1]!, t2 = x2 - candX[q + 2]!, t3 = x3 - candX[q + 3]!;
+        const t4 = x4 - candX[q + 4]!, t5 = x5 - candX[q + 5]!, t6 = x6 - candX[q + 6]!, t7 = x7 - candX[q + 7]!;
+        const d = (t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3) + (t4 * t4 + t5 * t5 + t6 * t6 + t7 * t7);
+        if (d < cl) {
+          v = d;
+          wins[t]!.push(i, d);
+        }
+      }
+      pot[t] = pot[t]! + wi * v;
+    }
+  }
+  return shared;
+}
+
+/** First index whose running sum of w·(d or 1) exceeds `target`; the last positive one if rounding runs out. */
+function drawIndex(w: Float64Array, d: Float64Array | null, n: number, target: number): number {
+  let acc = 0;
+  let lastPositive = -1;
+  for (let i = 0; i < n; i++) {
+    const v = d === null ? w[i]! : w[i]! * d[i]!;
+    if (v > 0) {
+      lastPositive = i;
+      acc += v;
+      if (acc > target) return i;
+    }
+  }
+  return lastPositive;
+}
+
+const BLOCK_BITS = 10;
+
+/**
+ * The first index whose running sum of w·d exceeds `target`, walking block
+ * sums first and then one block. Block sums are kept up to date by adding
+ * the changes, so they can drift by rounding: a block that falls short on
+ * its exact values passes on to the next, and the last point of positive
+ * weight is the fallback.
+ */
+function drawFromBlocks(w: Float64Array, d: Float64Array, blockSum: Float64Array, n: number, target: number): number {
+  let acc = 0;
+  for (let b = 0; b < blockSum.length; b++) {
+    const next = acc + blockSum[b]!;
+    if (next <= target) {
+      acc = next;
+      continue;
+    }
+    const end = Math.min(n, (b + 1) << BLOCK_BITS);
+    for (let i = b << BLOCK_BITS; i < end; i++) {
+      const v = w[i]! * d[i]!;
+      if (v > 0) {
+        acc += v;
+        if (acc > target) return i;
+      }
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) if (w[i]! * d[i]! > 0) return i;
+  return n - 1;
+}
