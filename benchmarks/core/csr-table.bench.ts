@@ -5,19 +5,22 @@
  * warm-up, inside that child.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CsrMatrix, Random, Table, csrFromInteractions, type Interaction } from '@marksman/core';
-import { peakRssMiB, timeIt, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
+import { peakRssMiB, referencePython, runPython, timeIt, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 
 export const meta: BenchMeta = {
   id: 'core-csr-table',
   title: 'CSR matrix and table build from 1,000,000 interactions',
   protocol:
-    '1,000,000 synthetic interactions (seed 1): 50,000 users, 20,000 items, item popularity ~ Zipf(1.1), weight 1–5, ' +
-    'about 3% repeated user–item pairs (summed). Cases: csrFromInteractions from records (string ids), CsrMatrix.fromCoo ' +
+    '1,000,000 synthetic interactions (seed 1): 50,000 users, 20,000 items, item popularity ~ Zipf(1.1), weight 1–5; ' +
+    'repeated user–item pairs are summed (nnz is reported). Cases: csrFromInteractions from records (string ids), CsrMatrix.fromCoo ' +
     'from Int32Array/Float64Array, CSR transpose, Table.fromRecords and Table.fromColumns. Median of 5 runs after 1 ' +
     'warm-up; peak RSS of a child process that generates the data and runs only that case (the data alone is the ' +
-    '"data only" row).',
+    '"data only" row). Reference: scipy.sparse csr_matrix((v, (r, c))) + sort_indices, and .T.tocsr(), on the same ' +
+    'arrays (Debian python3-scipy, median of 5 after 1 warm-up), when installed.',
 };
 
 const N = 1_000_000;
@@ -103,10 +106,33 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     if (r.status !== 0) throw new Error(`case ${name} failed:\n${r.stderr}`);
     rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as BenchRow);
   }
-  return {
-    rows,
-    notes: ['Times are single-threaded Node; peak RSS includes the generated input (compare with the "data only" row).'],
-  };
+  const notes = ['Times are single-threaded Node; peak RSS includes the generated input (compare with the "data only" row).'];
+  const py = referencePython(['scipy', 'numpy']);
+  if (py) {
+    const d = makeData(n);
+    const dir = fileURLToPath(new URL('../.tmp/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const files = ['rows.i32', 'cols.i32', 'vals.f64'].map((f) => join(dir, `csr-${f}`));
+    writeFileSync(files[0]!, new Uint8Array(d.rows.buffer));
+    writeFileSync(files[1]!, new Uint8Array(d.cols.buffer));
+    writeFileSync(files[2]!, new Uint8Array(d.vals.buffer));
+    const ref = runPython(py, fileURLToPath(new URL('./csr_scipy.py', import.meta.url)), [...files, String(USERS), String(ITEMS)]) as {
+      scipy: string;
+      nnz: number;
+      build: number;
+      transpose: number;
+    };
+    const ours = (name: string) => rows.find((r) => r.case === name)?.['median s'] as number;
+    rows.push({ case: `scipy ${ref.scipy} csr_matrix from COO`, interactions: n, nnz: ref.nnz, 'median s': ref.build, 'peak RSS MiB': null });
+    rows.push({ case: `scipy ${ref.scipy} transpose (.T.tocsr())`, interactions: n, nnz: ref.nnz, 'median s': ref.transpose, 'peak RSS MiB': null });
+    notes.push(
+      `Ratios in this run (scipy time ÷ ours): CSR build ${(ref.build / ours('CsrMatrix.fromCoo (typed arrays)')).toFixed(2)}×, ` +
+        `transpose ${(ref.transpose / ours('CsrMatrix.transpose')).toFixed(2)}×; nnz agree: ${ref.nnz === rows[2]!.nnz}.`,
+    );
+  } else {
+    notes.push('scipy reference skipped: Debian python3-scipy is not installed.');
+  }
+  return { rows, notes };
 }
 
 if (process.env.MARKSMAN_BENCH_CHILD === '1' && process.argv[2]) {
