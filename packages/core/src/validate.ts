@@ -5,11 +5,8 @@ import type {
   CleanEvent,
   CleanInteraction,
   CleanTransaction,
-  Event,
   Id,
-  Interaction,
   RejectedRow,
-  Transaction,
   ValidationReport,
 } from './types';
 
@@ -210,7 +207,7 @@ function checkTolerance(source: string, tol: unknown): asserts tol is number {
  *
  * Costs O(n).
  *
- * @param rows - the records
+ * @param rows - the records as read (typed `unknown`: each row is checked, so parsed CSV or JSON can be passed as is; see `Transaction` for the expected shape)
  * @param options - see {@link ValidateTransactionsOptions}
  * @returns kept rows, their indexes, and the rejected rows with reasons
  * @throws {@link ValidationError} `E_INPUT` when `rows` is not an array;
@@ -227,7 +224,7 @@ function checkTolerance(source: string, tol: unknown): asserts tol is number {
  * report.countsByCode; // => { E_TIMESTAMP: 1 }
  * ```
  */
-export function validateTransactions(rows: readonly Transaction[], options?: ValidateTransactionsOptions): ValidationReport<CleanTransaction> {
+export function validateTransactions(rows: readonly unknown[], options?: ValidateTransactionsOptions): ValidationReport<CleanTransaction> {
   const source = 'validateTransactions';
   checkInput(source, rows);
   const opts = resolveOptions(source, TRANSACTION_DEFAULTS, options);
@@ -305,7 +302,7 @@ function checkEvent(source: string, i: number, r: unknown, allowed: ReadonlySet<
  *
  * Costs O(n).
  *
- * @param rows - the records
+ * @param rows - the records as read (each row is checked; see `Event` for the expected shape)
  * @param options - see {@link ValidateEventsOptions}
  * @returns kept rows, their indexes, and the rejected rows with reasons
  * @throws {@link ValidationError} `E_INPUT` when `rows` is not an array;
@@ -321,7 +318,7 @@ function checkEvent(source: string, i: number, r: unknown, allowed: ReadonlySet<
  * report.rejected[0].code; // => 'E_EVENT_TYPE'
  * ```
  */
-export function validateEvents(rows: readonly Event[], options?: ValidateEventsOptions): ValidationReport<CleanEvent> {
+export function validateEvents(rows: readonly unknown[], options?: ValidateEventsOptions): ValidationReport<CleanEvent> {
   const source = 'validateEvents';
   checkInput(source, rows);
   const opts = resolveOptions(source, EVENT_DEFAULTS, options);
@@ -421,7 +418,7 @@ export function throwProblem(source: string, row: number, p: RowProblem): never 
  *
  * Costs O(n).
  *
- * @param rows - the records
+ * @param rows - the records as read (each row is checked; see `Interaction` for the expected shape)
  * @param options - see {@link ValidateInteractionsOptions}
  * @returns kept rows, their indexes, and the rejected rows with reasons
  * @throws {@link ValidationError} `E_INPUT` when `rows` is not an array;
@@ -437,7 +434,7 @@ export function throwProblem(source: string, row: number, p: RowProblem): never 
  * report.rejected[0].code; // => 'E_NEGATIVE_WEIGHT'
  * ```
  */
-export function validateInteractions(rows: readonly Interaction[], options?: ValidateInteractionsOptions): ValidationReport<CleanInteraction> {
+export function validateInteractions(rows: readonly unknown[], options?: ValidateInteractionsOptions): ValidationReport<CleanInteraction> {
   const source = 'validateInteractions';
   checkInput(source, rows);
   const opts = resolveOptions(source, INTERACTION_DEFAULTS, options);

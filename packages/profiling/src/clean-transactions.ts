@@ -235,7 +235,7 @@ function lineKey(r: CleanTransaction): string {
  * report.reasons.nonPositivePrice.count; // => 1
  * ```
  */
-export function cleanTransactions(rows: readonly Transaction[], options?: CleanTransactionsOptions): CleanTransactionsResult {
+export function cleanTransactions(rows: readonly unknown[], options?: CleanTransactionsOptions): CleanTransactionsResult {
   if (!Array.isArray(rows)) throw new ValidationError('E_INPUT', `${SOURCE}: expected an array of transaction records.`, { source: SOURCE });
   const o = resolveOptions(SOURCE, DEFAULTS, options) as Resolved;
   checkAction('missingCustomers', o.missingCustomers);
