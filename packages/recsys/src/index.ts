@@ -1,2 +1,46 @@
 // @marksman/recsys public entry: explicit named exports only (see CONTRIBUTING.md).
-export {};
+// Side-effect free: TensorFlow.js backends are registered only inside useBackend.
+
+export { useBackend } from './useBackend';
+export type { BackendRequest, BackendName, BackendEnvironment, BackendAttempt, BackendChoice, UseBackendOptions } from './useBackend';
+
+export { Recommender } from './recommender';
+export type {
+  Recommendation,
+  RecommendOptions,
+  FitOptions,
+  FitProgress,
+  ResolvedFit,
+  Contribution,
+  Explanation,
+  ExplainOptions,
+  FoldInReport,
+  RecommenderJSON,
+} from './recommender';
+
+export { Popularity } from './popularity';
+export type { PopularityOptions } from './popularity';
+
+export { ItemKNN } from './itemKnn';
+export type { ItemKNNOptions } from './itemKnn';
+
+export { ALS } from './als';
+export type { ALSOptions } from './als';
+
+export { portableSplit, portableKey, randomUserSplit, leaveLastOutSplit } from './split';
+export type { InteractionSplit, PortableSplitOptions, RandomUserSplitOptions, LeaveLastOutOptions } from './split';
+
+export { evaluateRanking } from './evaluateRanking';
+export type { EvaluateRankingOptions, RankingEvaluation } from './evaluateRanking';
+
+export { BPR } from './bpr';
+export type { BPROptions } from './bpr';
+
+export { ExplicitMF } from './explicitMf';
+export type { ExplicitMFOptions } from './explicitMf';
+
+export { evaluateRating } from './evaluateRating';
+export type { RatingPredictor, RatingEvaluation } from './evaluateRating';
+
+export { kFoldSplit } from './kFoldSplit';
+export type { KFoldSplitOptions } from './kFoldSplit';

@@ -1,0 +1,130 @@
+import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import type { Id, Interaction } from '@marksman/core';
+import { catalogueCoverage, rankingReport } from '@marksman/metrics';
+import type { RankingPerUser } from '@marksman/metrics';
+import type { Recommender } from './recommender';
+
+/** Options of {@link evaluateRanking}. */
+export interface EvaluateRankingOptions {
+  /** Cut-off k (integer ≥ 1). Default 10. */
+  readonly k: number;
+  /**
+   * Training interactions to keep out of each user's list, in addition to
+   * what the model has seen (`excludeSeen`). Give it when the model's
+   * history differs from the training split. Default: none.
+   */
+  readonly train: readonly Interaction[] | undefined;
+}
+
+/** Result of {@link evaluateRanking}: means over users with ≥ 1 test item. */
+export interface RankingEvaluation {
+  /** The cut-off used. */
+  readonly k: number;
+  /** Users evaluated (those with at least one test interaction). */
+  readonly users: number;
+  /** Of `users`, those the model did not know (scored with the popularity fallback). */
+  readonly coldStartUsers: number;
+  /** Mean Precision@k (hits / k). */
+  readonly precision: number;
+  /** Mean Recall@k (hits / test items). */
+  readonly recall: number;
+  /** Mean NDCG@k (binary gain, ideal over min(test items, k)). */
+  readonly ndcg: number;
+  /** MAP@k (Σ hit_j · Precision@j ÷ min(test items, k)). */
+  readonly map: number;
+  /** MRR@k (reciprocal rank of the first hit in the top k). */
+  readonly mrr: number;
+  /** Share of users with at least one hit in the top k. */
+  readonly hitRate: number;
+  /** Share of the model's items that appear in some user's top k. */
+  readonly coverage: number;
+  /** The per-user values behind the means (for paired comparisons of models). */
+  readonly perUser: RankingPerUser;
+}
+
+const DEFAULTS: EvaluateRankingOptions = Object.freeze({ k: 10, train: undefined });
+
+function groupItems(source: string, field: string, rows: readonly Interaction[]): Map<Id, Id[]> {
+  if (!Array.isArray(rows)) {
+    throw new ValidationError('E_INPUT', `${source}: ${field} must be an array of { userId, itemId } records.`, { source, field });
+  }
+  const out = new Map<Id, Id[]>();
+  for (let r = 0; r < rows.length; r++) {
+    const rec = rows[r] as Interaction | null | undefined;
+    if (rec === null || typeof rec !== 'object') {
+      throw new ValidationError('E_NOT_OBJECT', `${source}: ${field} row ${r} is not a { userId, itemId } record.`, { source, field, row: r });
+    }
+    let list = out.get(rec.userId);
+    if (list === undefined) {
+      list = [];
+      out.set(rec.userId, list);
+    }
+    list.push(rec.itemId);
+  }
+  return out;
+}
+
+/**
+ * Evaluates a fitted recommender on held-out interactions with the ranking
+ * protocol of the Marksman benchmarks: for every user with test items, the
+ * top k (items seen in training excluded) is compared with the test items
+ * (binary relevance). Precision, recall, NDCG, MAP, MRR and hit rate come
+ * from `rankingReport` in `@marksman/metrics`; coverage from
+ * `catalogueCoverage`. Users unknown to the model get the popularity
+ * fallback and are counted in `coldStartUsers`.
+ *
+ * Costs one `recommendMany` over the test users (or one `recommend` per user
+ * when `train` is given) plus O(test interactions).
+ *
+ * @param model - a fitted recommender
+ * @param test - held-out `{ userId, itemId }` records
+ * @param options - k (default 10), train
+ * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_EMPTY` (no test interactions);
+ *   `OptionsError` `E_K`; `StateError` `E_NOT_FITTED`
+ * @example
+ * ```ts
+ * import { Popularity, evaluateRanking } from '@marksman/recsys';
+ * const train = [{ userId: 1, itemId: 'a' }, { userId: 2, itemId: 'a' }, { userId: 2, itemId: 'b' }, { userId: 3, itemId: 'c' }];
+ * const model = await new Popularity().fit(train);
+ * const r = evaluateRanking(model, [{ userId: 1, itemId: 'b' }, { userId: 3, itemId: 'b' }], { k: 1 });
+ * [r.users, r.precision, r.hitRate]; // => [2, 0.5, 0.5]
+ * ```
+ */
+export function evaluateRanking(model: Recommender, test: readonly Interaction[], options?: Partial<EvaluateRankingOptions>): RankingEvaluation {
+  const source = 'evaluateRanking';
+  const o = resolveOptions(source, DEFAULTS, options);
+  if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 1) {
+    throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${String(o.k)}.`, { source, field: 'k' });
+  }
+  const relevant = groupItems(source, 'test', test);
+  if (relevant.size === 0) {
+    throw new ValidationError('E_EMPTY', `${source}: there are no test interactions to evaluate.`, { source, field: 'test' });
+  }
+  const users = [...relevant.keys()];
+  let lists: Array<Array<{ itemId: Id }>>;
+  if (o.train === undefined) {
+    lists = model.recommendMany(users, { k: o.k });
+  } else {
+    const seen = groupItems(source, 'train', o.train);
+    lists = users.map((u) => model.recommend(u, { k: o.k, exclude: seen.get(u) ?? [] }));
+  }
+  const recommended = new Map<Id, Id[]>();
+  users.forEach((u, t) => recommended.set(u, lists[t]!.map((r) => r.itemId)));
+  const report = rankingReport(recommended, relevant, { k: o.k });
+  const coverage = catalogueCoverage(recommended, model.itemCount, { k: o.k });
+  let coldStartUsers = 0;
+  for (const u of users) if (!model.isKnownUser(u)) coldStartUsers++;
+  return {
+    k: o.k,
+    users: report.users,
+    coldStartUsers,
+    precision: report.precision,
+    recall: report.recall,
+    ndcg: report.ndcg,
+    map: report.map,
+    mrr: report.mrr,
+    hitRate: report.hitRate,
+    coverage,
+    perUser: report.perUser,
+  };
+}

@@ -1,0 +1,108 @@
+// Internal: validate interaction records and build a user × item CSR matrix
+// with dense integer indexes (core's IdIndexBuilder and CsrMatrix). The
+// error codes match core's validateInteractions; the message names the
+// model method the caller used.
+import { CsrMatrix, IdIndexBuilder, ValidationError } from '@marksman/core';
+import type { Id, Interaction } from '@marksman/core';
+
+/** Validated columns of interaction records, in input order. */
+export interface InteractionColumns {
+  readonly userIds: readonly Id[];
+  readonly itemIds: readonly Id[];
+  readonly weights: Float64Array;
+}
+
+/** A user × item matrix in CSR form: rows are users, columns sorted ascending, duplicates summed. */
+export interface InteractionMatrix {
+  readonly userIds: Id[];
+  readonly userIndex: Map<Id, number>;
+  readonly itemIds: Id[];
+  readonly itemIndex: Map<Id, number>;
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly weights: Float64Array;
+}
+
+/** Compressed rows over `nRows` rows. */
+export interface Csr {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly weights: Float64Array;
+}
+
+function isId(v: unknown): v is Id {
+  return (typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * Checks every record once: ids are non-empty strings or finite numbers,
+ * `weight` (default 1) is finite and > 0.
+ */
+export function readInteractions(source: string, interactions: readonly Interaction[], allowEmpty = false): InteractionColumns {
+  if (!Array.isArray(interactions)) {
+    throw new ValidationError('E_INPUT', `${source}: interactions must be an array of { userId, itemId, weight? } records.`, { source, field: 'interactions' });
+  }
+  const n = interactions.length;
+  if (n === 0 && !allowEmpty) {
+    throw new ValidationError('E_NO_INTERACTIONS', `${source}: there are no interactions to learn from; pass at least one { userId, itemId } record.`, { source, field: 'interactions' });
+  }
+  const userIds: Id[] = new Array<Id>(n);
+  const itemIds: Id[] = new Array<Id>(n);
+  const weights = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const rec = interactions[r] as Interaction | null | undefined;
+    if (rec === null || typeof rec !== 'object') {
+      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r });
+    }
+    if (!isId(rec.userId)) {
+      throw new ValidationError(rec.userId === undefined || rec.userId === null ? 'E_MISSING' : 'E_ID_TYPE', `${source}: row ${r} has userId ${JSON.stringify(rec.userId)}; ids must be non-empty strings or finite numbers.`, { source, row: r, field: 'userId' });
+    }
+    if (!isId(rec.itemId)) {
+      throw new ValidationError(rec.itemId === undefined || rec.itemId === null ? 'E_MISSING' : 'E_ID_TYPE', `${source}: row ${r} has itemId ${JSON.stringify(rec.itemId)}; ids must be non-empty strings or finite numbers.`, { source, row: r, field: 'itemId' });
+    }
+    const w = rec.weight === undefined ? 1 : rec.weight;
+    if (typeof w !== 'number' || !Number.isFinite(w)) {
+      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${String(w)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
+    }
+    if (w <= 0) {
+      throw new ValidationError(w < 0 ? 'E_NEGATIVE_WEIGHT' : 'E_ZERO_WEIGHT', `${source}: row ${r} has weight ${w}; recommenders need weights > 0 (drop rows without a positive signal before fitting).`, { source, row: r, field: 'weight' });
+    }
+    userIds[r] = rec.userId;
+    itemIds[r] = rec.itemId;
+    weights[r] = w;
+  }
+  return { userIds, itemIds, weights };
+}
+
+/** Dense indexes in order of first appearance. */
+function indexIds(ids: readonly Id[]): { list: Id[]; index: Map<Id, number>; codes: Int32Array } {
+  const builder = new IdIndexBuilder();
+  const codes = new Int32Array(ids.length);
+  for (let r = 0; r < ids.length; r++) codes[r] = builder.add(ids[r]!);
+  const list = builder.build().ids();
+  return { list, index: new Map(list.map((id, k) => [id, k])), codes };
+}
+
+/**
+ * Compressed rows from (row, col, weight) triplets: columns ascending within
+ * each row, duplicates summed (core's `CsrMatrix.fromCoo`, two counting sorts).
+ */
+export function buildCsr(rows: Int32Array, cols: Int32Array, w: Float64Array, nRows: number, nCols: number): Csr {
+  const m = CsrMatrix.fromCoo(rows, cols, w, nRows, nCols, { duplicates: 'sum' });
+  return { indptr: m.indptr, indices: m.indices, weights: m.data };
+}
+
+/** Transposes compressed rows (`nRows` × `nCols`) into compressed columns. */
+export function transposeCsr(m: Csr, nRows: number, nCols: number): Csr {
+  const t = CsrMatrix.fromParts({ nRows, nCols, indptr: m.indptr, indices: m.indices, data: m.weights }).transpose();
+  return { indptr: t.indptr, indices: t.indices, weights: t.data };
+}
+
+/** Validates records and builds the user × item matrix with id indexes. */
+export function buildInteractionMatrix(source: string, interactions: readonly Interaction[]): InteractionMatrix {
+  const cols = readInteractions(source, interactions);
+  const users = indexIds(cols.userIds);
+  const items = indexIds(cols.itemIds);
+  const csr = buildCsr(users.codes, items.codes, cols.weights, users.list.length, items.list.length);
+  return { userIds: users.list, userIndex: users.index, itemIds: items.list, itemIndex: items.index, ...csr };
+}

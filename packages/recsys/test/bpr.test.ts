@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '@marksman/core';
+import { BPR, Popularity, evaluateRanking, randomUserSplit, useBackend } from '@marksman/recsys';
+import type { FitProgress, Recommendation } from '@marksman/recsys';
+import { frozen, plantedClusters } from './synthetic';
+
+const planted = plantedClusters(5, { users: 150, clusters: 4, itemsPerCluster: 20, perUser: 10 });
+const data = frozen(planted.rows);
+const ids = (list: Recommendation[]) => list.map((r) => r.itemId);
+
+function overlap(a: Recommendation[][], b: Recommendation[][]): number {
+  let hit = 0;
+  let all = 0;
+  a.forEach((list, u) => {
+    const other = new Set(ids(b[u]!));
+    for (const r of list) hit += other.has(r.itemId) ? 1 : 0;
+    all += list.length;
+  });
+  return hit / all;
+}
+
+describe('BPR', () => {
+  it('doc example', async () => {
+    const rows = [
+      { userId: 'ann', itemId: 'tent' }, { userId: 'ann', itemId: 'stove' },
+      { userId: 'bob', itemId: 'tent' }, { userId: 'bob', itemId: 'stove' },
+      { userId: 'cid', itemId: 'tent' }, { userId: 'dee', itemId: 'lipstick' }, { userId: 'eve', itemId: 'lipstick' },
+    ];
+    const model = await new BPR({ factors: 8, iterations: 300, learningRate: 0.1, seed: 1 }).fit(frozen(rows));
+    expect(model.recommend('cid', { k: 1 }).map((r) => r.itemId)).toEqual(['stove']);
+  });
+
+  // factors 3: plain typed-array loop (float64 arithmetic); factors 4: the WebAssembly SIMD kernel (float32).
+  it.each([3, 4])('one epoch is exactly the hand-computed SGD steps from the seeded initialisation (%i factors)', async (f) => {
+    const lr = 0.5;
+    const reg = 0.1;
+    const model = await new BPR({ factors: f, iterations: 1, learningRate: lr, regularization: reg, seed: 9 }).fit(frozen([{ userId: 'u', itemId: 'a' }, { userId: 'v', itemId: 'b' }]));
+    // Initialisation: users then items, uniform (r − ½)/f from Random(seed), float32.
+    const rng = new Random(9);
+    const init = Array.from({ length: 4 * f }, () => Math.fround((rng.next() - 0.5) / f));
+    const [xu, xv, ya, yb] = [0, 1, 2, 3].map((k) => init.slice(k * f, (k + 1) * f));
+    // An epoch draws nnz = 2 triples; each user's only negative is the other item. Replay
+    // the two draws of pair index (uniform over the 2 pairs) to know the order.
+    const state = { x: { u: xu!, v: xv! }, y: { a: ya!, b: yb! }, b: { a: 0, b: 0 } };
+    for (let s = 0; s < 2; s++) {
+      const t = Math.floor((rng.nextUint32() * 2) / 4294967296);
+      const [user, pos, neg] = t === 0 ? (['u', 'a', 'b'] as const) : (['v', 'b', 'a'] as const);
+      for (;;) {
+        const c = Math.floor((rng.nextUint32() * 2) / 4294967296);
+        if ((c === 0 ? 'a' : 'b') === neg) break;
+      }
+      const x = state.x[user];
+      const p = state.y[pos];
+      const n = state.y[neg];
+      let score = state.b[pos] - state.b[neg];
+      for (let q = 0; q < f; q++) score += x[q]! * (p[q]! - n[q]!);
+      const z = 1 / (1 + Math.exp(score));
+      state.b[pos] = Math.fround(state.b[pos] + lr * (z - reg * state.b[pos]));
+      state.b[neg] = Math.fround(state.b[neg] + lr * (-z - reg * state.b[neg]));
+      const x0 = x.slice();
+      for (let q = 0; q < f; q++) {
+        x[q] = Math.fround(x0[q]! + lr * (z * (p[q]! - n[q]!) - reg * x0[q]!));
+        const pq = p[q]!;
+        p[q] = Math.fround(pq + lr * (z * x0[q]! - reg * pq));
+        n[q] = Math.fround(n[q]! + lr * (-z * x0[q]! - reg * n[q]!));
+      }
+    }
+    expect(Array.from(model.userFactors('u')!)).toEqual(state.x.u.map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(model.userFactors('v')!)).toEqual(state.x.v.map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(model.itemFactors('a')!)).toEqual(state.y.a.map((v) => expect.closeTo(v, 6)));
+    expect(model.itemBias('b')).toBeCloseTo(state.b.b, 6);
+    expect(model.itemBias('zzz')).toBeNull();
+    expect(model.userFactors('zzz')).toBeNull();
+    expect(model.itemFactors('zzz')).toBeNull();
+  });
+
+  it('beats popularity on planted clusters (held-out NDCG@10), and the training loss falls', async () => {
+    const { train, test } = randomUserSplit(data, { testFraction: 0.3, seed: 2 });
+    const losses: FitProgress[] = [];
+    const bpr = await new BPR({ factors: 16, iterations: 40, learningRate: 0.05, seed: 3 }).fit(frozen(train), { onProgress: (p) => losses.push(p) });
+    const pop = await new Popularity().fit(frozen(train));
+    const a = evaluateRanking(bpr, frozen(test), { k: 10 });
+    const b = evaluateRanking(pop, frozen(test), { k: 10 });
+    expect(a.ndcg).toBeGreaterThan(b.ndcg + 0.1);
+    expect(losses).toHaveLength(40);
+    expect(losses[0]).toMatchObject({ step: 1, steps: 40, phase: 'epoch' });
+    expect(losses[39]!.loss!).toBeLessThan(0.6 * losses[0]!.loss!);
+    // The learned item vectors put items of one cluster together.
+    const sim = bpr.similarItems(0, 5);
+    const sameCluster = sim.filter((r) => planted.itemCluster[r.itemId as number] === 0).length;
+    expect(sameCluster).toBeGreaterThanOrEqual(4);
+  });
+
+  it('is deterministic for a seed; another seed gives other factors', async () => {
+    const opts = { factors: 8, iterations: 5 } as const;
+    const a = await new BPR({ ...opts, seed: 4 }).fit(data);
+    const b = await new BPR({ ...opts, seed: 4 }).fit(data);
+    const c = await new BPR(opts).fit(data, { seed: 5 });
+    expect(b.toJSON()).toEqual(a.toJSON());
+    expect(c.toJSON().state.userFactors).not.toEqual(a.toJSON().state.userFactors);
+  });
+
+  it('toJSON → JSON text → fromJSON gives identical recommendations, similar items and fold-ins', async () => {
+    const model = await new BPR({ factors: 8, iterations: 10, seed: 1 }).fit(data);
+    const copy = BPR.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const users = ['u0', 'u7', 'u99', 'nobody'];
+    expect(copy.recommendMany(users, { k: 10 })).toEqual(model.recommendMany(users, { k: 10 }));
+    expect(copy.similarItems(3, 5)).toEqual(model.similarItems(3, 5));
+    const extra = frozen([{ userId: 'new', itemId: 1 }, { userId: 'new', itemId: 2 }, { userId: 'u0', itemId: 60 }]);
+    expect(copy.foldIn(extra)).toEqual(model.foldIn(extra));
+    expect(copy.recommend('new')).toEqual(model.recommend('new'));
+    expect(() => BPR.fromJSON({ ...model.toJSON(), state: { ...model.toJSON().state, itemBias: [1] } })).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON' }));
+  });
+
+  it('fold-in re-learns a copied training user close to the original; unknown users get popularity', async () => {
+    const model = await new BPR({ factors: 16, iterations: 40, learningRate: 0.05, seed: 3 }).fit(data);
+    const pop = await new Popularity().fit(data);
+    let agree = 0;
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+    for (const u of users) {
+      const copy = data.filter((r) => r.userId === u).map((r) => ({ ...r, userId: `${u}-copy` }));
+      const report = model.foldIn(frozen([...copy, { userId: `${u}-copy`, itemId: 'unknown-item' }]));
+      expect(report.newUsers).toEqual([`${u}-copy`]);
+      expect(report.unknownItemRows).toEqual([copy.length]);
+      const mine = new Set(ids(model.recommend(u)));
+      agree += ids(model.recommend(`${u}-copy`)).filter((i) => mine.has(i)).length;
+    }
+    expect(agree / (10 * users.length)).toBeGreaterThan(0.6);
+    expect(model.isKnownUser('stranger')).toBe(false);
+    expect(model.recommend('stranger', { k: 5 })).toEqual(pop.recommend('stranger', { k: 5 }));
+    expect(model.explain('stranger', 0)).toMatchObject({ coldStart: true, contributions: [] });
+    const e = model.explain('u1', 5);
+    expect(e.coldStart).toBe(false);
+    expect(e.contributions).toEqual([]);
+    const scores = model.recommend('u1', { k: 80, excludeSeen: false });
+    expect(scores.find((r) => r.itemId === 5)!.score).toBeCloseTo(e.score, 12);
+    // Scores (SIMD batch scoring at 16 factors) are xᵤ·yᵢ + bᵢ.
+    const x = model.userFactors('u1')!;
+    for (const r of scores.slice(0, 20)) {
+      const y = model.itemFactors(r.itemId)!;
+      expect(r.score).toBeCloseTo(x.reduce((acc, v, q) => acc + v * y[q]!, model.itemBias(r.itemId)!), 5);
+    }
+  });
+
+  it('rejects bad options and inputs with typed errors', async () => {
+    expect(() => new BPR({ factors: 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'factors' }));
+    expect(() => new BPR({ learningRate: 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'learningRate' }));
+    expect(() => new BPR({ engine: 'gpu' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'engine' }));
+    expect(() => new BPR({ batchSize: 1.5 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'batchSize' }));
+    expect(() => new BPR({ epochs: 3 } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
+    const model = new BPR({ factors: 4, iterations: 2 });
+    expect(() => model.recommend('u0')).toThrow(expect.objectContaining({ code: 'E_NOT_FITTED' }));
+    await expect(model.fit(frozen([{ userId: 'a', itemId: 'x', weight: Number.NaN }]))).rejects.toMatchObject({ code: 'E_NUMBER', row: 0 });
+    await model.fit(data);
+    expect(() => model.recommend('u0', { k: 0 })).toThrow(expect.objectContaining({ code: 'E_K' }));
+    expect(() => model.similarItems('nope')).toThrow(expect.objectContaining({ code: 'E_UNKNOWN_ITEM' }));
+    await expect(new BPR({ factors: 4, iterations: 3, learningRate: 1e30 }).fit(data)).rejects.toMatchObject({ code: 'E_DIVERGED' });
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(new BPR({ factors: 4, iterations: 3 }).fit(data, { signal: ctl.signal })).rejects.toMatchObject({ code: 'E_ABORTED' });
+  });
+});
+
+describe('BPR tfjs engine', () => {
+  const small = frozen(plantedClusters(8, { users: 40, clusters: 2, itemsPerCluster: 8, perUser: 4 }).rows);
+
+  it('with batchSize 1 it takes the same SGD steps as the typed engine (cpu backend)', async () => {
+    await useBackend('cpu');
+    const opts = { factors: 4, iterations: 3, learningRate: 0.05, seed: 2 } as const;
+    const typed = (await new BPR(opts).fit(small)).toJSON();
+    const before = tf.memory().numTensors;
+    const viaTf = (await new BPR({ ...opts, engine: 'tfjs', batchSize: 1 }).fit(small)).toJSON();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const key of ['userFactors', 'itemFactors', 'itemBias'] as const) {
+      const a = typed.state[key]!;
+      const b = viaTf.state[key]!;
+      expect(b).toHaveLength(a.length);
+      let worst = 0;
+      for (let t = 0; t < a.length; t++) worst = Math.max(worst, Math.abs(a[t]! - b[t]!));
+      expect(worst).toBeLessThan(1e-5);
+    }
+  });
+
+  it.each(['cpu', 'wasm'] as const)('on %s: leaks no tensors (also when aborted), learns the clusters, agrees across backends', async (backend) => {
+    await useBackend(backend);
+    const { train, test } = randomUserSplit(data, { testFraction: 0.3, seed: 2 });
+    const opts = { factors: 16, iterations: 30, learningRate: 0.05, seed: 3, engine: 'tfjs', batchSize: 128 } as const;
+    const before = tf.memory().numTensors;
+    const losses: number[] = [];
+    const model = await new BPR(opts).fit(frozen(train), { onProgress: (p) => losses.push(p.loss!) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(losses[29]!).toBeLessThan(0.7 * losses[0]!);
+    const pop = await new Popularity().fit(frozen(train));
+    expect(evaluateRanking(model, frozen(test)).ndcg).toBeGreaterThan(evaluateRanking(pop, frozen(test)).ndcg + 0.1);
+    const ctl = new AbortController();
+    const aborted = new BPR(opts).fit(frozen(train), { signal: ctl.signal, onProgress: (p) => p.step === 2 && ctl.abort() });
+    await expect(aborted).rejects.toMatchObject({ code: 'E_ABORTED' });
+    expect(tf.memory().numTensors).toBe(before);
+    // Same triples, same initialisation: another backend differs only by float32 rounding.
+    await useBackend(backend === 'cpu' ? 'wasm' : 'cpu');
+    const other = await new BPR(opts).fit(frozen(train));
+    const users = [...new Set(train.map((r) => r.userId))];
+    expect(overlap(model.recommendMany(users), other.recommendMany(users))).toBeGreaterThanOrEqual(0.95);
+  });
+});

@@ -1,0 +1,27 @@
+// Entry of the browser bundle: trains BPR (tfjs engine) on the small shop
+// with the backend the test asks for, using the built @marksman/recsys.
+import * as tf from '@tensorflow/tfjs-core';
+import { BPR, useBackend } from '@marksman/recsys';
+import { SHOP_RUN, smallShop } from './shop';
+
+/** What the page reports back to the test. */
+export interface PageResult {
+  backend: string;
+  tensorsBefore: number;
+  tensorsAfter: number;
+  users: string[];
+  top10: string[][];
+}
+
+async function runShop(backend: 'webgl' | 'wasm' | 'cpu'): Promise<PageResult> {
+  await useBackend(backend);
+  const rows = smallShop(SHOP_RUN.shopSeed);
+  const tensorsBefore = tf.memory().numTensors;
+  const model = await new BPR(SHOP_RUN.model).fit(rows);
+  const tensorsAfter = tf.memory().numTensors;
+  const users = [...new Set(rows.map((r) => String(r.userId)))];
+  const top10 = model.recommendMany(users, { k: 10 }).map((list) => list.map((r) => String(r.itemId)));
+  return { backend: tf.getBackend(), tensorsBefore, tensorsAfter, users, top10 };
+}
+
+(globalThis as { runShop?: typeof runShop }).runShop = runShop;
