@@ -1,2 +1,11 @@
-// @marksman/marksman public entry: explicit named exports only (see CONTRIBUTING.md).
-export {};
+// marksman — every Marksman package in one import, for notebooks and quick
+// starts. Each package is also available on its own (@marksman/core, …);
+// install those for smaller bundles. Names are unique across packages, so
+// the flat re-export below is unambiguous.
+export * from '@marksman/core';
+export * from '@marksman/metrics';
+export * from '@marksman/datasets';
+export * from '@marksman/profiling';
+export * from '@marksman/segmentation';
+export * from '@marksman/recsys';
+export * from '@marksman/experiments';

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import * as all from 'marksman';
+import * as core from '@marksman/core';
+import * as metrics from '@marksman/metrics';
+import * as datasets from '@marksman/datasets';
+import * as profiling from '@marksman/profiling';
+import * as segmentation from '@marksman/segmentation';
+import * as recsys from '@marksman/recsys';
+import * as experiments from '@marksman/experiments';
+
+const packages = { core, metrics, datasets, profiling, segmentation, recsys, experiments } as Record<string, Record<string, unknown>>;
+
+describe('marksman (umbrella)', () => {
+  it('re-exports every public value of every package, as the same object', () => {
+    const umbrella = all as Record<string, unknown>;
+    for (const [name, mod] of Object.entries(packages)) {
+      for (const key of Object.keys(mod)) {
+        expect(umbrella[key], `${name}.${key}`).toBe(mod[key]);
+      }
+    }
+  });
+
+  it('has no name exported by two packages (a flat re-export would hide one)', () => {
+    const owner = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [name, mod] of Object.entries(packages)) {
+      for (const key of Object.keys(mod)) {
+        const prev = owner.get(key);
+        if (prev) clashes.push(`${key} (${prev}, ${name})`);
+        owner.set(key, name);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+});
