@@ -79,8 +79,21 @@ export interface SimulateShopOptions {
   /** Dimension of the latent customer and item factor vectors. Default 8. */
   readonly factors?: number;
   /**
-   * How separable the segments are: the distance scale between segment centres in factor space and
-   * attribute space, and the sharpness of the segment ↔ (frequency, spend) link. Default 2.
+   * How separable the segments are, ≥ 0. Default 2. It scales every way in which segments differ:
+   * - customer factors are `separation` × the segment's centre + N(0, I); the centre is the sum of
+   *   the factor centres of the segment's home categories (see {@link simulateShop}) divided by
+   *   √(number of them), so N(0, I) distributed;
+   * - category taste: 2·`separation` on the segment's home categories, 0 elsewhere;
+   * - segment mean age: 40 + N(0, (5·separation)²), clamped to 22…65 (customers: ± 8 years);
+   * - region and preferred-channel mixes: log-weights N(0, (separation/2)²) per segment;
+   * - the segment ↔ (frequency, spend) link: assignment noise 1/separation.
+   *
+   * At 0 segments are pure labels with no observable trace (adjusted Rand index of any clustering
+   * ≈ 0). With `categories` ≥ `segments`, k-means on the standardised category shares of
+   * `behaviourFeatures` recovers them with an adjusted Rand index of 0.3–0.6 at 0.5, 0.7–0.96
+   * at 1 and ≥ 0.95 from 2 on (measured on 1,500 customers, 200 items, several seeds). Purchase
+   * frequency and spend alone never separate them (λ and ν come from one continuous population),
+   * nor do the attributes reliably (two segments may draw similar ones).
    */
   readonly separation?: number;
   /** BG/NBD purchase-timing parameters, per week. Default `{ r: 0.75, alpha: 4, a: 0.8, b: 2.5 }`. */
@@ -188,7 +201,10 @@ export interface ShopTruth {
   readonly customerFactors: Float64Array;
   /** Item log-popularity added to every customer's affinity. */
   readonly itemPopularity: Float64Array;
-  /** Segment × category taste added to the affinity, row-major (segments × categories). */
+  /**
+   * Segment × category taste added to the affinity, row-major (segments × categories):
+   * 2·`separation` on the segment's home categories, 0 elsewhere.
+   */
   readonly categoryTaste: Float64Array;
   /** 1 when the customer was acquired before the campaign and so was assigned to an arm. */
   readonly eligible: Uint8Array;
@@ -319,7 +335,11 @@ function round2(x: number): number {
  *   exactly BG/NBD / Gamma-Gamma; each customer's segment is then the nearest of `segments`
  *   directions in the plane of standardised (log λ, −log ν), with noise 1/separation. Segments thus
  *   differ in frequency and spend; they also have their own factor centre, category tastes, age,
- *   region and channel mix (spread scaled by `separation`).
+ *   region and channel mix, all scaled by `separation` (see {@link SimulateShopOptions.separation}).
+ *   Each segment has *home categories*: the categories in a seeded random order, dealt round-robin
+ *   to the segments (segment s gets the s-th, (s + segments)-th, … of that order), whose taste is
+ *   raised by 2·separation and whose factor centres make up the segment's factor centre; so at
+ *   high separation segments shop in disjoint categories.
  * - **Items**: category (Zipf-like shares), list price (log-normal per category), factor vector
  *   (category centre + noise), log-popularity ~ N(0, popularitySd²).
  * - **Affinity**: score(u, i) = fᵤ·gᵢ/√d + popularityᵢ + taste[segment(u), category(i)]; items in
@@ -336,7 +356,7 @@ function round2(x: number): number {
  *   True effects: conversion τᵢₖ·(1 − P₀ᵢ) with P₀ᵢ = alive·(1 − e^(−λᵢ·weeks)); spend τᵢₖ·(p/νᵢ)·spendMultipliers[k].
  *
  * Costs O(customers · items · factors) for the affinities plus O(rows) for the output; the defaults
- * (10,000 customers, 2,000 items, one year) give about 43,000 orders in 68,000 lines and 470,000
+ * (10,000 customers, 2,000 items, one year) give about 43,000 orders in 69,000 lines and 490,000
  * events (timings: `benchmarks/datasets`).
  *
  * @param options - see {@link SimulateShopOptions}
@@ -418,12 +438,10 @@ export function simulateShop(options?: SimulateShopOptions): SimulatedShop {
   const rngPop = root.fork();
   const rngCamp = root.fork();
   const rng = root.fork(); // behaviour
+  const rngHome = root.fork(); // home categories of the segments (forked last: the streams above keep their draws)
 
-  // ---- segments: factor centres, tastes, attribute mixes -----------------------------------
-  const segCentre = new Float64Array(nSeg * d);
-  for (let k = 0; k < segCentre.length; k++) segCentre[k] = rngSeg.normal();
-  const taste = new Float64Array(nSeg * nCat);
-  for (let k = 0; k < taste.length; k++) taste[k] = rngSeg.normal();
+  // ---- segments: tastes, attribute mixes (factor centres follow the catalogue) --------------
+  const taste = new Float64Array(nSeg * nCat); // 2·separation on home categories, set below
   const segAge = new Float64Array(nSeg);
   for (let s = 0; s < nSeg; s++) segAge[s] = Math.min(65, Math.max(22, 40 + 5 * sep * rngSeg.normal()));
   const segRegion: ((r: Random) => number)[] = [];
@@ -459,6 +477,29 @@ export function simulateShop(options?: SimulateShopOptions): SimulatedShop {
       features[`f${f + 1}`] = g + 0.5 * rngItems.normal();
     }
     items[j] = { itemId: `i${j + 1}`, category: catName(k), price: itemPrice[j]!, features };
+  }
+  const segCentre = new Float64Array(nSeg * d);
+  // Home categories: the categories, in a seeded random order, dealt round-robin to the segments
+  // (a category is home to one segment when categories ≥ segments, else segments share them).
+  // Their taste is raised by 2·separation, and the segment's factor centre is made of their factor
+  // centres, so at high separation each segment buys and browses mostly in its own
+  // categories and the category shares reveal the segment.
+  {
+    const order = rngHome.shuffle(Array.from({ length: nCat }, (_, c) => c));
+    const homeSum = new Float64Array(nSeg * d);
+    const homeCount = new Float64Array(nSeg);
+    for (let j = 0; j < Math.max(nCat, nSeg); j++) {
+      const s = j % nSeg;
+      const k = order[j % nCat]!;
+      taste[s * nCat + k] = 2 * sep;
+      homeCount[s]!++;
+      for (let f = 0; f < d; f++) homeSum[s * d + f]! += catCentre[k * d + f]!;
+    }
+    // Segment centre = Σ_home catCentre / √|home|: N(0, I) like each category centre.
+    for (let s = 0; s < nSeg; s++) {
+      const w = 1 / Math.sqrt(homeCount[s]!);
+      for (let f = 0; f < d; f++) segCentre[s * d + f] = w * homeSum[s * d + f]!;
+    }
   }
   // Popularity-only distribution for browsing noise.
   const popCdf = new Float64Array(nItems);

@@ -180,6 +180,40 @@ describe('simulateShop', () => {
     expect(mean(spend, 1)).toBeGreaterThan(mean(spend, 2));
   });
 
+  it('home categories: each category is home to one segment, whose purchases concentrate there as separation grows', () => {
+    const homeShare = (sep: number) => {
+      const s = simulateShop({ customers: 800, items: 100, separation: sep, seed: 5, interactions: false });
+      const K = s.truth.segments;
+      const nCat = s.truth.categoryTaste.length / K;
+      const names = [...new Set(s.items.map((it) => it.category as string))];
+      expect(names.length).toBe(nCat);
+      // Category index k is the k-th name of the simulator's list, which items use as is.
+      const catIndex = new Map(s.items.map((it) => [it.itemId, ['apparel', 'shoes', 'accessories', 'beauty', 'home', 'kitchen', 'garden', 'electronics', 'books', 'toys', 'sports', 'grocery'].indexOf(it.category as string)]));
+      for (let k = 0; k < nCat; k++) {
+        let homes = 0;
+        for (let g = 0; g < K; g++) {
+          const t = s.truth.categoryTaste[g * nCat + k]!;
+          expect(t === 0 || t === 2 * sep).toBe(true);
+          if (t > 0) homes++;
+        }
+        expect(homes).toBe(sep > 0 ? 1 : 0);
+      }
+      let home = 0;
+      for (const tx of s.transactions) {
+        const g = s.truth.segmentOf[Number(String(tx.customerId).slice(1)) - 1]!;
+        if (s.truth.categoryTaste[g * nCat + catIndex.get(tx.itemId!)!]! > 0) home++;
+      }
+      return home / s.transactions.length;
+    };
+    const none = homeShare(0);
+    const some = homeShare(1);
+    const strong = homeShare(4);
+    expect(none).toBe(0); // no taste is raised at separation 0
+    expect(some).toBeGreaterThan(0.4);
+    expect(strong).toBeGreaterThan(some);
+    expect(strong).toBeGreaterThan(0.9);
+  });
+
   it('separation controls how recoverable the segments are from the customer factors', () => {
     const accuracy = (sep: number) => {
       const s = simulateShop({ customers: 2000, items: 20, separation: sep, seed: 3 });
