@@ -5,6 +5,12 @@ import { checkLabelCount } from './quality-common';
 /**
  * Largest number of points for which {@link silhouetteScore} computes the
  * exact score (it costs O(n²·d) time); above it, pass `sampleSize`.
+ *
+ * @example
+ * ```ts
+ * import { SILHOUETTE_EXACT_LIMIT } from '@marksman/segmentation';
+ * SILHOUETTE_EXACT_LIMIT; // => 20000
+ * ```
  */
 export const SILHOUETTE_EXACT_LIMIT = 20_000;
 

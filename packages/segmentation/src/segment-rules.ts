@@ -276,7 +276,17 @@ let makeModel: ModelFactory;
 /**
  * A fitted {@link segmentRules} model: a CART tree read as rules a
  * marketer can act on, its feature importances, and (optionally) a random
- * forest for more accurate predictions.
+ * forest for more accurate predictions. Made by {@link segmentRules} or
+ * restored with `SegmentRulesModel.fromJSON`.
+ *
+ * @example
+ * ```ts
+ * import { SegmentRulesModel, segmentRules } from '@marksman/segmentation';
+ * const profiles = [{ recency: 5 }, { recency: 9 }, { recency: 60 }, { recency: 90 }];
+ * const model = segmentRules(profiles, ['active', 'active', 'lapsed', 'lapsed'], { minSamplesLeaf: 1 });
+ * const copy = SegmentRulesModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+ * copy.predict([{ recency: 7 }, { recency: 80 }]); // => ['active', 'lapsed']
+ * ```
  */
 export class SegmentRulesModel {
   /** Feature names, in column order. */
