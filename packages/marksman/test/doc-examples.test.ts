@@ -163,7 +163,13 @@ function collect(): Example[] {
   const examples: Example[] = [];
   const addBlock = (rel: string, count: number, lineOfBlock: number, codeText: string) => {
     const name = `${rel}#${count}`;
-    const code = transform(codeText, `${rel}:${lineOfBlock}`);
+    let code: string;
+    try {
+      code = transform(codeText, `${rel}:${lineOfBlock}`);
+    } catch (e) {
+      // a malformed example fails on its own instead of stopping the whole file
+      code = `export default async function () { throw new Error(${JSON.stringify((e as Error).message)}); }\n`;
+    }
     const out = join(outDir, `${rel.replace(/[\\/]/g, '__')}__${count}.ts`);
     writeFileSync(out, code);
     examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(codeText) });
