@@ -331,4 +331,4 @@ for (const customer of ['c1', 'c2', 'c3']) {
     console.log(`    ${pad(`${r.itemId} (${itemCategory.get(String(r.itemId))})`, 24)} score ${r.score.toFixed(3)}${because ? `  because of ${because}` : ''}`);
   }
 }
-console.log('\nMore: docs/ has guides for customer value, segmentation and A/B testing.');
+console.log('\nMore: docs/README.md lists the guides (customer value, segmentation, A/B testing, recommenders).');
