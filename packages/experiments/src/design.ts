@@ -200,9 +200,9 @@ function sampleSizeResult(exact: number, o: { ratio: number; variants: number; a
  * (both tails), as statsmodels' `NormalIndPower().solve_power` (`test: 'z'`)
  * or `TTestIndPower().solve_power` (`test: 't'`). With `variants` > 1 the
  * alpha of each treatment-vs-control comparison is alpha / variants.
- * Fixed-horizon designs only: a sequential test that may stop early needs
- * more units (an inflation factor of its boundary, e.g. about 1.03 for five
- * O'Brien–Fleming looks); that sizing is left to the sequential tools.
+ * Fixed-horizon designs only: for the always-valid test of
+ * {@link sequentialTest}, which may be looked at any time, use
+ * {@link sequentialSampleSize} (about 1.9× these units at α = 0.05, power 0.8).
  *
  * Costs O(log n) power evaluations.
  *

@@ -73,6 +73,8 @@ export type { ProportionInput, MeanInput } from './bayesian/inputs';
 // --- Sequential testing (mSPRT, confidence sequences) ---
 export { sequentialTest } from './sequentialTest';
 export type { SequentialTestOptions, SequentialComparison, SequentialTestResult } from './sequentialTest';
+export { sequentialSampleSize } from './sequentialSampleSize';
+export type { SequentialProportionEffect, SequentialMeanEffect, SequentialSampleSizeOptions, SequentialSampleSize } from './sequentialSampleSize';
 
 // --- Bandits ---
 export { ThompsonSampling } from './bandits/ThompsonSampling';

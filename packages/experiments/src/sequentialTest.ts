@@ -1,6 +1,7 @@
 import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
 import { checkIndex, checkMean, checkPositive, checkProbability, checkProportion, checkVariantCount } from './bayesian/inputs';
 import type { MeanInput, ProportionInput } from './bayesian/inputs';
+import { mixtureBoundary, mixtureLogLikelihoodRatio, plannedTau2 } from './internal/msprt';
 
 /** Options of {@link sequentialTest}. */
 export interface SequentialTestOptions {
@@ -99,7 +100,8 @@ function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
  * normal-mixture boundary of Howard, Ramdas, McAuliffe & Sekhon (2021), as
  * in GrowthBook's sequential engine; it covers θ at every look at once with
  * probability ≥ 1 − α. Look as often as you like: pass each look's result
- * as `previous` to the next.
+ * as `previous` to the next. Size the experiment with
+ * {@link sequentialSampleSize}.
  *
  * Data are cumulative per-variant sufficient statistics: `{ n, conversions }`
  * (variance p̂(1 − p̂)) or `{ n, sum, sumSquares }` (sample variance). Each
@@ -167,8 +169,6 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
     });
   }
 
-  const logAlpha = Math.log(o.alpha);
-  const howard = -2 * logAlpha + Math.log(1 - 2 * logAlpha);
   const bound = proportions ? 1 : Infinity;
   const c = stats[o.control]!;
   const comparisons: SequentialComparison[] = [];
@@ -179,13 +179,13 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
     k++;
     const diff = v.mean - c.mean;
     const V = v.variance / v.n + c.variance / c.n;
-    const tau2 = o.tau2 ?? ((v.variance + c.variance) / o.plannedSampleSize) * howard;
+    const tau2 = o.tau2 ?? plannedTau2(v.variance + c.variance, o.plannedSampleSize, o.alpha);
     let logLR = 0;
     let low = -bound;
     let high = bound;
     if (V > 0 && tau2 > 0) {
-      logLR = 0.5 * Math.log(V / (V + tau2)) + (tau2 * diff * diff) / (2 * V * (V + tau2));
-      const half = Math.sqrt(((V * (V + tau2)) / tau2) * (Math.log((V + tau2) / V) - 2 * logAlpha));
+      logLR = mixtureLogLikelihoodRatio(diff, V, tau2);
+      const half = mixtureBoundary(V, tau2, o.alpha) * Math.sqrt(V);
       low = Math.max(-bound, diff - half);
       high = Math.min(bound, diff + half);
     }
