@@ -9,6 +9,8 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Random } from '@marksman/core';
 import { kmeans } from '@marksman/segmentation';
+// Internal switch (same module instance as the package's sources): times the typed-array fallback in the same run.
+import { setKMeansWasmEnabled } from '../../packages/segmentation/src/kmeans-wasm';
 import { peakRssMiB, referencePython, runPython, timeIt, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 
 export const meta: BenchMeta = {
@@ -20,7 +22,8 @@ export const meta: BenchMeta = {
     'with threadpoolctl limits 1 and 2 threads; ours single-threaded, seed 0; 5 fits after 1 warm-up (median and best ' +
     'shown; time ratios are best / best, the fairest figure on a shared machine); inertia ' +
     'difference relative to sklearn. Uniform: numpy default_rng(0).random((1e6, 8)), init = first 8 rows, max_iter 100, ' +
-    'tol 0, Lloyd: seconds per iteration. CDNOW: standardized log1p(recency days to 1998-07-01, distinct purchase days, ' +
+    'tol 0, Lloyd: seconds per iteration, with the WebAssembly SIMD assignment kernel (default) and with the typed-array ' +
+    'fallback it replaces (forced; same results bit for bit). CDNOW: standardized log1p(recency days to 1998-07-01, distinct purchase days, ' +
     'total dollars) of the 23,570 customers, built by pandas and read by both; k = 4, n_init 10. ml-kmeans 7.0.1 ' +
     '(k-means++, its defaults) timed once on the blobs. The machine is shared: compare ratios from the same run.',
 };
@@ -142,6 +145,29 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     'time / sklearn 1 thread': skU === null ? null : best(tu.times) / um.iterations / (best(skU.lloyd_1t!.times) / skU.lloyd_1t!.iterations),
     'time / sklearn 2 threads': skU === null ? null : best(tu.times) / um.iterations / (best(skU.lloyd_2t!.times) / skU.lloyd_2t!.iterations),
   });
+  // The same fit through the typed-array kernels (what runs without WebAssembly SIMD).
+  setKMeansWasmEnabled(false);
+  try {
+    let fm = kmeans(uni, 8, { init, maxIterations: 100, tolerance: 0 });
+    const tf = await timeIt(() => {
+      fm = kmeans(uni, 8, { init, maxIterations: 100, tolerance: 0 });
+    }, 2, 0);
+    const same = fm.iterations === um.iterations && fm.inertia === um.inertia && fm.labels.every((l, i) => l === um.labels[i]);
+    if (!same) notes.push('typed-array fallback and WebAssembly kernel disagreed on the uniform data (a bug: they should match bit for bit).');
+    rows.push({
+      case: `uniform ${n / 1e6}M×8, k=8, 100 Lloyd iterations`,
+      implementation: 'marksman kmeans (lloyd), typed-array fallback',
+      seconds: tf.median,
+      'best s': best(tf.times),
+      iterations: fm.iterations,
+      'ms / iteration': (best(tf.times) / fm.iterations) * 1000,
+      inertia: fm.inertia,
+      'time / sklearn 1 thread': skU === null ? null : best(tf.times) / fm.iterations / (best(skU.lloyd_1t!.times) / skU.lloyd_1t!.iterations),
+      'time / sklearn 2 threads': skU === null ? null : best(tf.times) / fm.iterations / (best(skU.lloyd_2t!.times) / skU.lloyd_2t!.iterations),
+    });
+  } finally {
+    setKMeansWasmEnabled(true);
+  }
   for (const threads of [1, 2]) {
     const ref = skU?.[`lloyd_${threads}t`];
     if (ref === undefined) continue;

@@ -23,6 +23,9 @@
  * distance) plus Σ wᵢ‖xᵢ − μ‖² computed once, which saves a pass per restart
  * (relative error about ε·Σ‖x − μ‖²/inertia; 4e-12 on the benchmark blobs);
  * k-means++, Elkan and the fallback inertia use direct differences.
+ * kmeans-wasm.ts runs `assignPoints` for Lloyd in WebAssembly SIMD with the
+ * same operations in the same order: a change to the arithmetic here must be
+ * made there too (its tests compare the two bit for bit).
  *
  * @internal
  */
@@ -56,6 +59,23 @@ export function assignPoints(
 ): number {
   const cn = new Float64Array(k);
   const C2 = new Float64Array(k * P);
+  reduceCenters(centers, k, P, mu, C2, cn);
+  if (sums !== null && wsum !== null) {
+    sums.fill(0);
+    wsum.fill(0);
+  }
+  if (P === 8) return assign8(X, n, C2, cn, k, w, labels, sums, wsum, out);
+  if (P === 4) return assign4(X, n, C2, cn, k, w, labels, sums, wsum, out);
+  return assignGeneral(X, n, P, C2, cn, k, w, labels, sums, wsum, out);
+}
+
+/**
+ * Writes the per-center terms of the reduced distance: `C2` = −2c' (k × P)
+ * and `cn[c]` = ‖c'‖² + 2μ·c', with c' = c − μ.
+ *
+ * @internal
+ */
+export function reduceCenters(centers: Float64Array, k: number, P: number, mu: Float64Array, C2: Float64Array, cn: Float64Array): void {
   for (let c = 0; c < k; c++) {
     let s = 0;
     for (let j = 0; j < P; j++) {
@@ -65,13 +85,6 @@ export function assignPoints(
     }
     cn[c] = s;
   }
-  if (sums !== null && wsum !== null) {
-    sums.fill(0);
-    wsum.fill(0);
-  }
-  if (P === 8) return assign8(X, n, C2, cn, k, w, labels, sums, wsum, out);
-  if (P === 4) return assign4(X, n, C2, cn, k, w, labels, sums, wsum, out);
-  return assignGeneral(X, n, P, C2, cn, k, w, labels, sums, wsum, out);
 }
 
 function assign8(
@@ -231,7 +244,14 @@ function assign4(
   return changed;
 }
 
-function assignGeneral(
+/**
+ * The kernel for any stride (a multiple of 4): per point, the distance
+ * starts at cn[c] and adds each 4-wide chunk as ((t0 + t1) + (t2 + t3)).
+ * Also used for the last point of an odd count at strides 4 and 8.
+ *
+ * @internal
+ */
+export function assignGeneral(
   X: Float64Array,
   n: number,
   P: number,

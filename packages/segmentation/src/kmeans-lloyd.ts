@@ -1,5 +1,6 @@
 import { throwIfAborted } from '@marksman/core';
 import { assignPoints, sqDist, weightedInertia } from './kmeans-kernels';
+import type { LloydWasm } from './kmeans-wasm';
 
 /** Progress of a k-means fit, reported after every iteration. */
 export interface KMeansProgress {
@@ -31,6 +32,8 @@ export interface RunSetup {
   readonly source: string;
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ((p: KMeansProgress) => void) | undefined;
+  /** This fit's data in the WebAssembly SIMD kernel, or null for the typed-array kernels. */
+  readonly wasm: LloydWasm | null;
 }
 
 /** What one restart returns. @internal */
@@ -128,11 +131,18 @@ function farthestPoints(X: Float64Array, n: number, P: number, centers: Float64A
  */
 export function lloydRun(s: RunSetup, init: Float64Array, initLabels: Int32Array | null): RunResult {
   const { X, n, P, k, w } = s;
-  const labels = new Int32Array(n).fill(-1);
+  const { wasm } = s;
+  // With the WebAssembly kernel, labels and sums are views of its memory (copied out at the end).
+  const labels = wasm === null ? new Int32Array(n) : wasm.labels;
+  labels.fill(-1);
   let centers = init.slice();
   let next = new Float64Array(k * P);
-  const sums = new Float64Array(k * P);
-  const wsum = new Float64Array(k);
+  const sums = wasm === null ? new Float64Array(k * P) : wasm.sums;
+  const wsum = wasm === null ? new Float64Array(k) : wasm.wsum;
+  const assign = (accumulate: boolean): number =>
+    wasm === null
+      ? assignPoints(X, n, P, centers, k, w, labels, accumulate ? sums : null, accumulate ? wsum : null, s.mu, near)
+      : wasm.assign(centers, s.mu, accumulate, near);
   const near = new Float64Array(1);
   near[0] = NaN;
   let strict = false;
@@ -142,7 +152,7 @@ export function lloydRun(s: RunSetup, init: Float64Array, initLabels: Int32Array
     throwIfAborted(s.signal, s.source);
     // k-means++ already found each point's nearest seed: reuse it as the first assignment.
     const changed =
-      it === 0 && initLabels !== null ? adoptLabels(s, initLabels, labels, sums, wsum, near) : assignPoints(X, n, P, centers, k, w, labels, sums, wsum, s.mu, near);
+      it === 0 && initLabels !== null ? adoptLabels(s, initLabels, labels, sums, wsum, near) : assign(true);
     shift = updateCenters(s, labels, centers, sums, wsum, next);
     [centers, next] = [next, centers];
     it++;
@@ -155,7 +165,7 @@ export function lloydRun(s: RunSetup, init: Float64Array, initLabels: Int32Array
   }
   let inertia: number;
   if (!strict) {
-    assignPoints(X, n, P, centers, k, w, labels, null, null, s.mu, near);
+    assign(false);
     inertia = s.spread + near[0]!;
   } else if (shift === 0 && !Number.isNaN(near[0]!)) {
     // Labels and centers did not move in the last step, so its distances are final.
@@ -163,7 +173,7 @@ export function lloydRun(s: RunSetup, init: Float64Array, initLabels: Int32Array
   } else {
     inertia = weightedInertia(X, n, P, centers, labels, w);
   }
-  return { labels, centers, inertia: Math.max(0, inertia), iterations: it, converged: strict || shift <= s.tol };
+  return { labels: wasm === null ? labels : labels.slice(), centers, inertia: Math.max(0, inertia), iterations: it, converged: strict || shift <= s.tol };
 }
 
 /** Copies labels known to be nearest-center assignments and accumulates the sums; returns n (every label is new). */

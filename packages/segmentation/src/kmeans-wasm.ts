@@ -1,0 +1,384 @@
+/**
+ * The Lloyd assignment step as a small WebAssembly module with 128-bit SIMD
+ * (f64x2), assembled here from its opcodes for one padded stride P (no
+ * toolchain, nothing to fetch; 2.9 KB at P = 8, 8.5 KB at P = 32).
+ *
+ * Lanes hold two consecutive points, not two features: every lane performs
+ * exactly the float64 operations of the typed-array kernels in
+ * kmeans-kernels.ts, in the same order (WebAssembly has no fused
+ * multiply-add in this instruction set, and neither does V8's JavaScript),
+ * so distances, labels, sums and the inertia are bit-for-bit those of the
+ * fallback. The argmin is branch-free: a lane takes center c when its
+ * distance is strictly below the best so far (`f64x2.lt`, false for NaN),
+ * so the lowest index wins ties, as in the loops it replaces. The sums are
+ * accumulated two features at a time per point, each element in point order.
+ *
+ * The data and weights are copied once per fit into the instance's memory
+ * (n·P·8 + n·12 bytes); labels, per-center sums and weights live there
+ * too, as typed-array views that Lloyd's loop reads and writes directly.
+ * `createLloydWasm` returns null where WebAssembly SIMD is missing or
+ * compilation is refused (e.g. a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), for small inputs, and for strides over 32, and
+ * Lloyd then runs the typed-array kernels.
+ *
+ * @internal
+ */
+import { assignGeneral, reduceCenters } from './kmeans-kernels';
+
+/** One fit's data in WebAssembly memory, with views for the Lloyd loop. @internal */
+export interface LloydWasm {
+  /** Labels (n), written by {@link LloydWasm.assign}. */
+  readonly labels: Int32Array;
+  /** Weighted coordinate sums per center (k × P). */
+  readonly sums: Float64Array;
+  /** Total weight per center (k). */
+  readonly wsum: Float64Array;
+  /**
+   * {@link assignPoints} on the copied data with `labels`, and with `sums`
+   * and `wsum` when `accumulate`: returns how many labels changed and writes
+   * the weighted reduced distance to out[0].
+   */
+  assign(centers: Float64Array, mu: Float64Array, accumulate: boolean, out: Float64Array): number;
+}
+
+/** Fewest points for which the module is used (below, setup outweighs the gain). */
+const MIN_POINTS = 64;
+/** Widest padded stride compiled (the transposed point pair stays in P locals). */
+const MAX_STRIDE = 32;
+/** Bytes of memory the instance may grow to. */
+const MAX_BYTES = 2 ** 31;
+
+let enabled = true;
+
+/**
+ * Turns the WebAssembly path on or off for later fits (tests use it to run
+ * the typed-array fallback on the same data). Returns the previous setting.
+ *
+ * @internal
+ */
+export function setKMeansWasmEnabled(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+// ---- encoding helpers --------------------------------------------------------
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+
+const get = (i: number): number[] => [0x20, ...uleb(i)];
+const set = (i: number): number[] => [0x21, ...uleb(i)];
+const i32c = (v: number): number[] => [0x41, ...sleb(v)];
+const f64c = (v: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const IF = [0x04, 0x40];
+const END = [0x0b];
+const br = (d: number): number[] => [0x0c, d];
+const brIf = (d: number): number[] => [0x0d, d];
+const I32_ADD = [0x6a];
+const I32_MUL = [0x6c];
+const I32_SHL = [0x74];
+const I32_NE = [0x47];
+const I32_GE_S = [0x4e];
+const I32_GT_S = [0x4a];
+const I32_WRAP_I64 = [0xa7];
+const I64_EXTEND_I32_S = [0xac];
+const F64_ADD = [0xa0];
+const i32Load = (off: number): number[] => [0x28, 2, ...uleb(off)];
+const i32Store = (off: number): number[] => [0x36, 2, ...uleb(off)];
+const f64Load = (off: number): number[] => [0x2b, 3, ...uleb(off)];
+const f64Store = (off: number): number[] => [0x39, 3, ...uleb(off)];
+const vLoad = (off: number): number[] => [0xfd, 0x00, 0, ...uleb(off)];
+const vStore = (off: number): number[] => [0xfd, 0x0b, 0, ...uleb(off)];
+const vLoad64Splat = (off: number): number[] => [0xfd, 0x0a, 0, ...uleb(off)];
+const V_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+const shuffle = (lanes: number[]): number[] => [0xfd, 0x0d, ...lanes];
+const I64X2_SPLAT = [0xfd, 0x12];
+const F64X2_SPLAT = [0xfd, 0x14];
+const i64x2Lane = (l: number): number[] => [0xfd, 0x1d, l];
+const f64x2Lane = (l: number): number[] => [0xfd, 0x21, l];
+const F64X2_LT = [0xfd, 0x49];
+const BITSELECT = [0xfd, 0x52];
+const F64X2_ADD = [0xfd, 0xf0, 0x01];
+const F64X2_MUL = [0xfd, 0xf2, 0x01];
+
+/** Lanes 0 of two f64x2 vectors, and lanes 1. */
+const range = (a: number, m: number): number[] => Array.from({ length: m }, (_, t) => a + t);
+const LOW_PAIR = [...range(0, 8), ...range(16, 8)];
+const HIGH_PAIR = [...range(8, 8), ...range(24, 8)];
+
+/**
+ * The module's one function for stride P:
+ *
+ *   assign(X, w, labels, pairs, C2, cn, k, sums, wsum, accumulate, out) → changed
+ *
+ * over the first 2·pairs points; pointers are byte offsets. The main loop
+ * takes two pairs (four points) per pass over the centers, sharing each
+ * center coordinate between them; a second loop takes the last pair.
+ */
+function assignBody(P: number): number[] {
+  const [X, w, labels, pairs, C2, cn, k, sums, wsum, acc, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [i, o, c, p, lx, ly, changed, addr, wp, lp, qp] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  const [near, wt] = [22, 23];
+  const [wv, tmp, qv, cvec] = [24, 25, 26, 27];
+  const best = (g: number): number => 28 + 4 * g;
+  const lab = (g: number): number => 29 + 4 * g;
+  const v = (g: number): number => 30 + 4 * g;
+  const mask = (g: number): number => 31 + 4 * g;
+  const cf = 36; // cf + j: C2[c][j] in both lanes
+  const xt = (g: number, j: number): number => 36 + P + g * P + j; // feature j of pair g
+  const v128Locals = 12 + 3 * P;
+  const rowBytes = 8 * P;
+
+  // t_j = (x_j of both points) · C2[c][j]
+  const dist = (g: number): number[] => {
+    const term = (j: number): number[] => [...get(xt(g, j)), ...get(cf + j), ...F64X2_MUL];
+    const q = get(qv);
+    if (P === 8) {
+      // (q + (((t0 + t1) + t2) + t3)) + (((t4 + t5) + t6) + t7), as in assign8
+      const left = (a: number): number[] => [...term(a), ...term(a + 1), ...F64X2_ADD, ...term(a + 2), ...F64X2_ADD, ...term(a + 3), ...F64X2_ADD];
+      return [...q, ...left(0), ...F64X2_ADD, ...left(4), ...F64X2_ADD];
+    }
+    if (P === 4) {
+      // (q + (t0 + t1)) + (t2 + t3), as in assign4
+      return [...q, ...term(0), ...term(1), ...F64X2_ADD, ...F64X2_ADD, ...term(2), ...term(3), ...F64X2_ADD, ...F64X2_ADD];
+    }
+    // q, then + ((t0 + t1) + (t2 + t3)) per chunk of 4, as in assignGeneral
+    const code = [...q];
+    for (let j = 0; j < P; j += 4) {
+      code.push(...term(j), ...term(j + 1), ...F64X2_ADD, ...term(j + 2), ...term(j + 3), ...F64X2_ADD, ...F64X2_ADD, ...F64X2_ADD);
+    }
+    return code;
+  };
+
+  // sums[label] += w·x and wsum[label] += w for the point at byte offset o + pointOff; wv holds its pair's weights
+  const accumulate = (label: number, l: number, pointOff: number): number[] => {
+    const code = [
+      ...get(wv), ...f64x2Lane(l), ...set(wt),
+      ...get(wt), ...F64X2_SPLAT, ...set(tmp),
+      ...get(sums), ...get(label), ...i32c(rowBytes), ...I32_MUL, ...I32_ADD, ...set(addr),
+    ];
+    for (let m = 0; m < P; m += 2) {
+      code.push(...get(addr), ...get(addr), ...vLoad(8 * m), ...get(tmp), ...get(o), ...vLoad(pointOff + 8 * m), ...F64X2_MUL, ...F64X2_ADD, ...vStore(8 * m));
+    }
+    code.push(
+      ...get(wsum), ...get(label), ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(addr),
+      ...get(addr), ...get(addr), ...f64Load(0), ...get(wt), ...F64_ADD, ...f64Store(0),
+    );
+    return code;
+  };
+
+  const relabel = (label: number, off: number): number[] => [
+    ...get(lp), ...i32Load(off), ...get(label), ...I32_NE,
+    ...IF,
+    ...get(lp), ...get(label), ...i32Store(off),
+    ...get(changed), ...i32c(1), ...I32_ADD, ...set(changed),
+    ...END,
+  ];
+
+  /** Loop over the pairs, G at a time, while G are left. */
+  const pairLoop = (G: number): number[] => {
+    const groups = Array.from({ length: G }, (_, g) => g);
+    const code = [
+      ...BLOCK, ...LOOP,
+      ...get(i), ...i32c(G), ...I32_ADD, ...get(pairs), ...I32_GT_S, ...brIf(1),
+    ];
+    for (const g of groups) {
+      const base = 2 * g * rowBytes;
+      for (let j = 0; j < P; j += 2) {
+        for (const [lanes, dst] of [[LOW_PAIR, j], [HIGH_PAIR, j + 1]] as const) {
+          code.push(...get(o), ...vLoad(base + 8 * j), ...get(o), ...vLoad(base + rowBytes + 8 * j), ...shuffle(lanes), ...set(xt(g, dst)));
+        }
+      }
+      code.push(...f64c(Infinity), ...F64X2_SPLAT, ...set(best(g)), ...V_ZERO, ...set(lab(g)));
+    }
+    code.push(
+      ...i32c(0), ...set(c), ...get(C2), ...set(p), ...get(cn), ...set(qp),
+      ...BLOCK, ...LOOP,
+      ...get(c), ...get(k), ...I32_GE_S, ...brIf(1),
+      ...get(qp), ...vLoad64Splat(0), ...set(qv),
+      ...get(c), ...I64_EXTEND_I32_S, ...I64X2_SPLAT, ...set(cvec),
+    );
+    for (let j = 0; j < P; j++) code.push(...get(p), ...vLoad64Splat(8 * j), ...set(cf + j));
+    for (const g of groups) {
+      code.push(
+        ...dist(g), ...set(v(g)),
+        ...get(v(g)), ...get(best(g)), ...F64X2_LT, ...set(mask(g)),
+        ...get(v(g)), ...get(best(g)), ...get(mask(g)), ...BITSELECT, ...set(best(g)),
+        ...get(cvec), ...get(lab(g)), ...get(mask(g)), ...BITSELECT, ...set(lab(g)),
+      );
+    }
+    code.push(
+      ...get(c), ...i32c(1), ...I32_ADD, ...set(c),
+      ...get(p), ...i32c(rowBytes), ...I32_ADD, ...set(p),
+      ...get(qp), ...i32c(8), ...I32_ADD, ...set(qp),
+      ...br(0), ...END, ...END,
+    );
+    for (const g of groups) {
+      code.push(
+        ...get(lab(g)), ...i64x2Lane(0), ...I32_WRAP_I64, ...set(lx),
+        ...get(lab(g)), ...i64x2Lane(1), ...I32_WRAP_I64, ...set(ly),
+        ...relabel(lx, 8 * g), ...relabel(ly, 8 * g + 4),
+        ...get(wp), ...vLoad(16 * g), ...set(wv),
+        ...get(wv), ...get(best(g)), ...F64X2_MUL, ...set(tmp),
+        ...(P === 4 || P === 8
+          ? // near += wx·bx + wy·by, as the two-point kernels sum
+            [...get(near), ...get(tmp), ...f64x2Lane(0), ...get(tmp), ...f64x2Lane(1), ...F64_ADD, ...F64_ADD, ...set(near)]
+          : // near += wx·bx; near += wy·by, as assignGeneral sums
+            [...get(near), ...get(tmp), ...f64x2Lane(0), ...F64_ADD, ...get(tmp), ...f64x2Lane(1), ...F64_ADD, ...set(near)]),
+        ...get(acc),
+        ...IF, ...accumulate(lx, 0, 2 * g * rowBytes), ...accumulate(ly, 1, 2 * g * rowBytes + rowBytes), ...END,
+      );
+    }
+    code.push(
+      ...get(i), ...i32c(G), ...I32_ADD, ...set(i),
+      ...get(o), ...i32c(2 * G * rowBytes), ...I32_ADD, ...set(o),
+      ...get(wp), ...i32c(16 * G), ...I32_ADD, ...set(wp),
+      ...get(lp), ...i32c(8 * G), ...I32_ADD, ...set(lp),
+      ...br(0), ...END, ...END,
+    );
+    return code;
+  };
+
+  const code = [
+    ...get(X), ...set(o), ...get(w), ...set(wp), ...get(labels), ...set(lp),
+    ...pairLoop(2),
+    ...pairLoop(1),
+    ...get(out), ...get(near), ...f64Store(0),
+    ...get(changed),
+  ];
+  const locals = vec([[11, I32], [2, F64], [v128Locals, V128]]);
+  return [...locals, ...code, ...END];
+}
+
+function moduleBytes(P: number): Uint8Array {
+  const types = section(1, vec([[0x60, ...vec(new Array<number[]>(11).fill([I32])), ...vec([[I32]])]]));
+  const funcs = section(3, vec([[0]]));
+  const memory = section(5, vec([[0x00, 1]]));
+  const exports = section(7, vec([
+    [...name('memory'), 0x02, 0],
+    [...name('assign'), 0x00, 0],
+  ]));
+  const body = assignBody(P);
+  const code = section(10, vec([[...uleb(body.length), ...body]]));
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+}
+
+type AssignFn = (X: number, w: number, labels: number, pairs: number, C2: number, cn: number, k: number, sums: number, wsum: number, acc: number, out: number) => number;
+
+const compiled = new Map<number, WebAssembly.Module | null>();
+
+function moduleFor(P: number): WebAssembly.Module | null {
+  let m = compiled.get(P);
+  if (m === undefined) {
+    try {
+      m = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes(P).buffer as ArrayBuffer) : null;
+    } catch {
+      m = null; // no SIMD, or compilation refused
+    }
+    compiled.set(P, m);
+  }
+  return m;
+}
+
+/**
+ * Copies one fit's points (n × P, padded) and weights into a fresh instance
+ * of the stride-P module, or returns null where the typed-array kernels
+ * should run instead (disabled, small or wide input, no WebAssembly SIMD,
+ * memory refused).
+ *
+ * @internal
+ */
+export function createLloydWasm(X: Float64Array, n: number, P: number, k: number, w: Float64Array): LloydWasm | null {
+  if (!enabled || n < MIN_POINTS || P > MAX_STRIDE) return null;
+  const align = (b: number): number => Math.ceil(b / 16) * 16;
+  const offX = 0;
+  const offW = align(offX + n * P * 8);
+  const offC2 = align(offW + n * 8);
+  const offCn = align(offC2 + k * P * 8);
+  const offSums = align(offCn + k * 8);
+  const offWsum = align(offSums + k * P * 8);
+  const offOut = align(offWsum + k * 8);
+  const offLabels = align(offOut + 16);
+  const bytes = offLabels + n * 4;
+  if (bytes > MAX_BYTES) return null;
+  const mod = moduleFor(P);
+  if (mod === null) return null;
+  let memory: WebAssembly.Memory;
+  let fn: AssignFn;
+  try {
+    const inst = new WebAssembly.Instance(mod, {});
+    memory = inst.exports.memory as WebAssembly.Memory;
+    fn = inst.exports.assign as AssignFn;
+    const pages = Math.ceil(bytes / 65536);
+    if (pages > 1) memory.grow(pages - 1);
+  } catch {
+    return null; // memory refused
+  }
+  const buf = memory.buffer;
+  new Float64Array(buf, offX, n * P).set(X.subarray(0, n * P));
+  new Float64Array(buf, offW, n).set(w.subarray(0, n));
+  const C2 = new Float64Array(buf, offC2, k * P);
+  const cn = new Float64Array(buf, offCn, k);
+  const sums = new Float64Array(buf, offSums, k * P);
+  const wsum = new Float64Array(buf, offWsum, k);
+  const result = new Float64Array(buf, offOut, 1);
+  const labels = new Int32Array(buf, offLabels, n);
+  const Xw = new Float64Array(buf, offX, n * P);
+  const ww = new Float64Array(buf, offW, n);
+  const pairs = n >> 1;
+  const tail = new Float64Array(1);
+  return {
+    labels,
+    sums,
+    wsum,
+    assign(centers: Float64Array, mu: Float64Array, accumulate: boolean, out: Float64Array): number {
+      reduceCenters(centers, k, P, mu, C2, cn);
+      if (accumulate) {
+        sums.fill(0);
+        wsum.fill(0);
+      }
+      let changed = fn(offX, offW, offLabels, pairs, offC2, offCn, k, offSums, offWsum, accumulate ? 1 : 0, offOut);
+      let near = result[0]!;
+      if (2 * pairs < n) {
+        // The last point of an odd count, through the general kernel as the typed-array path does.
+        const last = 2 * pairs;
+        changed += assignGeneral(Xw.subarray(last * P), 1, P, C2, cn, k, ww.subarray(last), labels.subarray(last), accumulate ? sums : null, accumulate ? wsum : null, tail);
+        near += tail[0]!;
+      }
+      out[0] = near;
+      return changed;
+    },
+  };
+}
