@@ -222,8 +222,12 @@ export abstract class Recommender {
 
   /**
    * The k best items for one user, best first, by partial selection
-   * (O(items · log k) after scoring). Unknown users get the most popular
-   * items (cold start). A user who has seen every allowed item gets `[]`.
+   * (O(items · log k) after scoring, a bounded heap; never a full sort).
+   * Equal scores go to the item that appeared first in the training
+   * interactions, so the list is the first k of a full stable sort; fewer
+   * than k items come back when fewer are eligible. Unknown users get the
+   * most popular items (cold start). A user who has seen every allowed item
+   * gets `[]`.
    *
    * @param userId - the caller's user id
    * @param options - k, excludeSeen, include, exclude, filter
