@@ -328,7 +328,7 @@ for (const customer of ['c1', 'c2', 'c3']) {
   for (const r of als!.recommend(customer, { k: 5 })) {
     const why = als!.explain(customer, r.itemId, { k: 2 });
     const because = why.contributions.map((c) => `${c.itemId} (${itemCategory.get(String(c.itemId))})`).join(', ');
-    console.log(`    ${pad(`${r.itemId} (${itemCategory.get(String(r.itemId))})`, 24)} score ${r.score.toFixed(3)}${because ? `  because of ${because}` : ''}`);
+    console.log(`    ${pad(`${r.itemId} (${itemCategory.get(String(r.itemId))})`, 24)} score ${r.score.toPrecision(3)}${because ? `  because of ${because}` : ''}`);
   }
 }
 console.log('\nMore: docs/README.md lists the guides (customer value, segmentation, A/B testing, recommenders).');
