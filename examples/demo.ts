@@ -322,9 +322,13 @@ for (const [name, model] of models) {
   if (model instanceof ALS) als = model;
 }
 const itemCategory = new Map(shop.items.map((it) => [String(it.itemId), it.category ?? '?'] as const));
+// Three customers with a real history (at least 8 items bought in the training part).
+const trainCount = new Map<string, number>();
+for (const r of train) trainCount.set(r.userId, (trainCount.get(r.userId) ?? 0) + 1);
+const showcase = [...trainCount.entries()].filter(([, n]) => n >= 8).slice(0, 3).map(([id]) => id);
 console.log('\nTop-5 ALS recommendations with explanations (the history items that contributed most):');
-for (const customer of ['c1', 'c2', 'c3']) {
-  console.log(`  ${customer}:`);
+for (const customer of showcase) {
+  console.log(`  ${customer} (${trainCount.get(customer)} items bought):`);
   for (const r of als!.recommend(customer, { k: 5 })) {
     const why = als!.explain(customer, r.itemId, { k: 2 });
     const because = why.contributions.map((c) => `${c.itemId} (${itemCategory.get(String(c.itemId))})`).join(', ');
