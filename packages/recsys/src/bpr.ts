@@ -185,8 +185,15 @@ interface Factors {
  * `foldIn` is approximate: with the item vectors and biases fixed, the
  * user's vector is re-learned from its whole history by the same SGD
  * (from a fresh initialisation, `iterations` × history-length triples,
- * seeded by the fit seed and the user's index). `explain` returns the score
- * without contributions (a BPR score is not a sum over history items).
+ * seeded by the fit seed and the user's index).
+ *
+ * `explain` gives the real score and, per history item j, the contribution
+ * cos(yⱼ, yᵢ) (the cosine between j's and the target's item vectors, as
+ * `similarItems` uses; every history item has weight 1, since BPR ignores
+ * counts). This is an attribution heuristic — "the items you interacted
+ * with that look most like this one" —, not a decomposition: the user
+ * vector is learned freely, so the contributions do not sum to the score
+ * (unlike ALS, whose score splits exactly over the history).
  *
  * An epoch costs O(nnz · f); `recommendMany` costs O(users · items · f),
  * scored in float32 by WebAssembly SIMD when `factors` is a multiple of 4.
@@ -392,9 +399,43 @@ export class BPR extends Recommender {
     }
   }
 
-  /** @internal */
-  protected contributions(): Float64Array | null {
-    return null;
+  /**
+   * @internal Attribution heuristic, not a decomposition of the score: a BPR
+   * user vector is learned freely, so xᵤ·yᵢ + bᵢ is not a sum over history
+   * items. History item j gets cos(yⱼ, yᵢ) (its weight is 1: BPR ignores
+   * interaction counts), the cosine that `similarItems` ranks by.
+   */
+  protected contributions(_u: number, items: Int32Array, _weights: Float64Array, i: number): Float64Array | null {
+    if (items.length === 0) return null;
+    const f = this.options.factors;
+    const Y = this.itemF;
+    const norms = this.norms();
+    const yi = new Float64Array(f);
+    for (let q = 0; q < f; q++) yi[q] = Y[i * f + q]!;
+    const out = new Float64Array(items.length);
+    for (let t = 0; t < items.length; t++) {
+      const j = items[t]!;
+      const d = norms[i]! * norms[j]!;
+      out[t] = d > 0 ? dotRow(Y, j * f, yi, f) / d : 0;
+    }
+    return out;
+  }
+
+  /** Euclidean norms of the item vectors, computed once. */
+  private norms(): Float64Array {
+    if (this.itemNorms === null) {
+      const f = this.options.factors;
+      const nI = this.itemCount;
+      const Y = this.itemF;
+      const norms = new Float64Array(nI);
+      for (let j = 0; j < nI; j++) {
+        let s = 0;
+        for (let q = 0; q < f; q++) s += Y[j * f + q]! * Y[j * f + q]!;
+        norms[j] = Math.sqrt(s);
+      }
+      this.itemNorms = norms;
+    }
+    return this.itemNorms;
   }
 
   /** @internal */
@@ -437,16 +478,7 @@ export class BPR extends Recommender {
     const f = this.options.factors;
     const nI = this.itemCount;
     const Y = this.itemF;
-    if (this.itemNorms === null) {
-      const norms = new Float64Array(nI);
-      for (let j = 0; j < nI; j++) {
-        let s = 0;
-        for (let q = 0; q < f; q++) s += Y[j * f + q]! * Y[j * f + q]!;
-        norms[j] = Math.sqrt(s);
-      }
-      this.itemNorms = norms;
-    }
-    const norms = this.itemNorms;
+    const norms = this.norms();
     const yi = new Float64Array(f);
     for (let q = 0; q < f; q++) yi[q] = Y[i * f + q]!;
     const scores = new Float64Array(nI);

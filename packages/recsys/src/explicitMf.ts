@@ -171,8 +171,18 @@ function ridgeRow(F: Float32Array, cols: Int32Array, targets: Float64Array, f: n
  * `foldIn` is approximate: with the item parameters fixed it solves the
  * user's bias and vector by ridge regression on the user's ratings (an ALS
  * half-step; exact for that sub-problem, not what SGD would have reached);
- * repeated items take the latest batch's mean rating. `explain` lists the
- * SVD++ term per rated item (empty without `implicitFeedback`).
+ * repeated items take the latest batch's mean rating.
+ *
+ * `explain` gives the real (unclipped) score and per-item contributions
+ * over the user's rated items. With `implicitFeedback` they are exact: the
+ * SVD++ part of the score, qᵢ·|N(u)|^(−½) Σ yⱼ, is a sum over the history,
+ * and item j's term |N(u)|^(−½) yⱼ·qᵢ is its contribution (these sum to that
+ * part; μ + bᵤ + bᵢ + pᵤ·qᵢ is the rest). Without it, pᵤ is learned freely
+ * and the score is no sum over items, so the contributions are an
+ * attribution heuristic, not a decomposition: (rᵤⱼ − r_min)·cos(qⱼ, qᵢ),
+ * the cosine between j's and the target's item vectors (as `similarItems`)
+ * weighted by how far the user's rating of j is above the lowest training
+ * rating r_min (an item rated at the bottom of the scale is no evidence).
  *
  * An SGD epoch costs O(ratings · f); an ALS sweep O(ratings · f² + (users + items) · f³).
  *
@@ -647,16 +657,45 @@ export class ExplicitMF extends Recommender {
     }
   }
 
-  /** @internal */
-  protected contributions(_u: number, items: Int32Array, _weights: Float64Array, i: number): Float64Array | null {
-    if (!this.options.implicitFeedback || items.length === 0) return null;
+  /**
+   * @internal With `implicitFeedback`: the exact SVD++ terms
+   * |N(u)|^(−½) yⱼ·qᵢ. Without: the heuristic (rⱼ − minRating)·cos(qⱼ, qᵢ).
+   */
+  protected contributions(_u: number, items: Int32Array, weights: Float64Array, i: number): Float64Array | null {
+    if (items.length === 0) return null;
     const f = this.options.factors;
-    const s = 1 / Math.sqrt(items.length);
     const qi = new Float64Array(f);
     for (let q = 0; q < f; q++) qi[q] = this.itemQ[i * f + q]!;
     const out = new Float64Array(items.length);
-    for (let t = 0; t < items.length; t++) out[t] = s * dotRow(this.itemY, items[t]! * f, qi, f);
+    if (this.options.implicitFeedback) {
+      const s = 1 / Math.sqrt(items.length);
+      for (let t = 0; t < items.length; t++) out[t] = s * dotRow(this.itemY, items[t]! * f, qi, f);
+      return out;
+    }
+    const norms = this.norms();
+    for (let t = 0; t < items.length; t++) {
+      const j = items[t]!;
+      const d = norms[i]! * norms[j]!;
+      out[t] = d > 0 ? ((weights[t]! - this.minRating) * dotRow(this.itemQ, j * f, qi, f)) / d : 0;
+    }
     return out;
+  }
+
+  /** Euclidean norms of the item vectors qᵢ, computed once. */
+  private norms(): Float64Array {
+    if (this.itemNorms === null) {
+      const f = this.options.factors;
+      const nI = this.itemCount;
+      const Q = this.itemQ;
+      const norms = new Float64Array(nI);
+      for (let j = 0; j < nI; j++) {
+        let s = 0;
+        for (let q = 0; q < f; q++) s += Q[j * f + q]! * Q[j * f + q]!;
+        norms[j] = Math.sqrt(s);
+      }
+      this.itemNorms = norms;
+    }
+    return this.itemNorms;
   }
 
   /** @internal Not used: {@link ExplicitMF.foldIn} is overridden. */
@@ -670,16 +709,7 @@ export class ExplicitMF extends Recommender {
     const f = this.options.factors;
     const nI = this.itemCount;
     const Q = this.itemQ;
-    if (this.itemNorms === null) {
-      const norms = new Float64Array(nI);
-      for (let j = 0; j < nI; j++) {
-        let s = 0;
-        for (let q = 0; q < f; q++) s += Q[j * f + q]! * Q[j * f + q]!;
-        norms[j] = Math.sqrt(s);
-      }
-      this.itemNorms = norms;
-    }
-    const norms = this.itemNorms;
+    const norms = this.norms();
     const qi = new Float64Array(f);
     for (let q = 0; q < f; q++) qi[q] = Q[i * f + q]!;
     const scores = new Float64Array(nI);

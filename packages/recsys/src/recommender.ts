@@ -52,7 +52,7 @@ export interface FitOptions {
 export interface Contribution {
   /** An item from the user's history. */
   readonly itemId: Id;
-  /** How much it adds to the score (same units as the score). */
+  /** Its share of the score: an exact term of the score for ALS, ItemKNN and the SVD++ part of ExplicitMF; a similarity-based attribution for BPR and ExplicitMF without SVD++ (see each model). */
   readonly contribution: number;
 }
 

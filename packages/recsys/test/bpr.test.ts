@@ -132,7 +132,6 @@ describe('BPR', () => {
     expect(model.explain('stranger', 0)).toMatchObject({ coldStart: true, contributions: [] });
     const e = model.explain('u1', 5);
     expect(e.coldStart).toBe(false);
-    expect(e.contributions).toEqual([]);
     const scores = model.recommend('u1', { k: 80, excludeSeen: false });
     expect(scores.find((r) => r.itemId === 5)!.score).toBeCloseTo(e.score, 12);
     // Scores (SIMD batch scoring at 16 factors) are xᵤ·yᵢ + bᵢ.
@@ -141,6 +140,47 @@ describe('BPR', () => {
       const y = model.itemFactors(r.itemId)!;
       expect(r.score).toBeCloseTo(x.reduce((acc, v, q) => acc + v * y[q]!, model.itemBias(r.itemId)!), 5);
     }
+  });
+
+  it('explain: the real score; cosine contributions from the history only, sorted, at most k; top contributors share the cluster', async () => {
+    const model = await new BPR({ factors: 16, iterations: 40, learningRate: 0.05, seed: 3 }).fit(data);
+    const cos = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let q = 0; q < a.length; q++) {
+        ab += a[q]! * b[q]!;
+        aa += a[q]! * a[q]!;
+        bb += b[q]! * b[q]!;
+      }
+      return ab / Math.sqrt(aa * bb);
+    };
+    let same = 0;
+    let all = 0;
+    for (let u = 0; u < 150; u += 3) {
+      const userId = `u${u}`;
+      const seen = new Set(data.filter((r) => r.userId === userId).map((r) => r.itemId));
+      const top = model.recommend(userId, { k: 1 })[0]!;
+      const why = model.explain(userId, top.itemId, { k: 4 });
+      expect(why).toMatchObject({ userId, itemId: top.itemId, coldStart: false, score: expect.closeTo(top.score, 12) });
+      expect(why.contributions.length).toBe(Math.min(4, seen.size));
+      const full = model.explain(userId, top.itemId, { k: 100 }).contributions;
+      expect(full.length).toBe(seen.size);
+      expect(new Set(full.map((c) => c.itemId))).toEqual(seen);
+      expect(full.slice(0, 4)).toEqual(why.contributions);
+      for (let t = 0; t < full.length; t++) {
+        const c = full[t]!;
+        if (t > 0) expect(c.contribution).toBeLessThanOrEqual(full[t - 1]!.contribution);
+        expect(c.contribution).toBeCloseTo(cos(model.itemFactors(c.itemId)!, model.itemFactors(top.itemId)!), 5);
+      }
+      all++;
+      if (planted.itemCluster[why.contributions[0]!.itemId as number] === planted.itemCluster[top.itemId as number]) same++;
+    }
+    // 90% of a user's items come from their cluster, so its most similar history item should too.
+    expect(same / all).toBeGreaterThan(0.9);
+    const copy = BPR.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(copy.explain('u7', 3, { k: 5 })).toEqual(model.explain('u7', 3, { k: 5 }));
+    expect(() => model.explain('u7', 3, { k: 0 })).toThrow(expect.objectContaining({ code: 'E_K' }));
   });
 
   it('rejects bad options and inputs with typed errors', async () => {
