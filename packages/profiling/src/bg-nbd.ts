@@ -1,5 +1,5 @@
-import { OptionsError, StateError, ValidationError, logGamma, resolveOptions } from '@marksman/core';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, resolveTimeUnit } from './clv/check';
+import { OptionsError, StateError, logGamma, resolveOptions } from '@marksman/core';
+import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
 import { fitByMaximumLikelihood } from './clv/fit';
 import type { ClvFitReport } from './clv/fit';
@@ -361,11 +361,7 @@ export function fitBgNbd(summary: ClvInput, options?: FitBgNbdOptions): BgNbdMod
   const cols = toColumns(summary, source);
   const opts = checkFitOptions(source, o);
   const timeUnit = resolveTimeUnit(source, cols.timeUnit, o.timeUnit);
-  let repeats = 0;
-  for (let i = 0; i < cols.n; i++) repeats += cols.x[i]!;
-  if (repeats === 0) {
-    throw new ValidationError('E_CLV_NO_REPEATS', `${source}: no customer has a repeat purchase, so purchase rates cannot be estimated; use a longer period.`, { source, field: 'frequency' });
-  }
+  requireRepeatPurchases(source, cols.x);
   const start = o.initialParams ?? { r: 1, alpha: 1, a: 1, b: 1 };
   checkParams(source, start as unknown as Record<string, number>, NAMES);
   const patterns = compress(cols);

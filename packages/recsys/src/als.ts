@@ -4,7 +4,7 @@ import type { Csr, InteractionMatrix } from './interactions';
 import { cholesky, choleskySolve, dotRow, gram, symv } from './linalg';
 import { loadSimdKernels } from './simdKernels';
 import type { SimdKernels } from './simdKernels';
-import { Recommender, expectArray, yieldToEventLoop } from './recommender';
+import { Recommender, expectArray, factorRow, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
 /** Options of {@link ALS}. */
@@ -313,10 +313,7 @@ export class ALS extends Recommender {
    * @param userId - the caller's user id
    */
   userFactors(userId: Id): Float32Array | null {
-    const u = this.userIndex.get(userId);
-    if (u === undefined) return null;
-    const f = this.options.factors;
-    return this.userF.slice(u * f, (u + 1) * f);
+    return factorRow(this.userIndex, this.userF, userId, this.options.factors);
   }
 
   /**
@@ -325,10 +322,7 @@ export class ALS extends Recommender {
    * @param itemId - the caller's item id
    */
   itemFactors(itemId: Id): Float32Array | null {
-    const i = this.itemIndex.get(itemId);
-    if (i === undefined) return null;
-    const f = this.options.factors;
-    return this.itemF.slice(i * f, (i + 1) * f);
+    return factorRow(this.itemIndex, this.itemF, itemId, this.options.factors);
   }
 
   /** @internal */

@@ -6,7 +6,7 @@ import { loadBprKernel } from './bprKernel';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
 import { dotRow } from './linalg';
-import { Recommender, expectArray, yieldToEventLoop } from './recommender';
+import { Recommender, expectArray, factorRow, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
 /** Options of {@link BPR}. */
@@ -257,10 +257,7 @@ export class BPR extends Recommender {
    * @param userId - the caller's user id
    */
   userFactors(userId: Id): Float32Array | null {
-    const u = this.userIndex.get(userId);
-    if (u === undefined) return null;
-    const f = this.options.factors;
-    return this.userF.slice(u * f, (u + 1) * f);
+    return factorRow(this.userIndex, this.userF, userId, this.options.factors);
   }
 
   /**
@@ -269,10 +266,7 @@ export class BPR extends Recommender {
    * @param itemId - the caller's item id
    */
   itemFactors(itemId: Id): Float32Array | null {
-    const i = this.itemIndex.get(itemId);
-    if (i === undefined) return null;
-    const f = this.options.factors;
-    return this.itemF.slice(i * f, (i + 1) * f);
+    return factorRow(this.itemIndex, this.itemF, itemId, this.options.factors);
   }
 
   /**

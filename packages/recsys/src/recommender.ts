@@ -569,3 +569,12 @@ export function expectArray(source: string, state: Readonly<Record<string, reado
   return a;
 }
 
+
+/**
+ * @internal A copy of the row of `id` in a row-major matrix of `width` columns
+ * (a user's or item's factor vector), or null when the id is unknown.
+ */
+export function factorRow(index: ReadonlyMap<Id, number>, flat: Float32Array, id: Id, width: number): Float32Array | null {
+  const row = index.get(id);
+  return row === undefined ? null : flat.slice(row * width, (row + 1) * width);
+}

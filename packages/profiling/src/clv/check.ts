@@ -74,3 +74,12 @@ export function resolveTimeUnit(source: string, fromSummary: ClvTimeUnit | undef
   }
   return fromSummary ?? fromOption;
 }
+
+/**
+ * Refuses a summary in which nobody bought twice: the purchase-rate
+ * parameters of BG/NBD and Pareto/NBD are then not identified.
+ */
+export function requireRepeatPurchases(source: string, frequency: ArrayLike<number>): void {
+  for (let i = 0; i < frequency.length; i++) if (frequency[i]! > 0) return;
+  throw new ValidationError('E_CLV_NO_REPEATS', `${source}: no customer has a repeat purchase, so purchase rates cannot be estimated; use a longer period.`, { source, field: 'frequency' });
+}
