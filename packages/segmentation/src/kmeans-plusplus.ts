@@ -1,5 +1,6 @@
 import { ValidationError, type Random } from '@marksman/core';
 import { sqDist, sqDistAt } from './kmeans-kernels';
+import type { SeedingKernel } from './kmeans-wasm';
 
 let seedingFastPath = true;
 
@@ -31,7 +32,10 @@ export function setSeedingFastPathEnabled(enabled: boolean): void {
  *
  * All candidates of a step are scored in one pass over the data; the points
  * each candidate would capture are recorded, so adopting the winner touches
- * only those points instead of making another pass.
+ * only those points instead of making another pass. Given a
+ * {@link SeedingKernel} (the WebAssembly SIMD scorer of kmeans-wasm.ts), that
+ * pass runs there, with `closest` and `owner` in its memory; the result is
+ * the same, bit for bit.
  *
  * Draws use the first point whose cumulative weight exceeds u·potential, so
  * a point already at zero distance is never drawn; when the potential is 0
@@ -43,11 +47,20 @@ export function setSeedingFastPathEnabled(enabled: boolean): void {
  *   ties go to the lower index, as in the assignment step)
  * @internal
  */
-export function kmeansPlusPlus(X: Float64Array, n: number, P: number, k: number, w: Float64Array, rng: Random, source: string): { centers: Float64Array; labels: Int32Array } {
+export function kmeansPlusPlus(
+  X: Float64Array,
+  n: number,
+  P: number,
+  k: number,
+  w: Float64Array,
+  rng: Random,
+  source: string,
+  kernel: SeedingKernel | null = null,
+): { centers: Float64Array; labels: Int32Array } {
   const centers = new Float64Array(k * P);
-  const closest = new Float64Array(n);
-  const owner = new Int32Array(n);
-  const trials = 2 + Math.floor(Math.log(k));
+  const closest = kernel === null ? new Float64Array(n) : kernel.closest;
+  const owner = kernel === null ? new Int32Array(n) : kernel.owner.fill(0);
+  const trials = seedingTrials(k);
 
   // First center: drawn ∝ weight.
   let wTotal = 0;
@@ -86,8 +99,9 @@ export function kmeansPlusPlus(X: Float64Array, n: number, P: number, k: number,
       reach[j] = m;
     }
     candPot.fill(0);
-    const shared =
-      P === 8 && trials <= 4 && seedingFastPath
+    const shared = kernel !== null
+      ? kernel.score(candX, cc, reach, c, trials, candPot)
+      : P === 8 && trials <= 4 && seedingFastPath
         ? scoreCandidates8Few(X, n, w, closest, owner, candX, cc, reach, k, trials, candPot, wins)
         : P === 8
         ? scoreCandidates8(X, n, w, closest, owner, candX, cc, reach, k, trials, candPot, wins)
@@ -97,6 +111,19 @@ export function kmeansPlusPlus(X: Float64Array, n: number, P: number, k: number,
     for (let t = 1; t < trials; t++) if (candPot[t]! < candPot[bt]!) bt = t;
 
     centers.set(candX.subarray(bt * P, bt * P + P), c * P);
+    if (kernel !== null) {
+      const { index, dist } = kernel.captured(bt);
+      for (let m = 0; m < index.length; m++) {
+        const i = index[m]!;
+        const d = dist[m]!;
+        const b = i >> BLOCK_BITS;
+        blockSum[b] = blockSum[b]! + w[i]! * (d - closest[i]!);
+        closest[i] = d;
+        owner[i] = c;
+      }
+      pot = candPot[bt]!;
+      continue;
+    }
     const win = wins[bt]!;
     for (let m = 0; m < win.size; m++) {
       const i = win.index[m]!;
@@ -108,6 +135,11 @@ export function kmeansPlusPlus(X: Float64Array, n: number, P: number, k: number,
     pot = candPot[bt]!;
   }
   return { centers, labels: owner };
+}
+
+/** Candidates drawn per greedy k-means++ step: 2 + ⌊ln k⌋, as scikit-learn. @internal */
+export function seedingTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
 }
 
 /**

@@ -39,6 +39,30 @@ export interface LloydWasm {
    * the weighted reduced distance to out[0].
    */
   assign(centers: Float64Array, mu: Float64Array, accumulate: boolean, out: Float64Array): number;
+  /** The k-means++ scorer on the same copy of the data, when it was asked for. */
+  readonly seeding: SeedingKernel | null;
+}
+
+/**
+ * One greedy k-means++ step's scoring in WebAssembly SIMD, on the data
+ * copied for {@link LloydWasm}. `closest` and `owner` are views of its memory
+ * that the seeding reads and updates between steps. @internal
+ */
+export interface SeedingKernel {
+  /** Squared distance of each point to its nearest chosen center (n). */
+  readonly closest: Float64Array;
+  /** Index of that center (n). */
+  readonly owner: Int32Array;
+  /**
+   * Scores `trials` candidates (rows of `candX`, stride P) exactly as
+   * `scoreCandidates` does: pot[t] receives candidate t's potential over the
+   * points some candidate may reach, and the potential of the others, which
+   * all candidates share, is returned. `cc[t·k + j]` is ‖candidate t −
+   * center j‖² for the chosen centers j, `reach[j]` its minimum over t.
+   */
+  score(candX: Float64Array, cc: Float64Array, reach: Float64Array, chosen: number, trials: number, pot: Float64Array): number;
+  /** The points candidate t would take over, in increasing order, and their distances to it, from the last {@link SeedingKernel.score}. */
+  captured(t: number): { index: Int32Array; dist: Float64Array };
 }
 
 /** Fewest points for which the module is used (below, setup outweighs the gain). */
@@ -132,6 +156,13 @@ const F64X2_LT = [0xfd, 0x49];
 const BITSELECT = [0xfd, 0x52];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
 const F64X2_MUL = [0xfd, 0xf2, 0x01];
+const F64X2_SUB = [0xfd, 0xf1, 0x01];
+const V128_AND = [0xfd, 0x4e];
+const ELSE = [0x05];
+const tee = (i: number): number[] => [0x22, ...uleb(i)];
+const I32_SUB = [0x6b];
+const F64_MUL = [0xa2];
+const F64_GE = [0x66];
 
 /** Lanes 0 of two f64x2 vectors, and lanes 1. */
 const range = (a: number, m: number): number[] => Array.from({ length: m }, (_, t) => a + t);
@@ -282,32 +313,160 @@ function assignBody(P: number): number[] {
   return [...locals, ...code, ...END];
 }
 
-function moduleBytes(P: number): Uint8Array {
-  const types = section(1, vec([[0x60, ...vec(new Array<number[]>(11).fill([I32])), ...vec([[I32]])]]));
-  const funcs = section(3, vec([[0]]));
+/**
+ * The module's second function, one step of greedy k-means++ for stride P
+ * and a fixed number of candidate pairs:
+ *
+ *   seed(X, w, closest, owner, n, cand, cc, reach, pot, win, dist, capBytes, sizes, out)
+ *
+ * Candidates go two to a vector (lane 0 is candidate 2p, lane 1 is 2p + 1;
+ * an odd count is padded with a candidate whose distances to the centers are
+ * +∞, so it never captures a point). For each point, as `scoreCandidates` in
+ * kmeans-plusplus.ts: when no candidate can reach it (reach[owner] ≥ 4·D²)
+ * its potential goes to the shared sum; otherwise each lane computes the
+ * distance to its candidate in the typed-array order of operations, keeps it
+ * where the candidate may be nearer (cc < 4·D²) and is (d < D²), adds w·min to
+ * the lane's potential, and appends the point to the candidate's capture list.
+ * The choice is branch-free (masks and bitselect): on shuffled clusters the
+ * branches of the typed-array loop are mispredicted about half the time.
+ * Every candidate's list is written at its current end and its length grows
+ * by the mask bit, so each list needs room for n indexes and n distances
+ * (storing the distance spares a second read of the point's row, a cache miss).
+ * Potentials and list lengths stay in locals until the end.
+ *
+ * cand holds pairs × P vectors (coordinate j of both candidates of a pair),
+ * cc k × pairs vectors (‖candidate − center j‖² of both), pot one vector per
+ * pair, sizes one i32 per candidate; index list t starts at win + t·capBytes
+ * and distance list t at dist + 2t·capBytes; the shared sum goes to out.
+ */
+function seedBody(P: number, pairs: number): number[] {
+  const [X, w, closest, owner, n, cand, cc, reach, pot, win, dist, capBytes, sizes, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [i, o, own, ccp] = [14, 15, 16, 17];
+  const T = 2 * pairs;
+  const size = (t: number): number => 19 + t;
+  const ib = (t: number): number => 19 + T + t; // index list base
+  const db = (t: number): number => 19 + 2 * T + t; // distance list base
+  const i32Count = 5 + 3 * T;
+  const [cl, cl4, wi, shared] = [14 + i32Count, 15 + i32Count, 16 + i32Count, 17 + i32Count];
+  const v0 = 18 + i32Count;
+  const [clv, cl4v, wiv, dv, mv, tv, s0, s1] = [v0, v0 + 1, v0 + 2, v0 + 3, v0 + 4, v0 + 5, v0 + 6, v0 + 7];
+  const potv = (p: number): number => v0 + 8 + p;
+  const xs = (j: number): number => v0 + 8 + pairs + j;
+  const rowBytes = 8 * P;
+
+  // (x_j − cand_j)² in both lanes of pair p
+  const sq = (p: number, j: number): number[] => [...get(xs(j)), ...get(cand), ...vLoad(16 * (p * P + j)), ...F64X2_SUB, ...tee(tv), ...get(tv), ...F64X2_MUL];
+  const dsq = (p: number): number[] => {
+    if (P === 8) {
+      // (((s0 + s1) + s2) + s3) + (((s4 + s5) + s6) + s7), as sqDistAt at stride 8
+      const left = (a: number): number[] => [...sq(p, a), ...sq(p, a + 1), ...F64X2_ADD, ...sq(p, a + 2), ...F64X2_ADD, ...sq(p, a + 3), ...F64X2_ADD];
+      return [...left(0), ...left(4), ...F64X2_ADD];
+    }
+    if (P === 4) return [...sq(p, 0), ...sq(p, 1), ...F64X2_ADD, ...sq(p, 2), ...sq(p, 3), ...F64X2_ADD, ...F64X2_ADD]; // (s0 + s1) + (s2 + s3)
+    // per chunk of 4: a += s0 + s2; b += s1 + s3; then a + b
+    const code = [...V_ZERO, ...set(s0), ...V_ZERO, ...set(s1)];
+    for (let j = 0; j < P; j += 4) {
+      code.push(...get(s0), ...sq(p, j), ...sq(p, j + 2), ...F64X2_ADD, ...F64X2_ADD, ...set(s0));
+      code.push(...get(s1), ...sq(p, j + 1), ...sq(p, j + 3), ...F64X2_ADD, ...F64X2_ADD, ...set(s1));
+    }
+    return [...code, ...get(s0), ...get(s1), ...F64X2_ADD];
+  };
+
+  // index[size] = i; distance[size] = d; size −= mask lane (0 or −1)
+  const append = (t: number): number[] => [
+    ...get(ib(t)), ...get(size(t)), ...i32c(2), ...I32_SHL, ...I32_ADD, ...get(i), ...i32Store(0),
+    ...get(db(t)), ...get(size(t)), ...i32c(3), ...I32_SHL, ...I32_ADD, ...get(dv), ...f64x2Lane(t & 1), ...f64Store(0),
+    ...get(size(t)), ...get(mv), ...i64x2Lane(t & 1), ...I32_WRAP_I64, ...I32_SUB, ...set(size(t)),
+  ];
+
+  const score: number[] = [];
+  for (let j = 0; j < P; j++) score.push(...get(o), ...vLoad64Splat(8 * j), ...set(xs(j)));
+  score.push(
+    ...get(cl), ...F64X2_SPLAT, ...set(clv),
+    ...get(cl4), ...F64X2_SPLAT, ...set(cl4v),
+    ...get(wi), ...F64X2_SPLAT, ...set(wiv),
+    ...get(cc), ...get(own), ...i32c(16 * pairs), ...I32_MUL, ...I32_ADD, ...set(ccp),
+  );
+  for (let p = 0; p < pairs; p++) {
+    score.push(
+      ...dsq(p), ...set(dv),
+      ...get(ccp), ...vLoad(16 * p), ...get(cl4v), ...F64X2_LT,
+      ...get(dv), ...get(clv), ...F64X2_LT,
+      ...V128_AND, ...set(mv),
+      ...get(potv(p)), ...get(wiv), ...get(dv), ...get(clv), ...get(mv), ...BITSELECT, ...F64X2_MUL, ...F64X2_ADD, ...set(potv(p)),
+      ...append(2 * p), ...append(2 * p + 1),
+    );
+  }
+
+  const code: number[] = [];
+  for (let t = 0; t < T; t++) {
+    code.push(
+      ...get(win), ...get(capBytes), ...i32c(t), ...I32_MUL, ...I32_ADD, ...set(ib(t)),
+      ...get(dist), ...get(capBytes), ...i32c(2 * t), ...I32_MUL, ...I32_ADD, ...set(db(t)),
+    );
+  }
+  code.push(
+    ...get(X), ...set(o),
+    ...BLOCK, ...LOOP,
+    ...get(i), ...get(n), ...I32_GE_S, ...brIf(1),
+    ...get(closest), ...get(i), ...i32c(3), ...I32_SHL, ...I32_ADD, ...f64Load(0), ...set(cl),
+    ...get(owner), ...get(i), ...i32c(2), ...I32_SHL, ...I32_ADD, ...i32Load(0), ...set(own),
+    ...get(w), ...get(i), ...i32c(3), ...I32_SHL, ...I32_ADD, ...f64Load(0), ...set(wi),
+    ...f64c(4), ...get(cl), ...F64_MUL, ...set(cl4),
+    ...get(reach), ...get(own), ...i32c(3), ...I32_SHL, ...I32_ADD, ...f64Load(0), ...get(cl4), ...F64_GE,
+    ...IF,
+    ...get(shared), ...get(wi), ...get(cl), ...F64_MUL, ...F64_ADD, ...set(shared),
+    ...ELSE,
+    ...score,
+    ...END,
+    ...get(i), ...i32c(1), ...I32_ADD, ...set(i),
+    ...get(o), ...i32c(rowBytes), ...I32_ADD, ...set(o),
+    ...br(0), ...END, ...END,
+    ...get(out), ...get(shared), ...f64Store(0),
+  );
+  for (let p = 0; p < pairs; p++) code.push(...get(pot), ...get(potv(p)), ...vStore(16 * p));
+  for (let t = 0; t < T; t++) code.push(...get(sizes), ...get(size(t)), ...i32Store(4 * t));
+  const locals = vec([[i32Count, I32], [4, F64], [8 + pairs + P, V128]]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module for stride P, with the k-means++ scorer for `pairs` candidate pairs when pairs > 0. */
+function moduleBytes(P: number, pairs: number): Uint8Array {
+  const withSeed = pairs > 0;
+  const types = section(1, vec([
+    [0x60, ...vec(new Array<number[]>(11).fill([I32])), ...vec([[I32]])],
+    [0x60, ...vec(new Array<number[]>(14).fill([I32])), ...vec([])],
+  ]));
+  const funcs = section(3, vec(withSeed ? [[0], [1]] : [[0]]));
   const memory = section(5, vec([[0x00, 1]]));
   const exports = section(7, vec([
     [...name('memory'), 0x02, 0],
     [...name('assign'), 0x00, 0],
+    ...(withSeed ? [[...name('seed'), 0x00, 1]] : []),
   ]));
-  const body = assignBody(P);
-  const code = section(10, vec([[...uleb(body.length), ...body]]));
+  const bodies = [assignBody(P), ...(withSeed ? [seedBody(P, pairs)] : [])];
+  const code = section(10, vec(bodies.map((b) => [...uleb(b.length), ...b])));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
 }
 
 type AssignFn = (X: number, w: number, labels: number, pairs: number, C2: number, cn: number, k: number, sums: number, wsum: number, acc: number, out: number) => number;
+type SeedFn = (
+  X: number, w: number, closest: number, owner: number, n: number, cand: number, cc: number, reach: number,
+  pot: number, win: number, dist: number, capBytes: number, sizes: number, out: number,
+) => void;
 
-const compiled = new Map<number, WebAssembly.Module | null>();
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-function moduleFor(P: number): WebAssembly.Module | null {
-  let m = compiled.get(P);
+function moduleFor(P: number, pairs: number): WebAssembly.Module | null {
+  const key = `${P}:${pairs}`;
+  let m = compiled.get(key);
   if (m === undefined) {
     try {
-      m = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes(P).buffer as ArrayBuffer) : null;
+      m = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes(P, pairs).buffer as ArrayBuffer) : null;
     } catch {
       m = null; // no SIMD, or compilation refused
     }
-    compiled.set(P, m);
+    compiled.set(key, m);
   }
   return m;
 }
@@ -320,7 +479,7 @@ function moduleFor(P: number): WebAssembly.Module | null {
  *
  * @internal
  */
-export function createLloydWasm(X: Float64Array, n: number, P: number, k: number, w: Float64Array): LloydWasm | null {
+export function createLloydWasm(X: Float64Array, n: number, P: number, k: number, w: Float64Array, seedTrials = 0): LloydWasm | null {
   if (!enabled || n < MIN_POINTS || P > MAX_STRIDE) return null;
   const align = (b: number): number => Math.ceil(b / 16) * 16;
   const offX = 0;
@@ -331,16 +490,31 @@ export function createLloydWasm(X: Float64Array, n: number, P: number, k: number
   const offWsum = align(offSums + k * P * 8);
   const offOut = align(offWsum + k * 8);
   const offLabels = align(offOut + 16);
-  const bytes = offLabels + n * 4;
+  let bytes = offLabels + n * 4;
+  // k-means++ scoring: nearest distance and center per point, candidates in pairs, and a capture list per candidate.
+  // (Above 16 candidates, i.e. k > e¹⁴, the typed-array scorer runs instead.)
+  const seedPairs = seedTrials <= 16 ? Math.ceil(seedTrials / 2) : 0;
+  const offClosest = align(bytes);
+  const offOwner = align(offClosest + n * 8);
+  const offCand = align(offOwner + n * 4);
+  const offCc = align(offCand + seedPairs * P * 16);
+  const offReach = align(offCc + seedPairs * k * 16);
+  const offPot = align(offReach + k * 8);
+  const offSizes = align(offPot + seedPairs * 16);
+  const offWin = align(offSizes + seedPairs * 8);
+  const offDist = align(offWin + 2 * seedPairs * n * 4);
+  if (seedPairs > 0) bytes = offDist + 2 * seedPairs * n * 8;
   if (bytes > MAX_BYTES) return null;
-  const mod = moduleFor(P);
+  const mod = moduleFor(P, seedPairs);
   if (mod === null) return null;
   let memory: WebAssembly.Memory;
   let fn: AssignFn;
+  let seedFn: SeedFn;
   try {
     const inst = new WebAssembly.Instance(mod, {});
     memory = inst.exports.memory as WebAssembly.Memory;
     fn = inst.exports.assign as AssignFn;
+    seedFn = inst.exports.seed as SeedFn;
     const pages = Math.ceil(bytes / 65536);
     if (pages > 1) memory.grow(pages - 1);
   } catch {
@@ -359,7 +533,38 @@ export function createLloydWasm(X: Float64Array, n: number, P: number, k: number
   const ww = new Float64Array(buf, offW, n);
   const pairs = n >> 1;
   const tail = new Float64Array(1);
+  let seeding: SeedingKernel | null = null;
+  if (seedPairs > 0) {
+    const cand = new Float64Array(buf, offCand, seedPairs * P * 2);
+    const cc = new Float64Array(buf, offCc, seedPairs * k * 2);
+    const reach = new Float64Array(buf, offReach, k);
+    const pot = new Float64Array(buf, offPot, seedPairs * 2);
+    const sizes = new Int32Array(buf, offSizes, seedPairs * 2);
+    const shared = new Float64Array(buf, offOut + 8, 1);
+    seeding = {
+      closest: new Float64Array(buf, offClosest, n),
+      owner: new Int32Array(buf, offOwner, n),
+      score(candX, ccIn, reachIn, chosen, trials, potOut) {
+        if (trials > 2 * seedPairs || trials < 2 * seedPairs - 1) throw new RangeError(`seeding kernel built for ${2 * seedPairs} candidates, asked for ${trials}`);
+        cand.fill(0);
+        cc.fill(Infinity); // a padding candidate, and centers not chosen yet, are out of reach
+        for (let t = 0; t < trials; t++) {
+          const p = t >> 1, lane = t & 1;
+          for (let j = 0; j < P; j++) cand[(p * P + j) * 2 + lane] = candX[t * P + j]!;
+          for (let j = 0; j < chosen; j++) cc[(j * seedPairs + p) * 2 + lane] = ccIn[t * k + j]!;
+        }
+        reach.set(reachIn.subarray(0, k));
+        seedFn(offX, offW, offClosest, offOwner, n, offCand, offCc, offReach, offPot, offWin, offDist, n * 4, offSizes, offOut + 8);
+        for (let t = 0; t < trials; t++) potOut[t] = pot[t]!;
+        return shared[0]!;
+      },
+      captured(t) {
+        return { index: new Int32Array(buf, offWin + t * n * 4, sizes[t]!), dist: new Float64Array(buf, offDist + t * n * 8, sizes[t]!) };
+      },
+    };
+  }
   return {
+    seeding,
     labels,
     sums,
     wsum,

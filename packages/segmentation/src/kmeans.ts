@@ -4,7 +4,7 @@ import { assertFinite, readPoints, readWeights, type PointsInput } from './kmean
 import { paddedStride } from './kmeans-kernels';
 import { createLloydWasm } from './kmeans-wasm';
 import { lloydRun, type KMeansProgress, type RunResult, type RunSetup } from './kmeans-lloyd';
-import { kmeansPlusPlus } from './kmeans-plusplus';
+import { kmeansPlusPlus, seedingTrials } from './kmeans-plusplus';
 
 /** How {@link kmeans} places its first centers. */
 export type KMeansInit = 'k-means++' | 'random' | readonly (readonly number[])[];
@@ -221,11 +221,13 @@ export class KMeansModel {
  * O(n·log k) for k-means++ and O(n·k) more with Elkan. A `PointMatrix`
  * whose column count is a multiple of 4 is read in place (never copied or
  * written); other shapes are copied once into a padded Float64Array.
- * Lloyd's assignment step runs in a small WebAssembly SIMD module built at
- * run time where the runtime allows it (64 points or more, at most 32
- * padded columns): the padded data and weights are copied once per fit into
- * its memory (n·(8·columns + 12) bytes more), and the results are identical,
- * bit for bit, to the typed-array fallback used everywhere else.
+ * Lloyd's assignment step and the scoring of k-means++ candidates run in a
+ * small WebAssembly SIMD module built at run time where the runtime allows it
+ * (64 points or more, at most 32 padded columns): the padded data and weights
+ * are copied once per fit into its memory (n·(8·columns + 12) bytes more, and
+ * n·(12 + 12·c) for k-means++, c = 2 + ⌊ln k⌋ rounded up to even: 60 bytes per
+ * point at k = 8), and the results are identical, bit for bit, to the
+ * typed-array fallback used everywhere else.
  *
  * @param data - rows of numbers, or `{ values: Float64Array, columns }` (row-major)
  * @param k - number of clusters, 1 ≤ k ≤ number of distinct points
@@ -300,7 +302,9 @@ export function kmeans(data: PointsInput, k: number, options?: KMeansOptions): K
 
   const runs = givenInit === null ? o.nInit : 1;
   // Lloyd's assignment step in WebAssembly SIMD where available: the data are copied once for all restarts.
-  const wasm = o.algorithm === 'lloyd' || k === 1 ? createLloydWasm(X, n, P, k, w) : null;
+  // k-means++ scores its candidates there too (with Elkan as well: the scoring dominates a short fit).
+  const seedTrials = givenInit === null && o.init === 'k-means++' && k > 1 ? seedingTrials(k) : 0;
+  const wasm = o.algorithm === 'lloyd' || k === 1 || seedTrials > 0 ? createLloydWasm(X, n, P, k, w, seedTrials) : null;
   let best: RunResult | null = null;
   for (let r = 0; r < runs; r++) {
     const runRng = rng.fork();
@@ -308,7 +312,7 @@ export function kmeans(data: PointsInput, k: number, options?: KMeansOptions): K
     let initLabels: Int32Array | null = null;
     if (givenInit !== null) init = givenInit;
     else if (o.init === 'random') init = randomInit(X, n, P, k, runRng);
-    else ({ centers: init, labels: initLabels } = kmeansPlusPlus(X, n, P, k, w, runRng, source));
+    else ({ centers: init, labels: initLabels } = kmeansPlusPlus(X, n, P, k, w, runRng, source, wasm?.seeding ?? null));
     const setup: RunSetup = { X, n, P, k, w, mu, spread, maxIterations: o.maxIterations, tol, run: r, source, signal: o.signal, onProgress: o.onProgress, wasm };
     const result = o.algorithm === 'elkan' && k > 1 ? elkanRun(setup, init) : lloydRun(setup, init, initLabels);
     if (best === null || result.inertia < best.inertia) best = result;

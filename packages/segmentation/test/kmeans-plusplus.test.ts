@@ -1,11 +1,13 @@
-// The stride-8 k-means++ first pass and scorer for up to four candidates against the general
-// loops they replace: the same float64 operations in the same order, so the
+// The stride-8 k-means++ first pass and scorer for up to four candidates, and the
+// WebAssembly SIMD scorer, against the general loops they replace: the same float64 operations in the same order, so the
 // chosen centres, the first assignment and the final models must be
 // identical, bit for bit.
 import { Random } from '@marksman/core';
 import { kmeans, type KMeansModel, type PointMatrix } from '@marksman/segmentation';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firstDistances, firstDistances8, kmeansPlusPlus, setSeedingFastPathEnabled } from '../src/kmeans-plusplus';
+import { sqDist } from '../src/kmeans-kernels';
+import { firstDistances, firstDistances8, kmeansPlusPlus, seedingTrials, setSeedingFastPathEnabled } from '../src/kmeans-plusplus';
+import { createLloydWasm } from '../src/kmeans-wasm';
 
 afterEach(() => {
   setSeedingFastPathEnabled(true);
@@ -136,5 +138,69 @@ describe('k-means++ seeding: stride-8 scorer for up to four candidates', () => {
         expectSameModel(fast, plain);
       }
     }
+  });
+});
+
+describe('k-means++ seeding: the WebAssembly SIMD scorer', () => {
+  /** n points of stride P (d real columns, zero padding): Gaussian blobs, or a small integer grid with many exact ties. */
+  function padded(seed: number, n: number, d: number, P: number, grid: boolean): Float64Array {
+    const rng = new Random(seed);
+    const mu = Array.from({ length: 7 * d }, () => rng.uniform(-6, 6));
+    const X = new Float64Array(n * P);
+    for (let i = 0; i < n; i++) {
+      const g = rng.int(7);
+      for (let j = 0; j < d; j++) X[i * P + j] = grid ? rng.int(3) : rng.normal(mu[g * d + j]!, 1);
+    }
+    return X;
+  }
+
+  // k = 2 → 2 candidates (one pair), 5 → 3 (padded pair), 8 → 4, 21 → 5 (three pairs, padded), 60 → 6.
+  it.each([
+    [4, 4],
+    [8, 8],
+    [6, 8],
+    [11, 12],
+    [30, 32],
+  ])('chooses the same centres, potentials and first assignment as the typed-array loops (d = %i, stride %i)', (d, P) => {
+    const n = 1501;
+    let compared = 0;
+    for (const grid of [false, true]) {
+      const X = padded(d * 10 + P, n, d, P, grid);
+      for (const kind of ['ones', 'mixed'] as const) {
+        const w = weights(d, n, kind);
+        for (const k of [2, 5, 8, 21, 60]) {
+          if (grid && k > 50) continue; // the 3^d grid of d = 4 holds fewer distinct points
+          const kernel = createLloydWasm(X, n, P, k, w, seedingTrials(k))!;
+          expect(kernel.seeding).not.toBeNull();
+          const simd = kmeansPlusPlus(X, n, P, k, w, new Random(k), 'test', kernel.seeding);
+          const plain = kmeansPlusPlus(X, n, P, k, w, new Random(k), 'test');
+          expect(Array.from(simd.centers)).toEqual(Array.from(plain.centers));
+          expect(Array.from(simd.labels)).toEqual(Array.from(plain.labels));
+          // The kernel's nearest distances are those of the typed-array path, bit for bit.
+          const closest = new Float64Array(n);
+          for (let i = 0; i < n; i++) closest[i] = sqDist(X, i, plain.centers, plain.labels[i]!, P);
+          expect(kernel.seeding!.closest.every((v, i) => Object.is(v, closest[i]))).toBe(true);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(16);
+  });
+
+  it('refuses too few distinct points with the same typed error', () => {
+    const n = 100;
+    const X = new Float64Array(n * 4);
+    for (let i = 0; i < n; i++) X[i * 4] = i % 3;
+    const w = new Float64Array(n).fill(1);
+    const kernel = createLloydWasm(X, n, 4, 5, w, seedingTrials(5))!;
+    expect(() => kmeansPlusPlus(X, n, 4, 5, w, new Random(1), 'test', kernel.seeding)).toThrow(expect.objectContaining({ code: 'E_K_TOO_LARGE' }));
+  });
+
+  it('is not built for more than 16 candidates (k above e¹⁴), where the typed-array scorer runs', () => {
+    const X = new Float64Array(64 * 8);
+    const w = new Float64Array(64).fill(1);
+    expect(createLloydWasm(X, 64, 8, 3, w, 17)!.seeding).toBeNull();
+    expect(createLloydWasm(X, 64, 8, 3, w, 16)!.seeding).not.toBeNull();
+    expect(createLloydWasm(X, 64, 8, 3, w)!.seeding).toBeNull();
   });
 });
