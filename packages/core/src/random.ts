@@ -31,9 +31,18 @@ export interface RandomState {
 
 /**
  * A seeded pseudo-random stream: xoshiro128** (Blackman & Vigna, 2018) with
- * 32-bit integer arithmetic only, so the same seed gives bit-identical draws
- * in every JavaScript engine. The seed is expanded into the state with
+ * 32-bit integer arithmetic only, so the same seed gives the same stream of
+ * bits in every JavaScript engine. The seed is expanded into the state with
  * SplitMix32. Not for cryptography.
+ *
+ * `nextUint32`, `next`, `uniform`, `int`, `bernoulli`, `categorical`,
+ * `shuffle` and `sample` use only exactly rounded arithmetic, so their
+ * values are bit-identical everywhere. `normal`, `exponential`, `gamma`,
+ * `beta` and `poisson` call `Math.log`, `Math.log1p`, `Math.exp` or `Math.pow`, whose last
+ * bits are not specified by the language and do differ between engines
+ * (measured: Node 20 and Chromium 156 disagree on `Math.log`), so those
+ * draws are reproducible within one runtime and may differ in the last
+ * bits across runtimes.
  *
  * Draws: `next` (uniform [0, 1) with 53 random bits), `uniform`, `int`,
  * `normal`, `exponential`, `gamma`, `beta`, `poisson`, `bernoulli`,
