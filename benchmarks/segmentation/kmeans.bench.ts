@@ -1,14 +1,15 @@
 /**
  * k-means against scikit-learn (Debian python3-sklearn 1.2.1) on the same data in the same run:
  * 1e6 × 8 blobs (one k-means++ init), 100 Lloyd iterations on uniform data (per-iteration cost),
- * and the CDNOW standardized log-RFM k = 4 inertia; ml-kmeans once on the blobs for reference.
+ * the CDNOW standardized log-RFM k = 4 inertia, and mini-batch k-means on both large sets against
+ * scikit-learn's MiniBatchKMeans and against full fits; ml-kmeans once on the blobs for reference.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Random } from '@marksman/core';
-import { kmeans } from '@marksman/segmentation';
+import { kmeans, miniBatchKMeans, type PointMatrix } from '@marksman/segmentation';
 // Internal switch (same module instance as the package's sources): times the typed-array fallback in the same run.
 import { setKMeansWasmEnabled } from '../../packages/segmentation/src/kmeans-wasm';
 import { peakRssMiB, referencePython, runPython, timeIt, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
@@ -25,7 +26,13 @@ export const meta: BenchMeta = {
     'tol 0, Lloyd: seconds per iteration, with the WebAssembly SIMD assignment kernel (default) and with the typed-array ' +
     'fallback it replaces (forced; same results bit for bit). CDNOW: standardized log1p(recency days to 1998-07-01, distinct purchase days, ' +
     'total dollars) of the 23,570 customers, built by pandas and read by both; k = 4, n_init 10. ml-kmeans 7.0.1 ' +
-    '(k-means++, its defaults) timed once on the blobs. The machine is shared: compare ratios from the same run.',
+    '(k-means++, its defaults) timed once on the blobs. Mini-batch: miniBatchKMeans(k = 8, batch 1024, nInit 3) against sklearn ' +
+    'MiniBatchKMeans(8, batch_size=1024, n_init=3) (default threads), seeds 0..4 on each side after one warm-up fit, (a) with the ' +
+    'same work on both sides: one pass over the data (n / 1024 steps) and no early stopping (maxIterations 1, maxNoImprovement ' +
+    'null / max_iter=1, max_no_improvement=None; sklearn also on 1 thread), and (b) with the defaults, whose early stopping makes the number of steps ' +
+    'depend on the seed (steps listed); median time and median inertia relative to the full sklearn KMeans fit (blobs: the one ' +
+    'above; uniform: KMeans(8) with its defaults, k-means++ and tol 1e-4, timed once, as is ours with its defaults). The ' +
+    'machine is shared: compare ratios from the same run.',
 };
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -174,7 +181,55 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     rows.push({ case: `uniform ${n / 1e6}M×8, k=8, 100 Lloyd iterations`, implementation: `sklearn lloyd, ${threads} thread${threads > 1 ? 's' : ''}`, seconds: ref.seconds, 'best s': best(ref.times), iterations: ref.iterations, 'ms / iteration': (best(ref.times) / ref.iterations) * 1000, inertia: ref.inertia });
   }
 
-  // 3. CDNOW standardized log-RFM, k = 4, n_init 10.
+  // 3. Mini-batch k-means on both sets, and a full default fit on the uniform data (where Lloyd needs many iterations).
+  const seeds = ctx.quick ? 2 : 5;
+  const skM = py === null ? null : (runPython(py, script, ['minibatch', blobsPath, uniPath, String(seeds)]) as Record<string, unknown>);
+  const median = (xs: readonly number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const uniFullRef = (skM?.uniform_full ?? null) as { seconds: number; inertia: number; iterations: number } | null;
+  {
+    const t0 = process.hrtime.bigint();
+    const full = kmeans(uni, 8, { seed: 0 });
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const ref = uniFullRef;
+    const label = `uniform ${n / 1e6}M×8, k=8, full fit (k-means++, tol 1e-4)`;
+    rows.push({ case: label, implementation: 'marksman kmeans (defaults, once)', seconds: secs, iterations: full.iterations, inertia: full.inertia, 'inertia vs sklearn': ref === null ? null : rel(full.inertia, ref.inertia), 'time / sklearn 2 threads': ref === null ? null : secs / ref.seconds });
+    if (ref !== null) rows.push({ case: label, implementation: 'sklearn KMeans (defaults, 2 threads, once)', seconds: ref.seconds, iterations: ref.iterations, inertia: ref.inertia });
+  }
+  const fullRef = { blobs: skLloyd?.inertia ?? null, uniform: uniFullRef?.inertia ?? null };
+  type MiniRun = { seconds: number; inertia: number; steps: number };
+  for (const [name, points] of [['blobs', blobs], ['uniform', uni]] as const) {
+    const data: PointMatrix = points;
+    const ref = fullRef[name];
+    miniBatchKMeans(data, 8, { seed: 99 }); // warm-up
+    for (const mode of ['fixed', 'default'] as const) {
+      const ours: MiniRun[] = [];
+      for (let s = 0; s < seeds; s++) {
+        const t0 = process.hrtime.bigint();
+        const m = miniBatchKMeans(data, 8, mode === 'fixed' ? { seed: s, maxIterations: 1, maxNoImprovement: null } : { seed: s });
+        ours.push({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, inertia: m.inertia, steps: m.iterations });
+      }
+      const theirs = (skM?.[`${name}_${mode}`] ?? null) as MiniRun[] | null;
+      const label = `${name} ${n / 1e6}M×8, k=8, mini-batch 1024, ${mode === 'fixed' ? 'one pass, no early stop' : 'default early stopping'}, ${seeds} seeds`;
+      const summary = (runs: MiniRun[]) => ({
+        seconds: median(runs.map((r) => r.seconds)),
+        'best s': best(runs.map((r) => r.seconds)),
+        'median steps': median(runs.map((r) => r.steps)),
+        'steps per seed': runs.map((r) => r.steps).join(' '),
+        inertia: median(runs.map((r) => r.inertia)),
+        'inertia vs full sklearn': ref === null ? null : rel(median(runs.map((r) => r.inertia)), ref),
+      });
+      const one = mode === 'fixed' ? ((skM?.[`${name}_fixed_1t`] ?? null) as MiniRun[] | null) : null;
+      const ratio = (ref2: MiniRun[] | null): number | null => (ref2 === null ? null : median(ours.map((r) => r.seconds)) / median(ref2.map((r) => r.seconds)));
+      rows.push({ case: label, implementation: 'marksman miniBatchKMeans', ...summary(ours), 'time / sklearn 1 thread': ratio(one), 'time / sklearn 2 threads': ratio(theirs) });
+      if (one !== null) rows.push({ case: label, implementation: 'sklearn MiniBatchKMeans (1 thread)', ...summary(one) });
+      if (theirs !== null) rows.push({ case: label, implementation: 'sklearn MiniBatchKMeans (2 threads)', ...summary(theirs) });
+    }
+  }
+
+  // 4. CDNOW standardized log-RFM, k = 4, n_init 10.
   const master = join(ctx.dataDir, 'cdnow', 'CDNOW_master.txt');
   if (py !== null && existsSync(master)) {
     const fPath = join(tmp, 'kmeans-cdnow-logrfm.f64');

@@ -9,6 +9,12 @@ Usage (each prints one JSON line last):
                                                 1 and 2 threads (threadpoolctl)
   kmeans_sklearn.py cdnow   MASTER OUT.f64     standardized log1p RFM of CDNOW_master -> OUT.f64 (n x 3);
                                                 KMeans(k=4, n_init=10, random_state=0) inertia
+  kmeans_sklearn.py minibatch BLOBS.f64 UNIFORM.f64 SEEDS
+                                               on the two files written above (default threads): KMeans(k=8) with its
+                                               defaults (k-means++, n_init=1, tol 1e-4, random_state=0) once on the
+                                               uniform data, and MiniBatchKMeans(k=8, batch_size=1024, n_init=3,
+                                               random_state=s) for s in 0..SEEDS-1 on both, with one pass and no early
+                                               stopping (max_iter=1, max_no_improvement=None; also on 1 thread), and with its defaults
 Timings are medians of REPEATS fits after one warm-up fit, with time.perf_counter.
 """
 import json
@@ -17,7 +23,7 @@ import time
 
 import numpy as np
 import sklearn
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
@@ -80,12 +86,36 @@ def cdnow(master, path):
     return {"sklearn": sklearn.__version__, "n": F.shape[0], "inertia": float(km.inertia_), "iterations": int(km.n_iter_), "seconds": med, "times": times}
 
 
+def minibatch(blobs_path, uniform_path, seeds):
+    res = {"sklearn": sklearn.__version__}
+    for name, path in (("blobs", blobs_path), ("uniform", uniform_path)):
+        X = np.fromfile(path).reshape(-1, 8)
+        if name == "uniform":
+            t0 = time.perf_counter()
+            km = KMeans(n_clusters=8, n_init=1, random_state=0).fit(X)
+            res["uniform_full"] = {"seconds": time.perf_counter() - t0, "inertia": float(km.inertia_), "iterations": int(km.n_iter_)}
+        MiniBatchKMeans(n_clusters=8, batch_size=1024, n_init=3, random_state=99).fit(X)  # warm-up
+        for mode in ("fixed", "fixed_1t", "default"):
+            runs = []
+            for s in range(seeds):
+                # fixed: one pass over the data (n / 1024 steps), no early stopping (also on 1 thread); default: its early stopping
+                extra = {"max_iter": 1, "max_no_improvement": None} if mode != "default" else {}
+                with threadpool_limits(limits=1 if mode == "fixed_1t" else None):
+                    t0 = time.perf_counter()
+                    m = MiniBatchKMeans(n_clusters=8, batch_size=1024, n_init=3, random_state=s, **extra).fit(X)
+                    runs.append({"seconds": time.perf_counter() - t0, "inertia": float(m.inertia_), "steps": int(m.n_steps_)})
+            res[f"{name}_{mode}"] = runs
+    return res
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "blobs":
         out = blobs(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif mode == "uniform":
         out = uniform(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif mode == "minibatch":
+        out = minibatch(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif mode == "cdnow":
         out = cdnow(sys.argv[2], sys.argv[3])
     else:

@@ -2,6 +2,8 @@
 export { kmeans, KMeansModel } from './kmeans';
 export type { KMeansOptions, KMeansInit, KMeansModelJSON } from './kmeans';
 export type { KMeansProgress } from './kmeans-lloyd';
+export { miniBatchKMeans } from './kmeans-minibatch';
+export type { MiniBatchKMeansOptions, MiniBatchProgress } from './kmeans-minibatch';
 export type { PointMatrix, PointsInput } from './kmeans-input';
 export { silhouetteScore, SILHOUETTE_EXACT_LIMIT } from './quality-silhouette';
 export type { SilhouetteOptions } from './quality-silhouette';
