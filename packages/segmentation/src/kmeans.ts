@@ -221,6 +221,9 @@ export class KMeansModel {
  * O(n·log k) for k-means++ and O(n·k) more with Elkan. A `PointMatrix`
  * whose column count is a multiple of 4 is read in place (never copied or
  * written); other shapes are copied once into a padded Float64Array.
+ * For millions of points on data without clear clusters, where Lloyd needs
+ * many iterations, {@link miniBatchKMeans} trades a little inertia for time.
+ *
  * Lloyd's assignment step and the scoring of k-means++ candidates run in a
  * small WebAssembly SIMD module built at run time where the runtime allows it
  * (64 points or more, at most 32 padded columns): the padded data and weights
