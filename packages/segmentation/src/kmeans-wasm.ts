@@ -333,8 +333,8 @@ function assignBody(P: number): number[] {
  * distance to its candidate in the typed-array order of operations, keeps it
  * where the candidate may be nearer (cc < 4·D²) and is (d < D²), adds w·min to
  * the lane's potential, and appends the point to the candidate's capture list.
- * The choice is branch-free (masks and bitselect): on shuffled clusters the
- * branches of the typed-array loop are mispredicted about half the time.
+ * The choice is branch-free (masks and bitselect): the typed-array loop
+ * branches on every point, which shuffled clusters make hard to predict.
  * Every candidate's list is written at its current end and its length grows
  * by the mask bit, so each list needs room for n indexes and n distances
  * (storing the distance spares a second read of the point's row, a cache miss).
