@@ -20,6 +20,8 @@ export type { Seed, RandomState } from './random';
 
 export { logGamma } from './special';
 
+export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
+
 export type {
   Id,
   TimestampInput,

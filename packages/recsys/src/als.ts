@@ -1,7 +1,7 @@
 import { ConvergenceError, OptionsError, Random, resolveOptions, throwIfAborted } from '@marksman/core';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
-import { cholesky, choleskySolve, dotRow, gram, symv } from './linalg';
+import { cholesky, choleskySolve, dotRow, gram, rowCosines, rowNorms, symv } from './linalg';
 import { loadSimdKernels } from './simdKernels';
 import type { SimdKernels } from './simdKernels';
 import { Recommender, expectArray, factorRow, yieldToEventLoop } from './recommender';
@@ -468,26 +468,8 @@ export class ALS extends Recommender {
   /** @internal */
   protected similarityScores(i: number): { scores: ArrayLike<number>; candidates: Int32Array | null } {
     const f = this.options.factors;
-    const nI = this.itemCount;
-    const Y = this.itemF;
-    if (this.itemNorms === null) {
-      const norms = new Float64Array(nI);
-      for (let j = 0; j < nI; j++) {
-        let s = 0;
-        for (let q = 0; q < f; q++) s += Y[j * f + q]! * Y[j * f + q]!;
-        norms[j] = Math.sqrt(s);
-      }
-      this.itemNorms = norms;
-    }
-    const norms = this.itemNorms;
-    const yi = new Float64Array(f);
-    for (let q = 0; q < f; q++) yi[q] = Y[i * f + q]!;
-    const scores = new Float64Array(nI);
-    for (let j = 0; j < nI; j++) {
-      const d = norms[i]! * norms[j]!;
-      scores[j] = d > 0 ? dotRow(Y, j * f, yi, f) / d : 0;
-    }
-    return { scores, candidates: null };
+    this.itemNorms ??= rowNorms(this.itemF, this.itemCount, f);
+    return { scores: rowCosines(this.itemF, f, this.itemNorms, i, null, this.itemCount), candidates: null };
   }
 
   /** @internal */

@@ -5,7 +5,7 @@ import type { Csr, InteractionMatrix } from './interactions';
 import { loadBprKernel } from './bprKernel';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
-import { dotRow } from './linalg';
+import { rowCosines, rowNorms } from './linalg';
 import { Recommender, expectArray, factorRow, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
@@ -401,34 +401,12 @@ export class BPR extends Recommender {
    */
   protected contributions(_u: number, items: Int32Array, _weights: Float64Array, i: number): Float64Array | null {
     if (items.length === 0) return null;
-    const f = this.options.factors;
-    const Y = this.itemF;
-    const norms = this.norms();
-    const yi = new Float64Array(f);
-    for (let q = 0; q < f; q++) yi[q] = Y[i * f + q]!;
-    const out = new Float64Array(items.length);
-    for (let t = 0; t < items.length; t++) {
-      const j = items[t]!;
-      const d = norms[i]! * norms[j]!;
-      out[t] = d > 0 ? dotRow(Y, j * f, yi, f) / d : 0;
-    }
-    return out;
+    return rowCosines(this.itemF, this.options.factors, this.norms(), i, items, this.itemCount);
   }
 
   /** Euclidean norms of the item vectors, computed once. */
   private norms(): Float64Array {
-    if (this.itemNorms === null) {
-      const f = this.options.factors;
-      const nI = this.itemCount;
-      const Y = this.itemF;
-      const norms = new Float64Array(nI);
-      for (let j = 0; j < nI; j++) {
-        let s = 0;
-        for (let q = 0; q < f; q++) s += Y[j * f + q]! * Y[j * f + q]!;
-        norms[j] = Math.sqrt(s);
-      }
-      this.itemNorms = norms;
-    }
+    this.itemNorms ??= rowNorms(this.itemF, this.itemCount, this.options.factors);
     return this.itemNorms;
   }
 
@@ -469,18 +447,7 @@ export class BPR extends Recommender {
 
   /** @internal */
   protected similarityScores(i: number): { scores: ArrayLike<number>; candidates: Int32Array | null } {
-    const f = this.options.factors;
-    const nI = this.itemCount;
-    const Y = this.itemF;
-    const norms = this.norms();
-    const yi = new Float64Array(f);
-    for (let q = 0; q < f; q++) yi[q] = Y[i * f + q]!;
-    const scores = new Float64Array(nI);
-    for (let j = 0; j < nI; j++) {
-      const d = norms[i]! * norms[j]!;
-      scores[j] = d > 0 ? dotRow(Y, j * f, yi, f) / d : 0;
-    }
-    return { scores, candidates: null };
+    return { scores: rowCosines(this.itemF, this.options.factors, this.norms(), i, null, this.itemCount), candidates: null };
   }
 
   /** @internal */

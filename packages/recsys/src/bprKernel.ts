@@ -13,33 +13,13 @@
 // multiple of 4. `loadBprKernel` returns null where WebAssembly SIMD is
 // missing, and BPR then runs the same update in plain typed-array code.
 
+import { compileWasm, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core';
+
 /** One instance of the kernel and its memory. */
 export interface BprKernel {
   readonly memory: WebAssembly.Memory;
   epoch(X: number, Y: number, B: number, us: number, ps: number, ns: number, n: number, f: number, lr: number, keep: number): void;
 }
-
-const enc = {
-  uleb(n: number): number[] {
-    const out: number[] = [];
-    for (;;) {
-      const low = n & 0x7f;
-      n >>>= 7;
-      if (n === 0) {
-        out.push(low);
-        return out;
-      }
-      out.push(low | 0x80);
-    }
-  },
-  name(s: string): number[] {
-    return [...enc.uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  },
-  section(id: number, items: number[][]): number[] {
-    const body = [...enc.uleb(items.length), ...items.flat()];
-    return [id, ...enc.uleb(body.length), ...body];
-  },
-};
 
 const T_I32 = 0x7f;
 const T_F32 = 0x7d;
@@ -48,7 +28,7 @@ const T_V128 = 0x7b;
 
 const lget = (i: number) => [0x20, i];
 const lset = (i: number) => [0x21, i];
-const int = (v: number) => [0x41, ...enc.uleb(v)]; // non-negative constants below 64
+const int = (v: number) => [0x41, ...uleb128(v)]; // non-negative constants below 64
 const ADD = [0x6a];
 const MUL = [0x6c];
 const SHL = [0x74];
@@ -120,22 +100,23 @@ function epochBody(): number[] {
     ...lget(pKeep), ...SPLAT, ...lset(kv),
     ...update,
   ];
-  const locals = [...enc.uleb(4), 7, T_I32, 1, T_V128, 1, T_F32, 3, T_V128];
+  const locals = [...uleb128(4), 7, T_I32, 1, T_V128, 1, T_F32, 3, T_V128];
   return [...locals, ...forLoop(s, pN, 1, triple), 0x0b];
 }
 
 function moduleBytes(): Uint8Array {
-  const types = enc.section(1, [
+  const section = (id: number, items: number[][]): number[] => wasmSection(id, wasmVector(items));
+  const types = section(1, [
     [0x60, 1, T_F64, 1, T_F64],
     [0x60, 10, T_I32, T_I32, T_I32, T_I32, T_I32, T_I32, T_I32, T_I32, T_F32, T_F32, 0],
   ]);
-  const imports = enc.section(2, [[...enc.name('env'), ...enc.name('sig'), 0x00, 0]]);
-  const funcs = enc.section(3, [[1]]);
-  const memory = enc.section(5, [[0x00, 1]]);
-  const exports = enc.section(7, [[...enc.name('memory'), 0x02, 0], [...enc.name('epoch'), 0x00, 1]]);
+  const imports = section(2, [[...wasmName('env'), ...wasmName('sig'), 0x00, 0]]);
+  const funcs = section(3, [[1]]);
+  const memory = section(5, [[0x00, 1]]);
+  const exports = section(7, [[...wasmName('memory'), 0x02, 0], [...wasmName('epoch'), 0x00, 1]]);
   const body = epochBody();
-  const code = enc.section(10, [[...enc.uleb(body.length), ...body]]);
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...memory, ...exports, ...code]);
+  const code = section(10, [[...uleb128(body.length), ...body]]);
+  return wasmModule([types, imports, funcs, memory, exports, code]);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -145,13 +126,7 @@ let compiled: WebAssembly.Module | null | undefined;
  * triple, or null where WebAssembly SIMD is unavailable.
  */
 export function loadBprKernel(sig: (x: number) => number): BprKernel | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes().buffer as ArrayBuffer) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileWasm(moduleBytes());
   if (compiled === null) return null;
   const e = new WebAssembly.Instance(compiled, { env: { sig } }).exports as unknown as BprKernel;
   return { memory: e.memory, epoch: e.epoch };

@@ -35,6 +35,34 @@ export function symv(G: Float64Array, v: Float64Array, out: Float64Array, f: num
   }
 }
 
+/** Euclidean norm of each of the n rows of F (row width f). */
+export function rowNorms(F: Float32Array, n: number, f: number): Float64Array {
+  const norms = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let q = 0; q < f; q++) s += F[j * f + q]! * F[j * f + q]!;
+    norms[j] = Math.sqrt(s);
+  }
+  return norms;
+}
+
+/**
+ * cos(row i, row j) of F for each j of `rows` (all n rows when null); 0 where
+ * either row is zero. `norms` are {@link rowNorms} of F.
+ */
+export function rowCosines(F: Float32Array, f: number, norms: Float64Array, i: number, rows: Int32Array | null, n: number): Float64Array {
+  const yi = new Float64Array(f);
+  for (let q = 0; q < f; q++) yi[q] = F[i * f + q]!;
+  const m = rows === null ? n : rows.length;
+  const out = new Float64Array(m);
+  for (let t = 0; t < m; t++) {
+    const j = rows === null ? t : rows[t]!;
+    const d = norms[i]! * norms[j]!;
+    out[t] = d > 0 ? dotRow(F, j * f, yi, f) / d : 0;
+  }
+  return out;
+}
+
 /** Dot product of row `ro` of F (offset) with v. */
 export function dotRow(F: Float32Array, ro: number, v: Float64Array, f: number): number {
   let s0 = 0;

@@ -17,6 +17,8 @@
 // of 4. `loadSimdKernels` returns null where WebAssembly SIMD is missing, and
 // ALS then runs its plain typed-array code.
 
+import { compileWasm, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core';
+
 /** The exported kernels bound to one instance and its memory. */
 export interface SimdKernels {
   readonly memory: WebAssembly.Memory;
@@ -30,29 +32,6 @@ export interface SimdKernels {
 const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
 
 // Opcodes used below.
 const get = (i: number) => [0x20, i];
@@ -337,20 +316,14 @@ function moduleBytes(): Uint8Array {
   ]));
   const bodies = [symvBody(), sparseBody(), dotBody(), cgRowBody(), gramBody(), scoreBody()].map((body) => [...uleb(body.length), ...body]);
   const code = section(10, vec(bodies));
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return wasmModule([types, funcs, memory, exports, code]);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
 
 /** A fresh instance (own memory) of the kernels, or null without WebAssembly SIMD. */
 export function loadSimdKernels(): SimdKernels | null {
-  if (compiled === undefined) {
-    try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes().buffer as ArrayBuffer) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileWasm(moduleBytes());
   if (compiled === null) return null;
   const inst = new WebAssembly.Instance(compiled, {});
   const e = inst.exports as unknown as SimdKernels;

@@ -23,6 +23,7 @@
  *
  * @internal
  */
+import { compileWasm, sleb128 as sleb, uleb128 as uleb, wasmModule, wasmName as name, wasmSection as section, wasmVector as vec } from '@marksman/core';
 import { assignGeneral, reduceCenters } from './kmeans-kernels';
 
 /** One fit's data in WebAssembly memory, with views for the Lloyd loop. @internal */
@@ -86,35 +87,7 @@ export function setKMeansWasmEnabled(on: boolean): boolean {
   return was;
 }
 
-// ---- encoding helpers --------------------------------------------------------
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+// ---- opcodes (the binary encoding itself comes from @marksman/core) ------------
 
 const I32 = 0x7f;
 const F64 = 0x7c;
@@ -452,7 +425,7 @@ function moduleBytes(P: number, pairs: number): Uint8Array {
   ]));
   const bodies = [assignBody(P), ...(withSeed ? [seedBody(P, pairs)] : [])];
   const code = section(10, vec(bodies.map((b) => [...uleb(b.length), ...b])));
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return wasmModule([types, funcs, memory, exports, code]);
 }
 
 type AssignFn = (X: number, w: number, labels: number, pairs: number, C2: number, cn: number, k: number, sums: number, wsum: number, acc: number, out: number) => number;
@@ -467,11 +440,7 @@ function moduleFor(P: number, pairs: number): WebAssembly.Module | null {
   const key = `${P}:${pairs}`;
   let m = compiled.get(key);
   if (m === undefined) {
-    try {
-      m = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes(P, pairs).buffer as ArrayBuffer) : null;
-    } catch {
-      m = null; // no SIMD, or compilation refused
-    }
+    m = compileWasm(moduleBytes(P, pairs)); // null: no SIMD, or compilation refused
     compiled.set(key, m);
   }
   return m;
