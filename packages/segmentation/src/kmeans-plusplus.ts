@@ -79,7 +79,8 @@ export function kmeansPlusPlus(
   const candPot = new Float64Array(trials);
   const reach = new Float64Array(k);
   const cand = new Int32Array(trials);
-  const wins = Array.from({ length: trials }, () => new WinList(Math.max(16, n >> 3)));
+  // Capture lists of the typed-array scorers (the kernel keeps its own).
+  const wins = kernel === null ? Array.from({ length: trials }, () => new WinList(Math.max(16, n >> 3))) : [];
   for (let c = 1; c < k; c++) {
     if (!(pot > 0)) {
       throw new ValidationError('E_K_TOO_LARGE', `${source}: the data hold only ${c} distinct point(s) with positive weight, fewer than k = ${k}; lower k.`, { source, field: 'k' });
@@ -88,7 +89,7 @@ export function kmeansPlusPlus(
     for (let t = 0; t < trials; t++) {
       candX.set(X.subarray(cand[t]! * P, cand[t]! * P + P), t * P);
       for (let j = 0; j < c; j++) cc[t * k + j] = sqDist(candX, t, centers, j, P);
-      wins[t]!.size = 0;
+      if (kernel === null) wins[t]!.size = 0;
     }
     // A point whose nearest center is j is out of every candidate's reach when
     // 4·D² ≤ min over candidates of ‖cand − c_j‖²: one test, and its potential
