@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -10,12 +13,32 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  */
 export const sourceAliases = [
   { find: /^@marksman\/datasets\/node$/, replacement: here('./packages/datasets/src/node.ts') },
+  { find: /^@marksman\/recsys\/tfjs$/, replacement: here('./packages/recsys/src/tfjs/index.ts') },
   ...['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments'].map((name) => ({
     find: new RegExp(`^@marksman/${name}$`),
     replacement: here(`./packages/${name}/src/index.ts`),
   })),
+  { find: /^marksman\/tfjs$/, replacement: here('./packages/marksman/src/tfjs.ts') },
   { find: /^marksman$/, replacement: here('./packages/marksman/src/index.ts') },
 ];
+
+/**
+ * WebGPU in Node for the recsys tests: Dawn (the `webgpu` package) finds a
+ * Vulkan driver through VK_ICD_FILENAMES. Debian's chromium ships
+ * SwiftShader's, a software GPU, so the WebGPU tests run on machines without
+ * one; the Vulkan loader wants a private XDG_RUNTIME_DIR or it prints errors.
+ */
+function webGpuEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
+  if (process.env.XDG_RUNTIME_DIR === undefined) {
+    const dir = join(tmpdir(), `marksman-xdg-${process.getuid?.() ?? 0}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    env.XDG_RUNTIME_DIR = dir;
+  }
+  return env;
+}
 
 const packages = ['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments', 'marksman'];
 
@@ -30,6 +53,7 @@ export default defineConfig({
         environment: 'node',
         testTimeout: 60_000,
         hookTimeout: 60_000,
+        env: name === 'recsys' ? webGpuEnv() : {},
       },
     })),
   },

@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Interaction } from '@marksman/core';
 import { parseMovieLensRatings } from '@marksman/datasets';
-import { BPR, ExplicitMF, evaluateRanking, evaluateRating, kFoldSplit, portableSplit, useBackend } from '@marksman/recsys';
+import { BPR, ExplicitMF, evaluateRanking, evaluateRating, kFoldSplit, portableSplit } from '@marksman/recsys';
+import { tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
 import type { ExplicitMFOptions } from '@marksman/recsys';
 import { median, timeIt, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 
@@ -53,11 +54,11 @@ async function bprRows(dataDir: string, quick: boolean): Promise<{ rows: BenchRo
   for (const backend of ['wasm', 'cpu'] as const) {
     await useBackend(backend);
     const t0 = performance.now();
-    await new BPR({ ...BPR_OPTIONS, iterations: 5, engine: 'tfjs' }).fit(train);
+    await new BPR({ ...BPR_OPTIONS, iterations: 5, engine: tfjsBprEngine({ batchSize: 1024 }) }).fit(train);
     const perEpoch = (performance.now() - t0) / 1000 / 5;
     if (backend === 'wasm' && !quick) {
       const t1 = performance.now();
-      const full = await new BPR({ ...BPR_OPTIONS, engine: 'tfjs' }).fit(train);
+      const full = await new BPR({ ...BPR_OPTIONS, engine: tfjsBprEngine({ batchSize: 1024 }) }).fit(train);
       const s = (performance.now() - t1) / 1000;
       rows.push({ model: 'BPR (64 f, 100 epochs)', engine: `tfjs ${backend}, batch 1024`, fitSeconds: s, secondsPerEpoch: s / 100, ...quality(full) });
     } else {

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Interaction } from '@marksman/core';
-import { ALS, ItemKNN, Popularity, evaluateRanking, portableSplit, useBackend } from '@marksman/recsys';
+import { ALS, ItemKNN, Popularity, evaluateRanking, portableSplit } from '@marksman/recsys';
+import { useBackend } from '@marksman/recsys/tfjs';
 import type { Recommender } from '@marksman/recsys';
 import { median, timeIt, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 

@@ -1,3 +1,5 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig();
+// Two entries: everything without TensorFlow.js (`marksman`), and the learned
+// recommenders (`marksman/tfjs`).
+export default packageConfig({ entry: { index: 'src/index.ts', tfjs: 'src/tfjs.ts' } });

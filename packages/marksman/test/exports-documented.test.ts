@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const entries = ['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments']
   .map((p) => `${repo}packages/${p}/src/index.ts`)
-  .concat(`${repo}packages/datasets/src/node.ts`);
+  .concat(`${repo}packages/datasets/src/node.ts`, `${repo}packages/recsys/src/tfjs/index.ts`);
 
 describe('public API documentation', () => {
   it('gives every exported function, class and constant an @example', () => {

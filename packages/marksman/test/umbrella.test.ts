@@ -7,6 +7,8 @@ import * as profiling from '@marksman/profiling';
 import * as segmentation from '@marksman/segmentation';
 import * as recsys from '@marksman/recsys';
 import * as experiments from '@marksman/experiments';
+import * as allTfjs from 'marksman/tfjs';
+import * as recsysTfjs from '@marksman/recsys/tfjs';
 
 const packages = { core, metrics, datasets, profiling, segmentation, recsys, experiments } as Record<string, Record<string, unknown>>;
 
@@ -31,5 +33,15 @@ describe('marksman (umbrella)', () => {
       }
     }
     expect(clashes).toEqual([]);
+  });
+
+  it('keeps TensorFlow.js out of the main entry: the learned models are re-exported by marksman/tfjs only', () => {
+    const umbrella = all as Record<string, unknown>;
+    const tfjs = allTfjs as Record<string, unknown>;
+    for (const [key, value] of Object.entries(recsysTfjs)) {
+      expect(tfjs[key], `tfjs.${key}`).toBe(value);
+      expect(umbrella[key], `main entry must not export ${key}`).toBeUndefined();
+    }
+    expect(Object.keys(recsysTfjs)).toContain('useBackend');
   });
 });

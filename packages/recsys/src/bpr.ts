@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { ConvergenceError, OptionsError, Random, StateError, resolveOptions, throwIfAborted } from '@marksman/core';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
@@ -17,19 +16,90 @@ export interface BPROptions {
   readonly regularization: number;
   /** Epochs (integer ≥ 1); an epoch draws as many (user, positive, negative) triples as there are distinct user–item pairs. Default 100. */
   readonly iterations: number;
-  /** SGD step size η > 0 (per triple; the tfjs engine sums the gradients of a mini-batch). Default 0.01. */
+  /** SGD step size η > 0 (per triple; an engine that takes mini-batch steps sums the gradients of its batch). Default 0.01. */
   readonly learningRate: number;
   /** Seed of the initialisation and of the sampling. Default 0. */
   readonly seed: number;
   /**
    * `'typed'`: one SGD step per triple on float32 factors (WebAssembly
-   * SIMD when `factors` is a multiple of 4; the fastest here). `'tfjs'`: mini-batch gradient steps on the active TensorFlow.js
-   * backend (call `useBackend` first), e.g. to train on WebGL in a browser.
-   * Default `'typed'`.
+   * SIMD when `factors` is a multiple of 4; the fastest on a CPU). Or an
+   * engine object, e.g. `tfjsBprEngine()` from `@marksman/recsys/tfjs`,
+   * which takes mini-batch steps on the active TensorFlow.js backend (a GPU
+   * through WebGL or WebGPU). Default `'typed'`.
    */
-  readonly engine: 'typed' | 'tfjs';
-  /** Triples per gradient step of the tfjs engine (integer ≥ 1; ignored by `'typed'`). Default 1024. */
-  readonly batchSize: number;
+  readonly engine: 'typed' | BPREngine;
+}
+
+/** The learned arrays of a BPR model, row-major float32. */
+export interface BPRFactors {
+  /** User vectors, users × factors. */
+  readonly userFactors: Float32Array;
+  /** Item vectors, items × factors. */
+  readonly itemFactors: Float32Array;
+  /** Item biases, one per item. */
+  readonly itemBias: Float32Array;
+}
+
+/** The triples of one BPR epoch, as parallel arrays of dense indexes. */
+export interface BPRTriples {
+  /** The user of each triple. */
+  readonly users: Int32Array;
+  /** An item the user interacted with. */
+  readonly positives: Int32Array;
+  /** An item the user did not interact with. */
+  readonly negatives: Int32Array;
+}
+
+/**
+ * What a {@link BPREngine} is asked to do: the problem's sizes and settings,
+ * the seeded initial factors, and the epoch loop, which owns sampling,
+ * progress, divergence checks and the abort signal, so every engine sees
+ * the same triples in the same order.
+ */
+export interface BPRTrainingJob {
+  /** The calling method, for error messages (`BPR.fit`). */
+  readonly source: string;
+  /** Latent dimensions f. */
+  readonly factors: number;
+  /** Users (rows of `init.userFactors`). */
+  readonly users: number;
+  /** Items (rows of `init.itemFactors`). */
+  readonly items: number;
+  /** SGD step size η per triple. */
+  readonly learningRate: number;
+  /** L2 penalty λ per appearance of a parameter in a triple. */
+  readonly regularization: number;
+  /** Seeded initial factors (the engine may keep and modify these arrays). */
+  readonly init: BPRFactors;
+  /** Triple buffers refilled before every epoch (the first n entries of each are valid). */
+  readonly triples: BPRTriples;
+  /**
+   * Runs every epoch: draws the epoch's triples into `triples`, awaits
+   * `step(n)` (which must apply the first n triples, in order, and resolve
+   * to Σ −log σ(x̂ᵤᵢⱼ) over them, each taken before its own update or its
+   * batch's), then checks the loss, reports progress and honours the signal.
+   * Rejects with `E_DIVERGED` or `E_ABORTED`; the engine must then release
+   * what it holds.
+   */
+  epochs(step: (n: number) => Promise<number>): Promise<void>;
+}
+
+/**
+ * A trainer for {@link BPR} other than the built-in typed one. The engine
+ * receives the job (initial factors, triple buffers, the epoch loop) and
+ * resolves to the final factors. `tfjsBprEngine()` from
+ * `@marksman/recsys/tfjs` is one; the interface is public so another can be
+ * written without changing BPR.
+ */
+export interface BPREngine {
+  /** A short name, stored as the `engine` option by `toJSON`. */
+  readonly name: string;
+  /**
+   * Trains and resolves to the final factors.
+   *
+   * @param job - sizes, settings, initial factors and the epoch loop
+   */
+  train(job: BPRTrainingJob): Promise<BPRFactors>;
 }
 
 const DEFAULTS: BPROptions = Object.freeze({
@@ -39,7 +109,6 @@ const DEFAULTS: BPROptions = Object.freeze({
   learningRate: 0.01,
   seed: 0,
   engine: 'typed',
-  batchSize: 1024,
 });
 
 function checkOptions(o: BPROptions): void {
@@ -49,11 +118,16 @@ function checkOptions(o: BPROptions): void {
   const int = (v: number) => Number.isInteger(v) && v >= 1;
   if (!int(o.factors)) bad('factors', 'must be an integer ≥ 1');
   if (!int(o.iterations)) bad('iterations', 'must be an integer ≥ 1');
-  if (!int(o.batchSize)) bad('batchSize', 'must be an integer ≥ 1');
   if (!(o.regularization >= 0) || !Number.isFinite(o.regularization)) bad('regularization', 'must be a finite number ≥ 0');
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) bad('learningRate', 'must be a finite number > 0');
   if (!Number.isSafeInteger(o.seed)) bad('seed', 'must be a safe integer');
-  if (o.engine !== 'typed' && o.engine !== 'tfjs') bad('engine', "must be 'typed' or 'tfjs'");
+  if ((o.engine as unknown) === 'tfjs') {
+    bad('engine', "'tfjs' is now an engine object: import { tfjsBprEngine } from '@marksman/recsys/tfjs' and pass engine: tfjsBprEngine()");
+  }
+  const e = o.engine as unknown;
+  if (e !== 'typed' && (e === null || typeof e !== 'object' || typeof (e as BPREngine).train !== 'function' || typeof (e as BPREngine).name !== 'string')) {
+    bad('engine', "must be 'typed' or an engine object with a name and a train(job) method (e.g. tfjsBprEngine() from @marksman/recsys/tfjs)");
+  }
 }
 
 const TWO_POW_32 = 4294967296;
@@ -167,20 +241,18 @@ interface Factors {
  * not), with x̂ᵤᵢ = xᵤ·yᵢ + bᵢ. Weights only decide which pairs are
  * observed; a pair's count does not matter.
  *
- * Two engines, the same sampling and initialisation (all from `seed`):
+ * Engines share the sampling and initialisation (all from `seed`):
  * `'typed'` (default) takes one SGD step per triple on float32 factors, as
  * the reference C++ implementations do — in a small built-in WebAssembly
  * SIMD kernel when `factors` is a multiple of 4 (about 3× the plain loop;
  * float32 arithmetic), otherwise in plain typed-array code (float64
- * arithmetic, so results differ in the last float32 digits); `'tfjs'` draws the same triples and
- * takes one gradient step per mini-batch of `batchSize` triples (gather the
- * three embeddings, BPR loss plus L2 as a summed loss, `tf.train.sgd`) on the
- * active TensorFlow.js backend, disposing every tensor. On MovieLens 100K
- * (64 factors, 100 epochs) the typed engine fits in about 0.7 s, some 50×
- * faster than tfjs on wasm and 400× faster than tfjs on cpu, with the same NDCG@10
- * (`benchmarks/recsys/bpr-explicit.bench.ts`), so it is the default; the
- * tfjs engine is there to train on a GPU backend (WebGL, WebGPU) and gives
- * the same result on every backend up to float32 rounding.
+ * arithmetic, so results differ in the last float32 digits). An engine
+ * object ({@link BPREngine}) trains on the same triples in its own way:
+ * `tfjsBprEngine()` from `@marksman/recsys/tfjs` takes one gradient step per
+ * mini-batch on the active TensorFlow.js backend, to train on a GPU (WebGL,
+ * WebGPU). On a CPU the typed engine is the fastest
+ * (`benchmarks/recsys/bpr-explicit.bench.ts`), so it is the default, and
+ * this entry loads no TensorFlow.js at all.
  *
  * `foldIn` is approximate: with the item vectors and biases fixed, the
  * user's vector is re-learned from its whole history by the same SGD
@@ -241,7 +313,11 @@ export class BPR extends Recommender {
    */
   static fromJSON(json: RecommenderJSON): BPR {
     const source = 'BPR.fromJSON';
-    const model = new BPR(json?.options as Partial<BPROptions>);
+    // A snapshot records the engine by name; a restored model scores the
+    // same and, if refitted, trains with the typed engine.
+    // Snapshots written before engines became objects also carry batchSize.
+    const { batchSize: _old, ...saved } = (json?.options ?? {}) as Partial<BPROptions> & { batchSize?: unknown };
+    const model = new BPR({ ...saved, engine: 'typed' });
     const state = model.restore(json, source);
     const f = model.options.factors;
     model.userF = Float32Array.from(expectArray(source, state, 'userFactors', model.userCount * f));
@@ -301,7 +377,8 @@ export class BPR extends Recommender {
     const ps = new Int32Array(nnz);
     const ns = new Int32Array(nnz);
     // The typed engine computes the loss (a log and an exp per triple) only for onProgress.
-    const withLoss = fit.onProgress !== undefined || this.options.engine === 'tfjs';
+    const engine = this.options.engine;
+    const withLoss = fit.onProgress !== undefined || engine !== 'typed';
     const epochs = (step: (n: number) => Promise<number>, at = { us, ps, ns, Y, B }) => async () => {
       for (let it = 1; it <= iterations; it++) {
         const n = sampleTriples(rng, m, rowOf, nI, at.us, at.ps, at.ns);
@@ -317,7 +394,7 @@ export class BPR extends Recommender {
       }
     };
     const { learningRate: lr, regularization: reg } = this.options;
-    if (this.options.engine === 'typed') {
+    if (engine === 'typed') {
       let lossSum = 0;
       const sig = withLoss
         ? (x: number) => {
@@ -360,7 +437,21 @@ export class BPR extends Recommender {
         this.setFactors({ X: Xm.slice(), Y: Ym.slice(), B: Bm.slice() }, fit.seed);
       }
     } else {
-      this.setFactors(await trainTfjs(source, { X, Y, B }, f, lr, reg, this.options.batchSize, us, ps, ns, epochs), fit.seed);
+      const out = await engine.train({
+        source,
+        factors: f,
+        users: nU,
+        items: nI,
+        learningRate: lr,
+        regularization: reg,
+        init: { userFactors: X, itemFactors: Y, itemBias: B },
+        triples: { users: us, positives: ps, negatives: ns },
+        epochs: (step) => epochs(step)(),
+      });
+      if (out.userFactors.length !== X.length || out.itemFactors.length !== Y.length || out.itemBias.length !== B.length) {
+        throw new StateError('E_ENGINE_OUTPUT', `${source}: engine ${engine.name} returned factors of the wrong size.`, { source, field: 'engine' });
+      }
+      this.setFactors({ X: out.userFactors, Y: out.itemFactors, B: out.itemBias }, fit.seed);
     }
   }
 
@@ -452,7 +543,8 @@ export class BPR extends Recommender {
 
   /** @internal */
   protected optionsJSON(): Record<string, unknown> {
-    return { ...this.options };
+    const e = this.options.engine;
+    return { ...this.options, engine: e === 'typed' ? e : e.name };
   }
 
   /** @internal */
@@ -464,95 +556,5 @@ export class BPR extends Recommender {
       itemBias: Array.from(this.itemB),
       fitSeed: [this.fitSeed],
     };
-  }
-}
-
-/**
- * The tfjs engine: the factors live in tf.Variables; each mini-batch of
- * triples is one `tf.train.sgd` step on the summed loss
- * Σ [−log σ(x̂ᵤᵢ − x̂ᵤⱼ) + λ/2 (‖xᵤ‖² + ‖yᵢ‖² + ‖yⱼ‖² + bᵢ² + bⱼ²)],
- * so the step per triple matches the typed engine's (which applies the
- * triples one after another instead of together). The gradient is written
- * out by hand (gather, elementwise ops, scatterND to sum repeated rows) and
- * given to `optimizer.applyGradients`: no gradient registry is needed and
- * every op has a kernel on cpu, wasm and webgl. Every tensor is disposed,
- * also when the fit throws or is aborted.
- */
-async function trainTfjs(
-  source: string,
-  init: Factors,
-  f: number,
-  lr: number,
-  reg: number,
-  batchSize: number,
-  us: Int32Array,
-  ps: Int32Array,
-  ns: Int32Array,
-  epochs: (step: (n: number) => Promise<number>) => () => Promise<void>,
-): Promise<Factors> {
-  try {
-    await tf.ready();
-  } catch (e) {
-    throw new StateError('E_BACKEND_UNAVAILABLE', `${source}: engine 'tfjs' needs a TensorFlow.js backend; call useBackend('auto') first (${e instanceof Error ? e.message : String(e)}).`, { source, field: 'engine' });
-  }
-  const nU = init.X.length / f;
-  const nI = init.Y.length / f;
-  // tidy disposes the initial tensors; the variables keep their data.
-  const X = tf.tidy(() => tf.variable(tf.tensor2d(init.X, [nU, f]), true, undefined, 'float32'));
-  const Y = tf.tidy(() => tf.variable(tf.tensor2d(init.Y, [nI, f]), true, undefined, 'float32'));
-  const B = tf.tidy(() => tf.variable(tf.tensor1d(init.B), true, undefined, 'float32'));
-  const optimizer = tf.train.sgd(lr);
-  try {
-    await epochs(async (n) => {
-      let total: tf.Tensor = tf.scalar(0);
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(n, start + batchSize);
-        const m = end - start;
-        const ui = tf.tensor2d(us.subarray(start, end), [m, 1], 'int32');
-        const pi = tf.tensor2d(ps.subarray(start, end), [m, 1], 'int32');
-        const ni = tf.tensor2d(ns.subarray(start, end), [m, 1], 'int32');
-        const g = tf.tidy(() => {
-          const u1 = tf.reshape(ui, [m]);
-          const p1 = tf.reshape(pi, [m]);
-          const n1 = tf.reshape(ni, [m]);
-          const xu = tf.gather(X, u1);
-          const yp = tf.gather(Y, p1);
-          const yn = tf.gather(Y, n1);
-          const bp = tf.gather(B, p1);
-          const bn = tf.gather(B, n1);
-          const diff = tf.sub(yp, yn);
-          const score = tf.add(tf.sum(tf.mul(xu, diff), 1), tf.sub(bp, bn));
-          // d(−log σ(s))/ds = −σ(−s); the L2 term adds λ·θ for every appearance of θ.
-          const z = tf.sigmoid(tf.neg(score));
-          const zc = tf.reshape(z, [m, 1]);
-          const zx = tf.mul(zc, xu);
-          const gX = tf.sub(tf.mul(reg, xu), tf.mul(zc, diff));
-          const gY = tf.concat([tf.sub(tf.mul(reg, yp), zx), tf.add(tf.mul(reg, yn), zx)], 0);
-          const gB = tf.concat([tf.sub(tf.mul(reg, bp), z), tf.add(tf.mul(reg, bn), z)], 0);
-          const items = tf.concat([pi, ni], 0);
-          // scatterND sums the rows of repeated indexes: the dense gradient of the summed loss.
-          return {
-            [X.name]: tf.scatterND(ui, gX, [nU, f]),
-            [Y.name]: tf.scatterND(items, gY, [nI, f]),
-            [B.name]: tf.scatterND(items, gB, [nI]),
-            rank: tf.sum(tf.softplus(tf.neg(score))),
-          };
-        });
-        const { rank, ...grads } = g;
-        optimizer.applyGradients(grads);
-        tf.dispose([ui, pi, ni, ...Object.values(grads)]);
-        const next = tf.add(total, rank!);
-        tf.dispose([total, rank!]);
-        total = next;
-      }
-      const value = (await total.data())[0]!;
-      total.dispose();
-      return value;
-    })();
-    const [x, y, b] = await Promise.all([X.data(), Y.data(), B.data()]);
-    return { X: Float32Array.from(x), Y: Float32Array.from(y), B: Float32Array.from(b) };
-  } finally {
-    optimizer.dispose();
-    tf.dispose([X, Y, B]);
   }
 }

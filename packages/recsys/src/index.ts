@@ -1,8 +1,6 @@
 // @marksman/recsys public entry: explicit named exports only (see CONTRIBUTING.md).
-// Side-effect free: TensorFlow.js backends are registered only inside useBackend.
-
-export { useBackend } from './useBackend';
-export type { BackendRequest, BackendName, BackendEnvironment, BackendAttempt, BackendChoice, UseBackendOptions } from './useBackend';
+// The classic models on typed arrays and WebAssembly: nothing here imports
+// TensorFlow.js (the learned models live in the `@marksman/recsys/tfjs` entry).
 
 export { Recommender } from './recommender';
 export type {
@@ -34,7 +32,7 @@ export { evaluateRanking } from './evaluateRanking';
 export type { EvaluateRankingOptions, RankingEvaluation } from './evaluateRanking';
 
 export { BPR } from './bpr';
-export type { BPROptions } from './bpr';
+export type { BPROptions, BPREngine, BPRTrainingJob, BPRTriples, BPRFactors } from './bpr';
 
 export { ExplicitMF } from './explicitMf';
 export type { ExplicitMFOptions } from './explicitMf';

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@marksman/core';
-import { BPR, Popularity, evaluateRanking, randomUserSplit, useBackend } from '@marksman/recsys';
-import type { FitProgress, Recommendation } from '@marksman/recsys';
+import { BPR, Popularity, evaluateRanking, randomUserSplit } from '@marksman/recsys';
+import type { BPRFactors, BPRTrainingJob, FitProgress, Recommendation } from '@marksman/recsys';
 import { frozen, plantedClusters } from './synthetic';
 
 const planted = plantedClusters(5, { users: 150, clusters: 4, itemsPerCluster: 20, perUser: 10 });
 const data = frozen(planted.rows);
 const ids = (list: Recommendation[]) => list.map((r) => r.itemId);
-
-function overlap(a: Recommendation[][], b: Recommendation[][]): number {
-  let hit = 0;
-  let all = 0;
-  a.forEach((list, u) => {
-    const other = new Set(ids(b[u]!));
-    for (const r of list) hit += other.has(r.itemId) ? 1 : 0;
-    all += list.length;
-  });
-  return hit / all;
-}
 
 describe('BPR', () => {
   it('doc example', async () => {
@@ -187,7 +175,10 @@ describe('BPR', () => {
     expect(() => new BPR({ factors: 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'factors' }));
     expect(() => new BPR({ learningRate: 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'learningRate' }));
     expect(() => new BPR({ engine: 'gpu' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'engine' }));
-    expect(() => new BPR({ batchSize: 1.5 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'batchSize' }));
+    // The tfjs engine moved to @marksman/recsys/tfjs; the message says where.
+    expect(() => new BPR({ engine: 'tfjs' as never })).toThrow(/tfjsBprEngine/);
+    expect(() => new BPR({ engine: { name: 'x' } as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'engine' }));
+    expect(() => new BPR({ batchSize: 16 } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
     expect(() => new BPR({ epochs: 3 } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
     const model = new BPR({ factors: 4, iterations: 2 });
     expect(() => model.recommend('u0')).toThrow(expect.objectContaining({ code: 'E_NOT_FITTED' }));
@@ -202,45 +193,62 @@ describe('BPR', () => {
   });
 });
 
-describe('BPR tfjs engine', () => {
-  const small = frozen(plantedClusters(8, { users: 40, clusters: 2, itemsPerCluster: 8, perUser: 4 }).rows);
-
-  it('with batchSize 1 it takes the same SGD steps as the typed engine (cpu backend)', async () => {
-    await useBackend('cpu');
+describe('BPR engines', () => {
+  it('trains with an engine object on the same triples and initial factors, and stores the engine by name', async () => {
+    const small = frozen(plantedClusters(8, { users: 40, clusters: 2, itemsPerCluster: 8, perUser: 4 }).rows);
     const opts = { factors: 4, iterations: 3, learningRate: 0.05, seed: 2 } as const;
-    const typed = (await new BPR(opts).fit(small)).toJSON();
-    const before = tf.memory().numTensors;
-    const viaTf = (await new BPR({ ...opts, engine: 'tfjs', batchSize: 1 }).fit(small)).toJSON();
-    expect(tf.memory().numTensors).toBe(before);
-    for (const key of ['userFactors', 'itemFactors', 'itemBias'] as const) {
-      const a = typed.state[key]!;
-      const b = viaTf.state[key]!;
-      expect(b).toHaveLength(a.length);
-      let worst = 0;
-      for (let t = 0; t < a.length; t++) worst = Math.max(worst, Math.abs(a[t]! - b[t]!));
-      expect(worst).toBeLessThan(1e-5);
-    }
-  });
-
-  it.each(['cpu', 'wasm'] as const)('on %s: leaks no tensors (also when aborted), learns the clusters, agrees across backends', async (backend) => {
-    await useBackend(backend);
-    const { train, test } = randomUserSplit(data, { testFraction: 0.3, seed: 2 });
-    const opts = { factors: 16, iterations: 30, learningRate: 0.05, seed: 3, engine: 'tfjs', batchSize: 128 } as const;
-    const before = tf.memory().numTensors;
+    const typed = await new BPR(opts).fit(small);
+    // A plain-JS engine that applies the triples one by one, as the typed engine does.
+    const seen: number[] = [];
+    const engine = {
+      name: 'plain',
+      async train(job: BPRTrainingJob): Promise<BPRFactors> {
+        const X = job.init.userFactors.slice();
+        const Y = job.init.itemFactors.slice();
+        const B = job.init.itemBias.slice();
+        const f = job.factors;
+        await job.epochs(async (n) => {
+          seen.push(n);
+          let loss = 0;
+          for (let s = 0; s < n; s++) {
+            const u = job.triples.users[s]! * f;
+            const p = job.triples.positives[s]!;
+            const q = job.triples.negatives[s]!;
+            let x = B[p]! - B[q]!;
+            for (let k = 0; k < f; k++) x += X[u + k]! * (Y[p * f + k]! - Y[q * f + k]!);
+            loss += Math.log1p(Math.exp(-x));
+            const a = job.learningRate / (1 + Math.exp(x));
+            const keep = 1 - job.learningRate * job.regularization;
+            B[p] = keep * B[p]! + a;
+            B[q] = keep * B[q]! - a;
+            for (let k = 0; k < f; k++) {
+              const xu = X[u + k]!;
+              const yp = Y[p * f + k]!;
+              const yn = Y[q * f + k]!;
+              X[u + k] = keep * xu + a * (yp - yn);
+              Y[p * f + k] = keep * yp + a * xu;
+              Y[q * f + k] = keep * yn - a * xu;
+            }
+          }
+          return loss;
+        });
+        return { userFactors: X, itemFactors: Y, itemBias: B };
+      },
+    };
     const losses: number[] = [];
-    const model = await new BPR(opts).fit(frozen(train), { onProgress: (p) => losses.push(p.loss!) });
-    expect(tf.memory().numTensors).toBe(before);
-    expect(losses[29]!).toBeLessThan(0.7 * losses[0]!);
-    const pop = await new Popularity().fit(frozen(train));
-    expect(evaluateRanking(model, frozen(test)).ndcg).toBeGreaterThan(evaluateRanking(pop, frozen(test)).ndcg + 0.1);
-    const ctl = new AbortController();
-    const aborted = new BPR(opts).fit(frozen(train), { signal: ctl.signal, onProgress: (p) => p.step === 2 && ctl.abort() });
-    await expect(aborted).rejects.toMatchObject({ code: 'E_ABORTED' });
-    expect(tf.memory().numTensors).toBe(before);
-    // Same triples, same initialisation: another backend differs only by float32 rounding.
-    await useBackend(backend === 'cpu' ? 'wasm' : 'cpu');
-    const other = await new BPR(opts).fit(frozen(train));
-    const users = [...new Set(train.map((r) => r.userId))];
-    expect(overlap(model.recommendMany(users), other.recommendMany(users))).toBeGreaterThanOrEqual(0.95);
+    const viaEngine = await new BPR({ ...opts, engine }).fit(small, { onProgress: (p) => losses.push(p.loss!) });
+    expect(seen).toHaveLength(3);
+    expect(losses.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
+    const a = typed.toJSON().state.itemFactors!;
+    const b = viaEngine.toJSON().state.itemFactors!;
+    let worst = 0;
+    for (let t = 0; t < a.length; t++) worst = Math.max(worst, Math.abs(a[t]! - b[t]!));
+    expect(worst).toBeLessThan(1e-5);
+    expect(viaEngine.toJSON().options.engine).toBe('plain');
+    // A snapshot restores with the typed engine (the engine only matters for training).
+    expect(BPR.fromJSON(JSON.parse(JSON.stringify(viaEngine.toJSON()))).options.engine).toBe('typed');
+    // An engine that returns arrays of the wrong size is caught.
+    const broken = { name: 'broken', train: () => Promise.resolve({ userFactors: new Float32Array(1), itemFactors: new Float32Array(1), itemBias: new Float32Array(1) }) };
+    await expect(new BPR({ ...opts, engine: broken }).fit(small)).rejects.toMatchObject({ code: 'E_ENGINE_OUTPUT', field: 'engine' });
   });
 });

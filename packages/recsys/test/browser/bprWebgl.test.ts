@@ -6,13 +6,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { BPR, useBackend } from '@marksman/recsys';
+import { BPR } from '@marksman/recsys';
+import { tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
 import { callInChromium, servePage, whyNoBrowser, type ServedPage } from '../../../../test-support/chromium';
 import { SHOP_RUN, smallShop } from './shop';
 import type { PageResult } from './page';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const DIST = {
+  '@marksman/recsys/tfjs': here('../../dist/tfjs/index.js'),
   '@marksman/recsys': here('../../dist/index.js'),
   '@marksman/core': here('../../../core/dist/index.js'),
   '@marksman/metrics': here('../../../metrics/dist/index.js'),
@@ -21,7 +23,7 @@ const DIST = {
 function whySkip(): string | null {
   const why = whyNoBrowser(DIST);
   if (why !== null) return why;
-  if (!readFileSync(DIST['@marksman/recsys'], 'utf8').includes('BPR.fromJSON')) return '@marksman/recsys dist predates BPR; rebuild it';
+  if (!readFileSync(DIST['@marksman/recsys/tfjs'], 'utf8').includes('tfjsBprEngine')) return '@marksman/recsys dist predates the tfjs entry; rebuild it';
   return null;
 }
 
@@ -47,7 +49,8 @@ describe.skipIf(skip !== null)(`BPR on WebGL in headless Chromium${skip === null
     await useBackend('wasm');
     const rows = smallShop(SHOP_RUN.shopSeed);
     const before = tf.memory().numTensors;
-    const model = await new BPR(SHOP_RUN.model).fit(rows);
+    const engine = tfjsBprEngine({ batchSize: SHOP_RUN.batchSize });
+    const model = await new BPR({ ...SHOP_RUN.model, engine }).fit(rows);
     expect(tf.memory().numTensors).toBe(before);
     const top10 = (m: BPR) => m.recommendMany(web.users, { k: 10 }).map((list) => list.map((r) => String(r.itemId)));
     const agreement = (lists: string[][]) => {
@@ -64,7 +67,7 @@ describe.skipIf(skip !== null)(`BPR on WebGL in headless Chromium${skip === null
     const same = agreement(top10(model));
     // The lists are personal (not one popularity list) and depend on the seed,
     // so the agreement above measures the backends, not an easy problem.
-    const reseeded = agreement(top10(await new BPR({ ...SHOP_RUN.model, seed: SHOP_RUN.model.seed + 1 }).fit(rows)));
+    const reseeded = agreement(top10(await new BPR({ ...SHOP_RUN.model, engine, seed: SHOP_RUN.model.seed + 1 }).fit(rows)));
     const distinct = new Set(web.top10.map((l) => l.slice(0, 3).join())).size;
     console.info(`[recsys browser test] webgl vs wasm top-10 agreement ${same.toFixed(3)}; another seed ${reseeded.toFixed(3)}; distinct top-3 lists ${distinct}`);
     expect(distinct).toBeGreaterThan(20);

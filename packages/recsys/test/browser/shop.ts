@@ -6,7 +6,8 @@ import type { Interaction } from '@marksman/core';
 /** Settings of the browser test's BPR run, shared by the page and Node. */
 export const SHOP_RUN = Object.freeze({
   shopSeed: 17,
-  model: Object.freeze({ factors: 8, iterations: 20, learningRate: 0.05, regularization: 0.01, seed: 5, engine: 'tfjs' as const, batchSize: 256 }),
+  model: Object.freeze({ factors: 8, iterations: 20, learningRate: 0.05, regularization: 0.01, seed: 5 }),
+  batchSize: 256,
 });
 
 /**

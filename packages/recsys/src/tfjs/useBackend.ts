@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionsError, StateError, resolveOptions } from '@marksman/core';
-import { activate, detectEnvironment, ensureRegistered, isInitialised } from './backends';
+import { activate, detectEnvironment, ensureRegistered, isInitialised, webGpuAdapterLabel } from './backends';
 import type { BackendEnvironment, BackendName } from './backends';
 
 export type { BackendName, BackendEnvironment } from './backends';
@@ -51,7 +51,7 @@ export interface UseBackendOptions {
 const DEFAULTS: UseBackendOptions = Object.freeze({ wasmPaths: undefined, override: false });
 
 const ORDER: Readonly<Record<BackendEnvironment, readonly BackendName[]>> = Object.freeze({
-  node: ['tensorflow', 'wasm', 'cpu'],
+  node: ['tensorflow', 'webgpu', 'wasm', 'cpu'],
   browser: ['webgpu', 'webgl', 'wasm', 'cpu'],
 });
 
@@ -67,18 +67,25 @@ function activeBackend(): string | null {
 }
 
 /**
- * Chooses the TensorFlow.js backend for Marksman's models and reports why.
- * With `'auto'` it tries, best first — in Node: `tensorflow` (only when the
- * user installed `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`;
- * loaded by dynamic import), then `wasm`, then `cpu`; in browsers: `webgpu`
- * (when `@tensorflow/tfjs-backend-webgpu` is installed and `navigator.gpu`
- * exists), `webgl`, `wasm`, `cpu` — and activates the first that
- * initialises. A backend that is already active is kept unless
- * `override: true`. A named backend is activated as asked, or an error says
- * why it cannot be.
+ * Chooses the TensorFlow.js backend for Marksman's learned models and
+ * reports why. With `'auto'` it tries, best first — in Node: `tensorflow`
+ * (only when the user installed `@tensorflow/tfjs-node-gpu` or
+ * `@tensorflow/tfjs-node`), then `webgpu` on a hardware adapter through the
+ * optional `webgpu` package (Dawn; no libtensorflow download) with
+ * `@tensorflow/tfjs-backend-webgpu`, then `wasm`, then `cpu`; in browsers:
+ * `webgpu` (when `navigator.gpu` exists), `webgl`, `wasm`, `cpu` — and
+ * activates the first that initialises. `'auto'` never picks a software
+ * WebGPU adapter (SwiftShader); `useBackend('webgpu')` by name accepts one,
+ * which is how tests run WebGPU on a machine without a GPU. A backend that
+ * is already active is kept unless `override: true`. A named backend is
+ * activated as asked, or an error says why it cannot be.
  *
- * Backends are registered only here, by dynamic import: importing
- * `@marksman/recsys` has no side effects.
+ * Every backend package is an optional peer loaded by dynamic import, so
+ * importing `@marksman/recsys/tfjs` has no side effects and needs only the
+ * backends you use. A bundled browser app imports the backends it wants
+ * (`import '@tensorflow/tfjs-backend-webgl'`); `useBackend` then finds them
+ * registered. Using WebGPU in Node installs `navigator.gpu` and the WebGPU
+ * constants as globals when they are missing.
  *
  * Costs one backend initialisation (milliseconds; the wasm module is
  * compiled once per process).
@@ -91,11 +98,11 @@ function activeBackend(): string | null {
  *   loaded or initialised, or when `'auto'` finds none
  * @example
  * ```ts
- * import { useBackend } from '@marksman/recsys';
+ * import { useBackend } from '@marksman/recsys/tfjs';
  * const choice = await useBackend('wasm');
  * choice.backend; // => 'wasm'
- * const auto = await useBackend('auto'); // in Node without @tensorflow/tfjs-node
- * auto.attempts.map((a) => `${a.backend}:${a.outcome}`); // => ['tensorflow:skipped', 'wasm:active']
+ * const auto = await useBackend('auto'); // in Node without tfjs-node and without a GPU
+ * auto.attempts.map((a) => `${a.backend}:${a.outcome}`); // => ['tensorflow:skipped', 'webgpu:skipped', 'wasm:active']
  * ```
  */
 export async function useBackend(request: BackendRequest, options?: Partial<UseBackendOptions>): Promise<BackendChoice> {
@@ -105,7 +112,7 @@ export async function useBackend(request: BackendRequest, options?: Partial<UseB
   }
   const opts = resolveOptions(source, DEFAULTS, options);
   const environment = detectEnvironment();
-  const loader = { wasmPaths: opts.wasmPaths };
+  const loader = { wasmPaths: opts.wasmPaths, allowSoftwareGpu: request === 'webgpu' };
 
   const current = activeBackend();
   if (request !== 'auto') {
@@ -114,7 +121,7 @@ export async function useBackend(request: BackendRequest, options?: Partial<UseB
       throw new StateError('E_BACKEND_UNAVAILABLE', `${source}: the ${request} backend cannot be used here: ${why}. Use useBackend('auto') to fall back to the best available one.`, { source, field: 'request' });
     }
     lastActivated = request;
-    return { backend: request, requested: request, environment, kept: false, attempts: [{ backend: request, outcome: 'active', reason: 'requested by name' }] };
+    return { backend: request, requested: request, environment, kept: false, attempts: [{ backend: request, outcome: 'active', reason: await activeReason(request, 'requested by name') }] };
   }
 
   if (current !== null && current !== lastActivated && !opts.override) {
@@ -139,9 +146,16 @@ export async function useBackend(request: BackendRequest, options?: Partial<UseB
       attempts.push({ backend: name, outcome: 'failed', reason: failed });
       continue;
     }
-    attempts.push({ backend: name, outcome: 'active', reason: 'best available backend' });
+    attempts.push({ backend: name, outcome: 'active', reason: await activeReason(name, 'best available backend') });
     lastActivated = name;
     return { backend: name, requested: request, environment, kept: false, attempts };
   }
   throw new StateError('E_BACKEND_UNAVAILABLE', `${source}: no TensorFlow.js backend could be initialised (${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}).`, { source });
+}
+
+/** The confirmation for an active backend; for WebGPU it names the adapter. */
+async function activeReason(name: BackendName, why: string): Promise<string> {
+  if (name !== 'webgpu') return why;
+  const label = await webGpuAdapterLabel();
+  return label === null ? why : `${why}, adapter ${label}`;
 }

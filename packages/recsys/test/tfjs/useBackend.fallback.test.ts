@@ -1,7 +1,7 @@
 // A separate file (its own worker) so that the wasm backend is not yet initialised.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { useBackend } from '@marksman/recsys';
+import { useBackend } from '@marksman/recsys/tfjs';
 
 describe('useBackend fallbacks', () => {
   it("falls back to cpu when wasm cannot start, and says why (here: .wasm files pointed at a folder that does not exist)", async () => {
@@ -10,8 +10,8 @@ describe('useBackend fallbacks', () => {
     expect(tf.getBackend()).toBe('cpu'); // the failed attempt put cpu back
     const auto = await useBackend('auto');
     expect(auto.backend).toBe('cpu');
-    expect(auto.attempts.map((a) => `${a.backend}:${a.outcome}`)).toEqual(['tensorflow:skipped', 'wasm:failed', 'cpu:active']);
-    expect(auto.attempts[1]!.reason).toMatch(/wasm/);
+    expect(auto.attempts.map((a) => `${a.backend}:${a.outcome}`)).toEqual(['tensorflow:skipped', 'webgpu:skipped', 'wasm:failed', 'cpu:active']);
+    expect(auto.attempts[2]!.reason).toMatch(/wasm/);
     expect(tf.getBackend()).toBe('cpu');
   });
 });

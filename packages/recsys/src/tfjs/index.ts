@@ -1,0 +1,11 @@
+// @marksman/recsys/tfjs: the learned recommenders and everything else that
+// runs on TensorFlow.js. `@tensorflow/tfjs-core` and every backend are
+// optional peers of @marksman/recsys: a user of the classic models (the main
+// entry) installs and loads none of them. Side-effect free: backends are
+// registered only inside useBackend.
+
+export { useBackend } from './useBackend';
+export type { BackendRequest, BackendName, BackendEnvironment, BackendAttempt, BackendChoice, UseBackendOptions } from './useBackend';
+
+export { tfjsBprEngine } from './bprEngine';
+export type { TfjsBprEngineOptions } from './bprEngine';
