@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { OptionsError, resolveOptions } from '@marksman/core';
 import { itemSimilarity } from '@marksman/metrics';
 import type { ItemSimilarity, ItemSimilaritySource } from '@marksman/metrics';
 import { checkK } from './recommender';
@@ -70,6 +70,14 @@ export function mmrRerank(candidates: readonly Recommendation[], options?: Parti
   const { k, lambda, itemFeatures, itemVectors, similarity, featureSimilarity } = resolveOptions(source, DEFAULTS, options);
   checkK(source, k);
   requireUnitOption(source, 'lambda', lambda);
+  const given = [itemFeatures, itemVectors, similarity].filter((x) => x !== null).length;
+  if (given !== 1) {
+    throw new OptionsError(
+      given === 0 ? 'E_OPTION_MISSING' : 'E_OPTION_CONFLICT',
+      `${source}: give exactly one of itemFeatures (a Map of feature sets), itemVectors (a Map of vectors) or similarity (a function); got ${given}.`,
+      { source, field: 'similarity' },
+    );
+  }
   const sim: ItemSimilarity = itemSimilarity({ itemFeatures, itemVectors, similarity, featureSimilarity });
   const c = readCandidates(source, candidates);
   const n = c.ids.length;
