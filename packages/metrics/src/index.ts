@@ -18,6 +18,22 @@ export type { CatalogueCoverageOptions } from './catalogueCoverage';
 export { novelty } from './novelty';
 export type { NoveltyOptions } from './novelty';
 
+// Beyond accuracy (exposure, diversity, long tail, calibration)
+export { giniOfExposure } from './giniOfExposure';
+export type { GiniOfExposureOptions, ExposureWeighting } from './giniOfExposure';
+export { itemSimilarity } from './itemSimilarity';
+export type { ItemSimilarity, ItemSimilaritySource, FeatureSimilarity } from './itemSimilarity';
+export { intraListDiversity } from './intraListDiversity';
+export type { IntraListDiversityOptions } from './intraListDiversity';
+export { personalization } from './personalization';
+export type { PersonalizationOptions } from './personalization';
+export { longTailItems } from './longTailItems';
+export type { LongTailItemsOptions } from './longTailItems';
+export { longTailShare } from './longTailShare';
+export type { LongTailShareOptions } from './longTailShare';
+export { miscalibration } from './miscalibration';
+export type { MiscalibrationOptions } from './miscalibration';
+
 // Marketing KPIs
 export {
   conversionRate,

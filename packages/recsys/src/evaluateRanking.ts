@@ -3,6 +3,10 @@ import type { Id, Interaction } from '@marksman/core';
 import { catalogueCoverage, rankingReport } from '@marksman/metrics';
 import type { RankingPerUser } from '@marksman/metrics';
 import type { Recommender } from './recommender';
+import { beyondAccuracyReport, resolveBeyondAccuracy } from './beyondAccuracy';
+import type { BeyondAccuracyOptions, BeyondAccuracyReport } from './beyondAccuracy';
+import { runRerankHook } from './rerankHook';
+import type { RerankHook } from './rerankHook';
 
 /** Options of {@link evaluateRanking}. */
 export interface EvaluateRankingOptions {
@@ -14,6 +18,22 @@ export interface EvaluateRankingOptions {
    * history differs from the training split. Default: none.
    */
   readonly train: readonly Interaction[] | undefined;
+  /**
+   * Re-ranks each user's candidates before evaluation, so a re-ranker is
+   * judged by the same protocol as a model: the model gives `candidates`
+   * items per user, the hook returns the list, and its first k are
+   * evaluated. Default: none (the model's top k).
+   */
+  readonly rerank: RerankHook | undefined;
+  /** How many candidates per user the model gives `rerank` (an integer ≥ k). Default 100; unused without `rerank`. */
+  readonly candidates: number;
+  /**
+   * Also report beyond-accuracy metrics of the evaluated lists in
+   * `beyondAccuracy`: Gini of exposure, novelty, long-tail share,
+   * personalization, and intra-list diversity / miscalibration when item
+   * features / categories are given. `true` for the defaults. Default false.
+   */
+  readonly beyondAccuracy: boolean | BeyondAccuracyOptions;
 }
 
 /** Result of {@link evaluateRanking}: means over users with ≥ 1 test item. */
@@ -40,9 +60,11 @@ export interface RankingEvaluation {
   readonly coverage: number;
   /** The per-user values behind the means (for paired comparisons of models). */
   readonly perUser: RankingPerUser;
+  /** Beyond-accuracy metrics of the same lists; present only when the `beyondAccuracy` option is set. */
+  readonly beyondAccuracy?: BeyondAccuracyReport;
 }
 
-const DEFAULTS: EvaluateRankingOptions = Object.freeze({ k: 10, train: undefined });
+const DEFAULTS: EvaluateRankingOptions = Object.freeze({ k: 10, train: undefined, rerank: undefined, candidates: 100, beyondAccuracy: false });
 
 function groupItems(source: string, field: string, rows: readonly Interaction[]): Map<Id, Id[]> {
   if (!Array.isArray(rows)) {
@@ -73,14 +95,24 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  * `catalogueCoverage`. Users unknown to the model get the popularity
  * fallback and are counted in `coldStartUsers`.
  *
+ * With `rerank`, the model gives each user `candidates` items and the hook's
+ * list is evaluated instead (e.g. `mmrRerank`, `calibratedRerank`). With
+ * `beyondAccuracy`, the result also carries exposure, novelty, long-tail,
+ * personalization, diversity and calibration metrics of the same lists
+ * (see {@link BeyondAccuracyReport}); the training popularity and histories
+ * they need come from the model's `toJSON` snapshot unless given.
+ *
  * Costs one `recommendMany` over the test users (or one `recommend` per user
- * when `train` is given) plus O(test interactions).
+ * when `train` is given) plus O(test interactions), plus the hook per user.
  *
  * @param model - a fitted recommender
  * @param test - held-out `{ userId, itemId }` records
- * @param options - k (default 10), train
- * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_EMPTY` (no test interactions);
- *   `OptionsError` `E_K`; `StateError` `E_NOT_FITTED`
+ * @param options - k (default 10), train, rerank, candidates (default 100), beyondAccuracy (default false)
+ * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_EMPTY` (no test interactions),
+ *   `E_RERANK` (the hook returned something other than a list of distinct items), and the
+ *   metrics' errors for beyond-accuracy inputs (e.g. `E_UNKNOWN_ITEM` for an item without
+ *   features); `OptionsError` `E_K`, `E_OPTION_TYPE`, `E_OPTION_RANGE`, `E_OPTION_VALUE`,
+ *   `E_OPTION_CONFLICT`; `StateError` `E_NOT_FITTED`
  * @example
  * ```ts
  * import { Popularity, evaluateRanking } from '@marksman/recsys';
@@ -88,6 +120,10 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  * const model = await new Popularity().fit(train);
  * const r = evaluateRanking(model, [{ userId: 1, itemId: 'b' }, { userId: 3, itemId: 'b' }], { k: 1 });
  * [r.users, r.precision, r.hitRate]; // => [2, 0.5, 0.5]
+ * // Lists at k = 2: user 1 gets [b, c], user 3 gets [a, b]; b is shown twice, a and c once.
+ * const wide = evaluateRanking(model, [{ userId: 1, itemId: 'b' }, { userId: 3, itemId: 'b' }], { k: 2, beyondAccuracy: true });
+ * wide.beyondAccuracy?.giniOfExposure.toFixed(4); // => '0.1667'
+ * wide.beyondAccuracy?.personalization; // => 0.5
  * ```
  */
 export function evaluateRanking(model: Recommender, test: readonly Interaction[], options?: Partial<EvaluateRankingOptions>): RankingEvaluation {
@@ -96,25 +132,34 @@ export function evaluateRanking(model: Recommender, test: readonly Interaction[]
   if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 1) {
     throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${String(o.k)}.`, { source, field: 'k' });
   }
+  if (o.rerank !== undefined && typeof o.rerank !== 'function') {
+    throw new OptionsError('E_OPTION_TYPE', `${source}: rerank must be a function (userId, candidates) => recommendations.`, { source, field: 'rerank' });
+  }
+  if (o.rerank !== undefined && (typeof o.candidates !== 'number' || !Number.isInteger(o.candidates) || o.candidates < o.k)) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: candidates must be an integer ≥ k (${o.k}), got ${String(o.candidates)}.`, { source, field: 'candidates' });
+  }
+  const extras = resolveBeyondAccuracy(source, o.beyondAccuracy);
+  const pool = o.rerank === undefined ? o.k : o.candidates;
   const relevant = groupItems(source, 'test', test);
   if (relevant.size === 0) {
     throw new ValidationError('E_EMPTY', `${source}: there are no test interactions to evaluate.`, { source, field: 'test' });
   }
   const users = [...relevant.keys()];
-  let lists: Array<Array<{ itemId: Id }>>;
+  let lists: Array<Array<{ itemId: Id; score: number }>>;
   if (o.train === undefined) {
-    lists = model.recommendMany(users, { k: o.k });
+    lists = model.recommendMany(users, { k: pool });
   } else {
     const seen = groupItems(source, 'train', o.train);
-    lists = users.map((u) => model.recommend(u, { k: o.k, exclude: seen.get(u) ?? [] }));
+    lists = users.map((u) => model.recommend(u, { k: pool, exclude: seen.get(u) ?? [] }));
   }
   const recommended = new Map<Id, Id[]>();
-  users.forEach((u, t) => recommended.set(u, lists[t]!.map((r) => r.itemId)));
+  const rerank = o.rerank;
+  users.forEach((u, t) => recommended.set(u, rerank === undefined ? lists[t]!.map((r) => r.itemId) : runRerankHook(source, rerank, u, lists[t]!, o.k)));
   const report = rankingReport(recommended, relevant, { k: o.k });
   const coverage = catalogueCoverage(recommended, model.itemCount, { k: o.k });
   let coldStartUsers = 0;
   for (const u of users) if (!model.isKnownUser(u)) coldStartUsers++;
-  return {
+  const result: RankingEvaluation = {
     k: o.k,
     users: report.users,
     coldStartUsers,
@@ -127,4 +172,5 @@ export function evaluateRanking(model: Recommender, test: readonly Interaction[]
     coverage,
     perUser: report.perUser,
   };
+  return extras === null ? result : { ...result, beyondAccuracy: beyondAccuracyReport(model, recommended, extras) };
 }

@@ -30,6 +30,17 @@ export type { InteractionSplit, PortableSplitOptions, RandomUserSplitOptions, Le
 
 export { evaluateRanking } from './evaluateRanking';
 export type { EvaluateRankingOptions, RankingEvaluation } from './evaluateRanking';
+export type { RerankHook } from './rerankHook';
+export type { BeyondAccuracyOptions, BeyondAccuracyReport } from './beyondAccuracy';
+
+export { mmrRerank } from './mmrRerank';
+export type { MmrRerankOptions } from './mmrRerank';
+export { longTailRerank } from './longTailRerank';
+export type { LongTailRerankOptions } from './longTailRerank';
+export { calibratedRerank } from './calibratedRerank';
+export type { CalibratedRerankOptions } from './calibratedRerank';
+export { applyBusinessRules } from './applyBusinessRules';
+export type { BusinessRules } from './applyBusinessRules';
 
 export { BPR } from './bpr';
 export type { BPROptions, BPREngine, BPRTrainingJob, BPRTriples, BPRFactors } from './bpr';

@@ -1,0 +1,55 @@
+import { ValidationError, resolveOptions } from '@marksman/core';
+import { perUserEntries } from './perUser';
+import type { PerUser } from './perUser';
+import { topItems } from './topItems';
+import { requireId, requirePositiveIntegerOption } from './validation';
+
+/** Options of {@link longTailShare}. */
+export interface LongTailShareOptions {
+  /** Only the first k items of each list count; default `Infinity` (whole lists). */
+  readonly k?: number;
+}
+
+const DEFAULTS: Readonly<Required<LongTailShareOptions>> = Object.freeze({ k: Infinity });
+
+/**
+ * Average percentage of long-tail items (APLT, Abdollahpouri, Burke &
+ * Mobasher 2017, 2019): for each user, the share of the first k recommended
+ * items that lie in the long tail; then the mean over users with a non-empty
+ * list. Build the tail with {@link longTailItems} from training popularity.
+ *
+ * Costs O(Σ_u min(k, |list_u|)).
+ *
+ * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
+ * @param longTail - the long-tail item ids (e.g. from `longTailItems`)
+ * @param options - `k` (default `Infinity`)
+ * @throws `ValidationError` `E_EMPTY` (no user has a recommendation), `E_SHAPE` (longTail not a
+ *   Set), `E_DUPLICATE`, `E_NAN`, `E_ID`; `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ * @example
+ * ```ts
+ * import { longTailItems, longTailShare } from '@marksman/metrics';
+ * const tail = longTailItems(new Map([['hit', 90], ['indie', 3], ['cult', 2], ['rare', 1], ['lost', 0]]));
+ * longTailShare([['hit', 'indie'], ['cult', 'rare'], []], tail); // => 0.75 (1/2 and 2/2; the empty list is left out)
+ * ```
+ */
+export function longTailShare(recommended: PerUser<ArrayLike<number | string>>, longTail: ReadonlySet<number | string>, options?: LongTailShareOptions): number {
+  const source = 'longTailShare';
+  const { k } = resolveOptions(source, DEFAULTS, options);
+  requirePositiveIntegerOption(source, 'k', k, true);
+  if (!(longTail instanceof Set)) {
+    throw new ValidationError('E_SHAPE', `${source}: longTail must be a Set of item ids (longTailItems builds one).`, { source, field: 'longTail' });
+  }
+  for (const id of longTail as ReadonlySet<unknown>) requireId(source, 'longTail', id);
+  let sum = 0;
+  let users = 0;
+  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+    const items = topItems(source, list, k, user);
+    if (items.length === 0) continue;
+    let inTail = 0;
+    for (const id of items) if (longTail.has(id)) inTail++;
+    sum += inTail / items.length;
+    users++;
+  }
+  if (users === 0) throw new ValidationError('E_EMPTY', `${source}: no user has a recommended item.`, { source, field: 'recommended' });
+  return sum / users;
+}
