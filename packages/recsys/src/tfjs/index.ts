@@ -9,3 +9,21 @@ export type { BackendRequest, BackendName, BackendEnvironment, BackendAttempt, B
 
 export { tfjsBprEngine } from './bprEngine';
 export type { TfjsBprEngineOptions } from './bprEngine';
+
+export { TwoTower } from './twoTower';
+export type { TwoTowerOptions } from './twoTower';
+
+export type {
+  UserFeatureRecord,
+  ItemFeatureRecord,
+  ValidationScore,
+  LearnedFitProgress,
+  LearnedFitOptions,
+  LearnedFitReport,
+  LearnedCommonOptions,
+  LearnedRecommenderJSON,
+  LearnedSidesJSON,
+  WeightJSON,
+} from './learned';
+export type { FeatureValue, FeatureField, FeatureSpaceJSON } from './features';
+export type { SideJSON, SideInputsJSON } from './sides';

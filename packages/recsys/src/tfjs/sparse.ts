@@ -17,6 +17,17 @@ export function gatherRows(table: tf.Tensor, index: tf.Tensor1D): tf.Tensor {
   return tf.gather(table, index);
 }
 
+/**
+ * op(a) · op(b). The wasm backend's matMul runs its fast (XNNPACK) path only
+ * for untransposed operands: with a transpose flag it was 4–20× slower than
+ * transposing first (tfjs 4.22, 512 × 64 operands), so there the operands
+ * are transposed explicitly; other backends take the flags.
+ */
+export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
+  if (tf.getBackend() !== 'wasm' || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
+  return tf.tidy(() => tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b));
+}
+
 /** The distinct values of an index list, and where each entry sits among them. */
 export interface UniqueIndex {
   /** The distinct values, in order of first appearance. */
