@@ -9,6 +9,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  * first so `@marksman/datasets/node` wins over `@marksman/datasets`.
  */
 export const sourceAliases = [
+  { find: /^@marksman\/core\/internal$/, replacement: here('./packages/core/src/internal.ts') },
   { find: /^@marksman\/datasets\/node$/, replacement: here('./packages/datasets/src/node.ts') },
   ...['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments'].map((name) => ({
     find: new RegExp(`^@marksman/${name}$`),

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, ValidationReport } from '@marksman/core';
 import { ReportBuilder } from './internal/report';
 import { checkText, forEachLine, parseError, parseIntStrict, parseNumberStrict } from './internal/text';

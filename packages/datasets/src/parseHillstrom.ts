@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { checkText, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
 import { forEachCsvRecord } from './internal/csv';
 

@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanInteraction, Customer, Item, ValidationReport } from '@marksman/core';
 import { ReportBuilder } from './internal/report';
 import { checkText, forEachLine, parseError, parseIntStrict } from './internal/text';

@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, ValidationReport } from '@marksman/core';
 import { forEachCsvRecord } from './internal/csv';
 import { ReportBuilder } from './internal/report';

@@ -1,4 +1,5 @@
-import { OptionsError, Random, aliasSampler, resolveOptions, throwIfAborted } from '@marksman/core';
+import { OptionsError, Random, aliasSampler, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanEvent, CleanInteraction, CleanTransaction, Customer, Item, TimestampInput } from '@marksman/core';
 import { FloatColumn, IntColumn, orderByKey } from './internal/buffers';
 import { checkNumber, checkNumberArray, checkTime } from './internal/checks';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvergenceError, OptionsError, Random, StateError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, OptionsError, Random, StateError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
 import { loadBprKernel } from './bprKernel';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CleanTransaction, ValidationReport } from '@marksman/core';
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { parseCdnow } from '../parseCdnow';
 import { dataDir } from './dataDir';
 import { readDataFile } from './readDataFile';
