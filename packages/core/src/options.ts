@@ -29,6 +29,9 @@ export function resolveOptions<D extends object>(
   defaults: Readonly<D>,
   options: { readonly [K in keyof D]?: D[K] | undefined } | undefined,
 ): D {
+  if (typeof defaults !== 'object' || defaults === null) {
+    throw new OptionsError('E_OPTIONS_TYPE', `${String(source)}: the defaults must be an object (a bug in the caller of resolveOptions).`, { source: String(source), field: 'defaults' });
+  }
   if (options === undefined || options === null) return { ...defaults } as D;
   if (typeof options !== 'object' || Object.prototype.toString.call(options) !== '[object Object]') {
     const got = Array.isArray(options) ? 'an array' : typeof options === 'object' ? Object.prototype.toString.call(options).slice(8, -1) : typeof options;

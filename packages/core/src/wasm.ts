@@ -116,7 +116,7 @@ export function wasmVector(items: readonly (readonly number[])[]): number[] {
  * ```
  */
 export function wasmName(s: string): number[] {
-  if (typeof s !== 'string' || !/^[\x00-\x7f]*$/.test(s)) throw wasmError('wasmName', 's', `must be an ASCII string, got ${typeof s === 'string' ? JSON.stringify(s) : typeof s}.`);
+  if (typeof s !== 'string' || Array.from(s).some((c) => c.charCodeAt(0) > 0x7f)) throw wasmError('wasmName', 's', `must be an ASCII string, got ${typeof s === 'string' ? JSON.stringify(s) : typeof s}.`);
   return [...uleb128(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 

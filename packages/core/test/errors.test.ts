@@ -20,9 +20,10 @@ import {
   parseTimestamp,
   throwIfAborted,
 } from '@marksman/core';
+import type * as esm from '@marksman/core';
 import { assertNever } from '@marksman/core/internal';
 
-type CoreModule = typeof import('@marksman/core');
+type CoreModule = typeof esm;
 
 const coreDir = fileURLToPath(new URL('..', import.meta.url));
 const distCjs = join(coreDir, 'dist', 'index.cjs');
@@ -85,8 +86,8 @@ describe('MarksmanError', () => {
       for (const D of classes) expect(e instanceof D, `${C.name} instanceof ${D.name}`).toBe(C === D);
     }
     expect(new Error('x') instanceof MarksmanError).toBe(false);
-    expect(null instanceof MarksmanError).toBe(false);
-    expect((7 as unknown) instanceof ValidationError).toBe(false);
+    expect((null as unknown as object) instanceof MarksmanError).toBe(false);
+    expect((7 as unknown as object) instanceof ValidationError).toBe(false);
   });
 
   it('subclasses made by users keep working', () => {

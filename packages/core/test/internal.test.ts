@@ -67,7 +67,7 @@ describe('@marksman/core/internal', () => {
   });
 
   it('resolveOptions refuses options that are not plain objects', () => {
-    const DEFAULTS = Object.freeze({ k: 1 });
+    const DEFAULTS: Readonly<{ k: number }> = Object.freeze({ k: 1 });
     expect(resolveOptions('f', DEFAULTS, Object.freeze({ k: 2 }))).toEqual({ k: 2 });
     expect(resolveOptions('f', DEFAULTS, Object.assign(Object.create(null), { k: 3 }))).toEqual({ k: 3 });
     for (const bad of [[], 'k', 5, new Date(0), new Map([['k', 2]]), () => 1]) {
