@@ -12,6 +12,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  * first so `@marksman/datasets/node` wins over `@marksman/datasets`.
  */
 export const sourceAliases = [
+  { find: /^@marksman\/core\/internal$/, replacement: here('./packages/core/src/internal.ts') },
   { find: /^@marksman\/datasets\/node$/, replacement: here('./packages/datasets/src/node.ts') },
   { find: /^@marksman\/recsys\/tfjs$/, replacement: here('./packages/recsys/src/tfjs/index.ts') },
   ...['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments'].map((name) => ({

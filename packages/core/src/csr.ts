@@ -96,6 +96,23 @@ function structureError(source: string, text: string): ValidationError {
   return new ValidationError('E_CSR_STRUCTURE', `${source}: ${text}`, { source });
 }
 
+function isNumberList(a: unknown): a is ArrayLike<number> {
+  return Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView));
+}
+
+function checkList(source: string, field: string, a: unknown): asserts a is ArrayLike<number> {
+  if (!isNumberList(a)) throw new ValidationError('E_INPUT', `${source}: ${field} must be an array or typed array of numbers, got ${describeValue(a)}.`, { source, field });
+}
+
+/** `new Int32Array(n)` (or Float64Array), with `E_TOO_LARGE` instead of a RangeError when it cannot be allocated. */
+function alloc<T>(source: string, field: string, make: new (n: number) => T, n: number): T {
+  try {
+    return new make(n);
+  } catch {
+    throw new ValidationError('E_TOO_LARGE', `${source}: ${field} needs ${n} entries, more memory than can be allocated; use a smaller matrix.`, { source, field });
+  }
+}
+
 /**
  * A sparse matrix in compressed sparse row form (rows = users, columns =
  * items, as in scipy.sparse.csr_matrix). Row `i` stores its entries at
@@ -145,16 +162,19 @@ export class CsrMatrix {
    * is O(nnz + nRows + nCols) with no comparison sort, and `last` means the
    * last occurrence in input order. Inputs are not modified.
    *
-   * @param rows - row index of each entry, in [0, nRows)
-   * @param cols - column index of each entry, in [0, nCols)
+   * @param rows - row index of each entry, integers in [0, nRows)
+   * @param cols - column index of each entry, integers in [0, nCols)
    * @param values - value of each entry (finite), or null for all ones
    * @param nRows - number of rows
    * @param nCols - number of columns
    * @param options - see {@link FromCooOptions}
-   * @throws {@link ValidationError} `E_SHAPE` for a bad nRows/nCols,
-   *   `E_LENGTH` when the arrays differ in length, `E_INDEX_RANGE` for an
-   *   index out of range, `E_NUMBER` for a non-finite value,
-   *   {@link OptionsError} `E_OPTION_RANGE` for an unknown `duplicates` policy
+   * @throws {@link ValidationError} `E_INPUT` when rows, cols or values is
+   *   not an array or typed array (values may be null), `E_SHAPE` for a bad
+   *   nRows/nCols, `E_LENGTH` when the arrays differ in length,
+   *   `E_INDEX_RANGE` for an index that is not an integer in range,
+   *   `E_NUMBER` for a value that is not a finite number, `E_TOO_LARGE` when
+   *   the matrix cannot be allocated; {@link OptionsError} `E_OPTION_RANGE`
+   *   for an unknown `duplicates` policy
    * @example
    * ```ts
    * import { CsrMatrix } from '@marksman/core';
@@ -175,6 +195,9 @@ export class CsrMatrix {
     const { duplicates } = resolveOptions(source, FROM_COO_DEFAULTS, options);
     checkPolicy(source, duplicates);
     checkShape(source, nRows, nCols);
+    checkList(source, 'rows', rows);
+    checkList(source, 'cols', cols);
+    if (values !== null) checkList(source, 'values', values);
     const n = rows.length;
     if (cols.length !== n || (values !== null && values.length !== n)) {
       throw new ValidationError('E_LENGTH', `${source}: rows, cols and values must have the same length, got ${n}, ${cols.length}, ${values === null ? 'null' : values.length}.`, { source });
@@ -182,15 +205,19 @@ export class CsrMatrix {
     for (let k = 0; k < n; k++) {
       const r = rows[k] as number;
       const c = cols[k] as number;
-      if (!(r >= 0 && r < nRows)) throw new ValidationError('E_INDEX_RANGE', `${source}: rows[${k}] = ${r} is outside [0, ${nRows}).`, { source, field: 'rows', row: k });
-      if (!(c >= 0 && c < nCols)) throw new ValidationError('E_INDEX_RANGE', `${source}: cols[${k}] = ${c} is outside [0, ${nCols}).`, { source, field: 'cols', row: k });
+      if ((r | 0) !== r || r < 0 || r >= nRows) {
+        throw new ValidationError('E_INDEX_RANGE', `${source}: rows[${k}] = ${describeValue(r)} is not an integer in [0, ${nRows}).`, { source, field: 'rows', row: k });
+      }
+      if ((c | 0) !== c || c < 0 || c >= nCols) {
+        throw new ValidationError('E_INDEX_RANGE', `${source}: cols[${k}] = ${describeValue(c)} is not an integer in [0, ${nCols}).`, { source, field: 'cols', row: k });
+      }
       if (values !== null && !Number.isFinite(values[k] as number)) {
-        throw new ValidationError('E_NUMBER', `${source}: values[${k}] = ${values[k]} is not finite.`, { source, field: 'values', row: k });
+        throw new ValidationError('E_NUMBER', `${source}: values[${k}] = ${describeValue(values[k])} is not a finite number.`, { source, field: 'values', row: k });
       }
     }
 
     // Pass 1: stable counting sort of entry numbers by column.
-    const colStart = new Int32Array(nCols + 1);
+    const colStart = alloc(source, 'nCols', Int32Array, nCols + 1);
     for (let k = 0; k < n; k++) {
       const c1 = (cols[k] as number) + 1;
       colStart[c1] = (colStart[c1] as number) + 1;
@@ -207,7 +234,7 @@ export class CsrMatrix {
     // Pass 2: stable counting sort by row, visiting entries in column order,
     // so columns come out ascending within each row and equal (row, column)
     // pairs are adjacent in input order.
-    const indptr = new Int32Array(nRows + 1);
+    const indptr = alloc(source, 'nRows', Int32Array, nRows + 1);
     for (let k = 0; k < n; k++) {
       const r1 = (rows[k] as number) + 1;
       indptr[r1] = (indptr[r1] as number) + 1;
@@ -276,8 +303,7 @@ export class CsrMatrix {
     if (typeof parts !== 'object' || parts === null) throw structureError(source, `expected { nRows, nCols, indptr, indices, data }, got ${describeValue(parts)}.`);
     const { nRows, nCols } = parts;
     checkShape(source, nRows, nCols);
-    const isList = (a: unknown): a is ArrayLike<number> => Array.isArray(a) || ArrayBuffer.isView(a);
-    if (!isList(parts.indptr) || !isList(parts.indices) || !isList(parts.data)) throw structureError(source, 'indptr, indices and data must be arrays.');
+    if (!isNumberList(parts.indptr) || !isNumberList(parts.indices) || !isNumberList(parts.data)) throw structureError(source, 'indptr, indices and data must be arrays.');
     if (parts.indptr.length !== nRows + 1) throw structureError(source, `indptr has length ${parts.indptr.length}, expected nRows + 1 = ${nRows + 1}.`);
     const indptr = Int32Array.from(parts.indptr);
     const nnz = parts.indices.length;
@@ -293,7 +319,7 @@ export class CsrMatrix {
         const c = indices[p] as number;
         if (parts.indices[p] !== c || c < 0 || c >= nCols) throw structureError(source, `column index ${describeValue(parts.indices[p])} in row ${r} is outside [0, ${nCols}).`);
         if (p > a && c <= (indices[p - 1] as number)) throw structureError(source, `column indexes in row ${r} must be strictly ascending.`);
-        if (!Number.isFinite(data[p] as number)) throw structureError(source, `value ${describeValue(parts.data[p])} in row ${r} is not finite.`);
+        if (typeof parts.data[p] !== 'number' || !Number.isFinite(data[p] as number)) throw structureError(source, `value ${describeValue(parts.data[p])} in row ${r} is not a finite number.`);
       }
     }
     return new CsrMatrix(nRows, nCols, indptr, indices, data);
@@ -451,8 +477,9 @@ export class CsrMatrix {
    * The rows at `indexes`, in that order (repeats allowed), as a new matrix.
    * O(k + nnz of the selected rows).
    *
-   * @param indexes - row indexes in [0, nRows)
-   * @throws {@link ValidationError} `E_INDEX_RANGE`
+   * @param indexes - row indexes in [0, nRows) (an array or typed array)
+   * @throws {@link ValidationError} `E_INPUT` when `indexes` is not an
+   *   array, `E_INDEX_RANGE` for an index out of range
    * @example
    * ```ts
    * import { CsrMatrix } from '@marksman/core';
@@ -461,6 +488,7 @@ export class CsrMatrix {
    * ```
    */
   selectRows(indexes: Int32Array | readonly number[]): CsrMatrix {
+    checkList('CsrMatrix.selectRows', 'indexes', indexes);
     const k = indexes.length;
     const indptr = new Int32Array(k + 1);
     for (let t = 0; t < k; t++) {
@@ -541,7 +569,8 @@ export class CsrMatrix {
    *
    * @param options - see {@link ToDenseOptions}
    * @throws {@link ValidationError} `E_TOO_LARGE` when nRows × nCols exceeds
-   *   `maxCells` (default 10,000,000)
+   *   `maxCells` (default 10,000,000) or cannot be allocated;
+   *   {@link OptionsError} `E_OPTION_RANGE` when `maxCells` is not a number ≥ 0
    * @example
    * ```ts
    * import { CsrMatrix } from '@marksman/core';
@@ -551,6 +580,9 @@ export class CsrMatrix {
   toDense(options?: ToDenseOptions): Float64Array[] {
     const source = 'CsrMatrix.toDense';
     const { maxCells } = resolveOptions(source, TO_DENSE_DEFAULTS, options);
+    if (typeof maxCells !== 'number' || !(maxCells >= 0)) {
+      throw new OptionsError('E_OPTION_RANGE', `${source}: maxCells must be a number ≥ 0, got ${describeValue(maxCells)}.`, { source, field: 'maxCells' });
+    }
     const cells = this.nRows * this.nCols;
     if (cells > maxCells) {
       throw new ValidationError('E_TOO_LARGE', `${source}: ${this.nRows} × ${this.nCols} = ${cells} cells exceeds maxCells = ${maxCells}; use the sparse form, a rowSlice, or raise maxCells.`, {
@@ -559,7 +591,7 @@ export class CsrMatrix {
     }
     const out: Float64Array[] = new Array<Float64Array>(this.nRows);
     for (let r = 0; r < this.nRows; r++) {
-      const row = new Float64Array(this.nCols);
+      const row = alloc(source, 'maxCells', Float64Array, this.nCols);
       const end = this.indptr[r + 1] as number;
       for (let p = this.indptr[r] as number; p < end; p++) row[this.indices[p] as number] = this.data[p] as number;
       out[r] = row;

@@ -25,10 +25,49 @@ export interface MarksmanErrorJSON extends ErrorLocation {
   readonly message: string;
 }
 
+// Every error object carries, under the registry symbol `marksman.error`, the
+// names of the Marksman classes it is an instance of. The symbol is the same
+// in every copy of this module (the ES-module build, the CommonJS build, two
+// versions side by side), so `instanceof` and `isMarksmanError` recognise an
+// error made by any copy. Names come from KINDS, not from `constructor.name`,
+// so that a minifier renaming the classes does not break the check.
+const BRAND: unique symbol = Symbol.for('marksman.error') as never;
+const KINDS = new Map<unknown, string>();
+
+/** The Marksman class names of `ctor` and its ancestors, most derived first. */
+function kindsOf(ctor: unknown): readonly string[] {
+  const out: string[] = [];
+  for (let c = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const kind = KINDS.get(c);
+    if (kind !== undefined) out.push(kind);
+  }
+  return Object.freeze(out);
+}
+
+function brandOf(value: unknown): readonly unknown[] | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  let brand: unknown;
+  try {
+    brand = (value as { [BRAND]?: unknown })[BRAND];
+  } catch {
+    return undefined; // a proxy or getter that throws is not one of ours
+  }
+  return Array.isArray(brand) ? brand : undefined;
+}
+
+function isBrandedAs(value: unknown, kind: string): boolean {
+  return brandOf(value)?.includes(kind) === true;
+}
+
 /**
  * Base class of every error Marksman throws on purpose. `code` is stable
  * across releases (match on it, not on the message); `message` is a
  * sentence a person can act on.
+ *
+ * `instanceof` works across module formats and copies: an error thrown by
+ * the CommonJS build of a package is `instanceof` the ES-module class too
+ * (each error carries a brand under `Symbol.for('marksman.error')`). To test
+ * without importing a class, use {@link isMarksmanError}.
  *
  * @example
  * ```ts
@@ -53,19 +92,38 @@ export class MarksmanError extends Error {
   readonly line: number | undefined;
 
   /**
+   * Constructing an error never throws: a `where` that is not an object is
+   * ignored and a non-string `code` is converted with `String`.
+   *
    * @param code - stable error code
    * @param message - a sentence a person can act on
    * @param where - the function, field, row, file and line at fault
    */
   constructor(code: string, message: string, where: ErrorLocation = {}) {
     super(message);
-    this.name = new.target.name;
-    this.code = code;
-    this.source = where.source;
-    this.field = where.field;
-    this.row = where.row;
-    this.file = where.file;
-    this.line = where.line;
+    const at: ErrorLocation = typeof where === 'object' && where !== null ? where : {};
+    this.name = KINDS.get(new.target) ?? new.target.name;
+    this.code = String(code);
+    this.source = at.source;
+    this.field = at.field;
+    this.row = at.row;
+    this.file = at.file;
+    this.line = at.line;
+    Object.defineProperty(this, BRAND, { value: kindsOf(new.target), enumerable: false });
+  }
+
+  /**
+   * Whether `value` is an instance of this class, made by this copy of the
+   * module or by any other (the CommonJS build, another version): true when
+   * the prototype chain says so, or when the value carries the Marksman
+   * brand with this class's name.
+   *
+   * @param value - any value
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const kind = KINDS.get(this);
+    return kind !== undefined && isBrandedAs(value, kind);
   }
 
   /**
@@ -162,13 +220,49 @@ export class ConvergenceError extends MarksmanError {}
  */
 export class AbortError extends MarksmanError {}
 
+KINDS.set(MarksmanError, 'MarksmanError');
+KINDS.set(ValidationError, 'ValidationError');
+KINDS.set(OptionsError, 'OptionsError');
+KINDS.set(ParseError, 'ParseError');
+KINDS.set(StateError, 'StateError');
+KINDS.set(ConvergenceError, 'ConvergenceError');
+KINDS.set(AbortError, 'AbortError');
+
+/**
+ * Whether `value` is an error thrown by Marksman, from any copy of the
+ * package (ES module or CommonJS build, or another version), and, when
+ * `code` is given, whether it has that code. Use it where `instanceof`
+ * against an imported class is awkward (logging, generic error handlers).
+ *
+ * Costs O(1).
+ *
+ * @param value - anything caught
+ * @param code - an error code such as `E_TIMESTAMP`, to match as well
+ * @returns true for a Marksman error (with that code)
+ * @example
+ * ```ts
+ * import { isMarksmanError, parseTimestamp } from '@marksman/core';
+ * let caught: unknown;
+ * try { parseTimestamp('yesterday'); } catch (e) { caught = e; }
+ * isMarksmanError(caught); // => true
+ * isMarksmanError(caught, 'E_TIMESTAMP'); // => true
+ * isMarksmanError(caught, 'E_SEED'); // => false
+ * isMarksmanError(new Error('plain')); // => false
+ * ```
+ */
+export function isMarksmanError(value: unknown, code?: string): value is MarksmanError {
+  if (!isBrandedAs(value, 'MarksmanError')) return false;
+  return code === undefined || (value as { code?: unknown }).code === code;
+}
+
 /**
  * Throws an {@link AbortError} when `signal` has been aborted. Long loops call
  * it between steps.
  *
- * @param signal - the caller's signal, if any
+ * @param signal - the caller's signal, if any (`undefined` or `null` for none)
  * @param source - the public function that is running, named in the message
- * @throws {@link AbortError} with code `E_ABORTED`
+ * @throws {@link AbortError} with code `E_ABORTED`; {@link OptionsError}
+ *   `E_OPTION_RANGE` when `signal` is not an AbortSignal
  * @example
  * ```ts
  * import { throwIfAborted } from '@marksman/core';
@@ -176,8 +270,15 @@ export class AbortError extends MarksmanError {}
  * throwIfAborted(c.signal, 'fit'); // => undefined
  * ```
  */
-export function throwIfAborted(signal: AbortSignal | undefined, source: string): void {
-  if (signal?.aborted) {
+export function throwIfAborted(signal: AbortSignal | null | undefined, source: string): void {
+  if (signal === undefined || signal === null) return;
+  if (typeof signal !== 'object' || typeof (signal as { aborted?: unknown }).aborted !== 'boolean') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: signal must be an AbortSignal (from an AbortController), got ${typeof signal === 'object' ? 'an object without a boolean "aborted"' : typeof signal}.`, {
+      source,
+      field: 'signal',
+    });
+  }
+  if (signal.aborted) {
     throw new AbortError('E_ABORTED', `${source} was aborted by its AbortSignal.`, { source });
   }
 }
@@ -188,15 +289,24 @@ export function throwIfAborted(signal: AbortSignal | undefined, source: string):
  *
  * @param value - the value TypeScript has narrowed to `never`
  * @param what - what was being switched on, for the message
+ * Part of `@marksman/core/internal` (plumbing for the Marksman packages, not
+ * public API).
+ *
  * @throws {@link MarksmanError} with code `E_UNREACHABLE`
  * @example
  * ```ts
- * import { assertNever } from '@marksman/core';
+ * import { assertNever } from '@marksman/core/internal';
  * type Shape = 'a' | 'b';
  * const f = (s: Shape) => { switch (s) { case 'a': return 1; case 'b': return 2; default: return assertNever(s, 'shape'); } };
  * f('b'); // => 2
  * ```
  */
 export function assertNever(value: never, what = 'value'): never {
-  throw new MarksmanError('E_UNREACHABLE', `Unexpected ${what}: ${JSON.stringify(value)}.`);
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = typeof value; // a bigint or a cyclic object
+  }
+  throw new MarksmanError('E_UNREACHABLE', `Unexpected ${String(what)}: ${shown}.`);
 }

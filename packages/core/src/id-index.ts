@@ -13,6 +13,13 @@ function checkIdValue(source: string, id: unknown, row: number): asserts id is I
   }
 }
 
+/** Throws `E_INPUT` unless `ids` is an iterable of ids (a string is refused: it would be read as its characters). */
+function checkIterable(source: string, field: string, ids: unknown): asserts ids is Iterable<unknown> {
+  if (typeof ids === 'string' || typeof ids !== 'object' || ids === null || typeof (ids as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    throw new ValidationError('E_INPUT', `${source}: ${field} must be an array (or other iterable) of ids, got ${describeValue(ids)}.`, { source, field });
+  }
+}
+
 /** The JSON form of an {@link IdIndex}: the ids in index order. */
 export interface IdIndexJSON {
   /** Ids, position = dense index. Strings stay strings, numbers stay numbers. */
@@ -64,9 +71,10 @@ export class IdIndex {
    * An index of the distinct `ids` in first-seen order (duplicates are
    * skipped). Costs O(n).
    *
-   * @param ids - strings and/or finite numbers
-   * @throws {@link ValidationError} `E_ID_TYPE` for an id that is not a
-   *   non-empty string or finite number
+   * @param ids - strings and/or finite numbers (an array or other iterable)
+   * @throws {@link ValidationError} `E_INPUT` when `ids` is not an iterable
+   *   (or is a string), `E_ID_TYPE` for an id that is not a non-empty string
+   *   or finite number
    * @example
    * ```ts
    * import { IdIndex } from '@marksman/core';
@@ -74,6 +82,7 @@ export class IdIndex {
    * ```
    */
   static from(ids: Iterable<Id>): IdIndex {
+    checkIterable('IdIndex.from', 'ids', ids);
     const b = new IdIndexBuilder();
     let row = 0;
     for (const id of ids) {
@@ -138,7 +147,8 @@ export class IdIndex {
   }
 
   /**
-   * The dense index of `id`, or −1 when unknown. O(1).
+   * The dense index of `id`, or −1 when unknown (any value that is not an
+   * id of this index, `undefined` included, is unknown). O(1).
    *
    * @example
    * ```ts
@@ -216,9 +226,10 @@ export class IdIndex {
    * Dense indexes of `ids`; unknown ids give −1 (or throw with
    * `{ strict: true }`). O(n).
    *
-   * @param ids - ids to look up
+   * @param ids - ids to look up (an array or other iterable)
    * @param options - see {@link EncodeOptions}
-   * @throws {@link StateError} `E_UNKNOWN_ID` for an unknown id when `strict`;
+   * @throws {@link ValidationError} `E_INPUT` when `ids` is not an iterable;
+   *   {@link StateError} `E_UNKNOWN_ID` for an unknown id when `strict`;
    *   {@link OptionsError} `E_OPTION_RANGE` when `strict` is not a boolean
    * @example
    * ```ts
@@ -229,6 +240,7 @@ export class IdIndex {
   encode(ids: Iterable<Id>, options?: EncodeOptions): Int32Array {
     const opts = resolveOptions('IdIndex.encode', ENCODE_DEFAULTS, options);
     const strict = checkBooleanOption('IdIndex.encode', 'strict', opts.strict);
+    checkIterable('IdIndex.encode', 'ids', ids);
     const list = Array.isArray(ids) ? (ids as readonly Id[]) : Array.from(ids);
     const out = new Int32Array(list.length);
     const map = this.#map;
@@ -248,8 +260,9 @@ export class IdIndex {
   /**
    * The ids at dense `indexes`. O(n).
    *
-   * @param indexes - dense indexes in [0, size)
-   * @throws {@link StateError} `E_INDEX_RANGE` for an index out of range
+   * @param indexes - dense indexes in [0, size) (an array or typed array)
+   * @throws {@link ValidationError} `E_INPUT` when `indexes` is not an array;
+   *   {@link StateError} `E_INDEX_RANGE` for an index out of range
    * @example
    * ```ts
    * import { IdIndex } from '@marksman/core';
@@ -257,12 +270,15 @@ export class IdIndex {
    * ```
    */
   decode(indexes: ArrayLike<number>): Id[] {
+    if (!Array.isArray(indexes) && !(ArrayBuffer.isView(indexes) && !(indexes instanceof DataView))) {
+      throw new ValidationError('E_INPUT', `IdIndex.decode: indexes must be an array or typed array of integers, got ${describeValue(indexes)}.`, { source: 'IdIndex.decode', field: 'indexes' });
+    }
     const out = new Array<Id>(indexes.length);
     const ids = this.#ids;
     for (let k = 0; k < indexes.length; k++) {
       const i = indexes[k] as number;
-      const v = ids[i];
-      if (v === undefined || !Number.isInteger(i)) {
+      const v = Number.isInteger(i) ? ids[i] : undefined;
+      if (v === undefined) {
         throw new StateError('E_INDEX_RANGE', `IdIndex.decode: index ${describeValue(i)} at position ${k} is outside [0, ${this.size}).`, {
           source: 'IdIndex.decode',
           row: k,

@@ -1,4 +1,6 @@
-// @marksman/core — the public face. Nothing outside this file is public.
+// @marksman/core — the public face. Nothing outside this file is public
+// (`src/internal.ts` is the `@marksman/core/internal` entry: plumbing for the
+// other Marksman packages, not API).
 
 export {
   MarksmanError,
@@ -8,19 +10,15 @@ export {
   StateError,
   ConvergenceError,
   AbortError,
+  isMarksmanError,
   throwIfAborted,
-  assertNever,
 } from './errors';
 export type { ErrorLocation, MarksmanErrorJSON } from './errors';
-
-export { resolveOptions } from './options';
 
 export { Random, aliasSampler } from './random';
 export type { Seed, RandomState } from './random';
 
 export { logGamma } from './special';
-
-export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
 
 export type {
   Id,

@@ -1,5 +1,6 @@
-import { OptionsError } from './errors';
+import { OptionsError, ValidationError } from './errors';
 import { logGamma } from './special';
+import { describeValue } from './timestamp';
 
 /** A seed: any safe integer. Equal seeds give equal streams on every platform. */
 export type Seed = number;
@@ -17,7 +18,43 @@ function splitmix32(state: { x: number }): number {
 
 function checkSeed(seed: number, source: string): void {
   if (!Number.isSafeInteger(seed)) {
-    throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${String(seed)}.`, { source, field: 'seed' });
+    throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${describeValue(seed)}.`, { source, field: 'seed' });
+  }
+}
+
+/** Largest Poisson mean accepted: draws stay exact integers (far below 2^53). */
+const MAX_POISSON_MEAN = 1e15;
+
+function rangeError(source: string, field: string, rule: string, value: unknown): OptionsError {
+  return new OptionsError('E_RANGE', `${source}: ${field} must be ${rule}, got ${describeValue(value)}.`, { source, field });
+}
+
+/** Throws `E_RANGE` unless `value` is a finite number (of type number: '0.5' is refused). */
+function finite(source: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw rangeError(source, field, 'a finite number', value);
+  return value;
+}
+
+/** Throws `E_RANGE` unless `value` is a finite number > 0. */
+function positive(source: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) throw rangeError(source, field, 'a finite number > 0', value);
+  return value;
+}
+
+function isUint32(w: unknown): w is number {
+  return typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 0xffffffff;
+}
+
+function stateError(field: string, text: string): ValidationError {
+  return new ValidationError('E_RANDOM_STATE', `Random.fromState: ${text} Pass an object returned by getState().`, { source: 'Random.fromState', field });
+}
+
+/** A typed-array allocation, with a typed error when the size is too large to allocate. */
+function allocInt32(source: string, field: string, length: number): Int32Array {
+  try {
+    return new Int32Array(length);
+  } catch {
+    throw new OptionsError('E_TOO_LARGE', `${source}: ${field} = ${length} needs more memory than can be allocated; ask for fewer.`, { source, field });
   }
 }
 
@@ -81,9 +118,13 @@ export class Random {
   }
 
   /**
-   * A new stream restored from {@link Random.getState}.
+   * A new stream restored from {@link Random.getState}. The state is checked:
+   * four 32-bit unsigned integers, not all zero (xoshiro's one dead state,
+   * which would repeat 0 forever), and a finite number or null as the
+   * cached normal deviate.
    *
    * @param state - a state captured earlier
+   * @throws {@link ValidationError} `E_RANDOM_STATE` for anything else
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -93,9 +134,20 @@ export class Random {
    * ```
    */
   static fromState(state: RandomState): Random {
+    if (typeof state !== 'object' || state === null) throw stateError('state', `expected { words, spareNormal }, got ${describeValue(state)}.`);
+    const words: unknown = state.words;
+    if (!Array.isArray(words) || words.length !== 4) throw stateError('words', `words must be an array of 4 unsigned 32-bit integers, got ${describeValue(words)}${Array.isArray(words) ? ` of length ${words.length}` : ''}.`);
+    for (let i = 0; i < 4; i++) {
+      if (!isUint32(words[i])) throw stateError('words', `words[${i}] must be an integer in [0, 2^32), got ${describeValue(words[i])}.`);
+    }
+    if (words.every((w) => w === 0)) throw stateError('words', 'all four words are 0, a state the generator can never leave (it would return 0 forever).');
+    const spare: unknown = state.spareNormal;
+    if (spare !== null && (typeof spare !== 'number' || !Number.isFinite(spare))) {
+      throw stateError('spareNormal', `spareNormal must be a finite number or null, got ${describeValue(spare)}.`);
+    }
     const r = new Random(0);
-    [r.s0, r.s1, r.s2, r.s3] = state.words.map((w) => w >>> 0) as [number, number, number, number];
-    r.spare = state.spareNormal;
+    [r.s0, r.s1, r.s2, r.s3] = (words as number[]).map((w) => w >>> 0) as [number, number, number, number];
+    r.spare = spare;
     return r;
   }
 
@@ -176,6 +228,8 @@ export class Random {
    *
    * @param low - inclusive lower bound (default 0)
    * @param high - exclusive upper bound (default 1)
+   * @throws {@link OptionsError} `E_RANGE` unless low ≤ high are finite
+   *   numbers with a finite difference
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -184,6 +238,9 @@ export class Random {
    * ```
    */
   uniform(low = 0, high = 1): number {
+    finite('Random.uniform', 'low', low);
+    finite('Random.uniform', 'high', high);
+    if (!(high >= low) || !Number.isFinite(high - low)) throw rangeError('Random.uniform', 'high', `≥ low = ${low} with a finite difference`, high);
     return low + (high - low) * this.next();
   }
 
@@ -201,7 +258,7 @@ export class Random {
    */
   int(n: number): number {
     if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new OptionsError('E_RANGE', `Random.int: n must be a positive safe integer, got ${String(n)}.`, { source: 'Random.int', field: 'n' });
+      throw rangeError('Random.int', 'n', 'a positive safe integer', n);
     }
     if (n <= TWO_POW_32) {
       const limit = TWO_POW_32 - (TWO_POW_32 % n);
@@ -221,7 +278,9 @@ export class Random {
    * A normal (Gaussian) deviate by Marsaglia's polar method.
    *
    * @param mean - mean (default 0)
-   * @param sd - standard deviation (default 1)
+   * @param sd - standard deviation ≥ 0 (default 1)
+   * @throws {@link OptionsError} `E_RANGE` for a non-finite mean or a
+   *   negative or non-finite sd
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -229,6 +288,8 @@ export class Random {
    * ```
    */
   normal(mean = 0, sd = 1): number {
+    if (typeof mean !== 'number' || !Number.isFinite(mean)) throw rangeError('Random.normal', 'mean', 'a finite number', mean);
+    if (typeof sd !== 'number' || !Number.isFinite(sd) || sd < 0) throw rangeError('Random.normal', 'sd', 'a finite number ≥ 0', sd);
     if (this.spare !== null) {
       const z = this.spare;
       this.spare = null;
@@ -249,6 +310,7 @@ export class Random {
    * An exponential deviate with the given rate (mean 1/rate).
    *
    * @param rate - rate λ > 0 (default 1)
+   * @throws {@link OptionsError} `E_RANGE` unless rate is finite and > 0
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -256,6 +318,7 @@ export class Random {
    * ```
    */
   exponential(rate = 1): number {
+    positive('Random.exponential', 'rate', rate);
     return -Math.log1p(-this.next()) / rate;
   }
 
@@ -274,9 +337,8 @@ export class Random {
    * ```
    */
   gamma(shape: number, scale = 1): number {
-    if (!(shape > 0) || !(scale > 0) || !Number.isFinite(shape) || !Number.isFinite(scale)) {
-      throw new OptionsError('E_RANGE', `Random.gamma: shape and scale must be positive and finite, got shape=${shape}, scale=${scale}.`, { source: 'Random.gamma' });
-    }
+    positive('Random.gamma', 'shape', shape);
+    positive('Random.gamma', 'scale', scale);
     if (shape < 1) {
       const g = this.gammaAtLeastOne(shape + 1);
       return scale * g * Math.pow(this.next() || Number.MIN_VALUE, 1 / shape);
@@ -304,6 +366,7 @@ export class Random {
    *
    * @param a - first shape > 0
    * @param b - second shape > 0
+   * @throws {@link OptionsError} `E_RANGE` unless a and b are finite and > 0
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -312,6 +375,8 @@ export class Random {
    * ```
    */
   beta(a: number, b: number): number {
+    positive('Random.beta', 'a', a);
+    positive('Random.beta', 'b', b);
     const x = this.gamma(a);
     const y = this.gamma(b);
     return x / (x + y);
@@ -321,8 +386,9 @@ export class Random {
    * A Poisson deviate with mean `lambda`: multiplication of uniforms for
    * λ < 10, Hörmann's transformed rejection (PTRS, 1993) above.
    *
-   * @param lambda - mean λ ≥ 0
-   * @throws {@link OptionsError} `E_RANGE` for a negative or non-finite λ
+   * @param lambda - mean λ, 0 ≤ λ ≤ 10¹⁵ (larger means would give draws
+   *   beyond exact integer arithmetic)
+   * @throws {@link OptionsError} `E_RANGE` for a λ outside that range
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -330,9 +396,7 @@ export class Random {
    * ```
    */
   poisson(lambda: number): number {
-    if (!(lambda >= 0) || !Number.isFinite(lambda)) {
-      throw new OptionsError('E_RANGE', `Random.poisson: lambda must be finite and ≥ 0, got ${lambda}.`, { source: 'Random.poisson', field: 'lambda' });
-    }
+    if (typeof lambda !== 'number' || !(lambda >= 0) || !(lambda <= MAX_POISSON_MEAN)) throw rangeError('Random.poisson', 'lambda', 'a number in [0, 1e15]', lambda);
     if (lambda === 0) return 0;
     if (lambda < 10) {
       const limit = Math.exp(-lambda);
@@ -365,6 +429,7 @@ export class Random {
    * True with probability p.
    *
    * @param p - probability in [0, 1]
+   * @throws {@link OptionsError} `E_RANGE` for anything else
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -372,6 +437,7 @@ export class Random {
    * ```
    */
   bernoulli(p: number): boolean {
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw rangeError('Random.bernoulli', 'p', 'a probability in [0, 1]', p);
     return this.next() < p;
   }
 
@@ -381,7 +447,8 @@ export class Random {
    * {@link aliasSampler}.
    *
    * @param weights - non-negative weights with a positive sum
-   * @throws {@link OptionsError} `E_WEIGHTS` for negative, non-finite or all-zero weights
+   * @throws {@link OptionsError} `E_WEIGHTS` when `weights` is not an array
+   *   (or typed array) of finite numbers ≥ 0 with a positive sum
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -405,7 +472,8 @@ export class Random {
   /**
    * A shuffled copy of `items` (Fisher-Yates); the input is not changed.
    *
-   * @param items - the values to shuffle
+   * @param items - the values to shuffle (an array)
+   * @throws {@link OptionsError} `E_RANGE` when `items` is not an array
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -413,6 +481,7 @@ export class Random {
    * ```
    */
   shuffle<T>(items: readonly T[]): T[] {
+    if (!Array.isArray(items)) throw rangeError('Random.shuffle', 'items', 'an array', items);
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
@@ -428,9 +497,10 @@ export class Random {
    * Uses a partial Fisher-Yates shuffle when k is a large share of n, and
    * Floyd's algorithm (O(k) memory) otherwise.
    *
-   * @param n - population size
+   * @param n - population size, below 2³¹
    * @param k - sample size, 0 ≤ k ≤ n
-   * @throws {@link OptionsError} `E_RANGE` when k > n or either is not a non-negative integer
+   * @throws {@link OptionsError} `E_RANGE` when k > n or either is not a
+   *   non-negative integer; `E_TOO_LARGE` when the memory cannot be allocated
    * @example
    * ```ts
    * import { Random } from '@marksman/core';
@@ -438,12 +508,11 @@ export class Random {
    * ```
    */
   sample(n: number, k: number): Int32Array {
-    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(k) || n < 0 || k < 0 || k > n || n > 0x7fffffff) {
-      throw new OptionsError('E_RANGE', `Random.sample: need integers 0 ≤ k ≤ n < 2^31, got n=${n}, k=${k}.`, { source: 'Random.sample' });
-    }
-    const out = new Int32Array(k);
+    if (!Number.isSafeInteger(n) || n < 0 || n > 0x7fffffff) throw rangeError('Random.sample', 'n', 'an integer in [0, 2^31)', n);
+    if (!Number.isSafeInteger(k) || k < 0 || k > n) throw rangeError('Random.sample', 'k', `an integer in [0, n = ${n}]`, k);
+    const out = allocInt32('Random.sample', 'k', k);
     if (k * 4 >= n) {
-      const pool = new Int32Array(n);
+      const pool = allocInt32('Random.sample', 'n', n);
       for (let i = 0; i < n; i++) pool[i] = i;
       for (let i = 0; i < k; i++) {
         const j = i + this.int(n - i);
@@ -457,11 +526,17 @@ export class Random {
     // Floyd's algorithm, then a shuffle so the order is random too.
     const seen = new Set<number>();
     let m = 0;
-    for (let j = n - k; j < n; j++) {
-      const t = this.int(j + 1);
-      const v = seen.has(t) ? j : t;
-      seen.add(v);
-      out[m++] = v;
+    try {
+      for (let j = n - k; j < n; j++) {
+        const t = this.int(j + 1);
+        const v = seen.has(t) ? j : t;
+        seen.add(v);
+        out[m++] = v;
+      }
+    } catch (e) {
+      // A Set holds at most 2^24 values; past that the engine throws a RangeError.
+      if (!(e instanceof RangeError)) throw e;
+      throw new OptionsError('E_TOO_LARGE', `Random.sample: k = ${k} distinct values out of n = ${n} is more than can be tracked; ask for fewer.`, { source: 'Random.sample', field: 'k' });
     }
     for (let i = k - 1; i > 0; i--) {
       const j = this.int(i + 1);
@@ -478,11 +553,14 @@ function rotl(x: number, k: number): number {
 }
 
 function checkWeights(weights: ArrayLike<number>, source: string): number {
+  if (!Array.isArray(weights) && !(ArrayBuffer.isView(weights) && !(weights instanceof DataView))) {
+    throw new OptionsError('E_WEIGHTS', `${source}: weights must be an array of numbers, got ${describeValue(weights)}.`, { source, field: 'weights' });
+  }
   let total = 0;
   for (let i = 0; i < weights.length; i++) {
-    const w = weights[i]!;
-    if (!(w >= 0) || !Number.isFinite(w)) {
-      throw new OptionsError('E_WEIGHTS', `${source}: weight ${i} is ${w}; weights must be finite and ≥ 0.`, { source, field: 'weights', row: i });
+    const w: unknown = weights[i];
+    if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) {
+      throw new OptionsError('E_WEIGHTS', `${source}: weight ${i} is ${describeValue(w)}; weights must be finite numbers ≥ 0.`, { source, field: 'weights', row: i });
     }
     total += w;
   }
@@ -497,7 +575,9 @@ function checkWeights(weights: ArrayLike<number>, source: string): number {
  * in O(1) per call, proportional to its weight.
  *
  * @param weights - non-negative weights with a positive sum
- * @throws {@link OptionsError} `E_WEIGHTS` for negative, non-finite or all-zero weights
+ * @throws {@link OptionsError} `E_WEIGHTS` when `weights` is not an array (or
+ *   typed array) of finite numbers ≥ 0 with a positive sum; the returned
+ *   function throws `E_RANGE` when not given a {@link Random}
  * @returns a function that draws an index using the given stream
  * @example
  * ```ts
@@ -529,6 +609,9 @@ export function aliasSampler(weights: ArrayLike<number>): (rng: Random) => numbe
   for (const i of large) prob[i] = 1;
   for (const i of small) prob[i] = 1; // only reached through rounding error
   return (rng: Random) => {
+    if (typeof rng !== 'object' || rng === null || typeof rng.int !== 'function' || typeof rng.next !== 'function') {
+      throw new OptionsError('E_RANGE', `aliasSampler: the draw function needs a Random stream, got ${describeValue(rng)}.`, { source: 'aliasSampler', field: 'rng' });
+    }
     const i = rng.int(n);
     return rng.next() < prob[i]! ? i : alias[i]!;
   };

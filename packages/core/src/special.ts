@@ -1,3 +1,5 @@
+import { ValidationError } from './errors';
+
 // Lanczos approximation (g = 7, 9 coefficients), as tabulated by Paul Godfrey;
 // about 15 significant digits for x > 0.
 const LANCZOS_G = 7;
@@ -14,7 +16,8 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  *
  * Costs O(1).
  *
- * @param x - the argument
+ * @param x - the argument (a number; `'5'` is refused)
+ * @throws {@link ValidationError} `E_NUMBER` when `x` is not of type number
  * @example
  * ```ts
  * import { logGamma } from '@marksman/core';
@@ -22,6 +25,9 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  * ```
  */
 export function logGamma(x: number): number {
+  if (typeof x !== 'number') {
+    throw new ValidationError('E_NUMBER', `logGamma: x must be a number, got ${x === null ? 'null' : typeof x}.`, { source: 'logGamma', field: 'x' });
+  }
   if (Number.isNaN(x)) return NaN;
   if (x <= 0 && Number.isInteger(x)) return Infinity;
   if (x < 0.5) {

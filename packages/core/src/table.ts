@@ -317,8 +317,10 @@ export class Table {
    *
    * @param table - an Arrow-like table
    * @throws {@link ValidationError} `E_INPUT` when `table` lacks
-   *   `schema.fields` or `getChild`, `E_COLUMN` when a field has no vector,
-   *   `E_COLUMN_LENGTH` / `E_COLUMN_TYPE` as {@link Table.fromColumns}
+   *   `schema.fields` or `getChild`, `E_COLUMN` when a field has no string
+   *   name or no vector, `E_COLUMN_LENGTH` / `E_COLUMN_TYPE` as
+   *   {@link Table.fromColumns} (also for a vector whose `length` or
+   *   `toArray()` is not usable)
    * @example
    * ```ts
    * import { Table } from '@marksman/core';
@@ -337,22 +339,36 @@ export class Table {
     }
     const cols = new Map<string, Col>();
     let numRows = -1;
-    for (const field of fields as readonly { name: string }[]) {
-      const name = String(field.name);
+    for (const field of fields as readonly unknown[]) {
+      const rawName = typeof field === 'object' && field !== null ? (field as { name?: unknown }).name : undefined;
+      if (typeof rawName !== 'string') {
+        throw new ValidationError('E_COLUMN', `${source}: every schema field needs a string name, got ${describeValue(field)}${rawName === undefined ? '' : ` named ${describeValue(rawName)}`}.`, { source });
+      }
+      const name = rawName;
       const vec = table.getChild(name);
       if (vec === null || vec === undefined) throw new ValidationError('E_COLUMN', `${source}: getChild("${name}") returned no vector.`, { source, field: name });
+      if (typeof vec !== 'object' && typeof vec !== 'function') throw new ValidationError('E_COLUMN_TYPE', `${source}: getChild("${name}") returned ${describeValue(vec)}, not a vector.`, { source, field: name });
       let col: Col;
       const hasNulls = (vec.nullCount ?? 0) > 0;
+      const readAll = (): ArrayLike<unknown> => {
+        const all: unknown = (vec.toArray as () => unknown)();
+        const ok = Array.isArray(all) || (ArrayBuffer.isView(all) && !(all instanceof DataView));
+        if (!ok) throw new ValidationError('E_COLUMN_TYPE', `${source}: vector "${name}".toArray() returned ${describeValue(all)}, not an array.`, { source, field: name });
+        return all as ArrayLike<unknown>;
+      };
       if (!hasNulls && typeof vec.toArray === 'function') {
-        const all = vec.toArray();
+        const all = readAll();
         col = ArrayBuffer.isView(all) ? columnFromInput(source, name, all, true) : columnFromValues(normaliseValues(source, name, all, true));
       } else if (typeof vec.get === 'function') {
         const n = vec.length;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+          throw new ValidationError('E_COLUMN_LENGTH', `${source}: vector "${name}" has length ${describeValue(n)}; expected an integer in [0, 2^32).`, { source, field: name });
+        }
         const values = new Array<ColumnValue>(n);
         for (let i = 0; i < n; i++) values[i] = normaliseValue(source, name, i, vec.get(i), true);
         col = columnFromValues(values);
       } else if (typeof vec.toArray === 'function') {
-        const all = vec.toArray();
+        const all = readAll();
         if (ArrayBuffer.isView(all)) {
           throw new ValidationError('E_COLUMN_TYPE', `${source}: vector "${name}" has nulls but only a typed toArray() and no get(i), so its missing values cannot be found.`, {
             source,
@@ -512,7 +528,8 @@ export class Table {
    * A table with only the columns `names`, in that order (columns shared,
    * not copied). O(names).
    *
-   * @throws {@link ValidationError} `E_COLUMN` for an unknown or repeated name
+   * @throws {@link ValidationError} `E_INPUT` when `names` is not an array,
+   *   `E_COLUMN` for an unknown or repeated name
    * @example
    * ```ts
    * import { Table } from '@marksman/core';
@@ -520,6 +537,7 @@ export class Table {
    * ```
    */
   select(names: readonly string[]): Table {
+    if (!Array.isArray(names)) throw new ValidationError('E_INPUT', `Table.select: names must be an array of column names, got ${describeValue(names)}.`, { source: 'Table.select', field: 'names' });
     const cols = new Map<string, Col>();
     for (const name of names) {
       if (cols.has(name)) throw new ValidationError('E_COLUMN', `Table.select: column "${name}" is listed twice.`, { source: 'Table.select', field: name });
@@ -532,8 +550,9 @@ export class Table {
    * The rows at `indexes`, in that order (repeats allowed), as a new table.
    * O(k × columns).
    *
-   * @param indexes - row indexes in [0, numRows)
-   * @throws {@link ValidationError} `E_INDEX_RANGE` for an index out of range
+   * @param indexes - row indexes in [0, numRows) (an array or typed array)
+   * @throws {@link ValidationError} `E_INPUT` when `indexes` is not an
+   *   array, `E_INDEX_RANGE` for an index out of range
    * @example
    * ```ts
    * import { Table } from '@marksman/core';
@@ -541,6 +560,9 @@ export class Table {
    * ```
    */
   take(indexes: Int32Array | readonly number[]): Table {
+    if (!Array.isArray(indexes) && !(ArrayBuffer.isView(indexes) && !(indexes instanceof DataView))) {
+      throw new ValidationError('E_INPUT', `Table.take: indexes must be an array or typed array of row indexes, got ${describeValue(indexes)}.`, { source: 'Table.take', field: 'indexes' });
+    }
     for (let t = 0; t < indexes.length; t++) this.#checkRow('Table.take', indexes[t] as number, 'indexes');
     return this.#gather(indexes);
   }
@@ -555,6 +577,7 @@ export class Table {
    * The rows for which `predicate(row, i)` is true, as a new table. The row
    * object passed is a fresh copy. O(rows × columns).
    *
+   * @throws {@link ValidationError} `E_INPUT` when `predicate` is not a function
    * @example
    * ```ts
    * import { Table } from '@marksman/core';
@@ -562,16 +585,20 @@ export class Table {
    * ```
    */
   filter(predicate: (row: TableRecord, i: number) => boolean): Table {
+    if (typeof predicate !== 'function') throw new ValidationError('E_INPUT', `Table.filter: predicate must be a function (row, i) => boolean, got ${describeValue(predicate)}.`, { source: 'Table.filter', field: 'predicate' });
     const keep: number[] = [];
     for (let i = 0; i < this.numRows; i++) if (predicate(this.#rowUnchecked(i), i)) keep.push(i);
     return this.#gather(keep);
   }
 
   /**
-   * Rows `start` … `end−1` (negative values count from the end, as
+   * Rows `start` … `end−1` (negative values count from the end, fractions
+   * are truncated and out-of-range values clamped, as
    * `Array.prototype.slice`). Typed columns are shared as views. O(columns)
    * for typed columns, O(end − start) for value columns.
    *
+   * @throws {@link ValidationError} `E_NUMBER` when `start` or `end` is not
+   *   a number (or is NaN)
    * @example
    * ```ts
    * import { Table } from '@marksman/core';
@@ -580,8 +607,13 @@ export class Table {
    */
   slice(start = 0, end: number = this.numRows): Table {
     const n = this.numRows;
+    for (const [field, v] of [['start', start], ['end', end]] as const) {
+      if (typeof v !== 'number' || Number.isNaN(v)) {
+        throw new ValidationError('E_NUMBER', `Table.slice: ${field} must be a number, got ${describeValue(v)}.`, { source: 'Table.slice', field });
+      }
+    }
     const clamp = (v: number): number => {
-      const x = Math.trunc(Number.isNaN(v) ? 0 : v);
+      const x = Math.trunc(v);
       return x < 0 ? Math.max(n + x, 0) : Math.min(x, n);
     };
     const a = clamp(start);

@@ -33,6 +33,8 @@ const TZ_DEFAULTS: Required<TimeZoneOptions> = Object.freeze({ timeZone: 'UTC' }
 const PERIOD_DEFAULTS: Required<PeriodOptions> = Object.freeze({ timeZone: 'UTC', weekStartsOn: 1 });
 
 const MS_PER_HOUR = 3_600_000;
+/** Largest |epoch ms| a JavaScript `Date` can hold. */
+const MAX_TIME = 8.64e15;
 
 // ---------------------------------------------------------------------------
 // Zone offsets through Intl.DateTimeFormat (no dependency, no tz database of
@@ -48,7 +50,10 @@ const zones = new Map<string, Zone>();
 
 function makeZone(fmt: Intl.DateTimeFormat): Zone {
   const scratch = emptyCivil();
-  const exact = (ts: number): number => {
+  const exact = (instant: number): number => {
+    // Intl refuses instants outside the Date range; near the ends the offset
+    // is the one at the end (the zone's local mean time, long before 1900).
+    const ts = Math.min(MAX_TIME, Math.max(-MAX_TIME, instant));
     const parts = fmt.formatToParts(ts);
     let era = 'AD';
     for (const p of parts) {
@@ -153,9 +158,17 @@ function wallToInstant(zone: Zone, wall: number): number {
   return Math.max(c1, c2);
 }
 
-function toMs(source: string, ts: unknown): number {
+function toMs(source: string, ts: unknown, field = 'ts'): number {
   const ms = tryParseTimestamp(ts);
-  if (ms === undefined) throw new ValidationError('E_TIMESTAMP', timestampMessage(ts, { source, field: 'ts' }), { source, field: 'ts' });
+  if (ms === undefined) throw new ValidationError('E_TIMESTAMP', timestampMessage(ts, { source, field }), { source, field });
+  return ms;
+}
+
+/** Throws `E_TIME_RANGE` when a computed instant falls outside the range of `Date`. */
+function inDateRange(source: string, field: string, ms: number): number {
+  if (!(Math.abs(ms) <= MAX_TIME)) {
+    throw new ValidationError('E_TIME_RANGE', `${source}: the result (${ms} ms) falls outside the range of Date (±8.64e15 ms, about ±273,790 years); check ${field}.`, { source, field });
+  }
   return ms;
 }
 
@@ -167,7 +180,8 @@ function toMs(source: string, ts: unknown): number {
  * @param ts - a timestamp (epoch ms, `Date` or ISO string)
  * @param options - see {@link TimeZoneOptions}
  * @returns epoch ms
- * @throws {@link ValidationError} `E_TIMESTAMP` for a bad `ts`;
+ * @throws {@link ValidationError} `E_TIMESTAMP` for a bad `ts`,
+ *   `E_TIME_RANGE` when the day starts before the earliest `Date`;
  *   {@link OptionsError} `E_TIME_ZONE` for an unknown zone
  * @example
  * ```ts
@@ -182,7 +196,7 @@ export function startOfDay(ts: TimestampInput, options?: TimeZoneOptions): numbe
   const zone = zoneFor(source, timeZone);
   const ms = toMs(source, ts);
   const c = localFields(zone, ms, emptyCivil());
-  return wallToInstant(zone, daysFromCivil(c.year, c.month, c.day) * MS_PER_DAY);
+  return inDateRange(source, 'ts', wallToInstant(zone, daysFromCivil(c.year, c.month, c.day) * MS_PER_DAY));
 }
 
 /**
@@ -195,7 +209,8 @@ export function startOfDay(ts: TimestampInput, options?: TimeZoneOptions): numbe
  * @param options - see {@link TimeZoneOptions}
  * @returns epoch ms
  * @throws {@link ValidationError} `E_TIMESTAMP` for a bad `ts`, `E_NUMBER`
- *   when `n` is not an integer; {@link OptionsError} `E_TIME_ZONE`
+ *   when `n` is not an integer, `E_TIME_RANGE` when the result falls outside
+ *   the range of `Date`; {@link OptionsError} `E_TIME_ZONE`
  * @example
  * ```ts
  * import { addDays } from '@marksman/core';
@@ -211,9 +226,11 @@ export function addDays(ts: TimestampInput, n: number, options?: TimeZoneOptions
   const ms = toMs(source, ts);
   if (!Number.isSafeInteger(n)) throw new ValidationError('E_NUMBER', `${source}: n must be a whole number of days, got ${describeValue(n)}.`, { source, field: 'n' });
   if (n === 0) return ms;
-  if (zone === UTC_ZONE) return ms + n * MS_PER_DAY;
+  // The whole Date range spans 2·10⁸ days: a larger |n| cannot land in it.
+  if (Math.abs(n) > 2e8) return inDateRange(source, 'n', ms + n * MS_PER_DAY);
+  if (zone === UTC_ZONE) return inDateRange(source, 'n', ms + n * MS_PER_DAY);
   const wall = ms + zone.offsetAt(ms);
-  return wallToInstant(zone, wall + n * MS_PER_DAY);
+  return inDateRange(source, 'n', wallToInstant(zone, wall + n * MS_PER_DAY));
 }
 
 /**
@@ -222,7 +239,9 @@ export function addDays(ts: TimestampInput, n: number, options?: TimeZoneOptions
  * daylight-saving change, local midnight to local midnight is 23/24 or 25/24.
  * O(1).
  *
- * @throws {@link ValidationError} `E_TIMESTAMP` for a bad timestamp
+ * @param a - the start (epoch ms, `Date` or ISO string)
+ * @param b - the end
+ * @throws {@link ValidationError} `E_TIMESTAMP` for a bad timestamp (field `a` or `b`)
  * @example
  * ```ts
  * import { daysBetween } from '@marksman/core';
@@ -230,7 +249,8 @@ export function addDays(ts: TimestampInput, n: number, options?: TimeZoneOptions
  * ```
  */
 export function daysBetween(a: TimestampInput, b: TimestampInput): number {
-  return (toMs('daysBetween', b) - toMs('daysBetween', a)) / MS_PER_DAY;
+  const start = toMs('daysBetween', a, 'a');
+  return (toMs('daysBetween', b, 'b') - start) / MS_PER_DAY;
 }
 
 /** Day number (days since 1970-01-01) of the first day of the period containing local day `day`. */
@@ -332,7 +352,8 @@ export function periodKey(ts: TimestampInput, unit: PeriodUnit, options?: Period
  * @param unit - `'day' | 'week' | 'month' | 'quarter' | 'year'`
  * @param options - see {@link PeriodOptions}
  * @returns epoch ms
- * @throws {@link ValidationError} `E_TIMESTAMP`; {@link OptionsError}
+ * @throws {@link ValidationError} `E_TIMESTAMP`, `E_TIME_RANGE` (the period
+ *   starts before the earliest `Date`); {@link OptionsError}
  *   `E_TIME_ZONE`, `E_PERIOD_UNIT`, `E_OPTION_RANGE`
  * @example
  * ```ts
@@ -351,5 +372,5 @@ export function periodStart(ts: TimestampInput, unit: PeriodUnit, options?: Peri
   const ms = toMs(source, ts);
   const c = localFields(zone, ms, emptyCivil());
   const day = daysFromCivil(c.year, c.month, c.day);
-  return wallToInstant(zone, periodFirstDay(unit, c, day, weekStartsOn) * MS_PER_DAY);
+  return inDateRange(source, 'ts', wallToInstant(zone, periodFirstDay(unit, c, day, weekStartsOn) * MS_PER_DAY));
 }

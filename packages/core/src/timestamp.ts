@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { OptionsError, ValidationError } from './errors';
 import type { ErrorLocation } from './errors';
 import { daysFromCivil, daysInMonth, MS_PER_DAY } from './civil';
 
@@ -91,6 +91,23 @@ export function timestampMessage(value: unknown, where: ErrorLocation): string {
   return `${locationPrefix(where)}${describeValue(value)} is not a timestamp; give a valid Date, finite epoch milliseconds, or an ISO-8601 string such as 2024-03-01 or 2024-03-01T09:30:00Z.`;
 }
 
+const WHERE_KEYS: ReadonlySet<string> = new Set(['source', 'field', 'row', 'file', 'line']);
+const NOWHERE: ErrorLocation = Object.freeze({});
+
+/** Checks the `where` argument of {@link parseTimestamp}: an object with known keys only. */
+function checkWhere(where: unknown): ErrorLocation {
+  if (where === undefined || where === null) return NOWHERE;
+  if (typeof where !== 'object' || Array.isArray(where)) {
+    throw new OptionsError('E_OPTIONS_TYPE', `parseTimestamp: where must be an object such as { source, field, row }, got ${describeValue(where)}.`, { source: 'parseTimestamp', field: 'where' });
+  }
+  for (const key in where) {
+    if (!WHERE_KEYS.has(key)) {
+      throw new OptionsError('E_OPTION_UNKNOWN', `parseTimestamp: unknown key "${key}" in where. Known keys: ${[...WHERE_KEYS].join(', ')}.`, { source: 'parseTimestamp', field: key });
+    }
+  }
+  return where as ErrorLocation;
+}
+
 /**
  * Converts a timestamp to epoch milliseconds (UTC). Accepts:
  * - a valid `Date`;
@@ -111,9 +128,12 @@ export function timestampMessage(value: unknown, where: ErrorLocation): string {
  * Costs O(length of the string).
  *
  * @param value - a `Date`, epoch milliseconds or an ISO-8601 string
- * @param where - the function, field and row to name in the error
+ * @param where - the function, field and row to name in the error (keys
+ *   `source`, `field`, `row`, `file`, `line`)
  * @returns epoch milliseconds (UTC)
- * @throws {@link ValidationError} `E_TIMESTAMP` when `value` is not a timestamp
+ * @throws {@link ValidationError} `E_TIMESTAMP` when `value` is not a
+ *   timestamp; {@link OptionsError} `E_OPTIONS_TYPE` / `E_OPTION_UNKNOWN`
+ *   when `where` is not an object or has another key
  * @example
  * ```ts
  * import { parseTimestamp } from '@marksman/core';
@@ -123,8 +143,9 @@ export function timestampMessage(value: unknown, where: ErrorLocation): string {
  * parseTimestamp('2024-13-01'); // throws ValidationError E_TIMESTAMP
  * ```
  */
-export function parseTimestamp(value: unknown, where: ErrorLocation = {}): number {
+export function parseTimestamp(value: unknown, where?: ErrorLocation): number {
+  const at = checkWhere(where);
   const ms = tryParseTimestamp(value);
-  if (ms === undefined) throw new ValidationError('E_TIMESTAMP', timestampMessage(value, where), where);
+  if (ms === undefined) throw new ValidationError('E_TIMESTAMP', timestampMessage(value, at), at);
   return ms;
 }

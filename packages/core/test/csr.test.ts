@@ -323,4 +323,28 @@ describe('CsrMatrix doc examples', () => {
     expect(CsrMatrix.fromCoo(Int32Array.of(0, 1), Int32Array.of(0, 1), Float64Array.of(1, 2), 2, 2).selectRows([1, 1, 0]).get(1, 1)).toBe(2);
     expect(CsrMatrix.fromCoo(Int32Array.of(0), Int32Array.of(1), null, 1, 2).toDense()).toEqual([Float64Array.of(0, 1)]);
   });
+
+  it('refuses missing arrays, fractional or string indexes and string values', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as { code?: string; field?: string }).code + ':' + (e as { field?: string }).field;
+      }
+      return 'no error';
+    };
+    expect(code(() => CsrMatrix.fromCoo(null as never, Int32Array.of(0), null, 1, 1))).toBe('E_INPUT:rows');
+    expect(code(() => CsrMatrix.fromCoo(Int32Array.of(0), undefined as never, null, 1, 1))).toBe('E_INPUT:cols');
+    expect(code(() => CsrMatrix.fromCoo(Int32Array.of(0), Int32Array.of(0), undefined as never, 1, 1))).toBe('E_INPUT:values');
+    expect(code(() => CsrMatrix.fromCoo([0.5] as never, [0] as never, null, 2, 1))).toBe('E_INDEX_RANGE:rows');
+    expect(code(() => CsrMatrix.fromCoo(['1'] as never, [0] as never, null, 2, 1))).toBe('E_INDEX_RANGE:rows');
+    expect(code(() => CsrMatrix.fromCoo([0] as never, [0] as never, ['0.05'] as never, 1, 1))).toBe('E_NUMBER:values');
+    expect(code(() => CsrMatrix.fromCoo(Int32Array.of(0), Int32Array.of(0), null, '1' as never, 1))).toBe('E_SHAPE:nRows');
+    expect(code(() => CsrMatrix.fromParts({ nRows: 1, nCols: 1, indptr: [0, 1], indices: [0], data: ['0.05'] as never }))).toBe('E_CSR_STRUCTURE:undefined');
+    const m = CsrMatrix.fromCoo(Int32Array.of(0), Int32Array.of(0), null, 1, 1);
+    expect(code(() => m.selectRows(null as never))).toBe('E_INPUT:indexes');
+    expect(code(() => m.toDense({ maxCells: '5' as never }))).toBe('E_OPTION_RANGE:maxCells');
+    expect(code(() => m.toDense({ maxCells: NaN }))).toBe('E_OPTION_RANGE:maxCells');
+    expect(m.toDense({ maxCells: Infinity })).toEqual([Float64Array.of(1)]);
+  });
 });

@@ -130,4 +130,18 @@ describe('IdIndex doc examples', () => {
     c.add('a');
     expect(c.build().ids()).toEqual(['a']);
   });
+
+  it('refuses a missing or non-iterable argument with E_INPUT naming it', () => {
+    for (const bad of [null, undefined, 5, 'abc', { length: 2 }]) {
+      expect(() => IdIndex.from(bad as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'ids', source: 'IdIndex.from' }));
+      expect(() => IdIndex.from(['a']).encode(bad as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'ids' }));
+    }
+    for (const bad of [null, undefined, '01', { length: 1, 0: 0 }]) {
+      expect(() => IdIndex.from(['a']).decode(bad as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'indexes' }));
+    }
+    expect(() => IdIndex.from(['a', 'b']).decode(['1'] as never)).toThrow(StateError);
+    // any iterable of ids still works
+    expect(IdIndex.from(new Set(['x', 'y'])).ids()).toEqual(['x', 'y']);
+    expect(IdIndex.from(['a']).index(undefined as never)).toBe(-1);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random, aliasSampler, OptionsError } from '@marksman/core';
+import { Random, aliasSampler, isMarksmanError, logGamma, OptionsError, ValidationError } from '@marksman/core';
 
 function moments(draw: () => number, n: number) {
   let s = 0;
@@ -130,5 +130,127 @@ describe('Random', () => {
     expect(() => r.categorical([0, 0])).toThrowError(expect.objectContaining({ code: 'E_WEIGHTS' }));
     expect(() => r.categorical([1, NaN])).toThrowError(expect.objectContaining({ code: 'E_WEIGHTS' }));
     expect(() => r.sample(3, 4)).toThrowError(expect.objectContaining({ code: 'E_RANGE' }));
+  });
+
+  it.each([
+    ['the seed NaN', () => new Random(NaN)],
+    ['the seed 1e308', () => new Random(1e308)],
+    ['the seed "7"', () => new Random('7' as never)],
+    ['the seed null', () => new Random(null as never)],
+    ['the seed 2^53', () => new Random(2 ** 53)],
+  ])('refuses %s with E_SEED', (_name, f) => {
+    expect(f).toThrowError(expect.objectContaining({ code: 'E_SEED', field: 'seed' }));
+  });
+
+  it('refuses an all-zero, malformed or missing state, which would make next() return 0 forever', () => {
+    const good = new Random(3).getState();
+    const bad: [unknown, string][] = [
+      [{ words: [0, 0, 0, 0], spareNormal: null }, 'words'],
+      [{ words: [1, 2, 3], spareNormal: null }, 'words'],
+      [{ words: [1, 2, 3, 4, 5], spareNormal: null }, 'words'],
+      [{ words: [1, 2, 3, -1], spareNormal: null }, 'words'],
+      [{ words: [1, 2, 3, 2 ** 32], spareNormal: null }, 'words'],
+      [{ words: [1, 2, 3, 1.5], spareNormal: null }, 'words'],
+      [{ words: [1, 2, 3, '4'], spareNormal: null }, 'words'],
+      [{ words: 'abcd', spareNormal: null }, 'words'],
+      [{ words: good.words, spareNormal: NaN }, 'spareNormal'],
+      [{ words: good.words, spareNormal: '0.5' }, 'spareNormal'],
+      [{ words: good.words }, 'spareNormal'],
+      [null, 'state'],
+      [undefined, 'state'],
+      [42, 'state'],
+    ];
+    for (const [state, field] of bad) {
+      let caught: unknown;
+      try {
+        Random.fromState(state as never);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, JSON.stringify(state)).toBeInstanceOf(ValidationError);
+      expect(caught).toMatchObject({ code: 'E_RANDOM_STATE', field, source: 'Random.fromState' });
+    }
+    // A good state with words near the top of the range still restores exactly.
+    const top = Random.fromState({ words: [0xffffffff, 1, 0, 0x80000000], spareNormal: 0.25 });
+    expect(top.getState()).toEqual({ words: [0xffffffff, 1, 0, 0x80000000], spareNormal: 0.25 });
+    expect(top.normal()).toBe(0.25);
+  });
+
+  it.each([
+    ['uniform(0, NaN)', (r: Random) => r.uniform(0, NaN), 'high'],
+    ['uniform("0", 1)', (r: Random) => r.uniform('0' as never, 1), 'low'],
+    ['uniform(2, 1)', (r: Random) => r.uniform(2, 1), 'high'],
+    ['uniform(-1e308, 1e308)', (r: Random) => r.uniform(-1e308, 1e308), 'high'],
+    ['int(1e308)', (r: Random) => r.int(1e308), 'n'],
+    ['int("6")', (r: Random) => r.int('6' as never), 'n'],
+    ['normal(0, -1)', (r: Random) => r.normal(0, -1), 'sd'],
+    ['normal(NaN, 1)', (r: Random) => r.normal(NaN, 1), 'mean'],
+    ['normal(0, Infinity)', (r: Random) => r.normal(0, Infinity), 'sd'],
+    ['normal("0.05")', (r: Random) => r.normal('0.05' as never), 'mean'],
+    ['exponential(-1)', (r: Random) => r.exponential(-1), 'rate'],
+    ['exponential(0)', (r: Random) => r.exponential(0), 'rate'],
+    ['exponential("2")', (r: Random) => r.exponential('2' as never), 'rate'],
+    ['gamma(NaN)', (r: Random) => r.gamma(NaN), 'shape'],
+    ['gamma(2, -1)', (r: Random) => r.gamma(2, -1), 'scale'],
+    ['gamma("2")', (r: Random) => r.gamma('2' as never), 'shape'],
+    ['beta(0, 1)', (r: Random) => r.beta(0, 1), 'a'],
+    ['beta(1, -2)', (r: Random) => r.beta(1, -2), 'b'],
+    ['beta(1, Infinity)', (r: Random) => r.beta(1, Infinity), 'b'],
+    ['poisson(NaN)', (r: Random) => r.poisson(NaN), 'lambda'],
+    ['poisson(1e300)', (r: Random) => r.poisson(1e300), 'lambda'],
+    ['poisson("3")', (r: Random) => r.poisson('3' as never), 'lambda'],
+    ['bernoulli(1.5)', (r: Random) => r.bernoulli(1.5), 'p'],
+    ['bernoulli(-0.1)', (r: Random) => r.bernoulli(-0.1), 'p'],
+    ['bernoulli(NaN)', (r: Random) => r.bernoulli(NaN), 'p'],
+    ['bernoulli("0.05")', (r: Random) => r.bernoulli('0.05' as never), 'p'],
+    ['shuffle(null)', (r: Random) => r.shuffle(null as never), 'items'],
+    ['shuffle("abc")', (r: Random) => r.shuffle('abc' as never), 'items'],
+    ['sample(1e308, 1)', (r: Random) => r.sample(1e308, 1), 'n'],
+    ['sample(10, "2")', (r: Random) => r.sample(10, '2' as never), 'k'],
+  ])('%s throws E_RANGE naming %s', (_name, draw, field) => {
+    expect(() => draw(new Random(1))).toThrowError(expect.objectContaining({ code: 'E_RANGE', field }));
+  });
+
+  it.each([
+    ['categorical([-1, 2])', () => new Random(1).categorical([-1, 2])],
+    ['categorical([NaN])', () => new Random(1).categorical([NaN])],
+    ['categorical(["0.5", 1])', () => new Random(1).categorical(['0.5', 1] as never)],
+    ['categorical(null)', () => new Random(1).categorical(null as never)],
+    ['categorical("12")', () => new Random(1).categorical('12' as never)],
+    ['aliasSampler(undefined)', () => aliasSampler(undefined as never)],
+    ['aliasSampler([Infinity])', () => aliasSampler([Infinity])],
+  ])('%s throws E_WEIGHTS', (_name, f) => {
+    expect(f).toThrowError(expect.objectContaining({ code: 'E_WEIGHTS', field: 'weights' }));
+  });
+
+  it('aliasSampler draws refuse anything but a Random stream', () => {
+    const draw = aliasSampler([1, 2]);
+    expect(() => draw(null as never)).toThrowError(expect.objectContaining({ code: 'E_RANGE', field: 'rng' }));
+  });
+
+  it('valid edge parameters still work: sd 0, p 0 and 1, uniform over a point', () => {
+    const r = new Random(2);
+    expect(r.normal(5, 0)).toBe(5);
+    expect(r.bernoulli(0)).toBe(false);
+    expect(r.bernoulli(1)).toBe(true);
+    expect(r.uniform(3, 3)).toBe(3);
+    expect(Number.isSafeInteger(r.poisson(1e15))).toBe(true);
+  });
+
+  it('logGamma refuses a string instead of reading it as a number', () => {
+    expect(() => logGamma('5' as never)).toThrowError(expect.objectContaining({ code: 'E_NUMBER', field: 'x' }));
+    expect(Number.isNaN(logGamma(NaN))).toBe(true);
+  });
+
+  it('every refusal is a Marksman error (never a raw TypeError)', () => {
+    const r = new Random(1);
+    for (const f of [() => r.shuffle(undefined as never), () => r.categorical(undefined as never), () => Random.fromState(undefined as never)]) {
+      try {
+        f();
+        expect.unreachable();
+      } catch (e) {
+        expect(isMarksmanError(e)).toBe(true);
+      }
+    }
   });
 });

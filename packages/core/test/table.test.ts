@@ -250,4 +250,21 @@ describe('Table doc examples', () => {
     expect(Table.fromColumns({ a: [1, null] }).toRecords()).toEqual([{ a: 1 }, { a: null }]);
     expect(Table.fromColumns({ a: [1], b: [2], c: [3] }).select(['c', 'a']).columnNames).toEqual(['c', 'a']);
   });
+
+  it('refuses missing or wrong-type arguments with typed errors naming them', () => {
+    const t = Table.fromColumns({ a: [1, 2, 3] });
+    expect(() => t.select(null as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'names' }));
+    expect(() => t.take(undefined as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'indexes' }));
+    expect(() => t.filter('a > 1' as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'predicate' }));
+    expect(() => t.slice('1' as never)).toThrow(expect.objectContaining({ code: 'E_NUMBER', field: 'start' }));
+    expect(() => t.slice(0, NaN)).toThrow(expect.objectContaining({ code: 'E_NUMBER', field: 'end' }));
+    expect(t.slice(-Infinity, Infinity).numRows).toBe(3); // clamped like Array.prototype.slice
+    expect(t.slice(0.9, 2.7).column('a')).toEqual(Float64Array.of(1, 2));
+    const arrow = (fields: unknown[], child: unknown) => ({ schema: { fields }, getChild: () => child }) as never;
+    expect(() => Table.fromArrow(arrow([null], null))).toThrow(expect.objectContaining({ code: 'E_COLUMN' }));
+    expect(() => Table.fromArrow(arrow([{ name: 7 }], null))).toThrow(expect.objectContaining({ code: 'E_COLUMN' }));
+    expect(() => Table.fromArrow(arrow([{ name: 'x' }], { length: 1e308, get: () => 1 }))).toThrow(expect.objectContaining({ code: 'E_COLUMN_LENGTH', field: 'x' }));
+    expect(() => Table.fromArrow(arrow([{ name: 'x' }], { length: 1, toArray: () => null }))).toThrow(expect.objectContaining({ code: 'E_COLUMN_TYPE', field: 'x' }));
+    expect(() => Table.fromArrow(arrow([{ name: 'x' }], 5))).toThrow(expect.objectContaining({ code: 'E_COLUMN_TYPE', field: 'x' }));
+  });
 });

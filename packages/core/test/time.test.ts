@@ -161,4 +161,21 @@ describe('errors', () => {
     expect(() => periodKey(0, 'week', { weekStartsOn: 7 as 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE' }));
     expect(() => startOfDay(0, { timezone: 'UTC' } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
   });
+
+  it('stays inside the Date range: extreme instants in a zone answer, results beyond it throw E_TIME_RANGE', () => {
+    const NY = { timeZone: 'America/New_York' };
+    // Intl cannot format instants beyond ±8.64e15 ms; offsets near the ends are the zone's first/last
+    expect(startOfDay(8.64e15, NY)).toBeLessThanOrEqual(8.64e15);
+    expect(periodKey(8.64e15, 'week', { timeZone: 'Asia/Tokyo' })).toMatch(/^275760-W\d\d$/);
+    expect(() => startOfDay(-8.64e15, NY)).toThrow(expect.objectContaining({ code: 'E_TIME_RANGE', field: 'ts' }));
+    expect(() => addDays(0, 1e12)).toThrow(expect.objectContaining({ code: 'E_TIME_RANGE', field: 'n' }));
+    expect(() => addDays(0, 1e12, NY)).toThrow(expect.objectContaining({ code: 'E_TIME_RANGE', field: 'n' }));
+    expect(() => addDays(8.64e15, 1, NY)).toThrow(expect.objectContaining({ code: 'E_TIME_RANGE' }));
+    expect(() => periodStart(-8.64e15, 'year')).toThrow(expect.objectContaining({ code: 'E_TIME_RANGE' }));
+    expect(() => addDays(0, '1' as never)).toThrow(expect.objectContaining({ code: 'E_NUMBER', field: 'n' }));
+    expect(() => daysBetween(0, undefined as never)).toThrow(expect.objectContaining({ code: 'E_TIMESTAMP', field: 'b' }));
+    expect(() => daysBetween(null as never, 0)).toThrow(expect.objectContaining({ code: 'E_TIMESTAMP', field: 'a' }));
+    expect(() => periodKey(0, 'day', { timeZone: 5 as never })).toThrow(OptionsError);
+    expect(() => startOfDay(0, new Date() as never)).toThrow(expect.objectContaining({ code: 'E_OPTIONS_TYPE' }));
+  });
 });

@@ -114,4 +114,11 @@ describe('parseTimestamp', () => {
       if (v !== undefined) expect(Number.isFinite(v)).toBe(true);
     }
   });
+
+  it('checks its where argument: an object with known keys only', () => {
+    expect(parseTimestamp('2024-03-01', null as never)).toBe(1709251200000);
+    expect(() => parseTimestamp('2024-03-01', { feild: 'x' } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN', field: 'feild' }));
+    expect(() => parseTimestamp('2024-03-01', 'row 3' as never)).toThrow(expect.objectContaining({ code: 'E_OPTIONS_TYPE', field: 'where' }));
+    expect(() => parseTimestamp('nope', { source: 'load', row: 2, field: 'ts' })).toThrow(expect.objectContaining({ code: 'E_TIMESTAMP', source: 'load', row: 2, field: 'ts' }));
+  });
 });

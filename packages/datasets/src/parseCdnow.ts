@@ -1,14 +1,16 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, ValidationReport } from '@marksman/core';
 import { ReportBuilder } from './internal/report';
-import { checkText, forEachLine, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
+import { checkFileOption, checkText, forEachLine, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
 
 /** Options of {@link parseCdnow}. */
 export interface CdnowParseOptions {
-  /** File name used in error messages. Default `CDNOW_master.txt`. */
+  /** File name used in error messages (a non-empty string). Default `CDNOW_master.txt`. */
   readonly file?: string;
   /**
-   * `master`: `customer date cds dollars` (an optional header line is skipped); `sample`:
+   * `master`: `customer date cds dollars` (an optional header line, such as lifetimes'
+   * `customer_id date number_of_cds dollar_value`, is skipped); `sample`:
    * `customer sampleId date cds dollars`; `auto` (default): decided by the field count of the first
    * data line.
    */
@@ -20,6 +22,9 @@ const DEFAULTS: Readonly<Required<CdnowParseOptions>> = Object.freeze({ file: 'C
 /**
  * Parses the CDNOW purchase log of Fader & Hardie (`CDNOW_master.txt` or `CDNOW_sample.txt`:
  * whitespace-separated, one line per customer-day purchase) into transactions.
+ *
+ * Every line is kept or reported: a first line made only of column names (words, the first naming
+ * the customer) is taken as a header and skipped; any other line that is not a purchase throws.
  *
  * - `customerId` is the master customer id as a number (`00004` → 4; the sample's own 1–2357 id
  *   is ignored, so sample rows match master rows).
@@ -34,8 +39,10 @@ const DEFAULTS: Readonly<Required<CdnowParseOptions>> = Object.freeze({ file: 'C
  * @param text - the file contents
  * @param options - `file` (for messages) and `format`
  * @returns a validation report whose `rows` are the transactions, in file order (all kept)
- * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line of a malformed line;
- *   `OptionsError` (from `@marksman/core`) `E_OPTION_RANGE` for an unknown `format`
+ * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line of a malformed line
+ *   (also for an amount or count too large to be represented exactly, and for a garbage first line);
+ *   `OptionsError` (from `@marksman/core`) `E_OPTION_RANGE` for an unknown `format` or a `file` that is not a
+ *   non-empty string
  * @example
  * ```ts
  * import { parseCdnow } from '@marksman/datasets';
@@ -46,7 +53,7 @@ const DEFAULTS: Readonly<Required<CdnowParseOptions>> = Object.freeze({ file: 'C
 export function parseCdnow(text: string, options?: CdnowParseOptions): ValidationReport<CleanTransaction> {
   const source = 'parseCdnow';
   const o = resolveOptions(source, DEFAULTS, options);
-  const file = o.file;
+  const file = checkFileOption(source, o.file);
   if (o.format !== 'auto' && o.format !== 'master' && o.format !== 'sample') {
     throw new OptionsError('E_OPTION_RANGE', `${source}: format must be 'auto', 'master' or 'sample', got ${String(o.format)}.`, { source, field: 'format' });
   }
@@ -59,7 +66,9 @@ export function parseCdnow(text: string, options?: CdnowParseOptions): Validatio
     const f = line.trim().split(/\s+/);
     if (first) {
       first = false;
-      if (!/^\d/.test(f[0]!)) return; // header line (lifetimes' copy of the master file has one)
+      // A header line (lifetimes' copy of the master file has one): column names only. Anything
+      // else on the first line is data, and is parsed (and refused when malformed) like any line.
+      if ((f.length === 4 || f.length === 5) && f.every((x) => /^[A-Za-z_]+$/.test(x)) && /cust/i.test(f[0]!)) return;
     }
     if (width === 0) width = f.length === 5 ? 5 : 4;
     if (f.length !== width) {
@@ -67,14 +76,14 @@ export function parseCdnow(text: string, options?: CdnowParseOptions): Validatio
     }
     const off = width - 4;
     const customerId = parseIntStrict(f[0]!);
-    if (!(customerId >= 0)) throw parseError(source, file, lineNumber, `customer id must be digits, got "${f[0]}".`, 'customerId');
+    if (!(customerId >= 0)) throw parseError(source, file, lineNumber, `customer id must be digits (a safe integer), got "${f[0]}".`, 'customerId');
     const date = f[1 + off]!;
     const ms = parseYmd(date);
     if (Number.isNaN(ms)) throw parseError(source, file, lineNumber, `date must be a calendar date YYYYMMDD, got "${date}".`, 'timestamp');
     const cds = parseIntStrict(f[2 + off]!);
-    if (!(cds >= 0)) throw parseError(source, file, lineNumber, `number of CDs must be a non-negative integer, got "${f[2 + off]}".`, 'quantity');
+    if (!(cds >= 0)) throw parseError(source, file, lineNumber, `number of CDs must be a non-negative (safe) integer, got "${f[2 + off]}".`, 'quantity');
     const dollars = parseNumberStrict(f[3 + off]!);
-    if (!(dollars >= 0)) throw parseError(source, file, lineNumber, `dollar value must be a non-negative number, got "${f[3 + off]}".`, 'amount');
+    if (!(dollars >= 0)) throw parseError(source, file, lineNumber, `dollar value must be a finite non-negative number, got "${f[3 + off]}".`, 'amount');
     const key = `${customerId}-${date}`;
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);

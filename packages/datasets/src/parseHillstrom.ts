@@ -1,10 +1,10 @@
-import { resolveOptions } from '@marksman/core';
-import { checkText, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
+import { resolveOptions } from '@marksman/core/internal';
+import { checkFileOption, checkText, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
 import { forEachCsvRecord } from './internal/csv';
 
 /** Options of {@link parseHillstrom}. */
 export interface HillstromParseOptions {
-  /** File name used in error messages. Default `hillstrom.csv`. */
+  /** File name used in error messages (a non-empty string). Default `hillstrom.csv`. */
   readonly file?: string;
 }
 
@@ -54,7 +54,8 @@ const DEFAULTS: Readonly<Required<HillstromParseOptions>> = Object.freeze({ file
  * @param options - `file` for error messages
  * @returns the rows in file order
  * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line for a wrong header, a wrong
- *   number of fields, a bad number, a flag that is not 0/1 or an unknown segment
+ *   number of fields, a bad number (also one too large to be finite), a flag that is not 0/1 or an unknown
+ *   segment; `OptionsError` `E_OPTION_RANGE` for a `file` option that is not a non-empty string
  * @example
  * ```ts
  * import { parseHillstrom } from '@marksman/datasets';
@@ -68,7 +69,7 @@ const DEFAULTS: Readonly<Required<HillstromParseOptions>> = Object.freeze({ file
  */
 export function parseHillstrom(text: string, options?: HillstromParseOptions): HillstromRow[] {
   const source = 'parseHillstrom';
-  const file = resolveOptions(source, DEFAULTS, options).file;
+  const file = checkFileOption(source, resolveOptions(source, DEFAULTS, options).file);
   const rows: HillstromRow[] = [];
   let header = true;
   const flag = (s: string, field: string, line: number) => {
@@ -77,7 +78,7 @@ export function parseHillstrom(text: string, options?: HillstromParseOptions): H
   };
   const num = (s: string, field: string, line: number, integer = false) => {
     const x = integer ? parseIntStrict(s) : parseNumberStrict(s);
-    if (!(x >= 0)) throw parseError(source, file, line, `${field} must be a non-negative ${integer ? 'integer' : 'number'}, got "${s}".`, field);
+    if (!(x >= 0)) throw parseError(source, file, line, `${field} must be a non-negative ${integer ? '(safe) integer' : 'finite number'}, got "${s}".`, field);
     return x;
   };
   forEachCsvRecord(source, file, checkText(source, file, text), (f, line) => {

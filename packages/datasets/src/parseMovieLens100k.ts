@@ -1,11 +1,12 @@
-import { resolveOptions } from '@marksman/core';
+import { ParseError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanInteraction, Customer, Item, ValidationReport } from '@marksman/core';
 import { ReportBuilder } from './internal/report';
-import { checkText, forEachLine, parseError, parseIntStrict } from './internal/text';
+import { checkFileOption, checkText, forEachLine, parseError, parseIntStrict } from './internal/text';
 
 /** Options of the MovieLens parsers. */
 export interface MovieLensParseOptions {
-  /** File name used in error messages. Defaults to the usual name (`u.data`, `u.item`, `u.user`). */
+  /** File name used in error messages (a non-empty string). Defaults to the usual name (`u.data`, `u.item`, `u.user`). */
   readonly file?: string;
 }
 
@@ -39,11 +40,30 @@ const MONTHS: Readonly<Record<string, number>> = {
 
 const DEFAULTS: Readonly<{ file: string | undefined }> = Object.freeze({ file: undefined });
 
+/** Largest Unix time in seconds that a `Date` can hold (8.64e15 ms). */
+const MAX_UNIX_SECONDS = 8.64e12;
+
+/** The file name for messages: the option when given (a non-empty string), else the usual name. */
+function fileName(source: string, options: MovieLensParseOptions | undefined, usual: string): string {
+  const { file } = resolveOptions(source, DEFAULTS, options);
+  return file === undefined ? usual : checkFileOption(source, file);
+}
+
+/** `E_DUPLICATE_ID` naming the line that repeats an id and the line that had it first. */
+function duplicateError(source: string, file: string, line: number, what: string, id: number, first: number, field: string): ParseError {
+  return new ParseError('E_DUPLICATE_ID', `${source}: ${file} line ${line}: ${what} ${id} already appeared on line ${first}; each id must be listed once.`, {
+    source,
+    file,
+    line,
+    field,
+  });
+}
+
 /**
  * Parses MovieLens 100K ratings (`u.data`: tab-separated `user item rating timestamp`, timestamps
  * in Unix seconds) into interactions with `weight` = rating (1–5) and `timestamp` in epoch ms.
- * Blank lines are skipped; any other malformed line throws. Every parsed line is kept, so
- * `report.kept === report.total`.
+ * Blank lines are skipped; any other malformed line throws (also a timestamp beyond the range of
+ * `Date`). Every parsed line is kept, so `report.kept === report.total`.
  *
  * Costs O(length of text).
  *
@@ -60,7 +80,7 @@ const DEFAULTS: Readonly<{ file: string | undefined }> = Object.freeze({ file: u
  */
 export function parseMovieLensRatings(text: string, options?: MovieLensParseOptions): ValidationReport<CleanInteraction> {
   const source = 'parseMovieLensRatings';
-  const file = resolveOptions(source, DEFAULTS, options).file ?? 'u.data';
+  const file = fileName(source, options, 'u.data');
   const out = new ReportBuilder<CleanInteraction>();
   let index = 0;
   forEachLine(checkText(source, file, text), (line, lineNumber) => {
@@ -73,7 +93,9 @@ export function parseMovieLensRatings(text: string, options?: MovieLensParseOpti
     if (!(userId > 0)) throw parseError(source, file, lineNumber, `user id must be a positive integer, got "${f[0]}".`, 'userId');
     if (!(itemId > 0)) throw parseError(source, file, lineNumber, `item id must be a positive integer, got "${f[1]}".`, 'itemId');
     if (!(rating >= 1 && rating <= 5)) throw parseError(source, file, lineNumber, `rating must be an integer 1–5, got "${f[2]}".`, 'weight');
-    if (!(seconds >= 0)) throw parseError(source, file, lineNumber, `timestamp must be Unix seconds, got "${f[3]}".`, 'timestamp');
+    if (!(seconds >= 0 && seconds <= MAX_UNIX_SECONDS)) {
+      throw parseError(source, file, lineNumber, `timestamp must be Unix seconds within the range of Date (0 … 8.64e12), got "${f[3]}".`, 'timestamp');
+    }
     out.keep(index++, { userId, itemId, weight: rating, timestamp: seconds * 1000 });
   });
   return out.build(index);
@@ -83,14 +105,15 @@ export function parseMovieLensRatings(text: string, options?: MovieLensParseOpti
  * Parses the MovieLens 100K movie list (`u.item`: pipe-separated `id|title|release date|video
  * release date|IMDb URL|19 genre flags`). The file is ISO-8859-1: pass its raw bytes (decoded
  * here, byte = code point) or a string you decoded as latin-1 yourself; a UTF-8 decode would garble
- * accented titles. `category` is the first flagged genre.
+ * accented titles. `category` is the first flagged genre. Each movie id must appear once.
  *
  * Costs O(length of text).
  *
  * @param text - the file's bytes, or its contents decoded as latin-1
  * @param options - `file` for error messages (default `u.item`)
  * @returns the movies in file order
- * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line of a malformed line
+ * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line of a malformed line,
+ *   `E_DUPLICATE_ID` for a movie id listed twice
  * @example
  * ```ts
  * import { parseMovieLensItems } from '@marksman/datasets';
@@ -102,14 +125,18 @@ export function parseMovieLensRatings(text: string, options?: MovieLensParseOpti
  */
 export function parseMovieLensItems(text: string | Uint8Array, options?: MovieLensParseOptions): MovieLensItem[] {
   const source = 'parseMovieLensItems';
-  const file = resolveOptions(source, DEFAULTS, options).file ?? 'u.item';
+  const file = fileName(source, options, 'u.item');
   const items: MovieLensItem[] = [];
+  const firstLine = new Map<number, number>();
   const decoded = text instanceof Uint8Array ? decodeLatin1(text) : text;
   forEachLine(checkText(source, file, decoded), (line, lineNumber) => {
     const f = line.split('|');
     if (f.length !== 5 + GENRES.length) throw parseError(source, file, lineNumber, `expected ${5 + GENRES.length} pipe-separated fields, got ${f.length}.`);
     const itemId = parseIntStrict(f[0]!);
     if (!(itemId > 0)) throw parseError(source, file, lineNumber, `movie id must be a positive integer, got "${f[0]}".`, 'itemId');
+    const seenAt = firstLine.get(itemId);
+    if (seenAt !== undefined) throw duplicateError(source, file, lineNumber, 'movie id', itemId, seenAt, 'itemId');
+    firstLine.set(itemId, lineNumber);
     const releaseDate = parseMovieLensDate(f[2]!);
     if (Number.isNaN(releaseDate)) throw parseError(source, file, lineNumber, `release date must look like 01-Jan-1995 or be empty, got "${f[2]}".`, 'releaseDate');
     const features: Record<string, number> = {};
@@ -128,14 +155,15 @@ export function parseMovieLensItems(text: string | Uint8Array, options?: MovieLe
 /**
  * Parses the MovieLens 100K user list (`u.user`: pipe-separated `id|age|gender|occupation|zip`)
  * into customers with attributes `age` (number), `gender` (`M`/`F`), `occupation` and `zipCode`
- * (a string: some are not numeric).
+ * (a string: some are not numeric). Each user id must appear once.
  *
  * Costs O(length of text).
  *
  * @param text - the file contents
  * @param options - `file` for error messages (default `u.user`)
  * @returns the users in file order
- * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line of a malformed line
+ * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line of a malformed line,
+ *   `E_DUPLICATE_ID` for a user id listed twice
  * @example
  * ```ts
  * import { parseMovieLensUsers } from '@marksman/datasets';
@@ -145,8 +173,9 @@ export function parseMovieLensItems(text: string | Uint8Array, options?: MovieLe
  */
 export function parseMovieLensUsers(text: string, options?: MovieLensParseOptions): Customer[] {
   const source = 'parseMovieLensUsers';
-  const file = resolveOptions(source, DEFAULTS, options).file ?? 'u.user';
+  const file = fileName(source, options, 'u.user');
   const users: Customer[] = [];
+  const firstLine = new Map<number, number>();
   forEachLine(checkText(source, file, text), (line, lineNumber) => {
     const f = line.split('|');
     if (f.length !== 5) throw parseError(source, file, lineNumber, `expected 5 pipe-separated fields (id, age, gender, occupation, zip), got ${f.length}.`);
@@ -155,6 +184,9 @@ export function parseMovieLensUsers(text: string, options?: MovieLensParseOption
     if (!(customerId > 0)) throw parseError(source, file, lineNumber, `user id must be a positive integer, got "${f[0]}".`, 'customerId');
     if (!(age >= 0)) throw parseError(source, file, lineNumber, `age must be a non-negative integer, got "${f[1]}".`, 'age');
     if (f[2] !== 'M' && f[2] !== 'F') throw parseError(source, file, lineNumber, `gender must be M or F, got "${f[2]}".`, 'gender');
+    const seenAt = firstLine.get(customerId);
+    if (seenAt !== undefined) throw duplicateError(source, file, lineNumber, 'user id', customerId, seenAt, 'customerId');
+    firstLine.set(customerId, lineNumber);
     users.push({ customerId, attributes: { age, gender: f[2], occupation: f[3]!, zipCode: f[4]! } });
   });
   return users;

@@ -1,12 +1,12 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, ValidationReport } from '@marksman/core';
 import { forEachCsvRecord } from './internal/csv';
 import { ReportBuilder } from './internal/report';
-import { checkText, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
+import { checkFileOption, checkText, parseError, parseIntStrict, parseNumberStrict } from './internal/text';
 
 /** Options of {@link parseOnlineRetail}. */
 export interface OnlineRetailParseOptions {
-  /** File name used in error messages. Default `online_retail.csv`. */
+  /** File name used in error messages (a non-empty string). Default `online_retail.csv`. */
   readonly file?: string;
 }
 
@@ -64,7 +64,8 @@ const DEFAULTS: Readonly<Required<OnlineRetailParseOptions>> = Object.freeze({ f
  * @param options - `file` for error messages
  * @returns all lines, and the transactions report
  * @throws `ParseError` (from `@marksman/core`) `E_PARSE` naming the file and 1-based line for a wrong header, a wrong
- *   number of fields, a bad number or date
+ *   number of fields, a bad number or date (also a number, customer id or line amount too large to be represented);
+ *   `OptionsError` `E_OPTION_RANGE` for a `file` option that is not a non-empty string
  * @example
  * ```ts
  * import { parseOnlineRetail } from '@marksman/datasets';
@@ -80,7 +81,7 @@ const DEFAULTS: Readonly<Required<OnlineRetailParseOptions>> = Object.freeze({ f
  */
 export function parseOnlineRetail(text: string, options?: OnlineRetailParseOptions): OnlineRetailData {
   const source = 'parseOnlineRetail';
-  const file = resolveOptions(source, DEFAULTS, options).file;
+  const file = checkFileOption(source, resolveOptions(source, DEFAULTS, options).file);
   const lines: OnlineRetailLine[] = [];
   const out = new ReportBuilder<CleanTransaction>();
   let header = true;
@@ -98,16 +99,21 @@ export function parseOnlineRetail(text: string, options?: OnlineRetailParseOptio
     const stockCode = f[1]!.trim();
     if (stockCode === '') throw parseError(source, file, line, 'StockCode is empty.', 'itemId');
     const quantity = parseIntStrict(f[3]!.trim());
-    if (Number.isNaN(quantity)) throw parseError(source, file, line, `Quantity must be an integer, got "${f[3]}".`, 'quantity');
+    if (Number.isNaN(quantity)) throw parseError(source, file, line, `Quantity must be a (safe) integer, got "${f[3]}".`, 'quantity');
     const invoiceDate = parseInvoiceDate(f[4]!.trim());
     if (Number.isNaN(invoiceDate)) throw parseError(source, file, line, `InvoiceDate must look like 2010-12-01 08:26:00 or 12/1/2010 8:26, got "${f[4]}".`, 'timestamp');
     const unitPrice = parseNumberStrict(f[5]!.trim());
-    if (Number.isNaN(unitPrice)) throw parseError(source, file, line, `UnitPrice must be a number, got "${f[5]}".`, 'unitPrice');
+    if (Number.isNaN(unitPrice)) throw parseError(source, file, line, `UnitPrice must be a finite number, got "${f[5]}".`, 'unitPrice');
+    if (!Number.isFinite(quantity * unitPrice)) {
+      throw parseError(source, file, line, `Quantity × UnitPrice = ${f[3]!.trim()} × ${f[5]!.trim()} overflows; the line amount cannot be represented.`, 'amount');
+    }
     const rawCustomer = f[6]!.trim();
     let customerId: number | null = null;
     if (rawCustomer !== '') {
       const m = /^(\d+)(\.0*)?$/.exec(rawCustomer);
-      if (m === null) throw parseError(source, file, line, `CustomerID must be a whole number such as 17850 or 17850.0, got "${f[6]}".`, 'customerId');
+      if (m === null || !Number.isSafeInteger(Number(m[1]))) {
+        throw parseError(source, file, line, `CustomerID must be a whole number such as 17850 or 17850.0, got "${f[6]}".`, 'customerId');
+      }
       customerId = Number(m[1]);
     }
     const row: OnlineRetailLine = {

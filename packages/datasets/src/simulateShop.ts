@@ -1,4 +1,5 @@
-import { OptionsError, Random, aliasSampler, resolveOptions, throwIfAborted } from '@marksman/core';
+import { OptionsError, Random, aliasSampler, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanEvent, CleanInteraction, CleanTransaction, Customer, Item, TimestampInput } from '@marksman/core';
 import { FloatColumn, IntColumn, orderByKey } from './internal/buffers';
 import { checkNumber, checkNumberArray, checkTime } from './internal/checks';
@@ -32,7 +33,7 @@ export interface ShopGammaGammaParameters {
 
 /** The e-mail campaign of {@link simulateShop}. Arm 0 is the control and receives no e-mail. */
 export interface ShopCampaignOptions {
-  /** Campaign name, written into e-mail events. Default `'email-campaign'`. */
+  /** Campaign name (a non-empty string), written into e-mail events. Default `'email-campaign'`. */
   readonly name?: string;
   /** Arm names, control first. Default `['control', 'discount', 'content']`. */
   readonly arms?: readonly string[];
@@ -70,7 +71,13 @@ export interface SimulateShopOptions {
   readonly categories?: number;
   /** Number of latent customer segments. Default 4. */
   readonly segments?: number;
-  /** First day of the simulated period. Default `'2024-01-01T00:00:00Z'`. */
+  /**
+   * Start of the simulated period: a valid `Date`, epoch milliseconds, or a strict ISO-8601
+   * string (`2024-01-01`, `2024-01-01T00:00:00Z`, `…+01:00`). A date or date-time **without a
+   * zone is read as UTC**, never in the machine's time zone, so a seed gives the same shop
+   * everywhere. Impossible dates (`2024-02-30`) and other formats (`Jan 1 2024`) are refused.
+   * Default `'2024-01-01T00:00:00Z'`.
+   */
   readonly start?: TimestampInput;
   /** Length of the period in weeks. Default 52. */
   readonly weeks?: number;
@@ -361,7 +368,8 @@ function round2(x: number): number {
  *
  * @param options - see {@link SimulateShopOptions}
  * @returns customers, items, transactions, events, interactions, campaign and truth
- * @throws `OptionsError` (from `@marksman/core`) `E_OPTION_RANGE` for an out-of-range option, `E_OPTION_UNKNOWN` for
+ * @throws `OptionsError` (from `@marksman/core`) `E_OPTION_RANGE` for an out-of-range option (a number given as a
+ *   string, an impossible or non-ISO `start`, a `signal` that is not an AbortSignal…), `E_OPTION_UNKNOWN` for
  *   an unknown one; `AbortError` (from `@marksman/core`) `E_ABORTED` when `signal` aborts
  * @example
  * ```ts
@@ -388,6 +396,9 @@ export function simulateShop(options?: SimulateShopOptions): SimulatedShop {
   const viewsPerSession = checkNumber(SOURCE, 'viewsPerSession', o.viewsPerSession, 1, 100);
   const popSd = checkNumber(SOURCE, 'popularitySd', o.popularitySd, 0, 10);
   const startMs = checkTime(SOURCE, 'start', o.start);
+  if (!(Math.abs(startMs + weeks * WEEK_MS) <= 8.64e15)) {
+    throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: start + ${weeks} weeks falls outside the range of Date; choose an earlier start.`, { source: SOURCE, field: 'start' });
+  }
   if (typeof o.interactions !== 'boolean') {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: interactions must be true or false.`, { source: SOURCE, field: 'interactions' });
   }
@@ -425,7 +436,10 @@ export function simulateShop(options?: SimulateShopOptions): SimulatedShop {
   const campStartW = checkNumber(SOURCE, 'campaign.startWeek', c.startWeek, 0, weeks);
   const campWeeks = checkNumber(SOURCE, 'campaign.weeks', c.weeks, 1 / 7, weeks - campStartW);
   const openRate = checkNumber(SOURCE, 'campaign.openRate', c.openRate, 0, 1);
-  const campaignName = String(c.name);
+  if (typeof c.name !== 'string' || c.name === '') {
+    throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: campaign.name must be a non-empty string, got ${typeof c.name === 'string' ? '""' : typeof c.name}.`, { source: SOURCE, field: 'campaign.name' });
+  }
+  const campaignName = c.name;
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: onProgress must be a function.`, { source: SOURCE, field: 'onProgress' });
   }

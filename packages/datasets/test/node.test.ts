@@ -28,6 +28,14 @@ describe('loaders on a scratch folder', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'marksman-datasets-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('refuses a folder that is not a string and a file option that is not a name, before touching the disk', () => {
+    for (const load of [loadCdnow, loadHillstrom, loadMovieLens100k, loadOnlineRetail] as ((dir?: unknown, o?: unknown) => unknown)[]) {
+      for (const dir of [5, '', {}, ['a']]) expect(() => load(dir)).toThrow(expect.objectContaining({ code: 'E_INPUT', field: 'dir' }));
+    }
+    expect(() => loadCdnow(dir, { file: 5 as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'file' }));
+    expect(() => loadCdnow(dir, { fil: 'x' } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
+  });
+
   it('a missing file is E_FILE_MISSING naming the path', () => {
     for (const load of [() => loadHillstrom(dir), () => loadCdnow(dir), () => loadMovieLens100k(dir), () => loadOnlineRetail(dir)]) {
       expect(load).toThrow(expect.objectContaining({ name: 'ParseError', code: 'E_FILE_MISSING' }));

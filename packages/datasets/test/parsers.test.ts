@@ -66,10 +66,10 @@ describe('parseMovieLensItems', () => {
   });
 
   it('accepts one-digit days and empty dates, refuses impossible ones', () => {
-    const [a, b] = parseMovieLensItems(`${TOY.replace('01-Jan-1995', '4-Feb-1971')}\n${TOY.replace('01-Jan-1995', '')}`);
+    const [a, b] = parseMovieLensItems(`${TOY.replace('01-Jan-1995', '4-Feb-1971')}\n${TOY.replace(/^1\|/, '2|').replace('01-Jan-1995', '')}`);
     expect(a!.releaseDate).toBe(Date.UTC(1971, 1, 4));
     expect(b!.releaseDate).toBeNull();
-    expect(parseErrorOf(() => parseMovieLensItems(`${TOY}\n${TOY.replace('01-Jan-1995', '30-Feb-1995')}`))).toMatchObject({
+    expect(parseErrorOf(() => parseMovieLensItems(`${TOY}\n${TOY.replace(/^1\|/, '2|').replace('01-Jan-1995', '30-Feb-1995')}`))).toMatchObject({
       code: 'E_PARSE',
       line: 2,
       field: 'releaseDate',
@@ -241,5 +241,62 @@ describe('parseOnlineRetail', () => {
     expect(parseErrorOf(() => parseOnlineRetail(bad('536366,1,X,6,12/1/2010 8:26,2.55,17850.5,UK')))).toMatchObject({ code: 'E_PARSE', line: 3, field: 'customerId' });
     expect(parseErrorOf(() => parseOnlineRetail(bad('536366,1,X,6,12/1/2010 8:26,2.55')))).toMatchObject({ code: 'E_PARSE', line: 3 });
     expect(parseErrorOf(() => parseOnlineRetail('Invoice,Stock\n1,2\n'))).toMatchObject({ code: 'E_PARSE', line: 1 });
+  });
+});
+
+describe('every parser keeps or reports each line, and keeps only representable values', () => {
+  it('parseCdnow refuses a garbage first line instead of skipping it as a header, and still skips a real header', () => {
+    expect(parseErrorOf(() => parseCdnow('garbage\n 00001 19970101 1 11.77\n'))).toMatchObject({ code: 'E_PARSE', line: 1 });
+    expect(parseErrorOf(() => parseCdnow('hello world foo bar\n 00001 19970101 1 11.77\n'))).toMatchObject({ code: 'E_PARSE', line: 1 });
+    expect(parseErrorOf(() => parseCdnow('#1 19970101 1 11.77\n'))).toMatchObject({ code: 'E_PARSE', line: 1, field: 'customerId' });
+    const r = parseCdnow('customer_id date number_of_cds dollar_value\n 00001 19970101 1 11.77\n');
+    expect(r.kept).toBe(1);
+    expect(r.total).toBe(1);
+    expect(parseCdnow('CustomerID SampleID Date CDs Dollars\n 00001 0001 19970101 1 11.77\n').rows[0]!.customerId).toBe(1);
+  });
+
+  it('parseCdnow refuses amounts that overflow to Infinity and ids or counts beyond the safe integers', () => {
+    expect(parseErrorOf(() => parseCdnow(' 1 19970101 1 1e999\n'))).toMatchObject({ code: 'E_PARSE', line: 1, field: 'amount' });
+    expect(parseErrorOf(() => parseCdnow(' 123456789012345678901 19970101 1 5\n'))).toMatchObject({ code: 'E_PARSE', field: 'customerId' });
+    expect(parseErrorOf(() => parseCdnow(' 1 19970101 99999999999999999999 5\n'))).toMatchObject({ code: 'E_PARSE', field: 'quantity' });
+  });
+
+  it('parseMovieLensRatings refuses a timestamp outside the range of Date', () => {
+    expect(parseErrorOf(() => parseMovieLensRatings('1\t2\t3\t8640000000001\n'))).toMatchObject({ code: 'E_PARSE', line: 1, field: 'timestamp' });
+    expect(parseMovieLensRatings('1\t2\t3\t8640000000000\n').rows[0]!.timestamp).toBe(8.64e15);
+    expect(parseErrorOf(() => parseMovieLensRatings('99999999999999999999\t2\t3\t0\n'))).toMatchObject({ code: 'E_PARSE', field: 'userId' });
+  });
+
+  it('parseMovieLensItems and parseMovieLensUsers refuse an id listed twice (E_DUPLICATE_ID naming both lines)', () => {
+    const item2 = TOY.replace(/^1\|Toy Story/, '2|GoldenEye');
+    const dupItem = parseErrorOf(() => parseMovieLensItems(`${TOY}\n${item2}\n${TOY}\n`));
+    expect(dupItem).toMatchObject({ code: 'E_DUPLICATE_ID', line: 3, field: 'itemId', file: 'u.item' });
+    expect(dupItem.message).toContain('line 1');
+    const dupUser = parseErrorOf(() => parseMovieLensUsers('1|24|M|technician|85711\n2|53|F|other|94043\n1|23|M|writer|32067\n'));
+    expect(dupUser).toMatchObject({ code: 'E_DUPLICATE_ID', line: 3, field: 'customerId', file: 'u.user' });
+    expect(parseErrorOf(() => parseMovieLensUsers('1|99999999999999999999|M|technician|85711\n'))).toMatchObject({ code: 'E_PARSE', field: 'age' });
+  });
+
+  it('parseHillstrom refuses numbers that overflow', () => {
+    const row = '10,2) $100 - $200,1e999,1,0,Surburban,0,Phone,Womens E-Mail,0,0,0';
+    expect(parseErrorOf(() => parseHillstrom(`${HILL_HEADER}\n${row}\n`))).toMatchObject({ code: 'E_PARSE', line: 2, field: 'history' });
+  });
+
+  it('parseOnlineRetail refuses a line amount that overflows and a CustomerID beyond the safe integers', () => {
+    const overflow = `${RETAIL_HEADER}\n536365,85123A,X,1000000,12/1/2010 8:26,1e305,17850,United Kingdom\n`;
+    expect(parseErrorOf(() => parseOnlineRetail(overflow))).toMatchObject({ code: 'E_PARSE', line: 2, field: 'amount' });
+    const bigId = `${RETAIL_HEADER}\n536365,85123A,X,1,12/1/2010 8:26,2.5,123456789012345678901.0,United Kingdom\n`;
+    expect(parseErrorOf(() => parseOnlineRetail(bigId))).toMatchObject({ code: 'E_PARSE', line: 2, field: 'customerId' });
+    const bigPrice = `${RETAIL_HEADER}\n536365,85123A,X,1,12/1/2010 8:26,1e999,17850,United Kingdom\n`;
+    expect(parseErrorOf(() => parseOnlineRetail(bigPrice))).toMatchObject({ code: 'E_PARSE', field: 'unitPrice' });
+  });
+
+  it('every parser refuses text that is not a string, and a file option that is not a name', () => {
+    const parsers = [parseCdnow, parseHillstrom, parseMovieLensItems, parseMovieLensRatings, parseMovieLensUsers, parseOnlineRetail] as ((t: unknown, o?: unknown) => unknown)[];
+    for (const parse of parsers) {
+      for (const text of [undefined, null, 42, {}]) expect(parseErrorOf(() => parse(text))).toMatchObject({ code: 'E_PARSE', line: 0, field: 'text' });
+      for (const file of [5, '', null]) expect(() => parse('', { file })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'file' }));
+      expect(() => parse('', { fiel: 'x' })).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
+    }
   });
 });

@@ -410,6 +410,31 @@ describe('simulateShop', () => {
     expect(() => simulateShop({ bgnbd: { beta: 1 } } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
   });
 
+  it('reads a start without a zone as UTC and refuses impossible or non-ISO dates', () => {
+    const small = { customers: 30, items: 10, weeks: 10, acquisitionWeeks: 5, campaign: { startWeek: 6 } } as const;
+    const utc = simulateShop({ ...small, start: '2024-01-01T00:00:00Z' });
+    const local = simulateShop({ ...small, start: '2024-01-01T00:00:00' });
+    expect(local.campaign.startTime).toBe(Date.UTC(2024, 0, 1) + 6 * WEEK_MS);
+    expect(local.transactions).toEqual(utc.transactions);
+    expect(simulateShop({ ...small, start: '2024-01-01' }).campaign.startTime).toBe(utc.campaign.startTime);
+    expect(simulateShop({ ...small, start: new Date(Date.UTC(2024, 0, 1)) }).campaign.startTime).toBe(utc.campaign.startTime);
+    for (const start of ['2024-02-30', '2024-13-01', 'Jan 1 2024', '2024/01/01', '1704067200000', '', new Date(NaN), NaN, null, 8.64e15]) {
+      expect(() => simulateShop({ ...small, start: start as never }), String(start)).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'start' }));
+    }
+  });
+
+  it('refuses numbers given as strings, a bad campaign name and a signal that is not an AbortSignal', () => {
+    expect(() => simulateShop({ customers: '100' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'customers' }));
+    expect(() => simulateShop({ separation: '0.05' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'separation' }));
+    expect(() => simulateShop({ bgnbd: { r: '0.5' as never } })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'bgnbd.r' }));
+    expect(() => simulateShop({ campaign: { weights: ['1', 1, 1] as never } })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'campaign.weights[0]' }));
+    expect(() => simulateShop({ campaign: { name: 5 as never } })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'campaign.name' }));
+    expect(() => simulateShop({ signal: 'stop' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'signal' }));
+    expect(() => simulateShop({ campaign: { nme: 'x' } as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
+    expect(() => simulateShop({ gammaGamma: { P: 1 } } as never)).toThrow(expect.objectContaining({ code: 'E_OPTION_UNKNOWN' }));
+    expect(() => simulateShop(new Date() as never)).toThrow(expect.objectContaining({ code: 'E_OPTIONS_TYPE' }));
+  });
+
   it('reports progress and stops on abort', () => {
     const seen: number[] = [];
     simulateShop({ customers: 100, items: 10, onProgress: (f) => seen.push(f) });

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, assertNever } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { assertNever } from '@marksman/core/internal';
 
 /**
  * Multiple-testing correction: `'bonferroni'` and `'holm'` control the

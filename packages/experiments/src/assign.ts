@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { type BucketRange, chooseVariation, getBucketRanges } from './buckets';
 import { type HashVersion, hash, unitKey } from './hash';
 import { type Namespace, inNamespace } from './namespace';

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { noncentralTCdf, noncentralTSf, normalCdf, normalIsf, normalSf } from './internal/distributions';
 import { type Alternative, checkAlpha, checkAlternative, criticalValue } from './internal/inference';
 

@@ -1,4 +1,5 @@
-import { ValidationError, resolveOptions } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { MeanInput, ProportionInput } from './bayesian/inputs';
 import { type Alternative, checkAlpha, checkAlternative, pValueOf } from './internal/inference';
 import { type MeanSample, meanMoments, proportionCounts } from './internal/samples';

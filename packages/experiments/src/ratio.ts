@@ -1,4 +1,5 @@
-import { ValidationError, resolveOptions } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
 import { missing } from './internal/samples';
 import { TEST_DEFAULTS, type TestOptions } from './ztest';

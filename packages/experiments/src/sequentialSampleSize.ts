@@ -1,4 +1,5 @@
-import { OptionsError, Random, resolveOptions } from '@marksman/core';
+import { OptionsError, Random } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { normalCdf, normalIsf } from './internal/distributions';
 import { checkAlpha } from './internal/inference';
 import { mixtureBoundary, plannedTau2 } from './internal/msprt';

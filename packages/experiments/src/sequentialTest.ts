@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { checkIndex, checkMean, checkPositive, checkProbability, checkProportion, checkVariantCount } from './bayesian/inputs';
 import type { MeanInput, ProportionInput } from './bayesian/inputs';
 import { mixtureBoundary, mixtureLogLikelihoodRatio, plannedTau2 } from './internal/msprt';

@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
 import { type ProportionSample, proportionCounts } from './internal/samples';
 

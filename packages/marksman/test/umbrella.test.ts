@@ -22,6 +22,12 @@ describe('marksman (umbrella)', () => {
     }
   });
 
+  it('does not re-export the plumbing of @marksman/core/internal', async () => {
+    const internal = (await import('@marksman/core/internal')) as Record<string, unknown>;
+    const leaked = Object.keys(internal).filter((key) => key in (all as Record<string, unknown>));
+    expect(leaked).toEqual([]);
+  });
+
   it('has no name exported by two packages (a flat re-export would hide one)', () => {
     const owner = new Map<string, string>();
     const clashes: string[] = [];

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, assertNever, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { assertNever, resolveOptions } from '@marksman/core/internal';
 import { requireFinite } from './validation';
 
 /** Attribution model of {@link attribution}. */

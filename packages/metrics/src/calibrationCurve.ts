@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { binaryWithScores, requireProbabilities } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
 

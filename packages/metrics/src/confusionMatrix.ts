@@ -1,4 +1,5 @@
-import { ValidationError, resolveOptions } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { compareLabels, requireLabel, requireNonEmpty, requireSameLength } from './validation';
 import type { Label } from './validation';
 

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';

@@ -1,4 +1,5 @@
-import { ValidationError, resolveOptions } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { buildItemSimilarity } from './itemSimilarity';
 import type { ItemSimilaritySource } from './itemSimilarity';
 import { perUserEntries } from './perUser';

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { encodeClassification } from './confusionMatrix';
 
 /** How per-class scores are combined by {@link precisionRecallF1}. */

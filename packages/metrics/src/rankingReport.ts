@@ -1,4 +1,5 @@
-import { ValidationError, resolveOptions } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { averagePrecisionOf, countHits, hitsAt, ndcgOf, reciprocalRankOf, relevantSet } from './rankingMetrics';

@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { binaryWithScores, requireBothClasses, thresholdCounts } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
 

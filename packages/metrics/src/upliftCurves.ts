@@ -1,4 +1,5 @@
-import { ValidationError, resolveOptions } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { toBinary } from './binaryInput';
 import { requireFinite, requireNonEmpty, requireSameLength } from './validation';
 

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, Table } from '@marksman/core';
+import { OptionsError, Table } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Event, Id, Item, TimestampInput } from '@marksman/core';
 import { asOfError, checkEvents, CustomerCodes, daysOption, MS_PER_DAY, timeOption } from './features-input';
 import type { CheckedEvents } from './features-input';

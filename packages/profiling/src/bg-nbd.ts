@@ -1,4 +1,5 @@
-import { OptionsError, StateError, logGamma, resolveOptions } from '@marksman/core';
+import { OptionsError, StateError, logGamma } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
 import { fitByMaximumLikelihood } from './clv/fit';

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, Table, ValidationError } from '@marksman/core';
+import { OptionsError, Table, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Event, Id, Item, TimestampInput } from '@marksman/core';
 import { BEHAVIOUR_DEFAULTS, behaviourColumns } from './behaviour-features';
 import type { BehaviourFeaturesOptions, BehaviourResolvedOptions } from './behaviour-features';

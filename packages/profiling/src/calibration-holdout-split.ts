@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, ValidationError, validateTransactions } from '@marksman/core';
+import { OptionsError, ValidationError, validateTransactions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, TimestampInput, Transaction } from '@marksman/core';
 import { timeOption } from './features-input';
 

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, ValidationError, validateTransactions } from '@marksman/core';
+import { OptionsError, ValidationError, validateTransactions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, Id, RejectedRow, Transaction } from '@marksman/core';
 
 /** Why a line was set aside (or flagged) by {@link cleanTransactions}. */

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';

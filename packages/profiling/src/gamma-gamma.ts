@@ -1,4 +1,5 @@
-import { OptionsError, StateError, ValidationError, logGamma, resolveOptions } from '@marksman/core';
+import { OptionsError, StateError, ValidationError, logGamma } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { ClvFitInfo } from './bg-nbd';
 import { checkFitOptions, checkParams } from './clv/check';
 import { fitByMaximumLikelihood } from './clv/fit';

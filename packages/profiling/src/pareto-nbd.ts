@@ -1,4 +1,5 @@
-import { OptionsError, logGamma, resolveOptions } from '@marksman/core';
+import { OptionsError, logGamma } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { ClvFitInfo } from './bg-nbd';
 import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';

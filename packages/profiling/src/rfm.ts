@@ -1,4 +1,5 @@
-import { resolveOptions, Table } from '@marksman/core';
+import { Table } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { TimestampInput } from '@marksman/core';
 import { asOfError, encodeIds, MS_PER_DAY, timeOption, transactionColumns } from './features-input';
 import type { TransactionInput } from './features-input';

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id, TimestampInput, Transaction } from '@marksman/core';
 import { MS_PER_DAY, toEpochMs } from './clv/timestamp';
 import { daysPerUnit, isClvTimeUnit } from './time-unit';

@@ -1,4 +1,5 @@
-import { ConvergenceError, OptionsError, Random, resolveOptions, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, OptionsError, Random, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
 import { cholesky, choleskySolve, dotRow, gram, rowCosines, rowNorms, symv } from './linalg';

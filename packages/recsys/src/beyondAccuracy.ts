@@ -1,6 +1,7 @@
 // The beyond-accuracy part of evaluateRanking: exposure, novelty, long tail,
 // diversity and calibration of the evaluated lists, from @marksman/metrics.
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import { giniOfExposure, intraListDiversity, longTailItems, longTailShare, miscalibration, novelty, personalization } from '@marksman/metrics';
 import type { ExposureWeighting, ItemSimilaritySource } from '@marksman/metrics';

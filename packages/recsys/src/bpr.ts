@@ -1,4 +1,5 @@
-import { ConvergenceError, OptionsError, Random, StateError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, OptionsError, Random, StateError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
 import { loadBprKernel } from './bprKernel';

@@ -13,7 +13,7 @@
 // multiple of 4. `loadBprKernel` returns null where WebAssembly SIMD is
 // missing, and BPR then runs the same update in plain typed-array code.
 
-import { compileWasm, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core';
+import { compileWasm, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core/internal';
 
 /** One instance of the kernel and its memory. */
 export interface BprKernel {

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 import { catalogueCoverage, rankingReport } from '@marksman/metrics';
 import type { RankingPerUser } from '@marksman/metrics';

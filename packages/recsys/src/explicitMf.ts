@@ -1,4 +1,5 @@
-import { ConvergenceError, OptionsError, Random, ValidationError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, OptionsError, Random, ValidationError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 import { buildCsr, transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';

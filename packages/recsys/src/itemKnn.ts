@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { OptionsError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';
 import { Recommender, expectArray, yieldToEventLoop } from './recommender';

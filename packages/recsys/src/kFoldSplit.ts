@@ -1,4 +1,5 @@
-import { OptionsError, Random, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, Random, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Interaction } from '@marksman/core';
 import type { InteractionSplit } from './split';
 

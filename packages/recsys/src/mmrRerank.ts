@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { itemSimilarity } from '@marksman/metrics';
 import type { ItemSimilarity, ItemSimilaritySource } from '@marksman/metrics';
 import { checkK } from './recommender';

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Csr, InteractionMatrix } from './interactions';
 import { Recommender, expectArray } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';

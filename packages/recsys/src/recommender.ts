@@ -1,4 +1,5 @@
-import { OptionsError, ParseError, StateError, resolveOptions } from '@marksman/core';
+import { OptionsError, ParseError, StateError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 import { buildCsr, buildInteractionMatrix, readInteractions, transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';

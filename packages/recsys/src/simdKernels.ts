@@ -17,7 +17,7 @@
 // of 4. `loadSimdKernels` returns null where WebAssembly SIMD is missing, and
 // ALS then runs its plain typed-array code.
 
-import { compileWasm, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core';
+import { compileWasm, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core/internal';
 
 /** The exported kernels bound to one instance and its memory. */
 export interface SimdKernels {

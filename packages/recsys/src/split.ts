@@ -1,4 +1,5 @@
-import { OptionsError, Random, ValidationError, parseTimestamp, resolveOptions } from '@marksman/core';
+import { OptionsError, Random, ValidationError, parseTimestamp } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 
 /** A train/test split of interaction records (the caller's objects, in input order). */

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { OptionsError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { kmeans } from './kmeans';
 import { readPoints, type PointMatrix, type PointsInput } from './kmeans-input';
 import { calinskiHarabasz } from './quality-calinski-harabasz';

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { readLabels, readPoints, type PointsInput } from './kmeans-input';
 
 /** Options of {@link describeClusters}. */

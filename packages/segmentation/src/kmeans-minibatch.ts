@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions, throwIfAborted, type Random } from '@marksman/core';
+import { OptionsError, ValidationError, throwIfAborted, type Random } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { KMeansModel, type KMeansInit } from './kmeans';
 import type { PointsInput } from './kmeans-input';
 import { assignPoints } from './kmeans-kernels';

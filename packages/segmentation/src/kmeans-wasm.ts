@@ -23,7 +23,7 @@
  *
  * @internal
  */
-import { compileWasm, sleb128 as sleb, uleb128 as uleb, wasmModule, wasmName as name, wasmSection as section, wasmVector as vec } from '@marksman/core';
+import { compileWasm, sleb128 as sleb, uleb128 as uleb, wasmModule, wasmName as name, wasmSection as section, wasmVector as vec } from '@marksman/core/internal';
 import { assignGeneral, reduceCenters } from './kmeans-kernels';
 
 /** One fit's data in WebAssembly memory, with views for the Lloyd loop. @internal */

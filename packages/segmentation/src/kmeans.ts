@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { checkInt, countDistinctUpTo, randomInit, readInit, setUpFit } from './kmeans-setup';
 import { elkanRun } from './kmeans-elkan';
 import { readPoints, type PointsInput } from './kmeans-input';

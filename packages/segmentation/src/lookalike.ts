@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions, ValidationError } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import { chooseFeatures, readFeatureColumns, readIds } from './tree/profiles-input';
 import type { ProfilesInput } from './tree/profiles-input';

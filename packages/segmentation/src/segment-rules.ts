@@ -1,4 +1,5 @@
-import { OptionsError, Random, resolveOptions, throwIfAborted, ValidationError } from '@marksman/core';
+import { OptionsError, Random, throwIfAborted, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { growTree, leafOf, presort } from './tree/cart';
 import type { SplitCriterion, TreeArrays } from './tree/cart';
 import { formatNumber, formatPercent } from './tree/format';

@@ -1,11 +1,12 @@
 // Option checks shared by the generators (internal).
-import { OptionsError } from '@marksman/core';
+import { OptionsError, tryParseTimestamp } from '@marksman/core';
 
 /** Throws `E_OPTION_RANGE` unless `value` is a finite number in [lo, hi] (an integer when asked). */
 export function checkNumber(source: string, field: string, value: unknown, lo: number, hi: number, integer = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi || (integer && !Number.isInteger(value))) {
     const kind = integer ? 'an integer' : 'a number';
-    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be ${kind} in [${lo}, ${hi}], got ${String(value)}.`, { source, field });
+    const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'symbol' ? 'a symbol' : String(value);
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be ${kind} in [${lo}, ${hi}], got ${shown}.`, { source, field });
   }
   return value;
 }
@@ -19,14 +20,21 @@ export function checkNumberArray(source: string, field: string, value: unknown, 
   return value as readonly number[];
 }
 
-/** Epoch ms from a Date, a number of ms, or an ISO-8601 string; `E_OPTION_RANGE` otherwise. */
+/**
+ * Epoch ms from a valid Date, finite epoch milliseconds, or a strict ISO-8601 string read by core's
+ * `tryParseTimestamp` (a date-time without a zone is UTC, never the machine's zone, so a seeded
+ * result is the same everywhere; impossible dates such as 2024-02-30 and other formats are
+ * refused); `E_OPTION_RANGE` otherwise.
+ */
 export function checkTime(source: string, field: string, value: unknown): number {
-  let ms = NaN;
-  if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'number') ms = value;
-  else if (typeof value === 'string') ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be a Date, epoch milliseconds or an ISO-8601 string, got ${String(value)}.`, { source, field });
+  const ms = typeof value === 'number' || typeof value === 'string' || value instanceof Date ? tryParseTimestamp(value) : undefined;
+  if (ms === undefined) {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? 'an invalid Date' : String(typeof value === 'symbol' ? 'a symbol' : value);
+    throw new OptionsError(
+      'E_OPTION_RANGE',
+      `${source}: ${field} must be a valid Date, epoch milliseconds or an ISO-8601 date such as 2024-01-01 or 2024-01-01T00:00:00Z (zone-less times are UTC), got ${shown}.`,
+      { source, field },
+    );
   }
   return ms;
 }

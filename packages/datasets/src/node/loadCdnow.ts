@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { CleanTransaction, ValidationReport } from '@marksman/core';
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { parseCdnow } from '../parseCdnow';
 import { dataDir } from './dataDir';
-import { readDataFile } from './readDataFile';
+import { folderArgument, readDataFile } from './readDataFile';
+import { checkFileOption } from '../internal/text';
 
 /** Options of {@link loadCdnow}. */
 export interface LoadCdnowOptions {
-  /** File name inside the folder: `CDNOW_master.txt` (default) or `CDNOW_sample.txt`. */
+  /** File name inside the folder (a non-empty string): `CDNOW_master.txt` (default) or `CDNOW_sample.txt`. */
   readonly file?: string;
   /** Passed to {@link parseCdnow}; default `auto`. */
   readonly format?: 'auto' | 'master' | 'sample';
@@ -21,10 +22,11 @@ const DEFAULTS: Readonly<Required<LoadCdnowOptions>> = Object.freeze({ file: 'CD
  *
  * Costs O(file size).
  *
- * @param dir - the folder holding the file; default `dataDir()/cdnow`
+ * @param dir - the folder holding the file; default (`undefined`) `dataDir()/cdnow`
  * @param options - `file` and `format`
  * @returns a validation report whose `rows` are the transactions
- * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line
+ * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line;
+ *   `ValidationError` `E_INPUT` when `dir` is not a string; `OptionsError` `E_OPTION_RANGE` for a bad `file` or `format`
  * @example
  * ```ts
  * import { loadCdnow } from '@marksman/datasets/node';
@@ -34,6 +36,7 @@ const DEFAULTS: Readonly<Required<LoadCdnowOptions>> = Object.freeze({ file: 'CD
 export function loadCdnow(dir?: string, options?: LoadCdnowOptions): ValidationReport<CleanTransaction> {
   const source = 'loadCdnow';
   const o = resolveOptions(source, DEFAULTS, options);
-  const { file, text } = readDataFile(source, dir ?? path.join(dataDir(), 'cdnow'), o.file);
+  const folder = folderArgument(source, dir, () => path.join(dataDir(), 'cdnow'));
+  const { file, text } = readDataFile(source, folder, checkFileOption(source, o.file));
   return parseCdnow(text, { file, format: o.format });
 }

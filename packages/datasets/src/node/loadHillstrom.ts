@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseHillstrom } from '../parseHillstrom';
 import type { HillstromRow } from '../parseHillstrom';
 import { dataDir } from './dataDir';
-import { readDataFile } from './readDataFile';
+import { folderArgument, readDataFile } from './readDataFile';
 
 /**
  * Reads `hillstrom.csv` (MineThatData e-mail challenge, 64,000 customers) from a folder and
@@ -12,7 +12,8 @@ import { readDataFile } from './readDataFile';
  *
  * @param dir - the folder holding `hillstrom.csv`; default `dataDir()/hillstrom`
  * @returns the typed rows
- * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line
+ * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line;
+ *   `ValidationError` `E_INPUT` when `dir` is not a string
  * @example
  * ```ts
  * import { loadHillstrom } from '@marksman/datasets/node';
@@ -20,6 +21,7 @@ import { readDataFile } from './readDataFile';
  * ```
  */
 export function loadHillstrom(dir?: string): HillstromRow[] {
-  const { file, text } = readDataFile('loadHillstrom', dir ?? path.join(dataDir(), 'hillstrom'), 'hillstrom.csv');
+  const folder = folderArgument('loadHillstrom', dir, () => path.join(dataDir(), 'hillstrom'));
+  const { file, text } = readDataFile('loadHillstrom', folder, 'hillstrom.csv');
   return parseHillstrom(text, { file });
 }

@@ -3,7 +3,7 @@ import type { CleanInteraction, Customer, ValidationReport } from '@marksman/cor
 import { parseMovieLensItems, parseMovieLensRatings, parseMovieLensUsers } from '../parseMovieLens100k';
 import type { MovieLensItem } from '../parseMovieLens100k';
 import { dataDir } from './dataDir';
-import { readDataFile } from './readDataFile';
+import { folderArgument, readDataFile } from './readDataFile';
 
 /** What {@link loadMovieLens100k} returns. */
 export interface MovieLens100k {
@@ -23,7 +23,8 @@ export interface MovieLens100k {
  *
  * @param dir - the folder holding `u.data`; default `dataDir()/movielens-100k`
  * @returns ratings, items and users
- * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when a file cannot be read, `E_PARSE` for a malformed line
+ * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when a file cannot be read, `E_PARSE` for a malformed line,
+ *   `E_DUPLICATE_ID` for a movie or user listed twice; `ValidationError` `E_INPUT` when `dir` is not a string
  * @example
  * ```ts
  * import { loadMovieLens100k } from '@marksman/datasets/node';
@@ -33,7 +34,7 @@ export interface MovieLens100k {
  */
 export function loadMovieLens100k(dir?: string): MovieLens100k {
   const source = 'loadMovieLens100k';
-  const root = dir ?? path.join(dataDir(), 'movielens-100k');
+  const root = folderArgument(source, dir, () => path.join(dataDir(), 'movielens-100k'));
   const data = readDataFile(source, root, 'u.data');
   const item = readDataFile(source, root, 'u.item', 'latin1');
   const user = readDataFile(source, root, 'u.user');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseOnlineRetail } from '../parseOnlineRetail';
 import type { OnlineRetailData } from '../parseOnlineRetail';
 import { dataDir } from './dataDir';
-import { readDataFile } from './readDataFile';
+import { folderArgument, readDataFile } from './readDataFile';
 
 /**
  * Reads the UCI Online Retail CSV (`online_retail.csv`) from a folder and parses it with
@@ -12,7 +12,8 @@ import { readDataFile } from './readDataFile';
  *
  * @param dir - the folder holding `online_retail.csv`; default `dataDir()/online-retail`
  * @returns all lines and the transactions report
- * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line
+ * @throws `ParseError` (from `@marksman/core`) `E_FILE_MISSING` when the file cannot be read, `E_PARSE` for a malformed line;
+ *   `ValidationError` `E_INPUT` when `dir` is not a string
  * @example
  * ```ts
  * import { loadOnlineRetail } from '@marksman/datasets/node';
@@ -20,6 +21,7 @@ import { readDataFile } from './readDataFile';
  * ```
  */
 export function loadOnlineRetail(dir?: string): OnlineRetailData {
-  const { file, text } = readDataFile('loadOnlineRetail', dir ?? path.join(dataDir(), 'online-retail'), 'online_retail.csv');
+  const folder = folderArgument('loadOnlineRetail', dir, () => path.join(dataDir(), 'online-retail'));
+  const { file, text } = readDataFile('loadOnlineRetail', folder, 'online_retail.csv');
   return parseOnlineRetail(text, { file });
 }

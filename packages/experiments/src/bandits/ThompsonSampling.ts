@@ -1,4 +1,5 @@
-import { OptionsError, Random, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, Random, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { RandomState } from '@marksman/core';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
 import { betaPosterior, probabilityBest, studentPosterior } from '../bayesian/posterior';

@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
 import { ArmStats, allocationFromShares, checkArmCount, checkBatchSize } from './armStats';
 import type { BanditAllocation, BanditArmSummary, BanditPolicy, BanditStatsJSON } from './banditTypes';

@@ -1,4 +1,5 @@
-import { OptionsError, Random, ValidationError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { OptionsError, Random, ValidationError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { BanditPolicy } from './banditTypes';
 import { checkBatchSize } from './armStats';
 

@@ -1,4 +1,5 @@
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { checkIndex, checkProbability, checkProportion, checkVariantCount } from './inputs';
 import type { ProportionInput } from './inputs';
 import {

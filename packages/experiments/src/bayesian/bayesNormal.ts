@@ -1,4 +1,5 @@
-import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { normalCdf, normalPdf, normalPpf } from '../internal/distributions';
 import { checkDifference } from './bayesBinomial';
 import { checkIndex, checkMean, checkProbability, checkVariantCount } from './inputs';

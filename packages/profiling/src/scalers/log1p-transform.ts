@@ -1,4 +1,5 @@
-import { resolveOptions, ValidationError } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { mapCells, notFitted, readHeader, readMatrix } from './matrix';
 import type { Dense, MatrixInput } from './matrix';
 

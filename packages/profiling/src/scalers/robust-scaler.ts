@@ -1,4 +1,4 @@
-import { resolveOptions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
 import type { MatrixInput } from './matrix';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvergenceError, MarksmanError, OptionsError, ParseError, Random, StateError, ValidationError, resolveOptions, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, MarksmanError, OptionsError, ParseError, Random, StateError, ValidationError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 import { rankingReport } from '@marksman/metrics';
 import { buildInteractionMatrix, readInteractions, transposeCsr } from '../interactions';

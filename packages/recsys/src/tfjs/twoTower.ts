@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionsError, resolveOptions } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { Id , Random} from '@marksman/core';
 import { factorScorer } from '../factorScorer';
 import type { FactorScorer } from '../factorScorer';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionsError, StateError, resolveOptions } from '@marksman/core';
+import { OptionsError, StateError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import { activate, detectEnvironment, ensureRegistered, isInitialised, webGpuAdapterLabel } from './backends';
 import type { BackendEnvironment, BackendName } from './backends';
 

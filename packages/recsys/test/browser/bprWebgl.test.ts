@@ -16,6 +16,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const DIST = {
   '@marksman/recsys/tfjs': here('../../dist/tfjs/index.js'),
   '@marksman/recsys': here('../../dist/index.js'),
+  '@marksman/core/internal': here('../../../core/dist/internal.js'),
   '@marksman/core': here('../../../core/dist/index.js'),
   '@marksman/metrics': here('../../../metrics/dist/index.js'),
 };

@@ -13,6 +13,7 @@ import type { PageResult } from './page';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const DIST = {
   '@marksman/segmentation': here('../../dist/index.js'),
+  '@marksman/core/internal': here('../../../core/dist/internal.js'),
   '@marksman/core': here('../../../core/dist/index.js'),
   '@marksman/metrics': here('../../../metrics/dist/index.js'),
   '@marksman/profiling': here('../../../profiling/dist/index.js'),

@@ -1,0 +1,78 @@
+// `@marksman/core/internal`: the plumbing the packages share. It is not part
+// of the public entry, and each function refuses garbage with E_WASM /
+// E_OPTIONS_TYPE instead of encoding it silently.
+import { describe, expect, it } from 'vitest';
+import * as core from '@marksman/core';
+import * as internal from '@marksman/core/internal';
+import { compileWasm, resolveOptions, sleb128, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core/internal';
+
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return core.isMarksmanError(e) ? e.code : `not a Marksman error: ${String(e)}`;
+  }
+  return undefined;
+}
+
+describe('@marksman/core/internal', () => {
+  it('holds the plumbing, which the public entry no longer exports', () => {
+    const plumbing = ['resolveOptions', 'assertNever', 'uleb128', 'sleb128', 'wasmVector', 'wasmName', 'wasmSection', 'wasmModule', 'compileWasm'];
+    expect(Object.keys(internal).sort()).toEqual([...plumbing].sort());
+    for (const name of plumbing) expect(name in core, name).toBe(false);
+  });
+
+  it('encodes LEB128 at the edges of the 32-bit range (known answers from the WebAssembly spec)', () => {
+    expect(uleb128(0)).toEqual([0]);
+    expect(uleb128(127)).toEqual([127]);
+    expect(uleb128(128)).toEqual([128, 1]);
+    expect(uleb128(2 ** 32 - 1)).toEqual([255, 255, 255, 255, 15]);
+    expect(sleb128(-1)).toEqual([127]);
+    expect(sleb128(63)).toEqual([63]);
+    expect(sleb128(64)).toEqual([192, 0]);
+    expect(sleb128(-(2 ** 31))).toEqual([128, 128, 128, 128, 120]);
+    expect(sleb128(2 ** 31 - 1)).toEqual([255, 255, 255, 255, 7]);
+  });
+
+  it.each([
+    ['uleb128(-1)', () => uleb128(-1)],
+    ['uleb128(2^32)', () => uleb128(2 ** 32)],
+    ['uleb128(1.5)', () => uleb128(1.5)],
+    ['uleb128("1")', () => uleb128('1' as never)],
+    ['uleb128(NaN)', () => uleb128(NaN)],
+    ['sleb128(2^31)', () => sleb128(2 ** 31)],
+    ['sleb128(-2^31 - 1)', () => sleb128(-(2 ** 31) - 1)],
+    ['sleb128(Infinity)', () => sleb128(Infinity)],
+    ['wasmSection(300, [])', () => wasmSection(300, [])],
+    ['wasmSection(-1, [])', () => wasmSection(-1, [])],
+    ['wasmSection(1, [256])', () => wasmSection(1, [256])],
+    ['wasmSection(1, null)', () => wasmSection(1, null as never)],
+    ['wasmVector(null)', () => wasmVector(null as never)],
+    ['wasmVector([[1, -1]])', () => wasmVector([[1, -1]])],
+    ['wasmVector([5])', () => wasmVector([5] as never)],
+    ['wasmName("é")', () => wasmName('é')],
+    ['wasmName(5)', () => wasmName(5 as never)],
+    ['wasmModule([[1.5]])', () => wasmModule([[1.5]])],
+    ['wasmModule(undefined)', () => wasmModule(undefined as never)],
+    ['compileWasm(null)', () => compileWasm(null as never)],
+    ['compileWasm([0, 97, 115, 109])', () => compileWasm([0, 97, 115, 109] as never)],
+  ])('%s throws E_WASM', (_name, f) => {
+    expect(codeOf(f)).toBe('E_WASM');
+  });
+
+  it('still builds and compiles a valid module', () => {
+    const bytes = wasmModule([wasmSection(5, wasmVector([[0x00, 1]]))]);
+    expect(compileWasm(bytes)).toBeInstanceOf(WebAssembly.Module);
+    expect(compileWasm(Uint8Array.of(1, 2, 3))).toBeNull();
+  });
+
+  it('resolveOptions refuses options that are not plain objects', () => {
+    const DEFAULTS: Readonly<{ k: number }> = Object.freeze({ k: 1 });
+    expect(resolveOptions('f', DEFAULTS, Object.freeze({ k: 2 }))).toEqual({ k: 2 });
+    expect(resolveOptions('f', DEFAULTS, Object.assign(Object.create(null), { k: 3 }))).toEqual({ k: 3 });
+    for (const bad of [[], 'k', 5, new Date(0), new Map([['k', 2]]), () => 1]) {
+      expect(codeOf(() => resolveOptions('f', DEFAULTS, bad as never))).toBe('E_OPTIONS_TYPE');
+    }
+    expect(codeOf(() => resolveOptions('f', DEFAULTS, { kk: 1 } as never))).toBe('E_OPTION_UNKNOWN');
+  });
+});
