@@ -23,7 +23,7 @@ export interface RecommendOptions {
   readonly include: readonly Id[] | undefined;
   /** Never return these items (ids unknown to the model are ignored; a value that is no id is an error). */
   readonly exclude: readonly Id[] | undefined;
-  /** Keep an item only when this returns true; asked only about items that would make the top k. */
+  /** Keep an item only when this returns true; asked only about items that would make the top k (an error it throws reaches the caller unchanged). */
   readonly filter: ((itemId: Id) => boolean) | undefined;
 }
 
