@@ -5,16 +5,17 @@ import type { Csr, InteractionMatrix } from './interactions';
 import { cholesky, choleskySolve, dotRow, gram, rowCosines, rowNorms, symv } from './linalg';
 import { loadSimdKernels } from './simdKernels';
 import type { SimdKernels } from './simdKernels';
-import { Recommender, expectArray, factorRow, yieldToEventLoop } from './recommender';
+import { MAX_FACTORS, MAX_ITERATIONS, checkId, isFiniteAtLeast, isIntIn } from './checks';
+import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
 /** Options of {@link ALS}. */
 export interface ALSOptions {
-  /** Latent dimensions f (integer ≥ 1). Default 64. */
+  /** Latent dimensions f (integer from 1 to 4096). Default 64. */
   readonly factors: number;
   /** L2 penalty λ ≥ 0 on every user and item vector. Default 0.01. */
   readonly regularization: number;
-  /** Alternating sweeps (integer ≥ 1); each solves all items, then all users. Default 15. */
+  /** Alternating sweeps (integer from 1 to 1,000,000); each solves all items, then all users. Default 15. */
   readonly iterations: number;
   /** Confidence slope: c(u, i) = 1 + alpha · weight. Default 1. */
   readonly alpha: number;
@@ -26,7 +27,7 @@ export interface ALSOptions {
    * the exact least-squares solution of every row. Default `'cg'`.
    */
   readonly solver: 'cg' | 'cholesky';
-  /** Conjugate-gradient steps per row and sweep (integer ≥ 1). Default 3. */
+  /** Conjugate-gradient steps per row and sweep (integer from 1 to 4096; CG needs at most `factors` steps). Default 3. */
   readonly cgSteps: number;
   /** Compute the training loss after every sweep and pass it to `onProgress` (costs about a fifth of a sweep). Default false. */
   readonly computeLoss: boolean;
@@ -47,12 +48,11 @@ function checkOptions(o: ALSOptions): void {
   const bad = (field: string, what: string): never => {
     throw new OptionsError('E_OPTION_RANGE', `ALS: ${field} ${what}.`, { source: 'ALS', field });
   };
-  const int = (v: number) => Number.isInteger(v) && v >= 1;
-  if (!int(o.factors)) bad('factors', 'must be an integer ≥ 1');
-  if (!int(o.iterations)) bad('iterations', 'must be an integer ≥ 1');
-  if (!int(o.cgSteps)) bad('cgSteps', 'must be an integer ≥ 1');
-  if (!(o.regularization >= 0) || !Number.isFinite(o.regularization)) bad('regularization', 'must be a finite number ≥ 0');
-  if (!(o.alpha >= 0) || !Number.isFinite(o.alpha)) bad('alpha', 'must be a finite number ≥ 0');
+  if (!isIntIn(o.factors, 1, MAX_FACTORS)) bad('factors', `must be an integer from 1 to ${MAX_FACTORS}`);
+  if (!isIntIn(o.iterations, 1, MAX_ITERATIONS)) bad('iterations', `must be an integer from 1 to ${MAX_ITERATIONS}`);
+  if (!isIntIn(o.cgSteps, 1, MAX_FACTORS)) bad('cgSteps', `must be an integer from 1 to ${MAX_FACTORS}`);
+  if (!isFiniteAtLeast(o.regularization, 0)) bad('regularization', 'must be a finite number ≥ 0');
+  if (!isFiniteAtLeast(o.alpha, 0)) bad('alpha', 'must be a finite number ≥ 0');
   if (!Number.isSafeInteger(o.seed)) bad('seed', 'must be a safe integer');
   if (o.solver !== 'cg' && o.solver !== 'cholesky') bad('solver', "must be 'cg' or 'cholesky'");
   if (typeof o.computeLoss !== 'boolean') bad('computeLoss', 'must be a boolean');
@@ -296,11 +296,12 @@ export class ALS extends Recommender {
    * Restores a model saved with `toJSON`.
    *
    * @param json - the output of `toJSON`
-   * @throws `ParseError` `E_MODEL_JSON`
+   * @throws `ParseError` `E_MODEL_JSON` naming the field when the snapshot is damaged (wrong type or version,
+   *   an option the constructor refuses, inconsistent history, a factor that is not a finite number)
    */
   static fromJSON(json: RecommenderJSON): ALS {
     const source = 'ALS.fromJSON';
-    const model = new ALS(json?.options as Partial<ALSOptions>);
+    const model = modelFromJSON(source, json, (o) => new ALS(o as Partial<ALSOptions>));
     const state = model.restore(json, source);
     const f = model.options.factors;
     model.userF = Float32Array.from(expectArray(source, state, 'userFactors', model.userCount * f));
@@ -312,18 +313,20 @@ export class ALS extends Recommender {
    * A copy of the user's factor vector (length `factors`), or null for an unknown user.
    *
    * @param userId - the caller's user id
+   * @throws `ValidationError` `E_ID_TYPE` when `userId` is not a non-empty string or a finite number
    */
   userFactors(userId: Id): Float32Array | null {
-    return factorRow(this.userIndex, this.userF, userId, this.options.factors);
+    return factorRow(this.userIndex, this.userF, checkId('ALS.userFactors', userId, 'userId'), this.options.factors);
   }
 
   /**
    * A copy of the item's factor vector (length `factors`), or null for an unknown item.
    *
    * @param itemId - the caller's item id
+   * @throws `ValidationError` `E_ID_TYPE` when `itemId` is not a non-empty string or a finite number
    */
   itemFactors(itemId: Id): Float32Array | null {
-    return factorRow(this.itemIndex, this.itemF, itemId, this.options.factors);
+    return factorRow(this.itemIndex, this.itemF, checkId('ALS.itemFactors', itemId, 'itemId'), this.options.factors);
   }
 
   /** @internal */

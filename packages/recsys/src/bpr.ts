@@ -1,4 +1,4 @@
-import { ConvergenceError, OptionsError, Random, StateError, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, OptionsError, ParseError, Random, StateError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
@@ -6,16 +6,17 @@ import { loadBprKernel } from './bprKernel';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
 import { rowCosines, rowNorms } from './linalg';
-import { Recommender, expectArray, factorRow, yieldToEventLoop } from './recommender';
+import { MAX_FACTORS, MAX_ITERATIONS, checkId, describeValue, isFiniteAtLeast, isIntIn } from './checks';
+import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
 /** Options of {@link BPR}. */
 export interface BPROptions {
-  /** Latent dimensions f (integer ≥ 1). Default 64. */
+  /** Latent dimensions f (integer from 1 to 4096). Default 64. */
   readonly factors: number;
   /** L2 penalty λ ≥ 0, applied to the user vector, both item vectors and both item biases of every sampled triple. Default 0.01. */
   readonly regularization: number;
-  /** Epochs (integer ≥ 1); an epoch draws as many (user, positive, negative) triples as there are distinct user–item pairs. Default 100. */
+  /** Epochs (integer from 1 to 1,000,000); an epoch draws as many (user, positive, negative) triples as there are distinct user–item pairs. Default 100. */
   readonly iterations: number;
   /** SGD step size η > 0 (per triple; an engine that takes mini-batch steps sums the gradients of its batch). Default 0.01. */
   readonly learningRate: number;
@@ -116,11 +117,10 @@ function checkOptions(o: BPROptions): void {
   const bad = (field: string, what: string): never => {
     throw new OptionsError('E_OPTION_RANGE', `BPR: ${field} ${what}.`, { source: 'BPR', field });
   };
-  const int = (v: number) => Number.isInteger(v) && v >= 1;
-  if (!int(o.factors)) bad('factors', 'must be an integer ≥ 1');
-  if (!int(o.iterations)) bad('iterations', 'must be an integer ≥ 1');
-  if (!(o.regularization >= 0) || !Number.isFinite(o.regularization)) bad('regularization', 'must be a finite number ≥ 0');
-  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) bad('learningRate', 'must be a finite number > 0');
+  if (!isIntIn(o.factors, 1, MAX_FACTORS)) bad('factors', `must be an integer from 1 to ${MAX_FACTORS}`);
+  if (!isIntIn(o.iterations, 1, MAX_ITERATIONS)) bad('iterations', `must be an integer from 1 to ${MAX_ITERATIONS}`);
+  if (!isFiniteAtLeast(o.regularization, 0)) bad('regularization', 'must be a finite number ≥ 0');
+  if (!isFiniteAtLeast(o.learningRate, 0, true)) bad('learningRate', 'must be a finite number > 0');
   if (!Number.isSafeInteger(o.seed)) bad('seed', 'must be a safe integer');
   if ((o.engine as unknown) === 'tfjs') {
     bad('engine', "'tfjs' is now an engine object: import { tfjsBprEngine } from '@marksman/recsys/tfjs' and pass engine: tfjsBprEngine()");
@@ -310,21 +310,31 @@ export class BPR extends Recommender {
    * Restores a model saved with `toJSON`.
    *
    * @param json - the output of `toJSON`
-   * @throws `ParseError` `E_MODEL_JSON`
+   * @throws `ParseError` `E_MODEL_JSON` naming the field when the snapshot is damaged (wrong type or version,
+   *   an option the constructor refuses, inconsistent history, a factor that is not a finite number)
    */
   static fromJSON(json: RecommenderJSON): BPR {
     const source = 'BPR.fromJSON';
     // A snapshot records the engine by name; a restored model scores the
-    // same and, if refitted, trains with the typed engine.
-    // Snapshots written before engines became objects also carry batchSize.
-    const { batchSize: _old, ...saved } = (json?.options ?? {}) as Partial<BPROptions> & { batchSize?: unknown };
-    const model = new BPR({ ...saved, engine: 'typed' });
+    // same and, if refitted, trains with the typed engine. Snapshots written
+    // before engines became objects also carry batchSize.
+    const model = modelFromJSON(source, json, (o) => {
+      const { batchSize: _old, ...saved } = o as Partial<BPROptions> & { batchSize?: unknown };
+      if (saved.engine !== undefined && typeof saved.engine !== 'string') {
+        throw new OptionsError('E_OPTION_TYPE', 'BPR: engine must be the name of the engine that trained the snapshot.', { source, field: 'engine' });
+      }
+      return new BPR({ ...saved, engine: 'typed' });
+    });
     const state = model.restore(json, source);
     const f = model.options.factors;
     model.userF = Float32Array.from(expectArray(source, state, 'userFactors', model.userCount * f));
     model.itemF = Float32Array.from(expectArray(source, state, 'itemFactors', model.itemCount * f));
     model.itemB = Float32Array.from(expectArray(source, state, 'itemBias', model.itemCount));
-    model.fitSeed = expectArray(source, state, 'fitSeed', 1)[0]!;
+    const fitSeed = expectArray(source, state, 'fitSeed', 1)[0]!;
+    if (!Number.isSafeInteger(fitSeed)) {
+      throw new ParseError('E_MODEL_JSON', `${source}: state.fitSeed is ${describeValue(fitSeed)}, not a safe integer.`, { source, field: 'state.fitSeed' });
+    }
+    model.fitSeed = fitSeed;
     return model;
   }
 
@@ -332,27 +342,30 @@ export class BPR extends Recommender {
    * A copy of the user's factor vector (length `factors`), or null for an unknown user.
    *
    * @param userId - the caller's user id
+   * @throws `ValidationError` `E_ID_TYPE` when `userId` is not a non-empty string or a finite number
    */
   userFactors(userId: Id): Float32Array | null {
-    return factorRow(this.userIndex, this.userF, userId, this.options.factors);
+    return factorRow(this.userIndex, this.userF, checkId('BPR.userFactors', userId, 'userId'), this.options.factors);
   }
 
   /**
    * A copy of the item's factor vector (length `factors`), or null for an unknown item.
    *
    * @param itemId - the caller's item id
+   * @throws `ValidationError` `E_ID_TYPE` when `itemId` is not a non-empty string or a finite number
    */
   itemFactors(itemId: Id): Float32Array | null {
-    return factorRow(this.itemIndex, this.itemF, itemId, this.options.factors);
+    return factorRow(this.itemIndex, this.itemF, checkId('BPR.itemFactors', itemId, 'itemId'), this.options.factors);
   }
 
   /**
    * The item's learned bias bᵢ, or null for an unknown item.
    *
    * @param itemId - the caller's item id
+   * @throws `ValidationError` `E_ID_TYPE` when `itemId` is not a non-empty string or a finite number
    */
   itemBias(itemId: Id): number | null {
-    const i = this.itemIndex.get(itemId);
+    const i = this.itemIndex.get(checkId('BPR.itemBias', itemId, 'itemId'));
     return i === undefined ? null : this.itemB[i]!;
   }
 

@@ -1,8 +1,9 @@
-import { OptionsError, ValidationError } from '@marksman/core';
+import { OptionsError, ValidationError, StateError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 import { catalogueCoverage, rankingReport } from '@marksman/metrics';
 import type { RankingPerUser } from '@marksman/metrics';
+import { checkRecordId, describeValue } from './checks';
 import type { Recommender } from './recommender';
 import { beyondAccuracyReport, resolveBeyondAccuracy } from './beyondAccuracy';
 import type { BeyondAccuracyOptions, BeyondAccuracyReport } from './beyondAccuracy';
@@ -77,6 +78,8 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
     if (rec === null || typeof rec !== 'object') {
       throw new ValidationError('E_NOT_OBJECT', `${source}: ${field} row ${r} is not a { userId, itemId } record.`, { source, field, row: r });
     }
+    checkRecordId(source, rec.userId, 'userId', r, field);
+    checkRecordId(source, rec.itemId, 'itemId', r, field);
     let list = out.get(rec.userId);
     if (list === undefined) {
       list = [];
@@ -108,12 +111,13 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  *
  * @param model - a fitted recommender
  * @param test - held-out `{ userId, itemId }` records
- * @param options - k (default 10), train, rerank, candidates (default 100), beyondAccuracy (default false)
- * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_EMPTY` (no test interactions),
+ * @param options - k (default 10; Precision@k still divides by k when k exceeds the catalogue), train, rerank, candidates (default 100), beyondAccuracy (default false)
+ * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE` (with the row), `E_EMPTY` (no test interactions),
  *   `E_RERANK` (the hook returned something other than a list of distinct items), and the
  *   metrics' errors for beyond-accuracy inputs (e.g. `E_UNKNOWN_ITEM` for an item without
  *   features); `OptionsError` `E_K`, `E_OPTION_TYPE`, `E_OPTION_RANGE`, `E_OPTION_VALUE`,
- *   `E_OPTION_CONFLICT`; `StateError` `E_NOT_FITTED`
+ *   `E_OPTION_CONFLICT`; `StateError` `E_NOT_RECOMMENDER` (model lacks `recommend`,
+ *   `recommendMany`, `isKnownUser` or `itemCount`), `E_NOT_FITTED`
  * @example
  * ```ts
  * import { Popularity, evaluateRanking } from '@marksman/recsys';
@@ -129,9 +133,16 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  */
 export function evaluateRanking(model: Recommender, test: readonly Interaction[], options?: Partial<EvaluateRankingOptions>): RankingEvaluation {
   const source = 'evaluateRanking';
+  const m = model as Partial<Record<'recommend' | 'recommendMany' | 'isKnownUser', unknown>> & { itemCount?: unknown } | null;
+  if (m === null || typeof m !== 'object' || typeof m.recommend !== 'function' || typeof m.recommendMany !== 'function' || typeof m.isKnownUser !== 'function' || typeof m.itemCount !== 'number') {
+    throw new StateError('E_NOT_RECOMMENDER', `${source}: model is ${describeValue(model)}, not a recommender (Popularity, ItemKNN, ALS, BPR, ExplicitMF…).`, { source, field: 'model' });
+  }
   const o = resolveOptions(source, DEFAULTS, options);
   if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 1) {
-    throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${String(o.k)}.`, { source, field: 'k' });
+    throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${describeValue(o.k)}.`, { source, field: 'k' });
+  }
+  if (o.train !== undefined && !Array.isArray(o.train)) {
+    throw new OptionsError('E_OPTION_TYPE', `${source}: train must be an array of { userId, itemId } records, got ${describeValue(o.train)}.`, { source, field: 'train' });
   }
   if (o.rerank !== undefined && typeof o.rerank !== 'function') {
     throw new OptionsError('E_OPTION_TYPE', `${source}: rerank must be a function (userId, candidates) => recommendations.`, { source, field: 'rerank' });

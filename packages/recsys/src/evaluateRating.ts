@@ -1,5 +1,6 @@
 import { StateError, ValidationError } from '@marksman/core';
 import type { Id, Interaction } from '@marksman/core';
+import { checkRecordId, describeValue } from './checks';
 
 /** Anything with a rating prediction, such as {@link ExplicitMF}. */
 export interface RatingPredictor {
@@ -25,13 +26,15 @@ export interface RatingEvaluation {
  * RMSE and MAE of a rating model on held-out ratings (`weight` = the true
  * rating), as Surprise's `accuracy.rmse`/`accuracy.mae`: every test row
  * counts, unknown users and items get the model's fallback prediction.
- * O(n · cost of one prediction).
+ * A prediction that is not a finite number is refused (`E_PREDICTION`, with
+ * the row), so the result is never NaN. O(n · cost of one prediction).
  *
  * @param model - a fitted model with `predictRating`, e.g. {@link ExplicitMF}
  * @param test - `{ userId, itemId, weight }` records
  * @returns n, rmse, mae and the number of rows with unknown users
- * @throws `StateError` `E_NOT_RATING_MODEL` (no `predictRating`), `E_NOT_FITTED`;
- *   `ValidationError` `E_INPUT`, `E_NO_INTERACTIONS`, `E_NOT_OBJECT`, `E_NUMBER` (with the row)
+ * @throws `StateError` `E_NOT_RATING_MODEL` (no `predictRating`), `E_NOT_FITTED`, `E_PREDICTION` (the model
+ *   returned NaN, ±Infinity or a non-number for a row); `ValidationError` `E_INPUT`, `E_NO_INTERACTIONS`,
+ *   `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER` (with the row)
  * @example
  * ```ts
  * import { evaluateRating } from '@marksman/recsys';
@@ -58,13 +61,19 @@ export function evaluateRating(model: RatingPredictor, test: readonly Interactio
   for (let r = 0; r < test.length; r++) {
     const rec = test[r] as Interaction | null | undefined;
     if (rec === null || typeof rec !== 'object') {
-      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId, weight } record.`, { source, row: r });
+      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId, weight } record.`, { source, row: r, field: 'test' });
     }
+    checkRecordId(source, rec.userId, 'userId', r);
+    checkRecordId(source, rec.itemId, 'itemId', r);
     const w: unknown = rec.weight;
     if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new ValidationError('E_NUMBER', `${source}: row ${r} has rating ${String(w)}; test ratings must be finite numbers in weight.`, { source, row: r, field: 'weight' });
+      throw new ValidationError('E_NUMBER', `${source}: row ${r} has rating ${describeValue(w)}; test ratings must be finite numbers in weight.`, { source, row: r, field: 'weight' });
     }
-    const e = w - model.predictRating(rec.userId, rec.itemId);
+    const predicted: unknown = model.predictRating(rec.userId, rec.itemId);
+    if (typeof predicted !== 'number' || !Number.isFinite(predicted)) {
+      throw new StateError('E_PREDICTION', `${source}: the model predicted ${describeValue(predicted)} for row ${r} (userId ${describeValue(rec.userId)}, itemId ${describeValue(rec.itemId)}); predictRating must return a finite number. Refit the model (it may have diverged) or fix the predictor.`, { source, row: r, field: 'predictRating' });
+    }
+    const e = w - predicted;
     se += e * e;
     ae += Math.abs(e);
     if (canTell && !model.isKnownUser!(rec.userId)) unknown++;

@@ -1,4 +1,4 @@
-import { ConvergenceError, OptionsError, Random, ValidationError, throwIfAborted } from '@marksman/core';
+import { ConvergenceError, OptionsError, Random, ValidationError, throwIfAborted, ParseError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
 import { buildCsr, transposeCsr } from './interactions';
@@ -6,14 +6,15 @@ import type { Csr, InteractionMatrix } from './interactions';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
 import { cholesky, choleskySolve, dotRow } from './linalg';
-import { Recommender, expectArray, yieldToEventLoop } from './recommender';
+import { MAX_FACTORS, MAX_ITERATIONS, checkCallbacks, checkId, checkOptionalTimestamp, checkRecordId, describeValue, isFiniteAtLeast, isIntIn } from './checks';
+import { Recommender, expectArray, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { FitOptions, FoldInReport, RecommenderJSON, ResolvedFit } from './recommender';
 
 /** Options of {@link ExplicitMF}. */
 export interface ExplicitMFOptions {
-  /** Latent dimensions f (integer ≥ 1). Default 100 (as Surprise's SVD). */
+  /** Latent dimensions f (integer from 1 to 4096). Default 100 (as Surprise's SVD). */
   readonly factors: number;
-  /** Epochs of SGD, or alternating sweeps of ALS (integer ≥ 1). Default 20. */
+  /** Epochs of SGD, or alternating sweeps of ALS (integer from 1 to 1,000,000). Default 20. */
   readonly iterations: number;
   /** SGD step size η > 0 (ignored by ALS). Default 0.005. */
   readonly learningRate: number;
@@ -46,12 +47,11 @@ function checkOptions(o: ExplicitMFOptions): void {
   const bad = (field: string, what: string): never => {
     throw new OptionsError('E_OPTION_RANGE', `ExplicitMF: ${field} ${what}.`, { source: 'ExplicitMF', field });
   };
-  const int = (v: number) => Number.isInteger(v) && v >= 1;
-  if (!int(o.factors)) bad('factors', 'must be an integer ≥ 1');
-  if (!int(o.iterations)) bad('iterations', 'must be an integer ≥ 1');
-  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) bad('learningRate', 'must be a finite number > 0');
-  if (!(o.regularization >= 0) || !Number.isFinite(o.regularization)) bad('regularization', 'must be a finite number ≥ 0');
-  if (!(o.initStd >= 0) || !Number.isFinite(o.initStd)) bad('initStd', 'must be a finite number ≥ 0');
+  if (!isIntIn(o.factors, 1, MAX_FACTORS)) bad('factors', `must be an integer from 1 to ${MAX_FACTORS}`);
+  if (!isIntIn(o.iterations, 1, MAX_ITERATIONS)) bad('iterations', `must be an integer from 1 to ${MAX_ITERATIONS}`);
+  if (!isFiniteAtLeast(o.learningRate, 0, true)) bad('learningRate', 'must be a finite number > 0');
+  if (!isFiniteAtLeast(o.regularization, 0)) bad('regularization', 'must be a finite number ≥ 0');
+  if (!isFiniteAtLeast(o.initStd, 0)) bad('initStd', 'must be a finite number ≥ 0');
   if (!Number.isSafeInteger(o.seed)) bad('seed', 'must be a safe integer');
   if (o.solver !== 'sgd' && o.solver !== 'als') bad('solver', "must be 'sgd' or 'als'");
   if (typeof o.implicitFeedback !== 'boolean') bad('implicitFeedback', 'must be a boolean');
@@ -67,11 +67,7 @@ interface RatingColumns {
   ratings: Float64Array;
 }
 
-function isId(v: unknown): v is Id {
-  return (typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v));
-}
-
-/** Checks `{ userId, itemId, weight }` records; `weight` is the rating and must be a finite number. */
+/** Checks `{ userId, itemId, weight, timestamp? }` records; `weight` is the rating and must be a finite number. */
 function readRatings(source: string, rows: readonly Interaction[], allowEmpty: boolean): RatingColumns {
   if (!Array.isArray(rows)) {
     throw new ValidationError('E_INPUT', `${source}: ratings must be an array of { userId, itemId, weight } records (weight = the rating).`, { source, field: 'interactions' });
@@ -84,21 +80,18 @@ function readRatings(source: string, rows: readonly Interaction[], allowEmpty: b
   for (let r = 0; r < n; r++) {
     const rec = rows[r] as Interaction | null | undefined;
     if (rec === null || typeof rec !== 'object') {
-      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId, weight } record.`, { source, row: r });
+      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId, weight } record.`, { source, row: r, field: 'interactions' });
     }
-    for (const field of ['userId', 'itemId'] as const) {
-      const v: unknown = rec[field];
-      if (!isId(v)) {
-        throw new ValidationError(v === undefined || v === null ? 'E_MISSING' : 'E_ID_TYPE', `${source}: row ${r} has ${field} ${JSON.stringify(v)}; ids must be non-empty strings or finite numbers.`, { source, row: r, field });
-      }
-    }
+    checkRecordId(source, rec.userId, 'userId', r);
+    checkRecordId(source, rec.itemId, 'itemId', r);
     const w: unknown = rec.weight;
     if (w === undefined || w === null) {
       throw new ValidationError('E_MISSING', `${source}: row ${r} has no rating; put the rating in weight.`, { source, row: r, field: 'weight' });
     }
     if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new ValidationError('E_NUMBER', `${source}: row ${r} has rating ${String(w)}; ratings must be finite numbers.`, { source, row: r, field: 'weight' });
+      throw new ValidationError('E_NUMBER', `${source}: row ${r} has rating ${describeValue(w)}; ratings must be finite numbers.`, { source, row: r, field: 'weight' });
     }
+    checkOptionalTimestamp(source, rec.timestamp, r);
     out.userIds[r] = rec.userId;
     out.itemIds[r] = rec.itemId;
     out.ratings[r] = w;
@@ -240,16 +233,21 @@ export class ExplicitMF extends Recommender {
    * Restores a model saved with `toJSON`.
    *
    * @param json - the output of `toJSON`
-   * @throws `ParseError` `E_MODEL_JSON`
+   * @throws `ParseError` `E_MODEL_JSON` naming the field when the snapshot is damaged (wrong type or version,
+   *   an option the constructor refuses, inconsistent history, a parameter that is not a finite number,
+   *   a rating range whose minimum exceeds its maximum)
    */
   static fromJSON(json: RecommenderJSON): ExplicitMF {
     const source = 'ExplicitMF.fromJSON';
-    const model = new ExplicitMF(json?.options as Partial<ExplicitMFOptions>);
+    const model = modelFromJSON(source, json, (o) => new ExplicitMF(o as Partial<ExplicitMFOptions>));
     const state = model.restore(json, source);
     const f = model.options.factors;
     const nU = model.userCount;
     const nI = model.itemCount;
     [model.mu, model.minRating, model.maxRating] = expectArray(source, state, 'globals', 3) as [number, number, number];
+    if (!(model.minRating <= model.maxRating)) {
+      throw new ParseError('E_MODEL_JSON', `${source}: state.globals has a lowest rating ${model.minRating} above the highest ${model.maxRating}.`, { source, field: 'state.globals' });
+    }
     model.userB = Float64Array.from(expectArray(source, state, 'userBias', nU));
     model.itemB = Float64Array.from(expectArray(source, state, 'itemBias', nI));
     model.userP = Float32Array.from(expectArray(source, state, 'userFactors', nU * f));
@@ -271,16 +269,19 @@ export class ExplicitMF extends Recommender {
    * @param interactions - `{ userId, itemId, weight }` records
    * @param options - seed, onProgress, signal
    * @returns this model, fitted
-   * @throws `ValidationError` `E_NO_INTERACTIONS`, `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER`
-   *   (with the row); `OptionsError` `E_SEED`; `AbortError` `E_ABORTED`; `ConvergenceError` `E_DIVERGED`, `E_NOT_POSITIVE_DEFINITE`
+   * @throws `ValidationError` `E_NO_INTERACTIONS`, `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER`,
+   *   `E_TIMESTAMP` (with the row); `OptionsError` `E_SEED`, `E_OPTION_TYPE`; `AbortError` `E_ABORTED` (also when the
+   *   signal is already aborted); `ConvergenceError` `E_DIVERGED`, `E_NOT_POSITIVE_DEFINITE`
    */
   override async fit(interactions: readonly Interaction[], options?: Partial<FitOptions>): Promise<this> {
     const source = 'ExplicitMF.fit';
     const o = resolveOptions(source, FIT_DEFAULTS, options);
     const seed = o.seed ?? this.options.seed;
     if (!Number.isSafeInteger(seed)) {
-      throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${String(seed)}.`, { source, field: 'seed' });
+      throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${describeValue(seed)}.`, { source, field: 'seed' });
     }
+    checkCallbacks(source, o.onProgress, o.signal);
+    throwIfAborted(o.signal, source);
     const cols = readRatings(source, interactions, false);
     const index = (ids: readonly Id[]) => {
       const map = new Map<Id, number>();
@@ -325,12 +326,13 @@ export class ExplicitMF extends Recommender {
    *
    * @param userId - the caller's user id
    * @param itemId - the caller's item id
-   * @throws `StateError` `E_NOT_FITTED`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_ID_TYPE` when an id is not a non-empty string or a finite number
    */
   predictRating(userId: Id, itemId: Id): number {
-    this.assertFitted('ExplicitMF.predictRating');
-    const u = this.userIndex.get(userId);
-    const i = this.itemIndex.get(itemId);
+    const source = 'ExplicitMF.predictRating';
+    this.assertFitted(source);
+    const u = this.userIndex.get(checkId(source, userId, 'userId'));
+    const i = this.itemIndex.get(checkId(source, itemId, 'itemId'));
     let r = this.mu;
     if (u !== undefined) r += this.userB[u]!;
     if (i !== undefined) r += this.itemB[i]!;
@@ -346,6 +348,11 @@ export class ExplicitMF extends Recommender {
   /** @internal */
   protected override defaultSeed(): number {
     return this.options.seed;
+  }
+
+  /** @internal The history holds ratings, which may be 0 or negative. */
+  protected override positiveHistory(): boolean {
+    return false;
   }
 
   /** @internal */

@@ -4,6 +4,7 @@
 // model method the caller used.
 import { CsrMatrix, IdIndexBuilder, ValidationError } from '@marksman/core';
 import type { Id, Interaction } from '@marksman/core';
+import { checkOptionalTimestamp, checkRecordId, describeValue } from './checks';
 
 /** Validated columns of interaction records, in input order. */
 export interface InteractionColumns {
@@ -30,13 +31,10 @@ export interface Csr {
   readonly weights: Float64Array;
 }
 
-function isId(v: unknown): v is Id {
-  return (typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v));
-}
-
 /**
  * Checks every record once: ids are non-empty strings or finite numbers,
- * `weight` (default 1) is finite and > 0.
+ * `weight` (default 1) is finite and > 0, `timestamp` (optional) is a
+ * timestamp `parseTimestamp` accepts.
  */
 export function readInteractions(source: string, interactions: readonly Interaction[], allowEmpty = false): InteractionColumns {
   if (!Array.isArray(interactions)) {
@@ -52,21 +50,18 @@ export function readInteractions(source: string, interactions: readonly Interact
   for (let r = 0; r < n; r++) {
     const rec = interactions[r] as Interaction | null | undefined;
     if (rec === null || typeof rec !== 'object') {
-      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r });
+      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r, field: 'interactions' });
     }
-    if (!isId(rec.userId)) {
-      throw new ValidationError(rec.userId === undefined || rec.userId === null ? 'E_MISSING' : 'E_ID_TYPE', `${source}: row ${r} has userId ${JSON.stringify(rec.userId)}; ids must be non-empty strings or finite numbers.`, { source, row: r, field: 'userId' });
-    }
-    if (!isId(rec.itemId)) {
-      throw new ValidationError(rec.itemId === undefined || rec.itemId === null ? 'E_MISSING' : 'E_ID_TYPE', `${source}: row ${r} has itemId ${JSON.stringify(rec.itemId)}; ids must be non-empty strings or finite numbers.`, { source, row: r, field: 'itemId' });
-    }
+    checkRecordId(source, rec.userId, 'userId', r);
+    checkRecordId(source, rec.itemId, 'itemId', r);
     const w = rec.weight === undefined ? 1 : rec.weight;
     if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${String(w)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
+      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${describeValue(w)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
     }
     if (w <= 0) {
       throw new ValidationError(w < 0 ? 'E_NEGATIVE_WEIGHT' : 'E_ZERO_WEIGHT', `${source}: row ${r} has weight ${w}; recommenders need weights > 0 (drop rows without a positive signal before fitting).`, { source, row: r, field: 'weight' });
     }
+    checkOptionalTimestamp(source, rec.timestamp, r);
     userIds[r] = rec.userId;
     itemIds[r] = rec.itemId;
     weights[r] = w;

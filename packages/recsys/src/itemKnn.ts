@@ -2,7 +2,8 @@ import { OptionsError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';
-import { Recommender, expectArray, yieldToEventLoop } from './recommender';
+import { isFiniteAtLeast, isIntIn } from './checks';
+import { Recommender, checkCsr, expectArray, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 import { selectTopK } from './topK';
 
@@ -15,7 +16,7 @@ export interface ItemKNNOptions {
    * normalisation, times idf). idf of a user = ln(items / items the user touched).
    */
   readonly weighting: 'none' | 'tfidf' | 'bm25';
-  /** Neighbours kept per item (K ≥ 1). Default 20. */
+  /** Neighbours kept per item (a safe integer K ≥ 1; a K above the number of other items keeps every item with a positive similarity). Default 20. */
   readonly neighbours: number;
   /**
    * Shrinkage λ ≥ 0 of the cosine: sim(i, j) = ⟨vᵢ, vⱼ⟩ / (‖vᵢ‖‖vⱼ‖ + λ),
@@ -35,10 +36,10 @@ function checkOptions(o: ItemKNNOptions): void {
     throw new OptionsError('E_OPTION_RANGE', `ItemKNN: ${field} ${what}.`, { source: 'ItemKNN', field });
   };
   if (o.weighting !== 'none' && o.weighting !== 'tfidf' && o.weighting !== 'bm25') bad('weighting', "must be 'none', 'tfidf' or 'bm25'");
-  if (!Number.isInteger(o.neighbours) || o.neighbours < 1) bad('neighbours', 'must be an integer ≥ 1');
-  if (!(o.shrinkage >= 0) || !Number.isFinite(o.shrinkage)) bad('shrinkage', 'must be a finite number ≥ 0');
-  if (!(o.bm25K1 > 0) || !Number.isFinite(o.bm25K1)) bad('bm25K1', 'must be a finite number > 0');
-  if (!(o.bm25B >= 0 && o.bm25B <= 1)) bad('bm25B', 'must be in [0, 1]');
+  if (!isIntIn(o.neighbours, 1, Number.MAX_SAFE_INTEGER)) bad('neighbours', 'must be a safe integer ≥ 1');
+  if (!isFiniteAtLeast(o.shrinkage, 0)) bad('shrinkage', 'must be a finite number ≥ 0');
+  if (!isFiniteAtLeast(o.bm25K1, 0, true)) bad('bm25K1', 'must be a finite number > 0');
+  if (!(isFiniteAtLeast(o.bm25B, 0) && o.bm25B <= 1)) bad('bm25B', 'must be in [0, 1]');
 }
 
 /**
@@ -86,17 +87,20 @@ export class ItemKNN extends Recommender {
    * Restores a model saved with `toJSON`.
    *
    * @param json - the output of `toJSON`
-   * @throws `ParseError` `E_MODEL_JSON`
+   * @throws `ParseError` `E_MODEL_JSON` naming the field when the snapshot is damaged (wrong type or version,
+   *   an option the constructor refuses, inconsistent history or neighbour lists, a similarity that is not finite)
    */
   static fromJSON(json: RecommenderJSON): ItemKNN {
     const source = 'ItemKNN.fromJSON';
-    const model = new ItemKNN(json?.options as Partial<ItemKNNOptions>);
+    const model = modelFromJSON(source, json, (o) => new ItemKNN(o as Partial<ItemKNNOptions>));
     const state = model.restore(json, source);
-    const indptr = expectArray(source, state, 'neighbourIndptr', model.itemCount + 1);
+    const indptr = expectArray(source, state, 'neighbourIndptr', model.itemCount + 1, 0);
     const nnz = indptr[indptr.length - 1]!;
+    const indices = expectArray(source, state, 'neighbourIndices', nnz, 0);
+    checkCsr(source, 'state.neighbourIndptr', 'state.neighbourIndices', indptr, indices, model.itemCount, false);
     model.nbr = {
       indptr: Int32Array.from(indptr),
-      indices: Int32Array.from(expectArray(source, state, 'neighbourIndices', nnz)),
+      indices: Int32Array.from(indices),
       weights: Float64Array.from(expectArray(source, state, 'neighbourSimilarities', nnz)),
     };
     return model;
@@ -107,7 +111,9 @@ export class ItemKNN extends Recommender {
     const source = 'ItemKNN.fit';
     const nItems = m.itemIds.length;
     const nUsers = m.userIds.length;
-    const { neighbours: K, shrinkage } = this.options;
+    const { shrinkage } = this.options;
+    // More neighbours than other items cannot be kept: clamp (also keeps the selection buffers small).
+    const K = Math.min(this.options.neighbours, Math.max(1, nItems - 1));
     // Weighted item × user values, in the item-row layout.
     const x = new Float64Array(itemUsers.weights.length);
     const idf = new Float64Array(nUsers);

@@ -1,7 +1,8 @@
-import { OptionsError } from '@marksman/core';
+import { OptionsError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Csr, InteractionMatrix } from './interactions';
-import { Recommender, expectArray } from './recommender';
+import { describeValue } from './checks';
+import { Recommender, expectArray, modelFromJSON } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
 /** Options of {@link Popularity}. */
@@ -47,7 +48,7 @@ export class Popularity extends Recommender {
     super();
     const o = resolveOptions('Popularity', DEFAULTS, options);
     if (o.by !== 'users' && o.by !== 'weight') {
-      throw new OptionsError('E_OPTION_RANGE', `Popularity: by must be 'users' or 'weight', got ${String(o.by)}.`, { source: 'Popularity', field: 'by' });
+      throw new OptionsError('E_OPTION_RANGE', `Popularity: by must be 'users' or 'weight', got ${describeValue(o.by)}.`, { source: 'Popularity', field: 'by' });
     }
     this.options = Object.freeze(o);
   }
@@ -56,12 +57,14 @@ export class Popularity extends Recommender {
    * Restores a model saved with `toJSON`.
    *
    * @param json - the output of `toJSON` (possibly after `JSON.parse(JSON.stringify(…))`)
-   * @throws `ParseError` `E_MODEL_JSON`
+   * @throws `ParseError` `E_MODEL_JSON` naming the field when the snapshot is damaged (wrong type or version,
+   *   an option the constructor refuses, inconsistent history, a score that is not a finite number ≥ 0)
    */
   static fromJSON(json: RecommenderJSON): Popularity {
-    const model = new Popularity(json?.options as Partial<PopularityOptions>);
-    const state = model.restore(json, 'Popularity.fromJSON');
-    model.scores = Float64Array.from(expectArray('Popularity.fromJSON', state, 'scores', model.itemCount));
+    const source = 'Popularity.fromJSON';
+    const model = modelFromJSON(source, json, (o) => new Popularity(o as Partial<PopularityOptions>));
+    const state = model.restore(json, source);
+    model.scores = Float64Array.from(expectArray(source, state, 'scores', model.itemCount, 0));
     return model;
   }
 
@@ -78,8 +81,9 @@ export class Popularity extends Recommender {
         scores[i] = s;
       }
     }
-    this.scores = scores;
     fit.onProgress?.({ step: 1, steps: 1, phase: 'count', loss: null });
+    throwIfAborted(fit.signal, 'Popularity.fit'); // an abort during the step leaves the model as it was
+    this.scores = scores;
   }
 
   /** @internal */

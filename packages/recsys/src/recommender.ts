@@ -1,6 +1,7 @@
-import { OptionsError, ParseError, StateError } from '@marksman/core';
+import { OptionsError, ParseError, StateError, MarksmanError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
+import { checkCallbacks, checkId, describeValue, isId } from './checks';
 import { buildCsr, buildInteractionMatrix, readInteractions, transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';
 import { selectTopK } from './topK';
@@ -15,15 +16,15 @@ export interface Recommendation {
 
 /** Options of {@link Recommender.recommend} and {@link Recommender.recommendMany}. */
 export interface RecommendOptions {
-  /** How many items to return (an integer ≥ 1). Default 10. */
+  /** How many items to return (an integer ≥ 1; a k above the number of items returns every eligible item). Default 10. */
   readonly k: number;
   /** Leave out items the user already interacted with. Default true. */
   readonly excludeSeen: boolean;
-  /** Only consider these items (ids unknown to the model are ignored). Default: all items. */
+  /** Only consider these items (ids unknown to the model are ignored; a value that is no id is an error). Default: all items. */
   readonly include: readonly Id[] | undefined;
-  /** Never return these items (ids unknown to the model are ignored). */
+  /** Never return these items (ids unknown to the model are ignored; a value that is no id is an error). */
   readonly exclude: readonly Id[] | undefined;
-  /** Keep an item only when this returns true; asked only about items that would make the top k. */
+  /** Keep an item only when this returns true; asked only about items that would make the top k (an error it throws reaches the caller unchanged). */
   readonly filter: ((itemId: Id) => boolean) | undefined;
 }
 
@@ -45,7 +46,7 @@ export interface FitOptions {
   readonly seed: number | undefined;
   /** Called after each step with its progress. */
   readonly onProgress: ((progress: FitProgress) => void) | undefined;
-  /** Stops the fit between steps; the fit then rejects with `E_ABORTED`. */
+  /** Stops the fit between steps (and before the first); the fit then rejects with `E_ABORTED`. */
   readonly signal: AbortSignal | undefined;
 }
 
@@ -126,7 +127,7 @@ const RECOMMEND_DEFAULTS: RecommendOptions = Object.freeze({ k: 10, excludeSeen:
 const FIT_DEFAULTS: FitOptions = Object.freeze({ seed: undefined, onProgress: undefined, signal: undefined });
 const EXPLAIN_DEFAULTS: ExplainOptions = Object.freeze({ k: 10 });
 
-/** Checks `k` (an integer ≥ 1). */
+/** Checks `k` (an integer ≥ 1; callers clamp it to what there is to select). */
 export function checkK(source: string, k: unknown, field = 'k'): number {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
     throw new OptionsError('E_K', `${source}: ${field} must be an integer ≥ 1, got ${String(k)}.`, { source, field });
@@ -148,6 +149,9 @@ export function yieldToEventLoop(): Promise<void> {
  * popularity ranking (cold start); `isKnownUser` tells them apart.
  *
  * Interactions with the same user and item are summed into one weight.
+ * An id (in records and as an argument) is a non-empty string or a finite
+ * number; anything else (`null`, `NaN`, an object…) is refused with
+ * `E_ID_TYPE`, never treated as an unknown user.
  *
  * @example
  * ```ts
@@ -170,20 +174,24 @@ export abstract class Recommender {
   /**
    * Learns from interactions. Replaces anything learned before.
    *
-   * @param interactions - `{ userId, itemId, weight?, timestamp? }` records (weight default 1, must be > 0)
+   * @param interactions - `{ userId, itemId, weight?, timestamp? }` records (weight default 1, must be > 0;
+   *   timestamp optional, but when given it must be a valid timestamp)
    * @param options - seed, onProgress, signal
    * @returns this model, fitted
    * @throws `ValidationError` `E_NO_INTERACTIONS`, `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`,
-   *   `E_NUMBER`, `E_NEGATIVE_WEIGHT`, `E_ZERO_WEIGHT` (with the row); `AbortError` `E_ABORTED`;
-   *   `ConvergenceError` from ALS
+   *   `E_NUMBER`, `E_NEGATIVE_WEIGHT`, `E_ZERO_WEIGHT`, `E_TIMESTAMP` (with the row); `OptionsError` `E_SEED`,
+   *   `E_OPTION_TYPE` (onProgress not a function, signal not an AbortSignal); `AbortError` `E_ABORTED`
+   *   (also when the signal is already aborted); `ConvergenceError` from ALS, BPR and ExplicitMF
    */
   async fit(interactions: readonly Interaction[], options?: Partial<FitOptions>): Promise<this> {
     const source = `${this.modelName}.fit`;
     const o = resolveOptions(source, FIT_DEFAULTS, options);
     const seed = o.seed ?? this.defaultSeed();
     if (!Number.isSafeInteger(seed)) {
-      throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${String(seed)}.`, { source, field: 'seed' });
+      throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${describeValue(seed)}.`, { source, field: 'seed' });
     }
+    checkCallbacks(source, o.onProgress, o.signal);
+    throwIfAborted(o.signal, source);
     const m = buildInteractionMatrix(source, interactions);
     const nItems = m.itemIds.length;
     const itemUsers = transposeCsr(m, m.userIds.length, nItems);
@@ -216,9 +224,10 @@ export abstract class Recommender {
    * other users get the popularity fallback.
    *
    * @param userId - the caller's user id
+   * @throws `ValidationError` `E_ID_TYPE` when `userId` is not a non-empty string or a finite number
    */
   isKnownUser(userId: Id): boolean {
-    return this.userIndex.has(userId);
+    return this.userIndex.has(checkId(`${this.modelName}.isKnownUser`, userId, 'userId'));
   }
 
   /**
@@ -226,13 +235,15 @@ export abstract class Recommender {
    * (O(items · log k) after scoring, a bounded heap; never a full sort).
    * Equal scores go to the item that appeared first in the training
    * interactions, so the list is the first k of a full stable sort; fewer
-   * than k items come back when fewer are eligible. Unknown users get the
+   * than k items come back when fewer are eligible (so a k above the number
+   * of items returns every eligible item). Unknown users get the
    * most popular items (cold start). A user who has seen every allowed item
    * gets `[]`.
    *
    * @param userId - the caller's user id
    * @param options - k, excludeSeen, include, exclude, filter
-   * @throws `StateError` `E_NOT_FITTED`; `OptionsError` `E_K`, `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_ID_TYPE` (userId, or an entry of include or
+   *   exclude, that is not a non-empty string or finite number); `OptionsError` `E_K`, `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
    */
   recommend(userId: Id, options?: Partial<RecommendOptions>): Recommendation[] {
     return this.recommendFor([userId], options, 'recommend')[0]!;
@@ -244,7 +255,8 @@ export abstract class Recommender {
    *
    * @param userIds - the caller's user ids
    * @param options - as for `recommend`
-   * @throws `StateError` `E_NOT_FITTED`; `OptionsError` `E_K`, `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_ID_TYPE` (with the position in `userIds`);
+   *   `OptionsError` `E_K`, `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
    */
   recommendMany(userIds: readonly Id[], options?: Partial<RecommendOptions>): Recommendation[][] {
     return this.recommendFor(userIds, options, 'recommendMany');
@@ -256,12 +268,18 @@ export abstract class Recommender {
       throw new OptionsError('E_OPTION_TYPE', `${source}: userIds must be an array.`, { source, field: 'userIds' });
     }
     this.assertFitted(source);
+    if (sourceName === 'recommend') checkId(source, userIds[0], 'userId');
+    else userIds.forEach((id, t) => checkId(source, id, 'userIds', t));
     const o = resolveOptions(source, RECOMMEND_DEFAULTS, options);
-    const k = checkK(source, o.k);
+    const k = Math.min(checkK(source, o.k), this.itemIds.length);
     for (const f of ['include', 'exclude'] as const) {
       if (o[f] !== undefined && !Array.isArray(o[f])) {
         throw new OptionsError('E_OPTION_TYPE', `${source}: ${f} must be an array of item ids.`, { source, field: f });
       }
+      o[f]?.forEach((id, t) => checkId(source, id, f, t));
+    }
+    if (o.excludeSeen !== true && o.excludeSeen !== false) {
+      throw new OptionsError('E_OPTION_TYPE', `${source}: excludeSeen must be true or false, got ${describeValue(o.excludeSeen)}.`, { source, field: 'excludeSeen' });
     }
     if (o.filter !== undefined && typeof o.filter !== 'function') {
       throw new OptionsError('E_OPTION_TYPE', `${source}: filter must be a function (itemId) => boolean.`, { source, field: 'filter' });
@@ -332,18 +350,18 @@ export abstract class Recommender {
    * The k items most similar to `itemId` (itself excluded), best first.
    *
    * @param itemId - an item the model knows
-   * @param k - how many (integer ≥ 1); default 10
-   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `OptionsError` `E_K`
+   * @param k - how many (integer ≥ 1; above the number of other items, all of them); default 10
+   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `ValidationError` `E_ID_TYPE`; `OptionsError` `E_K`
    */
   similarItems(itemId: Id, k = 10): Recommendation[] {
     const source = `${this.modelName}.similarItems`;
     this.assertFitted(source);
-    checkK(source, k);
+    const kk = Math.min(checkK(source, k), this.itemIds.length);
     const i = this.requireItem(source, itemId);
     const { scores, candidates } = this.similarityScores(i);
     const skip = new Uint8Array(this.itemIds.length);
     skip[i] = 1;
-    const top = selectTopK(scores, k, skip, null, candidates);
+    const top = selectTopK(scores, kk, skip, null, candidates);
     return Array.from(top.index, (j, t) => ({ itemId: this.itemIds[j]!, score: top.score[t]! }));
   }
 
@@ -354,11 +372,12 @@ export abstract class Recommender {
    * @param userId - the caller's user id (unknown users: cold-start popularity score, no contributions)
    * @param itemId - an item the model knows
    * @param options - `k`: how many contributions at most (default 10)
-   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `OptionsError` `E_K`
+   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `ValidationError` `E_ID_TYPE`; `OptionsError` `E_K`
    */
   explain(userId: Id, itemId: Id, options?: Partial<ExplainOptions>): Explanation {
     const source = `${this.modelName}.explain`;
     this.assertFitted(source);
+    checkId(source, userId, 'userId');
     const o = resolveOptions(source, EXPLAIN_DEFAULTS, options);
     const k = checkK(source, o.k);
     const i = this.requireItem(source, itemId);
@@ -524,52 +543,137 @@ export abstract class Recommender {
 
   /** @internal */
   protected requireItem(source: string, itemId: Id): number {
-    const i = this.itemIndex.get(itemId);
+    const i = this.itemIndex.get(checkId(source, itemId, 'itemId'));
     if (i === undefined) {
-      throw new StateError('E_UNKNOWN_ITEM', `${source}: item ${JSON.stringify(itemId)} was not in the training interactions; items are learned only by fit().`, { source, field: 'itemId' });
+      throw new StateError('E_UNKNOWN_ITEM', `${source}: item ${describeValue(itemId)} was not in the training interactions; items are learned only by fit().`, { source, field: 'itemId' });
     }
     return i;
   }
 
-  /** @internal Restores the shared state from `toJSON` output; returns the model-specific arrays. */
+  /** @internal Whether the saved history must hold weights > 0 (summed implicit signals); ExplicitMF keeps ratings. */
+  protected positiveHistory(): boolean {
+    return true;
+  }
+
+  /**
+   * @internal Restores the shared state from `toJSON` output; returns the
+   * model-specific arrays. Checks everything it reads (ids, the history's
+   * compressed rows, weights, popularity), so a damaged snapshot is refused
+   * with `E_MODEL_JSON` naming the field instead of giving wrong answers.
+   */
   protected restore(json: RecommenderJSON, source: string): Readonly<Record<string, readonly number[]>> {
-    const bad = (what: string): never => {
-      throw new ParseError('E_MODEL_JSON', `${source}: not a ${this.modelName} snapshot (${what}).`, { source });
+    const bad = (field: string, what: string): never => {
+      throw new ParseError('E_MODEL_JSON', `${source}: not a usable ${this.modelName} snapshot: ${field} ${what}.`, { source, field });
     };
-    if (json === null || typeof json !== 'object') bad('not an object');
-    if (json.type !== this.modelName) bad(`type is ${JSON.stringify(json.type)}`);
-    if (json.version !== 1) bad(`unsupported version ${String(json.version)}`);
-    if (!Array.isArray(json.userIds) || !Array.isArray(json.itemIds) || json.history === null || typeof json.history !== 'object') bad('ids or history missing');
-    const { indptr, indices, weights } = json.history;
-    if (!Array.isArray(indptr) || indptr.length !== json.userIds.length + 1 || !Array.isArray(indices) || !Array.isArray(weights) || indices.length !== weights.length || indptr[indptr.length - 1] !== indices.length) {
-      bad('history arrays are inconsistent');
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) bad('json', 'is not an object');
+    if (json.type !== this.modelName) bad('type', `is ${describeValue(json.type)}`);
+    if (json.version !== 1) bad('version', `is ${describeValue(json.version)}, not 1`);
+    for (const f of ['userIds', 'itemIds'] as const) {
+      const ids: unknown = json[f];
+      if (!Array.isArray(ids) || ids.length === 0) bad(f, 'is missing or empty');
+      (ids as unknown[]).forEach((id, t) => {
+        if (!isId(id)) bad(`${f}[${t}]`, `is ${describeValue(id)}, not a non-empty string or finite number`);
+      });
     }
+    const nUsers = json.userIds.length;
     const nItems = json.itemIds.length;
-    for (const c of indices) if (!Number.isInteger(c) || c < 0 || c >= nItems) bad('history has an item index out of range');
-    const state = json.state;
-    if (state === null || typeof state !== 'object' || !Array.isArray(state.popularity) || state.popularity.length !== nItems) bad('popularity missing');
-    this.userIds = json.userIds.slice();
-    this.itemIds = json.itemIds.slice();
-    this.userIndex = new Map(this.userIds.map((id, k) => [id, k]));
-    this.itemIndex = new Map(this.itemIds.map((id, k) => [id, k]));
-    if (this.userIndex.size !== this.userIds.length || this.itemIndex.size !== nItems) bad('duplicate ids');
-    this.hist = { indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), weights: Float64Array.from(weights) };
+    const history: unknown = json.history;
+    if (history === null || typeof history !== 'object') bad('history', 'is missing');
+    const { indptr, indices, weights } = history as Partial<RecommenderJSON['history']>;
+    if (!Array.isArray(indptr) || indptr.length !== nUsers + 1) bad('history.indptr', `must hold userIds.length + 1 = ${nUsers + 1} numbers`);
+    if (!Array.isArray(indices)) bad('history.indices', 'is missing');
+    if (!Array.isArray(weights) || weights.length !== indices!.length) bad('history.weights', 'must hold one number per history index');
+    checkCsr(source, 'history.indptr', 'history.indices', indptr!, indices!, nItems, true);
+    const positive = this.positiveHistory();
+    weights!.forEach((w, t) => {
+      if (typeof w !== 'number' || !Number.isFinite(w) || (positive && w <= 0)) bad(`history.weights[${t}]`, `is ${describeValue(w)}, not a finite number${positive ? ' > 0' : ''}`);
+    });
+    const state: unknown = json.state;
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) bad('state', 'is missing');
+    const popularity = expectArray(source, state as Record<string, readonly number[]>, 'popularity', nItems, 0);
+    const userIds = json.userIds.slice();
+    const itemIds = json.itemIds.slice();
+    const userIndex = new Map(userIds.map((id, k) => [id, k]));
+    const itemIndex = new Map(itemIds.map((id, k) => [id, k]));
+    if (userIndex.size !== nUsers) bad('userIds', 'lists a user twice');
+    if (itemIndex.size !== nItems) bad('itemIds', 'lists an item twice');
+    this.userIds = userIds;
+    this.itemIds = itemIds;
+    this.userIndex = userIndex;
+    this.itemIndex = itemIndex;
+    this.hist = { indptr: Int32Array.from(indptr!), indices: Int32Array.from(indices!), weights: Float64Array.from(weights!) };
     this.folded = new Map();
-    this.popularity = Float64Array.from(state.popularity!);
+    this.popularity = Float64Array.from(popularity);
     this.fitted = true;
-    return state;
+    return state as Readonly<Record<string, readonly number[]>>;
   }
 }
 
-/** Used by `fromJSON` implementations to check an array's length. */
-export function expectArray(source: string, state: Readonly<Record<string, readonly number[]>>, name: string, length: number): readonly number[] {
-  const a = state[name];
+/**
+ * Used by `fromJSON` implementations: the array `state[name]` with the
+ * expected length, every entry a finite number (≥ `min` when given).
+ */
+export function expectArray(source: string, state: Readonly<Record<string, readonly number[]>>, name: string, length: number, min?: number): readonly number[] {
+  const a: unknown = state[name];
   if (!Array.isArray(a) || a.length !== length) {
-    throw new ParseError('E_MODEL_JSON', `${source}: state.${name} is missing or has the wrong length (expected ${length}).`, { source, field: name });
+    throw new ParseError('E_MODEL_JSON', `${source}: state.${name} is missing or has the wrong length (expected ${length}).`, { source, field: `state.${name}` });
   }
-  return a;
+  for (let t = 0; t < a.length; t++) {
+    const v: unknown = a[t];
+    if (typeof v !== 'number' || !Number.isFinite(v) || (min !== undefined && v < min)) {
+      throw new ParseError('E_MODEL_JSON', `${source}: state.${name}[${t}] is ${describeValue(v)}, not a finite number${min === undefined ? '' : ` ≥ ${min}`}.`, { source, field: `state.${name}` });
+    }
+  }
+  return a as readonly number[];
 }
 
+/**
+ * @internal Checks compressed rows read from a snapshot: `indptr` starts at
+ * 0, never decreases and ends at `indices.length`; every index is an
+ * integer in [0, nCols) and, when `ascending`, strictly increasing within a
+ * row (the order binary searches rely on). Throws `E_MODEL_JSON`.
+ */
+export function checkCsr(source: string, indptrField: string, indicesField: string, indptr: readonly unknown[], indices: readonly unknown[], nCols: number, ascending: boolean): void {
+  const bad = (f: string, what: string): never => {
+    throw new ParseError('E_MODEL_JSON', `${source}: ${f} ${what}.`, { source, field: f });
+  };
+  if (indptr[0] !== 0) bad(`${indptrField}[0]`, 'must be 0');
+  for (let r = 1; r < indptr.length; r++) {
+    const p = indptr[r];
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < (indptr[r - 1] as number) || p > indices.length) bad(`${indptrField}[${r}]`, `is ${describeValue(p)}; row starts must be integers that never decrease`);
+  }
+  if (indptr[indptr.length - 1] !== indices.length) bad(indptrField, `must end at the number of indices (${indices.length})`);
+  for (let r = 0; r + 1 < indptr.length; r++) {
+    for (let t = indptr[r] as number; t < (indptr[r + 1] as number); t++) {
+      const c = indices[t];
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= nCols) bad(`${indicesField}[${t}]`, `is ${describeValue(c)}, not an index in [0, ${nCols})`);
+      if (ascending && t > (indptr[r] as number) && (c as number) <= (indices[t - 1] as number)) bad(`${indicesField}[${t}]`, 'is out of order; indices must increase within a row');
+    }
+  }
+}
+
+/**
+ * @internal The first step of every `fromJSON`: checks that `json` is an
+ * object with an `options` object and builds the model from those options
+ * through the constructor's own checks; a refused option becomes
+ * `E_MODEL_JSON` naming `options.<field>`.
+ */
+export function modelFromJSON<M>(source: string, json: unknown, make: (options: Record<string, unknown>) => M): M {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ParseError('E_MODEL_JSON', `${source}: the snapshot is ${describeValue(json)}, not the object toJSON() returns.`, { source, field: 'json' });
+  }
+  const options: unknown = (json as { options?: unknown }).options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ParseError('E_MODEL_JSON', `${source}: options is ${describeValue(options)}, not an object.`, { source, field: 'options' });
+  }
+  try {
+    return make(options as Record<string, unknown>);
+  } catch (e) {
+    if (!(e instanceof MarksmanError)) throw e;
+    const field = e.field === undefined ? 'options' : `options.${e.field}`;
+    throw new ParseError('E_MODEL_JSON', `${source}: ${field} is not valid (${e.message})`, { source, field });
+  }
+}
 
 /**
  * @internal A copy of the row of `id` in a row-major matrix of `width` columns

@@ -1,8 +1,13 @@
 import { OptionsError, Random, ValidationError, parseTimestamp } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id, Interaction } from '@marksman/core';
+import { checkId, checkOptionalTimestamp, checkRecordId, describeValue } from './checks';
 
-/** A train/test split of interaction records (the caller's objects, in input order). */
+/**
+ * A train/test split of interaction records (the caller's objects, in input
+ * order). Every record lands on exactly one side, and all records of one
+ * (user, item) pair land on the same side.
+ */
 export interface InteractionSplit<T extends Interaction = Interaction> {
   /** Records to fit on. */
   readonly train: T[];
@@ -14,13 +19,13 @@ export interface InteractionSplit<T extends Interaction = Interaction> {
 export interface PortableSplitOptions {
   /** Seed of the interaction keys (a safe integer ≥ 0). Default 42, as in the published protocol. */
   readonly seed: number;
-  /** Share of each user's interactions held out, rounded half up: ⌊p·n + ½⌋. Default 0.2 (⌊(2n + 5)/10⌋). */
+  /** Share of each user's (user, item) pairs held out, rounded half up: ⌊p·n + ½⌋. Default 0.2 (⌊(2n + 5)/10⌋). */
   readonly testFraction: number;
 }
 
 /** Options of {@link randomUserSplit}. */
 export interface RandomUserSplitOptions {
-  /** Share of each user's interactions held out, rounded half up: ⌊p·n + ½⌋. Default 0.2. */
+  /** Share of each user's (user, item) pairs held out, rounded half up: ⌊p·n + ½⌋. Default 0.2. */
   readonly testFraction: number;
   /** Seed of the shuffle. Default 0. */
   readonly seed: number;
@@ -28,7 +33,7 @@ export interface RandomUserSplitOptions {
 
 /** Options of {@link leaveLastOutSplit}. */
 export interface LeaveLastOutOptions {
-  /** How many of each user's latest interactions to hold out (integer ≥ 1). Default 1. */
+  /** How many of each user's latest (user, item) pairs to hold out (integer ≥ 1). Default 1. */
   readonly k: number;
 }
 
@@ -66,8 +71,10 @@ function idBits(id: Id): bigint {
  *
  * @param userId - the user id
  * @param itemId - the item id
- * @param seed - the protocol seed, default 42
+ * @param seed - the protocol seed (a safe integer ≥ 0), default 42
  * @returns the key, an unsigned 64-bit integer
+ * @throws `ValidationError` `E_ID_TYPE` for an id that is not a non-empty string or a finite number;
+ *   `OptionsError` `E_OPTION_RANGE` for a bad seed
  * @example
  * ```ts
  * import { portableKey } from '@marksman/recsys';
@@ -76,12 +83,22 @@ function idBits(id: Id): bigint {
  * ```
  */
 export function portableKey(userId: Id, itemId: Id, seed = 42): bigint {
+  const source = 'portableKey';
+  checkId(source, userId, 'userId');
+  checkId(source, itemId, 'itemId');
+  checkPortableSeed(source, seed);
   return splitmix64(splitmix64(splitmix64(BigInt.asUintN(64, BigInt(seed))) ^ idBits(userId)) ^ idBits(itemId));
+}
+
+function checkPortableSeed(source: string, seed: unknown): void {
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: seed must be a safe integer ≥ 0, got ${describeValue(seed)}.`, { source, field: 'seed' });
+  }
 }
 
 function checkFraction(source: string, p: unknown): number {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: testFraction must be a number in [0, 1], got ${String(p)}.`, { source, field: 'testFraction' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: testFraction must be a number in [0, 1], got ${describeValue(p)}.`, { source, field: 'testFraction' });
   }
   return p;
 }
@@ -92,31 +109,71 @@ function testCount(p: number, n: number): number {
   return Math.floor((scaled * n + 5e8) / 1e9);
 }
 
-/** Checks records and groups their row numbers by user, users in first-seen order. */
-function groupByUser(source: string, interactions: readonly Interaction[]): Map<Id, number[]> {
+/**
+ * Checks the records (ids; `weight`, when given, a finite number; `timestamp`,
+ * when given, a valid timestamp) and calls `visit(row, record)` for each.
+ */
+function checkRecords(source: string, interactions: readonly Interaction[], visit: (r: number, rec: Interaction) => void): void {
   if (!Array.isArray(interactions)) {
     throw new ValidationError('E_INPUT', `${source}: interactions must be an array of { userId, itemId } records.`, { source, field: 'interactions' });
   }
-  const groups = new Map<Id, number[]>();
   for (let r = 0; r < interactions.length; r++) {
     const rec = interactions[r] as Interaction | null | undefined;
     if (rec === null || typeof rec !== 'object') {
-      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r });
+      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r, field: 'interactions' });
     }
-    for (const field of ['userId', 'itemId'] as const) {
-      const v: unknown = rec[field];
-      if (!((typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v)))) {
-        throw new ValidationError(v === undefined || v === null ? 'E_MISSING' : 'E_ID_TYPE', `${source}: row ${r} has ${field} ${JSON.stringify(v)}; ids must be non-empty strings or finite numbers.`, { source, row: r, field });
-      }
+    checkRecordId(source, rec.userId, 'userId', r);
+    checkRecordId(source, rec.itemId, 'itemId', r);
+    const w: unknown = rec.weight;
+    if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w))) {
+      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${describeValue(w)}; weights must be finite numbers (or left out).`, { source, row: r, field: 'weight' });
     }
-    let g = groups.get(rec.userId);
-    if (g === undefined) {
-      g = [];
-      groups.set(rec.userId, g);
-    }
-    g.push(r);
+    checkOptionalTimestamp(source, rec.timestamp, r);
+    visit(r, rec);
   }
-  return groups;
+}
+
+/**
+ * Checks the records and groups their row numbers by (user, item) pair:
+ * users in first-seen order, each user's pairs in first-seen order, each
+ * pair's rows in input order. Splitting pairs, never rows, keeps repeated
+ * interactions (repeat purchases) on one side. `visit` sees each checked record.
+ */
+function groupPairs(source: string, interactions: readonly Interaction[], visit?: (r: number, rec: Interaction) => void): Map<Id, number[][]> {
+  const users = new Map<Id, { pairs: number[][]; byItem: Map<Id, number[]> }>();
+  checkRecords(source, interactions, (r, rec) => {
+    visit?.(r, rec);
+    let u = users.get(rec.userId);
+    if (u === undefined) {
+      u = { pairs: [], byItem: new Map() };
+      users.set(rec.userId, u);
+    }
+    let rows = u.byItem.get(rec.itemId);
+    if (rows === undefined) {
+      rows = [];
+      u.byItem.set(rec.itemId, rows);
+      u.pairs.push(rows);
+    }
+    rows.push(r);
+  });
+  const out = new Map<Id, number[][]>();
+  for (const [id, u] of users) out.set(id, u.pairs);
+  return out;
+}
+
+/**
+ * @internal Every (user, item) pair's rows (in input order), pairs in order
+ * of first appearance; checks the records as the splits do.
+ */
+export function pairsInOrder(source: string, interactions: readonly Interaction[]): number[][] {
+  const pairs: number[][] = [];
+  for (const userPairs of groupPairs(source, interactions).values()) pairs.push(...userPairs);
+  return pairs.sort((a, b) => a[0]! - b[0]!);
+}
+
+/** Marks every row of the pair as test. */
+function markPair(isTest: Uint8Array, rows: readonly number[]): void {
+  for (const r of rows) isTest[r] = 1;
 }
 
 function assemble<T extends Interaction>(interactions: readonly T[], isTest: Uint8Array): InteractionSplit<T> {
@@ -128,16 +185,19 @@ function assemble<T extends Interaction>(interactions: readonly T[], isTest: Uin
 
 /**
  * The portable split of the Marksman benchmarks, reproducible in any
- * language: each user's interactions are ordered by {@link portableKey}
- * (ties by input order) and the first ⌊p·n + ½⌋ go to test (p = 0.2:
- * ⌊(2n + 5)/10⌋), the rest to train. MovieLens 100K with ratings ≥ 4 gives
- * 44,296 train and 11,079 test interactions, as with the Python reference.
- * Uses BigInt, O(n log n).
+ * language: each user's (user, item) pairs are ordered by {@link portableKey}
+ * (ties by first appearance) and the first ⌊p·n + ½⌋ of the user's n pairs
+ * go to test (p = 0.2: ⌊(2n + 5)/10⌋), the rest to train. A pair that occurs
+ * in several records (a repeat purchase) counts once and all its records go
+ * to the same side, so no test pair is also a training pair; on data without
+ * repeats (as MovieLens) pairs are records and this is the published
+ * protocol. MovieLens 100K with ratings ≥ 4 gives 44,296 train and 11,079
+ * test interactions, as with the Python reference. Uses BigInt, O(n log n).
  *
- * @param interactions - records with `userId` and `itemId`
+ * @param interactions - records with `userId` and `itemId` (`weight` and `timestamp`, when given, are checked)
  * @param options - seed (default 42) and testFraction (default 0.2)
- * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`;
- *   `OptionsError` `E_OPTION_RANGE`
+ * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER` (weight not finite),
+ *   `E_TIMESTAMP` (with the row); `OptionsError` `E_OPTION_RANGE`
  * @example
  * ```ts
  * import { portableSplit } from '@marksman/recsys';
@@ -149,32 +209,31 @@ function assemble<T extends Interaction>(interactions: readonly T[], isTest: Uin
 export function portableSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<PortableSplitOptions>): InteractionSplit<T> {
   const source = 'portableSplit';
   const o = resolveOptions(source, { seed: 42, testFraction: 0.2 } as PortableSplitOptions, options);
-  if (!Number.isSafeInteger(o.seed) || o.seed < 0) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: seed must be a safe integer ≥ 0, got ${String(o.seed)}.`, { source, field: 'seed' });
-  }
+  checkPortableSeed(source, o.seed);
   const p = checkFraction(source, o.testFraction);
-  const groups = groupByUser(source, interactions);
+  const groups = groupPairs(source, interactions);
   const seedMix = splitmix64(BigInt(o.seed));
   const isTest = new Uint8Array(interactions.length);
-  for (const [userId, rows] of groups) {
+  for (const [userId, pairs] of groups) {
     const uKey = splitmix64(seedMix ^ idBits(userId));
-    const keyed = rows.map((r) => ({ r, key: splitmix64(uKey ^ idBits(interactions[r]!.itemId)) }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.r - b.r));
-    const nTest = testCount(p, rows.length);
-    for (let t = 0; t < nTest; t++) isTest[keyed[t]!.r] = 1;
+    const keyed = pairs.map((rows) => ({ rows, key: splitmix64(uKey ^ idBits(interactions[rows[0]!]!.itemId)) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.rows[0]! - b.rows[0]!));
+    const nTest = testCount(p, pairs.length);
+    for (let t = 0; t < nTest; t++) markPair(isTest, keyed[t]!.rows);
   }
   return assemble(interactions, isTest);
 }
 
 /**
- * Holds out a random ⌊p·n + ½⌋ of each user's interactions (seeded
- * shuffle per user, users in first-seen order), the rest for training.
- * Same seed, same split. O(n).
+ * Holds out a random ⌊p·n + ½⌋ of each user's n (user, item) pairs (seeded
+ * sample per user, users in first-seen order), the rest for training. All
+ * records of a pair (repeat purchases) go to the same side, so no test pair
+ * is also a training pair. Same seed, same split. O(n).
  *
- * @param interactions - records with `userId` and `itemId`
+ * @param interactions - records with `userId` and `itemId` (`weight` and `timestamp`, when given, are checked)
  * @param options - testFraction (default 0.2) and seed (default 0)
- * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`;
- *   `OptionsError` `E_OPTION_RANGE`, `E_SEED`
+ * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER` (weight not finite),
+ *   `E_TIMESTAMP` (with the row); `OptionsError` `E_OPTION_RANGE`, `E_SEED`
  * @example
  * ```ts
  * import { randomUserSplit } from '@marksman/recsys';
@@ -186,27 +245,32 @@ export function randomUserSplit<T extends Interaction>(interactions: readonly T[
   const source = 'randomUserSplit';
   const o = resolveOptions(source, { testFraction: 0.2, seed: 0 } as RandomUserSplitOptions, options);
   const p = checkFraction(source, o.testFraction);
+  if (!Number.isSafeInteger(o.seed)) {
+    throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${describeValue(o.seed)}.`, { source, field: 'seed' });
+  }
   const rng = new Random(o.seed);
-  const groups = groupByUser(source, interactions);
+  const groups = groupPairs(source, interactions);
   const isTest = new Uint8Array(interactions.length);
-  for (const rows of groups.values()) {
-    const nTest = testCount(p, rows.length);
+  for (const pairs of groups.values()) {
+    const nTest = testCount(p, pairs.length);
     if (nTest === 0) continue;
-    const pick = rng.sample(rows.length, nTest);
-    for (let t = 0; t < pick.length; t++) isTest[rows[pick[t]!]!] = 1;
+    const pick = rng.sample(pairs.length, nTest);
+    for (let t = 0; t < pick.length; t++) markPair(isTest, pairs[pick[t]!]!);
   }
   return assemble(interactions, isTest);
 }
 
 /**
- * Holds out each user's k latest interactions (by `timestamp`; equal times
- * keep input order, later rows counting as later). A user always keeps at
- * least one training interaction: with n ≤ k interactions, n − 1 go to test.
- * O(n log n).
+ * Holds out each user's k latest (user, item) pairs with all their records.
+ * A pair's time is that of its latest record (by `timestamp`; equal times
+ * keep input order, later rows counting as later), so an item bought again
+ * last goes to test together with its earlier purchases, and no test pair
+ * is also a training pair. A user always keeps at least one training pair:
+ * with n ≤ k pairs, n − 1 go to test. O(n log n).
  *
- * @param interactions - records with `userId`, `itemId` and `timestamp`
- * @param options - k (default 1)
- * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`,
+ * @param interactions - records with `userId`, `itemId` and `timestamp` (`weight`, when given, is checked)
+ * @param options - k (default 1; a k above a user's number of pairs holds out all but one)
+ * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER` (weight not finite),
  *   `E_TIMESTAMP` (missing or unreadable timestamp); `OptionsError` `E_K`
  * @example
  * ```ts
@@ -223,19 +287,20 @@ export function leaveLastOutSplit<T extends Interaction>(interactions: readonly 
   const source = 'leaveLastOutSplit';
   const o = resolveOptions(source, { k: 1 } as LeaveLastOutOptions, options);
   if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 1) {
-    throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${String(o.k)}.`, { source, field: 'k' });
+    throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${describeValue(o.k)}.`, { source, field: 'k' });
   }
-  const groups = groupByUser(source, interactions);
-  const times = new Float64Array(interactions.length);
-  for (let r = 0; r < interactions.length; r++) {
-    times[r] = parseTimestamp(interactions[r]!.timestamp, { source, row: r, field: 'timestamp' });
-  }
+  const times = new Float64Array(Array.isArray(interactions) ? interactions.length : 0);
+  const groups = groupPairs(source, interactions, (r, rec) => {
+    times[r] = parseTimestamp(rec.timestamp, { source, row: r, field: 'timestamp' });
+  });
   const isTest = new Uint8Array(interactions.length);
-  for (const rows of groups.values()) {
-    const nTest = Math.min(o.k, rows.length - 1);
+  for (const pairs of groups.values()) {
+    const nTest = Math.min(o.k, pairs.length - 1);
     if (nTest <= 0) continue;
-    const sorted = rows.slice().sort((a, b) => times[a]! - times[b]! || a - b);
-    for (let t = sorted.length - nTest; t < sorted.length; t++) isTest[sorted[t]!] = 1;
+    // A pair sorts by its latest record: the greatest (time, row).
+    const last = pairs.map((rows) => rows.reduce((a, b) => (times[b]! >= times[a]! ? b : a)));
+    const order = pairs.map((_, q) => q).sort((a, b) => times[last[a]!]! - times[last[b]!]! || last[a]! - last[b]!);
+    for (let t = order.length - nTest; t < order.length; t++) markPair(isTest, pairs[order[t]!]!);
   }
   return assemble(interactions, isTest);
 }

@@ -36,6 +36,26 @@ describe('evaluateRanking', () => {
     expect(evaluateRanking(model, [{ userId: 'new', itemId: 'b' }], { k: 1 }).precision).toBe(0);
   });
 
+  it('refuses something that is not a recommender, test rows without usable ids, and a train option that is not a list', async () => {
+    const model = await new Popularity().fit(train);
+    for (const bad of [null, undefined, {}, { recommendMany: () => [] }, 5]) {
+      expect(() => evaluateRanking(bad as never, train)).toThrow(expect.objectContaining({ name: 'StateError', code: 'E_NOT_RECOMMENDER', field: 'model' }));
+    }
+    expect(() => evaluateRanking(model, frozen([{ userId: 1, itemId: 'a' }, { itemId: 'b' } as never]))).toThrow(expect.objectContaining({ code: 'E_MISSING', row: 1, field: 'userId' }));
+    expect(() => evaluateRanking(model, frozen([{ userId: Number.NaN, itemId: 'a' }]))).toThrow(expect.objectContaining({ code: 'E_ID_TYPE', row: 0, field: 'userId' }));
+    expect(() => evaluateRanking(model, train, { train: frozen([{ userId: 1, itemId: null as never }]) })).toThrow(expect.objectContaining({ code: 'E_MISSING', row: 0, field: 'itemId' }));
+    expect(() => evaluateRanking(model, train, { train: 'x' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_TYPE', field: 'train' }));
+  });
+
+  it('takes a k above the catalogue (lists hold every eligible item; Precision@k still divides by k)', async () => {
+    const model = await new Popularity().fit(train);
+    const test = frozen([{ userId: 1, itemId: 'b' }, { userId: 3, itemId: 'a' }]);
+    const r = evaluateRanking(model, test, { k: 1e308 });
+    const all = evaluateRanking(model, test, { k: model.itemCount });
+    expect([r.recall, r.hitRate, r.ndcg, r.mrr]).toEqual([all.recall, all.hitRate, all.ndcg, all.mrr]);
+    expect(r.precision * 1e308).toBeCloseTo(all.precision * model.itemCount, 10); // mean hits / k
+  });
+
   it('refuses empty test sets and bad k', async () => {
     const model = await new Popularity().fit(train);
     expect(() => evaluateRanking(model, [])).toThrow(expect.objectContaining({ code: 'E_EMPTY' }));

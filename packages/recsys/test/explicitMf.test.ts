@@ -312,6 +312,21 @@ describe('evaluateRating', () => {
     expect(() => evaluateRating(m, frozen([{ userId: 1, itemId: 1, weight: 2 }, { userId: 1, itemId: 2, weight: Number.NaN }]))).toThrow(expect.objectContaining({ code: 'E_NUMBER', row: 1 }));
     expect(() => evaluateRating(new ExplicitMF(), frozen([{ userId: 1, itemId: 1, weight: 2 }]))).toThrow(expect.objectContaining({ code: 'E_NOT_FITTED' }));
   });
+
+  it('refuses a prediction that is not a finite number, naming the row, instead of returning RMSE NaN', () => {
+    const rows = frozen([{ userId: 'a', itemId: 1, weight: 2 }, { userId: 'b', itemId: 1, weight: 4 }]);
+    for (const bad of [Number.NaN, Infinity, -Infinity, undefined, '3', null]) {
+      const model = { predictRating: (u: unknown) => (u === 'b' ? (bad as number) : 3) };
+      expect(() => evaluateRating(model, rows)).toThrow(expect.objectContaining({ name: 'StateError', code: 'E_PREDICTION', row: 1 }));
+    }
+  });
+
+  it('refuses test rows whose ids are missing or not ids, naming the row (instead of scoring them as unknown users)', () => {
+    const m = { predictRating: () => 3 };
+    expect(() => evaluateRating(m, frozen([{ userId: 'a', itemId: 1, weight: 2 }, { itemId: 1, weight: 4 } as never]))).toThrow(expect.objectContaining({ code: 'E_MISSING', row: 1, field: 'userId' }));
+    expect(() => evaluateRating(m, frozen([{ userId: Number.NaN, itemId: 1, weight: 2 }]))).toThrow(expect.objectContaining({ code: 'E_ID_TYPE', row: 0, field: 'userId' }));
+    expect(() => evaluateRating(m, frozen([{ userId: 'a', itemId: {} as never, weight: 2 }]))).toThrow(expect.objectContaining({ code: 'E_ID_TYPE', row: 0, field: 'itemId' }));
+  });
 });
 
 describe('kFoldSplit', () => {

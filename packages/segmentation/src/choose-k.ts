@@ -1,6 +1,8 @@
 import { OptionsError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { MAX_ITERATIONS, MAX_RESTARTS, checkCallbacks, checkSeed, describeValue } from './checks';
 import { kmeans } from './kmeans';
+import { checkInt } from './kmeans-setup';
 import { readPoints, type PointMatrix, type PointsInput } from './kmeans-input';
 import { calinskiHarabasz } from './quality-calinski-harabasz';
 import { daviesBouldin } from './quality-davies-bouldin';
@@ -11,15 +13,15 @@ export type ChooseKMetric = 'silhouette' | 'calinskiHarabasz' | 'daviesBouldin';
 
 /** Options of {@link chooseK}. */
 export interface ChooseKOptions {
-  /** Smallest and largest k to try, inclusive (default [2, min(10, n − 1)]; k = 1 gets inertia only). */
+  /** Smallest and largest k to try, inclusive, at most n (default [2, min(10, n − 1)]; k = 1 gets inertia only). */
   readonly kRange?: readonly [number, number];
   /** Scores to compute and vote with (default all three). With none, the elbow of the inertia curve decides. */
   readonly metrics?: readonly ChooseKMetric[];
-  /** k-means restarts per k (default 3). */
+  /** k-means restarts per k (1 to 10,000; default 3). */
   readonly nInit?: number;
-  /** Seed for k-means and the silhouette sample (default 0). */
+  /** Seed for k-means and the silhouette sample (a safe integer; default 0). */
   readonly seed?: number;
-  /** k-means iteration limit (default 300). */
+  /** k-means iteration limit (1 to 1,000,000; default 300). */
   readonly maxIterations?: number;
   /** k-means tolerance (default 1e-4, relative to the mean feature variance). */
   readonly tolerance?: number;
@@ -30,7 +32,7 @@ export interface ChooseKOptions {
    * {@link SILHOUETTE_EXACT_LIMIT}, else a seeded sample of 5,000).
    */
   readonly silhouetteSampleSize?: number | undefined;
-  /** Stops between fits (throws `AbortError` `E_ABORTED`). */
+  /** Stops before the first fit, between fits and inside them (throws `AbortError` `E_ABORTED`); abort it from `onProgress`. */
   readonly signal?: AbortSignal | undefined;
   /** Called after each k with the row just computed. */
   readonly onProgress?: ((row: ChooseKRow) => void) | undefined;
@@ -110,7 +112,9 @@ const LABEL: Record<ChooseKMetric, string> = { silhouette: 'silhouette', calinsk
  *
  * @param data - rows of numbers, or `{ values: Float64Array, columns }` (standardize features first)
  * @param options - see {@link ChooseKOptions}
- * @throws `OptionsError` `E_OPTION_RANGE` for a bad `kRange`, metric or sample size; plus everything {@link kmeans} throws
+ * @throws `OptionsError` `E_OPTION_RANGE` for a bad `kRange` (also one above n), metric, sample size, `nInit`,
+ *   `maxIterations`, `tolerance` or `algorithm`; `E_SEED`; `E_OPTION_TYPE` (onProgress not a function, signal not an
+ *   AbortSignal); plus everything {@link kmeans} throws
  * @example
  * ```ts
  * import { chooseK } from '@marksman/segmentation';
@@ -127,11 +131,28 @@ export function chooseK(data: PointsInput, options?: ChooseKOptions): ChooseKRes
   // The default range stops at n − 1 on small data; a range the caller gives is taken as is.
   const range: readonly [number, number] = options?.kRange === undefined ? [2, Math.max(2, Math.min(10, n - 1))] : o.kRange;
   if (!Array.isArray(range as unknown) || range.length !== 2 || !Number.isSafeInteger(range[0]) || !Number.isSafeInteger(range[1]) || range[0] < 1 || range[1] < range[0]) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: kRange must be [min, max] with integers 1 ≤ min ≤ max, got ${JSON.stringify(range)}.`, { source, field: 'kRange' });
+    const shown = Array.isArray(range as unknown) ? `[${Array.from(range as readonly unknown[], describeValue).join(', ')}]` : describeValue(range);
+    throw new OptionsError('E_OPTION_RANGE', `${source}: kRange must be [min, max] with integers 1 ≤ min ≤ max, got ${shown}.`, { source, field: 'kRange' });
+  }
+  if (range[1] > n) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: kRange goes to ${range[1]}, but ${n} point(s) make at most ${n} clusters.`, { source, field: 'kRange' });
   }
   const metrics: readonly ChooseKMetric[] = o.metrics;
   if (!Array.isArray(o.metrics as unknown) || metrics.some((m) => !ALL_METRICS.includes(m))) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: metrics must be a list of ${ALL_METRICS.join(', ')}.`, { source, field: 'metrics' });
+  }
+  checkInt(o.nInit, 'nInit', source, MAX_RESTARTS);
+  checkInt(o.maxIterations, 'maxIterations', source, MAX_ITERATIONS);
+  if (typeof o.tolerance !== 'number' || !Number.isFinite(o.tolerance) || o.tolerance < 0) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: tolerance must be a finite number ≥ 0, got ${describeValue(o.tolerance)}.`, { source, field: 'tolerance' });
+  }
+  if (o.algorithm !== 'lloyd' && o.algorithm !== 'elkan') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: algorithm must be 'lloyd' or 'elkan', got ${describeValue(o.algorithm)}.`, { source, field: 'algorithm' });
+  }
+  checkSeed(source, o.seed);
+  checkCallbacks(source, o.onProgress, o.signal);
+  if (o.silhouetteSampleSize !== undefined && (!Number.isSafeInteger(o.silhouetteSampleSize) || o.silhouetteSampleSize < 2)) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: silhouetteSampleSize must be an integer ≥ 2, got ${describeValue(o.silhouetteSampleSize)}.`, { source, field: 'silhouetteSampleSize' });
   }
   if (metrics.length > 0 && range[1] > n - 1) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: cluster-quality scores need k ≤ n − 1 = ${n - 1}, but kRange goes to ${range[1]}.`, { source, field: 'kRange' });

@@ -1,6 +1,7 @@
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { readLabels, readPoints, type PointsInput } from './kmeans-input';
+import { describeValue } from './checks';
 
 /** Options of {@link describeClusters}. */
 export interface DescribeClustersOptions {
@@ -94,7 +95,10 @@ export function describeClusters(data: PointsInput, labels: ArrayLike<number>, o
   const { values, n, d } = readPoints(data, source);
   const { ids, counts, m } = readLabels(labels, n, source);
   if (!Number.isSafeInteger(o.top) || o.top < 1) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: top must be a positive integer, got ${String(o.top)}.`, { source, field: 'top' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: top must be a positive integer, got ${describeValue(o.top)}.`, { source, field: 'top' });
+  }
+  if (o.featureNames !== undefined && !Array.isArray(o.featureNames)) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: featureNames must be an array of ${d} strings (one per column), got ${describeValue(o.featureNames)}.`, { source, field: 'featureNames' });
   }
   const names = o.featureNames === undefined ? Array.from({ length: d }, (_, j) => `x${j}`) : o.featureNames.slice();
   if (names.length !== d || names.some((x) => typeof x !== 'string')) {

@@ -5,6 +5,7 @@ import type { PointsInput } from './kmeans-input';
 import { assignPoints } from './kmeans-kernels';
 import { kmeansPlusPlus } from './kmeans-plusplus';
 import { checkInt, countDistinctUpTo, randomInit, readInit, setUpFit, weightedSpread } from './kmeans-setup';
+import { MAX_ITERATIONS, MAX_RESTARTS, checkCallbacks, describeValue } from './checks';
 
 /** Progress of a {@link miniBatchKMeans} fit, reported after every step. */
 export interface MiniBatchProgress {
@@ -24,7 +25,7 @@ export interface MiniBatchProgress {
 export interface MiniBatchKMeansOptions {
   /** Points drawn (with replacement, uniformly) per step (default 1024; at most the number of points). */
   readonly batchSize?: number;
-  /** Passes over the data at most: the fit stops after ⌊maxIterations · n / batchSize⌋ steps (default 100). */
+  /** Passes over the data at most (1 to 1,000,000): the fit stops after ⌊maxIterations · n / batchSize⌋ steps (default 100). */
   readonly maxIterations?: number;
   /**
    * Stop when the smoothed batch inertia has not reached a new minimum for
@@ -35,7 +36,7 @@ export interface MiniBatchKMeansOptions {
   readonly tolerance?: number;
   /** Points (drawn without replacement) on which each k-means++ or random start is chosen (default 3 × batchSize, at least 3k; at most n). */
   readonly initSize?: number;
-  /** Starts tried; the one with the lowest inertia on a held-out sample of `initSize` points is kept (default 3). Ignored when `init` gives the centers. */
+  /** Starts tried (1 to 10,000); the one with the lowest inertia on a held-out sample of `initSize` points is kept (default 3). Ignored when `init` gives the centers. */
   readonly nInit?: number;
   /**
    * A center whose accumulated weight falls below this fraction of the
@@ -44,13 +45,13 @@ export interface MiniBatchKMeansOptions {
    * 0.01; 0 turns it off).
    */
   readonly reassignmentRatio?: number;
-  /** Seed of the random stream (default 0). Same seed, same result. */
+  /** Seed of the random stream (a safe integer; default 0). Same seed, same result. */
   readonly seed?: number;
   /** One non-negative weight per point (default: all 1). */
   readonly sampleWeights?: ArrayLike<number> | undefined;
   /** `'k-means++'` (default, greedy, on `initSize` points), `'random'`, or k starting centers. */
   readonly init?: KMeansInit;
-  /** Stops the fit between steps (throws `AbortError` `E_ABORTED`). */
+  /** Stops the fit before it starts and between steps (throws `AbortError` `E_ABORTED`); abort it from `onProgress`. */
   readonly signal?: AbortSignal | undefined;
   /** Called after every step. */
   readonly onProgress?: ((progress: MiniBatchProgress) => void) | undefined;
@@ -112,7 +113,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
  * @param options - see {@link MiniBatchKMeansOptions}
  * @returns a {@link KMeansModel} (labels of every point, centroids, inertia, steps, whether it stopped early)
  * @throws `ValidationError` `E_EMPTY`, `E_RAGGED`, `E_NOT_FINITE`, `E_POINTS_TYPE`, `E_K_TOO_LARGE`, `E_WEIGHTS`, `E_INIT`
- * @throws `OptionsError` `E_OPTION_RANGE` (k or an option out of range), `E_OPTION_UNKNOWN`
+ * @throws `OptionsError` `E_OPTION_RANGE` (k or an option out of range), `E_OPTION_UNKNOWN`, `E_SEED`,
+ *   `E_OPTION_TYPE` (onProgress not a function, signal not an AbortSignal)
  * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
@@ -127,13 +129,15 @@ export function miniBatchKMeans(data: PointsInput, k: number, options?: MiniBatc
   const source = 'miniBatchKMeans';
   const o = resolveOptions<Resolved>(source, DEFAULTS, options);
   checkInt(o.batchSize, 'batchSize', source);
-  checkInt(o.maxIterations, 'maxIterations', source);
-  checkInt(o.nInit, 'nInit', source);
+  checkInt(o.maxIterations, 'maxIterations', source, MAX_ITERATIONS);
+  checkInt(o.nInit, 'nInit', source, MAX_RESTARTS);
   if (o.maxNoImprovement !== null) checkInt(o.maxNoImprovement, 'maxNoImprovement', source);
   if (o.initSize !== undefined) checkInt(o.initSize, 'initSize', source);
   if (typeof o.reassignmentRatio !== 'number' || !(o.reassignmentRatio >= 0 && o.reassignmentRatio <= 1)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: reassignmentRatio must be in [0, 1], got ${String(o.reassignmentRatio)}.`, { source, field: 'reassignmentRatio' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: reassignmentRatio must be in [0, 1], got ${describeValue(o.reassignmentRatio)}.`, { source, field: 'reassignmentRatio' });
   }
+  checkCallbacks(source, o.onProgress, o.signal);
+  throwIfAborted(o.signal, source);
   const { n, d, P, X, w, mu, spread, tol, rng } = setUpFit(data, k, o, source);
   const B = Math.min(o.batchSize, n);
 

@@ -3,6 +3,7 @@
 import { OptionsError, Random, ValidationError } from '@marksman/core';
 import { assertFinite, readPoints, readWeights, type PointsInput } from './kmeans-input';
 import { paddedStride } from './kmeans-kernels';
+import { checkSeed, describeValue } from './checks';
 
 /** The options both k-means functions share. @internal */
 export interface CommonFitOptions {
@@ -36,15 +37,15 @@ export interface FitData {
  */
 export function setUpFit(data: PointsInput, k: number, o: CommonFitOptions, source: string): FitData {
   if (!Number.isSafeInteger(k) || k < 1) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: k must be a positive integer, got ${String(k)}.`, { source, field: 'k' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: k must be a positive integer, got ${describeValue(k)}.`, { source, field: 'k' });
   }
   if (typeof o.tolerance !== 'number' || !(o.tolerance >= 0) || !Number.isFinite(o.tolerance)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: tolerance must be a finite number ≥ 0, got ${String(o.tolerance)}.`, { source, field: 'tolerance' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: tolerance must be a finite number ≥ 0, got ${describeValue(o.tolerance)}.`, { source, field: 'tolerance' });
   }
   if (!Array.isArray(o.init) && o.init !== 'k-means++' && o.init !== 'random') {
     throw new OptionsError('E_OPTION_RANGE', `${source}: init must be 'k-means++', 'random' or an array of k centers.`, { source, field: 'init' });
   }
-  const rng = new Random(o.seed);
+  const rng = new Random(checkSeed(source, o.seed));
   const { values, n, d } = readPoints(data, source, 'data', false);
   if (k > n) {
     throw new ValidationError('E_K_TOO_LARGE', `${source}: k = ${k} clusters cannot be formed from ${n} point(s); lower k.`, { source, field: 'k' });
@@ -57,10 +58,11 @@ export function setUpFit(data: PointsInput, k: number, o: CommonFitOptions, sour
   return { n, d, P, X, w, mu, spread, tol: (o.tolerance * varSum) / (n * d), rng };
 }
 
-/** Throws OptionsError E_OPTION_RANGE unless v is a positive safe integer. @internal */
-export function checkInt(v: number, field: string, source: string): void {
-  if (!Number.isSafeInteger(v) || v < 1) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be a positive integer, got ${String(v)}.`, { source, field });
+/** Throws OptionsError E_OPTION_RANGE unless v is an integer from 1 to `max` (default: any safe integer). @internal */
+export function checkInt(v: number, field: string, source: string, max = Number.MAX_SAFE_INTEGER): void {
+  if (!Number.isSafeInteger(v) || v < 1 || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${max.toLocaleString('en-US')}`;
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be ${range}, got ${describeValue(v)}.`, { source, field });
   }
 }
 

@@ -1,5 +1,6 @@
-import { OptionsError, ValidationError } from '@marksman/core';
+import { OptionsError, ValidationError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { MAX_ITERATIONS, MAX_RESTARTS, checkCallbacks, describeValue } from './checks';
 import { checkInt, countDistinctUpTo, randomInit, readInit, setUpFit } from './kmeans-setup';
 import { elkanRun } from './kmeans-elkan';
 import { readPoints, type PointsInput } from './kmeans-input';
@@ -12,9 +13,9 @@ export type KMeansInit = 'k-means++' | 'random' | readonly (readonly number[])[]
 
 /** Options of {@link kmeans}. Every field is optional. */
 export interface KMeansOptions {
-  /** Restarts from different seedings; the one with the lowest inertia is kept (default 1, as scikit-learn's `n_init='auto'` with k-means++). Ignored when `init` gives the centers. */
+  /** Restarts from different seedings (1 to 10,000); the one with the lowest inertia is kept (default 1, as scikit-learn's `n_init='auto'` with k-means++). Ignored when `init` gives the centers. */
   readonly nInit?: number;
-  /** Iteration limit per restart (default 300). */
+  /** Iteration limit per restart (1 to 1,000,000; default 300). */
   readonly maxIterations?: number;
   /**
    * Stop when Σ‖Δc‖² between two iterations is ≤ `tolerance` × the mean
@@ -22,7 +23,7 @@ export interface KMeansOptions {
    * A fit also stops as soon as no point changes cluster.
    */
   readonly tolerance?: number;
-  /** Seed of the random stream (default 0). Same seed, same result. */
+  /** Seed of the random stream (a safe integer; default 0). Same seed, same result. */
   readonly seed?: number;
   /** One non-negative weight per point (default: all 1). */
   readonly sampleWeights?: ArrayLike<number> | undefined;
@@ -36,7 +37,7 @@ export interface KMeansOptions {
   readonly algorithm?: 'lloyd' | 'elkan';
   /** `'k-means++'` (default, greedy), `'random'` (k distinct rows), or k starting centers. */
   readonly init?: KMeansInit;
-  /** Stops the fit between iterations (throws `AbortError` `E_ABORTED`). */
+  /** Stops the fit before it starts and between iterations (throws `AbortError` `E_ABORTED`); abort it from `onProgress`. */
   readonly signal?: AbortSignal | undefined;
   /** Called after every iteration of every restart. */
   readonly onProgress?: ((progress: KMeansProgress) => void) | undefined;
@@ -105,13 +106,18 @@ export class KMeansModel {
   readonly converged: boolean;
 
   /**
-   * @param labels - cluster of each training point
-   * @param centroids - k centers of equal length
-   * @param inertia - training inertia
-   * @param iterations - iterations run
+   * @param labels - cluster of each training point (an Int32Array of integers in [0, k))
+   * @param centroids - k ≥ 1 centers of equal length, finite numbers
+   * @param inertia - training inertia (finite, ≥ 0)
+   * @param iterations - iterations run (a safe integer ≥ 0)
    * @param converged - whether a convergence rule stopped the fit
+   * @throws `ValidationError` `E_MODEL_PARTS` naming the argument that breaks these rules
    */
   constructor(labels: Int32Array, centroids: number[][], inertia: number, iterations: number, converged: boolean) {
+    if (!(labels instanceof Int32Array)) {
+      throw new ValidationError('E_MODEL_PARTS', `KMeansModel: labels must be an Int32Array, got ${describeValue(labels)}.`, { source: 'KMeansModel', field: 'labels' });
+    }
+    checkModelParts('KMeansModel', 'E_MODEL_PARTS', { labels, centroids, inertia, iterations, converged });
     this.labels = labels;
     this.centroids = centroids;
     this.inertia = inertia;
@@ -185,7 +191,9 @@ export class KMeansModel {
    * Restores a model saved with {@link KMeansModel.toJSON}.
    *
    * @param json - the saved form
-   * @throws `ValidationError` `E_MODEL_JSON` when the centroids are missing, ragged or not finite
+   * @throws `ValidationError` `E_MODEL_JSON` naming the field when the object is not a saved model: centroids
+   *   missing, ragged or not finite; a label that is not an integer in [0, k); inertia not a finite number ≥ 0;
+   *   iterations not a safe integer ≥ 0; converged not a boolean
    * @example
    * ```ts
    * import { KMeansModel } from '@marksman/segmentation';
@@ -194,18 +202,47 @@ export class KMeansModel {
    * ```
    */
   static fromJSON(json: KMeansModelJSON): KMeansModel {
-    const c = json?.centroids;
-    const ok =
-      Array.isArray(c) &&
-      c.length > 0 &&
-      Array.isArray(c[0]) &&
-      c[0].length > 0 &&
-      c.every((row) => Array.isArray(row) && row.length === c[0]!.length && row.every((v) => typeof v === 'number' && Number.isFinite(v)));
-    if (!ok || !Array.isArray(json.labels)) {
-      throw new ValidationError('E_MODEL_JSON', 'KMeansModel.fromJSON: expected { labels, centroids (k rows of finite numbers), inertia, iterations, converged }.', { source: 'KMeansModel.fromJSON' });
+    const source = 'KMeansModel.fromJSON';
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new ValidationError('E_MODEL_JSON', `${source}: expected { labels, centroids, inertia, iterations, converged }, got ${describeValue(json)}.`, { source, field: 'json' });
     }
-    return new KMeansModel(Int32Array.from(json.labels), c.map((r) => r.slice()), json.inertia, json.iterations, json.converged);
+    checkModelParts(source, 'E_MODEL_JSON', json);
+    return new KMeansModel(Int32Array.from(json.labels), json.centroids.map((r) => r.slice()), json.inertia, json.iterations, json.converged);
   }
+}
+
+/**
+ * Checks the parts of a {@link KMeansModel}: k ≥ 1 centroids of one length
+ * d ≥ 1, finite; labels integers in [0, k); inertia finite ≥ 0; iterations a
+ * safe integer ≥ 0; converged a boolean. Throws `ValidationError` `code`
+ * naming the field.
+ */
+function checkModelParts(source: string, code: string, parts: { readonly labels: unknown; readonly centroids: unknown; readonly inertia: unknown; readonly iterations: unknown; readonly converged: unknown }): void {
+  const bad = (field: string, what: string): never => {
+    throw new ValidationError(code, `${source}: ${field} ${what}.`, { source, field });
+  };
+  const c = parts.centroids;
+  if (!Array.isArray(c) || c.length === 0) bad('centroids', 'must be a non-empty array of centers');
+  const rows = c as unknown[];
+  const d = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : 0;
+  if (d === 0) bad('centroids', 'must hold centers with at least one value each');
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== d) bad('centroids', `row ${i} must hold ${d} values, like row 0`);
+    (row as unknown[]).forEach((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) bad('centroids', `row ${i}, column ${j} is ${describeValue(v)}, not a finite number`);
+    });
+  });
+  const labels = parts.labels;
+  if (!(Array.isArray(labels) || labels instanceof Int32Array)) bad('labels', `must be an array of cluster indexes, got ${describeValue(labels)}`);
+  const k = rows.length;
+  const list = labels as ArrayLike<unknown>;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= k) bad('labels', `entry ${i} is ${describeValue(v)}, not a cluster index in [0, ${k})`);
+  }
+  if (typeof parts.inertia !== 'number' || !Number.isFinite(parts.inertia) || parts.inertia < 0) bad('inertia', `is ${describeValue(parts.inertia)}, not a finite number ≥ 0`);
+  if (!Number.isSafeInteger(parts.iterations) || (parts.iterations as number) < 0) bad('iterations', `is ${describeValue(parts.iterations)}, not an integer ≥ 0`);
+  if (typeof parts.converged !== 'boolean') bad('converged', `is ${describeValue(parts.converged)}, not true or false`);
 }
 
 /**
@@ -239,7 +276,8 @@ export class KMeansModel {
  * @returns a {@link KMeansModel} with `labels`, `centroids`, `inertia`, `iterations`, `converged` and `predict`
  * @throws `ValidationError` `E_EMPTY` (no points), `E_RAGGED`, `E_NOT_FINITE` (NaN or ±Infinity), `E_POINTS_TYPE`,
  *   `E_K_TOO_LARGE` (k above the number of distinct points), `E_WEIGHTS`, `E_INIT` (bad starting centers)
- * @throws `OptionsError` `E_OPTION_RANGE` (k or an option out of range), `E_OPTION_UNKNOWN`
+ * @throws `OptionsError` `E_OPTION_RANGE` (k or an option out of range), `E_OPTION_UNKNOWN`, `E_SEED`,
+ *   `E_OPTION_TYPE` (onProgress not a function, signal not an AbortSignal)
  * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
@@ -253,11 +291,13 @@ export class KMeansModel {
 export function kmeans(data: PointsInput, k: number, options?: KMeansOptions): KMeansModel {
   const source = 'kmeans';
   const o = resolveOptions<ResolvedKMeansOptions>(source, DEFAULTS, options);
-  checkInt(o.nInit, 'nInit', source);
-  checkInt(o.maxIterations, 'maxIterations', source);
+  checkInt(o.nInit, 'nInit', source, MAX_RESTARTS);
+  checkInt(o.maxIterations, 'maxIterations', source, MAX_ITERATIONS);
   if (o.algorithm !== 'lloyd' && o.algorithm !== 'elkan') {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: algorithm must be 'lloyd' or 'elkan', got ${String(o.algorithm)}.`, { source, field: 'algorithm' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: algorithm must be 'lloyd' or 'elkan', got ${describeValue(o.algorithm)}.`, { source, field: 'algorithm' });
   }
+  checkCallbacks(source, o.onProgress, o.signal);
+  throwIfAborted(o.signal, source);
   const { n, d, P, X, w, mu, spread, tol, rng } = setUpFit(data, k, o, source);
 
   let givenInit: Float64Array | null = null;

@@ -3,6 +3,7 @@ import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import { chooseFeatures, readFeatureColumns, readIds } from './tree/profiles-input';
 import type { ProfilesInput } from './tree/profiles-input';
+import { checkName, describeValue, isId } from './checks';
 
 /** How {@link lookalike} measures similarity to the seed audience. */
 export type LookalikeMethod = 'centroid' | 'knn' | 'classifier';
@@ -162,7 +163,8 @@ function fitLogistic(z: readonly Float64Array[], target: Uint8Array, l2: number)
  * @param options - see {@link LookalikeOptions}
  * @returns up to `size` members, best first
  * @throws `ValidationError` `E_SEED_EMPTY`, `E_SEED_UNKNOWN` for a seed id
- *   not among the profiles, `E_EMPTY`, `E_PROFILES_TYPE`, `E_NO_FEATURES`,
+ *   not among the profiles, `E_ID_TYPE` for a seed id that is not a non-empty
+ *   string or finite number; `E_EMPTY`, `E_PROFILES_TYPE`, `E_NO_FEATURES`,
  *   `E_FEATURE_MISSING`, `E_NOT_FINITE`, `E_ID_TYPE`, `E_DUPLICATE_ID` for bad
  *   profiles; `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
@@ -182,12 +184,13 @@ export function lookalike(seedCustomerIds: readonly Id[], profiles: ProfilesInpu
   const source = 'lookalike';
   const o = resolveOptions(source, DEFAULTS, options);
   if (o.method !== 'centroid' && o.method !== 'knn' && o.method !== 'classifier') {
-    throw rangeError(source, 'method', `method must be 'centroid', 'knn' or 'classifier', got ${JSON.stringify(o.method)}.`);
+    throw rangeError(source, 'method', `method must be 'centroid', 'knn' or 'classifier', got ${describeValue(o.method)}.`);
   }
-  if (o.size !== null && !(typeof o.size === 'number' && Number.isInteger(o.size) && o.size >= 1)) throw rangeError(source, 'size', `size must be an integer ≥ 1 or null, got ${String(o.size)}.`);
-  if (!(typeof o.k === 'number' && Number.isInteger(o.k) && o.k >= 1)) throw rangeError(source, 'k', `k must be an integer ≥ 1, got ${String(o.k)}.`);
-  if (!(typeof o.l2 === 'number' && Number.isFinite(o.l2) && o.l2 > 0)) throw rangeError(source, 'l2', `l2 must be a positive number, got ${String(o.l2)}.`);
-  if (!(typeof o.drivers === 'number' && Number.isInteger(o.drivers) && o.drivers >= 0)) throw rangeError(source, 'drivers', `drivers must be an integer ≥ 0, got ${String(o.drivers)}.`);
+  checkName(source, 'idField', o.idField);
+  if (o.size !== null && !(typeof o.size === 'number' && Number.isInteger(o.size) && o.size >= 1)) throw rangeError(source, 'size', `size must be an integer ≥ 1 or null, got ${describeValue(o.size)}.`);
+  if (!(typeof o.k === 'number' && Number.isInteger(o.k) && o.k >= 1)) throw rangeError(source, 'k', `k must be an integer ≥ 1, got ${describeValue(o.k)}.`);
+  if (!(typeof o.l2 === 'number' && Number.isFinite(o.l2) && o.l2 > 0)) throw rangeError(source, 'l2', `l2 must be a positive number, got ${describeValue(o.l2)}.`);
+  if (!(typeof o.drivers === 'number' && Number.isInteger(o.drivers) && o.drivers >= 0)) throw rangeError(source, 'drivers', `drivers must be an integer ≥ 0, got ${describeValue(o.drivers)}.`);
 
   const ids = readIds(source, profiles, o.idField);
   const names = chooseFeatures(source, profiles, o.features, [o.idField]);
@@ -199,9 +202,12 @@ export function lookalike(seedCustomerIds: readonly Id[], profiles: ProfilesInpu
   ids.forEach((id, i) => rowOf.set(id, i));
   const isSeed = new Uint8Array(n);
   seedCustomerIds.forEach((id, k) => {
+    if (!isId(id)) {
+      throw new ValidationError('E_ID_TYPE', `${source}: seedCustomerIds[${k}] is ${describeValue(id)}; ids must be non-empty strings or finite numbers.`, { source, field: 'seedCustomerIds', row: k });
+    }
     const i = rowOf.get(id);
     if (i === undefined) {
-      throw new ValidationError('E_SEED_UNKNOWN', `${source}: seed id ${JSON.stringify(id)} (seedCustomerIds[${k}]) is not among the profiles; every seed needs a profile.`, { source, field: 'seedCustomerIds', row: k });
+      throw new ValidationError('E_SEED_UNKNOWN', `${source}: seed id ${describeValue(id)} (seedCustomerIds[${k}]) is not among the profiles; every seed needs a profile.`, { source, field: 'seedCustomerIds', row: k });
     }
     isSeed[i] = 1;
   });

@@ -2,6 +2,7 @@ import { OptionsError, Random, ValidationError, throwIfAborted } from '@marksman
 import { resolveOptions } from '@marksman/core/internal';
 import { readLabels, readPoints, type PointsInput } from './kmeans-input';
 import { checkLabelCount } from './quality-common';
+import { checkCallbacks, checkSeed, describeValue } from './checks';
 
 /**
  * Largest number of points for which {@link silhouetteScore} computes the
@@ -23,7 +24,7 @@ export interface SilhouetteOptions {
    * {@link SILHOUETTE_EXACT_LIMIT}; at most that limit.
    */
   readonly sampleSize?: number | undefined;
-  /** Seed of the subset draw (default 0). */
+  /** Seed of the subset draw (a safe integer; default 0). */
   readonly seed?: number;
   /** Stops the computation (checked every few hundred rows). */
   readonly signal?: AbortSignal | undefined;
@@ -54,7 +55,8 @@ const DEFAULTS: Readonly<ResolvedSilhouetteOptions> = Object.freeze({ sampleSize
  * @param options - see {@link SilhouetteOptions}
  * @throws `ValidationError` `E_TOO_LARGE` (n above the exact limit without `sampleSize`), `E_LABEL_COUNT`
  *   unless 2 ≤ clusters ≤ n − 1 (in the subset when sampling), `E_LABELS`, `E_EMPTY`, `E_RAGGED`, `E_NOT_FINITE`, `E_POINTS_TYPE`
- * @throws `OptionsError` `E_OPTION_RANGE` for a bad `sampleSize`
+ * @throws `OptionsError` `E_OPTION_RANGE` for a bad `sampleSize`, `E_SEED`, `E_OPTION_TYPE` (signal not an AbortSignal)
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { silhouetteScore } from '@marksman/segmentation';
@@ -64,6 +66,8 @@ const DEFAULTS: Readonly<ResolvedSilhouetteOptions> = Object.freeze({ sampleSize
 export function silhouetteScore(data: PointsInput, labels: ArrayLike<number>, options?: SilhouetteOptions): number {
   const source = 'silhouetteScore';
   const o = resolveOptions<ResolvedSilhouetteOptions>(source, DEFAULTS, options);
+  checkSeed(source, o.seed);
+  checkCallbacks(source, undefined, o.signal);
   const { values, n, d } = readPoints(data, source);
   const { ids, m } = readLabels(labels, n, source);
   if (o.sampleSize === undefined) {
@@ -79,7 +83,7 @@ export function silhouetteScore(data: PointsInput, labels: ArrayLike<number>, op
   }
   const size = o.sampleSize;
   if (!Number.isSafeInteger(size) || size < 2 || size > Math.min(n, SILHOUETTE_EXACT_LIMIT)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: sampleSize must be an integer from 2 to min(n, ${SILHOUETTE_EXACT_LIMIT}) = ${Math.min(n, SILHOUETTE_EXACT_LIMIT)}, got ${String(size)}.`, { source, field: 'sampleSize' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: sampleSize must be an integer from 2 to min(n, ${SILHOUETTE_EXACT_LIMIT}) = ${Math.min(n, SILHOUETTE_EXACT_LIMIT)}, got ${describeValue(size)}.`, { source, field: 'sampleSize' });
   }
   const rows = new Random(o.seed).sample(n, size);
   // Re-number the clusters present in the subset.

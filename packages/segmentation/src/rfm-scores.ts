@@ -3,6 +3,7 @@ import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import { readFeatureColumns, readIds } from './tree/profiles-input';
 import type { ProfilesInput } from './tree/profiles-input';
+import { checkName, describeValue } from './checks';
 
 /**
  * One customer's recency, frequency and monetary value: what
@@ -114,12 +115,13 @@ export function rfmScores(rfmTable: ProfilesInput, options?: RfmScoresOptions): 
   const source = 'rfmScores';
   const o = resolveOptions(source, DEFAULTS, options);
   if (typeof o.bins !== 'number' || !Number.isInteger(o.bins) || o.bins < 2 || o.bins > 100) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: bins must be an integer from 2 to 100, got ${String(o.bins)}.`, { source, field: 'bins' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: bins must be an integer from 2 to 100, got ${describeValue(o.bins)}.`, { source, field: 'bins' });
   }
+  checkName(source, 'idField', o.idField);
   const { columns, n } = readFeatureColumns(source, rfmTable, ['recency', 'frequency', 'monetary'], 'rfmTable');
   const ids = readIds(source, rfmTable, o.idField, 'rfmTable');
   if (o.ties !== 'average' && o.ties !== 'first') {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: ties must be 'average' or 'first', got ${JSON.stringify(o.ties)}.`, { source, field: 'ties' });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ties must be 'average' or 'first', got ${describeValue(o.ties)}.`, { source, field: 'ties' });
   }
   const negRecency = columns[0]!.map((v) => -v);
   const scores = [negRecency, columns[1]!, columns[2]!].map((col) => {

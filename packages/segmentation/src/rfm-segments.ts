@@ -1,5 +1,6 @@
 import { OptionsError, ValidationError } from '@marksman/core';
 import type { RfmScore } from './rfm-scores';
+import { describeValue, isId } from './checks';
 
 /** An inclusive range of scores `[lowest, highest]`. */
 export type ScoreRange = readonly [number, number];
@@ -71,7 +72,8 @@ export const DEFAULT_RFM_SEGMENTS: readonly RfmSegmentRule[] = Object.freeze([
 
 function checkRange(source: string, i: number, key: string, r: unknown): void {
   if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === 'number' && Number.isFinite(v)) || (r[0] as number) > (r[1] as number)) {
-    throw new OptionsError('E_RFM_RULES', `${source}: rule ${i} has ${key} = ${JSON.stringify(r)}; give an inclusive range [lowest, highest] of scores.`, { source, field: `rules[${i}].${key}` });
+    const shown = Array.isArray(r) ? `[${r.map(describeValue).join(', ')}]` : describeValue(r);
+    throw new OptionsError('E_RFM_RULES', `${source}: rule ${i} has ${key} = ${shown}; give an inclusive range [lowest, highest] of scores.`, { source, field: `rules[${i}].${key}` });
   }
 }
 
@@ -126,15 +128,15 @@ export function rfmSegments(scores: readonly RfmScore[], rules: readonly RfmSegm
   const out: RfmSegmentAssignment[] = [];
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i] as RfmScore | null | undefined;
-    if (s === null || typeof s !== 'object' || ![s.r, s.f, s.m].every((v) => Number.isInteger(v))) {
-      throw new ValidationError('E_RFM_SCORES', `${source}: scores row ${i} has no integer r, f and m; pass the output of rfmScores.`, { source, row: i });
+    if (s === null || typeof s !== 'object' || ![s.r, s.f, s.m].every((v) => Number.isInteger(v)) || !isId(s.customerId)) {
+      throw new ValidationError('E_RFM_SCORES', `${source}: scores row ${i} has no customerId and integer r, f and m; pass the output of rfmScores.`, { source, row: i, field: 'scores' });
     }
     if (rules === DEFAULT_RFM_SEGMENTS && s.bins !== 5) {
       throw new ValidationError('E_RFM_BINS', `${source}: the default segment table is defined on 5 score levels but row ${i} was scored with bins = ${String(s.bins)}; use bins: 5 or pass your own rules.`, { source, row: i, field: 'bins' });
     }
     const rule = rules.find((r) => inRange(s.r, r.recency) && inRange(s.f, r.frequency) && (r.monetary === undefined || inRange(s.m, r.monetary)));
     if (rule === undefined) {
-      throw new ValidationError('E_RFM_UNMATCHED', `${source}: customer ${JSON.stringify(s.customerId)} (row ${i}, R ${s.r}, F ${s.f}, M ${s.m}) matches no rule; add a rule (or a catch-all last rule) that covers these scores.`, { source, row: i });
+      throw new ValidationError('E_RFM_UNMATCHED', `${source}: customer ${describeValue(s.customerId)} (row ${i}, R ${s.r}, F ${s.f}, M ${s.m}) matches no rule; add a rule (or a catch-all last rule) that covers these scores.`, { source, row: i, field: 'scores' });
     }
     out.push({ ...s, segment: rule.name });
   }

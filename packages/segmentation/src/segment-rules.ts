@@ -5,6 +5,7 @@ import type { SplitCriterion, TreeArrays } from './tree/cart';
 import { formatNumber, formatPercent } from './tree/format';
 import { chooseFeatures, profileCount, readFeatureColumns } from './tree/profiles-input';
 import type { ProfilesInput } from './tree/profiles-input';
+import { MAX_TREES, checkCallbacks, checkName, checkSeed, describeValue } from './checks';
 
 /** A segment or outcome label: a string (`'Champions'`) or a number (`1` for converted). */
 export type SegmentLabel = string | number;
@@ -19,7 +20,7 @@ export interface ForestProgress {
 
 /** Options of the random forest that {@link segmentRules} can fit beside its readable tree. */
 export interface RandomForestOptions {
-  /** Number of trees (default 100). */
+  /** Number of trees (1 to 10,000; default 100). */
   readonly trees?: number;
   /**
    * Features drawn at random at each node: `'sqrt'` (default, ⌊√p⌋),
@@ -31,7 +32,7 @@ export interface RandomForestOptions {
   readonly maxDepth?: number;
   /** Minimum distinct training rows in a leaf of each tree (default 1). */
   readonly minSamplesLeaf?: number;
-  /** Seed of the bootstrap samples and feature draws (default 0). */
+  /** Seed of the bootstrap samples and feature draws (a safe integer; default 0). */
   readonly seed?: number;
 }
 
@@ -61,7 +62,7 @@ export interface SegmentRulesOptions {
   readonly forest?: RandomForestOptions | null;
   /** Called after each forest tree. */
   readonly onProgress?: ((p: ForestProgress) => void) | null;
-  /** Stops a forest fit between trees with `E_ABORTED`. */
+  /** Stops the fit before it starts and a forest fit between trees with `E_ABORTED` (abort it from `onProgress`). */
   readonly signal?: AbortSignal | null;
 }
 
@@ -199,13 +200,21 @@ const DEFAULTS: Readonly<{
   signal: null,
 });
 
+/** True for `{ … }` objects (not arrays, dates, class instances). */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 function rangeError(source: string, field: string, message: string): OptionsError {
   return new OptionsError('E_OPTION_RANGE', `${source}: ${message}`, { source, field });
 }
 
-function checkInt(source: string, field: string, v: unknown, min: number, allowInfinity: boolean): number {
-  if (typeof v === 'number' && ((Number.isInteger(v) && v >= min) || (allowInfinity && v === Infinity))) return v;
-  throw rangeError(source, field, `${field} must be an integer ≥ ${min}${allowInfinity ? ' (or Infinity)' : ''}, got ${String(v)}.`);
+function checkInt(source: string, field: string, v: unknown, min: number, allowInfinity: boolean, max = Infinity): number {
+  if (typeof v === 'number' && ((Number.isInteger(v) && v >= min && v <= max) || (allowInfinity && v === Infinity))) return v;
+  const range = max === Infinity ? `an integer ≥ ${min}${allowInfinity ? ' (or Infinity)' : ''}` : `an integer from ${min} to ${max.toLocaleString('en-US')}`;
+  throw rangeError(source, field, `${field} must be ${range}, got ${describeValue(v)}.`);
 }
 
 /** Sorts labels as numpy's `unique` does for one type: numbers ascending, then strings by code unit. */
@@ -231,19 +240,79 @@ function treeToJSON(t: TreeArrays): TreeArraysJSON {
   };
 }
 
-function treeFromJSON(j: TreeArraysJSON, nClasses: number): TreeArrays {
+/**
+ * Reads one saved tree, checking everything the model will rely on: equal
+ * array lengths, nodes numbered in pre-order (each node reached once from
+ * the root, a left child right after its parent, depths counting up), split
+ * nodes with a feature index in [0, p) and a finite threshold, leaves marked
+ * as leaves, non-negative counts and weights (a node's class counts sum to
+ * its samples, its children's samples to its own), finite impurities and
+ * importances. Throws `E_MODEL_JSON` naming the field. O(nodes · classes).
+ */
+function treeFromJSON(source: string, field: string, j: unknown, p: number, nClasses: number): TreeArrays {
+  const bad = (f: string, what: string): never => {
+    throw new ValidationError('E_MODEL_JSON', `${source}: ${field}${f === '' ? '' : `.${f}`} ${what}.`, { source, field: f === '' ? field : `${field}.${f}` });
+  };
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) bad('', `is ${describeValue(j)}, not a saved tree`);
+  const t = j as Record<string, unknown>;
+  const m = Array.isArray(t.feature) ? t.feature.length : 0;
+  if (m === 0) bad('feature', 'must be a non-empty array (one entry per node)');
+  const arr = (name: string, length: number, ok: (v: unknown) => boolean, what: string): unknown[] => {
+    const a = t[name];
+    if (!Array.isArray(a) || a.length !== length) bad(name, `must be an array of ${length} entries`);
+    (a as unknown[]).forEach((v, i) => {
+      if (!ok(v)) bad(name, `entry ${i} is ${describeValue(v)}, not ${what}`);
+    });
+    return a as unknown[];
+  };
+  const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  const isNonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const feature = arr('feature', m, (v) => Number.isSafeInteger(v) && (v as number) >= -1 && (v as number) < p, `a feature index in [-1, ${p})`) as number[];
+  const threshold = arr('threshold', m, (v) => v === null || (typeof v === 'number' && Number.isFinite(v)), 'a finite number or null') as (number | null)[];
+  const left = arr('left', m, (v) => Number.isSafeInteger(v) && (v as number) >= -1 && (v as number) < m, 'a node index (or −1)') as number[];
+  const right = arr('right', m, (v) => Number.isSafeInteger(v) && (v as number) >= -1 && (v as number) < m, 'a node index (or −1)') as number[];
+  const samples = arr('samples', m, isCount, 'a count ≥ 0') as number[];
+  const depth = arr('depth', m, isCount, 'a depth ≥ 0') as number[];
+  const impurity = arr('impurity', m, isNonNegative, 'a finite number ≥ 0') as number[];
+  const value = arr('value', m * nClasses, isNonNegative, 'a finite weight ≥ 0') as number[];
+  const counts = arr('counts', m * nClasses, isCount, 'a count ≥ 0') as number[];
+  const importances = arr('importances', p, isNonNegative, 'a finite number ≥ 0') as number[];
+  // Walk from the root in pre-order: node ids must come out as 0, 1, 2, … with each node met once.
+  const stack: number[] = [0, 0];
+  let next = 0;
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    const node = stack.pop()!;
+    if (node !== next) bad('left', `does not number the nodes in pre-order (met node ${node} where node ${next} was due)`);
+    if (depth[node] !== d) bad('depth', `entry ${node} is ${depth[node]!}, but the node is at depth ${d}`);
+    next++;
+    if (feature[node]! >= 0) {
+      if (threshold[node] === null) bad('threshold', `entry ${node} is null but node ${node} splits`);
+      if (left[node]! < 0 || right[node]! < 0) bad('left', `node ${node} splits but lacks a child`);
+      stack.push(right[node]!, d + 1, left[node]!, d + 1);
+    } else if (threshold[node] !== null || left[node] !== -1 || right[node] !== -1) {
+      bad('threshold', `entry ${node} belongs to a leaf (feature −1), which has no threshold and no children`);
+    }
+  }
+  if (next !== m) bad('feature', `lists ${m} nodes but only ${next} are reached from the root`);
+  for (let node = 0; node < m; node++) {
+    let total = 0;
+    for (let c = 0; c < nClasses; c++) total += counts[node * nClasses + c]!;
+    if (total !== samples[node]) bad('samples', `entry ${node} is ${samples[node]!}, but the node's class counts sum to ${total}`);
+    if (feature[node]! >= 0 && samples[left[node]!]! + samples[right[node]!]! !== samples[node]) bad('samples', `entry ${node} is not the sum of its children's`);
+  }
   return {
-    feature: Int32Array.from(j.feature),
-    threshold: Float64Array.from(j.threshold, (v) => (v === null ? NaN : v)),
-    left: Int32Array.from(j.left),
-    right: Int32Array.from(j.right),
-    samples: Int32Array.from(j.samples),
-    value: Float64Array.from(j.value),
-    counts: Float64Array.from(j.counts),
-    impurity: Float64Array.from(j.impurity),
-    depth: Int32Array.from(j.depth),
+    feature: Int32Array.from(feature),
+    threshold: Float64Array.from(threshold, (v) => (v === null ? NaN : v)),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    samples: Int32Array.from(samples),
+    value: Float64Array.from(value),
+    counts: Float64Array.from(counts),
+    impurity: Float64Array.from(impurity),
+    depth: Int32Array.from(depth),
     nClasses,
-    importances: Float64Array.from(j.importances),
+    importances: Float64Array.from(importances),
   };
 }
 
@@ -525,9 +594,15 @@ export class SegmentRulesModel {
   }
 
   /**
-   * Rebuilds a model from {@link SegmentRulesModel.toJSON} output.
+   * Rebuilds a model from {@link SegmentRulesModel.toJSON} output, checking
+   * everything it reads (so a damaged file cannot give wrong answers or make
+   * `predict` loop): the type tag and version, unique feature names and class
+   * labels, one boolean per feature, unit texts, and every tree (see the
+   * checks of each node: pre-order numbering, feature indexes, finite
+   * thresholds, non-negative counts).
    *
-   * @throws `ValidationError` `E_MODEL_JSON` when the object is not a saved model
+   * @param json - the output of `toJSON` (possibly after `JSON.parse(JSON.stringify(…))`)
+   * @throws `ValidationError` `E_MODEL_JSON` naming the field when the object is not a saved model
    * @example
    * ```ts
    * import { SegmentRulesModel } from '@marksman/segmentation';
@@ -536,27 +611,35 @@ export class SegmentRulesModel {
    */
   static fromJSON(json: SegmentRulesModelJSON): SegmentRulesModel {
     const source = 'SegmentRulesModel.fromJSON';
-    const ok =
-      json !== null &&
-      typeof json === 'object' &&
-      json.type === 'marksman.segmentRules' &&
-      json.version === 1 &&
-      Array.isArray(json.features) &&
-      Array.isArray(json.classes) &&
-      Array.isArray(json.integerFeatures) &&
-      json.tree !== null &&
-      typeof json.tree === 'object' &&
-      Array.isArray(json.tree.feature) &&
-      json.tree.value.length === json.tree.feature.length * json.classes.length;
-    if (!ok) throw new ValidationError('E_MODEL_JSON', `${source}: the object is not a saved segmentRules model (type "marksman.segmentRules", version 1).`, { source });
+    const bad = (field: string, what: string): never => {
+      throw new ValidationError('E_MODEL_JSON', `${source}: ${field} ${what}; expected the output of toJSON() (type "marksman.segmentRules", version 1).`, { source, field });
+    };
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) bad('json', `is ${describeValue(json)}, not an object`);
+    if (json.type !== 'marksman.segmentRules') bad('type', `is ${describeValue(json.type)}`);
+    if (json.version !== 1) bad('version', `is ${describeValue(json.version)}`);
+    const features: unknown = json.features;
+    if (!Array.isArray(features) || features.length === 0 || features.some((f) => typeof f !== 'string' || f === '') || new Set(features).size !== features.length) {
+      bad('features', 'must be a non-empty array of distinct feature names');
+    }
+    const classes: unknown = json.classes;
+    if (!Array.isArray(classes) || classes.length === 0 || classes.some((c) => !(typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c)))) || new Set(classes).size !== classes.length) {
+      bad('classes', 'must be a non-empty array of distinct labels (strings or finite numbers)');
+    }
+    const p = json.features.length;
     const C = json.classes.length;
+    const integer: unknown = json.integerFeatures;
+    if (!Array.isArray(integer) || integer.length !== p || integer.some((b) => typeof b !== 'boolean')) bad('integerFeatures', `must hold ${p} booleans (one per feature)`);
+    const units: unknown = json.units ?? {};
+    if (!isPlainObject(units) || Object.values(units).some((u) => typeof u !== 'string')) bad('units', 'must be an object of unit texts, such as { recency: "days" }');
+    const forest: unknown = json.forest;
+    if (forest !== null && (!Array.isArray(forest) || forest.length === 0)) bad('forest', 'must be null or a non-empty array of trees');
     return new SegmentRulesModel(
       json.features,
       json.classes,
-      treeFromJSON(json.tree, C),
-      json.forest === null ? null : json.forest.map((t) => treeFromJSON(t, C)),
+      treeFromJSON(source, 'tree', json.tree, p, C),
+      forest === null ? null : (forest as unknown[]).map((t, i) => treeFromJSON(source, `forest[${i}]`, t, p, C)),
       json.integerFeatures,
-      json.units ?? {},
+      units as Record<string, string>,
     );
   }
 }
@@ -590,8 +673,9 @@ export class SegmentRulesModel {
  * @returns a {@link SegmentRulesModel}
  * @throws `ValidationError` `E_EMPTY`, `E_PROFILES_TYPE`, `E_NO_FEATURES`,
  *   `E_FEATURE_MISSING`, `E_NOT_FINITE` for bad profiles, `E_LABELS_LENGTH`,
- *   `E_LABEL_TYPE` for bad labels; `OptionsError` `E_OPTION_RANGE`,
- *   `E_OPTION_UNKNOWN`; `AbortError` `E_ABORTED`
+ *   `E_LABEL_TYPE` for bad labels; `OptionsError` `E_OPTION_RANGE` (also forest.trees above
+ *   10,000), `E_OPTION_UNKNOWN`, `E_SEED` (forest.seed), `E_OPTION_TYPE` (onProgress not a function,
+ *   signal not an AbortSignal); `AbortError` `E_ABORTED`
  * @example
  * ```ts
  * import { segmentRules } from '@marksman/segmentation';
@@ -610,22 +694,27 @@ export function segmentRules(profiles: ProfilesInput, labels: readonly SegmentLa
   const source = 'segmentRules';
   const o = resolveOptions(source, DEFAULTS, options);
   const criterion = o.criterion;
-  if (criterion !== 'gini' && criterion !== 'entropy') throw rangeError(source, 'criterion', `criterion must be 'gini' or 'entropy', got ${JSON.stringify(criterion)}.`);
+  if (criterion !== 'gini' && criterion !== 'entropy') throw rangeError(source, 'criterion', `criterion must be 'gini' or 'entropy', got ${describeValue(criterion)}.`);
+  checkName(source, 'idField', o.idField);
+  checkCallbacks(source, o.onProgress, o.signal);
+  throwIfAborted(o.signal ?? undefined, source);
   const maxDepth = checkInt(source, 'maxDepth', o.maxDepth, 1, true);
   const minSamplesSplit = checkInt(source, 'minSamplesSplit', o.minSamplesSplit, 2, false);
   const minSamplesLeaf = checkInt(source, 'minSamplesLeaf', o.minSamplesLeaf, 1, false);
-  if (o.units === null || typeof o.units !== 'object') throw rangeError(source, 'units', 'units must be an object such as { recency: "days" }.');
+  if (!isPlainObject(o.units) || Object.values(o.units).some((u) => typeof u !== 'string')) {
+    throw rangeError(source, 'units', 'units must be an object of texts such as { recency: "days" }.');
+  }
   let forestOptions: Required<RandomForestOptions> | null = null;
   if (o.forest !== null) {
     if (typeof o.forest !== 'object') throw rangeError(source, 'forest', 'forest must be an options object or null.');
     forestOptions = resolveOptions(`${source} (forest)`, FOREST_DEFAULTS, o.forest);
-    checkInt(source, 'forest.trees', forestOptions.trees, 1, false);
+    checkInt(source, 'forest.trees', forestOptions.trees, 1, false, MAX_TREES);
     checkInt(source, 'forest.maxDepth', forestOptions.maxDepth, 1, true);
     checkInt(source, 'forest.minSamplesLeaf', forestOptions.minSamplesLeaf, 1, false);
-    if (typeof forestOptions.seed !== 'number' || !Number.isFinite(forestOptions.seed)) throw rangeError(source, 'forest.seed', 'forest.seed must be a finite number.');
+    checkSeed(source, forestOptions.seed, 'forest.seed');
     const mf = forestOptions.maxFeatures;
     if (mf !== 'sqrt' && mf !== 'all' && !(typeof mf === 'number' && Number.isInteger(mf) && mf >= 1)) {
-      throw rangeError(source, 'forest.maxFeatures', `forest.maxFeatures must be 'sqrt', 'all' or an integer ≥ 1, got ${JSON.stringify(mf)}.`);
+      throw rangeError(source, 'forest.maxFeatures', `forest.maxFeatures must be 'sqrt', 'all' or an integer ≥ 1, got ${describeValue(mf)}.`);
     }
   }
 
@@ -640,7 +729,7 @@ export function segmentRules(profiles: ProfilesInput, labels: readonly SegmentLa
   for (let i = 0; i < n; i++) {
     const v = labels[i] as unknown;
     if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
-      throw new ValidationError('E_LABEL_TYPE', `${source}: label ${i} is ${JSON.stringify(v) ?? String(v)}; labels must be strings or finite numbers.`, { source, field: 'labels', row: i });
+      throw new ValidationError('E_LABEL_TYPE', `${source}: label ${i} is ${describeValue(v)}; labels must be strings or finite numbers.`, { source, field: 'labels', row: i });
     }
     distinct.add(v);
   }
@@ -659,7 +748,7 @@ export function segmentRules(profiles: ProfilesInput, labels: readonly SegmentLa
   if (o.classWeight === 'balanced') {
     for (let c = 0; c < C; c++) cw[c] = n / (C * classCount[c]!);
   } else if (o.classWeight !== null) {
-    if (typeof o.classWeight !== 'object') throw rangeError(source, 'classWeight', "classWeight must be null, 'balanced' or an object of weights per label.");
+    if (!isPlainObject(o.classWeight)) throw rangeError(source, 'classWeight', "classWeight must be null, 'balanced' or an object of weights per label.");
     const byName = new Map(classes.map((c, k) => [String(c), k]));
     for (const [key, w] of Object.entries(o.classWeight)) {
       const k = byName.get(key);

@@ -1,5 +1,6 @@
 import { Table, ValidationError } from '@marksman/core';
 import type { Id } from '@marksman/core';
+import { describeValue, isId } from '../checks';
 
 /**
  * Customer profiles as the segmentation functions read them: plain records
@@ -26,7 +27,7 @@ function fail(source: string, code: string, message: string, field?: string, row
 export function profileCount(source: string, profiles: ProfilesInput, field = 'profiles'): number {
   if (profiles instanceof Table) return profiles.numRows;
   if (!Array.isArray(profiles)) {
-    throw fail(source, 'E_PROFILES_TYPE', `${source}: ${field} must be an array of records or a Table, got ${profiles === null ? 'null' : typeof profiles}.`, field);
+    throw fail(source, 'E_PROFILES_TYPE', `${source}: ${field} must be an array of records or a Table, got ${describeValue(profiles)}.`, field);
   }
   return profiles.length;
 }
@@ -50,8 +51,11 @@ export function chooseFeatures(source: string, profiles: ProfilesInput, features
   if (profiles instanceof Table) {
     names = profiles.columnNames.filter((c) => profiles.columnKind(c) !== 'values');
   } else {
-    const first = (profiles as readonly object[])[0] as Record<string, unknown> | undefined;
-    names = first === undefined ? [] : Object.keys(first).filter((k) => typeof first[k] === 'number');
+    const first = (profiles as readonly object[])[0] as Record<string, unknown> | null | undefined;
+    if (first === null || typeof first !== 'object') {
+      throw fail(source, 'E_PROFILES_TYPE', `${source}: profiles row 0 is ${describeValue(first)}, not a record.`, 'profiles', 0);
+    }
+    names = Object.keys(first).filter((k) => typeof first[k] === 'number');
   }
   names = names.filter((c) => !exclude.includes(c));
   if (names.length === 0) {
@@ -94,7 +98,7 @@ export function readFeatureColumns(source: string, profiles: ProfilesInput, name
   for (let i = 0; i < n; i++) {
     const r = rows[i] as Record<string, unknown> | null | undefined;
     if (r === null || typeof r !== 'object') {
-      throw fail(source, 'E_PROFILES_TYPE', `${source}: ${field} row ${i} is not an object.`, undefined, i);
+      throw fail(source, 'E_PROFILES_TYPE', `${source}: ${field} row ${i} is ${describeValue(r)}, not a record.`, field, i);
     }
     for (let j = 0; j < names.length; j++) {
       const name = names[j]!;
@@ -103,7 +107,7 @@ export function readFeatureColumns(source: string, profiles: ProfilesInput, name
         throw fail(source, 'E_FEATURE_MISSING', `${source}: ${field} row ${i} has no field "${name}".`, name, i);
       }
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw fail(source, 'E_NOT_FINITE', `${source}: ${field} row ${i}, feature "${name}" is ${JSON.stringify(v) ?? String(v)}; every feature must be a finite number (impute missing values first).`, name, i);
+        throw fail(source, 'E_NOT_FINITE', `${source}: ${field} row ${i}, feature "${name}" is ${describeValue(v)}; every feature must be a finite number (impute missing values first).`, name, i);
       }
       columns[j]![i] = v;
     }
@@ -111,7 +115,7 @@ export function readFeatureColumns(source: string, profiles: ProfilesInput, name
   return { names, columns, n };
 }
 
-/** Reads the id field of every profile (strings or finite numbers, unique). @internal */
+/** Reads the id field of every profile (non-empty strings or finite numbers, unique). @internal */
 export function readIds(source: string, profiles: ProfilesInput, idField: string, field = 'profiles'): Id[] {
   const n = profileCount(source, profiles, field);
   const out: Id[] = new Array<Id>(n);
@@ -125,10 +129,10 @@ export function readIds(source: string, profiles: ProfilesInput, idField: string
   const seen = new Set<Id>();
   for (let i = 0; i < n; i++) {
     const v = col !== null ? col[i] : ((profiles as readonly object[])[i] as Record<string, unknown> | null | undefined)?.[idField];
-    if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
-      throw fail(source, 'E_ID_TYPE', `${source}: ${field} row ${i} has ${idField} = ${JSON.stringify(v) ?? String(v)}; ids must be strings or finite numbers.`, idField, i);
+    if (!isId(v)) {
+      throw fail(source, 'E_ID_TYPE', `${source}: ${field} row ${i} has ${idField} = ${describeValue(v)}; ids must be non-empty strings or finite numbers.`, idField, i);
     }
-    if (seen.has(v)) throw fail(source, 'E_DUPLICATE_ID', `${source}: ${field} has ${idField} ${JSON.stringify(v)} twice (row ${i}); give one profile per customer.`, idField, i);
+    if (seen.has(v)) throw fail(source, 'E_DUPLICATE_ID', `${source}: ${field} has ${idField} ${describeValue(v)} twice (row ${i}); give one profile per customer.`, idField, i);
     seen.add(v);
     out[i] = v;
   }
