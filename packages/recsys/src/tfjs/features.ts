@@ -5,7 +5,7 @@
 // (an embedding bag): id 1, each categorical value 1/(values in its field),
 // each numeric field its standardised value. Unseen categorical values hash
 // to a row like any other, so they never fail; unknown field names do.
-import { ValidationError } from '@marksman/core';
+import { ParseError, ValidationError } from '@marksman/core';
 import type { Id } from '@marksman/core';
 
 /** A feature value: a category (string or boolean), several categories, a number, or missing (null/undefined). */
@@ -143,9 +143,24 @@ export class FeatureSpace {
     return new FeatureSpace(idKey, b, fields, new Map(names.map((n, k) => [n, k])));
   }
 
-  /** Restores a space from {@link FeatureSpace.toJSON}. */
-  static fromJSON(json: FeatureSpaceJSON): FeatureSpace {
-    return new FeatureSpace(json.idKey, json.buckets, json.fields.slice(), new Map(json.fields.map((f, k) => [f.name, k])));
+  /** Restores a space from {@link FeatureSpace.toJSON}, checking its structure (`E_MODEL_JSON`). */
+  static fromJSON(json: FeatureSpaceJSON, source = 'fromJSON'): FeatureSpace {
+    const bad = (what: string): never => {
+      throw new ParseError('E_MODEL_JSON', `${source}: a feature space in the snapshot is damaged (${what}).`, { source, field: 'features' });
+    };
+    if (json === null || typeof json !== 'object') bad('not an object');
+    if (json.idKey !== 'userId' && json.idKey !== 'itemId') bad('idKey');
+    if (!Number.isInteger(json.buckets) || json.buckets < 0 || json.buckets > 1 << 24) bad('buckets');
+    if (!Array.isArray(json.fields)) bad('fields');
+    const names = new Set<string>();
+    for (const f of json.fields) {
+      if (f === null || typeof f !== 'object' || typeof f.name !== 'string' || names.has(f.name)) bad('field names');
+      if (f.kind !== 'categorical' && f.kind !== 'numeric') bad(`kind of ${f.name}`);
+      if (!Number.isFinite(f.mean) || !Number.isFinite(f.std) || !(f.std > 0)) bad(`scaling of ${f.name}`);
+      names.add(f.name);
+    }
+    if (json.fields.some((f) => f.kind === 'categorical') && json.buckets < 1) bad('buckets');
+    return new FeatureSpace(json.idKey, json.buckets, json.fields.map((f) => ({ name: f.name, kind: f.kind, mean: f.mean, std: f.std })), new Map(json.fields.map((f, k) => [f.name, k])));
   }
 
   /** A plain copy for `toJSON`. */

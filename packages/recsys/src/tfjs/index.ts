@@ -13,6 +13,12 @@ export type { TfjsBprEngineOptions } from './bprEngine';
 export { TwoTower } from './twoTower';
 export type { TwoTowerOptions } from './twoTower';
 
+export { FactorizationMachine } from './factorizationMachine';
+export type { FactorizationMachineOptions, ContextInteraction, PredictRow } from './factorizationMachine';
+
+export { NeuMF } from './neuMF';
+export type { NeuMFOptions } from './neuMF';
+
 export type {
   UserFeatureRecord,
   ItemFeatureRecord,

@@ -131,6 +131,12 @@ export interface TrainingData {
   readonly pairItems: Int32Array;
   /** Summed weight of each pair. */
   readonly pairWeights: Float64Array;
+  /** User, item and weight of every input row, in input order (repeated pairs not summed). */
+  readonly rowUsers: Int32Array;
+  readonly rowItems: Int32Array;
+  readonly rowWeights: Float64Array;
+  /** The records as given (for fields a model reads beyond user, item and weight). */
+  readonly interactions: readonly Interaction[];
   readonly signal: AbortSignal | undefined;
 }
 
@@ -333,6 +339,16 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
     const users = Side.build(source, 'userFeatures', userIds, nInteractedUsers, userSpace, o.userFeatures as readonly Record<string, unknown>[] | undefined);
     const items = Side.build(source, 'itemFeatures', itemIds, nInteractedItems, itemSpace, o.itemFeatures as readonly Record<string, unknown>[] | undefined);
 
+    // Every input row by index (the records were validated by buildInteractionMatrix).
+    const rowUsers = new Int32Array(interactions.length);
+    const rowItems = new Int32Array(interactions.length);
+    const rowWeights = new Float64Array(interactions.length);
+    for (let r = 0; r < interactions.length; r++) {
+      const rec = interactions[r]!;
+      rowUsers[r] = m.userIndex.get(rec.userId)!;
+      rowItems[r] = m.itemIndex.get(rec.itemId)!;
+      rowWeights[r] = rec.weight ?? 1;
+    }
     // Every distinct pair, grouped by user, from the matrix.
     const nnz = m.indices.length;
     const pairUsers = new Int32Array(nnz);
@@ -382,6 +398,10 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
       pairUsers,
       pairItems: m.indices,
       pairWeights: m.weights,
+      rowUsers,
+      rowItems,
+      rowWeights,
+      interactions,
       signal: o.signal,
     };
     const trainer = await onBackend(source, backend, 0, () => Promise.resolve(this.createTrainer(data, rng, { optimizer: c.optimizer, learningRate: c.learningRate, l2: c.l2 })));
@@ -478,8 +498,13 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
     }
   }
 
-  /** @internal Called after a fit or restore was adopted (reset caches). */
-  protected afterAdopt(): void {}
+  /** @internal Drops caches built from the serving state (a scorer). */
+  protected resetCaches(): void {}
+
+  /** @internal Called after a fit, a restore or an addition was adopted. */
+  protected afterAdopt(): void {
+    this.resetCaches();
+  }
 
   /** Validation NDCG/recall@k of a serving state (training items excluded). */
   private validate(serving: S, v: { users: Int32Array; relevant: Map<number, Set<number>> }, hist: Csr, nHist: number, k: number): ValidationScore {
@@ -487,7 +512,7 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
     const savedFitted = this.fitted;
     this.serving = serving;
     this.fitted = true;
-    this.afterAdopt(); // scoring caches belong to a serving state
+    this.resetCaches(); // scoring caches belong to a serving state
     try {
       const block = this.scoreBlockSize();
       const nI = this.servingItems(serving);
@@ -514,7 +539,7 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
     } finally {
       this.serving = saved;
       this.fitted = savedFitted;
-      this.afterAdopt();
+      this.resetCaches();
     }
   }
 

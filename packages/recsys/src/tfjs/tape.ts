@@ -101,6 +101,16 @@ export class Tape {
     });
   }
 
+  /** `a` with a new shape (same size). */
+  reshape(a: tf.Tensor, shape: readonly number[]): tf.Tensor {
+    return this.record(tf.reshape(a, shape as number[]), [a], (g) => [tf.reshape(g, a.shape)]);
+  }
+
+  /** Elementwise a². */
+  square(a: tf.Tensor): tf.Tensor {
+    return this.record(tf.square(a), [a], (g) => [tf.mul(g, tf.mul(a, 2))]);
+  }
+
   /** Rows `index` of `a`. */
   gather(a: tf.Tensor, index: tf.Tensor1D): tf.Tensor {
     return this.record(gatherRows(a, index), [a], (g) => [segmentSum(g, index, a.shape[0]!)]);

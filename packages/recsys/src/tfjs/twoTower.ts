@@ -202,7 +202,7 @@ export class TwoTower extends LearnedRecommender<TowerServing> {
   }
 
   /** @internal */
-  protected override afterAdopt(): void {
+  protected override resetCaches(): void {
     this.scorer = null;
   }
 
