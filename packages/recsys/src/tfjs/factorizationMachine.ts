@@ -8,6 +8,7 @@ import type { FeatureValue } from './features';
 import { FeatureSpace } from './features';
 import { checkCommonOptions, checkInt, LearnedRecommender, stateArray, uniformInit } from './learned';
 import type { LearnedCommonOptions, LearnedFitOptions, LearnedRecommenderJSON, Trainer, TrainingData } from './learned';
+import { loadArtifacts } from './artifacts';
 import { ParamStore } from './params';
 import type { OptimizerSettings } from './params';
 import { Side } from './sides';
@@ -158,6 +159,17 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
    */
   override async fit(interactions: readonly ContextInteraction[], options?: Partial<LearnedFitOptions>): Promise<this> {
     return super.fit(interactions, options);
+  }
+
+  /**
+   * Restores a model written by `save` (a tf.io URL such as
+   * `indexeddb://name` or `file:///dir`, or a tf.io handler).
+   *
+   * @param source - a tf.io URL or handler
+   * @throws `ParseError` `E_LOAD_FAILED`, `E_MODEL_JSON`; `ValidationError` `E_INPUT`
+   */
+  static async load(source: string | tf.io.IOHandler): Promise<FactorizationMachine> {
+    return FactorizationMachine.fromJSON(await loadArtifacts('FactorizationMachine.load', source));
   }
 
   /**

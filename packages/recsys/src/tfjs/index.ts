@@ -33,3 +33,4 @@ export type {
 } from './learned';
 export type { FeatureValue, FeatureField, FeatureSpaceJSON } from './features';
 export type { SideJSON, SideInputsJSON } from './sides';
+export type { SaveReport } from './artifacts';

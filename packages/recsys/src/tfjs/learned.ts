@@ -10,6 +10,8 @@ import { Recommender, yieldToEventLoop } from '../recommender';
 import { expectArray } from '../recommender';
 import type { FitProgress, RecommenderJSON } from '../recommender';
 import { selectTopK } from '../topK';
+import { saveArtifacts } from './artifacts';
+import type { SaveReport } from './artifacts';
 import type { FeatureValue } from './features';
 import type { ParamStore } from './params';
 import type { OptimizerSettings } from './params';
@@ -663,6 +665,25 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
   dispose(): void {
     this.store?.dispose();
     this.store = null;
+  }
+
+  /**
+   * Saves the model as TensorFlow.js model artefacts: the structure (options,
+   * ids, histories, features) as `modelTopology`, trained weights and
+   * serving vectors as float32 binary weights. `destination` is a tf.io URL
+   * (`indexeddb://name` or `localstorage://name` in browsers,
+   * `downloads://name`, `http(s)://…`, `file:///dir` in Node — written as
+   * `model.json` + `weights.bin` without needing tfjs-node) or a tf.io
+   * handler. The model's `load` restores it exactly.
+   *
+   * @param destination - a tf.io URL or handler
+   * @returns where it went and how many bytes
+   * @throws `StateError` `E_NOT_FITTED`, `E_SAVE_FAILED`; `ValidationError` `E_INPUT` (no handler for the URL here)
+   */
+  async save(destination: string | tf.io.IOHandler): Promise<SaveReport> {
+    const source = `${this.modelName}.save`;
+    this.assertFitted(source);
+    return saveArtifacts(source, this.toJSON(), destination);
   }
 
   /** Number of tensors this model holds on the backend (0 after `dispose` or `fromJSON`). */

@@ -6,11 +6,12 @@ import { factorScorer } from '../factorScorer';
 import type { FactorScorer } from '../factorScorer';
 import { checkCommonOptions, checkInt, LearnedRecommender, stateArray, uniformInit } from './learned';
 import type { LearnedCommonOptions, LearnedRecommenderJSON, Trainer, TrainingData } from './learned';
+import { loadArtifacts } from './artifacts';
 import { ParamStore } from './params';
 import type { OptimizerSettings } from './params';
 import type { Side } from './sides';
 import { Tape } from './tape';
-import { addTower, denseLayers, embeddingBag, hostBag, param, towerShapes } from './tower';
+import { addTower, embeddingBag, hostBag, param, towerShapes } from './tower';
 
 /** Options of {@link NeuMF}. */
 export interface NeuMFOptions extends LearnedCommonOptions {
@@ -121,6 +122,17 @@ export class NeuMF extends LearnedRecommender<NeuMFServing> {
     const o = resolveOptions('NeuMF', DEFAULTS, options);
     checkOptions(o);
     this.options = Object.freeze({ ...o, layers: Object.freeze(o.layers.slice()) });
+  }
+
+  /**
+   * Restores a model written by `save` (a tf.io URL such as
+   * `indexeddb://name` or `file:///dir`, or a tf.io handler).
+   *
+   * @param source - a tf.io URL or handler
+   * @throws `ParseError` `E_LOAD_FAILED`, `E_MODEL_JSON`; `ValidationError` `E_INPUT`
+   */
+  static async load(source: string | tf.io.IOHandler): Promise<NeuMF> {
+    return NeuMF.fromJSON(await loadArtifacts('NeuMF.load', source));
   }
 
   /**
@@ -605,9 +617,20 @@ class NeuMFTrainer implements Trainer<NeuMFServing> {
       const qi = tape.gather(bag('item.gmf', ia, I.values.length), ipos);
       const pm = tape.gather(bag('user.mlp', ua, U.values.length), upos) as tf.Tensor2D;
       const qm = tape.gather(bag('item.mlp', ia, I.values.length), ipos) as tf.Tensor2D;
-      const h = tape.relu(denseLayers(tape, store, 'mlp', tape.concat(pm, qm), o.layers.length, watched)) as tf.Tensor2D;
-      const z = tape.concat(tape.mul(pu, qi) as tf.Tensor2D, h);
-      const logit = tape.reshape(tape.add(tape.matMul(z, param(tape, store, 'out.w', watched) as tf.Tensor2D), param(tape, store, 'out.b', watched)), [total]) as tf.Tensor1D;
+      // [pᵐ; qᵐ]·W₀ = pᵐ·W₀ᵘ + qᵐ·W₀ⁱ, and [g; h]·w = g·w_g + h·w_h: no concatenation
+      // of batch-sized tensors (slicing them back for the gradient is slow on wasm).
+      const km = o.mlpDim;
+      const w0 = param(tape, store, 'mlp.w0', watched) as tf.Tensor2D;
+      let h = tape.add(tape.add(tape.matMul(pm, tape.rows(w0, 0, km)), tape.matMul(qm, tape.rows(w0, km, km))), param(tape, store, 'mlp.b0', watched)) as tf.Tensor2D;
+      for (let l = 1; l < o.layers.length; l++) {
+        h = tape.relu(h) as tf.Tensor2D;
+        h = tape.add(tape.matMul(h, param(tape, store, `mlp.w${l}`, watched) as tf.Tensor2D), param(tape, store, `mlp.b${l}`, watched)) as tf.Tensor2D;
+      }
+      h = tape.relu(h) as tf.Tensor2D;
+      const wOut = param(tape, store, 'out.w', watched) as tf.Tensor2D;
+      const gmf = tape.matMul(tape.mul(pu, qi) as tf.Tensor2D, tape.rows(wOut, 0, o.gmfDim));
+      const mlp = tape.matMul(h, tape.rows(wOut, o.gmfDim, o.layers[o.layers.length - 1]!));
+      const logit = tape.reshape(tape.add(tape.add(gmf, mlp), param(tape, store, 'out.b', watched)), [total]) as tf.Tensor1D;
       const loss = tape.scale(tape.sigmoidCrossEntropy(logit, tf.tensor1d(labels), null), 1 / total) as tf.Scalar;
       const names = [...watched.keys()];
       const grads = tape.gradients(loss, [...rowLeaves.map((r) => r.read), ...names.map((n) => watched.get(n)!)]);

@@ -25,7 +25,13 @@ export function gatherRows(table: tf.Tensor, index: tf.Tensor1D): tf.Tensor {
  */
 export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
   if (tf.getBackend() !== 'wasm' || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
-  return tf.tidy(() => tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b));
+  return tf.tidy(() => {
+    if (transposeA && !transposeB && b.shape[1] < a.shape[1]) {
+      // Aᵀ·B = (Bᵀ·A)ᵀ: transpose the narrower operand and the (small) product.
+      return tf.transpose(tf.matMul(tf.transpose(b), a)) as tf.Tensor2D;
+    }
+    return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+  });
 }
 
 /** The distinct values of an index list, and where each entry sits among them. */

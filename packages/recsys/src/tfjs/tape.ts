@@ -101,6 +101,12 @@ export class Tape {
     });
   }
 
+  /** Rows [start, start + count) of `a` (meant for small weight matrices: the gradient is padded back). */
+  rows(a: tf.Tensor2D, start: number, count: number): tf.Tensor2D {
+    const after = a.shape[0] - start - count;
+    return this.record(tf.slice(a, [start, 0], [count, -1]), [a], (g) => [tf.pad(g, [[start, after], [0, 0]])]);
+  }
+
   /** `a` with a new shape (same size). */
   reshape(a: tf.Tensor, shape: readonly number[]): tf.Tensor {
     return this.record(tf.reshape(a, shape as number[]), [a], (g) => [tf.reshape(g, a.shape)]);

@@ -6,6 +6,7 @@ import { factorScorer } from '../factorScorer';
 import type { FactorScorer } from '../factorScorer';
 import { checkCommonOptions, checkInt, checkNumber, LearnedRecommender, stateArray, uniformInit } from './learned';
 import type { LearnedCommonOptions, LearnedRecommenderJSON, Trainer, TrainingData } from './learned';
+import { loadArtifacts } from './artifacts';
 import { ParamStore } from './params';
 import type { OptimizerSettings } from './params';
 import { Tape } from './tape';
@@ -121,6 +122,17 @@ export class TwoTower extends LearnedRecommender<TowerServing> {
     const o = resolveOptions('TwoTower', DEFAULTS, options);
     checkOptions(o);
     this.options = Object.freeze({ ...o, layers: Object.freeze(o.layers.slice()) });
+  }
+
+  /**
+   * Restores a model written by `save` (a tf.io URL such as
+   * `indexeddb://name` or `file:///dir`, or a tf.io handler).
+   *
+   * @param source - a tf.io URL or handler
+   * @throws `ParseError` `E_LOAD_FAILED`, `E_MODEL_JSON`; `ValidationError` `E_INPUT`
+   */
+  static async load(source: string | tf.io.IOHandler): Promise<TwoTower> {
+    return TwoTower.fromJSON(await loadArtifacts('TwoTower.load', source));
   }
 
   /**

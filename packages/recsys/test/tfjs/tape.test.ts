@@ -75,6 +75,7 @@ describe('Tape gradients (finite differences)', () => {
     check([[3, 2], [3, 4]], (tape, [x, y]) => projected(tape, tape.sum(tape.concat(x as tf.Tensor2D, y as tf.Tensor2D), 1)));
     check([[3, 4]], (tape, [x]) => projected(tape, tape.sum(tape.normalizeRows(x as tf.Tensor2D), 1)));
     check([[3, 4]], (tape, [x]) => projected(tape, tape.reshape(tape.square(x!), [12])));
+    check([[5, 3]], (tape, [x]) => projected(tape, tape.sum(tape.rows(x as tf.Tensor2D, 1, 3), 1)));
   });
 
   it('the losses: sigmoid cross-entropy (weighted), BPR, squared error (weighted), softmax cross-entropy', () => {
