@@ -1,12 +1,11 @@
-import { OptionsError, StateError, logGamma, resolveOptions } from '@marksman/core';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
+import { StateError, logGamma, resolveOptions } from '@marksman/core';
+import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
 import { fitByMaximumLikelihood } from './clv/fit';
-import type { ClvFitReport } from './clv/fit';
+import type { ClvFitProgress, ClvFitReport } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import { logAddExp, logBeta, logHyp2f1 } from './clv/special';
-import { isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
 
 /** BG/NBD parameters: purchase rates λ ~ Gamma(shape r, rate alpha); dropout probabilities p ~ Beta(a, b). */
@@ -25,10 +24,19 @@ export interface BgNbdParams {
 export interface FitBgNbdOptions {
   /** L2 penalty coefficient on the parameters, added to the mean negative log-likelihood (default 0). */
   readonly penalty?: number;
-  /** Iteration cap of each optimiser stage (default 500). */
+  /**
+   * Iteration cap, an integer between 1 and 1,000,000 (default 500): BFGS runs at
+   * most this many iterations; when it stalls earlier, a Nelder–Mead restart and a
+   * second BFGS run get at most as many each. Every iteration costs a bounded number
+   * of likelihood evaluations, so this bounds the work of the fit.
+   */
   readonly maxIterations?: number;
-  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters (default 1e-7). */
+  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters, in (0, 1] (default 1e-7). */
   readonly tolerance?: number;
+  /** Called after every optimiser iteration with the stage, iteration, evaluations and objective (default none). */
+  readonly onProgress?: ((progress: ClvFitProgress) => void) | null;
+  /** Stops the fit with an `AbortError` (`E_ABORTED`) between likelihood evaluations (default none). */
+  readonly signal?: AbortSignal | null;
   /** Starting point (default r = alpha = a = b = 1). */
   readonly initialParams?: BgNbdParams | undefined;
   /** Time unit of the rows, when they do not come from {@link summarizeForClv} (needed by {@link customerLifetimeValue}). */
@@ -53,6 +61,8 @@ export interface ClvFitInfo<P> {
 export interface BgNbdModelJSON {
   /** Always `'bg-nbd'`. */
   readonly model: 'bg-nbd';
+  /** Format version, 1 (absent in files written before versions existed). */
+  readonly version?: 1;
   /** The parameters. */
   readonly params: BgNbdParams;
   /** Time unit of the parameters, when known. */
@@ -95,8 +105,8 @@ export class BgNbdModel {
   constructor(params: BgNbdParams, timeUnit?: ClvTimeUnit, fit?: ClvFitInfo<BgNbdParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
     this.params = Object.freeze({ r: params.r, alpha: params.alpha, a: params.a, b: params.b });
-    this.timeUnit = isClvTimeUnit(timeUnit) ? timeUnit : undefined;
-    this.fit = fit;
+    this.timeUnit = checkTimeUnit(SOURCE, timeUnit);
+    this.fit = readFitInfo<BgNbdParams>(SOURCE, fit, NAMES);
   }
 
   /** Total log-likelihood of the fit (NaN for a model built from parameters). */
@@ -261,10 +271,8 @@ export class BgNbdModel {
    * ```
    */
   static fromJSON(json: BgNbdModelJSON): BgNbdModel {
-    if (typeof json !== 'object' || json === null || json.model !== 'bg-nbd') {
-      throw new OptionsError('E_CLV_PARAMS', `BgNbdModel.fromJSON: expected the output of BgNbdModel.toJSON() (model 'bg-nbd').`, { source: 'BgNbdModel.fromJSON', field: 'model' });
-    }
-    return new BgNbdModel(json.params, json.timeUnit, json.fit);
+    const r = readModelJson<BgNbdParams>(`${SOURCE}.fromJSON`, json, 'bg-nbd', NAMES, ['model', 'version', 'params', 'timeUnit', 'fit']);
+    return new BgNbdModel(r.params, r.timeUnit, r.fit);
   }
 
   /**
@@ -277,7 +285,7 @@ export class BgNbdModel {
    * ```
    */
   toJSON(): BgNbdModelJSON {
-    return { model: 'bg-nbd', params: this.params, timeUnit: this.timeUnit, fit: this.fit };
+    return { model: 'bg-nbd', version: 1, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
   }
 }
 
@@ -316,6 +324,8 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitBgNbdOptions]: FitBgNbdOption
   penalty: 0,
   maxIterations: 500,
   tolerance: 1e-7,
+  onProgress: null,
+  signal: null,
   initialParams: undefined,
   timeUnit: undefined,
 });
@@ -373,6 +383,8 @@ export function fitBgNbd(summary: ClvInput, options?: FitBgNbdOptions): BgNbdMod
     penalty: opts.penalty,
     maxIterations: opts.maxIterations,
     tolerance: opts.tolerance,
+    onProgress: opts.onProgress,
+    signal: opts.signal,
   });
   const [r, alpha, a, b] = fit.theta;
   const [se0, se1, se2, se3] = fit.standardErrors;

@@ -1,7 +1,8 @@
-import { OptionsError, StateError, ValidationError, logGamma, resolveOptions } from '@marksman/core';
+import { StateError, ValidationError, logGamma, resolveOptions } from '@marksman/core';
 import type { ClvFitInfo } from './bg-nbd';
-import { checkFitOptions, checkParams } from './clv/check';
+import { checkFitOptions, checkParams, readFitInfo, readModelJson } from './clv/check';
 import { fitByMaximumLikelihood } from './clv/fit';
+import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvInput } from './clv/input';
 
@@ -19,10 +20,19 @@ export interface GammaGammaParams {
 export interface FitGammaGammaOptions {
   /** L2 penalty coefficient on the parameters, added to the mean negative log-likelihood (default 0). */
   readonly penalty?: number;
-  /** Iteration cap of each optimiser stage (default 500). */
+  /**
+   * Iteration cap, an integer between 1 and 1,000,000 (default 500): BFGS runs at
+   * most this many iterations; when it stalls earlier, a Nelder–Mead restart and a
+   * second BFGS run get at most as many each. Every iteration costs a bounded number
+   * of likelihood evaluations, so this bounds the work of the fit.
+   */
   readonly maxIterations?: number;
-  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters (default 1e-7). */
+  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters, in (0, 1] (default 1e-7). */
   readonly tolerance?: number;
+  /** Called after every optimiser iteration with the stage, iteration, evaluations and objective (default none). */
+  readonly onProgress?: ((progress: ClvFitProgress) => void) | null;
+  /** Stops the fit with an `AbortError` (`E_ABORTED`) between likelihood evaluations (default none). */
+  readonly signal?: AbortSignal | null;
   /** Starting point (default p = q = v = 1). */
   readonly initialParams?: GammaGammaParams | undefined;
 }
@@ -31,6 +41,8 @@ export interface FitGammaGammaOptions {
 export interface GammaGammaModelJSON {
   /** Always `'gamma-gamma'`. */
   readonly model: 'gamma-gamma';
+  /** Format version, 1 (absent in files written before versions existed). */
+  readonly version?: 1;
   /** The parameters. */
   readonly params: GammaGammaParams;
   /** The fit facts, when the model was fitted. */
@@ -68,7 +80,7 @@ export class GammaGammaModel {
   constructor(params: GammaGammaParams, fit?: ClvFitInfo<GammaGammaParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
     this.params = Object.freeze({ p: params.p, q: params.q, v: params.v });
-    this.fit = fit;
+    this.fit = readFitInfo<GammaGammaParams>(SOURCE, fit, NAMES);
   }
 
   /** Total log-likelihood of the fit (NaN for a model built from parameters). */
@@ -148,10 +160,8 @@ export class GammaGammaModel {
    * ```
    */
   static fromJSON(json: GammaGammaModelJSON): GammaGammaModel {
-    if (typeof json !== 'object' || json === null || json.model !== 'gamma-gamma') {
-      throw new OptionsError('E_CLV_PARAMS', `GammaGammaModel.fromJSON: expected the output of GammaGammaModel.toJSON() (model 'gamma-gamma').`, { source: 'GammaGammaModel.fromJSON', field: 'model' });
-    }
-    return new GammaGammaModel(json.params, json.fit);
+    const r = readModelJson<GammaGammaParams>(`${SOURCE}.fromJSON`, json, 'gamma-gamma', NAMES, ['model', 'version', 'params', 'fit']);
+    return new GammaGammaModel(r.params, r.fit);
   }
 
   /**
@@ -164,7 +174,7 @@ export class GammaGammaModel {
    * ```
    */
   toJSON(): GammaGammaModelJSON {
-    return { model: 'gamma-gamma', params: this.params, fit: this.fit };
+    return { model: 'gamma-gamma', version: 1, params: this.params, fit: this.fit };
   }
 }
 
@@ -176,6 +186,8 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitGammaGammaOptions]: FitGammaG
   penalty: 0,
   maxIterations: 500,
   tolerance: 1e-7,
+  onProgress: null,
+  signal: null,
   initialParams: undefined,
 });
 
@@ -250,6 +262,8 @@ export function fitGammaGamma(summary: ClvInput, options?: FitGammaGammaOptions)
     penalty: opts.penalty,
     maxIterations: opts.maxIterations,
     tolerance: opts.tolerance,
+    onProgress: opts.onProgress,
+    signal: opts.signal,
   });
   const [p, q, v] = fit.theta;
   const [se0, se1, se2] = fit.standardErrors;

@@ -82,7 +82,7 @@ export class Log1pTransform {
     if (this.#d === 0) throw notFitted('Log1pTransform.transform');
     const m = readMatrix('Log1pTransform.transform', X, this.#d, true);
     checkDomain('Log1pTransform.transform', m);
-    return mapCells(m, (x) => Math.log1p(x));
+    return mapCells('Log1pTransform.transform', m, (x) => Math.log1p(x));
   }
 
   /**
@@ -93,7 +93,7 @@ export class Log1pTransform {
   inverseTransform(X: MatrixInput): number[][] {
     if (this.#d === 0) throw notFitted('Log1pTransform.inverseTransform');
     const m = readMatrix('Log1pTransform.inverseTransform', X, this.#d, true);
-    return mapCells(m, (y) => Math.expm1(y));
+    return mapCells('Log1pTransform.inverseTransform', m, (y) => Math.expm1(y));
   }
 
   /**
@@ -112,7 +112,7 @@ export class Log1pTransform {
    * @throws `ValidationError` `E_JSON`
    */
   static fromJSON(json: Log1pTransformJSON): Log1pTransform {
-    return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform').nFeatures);
+    return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform', []).nFeatures);
   }
 }
 

@@ -137,7 +137,7 @@ export class QuantileRank {
     const p = this.#need('QuantileRank.transform');
     const m = readMatrix('QuantileRank.transform', X, p.quantiles.length, true);
     const refs = p.references;
-    return mapCells(m, (x, j) => {
+    return mapCells('QuantileRank.transform', m, (x, j) => {
       const q = p.quantiles[j] as Float64Array;
       const k = q.length;
       if (Number.isNaN(q[0])) return NaN;
@@ -158,7 +158,7 @@ export class QuantileRank {
     const p = this.#need('QuantileRank.inverseTransform');
     const m = readMatrix('QuantileRank.inverseTransform', X, p.quantiles.length, true);
     const refs = p.references;
-    return mapCells(m, (y, j) => {
+    return mapCells('QuantileRank.inverseTransform', m, (y, j) => {
       const q = p.quantiles[j] as Float64Array;
       if (y - 1e-7 < 0) return q[0] as number;
       if (y + 1e-7 > 1) return q[q.length - 1] as number;
@@ -183,13 +183,21 @@ export class QuantileRank {
    */
   static fromJSON(json: QuantileRankJSON): QuantileRank {
     const source = 'QuantileRank.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'QuantileRank');
+    const { nFeatures: d, obj } = readHeader(source, json, 'QuantileRank', ['references', 'quantiles']);
     const refsIn = obj.references;
     if (!Array.isArray(refsIn) || refsIn.length < 1) throw badJson(source, 'references must be a non-empty array');
-    const references = fromJsonArray(source, 'references', refsIn, refsIn.length);
+    const references = fromJsonArray(source, 'references', refsIn, refsIn.length, 0);
+    for (let i = 0; i < references.length; i++) {
+      const v = references[i] as number;
+      if (!(v <= 1) || (i > 0 && !(v > (references[i - 1] as number)))) throw badJson(source, 'references must increase strictly within [0, 1]');
+    }
     const qs = obj.quantiles;
     if (!Array.isArray(qs) || qs.length !== d) throw badJson(source, `quantiles must hold ${d} arrays`);
-    return new QuantileRank(references.length, { references, quantiles: qs.map((q) => fromJsonArray(source, 'quantiles', q, references.length)) });
+    const quantiles = qs.map((q) => fromJsonArray(source, 'quantiles', q, references.length));
+    for (const q of quantiles) {
+      for (let i = 1; i < q.length; i++) if ((q[i] as number) < (q[i - 1] as number)) throw badJson(source, 'each feature\'s quantiles must be non-decreasing');
+    }
+    return new QuantileRank(references.length, { references, quantiles });
   }
 
   #need(source: string): Params {

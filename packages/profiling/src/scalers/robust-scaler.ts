@@ -1,5 +1,5 @@
 import { resolveOptions } from '@marksman/core';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, requireFiniteStats, sortedColumn, toJsonArray } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link robustScaler}. */
@@ -93,6 +93,7 @@ export class RobustScaler {
       const range = percentileSorted(s, qhi) - percentileSorted(s, qlo);
       scale[j] = this.#opts.withScaling ? (Number.isNaN(range) ? NaN : handleZeroScale(range)) : 1;
     }
+    requireFiniteStats('RobustScaler.fit', { center, scale });
     return new RobustScaler(this.#opts, { center, scale });
   }
 
@@ -109,7 +110,7 @@ export class RobustScaler {
   transform(X: MatrixInput): number[][] {
     const p = this.#need('RobustScaler.transform');
     const m = readMatrix('RobustScaler.transform', X, p.center.length, true);
-    return mapCells(m, (x, j) => (x - (p.center[j] as number)) / (p.scale[j] as number));
+    return mapCells('RobustScaler.transform', m, (x, j) => (x - (p.center[j] as number)) / (p.scale[j] as number));
   }
 
   /**
@@ -120,7 +121,7 @@ export class RobustScaler {
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('RobustScaler.inverseTransform');
     const m = readMatrix('RobustScaler.inverseTransform', X, p.center.length, true);
-    return mapCells(m, (y, j) => y * (p.scale[j] as number) + (p.center[j] as number));
+    return mapCells('RobustScaler.inverseTransform', m, (y, j) => y * (p.scale[j] as number) + (p.center[j] as number));
   }
 
   /**
@@ -149,14 +150,14 @@ export class RobustScaler {
    */
   static fromJSON(json: RobustScalerJSON): RobustScaler {
     const source = 'RobustScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler');
+    const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler', ['withCentering', 'withScaling', 'quantileRange', 'center', 'scale']);
     const r = obj.quantileRange;
-    if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number') {
-      throw badJson(source, 'withCentering / withScaling / quantileRange');
+    if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || !(r[0] >= 0 && r[0] < r[1] && r[1] <= 100)) {
+      throw badJson(source, 'withCentering and withScaling must be booleans, quantileRange [lo, hi] with 0 ≤ lo < hi ≤ 100');
     }
     return new RobustScaler(
       { withCentering: obj.withCentering, withScaling: obj.withScaling, quantileRange: [r[0], r[1]] },
-      { center: fromJsonArray(source, 'center', obj.center, d), scale: fromJsonArray(source, 'scale', obj.scale, d) },
+      { center: fromJsonArray(source, 'center', obj.center, d), scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive') },
     );
   }
 

@@ -1,5 +1,5 @@
 import { resolveOptions } from '@marksman/core';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, requireFiniteStats, toJsonArray } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link standardScaler}. */
@@ -121,6 +121,7 @@ export class StandardScaler {
       const bound = c * Number.EPSILON * v + (c * mu * Number.EPSILON) ** 2;
       scale[j] = !this.#opts.withStd ? 1 : v <= bound ? 1 : Math.sqrt(v);
     }
+    requireFiniteStats('StandardScaler.fit', { mean, variance, scale });
     return new StandardScaler(this.#opts, { mean, variance, scale, counts });
   }
 
@@ -138,7 +139,7 @@ export class StandardScaler {
     const p = this.#need('StandardScaler.transform');
     const m = readMatrix('StandardScaler.transform', X, p.mean.length, true);
     const useMean = this.#opts.withMean;
-    return mapCells(m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
+    return mapCells('StandardScaler.transform', m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
   }
 
   /**
@@ -150,7 +151,7 @@ export class StandardScaler {
     const p = this.#need('StandardScaler.inverseTransform');
     const m = readMatrix('StandardScaler.inverseTransform', X, p.mean.length, true);
     const useMean = this.#opts.withMean;
-    return mapCells(m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
+    return mapCells('StandardScaler.inverseTransform', m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
   }
 
   /**
@@ -180,15 +181,15 @@ export class StandardScaler {
    */
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     const source = 'StandardScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler');
+    const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler', ['withMean', 'withStd', 'mean', 'variance', 'scale', 'counts']);
     if (typeof obj.withMean !== 'boolean' || typeof obj.withStd !== 'boolean') throw badJson(source, 'withMean and withStd must be booleans');
     return new StandardScaler(
       { withMean: obj.withMean, withStd: obj.withStd },
       {
         mean: fromJsonArray(source, 'mean', obj.mean, d),
-        variance: fromJsonArray(source, 'variance', obj.variance, d),
-        scale: fromJsonArray(source, 'scale', obj.scale, d),
-        counts: fromJsonArray(source, 'counts', obj.counts, d),
+        variance: fromJsonArray(source, 'variance', obj.variance, d, 0),
+        scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'),
+        counts: fromJsonArray(source, 'counts', obj.counts, d, 0),
       },
     );
   }
