@@ -71,6 +71,11 @@ export function buildProfiles(sources: ProfileSources, options: BuildProfilesOpt
   if (typeof sources !== 'object' || sources === null || (sources.transactions === undefined && sources.events === undefined)) {
     throw new ValidationError('E_INPUT', `${source}: give { transactions }, { events } or both.`, { source });
   }
+  for (const key of Object.keys(sources)) {
+    if (key !== 'transactions' && key !== 'events' && key !== 'items') {
+      throw new OptionsError('E_OPTION_UNKNOWN', `${source}: unknown source "${key}". Known sources: transactions, events, items.`, { source, field: key });
+    }
+  }
   const o = resolveOptions(source, DEFAULTS, options);
   const asOf = timeOption(source, 'asOf', o.asOf);
   for (const key of ['asOf', 'window', 'items']) {

@@ -1,6 +1,6 @@
 import { StateError, ValidationError, logGamma, resolveOptions } from '@marksman/core';
 import type { ClvFitInfo } from './bg-nbd';
-import { checkFitOptions, checkParams, readFitInfo, readModelJson } from './clv/check';
+import { MAX_CLV_COUNT, checkFitOptions, checkParams, readFitInfo, readModelJson } from './clv/check';
 import { fitByMaximumLikelihood } from './clv/fit';
 import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
@@ -137,10 +137,19 @@ export class GammaGammaModel {
    */
   conditionalExpectedAverageSpend(customer: { readonly frequency: number; readonly monetaryValue?: number }): number {
     const source = `${SOURCE}.conditionalExpectedAverageSpend`;
-    const x = customer?.frequency;
-    const mean = customer?.monetaryValue ?? 0;
-    if (!(Number.isInteger(x) && x >= 0) || !Number.isFinite(mean) || (x > 0 && mean <= 0)) {
-      throw new ValidationError('E_CLV_SUMMARY', `${source}: need an integer frequency ≥ 0 and, when it is > 0, a monetaryValue > 0.`, { source, field: 'customer' });
+    if (typeof customer !== 'object' || customer === null) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: customer must be an object { frequency, monetaryValue }.`, { source, field: 'customer' });
+    }
+    const x = customer.frequency;
+    const mean = customer.monetaryValue ?? 0;
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > MAX_CLV_COUNT) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: frequency must be an integer between 0 and ${MAX_CLV_COUNT}, got ${String(x)}.`, { source, field: 'frequency' });
+    }
+    if (typeof mean !== 'number' || !Number.isFinite(mean) || mean < 0 || (x > 0 && mean <= 0) || !Number.isFinite(x * mean)) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: monetaryValue must be a finite number, > 0 when frequency is > 0, got ${String(customer.monetaryValue)}.`, {
+        source,
+        field: 'monetaryValue',
+      });
     }
     const { p, q, v } = this.params;
     if (q <= 1) throwInfiniteMean();

@@ -1,4 +1,4 @@
-import { resolveOptions, Table } from '@marksman/core';
+import { ValidationError, resolveOptions, Table } from '@marksman/core';
 import type { TimestampInput } from '@marksman/core';
 import { asOfError, encodeIds, MS_PER_DAY, timeOption, transactionColumns } from './features-input';
 import type { TransactionInput } from './features-input';
@@ -82,6 +82,20 @@ export interface RfmColumns {
 
 /** The RFM pass over checked columns (internal; shared with buildProfiles). */
 export function rfmColumns(source: string, tx: ReturnType<typeof transactionColumns>, asOf: number): RfmColumns {
+  const r = rfmColumnsUnchecked(source, tx, asOf);
+  // Amounts near ±1e308 add up to ±Infinity; refuse rather than return it.
+  for (let c = 0; c < r.monetary.length; c++) {
+    if (!Number.isFinite(r.monetary[c] as number)) {
+      throw new ValidationError('E_OVERFLOW', `${source}: the amounts of customer ${JSON.stringify(r.customerIds[c])} add up to ${r.monetary[c]}; check the amount column (values near 1e308).`, {
+        source,
+        field: 'amount',
+      });
+    }
+  }
+  return r;
+}
+
+function rfmColumnsUnchecked(source: string, tx: ReturnType<typeof transactionColumns>, asOf: number): RfmColumns {
   const { n, customerId, orderId, timestamp, amount } = tx;
   const keep = new Uint8Array(n);
   let earliest = Infinity;

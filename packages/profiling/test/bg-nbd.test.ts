@@ -194,8 +194,10 @@ describe('fitBgNbd', () => {
     expect(codeOf(() => fitBgNbd(summary, { timeUnit: 'week' }))).toBe('OptionsError:E_CLV_TIME_UNIT');
     expect(fitBgNbd(summary).timeUnit).toBe('day');
     expect(codeOf(() => fitBgNbd(rows, { initialParams: { r: 0, alpha: 1, a: 1, b: 1 } }))).toBe('OptionsError:E_CLV_PARAMS');
-    // An absurd frequency makes the log-likelihood overflow at every parameter value: a typed error, not garbage.
-    expect(codeOf(() => fitBgNbd([...rows, { frequency: 1e307, recency: 5, T: 5 }], { maxIterations: 5 }))).toBe('ConvergenceError:E_DIVERGED');
+    // An absurd frequency is refused at the boundary, naming the row and the field.
+    expect(codeOf(() => fitBgNbd([...rows, { frequency: 1e307, recency: 5, T: 5 }], { maxIterations: 5 }))).toBe('ValidationError:E_CLV_SUMMARY');
+    // A start where the log-likelihood overflows, with no finite point to move to: a typed error, not garbage.
+    expect(codeOf(() => fitBgNbd(rows, { initialParams: { r: 1e300, alpha: 1e-300, a: 1, b: 1 }, maxIterations: 5 }))).toBe('ConvergenceError:E_DIVERGED');
   });
 
   it('mirrors its doc example', () => {
