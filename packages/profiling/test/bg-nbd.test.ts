@@ -197,7 +197,7 @@ describe('fitBgNbd', () => {
     // An absurd frequency is refused at the boundary, naming the row and the field.
     expect(codeOf(() => fitBgNbd([...rows, { frequency: 1e307, recency: 5, T: 5 }], { maxIterations: 5 }))).toBe('ValidationError:E_CLV_SUMMARY');
     // A start where the log-likelihood overflows, with no finite point to move to: a typed error, not garbage.
-    expect(codeOf(() => fitBgNbd(rows, { initialParams: { r: 1e300, alpha: 1e-300, a: 1, b: 1 }, maxIterations: 5 }))).toBe('ConvergenceError:E_DIVERGED');
+    expect(codeOf(() => fitBgNbd(rows, { initialParams: { r: 1e-300, alpha: 1e300, a: 1e300, b: 1e-300 }, maxIterations: 5 }))).toBe('ConvergenceError:E_DIVERGED');
   });
 
   it('mirrors its doc example', () => {
