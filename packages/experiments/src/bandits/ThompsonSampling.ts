@@ -1,9 +1,10 @@
-import { OptionsError, Random, ValidationError, resolveOptions } from '@marksman/core';
+import { OptionsError, Random, resolveOptions } from '@marksman/core';
 import type { RandomState } from '@marksman/core';
+import { MAX_BETA_SHAPE } from '../bayesian/inputs';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
 import { betaPosterior, probabilityBest, studentPosterior } from '../bayesian/posterior';
 import type { Posterior } from '../bayesian/posterior';
-import { ArmStats, allocationFromShares, argmax, checkArmCount, checkBatchSize } from './armStats';
+import { ArmStats, allocationFromShares, argmax, checkArmCount, checkBatchSize, checkRandomState, readBanditJson } from './armStats';
 import type { BanditAllocation, BanditArmSummary, BanditPolicy, BanditStatsJSON } from './banditTypes';
 
 /** Reward model of {@link ThompsonSampling}. */
@@ -64,6 +65,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
 export interface ThompsonSamplingJSON {
   /** Always `'ThompsonSampling'`. */
   readonly type: 'ThompsonSampling';
+  /** Format version, 1 (absent in states saved before versions existed). */
+  readonly version?: 1;
   /** Number of arms. */
   readonly arms: number;
   /** The options, all filled in. */
@@ -81,8 +84,8 @@ function checkOptions(o: Resolved): void {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: likelihood must be 'bernoulli' or 'gaussian', got ${String(o.likelihood)}.`, { source: SOURCE, field: 'likelihood' });
   }
   for (const field of ['priorAlpha', 'priorBeta', 'priorStrength', 'priorShape', 'priorRate'] as const) {
-    if (typeof o[field] !== 'number' || !(o[field] > 0) || !Number.isFinite(o[field])) {
-      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a positive finite number, got ${String(o[field])}.`, { source: SOURCE, field });
+    if (typeof o[field] !== 'number' || !(o[field] > 0) || !(o[field] <= MAX_BETA_SHAPE)) {
+      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in (0, ${MAX_BETA_SHAPE}], got ${typeof o[field] === 'string' ? JSON.stringify(o[field]) : String(o[field])}.`, { source: SOURCE, field });
     }
   }
   if (typeof o.priorMean !== 'number' || !Number.isFinite(o.priorMean)) {
@@ -142,7 +145,7 @@ export class ThompsonSampling implements BanditPolicy {
     this.arms = arms;
     this.#o = resolveOptions(SOURCE, DEFAULTS, options);
     checkOptions(this.#o);
-    this.#stats = new ArmStats(arms);
+    this.#stats = new ArmStats(arms, MAX_BETA_SHAPE, this.#o.likelihood === 'bernoulli');
     this.#rng = new Random(this.#o.seed);
   }
 
@@ -158,12 +161,11 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   static fromJSON(json: ThompsonSamplingJSON): ThompsonSampling {
-    if (typeof json !== 'object' || json === null || json.type !== 'ThompsonSampling') {
-      throw new ValidationError('E_BANDIT_STATE', `${SOURCE}.fromJSON: not a saved ThompsonSampling state.`, { source: `${SOURCE}.fromJSON`, field: 'type' });
-    }
-    const p = new ThompsonSampling(json.arms, json.options);
-    p.#stats = ArmStats.fromJSON(json.stats, json.arms, `${SOURCE}.fromJSON`);
-    p.#rng = Random.fromState(json.random);
+    const source = `${SOURCE}.fromJSON`;
+    const o = readBanditJson(json, SOURCE, ['arms', 'options', 'stats', 'random'], source);
+    const p = new ThompsonSampling(o.arms as number, o.options as ThompsonSamplingOptions);
+    p.#stats = ArmStats.fromJSON(o.stats, p.arms, source, MAX_BETA_SHAPE, p.#o.likelihood === 'bernoulli');
+    p.#rng = Random.fromState(checkRandomState(o.random, source));
     return p;
   }
 
@@ -245,7 +247,7 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   update(arm: number, reward: number): void {
-    this.#stats.add(arm, reward, `${SOURCE}.update`, this.#o.likelihood === 'bernoulli');
+    this.#stats.add(arm, reward, `${SOURCE}.update`);
   }
 
   /**
@@ -263,17 +265,7 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   updateStats(arm: number, stats: ProportionInput | MeanInput): void {
-    if (this.#o.likelihood === 'bernoulli' && !('conversions' in stats)) {
-      // mean statistics of [0, 1] rewards are fine for the beta model
-      const n = stats.n;
-      if (typeof stats.sum === 'number' && (stats.sum < 0 || stats.sum > n)) {
-        throw new ValidationError('E_REWARD', `${SOURCE}.updateStats: Bernoulli rewards must lie in [0, 1]; sum ${stats.sum} is outside [0, n].`, {
-          source: `${SOURCE}.updateStats`,
-          field: 'sum',
-          row: arm,
-        });
-      }
-    }
+    // For 'bernoulli', mean statistics of [0, 1] rewards are fine for the beta model (ArmStats checks the range).
     this.#stats.addStats(arm, stats, `${SOURCE}.updateStats`);
   }
 
@@ -333,6 +325,6 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   toJSON(): ThompsonSamplingJSON {
-    return { type: 'ThompsonSampling', arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON(), random: this.#rng.getState() };
+    return { type: 'ThompsonSampling', version: 1, arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON(), random: this.#rng.getState() };
   }
 }
