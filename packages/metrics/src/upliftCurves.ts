@@ -1,6 +1,6 @@
 import { ValidationError, resolveOptions } from '@marksman/core';
 import { toBinary } from './binaryInput';
-import { requireFinite, requireNonEmpty, requireSameLength } from './validation';
+import { requireBooleanOption, requireFinite, requireNonEmpty, requireSameLength } from './validation';
 
 // Uplift (incremental response) evaluation, after Radcliffe (2007), "Using
 // control groups to target on predicted lift: building and assessing uplift
@@ -225,6 +225,7 @@ export function qiniCoefficient(
 ): number {
   const source = 'qiniCoefficient';
   const { negativeEffect } = resolveOptions(source, QINI_DEFAULTS, options);
+  requireBooleanOption(source, 'negativeEffect', negativeEffect);
   const p = prepare(source, yTrue, treatment, scores);
   const actual = curve(p, scores, 'qini');
   let perfect: UpliftCurve;
