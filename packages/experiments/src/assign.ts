@@ -179,6 +179,7 @@ function validateExperiment(e: ExperimentDefinition): void {
  */
 export function assign(experiment: ExperimentDefinition, id: string | number, options?: AssignOptions): Assignment {
   const opts = resolveOptions('assign', ASSIGN_DEFAULTS, options);
+  if (opts.timestamp !== null && typeof opts.timestamp !== 'string') fail('E_OPTION_RANGE', `timestamp must be a string or null, got ${String(opts.timestamp)}.`, 'timestamp');
   validateExperiment(experiment);
   const unitId = unitKey(id, 'assign');
   const seed = experiment.seed ?? experiment.key;

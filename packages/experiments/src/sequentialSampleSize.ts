@@ -289,6 +289,7 @@ export function sequentialSampleSize(effect: SequentialProportionEffect | Sequen
     delta = mde;
     varC = sd * sd;
     varT = sd * sd;
+    if (!Number.isFinite(varC) || !(Math.abs(mde) / sd > 1e-12)) fail('sd', `mde / sd must lie between 1e-12 and any finite size, got mde ${mde} with sd ${sd}.`, 'E_EFFECT_SIZE');
   }
   const tau2 = o.tau2 ?? plannedTau2(varC + varT, o.plannedSampleSize, o.alpha);
   const varianceAt = (nControl: number): number => varC / nControl + varT / (o.ratio * nControl);

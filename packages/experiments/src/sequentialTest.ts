@@ -195,7 +195,8 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
       const p = v.conversions / v.n;
       return { n: v.n, mean: p, variance: p * (1 - p) };
     }
-    return { n: v.n, ...checkMean(v, SOURCE, i) };
+    const m = checkMean(v, SOURCE, i);
+    return { n: v.n, ...m };
   });
   const prev = o.previous;
   if (prev !== null) {

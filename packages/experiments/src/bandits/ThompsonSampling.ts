@@ -1,6 +1,6 @@
 import { OptionsError, Random, resolveOptions } from '@marksman/core';
 import type { RandomState } from '@marksman/core';
-import { MAX_BETA_SHAPE } from '../bayesian/inputs';
+import { MAX_BETA_SHAPE, MIN_BETA_PRIOR } from '../bayesian/inputs';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
 import { betaPosterior, probabilityBest, studentPosterior } from '../bayesian/posterior';
 import type { Posterior } from '../bayesian/posterior';
@@ -14,9 +14,9 @@ export type ThompsonLikelihood = 'bernoulli' | 'gaussian';
 export interface ThompsonSamplingOptions {
   /** `'bernoulli'` (0/1 or [0, 1] rewards, beta prior; default) or `'gaussian'` (any real reward, normal-gamma prior). */
   readonly likelihood?: ThompsonLikelihood;
-  /** Bernoulli: prior Beta(priorAlpha, priorBeta) first shape (default 1). */
+  /** Bernoulli: prior Beta(priorAlpha, priorBeta) first shape, in [0.001, 1e9] (default 1). */
   readonly priorAlpha?: number;
-  /** Bernoulli: prior second shape (default 1). */
+  /** Bernoulli: prior second shape, in [0.001, 1e9] (default 1). */
   readonly priorBeta?: number;
   /** Gaussian: prior mean μ₀ of each arm's mean (default 0). */
   readonly priorMean?: number;
@@ -84,8 +84,9 @@ function checkOptions(o: Resolved): void {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: likelihood must be 'bernoulli' or 'gaussian', got ${String(o.likelihood)}.`, { source: SOURCE, field: 'likelihood' });
   }
   for (const field of ['priorAlpha', 'priorBeta', 'priorStrength', 'priorShape', 'priorRate'] as const) {
-    if (typeof o[field] !== 'number' || !(o[field] > 0) || !(o[field] <= MAX_BETA_SHAPE)) {
-      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in (0, ${MAX_BETA_SHAPE}], got ${typeof o[field] === 'string' ? JSON.stringify(o[field]) : String(o[field])}.`, { source: SOURCE, field });
+    const min = field === 'priorAlpha' || field === 'priorBeta' ? MIN_BETA_PRIOR : 0;
+    if (typeof o[field] !== 'number' || !(o[field] > 0 && o[field] >= min) || !(o[field] <= MAX_BETA_SHAPE)) {
+      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in ${min > 0 ? `[${min}` : '(0'}, ${MAX_BETA_SHAPE}], got ${typeof o[field] === 'string' ? JSON.stringify(o[field]) : String(o[field])}.`, { source: SOURCE, field });
     }
   }
   if (typeof o.priorMean !== 'number' || !Number.isFinite(o.priorMean)) {
@@ -138,7 +139,8 @@ export class ThompsonSampling implements BanditPolicy {
    * @param arms - number of arms, an integer ≥ 2
    * @param options - {@link ThompsonSamplingOptions}
    * @throws `ValidationError` `E_TOO_FEW_ARMS`
-   * @throws `OptionsError` `E_PRIOR` (prior parameter ≤ 0), `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`, `E_SEED`
+   * @throws `OptionsError` `E_PRIOR` (a prior parameter ≤ 0 or above 1e9; priorAlpha and priorBeta below 0.001),
+   *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`, `E_SEED`
    */
   constructor(arms: number, options?: ThompsonSamplingOptions) {
     checkArmCount(arms, SOURCE);
@@ -255,7 +257,8 @@ export class ThompsonSampling implements BanditPolicy {
    *
    * @param arm - arm index
    * @param stats - `{ n, conversions }` or `{ n, sum, sumSquares }`
-   * @throws `ValidationError` `E_ARM` and the sufficient-statistics codes (`E_CONVERSIONS_EXCEED_N`, …)
+   * @throws `ValidationError` `E_ARM`, the sufficient-statistics codes (`E_CONVERSIONS_EXCEED_N`, …), `E_COUNT_TOO_LARGE`
+   *   (an arm would hold more than 1e9 rewards), `E_REWARD` (rewards outside [0, 1] for 'bernoulli', or overflowing sums)
    * @example
    * ```ts
    * import { ThompsonSampling } from '@marksman/experiments';

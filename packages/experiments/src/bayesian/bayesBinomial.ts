@@ -1,5 +1,5 @@
 import { OptionsError, resolveOptions } from '@marksman/core';
-import { MAX_BETA_SHAPE, checkBetaShapes, checkIndex, checkProbability, checkProportion, checkVariantCount } from './inputs';
+import { MAX_BETA_SHAPE, MIN_BETA_PRIOR, checkBetaShapes, checkIndex, checkProbability, checkProportion, checkVariantCount } from './inputs';
 import type { ProportionInput } from './inputs';
 import {
   betaExpectedShortfall,
@@ -15,9 +15,9 @@ import { betaPpf } from '../internal/distributions';
 
 /** Options of {@link bayesBinomial}. */
 export interface BayesBinomialOptions {
-  /** Prior Beta(α, β) first shape, shared by every variant (default 1: uniform prior). In (0, 1e9]. */
+  /** Prior Beta(α, β) first shape, shared by every variant (default 1: uniform prior). In [0.001, 1e9]. */
   readonly priorAlpha?: number;
-  /** Prior Beta(α, β) second shape (default 1). In (0, 1e9]. */
+  /** Prior Beta(α, β) second shape (default 1). In [0.001, 1e9]. */
   readonly priorBeta?: number;
   /** Mass of the equal-tailed credible intervals (default 0.95). */
   readonly credibleLevel?: number;
@@ -100,7 +100,7 @@ const SOURCE = 'bayesBinomial';
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_CONVERSIONS_EXCEED_N`,
  *   `E_NEGATIVE_COUNT`, `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_COUNT_TOO_LARGE` (a posterior shape,
  *   prior plus counts, above 1e9: the exact computations would take minutes)
- * @throws `OptionsError` `E_PRIOR` for a prior shape that is not a number in (0, 1e9], `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ * @throws `OptionsError` `E_PRIOR` for a prior shape that is not a number in [0.001, 1e9], `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
  * import { bayesBinomial } from '@marksman/experiments';
@@ -115,8 +115,8 @@ export function bayesBinomial(variants: readonly ProportionInput[], options?: Ba
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   for (const field of ['priorAlpha', 'priorBeta'] as const) {
     const v = o[field];
-    if (typeof v !== 'number' || !(v > 0) || !(v <= MAX_BETA_SHAPE)) {
-      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in (0, ${MAX_BETA_SHAPE}], got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}.`, { source: SOURCE, field });
+    if (typeof v !== 'number' || !(v >= MIN_BETA_PRIOR) || !(v <= MAX_BETA_SHAPE)) {
+      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in [${MIN_BETA_PRIOR}, ${MAX_BETA_SHAPE}], got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}.`, { source: SOURCE, field });
     }
   }
   checkProbability(o.credibleLevel, 'credibleLevel', SOURCE);

@@ -111,6 +111,13 @@ export function checkMean(v: MeanInput, source: string, row: number, minN = 2): 
  */
 export const MAX_BETA_SHAPE = 1e9;
 
+/**
+ * Smallest beta prior shape accepted: below it the prior piles its mass so
+ * close to 0 (or 1) that quantiles and tail integrals underflow and the
+ * credible intervals come out as NaN or collapse to a point.
+ */
+export const MIN_BETA_PRIOR = 1e-3;
+
 /** Throws E_COUNT_TOO_LARGE when a beta posterior's shapes exceed MAX_BETA_SHAPE. */
 export function checkBetaShapes(a: number, b: number, source: string, row: number, field = 'n'): void {
   if (a > MAX_BETA_SHAPE || b > MAX_BETA_SHAPE) {

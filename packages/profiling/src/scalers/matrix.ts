@@ -159,11 +159,13 @@ export function toJsonArray(a: ArrayLike<number>): (number | null)[] {
 /**
  * JSON array of length `d` → Float64Array (null → NaN), or throws `E_JSON`:
  * entries must be finite numbers or null, and at least `min` when given
- * (`positive` demands > 0).
+ * (`positive` demands > 0); with `integers`, whole numbers and no null.
  */
-export function fromJsonArray(source: string, field: string, v: unknown, d: number, min: number | 'positive' | null = null): Float64Array {
+export function fromJsonArray(source: string, field: string, v: unknown, d: number, min: number | 'positive' | null = null, integers = false): Float64Array {
   const ok = (x: unknown): boolean =>
-    x === null || (typeof x === 'number' && Number.isFinite(x) && (min === null || (min === 'positive' ? x > 0 : x >= min)));
+    integers
+      ? typeof x === 'number' && Number.isSafeInteger(x) && (min === null || (min === 'positive' ? x > 0 : x >= min))
+      : x === null || (typeof x === 'number' && Number.isFinite(x) && (min === null || (min === 'positive' ? x > 0 : x >= min)));
   if (!Array.isArray(v) || v.length !== d || !v.every(ok)) {
     const bound = min === null ? '' : min === 'positive' ? ' > 0' : ` ≥ ${min}`;
     throw badJson(source, `${field} must be an array of ${d} finite numbers${bound} (null for a missing one)`);

@@ -1,5 +1,5 @@
 import { resolveOptions } from '@marksman/core';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, requireFiniteStats, sortedColumn, toJsonArray } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link quantileRank}. */
@@ -119,6 +119,7 @@ export class QuantileRank {
         if (i > 0 && (q[i] as number) < (q[i - 1] as number)) q[i] = q[i - 1] as number; // non-decreasing
       }
       quantiles.push(q);
+      requireFiniteStats('QuantileRank.fit', { range: Float64Array.of((q[k - 1] as number) - (q[0] as number)) });
     }
     return new QuantileRank(this.#nQuantiles, { references, quantiles });
   }

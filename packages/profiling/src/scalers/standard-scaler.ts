@@ -189,7 +189,7 @@ export class StandardScaler {
         mean: fromJsonArray(source, 'mean', obj.mean, d),
         variance: fromJsonArray(source, 'variance', obj.variance, d, 0),
         scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'),
-        counts: fromJsonArray(source, 'counts', obj.counts, d, 0),
+        counts: fromJsonArray(source, 'counts', obj.counts, d, 0, true),
       },
     );
   }
