@@ -152,7 +152,7 @@ export class RobustScaler {
     const source = 'RobustScaler.fromJSON';
     const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler', ['withCentering', 'withScaling', 'quantileRange', 'center', 'scale']);
     const r = obj.quantileRange;
-    if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || !(r[0] >= 0 && r[0] < r[1] && r[1] <= 100)) {
+    if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] >= 0 && r[0] < r[1] && r[1] <= 100)) {
       throw badJson(source, 'withCentering and withScaling must be booleans, quantileRange [lo, hi] with 0 ≤ lo < hi ≤ 100');
     }
     return new RobustScaler(
@@ -183,7 +183,7 @@ export function robustScaler(options?: RobustScalerOptions): RobustScaler {
   if (typeof o.withCentering !== 'boolean') throw badOption(source, 'withCentering', 'true or false');
   if (typeof o.withScaling !== 'boolean') throw badOption(source, 'withScaling', 'true or false');
   const r = o.quantileRange;
-  if (!Array.isArray(r) || r.length !== 2 || !((r[0] as number) >= 0) || !((r[0] as number) < (r[1] as number)) || !((r[1] as number) <= 100)) {
+  if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] >= 0) || !(r[0] < r[1]) || !(r[1] <= 100)) {
     throw badOption(source, 'quantileRange', 'two percentiles [low, high] with 0 ≤ low < high ≤ 100');
   }
   return new RobustScaler({ withCentering: o.withCentering, withScaling: o.withScaling, quantileRange: Object.freeze([r[0], r[1]]) as readonly [number, number] });
