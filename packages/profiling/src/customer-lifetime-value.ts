@@ -1,5 +1,4 @@
 import { OptionsError, ValidationError, resolveOptions } from '@marksman/core';
-import { MAX_CLV_TIME } from './clv/check';
 import type { Id } from '@marksman/core';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
@@ -71,7 +70,7 @@ const DEFAULTS: Readonly<{
  * @param options - purchase and spend models, horizon, discount rate, period unit, margin
  * @returns one {@link CustomerValue} per customer, in input order
  * @throws `OptionsError` `E_CLV_OPTION` for a missing model or a bad horizon (an integer
- *   from 1 to 10,000 periods, within 1,000,000 of the model's time units), rate or margin;
+ *   from 1 to 10,000 periods), rate or margin;
  *   `E_CLV_TIME_UNIT` when the purchase model's unit is unknown, `timeUnit` is not a unit, or
  *   the summary (from {@link summarizeForClv}) is in another unit than the purchase model
  *   (rows given as a plain array are taken to be in the model's unit)
@@ -113,7 +112,6 @@ export function customerLifetimeValue(summary: ClvInput, options: CustomerLifeti
     throw new OptionsError('E_CLV_TIME_UNIT', `${source}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(periodUnit)}.`, { source, field: 'timeUnit' });
   }
   const step = daysPerUnit(periodUnit) / daysPerUnit(modelUnit);
-  if ((H as number) * step > MAX_CLV_TIME) bad('horizon', `covers ${(H as number) * step} ${modelUnit}s; at most ${MAX_CLV_TIME} time units are supported`);
   const cols = toColumns(summary, source);
   if (cols.timeUnit !== undefined && cols.timeUnit !== modelUnit) {
     throw new OptionsError(

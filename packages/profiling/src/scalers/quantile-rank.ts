@@ -1,5 +1,5 @@
-import { resolveOptions } from '@marksman/core';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, requireFiniteStats, sortedColumn, toJsonArray } from './matrix';
+import { ValidationError, resolveOptions } from '@marksman/core';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link quantileRank}. */
@@ -119,7 +119,12 @@ export class QuantileRank {
         if (i > 0 && (q[i] as number) < (q[i - 1] as number)) q[i] = q[i - 1] as number; // non-decreasing
       }
       quantiles.push(q);
-      requireFiniteStats('QuantileRank.fit', { range: Float64Array.of((q[k - 1] as number) - (q[0] as number)) });
+      if (s.length > 0 && !Number.isFinite((q[k - 1] as number) - (q[0] as number))) {
+        throw new ValidationError('E_OVERFLOW', `QuantileRank.fit: the range of feature ${j} overflows; values near 1e308 cannot be ranked by interpolation.`, {
+          source: 'QuantileRank.fit',
+          field: String(j),
+        });
+      }
     }
     return new QuantileRank(this.#nQuantiles, { references, quantiles });
   }
