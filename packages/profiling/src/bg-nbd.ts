@@ -100,7 +100,9 @@ export class BgNbdModel {
    * @param params - r, alpha, a, b (all > 0)
    * @param timeUnit - unit of the time arguments, when known
    * @param fit - fit facts (set by {@link fitBgNbd})
-   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0
+   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0, or an unknown one;
+   *   `E_CLV_TIME_UNIT` for a time unit other than 'day', 'week', 'month' or undefined
+   * @throws `ValidationError` `E_CLV_JSON` for malformed fit facts
    */
   constructor(params: BgNbdParams, timeUnit?: ClvTimeUnit, fit?: ClvFitInfo<BgNbdParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
@@ -132,7 +134,7 @@ export class BgNbdModel {
    * Costs O(terms of the ₂F₁ series).
    *
    * @param t - horizon in the model's time unit, ≥ 0
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad t
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6]
    * @throws `StateError` `E_CLV_CLOSED_FORM` when a + b ≤ 1 (the closed form does not apply)
    * @example
    * ```ts
@@ -163,7 +165,7 @@ export class BgNbdModel {
    *
    * @param t - horizon from the end of the customer's period, ≥ 0
    * @param customer - `{ frequency, recency, T }` in the model's time unit
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad t
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6]
    * @throws `ValidationError` `E_CLV_SUMMARY` for an invalid customer
    * @throws `StateError` `E_CLV_CLOSED_FORM` when a + b + frequency ≤ 1
    * @example
@@ -226,7 +228,7 @@ export class BgNbdModel {
    *
    * @param n - number of purchases, an integer ≥ 0
    * @param t - horizon, ≥ 0
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad n or t
+   * @throws `OptionsError` `E_CLV_HORIZON` for an n that is not an integer in [0, 1e6] or a t outside [0, 1e6]
    * @example
    * ```ts
    * import { BgNbdModel } from '@marksman/profiling';
@@ -263,7 +265,8 @@ export class BgNbdModel {
    * `JSON.parse`); parameters are validated again.
    *
    * @param json - what `toJSON()` returned
-   * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a bg-nbd model or its parameters are invalid
+   * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a bg-nbd model or its parameters are invalid, `E_CLV_TIME_UNIT` for a bad time unit
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
    * @example
    * ```ts
    * import { BgNbdModel } from '@marksman/profiling';
@@ -349,8 +352,10 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitBgNbdOptions]: FitBgNbdOption
  * @returns the fitted {@link BgNbdModel}
  * @throws `ValidationError` `E_CLV_EMPTY` (no customers), `E_CLV_SUMMARY` (a bad row),
  *   `E_CLV_NO_REPEATS` (no customer has a repeat purchase: the rates are not identified)
- * @throws `OptionsError` `E_CLV_OPTION` for an out-of-range option, `E_CLV_TIME_UNIT`
+ * @throws `OptionsError` `E_CLV_OPTION` for an out-of-range option (penalty, maxIterations, tolerance,
+ *   onProgress, signal), `E_CLV_TIME_UNIT`, `E_CLV_PARAMS` (bad initialParams), `E_OPTION_UNKNOWN`
  * @throws `ConvergenceError` `E_DIVERGED` when no finite optimum is found
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { fitBgNbd } from '@marksman/profiling';

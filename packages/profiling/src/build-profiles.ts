@@ -49,7 +49,8 @@ const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined; window: number | nu
  *   events are given, and every error of {@link rfm} and
  *   {@link behaviourFeatures} (e.g. `E_EMPTY`, `E_AS_OF`);
  *   `OptionsError` as they do, and `E_OPTION_UNKNOWN` for
- *   `asOf`, `window` or `items` inside `behaviour`
+ *   `asOf`, `window` or `items` inside `behaviour`, or a source other
+ *   than transactions, events and items
  * @example
  * ```ts
  * import { buildProfiles } from '@marksman/profiling';

@@ -75,7 +75,8 @@ export class GammaGammaModel {
   /**
    * @param params - p, q, v (all > 0)
    * @param fit - fit facts (set by {@link fitGammaGamma})
-   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0
+   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0, or an unknown one
+   * @throws `ValidationError` `E_CLV_JSON` for malformed fit facts
    */
   constructor(params: GammaGammaParams, fit?: ClvFitInfo<GammaGammaParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
@@ -162,6 +163,7 @@ export class GammaGammaModel {
    *
    * @param json - what `toJSON()` returned
    * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a gamma-gamma model or its parameters are invalid
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
    * @example
    * ```ts
    * import { GammaGammaModel } from '@marksman/profiling';
@@ -215,8 +217,10 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitGammaGammaOptions]: FitGammaG
  * @returns the fitted {@link GammaGammaModel}
  * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY` (a bad row, or
  *   monetaryValue ≤ 0 for a customer with repeat purchases), `E_CLV_NO_REPEATS`
- * @throws `OptionsError` `E_CLV_OPTION`
+ * @throws `OptionsError` `E_CLV_OPTION` (penalty, maxIterations, tolerance, onProgress, signal), `E_CLV_PARAMS`
+ *   (bad initialParams), `E_OPTION_UNKNOWN`
  * @throws `ConvergenceError` `E_DIVERGED` when no finite optimum is found
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { fitGammaGamma } from '@marksman/profiling';

@@ -39,7 +39,8 @@ const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined }> = Object.freeze({
  * @throws `ValidationError` `E_EMPTY` for no rows, `E_AS_OF` when no
  *   line is before `asOf`, `E_INPUT` / `E_COLUMN_LENGTH` for malformed
  *   columns, and the first bad row's code (`E_MISSING`, `E_TIMESTAMP`,
- *   `E_ID_TYPE`, `E_NUMBER`…); `OptionsError` `E_OPTION_RANGE` for a
+ *   `E_ID_TYPE`, `E_NUMBER`…), `E_OVERFLOW` when a customer's amounts add
+ *   up past the largest number; `OptionsError` `E_OPTION_RANGE` for a
  *   missing or invalid `asOf`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts

@@ -87,7 +87,8 @@ const SOURCE = 'summarizeForClv';
  * @returns the summary rows with the period facts
  * @throws `ValidationError` `E_CLV_EMPTY` for no lines, `E_CLV_ROW` for a row that is not an object,
  *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
- *   timestamp, `E_CLV_AMOUNT` for a line without a finite value,
+ *   timestamp, `E_CLV_AMOUNT` for a line without a finite value (or a
+ *   customer whose purchases add up past the largest number),
  *   `E_CLV_NEGATIVE_AMOUNT` for a negative line (returns must be netted or
  *   removed first), `E_CLV_AS_OF` when `asOf` is before every purchase
  * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown

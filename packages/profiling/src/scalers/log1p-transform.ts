@@ -76,7 +76,7 @@ export class Log1pTransform {
   /**
    * ln(1 + x) per value. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     if (this.#d === 0) throw notFitted('Log1pTransform.transform');
@@ -88,7 +88,7 @@ export class Log1pTransform {
   /**
    * e^y − 1 per value. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     if (this.#d === 0) throw notFitted('Log1pTransform.inverseTransform');
@@ -109,7 +109,7 @@ export class Log1pTransform {
   /**
    * From {@link Log1pTransform.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields)
    */
   static fromJSON(json: Log1pTransformJSON): Log1pTransform {
     return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform', []).nFeatures);

@@ -83,7 +83,7 @@ export class MinMaxScaler {
    * Learns minimum and maximum per feature. O(n·d).
    *
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): MinMaxScaler {
     const { n, d, data } = readMatrix('MinMaxScaler.fit', X, null, false);
@@ -119,7 +119,7 @@ export class MinMaxScaler {
   /**
    * Scales rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('MinMaxScaler.transform');
@@ -135,7 +135,7 @@ export class MinMaxScaler {
   /**
    * Undoes {@link MinMaxScaler.transform}: x = (y − offset) / scale. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('MinMaxScaler.inverseTransform');
@@ -166,7 +166,8 @@ export class MinMaxScaler {
   /**
    * A fitted scaler from {@link MinMaxScaler.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: MinMaxScalerJSON): MinMaxScaler {
     const source = 'MinMaxScaler.fromJSON';

@@ -103,7 +103,7 @@ export class QuantileRank {
    * Learns the landmark quantiles per feature. O(n log n · d).
    *
    * @returns a new, fitted transform
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): QuantileRank {
     const m = readMatrix('QuantileRank.fit', X, null, false);
@@ -137,7 +137,7 @@ export class QuantileRank {
   /**
    * Quantile levels of the rows' values. O(n·d·log m).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('QuantileRank.transform');
@@ -158,7 +158,7 @@ export class QuantileRank {
   /**
    * Values at the given quantile levels. O(n·d·log m).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('QuantileRank.inverseTransform');
@@ -185,7 +185,8 @@ export class QuantileRank {
   /**
    * A fitted transform from {@link QuantileRank.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: QuantileRankJSON): QuantileRank {
     const source = 'QuantileRank.fromJSON';

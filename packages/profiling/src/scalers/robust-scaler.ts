@@ -80,7 +80,7 @@ export class RobustScaler {
    * Learns median and inter-quantile range per feature. O(n log n · d).
    *
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): RobustScaler {
     const m = readMatrix('RobustScaler.fit', X, null, false);
@@ -105,7 +105,7 @@ export class RobustScaler {
   /**
    * Scales rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('RobustScaler.transform');
@@ -116,7 +116,7 @@ export class RobustScaler {
   /**
    * Undoes {@link RobustScaler.transform}: x = y · scale + center. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('RobustScaler.inverseTransform');
@@ -146,7 +146,8 @@ export class RobustScaler {
   /**
    * A fitted scaler from {@link RobustScaler.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: RobustScalerJSON): RobustScaler {
     const source = 'RobustScaler.fromJSON';

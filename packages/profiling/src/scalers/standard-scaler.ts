@@ -83,7 +83,7 @@ export class StandardScaler {
    *
    * @param X - rows of equal width; NaN marks a missing value
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): StandardScaler {
     const m = readMatrix('StandardScaler.fit', X, null, false);
@@ -133,7 +133,7 @@ export class StandardScaler {
   /**
    * Standardises rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('StandardScaler.transform');
@@ -145,7 +145,7 @@ export class StandardScaler {
   /**
    * Undoes {@link StandardScaler.transform}: x = z · scale + mean. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('StandardScaler.inverseTransform');
@@ -177,7 +177,8 @@ export class StandardScaler {
   /**
    * A fitted scaler from {@link StandardScaler.toJSON} output (exact round trip).
    *
-   * @throws `ValidationError` `E_JSON` for anything else
+   * @throws `ValidationError` `E_JSON` for anything else (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     const source = 'StandardScaler.fromJSON';
