@@ -1,4 +1,4 @@
-import { StateError, logGamma, resolveOptions } from '@marksman/core';
+import { OptionsError, StateError, logGamma, resolveOptions } from '@marksman/core';
 import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
 import { fitByMaximumLikelihood } from './clv/fit';
@@ -161,11 +161,12 @@ export class BgNbdModel {
    * [(a+b+x−1)/(a−1)] · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]
    * / [1 + δ(x>0) · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)].
    *
-   * Costs O(terms of the ₂F₁ series).
+   * Costs O(terms of the ₂F₁ series), at most 2,000,000.
    *
    * @param t - horizon from the end of the customer's period, ≥ 0
    * @param customer - `{ frequency, recency, T }` in the model's time unit
-   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6]
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6], or one so much
+   *   longer than α + T (about 10⁵ times) that the series does not converge
    * @throws `ValidationError` `E_CLV_SUMMARY` for an invalid customer
    * @throws `StateError` `E_CLV_CLOSED_FORM` when a + b + frequency ≤ 1
    * @example
@@ -187,7 +188,16 @@ export class BgNbdModel {
       throw new StateError('E_CLV_CLOSED_FORM', `${source}: the closed form needs a + b + frequency > 1 (a = ${a}, b = ${b}).`, { source });
     }
     const z = t / (alpha + T + t);
-    const logTerm = (r + x) * Math.log((alpha + T) / (alpha + T + t)) + logHyp2f1(r + x, b + x, a + b + x - 1, z);
+    const series = logHyp2f1(r + x, b + x, a + b + x - 1, z);
+    if (Number.isNaN(series)) {
+      // z within ~1e-6 of 1: the ₂F₁ series would need more than its 2,000,000-term cap.
+      throw new OptionsError(
+        'E_CLV_HORIZON',
+        `${source}: t = ${t} is too long for a customer of age T = ${T} (α = ${alpha}); the closed form does not converge. Use a horizon below ${Math.floor((alpha + T) * 1e5)}.`,
+        { source, field: 't' },
+      );
+    }
+    const logTerm = (r + x) * Math.log((alpha + T) / (alpha + T + t)) + series;
     const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logTerm);
     return numerator * this.probabilityAliveRaw(x, customer.recency, T);
   }

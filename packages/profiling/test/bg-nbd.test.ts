@@ -263,6 +263,9 @@ describe('customer-value inputs are checked row by row, and saved models field b
     expect(codeOf(() => m.probabilityOfPurchases(1e308, 39))).toBe('OptionsError:E_CLV_HORIZON');
     expect(codeOf(() => m.probabilityOfPurchases(3, 1e300))).toBe('OptionsError:E_CLV_HORIZON');
     expect(codeOf(() => m.expectedPurchases('39' as never))).toBe('OptionsError:E_CLV_HORIZON');
+    // t = 1e6 weeks for a brand-new customer: the ₂F₁ series cannot converge, and NaN is not an answer.
+    expect(codeOf(() => m.conditionalExpectedPurchases(1e6, { frequency: 0, recency: 0, T: 0 }))).toBe('OptionsError:E_CLV_HORIZON');
+    expect(Number.isFinite(m.conditionalExpectedPurchases(3e5, { frequency: 0, recency: 0, T: 0 }))).toBe(true);
   });
   it('fromJSON checks the version, the fields and the fit facts; a fitted model round-trips', () => {
     const fitted = fitBgNbd(reference.simulatedFit.rows, { timeUnit: 'week' });

@@ -23,11 +23,11 @@ export function logSubExp(u: number, v: number): number {
 }
 
 /**
- * Largest number of terms a ₂F₁ series may take. The callers keep z ≤ 0.75
- * when they can choose (a few hundred terms at most); the cap only guards
- * direct calls near z = 1.
+ * Largest number of terms a ₂F₁ series may take (a few milliseconds). The
+ * Pareto/NBD likelihood keeps z ≤ 0.75 (a few hundred terms at most); the
+ * cap guards the BG/NBD conditional expectation at very long horizons.
  */
-const MAX_TERMS = 100_000;
+const MAX_TERMS = 2_000_000;
 
 /**
  * Sum of the power series 2F1(a, b; c; z) = Σ (a)_k (b)_k / ((c)_k k!) z^k
