@@ -102,7 +102,7 @@ export class MeanAccumulator {
     return this.state.n;
   }
 
-  /** Σ x (as n · mean). */
+  /** Σ x (as n · mean; ±Infinity when it exceeds the largest double, while the state itself stays finite). */
   sum(): number {
     return this.state.n * this.state.mean;
   }
