@@ -37,6 +37,9 @@ export function adjustPValues(pValues: readonly number[], method: AdjustMethod):
   if (method !== 'bonferroni' && method !== 'holm' && method !== 'bh') {
     throw new OptionsError('E_ADJUST_METHOD', `${source}: method must be 'bonferroni', 'holm' or 'bh', got ${JSON.stringify(method)}.`, { source, field: 'method' });
   }
+  if (!Array.isArray(pValues)) {
+    throw new ValidationError('E_P_VALUE', `${source}: pValues must be an array of numbers in [0, 1], got ${pValues === null ? 'null' : typeof pValues}.`, { source, field: 'pValues' });
+  }
   const m = pValues.length;
   pValues.forEach((p, i) => {
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {

@@ -1,8 +1,8 @@
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { type BucketRange, chooseVariation, getBucketRanges } from './buckets';
+import { type BucketRange, chooseVariation, getBucketRanges, MAX_VARIATIONS, checkRanges } from './buckets';
 import { type HashVersion, hash, unitKey } from './hash';
-import { type Namespace, inNamespace } from './namespace';
+import { type Namespace, checkNamespace, inNamespace } from './namespace';
 
 /**
  * A holdout: a fixed share of units, chosen by hashing with its own seed,
@@ -99,13 +99,28 @@ function checkUnit(x: number): boolean {
   return Number.isFinite(x) && x >= 0 && x <= 1;
 }
 
-function validateExperiment(e: ExperimentDefinition): void {
-  if (e === null || typeof e !== 'object') fail('E_EXPERIMENT', 'the experiment must be an object.', 'experiment');
-  if (typeof e.key !== 'string' || e.key.length === 0) fail('E_EXPERIMENT_KEY', 'experiment.key must be a non-empty string.', 'key');
-  if (!Number.isInteger(e.variations) || e.variations < 1) {
-    fail('E_VARIATIONS', `experiment.variations must be an integer ≥ 1, got ${String(e.variations)}.`, 'variations');
+const EXPERIMENT_KEYS: readonly string[] = ['key', 'variations', 'weights', 'coverage', 'seed', 'hashVersion', 'namespace', 'holdout', 'ranges', 'active'];
+const HOLDOUT_KEYS: readonly string[] = ['seed', 'share'];
+
+function refuseUnknown(obj: object, known: readonly string[], what: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!known.includes(k)) {
+      throw new OptionsError('E_OPTION_UNKNOWN', `assign: unknown ${what} field "${k}". Known fields: ${known.join(', ')}.`, { source: 'assign', field: k });
+    }
   }
+}
+
+function validateExperiment(e: ExperimentDefinition): void {
+  if (e === null || typeof e !== 'object' || Array.isArray(e)) fail('E_EXPERIMENT', 'the experiment must be an object.', 'experiment');
+  refuseUnknown(e, EXPERIMENT_KEYS, 'experiment');
+  if (typeof e.key !== 'string' || e.key.length === 0) fail('E_EXPERIMENT_KEY', 'experiment.key must be a non-empty string.', 'key');
+  if (typeof e.variations !== 'number' || !Number.isInteger(e.variations) || e.variations < 1 || e.variations > MAX_VARIATIONS) {
+    fail('E_VARIATIONS', `experiment.variations must be an integer from 1 to ${MAX_VARIATIONS}, got ${String(e.variations)}.`, 'variations');
+  }
+  if (e.seed !== undefined && typeof e.seed !== 'string') fail('E_EXPERIMENT_KEY', `experiment.seed must be a string, got ${typeof e.seed}.`, 'seed');
+  if (e.active !== undefined && typeof e.active !== 'boolean') fail('E_EXPERIMENT', `experiment.active must be true or false, got ${String(e.active)}.`, 'active');
   if (e.weights !== undefined) {
+    if (!Array.isArray(e.weights)) fail('E_WEIGHTS', 'experiment.weights must be an array of numbers.', 'weights');
     if (e.weights.length !== e.variations) {
       fail('E_WEIGHTS_LENGTH', `experiment.weights has ${e.weights.length} entries for ${e.variations} variations.`, 'weights');
     }
@@ -122,22 +137,18 @@ function validateExperiment(e: ExperimentDefinition): void {
   if (e.hashVersion !== undefined && e.hashVersion !== 1 && e.hashVersion !== 2) {
     fail('E_HASH_VERSION', `experiment.hashVersion must be 1 or 2, got ${String(e.hashVersion)}.`, 'hashVersion');
   }
-  if (e.namespace !== undefined) {
-    const [name, start, end] = e.namespace;
-    if (typeof name !== 'string' || !checkUnit(start) || !checkUnit(end) || start > end) {
-      fail('E_NAMESPACE', 'experiment.namespace must be [name, start, end] with 0 ≤ start ≤ end ≤ 1.', 'namespace');
-    }
-  }
+  if (e.namespace !== undefined) checkNamespace(e.namespace, 'assign');
   if (e.holdout !== undefined) {
-    if (typeof e.holdout.seed !== 'string' || !(e.holdout.share >= 0 && e.holdout.share < 1)) {
+    const h = e.holdout as unknown;
+    if (typeof h !== 'object' || h === null || Array.isArray(h)) fail('E_HOLDOUT', 'experiment.holdout must be { seed: string, share in [0, 1) }.', 'holdout');
+    refuseUnknown(h as object, HOLDOUT_KEYS, 'holdout');
+    if (typeof e.holdout.seed !== 'string' || typeof e.holdout.share !== 'number' || !(e.holdout.share >= 0 && e.holdout.share < 1)) {
       fail('E_HOLDOUT', 'experiment.holdout must be { seed: string, share in [0, 1) }.', 'holdout');
     }
   }
   if (e.ranges !== undefined) {
-    if (e.ranges.length !== e.variations) fail('E_RANGES', `experiment.ranges needs one range per variation (${e.variations}).`, 'ranges');
-    for (const r of e.ranges) {
-      if (!checkUnit(r[0]) || !checkUnit(r[1]) || r[0] > r[1]) fail('E_RANGES', 'every range must be [start, end] inside [0, 1].', 'ranges');
-    }
+    if (!Array.isArray(e.ranges) || e.ranges.length !== e.variations) fail('E_RANGES', `experiment.ranges needs one range per variation (${e.variations}).`, 'ranges');
+    checkRanges(e.ranges, 'assign');
   }
 }
 
@@ -156,7 +167,8 @@ function validateExperiment(e: ExperimentDefinition): void {
  * @returns the {@link Assignment}, with an {@link ExposureRecord} to log when assigned
  * @throws `OptionsError` `E_EXPERIMENT`, `E_EXPERIMENT_KEY`, `E_VARIATIONS`,
  *   `E_WEIGHTS_LENGTH`, `E_WEIGHTS`, `E_WEIGHTS_SUM`, `E_COVERAGE`, `E_HASH_VERSION`,
- *   `E_NAMESPACE`, `E_HOLDOUT`, `E_RANGES` for a bad definition;
+ *   `E_NAMESPACE`, `E_HOLDOUT`, `E_RANGES` (also for overlapping ranges) for a bad definition,
+ *   `E_OPTION_UNKNOWN` for a misspelt field of the experiment or its holdout (e.g. `weigths`);
  *   `ValidationError` `E_ID` for an empty id
  * @example
  * ```ts
@@ -168,6 +180,7 @@ function validateExperiment(e: ExperimentDefinition): void {
  */
 export function assign(experiment: ExperimentDefinition, id: string | number, options?: AssignOptions): Assignment {
   const opts = resolveOptions('assign', ASSIGN_DEFAULTS, options);
+  if (opts.timestamp !== null && typeof opts.timestamp !== 'string') fail('E_OPTION_RANGE', `timestamp must be a string or null, got ${String(opts.timestamp)}.`, 'timestamp');
   validateExperiment(experiment);
   const unitId = unitKey(id, 'assign');
   const seed = experiment.seed ?? experiment.key;

@@ -1,7 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
-import { missing } from './internal/samples';
+import { isValueList, missing, requireFiniteResult } from './internal/samples';
 
 /** A covariate sum given for one covariate (number) or several (array, one entry per covariate). */
 export type CovariateSums = number | readonly number[];
@@ -153,9 +153,12 @@ interface ArmMoments {
   m: number;
 }
 
-function columns(c: ArrayLike<number> | readonly ArrayLike<number>[]): ArrayLike<number>[] {
-  if (Array.isArray(c) && (c.length === 0 || typeof c[0] !== 'number')) return c as ArrayLike<number>[];
-  return [c as ArrayLike<number>];
+function columns(c: ArrayLike<number> | readonly ArrayLike<number>[], row: number): ArrayLike<number>[] {
+  const cols = Array.isArray(c) && (c.length === 0 || typeof c[0] !== 'number') ? (c as ArrayLike<number>[]) : [c as ArrayLike<number>];
+  if (!isValueList(c) || cols.length === 0 || !cols.every(isValueList)) {
+    fail('E_COVARIATES', 'needs covariates: an array of values, or an array of such arrays (one per covariate).', row, 'covariates');
+  }
+  return cols;
 }
 
 function fail(code: string, message: string, row: number, field: string): never {
@@ -288,8 +291,9 @@ function armMoments(sample: CupedSample | undefined, row: number, field: string)
     if ('values' in sample && 'numerator' in sample) {
       fail('E_METRIC_KIND', 'has both values (a mean metric) and numerator (a ratio metric); give one of them.', row, 'values');
     }
-    const cols = columns(sample.covariates);
+    const cols = columns(sample.covariates, row);
     const metric = 'values' in sample ? [sample.values] : [sample.numerator, sample.denominator];
+    if (!metric.every(isValueList)) fail('E_LENGTH_MISMATCH', `needs ${'values' in sample ? 'values' : 'numerator and denominator'} as arrays of numbers.`, row, 'values' in sample ? 'values' : 'numerator');
     const r = momentsFromRows([...metric, ...cols], row);
     if (metric.length === 2 && r.mu[1] === 0) fail('E_ZERO_DENOMINATOR', 'has ΣY = 0, so its ratio is undefined.', row, 'denominator');
     return { n: r.n, mu: r.mu, cov: r.cov, m: metric.length };
@@ -501,6 +505,7 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
       ? ((ac.varMean + at.varMean) ** 2) / ((ac.varMean * ac.varMean) / (C.n - 1) + (at.varMean * at.varMean) / (T.n - 1))
       : Infinity;
   const statistic = diff / se;
+  requireFiniteResult(source, { diff, standardError: se, statistic });
   const ci = intervalOf(diff, se, df, alpha, alt);
   let lift: number | null = null;
   let liftCiLow: number | null = null;

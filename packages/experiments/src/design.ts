@@ -110,16 +110,26 @@ function optionError(source: string, field: string, message: string, code = 'E_O
   throw new OptionsError(code, `${source}: ${message}`, { source, field });
 }
 
+/** Most treatment arms a design may have. */
+const MAX_VARIANTS = 1000;
+
+/** True for a number (not a numeric string) in [lo, hi] (open ends when asked). */
+function isNumberIn(v: unknown, lo: number, hi: number, openLo = false, openHi = false): v is number {
+  return typeof v === 'number' && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
 function checkDesign(o: ResolvedDesign, source: string): void {
   checkAlpha(o.alpha, source);
   checkAlternative(o.alternative, source);
-  if (!(o.ratio > 0) || !Number.isFinite(o.ratio)) optionError(source, 'ratio', `ratio must be a positive number, got ${String(o.ratio)}.`);
-  if (!Number.isInteger(o.variants) || o.variants < 1) optionError(source, 'variants', `variants must be an integer ≥ 1, got ${String(o.variants)}.`);
+  if (!isNumberIn(o.ratio, 1e-6, 1e6)) optionError(source, 'ratio', `ratio must be a number between 1e-6 and 1e6, got ${show(o.ratio)}.`);
+  if (!Number.isInteger(o.variants) || !isNumberIn(o.variants, 1, MAX_VARIANTS)) optionError(source, 'variants', `variants must be an integer between 1 and ${MAX_VARIANTS}, got ${show(o.variants)}.`);
   if (o.test !== 'z' && o.test !== 't') optionError(source, 'test', `test must be 'z' or 't', got ${JSON.stringify(o.test)}.`);
 }
 
 function checkPower(p: number, source: string): void {
-  if (typeof p !== 'number' || !(p > 0 && p < 1)) optionError(source, 'power', `power must be in (0, 1), got ${String(p)}.`, 'E_POWER');
+  if (!isNumberIn(p, 0, 1, true, true)) optionError(source, 'power', `power must be in (0, 1), got ${show(p)}.`, 'E_POWER');
 }
 
 /** Power for standardized effect d with nControl units and ratio r (statsmodels' Normal/TTestIndPower). */
@@ -167,8 +177,8 @@ function powerOf(d: number, nControl: number, o: ResolvedDesign): number {
 export function power(effectSize: number, nControl: number, options?: DesignOptions): number {
   const o = resolveOptions('power', DESIGN_DEFAULTS, options);
   checkDesign(o, 'power');
-  if (!Number.isFinite(effectSize)) optionError('power', 'effectSize', `effectSize must be a finite number, got ${String(effectSize)}.`, 'E_EFFECT_SIZE');
-  if (!(nControl >= 2) || !Number.isFinite(nControl)) optionError('power', 'nControl', `nControl must be a number ≥ 2, got ${String(nControl)}.`, 'E_SAMPLE_SIZE');
+  if (typeof effectSize !== 'number' || !Number.isFinite(effectSize)) optionError('power', 'effectSize', `effectSize must be a finite number, got ${show(effectSize)}.`, 'E_EFFECT_SIZE');
+  if (!isNumberIn(nControl, 2, Number.MAX_SAFE_INTEGER)) optionError('power', 'nControl', `nControl must be a number between 2 and 2^53 − 1, got ${show(nControl)}.`, 'E_SAMPLE_SIZE');
   return powerOf(effectSize, nControl, o);
 }
 
@@ -189,7 +199,10 @@ function solveN(d: number, target: number, o: ResolvedDesign): number {
   return 0.5 * (lo + hi);
 }
 
-function sampleSizeResult(exact: number, o: { ratio: number; variants: number; alpha: number }): SampleSize {
+function sampleSizeResult(exact: number, o: { ratio: number; variants: number; alpha: number }, source: string): SampleSize {
+  if (!(exact * Math.max(1, o.ratio) * (1 + o.variants) <= Number.MAX_SAFE_INTEGER)) {
+    optionError(source, 'mde', `the effect is too small to detect with any practical sample (${exact} units per arm); choose a larger effect.`, 'E_EFFECT_SIZE');
+  }
   const nControl = Math.ceil(exact - 1e-9);
   const nTreatment = Math.ceil(exact * o.ratio - 1e-9);
   return { nControl, nTreatment, total: nControl + o.variants * nTreatment, exact, alphaPerComparison: o.alpha / o.variants };
@@ -222,10 +235,11 @@ export function sampleSizeMeans(mde: number, sd: number, options?: SampleSizeOpt
   const o = resolveOptions('sampleSizeMeans', SAMPLE_DEFAULTS, options);
   checkDesign(o, 'sampleSizeMeans');
   checkPower(o.power, 'sampleSizeMeans');
-  if (!Number.isFinite(mde) || mde === 0) optionError('sampleSizeMeans', 'mde', `mde must be a non-zero finite number, got ${String(mde)}.`, 'E_EFFECT_SIZE');
-  if (!(sd > 0) || !Number.isFinite(sd)) optionError('sampleSizeMeans', 'sd', `sd must be a positive number, got ${String(sd)}.`, 'E_SD');
+  if (typeof mde !== 'number' || !Number.isFinite(mde) || mde === 0) optionError('sampleSizeMeans', 'mde', `mde must be a non-zero finite number, got ${show(mde)}.`, 'E_EFFECT_SIZE');
+  if (typeof sd !== 'number' || !(sd > 0) || !Number.isFinite(sd)) optionError('sampleSizeMeans', 'sd', `sd must be a positive number, got ${show(sd)}.`, 'E_SD');
   const d = o.alternative === 'less' ? -Math.abs(mde) / sd : o.alternative === 'greater' ? Math.abs(mde) / sd : mde / sd;
-  return sampleSizeResult(solveN(d, o.power, o), o);
+  if (!Number.isFinite(d)) optionError('sampleSizeMeans', 'mde', `mde / sd (${d}) must be finite.`, 'E_EFFECT_SIZE');
+  return sampleSizeResult(solveN(d, o.power, o), o, 'sampleSizeMeans');
 }
 
 /**
@@ -275,14 +289,15 @@ export function sampleSizeProportions(baseline: number, mde: number, options?: P
   const o = resolveOptions(source, PROPORTION_DEFAULTS, options);
   checkDesign({ ...o, test: 'z' }, source);
   checkPower(o.power, source);
-  if (!(baseline > 0 && baseline < 1)) optionError(source, 'baseline', `baseline must be a rate in (0, 1), got ${String(baseline)}.`, 'E_BASELINE');
+  if (!isNumberIn(baseline, 0, 1, true, true)) optionError(source, 'baseline', `baseline must be a rate in (0, 1), got ${show(baseline)}.`, 'E_BASELINE');
+  if (typeof mde !== 'number' || !Number.isFinite(mde)) optionError(source, 'mde', `mde must be a finite number, got ${show(mde)}.`, 'E_EFFECT_SIZE');
   if (o.mdeType !== 'absolute' && o.mdeType !== 'relative') optionError(source, 'mdeType', `mdeType must be 'absolute' or 'relative', got ${JSON.stringify(o.mdeType)}.`);
   const diff = o.mdeType === 'relative' ? baseline * mde : mde;
   const pT = baseline + diff;
   if (!Number.isFinite(diff) || diff === 0 || !(pT > 0 && pT < 1)) {
     optionError(source, 'mde', `mde must be non-zero and keep the treatment rate in (0, 1); got a treatment rate of ${String(pT)}.`, 'E_EFFECT_SIZE');
   }
-  return sampleSizeResult(proportionN(baseline, pT, o), o);
+  return sampleSizeResult(proportionN(baseline, pT, o), o, source);
 }
 
 /**
@@ -310,14 +325,15 @@ export function minimumDetectableEffect(nControl: number, options?: MdeOptions):
   const o = resolveOptions(source, MDE_DEFAULTS, options);
   checkDesign(o, source);
   checkPower(o.power, source);
-  if (!(nControl >= 2) || !Number.isFinite(nControl)) optionError(source, 'nControl', `nControl must be a number ≥ 2, got ${String(nControl)}.`, 'E_SAMPLE_SIZE');
-  if (o.sd !== null && !(o.sd > 0 && Number.isFinite(o.sd))) optionError(source, 'sd', `sd must be a positive number, got ${String(o.sd)}.`, 'E_SD');
-  if (o.baseline !== null && !(o.baseline > 0 && o.baseline < 1)) optionError(source, 'baseline', `baseline must be a rate in (0, 1), got ${String(o.baseline)}.`, 'E_BASELINE');
+  if (!isNumberIn(nControl, 2, Number.MAX_SAFE_INTEGER)) optionError(source, 'nControl', `nControl must be a number between 2 and 2^53 − 1, got ${show(nControl)}.`, 'E_SAMPLE_SIZE');
+  if (o.sd !== null && !(isNumberIn(o.sd, 0, Infinity, true) && Number.isFinite(o.sd))) optionError(source, 'sd', `sd must be a positive number or null, got ${show(o.sd)}.`, 'E_SD');
+  if (o.baseline !== null && !isNumberIn(o.baseline, 0, 1, true, true)) optionError(source, 'baseline', `baseline must be a rate in (0, 1) or null, got ${show(o.baseline)}.`, 'E_BASELINE');
   const sign = o.alternative === 'less' ? -1 : 1;
   // power increases with |d|: bisection on d in (0, hi]
   let lo = 0;
   let hi = 1;
-  while (powerOf(sign * hi, nControl, o) < o.power) hi *= 2;
+  // Power reaches any target below 1 once |d|·√n is large; the cap only guards the loop.
+  for (let i = 0; i < 2000 && powerOf(sign * hi, nControl, o) < o.power; i++) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
     const mid = 0.5 * (lo + hi);
     if (powerOf(sign * mid, nControl, o) < o.power) lo = mid;
@@ -361,9 +377,10 @@ export function minimumDetectableEffect(nControl: number, options?: MdeOptions):
 export function experimentDuration(totalUnits: number, dailyUnits: number, options?: { readonly share?: number }): Duration {
   const source = 'experimentDuration';
   const o = resolveOptions(source, DURATION_DEFAULTS, options);
-  if (!(totalUnits >= 0) || !Number.isFinite(totalUnits)) optionError(source, 'totalUnits', `totalUnits must be a number ≥ 0, got ${String(totalUnits)}.`, 'E_TRAFFIC');
-  if (!(dailyUnits > 0) || !Number.isFinite(dailyUnits)) optionError(source, 'dailyUnits', `dailyUnits must be a positive number, got ${String(dailyUnits)}.`, 'E_TRAFFIC');
-  if (!(o.share > 0 && o.share <= 1)) optionError(source, 'share', `share must be in (0, 1], got ${String(o.share)}.`);
+  if (!isNumberIn(totalUnits, 0, Number.MAX_SAFE_INTEGER)) optionError(source, 'totalUnits', `totalUnits must be a number between 0 and 2^53 − 1, got ${show(totalUnits)}.`, 'E_TRAFFIC');
+  if (!isNumberIn(dailyUnits, 0, Number.MAX_SAFE_INTEGER, true)) optionError(source, 'dailyUnits', `dailyUnits must be a positive number up to 2^53 − 1, got ${show(dailyUnits)}.`, 'E_TRAFFIC');
+  if (!isNumberIn(o.share, 0, 1, true)) optionError(source, 'share', `share must be in (0, 1], got ${show(o.share)}.`);
   const days = Math.ceil(totalUnits / (dailyUnits * o.share) - 1e-9);
+  if (days > 1e6) optionError(source, 'dailyUnits', `the experiment would run ${days} days; check totalUnits, dailyUnits and share.`, 'E_TRAFFIC');
   return { days, weeks: Math.ceil(days / 7) };
 }

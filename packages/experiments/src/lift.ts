@@ -2,7 +2,7 @@ import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { MeanInput, ProportionInput } from './bayesian/inputs';
 import { type Alternative, checkAlpha, checkAlternative, pValueOf } from './internal/inference';
-import { type MeanSample, meanMoments, proportionCounts } from './internal/samples';
+import { type MeanSample, meanMoments, proportionCounts, requireFiniteResult } from './internal/samples';
 import { TEST_DEFAULTS, type TestOptions, liftInterval } from './ztest';
 
 /** Result of {@link relativeLift}. */
@@ -87,5 +87,6 @@ export function relativeLift(
     });
   }
   const z = l.se > 0 ? l.lift / l.se : 0;
+  requireFiniteResult(source, { lift: l.lift, standardError: l.se, ciLow: l.low, ciHigh: l.high, z });
   return { lift: l.lift, ciLow: l.low, ciHigh: l.high, standardError: l.se, z, pValue: l.se > 0 ? pValueOf(z, Infinity, alt) : 1, alpha, alternative: alt };
 }

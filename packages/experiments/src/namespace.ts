@@ -8,6 +8,23 @@ import { hash, unitKey } from './hash';
  */
 export type Namespace = readonly [name: string, start: number, end: number];
 
+/** Throws `E_NAMESPACE` unless `ns` is [name, start, end] with a non-empty name and 0 ≤ start ≤ end ≤ 1. */
+export function checkNamespace(ns: unknown, source: string, field = 'namespace'): asserts ns is Namespace {
+  const ok =
+    Array.isArray(ns) &&
+    ns.length === 3 &&
+    typeof ns[0] === 'string' &&
+    ns[0] !== '' &&
+    typeof ns[1] === 'number' &&
+    typeof ns[2] === 'number' &&
+    ns[1] >= 0 &&
+    ns[1] <= ns[2] &&
+    ns[2] <= 1;
+  if (!ok) {
+    throw new OptionsError('E_NAMESPACE', `${source}: ${field} must be [name, start, end] with a non-empty name and 0 ≤ start ≤ end ≤ 1.`, { source, field });
+  }
+}
+
 /**
  * Whether a unit falls in a namespace slot (GrowthBook rule: the unit's
  * version-1 hash with seed `"__" + name` lies in [start, end)).
@@ -16,7 +33,8 @@ export type Namespace = readonly [name: string, start: number, end: number];
  *
  * @param id - the unit id
  * @param namespace - `[name, start, end]`
- * @throws `ValidationError` `E_ID` for an empty id
+ * @throws `ValidationError` `E_ID` for an empty id; `OptionsError` `E_NAMESPACE` for a slot that is not
+ *   `[name, start, end]` with a non-empty name and 0 ≤ start ≤ end ≤ 1
  * @example
  * ```ts
  * import { inNamespace } from '@marksman/experiments';
@@ -24,6 +42,7 @@ export type Namespace = readonly [name: string, start: number, end: number];
  * ```
  */
 export function inNamespace(id: string | number, namespace: Namespace): boolean {
+  checkNamespace(namespace, 'inNamespace');
   const n = hash(`__${namespace[0]}`, unitKey(id, 'inNamespace'), 1);
   return n >= namespace[1] && n < namespace[2];
 }
@@ -39,7 +58,8 @@ export function inNamespace(id: string | number, namespace: Namespace): boolean 
  * @param name - the namespace (layer) name
  * @param shares - the share of units for each experiment
  * @returns one {@link Namespace} slot per share, in order
- * @throws `OptionsError` `E_NAMESPACE_SHARES` when a share is negative or the sum exceeds 1
+ * @throws `OptionsError` `E_NAMESPACE_SHARES` when shares is not an array, a share is negative or the sum
+ *   exceeds 1; `E_NAMESPACE` for an empty name
  * @example
  * ```ts
  * import { namespaceSlots } from '@marksman/experiments';
@@ -47,11 +67,17 @@ export function inNamespace(id: string | number, namespace: Namespace): boolean 
  * ```
  */
 export function namespaceSlots(name: string, shares: readonly number[]): Namespace[] {
+  if (typeof name !== 'string' || name === '') {
+    throw new OptionsError('E_NAMESPACE', `namespaceSlots: the namespace name must be a non-empty string, got ${typeof name === 'string' ? '""' : String(name)}.`, { source: 'namespaceSlots', field: 'name' });
+  }
+  if (!Array.isArray(shares)) {
+    throw new OptionsError('E_NAMESPACE_SHARES', `namespaceSlots: shares must be an array of numbers, got ${shares === null ? 'null' : typeof shares}.`, { source: 'namespaceSlots', field: 'shares' });
+  }
   let start = 0;
   const out: Namespace[] = [];
   for (let i = 0; i < shares.length; i++) {
     const s = shares[i]!;
-    if (!(s >= 0) || !Number.isFinite(s)) {
+    if (typeof s !== 'number' || !(s >= 0) || !Number.isFinite(s)) {
       throw new OptionsError('E_NAMESPACE_SHARES', `namespaceSlots: share ${i} must be a number ≥ 0, got ${String(s)}.`, {
         source: 'namespaceSlots',
         field: 'shares',

@@ -1,7 +1,7 @@
 import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
-import { missing } from './internal/samples';
+import { isValueList, missing, requireFiniteResult } from './internal/samples';
 import { TEST_DEFAULTS, type TestOptions } from './ztest';
 
 /**
@@ -81,7 +81,7 @@ function bad(source: string, row: number, field: string, code: string, message: 
 export function ratioStatsFromRows(rows: RatioRows, source: string, row: number): RatioInput {
   const x = rows.numerator;
   const y = rows.denominator;
-  if (!x || !y || x.length !== y.length) bad(source, row, 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
+  if (!isValueList(x) || !isValueList(y) || x.length !== y.length) bad(source, row, 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
   let sumX = 0;
   let sumY = 0;
   let sumXX = 0;
@@ -102,11 +102,12 @@ export function ratioStatsFromRows(rows: RatioRows, source: string, row: number)
 
 export function ratioMoments(input: RatioInput | RatioRows | undefined, source: string, row: number, field: string): RatioMoments {
   if (input === undefined || input === null) missing(source, field);
+  if (typeof input !== 'object') bad(source, row, field, 'E_NOT_FINITE', `must be { numerator, denominator } arrays or sums { n, sumX, sumY, sumXX, sumYY, sumXY }, got ${typeof input}.`);
   const s = 'numerator' in input ? ratioStatsFromRows(input, source, row) : input;
   for (const k of ['n', 'sumX', 'sumY', 'sumXX', 'sumYY', 'sumXY'] as const) {
     if (typeof s[k] !== 'number' || !Number.isFinite(s[k])) bad(source, row, k, 'E_NOT_FINITE', `has ${k} = ${String(s[k])}; give a finite number.`);
   }
-  if (!Number.isInteger(s.n) || s.n < 0) bad(source, row, 'n', 'E_NEGATIVE_COUNT', `has n = ${s.n}; n must be a whole number ≥ 0.`);
+  if (!Number.isSafeInteger(s.n) || s.n < 0) bad(source, row, 'n', 'E_NEGATIVE_COUNT', `has n = ${s.n}; n must be a whole number from 0 to 2^53 − 1.`);
   if (s.n < 2) bad(source, row, 'n', 'E_TOO_FEW_UNITS', `has n = ${s.n}; a ratio metric needs at least 2 units.`);
   const n = s.n;
   const mx = s.sumX / n;
@@ -166,6 +167,7 @@ export function ratioMetricTest(control: RatioInput | RatioRows, treatment: Rati
   const se = Math.sqrt(vC + vT);
   const diff = rT - rC;
   const z = se > 0 ? diff / se : 0;
+  requireFiniteResult(source, { controlRatio: rC, treatmentRatio: rT, diff, standardError: se, z });
   const ci = intervalOf(diff, se, Infinity, alpha, alt);
   let lift: number | null = null;
   let liftCiLow: number | null = null;

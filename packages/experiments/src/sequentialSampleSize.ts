@@ -231,6 +231,7 @@ function solveSize(f: (n: number) => number, target: number): number {
  * @param options - alpha, power, ratio, tau2, plannedSampleSize, looks, simulations, seed
  * @returns the {@link SequentialSampleSize}
  * @throws `OptionsError` `E_EFFECT_SIZE`, `E_BASELINE`, `E_SD`, `E_POWER`, `E_ALPHA`, `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ *   (an unknown option, or an unknown field of `effect`)
  * @example
  * ```ts
  * import { sequentialSampleSize, sampleSizeMeans } from '@marksman/experiments';
@@ -268,6 +269,12 @@ export function sequentialSampleSize(effect: SequentialProportionEffect | Sequen
   if (typeof effect !== 'object' || effect === null) fail('effect', 'effect must be { baseline, mde } or { mde, sd }.', 'E_EFFECT_SIZE');
   const isRate = 'baseline' in effect;
   if (isRate && 'sd' in effect) fail('effect', 'give either { baseline, mde } (a conversion rate) or { mde, sd } (a mean), not both.', 'E_EFFECT_SIZE');
+  const known = isRate ? ['baseline', 'mde', 'mdeType'] : ['mde', 'sd'];
+  for (const key of Object.keys(effect)) {
+    if (!known.includes(key)) {
+      throw new OptionsError('E_OPTION_UNKNOWN', `${SOURCE}: unknown effect field "${key}". Known fields: ${known.join(', ')}.`, { source: SOURCE, field: key });
+    }
+  }
   let delta: number;
   let varC: number;
   let varT: number;
@@ -290,6 +297,7 @@ export function sequentialSampleSize(effect: SequentialProportionEffect | Sequen
     delta = mde;
     varC = sd * sd;
     varT = sd * sd;
+    if (!Number.isFinite(varC) || !(Math.abs(mde) / sd > 1e-12)) fail('sd', `mde / sd must lie between 1e-12 and any finite size, got mde ${mde} with sd ${sd}.`, 'E_EFFECT_SIZE');
   }
   const tau2 = o.tau2 ?? plannedTau2(varC + varT, o.plannedSampleSize, o.alpha);
   const varianceAt = (nControl: number): number => varC / nControl + varT / (o.ratio * nControl);

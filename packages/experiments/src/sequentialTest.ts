@@ -82,6 +82,52 @@ export interface SequentialTestResult {
 
 const SOURCE = 'sequentialTest';
 
+const PREVIOUS_KEYS: readonly string[] = ['look', 'alpha', 'control', 'n', 'comparisons'];
+
+/**
+ * Checks that `previous` is a result of this function for the same design:
+ * a look number, the same alpha and control, one cumulative n per variant,
+ * and one comparison per non-control variant whose p-value lies in [0, 1]
+ * and whose interval is not reversed (null ends, from JSON, mean unbounded).
+ * A forged or corrupted previous look would otherwise carry a p-value of −5
+ * or an empty interval into every later look.
+ */
+function checkPrevious(prev: unknown, k: number, control: number, alpha: number): void {
+  const bad = (field: string, why: string): never => {
+    throw new OptionsError('E_PREVIOUS_MISMATCH', `${SOURCE}: previous.${field} ${why}; pass the result of the previous look with the same variants, control and alpha.`, {
+      source: SOURCE,
+      field: `previous.${field}`,
+    });
+  };
+  if (typeof prev !== 'object' || prev === null || Array.isArray(prev)) bad('look', 'is missing (previous is not a result object)');
+  const p = prev as Record<string, unknown>;
+  for (const key of Object.keys(p)) if (!PREVIOUS_KEYS.includes(key)) bad(key, `is not a field of a sequentialTest result (known: ${PREVIOUS_KEYS.join(', ')})`);
+  if (typeof p.look !== 'number' || !Number.isInteger(p.look) || p.look < 1 || p.look > 1e9) bad('look', `must be an integer ≥ 1, got ${String(p.look)}`);
+  if (p.alpha !== alpha) bad('alpha', `is ${String(p.alpha)}, this look uses ${alpha}`);
+  if (p.control !== control) bad('control', `is ${String(p.control)}, this look uses ${control}`);
+  const n = p.n;
+  if (!Array.isArray(n) || n.length !== k || !n.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
+    bad('n', `must hold ${k} whole numbers ≥ 0`);
+  }
+  const cs = p.comparisons;
+  if (!Array.isArray(cs) || cs.length !== k - 1) bad('comparisons', `must hold ${k - 1} comparisons`);
+  let j = 0;
+  for (let i = 0; i < k; i++) {
+    if (i === control) continue;
+    const c = (cs as unknown[])[j++];
+    const at = `comparisons[${j - 1}]`;
+    if (typeof c !== 'object' || c === null) bad(at, 'is not a comparison object');
+    const x = c as Record<string, unknown>;
+    if (x.index !== i) bad(`${at}.index`, `is ${String(x.index)}, expected ${i}`);
+    if (typeof x.pValue !== 'number' || !(x.pValue >= 0 && x.pValue <= 1)) bad(`${at}.pValue`, `must be a number in [0, 1], got ${String(x.pValue)}`);
+    const lo = x.ciLow === null ? -Infinity : x.ciLow;
+    const hi = x.ciHigh === null ? Infinity : x.ciHigh;
+    if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) {
+      bad(`${at}.ciLow`, `and ciHigh must form an interval (numbers, or null for unbounded), got [${String(x.ciLow)}, ${String(x.ciHigh)}]`);
+    }
+  }
+}
+
 function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
   return typeof v === 'object' && v !== null && 'conversions' in v;
 }
@@ -118,7 +164,8 @@ function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_CONVERSIONS_EXCEED_N`, `E_NEGATIVE_COUNT`,
  *   `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_SUM_SQUARES`, `E_TOO_FEW_UNITS`, `E_METRIC_KIND` (proportions mixed with means),
  *   `E_LOOK_ORDER` (fewer units than at the previous look)
- * @throws `OptionsError` `E_OPTION_RANGE`, `E_PREVIOUS_MISMATCH` (previous look of another design), `E_OPTION_UNKNOWN`
+ * @throws `OptionsError` `E_OPTION_RANGE`, `E_PREVIOUS_MISMATCH` (previous look of another design, or not
+ *   a well-formed result: a p-value outside [0, 1], a reversed interval, a bad look number), `E_OPTION_UNKNOWN`
  * @example
  * ```ts
  * import { sequentialTest } from '@marksman/experiments';
@@ -149,16 +196,12 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
       const p = v.conversions / v.n;
       return { n: v.n, mean: p, variance: p * (1 - p) };
     }
-    return { n: v.n, ...checkMean(v, SOURCE, i) };
+    const m = checkMean(v, SOURCE, i);
+    return { n: v.n, ...m };
   });
   const prev = o.previous;
   if (prev !== null) {
-    if (typeof prev !== 'object' || prev.n?.length !== variants.length || prev.control !== o.control || prev.alpha !== o.alpha) {
-      throw new OptionsError('E_PREVIOUS_MISMATCH', `${SOURCE}: previous must be the result of the previous look with the same variants, control and alpha.`, {
-        source: SOURCE,
-        field: 'previous',
-      });
-    }
+    checkPrevious(prev, variants.length, o.control, o.alpha);
     stats.forEach((s, i) => {
       if (s.n < prev.n[i]!) {
         throw new ValidationError('E_LOOK_ORDER', `${SOURCE}: variant ${i} has n = ${s.n}, fewer than ${prev.n[i]} at the previous look; pass cumulative statistics.`, {

@@ -54,8 +54,8 @@ const SRM_DEFAULTS: Readonly<{ threshold: number }> = Object.freeze({ threshold:
 export function srmTest(observed: readonly number[], weights?: readonly number[] | null, options?: SrmOptions): SrmResult {
   const source = 'srmTest';
   const o = resolveOptions(source, SRM_DEFAULTS, options);
-  if (!(o.threshold > 0 && o.threshold < 1)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: threshold must be in (0, 1), got ${String(o.threshold)}.`, { source, field: 'threshold' });
+  if (typeof o.threshold !== 'number' || !(o.threshold > 0 && o.threshold < 1)) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: threshold must be a number in (0, 1), got ${typeof o.threshold === 'string' ? JSON.stringify(o.threshold) : String(o.threshold)}.`, { source, field: 'threshold' });
   }
   if (!Array.isArray(observed) || observed.length < 2) {
     throw new ValidationError('E_TOO_FEW_VARIANTS', `${source}: need the unit counts of at least 2 variants.`, { source, field: 'observed' });
@@ -71,8 +71,14 @@ export function srmTest(observed: readonly number[], weights?: readonly number[]
     }
     total += c;
   });
+  if (total > Number.MAX_SAFE_INTEGER) {
+    throw new ValidationError('E_COUNT_TOO_LARGE', `${source}: the counts add up to ${total}; totals above 2^53 − 1 cannot be represented exactly.`, { source, field: 'observed' });
+  }
   if (total === 0) {
     throw new ValidationError('E_ZERO_VISITORS', `${source}: no units in any variant; wait for traffic.`, { source, field: 'observed' });
+  }
+  if (weights !== undefined && weights !== null && !Array.isArray(weights)) {
+    throw new OptionsError('E_WEIGHTS', `${source}: weights must be an array of numbers or null, got ${typeof weights}.`, { source, field: 'weights' });
   }
   const w = weights ?? new Array<number>(k).fill(1 / k);
   if (w.length !== k) {

@@ -93,6 +93,28 @@ interface ResolvedSummary {
 
 const SUMMARY_DEFAULTS: Readonly<ResolvedSummary> = Object.freeze({ variantName: 'B', alpha: 0.05, adjust: 'holm', srm: null });
 
+const METRIC_KEYS: readonly string[] = ['name', 'result', 'role', 'format', 'higherIsBetter', 'digits'];
+
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+/**
+ * A result must carry a finite diff, an interval with ciLow ≤ ciHigh (ends
+ * may be infinite for one-sided tests, never NaN), a p-value in [0, 1] and
+ * an alpha in (0, 1); otherwise its verdict would be made up.
+ */
+function checkResult(r: unknown, source: string, row: number): void {
+  const bad = (field: string, why: string): never => {
+    throw new ValidationError(field === 'pValue' ? 'E_P_VALUE' : 'E_METRIC_RESULT', `${source}: metric ${row}: result.${field} ${why}.`, { source, field, row });
+  };
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) bad('result', 'must be an object { diff, ciLow, ciHigh, pValue, alpha } (e.g. from proportionsZTest)');
+  const x = r as Record<string, unknown>;
+  if (typeof x.diff !== 'number' || !Number.isFinite(x.diff)) bad('diff', `must be a finite number, got ${show(x.diff)}`);
+  for (const f of ['ciLow', 'ciHigh'] as const) if (typeof x[f] !== 'number' || Number.isNaN(x[f])) bad(f, `must be a number, got ${show(x[f])}`);
+  if (!((x.ciLow as number) <= (x.ciHigh as number))) bad('ciLow', `(${x.ciLow as number}) is above ciHigh (${x.ciHigh as number}); the interval is reversed`);
+  if (typeof x.pValue !== 'number' || !(x.pValue >= 0 && x.pValue <= 1)) bad('pValue', `must be a number in [0, 1], got ${show(x.pValue)}`);
+  if (typeof x.alpha !== 'number' || !(x.alpha > 0 && x.alpha < 1)) bad('alpha', `must be a number in (0, 1), got ${show(x.alpha)}`);
+}
+
 /** A number as text, with a true minus sign (U+2212) for negative values. */
 function fmt(x: number, format: DiffFormat, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
@@ -152,8 +174,11 @@ function methodName(m: AdjustMethod | 'none'): string {
  * @param metrics - the metrics of one treatment-vs-control comparison
  * @param options - variantName, alpha, adjust, srm
  * @returns the {@link ExperimentSummary}
- * @throws `ValidationError` `E_NO_METRICS` for an empty list, `E_P_VALUE` for bad p-values;
- *   `OptionsError` `E_ADJUST_METHOD`, `E_ALPHA`, `E_METRIC_ROLE`, `E_DIFF_FORMAT`
+ * @throws `ValidationError` `E_NO_METRICS` for an empty list, `E_METRIC` for a metric that is not
+ *   an object with a name, `E_METRIC_RESULT` for a result without a finite diff, with a reversed
+ *   interval (ciLow > ciHigh) or a bad alpha, `E_P_VALUE` for bad p-values;
+ *   `OptionsError` `E_ADJUST_METHOD`, `E_ALPHA`, `E_METRIC_ROLE`, `E_DIFF_FORMAT`, `E_OPTION_RANGE`
+ *   (variantName, higherIsBetter, digits, srm), `E_OPTION_UNKNOWN` (a misspelt metric field)
  * @example
  * ```ts
  * import { proportionsZTest, summarizeExperiment } from '@marksman/experiments';
@@ -174,11 +199,38 @@ function methodName(m: AdjustMethod | 'none'): string {
 export function summarizeExperiment(metrics: readonly MetricSummaryInput[], options?: SummaryOptions): ExperimentSummary {
   const source = 'summarizeExperiment';
   const o = resolveOptions(source, SUMMARY_DEFAULTS, options);
-  if (!(o.alpha > 0 && o.alpha < 1)) throw new OptionsError('E_ALPHA', `${source}: alpha must be in (0, 1), got ${String(o.alpha)}.`, { source, field: 'alpha' });
+  if (typeof o.alpha !== 'number' || !(o.alpha > 0 && o.alpha < 1)) throw new OptionsError('E_ALPHA', `${source}: alpha must be in (0, 1), got ${show(o.alpha)}.`, { source, field: 'alpha' });
+  if (typeof o.variantName !== 'string' || o.variantName === '') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: variantName must be a non-empty string, got ${show(o.variantName)}.`, { source, field: 'variantName' });
+  }
+  if (o.adjust !== 'none' && o.adjust !== 'holm' && o.adjust !== 'bh' && o.adjust !== 'bonferroni') {
+    throw new OptionsError('E_ADJUST_METHOD', `${source}: adjust must be 'holm', 'bh', 'bonferroni' or 'none', got ${show(o.adjust)}.`, { source, field: 'adjust' });
+  }
+  if (o.srm !== null && (typeof o.srm !== 'object' || typeof o.srm.mismatch !== 'boolean' || typeof o.srm.pValue !== 'number' || !(o.srm.pValue >= 0 && o.srm.pValue <= 1))) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: srm must be the result of srmTest (with a boolean mismatch and a pValue in [0, 1]) or null.`, { source, field: 'srm' });
+  }
   if (!Array.isArray(metrics) || metrics.length === 0) {
     throw new ValidationError('E_NO_METRICS', `${source}: give at least one metric to summarize.`, { source, field: 'metrics' });
   }
   metrics.forEach((m, i) => {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+      throw new ValidationError('E_METRIC', `${source}: metric ${i} must be an object { name, result, role?, format?, higherIsBetter?, digits? }.`, { source, field: 'metrics', row: i });
+    }
+    for (const key of Object.keys(m)) {
+      if (!METRIC_KEYS.includes(key)) {
+        throw new OptionsError('E_OPTION_UNKNOWN', `${source}: metric ${i} has an unknown field "${key}". Known fields: ${METRIC_KEYS.join(', ')}.`, { source, field: key, row: i });
+      }
+    }
+    if (typeof m.name !== 'string' || m.name === '') {
+      throw new ValidationError('E_METRIC', `${source}: metric ${i} needs a non-empty name.`, { source, field: 'name', row: i });
+    }
+    if (m.higherIsBetter !== undefined && typeof m.higherIsBetter !== 'boolean') {
+      throw new OptionsError('E_OPTION_RANGE', `${source}: metric ${i} has higherIsBetter ${show(m.higherIsBetter)}; use true or false.`, { source, field: 'higherIsBetter', row: i });
+    }
+    if (m.digits !== undefined && !(typeof m.digits === 'number' && Number.isInteger(m.digits) && m.digits >= 0 && m.digits <= 20)) {
+      throw new OptionsError('E_OPTION_RANGE', `${source}: metric ${i} has digits ${show(m.digits)}; use an integer from 0 to 20.`, { source, field: 'digits', row: i });
+    }
+    checkResult(m.result, source, i);
     const role = m.role ?? 'primary';
     if (role !== 'primary' && role !== 'secondary' && role !== 'guardrail') {
       throw new OptionsError('E_METRIC_ROLE', `${source}: metric ${i} has role ${JSON.stringify(role)}; use 'primary', 'secondary' or 'guardrail'.`, { source, field: 'role', row: i });
@@ -200,9 +252,6 @@ export function summarizeExperiment(metrics: readonly MetricSummaryInput[], opti
     const digits = m.digits ?? 2;
     const higherIsBetter = m.higherIsBetter ?? true;
     const r = m.result;
-    if (typeof r.pValue !== 'number' || !(r.pValue >= 0 && r.pValue <= 1)) {
-      throw new ValidationError('E_P_VALUE', `${source}: metric ${i} has p-value ${String(r.pValue)}.`, { source, field: 'pValue', row: i });
-    }
     const p = adjustedByIndex.get(i) ?? r.pValue;
     const significant = p < o.alpha;
     const up = r.diff > 0;

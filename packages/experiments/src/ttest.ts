@@ -1,7 +1,7 @@
 import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
-import { type MeanSample, meanMoments } from './internal/samples';
+import { type MeanSample, meanMoments, requireFiniteResult } from './internal/samples';
 import { TEST_DEFAULTS, type TestOptions, liftInterval } from './ztest';
 
 /** Result of {@link welchTTest}. */
@@ -81,6 +81,7 @@ export function welchTTest(control: MeanSample, treatment: MeanSample, options?:
   const diff = t.mean - c.mean;
   const df = ((vC + vT) * (vC + vT)) / ((vC * vC) / (c.n - 1) + (vT * vT) / (t.n - 1));
   const stat = diff / se;
+  requireFiniteResult(source, { diff, standardError: se, t: stat, df });
   const ci = intervalOf(diff, se, df, alpha, alt);
   const l = liftInterval(c.mean, vC, t.mean, vT, alpha, alt);
   return {

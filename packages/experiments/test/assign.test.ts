@@ -188,3 +188,59 @@ describe('assign', () => {
     expect(codeOf(() => assign({ key: 'k', variations: 2 }, 'u', { seed: 1 } as never))).toBe('E_OPTION_UNKNOWN');
   });
 });
+
+describe('bad weights, coverage, ranges and experiment fields are typed errors (GrowthBook fallbacks kept)', () => {
+  it('getBucketRanges keeps the spec fallbacks but refuses NaN, negative or non-number weights and coverage', () => {
+    // GrowthBook behaviour, unchanged: clamped coverage, equal weights for a bad sum or length.
+    expect(getBucketRanges(2, 1.5)).toEqual([
+      [0, 0.5],
+      [0.5, 1],
+    ]);
+    expect(getBucketRanges(2, 1, [0.7, 0.6])).toEqual([
+      [0, 0.5],
+      [0.5, 1],
+    ]);
+    expect(getBucketRanges(-1, 1)).toEqual([]);
+    // Everything else used to give NaN or negative ranges.
+    expect(codeOf(() => getBucketRanges(2, 1, [-0.5, 1.5]))).toBe('E_WEIGHTS');
+    expect(codeOf(() => getBucketRanges(2, 1, [NaN, 1]))).toBe('E_WEIGHTS');
+    expect(codeOf(() => getBucketRanges(2, 1, ['0.5', '0.5'] as never))).toBe('E_WEIGHTS');
+    expect(codeOf(() => getBucketRanges(2, 1, {} as never))).toBe('E_WEIGHTS');
+    expect(codeOf(() => getBucketRanges(2, NaN))).toBe('E_COVERAGE');
+    expect(codeOf(() => getBucketRanges(2, {} as never))).toBe('E_COVERAGE');
+    expect(codeOf(() => getBucketRanges(2, '0.05' as never))).toBe('E_COVERAGE');
+    expect(codeOf(() => getBucketRanges(2.5))).toBe('E_VARIATIONS');
+    expect(codeOf(() => getBucketRanges(1e308))).toBe('E_VARIATIONS');
+  });
+  it('chooseVariation and inNamespace refuse buckets and slots outside [0, 1] and overlapping ranges', () => {
+    expect(codeOf(() => chooseVariation(NaN, [[0, 1]]))).toBe('E_BUCKET');
+    expect(codeOf(() => chooseVariation('0.5' as never, [[0, 1]]))).toBe('E_BUCKET');
+    expect(codeOf(() => chooseVariation(0.5, null as never))).toBe('E_RANGES');
+    expect(codeOf(() => chooseVariation(0.5, [[0, 0.6], [0.4, 1]]))).toBe('E_RANGES');
+    expect(codeOf(() => chooseVariation(0.5, [[0.6, 0.2]]))).toBe('E_RANGES');
+    expect(codeOf(() => inNamespace('1', null as never))).toBe('E_NAMESPACE');
+    expect(codeOf(() => inNamespace('1', ['ns', NaN, 1] as never))).toBe('E_NAMESPACE');
+    expect(codeOf(() => namespaceSlots('x', null as never))).toBe('E_NAMESPACE_SHARES');
+    expect(codeOf(() => namespaceSlots('x', ['0.5'] as never))).toBe('E_NAMESPACE_SHARES');
+    expect(codeOf(() => namespaceSlots('', [0.5]))).toBe('E_NAMESPACE');
+  });
+  it('assign refuses a misspelt field instead of silently using the default, and overlapping ranges', () => {
+    let err: unknown;
+    try {
+      assign({ key: 'e', variations: 2, weigths: [0.1, 0.9] } as never, 'x');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MarksmanError);
+    expect((err as MarksmanError).code).toBe('E_OPTION_UNKNOWN');
+    expect((err as MarksmanError).field).toBe('weigths');
+    expect((err as MarksmanError).message).toMatch(/Known fields: key, variations, weights/);
+    expect(codeOf(() => assign({ key: 'e', variations: 2, ranges: [[0, 0.6], [0.4, 1]] }, 'x'))).toBe('E_RANGES');
+    expect(codeOf(() => assign({ key: 'e', variations: 2, holdout: { seed: 'h', share: 0.1, shares: 0.2 } as never }, 'x'))).toBe('E_OPTION_UNKNOWN');
+    expect(codeOf(() => assign({ key: 'e', variations: 2, namespace: 'ns' as never }, 'x'))).toBe('E_NAMESPACE');
+    expect(codeOf(() => assign({ key: 'e', variations: 2, active: 'false' as never }, 'x'))).toBe('E_EXPERIMENT');
+    expect(codeOf(() => assign({ key: 'e', variations: 2, seed: 5 as never }, 'x'))).toBe('E_EXPERIMENT_KEY');
+    expect(codeOf(() => assign({ key: 'e', variations: 2 }, 'x', { timestamp: NaN as never }))).toBe('E_OPTION_RANGE');
+  });
+});
+

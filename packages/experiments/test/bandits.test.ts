@@ -227,3 +227,51 @@ describe('bandit policies', () => {
     expect(code(() => simulateBandit(ts, ARMS3.slice(0, 2), { batchSize: 0 }))).toBe('E_BATCH_SIZE');
   });
 });
+
+describe('bandit policies in bounded time, with validated states', () => {
+  it('ThompsonSampling refuses absurd priors and arm counts instead of never returning', () => {
+    expect(code(() => new ThompsonSampling(2, { priorAlpha: 1e308 }))).toBe('E_PRIOR');
+    expect(code(() => new ThompsonSampling(2, { priorBeta: '1' as never }))).toBe('E_PRIOR');
+    const ts = new ThompsonSampling(2);
+    expect(code(() => ts.updateStats(0, { n: 1e308, conversions: 1 }))).toBe('E_COUNT_TOO_LARGE');
+    expect(code(() => ts.updateStats(0, { n: 2 ** 53 - 1, conversions: 2 ** 52 }))).toBe('E_COUNT_TOO_LARGE');
+    ts.updateStats(0, { n: 6e8, conversions: 1e8 });
+    expect(code(() => ts.updateStats(0, { n: 6e8, conversions: 1e8 }))).toBe('E_COUNT_TOO_LARGE');
+    expect(ts.summary()[0]!.pulls).toBe(6e8); // the refused batch left no trace
+    expect(code(() => new UCB1(1e308))).toBe('E_TOO_FEW_ARMS');
+    expect(code(() => new UCB1(2).allocate(1e15))).toBe('E_BATCH_SIZE');
+  });
+  it('updates refuse missing statistics and overflowing sums', () => {
+    expect(code(() => new ThompsonSampling(2).updateStats(0, undefined as never))).toBe('E_NOT_FINITE');
+    expect(code(() => new UCB1(2).updateStats(0, 5 as never))).toBe('E_NOT_FINITE');
+    const u = new UCB1(2);
+    u.update(0, 1e154);
+    expect(code(() => u.update(0, 1e154))).toBe('E_REWARD'); // Σ reward² would overflow
+    expect(code(() => new UCB1(2).update(0, 1e308))).toBe('E_REWARD');
+    expect(u.summary()[0]!.pulls).toBe(1);
+  });
+  it('fromJSON validates fields, version, counts and the random stream', () => {
+    const ts = new ThompsonSampling(2, { seed: 1 });
+    ts.updateStats(0, { n: 10, conversions: 3 });
+    const saved = JSON.parse(JSON.stringify(ts.toJSON())) as ReturnType<ThompsonSampling['toJSON']>;
+    expect(saved.version).toBe(1);
+    expect(ThompsonSampling.fromJSON(saved).summary()).toEqual(ts.summary());
+    const { version: _v, ...unversioned } = saved;
+    expect(ThompsonSampling.fromJSON(unversioned as never).arms).toBe(2);
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, version: 2 } as never))).toBe('E_BANDIT_STATE');
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, extra: 1 } as never))).toBe('E_BANDIT_STATE');
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, random: null } as never))).toBe('E_BANDIT_STATE');
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, random: { words: [0, 0, 0, 0], spareNormal: null } }))).toBe('E_BANDIT_STATE');
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, stats: { n: [10, 0], sum: [12, 0], sumSquares: [12, 0] } }))).toBe('E_BANDIT_STATE');
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, stats: { n: [-1, 0], sum: [0, 0], sumSquares: [0, 0] } }))).toBe('E_BANDIT_STATE');
+    expect(code(() => ThompsonSampling.fromJSON({ ...saved, options: null } as never))).toBe('E_BANDIT_STATE');
+    expect(code(() => EpsilonGreedy.fromJSON({ ...new EpsilonGreedy(2).toJSON(), random: { words: [1, 2, 3], spareNormal: null } as never }))).toBe('E_BANDIT_STATE');
+    expect(code(() => UCB1.fromJSON({ ...new UCB1(2).toJSON(), stats: { n: [1.5, 0], sum: [1, 0], sumSquares: [1, 0] } }))).toBe('E_BANDIT_STATE');
+    expect(code(() => UCB1.fromJSON({ ...new UCB1(2).toJSON(), arms: 1e308 }))).toBe('E_TOO_FEW_ARMS');
+  });
+  it('simulateBandit refuses a missing policy, a huge horizon and misspelt arm fields', () => {
+    expect(code(() => simulateBandit(null as never, ARMS3.slice(0, 2)))).toBe('E_POLICY');
+    expect(code(() => simulateBandit(new UCB1(2), ARMS3.slice(0, 2), { horizon: 1e308 }))).toBe('E_OPTION_RANGE');
+    expect(code(() => simulateBandit(new UCB1(2), [{ kind: 'bernoulli', p: 0.1 }, { kind: 'bernoulli', prob: 0.2 } as never]))).toBe('E_ARM_SPEC');
+  });
+});

@@ -139,3 +139,35 @@ describe('bayesBinomial', () => {
     expect(e!.source).toBe('bayesBinomial');
   });
 });
+
+describe('bayesBinomial in bounded time', () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as ValidationError).code;
+    }
+    return 'no error';
+  };
+  const v = [
+    { n: 1000, conversions: 100 },
+    { n: 1000, conversions: 120 },
+  ];
+  it('refuses priors and counts whose posterior shapes would make the exact computations run for minutes or forever', () => {
+    // These never returned: the incomplete beta's continued fraction needs ~√shape terms per evaluation.
+    expect(code(() => bayesBinomial(v, { priorAlpha: 1e308 }))).toBe('E_PRIOR');
+    expect(code(() => bayesBinomial(v, { priorAlpha: 1e15, priorBeta: 1e15 }))).toBe('E_PRIOR');
+    expect(code(() => bayesBinomial([{ n: 1e308, conversions: 1 }, v[1]!]))).toBe('E_COUNT_TOO_LARGE');
+    expect(code(() => bayesBinomial([{ n: 1e15, conversions: 1e14 }, { n: 1e15, conversions: 1.2e14 }]))).toBe('E_COUNT_TOO_LARGE');
+    expect(code(() => bayesBinomial(v, { priorAlpha: '1' as never }))).toBe('E_PRIOR');
+    // A prior so small that the intervals underflow to NaN.
+    expect(code(() => bayesBinomial([{ n: 10, conversions: 0 }, { n: 10, conversions: 10 }], { priorAlpha: 1e-300, priorBeta: 1e-300 }))).toBe('E_PRIOR');
+  });
+  it('still answers at the edges that are allowed, with finite numbers', () => {
+    const r = bayesBinomial(v, { priorAlpha: 1e6, priorBeta: 1e6 });
+    expect(r.comparisons[0]!.chanceToWin).toBeGreaterThan(0.5);
+    expect(r.comparisons[0]!.chanceToWin).toBeLessThan(0.6);
+    const tiny = bayesBinomial([{ n: 10, conversions: 0 }, { n: 10, conversions: 10 }], { priorAlpha: 0.001, priorBeta: 0.001 });
+    for (const x of [tiny.comparisons[0]!.ciLow, tiny.comparisons[0]!.ciHigh, tiny.arms[0]!.ciLow, tiny.arms[1]!.ciHigh]) expect(Number.isFinite(x)).toBe(true);
+  });
+});

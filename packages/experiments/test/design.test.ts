@@ -85,3 +85,22 @@ describe('design invariants and doc examples', () => {
     expect(codeOf(() => experimentDuration(1000, 10, { share: 0 }))).toBe('E_OPTION_RANGE');
   });
 });
+
+describe('design functions refuse numbers given as strings and absurd sizes', () => {
+  it('a numeric string is not a rate (it used to be concatenated: "a treatment rate of 0.050.02")', () => {
+    expect(codeOf(() => sampleSizeProportions('0.05' as never, 0.02))).toBe('E_BASELINE');
+    expect(codeOf(() => sampleSizeProportions(0.05, '0.02' as never))).toBe('E_EFFECT_SIZE');
+    expect(codeOf(() => minimumDetectableEffect(3841, { baseline: '0.05' as never }))).toBe('E_BASELINE');
+    expect(codeOf(() => minimumDetectableEffect(393, { sd: '10' as never }))).toBe('E_SD');
+    expect(codeOf(() => sampleSizeMeans('2' as never, 10))).toBe('E_EFFECT_SIZE');
+    expect(codeOf(() => power(0.2, 393, { ratio: '1' as never }))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => experimentDuration(7682, 1000, { share: '0.5' as never }))).toBe('E_OPTION_RANGE');
+  });
+  it('sample sizes, variant counts and durations must be representable', () => {
+    expect(codeOf(() => minimumDetectableEffect(1e308, { sd: 10 }))).toBe('E_SAMPLE_SIZE');
+    expect(codeOf(() => power(0.2, 393, { variants: 1e308 }))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => sampleSizeMeans(2, 1e308))).toBe('E_EFFECT_SIZE');
+    expect(codeOf(() => experimentDuration(1e308, 1000))).toBe('E_TRAFFIC');
+    expect(codeOf(() => experimentDuration(1e15, 1e-3))).toBe('E_TRAFFIC');
+  });
+});

@@ -455,3 +455,23 @@ describe('cuped: sufficient-statistics shapes are validated, never guessed', () 
     expect(codeOf(() => cuped({ ...ratio, sumY: 0 }, ratio))).toBe('E_ZERO_DENOMINATOR');
   });
 });
+
+describe('frequentist tests refuse wrong types and overflowing statistics with typed errors', () => {
+  it('a number, string or boolean where a variant belongs is a typed error, not a TypeError', () => {
+    for (const bad of [5, '5', true, NaN]) {
+      expect(codeOf(() => welchTTest(bad as never, [1, 2, 3]))).toBe('E_NOT_FINITE');
+      expect(codeOf(() => ratioMetricTest(bad as never, { numerator: [1, 2], denominator: [1, 1] }))).toBe('E_NOT_FINITE');
+      expect(codeOf(() => proportionsZTest(bad as never, { n: 10, conversions: 1 }))).toBe('E_NOT_FINITE');
+    }
+    expect(codeOf(() => cuped({ values: [1, 2, 3], covariates: null } as never, { values: [1, 2, 3], covariates: [1, 2, 3] }))).toBe('E_COVARIATES');
+    expect(codeOf(() => cuped({ values: undefined, covariates: [1, 2, 3] } as never, { values: [1, 2, 3], covariates: [1, 2, 3] }))).toBe('E_LENGTH_MISMATCH');
+    expect(codeOf(() => ratioMetricTest({ numerator: '12', denominator: '11' } as never, { numerator: [1, 2], denominator: [1, 1] }))).toBe('E_LENGTH_MISMATCH');
+  });
+  it('statistics that overflow are refused instead of reporting t = −Infinity or a NaN p-value', () => {
+    expect(codeOf(() => welchTTest({ mean: 1e308, sd: 2, n: 50 }, { mean: -1e308, sd: 3, n: 60 }))).toBe('E_OVERFLOW');
+    expect(codeOf(() => welchTTest({ mean: 10, sd: 1e308, n: 50 }, { mean: 11, sd: 3, n: 60 }))).toBe('E_OVERFLOW');
+    expect(codeOf(() => welchTTest([1e308, -1e308, 0], [1, 2, 3]))).toBe('E_OVERFLOW');
+    expect(codeOf(() => relativeLift({ n: 1e308, conversions: 1 }, { n: 10, conversions: 1 }))).toBe('E_COUNT_TOO_LARGE');
+    expect(codeOf(() => welchTTest({ mean: 10, sd: 2, n: 1e308 }, { mean: 11, sd: 3, n: 60 }))).toBe('E_TOO_FEW_UNITS');
+  });
+});

@@ -281,4 +281,9 @@ describe('sequentialSampleSize', () => {
     expect(codeOf(() => sequentialSampleSize(m, { looks: 10000, simulations: 1e5 }))).toBe('E_OPTION_RANGE');
     expect(codeOf(() => sequentialSampleSize(m, { looks: 10, seed: NaN }))).toBe('E_OPTION_RANGE');
   });
+  it('refuses a misspelt effect field and an sd that makes the effect vanish', () => {
+    expect(codeOf(() => sequentialSampleSize({ baseline: 0.1, mde: 0.02, mdetype: 'relative' } as never))).toBe('E_OPTION_UNKNOWN');
+    expect(codeOf(() => sequentialSampleSize({ mde: 2, sigma: 10 } as never))).toBe('E_OPTION_UNKNOWN');
+    expect(codeOf(() => sequentialSampleSize({ mde: 2, sd: 1e308 }))).toBe('E_EFFECT_SIZE');
+  });
 });

@@ -213,4 +213,30 @@ describe('sequentialTest', () => {
     expect(code(() => sequentialTest([a, a], { previous: first, alpha: 0.1 }))).toBe('E_PREVIOUS_MISMATCH');
     expect(code(() => sequentialTest([a, a, a], { previous: first }))).toBe('E_PREVIOUS_MISMATCH');
   });
+
+  it('refuses a forged or corrupted previous look instead of carrying it forward', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ValidationError).code;
+      }
+      return 'no error';
+    };
+    const day1 = sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 }]);
+    const day2 = [{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }];
+    const forged = (patch: Record<string, unknown>) => ({ ...day1, comparisons: [{ ...day1.comparisons[0]!, ...patch }] }) as SequentialTestResult;
+    // It used to return a p-value of −5.
+    expect(code(() => sequentialTest(day2, { previous: forged({ pValue: -5 }) }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: forged({ ciLow: 0.5, ciHigh: 0.1 }) }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: forged({ index: 7 }) }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: { ...day1, look: 1.5 } }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: { ...day1, look: '1' as never } }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: { ...day1, comparisons: null as never } }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: { ...day1, n: [1000, '1000'] as never } }))).toBe('E_PREVIOUS_MISMATCH');
+    expect(code(() => sequentialTest(day2, { previous: { ...day1, extra: 1 } as never }))).toBe('E_PREVIOUS_MISMATCH');
+    // A result that went through JSON (±Infinity → null) is still accepted.
+    expect(sequentialTest(day2, { previous: JSON.parse(JSON.stringify(day1)) as SequentialTestResult }).look).toBe(2);
+    expect(code(() => sequentialTest([null as never, day2[1]!]))).toBe('E_NOT_FINITE');
+  });
 });

@@ -57,3 +57,13 @@ describe('adjustPValues = statsmodels multipletests (bonferroni, holm, fdr_bh)',
     expect(codeOf(() => adjustPValues([0.1], 'sidak' as AdjustMethod))).toBe('E_ADJUST_METHOD');
   });
 });
+
+describe('srmTest and adjustPValues inputs', () => {
+  it('threshold must be a number, counts representable, p-values a list', () => {
+    expect(codeOf(() => srmTest([5000, 5200], null, { threshold: '0.05' as never }))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => srmTest([5000, 5200], 'even' as never))).toBe('E_WEIGHTS');
+    expect(codeOf(() => srmTest([1e308, 5200]))).toBe('E_COUNT_TOO_LARGE');
+    expect(codeOf(() => adjustPValues(undefined as never, 'holm'))).toBe('E_P_VALUE');
+    expect(codeOf(() => adjustPValues('0.01' as never, 'bh'))).toBe('E_P_VALUE');
+  });
+});

@@ -149,3 +149,27 @@ describe('summarizeExperiment', () => {
     expect(codeOf(() => summarizeExperiment([{ name: 'x', result: r(0, 0, 0, 0.5) }], { adjust: 'sidak' as 'bh' }))).toBe('E_ADJUST_METHOD');
   });
 });
+
+describe('summarizeExperiment validates what it summarises', () => {
+  const ok = { diff: 0.01, ciLow: 0.005, ciHigh: 0.015, pValue: 0.001, alpha: 0.05 };
+  it('a reversed interval is refused instead of deciding "ship"', () => {
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: { ...ok, ciLow: 0.02, ciHigh: -0.01 } }]))).toBe('E_METRIC_RESULT');
+  });
+  it('refuses missing or malformed metrics and results with typed errors', () => {
+    expect(codeOf(() => summarizeExperiment([null as never]))).toBe('E_METRIC');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c' } as never]))).toBe('E_METRIC_RESULT');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: { ...ok, diff: NaN } }]))).toBe('E_METRIC_RESULT');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: { ...ok, alpha: '0.05' as never } }]))).toBe('E_METRIC_RESULT');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: { ...ok, pValue: -5 } }]))).toBe('E_P_VALUE');
+    expect(codeOf(() => summarizeExperiment([{ name: '', result: ok }]))).toBe('E_METRIC');
+  });
+  it('a misspelt metric field (which would fall back to a default) is an error', () => {
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: ok, higherIsBeter: false } as never]))).toBe('E_OPTION_UNKNOWN');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: ok, higherIsBetter: 'no' as never }]))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: ok }], { alpha: '0.05' as never }))).toBe('E_ALPHA');
+    expect(codeOf(() => summarizeExperiment([{ name: 'c', result: ok }], { srm: { mismatch: 'no' } as never }))).toBe('E_OPTION_RANGE');
+  });
+  it('one-sided results with an infinite end still summarise', () => {
+    expect(summarizeExperiment([{ name: 'c', result: { ...ok, ciHigh: Infinity } }]).decision).toBe('ship');
+  });
+});

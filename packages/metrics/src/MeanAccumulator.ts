@@ -1,6 +1,6 @@
 import { addOne, batchMoments, mergeInto } from './moments';
 import type { Moments } from './moments';
-import { countField, inconsistent, m2FromSums, numberField, requireObject } from './accumulatorChecks';
+import { countField, inconsistent, m2FromSums, numberField, requireFiniteState, requireObject, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireFinite, requireFiniteArray } from './validation';
 
 /**
@@ -61,7 +61,15 @@ export class MeanAccumulator {
    */
   add(x: number): this {
     requireFinite('MeanAccumulator.add', 'x', x);
-    addOne(this.state, x);
+    return this.#commit('MeanAccumulator.add', 'x', (s) => addOne(s, x));
+  }
+
+  /** Applies `update` to a copy of the state and keeps it only when it stays finite. */
+  #commit(source: string, field: string, update: (s: Moments) => void): this {
+    const next = { ...this.state };
+    update(next);
+    requireFiniteState(source, field, next as unknown as Record<string, number>);
+    Object.assign(this.state, next);
     return this;
   }
 
@@ -73,8 +81,9 @@ export class MeanAccumulator {
    */
   addMany(xs: ArrayLike<number>): this {
     requireFiniteArray('MeanAccumulator.addMany', 'xs', xs);
-    mergeInto(this.state, batchMoments(xs));
-    return this;
+    const batch = batchMoments(xs);
+    requireFiniteState('MeanAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
+    return this.#commit('MeanAccumulator.addMany', 'xs', (s) => mergeInto(s, batch));
   }
 
   /**
@@ -83,8 +92,9 @@ export class MeanAccumulator {
    * @param other - an accumulator, e.g. from another shard
    */
   merge(other: MeanAccumulator): this {
-    mergeInto(this.state, { ...other.state });
-    return this;
+    requireSameAccumulator('MeanAccumulator.merge', other, MeanAccumulator);
+    const theirs = { ...other.state };
+    return this.#commit('MeanAccumulator.merge', 'other', (s) => mergeInto(s, theirs));
   }
 
   /** Number of values added. */
@@ -92,7 +102,7 @@ export class MeanAccumulator {
     return this.state.n;
   }
 
-  /** Σ x (as n · mean). */
+  /** Σ x (as n · mean; ±Infinity when it exceeds the largest double, while the state itself stays finite). */
   sum(): number {
     return this.state.n * this.state.mean;
   }
@@ -166,12 +176,13 @@ export class MeanAccumulator {
    */
   static fromJSON(json: MeanAccumulatorJSON): MeanAccumulator {
     const source = 'MeanAccumulator.fromJSON';
-    const o = requireObject(source, json);
+    const o = requireStateObject(source, json, ['n', 'mean', 'm2']);
     const n = countField(source, o, 'n');
     const mean = numberField(source, o, 'mean');
     const m2 = numberField(source, o, 'm2');
     if (m2 < 0) inconsistent(source, 'm2', `m2 is ${m2}; a sum of squares cannot be negative.`);
     if (n === 0 && (mean !== 0 || m2 !== 0)) inconsistent(source, 'n', 'n is 0 but mean or m2 is not.');
+    if (n === 1 && m2 !== 0) inconsistent(source, 'm2', `n is 1 but m2 is ${m2}; one value has no spread.`);
     const acc = new MeanAccumulator();
     acc.state.n = n;
     acc.state.mean = mean;

@@ -1,5 +1,6 @@
 import { ValidationError } from '@marksman/core';
-import { countField, inconsistent, requireObject } from './accumulatorChecks';
+import { countField, inconsistent, requireFiniteState, requireObject, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
+import { requireList } from './validation';
 
 /** Sufficient statistics of a proportion (conversion) metric, shared with `@marksman/experiments`. */
 export interface ProportionStats {
@@ -37,9 +38,7 @@ export class ProportionAccumulator {
    * @throws `ValidationError` `E_RANGE` for any other value
    */
   add(converted: boolean | number): this {
-    this.k += toOutcome('ProportionAccumulator.add', converted);
-    this.n += 1;
-    return this;
+    return this.#commit('ProportionAccumulator.add', 'converted', 1, toOutcome('ProportionAccumulator.add', converted));
   }
 
   /**
@@ -49,10 +48,17 @@ export class ProportionAccumulator {
    * @throws `ValidationError` `E_RANGE` with the row at fault
    */
   addMany(outcomes: ArrayLike<boolean | number>): this {
+    requireList('ProportionAccumulator.addMany', 'outcomes', outcomes);
     let k = 0;
     for (let i = 0; i < outcomes.length; i++) k += toOutcome('ProportionAccumulator.addMany', outcomes[i] as boolean | number, i);
+    return this.#commit('ProportionAccumulator.addMany', 'outcomes', outcomes.length, k);
+  }
+
+  /** Adds counts, refusing (unchanged) a total above 2^53 − 1. */
+  #commit(source: string, field: string, n: number, k: number): this {
+    requireFiniteState(source, field, { n: this.n + n });
+    this.n += n;
     this.k += k;
-    this.n += outcomes.length;
     return this;
   }
 
@@ -65,9 +71,7 @@ export class ProportionAccumulator {
    */
   addCounts(n: number, conversions: number): this {
     const s = checkCounts('ProportionAccumulator.addCounts', { n, conversions });
-    this.n += s.n;
-    this.k += s.conversions;
-    return this;
+    return this.#commit('ProportionAccumulator.addCounts', 'n', s.n, s.conversions);
   }
 
   /**
@@ -76,9 +80,8 @@ export class ProportionAccumulator {
    * @param other - an accumulator, e.g. from another shard
    */
   merge(other: ProportionAccumulator): this {
-    this.n += other.n;
-    this.k += other.k;
-    return this;
+    requireSameAccumulator('ProportionAccumulator.merge', other, ProportionAccumulator);
+    return this.#commit('ProportionAccumulator.merge', 'other', other.n, other.k);
   }
 
   /** Number of units. */
@@ -135,6 +138,7 @@ export class ProportionAccumulator {
    * @throws `ValidationError` `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_INCONSISTENT`, `E_INPUT`
    */
   static fromJSON(json: ProportionStats): ProportionAccumulator {
+    requireStateObject('ProportionAccumulator.fromJSON', json, ['n', 'conversions']);
     const s = checkCounts('ProportionAccumulator.fromJSON', json);
     return new ProportionAccumulator().addCounts(s.n, s.conversions);
   }

@@ -3,6 +3,7 @@ import type { ComomentsJSON, RatioStats } from './bivariate';
 import { addPair, batchComoments, mergeComoments } from './moments';
 import type { Comoments } from './moments';
 import { requireFinite } from './validation';
+import { requireFiniteState, requireSameAccumulator } from './accumulatorChecks';
 
 /**
  * Mergeable accumulator for a ratio metric such as revenue per session or
@@ -36,7 +37,15 @@ export class RatioAccumulator {
   add(x: number, y: number): this {
     requireFinite('RatioAccumulator.add', 'x', x);
     requireFinite('RatioAccumulator.add', 'y', y);
-    addPair(this.state, x, y);
+    return this.#commit('RatioAccumulator.add', 'x', (s) => addPair(s, x, y));
+  }
+
+  /** Applies `update` to a copy of the state and keeps it only when it stays finite. */
+  #commit(source: string, field: string, update: (s: Comoments) => void): this {
+    const next = { ...this.state };
+    update(next);
+    requireFiniteState(source, field, next as unknown as Record<string, number>);
+    Object.assign(this.state, next);
     return this;
   }
 
@@ -49,8 +58,9 @@ export class RatioAccumulator {
    */
   addMany(xs: ArrayLike<number>, ys: ArrayLike<number>): this {
     requirePairs('RatioAccumulator.addMany', xs, ys);
-    mergeComoments(this.state, batchComoments(xs, ys));
-    return this;
+    const batch = batchComoments(xs, ys);
+    requireFiniteState('RatioAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
+    return this.#commit('RatioAccumulator.addMany', 'xs', (s) => mergeComoments(s, batch));
   }
 
   /**
@@ -59,8 +69,9 @@ export class RatioAccumulator {
    * @param other - an accumulator, e.g. from another shard
    */
   merge(other: RatioAccumulator): this {
-    mergeComoments(this.state, { ...other.state });
-    return this;
+    requireSameAccumulator('RatioAccumulator.merge', other, RatioAccumulator);
+    const theirs = { ...other.state };
+    return this.#commit('RatioAccumulator.merge', 'other', (s) => mergeComoments(s, theirs));
   }
 
   /** Number of units. */

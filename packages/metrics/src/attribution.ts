@@ -1,6 +1,8 @@
 import { OptionsError, ValidationError } from '@marksman/core';
 import { assertNever, resolveOptions } from '@marksman/core/internal';
-import { requireFinite } from './validation';
+import { isList, requireFinite, requireFiniteResult } from './validation';
+
+const PATH_KEYS: readonly string[] = ['channels', 'conversions', 'nulls', 'ages'];
 
 /** Attribution model of {@link attribution}. */
 export type AttributionModel = 'first_touch' | 'last_touch' | 'linear' | 'time_decay' | 'position_based' | 'markov';
@@ -81,11 +83,18 @@ function normalisePaths(source: string, paths: ReadonlyArray<ArrayLike<string> |
     let ages: ArrayLike<number> | null = null;
     if (typeof p === 'object' && p !== null && 'channels' in p) {
       const o = p as ConversionPath;
+      for (const key of Object.keys(o)) {
+        if (!PATH_KEYS.includes(key)) {
+          throw new OptionsError('E_OPTION_UNKNOWN', `${source}: path ${row} has an unknown field "${key}". Known fields: ${PATH_KEYS.join(', ')}.`, { source, field: key, row });
+        }
+      }
       channels = o.channels;
+      if (!isList(channels)) throw new ValidationError('E_SHAPE', `${source}: channels of path ${row} must be a list of channel names.`, { source, field: 'channels', row });
+      if (o.ages !== undefined && !isList(o.ages)) throw new ValidationError('E_SHAPE', `${source}: ages of path ${row} must be a list of numbers.`, { source, field: 'ages', row });
       if (o.conversions !== undefined) conversions = o.conversions;
       if (o.nulls !== undefined) nulls = o.nulls;
       if (o.ages !== undefined) ages = o.ages;
-    } else if (typeof p === 'object' && p !== null && typeof (p as ArrayLike<string>).length === 'number') {
+    } else if (isList(p)) {
       channels = p as ArrayLike<string>;
     } else {
       throw new ValidationError('E_SHAPE', `${source}: path ${row} is neither a list of channels nor a { channels } object.`, { source, field: 'paths', row });
@@ -249,7 +258,12 @@ export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionP
   const { paths: list, names } = normalisePaths(source, paths);
   const k = names.length;
   let total = 0;
-  for (const p of list) total += p.conversions;
+  let journeys = 0;
+  for (const p of list) {
+    total += p.conversions;
+    journeys += p.conversions + p.nulls;
+  }
+  requireFiniteResult(source, 'conversions', journeys);
   if (total === 0) {
     throw new ValidationError('E_NO_CONVERSIONS', `${source}: no path converted, so there is nothing to attribute.`, { source, field: 'paths' });
   }

@@ -1,12 +1,13 @@
 // Internal: validation of binary targets and scores for classification metrics.
 import { ValidationError } from '@marksman/core';
-import { requireFinite, requireNonEmpty, requireSameLength } from './validation';
+import { requireFinite, requireList, requireNonEmpty, requireSameLength } from './validation';
 
 /** Binary outcomes as callers give them: 0/1 numbers or booleans. */
 export type BinaryLabel = number | boolean;
 
 /** Validates 0/1/boolean outcomes and returns them as 0/1 bytes. */
 export function toBinary(source: string, field: string, y: ArrayLike<BinaryLabel>): Uint8Array {
+  requireList(source, field, y);
   const out = new Uint8Array(y.length);
   for (let i = 0; i < y.length; i++) {
     const v = y[i];

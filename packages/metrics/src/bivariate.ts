@@ -1,5 +1,5 @@
 // Internal: conversions and checks shared by RatioAccumulator and CovarianceAccumulator.
-import { countField, inconsistent, m2FromSums, numberField, requireObject } from './accumulatorChecks';
+import { countField, inconsistent, m2FromSums, numberField, requireObject, requireStateObject } from './accumulatorChecks';
 import type { Comoments } from './moments';
 import { requireFiniteArray, requireSameLength } from './validation';
 
@@ -82,7 +82,7 @@ export function comomentsFromStats(source: string, stats: RatioStats): Comoments
 }
 
 export function comomentsFromJSON(source: string, json: ComomentsJSON): Comoments {
-  const o = requireObject(source, json);
+  const o = requireStateObject(source, json, ['n', 'meanX', 'meanY', 'cxx', 'cyy', 'cxy']);
   const s: Comoments = {
     n: countField(source, o, 'n'),
     meanX: numberField(source, o, 'meanX'),
@@ -94,6 +94,11 @@ export function comomentsFromJSON(source: string, json: ComomentsJSON): Comoment
   if (s.cxx < 0 || s.cyy < 0) inconsistent(source, s.cxx < 0 ? 'cxx' : 'cyy', 'a centred sum of squares cannot be negative.');
   if (s.n === 0 && (s.meanX !== 0 || s.meanY !== 0 || s.cxx !== 0 || s.cyy !== 0 || s.cxy !== 0)) {
     inconsistent(source, 'n', 'n is 0 but the state is not empty.');
+  }
+  if (s.n === 1 && (s.cxx !== 0 || s.cyy !== 0 || s.cxy !== 0)) inconsistent(source, 'n', 'n is 1 but the centred sums are not 0; one unit has no spread.');
+  // Cauchy–Schwarz with rounding slack: |cxy| ≤ √(cxx·cyy).
+  if (Math.abs(s.cxy) > Math.sqrt(s.cxx * s.cyy) * (1 + 1e-9) + 1e-300) {
+    inconsistent(source, 'cxy', `|cxy| (${Math.abs(s.cxy)}) exceeds √(cxx·cyy) (${Math.sqrt(s.cxx * s.cyy)}); the correlation would lie outside [−1, 1].`);
   }
   return s;
 }

@@ -25,6 +25,9 @@ export interface CalibrationCurve {
   readonly counts: Float64Array;
 }
 
+/** Most bins a calibration curve may have. */
+const MAX_BINS = 1_000_000;
+
 const DEFAULTS: Readonly<{ bins: number; strategy: 'uniform' | 'quantile' }> = Object.freeze({ bins: 5, strategy: 'uniform' });
 
 /**
@@ -71,8 +74,8 @@ export function calibrationCurve(
 ): CalibrationCurve {
   const source = 'calibrationCurve';
   const { bins, strategy } = resolveOptions(source, DEFAULTS, options);
-  if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 1) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: bins must be an integer ≥ 1, got ${String(bins)}.`, { source, field: 'bins' });
+  if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: bins must be an integer from 1 to ${MAX_BINS}, got ${String(bins)}.`, { source, field: 'bins' });
   }
   if (strategy !== 'uniform' && strategy !== 'quantile') {
     throw new OptionsError('E_OPTION_VALUE', `${source}: strategy must be 'uniform' or 'quantile', got ${String(strategy)}.`, { source, field: 'strategy' });

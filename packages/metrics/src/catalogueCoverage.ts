@@ -2,7 +2,7 @@ import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
-import { requireId, requirePositiveIntegerOption } from './validation';
+import { isList, requireId, requirePositiveIntegerOption } from './validation';
 import type { Id } from './validation';
 
 /** Options of {@link catalogueCoverage}. */
@@ -45,11 +45,14 @@ export function catalogueCoverage(
   let known: ReadonlySet<Id> | null = null;
   let size: number;
   if (typeof catalogue === 'number') {
-    if (!Number.isInteger(catalogue) || catalogue < 1) {
-      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer ≥ 1, got ${catalogue}.`, { source, field: 'catalogue' });
+    if (!Number.isSafeInteger(catalogue) || catalogue < 1) {
+      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer from 1 to 2^53 − 1, got ${catalogue}.`, { source, field: 'catalogue' });
     }
     size = catalogue;
   } else {
+    if (!(catalogue instanceof Set) && !isList(catalogue)) {
+      throw new ValidationError('E_SHAPE', `${source}: catalogue must be a size, a list or a Set of ids, got ${catalogue === null ? 'null' : typeof catalogue}.`, { source, field: 'catalogue' });
+    }
     const set = new Set<Id>();
     if (catalogue instanceof Set) {
       for (const id of catalogue as ReadonlySet<unknown>) {
@@ -70,6 +73,9 @@ export function catalogueCoverage(
   }
   const shown = new Set<Id>();
   for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+    if (!isList(list)) {
+      throw new ValidationError('E_SHAPE', `${source}: the recommendations of user ${JSON.stringify(user)} must be a list of ids, got ${list === null ? 'null' : typeof list}.`, { source, field: 'recommended' });
+    }
     const m = Math.min(k, list.length);
     for (let j = 0; j < m; j++) {
       const id = list[j];

@@ -1,5 +1,7 @@
-import { ValidationError } from '@marksman/core';
-import { requireFinite, requireInRange, requireNonNegative } from './validation';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { requireFinite, requireFiniteResult, requireInRange, requireNonNegative } from './validation';
+
+const INPUT_KEYS: readonly string[] = ['averageOrderValue', 'purchaseFrequency', 'grossMargin', 'lifespan'];
 
 /** Inputs of {@link historicClv}, all per customer and in one time unit (e.g. years). */
 export interface HistoricClvInput {
@@ -26,7 +28,8 @@ export interface HistoricClvInput {
  *
  * @param input - average order value, purchase frequency, gross margin and lifespan
  * @throws `ValidationError` `E_RANGE` (a negative input, or a margin outside [0, 1]),
- *   `E_NAN`, `E_NOT_FINITE`, `E_INPUT` (input is not an object)
+ *   `E_NAN`, `E_NOT_FINITE`, `E_INPUT` (input is not an object), `E_OVERFLOW` (the product exceeds
+ *   the largest double); `OptionsError` `E_OPTION_UNKNOWN` (a misspelt field)
  * @example
  * ```ts
  * import { historicClv } from '@marksman/metrics';
@@ -39,11 +42,16 @@ export function historicClv(input: HistoricClvInput): number {
   if (input === null || typeof input !== 'object') {
     throw new ValidationError('E_INPUT', `${source}: pass an object { averageOrderValue, purchaseFrequency, grossMargin, lifespan }.`, { source });
   }
+  for (const key of Object.keys(input)) {
+    if (!INPUT_KEYS.includes(key)) {
+      throw new OptionsError('E_OPTION_UNKNOWN', `${source}: unknown field "${key}". Known fields: ${INPUT_KEYS.join(', ')}.`, { source, field: key });
+    }
+  }
   const { averageOrderValue, purchaseFrequency, grossMargin, lifespan } = input;
   requireNonNegative(source, 'averageOrderValue', averageOrderValue);
   requireNonNegative(source, 'purchaseFrequency', purchaseFrequency);
   requireFinite(source, 'grossMargin', grossMargin);
   requireInRange(source, 'grossMargin', grossMargin, 0, 1);
   requireNonNegative(source, 'lifespan', lifespan);
-  return averageOrderValue * purchaseFrequency * grossMargin * lifespan;
+  return requireFiniteResult(source, 'averageOrderValue', averageOrderValue * purchaseFrequency * grossMargin * lifespan);
 }

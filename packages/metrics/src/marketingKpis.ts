@@ -1,4 +1,5 @@
-import { requireNonNegative, requireNonZeroDenominator } from './validation';
+import { ValidationError } from '@marksman/core';
+import { requireFiniteResult, requireNonNegative, requireNonZeroDenominator } from './validation';
 
 // Every KPI here is a ratio of two non-negative totals over the same period
 // and population. A zero denominator is an error (`E_ZERO_DENOMINATOR`), not
@@ -9,7 +10,19 @@ function ratio(source: string, numField: string, num: number, denField: string, 
   requireNonNegative(source, numField, num);
   requireNonNegative(source, denField, den);
   requireNonZeroDenominator(source, denField, den);
-  return num / den;
+  return requireFiniteResult(source, denField, num / den);
+}
+
+/** A share of a population: like {@link ratio}, and the part may not exceed the whole (`E_INCONSISTENT`). */
+function share(source: string, numField: string, num: number, denField: string, den: number): number {
+  const r = ratio(source, numField, num, denField, den);
+  if (num > den) {
+    throw new ValidationError('E_INCONSISTENT', `${source}: ${numField} (${num}) exceed ${denField} (${den}), so the rate would be above 1; count each ${denField === 'visitors' ? 'visitor' : 'impression'} at most once.`, {
+      source,
+      field: numField,
+    });
+  }
+  return r;
 }
 
 /**
@@ -21,7 +34,7 @@ function ratio(source: string, numField: string, num: number, denField: string, 
  * @param conversions - number of conversions (≥ 0)
  * @param visitors - size of the population at risk (> 0)
  * @throws `ValidationError` `E_ZERO_DENOMINATOR` (no visitors), `E_RANGE` (negative),
- *   `E_NAN`, `E_NOT_FINITE`
+ *   `E_INCONSISTENT` (more conversions than visitors), `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { conversionRate } from '@marksman/metrics';
@@ -30,7 +43,7 @@ function ratio(source: string, numField: string, num: number, denField: string, 
  * ```
  */
 export function conversionRate(conversions: number, visitors: number): number {
-  return ratio('conversionRate', 'conversions', conversions, 'visitors', visitors);
+  return share('conversionRate', 'conversions', conversions, 'visitors', visitors);
 }
 
 /**
@@ -40,7 +53,8 @@ export function conversionRate(conversions: number, visitors: number): number {
  *
  * @param clicks - number of clicks (≥ 0)
  * @param impressions - number of impressions (> 0)
- * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_INCONSISTENT` (more clicks than
+ *   impressions), `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { clickThroughRate } from '@marksman/metrics';
@@ -48,7 +62,7 @@ export function conversionRate(conversions: number, visitors: number): number {
  * ```
  */
 export function clickThroughRate(clicks: number, impressions: number): number {
-  return ratio('clickThroughRate', 'clicks', clicks, 'impressions', impressions);
+  return share('clickThroughRate', 'clicks', clicks, 'impressions', impressions);
 }
 
 /**
@@ -58,7 +72,7 @@ export function clickThroughRate(clicks: number, impressions: number): number {
  *
  * @param cost - spend (≥ 0)
  * @param acquisitions - number acquired (> 0)
- * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { costPerAcquisition } from '@marksman/metrics';
@@ -76,7 +90,7 @@ export function costPerAcquisition(cost: number, acquisitions: number): number {
  *
  * @param cost - spend (≥ 0)
  * @param clicks - number of clicks (> 0)
- * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { costPerClick } from '@marksman/metrics';
@@ -96,7 +110,7 @@ export function costPerClick(cost: number, clicks: number): number {
  *
  * @param revenue - the return attributed to the investment (≥ 0)
  * @param cost - the investment (> 0)
- * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { returnOnInvestment } from '@marksman/metrics';
@@ -105,7 +119,7 @@ export function costPerClick(cost: number, clicks: number): number {
  */
 export function returnOnInvestment(revenue: number, cost: number): number {
   ratio('returnOnInvestment', 'revenue', revenue, 'cost', cost);
-  return (revenue - cost) / cost;
+  return requireFiniteResult('returnOnInvestment', 'cost', (revenue - cost) / cost);
 }
 
 /**
@@ -116,7 +130,7 @@ export function returnOnInvestment(revenue: number, cost: number): number {
  *
  * @param revenue - revenue attributed to the ads (≥ 0)
  * @param adSpend - ad spend (> 0)
- * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { returnOnAdSpend } from '@marksman/metrics';
@@ -134,7 +148,7 @@ export function returnOnAdSpend(revenue: number, adSpend: number): number {
  *
  * @param revenue - total revenue of the orders (≥ 0)
  * @param orders - number of orders (> 0)
- * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
  * @example
  * ```ts
  * import { averageOrderValue } from '@marksman/metrics';

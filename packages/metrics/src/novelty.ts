@@ -2,7 +2,7 @@ import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
-import { requireFinite, requireId, requirePositiveIntegerOption } from './validation';
+import { isList, requireFinite, requireFiniteResult, requireId, requirePositiveIntegerOption } from './validation';
 
 /** Options of {@link novelty}. */
 export interface NoveltyOptions {
@@ -34,7 +34,8 @@ const DEFAULTS: Readonly<Required<NoveltyOptions>> = Object.freeze({ k: Infinity
  * @param options - `k` (default `Infinity`), `users` (default `null`: share of all interactions)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (a recommended item with no positive popularity:
  *   its self-information would be infinite), `E_RANGE` (a negative count, or a count above
- *   `users`), `E_EMPTY` (no user has a recommendation), `E_SHAPE`, `E_NAN`, `E_ID`;
+ *   `users`), `E_EMPTY` (no user has a recommendation), `E_SHAPE` (popularity not a Map, a user's
+ *   recommendations not a list), `E_OVERFLOW` (counts adding up beyond the largest double), `E_NAN`, `E_ID`;
  *   `OptionsError` `E_OPTION_RANGE`
  * @example
  * ```ts
@@ -53,6 +54,9 @@ export function novelty(
   const { k, users } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
   if (users !== null) requirePositiveIntegerOption(source, 'users', users);
+  if (!(popularity instanceof Map)) {
+    throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count, got ${popularity === null ? 'null' : Array.isArray(popularity) ? 'an array' : typeof popularity}.`, { source, field: 'popularity' });
+  }
   let total = 0;
   for (const [id, count] of popularity) {
     requireId(source, 'popularity', id);
@@ -62,11 +66,15 @@ export function novelty(
     }
     total += count;
   }
+  requireFiniteResult(source, 'popularity', total);
   const denominator = users ?? total;
   const logDen = Math.log2(denominator);
   let sum = 0;
   let n = 0;
   for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+    if (!isList(list)) {
+      throw new ValidationError('E_SHAPE', `${source}: the recommendations of user ${JSON.stringify(user)} must be a list of ids, got ${list === null ? 'null' : typeof list}.`, { source, field: 'recommended' });
+    }
     const m = Math.min(k, list.length);
     if (m === 0) continue;
     let s = 0;

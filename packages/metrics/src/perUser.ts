@@ -8,7 +8,7 @@ export type PerUser<T> = ReadonlyMap<number | string, T> | ArrayLike<T>;
 /** Entries [user, value] of either shape, in insertion/index order. */
 export function perUserEntries<T>(source: string, field: string, x: PerUser<T>): Array<[Id, T]> {
   if (x instanceof Map) return [...(x as ReadonlyMap<Id, T>).entries()];
-  if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<T>).length !== 'number') {
+  if (!Array.isArray(x)) {
     throw new ValidationError('E_SHAPE', `${source}: ${field} must be a Map from user id to list, or an array of lists (one per user).`, { source, field });
   }
   const list = x as ArrayLike<T>;

@@ -1,5 +1,5 @@
 import { ValidationError } from '@marksman/core';
-import { requireId } from './validation';
+import { isList, requireId } from './validation';
 import type { Id } from './validation';
 
 /** The relevant (test) items of one user: a list or a set of ids. Duplicates count once. */
@@ -7,9 +7,9 @@ export type RelevantItems = ArrayLike<number | string> | ReadonlySet<number | st
 
 /** Validates k (an integer ≥ 1; `Infinity` only where allowed). Internal. */
 export function requireCutoff(source: string, k: number, allowInfinity: boolean): void {
-  const ok = typeof k === 'number' && ((Number.isInteger(k) && k >= 1) || (allowInfinity && k === Infinity));
+  const ok = typeof k === 'number' && ((Number.isSafeInteger(k) && k >= 1) || (allowInfinity && k === Infinity));
   if (!ok) {
-    throw new ValidationError('E_RANGE', `${source}: k must be an integer ≥ 1${allowInfinity ? ' or Infinity' : ''}, got ${String(k)}.`, { source, field: 'k' });
+    throw new ValidationError('E_RANGE', `${source}: k must be an integer from 1 to 2^53 − 1${allowInfinity ? ' or Infinity' : ''}, got ${typeof k === 'string' ? JSON.stringify(k) : String(k)}.`, { source, field: 'k' });
   }
 }
 
@@ -21,6 +21,9 @@ export function relevantSet(source: string, relevant: RelevantItems): ReadonlySe
   if (relevant instanceof Set) {
     for (const id of relevant as ReadonlySet<unknown>) requireId(source, 'relevant', id);
     return relevant as ReadonlySet<Id>;
+  }
+  if (!isList(relevant)) {
+    throw new ValidationError('E_SHAPE', `${source}: the relevant items must be a list or a Set of ids.`, { source, field: 'relevant' });
   }
   const list = relevant as ArrayLike<unknown>;
   const out = new Set<Id>();
@@ -38,7 +41,7 @@ export function relevantSet(source: string, relevant: RelevantItems): ReadonlySe
  * cut-off list, which would count one relevant item twice. Internal.
  */
 export function hitsAt(source: string, recommended: ArrayLike<Id>, relevant: ReadonlySet<Id>, k: number): Uint8Array {
-  if (recommended === null || typeof recommended !== 'object' || typeof recommended.length !== 'number') {
+  if (!isList(recommended)) {
     throw new ValidationError('E_SHAPE', `${source}: the recommended items must be a list of ids.`, { source, field: 'recommended' });
   }
   const m = Math.min(k, recommended.length);
@@ -133,7 +136,7 @@ export function precisionAtK(recommended: ArrayLike<number | string>, relevant: 
  * @param recommended - ranked item ids, best first
  * @param relevant - the user's relevant items (at least one)
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_EMPTY` (no relevant item), `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`
+ * @throws `ValidationError` `E_EMPTY` (no relevant item), `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
  * @example
  * ```ts
  * import { recallAtK } from '@marksman/metrics';
@@ -159,7 +162,7 @@ export function recallAtK(recommended: ArrayLike<number | string>, relevant: Rel
  * @param recommended - ranked item ids, best first
  * @param relevant - the user's relevant items (at least one)
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`
+ * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
  * @example
  * ```ts
  * import { ndcgAtK } from '@marksman/metrics';
@@ -184,7 +187,7 @@ export function ndcgAtK(recommended: ArrayLike<number | string>, relevant: Relev
  * @param recommended - ranked item ids, best first
  * @param relevant - the user's relevant items (at least one)
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`
+ * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
  * @example
  * ```ts
  * import { averagePrecisionAtK } from '@marksman/metrics';
@@ -209,7 +212,7 @@ export function averagePrecisionAtK(recommended: ArrayLike<number | string>, rel
  * @param recommended - ranked item ids, best first
  * @param relevant - the user's relevant items
  * @param k - cut-off, an integer ≥ 1 or `Infinity` (default: the whole list)
- * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`
+ * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
  * @example
  * ```ts
  * import { reciprocalRank } from '@marksman/metrics';
@@ -232,7 +235,7 @@ export function reciprocalRank(recommended: ArrayLike<number | string>, relevant
  * @param recommended - ranked item ids, best first
  * @param relevant - the user's relevant items
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`
+ * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
  * @example
  * ```ts
  * import { hitRateAtK } from '@marksman/metrics';

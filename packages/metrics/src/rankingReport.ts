@@ -121,7 +121,8 @@ export function rankingReport(
       skipped++;
       continue;
     }
-    const hits = hitsAt(source, recByUser.get(user) ?? empty, rel, k);
+    // A user missing from recommended got no recommendations; a user present with a non-list is an error.
+    const hits = hitsAt(source, recByUser.has(user) ? (recByUser.get(user) as ArrayLike<Id>) : empty, rel, k);
     const h = countHits(hits);
     users.push(user);
     cols.precision.push(h / k);

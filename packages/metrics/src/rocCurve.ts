@@ -1,6 +1,7 @@
 import { resolveOptions } from '@marksman/core/internal';
 import { binaryWithScores, requireBothClasses, thresholdCounts } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
+import { requireBooleanOption } from './validation';
 
 /** Options of {@link rocCurve}. */
 export interface RocCurveOptions {
@@ -48,6 +49,7 @@ const DEFAULTS: Readonly<Required<RocCurveOptions>> = Object.freeze({ dropInterm
 export function rocCurve(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>, options?: RocCurveOptions): RocCurve {
   const source = 'rocCurve';
   const { dropIntermediate } = resolveOptions(source, DEFAULTS, options);
+  requireBooleanOption(source, 'dropIntermediate', dropIntermediate);
   const y = binaryWithScores(source, yTrue, scores);
   const nPos = requireBothClasses(source, y);
   const nNeg = y.length - nPos;

@@ -1,7 +1,7 @@
 import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { toBinary } from './binaryInput';
-import { requireFinite, requireNonEmpty, requireSameLength } from './validation';
+import { requireBooleanOption, requireFinite, requireFiniteResult, requireNonEmpty, requireSameLength } from './validation';
 
 // Uplift (incremental response) evaluation, after Radcliffe (2007), "Using
 // control groups to target on predicted lift: building and assessing uplift
@@ -22,6 +22,7 @@ export interface UpliftCurve {
 }
 
 interface Prepared {
+  source: string;
   y: Float64Array;
   t: Uint8Array;
 }
@@ -44,7 +45,7 @@ function prepare(source: string, yTrue: ArrayLike<number | boolean>, treatment: 
   if (nT === 0 || nT === t.length) {
     throw new ValidationError('E_SINGLE_CLASS', `${source}: every row is ${nT === 0 ? 'control' : 'treated'}; uplift needs both a treated and a control group.`, { source, field: 'treatment' });
   }
-  return { y, t };
+  return { source, y, t };
 }
 
 /**
@@ -103,6 +104,7 @@ function curve(p: Prepared, scores: ArrayLike<number>, kind: 'uplift' | 'qini'):
       // Incremental responders: treated responders minus control responders scaled to the treated size.
       vs[k] = yT - (nC > 0 ? (yC * nT) / nC : 0);
     }
+    requireFiniteResult(p.source, 'yTrue', vs[k] as number);
   }
   return { targeted: xs, value: vs };
 }
@@ -226,6 +228,7 @@ export function qiniCoefficient(
 ): number {
   const source = 'qiniCoefficient';
   const { negativeEffect } = resolveOptions(source, QINI_DEFAULTS, options);
+  requireBooleanOption(source, 'negativeEffect', negativeEffect);
   const p = prepare(source, yTrue, treatment, scores);
   const actual = curve(p, scores, 'qini');
   let perfect: UpliftCurve;

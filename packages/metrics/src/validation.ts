@@ -8,8 +8,37 @@ export type Id = number | string;
 /** A class or cluster label as callers give it. */
 export type Label = number | string;
 
-/** Throws `E_EMPTY` when `x` has no elements. */
+/** True for an array or a typed array (not a string, not an arbitrary object). */
+export function isList(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+}
+
+/**
+ * Throws `E_SHAPE` unless `x` is an array or a typed array. A missing
+ * argument, `null`, a number, a string (which would be read character by
+ * character) or a plain object are all refused, naming the argument.
+ */
+export function requireList(source: string, field: string, x: unknown): asserts x is ArrayLike<unknown> {
+  if (!isList(x)) {
+    const got = x === null ? 'null' : x === undefined ? 'nothing' : typeof x === 'string' ? `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}` : typeof x === 'object' ? 'an object' : `${typeof x} ${String(x)}`;
+    throw new ValidationError('E_SHAPE', `${source}: ${field} must be an array (or typed array), got ${got}.`, { source, field });
+  }
+}
+
+/**
+ * Throws `E_OVERFLOW` when a computed result is not finite although every
+ * input was: values near the largest double (1e308) overflow sums and products.
+ */
+export function requireFiniteResult(source: string, field: string, value: number): number {
+  if (!Number.isFinite(value)) {
+    throw new ValidationError('E_OVERFLOW', `${source}: the result is ${value}; the inputs are too large for double precision (check ${field}).`, { source, field });
+  }
+  return value;
+}
+
+/** Throws `E_EMPTY` when `x` has no elements (and `E_SHAPE` when it is not a list). */
 export function requireNonEmpty(source: string, field: string, x: ArrayLike<unknown>): void {
+  requireList(source, field, x);
   if (x.length === 0) {
     throw new ValidationError('E_EMPTY', `${source}: ${field} is empty; pass at least one value.`, { source, field });
   }
@@ -23,6 +52,8 @@ export function requireSameLength(
   fieldB: string,
   b: ArrayLike<unknown>,
 ): void {
+  requireList(source, fieldA, a);
+  requireList(source, fieldB, b);
   if (a.length !== b.length) {
     throw new ValidationError(
       'E_LENGTH',
@@ -47,8 +78,9 @@ export function requireFinite(source: string, field: string, value: number, row?
   }
 }
 
-/** Checks every element of `x` with {@link requireFinite}. */
+/** Checks that `x` is a list and every element with {@link requireFinite}. */
 export function requireFiniteArray(source: string, field: string, x: ArrayLike<number>): void {
+  requireList(source, field, x);
   for (let i = 0; i < x.length; i++) requireFinite(source, field, x[i] as number, i);
 }
 
@@ -84,11 +116,18 @@ export function requireNonZeroDenominator(source: string, field: string, value: 
   }
 }
 
-/** Throws `OptionsError` `E_OPTION_RANGE` unless `value` is an integer ≥ 1 (or Infinity when allowed). */
+/** Throws `OptionsError` `E_OPTION_RANGE` unless `value` is an integer from 1 to 2^53 − 1 (or Infinity when allowed). */
 export function requirePositiveIntegerOption(source: string, field: string, value: number, allowInfinity = false): void {
-  const ok = typeof value === 'number' && ((Number.isInteger(value) && value >= 1) || (allowInfinity && value === Infinity));
+  const ok = typeof value === 'number' && ((Number.isSafeInteger(value) && value >= 1) || (allowInfinity && value === Infinity));
   if (!ok) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be an integer ≥ 1${allowInfinity ? ' or Infinity' : ''}, got ${String(value)}.`, { source, field });
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be an integer from 1 to 2^53 − 1${allowInfinity ? ' or Infinity' : ''}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`, { source, field });
+  }
+}
+
+/** Throws `OptionsError` `E_OPTION_RANGE` unless `value` is a boolean. */
+export function requireBooleanOption(source: string, field: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: ${field} must be true or false, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`, { source, field });
   }
 }
 
@@ -140,6 +179,7 @@ export interface EncodedLabels {
 
 /** Validates and encodes labels to dense integer codes (sorted label order). O(n + k log k). */
 export function encodeLabels(source: string, field: string, labels: ArrayLike<Label>): EncodedLabels {
+  requireList(source, field, labels);
   const n = labels.length;
   const firstSeen = new Map<Label, number>();
   const raw = new Int32Array(n);

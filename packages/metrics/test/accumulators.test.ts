@@ -348,3 +348,62 @@ describe('CovarianceAccumulator', () => {
     expect(codeOf(() => CovarianceAccumulator.fromStats({ n: -1 } as never))).toBe('E_RANGE');
   });
 });
+
+describe('merging and loading refuse what is not an accumulator of the same kind', () => {
+  it('merge(null), merge(undefined) and merge() are typed errors naming the argument', () => {
+    for (const acc of [new MeanAccumulator(), new ProportionAccumulator(), new RatioAccumulator(), new CovarianceAccumulator()]) {
+      for (const bad of [null, undefined]) {
+        let err: unknown;
+        try {
+          (acc.merge as (o: unknown) => unknown)(bad);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(MarksmanError);
+        expect((err as MarksmanError).code).toBe('E_MERGE_TYPE');
+        expect((err as MarksmanError).field).toBe('other');
+      }
+    }
+  });
+  it('refuses a different accumulator type or a look-alike object, and leaves the state unchanged', () => {
+    const p = new ProportionAccumulator().add(1);
+    expect(codeOf(() => p.merge(new MeanAccumulator().add(3) as never))).toBe('E_MERGE_TYPE');
+    expect(p.rate()).toBe(1);
+    expect(codeOf(() => new CovarianceAccumulator().add(1, 2).merge(new RatioAccumulator().add(1, 2) as never))).toBe('E_MERGE_TYPE');
+    expect(codeOf(() => new RatioAccumulator().add(1, 2).merge(new CovarianceAccumulator().add(1, 2) as never))).toBe('E_MERGE_TYPE');
+    const m = new MeanAccumulator().add(1);
+    expect(codeOf(() => m.merge({ n: 3 } as never))).toBe('E_MERGE_TYPE');
+    expect(m.toJSON()).toEqual({ n: 1, mean: 1, m2: 0 });
+    // merging with itself doubles the data, as with a clone
+    const a = new MeanAccumulator().addMany([1, 3]);
+    expect(a.merge(a).toJSON()).toEqual(new MeanAccumulator().addMany([1, 3, 1, 3]).toJSON());
+  });
+  it('refuses values whose moments overflow, keeping the state', () => {
+    const m = new MeanAccumulator().add(1e308);
+    expect(codeOf(() => m.add(-1e308))).toBe('E_OVERFLOW');
+    expect(m.toJSON()).toEqual({ n: 1, mean: 1e308, m2: 0 });
+    expect(codeOf(() => new MeanAccumulator().addMany([1e308, -1e308]))).toBe('E_OVERFLOW');
+    expect(codeOf(() => new CovarianceAccumulator().addMany([1e308, -1e308], [1, 2]))).toBe('E_OVERFLOW');
+    const big = MeanAccumulator.fromJSON({ n: 2 ** 52, mean: 0, m2: 0 });
+    expect(codeOf(() => big.merge(MeanAccumulator.fromJSON({ n: 2 ** 52, mean: 0, m2: 0 })))).toBe('E_OVERFLOW');
+    expect(codeOf(() => new ProportionAccumulator().addCounts(2 ** 53 - 1, 0).addCounts(1, 0))).toBe('E_OVERFLOW');
+  });
+  it('refuses batches that are not lists', () => {
+    expect(codeOf(() => new MeanAccumulator().addMany(null as never))).toBe('E_SHAPE');
+    expect(codeOf(() => new MeanAccumulator().addMany(5 as never))).toBe('E_SHAPE');
+    expect(codeOf(() => new MeanAccumulator().addMany('12' as never))).toBe('E_SHAPE');
+    expect(codeOf(() => new ProportionAccumulator().addMany(undefined as never))).toBe('E_SHAPE');
+    expect(codeOf(() => new RatioAccumulator().addMany([1], null as never))).toBe('E_SHAPE');
+  });
+  it('fromJSON checks the structure and consistency of a saved state; counts must be safe integers', () => {
+    expect(codeOf(() => MeanAccumulator.fromJSON({ n: 2, mean: 3, m2: 2, typo: 1 } as never))).toBe('E_INPUT');
+    expect(codeOf(() => MeanAccumulator.fromJSON([2, 3, 2] as never))).toBe('E_INPUT');
+    expect(codeOf(() => MeanAccumulator.fromJSON({ n: 1e308, mean: 3, m2: 2 }))).toBe('E_RANGE');
+    expect(codeOf(() => MeanAccumulator.fromJSON({ n: 1, mean: 3, m2: 5 }))).toBe('E_INCONSISTENT');
+    expect(codeOf(() => ProportionAccumulator.fromJSON({ n: 10, conversions: 3, k: 3 } as never))).toBe('E_INPUT');
+    expect(codeOf(() => ProportionAccumulator.fromStats({ n: 1e308, conversions: 3 }))).toBe('E_RANGE');
+    expect(codeOf(() => RatioAccumulator.fromJSON({ n: 3, meanX: 1, meanY: 2, cxx: 1, cyy: 1, cxy: 5 }))).toBe('E_INCONSISTENT');
+    expect(codeOf(() => CovarianceAccumulator.fromJSON({ n: 1, meanX: 1, meanY: 2, cxx: 1, cyy: 0, cxy: 0 }))).toBe('E_INCONSISTENT');
+    expect(codeOf(() => CovarianceAccumulator.fromStats({ n: 1e308, sumX: 1, sumY: 1, sumXX: 1, sumYY: 1, sumXY: 1 }))).toBe('E_RANGE');
+  });
+});

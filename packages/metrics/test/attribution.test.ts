@@ -165,3 +165,11 @@ describe('attribution', () => {
     expect(codeOf(() => attribution([['a']], { firstWeight: -0.1 }))).toBe('E_OPTION_RANGE');
   });
 });
+
+describe('attribution inputs', () => {
+  it('refuses a misspelt path field (which would silently default to one conversion) and overflowing totals', () => {
+    expect(codeOf(() => attribution([{ channels: ['ads'], conversion: 0 } as never]))).toBe('E_OPTION_UNKNOWN');
+    expect(codeOf(() => attribution([{ channels: 'ads' as never }]))).toBe('E_SHAPE');
+    expect(codeOf(() => attribution([{ channels: ['a', 'b'], conversions: 1e308 }, { channels: ['b'], conversions: 0, nulls: 1e308 }], { model: 'markov' }))).toBe('E_OVERFLOW');
+  });
+});

@@ -257,3 +257,39 @@ describe('confusionMatrix and precisionRecallF1', () => {
     expect(codeOf(() => precisionRecallF1([0, 1], [0, 1], { zeroDivision: 2 as 0 }))).toBe('E_OPTION_VALUE');
   });
 });
+
+describe('missing arguments and wrong types are typed errors', () => {
+  it('every classification metric refuses a missing or non-list argument, naming it', () => {
+    const fns: Array<[string, (a: never, b: never) => unknown]> = [
+      ['rocAuc', rocAuc],
+      ['averagePrecisionScore', averagePrecisionScore],
+      ['rocCurve', rocCurve],
+      ['precisionRecallCurve', precisionRecallCurve],
+      ['logLoss', logLoss],
+      ['brierScore', brierScore],
+      ['calibrationCurve', calibrationCurve],
+      ['confusionMatrix', confusionMatrix],
+      ['precisionRecallF1', precisionRecallF1],
+    ];
+    for (const [, f] of fns) {
+      for (const [a, b] of [
+        [undefined, [0.1, 0.2]],
+        [[0, 1], null],
+        ['01', [0.1, 0.2]],
+      ]) {
+        let err: unknown;
+        try {
+          f(a as never, b as never);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(MarksmanError);
+        expect((err as MarksmanError).code).toBe('E_SHAPE');
+      }
+    }
+  });
+  it('boolean options must be booleans and bins must be bounded', () => {
+    expect(codeOf(() => rocCurve([0, 1], [0.1, 0.9], { dropIntermediate: 'no' as never }))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => calibrationCurve([0, 1], [0.1, 0.9], { bins: 1e308 }))).toBe('E_OPTION_RANGE');
+  });
+});

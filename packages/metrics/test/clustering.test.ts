@@ -153,3 +153,24 @@ describe('validation', () => {
     expect.assertions(2);
   });
 });
+
+describe('missing arguments', () => {
+  it('are typed errors naming the argument, and strings are not read as lists of characters', () => {
+    for (const f of [contingencyTable, adjustedRandIndex, normalizedMutualInfo] as Array<(a: never, b: never) => unknown>) {
+      for (const [a, b] of [
+        [undefined, [0, 1]],
+        [[0, 1], null],
+        ['01', [0, 1]],
+      ]) {
+        let err: unknown;
+        try {
+          f(a as never, b as never);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(ValidationError);
+        expect((err as ValidationError).code).toBe('E_SHAPE');
+      }
+    }
+  });
+});

@@ -76,3 +76,13 @@ describe('fairness gaps', () => {
     expect(codeOf(() => equalizedOddsDifference([1, 1, 0], [1, 0, 0], ['a', 'b', 'b']))).toBe('E_UNDEFINED_RATE');
   });
 });
+
+describe('fairness inputs', () => {
+  it('refuse missing or non-list arguments, including a string of group names', () => {
+    expect(codeOf(() => fairnessByGroup([1, 0], undefined as never))).toBe('E_SHAPE');
+    expect(codeOf(() => demographicParityRatio([1, 0, 1, 1], 'abab' as never))).toBe('E_SHAPE');
+    expect(codeOf(() => demographicParityDifference(null as never, ['a', 'b']))).toBe('E_SHAPE');
+    expect(codeOf(() => equalOpportunityDifference([1, 0], undefined as never, ['a', 'b']))).toBe('E_SHAPE');
+    expect(codeOf(() => equalizedOddsDifference([1, 0], [1, 0], null as never))).toBe('E_SHAPE');
+  });
+});

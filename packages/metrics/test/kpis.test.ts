@@ -98,3 +98,32 @@ describe('historicClv', () => {
     expect(codeOf(() => historicClv(null as never))).toBe('E_INPUT');
   });
 });
+
+describe('KPIs refuse impossible or overflowing inputs', () => {
+  it('a rate cannot exceed 1: more conversions than visitors, or clicks than impressions, is an error', () => {
+    expect(codeOf(() => conversionRate(5, 3))).toBe('E_INCONSISTENT');
+    expect(codeOf(() => clickThroughRate(5, 3))).toBe('E_INCONSISTENT');
+    expect(conversionRate(3, 3)).toBe(1);
+  });
+  it('a result that overflows is refused rather than returned as Infinity', () => {
+    expect(codeOf(() => returnOnInvestment(1e308, 1e-308))).toBe('E_OVERFLOW');
+    expect(codeOf(() => averageOrderValue(1e308, 1e-308))).toBe('E_OVERFLOW');
+    expect(codeOf(() => historicClv({ averageOrderValue: 1e308, purchaseFrequency: 1e308, grossMargin: 0.3, lifespan: 3 }))).toBe('E_OVERFLOW');
+  });
+  it('historicClv refuses a misspelt field, listing the known ones', () => {
+    let err: unknown;
+    try {
+      historicClv({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3, lifeSpan: 5 } as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MarksmanError);
+    expect((err as MarksmanError).code).toBe('E_OPTION_UNKNOWN');
+    expect((err as MarksmanError).field).toBe('lifeSpan');
+    expect((err as MarksmanError).message).toMatch(/averageOrderValue, purchaseFrequency, grossMargin, lifespan/);
+  });
+  it('numbers must be numbers', () => {
+    expect(codeOf(() => conversionRate('3' as never, 10))).toBe('E_NAN');
+    expect(codeOf(() => costPerClick(undefined as never, 10))).toBe('E_NAN');
+  });
+});

@@ -220,3 +220,31 @@ describe('novelty', () => {
     expect(codeOf(() => novelty([['a']], popularity, { users: 0.5 }))).toBe('E_OPTION_RANGE');
   });
 });
+
+describe('missing, non-list and absurd arguments are typed errors', () => {
+  it('ranking metrics name the argument at fault', () => {
+    expect(codeOf(() => precisionAtK(undefined as never, ['a'], 2))).toBe('E_SHAPE');
+    expect(codeOf(() => precisionAtK('ab' as never, ['a'], 2))).toBe('E_SHAPE');
+    expect(codeOf(() => recallAtK(['a'], {} as never, 2))).toBe('E_SHAPE');
+    expect(codeOf(() => hitRateAtK(['a'], null as never, 2))).toBe('E_SHAPE');
+    expect(codeOf(() => ndcgAtK(['a'], ['a'], 1e308))).toBe('E_RANGE');
+    expect(codeOf(() => reciprocalRank(['a'], ['a'], '2' as never))).toBe('E_RANGE');
+    expect(codeOf(() => averagePrecisionAtK(['a'], ['a'], 2.5))).toBe('E_RANGE');
+  });
+  it('rankingReport refuses a user whose list is null instead of treating it as empty', () => {
+    expect(codeOf(() => rankingReport([null as never, ['a']], [['a'], ['a']], { k: 2 }))).toBe('E_SHAPE');
+    expect(codeOf(() => rankingReport(new Map([['u', null as never]]), new Map([['u', ['a']]]), { k: 2 }))).toBe('E_SHAPE');
+    expect(codeOf(() => rankingReport([['a']], [['a']], { k: 1e308 }))).toBe('E_OPTION_RANGE');
+    // a user absent from recommended simply got nothing
+    expect(rankingReport(new Map([['u', ['a']]]), new Map([['u', ['a']], ['v', ['b']]]), { k: 1 }).perUser.hit).toEqual(Float64Array.from([1, 0]));
+  });
+  it('novelty and catalogueCoverage refuse a missing popularity map, non-list users and overflowing counts', () => {
+    for (const bad of [undefined, null, {}, [['a', 1]]]) expect(codeOf(() => novelty([['a']], bad as never))).toBe('E_SHAPE');
+    expect(codeOf(() => novelty([NaN as never], new Map([['a', 1]])))).toBe('E_SHAPE');
+    expect(codeOf(() => novelty([['a']], new Map([['a', 1e308], ['b', 1e308]])))).toBe('E_OVERFLOW');
+    expect(codeOf(() => novelty([['a']], new Map([['a', 1]]), { users: 1e308 }))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => catalogueCoverage([null as never], 5))).toBe('E_SHAPE');
+    expect(codeOf(() => catalogueCoverage([['a']], 1e308))).toBe('E_RANGE');
+    expect(codeOf(() => catalogueCoverage([['a']], null as never))).toBe('E_SHAPE');
+  });
+});

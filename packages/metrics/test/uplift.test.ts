@@ -157,3 +157,12 @@ describe('qiniCoefficient and areaUnderUpliftCurve', () => {
     expect(codeOf(() => qiniCoefficient(y, t, s, { negative: true } as never))).toBe('E_OPTION_UNKNOWN');
   });
 });
+
+describe('uplift inputs', () => {
+  it('refuse missing arguments, non-boolean flags and overflowing outcomes', () => {
+    expect(codeOf(() => upliftCurve(undefined as never, [1, 0], [0.2, 0.1]))).toBe('E_SHAPE');
+    expect(codeOf(() => qiniCurve([1, 0], null as never, [0.2, 0.1]))).toBe('E_SHAPE');
+    expect(codeOf(() => qiniCoefficient([1, 0, 1, 0], [1, 1, 0, 0], [4, 3, 2, 1], { negativeEffect: 0 as never }))).toBe('E_OPTION_RANGE');
+    expect(codeOf(() => upliftCurve([1e308, 0, 1e308, 0], [1, 1, 1, 0], [0.9, 0.8, 0.7, 0.6]))).toBe('E_OVERFLOW');
+  });
+});

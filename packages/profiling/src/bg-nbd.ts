@@ -1,13 +1,12 @@
 import { OptionsError, StateError, logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
+import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
 import { compress } from './clv/compress';
 import { fitByMaximumLikelihood } from './clv/fit';
-import type { ClvFitReport } from './clv/fit';
+import type { ClvFitProgress, ClvFitReport } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import { logAddExp, logBeta, logHyp2f1 } from './clv/special';
-import { isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
 
 /** BG/NBD parameters: purchase rates λ ~ Gamma(shape r, rate alpha); dropout probabilities p ~ Beta(a, b). */
@@ -26,10 +25,19 @@ export interface BgNbdParams {
 export interface FitBgNbdOptions {
   /** L2 penalty coefficient on the parameters, added to the mean negative log-likelihood (default 0). */
   readonly penalty?: number;
-  /** Iteration cap of each optimiser stage (default 500). */
+  /**
+   * Iteration cap, an integer between 1 and 1,000,000 (default 500): BFGS runs at
+   * most this many iterations; when it stalls earlier, a Nelder–Mead restart and a
+   * second BFGS run get at most as many each. Every iteration costs a bounded number
+   * of likelihood evaluations, so this bounds the work of the fit.
+   */
   readonly maxIterations?: number;
-  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters (default 1e-7). */
+  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters, in (0, 1] (default 1e-7). */
   readonly tolerance?: number;
+  /** Called after every optimiser iteration with the stage, iteration, evaluations and objective (default none). */
+  readonly onProgress?: ((progress: ClvFitProgress) => void) | null;
+  /** Stops the fit with an `AbortError` (`E_ABORTED`) between likelihood evaluations (default none). */
+  readonly signal?: AbortSignal | null;
   /** Starting point (default r = alpha = a = b = 1). */
   readonly initialParams?: BgNbdParams | undefined;
   /** Time unit of the rows, when they do not come from {@link summarizeForClv} (needed by {@link customerLifetimeValue}). */
@@ -54,6 +62,8 @@ export interface ClvFitInfo<P> {
 export interface BgNbdModelJSON {
   /** Always `'bg-nbd'`. */
   readonly model: 'bg-nbd';
+  /** Format version, 1 (absent in files written before versions existed). */
+  readonly version?: 1;
   /** The parameters. */
   readonly params: BgNbdParams;
   /** Time unit of the parameters, when known. */
@@ -91,13 +101,15 @@ export class BgNbdModel {
    * @param params - r, alpha, a, b (all > 0)
    * @param timeUnit - unit of the time arguments, when known
    * @param fit - fit facts (set by {@link fitBgNbd})
-   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0
+   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0, or an unknown one;
+   *   `E_CLV_TIME_UNIT` for a time unit other than 'day', 'week', 'month' or undefined
+   * @throws `ValidationError` `E_CLV_JSON` for malformed fit facts
    */
   constructor(params: BgNbdParams, timeUnit?: ClvTimeUnit, fit?: ClvFitInfo<BgNbdParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
     this.params = Object.freeze({ r: params.r, alpha: params.alpha, a: params.a, b: params.b });
-    this.timeUnit = isClvTimeUnit(timeUnit) ? timeUnit : undefined;
-    this.fit = fit;
+    this.timeUnit = checkTimeUnit(SOURCE, timeUnit);
+    this.fit = readFitInfo<BgNbdParams>(SOURCE, fit, NAMES);
   }
 
   /** Total log-likelihood of the fit (NaN for a model built from parameters). */
@@ -123,7 +135,7 @@ export class BgNbdModel {
    * Costs O(terms of the ₂F₁ series).
    *
    * @param t - horizon in the model's time unit, ≥ 0
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad t
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6]
    * @throws `StateError` `E_CLV_CLOSED_FORM` when a + b ≤ 1 (the closed form does not apply)
    * @example
    * ```ts
@@ -150,11 +162,12 @@ export class BgNbdModel {
    * [(a+b+x−1)/(a−1)] · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]
    * / [1 + δ(x>0) · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)].
    *
-   * Costs O(terms of the ₂F₁ series).
+   * Costs O(terms of the ₂F₁ series), at most 2,000,000.
    *
    * @param t - horizon from the end of the customer's period, ≥ 0
    * @param customer - `{ frequency, recency, T }` in the model's time unit
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad t
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6], or one so much
+   *   longer than α + T (about 10⁵ times) that the series does not converge
    * @throws `ValidationError` `E_CLV_SUMMARY` for an invalid customer
    * @throws `StateError` `E_CLV_CLOSED_FORM` when a + b + frequency ≤ 1
    * @example
@@ -176,7 +189,16 @@ export class BgNbdModel {
       throw new StateError('E_CLV_CLOSED_FORM', `${source}: the closed form needs a + b + frequency > 1 (a = ${a}, b = ${b}).`, { source });
     }
     const z = t / (alpha + T + t);
-    const logTerm = (r + x) * Math.log((alpha + T) / (alpha + T + t)) + logHyp2f1(r + x, b + x, a + b + x - 1, z);
+    const series = logHyp2f1(r + x, b + x, a + b + x - 1, z);
+    if (Number.isNaN(series)) {
+      // z within ~1e-6 of 1: the ₂F₁ series would need more than its 2,000,000-term cap.
+      throw new OptionsError(
+        'E_CLV_HORIZON',
+        `${source}: t = ${t} is too long for a customer of age T = ${T} (α = ${alpha}); the closed form does not converge. Use a horizon below ${Math.floor((alpha + T) * 1e5)}.`,
+        { source, field: 't' },
+      );
+    }
+    const logTerm = (r + x) * Math.log((alpha + T) / (alpha + T + t)) + series;
     const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logTerm);
     return numerator * this.probabilityAliveRaw(x, customer.recency, T);
   }
@@ -217,7 +239,7 @@ export class BgNbdModel {
    *
    * @param n - number of purchases, an integer ≥ 0
    * @param t - horizon, ≥ 0
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad n or t
+   * @throws `OptionsError` `E_CLV_HORIZON` for an n that is not an integer in [0, 1e6] or a t outside [0, 1e6]
    * @example
    * ```ts
    * import { BgNbdModel } from '@marksman/profiling';
@@ -254,7 +276,8 @@ export class BgNbdModel {
    * `JSON.parse`); parameters are validated again.
    *
    * @param json - what `toJSON()` returned
-   * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a bg-nbd model or its parameters are invalid
+   * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a bg-nbd model or its parameters are invalid, `E_CLV_TIME_UNIT` for a bad time unit
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
    * @example
    * ```ts
    * import { BgNbdModel } from '@marksman/profiling';
@@ -262,10 +285,8 @@ export class BgNbdModel {
    * ```
    */
   static fromJSON(json: BgNbdModelJSON): BgNbdModel {
-    if (typeof json !== 'object' || json === null || json.model !== 'bg-nbd') {
-      throw new OptionsError('E_CLV_PARAMS', `BgNbdModel.fromJSON: expected the output of BgNbdModel.toJSON() (model 'bg-nbd').`, { source: 'BgNbdModel.fromJSON', field: 'model' });
-    }
-    return new BgNbdModel(json.params, json.timeUnit, json.fit);
+    const r = readModelJson<BgNbdParams>(`${SOURCE}.fromJSON`, json, 'bg-nbd', NAMES, ['model', 'version', 'params', 'timeUnit', 'fit']);
+    return new BgNbdModel(r.params, r.timeUnit, r.fit);
   }
 
   /**
@@ -278,7 +299,7 @@ export class BgNbdModel {
    * ```
    */
   toJSON(): BgNbdModelJSON {
-    return { model: 'bg-nbd', params: this.params, timeUnit: this.timeUnit, fit: this.fit };
+    return { model: 'bg-nbd', version: 1, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
   }
 }
 
@@ -317,6 +338,8 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitBgNbdOptions]: FitBgNbdOption
   penalty: 0,
   maxIterations: 500,
   tolerance: 1e-7,
+  onProgress: null,
+  signal: null,
   initialParams: undefined,
   timeUnit: undefined,
 });
@@ -340,8 +363,10 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitBgNbdOptions]: FitBgNbdOption
  * @returns the fitted {@link BgNbdModel}
  * @throws `ValidationError` `E_CLV_EMPTY` (no customers), `E_CLV_SUMMARY` (a bad row),
  *   `E_CLV_NO_REPEATS` (no customer has a repeat purchase: the rates are not identified)
- * @throws `OptionsError` `E_CLV_OPTION` for an out-of-range option, `E_CLV_TIME_UNIT`
+ * @throws `OptionsError` `E_CLV_OPTION` for an out-of-range option (penalty, maxIterations, tolerance,
+ *   onProgress, signal), `E_CLV_TIME_UNIT`, `E_CLV_PARAMS` (bad initialParams), `E_OPTION_UNKNOWN`
  * @throws `ConvergenceError` `E_DIVERGED` when no finite optimum is found
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { fitBgNbd } from '@marksman/profiling';
@@ -374,6 +399,8 @@ export function fitBgNbd(summary: ClvInput, options?: FitBgNbdOptions): BgNbdMod
     penalty: opts.penalty,
     maxIterations: opts.maxIterations,
     tolerance: opts.tolerance,
+    onProgress: opts.onProgress,
+    signal: opts.signal,
   });
   const [r, alpha, a, b] = fit.theta;
   const [se0, se1, se2, se3] = fit.standardErrors;

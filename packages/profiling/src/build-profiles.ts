@@ -50,7 +50,8 @@ const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined; window: number | nu
  *   events are given, and every error of {@link rfm} and
  *   {@link behaviourFeatures} (e.g. `E_EMPTY`, `E_AS_OF`);
  *   `OptionsError` as they do, and `E_OPTION_UNKNOWN` for
- *   `asOf`, `window` or `items` inside `behaviour`
+ *   `asOf`, `window` or `items` inside `behaviour`, or a source other
+ *   than transactions, events and items
  * @example
  * ```ts
  * import { buildProfiles } from '@marksman/profiling';
@@ -71,6 +72,11 @@ export function buildProfiles(sources: ProfileSources, options: BuildProfilesOpt
   const source = 'buildProfiles';
   if (typeof sources !== 'object' || sources === null || (sources.transactions === undefined && sources.events === undefined)) {
     throw new ValidationError('E_INPUT', `${source}: give { transactions }, { events } or both.`, { source });
+  }
+  for (const key of Object.keys(sources)) {
+    if (key !== 'transactions' && key !== 'events' && key !== 'items') {
+      throw new OptionsError('E_OPTION_UNKNOWN', `${source}: unknown source "${key}". Known sources: transactions, events, items.`, { source, field: key });
+    }
   }
   const o = resolveOptions(source, DEFAULTS, options);
   const asOf = timeOption(source, 'asOf', o.asOf);

@@ -159,6 +159,12 @@ function checkRule(rule: unknown): OutlierRule | null {
   if (rule === null) return null;
   const r = rule as Partial<Record<string, unknown>>;
   if (typeof rule !== 'object' || Array.isArray(rule)) throw optErr('outlierRule', 'an object such as { method: "quantile", q: 0.999 } or null');
+  const known = r.method === 'mad' ? ['method', 'field', 'threshold', 'log'] : ['method', 'field', 'q'];
+  for (const key of Object.keys(r)) {
+    if (!known.includes(key)) {
+      throw new OptionsError('E_OPTION_UNKNOWN', `${SOURCE}: unknown outlierRule field "${key}". Known fields: ${known.join(', ')}.`, { source: SOURCE, field: `outlierRule.${key}` });
+    }
+  }
   const field = r.field ?? 'amount';
   if (field !== 'amount' && field !== 'quantity' && field !== 'unitPrice') throw optErr('outlierRule.field', "'amount', 'quantity' or 'unitPrice'");
   if (r.method === 'quantile') {
@@ -218,7 +224,7 @@ function lineKey(r: CleanTransaction): string {
  * @returns the clean lines, their input indexes and the {@link CleanReport}
  * @throws `ValidationError` `E_INPUT` when `rows` is not an array;
  *   `OptionsError` `E_OPTION_RANGE` for a bad action or rule,
- *   `E_OPTION_UNKNOWN`
+ *   `E_OPTION_UNKNOWN` (also for a misspelt field of `outlierRule`)
  * @example
  * ```ts
  * import { cleanTransactions } from '@marksman/profiling';

@@ -1,4 +1,4 @@
-import { OptionsError } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import { toColumns } from './clv/input';
@@ -21,7 +21,7 @@ export interface CustomerLifetimeValueOptions {
   readonly purchaseModel: ClvPurchaseModel;
   /** The fitted spend model (Gamma-Gamma). Required. */
   readonly spendModel: GammaGammaModel;
-  /** Number of discount periods to add up (an integer ≥ 1). Required. */
+  /** Number of discount periods to add up (an integer from 1 to 10,000). Required. */
   readonly horizon: number;
   /** Discount rate per period, ≥ 0 (default 0: no discounting). */
   readonly discountRate?: number;
@@ -42,6 +42,11 @@ export interface CustomerValue {
   /** Discounted expected value over the horizon (× margin). */
   readonly clv: number;
 }
+
+/** Most discount periods one call adds up (27 years of days). */
+const MAX_PERIODS = 10_000;
+
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 const DEFAULTS: Readonly<{
   purchaseModel: ClvPurchaseModel | undefined;
@@ -65,9 +70,13 @@ const DEFAULTS: Readonly<{
  * @param summary - the customers: {@link summarizeForClv}'s result or rows with `frequency`, `recency`, `T`, `monetaryValue`
  * @param options - purchase and spend models, horizon, discount rate, period unit, margin
  * @returns one {@link CustomerValue} per customer, in input order
- * @throws `OptionsError` `E_CLV_OPTION` for a missing model or a bad horizon, rate or margin,
- *   `E_CLV_TIME_UNIT` when the purchase model's unit is unknown or `timeUnit` is not a unit
- * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY` (e.g. repeat buyers without a positive monetaryValue)
+ * @throws `OptionsError` `E_CLV_OPTION` for a missing model or a bad horizon (an integer
+ *   from 1 to 10,000 periods), rate or margin;
+ *   `E_CLV_TIME_UNIT` when the purchase model's unit is unknown, `timeUnit` is not a unit, or
+ *   the summary (from {@link summarizeForClv}) is in another unit than the purchase model
+ *   (rows given as a plain array are taken to be in the model's unit)
+ * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY` (e.g. repeat buyers without a positive monetaryValue),
+ *   `E_CLV_PREDICTION` when a model returns a non-finite or negative prediction
  * @example
  * ```ts
  * import { BgNbdModel, GammaGammaModel, customerLifetimeValue } from '@marksman/profiling';
@@ -90,9 +99,9 @@ export function customerLifetimeValue(summary: ClvInput, options: CustomerLifeti
   const sm = o.spendModel;
   if (typeof sm !== 'object' || sm === null || typeof sm.conditionalExpectedAverageSpend !== 'function') bad('spendModel', 'must be a fitted Gamma-Gamma model');
   const H = o.horizon;
-  if (!(Number.isInteger(H) && (H as number) >= 1)) bad('horizon', `must be an integer ≥ 1, got ${String(H)}`);
-  if (!(Number.isFinite(o.discountRate) && o.discountRate >= 0)) bad('discountRate', `must be a finite number ≥ 0, got ${String(o.discountRate)}`);
-  if (!(Number.isFinite(o.margin) && o.margin > 0 && o.margin <= 1)) bad('margin', `must be in (0, 1], got ${String(o.margin)}`);
+  if (!(typeof H === 'number' && Number.isInteger(H) && H >= 1 && H <= MAX_PERIODS)) bad('horizon', `must be an integer between 1 and ${MAX_PERIODS}, got ${describe(H)}`);
+  if (!(typeof o.discountRate === 'number' && Number.isFinite(o.discountRate) && o.discountRate >= 0)) bad('discountRate', `must be a finite number ≥ 0, got ${describe(o.discountRate)}`);
+  if (!(typeof o.margin === 'number' && o.margin > 0 && o.margin <= 1)) bad('margin', `must be in (0, 1], got ${describe(o.margin)}`);
   const purchaseModel = pm as ClvPurchaseModel;
   const spendModel = sm as GammaGammaModel;
   const modelUnit = purchaseModel.timeUnit;
@@ -105,6 +114,13 @@ export function customerLifetimeValue(summary: ClvInput, options: CustomerLifeti
   }
   const step = daysPerUnit(periodUnit) / daysPerUnit(modelUnit);
   const cols = toColumns(summary, source);
+  if (cols.timeUnit !== undefined && cols.timeUnit !== modelUnit) {
+    throw new OptionsError(
+      'E_CLV_TIME_UNIT',
+      `${source}: the summary is in ${cols.timeUnit}s but the purchase model was fitted in ${modelUnit}s; summarise the transactions again with timeUnit '${modelUnit}' (recency and T must be in the model's unit).`,
+      { source, field: 'summary' },
+    );
+  }
   const rows: readonly ClvCustomer[] = Array.isArray(summary) ? summary : (summary as { rows: readonly ClvCustomer[] }).rows;
   const discount = new Float64Array(H as number);
   for (let k = 0; k < discount.length; k++) discount[k] = Math.pow(1 + o.discountRate, -(k + 1));
@@ -117,8 +133,22 @@ export function customerLifetimeValue(summary: ClvInput, options: CustomerLifeti
     let value = 0;
     for (let k = 0; k < discount.length; k++) {
       const cum = purchaseModel.conditionalExpectedPurchases((k + 1) * step, customer);
+      if (typeof cum !== 'number' || !Number.isFinite(cum) || cum < 0) {
+        throw new ValidationError('E_CLV_PREDICTION', `${source}: the purchase model predicted ${describe(cum)} purchases for row ${i}; expected a finite number ≥ 0.`, {
+          source,
+          field: 'purchaseModel',
+          row: i,
+        });
+      }
       value += (cum - prev) * discount[k]!;
       prev = cum;
+    }
+    if (typeof spend !== 'number' || !Number.isFinite(spend) || spend < 0) {
+      throw new ValidationError('E_CLV_PREDICTION', `${source}: the spend model predicted ${describe(spend)} per purchase for row ${i}; expected a finite number ≥ 0.`, {
+        source,
+        field: 'spendModel',
+        row: i,
+      });
     }
     out[i] = { customerId: rows[i]!.customerId ?? i, expectedPurchases: prev, expectedAverageSpend: spend, clv: value * spend * o.margin };
   }

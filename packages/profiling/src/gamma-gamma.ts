@@ -1,8 +1,9 @@
-import { OptionsError, StateError, ValidationError, logGamma } from '@marksman/core';
+import { StateError, ValidationError, logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { ClvFitInfo } from './bg-nbd';
-import { checkFitOptions, checkParams } from './clv/check';
+import { MAX_CLV_COUNT, checkFitOptions, checkParams, readFitInfo, readModelJson } from './clv/check';
 import { fitByMaximumLikelihood } from './clv/fit';
+import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvInput } from './clv/input';
 
@@ -20,10 +21,19 @@ export interface GammaGammaParams {
 export interface FitGammaGammaOptions {
   /** L2 penalty coefficient on the parameters, added to the mean negative log-likelihood (default 0). */
   readonly penalty?: number;
-  /** Iteration cap of each optimiser stage (default 500). */
+  /**
+   * Iteration cap, an integer between 1 and 1,000,000 (default 500): BFGS runs at
+   * most this many iterations; when it stalls earlier, a Nelder–Mead restart and a
+   * second BFGS run get at most as many each. Every iteration costs a bounded number
+   * of likelihood evaluations, so this bounds the work of the fit.
+   */
   readonly maxIterations?: number;
-  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters (default 1e-7). */
+  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters, in (0, 1] (default 1e-7). */
   readonly tolerance?: number;
+  /** Called after every optimiser iteration with the stage, iteration, evaluations and objective (default none). */
+  readonly onProgress?: ((progress: ClvFitProgress) => void) | null;
+  /** Stops the fit with an `AbortError` (`E_ABORTED`) between likelihood evaluations (default none). */
+  readonly signal?: AbortSignal | null;
   /** Starting point (default p = q = v = 1). */
   readonly initialParams?: GammaGammaParams | undefined;
 }
@@ -32,6 +42,8 @@ export interface FitGammaGammaOptions {
 export interface GammaGammaModelJSON {
   /** Always `'gamma-gamma'`. */
   readonly model: 'gamma-gamma';
+  /** Format version, 1 (absent in files written before versions existed). */
+  readonly version?: 1;
   /** The parameters. */
   readonly params: GammaGammaParams;
   /** The fit facts, when the model was fitted. */
@@ -64,12 +76,13 @@ export class GammaGammaModel {
   /**
    * @param params - p, q, v (all > 0)
    * @param fit - fit facts (set by {@link fitGammaGamma})
-   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0
+   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0, or an unknown one
+   * @throws `ValidationError` `E_CLV_JSON` for malformed fit facts
    */
   constructor(params: GammaGammaParams, fit?: ClvFitInfo<GammaGammaParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
     this.params = Object.freeze({ p: params.p, q: params.q, v: params.v });
-    this.fit = fit;
+    this.fit = readFitInfo<GammaGammaParams>(SOURCE, fit, NAMES);
   }
 
   /** Total log-likelihood of the fit (NaN for a model built from parameters). */
@@ -126,10 +139,19 @@ export class GammaGammaModel {
    */
   conditionalExpectedAverageSpend(customer: { readonly frequency: number; readonly monetaryValue?: number }): number {
     const source = `${SOURCE}.conditionalExpectedAverageSpend`;
-    const x = customer?.frequency;
-    const mean = customer?.monetaryValue ?? 0;
-    if (!(Number.isInteger(x) && x >= 0) || !Number.isFinite(mean) || (x > 0 && mean <= 0)) {
-      throw new ValidationError('E_CLV_SUMMARY', `${source}: need an integer frequency ≥ 0 and, when it is > 0, a monetaryValue > 0.`, { source, field: 'customer' });
+    if (typeof customer !== 'object' || customer === null) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: customer must be an object { frequency, monetaryValue }.`, { source, field: 'customer' });
+    }
+    const x = customer.frequency;
+    const mean = customer.monetaryValue ?? 0;
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > MAX_CLV_COUNT) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: frequency must be an integer between 0 and ${MAX_CLV_COUNT}, got ${String(x)}.`, { source, field: 'frequency' });
+    }
+    if (typeof mean !== 'number' || !Number.isFinite(mean) || mean < 0 || (x > 0 && mean <= 0) || !Number.isFinite(x * mean)) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: monetaryValue must be a finite number, > 0 when frequency is > 0, got ${String(customer.monetaryValue)}.`, {
+        source,
+        field: 'monetaryValue',
+      });
     }
     const { p, q, v } = this.params;
     if (q <= 1) throwInfiniteMean();
@@ -142,6 +164,7 @@ export class GammaGammaModel {
    *
    * @param json - what `toJSON()` returned
    * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a gamma-gamma model or its parameters are invalid
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
    * @example
    * ```ts
    * import { GammaGammaModel } from '@marksman/profiling';
@@ -149,10 +172,8 @@ export class GammaGammaModel {
    * ```
    */
   static fromJSON(json: GammaGammaModelJSON): GammaGammaModel {
-    if (typeof json !== 'object' || json === null || json.model !== 'gamma-gamma') {
-      throw new OptionsError('E_CLV_PARAMS', `GammaGammaModel.fromJSON: expected the output of GammaGammaModel.toJSON() (model 'gamma-gamma').`, { source: 'GammaGammaModel.fromJSON', field: 'model' });
-    }
-    return new GammaGammaModel(json.params, json.fit);
+    const r = readModelJson<GammaGammaParams>(`${SOURCE}.fromJSON`, json, 'gamma-gamma', NAMES, ['model', 'version', 'params', 'fit']);
+    return new GammaGammaModel(r.params, r.fit);
   }
 
   /**
@@ -165,7 +186,7 @@ export class GammaGammaModel {
    * ```
    */
   toJSON(): GammaGammaModelJSON {
-    return { model: 'gamma-gamma', params: this.params, fit: this.fit };
+    return { model: 'gamma-gamma', version: 1, params: this.params, fit: this.fit };
   }
 }
 
@@ -177,6 +198,8 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitGammaGammaOptions]: FitGammaG
   penalty: 0,
   maxIterations: 500,
   tolerance: 1e-7,
+  onProgress: null,
+  signal: null,
   initialParams: undefined,
 });
 
@@ -195,8 +218,10 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitGammaGammaOptions]: FitGammaG
  * @returns the fitted {@link GammaGammaModel}
  * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY` (a bad row, or
  *   monetaryValue ≤ 0 for a customer with repeat purchases), `E_CLV_NO_REPEATS`
- * @throws `OptionsError` `E_CLV_OPTION`
+ * @throws `OptionsError` `E_CLV_OPTION` (penalty, maxIterations, tolerance, onProgress, signal), `E_CLV_PARAMS`
+ *   (bad initialParams), `E_OPTION_UNKNOWN`
  * @throws `ConvergenceError` `E_DIVERGED` when no finite optimum is found
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { fitGammaGamma } from '@marksman/profiling';
@@ -251,6 +276,8 @@ export function fitGammaGamma(summary: ClvInput, options?: FitGammaGammaOptions)
     penalty: opts.penalty,
     maxIterations: opts.maxIterations,
     tolerance: opts.tolerance,
+    onProgress: opts.onProgress,
+    signal: opts.signal,
   });
   const [p, q, v] = fit.theta;
   const [se0, se1, se2] = fit.standardErrors;

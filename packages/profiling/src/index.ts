@@ -5,7 +5,7 @@ export { summarizeForClv } from './summarize-for-clv';
 export type { SummarizeForClvOptions, ClvSummary, ClvSummaryRow } from './summarize-for-clv';
 export type { ClvTimeUnit } from './time-unit';
 export type { ClvCustomer, ClvInput } from './clv/input';
-export type { ClvFitReport } from './clv/fit';
+export type { ClvFitProgress, ClvFitReport } from './clv/fit';
 export { fitBgNbd, BgNbdModel } from './bg-nbd';
 export type { BgNbdParams, FitBgNbdOptions, BgNbdModelJSON, ClvFitInfo } from './bg-nbd';
 export { fitParetoNbd, ParetoNbdModel } from './pareto-nbd';

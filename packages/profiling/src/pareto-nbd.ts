@@ -1,13 +1,13 @@
-import { OptionsError, logGamma } from '@marksman/core';
+import { logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { ClvFitInfo } from './bg-nbd';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
+import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
 import { fitByMaximumLikelihood } from './clv/fit';
+import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
-import { integrate, logAddExp, logHyp2f1, logSubExp, oneMinusPowOverK } from './clv/special';
-import { isClvTimeUnit } from './time-unit';
+import { integrate, logAddExp, logParetoAlive, logParetoDeath, oneMinusPowOverK } from './clv/special';
 import type { ClvTimeUnit } from './time-unit';
 
 /** Pareto/NBD parameters: purchase rates λ ~ Gamma(shape r, rate alpha); dropout rates μ ~ Gamma(shape s, rate beta). */
@@ -26,10 +26,19 @@ export interface ParetoNbdParams {
 export interface FitParetoNbdOptions {
   /** L2 penalty coefficient on the parameters, added to the mean negative log-likelihood (default 0). */
   readonly penalty?: number;
-  /** Iteration cap of each optimiser stage (default 500). */
+  /**
+   * Iteration cap, an integer between 1 and 1,000,000 (default 500): BFGS runs at
+   * most this many iterations; when it stalls earlier, a Nelder–Mead restart and a
+   * second BFGS run get at most as many each. Every iteration costs a bounded number
+   * of likelihood evaluations, so this bounds the work of the fit.
+   */
   readonly maxIterations?: number;
-  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters (default 1e-7). */
+  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters, in (0, 1] (default 1e-7). */
   readonly tolerance?: number;
+  /** Called after every optimiser iteration with the stage, iteration, evaluations and objective (default none). */
+  readonly onProgress?: ((progress: ClvFitProgress) => void) | null;
+  /** Stops the fit with an `AbortError` (`E_ABORTED`) between likelihood evaluations (default none). */
+  readonly signal?: AbortSignal | null;
   /** Starting point (default r = alpha = s = beta = 1). */
   readonly initialParams?: ParetoNbdParams | undefined;
   /** Time unit of the rows, when they do not come from {@link summarizeForClv}. */
@@ -40,6 +49,8 @@ export interface FitParetoNbdOptions {
 export interface ParetoNbdModelJSON {
   /** Always `'pareto-nbd'`. */
   readonly model: 'pareto-nbd';
+  /** Format version, 1 (absent in files written before versions existed). */
+  readonly version?: 1;
   /** The parameters. */
   readonly params: ParetoNbdParams;
   /** Time unit of the parameters, when known. */
@@ -50,21 +61,6 @@ export interface ParetoNbdModelJSON {
 
 const SOURCE = 'ParetoNbdModel';
 const NAMES = ['r', 'alpha', 's', 'beta'] as const;
-
-/**
- * ln A₀ of the Pareto/NBD likelihood (Fader & Hardie 2005, "A note on
- * deriving the Pareto/NBD model and related expressions", eq. 22), with the
- * case split α ≥ β / α < β so that the ₂F₁ argument is in [0, 1).
- */
-function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
-  const rsx = r + s + x;
-  const big = Math.max(alpha, beta);
-  const second = alpha >= beta ? s + 1 : r + x;
-  const diff = Math.abs(alpha - beta);
-  const u = logHyp2f1(rsx, second, rsx + 1, diff / (big + tx)) - rsx * Math.log(big + tx);
-  const v = logHyp2f1(rsx, second, rsx + 1, diff / (big + T)) - rsx * Math.log(big + T);
-  return logSubExp(u, v);
-}
 
 /**
  * A Pareto/NBD model of repeat buying (Schmittlein, Morrison & Colombo
@@ -91,13 +87,15 @@ export class ParetoNbdModel {
    * @param params - r, alpha, s, beta (all > 0)
    * @param timeUnit - unit of the time arguments, when known
    * @param fit - fit facts (set by {@link fitParetoNbd})
-   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0
+   * @throws `OptionsError` `E_CLV_PARAMS` for a parameter that is not finite and > 0, or an unknown one;
+   *   `E_CLV_TIME_UNIT` for a time unit other than 'day', 'week', 'month' or undefined
+   * @throws `ValidationError` `E_CLV_JSON` for malformed fit facts
    */
   constructor(params: ParetoNbdParams, timeUnit?: ClvTimeUnit, fit?: ClvFitInfo<ParetoNbdParams>) {
     checkParams(SOURCE, params as unknown as Record<string, number>, NAMES);
     this.params = Object.freeze({ r: params.r, alpha: params.alpha, s: params.s, beta: params.beta });
-    this.timeUnit = isClvTimeUnit(timeUnit) ? timeUnit : undefined;
-    this.fit = fit;
+    this.timeUnit = checkTimeUnit(SOURCE, timeUnit);
+    this.fit = readFitInfo<ParetoNbdParams>(SOURCE, fit, NAMES);
   }
 
   /** Total log-likelihood of the fit (NaN for a model built from parameters). */
@@ -122,7 +120,7 @@ export class ParetoNbdModel {
    * Costs O(1).
    *
    * @param t - horizon, ≥ 0
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad t
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6]
    * @example
    * ```ts
    * import { ParetoNbdModel } from '@marksman/profiling';
@@ -157,9 +155,9 @@ export class ParetoNbdModel {
 
   private probabilityAliveRaw(x: number, tx: number, T: number): number {
     const { r, alpha, s, beta } = this.params;
-    const la0 = logA0(r, alpha, s, beta, x, tx, T);
-    if (la0 === -Infinity) return 1;
-    const logOdds = Math.log(s) - Math.log(r + s + x) + (r + x) * Math.log(alpha + T) + s * Math.log(beta + T) + la0;
+    const death = logParetoDeath(r, alpha, s, beta, x, tx, T);
+    if (death === -Infinity) return 1;
+    const logOdds = death - logParetoAlive(r, alpha, s, beta, x, T);
     return 1 / (1 + Math.exp(logOdds));
   }
 
@@ -172,7 +170,7 @@ export class ParetoNbdModel {
    *
    * @param t - horizon from the end of the customer's period, ≥ 0
    * @param customer - `{ frequency, recency, T }`
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad t
+   * @throws `OptionsError` `E_CLV_HORIZON` for a t that is not a number in [0, 1e6]
    * @throws `ValidationError` `E_CLV_SUMMARY` for an invalid customer
    * @example
    * ```ts
@@ -204,7 +202,7 @@ export class ParetoNbdModel {
    *
    * @param n - number of purchases, an integer ≥ 0
    * @param t - horizon, ≥ 0
-   * @throws `OptionsError` `E_CLV_HORIZON` for a bad n or t
+   * @throws `OptionsError` `E_CLV_HORIZON` for an n that is not an integer in [0, 1e6] or a t outside [0, 1e6]
    * @example
    * ```ts
    * import { ParetoNbdModel } from '@marksman/profiling';
@@ -231,7 +229,8 @@ export class ParetoNbdModel {
    * `JSON.parse`); parameters are validated again.
    *
    * @param json - what `toJSON()` returned
-   * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a pareto-nbd model or its parameters are invalid
+   * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a pareto-nbd model or its parameters are invalid, `E_CLV_TIME_UNIT` for a bad time unit
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
    * @example
    * ```ts
    * import { ParetoNbdModel } from '@marksman/profiling';
@@ -239,10 +238,8 @@ export class ParetoNbdModel {
    * ```
    */
   static fromJSON(json: ParetoNbdModelJSON): ParetoNbdModel {
-    if (typeof json !== 'object' || json === null || json.model !== 'pareto-nbd') {
-      throw new OptionsError('E_CLV_PARAMS', `ParetoNbdModel.fromJSON: expected the output of ParetoNbdModel.toJSON() (model 'pareto-nbd').`, { source: 'ParetoNbdModel.fromJSON', field: 'model' });
-    }
-    return new ParetoNbdModel(json.params, json.timeUnit, json.fit);
+    const r = readModelJson<ParetoNbdParams>(`${SOURCE}.fromJSON`, json, 'pareto-nbd', NAMES, ['model', 'version', 'params', 'timeUnit', 'fit']);
+    return new ParetoNbdModel(r.params, r.timeUnit, r.fit);
   }
 
   /**
@@ -255,7 +252,7 @@ export class ParetoNbdModel {
    * ```
    */
   toJSON(): ParetoNbdModelJSON {
-    return { model: 'pareto-nbd', params: this.params, timeUnit: this.timeUnit, fit: this.fit };
+    return { model: 'pareto-nbd', version: 1, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
   }
 }
 
@@ -268,15 +265,13 @@ function paretoNbdLogLikelihood(p: ReturnType<typeof compress>, theta: Float64Ar
   const common = new Float64Array(m);
   const lgR = logGamma(r);
   for (let j = 0; j < m; j++) common[j] = logGamma(r + p.xs[j]!) - lgR;
-  const base = r * Math.log(alpha) + s * Math.log(beta);
-  const ls = Math.log(s);
   let total = 0;
   for (let i = 0; i < p.k; i++) {
     const x = p.x[i]!;
     const T = p.T[i]!;
-    const t1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-    const t2 = ls - Math.log(r + s + x) + logA0(r, alpha, s, beta, x, p.tx[i]!, T);
-    total += p.w[i]! * (common[p.xi[i]!]! + base + logAddExp(t1, t2));
+    const alive = logParetoAlive(r, alpha, s, beta, x, T);
+    const death = logParetoDeath(r, alpha, s, beta, x, p.tx[i]!, T);
+    total += p.w[i]! * (common[p.xi[i]!]! + logAddExp(alive, death));
   }
   return total;
 }
@@ -285,25 +280,37 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitParetoNbdOptions]: FitParetoN
   penalty: 0,
   maxIterations: 500,
   tolerance: 1e-7,
+  onProgress: null,
+  signal: null,
   initialParams: undefined,
   timeUnit: undefined,
 });
 
 /**
  * Fits the Pareto/NBD model by maximum likelihood (Fader & Hardie 2005 note,
- * eq. 22), in log space with the hypergeometric terms handled in the
- * α ≥ β / α < β cases; BFGS on log-parameters, Nelder–Mead restart when it
- * stalls, standard errors from the observed information. Same interface and
- * guarantees as {@link fitBgNbd}.
+ * eq. 22), in log space: the death term is the closed form with two ₂F₁
+ * series where they converge fast, and adaptive Gauss–Kronrod quadrature of
+ * the same integral where one of α, β dwarfs the other (there the series
+ * would need millions of terms); α^r β^s is folded in with log1p so that no
+ * s·ln β is formed and cancelled. BFGS on (ln r, ln α, ln s, ln s/β),
+ * Nelder–Mead restart when it stalls, standard errors from the observed
+ * information. Same interface and guarantees as {@link fitBgNbd}.
  *
- * Costs O(patterns × ₂F₁ terms) per likelihood evaluation.
+ * When dropout is nearly the same for every customer, the likelihood keeps
+ * rising as s and β grow together: the fit then stops where the gradient
+ * vanishes, with large s and β whose ratio s/β is the estimated dropout rate
+ * (their standard errors are large or NaN; s/β is what the data pin down).
+ *
+ * Costs O(patterns × (series terms or quadrature nodes)) per likelihood
+ * evaluation, at most about 3,000 integrand evaluations per pattern.
  *
  * @param summary - the result of {@link summarizeForClv}, or rows `{ frequency, recency, T }`
- * @param options - penalty, iteration cap, tolerance, starting point, time unit
+ * @param options - penalty, iteration cap, tolerance, onProgress, signal, starting point, time unit
  * @returns the fitted {@link ParetoNbdModel}
- * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY`, `E_CLV_NO_REPEATS`
- * @throws `OptionsError` `E_CLV_OPTION`, `E_CLV_TIME_UNIT`
+ * @throws `ValidationError` `E_CLV_EMPTY`, `E_CLV_SUMMARY` (a bad row, with its row and field), `E_CLV_NO_REPEATS`
+ * @throws `OptionsError` `E_CLV_OPTION`, `E_CLV_TIME_UNIT`, `E_CLV_PARAMS` (bad initialParams), `E_OPTION_UNKNOWN`
  * @throws `ConvergenceError` `E_DIVERGED` when no finite optimum is found
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { fitParetoNbd } from '@marksman/profiling';
@@ -334,6 +341,14 @@ export function fitParetoNbd(summary: ClvInput, options?: FitParetoNbdOptions): 
     penalty: opts.penalty,
     maxIterations: opts.maxIterations,
     tolerance: opts.tolerance,
+    // Coordinates (ln r, ln α, ln s, ln s/β): when dropout is nearly the same for
+    // everybody the likelihood keeps rising as s and β grow together with s/β
+    // fixed; in these coordinates that ridge is the ln s axis alone, along which
+    // the gradient vanishes like 1/s, so the search stops instead of crawling.
+    toNatural: (u) => Float64Array.of(Math.exp(u[0]!), Math.exp(u[1]!), Math.exp(u[2]!), Math.exp(u[2]! - u[3]!)),
+    fromNatural: (t) => Float64Array.of(Math.log(t[0]!), Math.log(t[1]!), Math.log(t[2]!), Math.log(t[2]!) - Math.log(t[3]!)),
+    onProgress: opts.onProgress,
+    signal: opts.signal,
   });
   const [r, alpha, s, beta] = fit.theta;
   const [se0, se1, se2, se3] = fit.standardErrors;

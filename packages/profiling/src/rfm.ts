@@ -1,4 +1,4 @@
-import { Table } from '@marksman/core';
+import { Table, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { TimestampInput } from '@marksman/core';
 import { asOfError, encodeIds, MS_PER_DAY, timeOption, transactionColumns } from './features-input';
@@ -40,7 +40,8 @@ const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined }> = Object.freeze({
  * @throws `ValidationError` `E_EMPTY` for no rows, `E_AS_OF` when no
  *   line is before `asOf`, `E_INPUT` / `E_COLUMN_LENGTH` for malformed
  *   columns, and the first bad row's code (`E_MISSING`, `E_TIMESTAMP`,
- *   `E_ID_TYPE`, `E_NUMBER`…); `OptionsError` `E_OPTION_RANGE` for a
+ *   `E_ID_TYPE`, `E_NUMBER`…), `E_OVERFLOW` when a customer's amounts add
+ *   up past the largest number; `OptionsError` `E_OPTION_RANGE` for a
  *   missing or invalid `asOf`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -83,6 +84,20 @@ export interface RfmColumns {
 
 /** The RFM pass over checked columns (internal; shared with buildProfiles). */
 export function rfmColumns(source: string, tx: ReturnType<typeof transactionColumns>, asOf: number): RfmColumns {
+  const r = rfmColumnsUnchecked(source, tx, asOf);
+  // Amounts near ±1e308 add up to ±Infinity; refuse rather than return it.
+  for (let c = 0; c < r.monetary.length; c++) {
+    if (!Number.isFinite(r.monetary[c] as number)) {
+      throw new ValidationError('E_OVERFLOW', `${source}: the amounts of customer ${JSON.stringify(r.customerIds[c])} add up to ${r.monetary[c]}; check the amount column (values near 1e308).`, {
+        source,
+        field: 'amount',
+      });
+    }
+  }
+  return r;
+}
+
+function rfmColumnsUnchecked(source: string, tx: ReturnType<typeof transactionColumns>, asOf: number): RfmColumns {
   const { n, customerId, orderId, timestamp, amount } = tx;
   const keep = new Uint8Array(n);
   let earliest = Infinity;

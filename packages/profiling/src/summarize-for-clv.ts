@@ -86,9 +86,10 @@ const SOURCE = 'summarizeForClv';
  * @param transactions - order lines (not mutated)
  * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`
  * @returns the summary rows with the period facts
- * @throws `ValidationError` `E_CLV_EMPTY` for no lines,
+ * @throws `ValidationError` `E_CLV_EMPTY` for no lines, `E_CLV_ROW` for a row that is not an object,
  *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
- *   timestamp, `E_CLV_AMOUNT` for a line without a finite value,
+ *   timestamp, `E_CLV_AMOUNT` for a line without a finite value (or a
+ *   customer whose purchases add up past the largest number),
  *   `E_CLV_NEGATIVE_AMOUNT` for a negative line (returns must be netted or
  *   removed first), `E_CLV_AS_OF` when `asOf` is before every purchase
  * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown
@@ -144,6 +145,9 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   let earliest = Infinity;
   for (let i = 0; i < n; i++) {
     const t = transactions[i]!;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+      throw new ValidationError('E_CLV_ROW', `${SOURCE}: row ${i} is ${t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t}; expected a transaction object.`, { source: SOURCE, row: i });
+    }
     const id = t.customerId;
     if ((typeof id !== 'string' && typeof id !== 'number') || id === '' || (typeof id === 'number' && !Number.isFinite(id))) {
       throw new ValidationError('E_CLV_CUSTOMER', `${SOURCE}: row ${i} has no usable customerId.`, { source: SOURCE, field: 'customerId', row: i });
@@ -235,6 +239,12 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
       continue;
     }
     const frequency = days - 1;
+    if (!Number.isFinite(repeatSum) || !Number.isFinite(holdoutSum)) {
+      throw new ValidationError('E_CLV_AMOUNT', `${SOURCE}: the purchases of customer ${JSON.stringify(ids[c])} add up to more than the largest number; check the amounts.`, {
+        source: SOURCE,
+        field: 'amount',
+      });
+    }
     const base = {
       customerId: ids[c]!,
       frequency,

@@ -194,8 +194,10 @@ describe('fitBgNbd', () => {
     expect(codeOf(() => fitBgNbd(summary, { timeUnit: 'week' }))).toBe('OptionsError:E_CLV_TIME_UNIT');
     expect(fitBgNbd(summary).timeUnit).toBe('day');
     expect(codeOf(() => fitBgNbd(rows, { initialParams: { r: 0, alpha: 1, a: 1, b: 1 } }))).toBe('OptionsError:E_CLV_PARAMS');
-    // An absurd frequency makes the log-likelihood overflow at every parameter value: a typed error, not garbage.
-    expect(codeOf(() => fitBgNbd([...rows, { frequency: 1e307, recency: 5, T: 5 }], { maxIterations: 5 }))).toBe('ConvergenceError:E_DIVERGED');
+    // An absurd frequency is refused at the boundary, naming the row and the field.
+    expect(codeOf(() => fitBgNbd([...rows, { frequency: 1e307, recency: 5, T: 5 }], { maxIterations: 5 }))).toBe('ValidationError:E_CLV_SUMMARY');
+    // A start where the log-likelihood overflows, with no finite point to move to: a typed error, not garbage.
+    expect(codeOf(() => fitBgNbd(rows, { initialParams: { r: 1e-300, alpha: 1e300, a: 1e300, b: 1e-300 }, maxIterations: 5 }))).toBe('ConvergenceError:E_DIVERGED');
   });
 
   it('mirrors its doc example', () => {
@@ -224,5 +226,75 @@ describe.skipIf(!hasCdnow)('fitBgNbd on CDNOW (needs ../shared/datasets/cdnow)',
     expect(m.standardErrors.alpha).toBeCloseTo(0.378, 2);
     expect(m.standardErrors.a).toBeCloseTo(0.186, 2);
     expect(m.standardErrors.b).toBeCloseTo(0.705, 2);
+  });
+});
+
+describe('customer-value inputs are checked row by row, and saved models field by field', () => {
+  const ok = Object.freeze({ frequency: 2, recency: 10, T: 30 });
+  const where = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof MarksmanError) return `${e.code}@${e.row}.${e.field}`;
+      throw e;
+    }
+    return 'no error';
+  };
+  it('refuses impossible rows, naming the row and the field', () => {
+    expect(where(() => fitBgNbd([ok, { frequency: 3, recency: 0, T: 10 }]))).toBe('E_CLV_SUMMARY@1.recency');
+    expect(where(() => fitBgNbd([ok, { frequency: 1, recency: 1, T: 1e308 }]))).toBe('E_CLV_SUMMARY@1.T');
+    expect(where(() => fitBgNbd([ok, { frequency: 1, recency: 12, T: 10 }]))).toBe('E_CLV_SUMMARY@1.recency');
+    expect(where(() => fitBgNbd([ok, { frequency: 1.5, recency: 2, T: 10 }]))).toBe('E_CLV_SUMMARY@1.frequency');
+    expect(where(() => fitBgNbd([ok, { frequency: 1e307, recency: 2, T: 10 }]))).toBe('E_CLV_SUMMARY@1.frequency');
+    expect(where(() => fitBgNbd([ok, { frequency: '2' as never, recency: 2, T: 10 }]))).toBe('E_CLV_SUMMARY@1.frequency');
+    expect(where(() => fitBgNbd([ok, { frequency: 1, recency: 2, T: 10, monetaryValue: NaN }]))).toBe('E_CLV_SUMMARY@1.monetaryValue');
+    expect(where(() => fitBgNbd([ok, { frequency: 1, recency: 2, T: 10, monetaryValue: '5' as never }]))).toBe('E_CLV_SUMMARY@1.monetaryValue');
+    expect(where(() => fitBgNbd([ok, null as never]))).toBe('E_CLV_SUMMARY@1.row');
+    expect(where(() => fitBgNbd({ rows: [ok], timeUnit: 'fortnight' } as never))).toBe('E_CLV_TIME_UNIT@undefined.timeUnit');
+  });
+  it('refuses an unknown time unit and misspelt or extra parameters', () => {
+    expect(codeOf(() => new BgNbdModel(P, 'weeks' as never))).toBe('OptionsError:E_CLV_TIME_UNIT');
+    expect(codeOf(() => new BgNbdModel({ ...P, typo: 1 } as never))).toBe('OptionsError:E_CLV_PARAMS');
+    expect(codeOf(() => fitBgNbd([ok], { maxIterations: 1e308 }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => fitBgNbd([ok], { tolerance: '1e-7' as never }))).toBe('OptionsError:E_CLV_OPTION');
+  });
+  it('probabilityOfPurchases and horizons are bounded (n = 1e308 used to loop forever)', () => {
+    const m = new BgNbdModel(P, 'week');
+    expect(codeOf(() => m.probabilityOfPurchases(1e308, 39))).toBe('OptionsError:E_CLV_HORIZON');
+    expect(codeOf(() => m.probabilityOfPurchases(3, 1e300))).toBe('OptionsError:E_CLV_HORIZON');
+    expect(codeOf(() => m.expectedPurchases('39' as never))).toBe('OptionsError:E_CLV_HORIZON');
+    // t = 1e6 weeks for a brand-new customer: the ₂F₁ series cannot converge, and NaN is not an answer.
+    expect(codeOf(() => m.conditionalExpectedPurchases(1e6, { frequency: 0, recency: 0, T: 0 }))).toBe('OptionsError:E_CLV_HORIZON');
+    expect(Number.isFinite(m.conditionalExpectedPurchases(3e5, { frequency: 0, recency: 0, T: 0 }))).toBe(true);
+  });
+  it('fromJSON checks the version, the fields and the fit facts; a fitted model round-trips', () => {
+    const fitted = fitBgNbd(reference.simulatedFit.rows, { timeUnit: 'week' });
+    const json = JSON.parse(JSON.stringify(fitted)) as Record<string, unknown> & { fit: Record<string, unknown> };
+    expect(json.version).toBe(1);
+    expect(BgNbdModel.fromJSON(json as never).fit!.report).toEqual(fitted.fit!.report);
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, version: 2 } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, extra: true } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, timeUnit: 'hour' } as never))).toBe('OptionsError:E_CLV_TIME_UNIT');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, fit: { ...json.fit, logLikelihood: 'x' } } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, fit: { ...json.fit, nCustomers: -1 } } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, fit: { ...json.fit, report: null } } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, fit: { ...json.fit, standardErrors: { r: 1 } } } as never))).toBe('ValidationError:E_CLV_JSON');
+  });
+  it('fitBgNbd takes a signal and onProgress', () => {
+    const c = new AbortController();
+    c.abort();
+    expect(codeOf(() => fitBgNbd(reference.simulatedFit.rows, { signal: c.signal }))).toBe('AbortError:E_ABORTED');
+    const stages = new Set<string>();
+    let last = 0;
+    const m = fitBgNbd(reference.simulatedFit.rows, {
+      onProgress: (p) => {
+        stages.add(p.stage);
+        expect(p.iteration).toBeGreaterThan(last);
+        expect(Number.isFinite(p.objective)).toBe(true);
+        last = p.iteration;
+      },
+    });
+    expect(last).toBe(m.fit!.report.iterations);
+    expect(stages.has('bfgs')).toBe(true);
   });
 });

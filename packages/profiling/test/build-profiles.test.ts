@@ -57,5 +57,7 @@ describe('buildProfiles', () => {
     expect(codeOf(() => buildProfiles({ events }, { asOf: '2024-01-01' }))).toBe('ValidationError:E_AS_OF');
     expect(codeOf(() => buildProfiles({ events }, { asOf, behaviour: { trendDays: -1 } }))).toBe('OptionsError:E_OPTION_RANGE');
     expect(codeOf(() => buildProfiles({ events }, { asOf, behaviour: { asOf } as never }))).toBe('OptionsError:E_OPTION_UNKNOWN');
+    // a misspelt source (transaction, singular) was silently ignored
+    expect(codeOf(() => buildProfiles({ events, transaction: transactions } as never, { asOf }))).toBe('OptionsError:E_OPTION_UNKNOWN');
   });
 });

@@ -142,6 +142,9 @@ describe('cleanTransactions', () => {
     expect(codeOf(() => cleanTransactions([], { cancellationPrefix: '' }))).toBe('OptionsError:E_OPTION_RANGE');
     expect(codeOf(() => cleanTransactions([], { anonymousCustomerId: '' }))).toBe('OptionsError:E_OPTION_RANGE');
     expect(codeOf(() => cleanTransactions([], { dedupe: true } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
+    // a misspelt rule field (quantile, for q) used to be ignored in favour of the default
+    expect(codeOf(() => cleanTransactions([], { outlierRule: { method: 'quantile', q: 0.99, quantile: 0.9 } as never }))).toBe('OptionsError:E_OPTION_UNKNOWN');
+    expect(codeOf(() => cleanTransactions([], { outlierRule: { method: 'mad', threshold: 3, logs: true } as never }))).toBe('OptionsError:E_OPTION_UNKNOWN');
     expect(cleanTransactions([]).report).toMatchObject({ total: 0, kept: 0, outlierThreshold: null });
   });
 });

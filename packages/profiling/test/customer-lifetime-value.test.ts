@@ -69,6 +69,31 @@ describe('customerLifetimeValue', () => {
     expect(codeOf(() => customerLifetimeValue([], base))).toBe('ValidationError:E_CLV_EMPTY');
     expect(codeOf(() => customerLifetimeValue([{ frequency: 3, recency: 2, T: 9 }], base))).toBe('ValidationError:E_CLV_SUMMARY');
   });
+  it('refuses a summary in another time unit than the purchase model (it used to return numbers)', () => {
+    const day = (d: number): number => Date.UTC(2024, 0, 1) + d * 86_400_000;
+    const tx: Transaction[] = [0, 14, 40, 90].map((d, i) => ({ customerId: 'ann', orderId: `a${i}`, timestamp: day(d), quantity: 1, amount: 20 + i }));
+    const inDays = summarizeForClv(tx, { asOf: day(120), timeUnit: 'day' });
+    let err: unknown;
+    try {
+      customerLifetimeValue(inDays, { purchaseModel, spendModel, horizon: 12, timeUnit: 'month' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MarksmanError);
+    expect((err as MarksmanError).code).toBe('E_CLV_TIME_UNIT');
+    expect((err as MarksmanError).message).toMatch(/summary is in days but the purchase model was fitted in weeks/);
+    // The same customers summarised in the model's unit are fine.
+    const inWeeks = summarizeForClv(tx, { asOf: day(120), timeUnit: 'week' });
+    expect(customerLifetimeValue(inWeeks, { purchaseModel, spendModel, horizon: 12, timeUnit: 'month' })[0]!.clv).toBeGreaterThan(0);
+  });
+  it('bounds the horizon and refuses a model that predicts nonsense', () => {
+    const base = { purchaseModel, spendModel, horizon: 12 };
+    expect(codeOf(() => customerLifetimeValue(rows, { ...base, horizon: 1e9 }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => customerLifetimeValue(rows, { ...base, horizon: 10_001 }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => customerLifetimeValue(rows, { ...base, discountRate: '0.01' as never }))).toBe('OptionsError:E_CLV_OPTION');
+    const broken = { timeUnit: 'week' as const, conditionalExpectedPurchases: () => NaN };
+    expect(codeOf(() => customerLifetimeValue(rows, { ...base, purchaseModel: broken }))).toBe('ValidationError:E_CLV_PREDICTION');
+  });
 });
 
 describe.skipIf(!hasCdnow)("lifetimes' published Gamma-Gamma and CLV numbers on CDNOW (needs ../shared/datasets/cdnow)", () => {

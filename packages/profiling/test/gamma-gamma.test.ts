@@ -41,6 +41,16 @@ describe('GammaGammaModel', () => {
     expect(codeOf(() => new GammaGammaModel({ p: 1, q: 0.5, v: 1 }).expectedPopulationSpend())).toBe('StateError:E_CLV_CLOSED_FORM');
     expect(codeOf(() => m.conditionalExpectedAverageSpend({ frequency: 2, monetaryValue: -5 }))).toBe('ValidationError:E_CLV_SUMMARY');
   });
+  it('names the field at fault, refuses numeric strings and validates saved fits', () => {
+    const m = new GammaGammaModel({ p: 6.25, q: 3.74, v: 15.44 });
+    expect(codeOf(() => m.conditionalExpectedAverageSpend(null as never))).toBe('ValidationError:E_CLV_SUMMARY');
+    expect(codeOf(() => m.conditionalExpectedAverageSpend({ frequency: 2, monetaryValue: '22' as never }))).toBe('ValidationError:E_CLV_SUMMARY');
+    expect(codeOf(() => m.conditionalExpectedAverageSpend({ frequency: 1e308, monetaryValue: 22 }))).toBe('ValidationError:E_CLV_SUMMARY');
+    const json = JSON.parse(JSON.stringify(m)) as Record<string, unknown>;
+    expect(json.version).toBe(1);
+    expect(codeOf(() => GammaGammaModel.fromJSON({ ...json, timeUnit: 'week' } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => GammaGammaModel.fromJSON({ ...json, params: { p: 1, q: 2, v: 3, w: 4 } } as never))).toBe('OptionsError:E_CLV_PARAMS');
+  });
 });
 
 describe('fitGammaGamma', () => {
@@ -60,6 +70,13 @@ describe('fitGammaGamma', () => {
     expect(codeOf(() => fitGammaGamma([{ frequency: 0, recency: 0, T: 5, monetaryValue: 0 }]))).toBe('ValidationError:E_CLV_NO_REPEATS');
     expect(codeOf(() => fitGammaGamma([ok], { maxIterations: 1.5 }))).toBe('OptionsError:E_CLV_OPTION');
     expect(codeOf(() => fitGammaGamma([ok], { initialParams: { p: 1, q: -1, v: 1 } }))).toBe('OptionsError:E_CLV_PARAMS');
+  });
+  it('takes a signal and refuses absurd spend', () => {
+    const rows = [10, 12, 30, 25, 8].map((m, i) => ({ frequency: 1 + (i % 3), recency: 5, T: 10, monetaryValue: m }));
+    const c = new AbortController();
+    c.abort();
+    expect(codeOf(() => fitGammaGamma(rows, { signal: c.signal }))).toBe('AbortError:E_ABORTED');
+    expect(codeOf(() => fitGammaGamma([...rows, { frequency: 2, recency: 1, T: 10, monetaryValue: 1e308 }]))).toBe('ValidationError:E_CLV_SUMMARY');
   });
   it('mirrors its doc example', () => {
     const rows = [10, 12, 30, 25, 8, 14, 40, 22, 18, 11].map((m, i) => ({ frequency: 1 + (i % 3), recency: 5, T: 10, monetaryValue: m }));

@@ -1,7 +1,7 @@
 // The internal minimisers behind the customer-value fits, on problems with known minima.
 import { describe, expect, it } from 'vitest';
 import { minimizeBfgs, minimizeNelderMead, numericGradient, numericHessian } from '../src/clv/optimize';
-import { hyp2f1, integrate, logAddExp, logSubExp } from '../src/clv/special';
+import { hyp2f1, integrate, logAddExp, logParetoDeath, logSubExp } from '../src/clv/special';
 
 const rosenbrock = (x: Float64Array): number => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2;
 const beale = (v: Float64Array): number => {
@@ -82,5 +82,30 @@ describe('finite differences and special functions', () => {
     expect(logSubExp(1, 1)).toBe(-Infinity);
     expect(integrate(Math.sin, 0, Math.PI)).toBeCloseTo(2, 13);
     expect(integrate((x) => 1 / (1 + x * x), 0, 1000)).toBeCloseTo(Math.atan(1000), 11);
+  });
+});
+
+describe('bounded quadrature and the Pareto/NBD integral', () => {
+  it('integrate stops after a bounded number of panels on an integrand it cannot resolve', () => {
+    // The old recursive rule split every panel of a wildly oscillating integrand 40 levels deep (2^40 panels).
+    const v = integrate((x) => Math.sin(1e7 * x), 0, 1);
+    expect(Number.isFinite(v)).toBe(true);
+    expect(Math.abs(v)).toBeLessThanOrEqual(1); // |∫ sin| ≤ the length of the interval
+  });
+  it('logParetoDeath agrees between its series and quadrature evaluations where both apply', () => {
+    // z = |α − β| / (max + t_x) on either side of the 0.75 switch: the two methods meet continuously.
+    for (const beta of [39.9, 40.1, 80, 400]) {
+      const series = logParetoDeath(0.7, 10, 0.8, beta, 3, 25, 40);
+      // the same integral by Simpson on τ directly, scaled by α^r β^s s
+      const m = 20000;
+      const h = 15 / m;
+      let sum = 0;
+      for (let i = 0; i <= m; i++) {
+        const tau = 25 + i * h;
+        const w = i === 0 || i === m ? 1 : i % 2 === 1 ? 4 : 2;
+        sum += w * Math.exp(0.7 * Math.log(10) + 0.8 * Math.log(beta) - 3.7 * Math.log(10 + tau) - 1.8 * Math.log(beta + tau));
+      }
+      expect(series).toBeCloseTo(Math.log(0.8 * ((sum * h) / 3)), 10);
+    }
   });
 });

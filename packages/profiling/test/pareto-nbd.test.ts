@@ -4,6 +4,7 @@ import { ParetoNbdModel, fitParetoNbd } from '@marksman/profiling';
 import reference from './fixtures/clv-reference.json';
 import { hasCdnow, readCdnowSummary } from './clv-data';
 import { simulateParetoNbd } from './clv-simulate';
+import shops from './fixtures/shop-summaries.json';
 
 const P = reference.params.paretoNbd;
 const customers = reference.customers.map(([frequency, recency, T]) => Object.freeze({ frequency: frequency!, recency: recency!, T: T! }));
@@ -120,6 +121,103 @@ describe('fitParetoNbd', () => {
       { frequency: 1, recency: 5, T: 38.9 }, { frequency: 0, recency: 0, T: 38.9 },
     ];
     expect(fitParetoNbd(rows).logLikelihood).toBeLessThan(0);
+  });
+});
+
+/** Composite Simpson's rule with `m` (even) panels: an independent check of the model's integrals. */
+function simpson(f: (x: number) => number, a: number, b: number, m = 20000): number {
+  const h = (b - a) / m;
+  let s = f(a) + f(b);
+  for (let i = 1; i < m; i++) s += (i % 2 === 1 ? 4 : 2) * f(a + i * h);
+  return (s * h) / 3;
+}
+
+describe('Pareto/NBD where one rate parameter dwarfs the other (the ₂F₁ argument z → 1)', () => {
+  // P(alive) = 1 / (1 + D/A) with D/A = s ∫ from t_x to T of ((α+T)/(α+τ))^(r+x) ((β+T)/(β+τ))^s / (β+τ) dτ
+  // (Fader & Hardie 2005 note, eq. 22, as a plain integral), evaluated here by Simpson's rule.
+  const aliveByQuadrature = (p: { r: number; alpha: number; s: number; beta: number }, x: number, tx: number, T: number): number => {
+    const ratio = simpson(
+      (tau) => Math.exp((p.r + x) * Math.log((p.alpha + T) / (p.alpha + tau)) + p.s * Math.log1p((T - tau) / (p.beta + tau))) / (p.beta + tau),
+      tx,
+      T,
+    );
+    return 1 / (1 + p.s * ratio);
+  };
+  it('P(alive) matches direct quadrature at β/α ≈ 10⁵ (z within 1e-5 of 1, where the series needs millions of terms)', () => {
+    const params = { r: 1.5, alpha: 12, s: 47590, beta: 1.9e6 };
+    const m = new ParetoNbdModel(params, 'week');
+    for (const [x, tx, T] of [
+      [1, 5, 39],
+      [4, 30, 39],
+      [0, 0, 20],
+    ] as const) {
+      const got = m.probabilityAlive({ frequency: x, recency: tx, T });
+      expect(Number.isFinite(got)).toBe(true);
+      expect(got).toBeCloseTo(aliveByQuadrature(params, x, tx, T), 9);
+    }
+  });
+  it('tends to the constant-dropout limit as s and β grow with s/β fixed (no s·ln β cancellation)', () => {
+    // Dropout rate μ for everybody: D/A = μ ∫ ((α+T)/(α+τ))^(r+x) e^(μ(T−τ)) dτ.
+    const mu = 0.02;
+    const [r, alpha, x, tx, T] = [0.8, 6, 3, 12, 40];
+    const limit = 1 / (1 + mu * simpson((tau) => Math.exp((r + x) * Math.log((alpha + T) / (alpha + tau)) + mu * (T - tau)), tx, T));
+    for (const s of [1e6, 1e9, 1e12]) {
+      const got = new ParetoNbdModel({ r, alpha, s, beta: s / mu }).probabilityAlive({ frequency: x, recency: tx, T });
+      expect(got).toBeCloseTo(limit, 5);
+    }
+  });
+  it('fits weekly summaries of small simulated shops in a few hundred evaluations, with a vanishing gradient', () => {
+    // These three data sets (simulateShop, see fixtures/shop-summaries.ts) made fitParetoNbd run for
+    // minutes and return converged: false with a NaN gradient: the likelihood is highest as s and β
+    // grow together (dropout nearly the same for everybody), where the ₂F₁ series did not converge.
+    for (const shop of shops.shops) {
+      const rows = shop.rows.map(([frequency, recency, T]) => Object.freeze({ frequency: frequency!, recency: recency!, T: T! }));
+      const m = fitParetoNbd(Object.freeze(rows), { timeUnit: 'week' });
+      expect(m.converged).toBe(true);
+      expect(m.fit!.report.gradientNorm).toBeLessThanOrEqual(1e-7);
+      expect(m.fit!.report.evaluations).toBeLessThan(2000);
+      expect(Number.isFinite(m.logLikelihood)).toBe(true);
+      // The estimated dropout rate s/β is a sensible weekly rate.
+      const dropout = m.params.s / m.params.beta;
+      expect(dropout).toBeGreaterThan(0.001);
+      expect(dropout).toBeLessThan(0.5);
+    }
+  });
+  it('stops on its AbortSignal, reports every iteration, and maxIterations bounds the work', () => {
+    const rows = shops.shops[0]!.rows.map(([frequency, recency, T]) => ({ frequency: frequency!, recency: recency!, T: T! }));
+    const c = new AbortController();
+    c.abort();
+    expect(codeOf(() => fitParetoNbd(rows, { signal: c.signal }))).toBe('AbortError:E_ABORTED');
+    const seen: number[] = [];
+    const m = fitParetoNbd(rows, { maxIterations: 3, onProgress: (p) => seen.push(p.iteration) });
+    expect(m.fit!.report.iterations).toBeLessThanOrEqual(9);
+    expect(seen.length).toBe(m.fit!.report.iterations);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    // Each BFGS iteration: a line search of at most 60 evaluations and a gradient of 8.
+    expect(m.fit!.report.evaluations).toBeLessThanOrEqual(9 * 70 + 9);
+    const late = new AbortController();
+    let calls = 0;
+    expect(
+      codeOf(() =>
+        fitParetoNbd(rows, {
+          onProgress: () => {
+            if (++calls === 2) late.abort();
+          },
+          signal: late.signal,
+        }),
+      ),
+    ).toBe('AbortError:E_ABORTED');
+  });
+  it('refuses absurd rows and options before any likelihood is evaluated', () => {
+    const ok = { frequency: 2, recency: 10, T: 30 };
+    expect(codeOf(() => fitParetoNbd([ok, { frequency: 3, recency: 0, T: 10 }]))).toBe('ValidationError:E_CLV_SUMMARY');
+    expect(codeOf(() => fitParetoNbd([ok, { frequency: 1, recency: 1, T: 1e308 }]))).toBe('ValidationError:E_CLV_SUMMARY');
+    expect(codeOf(() => fitParetoNbd([ok], { maxIterations: 1e308 }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => fitParetoNbd([ok], { signal: {} as AbortSignal }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => fitParetoNbd([ok], { onProgress: 'yes' as never }))).toBe('OptionsError:E_CLV_OPTION');
+    const m = new ParetoNbdModel(P, 'week');
+    expect(codeOf(() => m.probabilityOfPurchases(1e308, 39))).toBe('OptionsError:E_CLV_HORIZON');
+    expect(codeOf(() => m.conditionalExpectedPurchases(1e300, { frequency: 2, recency: 30, T: 38 }))).toBe('OptionsError:E_CLV_HORIZON');
   });
 });
 

@@ -107,4 +107,9 @@ describe('rfm', () => {
     expect(codeOf(() => rfm(one, {} as never))).toBe('OptionsError:E_OPTION_RANGE');
     expect(codeOf(() => rfm(one, { asOf: '2024-02-01', window: 3 } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
   });
+  it('refuses amounts that add up past the largest number instead of reporting an infinite monetary value', () => {
+    const huge: Transaction[] = [1, 2].map((i) => ({ customerId: 'a', orderId: i, timestamp: `2024-01-0${i}`, quantity: 1, amount: 1e308 }));
+    expect(codeOf(() => rfm(huge, { asOf: '2024-02-01' }))).toBe('ValidationError:E_OVERFLOW');
+    expect(codeOf(() => rfm({ customerId: [1, 1], orderId: [1, 2], timestamp: [0, 1], amount: [-1e308, -1e308] }, { asOf: 10 }))).toBe('ValidationError:E_OVERFLOW');
+  });
 });

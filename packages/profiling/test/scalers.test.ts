@@ -183,6 +183,32 @@ describe('scaler errors', () => {
     expect(codeOf(() => quantileRank({ nQuantiles: 1 }))).toBe('OptionsError:E_OPTION_RANGE');
     expect(codeOf(() => log1pTransform({ base: 2 } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
   });
+  it('refuses values whose statistics or scaled values overflow (they used to become 0, NaN or Infinity)', () => {
+    const huge = [[1e308], [-1e308]];
+    expect(codeOf(() => standardScaler().fit(huge))).toBe('ValidationError:E_OVERFLOW');
+    expect(codeOf(() => minMaxScaler().fit(huge))).toBe('ValidationError:E_OVERFLOW');
+    expect(codeOf(() => robustScaler().fit(huge))).toBe('ValidationError:E_OVERFLOW');
+    expect(codeOf(() => quantileRank().fit(huge))).toBe('ValidationError:E_OVERFLOW');
+    expect(codeOf(() => standardScaler().fit([[0], [1e-10]]).transform([[1e308]]))).toBe('ValidationError:E_OVERFLOW');
+    expect(codeOf(() => log1pTransform().fit([[1]]).inverseTransform([[1000]]))).toBe('ValidationError:E_OVERFLOW');
+  });
+  it('fromJSON refuses unknown fields, infinite or out-of-range statistics and non-integer counts', () => {
+    const std = JSON.parse(JSON.stringify(standardScaler().fit([[1, 10], [3, 10], [5, 20]]).toJSON())) as Record<string, unknown>;
+    expect(StandardScaler.fromJSON(std as never).transform([[3, 10]])).toEqual(standardScaler().fit([[1, 10], [3, 10], [5, 20]]).transform([[3, 10]]));
+    expect(codeOf(() => StandardScaler.fromJSON({ ...std, extra: 1 } as never))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => StandardScaler.fromJSON({ ...std, mean: [Infinity, 1] } as never))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => StandardScaler.fromJSON({ ...std, variance: [-1, 1] } as never))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => StandardScaler.fromJSON({ ...std, scale: [0, 1] } as never))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => StandardScaler.fromJSON({ ...std, counts: [null, 3] } as never))).toBe('ValidationError:E_JSON');
+    const mm = minMaxScaler().fit([[1], [2]]).toJSON();
+    expect(codeOf(() => MinMaxScaler.fromJSON({ ...mm, featureRange: [1, 0] }))).toBe('ValidationError:E_JSON');
+    const q = quantileRank().fit([[1], [2], [3]]).toJSON();
+    expect(codeOf(() => QuantileRank.fromJSON({ ...q, quantiles: [[3, 2, 1]] }))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => QuantileRank.fromJSON({ ...q, references: [0, 0.7, 0.5] }))).toBe('ValidationError:E_JSON');
+    const rb = robustScaler().fit([[1], [2], [3]]).toJSON();
+    expect(codeOf(() => RobustScaler.fromJSON({ ...rb, quantileRange: ['25', 75] as never }))).toBe('ValidationError:E_JSON');
+    expect(codeOf(() => robustScaler({ quantileRange: ['25', 75] as never }))).toBe('OptionsError:E_OPTION_RANGE');
+  });
   it('never mutates its input and fit returns a new scaler', () => {
     const unfitted = standardScaler();
     const fitted = unfitted.fit(X);

@@ -122,4 +122,13 @@ describe('summarizeForClv', () => {
       expect(e).toMatchObject({ source: 'summarizeForClv', field: 'amount', row: 1 });
     }
   });
+  it('refuses a row that is not an object and amounts that add up past the largest number', () => {
+    const ok = { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 };
+    expect(codeOf(() => summarizeForClv([ok, null as never], { asOf: '2024-02-01', timeUnit: 'week' }))).toBe('ValidationError:E_CLV_ROW');
+    expect(codeOf(() => summarizeForClv([undefined as never], { asOf: '2024-02-01', timeUnit: 'week' }))).toBe('ValidationError:E_CLV_ROW');
+    const huge = [1, 2, 3].map((i) => ({ ...ok, orderId: i, timestamp: `2024-01-0${i}`, amount: 1e308 }));
+    expect(codeOf(() => summarizeForClv([...huge, { ...ok, orderId: 4, timestamp: '2024-01-03', amount: 1e308 }], { asOf: '2024-02-01', timeUnit: 'week' }))).toBe(
+      'ValidationError:E_CLV_AMOUNT',
+    );
+  });
 });

@@ -1,8 +1,8 @@
-import { OptionsError, Random, ValidationError } from '@marksman/core';
+import { OptionsError, Random } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { RandomState } from '@marksman/core';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
-import { ArmStats, allocationFromShares, checkArmCount, checkBatchSize } from './armStats';
+import { ArmStats, allocationFromShares, checkArmCount, checkBatchSize, checkRandomState, readBanditJson } from './armStats';
 import type { BanditAllocation, BanditArmSummary, BanditPolicy, BanditStatsJSON } from './banditTypes';
 
 /** Options of {@link EpsilonGreedy}. */
@@ -19,6 +19,8 @@ const DEFAULTS: Readonly<Required<EpsilonGreedyOptions>> = Object.freeze({ epsil
 export interface EpsilonGreedyJSON {
   /** Always `'EpsilonGreedy'`. */
   readonly type: 'EpsilonGreedy';
+  /** Format version, 1 (absent in states saved before versions existed). */
+  readonly version?: 1;
   /** Number of arms. */
   readonly arms: number;
   /** The options, all filled in. */
@@ -87,12 +89,11 @@ export class EpsilonGreedy implements BanditPolicy {
    * ```
    */
   static fromJSON(json: EpsilonGreedyJSON): EpsilonGreedy {
-    if (typeof json !== 'object' || json === null || json.type !== 'EpsilonGreedy') {
-      throw new ValidationError('E_BANDIT_STATE', `${SOURCE}.fromJSON: not a saved EpsilonGreedy state.`, { source: `${SOURCE}.fromJSON`, field: 'type' });
-    }
-    const p = new EpsilonGreedy(json.arms, json.options);
-    p.#stats = ArmStats.fromJSON(json.stats, json.arms, `${SOURCE}.fromJSON`);
-    p.#rng = Random.fromState(json.random);
+    const source = `${SOURCE}.fromJSON`;
+    const o = readBanditJson(json, SOURCE, ['arms', 'options', 'stats', 'random'], source);
+    const p = new EpsilonGreedy(o.arms as number, o.options as EpsilonGreedyOptions);
+    p.#stats = ArmStats.fromJSON(o.stats, p.arms, source);
+    p.#rng = Random.fromState(checkRandomState(o.random, source));
     return p;
   }
 
@@ -140,7 +141,7 @@ export class EpsilonGreedy implements BanditPolicy {
    * ```
    */
   update(arm: number, reward: number): void {
-    this.#stats.add(arm, reward, `${SOURCE}.update`, false);
+    this.#stats.add(arm, reward, `${SOURCE}.update`);
   }
 
   /**
@@ -220,6 +221,6 @@ export class EpsilonGreedy implements BanditPolicy {
    * ```
    */
   toJSON(): EpsilonGreedyJSON {
-    return { type: 'EpsilonGreedy', arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON(), random: this.#rng.getState() };
+    return { type: 'EpsilonGreedy', version: 1, arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON(), random: this.#rng.getState() };
   }
 }

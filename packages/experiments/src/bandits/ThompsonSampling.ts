@@ -1,10 +1,11 @@
-import { OptionsError, Random, ValidationError } from '@marksman/core';
+import { OptionsError, Random } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { RandomState } from '@marksman/core';
+import { MAX_BETA_SHAPE, MIN_BETA_PRIOR } from '../bayesian/inputs';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
 import { betaPosterior, probabilityBest, studentPosterior } from '../bayesian/posterior';
 import type { Posterior } from '../bayesian/posterior';
-import { ArmStats, allocationFromShares, argmax, checkArmCount, checkBatchSize } from './armStats';
+import { ArmStats, allocationFromShares, argmax, checkArmCount, checkBatchSize, checkRandomState, readBanditJson } from './armStats';
 import type { BanditAllocation, BanditArmSummary, BanditPolicy, BanditStatsJSON } from './banditTypes';
 
 /** Reward model of {@link ThompsonSampling}. */
@@ -14,9 +15,9 @@ export type ThompsonLikelihood = 'bernoulli' | 'gaussian';
 export interface ThompsonSamplingOptions {
   /** `'bernoulli'` (0/1 or [0, 1] rewards, beta prior; default) or `'gaussian'` (any real reward, normal-gamma prior). */
   readonly likelihood?: ThompsonLikelihood;
-  /** Bernoulli: prior Beta(priorAlpha, priorBeta) first shape (default 1). */
+  /** Bernoulli: prior Beta(priorAlpha, priorBeta) first shape, in [0.001, 1e9] (default 1). */
   readonly priorAlpha?: number;
-  /** Bernoulli: prior second shape (default 1). */
+  /** Bernoulli: prior second shape, in [0.001, 1e9] (default 1). */
   readonly priorBeta?: number;
   /** Gaussian: prior mean μ₀ of each arm's mean (default 0). */
   readonly priorMean?: number;
@@ -65,6 +66,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
 export interface ThompsonSamplingJSON {
   /** Always `'ThompsonSampling'`. */
   readonly type: 'ThompsonSampling';
+  /** Format version, 1 (absent in states saved before versions existed). */
+  readonly version?: 1;
   /** Number of arms. */
   readonly arms: number;
   /** The options, all filled in. */
@@ -82,8 +85,9 @@ function checkOptions(o: Resolved): void {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: likelihood must be 'bernoulli' or 'gaussian', got ${String(o.likelihood)}.`, { source: SOURCE, field: 'likelihood' });
   }
   for (const field of ['priorAlpha', 'priorBeta', 'priorStrength', 'priorShape', 'priorRate'] as const) {
-    if (typeof o[field] !== 'number' || !(o[field] > 0) || !Number.isFinite(o[field])) {
-      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a positive finite number, got ${String(o[field])}.`, { source: SOURCE, field });
+    const min = field === 'priorAlpha' || field === 'priorBeta' ? MIN_BETA_PRIOR : 0;
+    if (typeof o[field] !== 'number' || !(o[field] > 0 && o[field] >= min) || !(o[field] <= MAX_BETA_SHAPE)) {
+      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in ${min > 0 ? `[${min}` : '(0'}, ${MAX_BETA_SHAPE}], got ${typeof o[field] === 'string' ? JSON.stringify(o[field]) : String(o[field])}.`, { source: SOURCE, field });
     }
   }
   if (typeof o.priorMean !== 'number' || !Number.isFinite(o.priorMean)) {
@@ -136,14 +140,15 @@ export class ThompsonSampling implements BanditPolicy {
    * @param arms - number of arms, an integer ≥ 2
    * @param options - {@link ThompsonSamplingOptions}
    * @throws `ValidationError` `E_TOO_FEW_ARMS`
-   * @throws `OptionsError` `E_PRIOR` (prior parameter ≤ 0), `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`, `E_SEED`
+   * @throws `OptionsError` `E_PRIOR` (a prior parameter ≤ 0 or above 1e9; priorAlpha and priorBeta below 0.001),
+   *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`, `E_SEED`
    */
   constructor(arms: number, options?: ThompsonSamplingOptions) {
     checkArmCount(arms, SOURCE);
     this.arms = arms;
     this.#o = resolveOptions(SOURCE, DEFAULTS, options);
     checkOptions(this.#o);
-    this.#stats = new ArmStats(arms);
+    this.#stats = new ArmStats(arms, MAX_BETA_SHAPE, this.#o.likelihood === 'bernoulli');
     this.#rng = new Random(this.#o.seed);
   }
 
@@ -159,12 +164,11 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   static fromJSON(json: ThompsonSamplingJSON): ThompsonSampling {
-    if (typeof json !== 'object' || json === null || json.type !== 'ThompsonSampling') {
-      throw new ValidationError('E_BANDIT_STATE', `${SOURCE}.fromJSON: not a saved ThompsonSampling state.`, { source: `${SOURCE}.fromJSON`, field: 'type' });
-    }
-    const p = new ThompsonSampling(json.arms, json.options);
-    p.#stats = ArmStats.fromJSON(json.stats, json.arms, `${SOURCE}.fromJSON`);
-    p.#rng = Random.fromState(json.random);
+    const source = `${SOURCE}.fromJSON`;
+    const o = readBanditJson(json, SOURCE, ['arms', 'options', 'stats', 'random'], source);
+    const p = new ThompsonSampling(o.arms as number, o.options as ThompsonSamplingOptions);
+    p.#stats = ArmStats.fromJSON(o.stats, p.arms, source, MAX_BETA_SHAPE, p.#o.likelihood === 'bernoulli');
+    p.#rng = Random.fromState(checkRandomState(o.random, source));
     return p;
   }
 
@@ -246,7 +250,7 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   update(arm: number, reward: number): void {
-    this.#stats.add(arm, reward, `${SOURCE}.update`, this.#o.likelihood === 'bernoulli');
+    this.#stats.add(arm, reward, `${SOURCE}.update`);
   }
 
   /**
@@ -254,7 +258,8 @@ export class ThompsonSampling implements BanditPolicy {
    *
    * @param arm - arm index
    * @param stats - `{ n, conversions }` or `{ n, sum, sumSquares }`
-   * @throws `ValidationError` `E_ARM` and the sufficient-statistics codes (`E_CONVERSIONS_EXCEED_N`, …)
+   * @throws `ValidationError` `E_ARM`, the sufficient-statistics codes (`E_CONVERSIONS_EXCEED_N`, …), `E_COUNT_TOO_LARGE`
+   *   (an arm would hold more than 1e9 rewards), `E_REWARD` (rewards outside [0, 1] for 'bernoulli', or overflowing sums)
    * @example
    * ```ts
    * import { ThompsonSampling } from '@marksman/experiments';
@@ -264,17 +269,7 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   updateStats(arm: number, stats: ProportionInput | MeanInput): void {
-    if (this.#o.likelihood === 'bernoulli' && !('conversions' in stats)) {
-      // mean statistics of [0, 1] rewards are fine for the beta model
-      const n = stats.n;
-      if (typeof stats.sum === 'number' && (stats.sum < 0 || stats.sum > n)) {
-        throw new ValidationError('E_REWARD', `${SOURCE}.updateStats: Bernoulli rewards must lie in [0, 1]; sum ${stats.sum} is outside [0, n].`, {
-          source: `${SOURCE}.updateStats`,
-          field: 'sum',
-          row: arm,
-        });
-      }
-    }
+    // For 'bernoulli', mean statistics of [0, 1] rewards are fine for the beta model (ArmStats checks the range).
     this.#stats.addStats(arm, stats, `${SOURCE}.updateStats`);
   }
 
@@ -334,6 +329,6 @@ export class ThompsonSampling implements BanditPolicy {
    * ```
    */
   toJSON(): ThompsonSamplingJSON {
-    return { type: 'ThompsonSampling', arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON(), random: this.#rng.getState() };
+    return { type: 'ThompsonSampling', version: 1, arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON(), random: this.#rng.getState() };
   }
 }

@@ -1,7 +1,7 @@
-import { OptionsError, ValidationError } from '@marksman/core';
+import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { MeanInput, ProportionInput } from '../bayesian/inputs';
-import { ArmStats, allocationFromShares, checkArmCount, checkBatchSize } from './armStats';
+import { ArmStats, allocationFromShares, checkArmCount, checkBatchSize, readBanditJson } from './armStats';
 import type { BanditAllocation, BanditArmSummary, BanditPolicy, BanditStatsJSON } from './banditTypes';
 
 /** Options of {@link UCB1}. */
@@ -20,6 +20,8 @@ const DEFAULTS: Readonly<Required<UCB1Options>> = Object.freeze({ explorationSca
 export interface UCB1JSON {
   /** Always `'UCB1'`. */
   readonly type: 'UCB1';
+  /** Format version, 1 (absent in states saved before versions existed). */
+  readonly version?: 1;
   /** Number of arms. */
   readonly arms: number;
   /** The options, all filled in. */
@@ -84,11 +86,10 @@ export class UCB1 implements BanditPolicy {
    * ```
    */
   static fromJSON(json: UCB1JSON): UCB1 {
-    if (typeof json !== 'object' || json === null || json.type !== 'UCB1') {
-      throw new ValidationError('E_BANDIT_STATE', `${SOURCE}.fromJSON: not a saved UCB1 state.`, { source: `${SOURCE}.fromJSON`, field: 'type' });
-    }
-    const p = new UCB1(json.arms, json.options);
-    p.#stats = ArmStats.fromJSON(json.stats, json.arms, `${SOURCE}.fromJSON`);
+    const source = `${SOURCE}.fromJSON`;
+    const o = readBanditJson(json, SOURCE, ['arms', 'options', 'stats'], source);
+    const p = new UCB1(o.arms as number, o.options as UCB1Options);
+    p.#stats = ArmStats.fromJSON(o.stats, p.arms, source);
     return p;
   }
 
@@ -137,7 +138,7 @@ export class UCB1 implements BanditPolicy {
    * ```
    */
   update(arm: number, reward: number): void {
-    this.#stats.add(arm, reward, `${SOURCE}.update`, false);
+    this.#stats.add(arm, reward, `${SOURCE}.update`);
   }
 
   /**
@@ -216,6 +217,6 @@ export class UCB1 implements BanditPolicy {
    * ```
    */
   toJSON(): UCB1JSON {
-    return { type: 'UCB1', arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON() };
+    return { type: 'UCB1', version: 1, arms: this.arms, options: { ...this.#o }, stats: this.#stats.toJSON() };
   }
 }

@@ -36,7 +36,7 @@ export interface BanditSimulationProgress {
 
 /** Options of {@link simulateBandit}. */
 export interface SimulateBanditOptions {
-  /** Number of rounds (units) to play (default 1000). */
+  /** Number of rounds (units) to play, at most 10,000,000 (default 1000). */
   readonly horizon?: number;
   /** Seed of the reward stream (default 0); the policy keeps its own seed. */
   readonly seed?: number;
@@ -76,6 +76,9 @@ export interface BanditSimulation {
 
 const SOURCE = 'simulateBandit';
 
+/** Longest simulation (its cumulative regret is one Float64Array of this length). */
+const MAX_HORIZON = 10_000_000;
+
 function armMean(a: BanditArm): number {
   return a.kind === 'bernoulli' ? a.p : a.mean;
 }
@@ -92,9 +95,10 @@ function checkArms(arms: readonly BanditArm[], k: number): void {
       typeof a === 'object' &&
       a !== null &&
       ((a.kind === 'bernoulli' && typeof a.p === 'number' && a.p >= 0 && a.p <= 1) ||
-        (a.kind === 'gaussian' && Number.isFinite(a.mean) && typeof a.sd === 'number' && a.sd >= 0 && Number.isFinite(a.sd)));
+        (a.kind === 'gaussian' && typeof a.mean === 'number' && Number.isFinite(a.mean) && typeof a.sd === 'number' && a.sd >= 0 && Number.isFinite(a.sd))) &&
+      Object.keys(a).every((key) => key === 'kind' || (a.kind === 'bernoulli' ? key === 'p' : key === 'mean' || key === 'sd'));
     if (!ok) {
-      throw new ValidationError('E_ARM_SPEC', `${SOURCE}: arm ${row} must be { kind: 'bernoulli', p ∈ [0, 1] } or { kind: 'gaussian', mean, sd ≥ 0 }.`, {
+      throw new ValidationError('E_ARM_SPEC', `${SOURCE}: arm ${row} must be { kind: 'bernoulli', p ∈ [0, 1] } or { kind: 'gaussian', mean, sd ≥ 0 }, with no other field.`, {
         source: SOURCE,
         field: 'arms',
         row,
@@ -115,8 +119,8 @@ function checkArms(arms: readonly BanditArm[], k: number): void {
  * @param policy - any {@link BanditPolicy} (ThompsonSampling, UCB1, EpsilonGreedy)
  * @param arms - one simulated arm per policy arm
  * @param options - {@link SimulateBanditOptions}
- * @throws `ValidationError` `E_ARM_COUNT`, `E_ARM_SPEC`, `E_BATCH_SIZE`
- * @throws `OptionsError` `E_OPTION_RANGE` (horizon), `E_OPTION_UNKNOWN`, `E_SEED`
+ * @throws `ValidationError` `E_ARM_COUNT`, `E_ARM_SPEC`, `E_BATCH_SIZE`, `E_POLICY` (not a bandit policy)
+ * @throws `OptionsError` `E_OPTION_RANGE` (horizon above 10,000,000, onProgress, signal), `E_OPTION_UNKNOWN`, `E_SEED`
  * @throws `AbortError` `E_ABORTED`
  * @example
  * ```ts
@@ -129,8 +133,18 @@ function checkArms(arms: readonly BanditArm[], k: number): void {
  */
 export function simulateBandit(policy: BanditPolicy, arms: readonly BanditArm[], options?: SimulateBanditOptions): BanditSimulation {
   const o = resolveOptions(SOURCE, DEFAULTS, options);
-  if (!Number.isSafeInteger(o.horizon) || o.horizon < 1) {
-    throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: horizon must be a positive integer, got ${String(o.horizon)}.`, { source: SOURCE, field: 'horizon' });
+  if (typeof o.horizon !== 'number' || !Number.isInteger(o.horizon) || o.horizon < 1 || o.horizon > MAX_HORIZON) {
+    throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: horizon must be an integer from 1 to ${MAX_HORIZON}, got ${String(o.horizon)}.`, { source: SOURCE, field: 'horizon' });
+  }
+  if (o.onProgress !== null && o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: onProgress must be a function or null.`, { source: SOURCE, field: 'onProgress' });
+  }
+  if (o.signal !== null && o.signal !== undefined && (typeof o.signal !== 'object' || typeof o.signal.aborted !== 'boolean')) {
+    throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: signal must be an AbortSignal or null.`, { source: SOURCE, field: 'signal' });
+  }
+  const methods = ['select', 'update', 'updateStats', 'allocate', 'clone'] as const;
+  if (typeof policy !== 'object' || policy === null || typeof policy.arms !== 'number' || methods.some((m) => typeof policy[m] !== 'function')) {
+    throw new ValidationError('E_POLICY', `${SOURCE}: policy must be a bandit policy (ThompsonSampling, UCB1, EpsilonGreedy or another BanditPolicy).`, { source: SOURCE, field: 'policy' });
   }
   checkBatchSize(o.batchSize, SOURCE);
   checkArms(arms, policy.arms);

@@ -1,6 +1,6 @@
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { checkIndex, checkProbability, checkProportion, checkVariantCount } from './inputs';
+import { checkIndex, checkProbability, checkProportion, checkVariantCount, MAX_BETA_SHAPE, MIN_BETA_PRIOR, checkBetaShapes } from './inputs';
 import type { ProportionInput } from './inputs';
 import {
   betaExpectedShortfall,
@@ -16,9 +16,9 @@ import { betaPpf } from '../internal/distributions';
 
 /** Options of {@link bayesBinomial}. */
 export interface BayesBinomialOptions {
-  /** Prior Beta(α, β) first shape, shared by every variant (default 1: uniform prior). Must be > 0. */
+  /** Prior Beta(α, β) first shape, shared by every variant (default 1: uniform prior). In [0.001, 1e9]. */
   readonly priorAlpha?: number;
-  /** Prior Beta(α, β) second shape (default 1). Must be > 0. */
+  /** Prior Beta(α, β) second shape (default 1). In [0.001, 1e9]. */
   readonly priorBeta?: number;
   /** Mass of the equal-tailed credible intervals (default 0.95). */
   readonly credibleLevel?: number;
@@ -99,8 +99,9 @@ const SOURCE = 'bayesBinomial';
  * @param variants - per-variant `{ n, conversions }`; at least two, `control` (default the first) is the baseline
  * @param options - {@link BayesBinomialOptions}
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_CONVERSIONS_EXCEED_N`,
- *   `E_NEGATIVE_COUNT`, `E_NOT_INTEGER`, `E_NOT_FINITE`
- * @throws `OptionsError` `E_PRIOR` for a prior shape ≤ 0, `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ *   `E_NEGATIVE_COUNT`, `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_COUNT_TOO_LARGE` (a posterior shape,
+ *   prior plus counts, above 1e9: the exact computations would take minutes)
+ * @throws `OptionsError` `E_PRIOR` for a prior shape that is not a number in [0.001, 1e9], `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
  * import { bayesBinomial } from '@marksman/experiments';
@@ -115,14 +116,17 @@ export function bayesBinomial(variants: readonly ProportionInput[], options?: Ba
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   for (const field of ['priorAlpha', 'priorBeta'] as const) {
     const v = o[field];
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
-      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a positive finite number, got ${String(v)}.`, { source: SOURCE, field });
+    if (typeof v !== 'number' || !(v >= MIN_BETA_PRIOR) || !(v <= MAX_BETA_SHAPE)) {
+      throw new OptionsError('E_PRIOR', `${SOURCE}: ${field} must be a number in [${MIN_BETA_PRIOR}, ${MAX_BETA_SHAPE}], got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}.`, { source: SOURCE, field });
     }
   }
   checkProbability(o.credibleLevel, 'credibleLevel', SOURCE);
   checkIndex(o.control, variants.length, 'control', SOURCE);
   checkDifference(o.difference, SOURCE);
-  variants.forEach((v, i) => checkProportion(v, SOURCE, i));
+  variants.forEach((v, i) => {
+    checkProportion(v, SOURCE, i);
+    checkBetaShapes(o.priorAlpha + v.conversions, o.priorBeta + v.n - v.conversions, SOURCE, i);
+  });
 
   const posts = variants.map((v) => betaPosterior(o.priorAlpha + v.conversions, o.priorBeta + v.n - v.conversions));
   const lq = (1 - o.credibleLevel) / 2;

@@ -42,6 +42,9 @@ function checkCount(value: unknown, field: string, source: string, row: number, 
   if (!Number.isInteger(value)) {
     throw new ValidationError('E_NOT_INTEGER', `${source}: variant ${row} has ${field} = ${value}; counts must be whole numbers.`, { source, field, row });
   }
+  if (value > Number.MAX_SAFE_INTEGER) {
+    throw new ValidationError('E_COUNT_TOO_LARGE', `${source}: variant ${row} has ${field} = ${value}; counts above 2^53 − 1 cannot be represented exactly.`, { source, field, row });
+  }
   if (positive && value === 0) {
     throw new ValidationError('E_ZERO_VISITORS', `${source}: variant ${row} has no visitors (n = 0); wait for traffic or drop the variant.`, {
       source,
@@ -96,6 +99,34 @@ export function checkMean(v: MeanInput, source: string, row: number, minN = 2): 
     });
   }
   return { mean, variance: n > 1 ? Math.max(0, ss) / (n - 1) : 0 };
+}
+
+/**
+ * Largest shape of a beta posterior (prior pseudo-counts plus observed
+ * counts) the Bayesian and bandit code accepts. Beyond it every incomplete
+ * beta evaluation needs tens of thousands of continued-fraction terms, so
+ * chance-to-win, intervals and allocations would take minutes (and with
+ * shapes like 1e15 effectively forever); a billion units per arm is more
+ * than any experiment has.
+ */
+export const MAX_BETA_SHAPE = 1e9;
+
+/**
+ * Smallest beta prior shape accepted: below it the prior piles its mass so
+ * close to 0 (or 1) that quantiles and tail integrals underflow and the
+ * credible intervals come out as NaN or collapse to a point.
+ */
+export const MIN_BETA_PRIOR = 1e-3;
+
+/** Throws E_COUNT_TOO_LARGE when a beta posterior's shapes exceed MAX_BETA_SHAPE. */
+export function checkBetaShapes(a: number, b: number, source: string, row: number, field = 'n'): void {
+  if (a > MAX_BETA_SHAPE || b > MAX_BETA_SHAPE) {
+    throw new ValidationError(
+      'E_COUNT_TOO_LARGE',
+      `${source}: variant ${row} gives a posterior Beta(${a}, ${b}); shapes above ${MAX_BETA_SHAPE} (prior plus counts) are not supported, as the exact beta computations would take minutes.`,
+      { source, field, row },
+    );
+  }
 }
 
 export function checkProbability(value: number, field: string, source: string, openInterval = true): void {

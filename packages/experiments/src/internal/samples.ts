@@ -28,6 +28,24 @@ export function missing(source: string, field: string): never {
   throw new ValidationError('E_MISSING_VARIANT', `${source}: the ${field} variant is missing; pass the ${field} statistics.`, { source, field });
 }
 
+/** True for an array or typed array of values (not a string, not an arbitrary object). */
+export function isValueList(x: unknown): x is ArrayLike<number> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+}
+
+/**
+ * Throws `E_OVERFLOW` unless every named statistic is finite: values near
+ * ±1e308 make means, differences or variances overflow, and a test built on
+ * them would report an infinite statistic or NaN p-value.
+ */
+export function requireFiniteResult(source: string, stats: Readonly<Record<string, number>>): void {
+  for (const [field, v] of Object.entries(stats)) {
+    if (!Number.isFinite(v)) {
+      throw new ValidationError('E_OVERFLOW', `${source}: ${field} is ${v}; the inputs are too large for double precision (rescale the metric).`, { source, field });
+    }
+  }
+}
+
 /** Mean and variance of raw values by two passes (no cancellation). */
 export function rawMoments(values: ArrayLike<number>, source: string, row: number): Moments {
   const n = values.length;
@@ -50,25 +68,38 @@ export function rawMoments(values: ArrayLike<number>, source: string, row: numbe
     ss += d * d;
     c += d;
   }
-  return { n, mean, variance: (ss - (c * c) / n) / (n - 1) };
+  const variance = (ss - (c * c) / n) / (n - 1);
+  requireFiniteResult(source, { mean, variance });
+  return { n, mean, variance };
 }
 
 export function meanMoments(sample: MeanSample | undefined, source: string, row: number, field: string): Moments {
   if (sample === undefined || sample === null) missing(source, field);
-  if (Array.isArray(sample) || sample instanceof Float64Array) return rawMoments(sample as ArrayLike<number>, source, row);
+  if (isValueList(sample)) return rawMoments(sample, source, row);
+  if (typeof sample !== 'object') {
+    throw new ValidationError('E_NOT_FINITE', `${source}: the ${field} variant must be an array of values, { mean, sd, n } or { n, sum, sumSquares }, got ${typeof sample}.`, {
+      source,
+      row,
+      field,
+    });
+  }
   const s = sample as MeanSdInput | MeanInput;
+  let out: Moments;
   if ('sd' in s && 'mean' in s) {
-    if (!Number.isFinite(s.mean) || !Number.isFinite(s.sd)) {
+    if (typeof s.mean !== 'number' || typeof s.sd !== 'number' || !Number.isFinite(s.mean) || !Number.isFinite(s.sd)) {
       throw new ValidationError('E_NOT_FINITE', `${source}: variant ${row} needs a finite mean and sd.`, { source, row, field: 'mean' });
     }
     if (s.sd < 0) throw new ValidationError('E_NEGATIVE_SD', `${source}: variant ${row} has sd = ${s.sd}; a standard deviation cannot be negative.`, { source, row, field: 'sd' });
-    if (!Number.isInteger(s.n) || s.n < 2) {
-      throw new ValidationError('E_TOO_FEW_UNITS', `${source}: variant ${row} has n = ${String(s.n)}; a mean metric needs at least 2 units.`, { source, row, field: 'n' });
+    if (typeof s.n !== 'number' || !Number.isSafeInteger(s.n) || s.n < 2) {
+      throw new ValidationError('E_TOO_FEW_UNITS', `${source}: variant ${row} has n = ${String(s.n)}; a mean metric needs a whole number of at least 2 units (up to 2^53 − 1).`, { source, row, field: 'n' });
     }
-    return { n: s.n, mean: s.mean, variance: s.sd * s.sd };
+    out = { n: s.n, mean: s.mean, variance: s.sd * s.sd };
+  } else {
+    const m = checkMean(s as MeanInput, source, row, 2);
+    out = { n: (s as MeanInput).n, mean: m.mean, variance: m.variance };
   }
-  const m = checkMean(s as MeanInput, source, row, 2);
-  return { n: (s as MeanInput).n, mean: m.mean, variance: m.variance };
+  requireFiniteResult(source, { mean: out.mean, variance: out.variance });
+  return out;
 }
 
 /** What a proportion test accepts for one variant: counts, or raw 0/1 outcomes. */
@@ -76,6 +107,9 @@ export type ProportionSample = ProportionInput | readonly (0 | 1 | boolean)[];
 
 export function proportionCounts(sample: ProportionSample | undefined, source: string, row: number, field: string): ProportionInput {
   if (sample === undefined || sample === null) missing(source, field);
+  if (typeof sample !== 'object') {
+    throw new ValidationError('E_NOT_FINITE', `${source}: the ${field} variant must be { n, conversions } or an array of 0/1 outcomes, got ${typeof sample}.`, { source, row, field });
+  }
   if (Array.isArray(sample)) {
     let conversions = 0;
     for (let i = 0; i < sample.length; i++) {

@@ -2,24 +2,36 @@
 // Parameters are positive, so the optimiser works on their logarithms; the
 // objective is the mean negative log-likelihood plus an optional L2 penalty
 // on the parameters (lifetimes' `penalizer_coef` convention).
-import { ConvergenceError } from '@marksman/core';
+import { ConvergenceError, throwIfAborted } from '@marksman/core';
 import { Matrix, inverse } from 'ml-matrix';
 import { minimizeBfgs, minimizeNelderMead, numericHessian } from './optimize';
 
 /** How a fit went: the optimiser's report, attached to every fitted model. */
 export interface ClvFitReport {
-  /** Whether the optimiser met its convergence test (‖∇‖∞ of the mean objective in log-parameters below `tolerance`). */
+  /** Whether the optimiser met its convergence test (‖∇‖∞ of the mean objective in the optimiser's log-coordinates below `tolerance`). */
   readonly converged: boolean;
   /** Optimiser iterations, all stages together. */
   readonly iterations: number;
   /** Objective evaluations, all stages together. */
   readonly evaluations: number;
-  /** Infinity norm of the final gradient of the mean objective with respect to the log-parameters. */
+  /** Infinity norm of the final gradient of the mean objective with respect to the optimiser's log-coordinates. */
   readonly gradientNorm: number;
   /** The stages run, e.g. `'bfgs'` or `'bfgs → nelder-mead → bfgs'`. */
   readonly method: string;
   /** Why the optimiser stopped. */
   readonly message: string;
+}
+
+/** One step of a customer-value fit, as passed to the `onProgress` option of the fits. */
+export interface ClvFitProgress {
+  /** The optimiser stage: `'bfgs'`, the `'nelder-mead'` restart, or the final `'polish'` (BFGS again). */
+  readonly stage: 'bfgs' | 'nelder-mead' | 'polish';
+  /** Iterations so far, all stages together. */
+  readonly iteration: number;
+  /** Likelihood evaluations so far, all stages together. */
+  readonly evaluations: number;
+  /** The objective at the current best point: mean negative log-likelihood plus the penalty. */
+  readonly objective: number;
 }
 
 export interface FitProblem {
@@ -32,6 +44,18 @@ export interface FitProblem {
   penalty: number;
   maxIterations: number;
   tolerance: number;
+  /**
+   * The optimiser's coordinates → natural parameters (default: exp of each
+   * coordinate, i.e. log-parameters), and back. A model whose likelihood has
+   * a flat ridge along some combination of parameters can choose coordinates
+   * in which the ridge is a single axis.
+   */
+  toNatural?: ((u: Float64Array) => Float64Array) | undefined;
+  fromNatural?: ((theta: readonly number[]) => Float64Array) | undefined;
+  /** Called after every optimiser iteration. */
+  onProgress?: ((p: ClvFitProgress) => void) | null | undefined;
+  /** Stops the fit (with an AbortError) between likelihood evaluations. */
+  signal?: AbortSignal | null | undefined;
 }
 
 export interface FitOutcome {
@@ -41,9 +65,23 @@ export interface FitOutcome {
   report: ClvFitReport;
 }
 
-/** Maximises the (penalised) likelihood; throws E_DIVERGED when no finite optimum is reached. */
+const expAll = (u: Float64Array): Float64Array => Float64Array.from(u, Math.exp);
+const logAll = (theta: readonly number[]): Float64Array => Float64Array.from(theta, Math.log);
+
+/**
+ * Maximises the (penalised) likelihood; throws E_DIVERGED when no finite
+ * optimum is reached. The work is bounded by `maxIterations`: at most
+ * maxIterations BFGS iterations, then (when BFGS stalled before its cap) at
+ * most maxIterations Nelder–Mead iterations and maxIterations BFGS
+ * iterations more; each iteration costs a bounded number of likelihood
+ * evaluations.
+ */
 export function fitByMaximumLikelihood(p: FitProblem): FitOutcome {
-  const { n, penalty } = p;
+  const { n, penalty, source } = p;
+  const toNatural = p.toNatural ?? expAll;
+  const fromNatural = p.fromNatural ?? logAll;
+  const signal = p.signal ?? undefined;
+  let evaluations = 0;
   const objectiveNatural = (theta: Float64Array): number => {
     const ll = p.logLikelihood(theta);
     if (!Number.isFinite(ll)) return Infinity;
@@ -52,37 +90,39 @@ export function fitByMaximumLikelihood(p: FitProblem): FitOutcome {
     return -ll / n + penalty * pen;
   };
   const objective = (u: Float64Array): number => {
-    const theta = new Float64Array(u.length);
-    for (let i = 0; i < u.length; i++) theta[i] = Math.exp(u[i]!);
-    return objectiveNatural(theta);
+    throwIfAborted(signal, source);
+    evaluations++;
+    return objectiveNatural(toNatural(u));
   };
-  const u0 = Float64Array.from(p.start, Math.log);
-  let r = minimizeBfgs(objective, u0, { gradientTolerance: p.tolerance, maxIterations: p.maxIterations });
+  let iterationsBefore = 0;
+  const progress = (stage: ClvFitProgress['stage']) =>
+    p.onProgress
+      ? (it: { iterations: number; fx: number }): void => p.onProgress!({ stage, iteration: iterationsBefore + it.iterations, evaluations, objective: it.fx })
+      : undefined;
+  const u0 = fromNatural(p.start);
+  let r = minimizeBfgs(objective, u0, { gradientTolerance: p.tolerance, maxIterations: p.maxIterations, onIteration: progress('bfgs') });
   let iterations = r.iterations;
-  let evaluations = r.evaluations;
   let method = 'bfgs';
-  if (!r.converged && iterations < p.maxIterations) {
+  if (!r.converged && Number.isFinite(r.fx) && iterations < p.maxIterations) {
     // Robust restart: a simplex search from the best point, then BFGS again to polish and to test the gradient.
-    const nm = minimizeNelderMead(objective, Number.isFinite(r.fx) ? r.x : u0, {
-      fTolerance: 1e-12,
-      xTolerance: 1e-9,
-      maxIterations: Math.max(200, p.maxIterations * 5),
-    });
-    const polish = minimizeBfgs(objective, nm.x, { gradientTolerance: p.tolerance, maxIterations: p.maxIterations });
+    iterationsBefore = iterations;
+    const nm = minimizeNelderMead(objective, r.x, { fTolerance: 1e-12, xTolerance: 1e-9, maxIterations: p.maxIterations, onIteration: progress('nelder-mead') });
+    iterationsBefore += nm.iterations;
+    const polish = minimizeBfgs(objective, nm.x, { gradientTolerance: p.tolerance, maxIterations: p.maxIterations, onIteration: progress('polish') });
     iterations += nm.iterations + polish.iterations;
-    evaluations += nm.evaluations + polish.evaluations;
     method = 'bfgs → nelder-mead → bfgs';
-    r = polish.fx <= r.fx || !Number.isFinite(r.fx) ? polish : r;
+    r = polish.fx <= r.fx ? polish : r;
   }
   if (!Number.isFinite(r.fx)) {
-    throw new ConvergenceError('E_DIVERGED', `${p.source}: the log-likelihood is not finite at any point the optimiser tried; check the input.`, { source: p.source });
+    throw new ConvergenceError('E_DIVERGED', `${source}: the log-likelihood is not finite at any point the optimiser tried; check the input.`, { source });
   }
-  const theta = Float64Array.from(r.x, Math.exp);
+  const theta = toNatural(r.x);
   for (const v of theta) {
     if (!Number.isFinite(v) || v <= 0) {
-      throw new ConvergenceError('E_DIVERGED', `${p.source}: a parameter ran off to ${v}; the data do not identify the model.`, { source: p.source });
+      throw new ConvergenceError('E_DIVERGED', `${source}: a parameter ran off to ${v}; the data do not identify the model.`, { source });
     }
   }
+  throwIfAborted(signal, source);
   return {
     theta,
     logLikelihood: p.logLikelihood(theta),

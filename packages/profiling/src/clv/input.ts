@@ -1,9 +1,11 @@
 // Internal: normalises what the customer-value fits accept (a ClvSummary or
 // lifetimes-style rows) into typed columns, validating once at the boundary.
-import { ValidationError } from '@marksman/core';
+import { OptionsError, ValidationError } from '@marksman/core';
 import type { Id } from '@marksman/core';
 import type { ClvSummary } from '../summarize-for-clv';
+import { isClvTimeUnit } from '../time-unit';
 import type { ClvTimeUnit } from '../time-unit';
+import { customerProblem } from './check';
 
 /**
  * One customer as the customer-value models read it, in lifetimes' names:
@@ -12,13 +14,13 @@ import type { ClvTimeUnit } from '../time-unit';
  * mean repeat-purchase value.
  */
 export interface ClvCustomer {
-  /** Repeat purchases (an integer ≥ 0). */
+  /** Repeat purchases: an integer between 0 and 1,000,000. */
   readonly frequency: number;
-  /** Time from first to last purchase, 0 ≤ recency ≤ T (0 when frequency is 0). */
+  /** Time from first to last purchase: 0 when frequency is 0, else in (0, T]. */
   readonly recency: number;
-  /** Time from first purchase to the end of the observation period (> 0 for fitting). */
+  /** Time from first purchase to the end of the observation period, in [0, 1,000,000] time units. */
   readonly T: number;
-  /** Mean value of the repeat purchases (needed by Gamma-Gamma). */
+  /** Mean value of the repeat purchases, a finite number ≥ 0 (needed by Gamma-Gamma). */
   readonly monetaryValue?: number;
   /** The customer, carried into per-customer outputs when given. */
   readonly customerId?: Id;
@@ -41,15 +43,25 @@ function isSummary(input: ClvInput): input is ClvSummary {
   return !Array.isArray(input) && typeof input === 'object' && input !== null && Array.isArray((input as ClvSummary).rows);
 }
 
-/** Validates and converts; `needMonetary` demands a finite monetaryValue on every row. */
+/**
+ * Validates and converts. Every row must be a valid customer (see
+ * customerProblem); a `monetaryValue`, when present, must be a finite
+ * number ≥ 0 and, for a customer with repeat purchases, the total
+ * frequency × monetaryValue must be finite. `needMonetary` demands a
+ * monetaryValue on every row.
+ */
 export function toColumns(input: ClvInput, source: string, needMonetary = false): ClvColumns {
   const rows: readonly ClvCustomer[] | undefined = isSummary(input) ? input.rows : Array.isArray(input) ? input : undefined;
   if (rows === undefined) {
-    throw new ValidationError('E_CLV_SUMMARY', `${source}: expected the result of summarizeForClv or an array of { frequency, recency, T } rows.`, { source });
+    throw new ValidationError('E_CLV_SUMMARY', `${source}: expected the result of summarizeForClv or an array of { frequency, recency, T } rows.`, { source, field: 'summary' });
+  }
+  const timeUnit = isSummary(input) ? input.timeUnit : undefined;
+  if (isSummary(input) && !isClvTimeUnit(timeUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: the summary's timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(timeUnit) ?? String(timeUnit)}.`, { source, field: 'timeUnit' });
   }
   const n = rows.length;
   if (n === 0) {
-    throw new ValidationError('E_CLV_EMPTY', `${source}: there are no customers to fit.`, { source });
+    throw new ValidationError('E_CLV_EMPTY', `${source}: there are no customers to fit.`, { source, field: 'summary' });
   }
   const x = new Float64Array(n);
   const tx = new Float64Array(n);
@@ -60,22 +72,25 @@ export function toColumns(input: ClvInput, source: string, needMonetary = false)
     const bad = (field: string, why: string): never => {
       throw new ValidationError('E_CLV_SUMMARY', `${source}: row ${i}: ${field} ${why}.`, { source, field, row: i });
     };
-    if (typeof r !== 'object' || r === null) bad('row', 'is not an object');
-    const f = r.frequency;
-    if (!(Number.isInteger(f) && f >= 0)) bad('frequency', `must be an integer ≥ 0, got ${String(f)}`);
-    if (!(Number.isFinite(r.T) && r.T >= 0)) bad('T', `must be a finite number ≥ 0, got ${String(r.T)}`);
-    if (!(Number.isFinite(r.recency) && r.recency >= 0 && r.recency <= r.T * (1 + 1e-12))) bad('recency', `must be between 0 and T (${r.T}), got ${String(r.recency)}`);
-    if (f === 0 && r.recency !== 0) bad('recency', 'must be 0 when frequency is 0');
-    x[i] = f;
+    const problem = customerProblem(r);
+    if (problem !== undefined) bad(problem[0] === 'customer' ? 'row' : problem[0], problem[1]);
+    const id = r.customerId;
+    if (id !== undefined && !((typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id)))) {
+      bad('customerId', `must be a non-empty string or a finite number when given, got ${JSON.stringify(id) ?? String(id)}`);
+    }
+    x[i] = r.frequency;
     tx[i] = Math.min(r.recency, r.T);
     T[i] = r.T;
-    if (needMonetary) {
-      const v = r.monetaryValue;
-      if (typeof v !== 'number' || !Number.isFinite(v)) bad('monetaryValue', `must be a finite number, got ${String(v)}`);
-      m[i] = v as number;
+    const v = r.monetaryValue;
+    if (v === undefined) {
+      if (needMonetary) bad('monetaryValue', 'is missing');
+      m[i] = NaN;
     } else {
-      m[i] = typeof r.monetaryValue === 'number' ? r.monetaryValue : NaN;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || !Number.isFinite(v * r.frequency)) {
+        bad('monetaryValue', `must be a finite number ≥ 0, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+      }
+      m[i] = v;
     }
   }
-  return { n, x, tx, T, m, timeUnit: isSummary(input) ? input.timeUnit : undefined };
+  return { n, x, tx, T, m, timeUnit };
 }

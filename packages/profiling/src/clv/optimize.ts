@@ -37,6 +37,8 @@ export interface BfgsOptions {
   gradientTolerance: number;
   /** Iteration cap. */
   maxIterations: number;
+  /** Called after every iteration with the iterations done and the objective at the current point. */
+  onIteration?: ((state: { iterations: number; fx: number }) => void) | undefined;
 }
 
 /** Relative step for central differences: ε^(1/3) ≈ 6e-6. */
@@ -212,6 +214,7 @@ export function minimizeBfgs(f: Objective, x0: Float64Array, options: BfgsOption
       }
     }
     fx = fNew;
+    options.onIteration?.({ iterations, fx });
     // Stop on a run of negligible progress (both in f and in x).
     if (fDrop <= 1e-15 * Math.max(1, Math.abs(fx)) && normInf(s) <= 1e-12 * Math.max(1, normInf(x))) {
       stalled++;
@@ -244,6 +247,8 @@ export interface NelderMeadOptions {
   maxIterations: number;
   /** Initial simplex: x0 plus `initialStep` along each axis (default 0.1·max(1,|x0ᵢ|)). */
   initialStep?: number;
+  /** Called after every iteration with the iterations done and the best objective so far. */
+  onIteration?: ((state: { iterations: number; fx: number }) => void) | undefined;
 }
 
 /**
@@ -331,6 +336,7 @@ export function minimizeNelderMead(f: Objective, x0: Float64Array, options: Neld
       }
     }
     order();
+    options.onIteration?.({ iterations, fx: values[0]! });
   }
   return {
     x: Float64Array.from(simplex[0]!),

@@ -77,24 +77,24 @@ export class Log1pTransform {
   /**
    * ln(1 + x) per value. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     if (this.#d === 0) throw notFitted('Log1pTransform.transform');
     const m = readMatrix('Log1pTransform.transform', X, this.#d, true);
     checkDomain('Log1pTransform.transform', m);
-    return mapCells(m, (x) => Math.log1p(x));
+    return mapCells('Log1pTransform.transform', m, (x) => Math.log1p(x));
   }
 
   /**
    * e^y − 1 per value. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     if (this.#d === 0) throw notFitted('Log1pTransform.inverseTransform');
     const m = readMatrix('Log1pTransform.inverseTransform', X, this.#d, true);
-    return mapCells(m, (y) => Math.expm1(y));
+    return mapCells('Log1pTransform.inverseTransform', m, (y) => Math.expm1(y));
   }
 
   /**
@@ -110,10 +110,10 @@ export class Log1pTransform {
   /**
    * From {@link Log1pTransform.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields)
    */
   static fromJSON(json: Log1pTransformJSON): Log1pTransform {
-    return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform').nFeatures);
+    return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform', []).nFeatures);
   }
 }
 

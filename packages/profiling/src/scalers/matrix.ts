@@ -58,18 +58,51 @@ export function toRows(m: Dense): number[][] {
   return out;
 }
 
-/** Applies `f(value, feature)` to every cell; NaN stays NaN without calling `f`. */
-export function mapCells(m: Dense, f: (x: number, j: number) => number): number[][] {
+/**
+ * Applies `f(value, feature)` to every cell; NaN stays NaN without calling
+ * `f` (and a feature fitted on no values maps everything to NaN). A finite
+ * value that maps to ±Infinity (overflow, or the edge of the transform's
+ * domain) throws `E_OVERFLOW` with the row and feature.
+ */
+export function mapCells(source: string, m: Dense, f: (x: number, j: number) => number): number[][] {
   const out = new Array<number[]>(m.n);
   for (let i = 0; i < m.n; i++) {
     const row = new Array<number>(m.d);
     for (let j = 0; j < m.d; j++) {
       const x = m.data[i * m.d + j] as number;
-      row[j] = Number.isNaN(x) ? NaN : f(x, j);
+      if (Number.isNaN(x)) {
+        row[j] = NaN;
+        continue;
+      }
+      const y = f(x, j);
+      if (y === Infinity || y === -Infinity) {
+        throw new ValidationError('E_OVERFLOW', `${source}: row ${i}, feature ${j}: ${x} maps to ${y}; the value is too large for this scaling or outside the transform's domain.`, {
+          source,
+          row: i,
+          field: String(j),
+        });
+      }
+      row[j] = y;
     }
     out[i] = row;
   }
   return out;
+}
+
+/**
+ * Throws `E_OVERFLOW` when a fitted statistic is ±Infinity (NaN is allowed:
+ * a feature with no values). Values near the largest double make sums and
+ * ranges overflow; the scaler would then turn every value into 0 or NaN.
+ */
+export function requireFiniteStats(source: string, stats: Readonly<Record<string, Float64Array>>): void {
+  for (const [name, arr] of Object.entries(stats)) {
+    for (let j = 0; j < arr.length; j++) {
+      const v = arr[j] as number;
+      if (v === Infinity || v === -Infinity) {
+        throw new ValidationError('E_OVERFLOW', `${source}: the ${name} of feature ${j} overflows (${v}); rescale the feature (values near 1e308 cannot be scaled).`, { source, field: String(j) });
+      }
+    }
+  }
 }
 
 /** The non-NaN values of column `j`, sorted ascending. */
@@ -123,16 +156,30 @@ export function toJsonArray(a: ArrayLike<number>): (number | null)[] {
   return Array.from(a, (x) => (Number.isNaN(x) ? null : x));
 }
 
-/** JSON array of length `d` → Float64Array (null → NaN), or throws `E_JSON`. */
-export function fromJsonArray(source: string, field: string, v: unknown, d: number): Float64Array {
-  if (!Array.isArray(v) || v.length !== d || v.some((x) => x !== null && typeof x !== 'number')) throw badJson(source, `${field} must be an array of ${d} numbers`);
+/**
+ * JSON array of length `d` → Float64Array (null → NaN), or throws `E_JSON`:
+ * entries must be finite numbers or null, and at least `min` when given
+ * (`positive` demands > 0); with `integers`, whole numbers and no null.
+ */
+export function fromJsonArray(source: string, field: string, v: unknown, d: number, min: number | 'positive' | null = null, integers = false): Float64Array {
+  const ok = (x: unknown): boolean =>
+    integers
+      ? typeof x === 'number' && Number.isSafeInteger(x) && (min === null || (min === 'positive' ? x > 0 : x >= min))
+      : x === null || (typeof x === 'number' && Number.isFinite(x) && (min === null || (min === 'positive' ? x > 0 : x >= min)));
+  if (!Array.isArray(v) || v.length !== d || !v.every(ok)) {
+    const bound = min === null ? '' : min === 'positive' ? ' > 0' : ` ≥ ${min}`;
+    throw badJson(source, `${field} must be an array of ${d} finite numbers${bound} (null for a missing one)`);
+  }
   return Float64Array.from(v as (number | null)[], (x) => (x === null ? NaN : x));
 }
 
-/** Checks the common JSON header; returns nFeatures. */
-export function readHeader(source: string, json: unknown, type: string): { nFeatures: number; obj: Record<string, unknown> } {
-  if (typeof json !== 'object' || json === null) throw badJson(source, 'expected an object');
+/** Checks the common JSON header and refuses keys outside `keys`; returns nFeatures. */
+export function readHeader(source: string, json: unknown, type: string, keys: readonly string[]): { nFeatures: number; obj: Record<string, unknown> } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badJson(source, 'expected an object');
   const obj = json as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    if (k !== 'type' && k !== 'version' && k !== 'nFeatures' && !keys.includes(k)) throw badJson(source, `unknown field "${k}"; known: type, version, nFeatures, ${keys.join(', ')}`);
+  }
   if (obj.type !== type) throw badJson(source, `type must be "${type}", got ${describe(obj.type)}`);
   if (obj.version !== 1) throw badJson(source, `unsupported version ${describe(obj.version)}`);
   const d = obj.nFeatures;

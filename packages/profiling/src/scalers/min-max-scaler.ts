@@ -1,5 +1,5 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, readHeader, readMatrix, toJsonArray } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link minMaxScaler}. */
@@ -83,7 +83,7 @@ export class MinMaxScaler {
    * Learns minimum and maximum per feature. O(n·d).
    *
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): MinMaxScaler {
     const { n, d, data } = readMatrix('MinMaxScaler.fit', X, null, false);
@@ -100,11 +100,14 @@ export class MinMaxScaler {
     const [lo, hi] = this.#range;
     const scale = new Float64Array(d);
     const offset = new Float64Array(d);
+    const range = new Float64Array(d);
     for (let j = 0; j < d; j++) {
       const width = (dataMax[j] as number) - (dataMin[j] as number);
+      range[j] = width;
       scale[j] = (hi - lo) / (Number.isNaN(width) ? NaN : handleZeroScale(width));
       offset[j] = lo - (dataMin[j] as number) * (scale[j] as number);
     }
+    requireFiniteStats('MinMaxScaler.fit', { range, scale, offset });
     return new MinMaxScaler(this.#range, this.#clip, { dataMin, dataMax, scale, offset });
   }
 
@@ -116,14 +119,14 @@ export class MinMaxScaler {
   /**
    * Scales rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('MinMaxScaler.transform');
     const m = readMatrix('MinMaxScaler.transform', X, p.scale.length, true);
     const [lo, hi] = this.#range;
     const clip = this.#clip;
-    return mapCells(m, (x, j) => {
+    return mapCells('MinMaxScaler.transform', m, (x, j) => {
       const y = x * (p.scale[j] as number) + (p.offset[j] as number);
       return clip ? Math.min(hi, Math.max(lo, y)) : y;
     });
@@ -132,12 +135,12 @@ export class MinMaxScaler {
   /**
    * Undoes {@link MinMaxScaler.transform}: x = (y − offset) / scale. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('MinMaxScaler.inverseTransform');
     const m = readMatrix('MinMaxScaler.inverseTransform', X, p.scale.length, true);
-    return mapCells(m, (y, j) => (y - (p.offset[j] as number)) / (p.scale[j] as number));
+    return mapCells('MinMaxScaler.inverseTransform', m, (y, j) => (y - (p.offset[j] as number)) / (p.scale[j] as number));
   }
 
   /**
@@ -163,17 +166,20 @@ export class MinMaxScaler {
   /**
    * A fitted scaler from {@link MinMaxScaler.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: MinMaxScalerJSON): MinMaxScaler {
     const source = 'MinMaxScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'MinMaxScaler');
+    const { nFeatures: d, obj } = readHeader(source, json, 'MinMaxScaler', ['featureRange', 'clip', 'dataMin', 'dataMax', 'scale', 'offset']);
     const r = obj.featureRange;
-    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || typeof obj.clip !== 'boolean') throw badJson(source, 'featureRange / clip');
+    if (!Array.isArray(r) || r.length !== 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || !(r[0] < r[1]) || typeof obj.clip !== 'boolean') {
+      throw badJson(source, 'featureRange must be [min, max] with finite min < max, and clip a boolean');
+    }
     return new MinMaxScaler([r[0], r[1]], obj.clip, {
       dataMin: fromJsonArray(source, 'dataMin', obj.dataMin, d),
       dataMax: fromJsonArray(source, 'dataMax', obj.dataMax, d),
-      scale: fromJsonArray(source, 'scale', obj.scale, d),
+      scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'),
       offset: fromJsonArray(source, 'offset', obj.offset, d),
     });
   }

@@ -1,4 +1,5 @@
 import { resolveOptions } from '@marksman/core/internal';
+import { ValidationError } from '@marksman/core';
 import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
 import type { MatrixInput } from './matrix';
 
@@ -103,7 +104,7 @@ export class QuantileRank {
    * Learns the landmark quantiles per feature. O(n log n · d).
    *
    * @returns a new, fitted transform
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): QuantileRank {
     const m = readMatrix('QuantileRank.fit', X, null, false);
@@ -119,6 +120,12 @@ export class QuantileRank {
         if (i > 0 && (q[i] as number) < (q[i - 1] as number)) q[i] = q[i - 1] as number; // non-decreasing
       }
       quantiles.push(q);
+      if (s.length > 0 && !Number.isFinite((q[k - 1] as number) - (q[0] as number))) {
+        throw new ValidationError('E_OVERFLOW', `QuantileRank.fit: the range of feature ${j} overflows; values near 1e308 cannot be ranked by interpolation.`, {
+          source: 'QuantileRank.fit',
+          field: String(j),
+        });
+      }
     }
     return new QuantileRank(this.#nQuantiles, { references, quantiles });
   }
@@ -131,13 +138,13 @@ export class QuantileRank {
   /**
    * Quantile levels of the rows' values. O(n·d·log m).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('QuantileRank.transform');
     const m = readMatrix('QuantileRank.transform', X, p.quantiles.length, true);
     const refs = p.references;
-    return mapCells(m, (x, j) => {
+    return mapCells('QuantileRank.transform', m, (x, j) => {
       const q = p.quantiles[j] as Float64Array;
       const k = q.length;
       if (Number.isNaN(q[0])) return NaN;
@@ -152,13 +159,13 @@ export class QuantileRank {
   /**
    * Values at the given quantile levels. O(n·d·log m).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('QuantileRank.inverseTransform');
     const m = readMatrix('QuantileRank.inverseTransform', X, p.quantiles.length, true);
     const refs = p.references;
-    return mapCells(m, (y, j) => {
+    return mapCells('QuantileRank.inverseTransform', m, (y, j) => {
       const q = p.quantiles[j] as Float64Array;
       if (y - 1e-7 < 0) return q[0] as number;
       if (y + 1e-7 > 1) return q[q.length - 1] as number;
@@ -179,17 +186,26 @@ export class QuantileRank {
   /**
    * A fitted transform from {@link QuantileRank.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: QuantileRankJSON): QuantileRank {
     const source = 'QuantileRank.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'QuantileRank');
+    const { nFeatures: d, obj } = readHeader(source, json, 'QuantileRank', ['references', 'quantiles']);
     const refsIn = obj.references;
     if (!Array.isArray(refsIn) || refsIn.length < 1) throw badJson(source, 'references must be a non-empty array');
-    const references = fromJsonArray(source, 'references', refsIn, refsIn.length);
+    const references = fromJsonArray(source, 'references', refsIn, refsIn.length, 0);
+    for (let i = 0; i < references.length; i++) {
+      const v = references[i] as number;
+      if (!(v <= 1) || (i > 0 && !(v > (references[i - 1] as number)))) throw badJson(source, 'references must increase strictly within [0, 1]');
+    }
     const qs = obj.quantiles;
     if (!Array.isArray(qs) || qs.length !== d) throw badJson(source, `quantiles must hold ${d} arrays`);
-    return new QuantileRank(references.length, { references, quantiles: qs.map((q) => fromJsonArray(source, 'quantiles', q, references.length)) });
+    const quantiles = qs.map((q) => fromJsonArray(source, 'quantiles', q, references.length));
+    for (const q of quantiles) {
+      for (let i = 1; i < q.length; i++) if ((q[i] as number) < (q[i - 1] as number)) throw badJson(source, 'each feature\'s quantiles must be non-decreasing');
+    }
+    return new QuantileRank(references.length, { references, quantiles });
   }
 
   #need(source: string): Params {

@@ -1,5 +1,5 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray, requireFiniteStats } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link robustScaler}. */
@@ -80,7 +80,7 @@ export class RobustScaler {
    * Learns median and inter-quantile range per feature. O(n log n · d).
    *
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): RobustScaler {
     const m = readMatrix('RobustScaler.fit', X, null, false);
@@ -93,6 +93,7 @@ export class RobustScaler {
       const range = percentileSorted(s, qhi) - percentileSorted(s, qlo);
       scale[j] = this.#opts.withScaling ? (Number.isNaN(range) ? NaN : handleZeroScale(range)) : 1;
     }
+    requireFiniteStats('RobustScaler.fit', { center, scale });
     return new RobustScaler(this.#opts, { center, scale });
   }
 
@@ -104,23 +105,23 @@ export class RobustScaler {
   /**
    * Scales rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('RobustScaler.transform');
     const m = readMatrix('RobustScaler.transform', X, p.center.length, true);
-    return mapCells(m, (x, j) => (x - (p.center[j] as number)) / (p.scale[j] as number));
+    return mapCells('RobustScaler.transform', m, (x, j) => (x - (p.center[j] as number)) / (p.scale[j] as number));
   }
 
   /**
    * Undoes {@link RobustScaler.transform}: x = y · scale + center. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('RobustScaler.inverseTransform');
     const m = readMatrix('RobustScaler.inverseTransform', X, p.center.length, true);
-    return mapCells(m, (y, j) => y * (p.scale[j] as number) + (p.center[j] as number));
+    return mapCells('RobustScaler.inverseTransform', m, (y, j) => y * (p.scale[j] as number) + (p.center[j] as number));
   }
 
   /**
@@ -145,18 +146,19 @@ export class RobustScaler {
   /**
    * A fitted scaler from {@link RobustScaler.toJSON} output.
    *
-   * @throws `ValidationError` `E_JSON`
+   * @throws `ValidationError` `E_JSON` (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: RobustScalerJSON): RobustScaler {
     const source = 'RobustScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler');
+    const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler', ['withCentering', 'withScaling', 'quantileRange', 'center', 'scale']);
     const r = obj.quantileRange;
-    if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number') {
-      throw badJson(source, 'withCentering / withScaling / quantileRange');
+    if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] >= 0 && r[0] < r[1] && r[1] <= 100)) {
+      throw badJson(source, 'withCentering and withScaling must be booleans, quantileRange [lo, hi] with 0 ≤ lo < hi ≤ 100');
     }
     return new RobustScaler(
       { withCentering: obj.withCentering, withScaling: obj.withScaling, quantileRange: [r[0], r[1]] },
-      { center: fromJsonArray(source, 'center', obj.center, d), scale: fromJsonArray(source, 'scale', obj.scale, d) },
+      { center: fromJsonArray(source, 'center', obj.center, d), scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive') },
     );
   }
 
@@ -182,7 +184,7 @@ export function robustScaler(options?: RobustScalerOptions): RobustScaler {
   if (typeof o.withCentering !== 'boolean') throw badOption(source, 'withCentering', 'true or false');
   if (typeof o.withScaling !== 'boolean') throw badOption(source, 'withScaling', 'true or false');
   const r = o.quantileRange;
-  if (!Array.isArray(r) || r.length !== 2 || !((r[0] as number) >= 0) || !((r[0] as number) < (r[1] as number)) || !((r[1] as number) <= 100)) {
+  if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] >= 0) || !(r[0] < r[1]) || !(r[1] <= 100)) {
     throw badOption(source, 'quantileRange', 'two percentiles [low, high] with 0 ≤ low < high ≤ 100');
   }
   return new RobustScaler({ withCentering: o.withCentering, withScaling: o.withScaling, quantileRange: Object.freeze([r[0], r[1]]) as readonly [number, number] });

@@ -1,5 +1,5 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats } from './matrix';
 import type { MatrixInput } from './matrix';
 
 /** Options of {@link standardScaler}. */
@@ -83,7 +83,7 @@ export class StandardScaler {
    *
    * @param X - rows of equal width; NaN marks a missing value
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
    */
   fit(X: MatrixInput): StandardScaler {
     const m = readMatrix('StandardScaler.fit', X, null, false);
@@ -121,6 +121,7 @@ export class StandardScaler {
       const bound = c * Number.EPSILON * v + (c * mu * Number.EPSILON) ** 2;
       scale[j] = !this.#opts.withStd ? 1 : v <= bound ? 1 : Math.sqrt(v);
     }
+    requireFiniteStats('StandardScaler.fit', { mean, variance, scale });
     return new StandardScaler(this.#opts, { mean, variance, scale, counts });
   }
 
@@ -132,25 +133,25 @@ export class StandardScaler {
   /**
    * Standardises rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   transform(X: MatrixInput): number[][] {
     const p = this.#need('StandardScaler.transform');
     const m = readMatrix('StandardScaler.transform', X, p.mean.length, true);
     const useMean = this.#opts.withMean;
-    return mapCells(m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
+    return mapCells('StandardScaler.transform', m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
   }
 
   /**
    * Undoes {@link StandardScaler.transform}: x = z · scale + mean. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
    */
   inverseTransform(X: MatrixInput): number[][] {
     const p = this.#need('StandardScaler.inverseTransform');
     const m = readMatrix('StandardScaler.inverseTransform', X, p.mean.length, true);
     const useMean = this.#opts.withMean;
-    return mapCells(m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
+    return mapCells('StandardScaler.inverseTransform', m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
   }
 
   /**
@@ -176,19 +177,20 @@ export class StandardScaler {
   /**
    * A fitted scaler from {@link StandardScaler.toJSON} output (exact round trip).
    *
-   * @throws `ValidationError` `E_JSON` for anything else
+   * @throws `ValidationError` `E_JSON` for anything else (also for unknown fields and infinite, out-of-range or
+   *   non-integer statistics)
    */
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     const source = 'StandardScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler');
+    const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler', ['withMean', 'withStd', 'mean', 'variance', 'scale', 'counts']);
     if (typeof obj.withMean !== 'boolean' || typeof obj.withStd !== 'boolean') throw badJson(source, 'withMean and withStd must be booleans');
     return new StandardScaler(
       { withMean: obj.withMean, withStd: obj.withStd },
       {
         mean: fromJsonArray(source, 'mean', obj.mean, d),
-        variance: fromJsonArray(source, 'variance', obj.variance, d),
-        scale: fromJsonArray(source, 'scale', obj.scale, d),
-        counts: fromJsonArray(source, 'counts', obj.counts, d),
+        variance: fromJsonArray(source, 'variance', obj.variance, d, 0),
+        scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'),
+        counts: fromJsonArray(source, 'counts', obj.counts, d, 0, true),
       },
     );
   }
