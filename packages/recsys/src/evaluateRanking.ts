@@ -138,8 +138,8 @@ export function evaluateRanking(model: Recommender, test: readonly Interaction[]
     throw new StateError('E_NOT_RECOMMENDER', `${source}: model is ${describeValue(model)}, not a recommender (Popularity, ItemKNN, ALS, BPR, ExplicitMF…).`, { source, field: 'model' });
   }
   const o = resolveOptions(source, DEFAULTS, options);
-  if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 1) {
-    throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${describeValue(o.k)}.`, { source, field: 'k' });
+  if (typeof o.k !== 'number' || !Number.isSafeInteger(o.k) || o.k < 1) {
+    throw new OptionsError('E_K', `${source}: k must be a safe integer ≥ 1, got ${describeValue(o.k)}.`, { source, field: 'k' });
   }
   if (o.train !== undefined && !Array.isArray(o.train)) {
     throw new OptionsError('E_OPTION_TYPE', `${source}: train must be an array of { userId, itemId } records, got ${describeValue(o.train)}.`, { source, field: 'train' });
