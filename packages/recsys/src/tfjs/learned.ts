@@ -712,7 +712,7 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
   override toJSON(): LearnedRecommenderJSON {
     const base = super.toJSON();
     const weights: Record<string, { shape: number[]; values: number[] }> = {};
-    for (const [name, values] of this.weights) weights[name] = { shape: this.shapes.get(name)!, values: Array.from(values) };
+    for (const name of [...this.weights.keys()].sort()) weights[name] = { shape: this.shapes.get(name)!, values: Array.from(this.weights.get(name)!) };
     return { ...base, sides: { user: this.userSide!.toJSON(), item: this.itemSide!.toJSON() }, weights };
   }
 

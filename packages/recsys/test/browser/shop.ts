@@ -10,6 +10,15 @@ export const SHOP_RUN = Object.freeze({
   batchSize: 256,
 });
 
+/** Settings of the learned models' browser test, shared by the page and Node. */
+export const LEARNED_RUN = Object.freeze({
+  shopSeed: 23,
+  customers: 100,
+  twoTower: Object.freeze({ embeddingDim: 16, layers: Object.freeze([16]) as readonly number[], epochs: 4, batchSize: 256, learningRate: 0.02, seed: 4 }),
+  fm: Object.freeze({ factors: 16, epochs: 4, batchSize: 256, learningRate: 0.03, seed: 4 }),
+  neumf: Object.freeze({ gmfDim: 8, mlpDim: 8, layers: Object.freeze([16, 8]) as readonly number[], epochs: 4, batchSize: 256, learningRate: 0.02, negatives: 2, seed: 4 }),
+});
+
 /**
  * `customers` shoppers in `segments` taste segments; `categories` product
  * categories of `perCategory` items with Zipf-like popularity inside each

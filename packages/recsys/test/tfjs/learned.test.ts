@@ -3,6 +3,9 @@
 // aborted or the backend fails), is deterministic for a seed, agrees across
 // backends, round-trips through toJSON, serves cold items and users from
 // their features, stops early on validation, and refuses bad input.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Popularity, evaluateRanking, randomUserSplit } from '@marksman/recsys';
@@ -31,6 +34,7 @@ interface Factory {
   readonly name: string;
   make(extra?: object): Learned;
   restore(json: unknown): Learned;
+  load(source: string): Promise<Learned>;
 }
 
 const MODELS: Factory[] = [
@@ -38,16 +42,19 @@ const MODELS: Factory[] = [
     name: 'TwoTower',
     make: (extra = {}) => new TwoTower({ embeddingDim: 16, layers: [16], epochs: 15, batchSize: 64, learningRate: 0.01, seed: 3, ...extra }) as unknown as Learned,
     restore: (j) => TwoTower.fromJSON(j as never) as unknown as Learned,
+    load: async (src) => (await TwoTower.load(src)) as unknown as Learned,
   },
   {
     name: 'FactorizationMachine',
     make: (extra = {}) => new FactorizationMachine({ factors: 16, epochs: 15, batchSize: 64, learningRate: 0.02, seed: 3, ...extra }) as unknown as Learned,
     restore: (j) => FactorizationMachine.fromJSON(j as never) as unknown as Learned,
+    load: async (src) => (await FactorizationMachine.load(src)) as unknown as Learned,
   },
   {
     name: 'NeuMF',
     make: (extra = {}) => new NeuMF({ gmfDim: 16, mlpDim: 16, layers: [32, 16], epochs: 15, batchSize: 64, learningRate: 0.01, seed: 3, ...extra }) as unknown as Learned,
     restore: (j) => NeuMF.fromJSON(j as never) as unknown as Learned,
+    load: async (src) => (await NeuMF.load(src)) as unknown as Learned,
   },
 ];
 
@@ -72,7 +79,7 @@ beforeAll(async () => {
   await useBackend('wasm');
 });
 
-describe.each(MODELS)('$name: the learned-model contract', ({ make, restore }) => {
+describe.each(MODELS)('$name: the learned-model contract', ({ make, restore, load }) => {
   it('learns the clusters (beats popularity), leaks no tensor, frees its parameters on dispose', async () => {
     await useBackend('wasm');
     const { train, test } = randomUserSplit(data, { testFraction: 0.3, seed: 2 });
@@ -104,6 +111,19 @@ describe.each(MODELS)('$name: the learned-model contract', ({ make, restore }) =
     const copy = restore(JSON.parse(JSON.stringify(a.toJSON())));
     expect(copy.tensorCount).toBe(0);
     expect(copy.recommendMany(users, { k: 10 })).toEqual(a.recommendMany(users, { k: 10 }));
+    // TensorFlow.js artefacts on disk (model.json + weights.bin), without tfjs-node.
+    const dir = mkdtempSync(join(tmpdir(), 'marksman-learned-'));
+    try {
+      const report = await (a as unknown as { save(d: string): Promise<{ weightBytes: number }> }).save(`file://${dir}`);
+      expect(report.weightBytes).toBeGreaterThan(0);
+      expect(existsSync(join(dir, 'model.json')) && existsSync(join(dir, 'weights.bin'))).toBe(true);
+      const loaded = await load(`file://${dir}`);
+      expect(loaded.recommendMany(users, { k: 10 })).toEqual(a.recommendMany(users, { k: 10 }));
+      expect(JSON.stringify(loaded.toJSON())).toBe(JSON.stringify(a.toJSON()));
+      await expect(load(`file://${dir}/missing`)).rejects.toMatchObject({ code: 'E_LOAD_FAILED' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     for (const m of [a, b, c]) m.dispose();
   });
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { BPR } from '@marksman/recsys';
-import { tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
+import { FactorizationMachine, NeuMF, TwoTower, tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
 import { frozen, plantedClusters } from '../synthetic';
 
 const icd = process.env.VK_ICD_FILENAMES;
@@ -50,4 +50,34 @@ describe.skipIf(why !== null)(`WebGPU in Node (Dawn)${why === null ? '' : ` (ski
       expect(worst).toBeLessThan(1e-4);
     }
   }, 120_000);
+
+  it('trains TwoTower, FactorizationMachine and NeuMF on WebGPU like on cpu, leaking no tensor', async () => {
+    const rows = frozen(plantedClusters(4, { users: 24, clusters: 2, itemsPerCluster: 6, perUser: 4 }).rows);
+    const users = [...new Set(rows.map((r) => r.userId as string))];
+    const models = [
+      () => new TwoTower({ embeddingDim: 8, layers: [8], epochs: 3, batchSize: 32, seed: 2 }),
+      () => new FactorizationMachine({ factors: 8, epochs: 3, batchSize: 32, seed: 2 }),
+      () => new NeuMF({ gmfDim: 8, mlpDim: 8, layers: [8], epochs: 3, batchSize: 32, seed: 2 }),
+    ];
+    for (const make of models) {
+      await useBackend('webgpu');
+      const before = tf.memory().numTensors;
+      const onGpu = await make().fit(rows);
+      expect(onGpu.fitReport!.backend).toBe('webgpu');
+      onGpu.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      await useBackend('cpu');
+      const onCpu = await make().fit(rows);
+      onCpu.dispose();
+      // Same seed, same batches: the two backends differ by float32 rounding only.
+      const a = onGpu.recommendMany(users, { k: 3 });
+      const b = onCpu.recommendMany(users, { k: 3 });
+      let same = 0;
+      a.forEach((list, u) => {
+        const other = new Set(b[u]!.map((r) => r.itemId));
+        same += list.filter((r) => other.has(r.itemId)).length;
+      });
+      expect(same / (3 * users.length)).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 240_000);
 });
