@@ -22,8 +22,10 @@ const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 4096 });
  * gradients of repeated rows (`scatterND` over the batch's distinct rows,
  * found on the CPU) and writes those rows back (`tensorScatterUpdate`); the
  * gradient is written out by hand, so no gradient registry is needed, and
- * every op has a kernel on cpu, wasm, webgl and webgpu. The loss is summed
- * on the device and read once per epoch. Every tensor is disposed, also
+ * every op has a kernel on cpu, wasm, webgl and webgpu. Item rows carry
+ * their bias as an extra column (and user rows a constant 1), so the bias
+ * costs no operations of its own. The loss is summed on the device and
+ * read once per epoch. Every tensor is disposed, also
  * when the fit fails or is aborted.
  *
  * Costs O(nnz · f) arithmetic per epoch plus, per step, one copy of the
@@ -64,6 +66,27 @@ function appearances(positions: Int32Array, count: number, rate: number): Float3
   return c;
 }
 
+/** Rows of width w + 1: each row of `values` (width w) followed by `last`. */
+function augment(values: Float32Array, rows: number, w: number, last: (r: number) => number): Float32Array {
+  const out = new Float32Array(rows * (w + 1));
+  for (let r = 0; r < rows; r++) {
+    out.set(values.subarray(r * w, (r + 1) * w), r * (w + 1));
+    out[r * (w + 1) + w] = last(r);
+  }
+  return out;
+}
+
+/** The first w columns of each row of a (w + 1)-wide table, and its last column. */
+function split(values: ArrayLike<number>, rows: number, w: number): { body: Float32Array; last: Float32Array } {
+  const body = new Float32Array(rows * w);
+  const last = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < w; q++) body[r * w + q] = values[r * (w + 1) + q]!;
+    last[r] = values[r * (w + 1) + w]!;
+  }
+  return { body, last };
+}
+
 async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFactors> {
   const { source, factors: f, users: nU, items: nI, learningRate: lr, regularization: reg } = job;
   try {
@@ -71,9 +94,14 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   } catch (e) {
     throw new StateError('E_BACKEND_UNAVAILABLE', `${source}: the tfjs engine needs a TensorFlow.js backend; call useBackend('auto') first (${e instanceof Error ? e.message : String(e)}).`, { source, field: 'engine' });
   }
-  const X = new SparseTable(tf.tensor2d(job.init.userFactors, [nU, f]));
-  const Y = new SparseTable(tf.tensor2d(job.init.itemFactors, [nI, f]));
-  const B = new SparseTable(tf.tensor1d(job.init.itemBias));
+  // Item rows carry their bias as a last column and user rows a constant 1,
+  // so x̂ᵤᵢ − x̂ᵤⱼ = [xᵤ, 1]·([yᵢ, bᵢ] − [yⱼ, bⱼ]) is one row-wise product and
+  // the bias needs no operations of its own.
+  const w = f + 1;
+  const X = new SparseTable(tf.tensor2d(augment(job.init.userFactors, nU, f, () => 1), [nU, w]));
+  const Y = new SparseTable(tf.tensor2d(augment(job.init.itemFactors, nI, f, (r) => job.init.itemBias[r]!), [nI, w]));
+  const keepOne = tf.keep(tf.tensor2d(Float32Array.from({ length: w }, (_, q) => (q < f ? 1 : 0)), [1, w]));
+  const one = tf.keep(tf.tensor2d(Float32Array.from({ length: w }, (_, q) => (q < f ? 0 : 1)), [1, w]));
   const { users: us, positives: ps, negatives: ns } = job.triples;
   // Scratch for finding each batch's distinct rows on the CPU.
   const userStamp = new Int32Array(nU).fill(-1);
@@ -104,35 +132,30 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             const uPos = tf.tensor1d(u.positions, 'int32');
             const pPos = tf.tensor1d(it.positions.subarray(0, m), 'int32');
             const nPos = tf.tensor1d(it.positions.subarray(m), 'int32');
-            const Xu = X.rows(uRows);
-            const Yi = Y.rows(iRows);
-            const Bi = B.rows(iRows);
-            const xu = gatherRows(Xu, uPos);
-            const yp = gatherRows(Yi, pPos);
-            const yn = gatherRows(Yi, nPos);
-            const bp = gatherRows(Bi, pPos);
-            const bn = gatherRows(Bi, nPos);
-            const diff = tf.sub(yp, yn);
-            const score = tf.add(tf.sum(tf.mul(xu, diff), 1), tf.sub(bp, bn));
-            // −d(−log σ(s))/ds = σ(−s), times the step size.
-            const a = tf.mul(tf.sigmoid(tf.neg(score)), lr);
-            const ac = tf.reshape(a, [m, 1]);
-            const axu = tf.mul(ac, xu);
             const nu = u.values.length;
             const ni = it.values.length;
+            const Xu = X.rows(uRows);
+            const Yi = Y.rows(iRows);
+            const xu = gatherRows(Xu, uPos);
+            const diff = tf.sub(gatherRows(Yi, pPos), gatherRows(Yi, nPos));
+            const score = tf.sum(tf.mul(xu, diff), 1);
+            // −d(−log σ(s))/ds = σ(−s), times the step size.
+            const ac = tf.reshape(tf.mul(tf.sigmoid(tf.neg(score)), lr), [m, 1]);
+            const axu = tf.mul(ac, xu);
+            // The user's constant column neither shrinks nor learns.
+            const userStep = tf.mul(segmentSum(tf.mul(ac, diff), uPos, nu), keepOne);
+            const userShrunk = tf.add(tf.mul(tf.mul(Xu, tf.tensor2d(keepU, [nu, 1])), keepOne), one);
             return {
               uRows,
               iRows,
-              X: tf.add(tf.mul(Xu, tf.tensor2d(keepU, [nu, 1])), segmentSum(tf.mul(ac, diff), uPos, nu)),
+              X: tf.add(userShrunk, userStep),
               Y: tf.add(tf.mul(Yi, tf.tensor2d(keepI, [ni, 1])), tf.sub(segmentSum(axu, pPos, ni), segmentSum(axu, nPos, ni))),
-              B: tf.add(tf.mul(Bi, tf.tensor1d(keepI)), tf.sub(segmentSum(a, pPos, ni), segmentSum(a, nPos, ni))),
               loss: tf.add(total, tf.sum(tf.softplus(tf.neg(score)))),
             };
           });
           X.write(step.uRows as tf.Tensor1D, step.X);
           Y.write(step.iRows as tf.Tensor1D, step.Y);
-          B.write(step.iRows as tf.Tensor1D, step.B);
-          tf.dispose([step.uRows, step.iRows, step.X, step.Y, step.B, total]);
+          tf.dispose([step.uRows, step.iRows, step.X, step.Y, total]);
           total = step.loss;
         }
         return (await total.data())[0]!;
@@ -140,11 +163,12 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
         total.dispose();
       }
     });
-    const [x, y, b] = await Promise.all([X.value.data(), Y.value.data(), B.value.data()]);
-    return { userFactors: Float32Array.from(x), itemFactors: Float32Array.from(y), itemBias: Float32Array.from(b) };
+    const [x, y] = await Promise.all([X.value.data(), Y.value.data()]);
+    const items = split(y, nI, f);
+    return { userFactors: split(x, nU, f).body, itemFactors: items.body, itemBias: items.last };
   } finally {
     X.dispose();
     Y.dispose();
-    B.dispose();
+    tf.dispose([keepOne, one]);
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * BPR's engines, epoch for epoch, on MovieLens 100K: the typed engine
+ * (WebAssembly SIMD, one SGD step per triple) against tfjsBprEngine on each
+ * TensorFlow.js backend this machine can run — cpu and wasm in Node, WebGPU
+ * in Node through Dawn (SwiftShader, a software GPU, when Debian's chromium
+ * is installed), and WebGL in headless Chromium (SwiftShader). Same triples,
+ * same initialisation; ratios are from one run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Interaction } from '@marksman/core';
+import { BPR, evaluateRanking, portableSplit } from '@marksman/recsys';
+import { tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
+import { callInChromium, servePage, whyNoBrowser } from '../../test-support/chromium';
+import type { BenchContext, BenchMeta, BenchOutcome, BenchRow } from '../harness';
+
+export const meta: BenchMeta = {
+  id: 'recsys-bpr-engines-100k',
+  title: 'BPR epoch time per engine and TensorFlow.js backend (MovieLens 100K pos4)',
+  protocol:
+    'MovieLens 100K, ratings ≥ 4, portable split (44,296 training pairs). BPR 64 factors, lr 0.01, reg 0.01, seed 0. Typed ' +
+    'engine: 100 epochs, time / 100. tfjsBprEngine (batch 4096): cpu 1 epoch, wasm 100 epochs (time / 100, and NDCG@10 on the ' +
+    'test split), WebGPU in Node through the webgpu package on SwiftShader 1 epoch, WebGL in headless Chromium on SwiftShader 2 ' +
+    'epochs (the page gets the same training pairs). Each timed fit runs after one untimed warm-up fit of 1 epoch on the same ' +
+    'backend (shader compilation, wasm start-up).',
+};
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const BASE = { factors: 64, learningRate: 0.01, regularization: 0.01, seed: 0 } as const;
+
+function loadPos4(dataDir: string): Interaction[] | null {
+  const file = join(dataDir, 'movielens-100k', 'u.data');
+  if (!existsSync(file)) return null;
+  const out: Interaction[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const [u, i, r] = line.split('\t').map(Number);
+    if (r! >= 4) out.push({ userId: u!, itemId: i! });
+  }
+  return out;
+}
+
+async function timeEpochs(train: Interaction[], epochs: number, engine: 'typed' | ReturnType<typeof tfjsBprEngine>): Promise<{ perEpoch: number; model: BPR }> {
+  await new BPR({ ...BASE, iterations: 1, engine }).fit(train);
+  const t0 = performance.now();
+  const model = await new BPR({ ...BASE, iterations: epochs, engine }).fit(train);
+  return { perEpoch: (performance.now() - t0) / 1000 / epochs, model };
+}
+
+export async function run(ctx: BenchContext): Promise<BenchOutcome> {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const pos = loadPos4(ctx.dataDir);
+  if (pos === null) return { rows, notes: [`MovieLens 100K not found under ${ctx.dataDir}.`] };
+  const { train, test } = portableSplit(pos);
+  const typed = await timeEpochs(train, ctx.quick ? 10 : 100, 'typed');
+  const base = typed.perEpoch;
+  rows.push({ engine: 'typed (WebAssembly SIMD)', backend: '—', secondsPerEpoch: base, vsTyped: 1, ndcg10: ctx.quick ? null : evaluateRanking(typed.model, test).ndcg });
+  const engine = tfjsBprEngine({ batchSize: 4096 });
+  for (const [backend, epochs] of [['cpu', 1], ['wasm', ctx.quick ? 5 : 100]] as const) {
+    await useBackend(backend);
+    const r = await timeEpochs(train, epochs, engine);
+    rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: epochs === 100 ? evaluateRanking(r.model, test).ndcg : null });
+  }
+  try {
+    const choice = await useBackend('webgpu');
+    const r = await timeEpochs(train, 1, engine);
+    rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend: `webgpu in Node (${choice.attempts[0]!.reason.replace(/^requested by name, adapter /, '')})`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
+  } catch (e) {
+    notes.push(`WebGPU in Node not measured: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const dist = {
+    '@marksman/recsys/tfjs': here('../../packages/recsys/dist/tfjs/index.js'),
+    '@marksman/recsys': here('../../packages/recsys/dist/index.js'),
+    '@marksman/core/internal': here('../../packages/core/dist/internal.js'),
+    '@marksman/core': here('../../packages/core/dist/index.js'),
+    '@marksman/metrics': here('../../packages/metrics/dist/index.js'),
+  };
+  const why = whyNoBrowser(dist);
+  if (why !== null) {
+    notes.push(`WebGL in Chromium not measured: ${why}.`);
+  } else {
+    const page = await servePage(here('../../packages/recsys/test/browser/bprEnginesPage.ts'), dist, 'bpr-engines');
+    try {
+      const pairs = train.map((r) => [Number(r.userId), Number(r.itemId)]);
+      const r = await callInChromium<{ backend: string; perEpoch: number }>(page.url, 'timeBpr', { pairs, epochs: 2, batchSize: 4096 });
+      rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend: `${r.backend} in headless Chromium (SwiftShader)`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
+    } finally {
+      await page.close();
+    }
+  }
+  notes.push('SwiftShader is a software GPU: its times show that the code runs on these backends, not what a GPU would do.');
+  notes.push('The 2-core machine was shared with other jobs when this ran: every time is an upper bound, and ratios are from the same run.');
+  return { rows, notes };
+}
