@@ -1,0 +1,9 @@
+// @marksman/charts public entry: explicit named exports only (see CONTRIBUTING.md).
+// Every function returns a plain Vega-Lite spec (JSON); rendering lives in
+// the `@marksman/charts/render` entry, which loads vega and vega-lite.
+
+export { VEGA_LITE_SCHEMA } from './spec';
+export type { VegaLiteSpec, ChartRow, ChartOptions } from './spec';
+
+// Classification and targeting curves (from @marksman/metrics)
+export { rocChart } from './roc-chart';
