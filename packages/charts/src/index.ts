@@ -7,3 +7,8 @@ export type { VegaLiteSpec, ChartRow, ChartOptions } from './spec';
 
 // Classification and targeting curves (from @marksman/metrics)
 export { rocChart } from './roc-chart';
+export { precisionRecallChart } from './precision-recall-chart';
+export { calibrationChart } from './calibration-chart';
+export { gainChart } from './gain-chart';
+export { liftChart } from './lift-chart';
+export { upliftChart, qiniChart } from './uplift-chart';
