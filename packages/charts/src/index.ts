@@ -12,3 +12,8 @@ export { calibrationChart } from './calibration-chart';
 export { gainChart } from './gain-chart';
 export { liftChart } from './lift-chart';
 export { upliftChart, qiniChart } from './uplift-chart';
+
+// Segments (from @marksman/segmentation)
+export { chooseKChart } from './choose-k-chart';
+export { clusterProfileChart } from './cluster-profile-chart';
+export { rfmSegmentChart } from './rfm-segment-chart';
