@@ -17,3 +17,10 @@ export { upliftChart, qiniChart } from './uplift-chart';
 export { chooseKChart } from './choose-k-chart';
 export { clusterProfileChart } from './cluster-profile-chart';
 export { rfmSegmentChart } from './rfm-segment-chart';
+
+// Customers and their value (from @marksman/profiling)
+export { clvCalibrationChart } from './clv-calibration-chart';
+export type { ClvCalibrationChartOptions } from './clv-calibration-chart';
+export { probabilityAliveChart } from './probability-alive-chart';
+export type { ProbabilityAliveModel, ProbabilityAliveChartOptions } from './probability-alive-chart';
+export { retentionChart } from './retention-chart';
