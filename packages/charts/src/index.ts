@@ -24,3 +24,13 @@ export type { ClvCalibrationChartOptions } from './clv-calibration-chart';
 export { probabilityAliveChart } from './probability-alive-chart';
 export type { ProbabilityAliveModel, ProbabilityAliveChartOptions } from './probability-alive-chart';
 export { retentionChart } from './retention-chart';
+
+// Experiments (from @marksman/experiments)
+export { forestPlot } from './forest-plot';
+export type { ForestPlotOptions } from './forest-plot';
+export { sequentialChart } from './sequential-chart';
+export type { SequentialChartOptions } from './sequential-chart';
+export { banditAllocationChart } from './bandit-allocation-chart';
+export type { BanditAllocationChartOptions } from './bandit-allocation-chart';
+export { regretChart } from './regret-chart';
+export type { RegretChartOptions } from './regret-chart';
