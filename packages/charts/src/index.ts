@@ -34,3 +34,8 @@ export { banditAllocationChart } from './bandit-allocation-chart';
 export type { BanditAllocationChartOptions } from './bandit-allocation-chart';
 export { regretChart } from './regret-chart';
 export type { RegretChartOptions } from './regret-chart';
+
+// Attribution (from @marksman/metrics) and recommender training (from @marksman/recsys)
+export { attributionChart } from './attribution-chart';
+export { trainingLossChart } from './training-loss-chart';
+export type { TrainingHistory, TrainingValidationScore } from './training-loss-chart';
