@@ -68,6 +68,24 @@ function firstLine(e: unknown): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+/** `owner[key]`, or undefined when reading it throws (a proxy, a getter). */
+function read(owner: unknown, key: string): unknown {
+  try {
+    return (owner as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `check` accepts `mod`, false when inspecting it throws. */
+function looksRight(check: (m: Record<string, unknown>) => boolean, mod: Record<string, unknown>): boolean {
+  try {
+    return check(mod);
+  } catch {
+    return false;
+  }
+}
+
 let loaded: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undefined;
 
 async function loadModules(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> {
@@ -83,8 +101,8 @@ async function loadModules(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModu
       );
     }
     // A CommonJS build seen through ESM interop keeps the exports under `default`.
-    const candidate = check(mod) ? mod : (mod.default as Record<string, unknown> | undefined);
-    if (candidate === undefined || candidate === null || !check(candidate)) {
+    const candidate = looksRight(check, mod) ? mod : (read(mod, 'default') as Record<string, unknown> | undefined);
+    if (candidate === undefined || candidate === null || !looksRight(check, candidate)) {
       throw new StateError('E_RENDERER_MISSING', `${SOURCE}: the module loaded as ${name} does not look like ${name}; install vega and vega-lite (npm install vega vega-lite).`, {
         source: SOURCE,
         field: name === 'vega' ? 'vega' : 'vegaLite',

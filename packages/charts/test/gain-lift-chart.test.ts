@@ -26,7 +26,11 @@ describe('gainChart and liftChart', () => {
       const t = rows[i]!.threshold as number;
       let k = 0;
       let tp = 0;
-      for (let j = 0; j < n; j++) if (scores[j]! >= t) (k++, (tp += yTrue[j]!));
+      for (let j = 0; j < n; j++) {
+        if (scores[j]! < t) continue;
+        k++;
+        tp += yTrue[j]!;
+      }
       expect(rows[i]!.targeted).toBe(k);
       expect(rows[i]!.captured).toBe(tp);
       expect(rows[i]!.capturedShare).toBeGreaterThanOrEqual(rows[i - 1]!.capturedShare as number);
