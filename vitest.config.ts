@@ -21,6 +21,7 @@ export const sourceAliases = [
     replacement: here(`./packages/${name}/src/index.ts`),
   })),
   { find: /^marksman\/tfjs$/, replacement: here('./packages/marksman/src/tfjs.ts') },
+  { find: /^marksman\/charts$/, replacement: here('./packages/marksman/src/charts.ts') },
   { find: /^marksman$/, replacement: here('./packages/marksman/src/index.ts') },
 ];
 

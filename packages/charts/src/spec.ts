@@ -4,7 +4,17 @@
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 
-/** The Vega-Lite JSON schema the specs follow (Vega-Lite 6). */
+/**
+ * The Vega-Lite JSON schema every spec of this package names in `$schema`
+ * (Vega-Lite 6, the version `@marksman/charts/render` is tested with).
+ *
+ * @example
+ * ```ts
+ * import { VEGA_LITE_SCHEMA, calibrationChart } from '@marksman/charts';
+ * VEGA_LITE_SCHEMA; // => 'https://vega.github.io/schema/vega-lite/v6.json'
+ * calibrationChart({ fractionPositive: [0.2], meanPredicted: [0.25], counts: [40] } as never).$schema === VEGA_LITE_SCHEMA; // => true
+ * ```
+ */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** One row of chart data: numbers, strings, booleans or null (a value that does not exist, such as the ROC curve's first threshold). */
