@@ -6,7 +6,7 @@ import type { BaseOptions, ChartOptions, ChartRow, VegaLiteSpec } from './spec';
 const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width: 320, height: 320 });
 
 /**
- * Reliability diagram of a {@link CalibrationCurve} from `@marksman/metrics`'
+ * Reliability diagram of a `CalibrationCurve` from `@marksman/metrics`'
  * `calibrationCurve`: the observed share of positives against the mean
  * predicted probability, one point per bin (its area proportional to the
  * rows in the bin), with the diagonal of perfect calibration.

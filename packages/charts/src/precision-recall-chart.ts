@@ -6,7 +6,7 @@ import type { BaseOptions, ChartOptions, ChartRow, VegaLiteSpec } from './spec';
 const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width: 320, height: 320 });
 
 /**
- * Precision–recall chart of a {@link PrecisionRecallCurve} from
+ * Precision–recall chart of a `PrecisionRecallCurve` from
  * `@marksman/metrics`' `precisionRecallCurve`, drawn as scikit-learn draws
  * it: a step function whose precision over each recall increment is the
  * precision at the increment's end, so the area under the steps is the

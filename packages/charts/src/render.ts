@@ -10,7 +10,13 @@ export interface VegaModule {
   /** Parses a Vega spec into a runtime dataflow description. */
   parse(spec: unknown, config?: unknown): unknown;
   /** The Vega view: runs the dataflow and renders the scene. */
-  View: new (runtime: unknown, options?: Record<string, unknown>) => VegaView;
+  View: VegaViewConstructor;
+}
+
+/** The constructor of a Vega view, as `vega.View`. */
+export interface VegaViewConstructor {
+  /** A view of a parsed spec (`vega.parse(...)`), with options such as `{ renderer: 'none' }`. */
+  new (runtime: unknown, options?: Record<string, unknown>): VegaView;
 }
 
 /** The part of a Vega view that {@link renderSvg} uses. */
@@ -24,7 +30,13 @@ export interface VegaView {
 /** The part of the `vega-lite` module that {@link renderSvg} uses. */
 export interface VegaLiteModule {
   /** Compiles a Vega-Lite spec to a Vega spec. */
-  compile(spec: never, options?: { logger?: unknown }): { spec: unknown };
+  compile(spec: never, options?: { logger?: unknown }): VegaLiteCompiled;
+}
+
+/** What `vegaLite.compile` returns (the part {@link renderSvg} reads). */
+export interface VegaLiteCompiled {
+  /** The Vega spec. */
+  readonly spec: unknown;
 }
 
 /** Options of {@link renderSvg}. */

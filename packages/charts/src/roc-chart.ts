@@ -13,7 +13,7 @@ export function trapezoid(x: Float64Array, y: Float64Array): number {
 }
 
 /**
- * ROC chart of a {@link RocCurve} from `@marksman/metrics`' `rocCurve`: the
+ * ROC chart of a `RocCurve` from `@marksman/metrics`' `rocCurve`: the
  * true-positive rate against the false-positive rate, one point per
  * threshold in the curve's order, with the chance diagonal. The title gives
  * the trapezoidal area under the curve (equal to `rocAuc`).

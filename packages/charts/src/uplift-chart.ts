@@ -34,7 +34,7 @@ function curveSpec(source: string, curve: UpliftCurve, options: ChartOptions | u
 }
 
 /**
- * Uplift curve chart of an {@link UpliftCurve} from `@marksman/metrics`'
+ * Uplift curve chart of an `UpliftCurve` from `@marksman/metrics`'
  * `upliftCurve`: the estimated incremental outcome of treating the top n by
  * predicted uplift, against n, with the random-targeting line from the
  * start to the end point. A model worth using stays above the line.
@@ -60,7 +60,7 @@ export function upliftChart(curve: UpliftCurve, options?: ChartOptions): VegaLit
 }
 
 /**
- * Qini chart of an {@link UpliftCurve} from `@marksman/metrics`'
+ * Qini chart of an `UpliftCurve` from `@marksman/metrics`'
  * `qiniCurve`: incremental responders (treated responders minus control
  * responders scaled to the treated group's size) after targeting the top n,
  * against n, with the random-targeting line. The area between the two,
