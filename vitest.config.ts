@@ -15,11 +15,13 @@ export const sourceAliases = [
   { find: /^@marksman\/core\/internal$/, replacement: here('./packages/core/src/internal.ts') },
   { find: /^@marksman\/datasets\/node$/, replacement: here('./packages/datasets/src/node.ts') },
   { find: /^@marksman\/recsys\/tfjs$/, replacement: here('./packages/recsys/src/tfjs/index.ts') },
-  ...['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments'].map((name) => ({
+  { find: /^@marksman\/charts\/render$/, replacement: here('./packages/charts/src/render.ts') },
+  ...['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments', 'charts'].map((name) => ({
     find: new RegExp(`^@marksman/${name}$`),
     replacement: here(`./packages/${name}/src/index.ts`),
   })),
   { find: /^marksman\/tfjs$/, replacement: here('./packages/marksman/src/tfjs.ts') },
+  { find: /^marksman\/charts$/, replacement: here('./packages/marksman/src/charts.ts') },
   { find: /^marksman$/, replacement: here('./packages/marksman/src/index.ts') },
 ];
 
@@ -41,7 +43,7 @@ function webGpuEnv(): Record<string, string> {
   return env;
 }
 
-const packages = ['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments', 'marksman'];
+const packages = ['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'recsys', 'experiments', 'charts', 'marksman'];
 
 export default defineConfig({
   test: {

@@ -9,6 +9,9 @@ import * as recsys from '@marksman/recsys';
 import * as experiments from '@marksman/experiments';
 import * as allTfjs from 'marksman/tfjs';
 import * as recsysTfjs from '@marksman/recsys/tfjs';
+import * as allCharts from 'marksman/charts';
+import * as charts from '@marksman/charts';
+import * as chartsRender from '@marksman/charts/render';
 
 const packages = { core, metrics, datasets, profiling, segmentation, recsys, experiments } as Record<string, Record<string, unknown>>;
 
@@ -49,5 +52,15 @@ describe('marksman (umbrella)', () => {
       expect(umbrella[key], `main entry must not export ${key}`).toBeUndefined();
     }
     expect(Object.keys(recsysTfjs)).toContain('useBackend');
+  });
+
+  it('keeps the charts in marksman/charts: the spec builders and the renderer, not in the main entry', () => {
+    const umbrella = all as Record<string, unknown>;
+    const sub = allCharts as Record<string, unknown>;
+    for (const [key, value] of [...Object.entries(charts), ...Object.entries(chartsRender)]) {
+      expect(sub[key], `charts.${key}`).toBe(value);
+      expect(umbrella[key], `main entry must not export ${key}`).toBeUndefined();
+    }
+    expect(Object.keys(sub)).toEqual(expect.arrayContaining(['rocChart', 'renderSvg']));
   });
 });

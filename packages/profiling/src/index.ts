@@ -34,6 +34,8 @@ export { rfm } from './rfm';
 export type { RfmOptions } from './rfm';
 export { behaviourFeatures } from './behaviour-features';
 export type { BehaviourFeaturesOptions } from './behaviour-features';
+export { retentionCohorts } from './retention-cohorts';
+export type { RetentionCohortsOptions, RetentionCohort, RetentionCohorts } from './retention-cohorts';
 export { calibrationHoldoutSplit } from './calibration-holdout-split';
 export type { CalibrationHoldoutSplit, CalibrationHoldoutSplitOptions } from './calibration-holdout-split';
 export { buildProfiles } from './build-profiles';

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { simulateShop } from '@marksman/datasets';
+import { retentionCohorts } from '@marksman/profiling';
+import { retentionChart } from '@marksman/charts';
+import { checkSpec, deepFreeze, svgTexts } from './helpers';
+
+describe('retentionChart', () => {
+  it('has one cell per cohort and period with the table’s counts and shares', async () => {
+    const shop = simulateShop({ seed: 3, customers: 400 });
+    const cohorts = deepFreeze(retentionCohorts(shop.transactions));
+    const spec = retentionChart(cohorts);
+    const cells = spec.datasets.retention!;
+    expect(cells.length).toBe(cohorts.cohorts.reduce((a, c) => a + c.active.length, 0));
+    for (const c of cohorts.cohorts) {
+      const mine = cells.filter((x) => x.cohort === c.cohort);
+      expect(mine.map((x) => x.active)).toEqual(c.active);
+      expect(mine.map((x) => x.retention)).toEqual(c.retention);
+      expect(mine[0]!.retention).toBe(1);
+    }
+    const svg = await checkSpec(spec);
+    const texts = svgTexts(svg);
+    expect(texts).toEqual(expect.arrayContaining(['Retention by monthly cohort', 'Months since first purchase', '100%']));
+    expect(texts).toContain(`${cohorts.cohorts[0]!.cohort} · ${cohorts.cohorts[0]!.customers}`);
+  });
+
+  it('names the period in the title and refuses what is not a cohort table', () => {
+    const line = (customerId: string, timestamp: string) => ({ customerId, orderId: `${customerId}${timestamp}`, timestamp, quantity: 1, amount: 1 });
+    expect(retentionChart(retentionCohorts([line('a', '2024-01-01'), line('a', '2024-01-09')], { period: 'week' })).title).toBe('Retention by weekly cohort');
+    expect(() => retentionChart({ period: 'month', cohorts: [{ cohort: '2024-01', customers: 2, active: [] }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', row: 0 }));
+    expect(() => retentionChart({ period: 'month', cohorts: [] } as never)).toThrow(expect.objectContaining({ code: 'E_EMPTY' }));
+  });
+});
