@@ -4,11 +4,11 @@
 // nothing is downloaded).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { it } from 'vitest';
+import { loadEsbuild } from './esbuild';
 
 /** The Chromium binary (override with MARKSMAN_CHROMIUM). */
 export const CHROMIUM = process.env.MARKSMAN_CHROMIUM ?? '/usr/bin/chromium';
@@ -49,16 +49,6 @@ export function browserTestMayRun(tag: string, why: string | null): boolean {
     });
   }
   return false;
-}
-
-interface Esbuild {
-  build(options: Record<string, unknown>): Promise<{ outputFiles: Array<{ path: string; text: string; contents: Uint8Array }> }>;
-}
-
-/** esbuild, which comes with tsup (a devDependency of the repository). */
-export async function loadEsbuild(): Promise<Esbuild> {
-  const requireFromTsup = createRequire(createRequire(import.meta.url).resolve('tsup'));
-  return (await import(requireFromTsup.resolve('esbuild'))) as Esbuild;
 }
 
 /** A page's code: a file to bundle, or source text whose imports resolve from `resolveDir`. */

@@ -12,7 +12,7 @@
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { BROWSER_ENTRIES, DIST_ALIAS } from '../../test-support/entries';
-import { loadEsbuild } from '../../test-support/chromium';
+import { loadEsbuild } from '../../test-support/esbuild';
 import type { BenchContext, BenchMeta, BenchOutcome, BenchRow } from '../harness';
 
 export const meta: BenchMeta = {
