@@ -47,17 +47,24 @@ const packages = ['core', 'metrics', 'datasets', 'profiling', 'segmentation', 'r
 
 export default defineConfig({
   test: {
-    projects: packages.map((name) => ({
-      resolve: { alias: sourceAliases },
-      test: {
-        name,
-        root: here(`./packages/${name}`),
-        include: ['test/**/*.test.ts'],
-        environment: 'node',
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
-        env: name === 'recsys' ? webGpuEnv() : {},
+    projects: [
+      ...packages.map((name) => ({
+        resolve: { alias: sourceAliases },
+        test: {
+          name,
+          root: here(`./packages/${name}`),
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          env: name === 'recsys' ? webGpuEnv() : {},
+        },
+      })),
+      // The browser example (examples/browser): its page built by Vite and driven in Chromium.
+      {
+        resolve: { alias: sourceAliases },
+        test: { name: 'example-browser', root: here('./examples/browser'), include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
       },
-    })),
+    ],
   },
 });

@@ -49,7 +49,42 @@ function fmt(v: unknown): string {
   return v === null || v === undefined ? '—' : String(v).replace(/\|/g, '\\|');
 }
 
+/** Markdown table of one results file's rows. */
+function tableOf(rows: Record<string, unknown>[]): string[] {
+  const cols = [...new Set(rows.flatMap((x) => Object.keys(x)))];
+  if (cols.length === 0) return [];
+  return [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${cols.map((c) => fmt(row[c])).join(' | ')} |`)];
+}
+
+/**
+ * The root README quotes some results: the text between
+ * `<!-- bench:<id>:start -->` and `<!-- bench:<id>:end -->` is rebuilt from
+ * results/<id>.json (its table and the date and machine of the run).
+ */
+function writeEmbeddedTables(): void {
+  const readme = join(here, '..', 'README.md');
+  if (!existsSync(readme)) return;
+  let text = readFileSync(readme, 'utf8');
+  for (const m of [...text.matchAll(/<!-- bench:([\w-]+):start -->/g)]) {
+    const id = m[1]!;
+    const end = `<!-- bench:${id}:end -->`;
+    const file = join(resultsDir, `${id}.json`);
+    const i = text.indexOf(m[0]);
+    const j = text.indexOf(end);
+    if (j < 0 || !existsSync(file)) continue;
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    const body = [
+      ...tableOf(r.rows ?? []),
+      '',
+      `Measured ${String(r.started).slice(0, 10)} on ${r.machine?.cpu} (${r.machine?.cores} cores), Node ${r.machine?.node}, by the benchmark \`${id}\` (protocol and notes in [benchmarks/README.md](benchmarks/README.md)).`,
+    ];
+    text = text.slice(0, i + m[0].length) + '\n\n' + body.join('\n') + '\n\n' + text.slice(j);
+  }
+  writeFileSync(readme, text);
+}
+
 function writeTable(): void {
+  writeEmbeddedTables();
   const readme = join(here, 'README.md');
   if (!existsSync(readme)) return;
   const files = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort() : [];
@@ -57,16 +92,11 @@ function writeTable(): void {
   for (const f of files) {
     const r = JSON.parse(readFileSync(join(resultsDir, f), 'utf8'));
     const rows: Record<string, unknown>[] = r.rows ?? [];
-    const cols = [...new Set(rows.flatMap((x) => Object.keys(x)))];
     parts.push(`### ${r.title} (\`${r.id}\`)\n`);
     parts.push(`Protocol: ${r.protocol}\n`);
     parts.push(`Measured ${String(r.started).slice(0, 10)} on ${r.machine?.cpu} (${r.machine?.cores} cores), Node ${r.machine?.node}${r.quick ? ' — quick run' : ''}.\n`);
-    if (cols.length > 0) {
-      parts.push(`| ${cols.join(' | ')} |`);
-      parts.push(`| ${cols.map(() => '---').join(' | ')} |`);
-      for (const row of rows) parts.push(`| ${cols.map((c) => fmt(row[c])).join(' | ')} |`);
-      parts.push('');
-    }
+    const table = tableOf(rows);
+    if (table.length > 0) parts.push(...table, '');
     for (const n of r.notes ?? []) parts.push(`- ${n}`);
     parts.push('');
   }

@@ -1,14 +1,15 @@
 // BPR trained on WebGL in headless Chromium (SwiftShader) must agree with the
 // same run on wasm in Node. The page loads the *built* packages (dist), so
 // run `pnpm --filter @marksman/recsys build` (and core, metrics) first; the
-// test skips, saying why, when Chromium or a build is missing.
+// test skips, saying why, when Chromium or a build is missing (and fails
+// under CI=true).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { BPR } from '@marksman/recsys';
 import { tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
-import { callInChromium, servePage, whyNoBrowser, type ServedPage } from '../../../../test-support/chromium';
+import { browserTestMayRun, callInChromium, servePage, whyNoBrowser, type ServedPage } from '../../../../test-support/chromium';
 import { SHOP_RUN, smallShop } from './shop';
 import type { PageResult } from './page';
 
@@ -29,7 +30,7 @@ function whySkip(): string | null {
 }
 
 const skip = whySkip();
-if (skip !== null) console.warn(`[recsys browser test] skipped: ${skip}`);
+browserTestMayRun('recsys browser test', skip);
 
 describe.skipIf(skip !== null)(`BPR on WebGL in headless Chromium${skip === null ? '' : ` (skipped: ${skip})`}`, () => {
   let page: ServedPage | undefined;

@@ -2,10 +2,11 @@
 // assignment and the k-means++ scorer) is compiled by the browser, must give
 // the fits Node gives, bit for bit, and Node's typed-array fallback too. The
 // page loads the *built* packages (dist), so run `pnpm build` first; the test
-// skips, saying why, when Chromium or a build is missing.
+// skips, saying why, when Chromium or a build is missing (and fails under
+// CI=true).
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callInChromium, servePage, whyNoBrowser, type ServedPage } from '../../../../test-support/chromium';
+import { browserTestMayRun, callInChromium, servePage, whyNoBrowser, type ServedPage } from '../../../../test-support/chromium';
 import { setKMeansWasmEnabled } from '../../src/kmeans-wasm';
 import { CASES, fitCases, type FitSummary } from './cases';
 import type { PageResult } from './page';
@@ -20,7 +21,7 @@ const DIST = {
 };
 
 const skip = whyNoBrowser(DIST);
-if (skip !== null) console.warn(`[segmentation browser test] skipped: ${skip}`);
+browserTestMayRun('segmentation browser test', skip);
 
 describe.skipIf(skip !== null)(`k-means in headless Chromium${skip === null ? '' : ` (skipped: ${skip})`}`, () => {
   let page: ServedPage | undefined;
