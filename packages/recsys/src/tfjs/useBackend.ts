@@ -86,7 +86,9 @@ function activeBackend(): string | null {
  * backends you use. A bundled browser app imports the backends it wants
  * (`import '@tensorflow/tfjs-backend-webgl'`); `useBackend` then finds them
  * registered. Using WebGPU in Node installs `navigator.gpu` and the WebGPU
- * constants as globals when they are missing.
+ * constants as globals when they are missing. Activating WebGL turns on
+ * TensorFlow.js's `WEBGL_USE_SHAPES_UNIFORMS` flag unless you set it, so
+ * batches of varying shapes reuse compiled shader programs.
  *
  * Costs one backend initialisation (milliseconds; the wasm module is
  * compiled once per process).

@@ -1,13 +1,11 @@
 // Browser page of benchmarks/recsys/bpr-engines.bench.ts (kept here, where the
 // TensorFlow.js packages resolve): times tfjsBprEngine on WebGL.
 import '@tensorflow/tfjs-backend-webgl';
-import * as tf from '@tensorflow/tfjs-core';
 import { BPR } from '@marksman/recsys';
 import { tfjsBprEngine, useBackend } from '@marksman/recsys/tfjs';
 
 async function timeBpr(arg: { pairs: number[][]; epochs: number; batchSize: number }): Promise<{ backend: string; perEpoch: number }> {
   const choice = await useBackend('webgl');
-  tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
   const rows = arg.pairs.map(([u, i]) => ({ userId: u!, itemId: i! }));
   const engine = tfjsBprEngine({ batchSize: arg.batchSize });
   const base = { factors: 64, learningRate: 0.01, regularization: 0.01, seed: 0 };

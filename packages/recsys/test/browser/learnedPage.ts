@@ -17,8 +17,6 @@ export interface LearnedPageResult {
 
 async function runLearned(): Promise<LearnedPageResult> {
   const choice = await useBackend('webgl');
-  // Batches differ in shape (distinct rows per batch): shape uniforms let WebGL reuse its compiled programs.
-  tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
   const rows = smallShop(LEARNED_RUN.shopSeed, LEARNED_RUN.customers);
   const users = [...new Set(rows.map((r) => String(r.userId)))];
   const makers = {
