@@ -47,7 +47,8 @@ describe('probabilityAliveChart', () => {
     const cells = spec.datasets.cells!;
     expect(cells.length).toBe(1 + 8 * 20);
     for (const c of cells) {
-      expect(c.probabilityAlive).toBe(m.probabilityAlive({ frequency: c.frequency as number, recency: c.recency as number, T: 40 }));
+      expect(c.evaluatedAt).toBe(c.frequency === 0 ? 0 : c.recencyEnd);
+      expect(c.probabilityAlive).toBe(m.probabilityAlive({ frequency: c.frequency as number, recency: c.evaluatedAt as number, T: 40 }));
       expect(c.recencyEnd as number).toBeLessThanOrEqual(40);
     }
     for (let x = 1; x <= 8; x++) {
