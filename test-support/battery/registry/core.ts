@@ -1,0 +1,160 @@
+import {
+  AbortError,
+  ConvergenceError,
+  CsrMatrix,
+  IdIndex,
+  IdIndexBuilder,
+  MarksmanError,
+  OptionsError,
+  ParseError,
+  Random,
+  StateError,
+  Table,
+  ValidationError,
+  addDays,
+  aliasSampler,
+  csrFromInteractions,
+  daysBetween,
+  isMarksmanError,
+  logGamma,
+  parseTimestamp,
+  periodKey,
+  periodStart,
+  startOfDay,
+  throwIfAborted,
+  tryParseTimestamp,
+  validateEvents,
+  validateInteractions,
+  validateTransactions,
+} from '@marksman/core';
+import { args, ctor, fn, method, statik } from '../case';
+import type { Case } from '../case';
+
+const TRANSACTIONS = [
+  { customerId: 'c1', orderId: 'o1', timestamp: '2024-03-01', quantity: 2, unitPrice: 5 },
+  { customerId: 'c2', orderId: 'o2', timestamp: '2024-03-02', quantity: 1, amount: 3 },
+];
+const EVENTS = [
+  { customerId: 7, timestamp: '2024-03-01T12:00:00Z', type: 'view', itemId: 'sku-1' },
+  { customerId: 8, timestamp: '2024-03-02', type: 'click' },
+];
+const INTERACTIONS = [
+  { userId: 'u1', itemId: 'i1', weight: 1, timestamp: '2024-03-01' },
+  { userId: 'u1', itemId: 'i2', weight: 2, timestamp: '2024-03-02' },
+  { userId: 'u2', itemId: 'i1', weight: 1, timestamp: '2024-03-03' },
+];
+
+// Constructing an error never throws (documented on MarksmanError): whatever
+// it is given, it records. Every bad call of an error constructor returns.
+const ERROR_CLASSES = { MarksmanError, ValidationError, OptionsError, ParseError, StateError, ConvergenceError, AbortError } as const;
+const errorCases: Case[] = Object.entries(ERROR_CLASSES).flatMap(([name, C]) => [
+  ctor(name, C, args('E_SOMETHING', 'something is wrong', { source: 'f', field: 'x', row: 1 }), { returns: [/./], garbage: [/./], options: null }),
+  method(name, () => new C('E_SOMETHING', 'something is wrong', { field: 'x' }), 'toJSON', args()),
+]);
+
+const m = () => CsrMatrix.fromCoo(Int32Array.of(0, 1, 0), Int32Array.of(2, 0, 1), Float64Array.of(1, 5, 2), 2, 3);
+const idx = () => IdIndex.from(['a', 'b', 7]);
+const table = () => Table.fromRecords([{ a: 1, b: 'x' }, { a: 2, b: 'y' }, { a: 3, b: 'x' }]);
+const arrow = () => ({ schema: { fields: [{ name: 'x' }, { name: 'y' }] }, getChild: (n: string) => (n === 'x' ? { length: 2, get: (i: number) => i + 1 } : { length: 2, get: (i: number) => `v${i}` }) });
+
+export const core = async (): Promise<Case[]> => [
+  ...errorCases,
+  // Any value may be asked about: the answer is a boolean.
+  fn('isMarksmanError', isMarksmanError, args(new ValidationError('E_X', 'x', { field: 'f' }), 'E_X'), { returns: [/^a0/] }),
+  // An absent signal (undefined or null) is documented as "nothing to check".
+  fn('throwIfAborted', throwIfAborted, () => [new AbortController().signal, 'fit'], { returns: [/^a0=(undefined|null)$/, /^a0 missing$/] }),
+  ctor('Random', Random, args(42)),
+  statik('Random', Random, 'fromState', () => [new Random(3).getState()], { options: null }),
+  ...(
+    [
+      ['getState', []],
+      ['fork', []],
+      ['nextUint32', []],
+      ['next', []],
+      ['uniform', [2, 5]],
+      ['int', [10]],
+      ['normal', [1, 2]],
+      ['exponential', [2]],
+      ['gamma', [2, 1.5]],
+      ['beta', [2, 3]],
+      ['poisson', [3]],
+      ['bernoulli', [0.3]],
+      ['categorical', [[1, 2, 3]]],
+      ['shuffle', [[1, 2, 3, 4]]],
+      ['sample', [10, 3]],
+    ] as const
+  ).map(([name, a]) => method('Random', () => new Random(7), name, args(...a))),
+  fn('aliasSampler', aliasSampler, args([1, 2, 3])),
+  fn('logGamma', logGamma, args(5)),
+  fn('parseTimestamp', parseTimestamp, args('2024-03-01')),
+  // tryParseTimestamp's contract: undefined for anything it cannot read.
+  fn('tryParseTimestamp', tryParseTimestamp, args('2024-03-01'), { returns: [/./] }),
+  // Bad rows are reported in `rejected` (with code, field and row), not thrown.
+  fn('validateTransactions', validateTransactions, args(TRANSACTIONS, { amountTolerance: 0.01, requireItemId: false }), { returns: [/^a0\[0\]/] }),
+  fn('validateEvents', validateEvents, args(EVENTS, { types: ['view', 'click'] }), { returns: [/^a0\[0\]/] }),
+  fn('validateInteractions', validateInteractions, args(INTERACTIONS, { allowNegativeWeights: false, requireTimestamp: false }), { returns: [/^a0\[0\]/] }),
+  statik('Table', Table, 'fromRecords', args([{ a: 1, b: 'x' }, { a: 2, b: null }], { columns: ['a', 'b'] })),
+  statik('Table', Table, 'fromColumns', args({ a: [1, 2], b: Float64Array.of(3, 4) }), { options: null }),
+  statik('Table', Table, 'fromArrow', () => [arrow()], { options: null }),
+  ...(
+    [
+      ['has', ['a']],
+      ['column', ['a']],
+      ['numericColumn', ['a']],
+      ['columnKind', ['b']],
+      ['row', [1]],
+      ['toRecords', []],
+      ['toColumns', []],
+      ['select', [['b', 'a']]],
+      ['take', [[2, 0]]],
+      ['filter', [(r: { a: number }) => r.a > 1]],
+      ['slice', [0, 2]],
+      ['withColumn', ['c', [7, 8, 9]]],
+      ['groupIndexes', ['b']],
+    ] as const
+  ).map(([name, a]) => method('Table', table, name, args(...a))),
+  statik('IdIndex', IdIndex, 'from', args(['a', 'b', 7])),
+  statik('IdIndex', IdIndex, 'builder', args()),
+  statik('IdIndex', IdIndex, 'fromJSON', args({ ids: ['a', 'b', 7] }), { options: null }),
+  ...(
+    [
+      ['index', ['b']],
+      ['has', [7]],
+      ['indexOrThrow', ['a']],
+      ['id', [1]],
+      ['ids', []],
+      ['encode', [['a', 7], { strict: false }]],
+      ['decode', [[0, 2]]],
+      ['toBuilder', []],
+      ['toJSON', []],
+    ] as const
+  ).map(([name, a]) => method('IdIndex', idx, name, args(...a))),
+  ctor('IdIndexBuilder', IdIndexBuilder, args()),
+  method('IdIndexBuilder', () => new IdIndexBuilder(), 'add', args('u1')),
+  method('IdIndexBuilder', () => new IdIndexBuilder(), 'index', args('u1')),
+  method('IdIndexBuilder', () => new IdIndexBuilder(), 'build', args()),
+  statik('CsrMatrix', CsrMatrix, 'fromCoo', () => [Int32Array.of(0, 1, 0), Int32Array.of(2, 0, 2), Float64Array.of(1, 5, 2), 2, 3, { duplicates: 'sum' }]),
+  statik('CsrMatrix', CsrMatrix, 'fromParts', args({ nRows: 2, nCols: 3, indptr: [0, 1, 2], indices: [2, 0], data: [3, 5] }), { options: null }),
+  statik('CsrMatrix', CsrMatrix, 'fromJSON', args({ nRows: 2, nCols: 3, indptr: [0, 1, 2], indices: [2, 0], data: [3, 5] }), { options: null }),
+  ...(
+    [
+      ['row', [0]],
+      ['rowNnz', [1]],
+      ['get', [0, 2]],
+      ['transpose', []],
+      ['rowSlice', [0, 1]],
+      ['selectRows', [[1, 0]]],
+      ['rowSums', []],
+      ['colSums', []],
+      ['toCoo', []],
+      ['toDense', [{ maxCells: 100 }]],
+      ['toJSON', []],
+    ] as const
+  ).map(([name, a]) => method('CsrMatrix', m, name, args(...a))),
+  fn('csrFromInteractions', csrFromInteractions, args(INTERACTIONS, { duplicates: 'sum' })),
+  fn('startOfDay', startOfDay, args('2024-03-01T03:00:00Z', { timeZone: 'America/New_York' })),
+  fn('addDays', addDays, args(Date.parse('2024-03-09T17:00:00Z'), 1, { timeZone: 'America/New_York' })),
+  fn('daysBetween', daysBetween, args('2024-03-01', '2024-03-04T12:00:00Z')),
+  fn('periodKey', periodKey, args('2024-03-01T10:00:00Z', 'week', { timeZone: 'UTC', weekStartsOn: 1 })),
+  fn('periodStart', periodStart, args('2024-05-17', 'quarter', { timeZone: 'Europe/Berlin', weekStartsOn: 1 })),
+];
