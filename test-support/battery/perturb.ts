@@ -119,13 +119,18 @@ export function perturbations(c: Case, good: readonly unknown[], required: numbe
     // Integer typed arrays turn NaN into 0: nothing to learn from them.
     if (ArrayBuffer.isView(parent) && !(parent instanceof Float64Array || parent instanceof Float32Array)) return;
     const list = ArrayBuffer.isView(parent) ? NUMERIC_ELEMENT : values;
-    const idLike = (c.idLike ?? []).some((r) => r.test(s.label));
+    // Ids (customerId, userId, …) may be strings or numbers everywhere in Marksman.
+    const idLike = (s.key !== undefined && /(^id|Id)$/.test(s.key)) || (c.idLike ?? []).some((r) => r.test(s.label));
     for (const [name, make] of list) {
       const bad = make();
       if (Object.is(bad, s.good)) continue;
       let mustThrow: boolean;
-      if (bad === undefined) mustThrow = s.role === 'arg' ? !s.optional : s.role !== 'option';
-      else if (bad === null && s.role === 'arg' && s.isOptions) mustThrow = false;
+      // Missing values: an optional argument or an option key takes its
+      // default; a field of a data object may be optional (the answer is
+      // still checked for garbage). null is the house spelling of "none" for
+      // optional arguments and options.
+      if (bad === undefined) mustThrow = s.role === 'arg' ? !s.optional : s.role === 'element';
+      else if (bad === null && ((s.role === 'arg' && s.optional) || s.role === 'option')) mustThrow = false;
       else if (idLike && (typeof bad === 'string' || (typeof bad === 'number' && Number.isFinite(bad)))) mustThrow = false;
       else mustThrow = !sameKind(s.good, bad);
       out.push({ label: `${s.label}=${name}`, mustThrow, ...(s.key !== undefined ? { key: s.key } : {}), apply: (a) => setAt(a, s.path, make()) });
@@ -138,12 +143,13 @@ export function perturbations(c: Case, good: readonly unknown[], required: numbe
       const child: Slot = { label: `${s.label}.${key}`, path: [...s.path, { key }], good: obj[key], role: asOptions ? 'option' : 'field', key, depth: s.depth + 1 };
       visit(child);
       const path = s.path;
-      out.push({ label: `${s.label}.${key} missing`, mustThrow: !asOptions, key, apply: (a) => (delete (container(a, path) as Record<string, unknown>)[key], a) });
+      out.push({ label: `${s.label}.${key} missing`, mustThrow: false, key, apply: (a) => (delete (container(a, path) as Record<string, unknown>)[key], a) });
       const wrong = misspell(key);
       if (!(wrong in obj)) {
         out.push({
           label: `${s.label}.${key}~${wrong}`,
-          mustThrow: true,
+          // A misspelt option is an unknown one; in data it is a missing field plus an extra one.
+          mustThrow: asOptions,
           key,
           apply: (a) => {
             const o = container(a, path) as Record<string, unknown>;

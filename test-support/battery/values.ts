@@ -68,7 +68,7 @@ export function fingerprint(v: unknown, depth = 0, seen = new Set<unknown>()): s
     case 'function':
       return '[function]';
   }
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
   if (seen.has(v)) return '[cycle]';
   seen.add(v);
   try {

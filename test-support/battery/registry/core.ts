@@ -63,7 +63,7 @@ export const core = async (): Promise<Case[]> => [
   fn('isMarksmanError', isMarksmanError, args(new ValidationError('E_X', 'x', { field: 'f' }), 'E_X'), { returns: [/^a0/] }),
   // An absent signal (undefined or null) is documented as "nothing to check".
   fn('throwIfAborted', throwIfAborted, () => [new AbortController().signal, 'fit'], { returns: [/^a0=(undefined|null)$/, /^a0 missing$/] }),
-  ctor('Random', Random, args(42)),
+  ctor('Random', Random, args(42), { required: 0 }),
   statik('Random', Random, 'fromState', () => [new Random(3).getState()], { options: null }),
   ...(
     [
@@ -83,7 +83,7 @@ export const core = async (): Promise<Case[]> => [
       ['shuffle', [[1, 2, 3, 4]]],
       ['sample', [10, 3]],
     ] as const
-  ).map(([name, a]) => method('Random', () => new Random(7), name, args(...a))),
+  ).map(([name, a]) => method('Random', () => new Random(7), name, args(...a), { required: ({ uniform: 0, normal: 0, exponential: 0, gamma: 1 } as Record<string, number>)[name] ?? a.length })),
   fn('aliasSampler', aliasSampler, args([1, 2, 3])),
   fn('logGamma', logGamma, args(5)),
   fn('parseTimestamp', parseTimestamp, args('2024-03-01')),
@@ -112,7 +112,7 @@ export const core = async (): Promise<Case[]> => [
       ['withColumn', ['c', [7, 8, 9]]],
       ['groupIndexes', ['b']],
     ] as const
-  ).map(([name, a]) => method('Table', table, name, args(...a))),
+  ).map(([name, a]) => method('Table', table, name, args(...a), name === 'slice' ? { required: 0 } : {})),
   statik('IdIndex', IdIndex, 'from', args(['a', 'b', 7])),
   statik('IdIndex', IdIndex, 'builder', args()),
   statik('IdIndex', IdIndex, 'fromJSON', args({ ids: ['a', 'b', 7] }), { options: null }),

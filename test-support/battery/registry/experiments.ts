@@ -29,8 +29,8 @@ const conv = () => E.proportionsZTest({ n: 21306, conversions: 122 }, { n: 21307
 
 export const experiments = async (): Promise<Case[]> => [
   // Ids are strings or finite numbers (GrowthBook hashes either).
-  fn('hash', E.hash, args('seed', 'a', 2), { idLike: [/^a1$/] }),
-  fn('getBucketRanges', E.getBucketRanges, args(3, 0.2, [0.2, 0.3, 0.5])),
+  fn('hash', E.hash, args('seed', 'a', 2), { idLike: [/^a1$/], required: 2 }),
+  fn('getBucketRanges', E.getBucketRanges, args(3, 0.2, [0.2, 0.3, 0.5]), { required: 1 }),
   fn('chooseVariation', E.chooseVariation, args(0.6, [[0, 0.5], [0.5, 1]])),
   fn('inNamespace', E.inNamespace, args('1', ['namespace1', 0.4, 1]), { idLike: [/^a0$/] }),
   fn('namespaceSlots', E.namespaceSlots, args('checkout', [0.5, 0.25])),
@@ -45,7 +45,7 @@ export const experiments = async (): Promise<Case[]> => [
   fn('relativeLift', E.relativeLift, args({ n: 10000, conversions: 1000 }, { n: 10000, conversions: 1100 }, { alpha: 0.05 })),
   fn('ratioMetricTest', E.ratioMetricTest, args({ numerator: [0, 10, 5, 0, 20], denominator: [1, 2, 1, 1, 3] }, { numerator: [5, 15, 0, 10, 30], denominator: [1, 2, 1, 2, 3] }, { alpha: 0.05 })),
   fn('cuped', E.cuped, args({ values: [12, 8, 15, 9, 11, 14], covariates: [10, 7, 14, 8, 10, 12] }, { values: [14, 10, 16, 12, 13, 15], covariates: [10, 8, 13, 9, 11, 12] }, { alpha: 0.05, alternative: 'two-sided' })),
-  fn('srmTest', E.srmTest, args([2000, 8000], [0.2, 0.8], { threshold: 0.001 })),
+  fn('srmTest', E.srmTest, args([2000, 8000], [0.2, 0.8], { threshold: 0.001 }), { required: 1 }),
   fn('adjustPValues', E.adjustPValues, args([0.01, 0.04, 0.03], 'holm')),
   fn('summarizeExperiment', E.summarizeExperiment, () => [[{ name: 'conversion', result: conv(), format: 'pp', role: 'primary' }], { variantName: 'B', alpha: 0.05, adjust: 'holm' }]),
   fn('bayesBinomial', E.bayesBinomial, args([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 120 }], { priorAlpha: 1, priorBeta: 1, credibleLevel: 0.95, control: 0, difference: 'relative' })),

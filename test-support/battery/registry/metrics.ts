@@ -5,6 +5,11 @@ import type { Case } from '../case';
 
 // Labels are ids: strings and finite numbers are both good labels.
 const LABELS = [/^a[01](\[0\])?$/];
+// Metrics compare labels and item ids by value: ±Infinity is one more
+// distinct number there (NaN, which equals nothing, is refused).
+const INFINITE_LABELS = [/\[0\]=-?Infinity$/];
+// k = Infinity is the documented default of the beyond-accuracy metrics: the whole list.
+const K_INFINITY = /\.k=Infinity$/;
 const RECS = [['a', 'b', 'c', 'd'], ['c', 'a', 'e']];
 const GENRES = new Map([
   ['a', ['Action', 'Crime']],
@@ -23,7 +28,7 @@ const POPULARITY = new Map([
 
 /** Ranking metrics: `(recommended, relevant, k)`; item ids are id-like, a k beyond the list is allowed (the list is shorter). */
 const ranking = (name: keyof typeof M, required = 3): Case =>
-  fn(name, M[name] as never, args(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4), { required, idLike: [/^a[01]\[0\]$/] });
+  fn(name, M[name] as never, args(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4), { required, idLike: [/^a[01]\[0\]$/], returns: INFINITE_LABELS });
 
 const KPIS = [
   ['conversionRate', 30, 1200],
@@ -74,9 +79,9 @@ const accumulators = (): Case[] => {
 };
 
 export const metrics = async (): Promise<Case[]> => [
-  fn('contingencyTable', M.contingencyTable, args(['a', 'a', 'b', 'b'], [0, 1, 1, 1]), { idLike: LABELS }),
-  fn('adjustedRandIndex', M.adjustedRandIndex, args([0, 0, 1, 2], [0, 0, 1, 1]), { idLike: LABELS }),
-  fn('normalizedMutualInfo', M.normalizedMutualInfo, args([0, 0, 1, 1], [0, 0, 1, 2], { averageMethod: 'arithmetic' }), { idLike: LABELS }),
+  fn('contingencyTable', M.contingencyTable, args(['a', 'a', 'b', 'b'], [0, 1, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS }),
+  fn('adjustedRandIndex', M.adjustedRandIndex, args([0, 0, 1, 2], [0, 0, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS }),
+  fn('normalizedMutualInfo', M.normalizedMutualInfo, args([0, 0, 1, 1], [0, 0, 1, 2], { averageMethod: 'arithmetic' }), { idLike: LABELS, returns: INFINITE_LABELS }),
   ranking('precisionAtK'),
   ranking('recallAtK'),
   ranking('ndcgAtK'),
@@ -98,20 +103,21 @@ export const metrics = async (): Promise<Case[]> => [
       { k: 2 },
     ),
   ),
-  fn('catalogueCoverage', M.catalogueCoverage, args(RECS, ['a', 'b', 'c', 'd', 'e', 'f'], { k: 3 }), { idLike: [/^a[01]\[0\](\[0\])?$/] }),
-  fn('novelty', M.novelty, args(RECS, POPULARITY, { k: 3, users: 80 }), { idLike: [/^a0\[0\]\[0\]$/] }),
-  fn('giniOfExposure', M.giniOfExposure, args(RECS, ['a', 'b', 'c', 'd', 'e', 'f'], { k: 3, weighting: 'dcg' }), { idLike: [/^a[01]\[0\](\[0\])?$/] }),
-  fn('itemSimilarity', M.itemSimilarity, args({ itemFeatures: GENRES, featureSimilarity: 'cosine' }), { options: 0 }),
+  fn('catalogueCoverage', M.catalogueCoverage, args(RECS, ['a', 'b', 'c', 'd', 'e', 'f'], { k: 3 }), { idLike: [/^a[01]\[0\](\[0\])?$/], returns: [K_INFINITY, /^a1=42$/] }), // a catalogue may be given as its size
+  fn('novelty', M.novelty, args(RECS, POPULARITY, { k: 3, users: 80 }), { idLike: [/^a0\[0\]\[0\]$/], returns: [K_INFINITY] }),
+  fn('giniOfExposure', M.giniOfExposure, args(RECS, ['a', 'b', 'c', 'd', 'e', 'f'], { k: 3, weighting: 'dcg' }), { idLike: [/^a[01]\[0\](\[0\])?$/], returns: [K_INFINITY, /^a1=42$/] }), // a catalogue may be given as its size
+  // The similarity is a function: the case calls it, so bad features cannot hide behind laziness.
+  fn('itemSimilarity', (source: M.ItemSimilaritySource) => { const sim = M.itemSimilarity(source); return [sim('a', 'b'), sim('a', 'c'), sim('b', 'e')]; }, args({ itemFeatures: GENRES, featureSimilarity: 'cosine' }), { options: 0, required: 1 }),
   fn('intraListDiversity', M.intraListDiversity, args(RECS, { itemFeatures: GENRES })),
-  fn('personalization', M.personalization, args(RECS, { k: 3 }), { idLike: [/^a0\[0\]\[0\]$/] }),
+  fn('personalization', M.personalization, args(RECS, { k: 3 }), { idLike: [/^a0\[0\]\[0\]$/], returns: [K_INFINITY, ...INFINITE_LABELS] }),
   fn('longTailItems', M.longTailItems, args(POPULARITY, { headShare: 0.2 })),
-  fn('longTailShare', M.longTailShare, args(RECS, new Set(['c', 'd', 'e']), { k: 3 }), { idLike: [/^a0\[0\]\[0\]$/] }),
-  fn('miscalibration', M.miscalibration, args([['a', 'd']], [['a', 'b', 'c', 'd']], GENRES, { k: 3, alpha: 0.01 })),
+  fn('longTailShare', M.longTailShare, args(RECS, new Set(['c', 'd', 'e']), { k: 3 }), { idLike: [/^a0\[0\]\[0\]$/], returns: [K_INFINITY, ...INFINITE_LABELS] }),
+  fn('miscalibration', M.miscalibration, args([['a', 'd']], [['a', 'b', 'c', 'd']], GENRES, { k: 3, alpha: 0.01 }), { returns: [K_INFINITY] }),
   ...KPIS.map(([name, a, b]) => fn(name, M[name], args(a, b))),
   fn('historicClv', M.historicClv, args({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3 }), { options: null }),
   ...accumulators(),
-  fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS }),
-  fn('precisionRecallF1', M.precisionRecallF1, args(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'c'], { average: 'macro' }), { idLike: LABELS }),
+  fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS }),
+  fn('precisionRecallF1', M.precisionRecallF1, args(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'c'], { average: 'macro' }), { idLike: LABELS, returns: INFINITE_LABELS }),
   fn('rocAuc', M.rocAuc, args([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])),
   fn('averagePrecisionScore', M.averagePrecisionScore, args([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])),
   fn('rocCurve', M.rocCurve, args([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], { dropIntermediate: true })),
@@ -123,11 +129,11 @@ export const metrics = async (): Promise<Case[]> => [
   fn('qiniCurve', M.qiniCurve, args([1, 0, 1, 0], [1, 1, 0, 0], [0.9, 0.8, 0.7, 0.6])),
   fn('qiniCoefficient', M.qiniCoefficient, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], { negativeEffect: true })),
   fn('areaUnderUpliftCurve', M.areaUnderUpliftCurve, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4])),
-  fn('fairnessByGroup', M.fairnessByGroup, args([1, 0, 1, 1], ['a', 'a', 'b', 'b'], [1, 1, 0, 1]), { idLike: [/^a1\[0\]$/] }),
-  fn('demographicParityDifference', M.demographicParityDifference, args([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']), { idLike: [/^a1\[0\]$/] }),
-  fn('demographicParityRatio', M.demographicParityRatio, args([1, 0, 1, 1], ['a', 'a', 'b', 'b']), { idLike: [/^a1\[0\]$/] }),
-  fn('equalOpportunityDifference', M.equalOpportunityDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/] }),
-  fn('equalizedOddsDifference', M.equalizedOddsDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/] }),
+  fn('fairnessByGroup', M.fairnessByGroup, args([1, 0, 1, 1], ['a', 'a', 'b', 'b'], [1, 1, 0, 1]), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, required: 2 }),
+  fn('demographicParityDifference', M.demographicParityDifference, args([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS }),
+  fn('demographicParityRatio', M.demographicParityRatio, args([1, 0, 1, 1], ['a', 'a', 'b', 'b']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS }),
+  fn('equalOpportunityDifference', M.equalOpportunityDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS }),
+  fn('equalizedOddsDifference', M.equalizedOddsDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS }),
   fn(
     'attribution',
     M.attribution,

@@ -75,7 +75,7 @@ export const recsys = async (): Promise<Case[]> => [
     method('ExplicitMF', fitted, 'predictRating', args('u0', 3), { idLike: [/^a[01]$/] }),
   ]),
   fn('portableSplit', R.portableSplit, args(ROWS, { testFraction: 0.25, seed: 3 }), { idLike: USER_IDS }),
-  fn('portableKey', R.portableKey, args(196, 242, 0), { idLike: [/^a[01]$/] }),
+  fn('portableKey', R.portableKey, args(196, 242, 0), { idLike: [/^a[01]$/], required: 2 }),
   fn('randomUserSplit', R.randomUserSplit, args(ROWS, { testFraction: 0.25, seed: 3 }), { idLike: USER_IDS }),
   fn('leaveLastOutSplit', R.leaveLastOutSplit, args(ROWS, { k: 1 }), { idLike: [...USER_IDS, /^a0\[0\]\.timestamp$/] }),
   fn('kFoldSplit', R.kFoldSplit, args(ROWS, { folds: 3, seed: 2 }), { idLike: USER_IDS }),

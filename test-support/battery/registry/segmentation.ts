@@ -47,7 +47,7 @@ export const segmentation = async (): Promise<Case[]> => [
   fn('chooseK', S.chooseK, args([...POINTS, [0, 0], [10, 10], [5, 2]], { kRange: [2, 4], seed: 1, nInit: 1, maxIterations: 50 })),
   fn('describeClusters', S.describeClusters, args(POINTS, LABELS, { featureNames: ['recencyDays', 'orders'], top: 2 })),
   fn('rfmScores', S.rfmScores, args(RFM_ROWS, { bins: 5, idField: 'customerId', ties: 'average' })),
-  fn('rfmSegments', S.rfmSegments, () => [S.rfmScores(RFM_ROWS), [{ name: 'Recent', recency: [4, 5], frequency: [1, 5] }, { name: 'Lapsed', recency: [1, 3], frequency: [1, 5] }]], { options: null }),
+  fn('rfmSegments', S.rfmSegments, () => [S.rfmScores(RFM_ROWS), [{ name: 'Recent', recency: [4, 5], frequency: [1, 5] }, { name: 'Lapsed', recency: [1, 3], frequency: [1, 5] }]], { options: null, required: 1 }),
   constant('DEFAULT_RFM_SEGMENTS', () => (deepFrozen(S.DEFAULT_RFM_SEGMENTS) && S.DEFAULT_RFM_SEGMENTS.length > 0 ? undefined : 'not a deeply frozen, non-empty list')),
   fn('segmentRules', S.segmentRules, args(PROFILES, SEGMENTS, { units: { recency: 'days' }, maxDepth: 3 }), { idLike: [/^a1\[0\]$/] }),
   statik('SegmentRulesModel', SegmentRulesModel, 'fromJSON', () => [JSON.parse(JSON.stringify(rules().toJSON()))], { options: null }),
