@@ -63,7 +63,7 @@ export const tfjs = async (): Promise<Case[]> => {
       method('FactorizationMachine', fitted, 'predictRating', args('u0', 3), { idLike: [/^a[01]$/] }),
     ]),
     ...learned('NeuMF', T.NeuMF as never, { gmfDim: 4, mlpDim: 4, layers: [8, 4], epochs: 2, batchSize: 16, learningRate: 0.01, seed: 1 }, (fitted) => [
-      method('NeuMF', fitted, 'recommendManyAsync', args(['u0', 'u1'], { k: 3 }), { idLike: USER_IDS }),
+      method('NeuMF', fitted, 'recommendManyAsync', args(['u0', 'u1'], 3), { idLike: USER_IDS, required: 1 }),
     ]),
   ];
 };
