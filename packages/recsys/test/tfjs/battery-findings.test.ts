@@ -38,3 +38,20 @@ describe('learned models at the boundary', () => {
     model.dispose();
   });
 });
+
+describe('ids and flags are checked, not silently treated as unknown', () => {
+  it('TwoTower vectors, FactorizationMachine predictions, useBackend override', async () => {
+    const { FactorizationMachine } = await import('@marksman/recsys/tfjs');
+    const tt = await new TwoTower({ embeddingDim: 4, layers: [4], epochs: 1, batchSize: 16, seed: 1 }).fit(rows);
+    expect(() => tt.userVector(Number.NaN)).toThrow(expect.objectContaining({ code: 'E_ID_TYPE', field: 'userId' }));
+    expect(() => tt.itemVector({} as never)).toThrow(expect.objectContaining({ code: 'E_ID_TYPE', field: 'itemId' }));
+    expect(tt.userVector('nobody')).toBeNull();
+    tt.dispose();
+    const fm = await new FactorizationMachine({ factors: 4, epochs: 1, batchSize: 16, seed: 1 }).fit(rows);
+    expect(() => fm.predictRating(Number.NaN, 3)).toThrow(expect.objectContaining({ code: 'E_ID_TYPE', field: 'userId', row: 0 }));
+    expect(() => fm.predict([{ userId: 'u0', itemId: 3 }, { userId: null as never, itemId: 3 }])).toThrow(expect.objectContaining({ code: 'E_MISSING', row: 1 }));
+    expect(Number.isFinite(fm.predictRating('nobody', 3))).toBe(true);
+    fm.dispose();
+    await expect(useBackend('cpu', { override: 'yes' as never })).rejects.toMatchObject({ code: 'E_OPTION_TYPE', field: 'override' });
+  });
+});
