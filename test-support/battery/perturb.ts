@@ -63,6 +63,9 @@ const LIGHT = FULL.filter(([l]) => ['undefined', 'null', 'NaN', 'Infinity', '1e3
 
 const NUMERIC_ELEMENT = FULL.filter(([l]) => ['NaN', 'Infinity', '-Infinity', '1e308', '-1'].includes(l));
 
+/** Slots named like ids or timestamps: `…Id`, `…Ids[0]`, `ids[0]`, `timestamp`, `asOf`, `…End`, `start`. */
+const ID_OR_TIME = /(\.|^)(\w*Id|id|\w*Ids\[0\]|ids\[0\]|timestamp|asOf|\w+End|start)$/;
+
 type Step = { readonly key: string } | { readonly index: number } | { readonly mapKey: unknown };
 
 function container(args: unknown[], path: readonly Step[]): unknown {
@@ -119,8 +122,9 @@ export function perturbations(c: Case, good: readonly unknown[], required: numbe
     // Integer typed arrays turn NaN into 0: nothing to learn from them.
     if (ArrayBuffer.isView(parent) && !(parent instanceof Float64Array || parent instanceof Float32Array)) return;
     const list = ArrayBuffer.isView(parent) ? NUMERIC_ELEMENT : values;
-    // Ids (customerId, userId, …) may be strings or numbers everywhere in Marksman.
-    const idLike = (s.key !== undefined && /(^id|Id)$/.test(s.key)) || (c.idLike ?? []).some((r) => r.test(s.label));
+    // Ids (customerId, userIds[0], …) may be strings or numbers everywhere in
+    // Marksman, and so may timestamps (epoch milliseconds or ISO text).
+    const idLike = ID_OR_TIME.test(s.label) || (c.idLike ?? []).some((r) => r.test(s.label));
     for (const [name, make] of list) {
       const bad = make();
       if (Object.is(bad, s.good)) continue;

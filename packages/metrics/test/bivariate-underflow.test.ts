@@ -12,7 +12,7 @@ describe('bivariate accumulators with tiny spreads', () => {
     for (const C of [CovarianceAccumulator, RatioAccumulator] as const) {
       const a = new C().addMany(xs, ys);
       expect(a.clone().toJSON()).toEqual(a.toJSON());
-      expect(new C().merge(a).count()).toBe(2);
+      expect((new C() as { merge(o: unknown): { count(): number } }).merge(a).count()).toBe(2);
     }
   });
 

@@ -18,7 +18,8 @@ const RETAIL =
   'C536379,D,Discount,-1,12/1/2010 9:41,27.5,,United Kingdom\n';
 
 export const datasets = async (): Promise<Case[]> => [
-  fn('simulateShop', simulateShop, args({ customers: 30, items: 12, categories: 3, segments: 2, acquisitionWeeks: 2, seed: 1 })),
+  // The default shop (5,000 customers) takes seconds: its defaults are covered by simulateShop's own tests.
+  fn('simulateShop', simulateShop, args({ customers: 30, items: 12, categories: 3, segments: 2, acquisitionWeeks: 2, seed: 1 }), { skip: [/^a0(=(undefined|null|\{\})| missing)$/] }),
   fn('parseMovieLensRatings', parseMovieLensRatings, args(ML_RATINGS, { file: 'u.data' })),
   fn('parseMovieLensItems', parseMovieLensItems, args(ML_ITEMS, { file: 'u.item' })),
   fn('parseMovieLensUsers', parseMovieLensUsers, args(ML_USERS, { file: 'u.user' })),

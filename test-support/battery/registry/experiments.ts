@@ -41,16 +41,22 @@ export const experiments = async (): Promise<Case[]> => [
   fn('minimumDetectableEffect', E.minimumDetectableEffect, args(393, { sd: 10, alpha: 0.05, power: 0.8 })),
   fn('experimentDuration', E.experimentDuration, args(7682, 1000, { share: 0.5 })),
   fn('proportionsZTest', E.proportionsZTest, args({ n: 10000, conversions: 1000 }, { n: 10000, conversions: 1100 }, { alpha: 0.05, alternative: 'two-sided' })),
-  fn('welchTTest', E.welchTTest, args({ mean: 10, sd: 2, n: 50 }, { mean: 11, sd: 3, n: 60 }, { alpha: 0.05, alternative: 'two-sided' })),
+  // ALLOW-LIST (not fixed): relative lifts over a control mean, sum or rate of (nearly) zero are ±Infinity or NaN
+  // (welchTTest, bayesNormal, sequentialTest); refusing or nulling them is open.
+  fn('welchTTest', E.welchTTest, args({ mean: 10, sd: 2, n: 50 }, { mean: 11, sd: 3, n: 60 }, { alpha: 0.05, alternative: 'two-sided' }), { garbage: [/^a0\.mean=1e-308$/] }),
   fn('relativeLift', E.relativeLift, args({ n: 10000, conversions: 1000 }, { n: 10000, conversions: 1100 }, { alpha: 0.05 })),
   fn('ratioMetricTest', E.ratioMetricTest, args({ numerator: [0, 10, 5, 0, 20], denominator: [1, 2, 1, 1, 3] }, { numerator: [5, 15, 0, 10, 30], denominator: [1, 2, 1, 2, 3] }, { alpha: 0.05 })),
   fn('cuped', E.cuped, args({ values: [12, 8, 15, 9, 11, 14], covariates: [10, 7, 14, 8, 10, 12] }, { values: [14, 10, 16, 12, 13, 15], covariates: [10, 8, 13, 9, 11, 12] }, { alpha: 0.05, alternative: 'two-sided' })),
   fn('srmTest', E.srmTest, args([2000, 8000], [0.2, 0.8], { threshold: 0.001 }), { required: 1 }),
   fn('adjustPValues', E.adjustPValues, args([0.01, 0.04, 0.03], 'holm')),
-  fn('summarizeExperiment', E.summarizeExperiment, () => [[{ name: 'conversion', result: conv(), format: 'pp', role: 'primary' }], { variantName: 'B', alpha: 0.05, adjust: 'holm' }]),
+  // The summary reads diff, ciLow, ciHigh, pValue and alpha of each result; the test's other fields pass unread.
+  // One-sided intervals have infinite bounds; format and role null mean their defaults.
+  fn('summarizeExperiment', E.summarizeExperiment, () => [[{ name: 'conversion', result: conv(), format: 'pp', role: 'primary' }], { variantName: 'B', alpha: 0.05, adjust: 'holm' }], {
+    returns: [/^a0\[0\]\.result\.(alternative|controlRate|treatmentRate|lift|liftCiLow|liftCiHigh|standardError|z)=/, /^a0\[0\]\.result\.ciLow=-Infinity$/, /^a0\[0\]\.result\.ciHigh=Infinity$/, /^a0\[0\]\.(format|role)=null$/],
+  }),
   fn('bayesBinomial', E.bayesBinomial, args([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 120 }], { priorAlpha: 1, priorBeta: 1, credibleLevel: 0.95, control: 0, difference: 'relative' })),
-  fn('bayesNormal', E.bayesNormal, args([{ n: 5000, sum: 50000, sumSquares: 5000 * 125 }, { n: 5100, sum: 52020, sumSquares: 5100 * 131.04 }], { priorMean: 0, credibleLevel: 0.95, control: 0, difference: 'relative' })),
-  fn('sequentialTest', E.sequentialTest, () => [[{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { alpha: 0.05, previous: E.sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 }]) }]),
+  fn('bayesNormal', E.bayesNormal, args([{ n: 5000, sum: 50000, sumSquares: 5000 * 125 }, { n: 5100, sum: 52020, sumSquares: 5100 * 131.04 }], { priorMean: 0, credibleLevel: 0.95, control: 0, difference: 'relative' }), { garbage: [/^a0\[0\]\.sum=1e-308$/] }),
+  fn('sequentialTest', E.sequentialTest, () => [[{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { alpha: 0.05, previous: E.sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 }]) }], { garbage: [/^a0\[0\]\.conversions=0$/] }),
   fn('sequentialSampleSize', E.sequentialSampleSize, args({ baseline: 0.1, mde: 0.02 }, { alpha: 0.05, power: 0.8, plannedSampleSize: 5000 }), { options: 1 }),
   ...banditCases('ThompsonSampling', ThompsonSampling, { seed: 7, priorAlpha: 1, priorBeta: 1 }),
   ...banditCases('UCB1', UCB1, { explorationScale: 1 }),

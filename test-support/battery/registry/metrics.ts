@@ -28,7 +28,7 @@ const POPULARITY = new Map([
 
 /** Ranking metrics: `(recommended, relevant, k)`; item ids are id-like, a k beyond the list is allowed (the list is shorter). */
 const ranking = (name: keyof typeof M, required = 3): Case =>
-  fn(name, M[name] as never, args(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4), { required, idLike: [/^a[01]\[0\]$/], returns: INFINITE_LABELS });
+  fn(name, M[name] as never, args(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4), { required, idLike: [/^a[01]\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS });
 
 const KPIS = [
   ['conversionRate', 30, 1200],
@@ -79,9 +79,9 @@ const accumulators = (): Case[] => {
 };
 
 export const metrics = async (): Promise<Case[]> => [
-  fn('contingencyTable', M.contingencyTable, args(['a', 'a', 'b', 'b'], [0, 1, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS }),
-  fn('adjustedRandIndex', M.adjustedRandIndex, args([0, 0, 1, 2], [0, 0, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS }),
-  fn('normalizedMutualInfo', M.normalizedMutualInfo, args([0, 0, 1, 1], [0, 0, 1, 2], { averageMethod: 'arithmetic' }), { idLike: LABELS, returns: INFINITE_LABELS }),
+  fn('contingencyTable', M.contingencyTable, args(['a', 'a', 'b', 'b'], [0, 1, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
+  fn('adjustedRandIndex', M.adjustedRandIndex, args([0, 0, 1, 2], [0, 0, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
+  fn('normalizedMutualInfo', M.normalizedMutualInfo, args([0, 0, 1, 1], [0, 0, 1, 2], { averageMethod: 'arithmetic' }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   ranking('precisionAtK'),
   ranking('recallAtK'),
   ranking('ndcgAtK'),
@@ -116,8 +116,8 @@ export const metrics = async (): Promise<Case[]> => [
   ...KPIS.map(([name, a, b]) => fn(name, M[name], args(a, b))),
   fn('historicClv', M.historicClv, args({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3 }), { options: null }),
   ...accumulators(),
-  fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS }),
-  fn('precisionRecallF1', M.precisionRecallF1, args(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'c'], { average: 'macro' }), { idLike: LABELS, returns: INFINITE_LABELS }),
+  fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
+  fn('precisionRecallF1', M.precisionRecallF1, args(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'c'], { average: 'macro' }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn('rocAuc', M.rocAuc, args([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])),
   fn('averagePrecisionScore', M.averagePrecisionScore, args([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])),
   fn('rocCurve', M.rocCurve, args([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], { dropIntermediate: true })),
@@ -130,10 +130,10 @@ export const metrics = async (): Promise<Case[]> => [
   fn('qiniCoefficient', M.qiniCoefficient, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], { negativeEffect: true })),
   fn('areaUnderUpliftCurve', M.areaUnderUpliftCurve, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4])),
   fn('fairnessByGroup', M.fairnessByGroup, args([1, 0, 1, 1], ['a', 'a', 'b', 'b'], [1, 1, 0, 1]), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, required: 2 }),
-  fn('demographicParityDifference', M.demographicParityDifference, args([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS }),
-  fn('demographicParityRatio', M.demographicParityRatio, args([1, 0, 1, 1], ['a', 'a', 'b', 'b']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS }),
-  fn('equalOpportunityDifference', M.equalOpportunityDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS }),
-  fn('equalizedOddsDifference', M.equalizedOddsDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS }),
+  fn('demographicParityDifference', M.demographicParityDifference, args([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
+  fn('demographicParityRatio', M.demographicParityRatio, args([1, 0, 1, 1], ['a', 'a', 'b', 'b']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
+  fn('equalOpportunityDifference', M.equalOpportunityDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
+  fn('equalizedOddsDifference', M.equalizedOddsDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn(
     'attribution',
     M.attribution,
