@@ -724,8 +724,8 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
     };
     if (json.sides === null || typeof json.sides !== 'object') bad('sides missing', 'sides');
     if (json.weights === null || typeof json.weights !== 'object') bad('weights missing', 'weights');
-    const userSide = Side.fromJSON(source, json.sides.user, json.userIds.length);
-    const itemSide = Side.fromJSON(source, json.sides.item, json.itemIds.length);
+    const userSide = Side.fromJSON(source, json.sides.user, json.userIds.length, 'sides.user');
+    const itemSide = Side.fromJSON(source, json.sides.item, json.itemIds.length, 'sides.item');
     const weights = new Map<string, Float32Array>();
     const shapes = new Map<string, number[]>();
     for (const [name, shape] of expected) {

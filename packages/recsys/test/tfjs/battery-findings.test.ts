@@ -55,3 +55,17 @@ describe('ids and flags are checked, not silently treated as unknown', () => {
     await expect(useBackend('cpu', { override: 'yes' as never })).rejects.toMatchObject({ code: 'E_OPTION_TYPE', field: 'override' });
   });
 });
+
+describe('damaged sides of a learned snapshot', () => {
+  it('name the side and the part at fault', async () => {
+    const model = await new TwoTower({ embeddingDim: 4, layers: [4], epochs: 1, batchSize: 16, seed: 1 }).fit(rows);
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    model.dispose();
+    const broken = structuredClone(json);
+    broken.sides.user = null;
+    expect(() => TwoTower.fromJSON(broken)).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'sides.user.inputs' }));
+    const rowsBroken = structuredClone(json);
+    rowsBroken.sides.item.idRows = -1;
+    expect(() => TwoTower.fromJSON(rowsBroken)).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'sides.item.idRows' }));
+  });
+});
