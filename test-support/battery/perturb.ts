@@ -132,9 +132,9 @@ export function perturbations(c: Case, good: readonly unknown[], required: numbe
       // Missing values: an optional argument or an option key takes its
       // default; a field of a data object may be optional (the answer is
       // still checked for garbage). null is the house spelling of "none" for
-      // optional arguments and options.
+      // optional arguments, options and fields.
       if (bad === undefined) mustThrow = s.role === 'arg' ? !s.optional : s.role === 'element';
-      else if (bad === null && ((s.role === 'arg' && s.optional) || s.role === 'option')) mustThrow = false;
+      else if (bad === null && ((s.role === 'arg' && s.optional) || s.role === 'option' || s.role === 'field')) mustThrow = false;
       else if (idLike && (typeof bad === 'string' || (typeof bad === 'number' && Number.isFinite(bad)))) mustThrow = false;
       else mustThrow = !sameKind(s.good, bad);
       out.push({ label: `${s.label}=${name}`, mustThrow, ...(s.key !== undefined ? { key: s.key } : {}), apply: (a) => setAt(a, s.path, make()) });

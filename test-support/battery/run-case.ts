@@ -83,7 +83,9 @@ function classify(c: Case, p: Perturbation, r: Result, cleanKinds: ReadonlySet<s
     const e = r.error;
     if (!isMarksmanError(e)) return { ...base, verdict: 'raw', detail: describeError(e) };
     // An abort is about the whole call, not a field: E_ABORTED carries none.
-    if (e.code === 'E_ABORTED') return { ...base, verdict: 'typed', code: e.code };
+    // Neither is a fit that diverged (ConvergenceError E_DIVERGED): the data and
+    // options together are at fault, and the message says which way to move.
+    if (e.code === 'E_ABORTED' || e.code === 'E_DIVERGED') return { ...base, verdict: 'typed', code: e.code };
     if (!named(e) && !matches(c.unnamed, p.label)) return { ...base, verdict: 'unnamed', code: e.code, detail: describeError(e) };
     const field = String(e.field ?? '');
     const namesKey = p.key === undefined ? undefined : field.includes(p.key) || field.includes(misspell(p.key)) || field.includes('bogusOption');

@@ -19,7 +19,7 @@ const RETAIL =
 
 export const datasets = async (): Promise<Case[]> => [
   // The default shop (5,000 customers) takes seconds: its defaults are covered by simulateShop's own tests.
-  fn('simulateShop', simulateShop, args({ customers: 30, items: 12, categories: 3, segments: 2, acquisitionWeeks: 2, seed: 1 }), { skip: [/^a0(=(undefined|null|\{\})| missing)$/] }),
+  fn('simulateShop', simulateShop, args({ customers: 30, items: 12, categories: 3, segments: 2, acquisitionWeeks: 2, seed: 1 }), { skip: [/^a0(=(undefined|null|\{\})| missing)$/, /^a0\.customers(=(undefined|null)| missing)$/] }),
   fn('parseMovieLensRatings', parseMovieLensRatings, args(ML_RATINGS, { file: 'u.data' })),
   fn('parseMovieLensItems', parseMovieLensItems, args(ML_ITEMS, { file: 'u.item' })),
   fn('parseMovieLensUsers', parseMovieLensUsers, args(ML_USERS, { file: 'u.user' })),

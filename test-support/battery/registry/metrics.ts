@@ -86,7 +86,8 @@ export const metrics = async (): Promise<Case[]> => [
   ranking('recallAtK'),
   ranking('ndcgAtK'),
   ranking('averagePrecisionAtK'),
-  ranking('reciprocalRank', 2),
+  // reciprocalRank's k is optional: Infinity (the whole list) is its default.
+  fn('reciprocalRank', M.reciprocalRank, args(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4), { required: 2, idLike: [/^a[01]\[0\]$/], returns: [...INFINITE_LABELS, /^a2=Infinity$/] }),
   ranking('hitRateAtK'),
   fn(
     'rankingReport',
@@ -129,7 +130,7 @@ export const metrics = async (): Promise<Case[]> => [
   fn('qiniCurve', M.qiniCurve, args([1, 0, 1, 0], [1, 1, 0, 0], [0.9, 0.8, 0.7, 0.6])),
   fn('qiniCoefficient', M.qiniCoefficient, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], { negativeEffect: true })),
   fn('areaUnderUpliftCurve', M.areaUnderUpliftCurve, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4])),
-  fn('fairnessByGroup', M.fairnessByGroup, args([1, 0, 1, 1], ['a', 'a', 'b', 'b'], [1, 1, 0, 1]), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, required: 2 }),
+  fn('fairnessByGroup', M.fairnessByGroup, args([1, 0, 1, 1], ['a', 'a', 'b', 'b'], [1, 1, 0, 1]), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS, required: 2 }),
   fn('demographicParityDifference', M.demographicParityDifference, args([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn('demographicParityRatio', M.demographicParityRatio, args([1, 0, 1, 1], ['a', 'a', 'b', 'b']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn('equalOpportunityDifference', M.equalOpportunityDifference, args([1, 1, 0, 1, 1, 0], [1, 0, 0, 1, 1, 1], ['a', 'a', 'a', 'b', 'b', 'b']), { idLike: [/^a2\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),

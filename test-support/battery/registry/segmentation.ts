@@ -49,7 +49,7 @@ export const segmentation = async (): Promise<Case[]> => [
   fn('chooseK', S.chooseK, args([...POINTS, [0, 0], [10, 10], [5, 2]], { kRange: [2, 4], seed: 1, nInit: 1, maxIterations: 50 })),
   fn('describeClusters', S.describeClusters, args(POINTS, LABELS, { featureNames: ['recencyDays', 'orders'], top: 2 }), { garbage: [/^a0\[0\]\[0\]=1e308$/] }),
   fn('rfmScores', S.rfmScores, args(RFM_ROWS, { bins: 5, idField: 'customerId', ties: 'average' })),
-  fn('rfmSegments', S.rfmSegments, () => [S.rfmScores(RFM_ROWS), [{ name: 'Recent', recency: [4, 5], frequency: [1, 5] }, { name: 'Lapsed', recency: [1, 3], frequency: [1, 5] }]], { options: null, required: 1, returns: [/^a0\[0\]\.(recency|frequency|monetary|bins)=/] }), // only the scores r, f, m are read; other fields pass through
+  fn('rfmSegments', S.rfmSegments, () => [S.rfmScores(RFM_ROWS), [{ name: 'Recent', recency: [4, 5], frequency: [1, 5] }, { name: 'Lapsed', recency: [1, 3], frequency: [1, 5] }]], { options: null, required: 1, returns: [/^a0\[0\]\.(recency|frequency|monetary|bins)=/], garbage: [/^a0\[0\]\.(recency|frequency|monetary|bins)=/] }), // only the scores r, f, m are read; other fields pass through
   constant('DEFAULT_RFM_SEGMENTS', () => (deepFrozen(S.DEFAULT_RFM_SEGMENTS) && S.DEFAULT_RFM_SEGMENTS.length > 0 ? undefined : 'not a deeply frozen, non-empty list')),
   // ALLOW-LIST (design, not fixed): segmentRules and lookalike pick the numeric columns themselves, so a column
   // with one non-number (null, '0.05', {}) is left out of the features instead of being refused; the id field
