@@ -37,6 +37,8 @@ export interface Case {
   readonly skip?: readonly RegExp[];
   /** A reason when two runs of the valid call may differ (the battery then does not compare them). */
   readonly nondeterministic?: string;
+  /** For methods that change their instance for good (adding an entity): a new instance for every bad call. */
+  readonly fresh?: boolean;
   /** Expensive calls (model fits): fewer bad values per slot. */
   readonly heavy?: boolean;
   /** For constants: checks the value (frozen, right shape); returns a complaint or undefined. */

@@ -87,8 +87,10 @@ function classify(c: Case, p: Perturbation, r: Result, cleanKinds: ReadonlySet<s
     // options together are at fault, and the message says which way to move.
     if (e.code === 'E_ABORTED' || e.code === 'E_DIVERGED') return { ...base, verdict: 'typed', code: e.code };
     if (!named(e) && !matches(c.unnamed, p.label)) return { ...base, verdict: 'unnamed', code: e.code, detail: describeError(e) };
+    // Whether the field names the changed key, the misspelt or unknown one, or a key above it in the path.
     const field = String(e.field ?? '');
-    const namesKey = p.key === undefined ? undefined : field.includes(p.key) || field.includes(misspell(p.key)) || field.includes('bogusOption');
+    const path = p.label.split(/[.=~+ [\]]/).filter((k) => k.length > 1 && !/^a\d+$/.test(k));
+    const namesKey = p.key === undefined ? undefined : [p.key, misspell(p.key), 'bogusOption', ...path].some((k) => field.includes(k));
     return { ...base, verdict: 'typed', code: e.code, ...(namesKey === undefined ? {} : { namesKey }) };
   }
   if (p.mustThrow && !matches(c.returns, p.label)) {
@@ -144,7 +146,7 @@ export async function runCase(c: Case, from: number, onStart: OnStart, report: (
     onStart(i, p.label);
     let r: Result;
     try {
-      r = await invoke(c, target, p.apply(copy([...good])));
+      r = await invoke(c, c.fresh && c.target ? await c.target() : target, p.apply(copy([...good])));
     } catch (e) {
       r = { threw: true, error: e };
     }
