@@ -187,7 +187,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
       return (j?.idRows ?? 0) + (j?.features?.buckets ?? 0) + (j?.features?.fields?.filter((f) => f.kind === 'numeric').length ?? 0);
     };
     const ctx = (json as { context?: unknown } | null)?.context;
-    model.context = ctx === undefined ? FeatureSpace.empty('itemId') : FeatureSpace.fromJSON(ctx as never, source);
+    model.context = ctx === undefined ? FeatureSpace.empty('itemId') : FeatureSpace.fromJSON(ctx as never, source, 'context');
     const k = model.options.factors;
     const expected = new Map<string, readonly number[]>([
       ['bias', [1]],

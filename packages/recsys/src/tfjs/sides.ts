@@ -111,7 +111,7 @@ export class Side {
     const { indptr, rows, values } = json.inputs;
     if (!Array.isArray(indptr) || !Array.isArray(rows) || !Array.isArray(values) || indptr.length !== entities + 1 || rows.length !== values.length) bad('array lengths', 'inputs');
     if (!Number.isInteger(json.idRows) || json.idRows < 0 || json.idRows > entities) bad('idRows', 'idRows');
-    const space = FeatureSpace.fromJSON(json.features, source);
+    const space = FeatureSpace.fromJSON(json.features, source, `${field}.features`);
     const limit = json.idRows + space.rows;
     for (let e = 0; e < entities; e++) if (!(indptr[e]! <= indptr[e + 1]!)) bad('indptr not monotonic', 'inputs.indptr');
     if (indptr[0] !== 0 || indptr[entities] !== rows.length) bad('indptr bounds', 'inputs.indptr');

@@ -69,3 +69,18 @@ describe('damaged sides of a learned snapshot', () => {
     expect(() => TwoTower.fromJSON(rowsBroken)).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'sides.item.idRows' }));
   });
 });
+
+describe('damaged feature spaces', () => {
+  it('name the context of a FactorizationMachine, and the side of a feature space', async () => {
+    const { FactorizationMachine } = await import('@marksman/recsys/tfjs');
+    const fm = await new FactorizationMachine({ factors: 4, epochs: 1, batchSize: 16, seed: 1 }).fit(rows.map((r, i) => ({ ...r, context: { hour: i % 3 } })));
+    const json = JSON.parse(JSON.stringify(fm.toJSON()));
+    fm.dispose();
+    const badContext = structuredClone(json);
+    badContext.context.idKey = 'nope';
+    expect(() => FactorizationMachine.fromJSON(badContext)).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'context' }));
+    const badSide = structuredClone(json);
+    badSide.sides.item.features.buckets = -1;
+    expect(() => FactorizationMachine.fromJSON(badSide)).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'sides.item.features' }));
+  });
+});
