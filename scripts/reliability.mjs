@@ -62,6 +62,7 @@ const section = [
   `| callables covered (functions, constructors, static and public methods, constants) | ${n(battery.callables)} |`,
   `| calls made: valid (each run twice and compared) + bad | ${n(battery.validCalls)} + ${n(battery.badCalls)} = ${n(battery.calls)} |`,
   `| bad calls refused with a typed error naming the field (or row) | ${n(battery.typedErrors)} |`,
+  `| … of them on a changed key whose field names that key (or a key above it) | ${n(battery.typedNamingTheKey)} of ${n(battery.typedOnKeyChange)} |`,
   `| bad calls with a documented, clean answer | ${n(battery.documentedResults)} |`,
   `| raw errors, nameless typed errors, silent or garbage answers, mutated inputs, hangs | ${n(failures)} |`,
   `| property tests (fast-check, fixed seed) / generated cases | ${n(properties.length)} / ${n(runs)} |`,

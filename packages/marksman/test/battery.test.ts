@@ -56,6 +56,8 @@ beforeAll(async () => {
       validCalls: count('valid'),
       badCalls: report.outcomes.filter((o) => o.label !== 'valid' && o.label !== 'value').length,
       typedErrors: count('typed'),
+      typedOnKeyChange: report.outcomes.filter((o) => o.namesKey !== undefined).length,
+      typedNamingTheKey: report.outcomes.filter((o) => o.namesKey === true).length,
       documentedResults: count('documented'),
       failures: Object.fromEntries([...FAILURES].map((v) => [v, count(v)])),
       seconds: Math.round(report.seconds),

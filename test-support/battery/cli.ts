@@ -1,5 +1,8 @@
-import { runBattery } from './test-support/battery/runner';
-import { FAILURES } from './test-support/battery/run-case';
+// Runs the battery outside vitest and prints every failure, for triage:
+//   node --import tsx test-support/battery/cli.ts '@marksman/core,@marksman/metrics|@marksman/recsys'
+// (entries separated by commas, worker groups by |; default @marksman/core).
+import { runBattery } from './runner';
+import { FAILURES } from './run-case';
 const groups = (process.argv[2] ?? '@marksman/core').split('|').map((g) => g.split(','));
 const r = await runBattery({ groups, callTimeoutMs: 10000 });
 const counts: Record<string, number> = {};
@@ -10,5 +13,5 @@ console.log(r.problems.join('\n'));
 const fails = r.outcomes.filter((o) => FAILURES.has(o.verdict));
 for (const o of fails) console.log(`${o.verdict}\t${o.name}\t${o.label}\t${o.detail ?? ''}`.slice(0, 300));
 const mism = r.outcomes.filter((o) => o.namesKey === false);
-console.log('namesKey false:', mism.length);
+console.log('typed errors on a key change whose field names neither that key nor a key above it:', mism.length);
 for (const o of mism.slice(0, 400)) console.log(`  nokey\t${o.name}\t${o.label}\t${o.code}`);
