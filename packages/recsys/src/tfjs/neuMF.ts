@@ -5,6 +5,7 @@ import { resolveOptions } from '@marksman/core/internal';
 import { checkId } from '../checks';
 import { factorScorer } from '../factorScorer';
 import { checkK } from '../recommender';
+import type { Recommendation } from '../recommender';
 import type { FactorScorer } from '../factorScorer';
 import { checkCommonOptions, checkInt, LearnedRecommender, stateArray, uniformInit } from './learned';
 import type { LearnedCommonOptions, LearnedRecommenderJSON, Trainer, TrainingData } from './learned';
@@ -265,7 +266,7 @@ export class NeuMF extends LearnedRecommender<NeuMFServing> {
    * @throws `OptionsError` `E_OPTION_TYPE` (userIds not an array), `E_K`; `ValidationError` `E_ID_TYPE`;
    *   `StateError` `E_NOT_FITTED`, `E_NO_PARAMETERS`
    */
-  async recommendManyAsync(userIds: readonly Id[], k = 10): Promise<Array<Array<{ itemId: Id; score: number }>>> {
+  async recommendManyAsync(userIds: readonly Id[], k = 10): Promise<Recommendation[][]> {
     const source = 'NeuMF.recommendManyAsync';
     if (!Array.isArray(userIds)) throw new OptionsError('E_OPTION_TYPE', `${source}: userIds must be an array.`, { source, field: 'userIds' });
     userIds.forEach((id, t) => checkId(source, id, 'userIds', t));
@@ -279,7 +280,7 @@ export class NeuMF extends LearnedRecommender<NeuMFServing> {
     const nI = this.itemCount;
     const o = this.options;
     const known = userIds.map((id) => this.userIndex.get(id));
-    const out: Array<Array<{ itemId: Id; score: number }>> = [];
+    const out: Recommendation[][] = [];
     const itemB = tf.tensor2d(s.itemB, [nI, s.l0]);
     const itemGmf = tf.tensor2d(s.itemGmf, [nI, s.kg]);
     try {
