@@ -1,6 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
+import { type LiftMethod, checkLiftMethod, relativeInference, welchDf } from './internal/relative';
 import { isValueList, missing, requireFiniteResult } from './internal/samples';
 
 /** A covariate sum given for one covariate (number) or several (array, one entry per covariate). */
@@ -94,6 +95,11 @@ export interface CupedOptions {
   readonly alpha?: number;
   /** Alternative hypothesis about treatment − control; default `'two-sided'`. */
   readonly alternative?: Alternative;
+  /**
+   * Interval of the relative lift of the adjusted metrics: `'fieller'`
+   * (default) or `'delta'` (symmetric, gbstats), as in {@link TestOptions}.
+   */
+  readonly liftMethod?: LiftMethod;
 }
 
 /** The analysis without adjustment, for comparison. */
@@ -128,10 +134,12 @@ export interface CupedResult {
   readonly pValue: number;
   /** Relative lift of the adjusted metrics (null when the control is 0). */
   readonly lift: number | null;
-  /** Lower end of the delta-method interval of `lift`. */
+  /** Lower end of the confidence interval of `lift` (Fieller by default; see `liftMethod`). */
   readonly liftCiLow: number | null;
-  /** Upper end of the delta-method interval of `lift`. */
+  /** Upper end of the confidence interval of `lift`. */
   readonly liftCiHigh: number | null;
+  /** How the lift interval was computed. */
+  readonly liftMethod: LiftMethod;
   /** Regression coefficients θ of the covariates (pooled within variants). */
   readonly theta: readonly number[];
   /** 1 − Var(adjusted diff) / Var(unadjusted diff): the share of variance removed. */
@@ -388,7 +396,11 @@ function quad(a: number[], S: number[][], b: number[]): number {
   return s;
 }
 
-const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Object.freeze({ alpha: 0.05, alternative: 'two-sided' });
+const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative; liftMethod: LiftMethod }> = Object.freeze({
+  alpha: 0.05,
+  alternative: 'two-sided',
+  liftMethod: 'fieller',
+});
 
 /**
  * CUPED / regression adjustment (Deng, Xu, Kohavi & Walker, WSDM 2013):
@@ -400,7 +412,9 @@ const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Ob
  * equals the treatment coefficient of the OLS fit y ~ 1 + T + z. Each
  * variant's adjusted variance is (s²_y − 2θ's_zy + θ'S_zzθ)/n; the
  * difference gets a Welch t (means) or normal (ratios) interval, and the
- * variance reduction achieved is reported. Covariates must not be affected by
+ * variance reduction achieved is reported; the relative lift of the adjusted
+ * metrics gets Fieller's interval with the same reference law (see
+ * `liftMethod`). Covariates must not be affected by
  * the treatment (measure them before assignment).
  *
  * From sufficient statistics the metric kind is never guessed: a mean is
@@ -413,14 +427,14 @@ const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Ob
  *
  * @param control - sufficient statistics or rows of the control
  * @param treatment - the same for the treatment (same metric kind and covariates)
- * @param options - `alpha` (0.05), `alternative` ('two-sided')
+ * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller')
  * @returns the {@link CupedResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
  *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_COVARIATES` (a covariate sum missing, of the wrong type or size,
  *   or different covariates in the two variants), `E_METRIC_KIND` (mean and ratio fields mixed in one object
  *   without `metric`, `sumZY` beside ratio fields, or a mean metric against a ratio metric),
  *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`;
- *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
+ *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod)
  * @example
  * ```ts
  * import { cuped } from '@marksman/experiments';
@@ -436,6 +450,7 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   const o = resolveOptions(source, CUPED_DEFAULTS, options);
   const alpha = checkAlpha(o.alpha, source);
   const alt = checkAlternative(o.alternative, source);
+  const liftMethod = checkLiftMethod(o.liftMethod, source);
   const C = armMoments(control, 0, 'control');
   const T = armMoments(treatment, 1, 'treatment');
   if (C.m !== T.m) {
@@ -507,16 +522,8 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   const statistic = diff / se;
   requireFiniteResult(source, { diff, standardError: se, statistic });
   const ci = intervalOf(diff, se, df, alpha, alt);
-  let lift: number | null = null;
-  let liftCiLow: number | null = null;
-  let liftCiHigh: number | null = null;
-  if (ac.mean !== 0) {
-    lift = at.mean / ac.mean - 1;
-    const seL = Math.sqrt(at.varMean / ac.mean ** 2 + (at.mean ** 2 * ac.varMean) / ac.mean ** 4);
-    const cl = intervalOf(lift, seL, Infinity, alpha, alt);
-    liftCiLow = cl.low;
-    liftCiHigh = cl.high;
-  }
+  const liftDf = m === 1 ? df : liftMethod === 'delta' ? welchDf(ac.varMean, C.n, at.varMean, T.n) : Infinity;
+  const l = relativeInference(ac.mean, ac.varMean, at.mean, at.varMean, liftDf, alpha, alt, liftMethod);
   return {
     metric: m === 1 ? 'mean' : 'ratio',
     controlMean: ac.mean,
@@ -528,9 +535,10 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
     statistic,
     df,
     pValue: pValueOf(statistic, df, alt),
-    lift,
-    liftCiLow,
-    liftCiHigh,
+    lift: l?.lift ?? null,
+    liftCiLow: l?.low ?? null,
+    liftCiHigh: l?.high ?? null,
+    liftMethod,
     theta,
     varianceReduction: seRaw > 0 ? 1 - (se * se) / (seRaw * seRaw) : 0,
     unadjusted: { diff: arms[1]!.value - arms[0]!.value, standardError: seRaw },

@@ -27,6 +27,7 @@ export type {
 export { proportionsZTest } from './ztest';
 export type { TestOptions, ProportionsZTestResult } from './ztest';
 export type { Alternative } from './internal/inference';
+export type { LiftMethod } from './internal/relative';
 export type { MeanSdInput, MeanSample, ProportionSample } from './internal/samples';
 export { welchTTest } from './ttest';
 export type { WelchTTestResult } from './ttest';
