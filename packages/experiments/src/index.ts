@@ -14,8 +14,12 @@ export type { ExperimentDefinition, Holdout, Assignment, AssignmentReason, Assig
 export { power, sampleSizeMeans, sampleSizeProportions, minimumDetectableEffect, experimentDuration } from './design';
 export type {
   PowerTest,
+  PowerEffect,
+  ProportionEffect,
+  MeanEffect,
   DesignOptions,
   SampleSizeOptions,
+  MeanSampleSizeOptions,
   ProportionSampleSizeOptions,
   MdeOptions,
   SampleSize,
@@ -34,7 +38,8 @@ export type { WelchTTestResult } from './ttest';
 export { relativeLift } from './lift';
 export type { RelativeLiftResult } from './lift';
 export { ratioMetricTest } from './ratio';
-export type { RatioInput, RatioRows, RatioMetricTestResult } from './ratio';
+export type { RatioInput, RatioRows, RatioMetricTestResult, RatioMetricMoments } from './ratio';
+export { ratioMetricMoments } from './ratioMetricMoments';
 export { cuped } from './cuped';
 export type {
   CupedMeanInput,
@@ -43,6 +48,7 @@ export type {
   CupedRatioRows,
   CupedSample,
   CupedOptions,
+  CupedTheta,
   CupedResult,
   CupedUnadjusted,
   CovariateSums,
@@ -50,7 +56,11 @@ export type {
 } from './cuped';
 export { srmTest } from './srm';
 export type { SrmOptions, SrmResult } from './srm';
+export { capMetric } from './capMetric';
+export type { CapOptions, CappedMetric } from './capMetric';
 export { adjustPValues } from './adjust';
+export { dimensionBreakdown } from './dimensionBreakdown';
+export type { DimensionSegment, DimensionBreakdownOptions, DimensionSegmentResult, DimensionBreakdown } from './dimensionBreakdown';
 export type { AdjustMethod } from './adjust';
 export { summarizeExperiment } from './summary';
 export type {

@@ -33,6 +33,30 @@ export interface RatioRows {
   readonly denominator: ArrayLike<number>;
 }
 
+/**
+ * Per-arm moments of a ratio metric, as the delta method uses them (sample
+ * variances and covariance with the n − 1 denominator), so the numbers can
+ * be checked against a warehouse query.
+ */
+export interface RatioMetricMoments {
+  /** Number of units. */
+  readonly n: number;
+  /** Mean numerator per unit, X̄ = ΣX / n. */
+  readonly numeratorMean: number;
+  /** Mean denominator per unit, Ȳ = ΣY / n. */
+  readonly denominatorMean: number;
+  /** Sample variance of X, (ΣX² − (ΣX)²/n)/(n − 1). */
+  readonly numeratorVariance: number;
+  /** Sample variance of Y. */
+  readonly denominatorVariance: number;
+  /** Sample covariance of X and Y, (ΣXY − ΣX·ΣY/n)/(n − 1). */
+  readonly covariance: number;
+  /** The ratio R = X̄ / Ȳ = ΣX / ΣY. */
+  readonly ratio: number;
+  /** Delta-method variance of R, (s²_X − 2R·s_XY + R²·s²_Y)/(n·Ȳ²). */
+  readonly ratioVariance: number;
+}
+
 /** Result of {@link ratioMetricTest}. */
 export interface RatioMetricTestResult {
   /** Control ratio ΣX/ΣY. */
@@ -63,6 +87,10 @@ export interface RatioMetricTestResult {
   readonly alternative: Alternative;
   /** How the lift interval was computed. */
   readonly liftMethod: LiftMethod;
+  /** The control's moments (see {@link ratioMetricMoments}). */
+  readonly controlMoments: RatioMetricMoments;
+  /** The treatment's moments. */
+  readonly treatmentMoments: RatioMetricMoments;
 }
 
 /** Validated ratio statistics with sample (n − 1) moments. */
@@ -131,6 +159,20 @@ export function ratioVariance(m: RatioMoments): number {
   return Math.max(0, (m.sxx - 2 * r * m.sxy + r * r * m.syy) / (m.n * m.my * m.my));
 }
 
+/** The public moments of validated ratio statistics. */
+export function publicMoments(m: RatioMoments): RatioMetricMoments {
+  return {
+    n: m.n,
+    numeratorMean: m.mx,
+    denominatorMean: m.my,
+    numeratorVariance: m.sxx,
+    denominatorVariance: m.syy,
+    covariance: m.sxy,
+    ratio: m.mx / m.my,
+    ratioVariance: ratioVariance(m),
+  };
+}
+
 /**
  * Test of a ratio metric (revenue per visit, clicks per view, …) whose
  * numerator and denominator are both summed over randomization units, by the
@@ -192,5 +234,7 @@ export function ratioMetricTest(control: RatioInput | RatioRows, treatment: Rati
     alpha,
     alternative: alt,
     liftMethod: o.liftMethod,
+    controlMoments: publicMoments(c),
+    treatmentMoments: publicMoments(t),
   };
 }
