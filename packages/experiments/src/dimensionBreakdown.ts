@@ -13,6 +13,12 @@ export interface DimensionSegment<S> {
   readonly treatment: S;
 }
 
+/** What {@link dimensionBreakdown} needs of a test's result: its p-value. */
+export interface SegmentTestResult {
+  /** The test's p-value for the segment, in [0, 1]. */
+  readonly pValue: number;
+}
+
 /** Options of {@link dimensionBreakdown}. */
 export interface DimensionBreakdownOptions {
   /** Correction across the segments: `'holm'` (default), `'bonferroni'`, `'bh'`, or `'none'`. */
@@ -97,7 +103,7 @@ const NAMES: Readonly<Record<AdjustMethod, string>> = Object.freeze({
  * byDevice.note; // => 'p-values adjusted by Holm (family-wise error rate) across 3 segments.'
  * ```
  */
-export function dimensionBreakdown<S, R extends { readonly pValue: number }>(
+export function dimensionBreakdown<S, R extends SegmentTestResult>(
   segments: readonly DimensionSegment<S>[],
   test: (control: S, treatment: S) => R,
   options?: DimensionBreakdownOptions,

@@ -60,7 +60,7 @@ export { capMetric } from './capMetric';
 export type { CapOptions, CappedMetric } from './capMetric';
 export { adjustPValues } from './adjust';
 export { dimensionBreakdown } from './dimensionBreakdown';
-export type { DimensionSegment, DimensionBreakdownOptions, DimensionSegmentResult, DimensionBreakdown } from './dimensionBreakdown';
+export type { DimensionSegment, SegmentTestResult, DimensionBreakdownOptions, DimensionSegmentResult, DimensionBreakdown } from './dimensionBreakdown';
 export type { AdjustMethod } from './adjust';
 export { summarizeExperiment } from './summary';
 export type {
@@ -85,6 +85,10 @@ export type { ProportionInput, MeanInput } from './bayesian/inputs';
 export { sequentialTest } from './sequentialTest';
 export type { SequentialTestOptions, SequentialComparison, SequentialTestResult } from './sequentialTest';
 export { sequentialSampleSize } from './sequentialSampleSize';
+export { groupSequentialDesign } from './groupSequentialDesign';
+export type { SpendingFunction, GroupSequentialDesignOptions, GroupSequentialDesign } from './groupSequentialDesign';
+export { groupSequentialTest } from './groupSequentialTest';
+export type { GroupSequentialTestOptions, GroupSequentialDecision, GroupSequentialComparison, GroupSequentialTestResult } from './groupSequentialTest';
 export type { SequentialProportionEffect, SequentialMeanEffect, SequentialSampleSizeOptions, SequentialSampleSize } from './sequentialSampleSize';
 
 // --- Bandits ---
