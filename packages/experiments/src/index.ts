@@ -94,6 +94,8 @@ export type { SequentialProportionEffect, SequentialMeanEffect, SequentialSample
 // --- Bandits ---
 export { ThompsonSampling } from './bandits/ThompsonSampling';
 export type { ThompsonSamplingOptions, ThompsonSamplingJSON, ThompsonLikelihood } from './bandits/ThompsonSampling';
+export { KLUCB } from './bandits/KLUCB';
+export type { KLUCBOptions, KLUCBJSON, KLUCBExploration } from './bandits/KLUCB';
 export { UCB1 } from './bandits/UCB1';
 export type { UCB1Options, UCB1JSON } from './bandits/UCB1';
 export { EpsilonGreedy } from './bandits/EpsilonGreedy';
