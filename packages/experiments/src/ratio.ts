@@ -1,8 +1,8 @@
 import { ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
+import { type Alternative, intervalOf, pValueOf } from './internal/inference';
+import { type LiftMethod, relativeInference, welchDf } from './internal/relative';
 import { isValueList, missing, requireFiniteResult } from './internal/samples';
-import { TEST_DEFAULTS, type TestOptions } from './ztest';
+import { type TestOptions, testOptions } from './ztest';
 
 /**
  * Sufficient statistics of a ratio metric for one variant: per unit (user)
@@ -33,6 +33,30 @@ export interface RatioRows {
   readonly denominator: ArrayLike<number>;
 }
 
+/**
+ * Per-arm moments of a ratio metric, as the delta method uses them (sample
+ * variances and covariance with the n − 1 denominator), so the numbers can
+ * be checked against a warehouse query.
+ */
+export interface RatioMetricMoments {
+  /** Number of units. */
+  readonly n: number;
+  /** Mean numerator per unit, X̄ = ΣX / n. */
+  readonly numeratorMean: number;
+  /** Mean denominator per unit, Ȳ = ΣY / n. */
+  readonly denominatorMean: number;
+  /** Sample variance of X, (ΣX² − (ΣX)²/n)/(n − 1). */
+  readonly numeratorVariance: number;
+  /** Sample variance of Y. */
+  readonly denominatorVariance: number;
+  /** Sample covariance of X and Y, (ΣXY − ΣX·ΣY/n)/(n − 1). */
+  readonly covariance: number;
+  /** The ratio R = X̄ / Ȳ = ΣX / ΣY. */
+  readonly ratio: number;
+  /** Delta-method variance of R, (s²_X − 2R·s_XY + R²·s²_Y)/(n·Ȳ²). */
+  readonly ratioVariance: number;
+}
+
 /** Result of {@link ratioMetricTest}. */
 export interface RatioMetricTestResult {
   /** Control ratio ΣX/ΣY. */
@@ -53,14 +77,20 @@ export interface RatioMetricTestResult {
   readonly pValue: number;
   /** Relative lift treatmentRatio / controlRatio − 1 (null when the control ratio is 0). */
   readonly lift: number | null;
-  /** Lower end of the delta-method interval of `lift`. */
+  /** Lower end of the confidence interval of `lift` (Fieller on the two ratios by default; see `liftMethod`). */
   readonly liftCiLow: number | null;
-  /** Upper end of the delta-method interval of `lift`. */
+  /** Upper end of the confidence interval of `lift`. */
   readonly liftCiHigh: number | null;
   /** The alpha used. */
   readonly alpha: number;
   /** The alternative used. */
   readonly alternative: Alternative;
+  /** How the lift interval was computed. */
+  readonly liftMethod: LiftMethod;
+  /** The control's moments (see {@link ratioMetricMoments}). */
+  readonly controlMoments: RatioMetricMoments;
+  /** The treatment's moments. */
+  readonly treatmentMoments: RatioMetricMoments;
 }
 
 /** Validated ratio statistics with sample (n − 1) moments. */
@@ -129,22 +159,40 @@ export function ratioVariance(m: RatioMoments): number {
   return Math.max(0, (m.sxx - 2 * r * m.sxy + r * r * m.syy) / (m.n * m.my * m.my));
 }
 
+/** The public moments of validated ratio statistics. */
+export function publicMoments(m: RatioMoments): RatioMetricMoments {
+  return {
+    n: m.n,
+    numeratorMean: m.mx,
+    denominatorMean: m.my,
+    numeratorVariance: m.sxx,
+    denominatorVariance: m.syy,
+    covariance: m.sxy,
+    ratio: m.mx / m.my,
+    ratioVariance: ratioVariance(m),
+  };
+}
+
 /**
  * Test of a ratio metric (revenue per visit, clicks per view, …) whose
  * numerator and denominator are both summed over randomization units, by the
  * delta method (Deng, Knoblich & Lu, "Applying the delta method in metric
  * analytics", KDD 2018): Var(X̄/Ȳ) ≈ (s²_X − 2R·s_XY + R²·s²_Y)/(n·Ȳ²).
  * This accounts for the correlation of X and Y within a unit, which a naive
- * per-session t-test ignores. Normal reference distribution.
+ * per-session t-test ignores. Normal reference distribution. The relative
+ * lift gets Fieller's interval on the two ratios and their delta-method
+ * variances (`liftMethod: 'delta'`: gbstats' symmetric interval with a t
+ * reference at Welch's degrees of freedom).
  *
  * Costs O(1) from sufficient statistics, O(n) from rows.
  *
  * @param control - {@link RatioInput} sums or {@link RatioRows} of the control
  * @param treatment - the same for the treatment
- * @param options - `alpha` (0.05), `alternative` ('two-sided')
+ * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller')
  * @returns the {@link RatioMetricTestResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
- *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`; `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
+ *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`; `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`,
+ *   `E_OPTION_RANGE` (liftMethod)
  * @example
  * ```ts
  * import { ratioMetricTest } from '@marksman/experiments';
@@ -155,9 +203,9 @@ export function ratioVariance(m: RatioMoments): number {
  */
 export function ratioMetricTest(control: RatioInput | RatioRows, treatment: RatioInput | RatioRows, options?: TestOptions): RatioMetricTestResult {
   const source = 'ratioMetricTest';
-  const o = resolveOptions(source, TEST_DEFAULTS, options);
-  const alpha = checkAlpha(o.alpha, source);
-  const alt = checkAlternative(o.alternative, source);
+  const o = testOptions(source, options);
+  const alpha = o.alpha;
+  const alt = o.alternative;
   const c = ratioMoments(control, source, 0, 'control');
   const t = ratioMoments(treatment, source, 1, 'treatment');
   const rC = c.mx / c.my;
@@ -169,16 +217,8 @@ export function ratioMetricTest(control: RatioInput | RatioRows, treatment: Rati
   const z = se > 0 ? diff / se : 0;
   requireFiniteResult(source, { controlRatio: rC, treatmentRatio: rT, diff, standardError: se, z });
   const ci = intervalOf(diff, se, Infinity, alpha, alt);
-  let lift: number | null = null;
-  let liftCiLow: number | null = null;
-  let liftCiHigh: number | null = null;
-  if (rC !== 0) {
-    lift = rT / rC - 1;
-    const seL = Math.sqrt(vT / (rC * rC) + (rT * rT * vC) / (rC * rC * rC * rC));
-    const cl = intervalOf(lift, seL, Infinity, alpha, alt);
-    liftCiLow = cl.low;
-    liftCiHigh = cl.high;
-  }
+  const df = o.liftMethod === 'delta' ? welchDf(vC, c.n, vT, t.n) : Infinity;
+  const l = relativeInference(rC, vC, rT, vT, df, alpha, alt, o.liftMethod);
   return {
     controlRatio: rC,
     treatmentRatio: rT,
@@ -188,10 +228,13 @@ export function ratioMetricTest(control: RatioInput | RatioRows, treatment: Rati
     standardError: se,
     z,
     pValue: se > 0 ? pValueOf(z, Infinity, alt) : 1,
-    lift,
-    liftCiLow,
-    liftCiHigh,
+    lift: l?.lift ?? null,
+    liftCiLow: l?.low ?? null,
+    liftCiHigh: l?.high ?? null,
     alpha,
     alternative: alt,
+    liftMethod: o.liftMethod,
+    controlMoments: publicMoments(c),
+    treatmentMoments: publicMoments(t),
   };
 }
