@@ -38,7 +38,8 @@ function end(source: string, field: string, v: unknown, row: number): number | n
  * @param looks - the results of the successive looks, in order (each passed as `previous` to the next)
  * @param options - `variantNames`, `title`, `width`, `height` (of each panel; default 420 × 180)
  * @returns a Vega-Lite spec (two panels, stacked)
- * @throws `ValidationError` `E_CHART_INPUT` (not sequentialTest results), `E_CHART_LOOK_ORDER` (looks not in
+ * @throws `ValidationError` `E_CHART_INPUT` (not sequentialTest results, or an alpha outside (0, 1), a p-value
+ *   outside [0, 1] or a variant index that is not a whole number ≥ 0), `E_CHART_LOOK_ORDER` (looks not in
  *   increasing order), `E_EMPTY`; `OptionsError` `E_OPTION_RANGE` (too few variant names), `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -62,19 +63,25 @@ export function sequentialChart(looks: readonly SequentialTestResult[], options?
   let previousLook = -Infinity;
   for (let i = 0; i < list.length; i++) {
     const r = list[i] as Record<string, unknown> | null;
-    if (typeof r !== 'object' || r === null || !Array.isArray(r.n) || !Array.isArray(r.comparisons)) throw inputError(source, 'looks', 'a sequentialTest result { look, n, comparisons }', r, i);
+    if (typeof r !== 'object' || r === null) throw inputError(source, 'looks', 'a sequentialTest result { look, n, comparisons }', r, i);
+    if (!Array.isArray(r.n)) throw inputError(source, 'looks.n', 'an array of units per variant', r.n, i);
+    if (!Array.isArray(r.comparisons)) throw inputError(source, 'looks.comparisons', 'an array of comparisons { index, diff, ciLow, ciHigh, pValue }', r.comparisons, i);
     const look = requireNumberField(source, 'looks.look', r.look, i);
     if (!(look > previousLook)) {
       throw new ValidationError('E_CHART_LOOK_ORDER', `${source}: look ${i} is look number ${look}, not after the one before it (${previousLook}); pass the looks in the order they were taken.`, { source, field: 'looks', row: i });
     }
     previousLook = look;
     alpha = requireNumberField(source, 'looks.alpha', r.alpha, i);
+    if (!(alpha > 0 && alpha < 1)) throw inputError(source, 'looks.alpha', 'a number in (0, 1)', alpha, i);
     let units = 0;
     for (const n of r.n as unknown[]) units += requireNumberField(source, 'looks.n', n, i);
     for (const c of r.comparisons as unknown[]) {
       if (typeof c !== 'object' || c === null) throw inputError(source, 'looks.comparisons', 'a comparison { index, diff, ciLow, ciHigh, pValue }', c, i);
       const cmp = c as Record<string, unknown>;
       const index = requireNumberField(source, 'looks.comparisons.index', cmp.index, i);
+      if (!Number.isSafeInteger(index) || index < 0) throw inputError(source, 'looks.comparisons.index', 'the index of a variant (a whole number ≥ 0)', index, i);
+      const pValue = requireNumberField(source, 'looks.comparisons.pValue', cmp.pValue, i);
+      if (!(pValue >= 0 && pValue <= 1)) throw inputError(source, 'looks.comparisons.pValue', 'a number in [0, 1]', pValue, i);
       if (o.variantNames !== undefined && index >= o.variantNames.length) {
         throw new OptionsError('E_OPTION_RANGE', `${source}: variantNames has ${o.variantNames.length} names, but the looks compare variant ${index}; name every variant, control included.`, { source, field: 'variantNames' });
       }
@@ -85,7 +92,7 @@ export function sequentialChart(looks: readonly SequentialTestResult[], options?
         diff: requireNumberField(source, 'looks.comparisons.diff', cmp.diff, i),
         ciLow: end(source, 'looks.comparisons.ciLow', cmp.ciLow, i),
         ciHigh: end(source, 'looks.comparisons.ciHigh', cmp.ciHigh, i),
-        pValue: requireNumberField(source, 'looks.comparisons.pValue', cmp.pValue, i),
+        pValue,
         significant: cmp.significant === true,
       });
     }

@@ -56,4 +56,17 @@ describe('sequentialChart', () => {
     expect(() => sequentialChart(all, { variantNames: ['control', 'B'] })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'variantNames' }));
     expect(() => sequentialChart(all, { variantNames: 'B' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_TYPE', field: 'variantNames' }));
   });
+
+  it('names the part of a look that is wrong: n, comparisons, alpha, a p-value, a variant index', () => {
+    const [first] = looks();
+    const bad = (look: object, field: string) => expect(() => sequentialChart([{ ...first!, ...look } as never])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field, row: 0 }));
+    bad({ n: 42 }, 'looks.n');
+    bad({ comparisons: {} }, 'looks.comparisons');
+    bad({ alpha: 0 }, 'looks.alpha');
+    bad({ alpha: 42 }, 'looks.alpha');
+    const cmp = first!.comparisons[0]!;
+    bad({ comparisons: [{ ...cmp, pValue: 1.5 }] }, 'looks.comparisons.pValue');
+    bad({ comparisons: [{ ...cmp, index: -1 }] }, 'looks.comparisons.index');
+    bad({ comparisons: [{ ...cmp, index: 0.5 }] }, 'looks.comparisons.index');
+  });
 });
