@@ -147,9 +147,16 @@ export interface CupedResult {
   readonly pValue: number;
   /** Relative lift of the adjusted metrics (null when the control is 0). */
   readonly lift: number | null;
-  /** Lower end of the confidence interval of `lift` (Fieller by default; see `liftMethod`). */
+  /**
+   * Lower end of the confidence interval of `lift` (Fieller by default; see `liftMethod`);
+   * −Infinity for `alternative: 'less'` or an unbounded Fieller interval (see `liftCiHigh`); null when the lift is undefined.
+   */
   readonly liftCiLow: number | null;
-  /** Upper end of the confidence interval of `lift`. */
+  /**
+   * Upper end of the confidence interval of `lift`: Infinity for `alternative: 'greater'`, and with Fieller
+   * when the control is not distinguishable from 0 at this level (the interval is then unbounded, as in
+   * {@link relativeLift}); null when the lift is undefined.
+   */
   readonly liftCiHigh: number | null;
   /** How the lift interval was computed. */
   readonly liftMethod: LiftMethod;

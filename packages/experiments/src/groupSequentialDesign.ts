@@ -237,12 +237,13 @@ export function groupSequentialDesign(options?: GroupSequentialDesignOptions): G
 /**
  * The design to analyse with: a design this module made is used as is; any
  * other object (one read back from JSON, say) is rebuilt from its
- * specification and must agree with it, so forged bounds are refused.
+ * specification and must agree with it in every field, so forged bounds (or
+ * any other edited number) are refused.
  */
 export function trustedDesign(design: unknown, source: string): GroupSequentialDesign {
   if (typeof design === 'object' && design !== null && MADE.has(design)) return design as GroupSequentialDesign;
-  const bad = (why: string): never => {
-    throw new OptionsError('E_DESIGN', `${source}: design ${why}; pass the result of groupSequentialDesign (or its JSON).`, { source, field: 'design' });
+  const bad = (why: string, field = 'design'): never => {
+    throw new OptionsError('E_DESIGN', `${source}: design ${why}; pass the result of groupSequentialDesign (or its JSON).`, { source, field });
   };
   if (typeof design !== 'object' || design === null || Array.isArray(design)) return bad('is missing or not an object');
   const d = design as Record<string, unknown>;
@@ -260,8 +261,20 @@ export function trustedDesign(design: unknown, source: string): GroupSequentialD
   } catch (e) {
     return bad(`is not a valid specification (${(e as Error).message})`);
   }
+  // Every derived field must be the one the specification gives (JSON writes ±Infinity as null), so a
+  // design whose numbers were edited is refused rather than silently replaced by the rebuilt one.
+  const close = (v: unknown, b: number): boolean =>
+    v === null ? !Number.isFinite(b) : typeof v === 'number' && (v === b || Math.abs(v - b) <= 1e-9 * Math.max(1, Math.abs(b)));
   const same = (a: unknown, b: readonly number[] | null): boolean =>
-    b === null ? a === null || a === undefined : Array.isArray(a) && a.length === b.length && a.every((v, i) => (v === null ? !Number.isFinite(b[i]!) : Math.abs((v as number) - b[i]!) <= 1e-9 * Math.max(1, Math.abs(b[i]!))));
-  if (!same(d.efficacyBounds, rebuilt.efficacyBounds) || !same(d.futilityBounds, rebuilt.futilityBounds)) bad('has bounds that do not follow from its specification');
+    b === null ? a === null || a === undefined : Array.isArray(a) && a.length === b.length && a.every((v, i) => close(v, b[i]!));
+  if (!same(d.efficacyBounds, rebuilt.efficacyBounds)) bad('has efficacyBounds that do not follow from its specification', 'design.efficacyBounds');
+  if (!same(d.futilityBounds, rebuilt.futilityBounds)) bad('has futilityBounds that do not follow from its specification', 'design.futilityBounds');
+  if (d.looks !== rebuilt.looks) bad(`has looks = ${String(d.looks)}, but its timing has ${rebuilt.looks} looks`, 'design.looks');
+  for (const field of ['alphaSpent', 'nominalAlpha'] as const) {
+    if (!same(d[field], rebuilt[field])) bad(`has ${field} that do not follow from its specification`, `design.${field}`);
+  }
+  for (const field of ['drift', 'inflation', 'expectedFractionNull', 'expectedFractionAlternative'] as const) {
+    if (!close(d[field], rebuilt[field])) bad(`has ${field} = ${String(d[field])}, which does not follow from its specification`, `design.${field}`);
+  }
   return rebuilt;
 }

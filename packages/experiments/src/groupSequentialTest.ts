@@ -44,8 +44,8 @@ export interface GroupSequentialComparison {
   readonly index: number;
   /** Estimated difference x̄_variant − x̄_control (rates for proportions). */
   readonly diff: number;
-  /** Estimated relative lift (NaN when the control mean is 0). */
-  readonly lift: number;
+  /** Estimated relative lift diff / x̄_control (null when the control mean is 0, or so near 0 that the ratio overflows). */
+  readonly lift: number | null;
   /** Unpooled standard error of `diff`. */
   readonly standardError: number;
   /** The z statistic compared with the bounds (pooled standard error for rates, as the two-proportion z-test). */
@@ -111,6 +111,12 @@ const DECISIONS: readonly string[] = ['continue', 'efficacy', 'futility'];
 
 function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
   return typeof v === 'object' && v !== null && 'conversions' in v;
+}
+
+/** diff / control mean, or null where that is not a finite number (a control mean of 0, or a denormal one). */
+function liftOf(diff: number, controlMean: number): number | null {
+  const lift = diff / controlMean;
+  return Number.isFinite(lift) ? lift : null;
 }
 
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : v === null ? fallback : NaN);
@@ -257,7 +263,7 @@ function repeatedPValue(stat: number, fractions: readonly number[], final: boole
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_CONVERSIONS_EXCEED_N`, `E_NEGATIVE_COUNT`,
  *   `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_SUM_SQUARES`, `E_TOO_FEW_UNITS`, `E_METRIC_KIND` (rates mixed with means),
  *   `E_LOOK_ORDER` (fewer control units than the previous look, or more looks than the design allows)
- * @throws `OptionsError` `E_DESIGN` (no design, or one whose bounds do not follow from its specification),
+ * @throws `OptionsError` `E_DESIGN` (no design, or one whose bounds or other numbers do not follow from its specification),
  *   `E_SAMPLE_SIZE` (no maxSampleSize), `E_PREVIOUS_MISMATCH` (a previous look of another design, a final one,
  *   or a malformed one), `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
@@ -395,7 +401,7 @@ export function groupSequentialTest(variants: readonly (ProportionInput | MeanIn
     comparisons.push({
       index: i,
       diff,
-      lift: c.mean === 0 ? NaN : diff / c.mean,
+      lift: liftOf(diff, c.mean),
       standardError: se,
       statistic: z,
       efficacyBound: sign * a,

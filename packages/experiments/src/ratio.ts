@@ -77,9 +77,16 @@ export interface RatioMetricTestResult {
   readonly pValue: number;
   /** Relative lift treatmentRatio / controlRatio − 1 (null when the control ratio is 0). */
   readonly lift: number | null;
-  /** Lower end of the confidence interval of `lift` (Fieller on the two ratios by default; see `liftMethod`). */
+  /**
+   * Lower end of the confidence interval of `lift` (Fieller on the two ratios by default; see `liftMethod`);
+   * −Infinity for `alternative: 'less'` or an unbounded Fieller interval (see `liftCiHigh`); null when the lift is undefined.
+   */
   readonly liftCiLow: number | null;
-  /** Upper end of the confidence interval of `lift`. */
+  /**
+   * Upper end of the confidence interval of `lift`: Infinity for `alternative: 'greater'`, and with Fieller
+   * when the control is not distinguishable from 0 at this level (the interval is then unbounded, as in
+   * {@link relativeLift}); null when the lift is undefined.
+   */
   readonly liftCiHigh: number | null;
   /** The alpha used. */
   readonly alpha: number;
@@ -111,7 +118,10 @@ function bad(source: string, row: number, field: string, code: string, message: 
 export function ratioStatsFromRows(rows: RatioRows, source: string, row: number): RatioInput {
   const x = rows.numerator;
   const y = rows.denominator;
-  if (!isValueList(x) || !isValueList(y) || x.length !== y.length) bad(source, row, 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
+  if (!isValueList(x) || !isValueList(y) || x.length !== y.length) {
+    // Name the array at fault: the one that is not an array, else the denominator (it must follow the numerator).
+    bad(source, row, isValueList(x) ? 'denominator' : 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
+  }
   let sumX = 0;
   let sumY = 0;
   let sumXX = 0;
@@ -120,7 +130,8 @@ export function ratioStatsFromRows(rows: RatioRows, source: string, row: number)
   for (let i = 0; i < x.length; i++) {
     const a = x[i]!;
     const b = y[i]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) bad(source, row, 'numerator', 'E_NOT_FINITE', `has a non-finite value at index ${i}.`);
+    if (!Number.isFinite(a)) bad(source, row, 'numerator', 'E_NOT_FINITE', `has a non-finite numerator at index ${i}.`);
+    if (!Number.isFinite(b)) bad(source, row, 'denominator', 'E_NOT_FINITE', `has a non-finite denominator at index ${i}.`);
     sumX += a;
     sumY += b;
     sumXX += a * a;
@@ -147,9 +158,8 @@ export function ratioMoments(input: RatioInput | RatioRows | undefined, source: 
   const syy = (s.sumYY - s.sumY * my) / (n - 1);
   const sxy = (s.sumXY - s.sumX * my) / (n - 1);
   const tol = -1e-9;
-  if (sxx < tol * Math.max(1, Math.abs(s.sumXX)) || syy < tol * Math.max(1, Math.abs(s.sumYY))) {
-    bad(source, row, 'sumXX', 'E_SUM_SQUARES', 'has sums of squares smaller than (Σ)²/n; check that sumXX is ΣX² and sumYY is ΣY².');
-  }
+  if (sxx < tol * Math.max(1, Math.abs(s.sumXX))) bad(source, row, 'sumXX', 'E_SUM_SQUARES', 'has sumXX smaller than (ΣX)²/n; check that sumXX is ΣX².');
+  if (syy < tol * Math.max(1, Math.abs(s.sumYY))) bad(source, row, 'sumYY', 'E_SUM_SQUARES', 'has sumYY smaller than (ΣY)²/n; check that sumYY is ΣY².');
   return { n, mx, my, sxx: Math.max(0, sxx), syy: Math.max(0, syy), sxy };
 }
 
@@ -191,8 +201,8 @@ export function publicMoments(m: RatioMoments): RatioMetricMoments {
  * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller')
  * @returns the {@link RatioMetricTestResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
- *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`; `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`,
- *   `E_OPTION_RANGE` (liftMethod)
+ *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_OVERFLOW` (a ratio or standard error that is not
+ *   finite in double precision); `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod)
  * @example
  * ```ts
  * import { ratioMetricTest } from '@marksman/experiments';

@@ -1,3 +1,4 @@
+import { ValidationError } from '@marksman/core';
 import { type RatioInput, type RatioMetricMoments, type RatioRows, publicMoments, ratioMoments } from './ratio';
 
 /**
@@ -14,7 +15,8 @@ import { type RatioInput, type RatioMetricMoments, type RatioRows, publicMoments
  * @param stats - {@link RatioInput} sums or {@link RatioRows} of one arm
  * @returns the {@link RatioMetricMoments}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
- *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`
+ *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_OVERFLOW` (sums so large, or ΣY so near 0, that
+ *   the ratio or its variance is not a finite number in double precision)
  * @example
  * ```ts
  * import { ratioMetricMoments } from '@marksman/experiments';
@@ -25,5 +27,12 @@ import { type RatioInput, type RatioMetricMoments, type RatioRows, publicMoments
  * ```
  */
 export function ratioMetricMoments(stats: RatioInput | RatioRows): RatioMetricMoments {
-  return publicMoments(ratioMoments(stats, 'ratioMetricMoments', 0, 'stats'));
+  const source = 'ratioMetricMoments';
+  const m = publicMoments(ratioMoments(stats, source, 0, 'stats'));
+  for (const [field, v] of Object.entries(m)) {
+    if (!Number.isFinite(v)) {
+      throw new ValidationError('E_OVERFLOW', `${source}: ${field} is ${v}; ΣY is too near 0, or the sums too large, for double precision (rescale the metric).`, { source, field });
+    }
+  }
+  return m;
 }

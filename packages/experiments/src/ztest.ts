@@ -39,9 +39,17 @@ export interface ProportionsZTestResult {
   readonly pValue: number;
   /** Relative lift treatmentRate / controlRate − 1 (null when the control rate is 0). */
   readonly lift: number | null;
-  /** Lower end of the confidence interval of `lift` (see `liftMethod`; null when the lift is undefined). */
+  /**
+   * Lower end of the confidence interval of `lift` (see `liftMethod`): with Fieller never below −1 (a rate
+   * cannot fall further), which is where `alternative: 'less'` and an unbounded interval put it; null when
+   * the lift is undefined.
+   */
   readonly liftCiLow: number | null;
-  /** Upper end of the confidence interval of `lift`. */
+  /**
+   * Upper end of the confidence interval of `lift`: Infinity for `alternative: 'greater'`, and with Fieller
+   * when the control is not distinguishable from 0 at this level (the interval is then unbounded, as in
+   * {@link relativeLift}); null when the lift is undefined.
+   */
   readonly liftCiHigh: number | null;
   /** The alpha used. */
   readonly alpha: number;

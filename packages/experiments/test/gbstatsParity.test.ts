@@ -17,7 +17,7 @@ import {
   type MeanInput,
   type ProportionInput,
 } from '@marksman/experiments';
-import { close, codeOf, fixture } from './helpers';
+import { close, codeOf, errorOf, fixture } from './helpers';
 
 interface SeqRef {
   estimate: number;
@@ -230,5 +230,26 @@ describe('ratioMetricMoments = numpy var / cov (ddof 1) and the delta-method var
   it('refuses bad sums with the ratio codes', () => {
     expect(codeOf(() => ratioMetricMoments({ n: 1, sumX: 1, sumY: 1, sumXX: 1, sumYY: 1, sumXY: 1 }))).toBe('E_TOO_FEW_UNITS');
     expect(codeOf(() => ratioMetricMoments(undefined as never))).toBe('E_MISSING_VARIANT');
+  });
+  it('refuses a ΣY so near 0 that the ratio overflows, instead of returning Infinity and a NaN variance', () => {
+    const ok = Object.freeze({ n: 100, sumX: 250, sumY: 120, sumXX: 1400, sumYY: 180, sumXY: 420 });
+    expect(Number.isFinite(ratioMetricMoments(ok).ratioVariance)).toBe(true);
+    const e = errorOf(() => ratioMetricMoments({ ...ok, sumY: 1e-308 }));
+    expect([e?.name, e?.code, e?.field]).toEqual(['ValidationError', 'E_OVERFLOW', 'ratio']);
+    expect(errorOf(() => ratioMetricMoments({ ...ok, sumX: 0, sumY: 1e-308 }))?.field).toBe('ratioVariance');
+  });
+  it('names the sum or the array at fault (shared with ratioMetricTest)', () => {
+    const ok = Object.freeze({ n: 100, sumX: 250, sumY: 120, sumXX: 1400, sumYY: 180, sumXY: 420 });
+    const at = (f: () => unknown) => {
+      const e = errorOf(f);
+      return [e?.code, e?.field];
+    };
+    expect(at(() => ratioMetricMoments({ ...ok, sumXX: 0 }))).toEqual(['E_SUM_SQUARES', 'sumXX']);
+    expect(at(() => ratioMetricMoments({ ...ok, sumYY: 0 }))).toEqual(['E_SUM_SQUARES', 'sumYY']);
+    expect(at(() => ratioMetricMoments({ numerator: [1, 2, 3], denominator: [1, 2] }))).toEqual(['E_LENGTH_MISMATCH', 'denominator']);
+    expect(at(() => ratioMetricMoments({ numerator: {} as never, denominator: [1, 2] }))).toEqual(['E_LENGTH_MISMATCH', 'numerator']);
+    expect(at(() => ratioMetricMoments({ numerator: [1, 2], denominator: [1, NaN] }))).toEqual(['E_NOT_FINITE', 'denominator']);
+    expect(at(() => ratioMetricMoments({ numerator: [Infinity, 2], denominator: [1, 1] }))).toEqual(['E_NOT_FINITE', 'numerator']);
+    expect(at(() => ratioMetricTest({ numerator: [1, 2], denominator: [1, 1] }, { ...ok, sumYY: 1 }))).toEqual(['E_SUM_SQUARES', 'sumYY']);
   });
 });

@@ -14,7 +14,7 @@ import {
   type GroupSequentialTestResult,
   type SpendingFunction,
 } from '@marksman/experiments';
-import { codeOf, fixture } from './helpers';
+import { codeOf, errorOf, fixture } from './helpers';
 
 const ref = fixture<{ designs: { timing: number[]; spending: SpendingFunction; alpha: number; alternative: Alternative; efficacyBounds: number[]; drift?: number }[] }>(
   'group-sequential-reference.json',
@@ -151,6 +151,36 @@ describe('groupSequentialTest', () => {
     const designJson = JSON.parse(JSON.stringify(design)) as typeof design;
     expect(groupSequentialTest([mean(100, 10, 5), mean(100, 13.5, 5)], { design: designJson, maxSampleSize: 400 })).toEqual(l1);
     expect(codeOf(() => groupSequentialTest([mean(100, 10, 5), mean(100, 13.5, 5)], { design: { ...designJson, efficacyBounds: [1, 1, 1, 1] }, maxSampleSize: 400 }))).toBe('E_DESIGN');
+  });
+  it('refuses a design (read back from JSON) with any number edited, naming the field', () => {
+    const json = JSON.parse(JSON.stringify(design)) as Record<string, unknown>;
+    const v = [mean(100, 10, 5), mean(100, 10.5, 5)];
+    expect(groupSequentialTest(v, { design: json as never, maxSampleSize: 400 }).look).toBe(1);
+    const edits: Record<string, unknown> = {
+      looks: 5,
+      alphaSpent: [0.05, 0.05, 0.05, 0.05],
+      nominalAlpha: [0.01, 0.01, 0.01, 0.01],
+      drift: 3,
+      inflation: 1,
+      expectedFractionNull: 0.5,
+      expectedFractionAlternative: '0.7',
+      futilityBounds: [0, 0, 0, 0],
+    };
+    for (const [field, value] of Object.entries(edits)) {
+      const e = errorOf(() => groupSequentialTest(v, { design: { ...json, [field]: value } as never, maxSampleSize: 400 }));
+      expect([e?.code, e?.field], field).toEqual(['E_DESIGN', `design.${field}`]);
+      expect(errorOf(() => sequentialSampleSize({ mde: 2, sd: 10 }, { design: { ...json, [field]: value } as never }))?.code).toBe('E_DESIGN');
+    }
+  });
+  it('reports a lift of null, not NaN or Infinity, when the control mean is 0 or denormal', () => {
+    const zero = groupSequentialTest([{ n: 100, conversions: 0 }, { n: 100, conversions: 4 }], { design, maxSampleSize: 400 });
+    expect(zero.comparisons[0]!.lift).toBeNull();
+    expect(Number.isFinite(zero.comparisons[0]!.diff)).toBe(true);
+    // a previous look with a null lift is accepted at the next look
+    const next = groupSequentialTest([{ n: 200, conversions: 3 }, { n: 200, conversions: 9 }], { design, maxSampleSize: 400, previous: JSON.parse(JSON.stringify(zero)) as GroupSequentialTestResult });
+    expect(next.comparisons[0]!.lift).toBeCloseTo(2, 12);
+    const tiny = groupSequentialTest([{ n: 100, sum: 1e-308, sumSquares: 1 }, mean(100, 10, 5)], { design, maxSampleSize: 400 });
+    expect(tiny.comparisons[0]!.lift).toBeNull();
   });
   it('flags futility (non-binding) where the design has futility bounds', () => {
     const fut = groupSequentialDesign({ looks: 4, futility: 'obrien-fleming' });

@@ -101,6 +101,20 @@ describe('one lift per function: the same interval wherever a lift is reported',
     expect([l.ciLow, l.ciHigh]).toEqual([-Infinity, Infinity]);
     expect(l.pValue).toBeGreaterThan(0.05);
   });
+  it('every test reporting a Fieller lift gives the unbounded interval as documented: ±Infinity (−1 below for rates)', () => {
+    // the control is not distinguishable from 0 at alpha = 1e-308, nor with an sd of 42 around 10 over 50 units
+    const z = proportionsZTest({ n: 10000, conversions: 1000 }, { n: 10000, conversions: 1100 }, { alpha: 1e-308 });
+    expect([z.liftCiLow, z.liftCiHigh]).toEqual([-1, Infinity]);
+    const t = welchTTest({ mean: 10, sd: 42, n: 50 }, { mean: 11, sd: 3, n: 60 });
+    expect([t.liftCiLow, t.liftCiHigh]).toEqual([-Infinity, Infinity]);
+    const control = { numerator: [42, 10, 5, 0, 20], denominator: [1, 2, 1, 1, 3] };
+    const r = ratioMetricTest(control, { numerator: [5, 15, 0, 10, 30], denominator: [1, 2, 1, 2, 3] });
+    expect([r.liftCiLow, r.liftCiHigh]).toEqual([-Infinity, Infinity]);
+    const c = cuped({ values: [12, 8, 15, 9, 11, 14], covariates: [10, 7, 14, 8, 10, 12] }, { values: [14, 10, 16, 12, 13, 15], covariates: [10, 8, 13, 9, 11, 12] }, { alpha: 1e-308 });
+    expect([c.liftCiLow, c.liftCiHigh]).toEqual([-Infinity, Infinity]);
+    // and each is finite at the usual level
+    expect(Number.isFinite(welchTTest({ mean: 10, sd: 2, n: 50 }, { mean: 11, sd: 3, n: 60 }).liftCiHigh)).toBe(true);
+  });
   it('cuped reports the Fieller interval of its adjusted means (and gbstats-style delta on request)', () => {
     const control = { values: [12, 8, 15, 9, 11, 14, 10, 13], covariates: [10, 7, 14, 8, 10, 12, 9, 12] };
     const treatment = { values: [14, 10, 16, 12, 13, 15, 12, 15], covariates: [10, 8, 13, 9, 11, 12, 10, 13] };
