@@ -49,6 +49,17 @@ describe('sequentialChart', () => {
     await checkSpec(spec);
   });
 
+  it('labels relative lifts as such, and refuses looks that mix the two scales', async () => {
+    const day1 = sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 }], { difference: 'relative' });
+    const day2 = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { difference: 'relative', previous: day1 });
+    const spec = sequentialChart([day1, day2]);
+    expect(spec.datasets.path![1]).toMatchObject({ diff: day2.comparisons[0]!.diff });
+    expect(svgTexts(await checkSpec(spec))).toEqual(expect.arrayContaining(['Relative lift (variant / control − 1) with 95% confidence sequence']));
+    const absolute = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }]);
+    expect(() => sequentialChart([day1, { ...absolute, look: 2 }])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'looks.difference', row: 1 }));
+    expect(() => sequentialChart([{ ...day1, difference: 'ratio' } as never])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'looks.difference', row: 0 }));
+  });
+
   it('refuses looks out of order, bad results and too few names', () => {
     const all = looks();
     expect(() => sequentialChart([all[1]!, all[0]!])).toThrow(expect.objectContaining({ code: 'E_CHART_LOOK_ORDER', row: 1 }));

@@ -91,7 +91,7 @@ export const charts = async (): Promise<Case[]> => [
       { name: 'order value', result: { diff: 0.8, ciLow: -1.2, ciHigh: 2.8, pValue: 0.43, alpha: 0.05 }, format: 'number', role: 'guardrail' },
     ],
     { ...OPTIONS, scale: 'diff' },
-  ], { required: 1, returns: [/^a0\[0\]\.result\.(alternative|controlRate|treatmentRate|standardError|z|lift|liftCiLow|liftCiHigh)=/] }), // scale 'diff' reads diff, ciLow, ciHigh, pValue, alpha
+  ], { required: 1, returns: [/^a0\[0\]\.result\.(alternative|controlRate|treatmentRate|standardError|z|lift|liftCiLow|liftCiHigh|liftMethod)=/] }), // scale 'diff' reads diff, ciLow, ciHigh, pValue, alpha
   fn('sequentialChart', C.sequentialChart, () => [looks(), { ...OPTIONS, variantNames: ['control', 'new checkout'] }], { required: 1, returns: [/^a0\[0\]\.control\b/] }), // the control's own summary is not drawn
   fn('banditAllocationChart', C.banditAllocationChart, () => [allocations(), { ...OPTIONS, armNames: ['old banner', 'new banner'] }], { required: 1 }),
   fn('regretChart', C.regretChart, () => [{ thompson: simulateBandit(new ThompsonSampling(2, { seed: 1 }), ARMS, { horizon: 50, seed: 1 }) }, { ...OPTIONS, maxPoints: 20 }], { required: 1, returns: [/^a0\.thompson\.(regret|pulls|bestArm|totalReward)\b/] }), // only cumulativeRegret is drawn
