@@ -29,7 +29,11 @@ export interface ExperimentDefinition {
   readonly coverage?: number;
   /** Hash seed; default `key`. */
   readonly seed?: string;
-  /** Hash version; default 2. GrowthBook SDKs default to 1 when the field is absent. */
+  /**
+   * Hash version; default 1, as in GrowthBook's SDKs when the field is absent, so a unit lands in the same
+   * variation here and in a GrowthBook SDK. Version 2 (GrowthBook's recommendation for new experiments) mixes
+   * seeds better; set it explicitly, in both places.
+   */
   readonly hashVersion?: HashVersion;
   /** Namespace slot for mutually exclusive experiments (see {@link namespaceSlots}). */
   readonly namespace?: Namespace;
@@ -174,8 +178,8 @@ function validateExperiment(e: ExperimentDefinition): void {
  * ```ts
  * import { assign } from '@marksman/experiments';
  * const a = assign({ key: 'feature-exp', variations: 3, weights: [0.3334, 0.3333, 0.3333] }, 'd123');
- * a.bucket; // => 0.6468
- * a.variation; // => 1
+ * a.bucket; // => 0.159
+ * a.variation; // => 0
  * ```
  */
 export function assign(experiment: ExperimentDefinition, id: string | number, options?: AssignOptions): Assignment {
@@ -184,7 +188,7 @@ export function assign(experiment: ExperimentDefinition, id: string | number, op
   validateExperiment(experiment);
   const unitId = unitKey(id, 'assign');
   const seed = experiment.seed ?? experiment.key;
-  const hashVersion: HashVersion = experiment.hashVersion ?? 2;
+  const hashVersion: HashVersion = experiment.hashVersion ?? 1;
   const bucket = bucketOf(seed, unitId, hashVersion);
   const out = (reason: AssignmentReason, variation: number): Assignment => ({
     experimentKey: experiment.key,

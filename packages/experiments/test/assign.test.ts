@@ -122,12 +122,12 @@ describe('assign', () => {
   });
   it('mirrors the README example', () => {
     const r = assign({ key: 'checkout-button', variations: 2, weights: [0.5, 0.5] }, 'user-42');
-    expect([r.variation, r.bucket]).toEqual([1, 0.9068]);
+    expect([r.variation, r.bucket]).toEqual([1, 0.766]);
   });
   it('mirrors the doc example', () => {
     const a = assign({ key: 'feature-exp', variations: 3, weights: [0.3334, 0.3333, 0.3333] }, 'd123');
-    expect(a.bucket).toBe(0.6468);
-    expect(a.variation).toBe(1);
+    expect(a.bucket).toBe(0.159);
+    expect(a.variation).toBe(0);
   });
   it('is deterministic and follows the weights (90/10 split within binomial error)', () => {
     const exp: ExperimentDefinition = Object.freeze({ key: 'split', variations: 2, weights: Object.freeze([0.9, 0.1]) });
