@@ -6,7 +6,8 @@
  * is installed), and WebGL in headless Chromium (SwiftShader). Same triples,
  * same initialisation; ratios are from one run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Interaction } from '@marksman/core';
@@ -21,8 +22,8 @@ export const meta: BenchMeta = {
   protocol:
     'MovieLens 100K, ratings ≥ 4, portable split (44,296 training pairs). BPR 64 factors, lr 0.01, reg 0.01, seed 0. Typed ' +
     'engine: 100 epochs, time / 100. tfjsBprEngine (batch 4096): cpu 1 epoch, wasm 100 epochs (time / 100, and NDCG@10 on the ' +
-    'test split), WebGPU in Node through the webgpu package on SwiftShader 1 epoch, WebGL in headless Chromium on SwiftShader 2 ' +
-    'epochs (the page gets the same training pairs). Each timed fit runs after one untimed warm-up fit of 1 epoch on the same ' +
+    'test split), WebGPU in Node through the webgpu package on SwiftShader 1 epoch, WebGL in headless Chromium on SwiftShader 1 ' +
+    'epoch (the page gets the same training pairs). Each timed fit runs after one untimed warm-up fit of 1 epoch on the same ' +
     'backend (shader compilation, wasm start-up).',
 };
 
@@ -63,6 +64,12 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const r = await timeEpochs(train, epochs, engine);
     rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: epochs === 100 ? evaluateRanking(r.model, test).ndcg : null });
   }
+  // As in the test set-up (vitest.config.ts): without a GPU driver, Dawn finds
+  // an adapter only through SwiftShader's Vulkan driver, named here when
+  // Debian's chromium ships it and the caller named none.
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+  if (process.env.XDG_RUNTIME_DIR === undefined) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'marksman-xdg-'));
   try {
     const choice = await useBackend('webgpu');
     const r = await timeEpochs(train, 1, engine);
@@ -84,7 +91,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const page = await servePage(here('../../packages/recsys/test/browser/bprEnginesPage.ts'), dist, 'bpr-engines');
     try {
       const pairs = train.map((r) => [Number(r.userId), Number(r.itemId)]);
-      const r = await callInChromium<{ backend: string; perEpoch: number }>(page.url, 'timeBpr', { pairs, epochs: 2, batchSize: 4096 });
+      const r = await callInChromium<{ backend: string; perEpoch: number }>(page.url, 'timeBpr', { pairs, epochs: 1, batchSize: 4096 });
       rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend: `${r.backend} in headless Chromium (SwiftShader)`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
     } finally {
       await page.close();
