@@ -39,8 +39,10 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 42
  * customer without repeat purchases has recency 0, so the x = 0 row has a
  * single cell.
  *
- * Data set: `cells` (`frequency`, `recency` (where the model is
- * evaluated, the cell's left edge), `recencyEnd`, `probabilityAlive`).
+ * Data set: `cells` (`frequency`, `recency` (the cell's left edge),
+ * `recencyEnd` (its right edge, where the model is evaluated: a repeat
+ * purchase happens after the first, so recency 0 is no history for
+ * frequency ≥ 1), `probabilityAlive`).
  * Costs O(maxFrequency × T / recencyStep) model evaluations.
  *
  * @param model - a fitted `BgNbdModel` or `ParetoNbdModel` (anything with `probabilityAlive`)
@@ -56,7 +58,7 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 42
  * const spec = probabilityAliveChart(model, { maxFrequency: 10, T: 39 });
  * spec.datasets.cells.length; // => 1 + 10 * 39
  * const cell = spec.datasets.cells.find((c) => c.frequency === 2 && c.recency === 30);
- * cell.probabilityAlive === model.probabilityAlive({ frequency: 2, recency: 30, T: 39 }); // => true
+ * cell.probabilityAlive === model.probabilityAlive({ frequency: 2, recency: 31, T: 39 }); // => true
  * probabilityAliveChart(model, { maxFrequency: 10 }); // throws E_OPTION_RANGE
  * ```
  */
@@ -84,7 +86,8 @@ export function probabilityAliveChart(model: ProbabilityAliveModel, options?: Pr
   for (let x = 1; x <= maxFrequency; x++) {
     for (let j = 0; j < columns; j++) {
       const recency = j * step;
-      cells.push({ frequency: x, recency, recencyEnd: Math.min(recency + step, T), probabilityAlive: model.probabilityAlive({ frequency: x, recency, T }) });
+      const recencyEnd = Math.min(recency + step, T);
+      cells.push({ frequency: x, recency, recencyEnd, probabilityAlive: model.probabilityAlive({ frequency: x, recency: recencyEnd, T }) });
     }
   }
   const unit = typeof model.timeUnit === 'string' ? ` (${model.timeUnit}s)` : '';
@@ -100,7 +103,7 @@ export function probabilityAliveChart(model: ProbabilityAliveModel, options?: Pr
       color: { field: 'probabilityAlive', type: 'quantitative', title: 'P(alive)', scale: { scheme: 'viridis', domain: [0, 1] } },
       tooltip: [
         { field: 'frequency', type: 'quantitative' },
-        { field: 'recency', type: 'quantitative', format: '.2f' },
+        { field: 'recencyEnd', type: 'quantitative', format: '.2f', title: 'recency' },
         { field: 'probabilityAlive', type: 'quantitative', format: '.3f', title: 'P(alive)' },
       ],
     },

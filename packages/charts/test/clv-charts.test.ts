@@ -41,13 +41,14 @@ describe('clvCalibrationChart', () => {
 });
 
 describe('probabilityAliveChart', () => {
-  it('each cell holds the model probability at its frequency and recency; it rises with recency', async () => {
+  it('each cell holds the model probability at its frequency and right-edge recency; it rises with recency', async () => {
     const m = new BgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 'week');
     const spec = probabilityAliveChart(m, { maxFrequency: 8, T: 40, recencyStep: 2 });
     const cells = spec.datasets.cells!;
     expect(cells.length).toBe(1 + 8 * 20);
     for (const c of cells) {
-      expect(c.probabilityAlive).toBe(m.probabilityAlive({ frequency: c.frequency as number, recency: c.recency as number, T: 40 }));
+      const recency = c.frequency === 0 ? 0 : (c.recencyEnd as number);
+      expect(c.probabilityAlive).toBe(m.probabilityAlive({ frequency: c.frequency as number, recency, T: 40 }));
       expect(c.recencyEnd as number).toBeLessThanOrEqual(40);
     }
     for (let x = 1; x <= 8; x++) {

@@ -16,6 +16,8 @@ export { fitGammaGamma, GammaGammaModel } from './gamma-gamma';
 export type { GammaGammaParams, FitGammaGammaOptions, GammaGammaModelJSON } from './gamma-gamma';
 export { customerLifetimeValue } from './customer-lifetime-value';
 export type { ClvPurchaseModel, CustomerLifetimeValueOptions, CustomerValue } from './customer-lifetime-value';
+export { clvIntervals } from './clv-intervals';
+export type { ClvIntervalsOptions, ClvIntervalsProgress, ClvInterval, CustomerIntervals, ClvIntervalTotals, ClvIntervals } from './clv-intervals';
 
 // Cleaning, customer features and scalers (issue 3, sections 1–3)
 export { cleanTransactions } from './clean-transactions';

@@ -289,6 +289,21 @@ export class ParetoNbdModel {
   }
 }
 
+/**
+ * Cumulative conditional expected purchases of one customer at several
+ * horizons, with P(alive) (the costly death term) computed once (internal;
+ * same values as conditionalExpectedPurchases at each horizon).
+ */
+export function paretoExpectedPath(model: ParetoNbdModel, customer: ClvCustomer, times: ArrayLike<number>): Float64Array {
+  const { r, alpha, s, beta } = model.params;
+  const x = customer.frequency;
+  const T = customer.T;
+  const scale = (((r + x) * (beta + T)) / (alpha + T)) * model.probabilityAlive(customer);
+  const out = new Float64Array(times.length);
+  for (let i = 0; i < times.length; i++) out[i] = scale * oneMinusPowOverK(s - 1, Math.log((beta + T) / (beta + T + times[i]!)));
+  return out;
+}
+
 function paretoNbdLogLikelihood(p: ReturnType<typeof compress>, theta: Float64Array): number {
   const r = theta[0]!;
   const alpha = theta[1]!;
