@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateShop } from '@marksman/datasets';
-import { BgNbdModel, ParetoNbdModel, fitBgNbd, summarizeForClv } from '@marksman/profiling';
-import { clvCalibrationChart, probabilityAliveChart } from '@marksman/charts';
+import { BgNbdModel, ParetoNbdModel, calibrationReport, fitBgNbd, fitParetoNbd, summarizeForClv } from '@marksman/profiling';
+import { clvCalibrationChart, clvCalibrationReportChart, probabilityAliveChart } from '@marksman/charts';
 import { checkSpec, deepFreeze, svgTexts } from './helpers';
 
 const shop = simulateShop({ seed: 5, customers: 600 });
@@ -73,5 +73,22 @@ describe('probabilityAliveChart', () => {
     expect(() => probabilityAliveChart(m, { maxFrequency: 3, T: 10, recencyStep: -1 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'recencyStep' }));
     expect(() => probabilityAliveChart(m, { maxFrequency: 1000, T: 1000, recencyStep: 1 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'recencyStep' }));
     expect(() => probabilityAliveChart({} as never, { maxFrequency: 3, T: 10 })).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
+  });
+});
+
+describe('clvCalibrationReportChart', () => {
+  it('draws the actual line and one line per model from a calibration report', async () => {
+    const report = calibrationReport({ 'BG/NBD': model, 'Pareto/NBD': fitParetoNbd(summary) }, summary, { maxFrequency: 4 });
+    const spec = clvCalibrationReportChart(report);
+    const rows = spec.datasets.purchases!;
+    expect(rows.length).toBe(3 * report.groups.length);
+    report.groups.forEach((g) => {
+      expect(rows.find((r) => r.series === 'actual' && r.label === g.label)!.purchases).toBe(g.actual);
+      expect(rows.find((r) => r.series === 'Pareto/NBD' && r.label === g.label)!.purchases).toBe(g.predicted[1]);
+    });
+    const svg = await checkSpec(spec);
+    expect(svgTexts(svg)).toEqual(expect.arrayContaining(['actual', 'BG/NBD', 'Pareto/NBD', '4+']));
+    expect(() => clvCalibrationReportChart({} as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
+    expect(() => clvCalibrationReportChart({ ...report, groups: [{ ...report.groups[0]!, predicted: [1] }] })).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
   });
 });

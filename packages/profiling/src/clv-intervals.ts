@@ -1,6 +1,7 @@
 import { OptionsError, Random, StateError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
+import { BgBbModel } from './bg-bb';
 import { BgNbdModel } from './bg-nbd';
 import { checkLevel } from './clv/diagnostics';
 import { toColumns } from './clv/input';
@@ -10,12 +11,13 @@ import type { ClvPurchaseModel } from './customer-lifetime-value';
 import { checkValueOptions, discountedPurchases, horizonTimes, pathOf } from './customer-lifetime-value';
 import type { PurchasePath } from './customer-lifetime-value';
 import { GammaGammaModel } from './gamma-gamma';
+import { MbgNbdModel } from './mbg-nbd';
 import { ParetoNbdModel, paretoExpectedPath } from './pareto-nbd';
 import type { ClvTimeUnit } from './time-unit';
 
 /** Options of {@link clvIntervals}. */
 export interface ClvIntervalsOptions {
-  /** A fitted purchase model (`fitBgNbd`, `fitParetoNbd`) with a covariance. Required. */
+  /** A fitted purchase model (`fitBgNbd`, `fitMbgNbd`, `fitParetoNbd`, `fitBgBb`) with a covariance. Required. */
   readonly purchaseModel: ClvPurchaseModel;
   /** A fitted Gamma-Gamma model with a covariance; without it there are no CLV intervals (default none). */
   readonly spendModel?: GammaGammaModel | null;
@@ -140,6 +142,15 @@ function rebuilder(model: unknown): Rebuilder | undefined {
     const unit = model.timeUnit;
     return { names: ['r', 'alpha', 'a', 'b'], label: 'BG/NBD', build: (p) => new BgNbdModel(p as never, unit), path: pathOf };
   }
+  if (model instanceof MbgNbdModel) {
+    const unit = model.timeUnit;
+    return { names: ['r', 'alpha', 'a', 'b'], label: 'MBG/NBD', build: (p) => new MbgNbdModel(p as never, unit), path: pathOf };
+  }
+  if (model instanceof BgBbModel) {
+    const unit = model.timeUnit;
+    const k = model.opportunitiesPerUnit;
+    return { names: ['alpha', 'beta', 'gamma', 'delta'], label: 'BG/BB', build: (p) => new BgBbModel(p as never, unit, k), path: pathOf };
+  }
   if (model instanceof ParetoNbdModel) {
     const unit = model.timeUnit;
     return {
@@ -241,7 +252,7 @@ export function clvIntervals(summary: ClvInput, options: ClvIntervalsOptions): C
   const pm = o.purchaseModel;
   const rb = rebuilder(pm);
   if (rb === undefined) {
-    throw new OptionsError('E_CLV_OPTION', `${source}: purchaseModel must be a fitted BgNbdModel or ParetoNbdModel (intervals need its covariance).`, { source, field: 'purchaseModel' });
+    throw new OptionsError('E_CLV_OPTION', `${source}: purchaseModel must be a fitted BgNbdModel, MbgNbdModel, ParetoNbdModel or BgBbModel (intervals need its covariance).`, { source, field: 'purchaseModel' });
   }
   const sm = o.spendModel;
   if (sm !== null && !(sm instanceof GammaGammaModel)) {

@@ -120,7 +120,7 @@ describe('diagnostics flag what the data do not identify', () => {
     const actual = summary.rows.reduce((s, c) => s + c.frequencyHoldout!, 0);
     const check = find(m.diagnostics, 'CLV_HOLDOUT_FIT') ?? find(m.diagnostics, 'CLV_POOR_HOLDOUT_FIT')!;
     expect(check.value).toBeCloseTo((predicted - actual) / actual, 12);
-    expect(check.code).toBe(Math.abs(predicted - actual) / actual <= 0.1 ? 'CLV_HOLDOUT_FIT' : 'CLV_POOR_HOLDOUT_FIT');
+    expect(check.code).toBe(Math.abs(predicted - actual) / actual <= 0.15 ? 'CLV_HOLDOUT_FIT' : 'CLV_POOR_HOLDOUT_FIT');
     expect(check.message).toContain('the 13-week holdout');
     // The same calibration data with twice the holdout purchases: the model is 50 % low.
     const doubled = { ...summary, rows: summary.rows.map((r) => ({ ...r, frequencyHoldout: 2 * r.frequencyHoldout! })) };

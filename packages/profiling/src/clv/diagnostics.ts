@@ -21,8 +21,8 @@ import { normalQuantile, symmetricEigen } from './uncertainty';
  * - `CLV_SPEND_FREQUENCY_CORRELATION` — Gamma-Gamma's independence assumption: the
  *   correlation between frequency and mean spend of the repeat customers (`info` below
  *   0.3 in absolute value, `warning` from 0.3);
- * - `CLV_HOLDOUT_FIT` — the holdout check passed (predicted total within 10 % of the actual);
- * - `CLV_POOR_HOLDOUT_FIT` — it did not (more than 10 % off).
+ * - `CLV_HOLDOUT_FIT` — the holdout check passed (predicted total within 15 % of the actual);
+ * - `CLV_POOR_HOLDOUT_FIT` — it did not (more than 15 % off).
  */
 export type ClvDiagnosticCode =
   | 'CLV_NOT_CONVERGED'
@@ -121,7 +121,7 @@ export const MIN_REPEAT_CUSTOMERS = 50;
 /** |correlation| from which Gamma-Gamma's independence assumption is in doubt. */
 export const CORRELATION_WARNING = 0.3;
 /** Relative error of the holdout total above which the holdout fit is poor. */
-export const HOLDOUT_TOLERANCE = 0.1;
+export const HOLDOUT_TOLERANCE = 0.15;
 
 /** A number for a sentence: three significant digits, exponent notation when very small or large. */
 export function formatNumber(v: number): string {
