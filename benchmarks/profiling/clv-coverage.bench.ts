@@ -12,7 +12,7 @@ export const meta: BenchMeta = {
   protocol:
     'simulateShop seeds 1000…1499 (500 shops; 60 in a quick run), 1,000 customers each, 52 weeks of 2024, default BG/NBD ' +
     'population (r 0.75, alpha 4, a 0.8, b 2.5 per week); the e-mail-induced orders (channel "email") are left out, as they are ' +
-    'not part of the BG/NBD process. summarizeForClv (weeks, asOf 2024-12-29), fitBgNbd, then clvIntervals with 500 draws ' +
+    'not part of the BG/NBD process. summarizeForClv (weeks, asOf 2024-12-30), fitBgNbd, then clvIntervals with 500 draws ' +
     '(seed = shop index) for the total expected purchases of all customers in the next 13 weeks, at levels 0.95 and 0.5. ' +
     'Truth: the same total under the true parameters (sum of conditionalExpectedPurchases(13, customer)). Coverage = share of ' +
     'shops whose interval contains the truth; with 500 shops its standard error at 95 % is about 1 percentage point.',
@@ -30,7 +30,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const shop = simulateShop({ seed: 1000 + s, customers: 1000, items: 50, interactions: false });
     const summary = summarizeForClv(
       shop.transactions.filter((t) => t.channel !== 'email'),
-      { asOf: '2024-12-29', timeUnit: 'week' },
+      { asOf: '2024-12-30', timeUnit: 'week' },
     );
     const model = fitBgNbd(summary);
     if (model.fit?.covariance === null) {

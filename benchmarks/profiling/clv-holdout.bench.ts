@@ -35,7 +35,7 @@ const PUBLISHED_CUMULATIVE: Readonly<Record<string, string>> = { 'BG/NBD': '−4
 export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const file = join(ctx.dataDir, 'cdnow', 'CDNOW_sample.txt');
   if (!existsSync(file)) return { rows: [], notes: [`skipped: ${file} not found (set MARKSMAN_DATA_DIR)`] };
-  const summary = summarizeForClv(readSample(file), { asOf: '1998-06-30', calibrationEnd: '1997-09-30', timeUnit: 'week' });
+  const summary = summarizeForClv(readSample(file), { asOf: '1998-07-01', calibrationEnd: '1997-10-01', timeUnit: 'week' });
   const fitters = { 'BG/NBD': fitBgNbd, 'MBG/NBD': fitMbgNbd, 'Pareto/NBD': fitParetoNbd, 'BG/BB': fitBgBb } as const;
   const models: Record<string, ReturnType<(typeof fitters)[keyof typeof fitters]>> = {};
   const seconds: Record<string, number> = {};

@@ -5,7 +5,7 @@ import { clvCalibrationChart, clvCalibrationReportChart, probabilityAliveChart }
 import { checkSpec, deepFreeze, svgTexts } from './helpers';
 
 const shop = simulateShop({ seed: 5, customers: 600 });
-const summary = deepFreeze(summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week', calibrationEnd: '2024-09-29' }));
+const summary = deepFreeze(summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week', calibrationEnd: '2024-09-30' }));
 const model = fitBgNbd(summary);
 
 describe('clvCalibrationChart', () => {
@@ -31,7 +31,7 @@ describe('clvCalibrationChart', () => {
   });
 
   it('needs a summary with a holdout period and a purchase model', () => {
-    const plain = summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week' });
+    const plain = summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week' });
     expect(() => clvCalibrationChart(plain, model)).toThrow(expect.objectContaining({ code: 'E_CHART_NO_HOLDOUT' }));
     expect(() => clvCalibrationChart(summary, {} as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'model' }));
     expect(() => clvCalibrationChart(summary, model, { maxFrequency: 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'maxFrequency' }));

@@ -15,7 +15,7 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 const shop = simulateShop({ seed: 5, customers: 700, items: 30, interactions: false });
-const summary = Object.freeze(summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week', calibrationEnd: '2024-09-29' }));
+const summary = Object.freeze(summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week', calibrationEnd: '2024-09-30' }));
 const bg = fitBgNbd(summary);
 const pn = fitParetoNbd(summary);
 
@@ -60,7 +60,7 @@ describe('calibrationReport', () => {
   });
 
   it('refuses a summary without a holdout, mismatched units, non-models and bad predictions', () => {
-    const plain = summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week' });
+    const plain = summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week' });
     expect(codeOf(() => calibrationReport(bg, plain))).toBe('ValidationError:E_CLV_NO_HOLDOUT');
     expect(codeOf(() => calibrationReport([], summary))).toBe('OptionsError:E_CLV_OPTION');
     expect(codeOf(() => calibrationReport([bg, {} as never], summary))).toBe('OptionsError:E_CLV_OPTION');
@@ -87,7 +87,7 @@ describe.skipIf(!hasCdnow)('CDNOW, 39 weeks of calibration and 39 of holdout (ne
   // Fader, Hardie & Lee (2005, p. 281) on this sample: over all 78 weeks, cumulative repeat transactions are
   // under-forecast by 4 % (BG/NBD) and 2 % (Pareto/NBD); the 1,411 customers without a repeat purchase in
   // weeks 1–39 make 334 transactions in weeks 40–78.
-  const summary = summarizeForClv(readCdnowSample(), { asOf: '1998-06-30', calibrationEnd: '1997-09-30', timeUnit: 'week' });
+  const summary = summarizeForClv(readCdnowSample(), { asOf: '1998-07-01', calibrationEnd: '1997-10-01', timeUnit: 'week' });
   const models = { 'BG/NBD': fitBgNbd(summary), 'MBG/NBD': fitMbgNbd(summary), 'Pareto/NBD': fitParetoNbd(summary), 'BG/BB': fitBgBb(summary) };
   it('reproduces the published 78-week cumulative errors and the zero class', () => {
     const actual = summary.rows.reduce((s, c) => s + c.frequency + c.frequencyHoldout!, 0);

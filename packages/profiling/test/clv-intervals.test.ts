@@ -15,7 +15,7 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 const shop = simulateShop({ seed: 21, customers: 600, items: 40, interactions: false });
-const summary = Object.freeze(summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week' }));
+const summary = Object.freeze(summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week' }));
 const bg = fitBgNbd(summary);
 const gg = fitGammaGamma(summary);
 
@@ -84,7 +84,7 @@ describe('clvIntervals', () => {
     expect(codeOf(() => clvIntervals(summary, { purchaseModel: bg, horizon: 4, level: 95 }))).toBe('OptionsError:E_CLV_OPTION');
     expect(codeOf(() => clvIntervals(summary, { purchaseModel: bg, horizon: 0 }))).toBe('OptionsError:E_CLV_OPTION');
     expect(codeOf(() => clvIntervals(summary, { purchaseModel: bg, horizon: 4, spendModel: {} as never }))).toBe('OptionsError:E_CLV_OPTION');
-    const days = summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'day' });
+    const days = summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'day' });
     expect(codeOf(() => clvIntervals(days, { purchaseModel: bg, horizon: 4 }))).toBe('OptionsError:E_CLV_TIME_UNIT');
     expect(codeOf(() => clvIntervals(summary, { purchaseModel: bg, horizon: 4, draw: 10 } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
   });
@@ -111,7 +111,7 @@ describe('clvIntervals coverage on simulated shops (true parameters known)', () 
       const sim = simulateShop({ seed: 300 + s, customers: 400, items: 20, interactions: false });
       const rows = summarizeForClv(
         sim.transactions.filter((t) => t.channel !== 'email'),
-        { asOf: '2024-12-29', timeUnit: 'week' },
+        { asOf: '2024-12-30', timeUnit: 'week' },
       );
       const m = fitBgNbd(rows);
       const truth = new BgNbdModel(sim.truth.bgnbd, 'week');
