@@ -37,12 +37,12 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 42
  * still active, over x = 0…maxFrequency and t_x from 0 to T. Customers who
  * bought often but not lately (high x, low t_x) are the ones at risk. A
  * customer without repeat purchases has recency 0, so the x = 0 row has a
- * single cell.
+ * single cell; a customer with repeat purchases has recency > 0, so the
+ * other cells are evaluated at their right edge.
  *
- * Data set: `cells` (`frequency`, `recency` (the cell's left edge),
- * `recencyEnd` (its right edge, where the model is evaluated: a repeat
- * purchase happens after the first, so recency 0 is no history for
- * frequency ≥ 1), `probabilityAlive`).
+ * Data set: `cells` (`frequency`, `recency` and `recencyEnd` (the cell's
+ * edges), `evaluatedAt` (the recency the model is evaluated at),
+ * `probabilityAlive`).
  * Costs O(maxFrequency × T / recencyStep) model evaluations.
  *
  * @param model - a fitted `BgNbdModel` or `ParetoNbdModel` (anything with `probabilityAlive`)
@@ -57,8 +57,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 42
  * const model = new BgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 'week');
  * const spec = probabilityAliveChart(model, { maxFrequency: 10, T: 39 });
  * spec.datasets.cells.length; // => 1 + 10 * 39
- * const cell = spec.datasets.cells.find((c) => c.frequency === 2 && c.recency === 30);
- * cell.probabilityAlive === model.probabilityAlive({ frequency: 2, recency: 31, T: 39 }); // => true
+ * const cell = spec.datasets.cells.find((c) => c.frequency === 2 && c.recencyEnd === 30);
+ * cell.probabilityAlive === model.probabilityAlive({ frequency: 2, recency: 30, T: 39 }); // => true
  * probabilityAliveChart(model, { maxFrequency: 10 }); // throws E_OPTION_RANGE
  * ```
  */
@@ -82,12 +82,12 @@ export function probabilityAliveChart(model: ProbabilityAliveModel, options?: Pr
   if (columns * maxFrequency > 100_000) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: ${maxFrequency} frequencies × ${columns} recency cells is more than 100,000 cells; raise recencyStep or lower maxFrequency.`, { source, field: 'recencyStep' });
   }
-  const cells: ChartRow[] = [{ frequency: 0, recency: 0, recencyEnd: Math.min(step, T), probabilityAlive: model.probabilityAlive({ frequency: 0, recency: 0, T }) }];
+  const cells: ChartRow[] = [{ frequency: 0, recency: 0, recencyEnd: Math.min(step, T), evaluatedAt: 0, probabilityAlive: model.probabilityAlive({ frequency: 0, recency: 0, T }) }];
   for (let x = 1; x <= maxFrequency; x++) {
     for (let j = 0; j < columns; j++) {
       const recency = j * step;
       const recencyEnd = Math.min(recency + step, T);
-      cells.push({ frequency: x, recency, recencyEnd, probabilityAlive: model.probabilityAlive({ frequency: x, recency: recencyEnd, T }) });
+      cells.push({ frequency: x, recency, recencyEnd, evaluatedAt: recencyEnd, probabilityAlive: model.probabilityAlive({ frequency: x, recency: recencyEnd, T }) });
     }
   }
   const unit = typeof model.timeUnit === 'string' ? ` (${model.timeUnit}s)` : '';
@@ -103,7 +103,7 @@ export function probabilityAliveChart(model: ProbabilityAliveModel, options?: Pr
       color: { field: 'probabilityAlive', type: 'quantitative', title: 'P(alive)', scale: { scheme: 'viridis', domain: [0, 1] } },
       tooltip: [
         { field: 'frequency', type: 'quantitative' },
-        { field: 'recencyEnd', type: 'quantitative', format: '.2f', title: 'recency' },
+        { field: 'evaluatedAt', type: 'quantitative', format: '.2f', title: 'recency' },
         { field: 'probabilityAlive', type: 'quantitative', format: '.3f', title: 'P(alive)' },
       ],
     },

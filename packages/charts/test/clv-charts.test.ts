@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { simulateShop } from '@marksman/datasets';
-import { BgNbdModel, ParetoNbdModel, calibrationReport, fitBgNbd, fitParetoNbd, summarizeForClv } from '@marksman/profiling';
-import { clvCalibrationChart, clvCalibrationReportChart, probabilityAliveChart } from '@marksman/charts';
+import { BgNbdModel, ParetoNbdModel, fitBgNbd, summarizeForClv } from '@marksman/profiling';
+import { clvCalibrationChart, probabilityAliveChart } from '@marksman/charts';
 import { checkSpec, deepFreeze, svgTexts } from './helpers';
 
 const shop = simulateShop({ seed: 5, customers: 600 });
-const summary = deepFreeze(summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week', calibrationEnd: '2024-09-30' }));
+const summary = deepFreeze(summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week', calibrationEnd: '2024-09-29' }));
 const model = fitBgNbd(summary);
 
 describe('clvCalibrationChart', () => {
@@ -31,24 +31,40 @@ describe('clvCalibrationChart', () => {
   });
 
   it('needs a summary with a holdout period and a purchase model', () => {
-    const plain = summarizeForClv(shop.transactions, { asOf: '2024-12-30', timeUnit: 'week' });
+    const plain = summarizeForClv(shop.transactions, { asOf: '2024-12-29', timeUnit: 'week' });
     expect(() => clvCalibrationChart(plain, model)).toThrow(expect.objectContaining({ code: 'E_CHART_NO_HOLDOUT' }));
     expect(() => clvCalibrationChart(summary, {} as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'model' }));
     expect(() => clvCalibrationChart(summary, model, { maxFrequency: 0 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'maxFrequency' }));
     const noHoldoutRow = { ...summary, rows: [{ frequency: 1, recency: 1, T: 2 }] };
     expect(() => clvCalibrationChart(noHoldoutRow as never, model)).toThrow(expect.objectContaining({ code: 'E_CHART_NO_HOLDOUT', row: 0 }));
   });
+
+  it('refuses a calibrationEnd, holdout length or time unit that summarizeForClv never makes', () => {
+    expect(() => clvCalibrationChart({ ...summary, calibrationEnd: undefined }, model)).toThrow(expect.objectContaining({ code: 'E_CHART_NO_HOLDOUT', field: 'summary.calibrationEnd' }));
+    for (const calibrationEnd of [Number.NaN, '2024-09-29', {}]) {
+      expect(() => clvCalibrationChart({ ...summary, calibrationEnd } as never, model)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'summary.calibrationEnd' }));
+    }
+    for (const durationHoldout of [0, -1]) {
+      expect(() => clvCalibrationChart({ ...summary, durationHoldout }, model)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'summary.durationHoldout' }));
+    }
+    for (const timeUnit of ['fortnight', 42, {}]) {
+      expect(() => clvCalibrationChart({ ...summary, timeUnit } as never, model)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'summary.timeUnit' }));
+    }
+    // without a unit the axis gives the holdout length alone
+    const y = (clvCalibrationChart({ ...summary, timeUnit: undefined } as never, model).encoding as { y: { title: string } }).y.title;
+    expect(y).toBe(`Mean purchases in the holdout (${Number(summary.durationHoldout.toFixed(2))})`);
+  });
 });
 
 describe('probabilityAliveChart', () => {
-  it('each cell holds the model probability at its frequency and right-edge recency; it rises with recency', async () => {
+  it('each cell holds the model probability at its frequency and recency; it rises with recency', async () => {
     const m = new BgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 'week');
     const spec = probabilityAliveChart(m, { maxFrequency: 8, T: 40, recencyStep: 2 });
     const cells = spec.datasets.cells!;
     expect(cells.length).toBe(1 + 8 * 20);
     for (const c of cells) {
-      const recency = c.frequency === 0 ? 0 : (c.recencyEnd as number);
-      expect(c.probabilityAlive).toBe(m.probabilityAlive({ frequency: c.frequency as number, recency, T: 40 }));
+      expect(c.evaluatedAt).toBe(c.frequency === 0 ? 0 : c.recencyEnd);
+      expect(c.probabilityAlive).toBe(m.probabilityAlive({ frequency: c.frequency as number, recency: c.evaluatedAt as number, T: 40 }));
       expect(c.recencyEnd as number).toBeLessThanOrEqual(40);
     }
     for (let x = 1; x <= 8; x++) {
@@ -73,22 +89,5 @@ describe('probabilityAliveChart', () => {
     expect(() => probabilityAliveChart(m, { maxFrequency: 3, T: 10, recencyStep: -1 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'recencyStep' }));
     expect(() => probabilityAliveChart(m, { maxFrequency: 1000, T: 1000, recencyStep: 1 })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'recencyStep' }));
     expect(() => probabilityAliveChart({} as never, { maxFrequency: 3, T: 10 })).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
-  });
-});
-
-describe('clvCalibrationReportChart', () => {
-  it('draws the actual line and one line per model from a calibration report', async () => {
-    const report = calibrationReport({ 'BG/NBD': model, 'Pareto/NBD': fitParetoNbd(summary) }, summary, { maxFrequency: 4 });
-    const spec = clvCalibrationReportChart(report);
-    const rows = spec.datasets.purchases!;
-    expect(rows.length).toBe(3 * report.groups.length);
-    report.groups.forEach((g) => {
-      expect(rows.find((r) => r.series === 'actual' && r.label === g.label)!.purchases).toBe(g.actual);
-      expect(rows.find((r) => r.series === 'Pareto/NBD' && r.label === g.label)!.purchases).toBe(g.predicted[1]);
-    });
-    const svg = await checkSpec(spec);
-    expect(svgTexts(svg)).toEqual(expect.arrayContaining(['actual', 'BG/NBD', 'Pareto/NBD', '4+']));
-    expect(() => clvCalibrationReportChart({} as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
-    expect(() => clvCalibrationReportChart({ ...report, groups: [{ ...report.groups[0]!, predicted: [1] }] })).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
   });
 });

@@ -92,8 +92,13 @@ function rangeError(source: string, what: string, value: unknown, limit: number,
   return new ValidationError('E_INDEX_RANGE', `${source}: ${what} ${describeValue(value)} is outside [0, ${limit}).`, field === undefined ? { source } : { source, field });
 }
 
-function structureError(source: string, text: string): ValidationError {
-  return new ValidationError('E_CSR_STRUCTURE', `${source}: ${text}`, { source });
+/** The first of indptr, indices and data that is not a list of numbers. */
+function listField(parts: { readonly indptr?: unknown; readonly indices?: unknown }): string {
+  return !isNumberList(parts.indptr) ? 'indptr' : !isNumberList(parts.indices) ? 'indices' : 'data';
+}
+
+function structureError(source: string, text: string, field: string): ValidationError {
+  return new ValidationError('E_CSR_STRUCTURE', `${source}: ${text}`, { source, field });
 }
 
 function isNumberList(a: unknown): a is ArrayLike<number> {
@@ -200,7 +205,7 @@ export class CsrMatrix {
     if (values !== null) checkList(source, 'values', values);
     const n = rows.length;
     if (cols.length !== n || (values !== null && values.length !== n)) {
-      throw new ValidationError('E_LENGTH', `${source}: rows, cols and values must have the same length, got ${n}, ${cols.length}, ${values === null ? 'null' : values.length}.`, { source });
+      throw new ValidationError('E_LENGTH', `${source}: rows, cols and values must have the same length, got ${n}, ${cols.length}, ${values === null ? 'null' : values.length}.`, { source, field: cols.length !== n ? 'cols' : 'values' });
     }
     for (let k = 0; k < n; k++) {
       const r = rows[k] as number;
@@ -300,26 +305,26 @@ export class CsrMatrix {
    */
   static fromParts(parts: CsrParts): CsrMatrix {
     const source = 'CsrMatrix.fromParts';
-    if (typeof parts !== 'object' || parts === null) throw structureError(source, `expected { nRows, nCols, indptr, indices, data }, got ${describeValue(parts)}.`);
+    if (typeof parts !== 'object' || parts === null) throw structureError(source, `expected { nRows, nCols, indptr, indices, data }, got ${describeValue(parts)}.`, 'parts');
     const { nRows, nCols } = parts;
     checkShape(source, nRows, nCols);
-    if (!isNumberList(parts.indptr) || !isNumberList(parts.indices) || !isNumberList(parts.data)) throw structureError(source, 'indptr, indices and data must be arrays.');
-    if (parts.indptr.length !== nRows + 1) throw structureError(source, `indptr has length ${parts.indptr.length}, expected nRows + 1 = ${nRows + 1}.`);
+    if (!isNumberList(parts.indptr) || !isNumberList(parts.indices) || !isNumberList(parts.data)) throw structureError(source, `${listField(parts)} must be an array of numbers (indptr, indices and data all must).`, listField(parts));
+    if (parts.indptr.length !== nRows + 1) throw structureError(source, `indptr has length ${parts.indptr.length}, expected nRows + 1 = ${nRows + 1}.`, 'indptr');
     const indptr = Int32Array.from(parts.indptr);
     const nnz = parts.indices.length;
-    if (parts.data.length !== nnz) throw structureError(source, `indices and data differ in length (${nnz} vs ${parts.data.length}).`);
-    if (indptr[0] !== 0 || indptr[nRows] !== nnz || parts.indptr[nRows] !== nnz) throw structureError(source, `indptr must start at 0 and end at nnz = ${nnz}.`);
+    if (parts.data.length !== nnz) throw structureError(source, `indices and data differ in length (${nnz} vs ${parts.data.length}).`, 'data');
+    if (indptr[0] !== 0 || indptr[nRows] !== nnz || parts.indptr[nRows] !== nnz) throw structureError(source, `indptr must start at 0 and end at nnz = ${nnz}.`, 'indptr');
     const indices = Int32Array.from(parts.indices);
     const data = Float64Array.from(parts.data);
     for (let r = 0; r < nRows; r++) {
       const a = indptr[r] as number;
       const b = indptr[r + 1] as number;
-      if (b < a || parts.indptr[r] !== a) throw structureError(source, `indptr must be non-decreasing integers (row ${r}).`);
+      if (b < a || parts.indptr[r] !== a) throw structureError(source, `indptr must be non-decreasing integers (row ${r}).`, 'indptr');
       for (let p = a; p < b; p++) {
         const c = indices[p] as number;
-        if (parts.indices[p] !== c || c < 0 || c >= nCols) throw structureError(source, `column index ${describeValue(parts.indices[p])} in row ${r} is outside [0, ${nCols}).`);
-        if (p > a && c <= (indices[p - 1] as number)) throw structureError(source, `column indexes in row ${r} must be strictly ascending.`);
-        if (typeof parts.data[p] !== 'number' || !Number.isFinite(data[p] as number)) throw structureError(source, `value ${describeValue(parts.data[p])} in row ${r} is not a finite number.`);
+        if (parts.indices[p] !== c || c < 0 || c >= nCols) throw structureError(source, `column index ${describeValue(parts.indices[p])} in row ${r} is outside [0, ${nCols}).`, 'indices');
+        if (p > a && c <= (indices[p - 1] as number)) throw structureError(source, `column indexes in row ${r} must be strictly ascending.`, 'indices');
+        if (typeof parts.data[p] !== 'number' || !Number.isFinite(data[p] as number)) throw structureError(source, `value ${describeValue(parts.data[p])} in row ${r} is not a finite number.`, 'data');
       }
     }
     return new CsrMatrix(nRows, nCols, indptr, indices, data);
@@ -587,6 +592,7 @@ export class CsrMatrix {
     if (cells > maxCells) {
       throw new ValidationError('E_TOO_LARGE', `${source}: ${this.nRows} × ${this.nCols} = ${cells} cells exceeds maxCells = ${maxCells}; use the sparse form, a rowSlice, or raise maxCells.`, {
         source,
+        field: 'maxCells',
       });
     }
     const out: Float64Array[] = new Array<Float64Array>(this.nRows);
@@ -688,7 +694,7 @@ const CSR_INTERACTIONS_DEFAULTS: {
 export function csrFromInteractions(interactions: readonly Interaction[], options?: CsrFromInteractionsOptions): CsrFromInteractionsResult {
   const source = 'csrFromInteractions';
   if (!Array.isArray(interactions)) {
-    throw new ValidationError('E_INPUT', `${source}: expected an array of interactions, got ${describeValue(interactions)}.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: expected an array of interactions, got ${describeValue(interactions)}.`, { source, field: 'interactions' });
   }
   const opts = resolveOptions(source, CSR_INTERACTIONS_DEFAULTS, options);
   checkPolicy(source, opts.duplicates);

@@ -124,7 +124,7 @@ export class IdIndex {
   static fromJSON(json: IdIndexJSON): IdIndex {
     const source = 'IdIndex.fromJSON';
     const ids = (json as { ids?: unknown } | null | undefined)?.ids;
-    if (!Array.isArray(ids)) throw new ValidationError('E_INPUT', `${source}: expected { ids: [...] }, got ${describeValue(json)}.`, { source });
+    if (!Array.isArray(ids)) throw new ValidationError('E_INPUT', `${source}: expected { ids: [...] }, got ${describeValue(json)}.`, { source, field: typeof json === 'object' && json !== null ? 'ids' : 'json' });
     const map = new Map<Id, number>();
     const copy: Id[] = new Array<Id>(ids.length);
     for (let i = 0; i < ids.length; i++) {
@@ -186,7 +186,7 @@ export class IdIndex {
   indexOrThrow(id: Id): number {
     const i = this.#map.get(id);
     if (i === undefined) {
-      throw new StateError('E_UNKNOWN_ID', `IdIndex.indexOrThrow: id ${describeValue(id)} (${typeof id}) is not in the index of ${this.size} ids.`, { source: 'IdIndex.indexOrThrow' });
+      throw new StateError('E_UNKNOWN_ID', `IdIndex.indexOrThrow: id ${describeValue(id)} (${typeof id}) is not in the index of ${this.size} ids.`, { source: 'IdIndex.indexOrThrow', field: 'id' });
     }
     return i;
   }
@@ -204,7 +204,7 @@ export class IdIndex {
   id(i: number): Id {
     const v = Number.isInteger(i) ? this.#ids[i] : undefined;
     if (v === undefined) {
-      throw new StateError('E_INDEX_RANGE', `IdIndex.id: index ${describeValue(i)} is outside [0, ${this.size}).`, { source: 'IdIndex.id' });
+      throw new StateError('E_INDEX_RANGE', `IdIndex.id: index ${describeValue(i)} is outside [0, ${this.size}).`, { source: 'IdIndex.id', field: 'i' });
     }
     return v;
   }

@@ -12,7 +12,7 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 /**
  * Natural log of the gamma function, ln Γ(x), for x > 0 (reflection for
  * x < 0.5). About 15 significant digits. Returns `Infinity` at 0 and at
- * non-positive integers, `NaN` for `NaN`.
+ * non-positive integers and at `Infinity`, `NaN` for `NaN` and `-Infinity`.
  *
  * Costs O(1).
  *
@@ -28,7 +28,8 @@ export function logGamma(x: number): number {
   if (typeof x !== 'number') {
     throw new ValidationError('E_NUMBER', `logGamma: x must be a number, got ${x === null ? 'null' : typeof x}.`, { source: 'logGamma', field: 'x' });
   }
-  if (Number.isNaN(x)) return NaN;
+  if (Number.isNaN(x) || x === -Infinity) return NaN;
+  if (x === Infinity) return Infinity;
   if (x <= 0 && Number.isInteger(x)) return Infinity;
   if (x < 0.5) {
     // Reflection: Γ(x)Γ(1−x) = π / sin(πx)

@@ -245,7 +245,7 @@ export class Table {
    */
   static fromRecords(records: readonly object[], options?: FromRecordsOptions): Table {
     const source = 'Table.fromRecords';
-    if (!Array.isArray(records)) throw new ValidationError('E_INPUT', `${source}: expected an array of records, got ${describeValue(records)}.`, { source });
+    if (!Array.isArray(records)) throw new ValidationError('E_INPUT', `${source}: expected an array of records, got ${describeValue(records)}.`, { source, field: 'records' });
     const opts = resolveOptions(source, FROM_RECORDS_DEFAULTS, options);
     const n = records.length;
     for (let i = 0; i < n; i++) {
@@ -295,7 +295,7 @@ export class Table {
   static fromColumns(columns: Readonly<Record<string, TypedColumn | readonly (ColumnValue | undefined)[]>>): Table {
     const source = 'Table.fromColumns';
     if (typeof columns !== 'object' || columns === null || Array.isArray(columns)) {
-      throw new ValidationError('E_INPUT', `${source}: expected an object of columns, got ${describeValue(columns)}.`, { source });
+      throw new ValidationError('E_INPUT', `${source}: expected an object of columns, got ${describeValue(columns)}.`, { source, field: 'columns' });
     }
     const cols = new Map<string, Col>();
     let numRows = -1;
@@ -335,14 +335,14 @@ export class Table {
     const source = 'Table.fromArrow';
     const fields = (table as { schema?: { fields?: unknown } } | null)?.schema?.fields;
     if (!Array.isArray(fields) || typeof (table as { getChild?: unknown }).getChild !== 'function') {
-      throw new ValidationError('E_INPUT', `${source}: expected an Arrow table with schema.fields and getChild(name).`, { source });
+      throw new ValidationError('E_INPUT', `${source}: expected an Arrow table with schema.fields and getChild(name).`, { source, field: 'table' });
     }
     const cols = new Map<string, Col>();
     let numRows = -1;
     for (const field of fields as readonly unknown[]) {
       const rawName = typeof field === 'object' && field !== null ? (field as { name?: unknown }).name : undefined;
       if (typeof rawName !== 'string') {
-        throw new ValidationError('E_COLUMN', `${source}: every schema field needs a string name, got ${describeValue(field)}${rawName === undefined ? '' : ` named ${describeValue(rawName)}`}.`, { source });
+        throw new ValidationError('E_COLUMN', `${source}: every schema field needs a string name, got ${describeValue(field)}${rawName === undefined ? '' : ` named ${describeValue(rawName)}`}.`, { source, field: 'schema.fields' });
       }
       const name = rawName;
       const vec = table.getChild(name);
@@ -644,7 +644,7 @@ export class Table {
    */
   withColumn(name: string, values: TypedColumn | readonly (ColumnValue | undefined)[]): Table {
     const source = 'Table.withColumn';
-    if (typeof name !== 'string') throw new ValidationError('E_COLUMN', `${source}: the column name must be a string, got ${describeValue(name)}.`, { source });
+    if (typeof name !== 'string') throw new ValidationError('E_COLUMN', `${source}: the column name must be a string, got ${describeValue(name)}.`, { source, field: 'name' });
     const col = columnFromInput(source, name, values, false);
     const len = col.data.length;
     if (this.#cols.size > 0 && len !== this.numRows) {

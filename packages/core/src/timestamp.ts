@@ -146,6 +146,7 @@ function checkWhere(where: unknown): ErrorLocation {
 export function parseTimestamp(value: unknown, where?: ErrorLocation): number {
   const at = checkWhere(where);
   const ms = tryParseTimestamp(value);
-  if (ms === undefined) throw new ValidationError('E_TIMESTAMP', timestampMessage(value, at), at);
+  // Without a caller's location, the field at fault is the value itself.
+  if (ms === undefined) throw new ValidationError('E_TIMESTAMP', timestampMessage(value, at), at.field === undefined ? { ...at, field: 'value' } : at);
   return ms;
 }

@@ -88,7 +88,7 @@ function finish<T>(total: number, b: ReturnType<typeof emptyReportBuilder<T>>): 
 
 function checkInput(source: string, rows: unknown): asserts rows is readonly unknown[] {
   if (!Array.isArray(rows)) {
-    throw new ValidationError('E_INPUT', `${source}: expected an array of records, got ${describeValue(rows)}.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: expected an array of records, got ${describeValue(rows)}.`, { source, field: 'rows' });
   }
 }
 

@@ -2,10 +2,14 @@
 import { ValidationError } from '@marksman/core';
 import { requireFinite } from './validation';
 
-/** Checks that `value` is a plain object (not null, not an array) and returns it as a record. */
-export function requireObject(source: string, value: unknown): Record<string, unknown> {
+/**
+ * Checks that `value` is a plain object (not null, not an array) and returns
+ * it as a record. The field named in the error is the argument: `json` for
+ * fromJSON, `stats` for fromStats.
+ */
+export function requireObject(source: string, value: unknown, field = source.endsWith('.fromJSON') ? 'json' : 'stats'): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError('E_INPUT', `${source}: expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { source, field });
   }
   return value as Record<string, unknown>;
 }

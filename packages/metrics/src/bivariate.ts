@@ -96,9 +96,15 @@ export function comomentsFromJSON(source: string, json: ComomentsJSON): Comoment
     inconsistent(source, 'n', 'n is 0 but the state is not empty.');
   }
   if (s.n === 1 && (s.cxx !== 0 || s.cyy !== 0 || s.cxy !== 0)) inconsistent(source, 'n', 'n is 1 but the centred sums are not 0; one unit has no spread.');
-  // Cauchy–Schwarz with rounding slack: |cxy| ≤ √(cxx·cyy).
-  if (Math.abs(s.cxy) > Math.sqrt(s.cxx * s.cyy) * (1 + 1e-9) + 1e-300) {
-    inconsistent(source, 'cxy', `|cxy| (${Math.abs(s.cxy)}) exceeds √(cxx·cyy) (${Math.sqrt(s.cxx * s.cyy)}); the correlation would lie outside [−1, 1].`);
+  // Cauchy–Schwarz with rounding slack: |cxy| ≤ √cxx·√cyy (two roots, so the
+  // product cannot underflow). Deviations below √MIN_NORMAL ≈ 1.5e-154 square
+  // to nothing in double precision: such a sum ends at 0 while cxy, a product
+  // with the other variable's larger deviations, stays representable. Each
+  // sum therefore counts as at least n·MIN_NORMAL here.
+  const floor = s.n * 2.2250738585072014e-308;
+  const bound = Math.sqrt(Math.max(s.cxx, floor)) * Math.sqrt(Math.max(s.cyy, floor));
+  if (Math.abs(s.cxy) > bound * (1 + 1e-9) + 1e-300) {
+    inconsistent(source, 'cxy', `|cxy| (${Math.abs(s.cxy)}) exceeds √(cxx·cyy) (${bound}); the correlation would lie outside [−1, 1].`);
   }
   return s;
 }

@@ -46,7 +46,7 @@ const DEFAULTS: Readonly<Required<GiniOfExposureOptions>> = Object.freeze({ k: I
  *   or just its size n (items never recommended then count as n minus the distinct recommended)
  * @param options - `k` (default `Infinity`), `weighting` (default `'uniform'`)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (a recommended item not in the catalogue),
- *   `E_RANGE` (a catalogue size that is not a positive integer, or smaller than the number
+ *   `E_RANGE` (a catalogue size that is not an integer from 1 to 2^53 − 1, or smaller than the number
  *   of distinct recommended items), `E_EMPTY` (empty catalogue, or no list holds an item),
  *   `E_DUPLICATE` (an item twice in one list), `E_SHAPE`, `E_NAN`, `E_ID`;
  *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_VALUE`, `E_OPTION_UNKNOWN`
@@ -104,8 +104,9 @@ export function giniOfExposure(
 /** The catalogue as a set of ids (null when only its size is known) and its size. */
 function readCatalogue(source: string, catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string>): { ids: ReadonlySet<Id> | null; size: number } {
   if (typeof catalogue === 'number') {
-    if (!Number.isInteger(catalogue) || catalogue < 1) {
-      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer ≥ 1, got ${catalogue}.`, { source, field: 'catalogue' });
+    // Beyond 2^53 − 1 the size has no exact integer form and the Gini sums overflow.
+    if (!Number.isSafeInteger(catalogue) || catalogue < 1) {
+      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer from 1 to 2^53 − 1, got ${catalogue}.`, { source, field: 'catalogue' });
     }
     return { ids: null, size: catalogue };
   }

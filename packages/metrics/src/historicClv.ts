@@ -40,7 +40,7 @@ export interface HistoricClvInput {
 export function historicClv(input: HistoricClvInput): number {
   const source = 'historicClv';
   if (input === null || typeof input !== 'object') {
-    throw new ValidationError('E_INPUT', `${source}: pass an object { averageOrderValue, purchaseFrequency, grossMargin, lifespan }.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: pass an object { averageOrderValue, purchaseFrequency, grossMargin, lifespan }.`, { source, field: 'input' });
   }
   for (const key of Object.keys(input)) {
     if (!INPUT_KEYS.includes(key)) {

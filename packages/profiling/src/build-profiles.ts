@@ -71,7 +71,7 @@ const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined; window: number | nu
 export function buildProfiles(sources: ProfileSources, options: BuildProfilesOptions): Table {
   const source = 'buildProfiles';
   if (typeof sources !== 'object' || sources === null || (sources.transactions === undefined && sources.events === undefined)) {
-    throw new ValidationError('E_INPUT', `${source}: give { transactions }, { events } or both.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: give { transactions }, { events } or both.`, { source, field: 'sources' });
   }
   for (const key of Object.keys(sources)) {
     if (key !== 'transactions' && key !== 'events' && key !== 'items') {

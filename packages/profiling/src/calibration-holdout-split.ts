@@ -89,7 +89,7 @@ export function calibrationHoldoutSplit(transactions: readonly Transaction[], op
     throw new OptionsError('E_OPTION_RANGE', `${source}: holdoutCustomers must be 'calibration' or 'all', got ${JSON.stringify(o.holdoutCustomers)}.`, { source, field: 'holdoutCustomers' });
   }
   if (Array.isArray(transactions) && transactions.length === 0) {
-    throw new ValidationError('E_EMPTY', `${source}: no transactions were given; pass at least one row.`, { source });
+    throw new ValidationError('E_EMPTY', `${source}: no transactions were given; pass at least one row.`, { source, field: 'transactions' });
   }
   const report = validateTransactions(transactions);
   const bad = report.rejected[0];

@@ -243,7 +243,7 @@ function lineKey(r: CleanTransaction): string {
  * ```
  */
 export function cleanTransactions(rows: readonly unknown[], options?: CleanTransactionsOptions): CleanTransactionsResult {
-  if (!Array.isArray(rows)) throw new ValidationError('E_INPUT', `${SOURCE}: expected an array of transaction records.`, { source: SOURCE });
+  if (!Array.isArray(rows)) throw new ValidationError('E_INPUT', `${SOURCE}: expected an array of transaction records.`, { source: SOURCE, field: 'rows' });
   const o = resolveOptions(SOURCE, DEFAULTS, options) as Resolved;
   checkAction('missingCustomers', o.missingCustomers);
   checkAction('duplicates', o.duplicates);

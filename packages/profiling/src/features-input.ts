@@ -61,7 +61,7 @@ export function daysOption(source: string, field: string, value: unknown, allowN
 }
 
 function emptyError(source: string, what: string): ValidationError {
-  return new ValidationError('E_EMPTY', `${source}: no ${what} were given; pass at least one row.`, { source });
+  return new ValidationError('E_EMPTY', `${source}: no ${what} were given; pass at least one row.`, { source, field: what });
 }
 
 function isId(v: unknown): v is Id {
@@ -100,7 +100,7 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
     return { n, customerId, orderId, timestamp, amount };
   }
   if (typeof input !== 'object' || input === null) {
-    throw new ValidationError('E_INPUT', `${source}: expected an array of transactions or an object of columns, got ${describe(input)}.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: expected an array of transactions or an object of columns, got ${describe(input)}.`, { source, field: 'transactions' });
   }
   const cols = input as TransactionColumns;
   const names = ['customerId', 'orderId', 'timestamp', 'amount'] as const;
@@ -166,7 +166,7 @@ function plainEventOk(r: unknown): boolean {
  */
 export function checkEvents(source: string, input: readonly Event[]): CheckedEvents {
   if (!Array.isArray(input)) {
-    throw new ValidationError('E_INPUT', `${source}: expected an array of events, got ${describe(input)}.`, { source });
+    throw new ValidationError('E_INPUT', `${source}: expected an array of events, got ${describe(input)}.`, { source, field: 'events' });
   }
   if (input.length === 0) throw emptyError(source, 'events');
   const n = input.length;

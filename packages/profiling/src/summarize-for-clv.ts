@@ -161,7 +161,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
     calDay = calMs / MS_PER_DAY - 1;
   }
   if (!Array.isArray(transactions) || transactions.length === 0) {
-    throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE });
+    throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE, field: 'transactions' });
   }
 
   // Pass 1: validate, map customers to dense indexes, keep (customer, day, value).

@@ -1,6 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
+import { checkId } from './checks';
 import { checkK } from './recommender';
 import type { Recommendation } from './recommender';
 import { minMaxRelevance, readCandidates } from './rerankInput';
@@ -144,6 +145,6 @@ export function applyBusinessRules(candidates: readonly Recommendation[], rules?
 function readExclude(source: string, exclude: readonly Id[] | ReadonlySet<Id> | undefined): ReadonlySet<Id> | null {
   if (exclude === undefined) return null;
   if (exclude instanceof Set) return exclude;
-  if (Array.isArray(exclude)) return new Set(exclude);
+  if (Array.isArray(exclude)) return new Set(exclude.map((id, t) => checkId(source, id, 'exclude', t)));
   throw new OptionsError('E_OPTION_TYPE', `${source}: exclude must be a list or a Set of item ids.`, { source, field: 'exclude' });
 }

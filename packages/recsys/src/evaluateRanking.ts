@@ -27,7 +27,7 @@ export interface EvaluateRankingOptions {
    * evaluated. Default: none (the model's top k).
    */
   readonly rerank: RerankHook | undefined;
-  /** How many candidates per user the model gives `rerank` (an integer ≥ k). Default 100; unused without `rerank`. */
+  /** How many candidates per user the model gives `rerank` (an integer ≥ k). Default 100; unused without `rerank`, but still checked (an integer ≥ 1). */
   readonly candidates: number;
   /**
    * Also report beyond-accuracy metrics of the evaluated lists in
@@ -147,7 +147,11 @@ export function evaluateRanking(model: Recommender, test: readonly Interaction[]
   if (o.rerank !== undefined && typeof o.rerank !== 'function') {
     throw new OptionsError('E_OPTION_TYPE', `${source}: rerank must be a function (userId, candidates) => recommendations.`, { source, field: 'rerank' });
   }
-  if (o.rerank !== undefined && (typeof o.candidates !== 'number' || !Number.isInteger(o.candidates) || o.candidates < o.k)) {
+  // Checked even without rerank (where it is unused), so that a typo'd value is not silently ignored.
+  if (typeof o.candidates !== 'number' || !Number.isSafeInteger(o.candidates) || o.candidates < 1) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: candidates must be an integer ≥ 1 (≥ k with rerank), got ${String(o.candidates)}.`, { source, field: 'candidates' });
+  }
+  if (o.rerank !== undefined && o.candidates < o.k) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: candidates must be an integer ≥ k (${o.k}), got ${String(o.candidates)}.`, { source, field: 'candidates' });
   }
   const extras = resolveBeyondAccuracy(source, o.beyondAccuracy);

@@ -620,8 +620,9 @@ export function expectArray(source: string, state: Readonly<Record<string, reado
   }
   for (let t = 0; t < a.length; t++) {
     const v: unknown = a[t];
-    if (typeof v !== 'number' || !Number.isFinite(v) || (min !== undefined && v < min)) {
-      throw new ParseError('E_MODEL_JSON', `${source}: state.${name}[${t}] is ${describeValue(v)}, not a finite number${min === undefined ? '' : ` ≥ ${min}`}.`, { source, field: `state.${name}` });
+    // Models keep their state in float32 arrays: beyond ±3.4e38 a value would become ±Infinity.
+    if (typeof v !== 'number' || !Number.isFinite(Math.fround(v)) || (min !== undefined && v < min)) {
+      throw new ParseError('E_MODEL_JSON', `${source}: state.${name}[${t}] is ${describeValue(v)}, not a finite float32 number${min === undefined ? '' : ` ≥ ${min}`}.`, { source, field: `state.${name}` });
     }
   }
   return a as readonly number[];

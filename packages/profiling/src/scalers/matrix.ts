@@ -21,11 +21,11 @@ function describe(v: unknown): string {
  * given), values numbers, NaN allowed (missing), ±Infinity refused.
  */
 export function readMatrix(source: string, X: MatrixInput, expected: number | null, allowEmpty: boolean): Dense {
-  if (!Array.isArray(X)) throw new ValidationError('E_INPUT', `${source}: expected an array of rows (arrays of numbers), got ${describe(X)}.`, { source });
+  if (!Array.isArray(X)) throw new ValidationError('E_INPUT', `${source}: expected an array of rows (arrays of numbers), got ${describe(X)}.`, { source, field: 'X' });
   const n = X.length;
   if (n === 0) {
     if (allowEmpty) return { n: 0, d: expected ?? 0, data: new Float64Array(0) };
-    throw new ValidationError('E_EMPTY', `${source}: cannot fit on zero rows; pass at least one row.`, { source });
+    throw new ValidationError('E_EMPTY', `${source}: cannot fit on zero rows; pass at least one row.`, { source, field: 'X' });
   }
   const first = X[0] as ArrayLike<number> | undefined;
   const d = expected ?? (first !== null && typeof first === 'object' && typeof first.length === 'number' ? first.length : -1);
@@ -142,8 +142,8 @@ export function notFitted(source: string): StateError {
 }
 
 /** ValidationError `E_JSON`. */
-export function badJson(source: string, what: string): ValidationError {
-  return new ValidationError('E_JSON', `${source}: not a serialised scaler of this kind (${what}).`, { source });
+export function badJson(source: string, what: string, field: string): ValidationError {
+  return new ValidationError('E_JSON', `${source}: not a serialised scaler of this kind (${what}).`, { source, field });
 }
 
 /** OptionsError `E_OPTION_RANGE`. */
@@ -168,21 +168,21 @@ export function fromJsonArray(source: string, field: string, v: unknown, d: numb
       : x === null || (typeof x === 'number' && Number.isFinite(x) && (min === null || (min === 'positive' ? x > 0 : x >= min)));
   if (!Array.isArray(v) || v.length !== d || !v.every(ok)) {
     const bound = min === null ? '' : min === 'positive' ? ' > 0' : ` ≥ ${min}`;
-    throw badJson(source, `${field} must be an array of ${d} finite numbers${bound} (null for a missing one)`);
+    throw badJson(source, `${field} must be an array of ${d} finite numbers${bound} (null for a missing one)`, field);
   }
   return Float64Array.from(v as (number | null)[], (x) => (x === null ? NaN : x));
 }
 
 /** Checks the common JSON header and refuses keys outside `keys`; returns nFeatures. */
 export function readHeader(source: string, json: unknown, type: string, keys: readonly string[]): { nFeatures: number; obj: Record<string, unknown> } {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badJson(source, 'expected an object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badJson(source, 'expected an object', 'json');
   const obj = json as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
-    if (k !== 'type' && k !== 'version' && k !== 'nFeatures' && !keys.includes(k)) throw badJson(source, `unknown field "${k}"; known: type, version, nFeatures, ${keys.join(', ')}`);
+    if (k !== 'type' && k !== 'version' && k !== 'nFeatures' && !keys.includes(k)) throw badJson(source, `unknown field "${k}"; known: type, version, nFeatures, ${keys.join(', ')}`, k);
   }
-  if (obj.type !== type) throw badJson(source, `type must be "${type}", got ${describe(obj.type)}`);
-  if (obj.version !== 1) throw badJson(source, `unsupported version ${describe(obj.version)}`);
+  if (obj.type !== type) throw badJson(source, `type must be "${type}", got ${describe(obj.type)}`, 'type');
+  if (obj.version !== 1) throw badJson(source, `unsupported version ${describe(obj.version)}`, 'version');
   const d = obj.nFeatures;
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw badJson(source, 'nFeatures must be a positive integer');
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw badJson(source, 'nFeatures must be a positive integer', 'nFeatures');
   return { nFeatures: d, obj };
 }

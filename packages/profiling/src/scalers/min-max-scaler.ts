@@ -174,7 +174,7 @@ export class MinMaxScaler {
     const { nFeatures: d, obj } = readHeader(source, json, 'MinMaxScaler', ['featureRange', 'clip', 'dataMin', 'dataMax', 'scale', 'offset']);
     const r = obj.featureRange;
     if (!Array.isArray(r) || r.length !== 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || !(r[0] < r[1]) || typeof obj.clip !== 'boolean') {
-      throw badJson(source, 'featureRange must be [min, max] with finite min < max, and clip a boolean');
+      throw badJson(source, 'featureRange must be [min, max] with finite min < max, and clip a boolean', typeof obj.clip !== 'boolean' ? 'clip' : 'featureRange');
     }
     return new MinMaxScaler([r[0], r[1]], obj.clip, {
       dataMin: fromJsonArray(source, 'dataMin', obj.dataMin, d),

@@ -193,17 +193,17 @@ export class QuantileRank {
     const source = 'QuantileRank.fromJSON';
     const { nFeatures: d, obj } = readHeader(source, json, 'QuantileRank', ['references', 'quantiles']);
     const refsIn = obj.references;
-    if (!Array.isArray(refsIn) || refsIn.length < 1) throw badJson(source, 'references must be a non-empty array');
+    if (!Array.isArray(refsIn) || refsIn.length < 1) throw badJson(source, 'references must be a non-empty array', 'references');
     const references = fromJsonArray(source, 'references', refsIn, refsIn.length, 0);
     for (let i = 0; i < references.length; i++) {
       const v = references[i] as number;
-      if (!(v <= 1) || (i > 0 && !(v > (references[i - 1] as number)))) throw badJson(source, 'references must increase strictly within [0, 1]');
+      if (!(v <= 1) || (i > 0 && !(v > (references[i - 1] as number)))) throw badJson(source, 'references must increase strictly within [0, 1]', `references[${i}]`);
     }
     const qs = obj.quantiles;
-    if (!Array.isArray(qs) || qs.length !== d) throw badJson(source, `quantiles must hold ${d} arrays`);
+    if (!Array.isArray(qs) || qs.length !== d) throw badJson(source, `quantiles must hold ${d} arrays`, 'quantiles');
     const quantiles = qs.map((q) => fromJsonArray(source, 'quantiles', q, references.length));
     for (const q of quantiles) {
-      for (let i = 1; i < q.length; i++) if ((q[i] as number) < (q[i - 1] as number)) throw badJson(source, 'each feature\'s quantiles must be non-decreasing');
+      for (let i = 1; i < q.length; i++) if ((q[i] as number) < (q[i - 1] as number)) throw badJson(source, 'each feature\'s quantiles must be non-decreasing', 'quantiles');
     }
     return new QuantileRank(references.length, { references, quantiles });
   }

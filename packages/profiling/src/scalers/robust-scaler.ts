@@ -154,7 +154,7 @@ export class RobustScaler {
     const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler', ['withCentering', 'withScaling', 'quantileRange', 'center', 'scale']);
     const r = obj.quantileRange;
     if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] >= 0 && r[0] < r[1] && r[1] <= 100)) {
-      throw badJson(source, 'withCentering and withScaling must be booleans, quantileRange [lo, hi] with 0 ≤ lo < hi ≤ 100');
+      throw badJson(source, 'withCentering and withScaling must be booleans, quantileRange [lo, hi] with 0 ≤ lo < hi ≤ 100', typeof obj.withCentering !== 'boolean' ? 'withCentering' : typeof obj.withScaling !== 'boolean' ? 'withScaling' : 'quantileRange');
     }
     return new RobustScaler(
       { withCentering: obj.withCentering, withScaling: obj.withScaling, quantileRange: [r[0], r[1]] },

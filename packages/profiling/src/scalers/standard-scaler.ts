@@ -183,7 +183,7 @@ export class StandardScaler {
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     const source = 'StandardScaler.fromJSON';
     const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler', ['withMean', 'withStd', 'mean', 'variance', 'scale', 'counts']);
-    if (typeof obj.withMean !== 'boolean' || typeof obj.withStd !== 'boolean') throw badJson(source, 'withMean and withStd must be booleans');
+    if (typeof obj.withMean !== 'boolean' || typeof obj.withStd !== 'boolean') throw badJson(source, 'withMean and withStd must be booleans', typeof obj.withMean !== 'boolean' ? 'withMean' : 'withStd');
     return new StandardScaler(
       { withMean: obj.withMean, withStd: obj.withStd },
       {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionsError, Random, ValidationError } from '@marksman/core';
 import type { Id, Interaction } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { checkRecordId } from '../checks';
 import { factorScorer } from '../factorScorer';
 import type { FactorScorer } from '../factorScorer';
 import type { FeatureValue } from './features';
@@ -186,7 +187,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
       return (j?.idRows ?? 0) + (j?.features?.buckets ?? 0) + (j?.features?.fields?.filter((f) => f.kind === 'numeric').length ?? 0);
     };
     const ctx = (json as { context?: unknown } | null)?.context;
-    model.context = ctx === undefined ? FeatureSpace.empty('itemId') : FeatureSpace.fromJSON(ctx as never, source);
+    model.context = ctx === undefined ? FeatureSpace.empty('itemId') : FeatureSpace.fromJSON(ctx as never, source, 'context');
     const k = model.options.factors;
     const expected = new Map<string, readonly number[]>([
       ['bias', [1]],
@@ -217,7 +218,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
    *
    * @param rows - `{ userId, itemId, context? }`
    * @returns one score per row
-   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `ValidationError` `E_FEATURE_UNKNOWN`, `E_FEATURE_TYPE`, `E_FEATURE_NUMBER`, `E_ID_TYPE`
+   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `ValidationError` `E_FEATURE_UNKNOWN`, `E_FEATURE_TYPE`, `E_FEATURE_NUMBER`, `E_ID_TYPE`, `E_MISSING` (a row without userId)
    */
   predict(rows: readonly PredictRow[]): Float64Array {
     const source = 'FactorizationMachine.predict';
@@ -231,7 +232,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
     rows.forEach((row, r) => {
       if (row === null || typeof row !== 'object') throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a record.`, { source, row: r });
       const i = this.requireItem(source, row.itemId);
-      const u = this.userIndex.get(row.userId);
+      const u = this.userIndex.get(checkRecordId(source, row.userId, 'userId', r, 'rows'));
       let score = s.bias + s.itemBias[i]!;
       const sum = new Float64Array(k);
       for (let q = 0; q < k; q++) sum[q] = s.items[i * k + q]!;
@@ -273,7 +274,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
    *
    * @param userId - the caller's user id
    * @param itemId - an item the model knows
-   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`
+   * @throws `StateError` `E_NOT_FITTED`, `E_UNKNOWN_ITEM`; `ValidationError` `E_ID_TYPE`
    */
   predictRating(userId: Id, itemId: Id): number {
     return this.predict([{ userId, itemId }])[0]!;

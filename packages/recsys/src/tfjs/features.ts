@@ -144,9 +144,9 @@ export class FeatureSpace {
   }
 
   /** Restores a space from {@link FeatureSpace.toJSON}, checking its structure (`E_MODEL_JSON`). */
-  static fromJSON(json: FeatureSpaceJSON, source = 'fromJSON'): FeatureSpace {
+  static fromJSON(json: FeatureSpaceJSON, source = 'fromJSON', field = 'features'): FeatureSpace {
     const bad = (what: string): never => {
-      throw new ParseError('E_MODEL_JSON', `${source}: a feature space in the snapshot is damaged (${what}).`, { source, field: 'features' });
+      throw new ParseError('E_MODEL_JSON', `${source}: a feature space in the snapshot is damaged (${what}).`, { source, field });
     };
     if (json === null || typeof json !== 'object') bad('not an object');
     if (json.idKey !== 'userId' && json.idKey !== 'itemId') bad('idKey');

@@ -719,22 +719,23 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
   /** @internal Restores the shared and learned parts of a snapshot. */
   protected restoreLearned(json: LearnedRecommenderJSON, source: string, expected: ReadonlyMap<string, readonly number[]>): void {
     const state = this.restore(json, source);
-    const bad = (what: string): never => {
-      throw new ParseError('E_MODEL_JSON', `${source}: not a ${this.modelName} snapshot (${what}).`, { source });
+    const bad = (what: string, field: string): never => {
+      throw new ParseError('E_MODEL_JSON', `${source}: not a ${this.modelName} snapshot (${what}).`, { source, field });
     };
-    if (json.sides === null || typeof json.sides !== 'object') bad('sides missing');
-    if (json.weights === null || typeof json.weights !== 'object') bad('weights missing');
-    const userSide = Side.fromJSON(source, json.sides.user, json.userIds.length);
-    const itemSide = Side.fromJSON(source, json.sides.item, json.itemIds.length);
+    if (json.sides === null || typeof json.sides !== 'object') bad('sides missing', 'sides');
+    if (json.weights === null || typeof json.weights !== 'object') bad('weights missing', 'weights');
+    const userSide = Side.fromJSON(source, json.sides.user, json.userIds.length, 'sides.user');
+    const itemSide = Side.fromJSON(source, json.sides.item, json.itemIds.length, 'sides.item');
     const weights = new Map<string, Float32Array>();
     const shapes = new Map<string, number[]>();
     for (const [name, shape] of expected) {
       const w = json.weights[name];
-      if (w === undefined || !Array.isArray(w.shape) || !Array.isArray(w.values)) bad(`weight ${name} missing`);
+      const field = `weights.${name}`;
+      if (w === null || typeof w !== 'object' || !Array.isArray(w.shape) || !Array.isArray(w.values)) bad(`weight ${name} missing`, field);
       const size = shape.reduce((a, b) => a * b, 1);
-      if (w!.shape.length !== shape.length || w!.shape.some((d, k) => d !== shape[k]) || w!.values.length !== size) bad(`weight ${name} has shape ${JSON.stringify(w!.shape)}, expected ${JSON.stringify(shape)}`);
+      if (w!.shape.length !== shape.length || w!.shape.some((d, k) => d !== shape[k]) || w!.values.length !== size) bad(`weight ${name} has shape ${JSON.stringify(w!.shape)}, expected ${JSON.stringify(shape)}`, field);
       const values = Float32Array.from(w!.values);
-      for (let t = 0; t < values.length; t++) if (!Number.isFinite(values[t]!)) bad(`weight ${name} is not finite`);
+      for (let t = 0; t < values.length; t++) if (!Number.isFinite(values[t]!)) bad(`weight ${name} is not finite`, `${field}.values[${t}]`);
       weights.set(name, values);
       shapes.set(name, shape.slice());
     }

@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionsError, Random, StateError } from '@marksman/core';
 import type { Id } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { checkId } from '../checks';
 import { factorScorer } from '../factorScorer';
+import { checkK } from '../recommender';
+import type { Recommendation } from '../recommender';
 import type { FactorScorer } from '../factorScorer';
 import { checkCommonOptions, checkInt, LearnedRecommender, stateArray, uniformInit } from './learned';
 import type { LearnedCommonOptions, LearnedRecommenderJSON, Trainer, TrainingData } from './learned';
@@ -259,12 +262,17 @@ export class NeuMF extends LearnedRecommender<NeuMFServing> {
    * rounding; much faster for large catalogues.
    *
    * @param userIds - the caller's user ids
-   * @param k - list length (integer ≥ 1; default 10); seen items are excluded
-   * @throws `StateError` `E_NOT_FITTED`, `E_NO_PARAMETERS`
+   * @param k - list length (integer ≥ 1; default 10, clamped to the catalogue); seen items are excluded
+   * @throws `OptionsError` `E_OPTION_TYPE` (userIds not an array), `E_K`; `ValidationError` `E_ID_TYPE`;
+   *   `StateError` `E_NOT_FITTED`, `E_NO_PARAMETERS`
    */
-  async recommendManyAsync(userIds: readonly Id[], k = 10): Promise<Array<Array<{ itemId: Id; score: number }>>> {
+  async recommendManyAsync(userIds: readonly Id[], k = 10): Promise<Recommendation[][]> {
     const source = 'NeuMF.recommendManyAsync';
+    if (!Array.isArray(userIds)) throw new OptionsError('E_OPTION_TYPE', `${source}: userIds must be an array.`, { source, field: 'userIds' });
+    userIds.forEach((id, t) => checkId(source, id, 'userIds', t));
+    checkK(source, k);
     this.assertFitted(source);
+    k = Math.min(k, this.itemCount);
     if (this.store === null) {
       throw new StateError('E_NO_PARAMETERS', `${source}: the parameters were disposed (or the model was restored from JSON); use recommendMany, which scores on the host.`, { source });
     }
@@ -272,7 +280,7 @@ export class NeuMF extends LearnedRecommender<NeuMFServing> {
     const nI = this.itemCount;
     const o = this.options;
     const known = userIds.map((id) => this.userIndex.get(id));
-    const out: Array<Array<{ itemId: Id; score: number }>> = [];
+    const out: Recommendation[][] = [];
     const itemB = tf.tensor2d(s.itemB, [nI, s.l0]);
     const itemGmf = tf.tensor2d(s.itemGmf, [nI, s.kg]);
     try {

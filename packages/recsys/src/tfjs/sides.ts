@@ -103,20 +103,20 @@ export class Side {
   }
 
   /** Restores a side from {@link Side.toJSON}, checking its structure. */
-  static fromJSON(source: string, json: SideJSON, entities: number): Side {
-    const bad = (what: string): never => {
-      throw new ParseError('E_MODEL_JSON', `${source}: the snapshot's sides are inconsistent (${what}).`, { source });
+  static fromJSON(source: string, json: SideJSON, entities: number, field = 'sides'): Side {
+    const bad = (what: string, part: string): never => {
+      throw new ParseError('E_MODEL_JSON', `${source}: the snapshot's sides are inconsistent (${what}).`, { source, field: `${field}.${part}` });
     };
-    if (json === null || typeof json !== 'object' || json.inputs === null || typeof json.inputs !== 'object') bad('missing');
+    if (json === null || typeof json !== 'object' || json.inputs === null || typeof json.inputs !== 'object') bad('missing', 'inputs');
     const { indptr, rows, values } = json.inputs;
-    if (!Array.isArray(indptr) || !Array.isArray(rows) || !Array.isArray(values) || indptr.length !== entities + 1 || rows.length !== values.length) bad('array lengths');
-    if (!Number.isInteger(json.idRows) || json.idRows < 0 || json.idRows > entities) bad('idRows');
-    const space = FeatureSpace.fromJSON(json.features, source);
+    if (!Array.isArray(indptr) || !Array.isArray(rows) || !Array.isArray(values) || indptr.length !== entities + 1 || rows.length !== values.length) bad('array lengths', 'inputs');
+    if (!Number.isInteger(json.idRows) || json.idRows < 0 || json.idRows > entities) bad('idRows', 'idRows');
+    const space = FeatureSpace.fromJSON(json.features, source, `${field}.features`);
     const limit = json.idRows + space.rows;
-    for (let e = 0; e < entities; e++) if (!(indptr[e]! <= indptr[e + 1]!)) bad('indptr not monotonic');
-    if (indptr[0] !== 0 || indptr[entities] !== rows.length) bad('indptr bounds');
-    for (const r of rows) if (!Number.isInteger(r) || r < 0 || r >= limit) bad('row out of range');
-    for (const v of values) if (typeof v !== 'number' || !Number.isFinite(v)) bad('non-finite value');
+    for (let e = 0; e < entities; e++) if (!(indptr[e]! <= indptr[e + 1]!)) bad('indptr not monotonic', 'inputs.indptr');
+    if (indptr[0] !== 0 || indptr[entities] !== rows.length) bad('indptr bounds', 'inputs.indptr');
+    for (const r of rows) if (!Number.isInteger(r) || r < 0 || r >= limit) bad('row out of range', 'inputs.rows');
+    for (const v of values) if (typeof v !== 'number' || !Number.isFinite(v)) bad('non-finite value', 'inputs.values');
     return new Side(json.idRows, space, indptr.slice(), rows.slice(), values.slice());
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id , Random} from '@marksman/core';
+import { checkId } from '../checks';
 import { factorScorer } from '../factorScorer';
 import type { FactorScorer } from '../factorScorer';
 import { checkCommonOptions, checkInt, checkNumber, LearnedRecommender, stateArray, uniformInit } from './learned';
@@ -164,9 +165,10 @@ export class TwoTower extends LearnedRecommender<TowerServing> {
    * A copy of the user's output vector, or null for an unknown user.
    *
    * @param userId - the caller's user id
+   * @throws `ValidationError` `E_ID_TYPE` when `userId` is not an id
    */
   userVector(userId: Id): Float32Array | null {
-    const u = this.userIndex.get(userId);
+    const u = this.userIndex.get(checkId('TwoTower.userVector', userId, 'userId'));
     const s = this.serving;
     return u === undefined || s === null ? null : s.users.slice(u * s.width, (u + 1) * s.width);
   }
@@ -175,9 +177,10 @@ export class TwoTower extends LearnedRecommender<TowerServing> {
    * A copy of the item's output vector, or null for an unknown item.
    *
    * @param itemId - the caller's item id
+   * @throws `ValidationError` `E_ID_TYPE` when `itemId` is not an id
    */
   itemVector(itemId: Id): Float32Array | null {
-    const i = this.itemIndex.get(itemId);
+    const i = this.itemIndex.get(checkId('TwoTower.itemVector', itemId, 'itemId'));
     const s = this.serving;
     return i === undefined || s === null ? null : s.items.slice(i * s.width, (i + 1) * s.width);
   }

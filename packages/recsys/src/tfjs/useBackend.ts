@@ -96,7 +96,7 @@ function activeBackend(): string | null {
  * @param request - `'auto'` or a backend name
  * @param options - see {@link UseBackendOptions}
  * @returns the active backend and, for each backend considered, why it was or was not used
- * @throws `OptionsError` `E_BACKEND_NAME` for an unknown name;
+ * @throws `OptionsError` `E_BACKEND_NAME` for an unknown name, `E_OPTION_TYPE` for an `override` that is not a boolean;
  *   `StateError` `E_BACKEND_UNAVAILABLE` when a named backend cannot be
  *   loaded or initialised, or when `'auto'` finds none
  * @example
@@ -114,6 +114,9 @@ export async function useBackend(request: BackendRequest, options?: Partial<UseB
     throw new OptionsError('E_BACKEND_NAME', `${source}: unknown backend "${String(request)}". Use one of ${KNOWN.join(', ')}.`, { source, field: 'request' });
   }
   const opts = resolveOptions(source, DEFAULTS, options);
+  if (typeof opts.override !== 'boolean') {
+    throw new OptionsError('E_OPTION_TYPE', `${source}: override must be true or false, got ${typeof opts.override === 'string' ? JSON.stringify(opts.override) : String(opts.override)}.`, { source, field: 'override' });
+  }
   const environment = detectEnvironment();
   const loader = { wasmPaths: opts.wasmPaths, allowSoftwareGpu: request === 'webgpu' };
 
