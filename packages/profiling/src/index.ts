@@ -40,6 +40,8 @@ export type {
   MadOutlierRule,
 } from './clean-transactions';
 export type { TransactionColumns, TransactionInput } from './features-input';
+export type { DataProgress, DataPassOptions } from './data-progress';
+export type { ScalerFitOptions } from './scalers/matrix';
 export { rfm } from './rfm';
 export type { RfmOptions } from './rfm';
 export { behaviourFeatures } from './behaviour-features';

@@ -4,6 +4,8 @@ import type { Id, TimestampInput, Transaction } from '@marksman/core';
 import { MS_PER_DAY, toEpochMs } from './clv/timestamp';
 import { daysPerUnit, isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
+import { PROGRESS_EVERY, progressTicker } from './data-progress';
+import type { DataProgress } from './data-progress';
 
 /** Options of {@link summarizeForClv}. */
 export interface SummarizeForClvOptions {
@@ -24,6 +26,14 @@ export interface SummarizeForClvOptions {
    * purchase is not before it are left out (and counted in `excludedCustomers`).
    */
   readonly calibrationEnd?: TimestampInput | undefined;
+  /**
+   * Called at the end of each phase — `'read'` (`done`/`total` count input
+   * lines) and `'summarise'` (lines before `asOf`, folded into purchase
+   * days) — and every 65,536 lines within one (default none).
+   */
+  readonly onProgress?: ((progress: DataProgress) => void) | null;
+  /** Stops the summary with an `AbortError` (`E_ABORTED`) at the next progress point (default none). */
+  readonly signal?: AbortSignal | null;
 }
 
 /** One customer in the repeat-purchase summary, in lifetimes' conventions. */
@@ -64,10 +74,27 @@ export interface ClvSummary {
   readonly linesAfterAsOf: number;
 }
 
-const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined; timeUnit: ClvTimeUnit | undefined; calibrationEnd: TimestampInput | undefined }> =
-  Object.freeze({ asOf: undefined, timeUnit: undefined, calibrationEnd: undefined });
+const DEFAULTS: Readonly<{
+  asOf: TimestampInput | undefined;
+  timeUnit: ClvTimeUnit | undefined;
+  calibrationEnd: TimestampInput | undefined;
+  onProgress: ((progress: DataProgress) => void) | null;
+  signal: AbortSignal | null;
+}> = Object.freeze({ asOf: undefined, timeUnit: undefined, calibrationEnd: undefined, onProgress: null, signal: null });
 
 const SOURCE = 'summarizeForClv';
+
+/** Throws E_CLV_OPTION unless `ms` is the start of a UTC day. */
+function requireDayStart(field: string, ms: number): void {
+  if (ms % MS_PER_DAY !== 0) {
+    const day = new Date(Math.floor(ms / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10);
+    throw new OptionsError(
+      'E_CLV_OPTION',
+      `${SOURCE}: ${field} must be the start of a UTC day, because the summary counts whole days; got ${new Date(ms).toISOString()}. Pass a date: '${day}' (to stop before that day) or the next one (to include it).`,
+      { source: SOURCE, field },
+    );
+  }
+}
 
 /**
  * Turns transactions into the per-customer repeat-purchase summary that the
@@ -96,10 +123,11 @@ const SOURCE = 'summarizeForClv';
  * 1998, exactly the lines `calibrationHoldoutSplit` with the same dates
  * puts in each period.
  *
- * Costs O(n log n) for n lines.
+ * Costs O(n log n) for n lines; `onProgress` and `signal` watch and stop
+ * long runs.
  *
  * @param transactions - order lines (not mutated)
- * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`
+ * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`, `onProgress`, `signal`
  * @returns the summary rows with the period facts
  * @throws `ValidationError` `E_CLV_EMPTY` for no lines, `E_CLV_ROW` for a row that is not an object,
  *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
@@ -109,7 +137,9 @@ const SOURCE = 'summarizeForClv';
  *   removed first), `E_CLV_AS_OF` when nothing is before `asOf`
  * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown
  *   unit, `E_CLV_OPTION` for a missing or invalid `asOf`/`calibrationEnd`
- *   (each the start of a UTC day; the calibration end before `asOf`)
+ *   (each the start of a UTC day; the calibration end before `asOf`),
+ *   `E_OPTION_RANGE` for an onProgress that is not a function or a signal that is not an AbortSignal
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { summarizeForClv } from '@marksman/profiling';
@@ -125,18 +155,6 @@ const SOURCE = 'summarizeForClv';
  * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
  * ```
  */
-/** Throws E_CLV_OPTION unless `ms` is the start of a UTC day. */
-function requireDayStart(field: string, ms: number): void {
-  if (ms % MS_PER_DAY !== 0) {
-    const day = new Date(Math.floor(ms / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10);
-    throw new OptionsError(
-      'E_CLV_OPTION',
-      `${SOURCE}: ${field} must be the start of a UTC day, because the summary counts whole days; got ${new Date(ms).toISOString()}. Pass a date: '${day}' (to stop before that day) or the next one (to include it).`,
-      { source: SOURCE, field },
-    );
-  }
-}
-
 export function summarizeForClv(transactions: readonly Transaction[], options: SummarizeForClvOptions): ClvSummary {
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   if (!isClvTimeUnit(o.timeUnit)) {
@@ -160,6 +178,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
     requireDayStart('calibrationEnd', calMs);
     calDay = calMs / MS_PER_DAY - 1;
   }
+  const tick = progressTicker(SOURCE, o.onProgress, o.signal);
   if (!Array.isArray(transactions) || transactions.length === 0) {
     throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE, field: 'transactions' });
   }
@@ -175,6 +194,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   let linesAfterAsOf = 0;
   let earliest = Infinity;
   for (let i = 0; i < n; i++) {
+    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('read', i, n);
     const t = transactions[i]!;
     if (typeof t !== 'object' || t === null || Array.isArray(t)) {
       throw new ValidationError('E_CLV_ROW', `${SOURCE}: row ${i} is ${t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t}; expected a transaction object.`, { source: SOURCE, row: i });
@@ -215,6 +235,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
     valueOf[kept] = value;
     kept++;
   }
+  if (tick !== null) tick('read', n, n);
   if (kept === 0) {
     throw new ValidationError(
       'E_CLV_AS_OF',
@@ -231,7 +252,12 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   const withHoldout = o.calibrationEnd !== undefined;
   let excludedCustomers = 0;
   let k = 0;
+  let nextTick = PROGRESS_EVERY;
   while (k < kept) {
+    if (tick !== null && k >= nextTick) {
+      tick('summarise', k, kept);
+      nextTick = k + PROGRESS_EVERY;
+    }
     const c = custOf[order[k]!]!;
     let first = NaN;
     let last = NaN;
@@ -288,6 +314,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
       ? { ...base, frequencyHoldout: holdoutDays, monetaryValueHoldout: holdoutDays > 0 ? holdoutSum / holdoutDays : 0 }
       : base;
   }
+  if (tick !== null) tick('summarise', kept, kept);
   const out = rows.filter((r): r is ClvSummaryRow => r !== undefined);
   if (out.length === 0) {
     throw new ValidationError('E_CLV_AS_OF', `${SOURCE}: calibrationEnd is before every customer's first purchase; nothing is observed in the calibration period.`, {
