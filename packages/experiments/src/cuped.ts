@@ -75,7 +75,8 @@ export interface CupedRatioInput {
  * - **columns**: k arrays of n numbers, one per covariate;
  * - **rows**: n arrays of k numbers, one per unit (in the order of `values`);
  * - **records**: n objects with the same named numeric fields, one per unit
- *   (`{ preSpend: 10, preVisits: 2 }`); both variants must use the same names.
+ *   (`{ preSpend: 10, preVisits: 2 }`); both variants must use the same names,
+ *   and the covariates (and `theta`) follow the alphabetical order of the names.
  *
  * An array of arrays is read as columns or rows from its shape against the
  * n units; when both fit (k = n, a square input) pass `covariateLayout`.

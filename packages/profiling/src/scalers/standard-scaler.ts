@@ -81,7 +81,7 @@ export class StandardScaler {
   /**
    * Learns mean and standard deviation per feature. O(n·d).
    *
-   * @param X - rows of equal width; NaN marks a missing value
+   * @param X - rows (one array per customer, one value per feature, all of one width); NaN marks a missing value
    * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
    * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
