@@ -21,6 +21,7 @@ export { rfmSegmentChart } from './rfm-segment-chart';
 // Customers and their value (from @marksman/profiling)
 export { clvCalibrationChart } from './clv-calibration-chart';
 export type { ClvCalibrationChartOptions } from './clv-calibration-chart';
+export { clvCalibrationReportChart } from './clv-calibration-report-chart';
 export { probabilityAliveChart } from './probability-alive-chart';
 export type { ProbabilityAliveModel, ProbabilityAliveChartOptions } from './probability-alive-chart';
 export { retentionChart } from './retention-chart';

@@ -6,4 +6,5 @@
 
 export { resolveOptions } from './options';
 export { assertNever } from './errors';
+export { validateTransactionsStepwise } from './validate';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';

@@ -68,12 +68,27 @@ export interface CupedRatioInput {
   readonly sumZDenominator: CovariateSums;
 }
 
+/**
+ * Per-unit covariates of one variant, in any of these layouts (n units, k covariates):
+ *
+ * - one covariate: an array of n numbers;
+ * - **columns**: k arrays of n numbers, one per covariate;
+ * - **rows**: n arrays of k numbers, one per unit (in the order of `values`);
+ * - **records**: n objects with the same named numeric fields, one per unit
+ *   (`{ preSpend: 10, preVisits: 2 }`); both variants must use the same names,
+ *   and the covariates (and `theta`) follow the alphabetical order of the names.
+ *
+ * An array of arrays is read as columns or rows from its shape against the
+ * n units; when both fit (k = n, a square input) pass `covariateLayout`.
+ */
+export type CupedCovariates = ArrayLike<number> | readonly ArrayLike<number>[] | readonly Readonly<Record<string, number>>[];
+
 /** Raw rows of one variant for CUPED on a mean metric. */
 export interface CupedMeanRows {
   /** Per-unit metric values (e.g. spend during the experiment). */
   readonly values: ArrayLike<number>;
-  /** One covariate column, or several (e.g. spend in the pre-period). */
-  readonly covariates: ArrayLike<number> | readonly ArrayLike<number>[];
+  /** The covariates (e.g. spend in the pre-period): one column, columns, rows or records (see {@link CupedCovariates}). */
+  readonly covariates: CupedCovariates;
 }
 
 /** Raw rows of one variant for CUPED on a ratio metric. */
@@ -82,9 +97,12 @@ export interface CupedRatioRows {
   readonly numerator: ArrayLike<number>;
   /** Per-unit denominators. */
   readonly denominator: ArrayLike<number>;
-  /** One covariate column, or several. */
-  readonly covariates: ArrayLike<number> | readonly ArrayLike<number>[];
+  /** The covariates: one column, columns, rows or records (see {@link CupedCovariates}). */
+  readonly covariates: CupedCovariates;
 }
+
+/** How {@link cuped} reads an array of arrays of covariates: from its shape (`'auto'`), as `'columns'` (one array per covariate) or as `'rows'` (one array per unit). */
+export type CupedCovariateLayout = 'auto' | 'columns' | 'rows';
 
 /** What {@link cuped} accepts for one variant. */
 export type CupedSample = CupedMeanInput | CupedRatioInput | CupedMeanRows | CupedRatioRows;
@@ -110,6 +128,13 @@ export interface CupedOptions {
    * assignment; they differ by O(effect) and agree as the effect vanishes.
    */
   readonly theta?: CupedTheta;
+  /**
+   * How an array of arrays of covariates is read: `'auto'` (default) tells
+   * columns (k arrays of n values) from rows (n arrays of k values) by their
+   * shape and refuses a square input (k = n) as ambiguous; `'columns'` or
+   * `'rows'` says which. Records and a single array need no layout.
+   */
+  readonly covariateLayout?: CupedCovariateLayout;
 }
 
 /** How {@link cuped} estimates θ: within variants (`'within'`, the OLS fit with a treatment term) or over both arms together (`'pooled'`). */
@@ -181,14 +206,80 @@ interface ArmMoments {
   cov: number[][];
   /** Number of metric variables (1 for a mean, 2 for a ratio). */
   m: number;
+  /** Covariate names when given as records. */
+  names?: string[] | null;
 }
 
-function columns(c: ArrayLike<number> | readonly ArrayLike<number>[], row: number): ArrayLike<number>[] {
-  const cols = Array.isArray(c) && (c.length === 0 || typeof c[0] !== 'number') ? (c as ArrayLike<number>[]) : [c as ArrayLike<number>];
-  if (!isValueList(c) || cols.length === 0 || !cols.every(isValueList)) {
-    fail('E_COVARIATES', 'needs covariates: an array of values, or an array of such arrays (one per covariate).', row, 'covariates');
+const LAYOUTS = 'columns (k arrays of n values, one per covariate), rows (n arrays of k values, one per unit) or records (n objects with named numeric fields)';
+
+/** Covariates of one variant as columns, with their names (records) or null, read in `layout` for n units. */
+function covariateColumns(c: unknown, row: number, n: number, layout: CupedCovariateLayout): { cols: ArrayLike<number>[]; names: string[] | null } {
+  if (!isValueList(c) || c.length === 0) {
+    fail('E_COVARIATES', `needs covariates for its ${n} units as ${LAYOUTS}, or one array of n values for a single covariate.`, row, 'covariates');
   }
-  return cols;
+  const first = (c as ArrayLike<unknown>)[0];
+  // One covariate: an array of numbers.
+  if (typeof first === 'number' || ArrayBuffer.isView(c)) {
+    if (c.length !== n) fail('E_LENGTH_MISMATCH', `has ${c.length} covariate values for ${n} units; a single covariate needs one value per unit.`, row, 'covariates');
+    return { cols: [c as ArrayLike<number>], names: null };
+  }
+  const list = c as readonly unknown[];
+  // Records: one object per unit with named numeric fields.
+  if (first !== null && typeof first === 'object' && !isValueList(first)) {
+    const names = Object.keys(first).sort();
+    if (names.length === 0) fail('E_COVARIATES', 'has covariate records with no fields; give each unit an object such as { preSpend: 10 }.', row, 'covariates');
+    if (list.length !== n) fail('E_LENGTH_MISMATCH', `has ${list.length} covariate records for ${n} units; records are one per unit, in the order of the metric values.`, row, 'covariates');
+    const cols = names.map(() => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const r = list[i];
+      if (r === null || typeof r !== 'object' || isValueList(r)) fail('E_COVARIATES', `has covariate record ${i} that is not an object; covariates given as records need one object per unit.`, row, `covariates[${i}]`);
+      const keys = Object.keys(r as object);
+      if (keys.length !== names.length || !names.every((name) => name in (r as object))) {
+        fail('E_COVARIATES', `has covariate record ${i} with fields ${JSON.stringify(keys)} but record 0 has ${JSON.stringify(names)}; every record needs the same fields.`, row, `covariates[${i}]`);
+      }
+      names.forEach((name, j) => {
+        const v = (r as Record<string, unknown>)[name];
+        if (typeof v !== 'number') fail('E_COVARIATES', `has covariate record ${i} with ${name} = ${JSON.stringify(v)}; expected a number.`, row, `covariates[${i}].${name}`);
+        cols[j]![i] = v;
+      });
+    }
+    return { cols, names };
+  }
+  // An array of arrays: columns or rows.
+  if (!list.every(isValueList)) fail('E_COVARIATES', `has covariates that mix arrays with other values; give ${LAYOUTS}.`, row, 'covariates');
+  const arrays = list as readonly ArrayLike<number>[];
+  const width = arrays[0]!.length;
+  if (!arrays.every((a) => a.length === width)) {
+    fail('E_LENGTH_MISMATCH', `has covariate arrays of different lengths (${arrays[0]!.length} and ${arrays.find((a) => a.length !== width)!.length}); give ${LAYOUTS}, each of one length.`, row, 'covariates');
+  }
+  const asColumns = width === n;
+  const asRows = list.length === n;
+  let read: 'columns' | 'rows';
+  if (layout === 'columns' || layout === 'rows') {
+    read = layout;
+    if (read === 'columns' ? !asColumns : !asRows) {
+      const what = read === 'columns' ? `${list.length} arrays of ${width} values, but columns need ${n} values each (one per unit)` : `${list.length} arrays, but rows need one array per unit (${n})`;
+      fail('E_LENGTH_MISMATCH', `has covariateLayout '${read}' and ${what}.`, row, 'covariates');
+    }
+  } else {
+    if (!asColumns && !asRows) {
+      fail('E_LENGTH_MISMATCH', `has ${list.length} covariate arrays of ${width} values for ${n} units; expected columns (arrays of ${n} values, one per covariate) or rows (${n} arrays, one per unit).`, row, 'covariates');
+    }
+    if (asColumns && asRows) {
+      fail(
+        'E_COVARIATE_LAYOUT',
+        `has ${n} covariate arrays of ${n} values for ${n} units, which reads as columns or as rows; pass covariateLayout: 'columns' (one array per covariate) or 'rows' (one array per unit).`,
+        row,
+        'covariates',
+      );
+    }
+    read = asColumns ? 'columns' : 'rows';
+  }
+  if (read === 'columns') return { cols: [...arrays], names: null };
+  const cols = Array.from({ length: width }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) cols[j]![i] = arrays[i]![j]!;
+  if (width === 0) fail('E_COVARIATES', 'has covariate rows with no values; give each unit at least one covariate.', row, 'covariates');
+  return { cols, names: null };
 }
 
 function fail(code: string, message: string, row: number, field: string): never {
@@ -311,7 +402,7 @@ function covariateMatrix(sample: object, kind: 'mean' | 'ratio', row: number, k:
   return m;
 }
 
-function armMoments(sample: CupedSample | undefined, row: number, field: string): ArmMoments {
+function armMoments(sample: CupedSample | undefined, row: number, field: string, layout: CupedCovariateLayout): ArmMoments {
   if (sample === undefined || sample === null) missing('cuped', field);
   if (typeof sample !== 'object') fail('E_METRIC_KIND', 'must be an object of rows or of sufficient statistics.', row, field);
   let s: number[];
@@ -321,12 +412,12 @@ function armMoments(sample: CupedSample | undefined, row: number, field: string)
     if ('values' in sample && 'numerator' in sample) {
       fail('E_METRIC_KIND', 'has both values (a mean metric) and numerator (a ratio metric); give one of them.', row, 'values');
     }
-    const cols = columns(sample.covariates, row);
     const metric = 'values' in sample ? [sample.values] : [sample.numerator, sample.denominator];
     if (!metric.every(isValueList)) fail('E_LENGTH_MISMATCH', `needs ${'values' in sample ? 'values' : 'numerator and denominator'} as arrays of numbers.`, row, 'values' in sample ? 'values' : 'numerator');
+    const { cols, names } = covariateColumns(sample.covariates, row, metric[0]!.length, layout);
     const r = momentsFromRows([...metric, ...cols], row);
     if (metric.length === 2 && r.mu[1] === 0) fail('E_ZERO_DENOMINATOR', 'has ΣY = 0, so its ratio is undefined.', row, 'denominator');
-    return { n: r.n, mu: r.mu, cov: r.cov, m: metric.length };
+    return { n: r.n, mu: r.mu, cov: r.cov, m: metric.length, names };
   }
   const kind = sumsKind(sample, row);
   const sums = sample as unknown as Record<string, unknown>;
@@ -418,11 +509,12 @@ function quad(a: number[], S: number[][], b: number[]): number {
   return s;
 }
 
-const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative; liftMethod: LiftMethod; theta: CupedTheta }> = Object.freeze({
+const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative; liftMethod: LiftMethod; theta: CupedTheta; covariateLayout: CupedCovariateLayout }> = Object.freeze({
   alpha: 0.05,
   alternative: 'two-sided',
   liftMethod: 'fieller',
   theta: 'within',
+  covariateLayout: 'auto',
 });
 
 /** Moments of both arms taken together as one sample (the arm ignored). */
@@ -466,18 +558,26 @@ function jointMoments(C: ArmMoments, T: ArmMoments): ArmMoments {
  * (Σ z·X and Σ z·Y); an object carrying both (one combined warehouse row), or
  * ratio fields beside `sumZY`, needs `metric: 'mean' | 'ratio'`.
  *
+ * Per-unit covariates may be one array (one covariate), columns (one array
+ * per covariate), rows (one array per unit) or records (one object per unit
+ * with named fields): see {@link CupedCovariates}. An array of arrays is read
+ * by its shape against the number of units; a square one (as many
+ * covariates as units) needs `covariateLayout`.
+ *
  * Costs O(n·k²) from rows, O(k³) from sufficient statistics.
  *
- * @param control - sufficient statistics or rows of the control
+ * @param control - sufficient statistics or per-unit values and covariates of the control
  * @param treatment - the same for the treatment (same metric kind and covariates)
- * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller'), `theta` ('within')
+ * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller'), `theta` ('within'), `covariateLayout` ('auto')
  * @returns the {@link CupedResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
- *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_COVARIATES` (a covariate sum missing, of the wrong type or size,
- *   or different covariates in the two variants), `E_METRIC_KIND` (mean and ratio fields mixed in one object
+ *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH` (covariates that fit neither columns nor rows of the n units; the message
+ *   names both layouts), `E_COVARIATE_LAYOUT` (a square array of arrays without `covariateLayout`), `E_COVARIATES`
+ *   (a covariate sum missing, of the wrong type or size, records with different fields, or different covariates
+ *   in the two variants), `E_METRIC_KIND` (mean and ratio fields mixed in one object
  *   without `metric`, `sumZY` beside ratio fields, or a mean metric against a ratio metric),
  *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`;
- *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod, theta)
+ *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod, theta, covariateLayout)
  * @example
  * ```ts
  * import { cuped } from '@marksman/experiments';
@@ -486,6 +586,12 @@ function jointMoments(C: ArmMoments, T: ArmMoments): ArmMoments {
  * const r = cuped(control, treatment);
  * r.diff.toFixed(3); // => '1.479'
  * r.varianceReduction > 0.8; // => true
+ *
+ * // The same covariate as rows (one array per unit) or records (one object per unit) gives the same answer.
+ * const rows = (s: typeof control) => ({ values: s.values, covariates: s.covariates.map((z) => [z]) });
+ * cuped(rows(control), rows(treatment)).diff.toFixed(3); // => '1.479'
+ * const records = (s: typeof control) => ({ values: s.values, covariates: s.covariates.map((z) => ({ preSpend: z })) });
+ * cuped(records(control), records(treatment)).diff.toFixed(3); // => '1.479'
  * ```
  */
 export function cuped(control: CupedSample, treatment: CupedSample, options?: CupedOptions): CupedResult {
@@ -497,8 +603,21 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   if (o.theta !== 'within' && o.theta !== 'pooled') {
     throw new OptionsError('E_OPTION_RANGE', `${source}: theta must be 'within' or 'pooled', got ${JSON.stringify(o.theta)}.`, { source, field: 'theta' });
   }
-  const C = armMoments(control, 0, 'control');
-  const T = armMoments(treatment, 1, 'treatment');
+  const layout = o.covariateLayout;
+  if (layout !== 'auto' && layout !== 'columns' && layout !== 'rows') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: covariateLayout must be 'auto', 'columns' or 'rows', got ${JSON.stringify(layout)}.`, { source, field: 'covariateLayout' });
+  }
+  const C = armMoments(control, 0, 'control', layout);
+  const T = armMoments(treatment, 1, 'treatment', layout);
+  const cNames = C.names ?? null;
+  const tNames = T.names ?? null;
+  if ((cNames === null) !== (tNames === null) || (cNames !== null && tNames !== null && cNames.join('\u0000') !== tNames.join('\u0000'))) {
+    throw new ValidationError(
+      'E_COVARIATES',
+      `${source}: control has covariates ${cNames === null ? 'without names' : JSON.stringify(cNames)} but treatment has ${tNames === null ? 'covariates without names' : JSON.stringify(tNames)}; give both variants the same covariates in the same layout.`,
+      { source, field: 'treatment' },
+    );
+  }
   if (C.m !== T.m) {
     throw new ValidationError('E_METRIC_KIND', `${source}: control is a ${C.m === 1 ? 'mean' : 'ratio'} metric but treatment is a ${T.m === 1 ? 'mean' : 'ratio'} metric; give both in the same shape.`, {
       source,

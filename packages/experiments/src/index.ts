@@ -49,6 +49,8 @@ export type {
   CupedSample,
   CupedOptions,
   CupedTheta,
+  CupedCovariates,
+  CupedCovariateLayout,
   CupedResult,
   CupedUnadjusted,
   CovariateSums,

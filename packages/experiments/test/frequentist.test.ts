@@ -296,6 +296,68 @@ describe('cuped (regression adjustment = OLS treatment coefficient)', () => {
   });
 });
 
+describe('cuped: covariates as columns, rows or records (issue 15 §6)', () => {
+  const y0 = [12, 8, 15, 9, 11, 14, 10, 13];
+  const y1 = [14, 10, 16, 12, 13, 15, 11, 15];
+  const a0 = [10, 7, 14, 8, 10, 12, 9, 12];
+  const a1 = [10, 8, 13, 9, 11, 12, 9, 13];
+  const b0 = [1, 0, 2, 1, 1, 3, 0, 2];
+  const b1 = [2, 0, 1, 1, 2, 2, 1, 3];
+  const freeze = <T>(x: T): T => Object.freeze(x);
+  const asRows = (a: number[], b: number[]) => freeze(a.map((v, i) => freeze([v, b[i]!])));
+  const asRecords = (a: number[], b: number[]) => freeze(a.map((v, i) => freeze({ preSpend: v, preVisits: b[i]! })));
+  it('gives the same result from columns, rows (arrays or typed arrays) and records, for mean and ratio metrics', () => {
+    const byColumns = cuped({ values: y0, covariates: [a0, b0] }, { values: y1, covariates: [a1, b1] });
+    const byRows = cuped({ values: y0, covariates: asRows(a0, b0) }, { values: y1, covariates: asRows(a1, b1) });
+    const byTyped = cuped({ values: y0, covariates: a0.map((v, i) => Float64Array.of(v, b0[i]!)) }, { values: y1, covariates: a1.map((v, i) => Float64Array.of(v, b1[i]!)) });
+    const byRecords = cuped({ values: y0, covariates: asRecords(a0, b0) }, { values: y1, covariates: asRecords(a1, b1) });
+    for (const r of [byRows, byTyped, byRecords]) {
+      expect(r.diff).toBeCloseTo(byColumns.diff, 12);
+      expect(r.standardError).toBeCloseTo(byColumns.standardError, 12);
+      expect(Array.from(r.theta)).toEqual(Array.from(byColumns.theta).map((t) => expect.closeTo(t, 12)));
+    }
+    // Records name their fields: the order of the keys does not matter.
+    const swapped = freeze(a1.map((v, i) => ({ preVisits: b1[i]!, preSpend: v })));
+    expect(cuped({ values: y0, covariates: asRecords(a0, b0) }, { values: y1, covariates: swapped }).diff).toBeCloseTo(byColumns.diff, 12);
+    const den = [3, 2, 4, 2, 3, 3, 2, 4];
+    const ratioCols = cuped({ numerator: y0, denominator: den, covariates: [a0, b0] }, { numerator: y1, denominator: den, covariates: [a1, b1] });
+    const ratioRows = cuped({ numerator: y0, denominator: den, covariates: asRows(a0, b0) }, { numerator: y1, denominator: den, covariates: asRows(a1, b1) });
+    expect(ratioRows.diff).toBeCloseTo(ratioCols.diff, 12);
+    expect(ratioRows.standardError).toBeCloseTo(ratioCols.standardError, 12);
+  });
+  it('reads a square array of arrays only with covariateLayout, and says which layouts it expected', () => {
+    // 4 units, 4 covariates: columns and rows both fit.
+    const square = [[1, 2, 3, 5], [0, 1, 0, 2], [3, 1, 4, 1], [2, 2, 1, 0]];
+    const other = { values: [2, 3, 4, 6], covariates: square };
+    expect(codeOf(() => cuped({ values: [1, 2, 3, 4], covariates: square }, other))).toBe('E_COVARIATE_LAYOUT');
+    expect(() => cuped({ values: [1, 2, 3, 4], covariates: square }, other)).toThrow(/covariateLayout: 'columns' \(one array per covariate\) or 'rows' \(one array per unit\)/);
+    // Told the layout, it reads it (and then finds 4 covariates on 4 units singular, as they are).
+    expect(codeOf(() => cuped({ values: [1, 2, 3, 4], covariates: square }, other, { covariateLayout: 'rows' }))).toBe('E_SINGULAR_COVARIATES');
+    // Neither layout fits: the error names both.
+    expect(codeOf(() => cuped({ values: y0, covariates: [a0.slice(0, 5), b0.slice(0, 5)] }, { values: y1, covariates: [a1, b1] }))).toBe('E_LENGTH_MISMATCH');
+    expect(() => cuped({ values: y0, covariates: [a0.slice(0, 5), b0.slice(0, 5)] }, { values: y1, covariates: [a1, b1] })).toThrow(
+      /2 covariate arrays of 5 values for 8 units; expected columns \(arrays of 8 values, one per covariate\) or rows \(8 arrays, one per unit\)/,
+    );
+    // A layout given that does not fit is named in the error.
+    expect(() => cuped({ values: y0, covariates: [a0, b0] }, { values: y1, covariates: [a1, b1] }, { covariateLayout: 'rows' })).toThrow(/covariateLayout 'rows'.*one array per unit \(8\)/);
+    expect(codeOf(() => cuped({ values: y0, covariates: [a0, b0] }, { values: y1, covariates: [a1, b1] }, { covariateLayout: 'wide' as never }))).toBe('E_OPTION_RANGE');
+  });
+  it('refuses records with different fields, a row of another width, and different covariates in the two variants', () => {
+    const bad = [...asRecords(a0, b0)];
+    bad[3] = { preSpend: 1 } as never;
+    expect(codeOf(() => cuped({ values: y0, covariates: bad }, { values: y1, covariates: asRecords(a1, b1) }))).toBe('E_COVARIATES');
+    const text = [...asRecords(a0, b0)];
+    text[2] = { preSpend: '7', preVisits: 1 } as never;
+    expect(codeOf(() => cuped({ values: y0, covariates: text }, { values: y1, covariates: asRecords(a1, b1) }))).toBe('E_COVARIATES');
+    const ragged = [...asRows(a0, b0)];
+    ragged[5] = [1];
+    expect(codeOf(() => cuped({ values: y0, covariates: ragged }, { values: y1, covariates: asRows(a1, b1) }))).toBe('E_LENGTH_MISMATCH');
+    expect(codeOf(() => cuped({ values: y0, covariates: asRecords(a0, b0) }, { values: y1, covariates: asRows(a1, b1) }))).toBe('E_COVARIATES');
+    const renamed = a1.map((v, i) => ({ preSpend: v, visits: b1[i]! }));
+    expect(codeOf(() => cuped({ values: y0, covariates: asRecords(a0, b0) }, { values: y1, covariates: renamed }))).toBe('E_COVARIATES');
+  });
+});
+
 describe('cuped: sufficient-statistics shapes are validated, never guessed', () => {
   /** The error thrown by f (a MarksmanError with code and field), or null. */
   const errorOf = (f: () => unknown): { code: string; field?: string; message: string; name: string } | null => {

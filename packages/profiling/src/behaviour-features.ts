@@ -1,6 +1,6 @@
 import { OptionsError, Table } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { Event, Id, Item, TimestampInput } from '@marksman/core';
+import type { Event, Id, Item, TimestampInput, Transaction } from '@marksman/core';
 import { asOfError, checkEvents, CustomerCodes, daysOption, MS_PER_DAY, timeOption } from './features-input';
 import type { CheckedEvents } from './features-input';
 import { localClock } from './local-clock';
@@ -112,6 +112,34 @@ function propString(e: Event, key: string): string | undefined {
   return undefined;
 }
 
+/** A transaction line (an object with `orderId` and no `type`) rather than an event. */
+function isTransactionLine(r: unknown): r is Transaction {
+  return typeof r === 'object' && r !== null && !Array.isArray(r) && !('type' in r) && 'orderId' in r;
+}
+
+/**
+ * Transaction lines as purchase events: type `purchaseType`, the line's
+ * item, value = amount (or quantity × unitPrice), and its order id and
+ * channel under `orderProperty` and `channelProperty`. Events pass through.
+ */
+function asEvents(rows: readonly unknown[], purchaseType: string, orderProperty: string, channelProperty: string): readonly Event[] {
+  if (!Array.isArray(rows) || !rows.some(isTransactionLine)) return rows as readonly Event[];
+  return rows.map((r): Event => {
+    if (!isTransactionLine(r)) return r as Event;
+    const value = r.amount ?? (r.unitPrice === undefined ? undefined : r.quantity * r.unitPrice);
+    const properties: Record<string, unknown> = { [orderProperty]: r.orderId };
+    if (r.channel !== undefined) properties[channelProperty] = r.channel;
+    return {
+      customerId: r.customerId,
+      timestamp: r.timestamp,
+      type: purchaseType,
+      ...(r.itemId === undefined ? {} : { itemId: r.itemId }),
+      ...(typeof value === 'number' && Number.isFinite(value) ? { value } : {}),
+      properties,
+    };
+  });
+}
+
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
@@ -145,7 +173,15 @@ function pad2(n: number): string {
  * Nothing at or after `asOf` is read, so adding later events changes
  * nothing. Costs O(n log n) (baskets are sorted by time).
  *
- * @param events - event records (checked with `validateEvents`)
+ * **Transactions** are accepted as they are: a record with an `orderId`
+ * and no `type` — the order lines that {@link cleanTransactions} and
+ * {@link rfm} take — is read as a `purchaseType` event of its customer at
+ * its time, with its `itemId` (so `items` gives its category), its order id
+ * as the `orderProperty` property (lines of one order make one basket) and
+ * its `channel` as the `channelProperty` property. Events and lines may be
+ * mixed in one array.
+ *
+ * @param events - event records (checked with `validateEvents`), transaction lines, or both
  * @param options - see {@link BehaviourFeaturesOptions}
  * @returns a `Table` keyed by `customerId`
  * @throws `ValidationError` `E_EMPTY` for no events, `E_AS_OF` when
@@ -167,13 +203,24 @@ function pad2(n: number): string {
  * t.row(0).activeDays; // => 2
  * t.row(0).category_books; // => 0.75
  * t.row(0).hour_09; // => 0.5
+ *
+ * // Order lines are purchase events as they are: two lines of order 7 make one basket.
+ * const lines = behaviourFeatures([
+ *   { customerId: 'b', orderId: 7, itemId: 'x', timestamp: '2024-03-01T10:00:00Z', quantity: 1, amount: 5 },
+ *   { customerId: 'b', orderId: 7, itemId: 'y', timestamp: '2024-03-01T10:00:00Z', quantity: 2, amount: 8 },
+ *   { customerId: 'b', orderId: 9, itemId: 'x', timestamp: '2024-03-05T10:00:00Z', quantity: 1, amount: 5 },
+ * ], { asOf: '2024-03-10' });
+ * [lines.row(0).count_purchase, lines.row(0).baskets, lines.row(0).basketSize]; // => [3, 2, 1.5]
  * ```
  */
-export function behaviourFeatures(events: readonly Event[], options: BehaviourFeaturesOptions): Table {
+export function behaviourFeatures(events: readonly (Event | Transaction)[], options: BehaviourFeaturesOptions): Table {
   const source = 'behaviourFeatures';
   const o = resolveOptions(source, DEFAULTS, options) as Resolved;
   const asOf = timeOption(source, 'asOf', o.asOf);
-  const f = behaviourColumns(source, checkEvents(source, events), asOf, o);
+  const purchaseType = stringOption(source, 'purchaseType', o.purchaseType);
+  const orderProperty = stringOption(source, 'orderProperty', o.orderProperty);
+  const channelProperty = stringOption(source, 'channelProperty', o.channelProperty);
+  const f = behaviourColumns(source, checkEvents(source, asEvents(events, purchaseType, orderProperty, channelProperty)), asOf, o);
   return Table.fromColumns(f);
 }
 

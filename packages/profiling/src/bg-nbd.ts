@@ -1,9 +1,13 @@
 import { OptionsError, StateError, logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, requireRepeatPurchases, resolveTimeUnit, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
+import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, countRepeats, requireRepeatPurchases, resolveTimeUnit, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
 import { compress } from './clv/compress';
+import { parameterSummary } from './clv/diagnostics';
+import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
 import { fitByMaximumLikelihood } from './clv/fit';
-import type { ClvFitProgress, ClvFitReport } from './clv/fit';
+import { fitInfo, holdoutPurchases } from './clv/fit-facts';
+import type { ClvFitInfo } from './clv/fit-info';
+import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import { logAddExp, logBeta, logHyp2f1 } from './clv/special';
@@ -44,26 +48,12 @@ export interface FitBgNbdOptions {
   readonly timeUnit?: ClvTimeUnit | undefined;
 }
 
-/** How a model was fitted (absent for a model built from given parameters). */
-export interface ClvFitInfo<P> {
-  /** Total log-likelihood at the estimate (without the penalty). */
-  readonly logLikelihood: number;
-  /** Asymptotic standard errors (inverse observed information); NaN where not available. */
-  readonly standardErrors: P;
-  /** Customers in the fit. */
-  readonly nCustomers: number;
-  /** The L2 penalty coefficient used. */
-  readonly penalty: number;
-  /** The optimiser's report. */
-  readonly report: ClvFitReport;
-}
-
 /** The plain-object form of a {@link BgNbdModel}. */
 export interface BgNbdModelJSON {
   /** Always `'bg-nbd'`. */
   readonly model: 'bg-nbd';
-  /** Format version, 1 (absent in files written before versions existed). */
-  readonly version?: 1;
+  /** Format version: 2 (1 or absent in files written by earlier versions, which are still read). */
+  readonly version?: 1 | 2;
   /** The parameters. */
   readonly params: BgNbdParams;
   /** Time unit of the parameters, when known. */
@@ -122,9 +112,43 @@ export class BgNbdModel {
     return this.fit?.standardErrors ?? { r: NaN, alpha: NaN, a: NaN, b: NaN };
   }
 
-  /** Whether the fit converged (true for a model built from given parameters: nothing was optimised). */
+  /**
+   * Whether the optimiser converged (true for a model built from given
+   * parameters: nothing was optimised). It says nothing about whether the
+   * data identify the parameters: read {@link BgNbdModel.diagnostics} for that.
+   */
   get converged(): boolean {
     return this.fit?.report.converged ?? true;
+  }
+
+  /**
+   * What the fit says about how far it can be trusted (parameters at the
+   * boundary, standard errors larger than the estimates, a flat likelihood,
+   * few repeat customers, the holdout check…), most severe first; empty for a
+   * model built from given parameters.
+   */
+  get diagnostics(): readonly ClvDiagnostic[] {
+    return this.fit?.diagnostics ?? [];
+  }
+
+  /**
+   * The parameter table, as lifetimes' `summary`: estimate, standard error
+   * and interval of each parameter. Intervals are exp(ln θ ± z·SE(ln θ)), the
+   * normal approximation on the log scale (so they stay positive; lifetimes
+   * prints θ ± z·SE instead). NaN where there is no standard error.
+   *
+   * Costs O(1).
+   *
+   * @param level - coverage of the intervals, in (0, 1) (default 0.95)
+   * @throws `OptionsError` `E_CLV_OPTION` for a level outside (0, 1)
+   * @example
+   * ```ts
+   * import { BgNbdModel } from '@marksman/profiling';
+   * new BgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }).summary()[0]; // => { parameter: 'r', estimate: 0.243, standardError: NaN, lower: NaN, upper: NaN }
+   * ```
+   */
+  summary(level = 0.95): ClvParameterSummary[] {
+    return parameterSummary(`${SOURCE}.summary`, NAMES, this.params as unknown as Record<string, number>, this.fit?.standardErrors as Record<string, number> | undefined, level);
   }
 
   /**
@@ -277,7 +301,7 @@ export class BgNbdModel {
    *
    * @param json - what `toJSON()` returned
    * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a bg-nbd model or its parameters are invalid, `E_CLV_TIME_UNIT` for a bad time unit
-   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or 2, or malformed fit facts
    * @example
    * ```ts
    * import { BgNbdModel } from '@marksman/profiling';
@@ -299,7 +323,7 @@ export class BgNbdModel {
    * ```
    */
   toJSON(): BgNbdModelJSON {
-    return { model: 'bg-nbd', version: 1, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
+    return { model: 'bg-nbd', version: 2, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
   }
 }
 
@@ -403,12 +427,19 @@ export function fitBgNbd(summary: ClvInput, options?: FitBgNbdOptions): BgNbdMod
     signal: opts.signal,
   });
   const [r, alpha, a, b] = fit.theta;
-  const [se0, se1, se2, se3] = fit.standardErrors;
-  return new BgNbdModel({ r: r!, alpha: alpha!, a: a!, b: b! }, timeUnit, {
-    logLikelihood: fit.logLikelihood,
-    standardErrors: { r: se0!, alpha: se1!, a: se2!, b: se3! },
-    nCustomers: cols.n,
-    penalty: opts.penalty,
-    report: fit.report,
-  });
+  const params = { r: r!, alpha: alpha!, a: a!, b: b! };
+  const provisional = new BgNbdModel(params, timeUnit);
+  return new BgNbdModel(
+    params,
+    timeUnit,
+    fitInfo<BgNbdParams>({
+      model: 'bg-nbd',
+      names: NAMES,
+      fit,
+      nCustomers: cols.n,
+      repeatCustomers: countRepeats(cols.x),
+      penalty: opts.penalty,
+      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c)),
+    }),
+  );
 }

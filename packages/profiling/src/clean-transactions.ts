@@ -1,6 +1,8 @@
-import { OptionsError, ValidationError, validateTransactions } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import { OptionsError, ValidationError } from '@marksman/core';
+import { resolveOptions, validateTransactionsStepwise } from '@marksman/core/internal';
 import type { CleanTransaction, Id, RejectedRow, Transaction } from '@marksman/core';
+import { PROGRESS_EVERY, progressTicker } from './data-progress';
+import type { DataProgress } from './data-progress';
 
 /** Why a line was set aside (or flagged) by {@link cleanTransactions}. */
 export type CleanReason =
@@ -69,10 +71,24 @@ export interface CleanTransactionsOptions {
   readonly cancellationPrefix?: string | null;
   /** Purchase lines with unit price (or amount) ≤ 0. Default `'drop'`. */
   readonly nonPositivePrices?: CleanAction;
-  /** Lines flagged by `outlierRule`. Default `'drop'`. */
+  /**
+   * Lines flagged by `outlierRule`. Default `'keep'`: they stay in the output
+   * and are listed in the report (`reasons.outlier`, with the rule and its
+   * `outlierThreshold`); `'drop'` removes them. A percentile rule flags the top
+   * lines of any data, real or not, so removing them is a decision to make
+   * after reading the report, not a default.
+   */
   readonly outliers?: CleanAction;
   /** Default `{ method: 'quantile', field: 'amount', q: 0.999 }`; `null` turns outlier detection off. */
   readonly outlierRule?: OutlierRule | null;
+  /**
+   * Called at the end of each phase (`'validate'`, `'duplicates'`,
+   * `'cancellations'`, `'prices'`, `'outliers'`, `'output'`; `done`/`total`
+   * count input lines) and every 65,536 lines within one (default none).
+   */
+  readonly onProgress?: ((progress: DataProgress) => void) | null;
+  /** Stops the cleaning with an `AbortError` (`E_ABORTED`) at the next progress point (default none). */
+  readonly signal?: AbortSignal | null;
 }
 
 /** One class of lines in a {@link CleanReport}. */
@@ -109,8 +125,10 @@ export interface CleanReport {
   readonly matches: readonly CancellationMatch[];
   /** Input indexes of purchase lines whose quantity and amount were reduced (and kept). */
   readonly repaired: Int32Array;
-  /** The outlier cut-off used (value above which a line is an outlier), or `null`. */
+  /** The outlier cut-off used (value above which a line is an outlier), or `null` when no rule ran or no line had a positive value. */
   readonly outlierThreshold: number | null;
+  /** The outlier rule applied, with its defaults filled in (`null` when `outlierRule: null`). */
+  readonly outlierRule: OutlierRule | null;
 }
 
 /** What {@link cleanTransactions} returns. */
@@ -132,6 +150,8 @@ interface Resolved {
   nonPositivePrices: CleanAction;
   outliers: CleanAction;
   outlierRule: OutlierRule | null;
+  onProgress: ((progress: DataProgress) => void) | null;
+  signal: AbortSignal | null;
 }
 
 const DEFAULTS: Readonly<Resolved> = Object.freeze({
@@ -141,8 +161,10 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
   cancellations: 'match',
   cancellationPrefix: 'C',
   nonPositivePrices: 'drop',
-  outliers: 'drop',
+  outliers: 'keep',
   outlierRule: Object.freeze({ method: 'quantile', field: 'amount', q: 0.999 }) as OutlierRule,
+  onProgress: null,
+  signal: null,
 });
 
 const SOURCE = 'cleanTransactions';
@@ -169,12 +191,12 @@ function checkRule(rule: unknown): OutlierRule | null {
   if (field !== 'amount' && field !== 'quantity' && field !== 'unitPrice') throw optErr('outlierRule.field', "'amount', 'quantity' or 'unitPrice'");
   if (r.method === 'quantile') {
     if (typeof r.q !== 'number' || !(r.q > 0 && r.q < 1)) throw optErr('outlierRule.q', 'a number strictly between 0 and 1');
-    return { method: 'quantile', field, q: r.q };
+    return Object.freeze({ method: 'quantile', field, q: r.q });
   }
   if (r.method === 'mad') {
     if (typeof r.threshold !== 'number' || !(r.threshold > 0) || !Number.isFinite(r.threshold)) throw optErr('outlierRule.threshold', 'a positive finite number');
     if (r.log !== undefined && typeof r.log !== 'boolean') throw optErr('outlierRule.log', 'true or false');
-    return { method: 'mad', field, threshold: r.threshold, log: r.log === true };
+    return Object.freeze({ method: 'mad', field, threshold: r.threshold, log: r.log === true });
   }
   throw optErr('outlierRule.method', "'quantile' or 'mad'");
 }
@@ -212,19 +234,24 @@ function lineKey(r: CleanTransaction): string {
  *    netted at all;
  * 5. **nonPositivePrice** — purchase lines with unit price ≤ 0 (or amount
  *    ≤ 0 without a unit price);
- * 6. **outlier** — lines flagged by `outlierRule` among those still kept.
+ * 6. **outlier** — lines flagged by `outlierRule` among those still kept
+ *    (default: amounts above the 99.9th percentile). Flagged only, by
+ *    default: they stay in the output and the report gives their count,
+ *    indexes, the rule and its threshold; `outliers: 'drop'` removes them.
  *
  * Every class can be kept instead of dropped; kept lines are still listed
  * in the report, so nothing disappears silently: `kept` plus the counts of
  * the dropped classes equals `total`. Inputs are not mutated. Costs
- * O(n log n).
+ * O(n log n). Long runs can be watched (`onProgress`, per phase and every
+ * 65,536 lines) and stopped (`signal`).
  *
  * @param rows - transaction records as read (ids may be missing)
  * @param options - see {@link CleanTransactionsOptions}
  * @returns the clean lines, their input indexes and the {@link CleanReport}
  * @throws `ValidationError` `E_INPUT` when `rows` is not an array;
- *   `OptionsError` `E_OPTION_RANGE` for a bad action or rule,
+ *   `OptionsError` `E_OPTION_RANGE` for a bad action, rule, onProgress or signal,
  *   `E_OPTION_UNKNOWN` (also for a misspelt field of `outlierRule`)
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { cleanTransactions } from '@marksman/profiling';
@@ -240,6 +267,12 @@ function lineKey(r: CleanTransaction): string {
  * report.matches; // => [{ cancellation: 2, original: 0, quantity: 1 }]
  * report.reasons.missingCustomer.count; // => 1
  * report.reasons.nonPositivePrice.count; // => 1
+ *
+ * // Outliers are flagged, not removed, unless asked: the big line stays in.
+ * const big = [10, 12, 11, 9, 950].map((amount, i) => ({ customerId: 'c' + i, orderId: i, timestamp: '2024-02-01', quantity: 1, amount }));
+ * const flagged = cleanTransactions(big).report;
+ * [flagged.kept, flagged.reasons.outlier.count, flagged.reasons.outlier.action]; // => [5, 1, 'keep']
+ * cleanTransactions(big, { outliers: 'drop' }).rows.length; // => 4
  * ```
  */
 export function cleanTransactions(rows: readonly unknown[], options?: CleanTransactionsOptions): CleanTransactionsResult {
@@ -255,7 +288,15 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
     throw optErr('anonymousCustomerId', 'a non-empty string or a finite number');
   }
   const rule = checkRule(o.outlierRule);
+  const tick = progressTicker(SOURCE, o.onProgress, o.signal);
   const n = rows.length;
+  // Progress inside a loop over the n lines: every PROGRESS_EVERY of them.
+  const step = (phase: string, i: number): void => {
+    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick(phase, i, n);
+  };
+  const endPhase = (phase: string): void => {
+    if (tick !== null) tick(phase, n, n);
+  };
 
   // 1–2: validate, with missing customer ids stood in so other faults show.
   const missing = new Uint8Array(n);
@@ -267,7 +308,7 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
       probe[i] = { ...r, customerId: o.anonymousCustomerId };
     } else probe[i] = r as Transaction;
   }
-  const v = validateTransactions(probe);
+  const v = validateTransactionsStepwise(probe, undefined, tick === null ? null : (done) => tick('validate', done, n), PROGRESS_EVERY);
   const line: (CleanTransaction | null)[] = new Array<CleanTransaction | null>(n).fill(null);
   const qty = new Float64Array(n);
   const amt = new Float64Array(n);
@@ -310,11 +351,13 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
   // 3: exact duplicates (first occurrence kept).
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
+    step('duplicates', i);
     if (!alive[i]) continue;
     const key = lineKey(line[i]!);
     if (seen.has(key)) mark('duplicate', i);
     else seen.add(key);
   }
+  endPhase('duplicates');
 
   // 4: cancellations and returns.
   const prefix = o.cancellationPrefix;
@@ -336,7 +379,8 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
     }
     for (const list of byKey.values()) list.sort((a, b) => line[a]!.timestamp - line[b]!.timestamp || a - b);
     cancelIdx.sort((a, b) => line[a]!.timestamp - line[b]!.timestamp || a - b);
-    for (const c of cancelIdx) {
+    for (let ci = 0; ci < cancelIdx.length; ci++) {
+      const c = cancelIdx[ci]!;
       const r = line[c]!;
       let left = Math.abs(r.quantity);
       const list = byKey.get(keyOf(r));
@@ -366,6 +410,7 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
   } else {
     for (const c of cancelIdx) mark('cancellation', c);
   }
+  endPhase('cancellations');
 
   // 5: non-positive prices on purchase lines.
   for (let i = 0; i < n; i++) {
@@ -374,6 +419,7 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
     const bad = r.unitPrice !== undefined ? r.unitPrice <= 0 : amt[i]! <= 0;
     if (bad) mark('nonPositivePrice', i);
   }
+  endPhase('prices');
 
   // 6: outliers among the lines still kept.
   let outlierThreshold: number | null = null;
@@ -396,6 +442,7 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
       for (const i of cand) if (value(i) > outlierThreshold) mark('outlier', i);
     }
   }
+  endPhase('outliers');
 
   const outRows: CleanTransaction[] = [];
   const keptIdx: number[] = [];
@@ -407,6 +454,7 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
     outRows.push(row);
     keptIdx.push(i);
   }
+  endPhase('output');
   const reasons = {} as Record<CleanReason, CleanReasonReport>;
   for (const key of Object.keys(lists) as CleanReason[]) {
     const idx = Int32Array.from(lists[key]).sort();
@@ -423,6 +471,7 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
       matches,
       repaired: Int32Array.from([...repaired]).sort(),
       outlierThreshold,
+      outlierRule: rule,
     },
   };
 }

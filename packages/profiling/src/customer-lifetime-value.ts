@@ -4,6 +4,7 @@ import type { Id } from '@marksman/core';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import type { GammaGammaModel } from './gamma-gamma';
+import { ParetoNbdModel, paretoExpectedPath } from './pareto-nbd';
 import { daysPerUnit, isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
 
@@ -91,28 +92,12 @@ const DEFAULTS: Readonly<{
 export function customerLifetimeValue(summary: ClvInput, options: CustomerLifetimeValueOptions): CustomerValue[] {
   const source = 'customerLifetimeValue';
   const o = resolveOptions(source, DEFAULTS, options);
-  const bad = (field: string, why: string): never => {
-    throw new OptionsError('E_CLV_OPTION', `${source}: ${field} ${why}.`, { source, field });
-  };
-  const pm = o.purchaseModel;
-  if (typeof pm !== 'object' || pm === null || typeof pm.conditionalExpectedPurchases !== 'function') bad('purchaseModel', 'must be a fitted BG/NBD or Pareto/NBD model');
+  const { purchaseModel, modelUnit, step, discount, margin } = checkValueOptions(source, o);
   const sm = o.spendModel;
-  if (typeof sm !== 'object' || sm === null || typeof sm.conditionalExpectedAverageSpend !== 'function') bad('spendModel', 'must be a fitted Gamma-Gamma model');
-  const H = o.horizon;
-  if (!(typeof H === 'number' && Number.isInteger(H) && H >= 1 && H <= MAX_PERIODS)) bad('horizon', `must be an integer between 1 and ${MAX_PERIODS}, got ${describe(H)}`);
-  if (!(typeof o.discountRate === 'number' && Number.isFinite(o.discountRate) && o.discountRate >= 0)) bad('discountRate', `must be a finite number ≥ 0, got ${describe(o.discountRate)}`);
-  if (!(typeof o.margin === 'number' && o.margin > 0 && o.margin <= 1)) bad('margin', `must be in (0, 1], got ${describe(o.margin)}`);
-  const purchaseModel = pm as ClvPurchaseModel;
+  if (typeof sm !== 'object' || sm === null || typeof sm.conditionalExpectedAverageSpend !== 'function') {
+    throw new OptionsError('E_CLV_OPTION', `${source}: spendModel must be a fitted Gamma-Gamma model.`, { source, field: 'spendModel' });
+  }
   const spendModel = sm as GammaGammaModel;
-  const modelUnit = purchaseModel.timeUnit;
-  if (!isClvTimeUnit(modelUnit)) {
-    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: the purchase model's time unit is unknown; fit it on summarizeForClv's result or pass timeUnit to the fit.`, { source, field: 'purchaseModel' });
-  }
-  const periodUnit = o.timeUnit ?? modelUnit;
-  if (!isClvTimeUnit(periodUnit)) {
-    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(periodUnit)}.`, { source, field: 'timeUnit' });
-  }
-  const step = daysPerUnit(periodUnit) / daysPerUnit(modelUnit);
   const cols = toColumns(summary, source);
   if (cols.timeUnit !== undefined && cols.timeUnit !== modelUnit) {
     throw new OptionsError(
@@ -122,27 +107,14 @@ export function customerLifetimeValue(summary: ClvInput, options: CustomerLifeti
     );
   }
   const rows: readonly ClvCustomer[] = Array.isArray(summary) ? summary : (summary as { rows: readonly ClvCustomer[] }).rows;
-  const discount = new Float64Array(H as number);
-  for (let k = 0; k < discount.length; k++) discount[k] = Math.pow(1 + o.discountRate, -(k + 1));
   const out: CustomerValue[] = new Array(cols.n);
+  const path = purchaseModel instanceof ParetoNbdModel ? (c: ClvCustomer, t: Float64Array) => paretoExpectedPath(purchaseModel, c, t) : pathOf(purchaseModel);
+  const times = horizonTimes(step, discount);
   for (let i = 0; i < cols.n; i++) {
     const customer: ClvCustomer = { frequency: cols.x[i]!, recency: cols.tx[i]!, T: cols.T[i]! };
     const mv = cols.m[i]!;
     const spend = spendModel.conditionalExpectedAverageSpend(Number.isNaN(mv) ? { frequency: cols.x[i]! } : { frequency: cols.x[i]!, monetaryValue: mv });
-    let prev = 0;
-    let value = 0;
-    for (let k = 0; k < discount.length; k++) {
-      const cum = purchaseModel.conditionalExpectedPurchases((k + 1) * step, customer);
-      if (typeof cum !== 'number' || !Number.isFinite(cum) || cum < 0) {
-        throw new ValidationError('E_CLV_PREDICTION', `${source}: the purchase model predicted ${describe(cum)} purchases for row ${i}; expected a finite number ≥ 0.`, {
-          source,
-          field: 'purchaseModel',
-          row: i,
-        });
-      }
-      value += (cum - prev) * discount[k]!;
-      prev = cum;
-    }
+    const { purchases, discounted } = discountedPurchases(path, customer, times, discount, source, i);
     if (typeof spend !== 'number' || !Number.isFinite(spend) || spend < 0) {
       throw new ValidationError('E_CLV_PREDICTION', `${source}: the spend model predicted ${describe(spend)} per purchase for row ${i}; expected a finite number ≥ 0.`, {
         source,
@@ -150,7 +122,97 @@ export function customerLifetimeValue(summary: ClvInput, options: CustomerLifeti
         row: i,
       });
     }
-    out[i] = { customerId: rows[i]!.customerId ?? i, expectedPurchases: prev, expectedAverageSpend: spend, clv: value * spend * o.margin };
+    out[i] = { customerId: rows[i]!.customerId ?? i, expectedPurchases: purchases, expectedAverageSpend: spend, clv: discounted * spend * margin };
   }
   return out;
+}
+
+/** The checked options shared by {@link customerLifetimeValue} and `clvIntervals` (internal). */
+export interface ValueOptions {
+  readonly purchaseModel: ClvPurchaseModel;
+  readonly modelUnit: ClvTimeUnit;
+  readonly periodUnit: ClvTimeUnit;
+  /** One period in the model's unit. */
+  readonly step: number;
+  /** Discount factor of each period, (1 + rate)^−k. */
+  readonly discount: Float64Array;
+  readonly margin: number;
+}
+
+/** Checks the purchase model, horizon, rate, margin and period unit (internal). */
+export function checkValueOptions(
+  source: string,
+  o: { purchaseModel: unknown; horizon: unknown; discountRate: unknown; margin: unknown; timeUnit: unknown },
+): ValueOptions {
+  const bad = (field: string, why: string): never => {
+    throw new OptionsError('E_CLV_OPTION', `${source}: ${field} ${why}.`, { source, field });
+  };
+  const pm = o.purchaseModel as ClvPurchaseModel | null | undefined;
+  if (typeof pm !== 'object' || pm === null || typeof pm.conditionalExpectedPurchases !== 'function') bad('purchaseModel', 'must be a fitted BG/NBD or Pareto/NBD model');
+  const H = o.horizon;
+  if (!(typeof H === 'number' && Number.isInteger(H) && H >= 1 && H <= MAX_PERIODS)) bad('horizon', `must be an integer between 1 and ${MAX_PERIODS}, got ${describe(H)}`);
+  const rate = o.discountRate;
+  if (!(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) bad('discountRate', `must be a finite number ≥ 0, got ${describe(rate)}`);
+  if (!(typeof o.margin === 'number' && o.margin > 0 && o.margin <= 1)) bad('margin', `must be in (0, 1], got ${describe(o.margin)}`);
+  const purchaseModel = pm as ClvPurchaseModel;
+  const modelUnit = purchaseModel.timeUnit;
+  if (!isClvTimeUnit(modelUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: the purchase model's time unit is unknown; fit it on summarizeForClv's result or pass timeUnit to the fit.`, { source, field: 'purchaseModel' });
+  }
+  const periodUnit = o.timeUnit ?? modelUnit;
+  if (!isClvTimeUnit(periodUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${source}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(periodUnit)}.`, { source, field: 'timeUnit' });
+  }
+  const discount = new Float64Array(H as number);
+  for (let k = 0; k < discount.length; k++) discount[k] = Math.pow(1 + (rate as number), -(k + 1));
+  return { purchaseModel, modelUnit, periodUnit, step: daysPerUnit(periodUnit) / daysPerUnit(modelUnit), discount, margin: o.margin as number };
+}
+
+/** Cumulative expected purchases of one customer at each of `times` (internal). */
+export type PurchasePath = (customer: ClvCustomer, times: Float64Array) => ArrayLike<number>;
+
+/** The path of any purchase model: one conditionalExpectedPurchases call per horizon. */
+export function pathOf(model: ClvPurchaseModel): PurchasePath {
+  return (customer, times) => Array.from(times, (t) => model.conditionalExpectedPurchases(t, customer));
+}
+
+/** The horizons at which cumulative purchases are needed: every period end, or only the last without discounting. */
+export function horizonTimes(step: number, discount: Float64Array): Float64Array {
+  const H = discount.length;
+  return discount[H - 1] === 1 ? Float64Array.of(H * step) : Float64Array.from({ length: H }, (_, k) => (k + 1) * step);
+}
+
+/**
+ * A customer's expected purchases over the horizon and their discounted sum
+ * (period k's purchases = E(kΔ) − E((k−1)Δ), weighted by discount[k]); one
+ * model evaluation without discounting (internal).
+ */
+export function discountedPurchases(
+  path: PurchasePath,
+  customer: ClvCustomer,
+  times: Float64Array,
+  discount: Float64Array,
+  source = 'customerLifetimeValue',
+  row?: number,
+): { purchases: number; discounted: number } {
+  const cum = path(customer, times);
+  for (let k = 0; k < cum.length; k++) {
+    const v = cum[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new ValidationError('E_CLV_PREDICTION', `${source}: the purchase model predicted ${describe(v)} purchases${row === undefined ? '' : ` for row ${row}`}; expected a finite number ≥ 0.`, {
+        source,
+        field: 'purchaseModel',
+        ...(row === undefined ? {} : { row }),
+      });
+    }
+  }
+  const last = cum[cum.length - 1]!;
+  if (cum.length === 1) return { purchases: last, discounted: last };
+  let prev = 0;
+  let value = 0;
+  for (let k = 0; k < cum.length; k++) {
+    value += (cum[k]! - prev) * discount[k]!;
+    prev = cum[k]!;
+  }
+  return { purchases: last, discounted: value };
 }

@@ -1,8 +1,11 @@
 import { StateError, ValidationError, logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { ClvFitInfo } from './bg-nbd';
 import { MAX_CLV_COUNT, checkFitOptions, checkParams, readFitInfo, readModelJson } from './clv/check';
+import { parameterSummary } from './clv/diagnostics';
+import type { ClvDiagnostic, ClvParameterSummary, HoldoutCheck } from './clv/diagnostics';
 import { fitByMaximumLikelihood } from './clv/fit';
+import { fitInfo, holdoutPeriod } from './clv/fit-facts';
+import type { ClvFitInfo } from './clv/fit-info';
 import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvInput } from './clv/input';
@@ -42,8 +45,8 @@ export interface FitGammaGammaOptions {
 export interface GammaGammaModelJSON {
   /** Always `'gamma-gamma'`. */
   readonly model: 'gamma-gamma';
-  /** Format version, 1 (absent in files written before versions existed). */
-  readonly version?: 1;
+  /** Format version: 2 (1 or absent in files written by earlier versions, which are still read). */
+  readonly version?: 1 | 2;
   /** The parameters. */
   readonly params: GammaGammaParams;
   /** The fit facts, when the model was fitted. */
@@ -95,9 +98,39 @@ export class GammaGammaModel {
     return this.fit?.standardErrors ?? { p: NaN, q: NaN, v: NaN };
   }
 
-  /** Whether the fit converged (true for a model built from given parameters). */
+  /**
+   * Whether the optimiser converged (true for a model built from given
+   * parameters). It says nothing about whether the data identify the
+   * parameters: read {@link GammaGammaModel.diagnostics} for that.
+   */
   get converged(): boolean {
     return this.fit?.report.converged ?? true;
+  }
+
+  /**
+   * What the fit says about how far it can be trusted, most severe first
+   * (see {@link ClvDiagnostic}); empty for a model built from given parameters.
+   */
+  get diagnostics(): readonly ClvDiagnostic[] {
+    return this.fit?.diagnostics ?? [];
+  }
+
+  /**
+   * The parameter table: estimate, standard error and interval
+   * exp(ln θ ± z·SE(ln θ)) of each parameter (see {@link BgNbdModel.summary}).
+   *
+   * Costs O(1).
+   *
+   * @param level - coverage of the intervals, in (0, 1) (default 0.95)
+   * @throws `OptionsError` `E_CLV_OPTION` for a level outside (0, 1)
+   * @example
+   * ```ts
+   * import { GammaGammaModel } from '@marksman/profiling';
+   * new GammaGammaModel({ p: 6.25, q: 3.74, v: 15.44 }).summary().map((row) => row.parameter); // => ['p', 'q', 'v']
+   * ```
+   */
+  summary(level = 0.95): ClvParameterSummary[] {
+    return parameterSummary(`${SOURCE}.summary`, NAMES, this.params as unknown as Record<string, number>, this.fit?.standardErrors as Record<string, number> | undefined, level);
   }
 
   /**
@@ -164,7 +197,7 @@ export class GammaGammaModel {
    *
    * @param json - what `toJSON()` returned
    * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a gamma-gamma model or its parameters are invalid
-   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or 2, or malformed fit facts
    * @example
    * ```ts
    * import { GammaGammaModel } from '@marksman/profiling';
@@ -186,7 +219,7 @@ export class GammaGammaModel {
    * ```
    */
   toJSON(): GammaGammaModelJSON {
-    return { model: 'gamma-gamma', version: 1, params: this.params, fit: this.fit };
+    return { model: 'gamma-gamma', version: 2, params: this.params, fit: this.fit };
   }
 }
 
@@ -280,9 +313,67 @@ export function fitGammaGamma(summary: ClvInput, options?: FitGammaGammaOptions)
     signal: opts.signal,
   });
   const [p, q, v] = fit.theta;
-  const [se0, se1, se2] = fit.standardErrors;
+  const params = { p: p!, q: q!, v: v! };
   return new GammaGammaModel(
-    { p: p!, q: q!, v: v! },
-    { logLikelihood: fit.logLikelihood, standardErrors: { p: se0!, q: se1!, v: se2! }, nCustomers: x.length, penalty: opts.penalty, report: fit.report },
+    params,
+    fitInfo<GammaGammaParams>({
+      model: 'gamma-gamma',
+      names: NAMES,
+      fit,
+      nCustomers: x.length,
+      repeatCustomers: x.length,
+      penalty: opts.penalty,
+      correlation: pearson(x, m),
+      holdout: holdoutSpend(cols, params),
+    }),
   );
+}
+
+/** Pearson correlation of two equally long columns (NaN when one is constant). */
+function pearson(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/**
+ * Predicted against actual mean spend per holdout purchase, over the
+ * customers who bought in the holdout (weighted by their holdout purchases),
+ * when the summary has a holdout period.
+ */
+function holdoutSpend(cols: ReturnType<typeof toColumns>, params: GammaGammaParams): HoldoutCheck | undefined {
+  const h = cols.holdout;
+  if (h === undefined || params.q <= 1) return undefined;
+  const { p, q, v } = params;
+  let count = 0;
+  let predicted = 0;
+  let actual = 0;
+  for (let i = 0; i < cols.n; i++) {
+    const c = h.counts[i]!;
+    if (c === 0 || !(h.spend[i]! > 0)) continue;
+    const x = cols.x[i]!;
+    const mean = x > 0 && cols.m[i]! > 0 ? cols.m[i]! : 0;
+    count += c;
+    predicted += (c * p * (v + x * mean)) / (p * x + q - 1);
+    actual += c * h.spend[i]!;
+  }
+  if (count === 0) return undefined;
+  return { predicted: predicted / count, actual: actual / count, what: 'spend', period: holdoutPeriod(h.duration, cols.timeUnit) };
 }

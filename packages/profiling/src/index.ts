@@ -1,19 +1,29 @@
 // @marksman/profiling public entry: explicit named exports only (see CONTRIBUTING.md).
 
-// Customer value (BG/NBD, Pareto/NBD, Gamma-Gamma, CLV)
+// Customer value (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma, CLV, intervals, holdout report)
 export { summarizeForClv } from './summarize-for-clv';
 export type { SummarizeForClvOptions, ClvSummary, ClvSummaryRow } from './summarize-for-clv';
 export type { ClvTimeUnit } from './time-unit';
 export type { ClvCustomer, ClvInput } from './clv/input';
 export type { ClvFitProgress, ClvFitReport } from './clv/fit';
 export { fitBgNbd, BgNbdModel } from './bg-nbd';
-export type { BgNbdParams, FitBgNbdOptions, BgNbdModelJSON, ClvFitInfo } from './bg-nbd';
+export type { BgNbdParams, FitBgNbdOptions, BgNbdModelJSON } from './bg-nbd';
+export type { ClvFitInfo } from './clv/fit-info';
+export type { ClvDiagnostic, ClvDiagnosticCode, ClvDiagnosticSeverity, ClvParameterSummary } from './clv/diagnostics';
 export { fitParetoNbd, ParetoNbdModel } from './pareto-nbd';
 export type { ParetoNbdParams, FitParetoNbdOptions, ParetoNbdModelJSON } from './pareto-nbd';
+export { fitMbgNbd, MbgNbdModel } from './mbg-nbd';
+export type { MbgNbdParams, FitMbgNbdOptions, MbgNbdModelJSON } from './mbg-nbd';
+export { fitBgBb, BgBbModel } from './bg-bb';
+export type { BgBbParams, FitBgBbOptions, BgBbModelJSON } from './bg-bb';
 export { fitGammaGamma, GammaGammaModel } from './gamma-gamma';
 export type { GammaGammaParams, FitGammaGammaOptions, GammaGammaModelJSON } from './gamma-gamma';
 export { customerLifetimeValue } from './customer-lifetime-value';
 export type { ClvPurchaseModel, CustomerLifetimeValueOptions, CustomerValue } from './customer-lifetime-value';
+export { calibrationReport } from './calibration-report';
+export type { CalibrationReport, CalibrationReportOptions, CalibrationGroup, CalibrationModelScore, CalibrationChoice, CalibrationModel } from './calibration-report';
+export { clvIntervals } from './clv-intervals';
+export type { ClvIntervalsOptions, ClvIntervalsProgress, ClvInterval, CustomerIntervals, ClvIntervalTotals, ClvIntervals } from './clv-intervals';
 
 // Cleaning, customer features and scalers (issue 3, sections 1–3)
 export { cleanTransactions } from './clean-transactions';
@@ -30,6 +40,8 @@ export type {
   MadOutlierRule,
 } from './clean-transactions';
 export type { TransactionColumns, TransactionInput } from './features-input';
+export type { DataProgress, DataPassOptions } from './data-progress';
+export type { ScalerFitOptions } from './scalers/matrix';
 export { rfm } from './rfm';
 export type { RfmOptions } from './rfm';
 export { behaviourFeatures } from './behaviour-features';

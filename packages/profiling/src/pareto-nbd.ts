@@ -1,9 +1,12 @@
 import { logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { ClvFitInfo } from './bg-nbd';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
+import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, countRepeats, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
+import { parameterSummary } from './clv/diagnostics';
+import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
 import { fitByMaximumLikelihood } from './clv/fit';
+import { fitInfo, holdoutPurchases } from './clv/fit-facts';
+import type { ClvFitInfo } from './clv/fit-info';
 import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
@@ -49,8 +52,8 @@ export interface FitParetoNbdOptions {
 export interface ParetoNbdModelJSON {
   /** Always `'pareto-nbd'`. */
   readonly model: 'pareto-nbd';
-  /** Format version, 1 (absent in files written before versions existed). */
-  readonly version?: 1;
+  /** Format version: 2 (1 or absent in files written by earlier versions, which are still read). */
+  readonly version?: 1 | 2;
   /** The parameters. */
   readonly params: ParetoNbdParams;
   /** Time unit of the parameters, when known. */
@@ -108,9 +111,39 @@ export class ParetoNbdModel {
     return this.fit?.standardErrors ?? { r: NaN, alpha: NaN, s: NaN, beta: NaN };
   }
 
-  /** Whether the fit converged (true for a model built from given parameters). */
+  /**
+   * Whether the optimiser converged (true for a model built from given
+   * parameters). It says nothing about whether the data identify the
+   * parameters: read {@link ParetoNbdModel.diagnostics} for that.
+   */
   get converged(): boolean {
     return this.fit?.report.converged ?? true;
+  }
+
+  /**
+   * What the fit says about how far it can be trusted, most severe first
+   * (see {@link ClvDiagnostic}); empty for a model built from given parameters.
+   */
+  get diagnostics(): readonly ClvDiagnostic[] {
+    return this.fit?.diagnostics ?? [];
+  }
+
+  /**
+   * The parameter table: estimate, standard error and interval
+   * exp(ln θ ± z·SE(ln θ)) of each parameter (see {@link BgNbdModel.summary}).
+   *
+   * Costs O(1).
+   *
+   * @param level - coverage of the intervals, in (0, 1) (default 0.95)
+   * @throws `OptionsError` `E_CLV_OPTION` for a level outside (0, 1)
+   * @example
+   * ```ts
+   * import { ParetoNbdModel } from '@marksman/profiling';
+   * new ParetoNbdModel({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }).summary().map((row) => row.parameter); // => ['r', 'alpha', 's', 'beta']
+   * ```
+   */
+  summary(level = 0.95): ClvParameterSummary[] {
+    return parameterSummary(`${SOURCE}.summary`, NAMES, this.params as unknown as Record<string, number>, this.fit?.standardErrors as Record<string, number> | undefined, level);
   }
 
   /**
@@ -230,7 +263,7 @@ export class ParetoNbdModel {
    *
    * @param json - what `toJSON()` returned
    * @throws `OptionsError` `E_CLV_PARAMS` when `json` is not a pareto-nbd model or its parameters are invalid, `E_CLV_TIME_UNIT` for a bad time unit
-   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or malformed fit facts
+   * @throws `ValidationError` `E_CLV_JSON` for an unknown field, a version other than 1 or 2, or malformed fit facts
    * @example
    * ```ts
    * import { ParetoNbdModel } from '@marksman/profiling';
@@ -252,8 +285,23 @@ export class ParetoNbdModel {
    * ```
    */
   toJSON(): ParetoNbdModelJSON {
-    return { model: 'pareto-nbd', version: 1, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
+    return { model: 'pareto-nbd', version: 2, params: this.params, timeUnit: this.timeUnit, fit: this.fit };
   }
+}
+
+/**
+ * Cumulative conditional expected purchases of one customer at several
+ * horizons, with P(alive) (the costly death term) computed once (internal;
+ * same values as conditionalExpectedPurchases at each horizon).
+ */
+export function paretoExpectedPath(model: ParetoNbdModel, customer: ClvCustomer, times: ArrayLike<number>): Float64Array {
+  const { r, alpha, s, beta } = model.params;
+  const x = customer.frequency;
+  const T = customer.T;
+  const scale = (((r + x) * (beta + T)) / (alpha + T)) * model.probabilityAlive(customer);
+  const out = new Float64Array(times.length);
+  for (let i = 0; i < times.length; i++) out[i] = scale * oneMinusPowOverK(s - 1, Math.log((beta + T) / (beta + T + times[i]!)));
+  return out;
 }
 
 function paretoNbdLogLikelihood(p: ReturnType<typeof compress>, theta: Float64Array): number {
@@ -351,12 +399,19 @@ export function fitParetoNbd(summary: ClvInput, options?: FitParetoNbdOptions): 
     signal: opts.signal,
   });
   const [r, alpha, s, beta] = fit.theta;
-  const [se0, se1, se2, se3] = fit.standardErrors;
-  return new ParetoNbdModel({ r: r!, alpha: alpha!, s: s!, beta: beta! }, timeUnit, {
-    logLikelihood: fit.logLikelihood,
-    standardErrors: { r: se0!, alpha: se1!, s: se2!, beta: se3! },
-    nCustomers: cols.n,
-    penalty: opts.penalty,
-    report: fit.report,
-  });
+  const params = { r: r!, alpha: alpha!, s: s!, beta: beta! };
+  const provisional = new ParetoNbdModel(params, timeUnit);
+  return new ParetoNbdModel(
+    params,
+    timeUnit,
+    fitInfo<ParetoNbdParams>({
+      model: 'pareto-nbd',
+      names: NAMES,
+      fit,
+      nCustomers: cols.n,
+      repeatCustomers: countRepeats(cols.x),
+      penalty: opts.penalty,
+      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c)),
+    }),
+  );
 }

@@ -4,20 +4,36 @@ import type { Id, TimestampInput, Transaction } from '@marksman/core';
 import { MS_PER_DAY, toEpochMs } from './clv/timestamp';
 import { daysPerUnit, isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
+import { PROGRESS_EVERY, progressTicker } from './data-progress';
+import type { DataProgress } from './data-progress';
 
 /** Options of {@link summarizeForClv}. */
 export interface SummarizeForClvOptions {
-  /** End of the observation period (inclusive: the whole UTC day of `asOf` counts). Required. */
+  /**
+   * End of the observation period, exclusive: lines strictly before this
+   * instant are counted. The summary counts whole UTC days, so `asOf` must be
+   * the start of a UTC day — a date such as `'2011-12-09'` (which means
+   * 2011-12-09T00:00Z: purchases up to 8 December count). Required.
+   */
   readonly asOf: TimestampInput;
   /** Unit of `recency`, `T` and the holdout duration. Required: `'day'`, `'week'` or `'month'`. */
   readonly timeUnit: ClvTimeUnit;
   /**
-   * End of the calibration period (inclusive, whole UTC day). When given, the
-   * repeat-purchase summary covers purchases up to this day and the holdout
-   * columns count what happened after it, up to `asOf`; customers whose first
-   * purchase is after it are left out (and counted in `excludedCustomers`).
+   * End of the calibration period, exclusive, the start of a UTC day like
+   * `asOf` (the same rule as `calibrationHoldoutSplit`). When given, the
+   * repeat-purchase summary covers the purchases before it and the holdout
+   * columns count those in [calibrationEnd, asOf); customers whose first
+   * purchase is not before it are left out (and counted in `excludedCustomers`).
    */
   readonly calibrationEnd?: TimestampInput | undefined;
+  /**
+   * Called at the end of each phase — `'read'` (`done`/`total` count input
+   * lines) and `'summarise'` (lines before `asOf`, folded into purchase
+   * days) — and every 65,536 lines within one (default none).
+   */
+  readonly onProgress?: ((progress: DataProgress) => void) | null;
+  /** Stops the summary with an `AbortError` (`E_ABORTED`) at the next progress point (default none). */
+  readonly signal?: AbortSignal | null;
 }
 
 /** One customer in the repeat-purchase summary, in lifetimes' conventions. */
@@ -46,22 +62,39 @@ export interface ClvSummary {
   readonly rows: readonly ClvSummaryRow[];
   /** Unit of `recency`, `T` and `durationHoldout`. */
   readonly timeUnit: ClvTimeUnit;
-  /** Epoch ms (UTC midnight) of the last day counted (`asOf`). */
+  /** `asOf` in epoch ms (exclusive: the start of the first day not counted). */
   readonly asOf: number;
-  /** Epoch ms (UTC midnight) of the last calibration day, when a calibration period was asked for. */
+  /** `calibrationEnd` in epoch ms (exclusive), when a calibration period was asked for. */
   readonly calibrationEnd: number | undefined;
   /** Length of the holdout period in the time unit (0 without `calibrationEnd`). */
   readonly durationHoldout: number;
   /** Customers left out because their first purchase is after the calibration end. */
   readonly excludedCustomers: number;
-  /** Transaction lines after `asOf`, not counted. */
+  /** Transaction lines at or after `asOf`, not counted. */
   readonly linesAfterAsOf: number;
 }
 
-const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined; timeUnit: ClvTimeUnit | undefined; calibrationEnd: TimestampInput | undefined }> =
-  Object.freeze({ asOf: undefined, timeUnit: undefined, calibrationEnd: undefined });
+const DEFAULTS: Readonly<{
+  asOf: TimestampInput | undefined;
+  timeUnit: ClvTimeUnit | undefined;
+  calibrationEnd: TimestampInput | undefined;
+  onProgress: ((progress: DataProgress) => void) | null;
+  signal: AbortSignal | null;
+}> = Object.freeze({ asOf: undefined, timeUnit: undefined, calibrationEnd: undefined, onProgress: null, signal: null });
 
 const SOURCE = 'summarizeForClv';
+
+/** Throws E_CLV_OPTION unless `ms` is the start of a UTC day. */
+function requireDayStart(field: string, ms: number): void {
+  if (ms % MS_PER_DAY !== 0) {
+    const day = new Date(Math.floor(ms / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10);
+    throw new OptionsError(
+      'E_CLV_OPTION',
+      `${SOURCE}: ${field} must be the start of a UTC day, because the summary counts whole days; got ${new Date(ms).toISOString()}. Pass a date: '${day}' (to stop before that day) or the next one (to include it).`,
+      { source: SOURCE, field },
+    );
+  }
+}
 
 /**
  * Turns transactions into the per-customer repeat-purchase summary that the
@@ -72,29 +105,41 @@ const SOURCE = 'summarizeForClv';
  * - lines are grouped by customer and UTC calendar day; several orders on one
  *   day make one purchase whose value is the sum of the lines;
  * - `frequency` = number of distinct purchase days − 1 (repeat purchases);
- * - `recency` = last − first purchase day, `T` = end of period − first
- *   purchase day, both divided by the days in `timeUnit` (7 for a week,
- *   30.436875 for a month);
+ * - `recency` = last − first purchase day, `T` = last observed day (the
+ *   day before `asOf`, or before `calibrationEnd`) − first purchase day,
+ *   both divided by the days in `timeUnit` (7 for a week, 30.436875 for a
+ *   month) — lifetimes' numbers for an inclusive observation end one day
+ *   earlier;
  * - `monetaryValue` = mean value of the repeat purchase days (the first
  *   purchase is excluded), 0 when there is none.
  *
  * Line values are `amount`, or `quantity × unitPrice`. A customer with a
  * single purchase gets frequency 0, recency 0 and monetary value 0.
  *
- * Costs O(n log n) for n lines.
+ * **Dates**: as everywhere in this package, `asOf` and `calibrationEnd` are
+ * exclusive instants, and a date means the start of that day (UTC):
+ * `{ calibrationEnd: '1997-10-01', asOf: '1998-07-01' }` calibrates on
+ * purchases up to 30 September 1997 and holds out October 1997 to June
+ * 1998, exactly the lines `calibrationHoldoutSplit` with the same dates
+ * puts in each period.
+ *
+ * Costs O(n log n) for n lines; `onProgress` and `signal` watch and stop
+ * long runs.
  *
  * @param transactions - order lines (not mutated)
- * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`
+ * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`, `onProgress`, `signal`
  * @returns the summary rows with the period facts
  * @throws `ValidationError` `E_CLV_EMPTY` for no lines, `E_CLV_ROW` for a row that is not an object,
  *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
  *   timestamp, `E_CLV_AMOUNT` for a line without a finite value (or a
  *   customer whose purchases add up past the largest number),
  *   `E_CLV_NEGATIVE_AMOUNT` for a negative line (returns must be netted or
- *   removed first), `E_CLV_AS_OF` when `asOf` is before every purchase
+ *   removed first), `E_CLV_AS_OF` when nothing is before `asOf`
  * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown
  *   unit, `E_CLV_OPTION` for a missing or invalid `asOf`/`calibrationEnd`
- *   (the calibration end must be before `asOf`)
+ *   (each the start of a UTC day; the calibration end before `asOf`),
+ *   `E_OPTION_RANGE` for an onProgress that is not a function or a signal that is not an AbortSignal
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
  * @example
  * ```ts
  * import { summarizeForClv } from '@marksman/profiling';
@@ -105,7 +150,7 @@ const SOURCE = 'summarizeForClv';
  *     { customerId: 'a', orderId: 3, timestamp: '2024-01-15', quantity: 2, unitPrice: 15 },
  *     { customerId: 'b', orderId: 4, timestamp: '2024-01-10', quantity: 1, amount: 5 },
  *   ],
- *   { asOf: '2024-01-29', timeUnit: 'week' },
+ *   { asOf: '2024-01-30', timeUnit: 'week' },
  * );
  * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
  * ```
@@ -120,15 +165,20 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   if (!Number.isFinite(asOfMs)) {
     throw new OptionsError('E_CLV_OPTION', `${SOURCE}: asOf must be a Date, epoch milliseconds or an ISO date, got ${JSON.stringify(o.asOf)}.`, { source: SOURCE, field: 'asOf' });
   }
-  const endDay = Math.floor(asOfMs / MS_PER_DAY);
+  requireDayStart('asOf', asOfMs);
+  // The last day counted: the day before asOf (asOf is exclusive).
+  const endDay = asOfMs / MS_PER_DAY - 1;
   let calDay = endDay;
+  let calMs = NaN;
   if (o.calibrationEnd !== undefined) {
-    const calMs = toEpochMs(o.calibrationEnd);
-    if (!Number.isFinite(calMs) || Math.floor(calMs / MS_PER_DAY) >= endDay) {
+    calMs = toEpochMs(o.calibrationEnd);
+    if (!Number.isFinite(calMs) || calMs >= asOfMs) {
       throw new OptionsError('E_CLV_OPTION', `${SOURCE}: calibrationEnd must be a valid date before asOf, got ${JSON.stringify(o.calibrationEnd)}.`, { source: SOURCE, field: 'calibrationEnd' });
     }
-    calDay = Math.floor(calMs / MS_PER_DAY);
+    requireDayStart('calibrationEnd', calMs);
+    calDay = calMs / MS_PER_DAY - 1;
   }
+  const tick = progressTicker(SOURCE, o.onProgress, o.signal);
   if (!Array.isArray(transactions) || transactions.length === 0) {
     throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE, field: 'transactions' });
   }
@@ -144,6 +194,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   let linesAfterAsOf = 0;
   let earliest = Infinity;
   for (let i = 0; i < n; i++) {
+    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('read', i, n);
     const t = transactions[i]!;
     if (typeof t !== 'object' || t === null || Array.isArray(t)) {
       throw new ValidationError('E_CLV_ROW', `${SOURCE}: row ${i} is ${t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t}; expected a transaction object.`, { source: SOURCE, row: i });
@@ -184,10 +235,11 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
     valueOf[kept] = value;
     kept++;
   }
+  if (tick !== null) tick('read', n, n);
   if (kept === 0) {
     throw new ValidationError(
       'E_CLV_AS_OF',
-      `${SOURCE}: asOf (${new Date(endDay * MS_PER_DAY).toISOString().slice(0, 10)}) is before the first purchase (${new Date(earliest * MS_PER_DAY).toISOString().slice(0, 10)}); nothing is observed.`,
+      `${SOURCE}: asOf (${new Date(asOfMs).toISOString().slice(0, 10)}) is not after the first purchase (${new Date(earliest * MS_PER_DAY).toISOString().slice(0, 10)}); nothing before it is observed. Choose a later asOf.`,
       { source: SOURCE, field: 'asOf' },
     );
   }
@@ -200,7 +252,12 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   const withHoldout = o.calibrationEnd !== undefined;
   let excludedCustomers = 0;
   let k = 0;
+  let nextTick = PROGRESS_EVERY;
   while (k < kept) {
+    if (tick !== null && k >= nextTick) {
+      tick('summarise', k, kept);
+      nextTick = k + PROGRESS_EVERY;
+    }
     const c = custOf[order[k]!]!;
     let first = NaN;
     let last = NaN;
@@ -257,6 +314,7 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
       ? { ...base, frequencyHoldout: holdoutDays, monetaryValueHoldout: holdoutDays > 0 ? holdoutSum / holdoutDays : 0 }
       : base;
   }
+  if (tick !== null) tick('summarise', kept, kept);
   const out = rows.filter((r): r is ClvSummaryRow => r !== undefined);
   if (out.length === 0) {
     throw new ValidationError('E_CLV_AS_OF', `${SOURCE}: calibrationEnd is before every customer's first purchase; nothing is observed in the calibration period.`, {
@@ -267,8 +325,8 @@ export function summarizeForClv(transactions: readonly Transaction[], options: S
   return {
     rows: out,
     timeUnit: o.timeUnit,
-    asOf: endDay * MS_PER_DAY,
-    calibrationEnd: withHoldout ? calDay * MS_PER_DAY : undefined,
+    asOf: asOfMs,
+    calibrationEnd: withHoldout ? calMs : undefined,
     durationHoldout: withHoldout ? (endDay - calDay) / unitDays : 0,
     excludedCustomers,
     linesAfterAsOf,

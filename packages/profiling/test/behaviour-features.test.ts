@@ -150,3 +150,38 @@ describe('behaviourFeatures', () => {
     expect(codeOf(() => behaviourFeatures(events(), { asOf: 'later' }))).toBe('OptionsError:E_OPTION_RANGE');
   });
 });
+
+describe('behaviourFeatures on transaction lines (issue 15 §6)', () => {
+  const lines = freezeRows([
+    { customerId: 'a', orderId: 'A', itemId: 'g1', timestamp: '2024-03-01T09:15:00Z', quantity: 1, amount: 20, channel: 'web' },
+    { customerId: 'a', orderId: 'A', itemId: 'b1', timestamp: '2024-03-01T09:15:00Z', quantity: 2, unitPrice: 4, channel: 'web' },
+    { customerId: 'a', orderId: 'B', itemId: 'g1', timestamp: '2024-03-20T18:00:00Z', quantity: 1, amount: 20, channel: 'store' },
+    { customerId: 'c', orderId: 'C', itemId: 'b1', timestamp: '2024-02-01T12:00:00Z', quantity: 1, amount: 4 },
+  ]);
+  const catalogue = freezeRows([{ itemId: 'g1', category: 'games' }, { itemId: 'b1', category: 'books' }]);
+  // The same purchases written as events, as a user had to before.
+  const asEvents: Event[] = lines.map((l) => ({
+    customerId: l.customerId,
+    timestamp: l.timestamp,
+    type: 'purchase',
+    itemId: l.itemId,
+    properties: l.channel === undefined ? { orderId: l.orderId } : { orderId: l.orderId, channel: l.channel },
+  }));
+  it('reads each line as a purchase event of its order: the same table as the equivalent events', () => {
+    const fromLines = behaviourFeatures(lines, { asOf, items: catalogue });
+    const fromEvents = behaviourFeatures(freezeRows(asEvents), { asOf, items: catalogue });
+    expect(fromLines.toRecords()).toEqual(fromEvents.toRecords());
+    expect(fromLines.row(0)).toMatchObject({ customerId: 'a', count_purchase: 3, baskets: 2, basketSize: 1.5, category_games: 2 / 3, channel_web: 2 / 3 });
+  });
+  it('takes events and lines mixed in one array, and follows purchaseType and orderProperty', () => {
+    const view: Event = { customerId: 'a', timestamp: '2024-03-01T09:00:00Z', type: 'view', properties: { category: 'games' } };
+    const mixed = behaviourFeatures(freezeRows([view, ...lines]), { asOf, items: catalogue });
+    expect(mixed.row(0)).toMatchObject({ events: 4, count_view: 1, count_purchase: 3, funnel_view_click: 0 });
+    const renamed = behaviourFeatures(lines, { asOf, purchaseType: 'order', orderProperty: 'invoice', funnel: ['view', 'order'] });
+    expect(renamed.row(0)).toMatchObject({ count_order: 3, baskets: 2 });
+  });
+  it('reports a bad line with the event checks (row and field named)', () => {
+    const bad = [...lines, { customerId: 'a', orderId: 'D', timestamp: 'not a date', quantity: 1, amount: 2 }];
+    expect(codeOf(() => behaviourFeatures(bad, { asOf }))).toBe('ValidationError:E_TIMESTAMP');
+  });
+});

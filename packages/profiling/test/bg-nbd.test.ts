@@ -270,9 +270,9 @@ describe('customer-value inputs are checked row by row, and saved models field b
   it('fromJSON checks the version, the fields and the fit facts; a fitted model round-trips', () => {
     const fitted = fitBgNbd(reference.simulatedFit.rows, { timeUnit: 'week' });
     const json = JSON.parse(JSON.stringify(fitted)) as Record<string, unknown> & { fit: Record<string, unknown> };
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(BgNbdModel.fromJSON(json as never).fit!.report).toEqual(fitted.fit!.report);
-    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, version: 2 } as never))).toBe('ValidationError:E_CLV_JSON');
+    expect(codeOf(() => BgNbdModel.fromJSON({ ...json, version: 3 } as never))).toBe('ValidationError:E_CLV_JSON');
     expect(codeOf(() => BgNbdModel.fromJSON({ ...json, extra: true } as never))).toBe('ValidationError:E_CLV_JSON');
     expect(codeOf(() => BgNbdModel.fromJSON({ ...json, timeUnit: 'hour' } as never))).toBe('OptionsError:E_CLV_TIME_UNIT');
     expect(codeOf(() => BgNbdModel.fromJSON({ ...json, fit: { ...json.fit, logLikelihood: 'x' } } as never))).toBe('ValidationError:E_CLV_JSON');

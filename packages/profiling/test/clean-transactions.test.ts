@@ -99,7 +99,7 @@ describe('cleanTransactions', () => {
     const q = cleanTransactions(rows, { outlierRule: { method: 'quantile', q: 0.8 } });
     expect(q.report.outlierThreshold).toBeCloseTo(13 + 0.2 * 987, 10);
     expect(Array.from(q.report.reasons.outlier.indexes)).toEqual([4]);
-    const mad = cleanTransactions(rows, { outlierRule: { method: 'mad', threshold: 3.5 } });
+    const mad = cleanTransactions(rows, { outlierRule: { method: 'mad', threshold: 3.5 }, outliers: 'drop' });
     expect(mad.report.outlierThreshold).toBeCloseTo(12 + 3.5 / 0.6745, 10);
     expect(Array.from(mad.keptIndexes)).toEqual([0, 1, 2, 3]);
     const madLog = cleanTransactions(rows, { outlierRule: { method: 'mad', threshold: 3.5, log: true, field: 'unitPrice' }, outliers: 'keep' });
@@ -107,6 +107,25 @@ describe('cleanTransactions', () => {
     expect(madLog.rows).toHaveLength(5);
     // Default rule: the 99.9th percentile of amounts.
     expect(cleanTransactions(rows).report.outlierThreshold).toBeCloseTo(13 + 0.996 * 987, 8);
+  });
+
+  it('flags outliers by default and drops them only when asked (issue 15 §7)', () => {
+    // On a small file the 99.9th percentile always sits below the largest line: the default used to remove it.
+    const rows = freezeRows([10, 11, 12, 13, 14].map((a, i) => line({ orderId: String(i), customerId: `c${i}`, quantity: 1, unitPrice: a })));
+    const flagged = cleanTransactions(rows);
+    expect(flagged.rows).toHaveLength(5);
+    expect(flagged.report.kept).toBe(5);
+    expect(flagged.report.reasons.outlier).toMatchObject({ count: 1, action: 'keep' });
+    expect(Array.from(flagged.report.reasons.outlier.indexes)).toEqual([4]);
+    expect(flagged.report.outlierRule).toEqual({ method: 'quantile', field: 'amount', q: 0.999 });
+    expect(flagged.report.outlierThreshold).toBeCloseTo(13 + 0.996, 10);
+    checkAccounting(flagged);
+    const dropped = cleanTransactions(rows, { outliers: 'drop' });
+    expect(Array.from(dropped.keptIndexes)).toEqual([0, 1, 2, 3]);
+    expect(dropped.report.reasons.outlier).toMatchObject({ count: 1, action: 'drop' });
+    checkAccounting(dropped);
+    expect(cleanTransactions(rows, { outlierRule: null }).report).toMatchObject({ outlierRule: null, outlierThreshold: null });
+    expect(cleanTransactions(rows, { outlierRule: { method: 'mad', threshold: 3.5, log: true } }).report.outlierRule).toEqual({ method: 'mad', field: 'amount', threshold: 3.5, log: true });
   });
 
   it('keeps the accounting exact on random dirty data', () => {

@@ -29,3 +29,9 @@ export function readCdnowSample(): Transaction[] {
     return { customerId: Number(id), orderId: i, timestamp: `${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)}`, quantity: Number(q), amount: Number(v) };
   });
 }
+
+/** Directory of the UCI Online Retail file (same data folder). */
+export const retailDir = resolve(process.env.MARKSMAN_DATA_DIR ?? resolve(repoRoot, '../shared/datasets'), 'online-retail');
+/** Whether online_retail.csv is present; tests that need it skip otherwise. */
+export const hasRetail = existsSync(resolve(retailDir, 'online_retail.csv'));
+if (!hasRetail) console.warn(`Online Retail data not found in ${retailDir}: the Online Retail diagnostics tests are skipped (set MARKSMAN_DATA_DIR).`);

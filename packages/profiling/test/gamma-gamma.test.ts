@@ -47,7 +47,7 @@ describe('GammaGammaModel', () => {
     expect(codeOf(() => m.conditionalExpectedAverageSpend({ frequency: 2, monetaryValue: '22' as never }))).toBe('ValidationError:E_CLV_SUMMARY');
     expect(codeOf(() => m.conditionalExpectedAverageSpend({ frequency: 1e308, monetaryValue: 22 }))).toBe('ValidationError:E_CLV_SUMMARY');
     const json = JSON.parse(JSON.stringify(m)) as Record<string, unknown>;
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(codeOf(() => GammaGammaModel.fromJSON({ ...json, timeUnit: 'week' } as never))).toBe('ValidationError:E_CLV_JSON');
     expect(codeOf(() => GammaGammaModel.fromJSON({ ...json, params: { p: 1, q: 2, v: 3, w: 4 } } as never))).toBe('OptionsError:E_CLV_PARAMS');
   });

@@ -1,7 +1,7 @@
 // The internal minimisers behind the customer-value fits, on problems with known minima.
 import { describe, expect, it } from 'vitest';
 import { minimizeBfgs, minimizeNelderMead, numericGradient, numericHessian } from '../src/clv/optimize';
-import { hyp2f1, integrate, logAddExp, logParetoDeath, logSubExp } from '../src/clv/special';
+import { hyp2f1, integrate, logAddExp, logParetoAlive, logParetoDeath, logSubExp } from '../src/clv/special';
 
 const rosenbrock = (x: Float64Array): number => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2;
 const beale = (v: Float64Array): number => {
@@ -92,6 +92,30 @@ describe('bounded quadrature and the Pareto/NBD integral', () => {
     expect(Number.isFinite(v)).toBe(true);
     expect(Math.abs(v)).toBeLessThanOrEqual(1); // |∫ sin| ≤ the length of the interval
   });
+  it('the Pareto/NBD likelihood stays finite and accurate at α, β of 1e6 to 1e9 (log-space terms, log-sum-exp)', () => {
+    // α^r (α+τ)^−(r+x) and β^s (β+τ)^−(s+1) each overflow or underflow when formed directly at these sizes
+    // (1e9^40 > 1.8e308); the reference sums the integrand in logs by Simpson with the largest term factored out.
+    const reference = (r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number => {
+      const m = 20000;
+      const h = (T - tx) / m;
+      const logF = (tau: number): number => r * Math.log(alpha) + s * Math.log(beta) - (r + x) * Math.log(alpha + tau) - (s + 1) * Math.log(beta + tau);
+      const logs = Array.from({ length: m + 1 }, (_, i) => logF(tx + i * h));
+      const top = Math.max(...logs);
+      const sum = logs.reduce((acc, l, i) => acc + (i === 0 || i === m ? 1 : i % 2 === 1 ? 4 : 2) * Math.exp(l - top), 0);
+      return Math.log(s) + top + Math.log((sum * h) / 3);
+    };
+    for (const [alpha, beta] of [[1e6, 1e6], [1e6, 2e6], [1e9, 1e6], [3, 1e9], [1e9, 1e9]] as const) {
+      for (const [x, tx, T] of [[0, 0, 39], [2, 30.4, 38.9], [40, 38, 39]] as const) {
+        const death = logParetoDeath(40, alpha, 25, beta, x, tx, T);
+        const alive = logParetoAlive(40, alpha, 25, beta, x, T);
+        const ll = logAddExp(alive, death);
+        expect(Number.isFinite(alive)).toBe(true);
+        expect(Number.isFinite(ll)).toBe(true);
+        if (tx < T) expect(Math.abs(death - reference(40, alpha, 25, beta, x, tx, T))).toBeLessThan(1e-8 * Math.max(1, Math.abs(death)));
+      }
+    }
+  });
+
   it('logParetoDeath agrees between its series and quadrature evaluations where both apply', () => {
     // z = |α − β| / (max + t_x) on either side of the 0.75 switch: the two methods meet continuously.
     for (const beta of [39.9, 40.1, 80, 400]) {

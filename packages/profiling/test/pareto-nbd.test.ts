@@ -183,6 +183,16 @@ describe('Pareto/NBD where one rate parameter dwarfs the other (the ₂F₁ argu
       expect(dropout).toBeLessThan(0.5);
     }
   });
+  it('starts from α, β = 1e6 with a finite likelihood and reaches the optimum of the default start', () => {
+    const rows = shops.shops[0]!.rows.map(([frequency, recency, T]) => ({ frequency: frequency!, recency: recency!, T: T! }));
+    const seen: number[] = [];
+    const far = fitParetoNbd(rows, { initialParams: { r: 1, alpha: 1e6, s: 1, beta: 1e6 }, onProgress: (p) => seen.push(p.objective) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((v) => Number.isFinite(v))).toBe(true);
+    expect(Number.isFinite(far.logLikelihood)).toBe(true);
+    const near = fitParetoNbd(rows);
+    expect(Math.abs(far.logLikelihood - near.logLikelihood)).toBeLessThan(1e-6 * Math.abs(near.logLikelihood));
+  });
   it('stops on its AbortSignal, reports every iteration, and maxIterations bounds the work', () => {
     const rows = shops.shops[0]!.rows.map(([frequency, recency, T]) => ({ frequency: frequency!, recency: recency!, T: T! }));
     const c = new AbortController();

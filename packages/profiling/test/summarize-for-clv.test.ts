@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarksmanError } from '@marksman/core';
 import type { Transaction } from '@marksman/core';
-import { summarizeForClv } from '@marksman/profiling';
+import { calibrationHoldoutSplit, summarizeForClv } from '@marksman/profiling';
 import { hasCdnow, readCdnowSample, readCdnowSummary } from './clv-data';
 
 const freeze = <T>(rows: T[]): readonly T[] => Object.freeze(rows.map((r) => Object.freeze(r)));
@@ -25,7 +25,7 @@ describe('summarizeForClv', () => {
         { customerId: 'a', orderId: 3, timestamp: '2024-01-15', quantity: 2, unitPrice: 15 },
         { customerId: 'b', orderId: 4, timestamp: '2024-01-10', quantity: 1, amount: 5 },
       ]),
-      { asOf: '2024-01-29', timeUnit: 'week' },
+      { asOf: '2024-01-30', timeUnit: 'week' },
     );
     expect(s.rows[0]).toEqual({ customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: Date.UTC(2024, 0, 1) });
     // A single purchase: frequency 0, recency 0, monetary value 0 (documented result).
@@ -41,7 +41,7 @@ describe('summarizeForClv', () => {
       { customerId: 1, orderId: 'o3', timestamp: '2024-03-03T22:30:00', quantity: 1, amount: 3 },
       { customerId: 1, orderId: 'o4', timestamp: '2024-03-05T00:00:00Z', quantity: 3, unitPrice: 2 },
     ]);
-    const s = summarizeForClv(rows, { asOf: '2024-03-11', timeUnit: 'day' });
+    const s = summarizeForClv(rows, { asOf: '2024-03-12', timeUnit: 'day' });
     expect(s.rows).toHaveLength(1);
     const r = s.rows[0]!;
     expect(r.frequency).toBe(2); // days 1, 3, 5 → two repeat days
@@ -56,7 +56,7 @@ describe('summarizeForClv', () => {
         { customerId: 'x', orderId: 1, timestamp: '2023-01-01', quantity: 1, amount: 1 },
         { customerId: 'x', orderId: 2, timestamp: '2024-01-01', quantity: 1, amount: 1 },
       ]),
-      { asOf: '2025-01-01', timeUnit: 'month' },
+      { asOf: '2025-01-02', timeUnit: 'month' },
     );
     expect(s.rows[0]!.recency).toBeCloseTo((365 / 365.2425) * 12, 12);
     expect(s.rows[0]!.T).toBeCloseTo((731 / 365.2425) * 12, 12);
@@ -71,7 +71,7 @@ describe('summarizeForClv', () => {
       { customerId: 'b', orderId: 5, timestamp: '2024-02-01', quantity: 1, amount: 5 },
       { customerId: 'c', orderId: 6, timestamp: '2024-05-01', quantity: 1, amount: 5 },
     ]);
-    const s = summarizeForClv(rows, { asOf: '2024-03-04', calibrationEnd: '2024-01-29', timeUnit: 'week' });
+    const s = summarizeForClv(rows, { asOf: '2024-03-05', calibrationEnd: '2024-01-30', timeUnit: 'week' });
     expect(s.rows.map((r) => r.customerId)).toEqual(['a']);
     expect(s.excludedCustomers).toBe(1);
     expect(s.linesAfterAsOf).toBe(1);
@@ -80,8 +80,8 @@ describe('summarizeForClv', () => {
   });
 
   describe.skipIf(!hasCdnow)('CDNOW sample (needs ../shared/datasets/cdnow)', () => {
-    it("reproduces lifetimes' published summary of all 2,357 customers (weeks, calibration to 1997-09-30)", () => {
-      const s = summarizeForClv(readCdnowSample(), { asOf: '1998-06-30', calibrationEnd: '1997-09-30', timeUnit: 'week' });
+    it("reproduces lifetimes' published summary of all 2,357 customers (weeks, calibration to 1997-09-30 inclusive)", () => {
+      const s = summarizeForClv(readCdnowSample(), { asOf: '1998-07-01', calibrationEnd: '1997-10-01', timeUnit: 'week' });
       const ref = readCdnowSummary();
       expect(s.rows).toHaveLength(2357);
       expect(s.excludedCustomers).toBe(0);
@@ -99,6 +99,43 @@ describe('summarizeForClv', () => {
       }
       expect(repeats).toBe(2457);
     });
+  });
+
+  it('one date rule: asOf and calibrationEnd are exclusive instants, the same split as calibrationHoldoutSplit', () => {
+    const day = (d: number): string => new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString();
+    const lines = freeze<Transaction>(
+      [0, 2, 9, 13, 14, 15, 20, 27, 28, 29, 35, 1, 14, 30, 5, 28].map((d, i) => ({ customerId: i < 11 ? 'a' : i < 14 ? 'b' : 'c', orderId: i, timestamp: day(d), quantity: 1, amount: 1 + i })),
+    );
+    const calibrationEnd = '2024-01-15'; // day 14
+    const asOf = '2024-01-29'; // day 28
+    const s = summarizeForClv(lines, { asOf, calibrationEnd, timeUnit: 'day' });
+    const split = calibrationHoldoutSplit(lines, { calibrationEnd, observationEnd: asOf });
+    const count = (rows: readonly { customerId: unknown; timestamp: number }[], id: string): number => new Set(rows.filter((r) => r.customerId === id).map((r) => Math.floor(r.timestamp / 86_400_000))).size;
+    for (const r of s.rows) {
+      expect(r.frequency).toBe(count(split.calibration, r.customerId as string) - 1);
+      expect(r.frequencyHoldout).toBe(count(split.holdout, r.customerId as string));
+    }
+    // Purchases on the calibration end's day belong to the holdout; those on asOf's day are not counted.
+    expect(s.rows.find((r) => r.customerId === 'a')).toMatchObject({ frequency: 3, recency: 13, T: 13, frequencyHoldout: 4 });
+    expect(s.linesAfterAsOf).toBe(split.afterIndexes.length);
+    expect([s.asOf, s.calibrationEnd, s.durationHoldout]).toEqual([Date.parse(asOf), Date.parse(calibrationEnd), 14]);
+    // A purchase on asOf's day is not before asOf: a customer whose first purchase is that day is not observed.
+    expect(codeOf(() => summarizeForClv([{ customerId: 'z', orderId: 1, timestamp: '2024-02-01T10:00:00Z', quantity: 1, amount: 1 }], { asOf: '2024-02-01', timeUnit: 'day' }))).toBe(
+      'ValidationError:E_CLV_AS_OF',
+    );
+    // Whole days only: an instant within a day is refused, naming the dates to use instead.
+    const e = (() => {
+      try {
+        summarizeForClv(lines, { asOf: '2024-01-29T12:00:00Z', timeUnit: 'day' });
+      } catch (err) {
+        return err as MarksmanError;
+      }
+      return undefined;
+    })();
+    expect([e?.code, e?.field]).toEqual(['E_CLV_OPTION', 'asOf']);
+    expect(e?.message).toContain("'2024-01-29'");
+    expect(codeOf(() => summarizeForClv(lines, { asOf, calibrationEnd: '2024-01-15T06:00:00Z', timeUnit: 'day' }))).toBe('OptionsError:E_CLV_OPTION');
+    expect(codeOf(() => summarizeForClv(lines, { asOf, calibrationEnd: asOf, timeUnit: 'day' }))).toBe('OptionsError:E_CLV_OPTION');
   });
 
   it('refuses bad input with typed errors', () => {

@@ -110,7 +110,7 @@ const LABEL: Record<ChooseKMetric, string> = { silhouette: 'silhouette', calinsk
  * k-means fits, plus O(n²·d) per k for an exact silhouette (sampled above
  * {@link SILHOUETTE_EXACT_LIMIT} points).
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }` (standardize features first)
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput} (standardize features first)
  * @param options - see {@link ChooseKOptions}
  * @throws `OptionsError` `E_OPTION_RANGE` for a bad `kRange` (also one above n), metric, sample size, `nInit`,
  *   `maxIterations`, `tolerance` or `algorithm`; `E_SEED`; `E_OPTION_TYPE` (onProgress not a function, signal not an

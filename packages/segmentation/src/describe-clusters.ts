@@ -5,7 +5,7 @@ import { describeValue } from './checks';
 
 /** Options of {@link describeClusters}. */
 export interface DescribeClustersOptions {
-  /** Name of each feature (column), in order (default `x0`, `x1`, …). */
+  /** Name of each feature (column), in order (default: the field names of records, sorted; `x0`, `x1`, … for rows). */
   readonly featureNames?: readonly string[] | undefined;
   /** How many distinguishing features to list per cluster (default 3). */
   readonly top?: number;
@@ -74,7 +74,7 @@ export interface ClusterDescription {
  * (not the standardized ones the clustering may have used) with the labels.
  * O(n·d + m·d·log d).
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }`, in original units
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput}, in original units
  * @param labels - cluster label (any integers) of each point, e.g. `kmeans(...).labels`
  * @param options - see {@link DescribeClustersOptions}
  * @throws `ValidationError` `E_LABELS`, `E_EMPTY`, `E_RAGGED`, `E_NOT_FINITE`, `E_POINTS_TYPE`
@@ -92,7 +92,7 @@ export interface ClusterDescription {
 export function describeClusters(data: PointsInput, labels: ArrayLike<number>, options?: DescribeClustersOptions): ClusterDescription {
   const source = 'describeClusters';
   const o = resolveOptions<ResolvedDescribeClustersOptions>(source, DEFAULTS, options);
-  const { values, n, d } = readPoints(data, source);
+  const { values, n, d, names: recordNames } = readPoints(data, source);
   const { ids, counts, m } = readLabels(labels, n, source);
   if (!Number.isSafeInteger(o.top) || o.top < 1) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: top must be a positive integer, got ${describeValue(o.top)}.`, { source, field: 'top' });
@@ -100,7 +100,8 @@ export function describeClusters(data: PointsInput, labels: ArrayLike<number>, o
   if (o.featureNames !== undefined && !Array.isArray(o.featureNames)) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: featureNames must be an array of ${d} strings (one per column), got ${describeValue(o.featureNames)}.`, { source, field: 'featureNames' });
   }
-  const names = o.featureNames === undefined ? Array.from({ length: d }, (_, j) => `x${j}`) : o.featureNames.slice();
+  // Records name their features (sorted); rows are x0, x1, … unless featureNames says otherwise.
+  const names = o.featureNames !== undefined ? o.featureNames.slice() : recordNames !== null ? recordNames.slice() : Array.from({ length: d }, (_, j) => `x${j}`);
   if (names.length !== d || names.some((x) => typeof x !== 'string')) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: featureNames must hold ${d} strings (one per column), got ${names.length}.`, { source, field: 'featureNames' });
   }

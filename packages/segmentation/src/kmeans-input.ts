@@ -12,14 +12,57 @@ export interface PointMatrix {
   readonly columns: number;
 }
 
-/** Points as an array of equally long rows, or as a {@link PointMatrix}. */
-export type PointsInput = readonly (readonly number[])[] | PointMatrix;
+/**
+ * Points, one per customer, in one of three layouts:
+ *
+ * - **rows**: an array of equally long arrays of numbers, `data[i][j]` =
+ *   feature j of point i (not columns: transpose a column-major table first);
+ * - **records**: an array of objects with the same named numeric fields,
+ *   one per point (`{ recency: 3, frequency: 5 }`); the features are the
+ *   field names in alphabetical order, whatever order each record lists
+ *   them in;
+ * - a row-major {@link PointMatrix}.
+ */
+export type PointsInput = readonly (readonly number[])[] | readonly Readonly<Record<string, number>>[] | PointMatrix;
 
 /** Validated points: a row-major view that is read, never written. */
 export interface Points {
   readonly values: Float64Array;
   readonly n: number;
   readonly d: number;
+  /** Feature names (sorted) when the points were records, else null. */
+  readonly names: readonly string[] | null;
+}
+
+const LAYOUTS = 'rows (one array of numbers per point), records (one object with named numeric fields per point) or { values: Float64Array, columns }';
+
+function notFinite(source: string, field: string, row: number, column: string, v: unknown): ValidationError {
+  return new ValidationError('E_NOT_FINITE', `${source}: ${field} row ${row}, ${column} is ${String(v)}; every feature must be a finite number (impute or drop missing values first).`, { source, field, row });
+}
+
+/** Records → row-major values, features in sorted name order. */
+function readRecords(rows: readonly unknown[], source: string, field: string): Points {
+  const n = rows.length;
+  const names = Object.keys(rows[0] as object).sort();
+  const d = names.length;
+  if (d === 0) throw new ValidationError('E_EMPTY', `${source}: records of ${field} have no fields; give each point its features as named numbers.`, { source, field, row: 0 });
+  const values = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+      throw new ValidationError('E_POINTS_TYPE', `${source}: row ${i} of ${field} is ${Array.isArray(r) ? 'an array' : String(r)} but row 0 is a record; give ${LAYOUTS}, not a mix.`, { source, field, row: i });
+    }
+    const keys = Object.keys(r);
+    if (keys.length !== d || !names.every((k) => k in r)) {
+      throw new ValidationError('E_RAGGED', `${source}: record ${i} of ${field} has fields ${JSON.stringify(keys.sort())} but record 0 has ${JSON.stringify(names)}; every record needs the same features.`, { source, field, row: i });
+    }
+    for (let j = 0; j < d; j++) {
+      const v = (r as Record<string, unknown>)[names[j]!];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw notFinite(source, field, i, `field ${names[j]!}`, v);
+      values[i * d + j] = v;
+    }
+  }
+  return { values, n, d, names };
 }
 
 /**
@@ -34,9 +77,10 @@ export function readPoints(data: PointsInput, source: string, field = 'data', ch
     const rows = data as readonly (readonly number[])[];
     const n = rows.length;
     if (n === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} has no rows; give at least one point.`, { source, field });
-    const first = rows[0];
+    const first = rows[0] as unknown;
+    if (first !== null && typeof first === 'object' && !Array.isArray(first) && !ArrayBuffer.isView(first)) return readRecords(rows, source, field);
     if (!Array.isArray(first)) {
-      throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be an array of rows (arrays of numbers) or { values: Float64Array, columns }.`, { source, field, row: 0 });
+      throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be ${LAYOUTS}.`, { source, field, row: 0 });
     }
     const d = first.length;
     if (d === 0) throw new ValidationError('E_EMPTY', `${source}: rows of ${field} have no features.`, { source, field, row: 0 });
@@ -45,21 +89,23 @@ export function readPoints(data: PointsInput, source: string, field = 'data', ch
       const row = rows[i];
       if (!Array.isArray(row) || row.length !== d) {
         const len = Array.isArray(row) ? String(row.length) : 'not an array';
-        throw new ValidationError('E_RAGGED', `${source}: row ${i} of ${field} has ${len} values but row 0 has ${d}; every row needs the same features.`, { source, field, row: i });
+        throw new ValidationError('E_RAGGED', `${source}: row ${i} of ${field} has ${len} values but row 0 has ${d}; ${field} is read as rows (one array per point, one value per feature), so every row needs the same features.`, {
+          source,
+          field,
+          row: i,
+        });
       }
       for (let j = 0; j < d; j++) {
         const v = row[j] as unknown;
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new ValidationError('E_NOT_FINITE', `${source}: ${field} row ${i}, column ${j} is ${String(v)}; every feature must be a finite number (impute or drop missing values first).`, { source, field, row: i });
-        }
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw notFinite(source, field, i, `column ${j}`, v);
         values[i * d + j] = v;
       }
     }
-    return { values, n, d };
+    return { values, n, d, names: null };
   }
   const m = data as PointMatrix | null | undefined;
   if (m === null || typeof m !== 'object' || !(m.values instanceof Float64Array)) {
-    throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be an array of rows (arrays of numbers) or { values: Float64Array, columns }.`, { source, field });
+    throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be ${LAYOUTS}.`, { source, field });
   }
   const d = m.columns;
   if (!Number.isSafeInteger(d) || d < 1) {
@@ -71,7 +117,7 @@ export function readPoints(data: PointsInput, source: string, field = 'data', ch
     throw new ValidationError('E_RAGGED', `${source}: ${field}.values has ${values.length} numbers, not a multiple of columns = ${d}.`, { source, field });
   }
   if (checkFinite) assertFinite(values, d, source, field);
-  return { values, n: values.length / d, d };
+  return { values, n: values.length / d, d, names: null };
 }
 
 /**

@@ -108,7 +108,7 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
  * whether an early-stopping rule (no improvement, tolerance) ended the fit
  * before the step limit.
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }` (row-major)
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput}
  * @param k - number of clusters, 1 ≤ k ≤ number of distinct points
  * @param options - see {@link MiniBatchKMeansOptions}
  * @returns a {@link KMeansModel} (labels of every point, centroids, inertia, steps, whether it stopped early)

@@ -129,7 +129,7 @@ export class KMeansModel {
    * The nearest center of each point (Euclidean; the lower index wins a
    * tie). O(n·k·d).
    *
-   * @param data - points with the same number of features as the centers
+   * @param data - points with the same features as the centers, in any layout of {@link PointsInput} (records: the same field names as at fit)
    * @throws `ValidationError` `E_EMPTY`, `E_RAGGED`, `E_NOT_FINITE`, `E_POINTS_TYPE`, or `E_DIMENSION` when the feature count differs
    * @example
    * ```ts
@@ -270,7 +270,7 @@ function checkModelParts(source: string, code: string, parts: { readonly labels:
  * point at k = 8), and the results are identical, bit for bit, to the
  * typed-array fallback used everywhere else.
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }` (row-major)
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput}
  * @param k - number of clusters, 1 ≤ k ≤ number of distinct points
  * @param options - see {@link KMeansOptions}
  * @returns a {@link KMeansModel} with `labels`, `centroids`, `inertia`, `iterations`, `converged` and `predict`

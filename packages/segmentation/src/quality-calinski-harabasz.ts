@@ -10,7 +10,7 @@ import { clusterMeans, readClustering } from './quality-common';
  * (including its value 1 when every cluster is a single repeated point).
  * O(n·d).
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }`
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput}
  * @param labels - cluster label (any integers) of each point
  * @returns the index (≥ 0)
  * @throws `ValidationError` `E_LABEL_COUNT` unless 2 ≤ clusters ≤ n − 1; `E_LABELS`, `E_EMPTY`, `E_RAGGED`, `E_NOT_FINITE`, `E_POINTS_TYPE`

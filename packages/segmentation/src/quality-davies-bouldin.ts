@@ -9,7 +9,7 @@ import { clusterMeans, readClustering } from './quality-common';
  * cases: 0 when all sᵢ or all centroid distances are ≈ 0 (≤ 1e-8), and a
  * pair of coincident centroids contributing 0. O(n·d + m²·d).
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }`
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput}
  * @param labels - cluster label (any integers) of each point
  * @returns the index (≥ 0)
  * @throws `ValidationError` `E_LABEL_COUNT` unless 2 ≤ clusters ≤ n − 1; `E_LABELS`, `E_EMPTY`, `E_RAGGED`, `E_NOT_FINITE`, `E_POINTS_TYPE`

@@ -50,7 +50,7 @@ const DEFAULTS: Readonly<ResolvedSilhouetteOptions> = Object.freeze({ sampleSize
  * need `sampleSize`: the score of a seeded random subset, an unbiased-in-
  * practice estimate whose error shrinks like 1/√sampleSize.
  *
- * @param data - rows of numbers, or `{ values: Float64Array, columns }`
+ * @param data - points as rows (one array of numbers per point), records (named numeric fields, features in sorted name order) or `{ values: Float64Array, columns }` (row-major); see {@link PointsInput}
  * @param labels - cluster label (any integers) of each point
  * @param options - see {@link SilhouetteOptions}
  * @throws `ValidationError` `E_TOO_LARGE` (n above the exact limit without `sampleSize`), `E_LABEL_COUNT`

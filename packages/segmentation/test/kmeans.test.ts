@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { MarksmanError } from '@marksman/core';
 import { AbortError, OptionsError, Random, ValidationError } from '@marksman/core';
 import { adjustedRandIndex } from '@marksman/metrics';
-import { KMeansModel, kmeans, type KMeansProgress } from '@marksman/segmentation';
+import { KMeansModel, describeClusters, kmeans, silhouetteScore, type KMeansProgress } from '@marksman/segmentation';
 import { describe, expect, it } from 'vitest';
 
 interface GivenRun {
@@ -224,6 +224,29 @@ describe('kmeans properties', () => {
     expect(model.labels[0] === model.labels[1] && model.labels[0] !== model.labels[2]).toBe(true);
     const m2 = KMeansModel.fromJSON({ labels: [0, 1], centroids: [[0], [10]], inertia: 0, iterations: 1, converged: true });
     expect(Array.from(m2.predict([[2], [7]]))).toEqual([0, 1]);
+  });
+});
+
+describe('kmeans and the quality scores take points as rows, records or a row-major matrix (issue 15 §6)', () => {
+  const rows = [[1, 10], [1.5, 11], [8, 2], [9, 1], [8.5, 1.5], [1.2, 10.5]];
+  // Records list their fields in any order; the features are the names sorted (frequency, recency).
+  const records = Object.freeze(rows.map(([f, r], i) => Object.freeze(i % 2 === 0 ? { frequency: f!, recency: r! } : { recency: r!, frequency: f! })));
+  it('gives the same clustering, centroids and predictions from records as from rows', () => {
+    const a = kmeans(rows, 2, { seed: 3 });
+    const b = kmeans(records, 2, { seed: 3 });
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.centroids).toEqual(a.centroids);
+    expect(Array.from(b.predict([{ recency: 2, frequency: 9 }]))).toEqual(Array.from(a.predict([[9, 2]])));
+    const d = describeClusters(records, a.labels);
+    expect(d.features).toEqual(['frequency', 'recency']);
+    expect(silhouetteScore(records, a.labels)).toBeCloseTo(silhouetteScore(rows, a.labels), 12);
+  });
+  it('names the layouts in its errors', () => {
+    expectCode(() => kmeans([{ recency: 1, frequency: 2 }, { recency: 3 }], 1), ValidationError, 'E_RAGGED');
+    expectCode(() => kmeans([{ recency: 1 }, [3]] as never, 1), ValidationError, 'E_POINTS_TYPE');
+    expectCode(() => kmeans([{ recency: 1 }, { recency: '3' }] as never, 1), ValidationError, 'E_NOT_FINITE');
+    expect(() => kmeans([[1, 2], [3]], 1)).toThrow(/read as rows \(one array per point, one value per feature\)/);
+    expect(() => kmeans('points' as never, 1)).toThrow(/rows \(one array of numbers per point\), records \(one object with named numeric fields per point\)/);
   });
 });
 

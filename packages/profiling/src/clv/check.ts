@@ -1,5 +1,7 @@
 // Internal: argument checks shared by the customer-value models and fits.
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ClvDiagnostic, ClvDiagnosticCode } from './diagnostics';
+import type { ClvFitInfo } from './fit-info';
 import type { ClvFitProgress } from './fit';
 import { isClvTimeUnit } from '../time-unit';
 import type { ClvTimeUnit } from '../time-unit';
@@ -143,8 +145,19 @@ export function requireRepeatPurchases(source: string, frequency: ArrayLike<numb
   throw new ValidationError('E_CLV_NO_REPEATS', `${source}: no customer has a repeat purchase, so purchase rates cannot be estimated; use a longer period.`, { source, field: 'frequency' });
 }
 
-/** Format version written by the models' toJSON. */
-export const CLV_JSON_VERSION = 1;
+/** Number of customers with at least one repeat purchase. */
+export function countRepeats(frequency: ArrayLike<number>): number {
+  let k = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i]! > 0) k++;
+  return k;
+}
+
+/**
+ * Format version written by the models' toJSON: 2 added the covariance and
+ * the diagnostics to the fit facts; version 1 files (and files without a
+ * version) are still read, with no covariance and no diagnostics.
+ */
+export const CLV_JSON_VERSION = 2;
 
 /**
  * Validates what a model's `fromJSON` reads: the `model` tag, the format
@@ -159,7 +172,7 @@ export function readModelJson<P>(
   model: string,
   names: readonly string[],
   keys: readonly string[],
-): { params: P; timeUnit: ClvTimeUnit | undefined; fit: FitInfoJson<P> | undefined } {
+): { params: P; timeUnit: ClvTimeUnit | undefined; fit: ClvFitInfo<P> | undefined } {
   if (typeof json !== 'object' || json === null || Array.isArray(json) || (json as { model?: unknown }).model !== model) {
     throw new OptionsError('E_CLV_PARAMS', `${source}: expected the output of toJSON() (model '${model}').`, { source, field: 'model' });
   }
@@ -168,7 +181,9 @@ export function readModelJson<P>(
     throw new ValidationError('E_CLV_JSON', `${source}: ${field} ${why}.`, { source, field });
   };
   for (const k of Object.keys(o)) if (!keys.includes(k)) badJson(k, `is not a field of a saved ${model} model (known: ${keys.join(', ')})`);
-  if (o.version !== undefined && o.version !== CLV_JSON_VERSION) badJson('version', `is ${describe(o.version)}; this version of @marksman/profiling reads version ${CLV_JSON_VERSION}`);
+  if (o.version !== undefined && o.version !== 1 && o.version !== CLV_JSON_VERSION) {
+    badJson('version', `is ${describe(o.version)}; this version of @marksman/profiling reads versions 1 to ${CLV_JSON_VERSION}`);
+  }
   checkParams(source, o.params, names);
   const timeUnit = keys.includes('timeUnit') ? checkTimeUnit(source, o.timeUnit) : undefined;
   return { params: o.params as P, timeUnit, fit: readFitInfo<P>(source, o.fit, names) };
@@ -179,7 +194,7 @@ export function readModelJson<P>(
  * undefined and null mean "not fitted". Nulls in standard errors and the
  * gradient norm become NaN.
  */
-export function readFitInfo<P>(source: string, f: unknown, names: readonly string[]): FitInfoJson<P> | undefined {
+export function readFitInfo<P>(source: string, f: unknown, names: readonly string[]): ClvFitInfo<P> | undefined {
   const badJson = (field: string, why: string): never => {
     throw new ValidationError('E_CLV_JSON', `${source}: ${field} ${why}.`, { source, field });
   };
@@ -210,11 +225,15 @@ export function readFitInfo<P>(source: string, f: unknown, names: readonly strin
   }
   if (!isNum(r.gradientNorm)) badJson('fit.report.gradientNorm', 'must be a number or null');
   if (typeof r.method !== 'string' || typeof r.message !== 'string') badJson('fit.report', 'must have string method and message');
-  const known = ['logLikelihood', 'standardErrors', 'nCustomers', 'penalty', 'report'];
+  const covariance = readCovariance(fit.covariance, names.length, badJson);
+  const diagnostics = readDiagnostics(fit.diagnostics, badJson);
+  const known = ['logLikelihood', 'standardErrors', 'covariance', 'diagnostics', 'nCustomers', 'penalty', 'report'];
   for (const k of Object.keys(fit)) if (!known.includes(k)) badJson(`fit.${k}`, `is not a fit fact (known: ${known.join(', ')})`);
   return {
       logLikelihood: fit.logLikelihood as number,
       standardErrors: seOut as P,
+      covariance,
+      diagnostics,
       nCustomers: fit.nCustomers as number,
       penalty: fit.penalty as number,
       report: {
@@ -228,18 +247,46 @@ export function readFitInfo<P>(source: string, f: unknown, names: readonly strin
   };
 }
 
-/** The fit facts as stored in a model (same shape as the public ClvFitInfo). */
-export interface FitInfoJson<P> {
-  readonly logLikelihood: number;
-  readonly standardErrors: P;
-  readonly nCustomers: number;
-  readonly penalty: number;
-  readonly report: {
-    readonly converged: boolean;
-    readonly iterations: number;
-    readonly evaluations: number;
-    readonly gradientNorm: number;
-    readonly method: string;
-    readonly message: string;
-  };
+const DIAGNOSTIC_CODES: readonly ClvDiagnosticCode[] = [
+  'CLV_NOT_CONVERGED',
+  'CLV_PARAMETER_AT_BOUNDARY',
+  'CLV_SE_EXCEEDS_ESTIMATE',
+  'CLV_HESSIAN_NOT_PD',
+  'CLV_FLAT_LIKELIHOOD',
+  'CLV_FEW_REPEAT_CUSTOMERS',
+  'CLV_SPEND_FREQUENCY_CORRELATION',
+  'CLV_HOLDOUT_FIT',
+  'CLV_POOR_HOLDOUT_FIT',
+];
+
+/** A k×k matrix of finite numbers, or null/absent (→ null). */
+function readCovariance(v: unknown, k: number, bad: (field: string, why: string) => never): number[][] | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.length !== k || !v.every((row) => Array.isArray(row) && row.length === k && row.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+    bad('fit.covariance', `must be null or a ${k}×${k} array of finite numbers`);
+  }
+  const m = (v as number[][]).map((row) => [...row]);
+  for (let i = 0; i < k; i++) if (!(m[i]![i]! > 0)) bad('fit.covariance', 'must have a positive diagonal');
+  return m;
+}
+
+/** An array of diagnostics (absent → []); a null value (JSON's NaN) becomes NaN. */
+function readDiagnostics(v: unknown, bad: (field: string, why: string) => never): ClvDiagnostic[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) bad('fit.diagnostics', 'must be an array');
+  return (v as unknown[]).map((d, i) => {
+    const o = d as Record<string, unknown>;
+    const field = `fit.diagnostics[${i}]`;
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) bad(field, 'must be an object { code, severity, message }');
+    for (const k of Object.keys(o)) if (!['code', 'severity', 'message', 'parameters', 'value'].includes(k)) bad(`${field}.${k}`, 'is not a field of a diagnostic');
+    if (!DIAGNOSTIC_CODES.includes(o.code as ClvDiagnosticCode)) bad(`${field}.code`, `must be one of ${DIAGNOSTIC_CODES.join(', ')}`);
+    if (o.severity !== 'error' && o.severity !== 'warning' && o.severity !== 'info') bad(`${field}.severity`, "must be 'error', 'warning' or 'info'");
+    if (typeof o.message !== 'string') bad(`${field}.message`, 'must be a string');
+    if (o.parameters !== undefined && !(Array.isArray(o.parameters) && o.parameters.every((p) => typeof p === 'string'))) bad(`${field}.parameters`, 'must be an array of names');
+    if (o.value !== undefined && o.value !== null && typeof o.value !== 'number') bad(`${field}.value`, 'must be a number');
+    const out: { -readonly [K in keyof ClvDiagnostic]: ClvDiagnostic[K] } = { code: o.code as ClvDiagnosticCode, severity: o.severity, message: o.message as string };
+    if (o.parameters !== undefined) out.parameters = [...(o.parameters as string[])];
+    if (o.value !== undefined) out.value = o.value === null ? NaN : (o.value as number);
+    return out;
+  });
 }

@@ -3,8 +3,8 @@
 // objective is the mean negative log-likelihood plus an optional L2 penalty
 // on the parameters (lifetimes' `penalizer_coef` convention).
 import { ConvergenceError, throwIfAborted } from '@marksman/core';
-import { Matrix, inverse } from 'ml-matrix';
-import { minimizeBfgs, minimizeNelderMead, numericHessian } from './optimize';
+import { minimizeBfgs, minimizeNelderMead } from './optimize';
+import { inverseSpd, logParameterHessian } from './uncertainty';
 
 /** How a fit went: the optimiser's report, attached to every fitted model. */
 export interface ClvFitReport {
@@ -61,7 +61,12 @@ export interface FitProblem {
 export interface FitOutcome {
   theta: Float64Array;
   logLikelihood: number;
+  /** θᵢ·√Σᵢᵢ (the delta method from the log scale); NaN where the information is not positive definite. */
   standardErrors: Float64Array;
+  /** Observed information in log-parameters (Hessian of the total penalised objective in ln θ), or null when not finite. */
+  logHessian: number[][] | null;
+  /** Its inverse, the covariance of ln θ, or null when it is not positive definite. */
+  covariance: number[][] | null;
   report: ClvFitReport;
 }
 
@@ -123,34 +128,14 @@ export function fitByMaximumLikelihood(p: FitProblem): FitOutcome {
     }
   }
   throwIfAborted(signal, source);
+  const logHessian = logParameterHessian((t) => n * objectiveNatural(t), theta);
+  const covariance = logHessian === null ? null : inverseSpd(logHessian);
   return {
     theta,
     logLikelihood: p.logLikelihood(theta),
-    standardErrors: standardErrors((t) => n * objectiveNatural(t), theta),
+    standardErrors: Float64Array.from(theta, (v, i) => (covariance === null ? NaN : v * Math.sqrt(covariance[i]![i]!))),
+    logHessian,
+    covariance,
     report: { converged: r.converged, iterations, evaluations, gradientNorm: r.gradientNorm, method, message: r.message },
   };
-}
-
-/**
- * Asymptotic standard errors: square roots of the diagonal of the inverse of
- * the observed information (the Hessian of the total negative
- * log-likelihood, by central differences). NaN where the Hessian is not
- * positive definite.
- */
-export function standardErrors(totalObjective: (theta: Float64Array) => number, theta: Float64Array): Float64Array {
-  const k = theta.length;
-  const out = new Float64Array(k).fill(NaN);
-  const H = numericHessian(totalObjective, theta);
-  if (H.some((row) => row.some((v) => !Number.isFinite(v)))) return out;
-  let cov: Matrix;
-  try {
-    cov = inverse(new Matrix(H));
-  } catch {
-    return out;
-  }
-  for (let i = 0; i < k; i++) {
-    const v = cov.get(i, i);
-    out[i] = v > 0 ? Math.sqrt(v) : NaN;
-  }
-  return out;
 }

@@ -37,6 +37,12 @@ export interface ClvColumns {
   T: Float64Array;
   m: Float64Array;
   timeUnit: ClvTimeUnit | undefined;
+  /**
+   * The holdout period of a summary made with a calibration end: its length
+   * in the time unit, each customer's purchases in it and their mean value
+   * (undefined for rows, or a summary without a holdout).
+   */
+  holdout: { duration: number; counts: Float64Array; spend: Float64Array } | undefined;
 }
 
 function isSummary(input: ClvInput): input is ClvSummary {
@@ -92,5 +98,24 @@ export function toColumns(input: ClvInput, source: string, needMonetary = false)
       m[i] = v;
     }
   }
-  return { n, x, tx, T, m, timeUnit };
+  return { n, x, tx, T, m, timeUnit, holdout: readHoldout(input, rows) };
+}
+
+/** The holdout columns of a summary when every row has them. */
+function readHoldout(input: ClvInput, rows: readonly ClvCustomer[]): ClvColumns['holdout'] {
+  if (!isSummary(input)) return undefined;
+  const duration = input.durationHoldout;
+  if (!(typeof duration === 'number' && duration > 0 && Number.isFinite(duration))) return undefined;
+  const n = rows.length;
+  const counts = new Float64Array(n);
+  const spend = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i] as ClvCustomer & { frequencyHoldout?: unknown; monetaryValueHoldout?: unknown };
+    const c = r.frequencyHoldout;
+    const v = r.monetaryValueHoldout;
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) return undefined;
+    counts[i] = c;
+    spend[i] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
+  }
+  return { duration, counts, spend };
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { mapCells, notFitted, readHeader, readMatrix } from './matrix';
-import type { Dense, MatrixInput } from './matrix';
+import { fitTicker, mapCells, notFitted, readHeader, readMatrix } from './matrix';
+import type { Dense, MatrixInput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link log1pTransform} (none yet; kept for symmetry with the scalers). */
 export type Log1pTransformOptions = Record<string, never>;
@@ -61,17 +61,21 @@ export class Log1pTransform {
   /**
    * Records the number of features and checks the domain. O(n·d).
    *
+   * @param X - rows (one array per customer, one value per feature)
+   * @param options - `onProgress` (phase `'read'`) and `signal`, for large inputs
    * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_INPUT`
+   * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
-  fit(X: MatrixInput): Log1pTransform {
-    const m = readMatrix('Log1pTransform.fit', X, null, false);
+  fit(X: MatrixInput, options?: ScalerFitOptions): Log1pTransform {
+    const tick = fitTicker('Log1pTransform.fit', options);
+    const m = readMatrix('Log1pTransform.fit', X, null, false, tick);
     checkDomain('Log1pTransform.fit', m);
     return new Log1pTransform(m.d);
   }
 
-  /** `fit(X)` then `transform(X)`. */
-  fitTransform(X: MatrixInput): number[][] {
-    return this.fit(X).transform(X);
+  /** `fit(X, options)` then `transform(X)`. */
+  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+    return this.fit(X, options).transform(X);
   }
 
   /**

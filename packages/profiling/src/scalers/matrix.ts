@@ -1,9 +1,30 @@
 // Internal helpers shared by the scalers: reading a matrix (array of rows),
 // NaN-aware column statistics in numpy's conventions, JSON of number arrays.
 import { OptionsError, StateError, ValidationError } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
+import { PROGRESS_EVERY, progressTicker } from '../data-progress';
+import type { DataPassOptions, DataProgress } from '../data-progress';
 
-/** A matrix as the scalers accept it: an array of rows (arrays or typed arrays), all of one width. */
+/**
+ * A matrix as the scalers accept it: **rows** (one per customer), each an
+ * array or typed array of the features, all of one width — `X[i][j]` is
+ * feature j of customer i. Columns are not accepted: transpose first.
+ */
 export type MatrixInput = readonly ArrayLike<number>[];
+
+/** Options of a scaler's `fit` and `fitTransform`: progress and cancellation for large inputs. */
+export type ScalerFitOptions = DataPassOptions;
+
+/** A progress callback, or null when the caller asked for none. */
+export type Tick = ((phase: string, done: number, total: number) => void) | null;
+
+const FIT_DEFAULTS: Readonly<{ onProgress: ((p: DataProgress) => void) | null; signal: AbortSignal | null }> = Object.freeze({ onProgress: null, signal: null });
+
+/** Reads a scaler fit's options (`E_OPTION_UNKNOWN`, `E_OPTION_RANGE`) and returns its progress ticker. */
+export function fitTicker(source: string, options: ScalerFitOptions | undefined): Tick {
+  const o = resolveOptions(source, FIT_DEFAULTS, options);
+  return progressTicker(source, o.onProgress, o.signal);
+}
 
 /** Row-major copy of a checked matrix. */
 export interface Dense {
@@ -18,10 +39,11 @@ function describe(v: unknown): string {
 
 /**
  * Checks and copies `X`: an array of rows of equal width (`expected` when
- * given), values numbers, NaN allowed (missing), ±Infinity refused.
+ * given), values numbers, NaN allowed (missing), ±Infinity refused. With a
+ * ticker, reports phase `'read'` every 65,536 rows and at the end.
  */
-export function readMatrix(source: string, X: MatrixInput, expected: number | null, allowEmpty: boolean): Dense {
-  if (!Array.isArray(X)) throw new ValidationError('E_INPUT', `${source}: expected an array of rows (arrays of numbers), got ${describe(X)}.`, { source, field: 'X' });
+export function readMatrix(source: string, X: MatrixInput, expected: number | null, allowEmpty: boolean, tick: Tick = null): Dense {
+  if (!Array.isArray(X)) throw new ValidationError('E_INPUT', `${source}: expected X as rows (an array with one array of numbers per customer), got ${describe(X)}.`, { source, field: 'X' });
   const n = X.length;
   if (n === 0) {
     if (allowEmpty) return { n: 0, d: expected ?? 0, data: new Float64Array(0) };
@@ -31,12 +53,13 @@ export function readMatrix(source: string, X: MatrixInput, expected: number | nu
   const d = expected ?? (first !== null && typeof first === 'object' && typeof first.length === 'number' ? first.length : -1);
   const data = new Float64Array(n * d < 0 ? 0 : n * d);
   for (let i = 0; i < n; i++) {
+    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('read', i, n);
     const row = X[i] as ArrayLike<number> | undefined;
     if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length !== d) {
       throw new ValidationError(
         'E_SHAPE',
-        `${source}: row ${i} has ${row !== null && typeof row === 'object' && typeof row.length === 'number' ? row.length : 'no'} values but ${d} ${expected === null ? 'were in row 0' : 'features were fitted'}; every row needs the same number of features.`,
-        { source, row: i },
+        `${source}: row ${i} has ${row !== null && typeof row === 'object' && typeof row.length === 'number' ? row.length : 'no'} values but ${d} ${expected === null ? 'were in row 0' : 'features were fitted'}; X must be rows (one array per customer, one value per feature, all of one width), not columns.`,
+        { source, row: i, field: 'X' },
       );
     }
     for (let j = 0; j < d; j++) {
@@ -48,6 +71,7 @@ export function readMatrix(source: string, X: MatrixInput, expected: number | nu
     }
   }
   if (d === 0) throw new ValidationError('E_SHAPE', `${source}: rows have no features.`, { source });
+  if (tick !== null) tick('read', n, n);
   return { n, d, data };
 }
 

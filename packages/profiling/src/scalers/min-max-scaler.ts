@@ -1,6 +1,6 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats } from './matrix';
-import type { MatrixInput } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
+import type { MatrixInput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link minMaxScaler}. */
 export interface MinMaxScalerOptions {
@@ -82,14 +82,19 @@ export class MinMaxScaler {
   /**
    * Learns minimum and maximum per feature. O(n·d).
    *
+   * @param X - rows (one array per customer, one value per feature)
+   * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
    * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
-  fit(X: MatrixInput): MinMaxScaler {
-    const { n, d, data } = readMatrix('MinMaxScaler.fit', X, null, false);
+  fit(X: MatrixInput, options?: ScalerFitOptions): MinMaxScaler {
+    const tick = fitTicker('MinMaxScaler.fit', options);
+    const { n, d, data } = readMatrix('MinMaxScaler.fit', X, null, false, tick);
     const dataMin = new Float64Array(d).fill(NaN);
     const dataMax = new Float64Array(d).fill(NaN);
     for (let i = 0; i < n; i++) {
+      if (tick !== null && i > 0 && i % 65_536 === 0) tick('statistics', i, n);
       for (let j = 0; j < d; j++) {
         const x = data[i * d + j] as number;
         if (Number.isNaN(x)) continue;
@@ -97,6 +102,7 @@ export class MinMaxScaler {
         if (!(x <= (dataMax[j] as number))) dataMax[j] = x;
       }
     }
+    if (tick !== null) tick('statistics', n, n);
     const [lo, hi] = this.#range;
     const scale = new Float64Array(d);
     const offset = new Float64Array(d);
@@ -111,9 +117,9 @@ export class MinMaxScaler {
     return new MinMaxScaler(this.#range, this.#clip, { dataMin, dataMax, scale, offset });
   }
 
-  /** `fit(X)` then `transform(X)`. O(n·d). */
-  fitTransform(X: MatrixInput): number[][] {
-    return this.fit(X).transform(X);
+  /** `fit(X, options)` then `transform(X)`. O(n·d). */
+  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+    return this.fit(X, options).transform(X);
   }
 
   /**

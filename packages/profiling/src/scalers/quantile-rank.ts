@@ -1,7 +1,7 @@
 import { resolveOptions } from '@marksman/core/internal';
 import { ValidationError } from '@marksman/core';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray } from './matrix';
-import type { MatrixInput } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray, fitTicker } from './matrix';
+import type { MatrixInput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link quantileRank}. */
 export interface QuantileRankOptions {
@@ -103,11 +103,15 @@ export class QuantileRank {
   /**
    * Learns the landmark quantiles per feature. O(n log n · d).
    *
+   * @param X - rows (one array per customer, one value per feature)
+   * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted transform
    * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
-  fit(X: MatrixInput): QuantileRank {
-    const m = readMatrix('QuantileRank.fit', X, null, false);
+  fit(X: MatrixInput, options?: ScalerFitOptions): QuantileRank {
+    const tick = fitTicker('QuantileRank.fit', options);
+    const m = readMatrix('QuantileRank.fit', X, null, false, tick);
     const k = Math.max(1, Math.min(this.#nQuantiles, m.n));
     const references = new Float64Array(k);
     for (let i = 0; i < k; i++) references[i] = k === 1 ? 0 : i === k - 1 ? 1 : i * (1 / (k - 1));
@@ -120,6 +124,7 @@ export class QuantileRank {
         if (i > 0 && (q[i] as number) < (q[i - 1] as number)) q[i] = q[i - 1] as number; // non-decreasing
       }
       quantiles.push(q);
+      if (tick !== null) tick('statistics', j + 1, m.d);
       if (s.length > 0 && !Number.isFinite((q[k - 1] as number) - (q[0] as number))) {
         throw new ValidationError('E_OVERFLOW', `QuantileRank.fit: the range of feature ${j} overflows; values near 1e308 cannot be ranked by interpolation.`, {
           source: 'QuantileRank.fit',
@@ -130,9 +135,9 @@ export class QuantileRank {
     return new QuantileRank(this.#nQuantiles, { references, quantiles });
   }
 
-  /** `fit(X)` then `transform(X)`. */
-  fitTransform(X: MatrixInput): number[][] {
-    return this.fit(X).transform(X);
+  /** `fit(X, options)` then `transform(X)`. */
+  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+    return this.fit(X, options).transform(X);
   }
 
   /**

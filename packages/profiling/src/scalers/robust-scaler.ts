@@ -1,6 +1,6 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray, requireFiniteStats } from './matrix';
-import type { MatrixInput } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
+import type { MatrixInput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link robustScaler}. */
 export interface RobustScalerOptions {
@@ -79,11 +79,15 @@ export class RobustScaler {
   /**
    * Learns median and inter-quantile range per feature. O(n log n · d).
    *
+   * @param X - rows (one array per customer, one value per feature)
+   * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
    * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
-  fit(X: MatrixInput): RobustScaler {
-    const m = readMatrix('RobustScaler.fit', X, null, false);
+  fit(X: MatrixInput, options?: ScalerFitOptions): RobustScaler {
+    const tick = fitTicker('RobustScaler.fit', options);
+    const m = readMatrix('RobustScaler.fit', X, null, false, tick);
     const center = new Float64Array(m.d);
     const scale = new Float64Array(m.d);
     const [qlo, qhi] = this.#opts.quantileRange;
@@ -92,14 +96,15 @@ export class RobustScaler {
       center[j] = this.#opts.withCentering ? percentileSorted(s, 50) : 0;
       const range = percentileSorted(s, qhi) - percentileSorted(s, qlo);
       scale[j] = this.#opts.withScaling ? (Number.isNaN(range) ? NaN : handleZeroScale(range)) : 1;
+      if (tick !== null) tick('statistics', j + 1, m.d);
     }
     requireFiniteStats('RobustScaler.fit', { center, scale });
     return new RobustScaler(this.#opts, { center, scale });
   }
 
-  /** `fit(X)` then `transform(X)`. */
-  fitTransform(X: MatrixInput): number[][] {
-    return this.fit(X).transform(X);
+  /** `fit(X, options)` then `transform(X)`. */
+  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+    return this.fit(X, options).transform(X);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats } from './matrix';
-import type { MatrixInput } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
+import type { MatrixInput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link standardScaler}. */
 export interface StandardScalerOptions {
@@ -81,12 +81,15 @@ export class StandardScaler {
   /**
    * Learns mean and standard deviation per feature. O(n·d).
    *
-   * @param X - rows of equal width; NaN marks a missing value
+   * @param X - rows (one array per customer, one value per feature, all of one width); NaN marks a missing value
+   * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
    * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
-  fit(X: MatrixInput): StandardScaler {
-    const m = readMatrix('StandardScaler.fit', X, null, false);
+  fit(X: MatrixInput, options?: ScalerFitOptions): StandardScaler {
+    const tick = fitTicker('StandardScaler.fit', options);
+    const m = readMatrix('StandardScaler.fit', X, null, false, tick);
     const { n, d, data } = m;
     const mean = new Float64Array(d);
     const variance = new Float64Array(d);
@@ -120,14 +123,15 @@ export class StandardScaler {
       // A feature is constant when its variance is within rounding of zero.
       const bound = c * Number.EPSILON * v + (c * mu * Number.EPSILON) ** 2;
       scale[j] = !this.#opts.withStd ? 1 : v <= bound ? 1 : Math.sqrt(v);
+      if (tick !== null) tick('statistics', j + 1, d);
     }
     requireFiniteStats('StandardScaler.fit', { mean, variance, scale });
     return new StandardScaler(this.#opts, { mean, variance, scale, counts });
   }
 
-  /** `fit(X)` then `transform(X)` on the fitted scaler. O(n·d). */
-  fitTransform(X: MatrixInput): number[][] {
-    return this.fit(X).transform(X);
+  /** `fit(X, options)` then `transform(X)` on the fitted scaler. O(n·d). */
+  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+    return this.fit(X, options).transform(X);
   }
 
   /**
