@@ -58,6 +58,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           env: name === 'recsys' ? webGpuEnv() : {},
+          setupFiles: ['recsys', 'charts', 'marksman'].includes(name) ? [here('./packages/recsys/test/quiet-tfjs.ts')] : [],
         },
       })),
       // The browser example (examples/browser): its page built by Vite and driven in Chromium.

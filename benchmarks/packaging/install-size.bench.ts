@@ -88,6 +88,11 @@ export async function run(_ctx: BenchContext): Promise<BenchOutcome> {
   }
   return {
     rows,
-    notes: ['Installed sizes count file bytes, not disk blocks; npm 11 flattens node_modules, so each package is counted once.'],
+    notes: [
+      'Installed sizes count file bytes, not disk blocks; npm 11 flattens node_modules, so each package is counted once.',
+      // Measured with this script on 2026-12-07 at commit c718e8b, before TensorFlow.js moved behind
+      // @marksman/recsys/tfjs (then a hard dependency of @marksman/recsys: cpu, wasm and webgl backends).
+      'Before the split (same script, commit c718e8b, 8 packages): everything 1,535 KiB packed, 89.0 MiB installed of which 78.6 MiB @tensorflow; classic recommenders (core, metrics, recsys) 82.4 MiB installed, 78.6 MiB @tensorflow.',
+    ],
   };
 }

@@ -21,7 +21,8 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * @param options - `title` (default 'Attribution: share of conversions by channel'), `width` (default 360),
  *   `height` (here: of one bar; default 18, so a channel's group is 18 px per model)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (not an attribution result, or one model twice), `E_LENGTH`
+ * @throws `ValidationError` `E_CHART_INPUT` (not an attribution result, one model twice, a negative credit, or
+ *   credits that do not sum to the conversions), `E_LENGTH`
  *   (credits not aligned with channels), `E_EMPTY`, `E_NOT_FINITE`; `OptionsError` `E_OPTION_UNKNOWN`,
  *   `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
@@ -43,7 +44,9 @@ export function attributionChart(results: AttributionResult | readonly Attributi
   const channelTotals = new Map<string, number>();
   for (let i = 0; i < list.length; i++) {
     const r = list[i];
-    if (!isRecord(r) || typeof r.model !== 'string' || !Array.isArray(r.channels)) throw inputError(source, 'results', 'an attribution result { model, channels, credits }', r, i);
+    if (!isRecord(r)) throw inputError(source, 'results', 'an attribution result { model, channels, credits }', r, i);
+    if (typeof r.model !== 'string' || r.model === '') throw inputError(source, 'results.model', 'the name of the attribution model', r.model, i);
+    if (!Array.isArray(r.channels)) throw inputError(source, 'results.channels', 'an array of channel names', r.channels, i);
     if (models.includes(r.model)) {
       throw new ValidationError('E_CHART_INPUT', `${source}: model '${r.model}' is given twice (row ${i}); pass each model's result once.`, { source, field: 'results', row: i });
     }
@@ -52,7 +55,20 @@ export function attributionChart(results: AttributionResult | readonly Attributi
     if (credits.length !== r.channels.length) {
       throw new ValidationError('E_LENGTH', `${source}: result ${i} has ${r.channels.length} channels but ${credits.length} credits.`, { source, field: 'results.credits', row: i });
     }
+    let sum = 0;
+    credits.forEach((c, k) => {
+      if (c < 0) throw inputError(source, 'results.credits', `conversions credited to channel ${k} (≥ 0)`, c, i);
+      sum += c;
+    });
     const total = requireNumberField(source, 'results.conversions', r.conversions, i);
+    // The credits of every model share out the conversions, so they sum to them.
+    if (!(Math.abs(sum - total) <= 1e-9 * Math.max(1, Math.abs(total)))) {
+      throw new ValidationError('E_CHART_INPUT', `${source}: the credits of result ${i} sum to ${sum}, but its conversions are ${total}; pass attribution's result unchanged.`, {
+        source,
+        field: 'results.conversions',
+        row: i,
+      });
+    }
     const effects = r.removalEffects === null || r.removalEffects === undefined ? null : requireNumbers(source, 'results.removalEffects', r.removalEffects);
     (r.channels as unknown[]).forEach((channel, k) => {
       if (typeof channel !== 'string') throw inputError(source, 'results.channels', 'channel names', channel, i);

@@ -30,8 +30,9 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 48
  * @param allocations - one `BanditAllocation` (or array of shares) per batch, in time order
  * @param options - `armNames`, `title`, `width`, `height` (default 480 × 240)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (not an allocation), `E_LENGTH` (batches with different numbers of
- *   arms), `E_RANGE` (a negative share or shares not summing to 1), `E_EMPTY`;
+ * @throws `ValidationError` `E_CHART_INPUT` (not an allocation, or counts that are not an array), `E_LENGTH`
+ *   (batches with different numbers of arms, or counts not one per share), `E_RANGE` (a negative share, shares
+ *   not summing to 1, or a count that is not a whole number ≥ 0), `E_EMPTY`;
  *   `OptionsError` `E_OPTION_RANGE` (too few arm names), `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -58,8 +59,22 @@ export function banditAllocationChart(allocations: readonly (BanditAllocation | 
   for (let b = 0; b < list.length; b++) {
     const a = list[b] as unknown;
     const shares = Array.isArray(a) ? (a as unknown[]) : typeof a === 'object' && a !== null && Array.isArray((a as BanditAllocation).shares) ? ((a as BanditAllocation).shares as unknown[]) : null;
-    if (shares === null) throw inputError(source, 'allocations', 'a BanditAllocation { shares, counts } or an array of shares', a, b);
-    const counts = Array.isArray(a) ? null : ((a as BanditAllocation).counts as unknown[] | undefined) ?? null;
+    if (shares === null) {
+      const field = typeof a === 'object' && a !== null && !Array.isArray(a) ? 'allocations.shares' : 'allocations';
+      throw inputError(source, field, 'a BanditAllocation { shares, counts } or an array of shares', typeof a === 'object' && a !== null ? (a as Record<string, unknown>).shares : a, b);
+    }
+    const counts = Array.isArray(a) ? null : ((a as Record<string, unknown>).counts ?? null);
+    if (counts !== null) {
+      if (!Array.isArray(counts)) throw inputError(source, 'allocations.counts', 'an array of whole numbers of units, one per arm', counts, b);
+      if (counts.length !== shares.length) {
+        throw new ValidationError('E_LENGTH', `${source}: batch ${b} has ${shares.length} shares but ${counts.length} counts; every arm needs both.`, { source, field: 'allocations.counts', row: b });
+      }
+      counts.forEach((c: unknown, k) => {
+        if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0) {
+          throw new ValidationError('E_RANGE', `${source}: batch ${b} gives arm ${k} the count ${describeValue(c)}; counts must be whole numbers ≥ 0.`, { source, field: 'allocations.counts', row: b });
+        }
+      });
+    }
     if (arms < 0) {
       arms = shares.length;
       if (o.armNames !== undefined && o.armNames.length < arms) {
@@ -79,8 +94,7 @@ export function banditAllocationChart(allocations: readonly (BanditAllocation | 
       throw new ValidationError('E_RANGE', `${source}: the shares of batch ${b} sum to ${sum}, not 1.`, { source, field: 'allocations', row: b });
     }
     shares.forEach((s, k) => {
-      const c = counts?.[k];
-      rows.push({ batch: b + 1, arm: o.armNames?.[k] ?? `arm ${k}`, armIndex: k, share: s as number, count: typeof c === 'number' ? c : null });
+      rows.push({ batch: b + 1, arm: o.armNames?.[k] ?? `arm ${k}`, armIndex: k, share: s as number, count: counts === null ? null : (counts[k] as number) });
     });
   }
   // Label every batch up to 20 batches, then every 2nd, 5th, 10th, 20th, … so labels never collide.

@@ -25,7 +25,7 @@ const PANELS = [
  * @param result - what `chooseK` returns
  * @param options - `title` (default 'Choosing k: k = … recommended'), `width`, `height` (of each panel; default 360 × 120)
  * @returns a Vega-Lite spec (panels stacked vertically)
- * @throws `ValidationError` `E_CHART_INPUT` (not a chooseK result), `E_EMPTY` (an empty table);
+ * @throws `ValidationError` `E_CHART_INPUT` (not a chooseK result, or a reason that is not text), `E_EMPTY` (an empty table);
  *   `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -78,6 +78,7 @@ export function chooseKChart(result: ChooseKResult, options?: ChartOptions): Veg
       },
     ],
   }));
+  if (r.reason !== undefined && r.reason !== null && typeof r.reason !== 'string') throw inputError(source, 'result.reason', 'a sentence (text)', r.reason);
   const reason = typeof r.reason === 'string' ? r.reason : '';
   return specBase(o.title ?? `Choosing k: k = ${recommended} recommended`, { scores: rows }, { description: reason, data: { name: 'scores' }, vconcat: panels });
 }

@@ -19,7 +19,7 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * @param description - what `describeClusters` returns
  * @param options - `title` (default 'Cluster profiles'), `width`, `height` (default 420 × 240)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (not a cluster description, or a cluster whose
+ * @throws `ValidationError` `E_CHART_INPUT` (not a cluster description, a feature name that is not text, or a cluster whose
  *   centroid or z-scores do not match the features), `E_EMPTY`, `E_NOT_FINITE`;
  *   `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
@@ -39,6 +39,10 @@ export function clusterProfileChart(description: ClusterDescription, options?: C
   const d = requireRecord(source, 'description', description, 'the result of describeClusters ({ features, clusters, populationMean })');
   const features = requireList(source, 'description.features', d.features, 'an array of feature names');
   const popMean = requireList(source, 'description.populationMean', d.populationMean, 'an array of numbers');
+  for (let j = 0; j < features.length; j++) {
+    const name = features[j];
+    if (typeof name !== 'string' || name === '') throw inputError(source, 'description.features', 'a feature name (text)', name, j);
+  }
   const clusters = requireList(source, 'description.clusters', d.clusters, 'an array of cluster profiles');
   const rows: ChartRow[] = [];
   const order: string[] = [];

@@ -14,6 +14,8 @@ interface Resolved extends BaseOptions {
   maxFrequency: number;
 }
 
+const TIME_UNITS = Object.freeze(['day', 'week', 'month'] as const);
+
 const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 380, height: 280, maxFrequency: 6 });
 
 /**
@@ -35,7 +37,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 38
  * @param options - `maxFrequency` (default 6), `title`, `width`, `height` (default 380 × 280)
  * @returns a Vega-Lite spec
  * @throws `ValidationError` `E_CHART_NO_HOLDOUT` (a summary made without `calibrationEnd`),
- *   `E_CHART_INPUT` (not a summary or not a purchase model), `E_EMPTY`;
+ *   `E_CHART_INPUT` (not a summary, a summary whose calibrationEnd, durationHoldout or timeUnit is not one
+ *   summarizeForClv makes, or not a purchase model), `E_EMPTY`;
  *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -60,9 +63,14 @@ export function clvCalibrationChart(summary: ClvSummary, model: ClvPurchaseModel
   const s = requireRecord(source, 'summary', summary, 'the result of summarizeForClv');
   requireMethod(source, 'model', model, 'conditionalExpectedPurchases', 'a fitted purchase model (fitBgNbd or fitParetoNbd)');
   if (s.calibrationEnd === undefined || s.calibrationEnd === null) {
-    throw new ValidationError('E_CHART_NO_HOLDOUT', `${source}: the summary has no holdout period; make it with summarizeForClv(transactions, { asOf, timeUnit, calibrationEnd }).`, { source, field: 'summary' });
+    throw new ValidationError('E_CHART_NO_HOLDOUT', `${source}: the summary has no holdout period; make it with summarizeForClv(transactions, { asOf, timeUnit, calibrationEnd }).`, { source, field: 'summary.calibrationEnd' });
   }
+  requireNumberField(source, 'summary.calibrationEnd', s.calibrationEnd);
   const duration = requireNumberField(source, 'summary.durationHoldout', s.durationHoldout);
+  if (!(duration > 0)) throw inputError(source, 'summary.durationHoldout', 'a positive length of the holdout period', duration);
+  if (s.timeUnit !== undefined && s.timeUnit !== null && !(TIME_UNITS as readonly unknown[]).includes(s.timeUnit)) {
+    throw inputError(source, 'summary.timeUnit', `one of ${TIME_UNITS.join(', ')}`, s.timeUnit);
+  }
   const rows = requireList(source, 'summary.rows', s.rows, 'an array of customer rows');
   const max = o.maxFrequency;
   const count = new Float64Array(max + 1);

@@ -41,8 +41,9 @@ const UNIT_TITLE: Record<string, string> = { pp: 'Difference (percentage points)
  * @param options - `scale` (`'diff'` default, or `'lift'`), `title`, `width` (default 360), `height`
  *   (here: of one metric's row; default 28)
  * @returns a Vega-Lite spec (one panel per unit, stacked)
- * @throws `ValidationError` `E_CHART_INPUT` (a metric without a name, or a result without
- *   diff / ciLow / ciHigh, or without lift with `scale: 'lift'`), `E_EMPTY`;
+ * @throws `ValidationError` `E_CHART_INPUT` (a metric without a name, an unknown format or role, a result without
+ *   diff / ciLow / ciHigh (or lift / liftCiLow / liftCiHigh with `scale: 'lift'`), an interval whose low end is
+ *   above its high end, or a pValue outside [0, 1] or an alpha outside (0, 1) where given), `E_EMPTY`;
  *   `OptionsError` `E_OPTION_RANGE` (scale), `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -73,21 +74,32 @@ export function forestPlot(metrics: readonly MetricSummaryInput[], options?: For
     if (typeof r !== 'object' || r === null) throw inputError(source, 'metrics.result', 'a test result { diff, ciLow, ciHigh, pValue, alpha }', r, i);
     const format = m.format ?? 'pp';
     if (format !== 'pp' && format !== 'percent' && format !== 'number') throw inputError(source, 'metrics.format', "'pp', 'percent' or 'number'", format, i);
+    const role = m.role ?? 'primary';
+    if (role !== 'primary' && role !== 'secondary' && role !== 'guardrail') throw inputError(source, 'metrics.role', "'primary', 'secondary' or 'guardrail'", role, i);
     const unit = o.scale === 'lift' ? 'lift' : (format as string);
     const factor = unit === 'number' ? 1 : 100;
     const [estimate, low, high] = o.scale === 'lift' ? [r.lift, r.liftCiLow, r.liftCiHigh] : [r.diff, r.ciLow, r.ciHigh];
     const field = o.scale === 'lift' ? ['lift', 'liftCiLow', 'liftCiHigh'] : ['diff', 'ciLow', 'ciHigh'];
-    const values = [estimate, low, high].map((v, j) => factor * requireNumberField(source, `metrics.result.${field[j]}`, v, i));
-    const alpha = typeof r.alpha === 'number' ? r.alpha : null;
+    const values = [estimate, low, high].map((v, j) => {
+      const scaled = factor * requireNumberField(source, `metrics.result.${field[j]}`, v, i);
+      // ×100 for percentages: a value near the largest number overflows.
+      if (!Number.isFinite(scaled)) throw inputError(source, `metrics.result.${field[j]}`, 'a number whose percentage is finite', v, i);
+      return scaled;
+    });
+    if (values[1]! > values[2]!) throw inputError(source, `metrics.result.${field[1]}`, `at most ${field[2]} (${String(high)})`, low, i);
+    const alpha = r.alpha ?? null;
+    if (alpha !== null && (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1))) throw inputError(source, 'metrics.result.alpha', 'a number in (0, 1)', alpha, i);
+    const pValue = r.pValue ?? null;
+    if (pValue !== null && (typeof pValue !== 'number' || !(pValue >= 0 && pValue <= 1))) throw inputError(source, 'metrics.result.pValue', 'a number in [0, 1]', pValue, i);
     if (alpha !== null) levels.add(alpha);
     rows.push({
       name: m.name,
-      role: typeof m.role === 'string' ? m.role : 'primary',
+      role,
       unit,
       estimate: values[0]!,
       low: values[1]!,
       high: values[2]!,
-      pValue: typeof r.pValue === 'number' ? r.pValue : null,
+      pValue,
       level: alpha === null ? null : 1 - alpha,
       interval: values[1]! > 0 ? 'above 0' : values[2]! < 0 ? 'below 0' : 'includes 0',
     });

@@ -98,6 +98,56 @@ function looksRight(check: (m: Record<string, unknown>) => boolean, mod: Record<
   }
 }
 
+/**
+ * A copy of the spec's plain objects and arrays, so Vega works on its own
+ * rows: it tags every data row with an id (a symbol property), which fails
+ * on frozen rows and would change the caller's spec. Other values (dates,
+ * functions) are shared. A spec that contains itself is refused.
+ */
+function copySpec(v: unknown, path: Set<unknown>): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  const isArray = Array.isArray(v);
+  if (!isArray && proto !== Object.prototype && proto !== null) return v;
+  if (path.has(v)) {
+    throw new ValidationError('E_CHART_SPEC', `${SOURCE}: the spec contains itself (a cycle), so it is not a Vega-Lite spec; pass plain JSON data.`, { source: SOURCE, field: 'spec' });
+  }
+  path.add(v);
+  let out: unknown;
+  if (isArray) out = (v as unknown[]).map((x) => copySpec(x, path));
+  else {
+    const o: Record<string, unknown> = proto === null ? Object.create(null) : {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = copySpec(x, path);
+    out = o;
+  }
+  path.delete(v);
+  return out;
+}
+
+/**
+ * Checks the spec's named data sets (`datasets`, where every chart of this
+ * package keeps its data) as Vega-Lite's schema defines them: each a list of
+ * rows (objects or plain values), a text (CSV, JSON) or an object (GeoJSON,
+ * TopoJSON); a missing row (null) would stop Vega with a message naming
+ * none of this.
+ */
+function checkDatasets(spec: Record<string, unknown>): void {
+  const datasets = spec.datasets;
+  if (datasets === undefined) return;
+  const refuse = (field: string, what: string, row?: number) =>
+    new ValidationError('E_CHART_SPEC', `${SOURCE}: ${field}${row === undefined ? '' : ` (row ${row})`} ${what}.`, { source: SOURCE, field, ...(row === undefined ? {} : { row }) });
+  if (typeof datasets !== 'object' || datasets === null || Array.isArray(datasets)) throw refuse('spec.datasets', 'must be an object of named data sets ({ name: rows })');
+  for (const [name, data] of Object.entries(datasets)) {
+    const field = `spec.datasets.${name}`;
+    if (typeof data === 'string') continue;
+    if (typeof data !== 'object' || data === null) throw refuse(field, `must be an array of rows, a text or an object, got ${data === null ? 'null' : typeof data}`);
+    if (!Array.isArray(data)) continue;
+    data.forEach((row: unknown, i) => {
+      if (row === null || row === undefined) throw refuse(field, `is ${String(row)}; every row must be an object or a value`, i);
+    });
+  }
+}
+
 let loaded: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undefined;
 
 async function loadModules(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> {
@@ -173,7 +223,9 @@ function warningLogger(onWarning: (message: string) => void): Record<string, unk
  * @param options - `scale` (default 1), `onWarning`, `vega`, `vegaLite`
  * @returns the SVG document as a string
  * @throws `StateError` `E_RENDERER_MISSING` when vega or vega-lite cannot be loaded;
- *   `ValidationError` `E_CHART_SPEC` when the spec is not an object or Vega-Lite refuses it;
+ *   `ValidationError` `E_CHART_SPEC` when the spec is not an object, contains itself, has a data set that is
+ *   not a list, text or object (or a missing row: `field` and `row` name it), or Vega-Lite or Vega
+ *   refuses it (an error thrown by your `onWarning` passes through unchanged);
  *   `OptionsError` `E_OPTION_RANGE` (scale not a positive number), `E_OPTION_TYPE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -200,6 +252,8 @@ export async function renderSvg(spec: object, options?: RenderSvgOptions): Promi
       field: 'spec',
     });
   }
+  const own = copySpec(spec, new Set()) as Record<string, unknown>;
+  checkDatasets(own);
   let modules: { vega: VegaModule; vegaLite: VegaLiteModule };
   if (o.vega !== undefined || o.vegaLite !== undefined) {
     if (o.vega === undefined || o.vegaLite === undefined) {
@@ -215,16 +269,40 @@ export async function renderSvg(spec: object, options?: RenderSvgOptions): Promi
       throw e;
     }
   }
-  const logger = o.onWarning === undefined ? undefined : warningLogger(o.onWarning);
+  // What the caller's onWarning throws is the caller's own error: it passes through unchanged.
+  let callerError: { readonly error: unknown } | undefined;
+  const onWarning = o.onWarning;
+  const logger =
+    onWarning === undefined
+      ? undefined
+      : warningLogger((message) => {
+          try {
+            onWarning(message);
+          } catch (error) {
+            callerError = { error };
+            throw error;
+          }
+        });
+  const refused = (what: string, e: unknown): unknown => {
+    if (callerError !== undefined && callerError.error === e) return e;
+    return new ValidationError('E_CHART_SPEC', `${SOURCE}: ${what} this spec: ${firstLine(e)}`, { source: SOURCE, field: 'spec' });
+  };
   let vegaSpec: unknown;
   try {
-    vegaSpec = modules.vegaLite.compile(spec as never, logger === undefined ? {} : { logger }).spec;
+    vegaSpec = modules.vegaLite.compile(own as never, logger === undefined ? {} : { logger }).spec;
   } catch (e) {
-    throw new ValidationError('E_CHART_SPEC', `${SOURCE}: Vega-Lite cannot compile this spec: ${firstLine(e)}`, { source: SOURCE, field: 'spec' });
+    throw refused('Vega-Lite cannot compile', e);
   }
-  const view = new modules.vega.View(modules.vega.parse(vegaSpec), logger === undefined ? { renderer: 'none' } : { renderer: 'none', logger });
+  let view: VegaView;
+  try {
+    view = new modules.vega.View(modules.vega.parse(vegaSpec), logger === undefined ? { renderer: 'none' } : { renderer: 'none', logger });
+  } catch (e) {
+    throw refused('Vega cannot run', e);
+  }
   try {
     return await view.toSVG(o.scale);
+  } catch (e) {
+    throw refused('Vega cannot draw', e);
   } finally {
     view.finalize();
   }

@@ -3,6 +3,9 @@ import { inputError, requireList, requireNumberField, requireRecord } from './ch
 import { chartOptions, specBase } from './spec';
 import type { BaseOptions, ChartOptions, ChartRow, VegaLiteSpec } from './spec';
 
+/** The periods of `retentionCohorts`, with the word the default title uses. */
+const ADJECTIVE: Readonly<Record<string, string>> = Object.freeze({ day: 'daily', week: 'weekly', month: 'monthly', quarter: 'quarterly', year: 'yearly' });
+
 const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width: 480, height: 300 });
 
 /**
@@ -19,7 +22,8 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * @param cohorts - what `retentionCohorts` returns
  * @param options - `title` (default 'Retention by monthly cohort', after the period), `width`, `height` (default 480 × 300)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (not a cohort table), `E_EMPTY`;
+ * @throws `ValidationError` `E_CHART_INPUT` (not a cohort table: an unknown period, a cohort size that is not a
+ *   whole number ≥ 1, or an active count that is not a whole number from 0 to the cohort's size), `E_EMPTY`;
  *   `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -36,30 +40,34 @@ export function retentionChart(cohorts: RetentionCohorts, options?: ChartOptions
   const source = 'retentionChart';
   const o = chartOptions(source, DEFAULTS, options);
   const r = requireRecord(source, 'cohorts', cohorts, 'the result of retentionCohorts ({ period, cohorts })');
+  const given = r.period ?? null;
+  if (given !== null && !(typeof given === 'string' && Object.hasOwn(ADJECTIVE, given))) throw inputError(source, 'cohorts.period', `one of ${Object.keys(ADJECTIVE).join(', ')}`, given);
+  const period = given as string | null;
   const list = requireList(source, 'cohorts.cohorts', r.cohorts, 'an array of cohorts');
   const rows: ChartRow[] = [];
   const order: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const c = list[i] as Record<string, unknown> | null;
-    if (typeof c !== 'object' || c === null || typeof c.cohort !== 'string') throw inputError(source, 'cohorts.cohorts', 'a cohort { cohort, customers, active }', c, i);
+    if (typeof c !== 'object' || c === null || typeof c.cohort !== 'string' || c.cohort === '') throw inputError(source, 'cohorts.cohorts', 'a cohort { cohort, customers, active }', c, i);
     const customers = requireNumberField(source, 'cohorts.cohorts.customers', c.customers, i);
+    if (!Number.isSafeInteger(customers) || customers < 1) throw inputError(source, 'cohorts.cohorts.customers', 'a whole number of customers ≥ 1', customers, i);
     const active = c.active;
     if (!Array.isArray(active) || active.length === 0) throw inputError(source, 'cohorts.cohorts.active', 'a non-empty array of counts', active, i);
     const cohortLabel = `${c.cohort} · ${customers}`;
     order.push(cohortLabel);
     active.forEach((a, k) => {
       const count = requireNumberField(source, 'cohorts.cohorts.active', a, i);
-      rows.push({ cohort: c.cohort as string, cohortLabel, customers, periodsAfter: k, active: count, retention: customers > 0 ? count / customers : 0 });
+      if (!Number.isSafeInteger(count) || count < 0 || count > customers) throw inputError(source, 'cohorts.cohorts.active', `whole numbers of customers from 0 to the cohort's ${customers}`, count, i);
+      rows.push({ cohort: c.cohort as string, cohortLabel, customers, periodsAfter: k, active: count, retention: count / customers });
     });
   }
-  const adjective: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', quarter: 'quarterly', year: 'yearly' };
-  const period = typeof r.period === 'string' ? r.period : 'period';
-  return specBase(o.title ?? `Retention by ${adjective[period] ?? ''} cohort`.replace('  ', ' '), { retention: rows }, {
+  const unit = period ?? 'period';
+  return specBase(o.title ?? (period === null ? 'Retention by cohort' : `Retention by ${ADJECTIVE[period]} cohort`), { retention: rows }, {
     width: o.width,
     height: o.height,
     data: { name: 'retention' },
     encoding: {
-      x: { field: 'periodsAfter', type: 'ordinal', title: `${period[0]!.toUpperCase()}${period.slice(1)}s since first purchase`, axis: { labelAngle: 0 } },
+      x: { field: 'periodsAfter', type: 'ordinal', title: `${unit[0]!.toUpperCase()}${unit.slice(1)}s since first purchase`, axis: { labelAngle: 0 } },
       y: { field: 'cohortLabel', type: 'ordinal', sort: order, title: 'Cohort · customers' },
     },
     layer: [
@@ -69,7 +77,7 @@ export function retentionChart(cohorts: RetentionCohorts, options?: ChartOptions
           color: { field: 'retention', type: 'quantitative', title: 'Retained', scale: { scheme: 'blues', domain: [0, 1] }, legend: { format: '.0%' } },
           tooltip: [
             { field: 'cohort', type: 'nominal' },
-            { field: 'periodsAfter', type: 'ordinal', title: `${period}s after` },
+            { field: 'periodsAfter', type: 'ordinal', title: `${unit}s after` },
             { field: 'active', type: 'quantitative', title: 'customers active' },
             { field: 'retention', type: 'quantitative', format: '.1%' },
           ],

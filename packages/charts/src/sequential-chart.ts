@@ -38,7 +38,8 @@ function end(source: string, field: string, v: unknown, row: number): number | n
  * @param looks - the results of the successive looks, in order (each passed as `previous` to the next)
  * @param options - `variantNames`, `title`, `width`, `height` (of each panel; default 420 × 180)
  * @returns a Vega-Lite spec (two panels, stacked)
- * @throws `ValidationError` `E_CHART_INPUT` (not sequentialTest results), `E_CHART_LOOK_ORDER` (looks not in
+ * @throws `ValidationError` `E_CHART_INPUT` (not sequentialTest results, or an alpha outside (0, 1), a p-value
+ *   outside [0, 1], a variant index that is not a whole number ≥ 0, or looks that mix absolute and relative differences), `E_CHART_LOOK_ORDER` (looks not in
  *   increasing order), `E_EMPTY`; `OptionsError` `E_OPTION_RANGE` (too few variant names), `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -59,22 +60,36 @@ export function sequentialChart(looks: readonly SequentialTestResult[], options?
   const list = requireList(source, 'looks', looks, 'an array of sequentialTest results, one per look');
   const rows: ChartRow[] = [];
   let alpha = NaN;
+  let difference: 'absolute' | 'relative' | undefined;
   let previousLook = -Infinity;
   for (let i = 0; i < list.length; i++) {
     const r = list[i] as Record<string, unknown> | null;
-    if (typeof r !== 'object' || r === null || !Array.isArray(r.n) || !Array.isArray(r.comparisons)) throw inputError(source, 'looks', 'a sequentialTest result { look, n, comparisons }', r, i);
+    if (typeof r !== 'object' || r === null) throw inputError(source, 'looks', 'a sequentialTest result { look, n, comparisons }', r, i);
+    if (!Array.isArray(r.n)) throw inputError(source, 'looks.n', 'an array of units per variant', r.n, i);
+    if (!Array.isArray(r.comparisons)) throw inputError(source, 'looks.comparisons', 'an array of comparisons { index, diff, ciLow, ciHigh, pValue }', r.comparisons, i);
     const look = requireNumberField(source, 'looks.look', r.look, i);
     if (!(look > previousLook)) {
       throw new ValidationError('E_CHART_LOOK_ORDER', `${source}: look ${i} is look number ${look}, not after the one before it (${previousLook}); pass the looks in the order they were taken.`, { source, field: 'looks', row: i });
     }
     previousLook = look;
     alpha = requireNumberField(source, 'looks.alpha', r.alpha, i);
+    if (!(alpha > 0 && alpha < 1)) throw inputError(source, 'looks.alpha', 'a number in (0, 1)', alpha, i);
+    // Results from before `difference` existed are absolute differences.
+    const scale = r.difference === undefined ? 'absolute' : r.difference;
+    if (scale !== 'absolute' && scale !== 'relative') throw inputError(source, 'looks.difference', "'absolute' or 'relative'", r.difference, i);
+    if (difference !== undefined && scale !== difference) {
+      throw new ValidationError('E_CHART_INPUT', `${source}: look ${i} reports a ${scale} difference but earlier looks a ${difference} one; chart looks of one test, all with the same difference option.`, { source, field: 'looks.difference', row: i });
+    }
+    difference = scale;
     let units = 0;
     for (const n of r.n as unknown[]) units += requireNumberField(source, 'looks.n', n, i);
     for (const c of r.comparisons as unknown[]) {
       if (typeof c !== 'object' || c === null) throw inputError(source, 'looks.comparisons', 'a comparison { index, diff, ciLow, ciHigh, pValue }', c, i);
       const cmp = c as Record<string, unknown>;
       const index = requireNumberField(source, 'looks.comparisons.index', cmp.index, i);
+      if (!Number.isSafeInteger(index) || index < 0) throw inputError(source, 'looks.comparisons.index', 'the index of a variant (a whole number ≥ 0)', index, i);
+      const pValue = requireNumberField(source, 'looks.comparisons.pValue', cmp.pValue, i);
+      if (!(pValue >= 0 && pValue <= 1)) throw inputError(source, 'looks.comparisons.pValue', 'a number in [0, 1]', pValue, i);
       if (o.variantNames !== undefined && index >= o.variantNames.length) {
         throw new OptionsError('E_OPTION_RANGE', `${source}: variantNames has ${o.variantNames.length} names, but the looks compare variant ${index}; name every variant, control included.`, { source, field: 'variantNames' });
       }
@@ -85,7 +100,7 @@ export function sequentialChart(looks: readonly SequentialTestResult[], options?
         diff: requireNumberField(source, 'looks.comparisons.diff', cmp.diff, i),
         ciLow: end(source, 'looks.comparisons.ciLow', cmp.ciLow, i),
         ciHigh: end(source, 'looks.comparisons.ciHigh', cmp.ciHigh, i),
-        pValue: requireNumberField(source, 'looks.comparisons.pValue', cmp.pValue, i),
+        pValue,
         significant: cmp.significant === true,
       });
     }
@@ -102,11 +117,12 @@ export function sequentialChart(looks: readonly SequentialTestResult[], options?
     { field: 'pValue', type: 'quantitative', format: '.4f', title: 'always-valid p' },
   ];
   const level = Math.round((1 - alpha) * 100);
+  const yTitle = difference === 'relative' ? 'Relative lift' : 'Difference';
   return specBase(o.title ?? 'Sequential test: estimate and always-valid inference by look', { path: rows }, {
     data: { name: 'path' },
     vconcat: [
       {
-        title: `Difference (variant − control) with ${level}% confidence sequence`,
+        title: difference === 'relative' ? `Relative lift (variant / control − 1) with ${level}% confidence sequence` : `Difference (variant − control) with ${level}% confidence sequence`,
         width: o.width,
         height: o.height,
         layer: [
@@ -114,9 +130,9 @@ export function sequentialChart(looks: readonly SequentialTestResult[], options?
           {
             transform: [{ filter: 'isValid(datum.ciLow) && isValid(datum.ciHigh)' }],
             mark: { type: 'area', opacity: 0.2 },
-            encoding: { x, y: { field: 'ciLow', type: 'quantitative', title: 'Difference' }, y2: { field: 'ciHigh' }, color },
+            encoding: { x, y: { field: 'ciLow', type: 'quantitative', title: yTitle }, y2: { field: 'ciHigh' }, color },
           },
-          { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'diff', type: 'quantitative', title: 'Difference' }, color, tooltip } },
+          { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'diff', type: 'quantitative', title: yTitle }, color, tooltip } },
         ],
       },
       {

@@ -78,7 +78,9 @@ export function trainingLossChart(history: TrainingHistory | readonly FitProgres
       const e = events[i];
       if (!isRecord(e)) throw inputError(source, 'history', 'a progress event { step, steps, phase, loss }', e, i);
       const step = requireNumberField(source, 'history.step', e.step, i);
-      if (e.loss !== null && e.loss !== undefined) loss.push({ step, phase: typeof e.phase === 'string' ? e.phase : 'step', loss: requireNumberField(source, 'history.loss', e.loss, i) });
+      const phase = e.phase ?? 'step';
+      if (typeof phase !== 'string' || phase === '') throw inputError(source, 'history.phase', "the name of the fit's phase (text)", phase, i);
+      if (e.loss !== null && e.loss !== undefined) loss.push({ step, phase, loss: requireNumberField(source, 'history.loss', e.loss, i) });
       if (e.validation !== null && e.validation !== undefined) addScore(step, e.validation, i);
     }
     if (loss.length === 0) {

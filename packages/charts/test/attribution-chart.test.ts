@@ -36,6 +36,18 @@ describe('attributionChart', () => {
     expect(() => attributionChart([one, one])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', row: 1 }));
     expect(() => attributionChart({ ...one, credits: new Float64Array(2) })).toThrow(expect.objectContaining({ code: 'E_LENGTH' }));
     expect(() => attributionChart([])).toThrow(expect.objectContaining({ code: 'E_EMPTY' }));
-    expect(() => attributionChart({ model: 'x' } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
+    expect(() => attributionChart({ model: 'x' } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'results.channels' }));
+    expect(() => attributionChart({ ...one, model: 42 } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'results.model' }));
+  });
+
+  it('refuses conversions that the credits do not sum to, and negative credits (shares would be made up or infinite)', () => {
+    const one = attribution(paths, { model: 'markov' });
+    for (const conversions of [1e-308, 0, 42, -1]) {
+      expect(() => attributionChart({ ...one, conversions })).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'results.conversions', row: 0 }));
+    }
+    const credits = Float64Array.from(one.credits);
+    credits[0] = -credits[0]!;
+    credits[1] = credits[1]! - 2 * credits[0]!;
+    expect(() => attributionChart({ ...one, credits })).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'results.credits', row: 0 }));
   });
 });

@@ -43,6 +43,17 @@ describe('banditAllocationChart', () => {
     expect(() => banditAllocationChart([{ counts: [1] }] as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
     expect(() => banditAllocationChart([[1, 0]], { armNames: ['only one'] })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'armNames' }));
   });
+
+  it('checks the counts of an allocation: one whole number ≥ 0 per arm (they used to pass unread, or as NaN)', () => {
+    const shares = [0.25, 0.75];
+    expect(banditAllocationChart([{ shares, counts: null } as never]).datasets.allocation!.map((r) => r.count)).toEqual([null, null]);
+    expect(() => banditAllocationChart([{ shares, counts: 42 } as never])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'allocations.counts', row: 0 }));
+    expect(() => banditAllocationChart([{ shares, counts: [25] }])).toThrow(expect.objectContaining({ code: 'E_LENGTH', field: 'allocations.counts', row: 0 }));
+    for (const bad of [Number.NaN, -1, 2.5, '25']) {
+      expect(() => banditAllocationChart([{ shares, counts: [bad, 75] } as never])).toThrow(expect.objectContaining({ code: 'E_RANGE', field: 'allocations.counts', row: 0 }));
+    }
+    expect(() => banditAllocationChart([{ counts: [1] }] as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'allocations.shares' }));
+  });
 });
 
 describe('regretChart', () => {

@@ -40,4 +40,13 @@ describe('chooseKChart', () => {
     expect(() => chooseKChart({ table: [{ k: 2, inertia: 'x' }], recommendedK: 2 } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', row: 0 }));
     expect(() => chooseKChart({ table: [{ k: 2, inertia: 1 }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'result.recommendedK' }));
   });
+
+  it('carries the reason as the description; a reason that is not text is refused, a missing one leaves it empty', () => {
+    const result = chooseK(points, { kRange: [2, 3], seed: 1, metrics: ['silhouette'] });
+    expect(chooseKChart(result).description).toBe(result.reason);
+    expect(chooseKChart({ ...result, reason: undefined } as never).description).toBe('');
+    for (const reason of [42, {}, ['k = 3']]) {
+      expect(() => chooseKChart({ ...result, reason } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'result.reason' }));
+    }
+  });
 });

@@ -38,4 +38,11 @@ describe('clusterProfileChart', () => {
     const broken = { ...d, clusters: [{ ...d.clusters[0]!, centroid: [1] }] };
     expect(() => clusterProfileChart(broken)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'description.clusters.centroid', row: 0 }));
   });
+
+  it('refuses feature names that are not text, instead of labelling a column "undefined" or "[object Object]"', () => {
+    const d = describeClusters([[1, 2], [3, 4]], [0, 1], { featureNames: ['recency', 'orders'] });
+    for (const name of [undefined, null, 7, {}, '']) {
+      expect(() => clusterProfileChart({ ...d, features: ['recency', name] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'description.features', row: 1 }));
+    }
+  });
 });

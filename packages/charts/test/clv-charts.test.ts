@@ -38,6 +38,22 @@ describe('clvCalibrationChart', () => {
     const noHoldoutRow = { ...summary, rows: [{ frequency: 1, recency: 1, T: 2 }] };
     expect(() => clvCalibrationChart(noHoldoutRow as never, model)).toThrow(expect.objectContaining({ code: 'E_CHART_NO_HOLDOUT', row: 0 }));
   });
+
+  it('refuses a calibrationEnd, holdout length or time unit that summarizeForClv never makes', () => {
+    expect(() => clvCalibrationChart({ ...summary, calibrationEnd: undefined }, model)).toThrow(expect.objectContaining({ code: 'E_CHART_NO_HOLDOUT', field: 'summary.calibrationEnd' }));
+    for (const calibrationEnd of [Number.NaN, '2024-09-29', {}]) {
+      expect(() => clvCalibrationChart({ ...summary, calibrationEnd } as never, model)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'summary.calibrationEnd' }));
+    }
+    for (const durationHoldout of [0, -1]) {
+      expect(() => clvCalibrationChart({ ...summary, durationHoldout }, model)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'summary.durationHoldout' }));
+    }
+    for (const timeUnit of ['fortnight', 42, {}]) {
+      expect(() => clvCalibrationChart({ ...summary, timeUnit } as never, model)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'summary.timeUnit' }));
+    }
+    // without a unit the axis gives the holdout length alone
+    const y = (clvCalibrationChart({ ...summary, timeUnit: undefined } as never, model).encoding as { y: { title: string } }).y.title;
+    expect(y).toBe(`Mean purchases in the holdout (${Number(summary.durationHoldout.toFixed(2))})`);
+  });
 });
 
 describe('probabilityAliveChart', () => {

@@ -49,4 +49,24 @@ describe('forestPlot', () => {
     expect(() => forestPlot([])).toThrow(expect.objectContaining({ code: 'E_EMPTY' }));
     expect(() => forestPlot([{ name: 'x', result: unsub }], { scale: 'log' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'scale' }));
   });
+
+  it('refuses a role, p-value or alpha that summarizeExperiment would refuse, and a reversed interval', () => {
+    const bad = (metric: object, field: string) => expect(() => forestPlot([{ name: 'x', ...metric } as never])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field, row: 0 }));
+    bad({ result: unsub, role: 'headline' }, 'metrics.role');
+    bad({ result: unsub, role: 42 }, 'metrics.role');
+    bad({ result: { ...unsub, pValue: Number.NaN } }, 'metrics.result.pValue');
+    bad({ result: { ...unsub, pValue: 1.5 } }, 'metrics.result.pValue');
+    bad({ result: { ...unsub, alpha: 0 } }, 'metrics.result.alpha');
+    bad({ result: { ...unsub, alpha: '0.05' } }, 'metrics.result.alpha');
+    bad({ result: { ...unsub, ciLow: 0.01 } }, 'metrics.result.ciLow');
+    // role, pValue and alpha may be left out: a guardrail-free chart with no p-value or level
+    const row = forestPlot([{ name: 'x', result: { diff: 0.01, ciLow: 0, ciHigh: 0.02 }, role: null } as never]).datasets.intervals![0]!;
+    expect([row.role, row.pValue, row.level]).toEqual(['primary', null, null]);
+  });
+
+  it('refuses a difference whose percentage overflows instead of drawing Infinity', () => {
+    expect(() => forestPlot([{ name: 'x', result: { ...unsub, diff: 1e308, ciHigh: 1e308 } }])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'metrics.result.diff', row: 0 }));
+    // the same numbers in their own unit are fine
+    expect(forestPlot([{ name: 'x', result: { ...unsub, diff: 1e308, ciHigh: 1e308 }, format: 'number' }]).datasets.intervals![0]!.estimate).toBe(1e308);
+  });
 });

@@ -4,7 +4,7 @@ import * as vegaLite from 'vega-lite';
 import { rocCurve } from '@marksman/metrics';
 import { VEGA_LITE_SCHEMA, rocChart } from '@marksman/charts';
 import { renderSvg } from '@marksman/charts/render';
-import { svgTexts } from './helpers';
+import { deepFreeze, svgTexts } from './helpers';
 
 const spec = rocChart(rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]));
 
@@ -43,6 +43,42 @@ describe('renderSvg', () => {
     await expect(renderSvg(null as never)).rejects.toMatchObject({ code: 'E_CHART_SPEC', field: 'spec' });
     await expect(renderSvg([] as never)).rejects.toMatchObject({ code: 'E_CHART_SPEC' });
     await expect(renderSvg({ mark: 'point', layer: 3 })).rejects.toMatchObject({ code: 'E_CHART_SPEC' });
+  });
+
+  it('renders a frozen spec and leaves it as it was (Vega tags the rows of its own copy)', async () => {
+    const frozen = deepFreeze(rocChart(rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])));
+    const before = JSON.stringify(frozen);
+    const svg = await renderSvg(frozen);
+    expect(svg).toBe(await renderSvg(spec));
+    expect(JSON.stringify(frozen)).toBe(before);
+    // not even a symbol property (Vega's row id) lands on the caller's rows
+    const open = rocChart(rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]));
+    await renderSvg(open);
+    expect(open.datasets.roc!.every((row) => Object.getOwnPropertySymbols(row).length === 0)).toBe(true);
+  });
+
+  it('refuses a spec that contains itself, and data sets Vega cannot read, naming the data set and row', async () => {
+    const cyclic: Record<string, unknown> = { ...spec };
+    cyclic.self = cyclic;
+    await expect(renderSvg(cyclic)).rejects.toMatchObject({ code: 'E_CHART_SPEC', field: 'spec' });
+    await expect(renderSvg({ ...spec, datasets: 42 })).rejects.toMatchObject({ code: 'E_CHART_SPEC', field: 'spec.datasets' });
+    await expect(renderSvg({ ...spec, datasets: { ...spec.datasets, roc: Infinity } })).rejects.toMatchObject({ code: 'E_CHART_SPEC', field: 'spec.datasets.roc' });
+    await expect(renderSvg({ ...spec, datasets: { ...spec.datasets, roc: [spec.datasets.roc![0], null] } })).rejects.toMatchObject({ code: 'E_CHART_SPEC', field: 'spec.datasets.roc', row: 1 });
+  });
+
+  it('turns what Vega itself throws into E_CHART_SPEC, but lets an error of onWarning through unchanged', async () => {
+    const bars = { mark: 'bar', encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } } };
+    // a missing row in inline data: Vega fails on it (a TypeError before)
+    await expect(renderSvg({ ...bars, data: { values: [null, { a: 'x', b: 1 }] } })).rejects.toMatchObject({ name: 'ValidationError', code: 'E_CHART_SPEC', field: 'spec' });
+    const mine = new RangeError('stop at the first warning');
+    const dropped = { ...bars, data: { values: [{ a: 'x', b: 1 }] }, encoding: { x: {}, y: {} } };
+    await expect(
+      renderSvg(dropped, {
+        onWarning: () => {
+          throw mine;
+        },
+      }),
+    ).rejects.toBe(mine);
   });
 
   it('refuses bad options', async () => {

@@ -29,4 +29,26 @@ describe('retentionChart', () => {
     expect(() => retentionChart({ period: 'month', cohorts: [{ cohort: '2024-01', customers: 2, active: [] }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', row: 0 }));
     expect(() => retentionChart({ period: 'month', cohorts: [] } as never)).toThrow(expect.objectContaining({ code: 'E_EMPTY' }));
   });
+
+  it('refuses cohort sizes and counts that are not whole numbers of customers, so every share lies in [0, 1]', () => {
+    const cohort = (customers: unknown, active: unknown[]) => ({ period: 'month', cohorts: [{ cohort: '2024-01', customers, active }] }) as never;
+    expect(retentionChart(cohort(4, [4, 1, 0])).datasets.retention!.map((r) => r.retention)).toEqual([1, 0.25, 0]);
+    // a tiny cohort size made the shares Infinity; a negative one made them 0
+    for (const customers of [1e-308, 0, -1, 2.5]) {
+      expect(() => retentionChart(cohort(customers, [1]))).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'cohorts.cohorts.customers', row: 0 }));
+    }
+    for (const count of [-1, 0.5, 5]) {
+      expect(() => retentionChart(cohort(4, [4, count]))).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'cohorts.cohorts.active', row: 0 }));
+    }
+  });
+
+  it('refuses an unknown period (it names the axis); without one the chart speaks of periods', () => {
+    const table = { cohorts: [{ cohort: '2024-01', customers: 2, active: [2, 1] }] };
+    const spec = retentionChart(table as never);
+    expect(spec.title).toBe('Retention by cohort');
+    expect((spec.encoding as { x: { title: string } }).x.title).toBe('Periods since first purchase');
+    for (const period of ['fortnight', 'toString', 42, {}]) {
+      expect(() => retentionChart({ ...table, period } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'cohorts.period' }));
+    }
+  });
 });

@@ -49,11 +49,35 @@ describe('sequentialChart', () => {
     await checkSpec(spec);
   });
 
+  it('labels relative lifts as such, and refuses looks that mix the two scales', async () => {
+    const day1 = sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 }], { difference: 'relative' });
+    const day2 = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { difference: 'relative', previous: day1 });
+    const spec = sequentialChart([day1, day2]);
+    expect(spec.datasets.path![1]).toMatchObject({ diff: day2.comparisons[0]!.diff });
+    expect(svgTexts(await checkSpec(spec))).toEqual(expect.arrayContaining(['Relative lift (variant / control − 1) with 95% confidence sequence']));
+    const absolute = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }]);
+    expect(() => sequentialChart([day1, { ...absolute, look: 2 }])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'looks.difference', row: 1 }));
+    expect(() => sequentialChart([{ ...day1, difference: 'ratio' } as never])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'looks.difference', row: 0 }));
+  });
+
   it('refuses looks out of order, bad results and too few names', () => {
     const all = looks();
     expect(() => sequentialChart([all[1]!, all[0]!])).toThrow(expect.objectContaining({ code: 'E_CHART_LOOK_ORDER', row: 1 }));
     expect(() => sequentialChart([{ look: 1 }] as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', row: 0 }));
     expect(() => sequentialChart(all, { variantNames: ['control', 'B'] })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'variantNames' }));
     expect(() => sequentialChart(all, { variantNames: 'B' as never })).toThrow(expect.objectContaining({ code: 'E_OPTION_TYPE', field: 'variantNames' }));
+  });
+
+  it('names the part of a look that is wrong: n, comparisons, alpha, a p-value, a variant index', () => {
+    const [first] = looks();
+    const bad = (look: object, field: string) => expect(() => sequentialChart([{ ...first!, ...look } as never])).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field, row: 0 }));
+    bad({ n: 42 }, 'looks.n');
+    bad({ comparisons: {} }, 'looks.comparisons');
+    bad({ alpha: 0 }, 'looks.alpha');
+    bad({ alpha: 42 }, 'looks.alpha');
+    const cmp = first!.comparisons[0]!;
+    bad({ comparisons: [{ ...cmp, pValue: 1.5 }] }, 'looks.comparisons.pValue');
+    bad({ comparisons: [{ ...cmp, index: -1 }] }, 'looks.comparisons.index');
+    bad({ comparisons: [{ ...cmp, index: 0.5 }] }, 'looks.comparisons.index');
   });
 });

@@ -58,4 +58,13 @@ describe('trainingLossChart', () => {
     expect(() => trainingLossChart({ losses: [1], validation: [{ k: 10 }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'validation.ndcg' }));
     expect(() => trainingLossChart(null as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
   });
+
+  it('refuses a phase that is not a name, instead of drawing it as "step"', () => {
+    const event = (phase: unknown) => [{ step: 1, steps: 2, phase, loss: 0.5 }] as never;
+    expect(trainingLossChart(event(undefined)).datasets.loss![0]!.phase).toBe('step');
+    expect(trainingLossChart(event('sweep')).datasets.loss![0]!.phase).toBe('sweep');
+    for (const phase of [42, {}, '']) {
+      expect(() => trainingLossChart(event(phase))).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'history.phase', row: 0 }));
+    }
+  });
 });

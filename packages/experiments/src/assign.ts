@@ -1,7 +1,7 @@
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { type BucketRange, chooseVariation, getBucketRanges, MAX_VARIATIONS, checkRanges } from './buckets';
-import { type HashVersion, hash, unitKey } from './hash';
+import { type HashVersion, bucketOf, unitKey } from './hash';
 import { type Namespace, checkNamespace, inNamespace } from './namespace';
 
 /**
@@ -185,7 +185,7 @@ export function assign(experiment: ExperimentDefinition, id: string | number, op
   const unitId = unitKey(id, 'assign');
   const seed = experiment.seed ?? experiment.key;
   const hashVersion: HashVersion = experiment.hashVersion ?? 2;
-  const bucket = hash(seed, unitId, hashVersion);
+  const bucket = bucketOf(seed, unitId, hashVersion);
   const out = (reason: AssignmentReason, variation: number): Assignment => ({
     experimentKey: experiment.key,
     unitId,
@@ -199,7 +199,7 @@ export function assign(experiment: ExperimentDefinition, id: string | number, op
         : null,
   });
   if (experiment.active === false) return out('inactive', -1);
-  if (experiment.holdout !== undefined && hash(experiment.holdout.seed, unitId, 2) < experiment.holdout.share) {
+  if (experiment.holdout !== undefined && bucketOf(experiment.holdout.seed, unitId, 2) < experiment.holdout.share) {
     return out('holdout', -1);
   }
   if (experiment.namespace !== undefined && !inNamespace(unitId, experiment.namespace)) return out('namespace', -1);

@@ -1,6 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
+import { type Alternative, checkAlpha, checkAlternative, criticalValue, intervalOf, pValueOf } from './internal/inference';
+import { type LiftMethod, checkLiftMethod, relativeInference, welchDf } from './internal/relative';
 import { isValueList, missing, requireFiniteResult } from './internal/samples';
 
 /** A covariate sum given for one covariate (number) or several (array, one entry per covariate). */
@@ -94,7 +95,25 @@ export interface CupedOptions {
   readonly alpha?: number;
   /** Alternative hypothesis about treatment − control; default `'two-sided'`. */
   readonly alternative?: Alternative;
+  /**
+   * Interval of the relative lift of the adjusted metrics: `'fieller'`
+   * (default) or `'delta'` (symmetric, gbstats), as in {@link TestOptions}.
+   */
+  readonly liftMethod?: LiftMethod;
+  /**
+   * How θ is estimated: `'within'` (default; the pooled within-variant
+   * regression, so the adjusted difference equals the treatment coefficient
+   * of the OLS fit y ~ 1 + T + z) or `'pooled'` (Deng, Xu, Kohavi & Walker
+   * 2013 and GrowthBook's gbstats: one regression over the units of both
+   * arms together, ignoring the arm, θ = Cov(y, z)/Var(z)). Both give
+   * unbiased differences when the covariates are measured before
+   * assignment; they differ by O(effect) and agree as the effect vanishes.
+   */
+  readonly theta?: CupedTheta;
 }
+
+/** How {@link cuped} estimates θ: within variants (`'within'`, the OLS fit with a treatment term) or over both arms together (`'pooled'`). */
+export type CupedTheta = 'within' | 'pooled';
 
 /** The analysis without adjustment, for comparison. */
 export interface CupedUnadjusted {
@@ -128,12 +147,23 @@ export interface CupedResult {
   readonly pValue: number;
   /** Relative lift of the adjusted metrics (null when the control is 0). */
   readonly lift: number | null;
-  /** Lower end of the delta-method interval of `lift`. */
+  /**
+   * Lower end of the confidence interval of `lift` (Fieller by default; see `liftMethod`);
+   * −Infinity for `alternative: 'less'` or an unbounded Fieller interval (see `liftCiHigh`); null when the lift is undefined.
+   */
   readonly liftCiLow: number | null;
-  /** Upper end of the delta-method interval of `lift`. */
+  /**
+   * Upper end of the confidence interval of `lift`: Infinity for `alternative: 'greater'`, and with Fieller
+   * when the control is not distinguishable from 0 at this level (the interval is then unbounded, as in
+   * {@link relativeLift}); null when the lift is undefined.
+   */
   readonly liftCiHigh: number | null;
-  /** Regression coefficients θ of the covariates (pooled within variants). */
+  /** How the lift interval was computed. */
+  readonly liftMethod: LiftMethod;
+  /** Regression coefficients θ of the covariates (see `thetaMethod`). */
   readonly theta: readonly number[];
+  /** How θ was estimated. */
+  readonly thetaMethod: CupedTheta;
   /** 1 − Var(adjusted diff) / Var(unadjusted diff): the share of variance removed. */
   readonly varianceReduction: number;
   /** The same comparison without adjustment. */
@@ -388,19 +418,46 @@ function quad(a: number[], S: number[][], b: number[]): number {
   return s;
 }
 
-const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Object.freeze({ alpha: 0.05, alternative: 'two-sided' });
+const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative; liftMethod: LiftMethod; theta: CupedTheta }> = Object.freeze({
+  alpha: 0.05,
+  alternative: 'two-sided',
+  liftMethod: 'fieller',
+  theta: 'within',
+});
+
+/** Moments of both arms taken together as one sample (the arm ignored). */
+function jointMoments(C: ArmMoments, T: ArmMoments): ArmMoments {
+  const n = C.n + T.n;
+  const p = C.mu.length;
+  const mu = C.mu.map((v, i) => (C.n * v + T.n * T.mu[i]!) / n);
+  const cov = Array.from({ length: p }, (_, a) =>
+    Array.from({ length: p }, (_, b) => {
+      let s = 0;
+      for (const arm of [C, T]) s += (arm.n - 1) * arm.cov[a]![b]! + arm.n * (arm.mu[a]! - mu[a]!) * (arm.mu[b]! - mu[b]!);
+      return s / (n - 1);
+    }),
+  );
+  return { n, mu, cov, m: C.m };
+}
 
 /**
  * CUPED / regression adjustment (Deng, Xu, Kohavi & Walker, WSDM 2013):
  * removes the part of a metric's variance explained by pre-experiment
  * covariates (e.g. spend before the test), for a mean metric or a ratio
  * metric (through its delta-method linearization), with one or several
- * covariates. θ is the pooled within-variant regression of the (linearized)
- * metric on the covariates, so for a mean metric the adjusted difference
- * equals the treatment coefficient of the OLS fit y ~ 1 + T + z. Each
+ * covariates. θ is by default the pooled within-variant regression of the
+ * (linearized) metric on the covariates, so for a mean metric the adjusted
+ * difference equals the treatment coefficient of the OLS fit y ~ 1 + T + z;
+ * `theta: 'pooled'` instead fits one regression over both arms together,
+ * ignoring the arm (Deng et al. 2013; GrowthBook's `compute_theta`). Each
  * variant's adjusted variance is (s²_y − 2θ's_zy + θ'S_zzθ)/n; the
  * difference gets a Welch t (means) or normal (ratios) interval, and the
- * variance reduction achieved is reported. Covariates must not be affected by
+ * variance reduction achieved is reported; the relative lift of the adjusted
+ * metrics gets Fieller's interval with the same reference law. With
+ * `liftMethod: 'delta'` a mean metric gets gbstats' relative CUPED test
+ * instead (the adjusted difference over the control's unadjusted mean, its
+ * delta-method variance, Student t): with `theta: 'pooled'` as well this is
+ * GrowthBook's regression-adjusted relative result. Covariates must not be affected by
  * the treatment (measure them before assignment).
  *
  * From sufficient statistics the metric kind is never guessed: a mean is
@@ -413,14 +470,14 @@ const CUPED_DEFAULTS: Readonly<{ alpha: number; alternative: Alternative }> = Ob
  *
  * @param control - sufficient statistics or rows of the control
  * @param treatment - the same for the treatment (same metric kind and covariates)
- * @param options - `alpha` (0.05), `alternative` ('two-sided')
+ * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller'), `theta` ('within')
  * @returns the {@link CupedResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
  *   `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_COVARIATES` (a covariate sum missing, of the wrong type or size,
  *   or different covariates in the two variants), `E_METRIC_KIND` (mean and ratio fields mixed in one object
  *   without `metric`, `sumZY` beside ratio fields, or a mean metric against a ratio metric),
  *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`;
- *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
+ *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod, theta)
  * @example
  * ```ts
  * import { cuped } from '@marksman/experiments';
@@ -436,6 +493,10 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   const o = resolveOptions(source, CUPED_DEFAULTS, options);
   const alpha = checkAlpha(o.alpha, source);
   const alt = checkAlternative(o.alternative, source);
+  const liftMethod = checkLiftMethod(o.liftMethod, source);
+  if (o.theta !== 'within' && o.theta !== 'pooled') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: theta must be 'within' or 'pooled', got ${JSON.stringify(o.theta)}.`, { source, field: 'theta' });
+  }
   const C = armMoments(control, 0, 'control');
   const T = armMoments(treatment, 1, 'treatment');
   if (C.m !== T.m) {
@@ -455,7 +516,7 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   const k = p - m;
   if (k < 1) throw new OptionsError('E_COVARIATES', `${source}: give at least one covariate.`, { source, field: 'covariates' });
   const zIdx = Array.from({ length: k }, (_, j) => m + j);
-  const arms = [C, T].map((arm) => {
+  const moments = (arm: ArmMoments) => {
     const { value, a } = linearization(arm);
     const va = quad(a, arm.cov, a);
     // c_j = Cov(linearized metric, z_j) = Σ_b a_b S[b][z_j]
@@ -466,11 +527,12 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
     });
     const V = zIdx.map((zi) => zIdx.map((zl) => arm.cov[zi]![zl]!));
     return { arm, value, va, c, V, zMean: zIdx.map((zi) => arm.mu[zi]!) };
-  });
-  // pooled within-variant normal equations, weights n − 1
+  };
+  const arms = [C, T].map(moments);
+  // normal equations: within variants (weights n − 1), or over the joint sample
   const A = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const bvec = new Array<number>(k).fill(0);
-  for (const x of arms) {
+  for (const x of o.theta === 'pooled' ? [moments(jointMoments(C, T))] : arms) {
     const w = x.arm.n - 1;
     for (let i = 0; i < k; i++) {
       bvec[i]! += w * x.c[i]!;
@@ -507,16 +569,11 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
   const statistic = diff / se;
   requireFiniteResult(source, { diff, standardError: se, statistic });
   const ci = intervalOf(diff, se, df, alpha, alt);
-  let lift: number | null = null;
-  let liftCiLow: number | null = null;
-  let liftCiHigh: number | null = null;
-  if (ac.mean !== 0) {
-    lift = at.mean / ac.mean - 1;
-    const seL = Math.sqrt(at.varMean / ac.mean ** 2 + (at.mean ** 2 * ac.varMean) / ac.mean ** 4);
-    const cl = intervalOf(lift, seL, Infinity, alpha, alt);
-    liftCiLow = cl.low;
-    liftCiHigh = cl.high;
-  }
+  const liftDf = m === 1 ? df : liftMethod === 'delta' ? welchDf(ac.varMean, C.n, at.varMean, T.n) : Infinity;
+  const l =
+    liftMethod === 'delta' && m === 1
+      ? gbstatsRelative(arms[0]!, arms[1]!, theta, at.varMean, diff, liftDf, alpha, alt)
+      : relativeInference(ac.mean, ac.varMean, at.mean, at.varMean, liftDf, alpha, alt, liftMethod);
   return {
     metric: m === 1 ? 'mean' : 'ratio',
     controlMean: ac.mean,
@@ -528,13 +585,55 @@ export function cuped(control: CupedSample, treatment: CupedSample, options?: Cu
     statistic,
     df,
     pValue: pValueOf(statistic, df, alt),
-    lift,
-    liftCiLow,
-    liftCiHigh,
+    lift: l?.lift ?? null,
+    liftCiLow: l?.low ?? null,
+    liftCiHigh: l?.high ?? null,
+    liftMethod,
     theta,
+    thetaMethod: o.theta,
     varianceReduction: seRaw > 0 ? 1 - (se * se) / (seRaw * seRaw) : 0,
     unadjusted: { diff: arms[1]!.value - arms[0]!.value, standardError: seRaw },
     alpha,
     alternative: alt,
+  };
+}
+
+/** What {@link gbstatsRelative} needs of one arm. */
+interface ArmSummary {
+  arm: ArmMoments;
+  value: number;
+  va: number;
+  c: number[];
+  V: number[][];
+}
+
+/**
+ * gbstats' relative CUPED test on a mean metric (gbstats/models/tests.py,
+ * `frequentist_variance_relative_cuped`): lift = adjusted difference / the
+ * control's unadjusted mean ȳ_C, variance
+ * Var(adj. ȳ_T)/ȳ_C² + (s²_yC·ȳ_T²/ȳ_C² − 2(ȳ_T/ȳ_C)·θ'c_C + θ'V_Cθ)/(n_C ȳ_C²),
+ * symmetric interval and p-value from Student's t at `df`.
+ */
+function gbstatsRelative(C: ArmSummary, T: ArmSummary, theta: number[], varMeanT: number, diff: number, df: number, alpha: number, alt: Alternative) {
+  const yC = C.value;
+  if (yC === 0) return null;
+  const ratio = T.value / yC;
+  let vc = C.va * ratio * ratio;
+  for (let j = 0; j < theta.length; j++) {
+    vc -= 2 * ratio * theta[j]! * C.c[j]!;
+    for (let l = 0; l < theta.length; l++) vc += theta[j]! * C.V[j]![l]! * theta[l]!;
+  }
+  const se = Math.sqrt(Math.max(0, varMeanT / (yC * yC) + vc / (C.arm.n * yC * yC)));
+  const lift = diff / yC;
+  const c = criticalValue(alt === 'two-sided' ? alpha / 2 : alpha, df);
+  const statistic = se > 0 ? lift / se : 0;
+  return {
+    lift,
+    low: alt === 'less' ? -Infinity : lift - c * se,
+    high: alt === 'greater' ? Infinity : lift + c * se,
+    se,
+    statistic,
+    df,
+    pValue: se > 0 ? pValueOf(statistic, df, alt) : 1,
   };
 }

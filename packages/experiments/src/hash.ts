@@ -1,4 +1,4 @@
-import { OptionsError, ValidationError } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
 
 /** GrowthBook hash versions: 1 (legacy, 3 decimals) and 2 (current, 4 decimals). */
 export type HashVersion = 1 | 2;
@@ -33,9 +33,8 @@ export function fnv1a32(text: string): number {
  * @param id - the unit id (user id, device id, …)
  * @param version - hash version, 2 by default (GrowthBook's current one)
  * @returns the bucket in [0, 1)
- * @throws `OptionsError` `E_HASH_VERSION` when the version is not 1 or 2
- *   (GrowthBook returns null there; we refuse loudly);
- *   `ValidationError` `E_ID` when the id is empty or not a string/finite number
+ * @throws `ValidationError` `E_ID` when the id is empty or not a string/finite number,
+ *   `E_SEED_TYPE` when the seed is not a string
  * @example
  * ```ts
  * import { hash } from '@marksman/experiments';
@@ -43,17 +42,39 @@ export function fnv1a32(text: string): number {
  * hash('', 'a', 1); // => 0.22
  * ```
  */
-export function hash(seed: string, id: string | number, version: HashVersion = 2): number {
+export function hash(seed: string, id: string | number, version?: HashVersion): number;
+/**
+ * The same bucket for a version only known at run time (read from a
+ * GrowthBook payload, say): an unknown version gives `null`, exactly as
+ * GrowthBook's SDKs and their `cases.json` do, so the caller can skip the
+ * experiment instead of failing. ({@link assign} refuses an unknown
+ * `hashVersion` in an experiment definition with `E_HASH_VERSION`.)
+ *
+ * Costs O(length of seed + id).
+ *
+ * @param seed - the experiment's seed
+ * @param id - the unit id
+ * @param version - any value; 1 and 2 are the known versions
+ * @returns the bucket in [0, 1), or null for an unknown version
+ * @throws `ValidationError` `E_ID`, `E_SEED_TYPE` as above
+ * @example
+ * ```ts
+ * import { hash } from '@marksman/experiments';
+ * hash('abc', 'def', 99); // => null
+ * ```
+ */
+export function hash(seed: string, id: string | number, version: number): number | null;
+export function hash(seed: string, id: string | number, version: number = 2): number | null {
   const value = unitKey(id, 'hash');
   if (typeof seed !== 'string') {
     throw new ValidationError('E_SEED_TYPE', `hash: seed must be a string, got ${typeof seed}.`, { source: 'hash', field: 'seed' });
   }
-  if (version === 2) return (fnv1a32(String(fnv1a32(seed + value))) % 10000) / 10000;
-  if (version === 1) return (fnv1a32(value + seed) % 1000) / 1000;
-  throw new OptionsError('E_HASH_VERSION', `hash: version must be 1 or 2, got ${String(version)}.`, {
-    source: 'hash',
-    field: 'version',
-  });
+  return version === 1 || version === 2 ? bucketOf(seed, value, version) : null;
+}
+
+/** The bucket of a checked unit key for a known hash version (internal: no validation). */
+export function bucketOf(seed: string, value: string, version: HashVersion): number {
+  return version === 2 ? (fnv1a32(String(fnv1a32(seed + value))) % 10000) / 10000 : (fnv1a32(value + seed) % 1000) / 1000;
 }
 
 /** Converts a unit id to the string GrowthBook hashes; refuses empty or non-finite ids. */

@@ -14,8 +14,12 @@ export type { ExperimentDefinition, Holdout, Assignment, AssignmentReason, Assig
 export { power, sampleSizeMeans, sampleSizeProportions, minimumDetectableEffect, experimentDuration } from './design';
 export type {
   PowerTest,
+  PowerEffect,
+  ProportionEffect,
+  MeanEffect,
   DesignOptions,
   SampleSizeOptions,
+  MeanSampleSizeOptions,
   ProportionSampleSizeOptions,
   MdeOptions,
   SampleSize,
@@ -27,13 +31,15 @@ export type {
 export { proportionsZTest } from './ztest';
 export type { TestOptions, ProportionsZTestResult } from './ztest';
 export type { Alternative } from './internal/inference';
+export type { LiftMethod } from './internal/relative';
 export type { MeanSdInput, MeanSample, ProportionSample } from './internal/samples';
 export { welchTTest } from './ttest';
 export type { WelchTTestResult } from './ttest';
 export { relativeLift } from './lift';
 export type { RelativeLiftResult } from './lift';
 export { ratioMetricTest } from './ratio';
-export type { RatioInput, RatioRows, RatioMetricTestResult } from './ratio';
+export type { RatioInput, RatioRows, RatioMetricTestResult, RatioMetricMoments } from './ratio';
+export { ratioMetricMoments } from './ratioMetricMoments';
 export { cuped } from './cuped';
 export type {
   CupedMeanInput,
@@ -42,6 +48,7 @@ export type {
   CupedRatioRows,
   CupedSample,
   CupedOptions,
+  CupedTheta,
   CupedResult,
   CupedUnadjusted,
   CovariateSums,
@@ -49,7 +56,11 @@ export type {
 } from './cuped';
 export { srmTest } from './srm';
 export type { SrmOptions, SrmResult } from './srm';
+export { capMetric } from './capMetric';
+export type { CapOptions, CappedMetric } from './capMetric';
 export { adjustPValues } from './adjust';
+export { dimensionBreakdown } from './dimensionBreakdown';
+export type { DimensionSegment, SegmentTestResult, DimensionBreakdownOptions, DimensionSegmentResult, DimensionBreakdown } from './dimensionBreakdown';
 export type { AdjustMethod } from './adjust';
 export { summarizeExperiment } from './summary';
 export type {
@@ -74,11 +85,17 @@ export type { ProportionInput, MeanInput } from './bayesian/inputs';
 export { sequentialTest } from './sequentialTest';
 export type { SequentialTestOptions, SequentialComparison, SequentialTestResult } from './sequentialTest';
 export { sequentialSampleSize } from './sequentialSampleSize';
+export { groupSequentialDesign } from './groupSequentialDesign';
+export type { SpendingFunction, GroupSequentialDesignOptions, GroupSequentialDesign } from './groupSequentialDesign';
+export { groupSequentialTest } from './groupSequentialTest';
+export type { GroupSequentialTestOptions, GroupSequentialDecision, GroupSequentialComparison, GroupSequentialTestResult } from './groupSequentialTest';
 export type { SequentialProportionEffect, SequentialMeanEffect, SequentialSampleSizeOptions, SequentialSampleSize } from './sequentialSampleSize';
 
 // --- Bandits ---
 export { ThompsonSampling } from './bandits/ThompsonSampling';
 export type { ThompsonSamplingOptions, ThompsonSamplingJSON, ThompsonLikelihood } from './bandits/ThompsonSampling';
+export { KLUCB } from './bandits/KLUCB';
+export type { KLUCBOptions, KLUCBJSON, KLUCBExploration } from './bandits/KLUCB';
 export { UCB1 } from './bandits/UCB1';
 export type { UCB1Options, UCB1JSON } from './bandits/UCB1';
 export { EpsilonGreedy } from './bandits/EpsilonGreedy';

@@ -1,5 +1,5 @@
 import { OptionsError } from '@marksman/core';
-import { hash, unitKey } from './hash';
+import { bucketOf, unitKey } from './hash';
 
 /**
  * A GrowthBook namespace slot `[name, start, end)`: experiments that share a
@@ -43,7 +43,7 @@ export function checkNamespace(ns: unknown, source: string, field = 'namespace')
  */
 export function inNamespace(id: string | number, namespace: Namespace): boolean {
   checkNamespace(namespace, 'inNamespace');
-  const n = hash(`__${namespace[0]}`, unitKey(id, 'inNamespace'), 1);
+  const n = bucketOf(`__${namespace[0]}`, unitKey(id, 'inNamespace'), 1);
   return n >= namespace[1] && n < namespace[2];
 }
 

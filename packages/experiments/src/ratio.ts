@@ -1,8 +1,8 @@
 import { ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
+import { type Alternative, intervalOf, pValueOf } from './internal/inference';
+import { type LiftMethod, relativeInference, welchDf } from './internal/relative';
 import { isValueList, missing, requireFiniteResult } from './internal/samples';
-import { TEST_DEFAULTS, type TestOptions } from './ztest';
+import { type TestOptions, testOptions } from './ztest';
 
 /**
  * Sufficient statistics of a ratio metric for one variant: per unit (user)
@@ -33,6 +33,30 @@ export interface RatioRows {
   readonly denominator: ArrayLike<number>;
 }
 
+/**
+ * Per-arm moments of a ratio metric, as the delta method uses them (sample
+ * variances and covariance with the n − 1 denominator), so the numbers can
+ * be checked against a warehouse query.
+ */
+export interface RatioMetricMoments {
+  /** Number of units. */
+  readonly n: number;
+  /** Mean numerator per unit, X̄ = ΣX / n. */
+  readonly numeratorMean: number;
+  /** Mean denominator per unit, Ȳ = ΣY / n. */
+  readonly denominatorMean: number;
+  /** Sample variance of X, (ΣX² − (ΣX)²/n)/(n − 1). */
+  readonly numeratorVariance: number;
+  /** Sample variance of Y. */
+  readonly denominatorVariance: number;
+  /** Sample covariance of X and Y, (ΣXY − ΣX·ΣY/n)/(n − 1). */
+  readonly covariance: number;
+  /** The ratio R = X̄ / Ȳ = ΣX / ΣY. */
+  readonly ratio: number;
+  /** Delta-method variance of R, (s²_X − 2R·s_XY + R²·s²_Y)/(n·Ȳ²). */
+  readonly ratioVariance: number;
+}
+
 /** Result of {@link ratioMetricTest}. */
 export interface RatioMetricTestResult {
   /** Control ratio ΣX/ΣY. */
@@ -53,14 +77,27 @@ export interface RatioMetricTestResult {
   readonly pValue: number;
   /** Relative lift treatmentRatio / controlRatio − 1 (null when the control ratio is 0). */
   readonly lift: number | null;
-  /** Lower end of the delta-method interval of `lift`. */
+  /**
+   * Lower end of the confidence interval of `lift` (Fieller on the two ratios by default; see `liftMethod`);
+   * −Infinity for `alternative: 'less'` or an unbounded Fieller interval (see `liftCiHigh`); null when the lift is undefined.
+   */
   readonly liftCiLow: number | null;
-  /** Upper end of the delta-method interval of `lift`. */
+  /**
+   * Upper end of the confidence interval of `lift`: Infinity for `alternative: 'greater'`, and with Fieller
+   * when the control is not distinguishable from 0 at this level (the interval is then unbounded, as in
+   * {@link relativeLift}); null when the lift is undefined.
+   */
   readonly liftCiHigh: number | null;
   /** The alpha used. */
   readonly alpha: number;
   /** The alternative used. */
   readonly alternative: Alternative;
+  /** How the lift interval was computed. */
+  readonly liftMethod: LiftMethod;
+  /** The control's moments (see {@link ratioMetricMoments}). */
+  readonly controlMoments: RatioMetricMoments;
+  /** The treatment's moments. */
+  readonly treatmentMoments: RatioMetricMoments;
 }
 
 /** Validated ratio statistics with sample (n − 1) moments. */
@@ -81,7 +118,10 @@ function bad(source: string, row: number, field: string, code: string, message: 
 export function ratioStatsFromRows(rows: RatioRows, source: string, row: number): RatioInput {
   const x = rows.numerator;
   const y = rows.denominator;
-  if (!isValueList(x) || !isValueList(y) || x.length !== y.length) bad(source, row, 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
+  if (!isValueList(x) || !isValueList(y) || x.length !== y.length) {
+    // Name the array at fault: the one that is not an array, else the denominator (it must follow the numerator).
+    bad(source, row, isValueList(x) ? 'denominator' : 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
+  }
   let sumX = 0;
   let sumY = 0;
   let sumXX = 0;
@@ -90,7 +130,8 @@ export function ratioStatsFromRows(rows: RatioRows, source: string, row: number)
   for (let i = 0; i < x.length; i++) {
     const a = x[i]!;
     const b = y[i]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) bad(source, row, 'numerator', 'E_NOT_FINITE', `has a non-finite value at index ${i}.`);
+    if (!Number.isFinite(a)) bad(source, row, 'numerator', 'E_NOT_FINITE', `has a non-finite numerator at index ${i}.`);
+    if (!Number.isFinite(b)) bad(source, row, 'denominator', 'E_NOT_FINITE', `has a non-finite denominator at index ${i}.`);
     sumX += a;
     sumY += b;
     sumXX += a * a;
@@ -117,9 +158,8 @@ export function ratioMoments(input: RatioInput | RatioRows | undefined, source: 
   const syy = (s.sumYY - s.sumY * my) / (n - 1);
   const sxy = (s.sumXY - s.sumX * my) / (n - 1);
   const tol = -1e-9;
-  if (sxx < tol * Math.max(1, Math.abs(s.sumXX)) || syy < tol * Math.max(1, Math.abs(s.sumYY))) {
-    bad(source, row, 'sumXX', 'E_SUM_SQUARES', 'has sums of squares smaller than (Σ)²/n; check that sumXX is ΣX² and sumYY is ΣY².');
-  }
+  if (sxx < tol * Math.max(1, Math.abs(s.sumXX))) bad(source, row, 'sumXX', 'E_SUM_SQUARES', 'has sumXX smaller than (ΣX)²/n; check that sumXX is ΣX².');
+  if (syy < tol * Math.max(1, Math.abs(s.sumYY))) bad(source, row, 'sumYY', 'E_SUM_SQUARES', 'has sumYY smaller than (ΣY)²/n; check that sumYY is ΣY².');
   return { n, mx, my, sxx: Math.max(0, sxx), syy: Math.max(0, syy), sxy };
 }
 
@@ -129,22 +169,40 @@ export function ratioVariance(m: RatioMoments): number {
   return Math.max(0, (m.sxx - 2 * r * m.sxy + r * r * m.syy) / (m.n * m.my * m.my));
 }
 
+/** The public moments of validated ratio statistics. */
+export function publicMoments(m: RatioMoments): RatioMetricMoments {
+  return {
+    n: m.n,
+    numeratorMean: m.mx,
+    denominatorMean: m.my,
+    numeratorVariance: m.sxx,
+    denominatorVariance: m.syy,
+    covariance: m.sxy,
+    ratio: m.mx / m.my,
+    ratioVariance: ratioVariance(m),
+  };
+}
+
 /**
  * Test of a ratio metric (revenue per visit, clicks per view, …) whose
  * numerator and denominator are both summed over randomization units, by the
  * delta method (Deng, Knoblich & Lu, "Applying the delta method in metric
  * analytics", KDD 2018): Var(X̄/Ȳ) ≈ (s²_X − 2R·s_XY + R²·s²_Y)/(n·Ȳ²).
  * This accounts for the correlation of X and Y within a unit, which a naive
- * per-session t-test ignores. Normal reference distribution.
+ * per-session t-test ignores. Normal reference distribution. The relative
+ * lift gets Fieller's interval on the two ratios and their delta-method
+ * variances (`liftMethod: 'delta'`: gbstats' symmetric interval with a t
+ * reference at Welch's degrees of freedom).
  *
  * Costs O(1) from sufficient statistics, O(n) from rows.
  *
  * @param control - {@link RatioInput} sums or {@link RatioRows} of the control
  * @param treatment - the same for the treatment
- * @param options - `alpha` (0.05), `alternative` ('two-sided')
+ * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller')
  * @returns the {@link RatioMetricTestResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
- *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`; `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
+ *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_OVERFLOW` (a ratio or standard error that is not
+ *   finite in double precision); `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod)
  * @example
  * ```ts
  * import { ratioMetricTest } from '@marksman/experiments';
@@ -155,9 +213,9 @@ export function ratioVariance(m: RatioMoments): number {
  */
 export function ratioMetricTest(control: RatioInput | RatioRows, treatment: RatioInput | RatioRows, options?: TestOptions): RatioMetricTestResult {
   const source = 'ratioMetricTest';
-  const o = resolveOptions(source, TEST_DEFAULTS, options);
-  const alpha = checkAlpha(o.alpha, source);
-  const alt = checkAlternative(o.alternative, source);
+  const o = testOptions(source, options);
+  const alpha = o.alpha;
+  const alt = o.alternative;
   const c = ratioMoments(control, source, 0, 'control');
   const t = ratioMoments(treatment, source, 1, 'treatment');
   const rC = c.mx / c.my;
@@ -169,16 +227,8 @@ export function ratioMetricTest(control: RatioInput | RatioRows, treatment: Rati
   const z = se > 0 ? diff / se : 0;
   requireFiniteResult(source, { controlRatio: rC, treatmentRatio: rT, diff, standardError: se, z });
   const ci = intervalOf(diff, se, Infinity, alpha, alt);
-  let lift: number | null = null;
-  let liftCiLow: number | null = null;
-  let liftCiHigh: number | null = null;
-  if (rC !== 0) {
-    lift = rT / rC - 1;
-    const seL = Math.sqrt(vT / (rC * rC) + (rT * rT * vC) / (rC * rC * rC * rC));
-    const cl = intervalOf(lift, seL, Infinity, alpha, alt);
-    liftCiLow = cl.low;
-    liftCiHigh = cl.high;
-  }
+  const df = o.liftMethod === 'delta' ? welchDf(vC, c.n, vT, t.n) : Infinity;
+  const l = relativeInference(rC, vC, rT, vT, df, alpha, alt, o.liftMethod);
   return {
     controlRatio: rC,
     treatmentRatio: rT,
@@ -188,10 +238,13 @@ export function ratioMetricTest(control: RatioInput | RatioRows, treatment: Rati
     standardError: se,
     z,
     pValue: se > 0 ? pValueOf(z, Infinity, alt) : 1,
-    lift,
-    liftCiLow,
-    liftCiHigh,
+    lift: l?.lift ?? null,
+    liftCiLow: l?.low ?? null,
+    liftCiHigh: l?.high ?? null,
     alpha,
     alternative: alt,
+    liftMethod: o.liftMethod,
+    controlMoments: publicMoments(c),
+    treatmentMoments: publicMoments(t),
   };
 }

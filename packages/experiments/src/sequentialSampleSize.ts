@@ -1,6 +1,8 @@
 import { OptionsError, Random } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { type GroupSequentialDesign, sidesOf, trustedDesign } from './groupSequentialDesign';
 import { normalCdf, normalIsf } from './internal/distributions';
+import { operating } from './internal/groupSequential';
 import { checkAlpha } from './internal/inference';
 import { mixtureBoundary, plannedTau2 } from './internal/msprt';
 
@@ -51,9 +53,17 @@ export interface SequentialSampleSizeOptions {
   readonly simulations?: number;
   /** Seed of the simulation when `looks` is set (default 0). */
   readonly seed?: number;
+  /**
+   * A group-sequential design ({@link groupSequentialDesign}) to size instead
+   * of the always-valid test: the maximum size is the fixed-horizon size
+   * times the design's inflation, and alpha, power and the sidedness come
+   * from the design (`tau2`, `plannedSampleSize`, `looks`, `simulations` and
+   * `seed` do not apply). Default null.
+   */
+  readonly design?: GroupSequentialDesign | null;
 }
 
-/** Sample size of an always-valid (mSPRT) design, with its cost against a fixed-horizon test. */
+/** Sample size of a sequential design (always-valid mSPRT, or group-sequential), with its cost against a fixed-horizon test. */
 export interface SequentialSampleSize {
   /** Units needed in the control arm (rounded up). */
   readonly nControl: number;
@@ -63,16 +73,23 @@ export interface SequentialSampleSize {
   readonly total: number;
   /** Unrounded control-arm size. */
   readonly exact: number;
-  /** Mixing variance τ² of the design: pass it as `tau2` to {@link sequentialTest} to run exactly this test. */
-  readonly tau2: number;
-  /** |z| the difference must reach at a look with `nControl` / `nTreatment` units for the test to reject. */
+  /**
+   * Mixing variance τ² of the mSPRT design: pass it as `tau2` to
+   * {@link sequentialTest} to run exactly this test. Null for a
+   * group-sequential design.
+   */
+  readonly tau2: number | null;
+  /** |z| the difference must reach at a look with `nControl` / `nTreatment` units for the test to reject (the last look's bound for a group-sequential design). */
   readonly boundary: number;
   /**
    * Probability that the test has rejected by `nControl` / `nTreatment`: of a
    * single look there (a lower bound of the power with peeking) when `looks`
-   * is null, else the simulated probability over the `looks` looks.
+   * is null, else the simulated probability over the `looks` looks; for a
+   * group-sequential design, its exact power over all its looks.
    */
   readonly power: number;
+  /** Control units at each planned look of a group-sequential design (rounded up), else null. */
+  readonly schedule: readonly number[] | null;
   /** Unrounded control-arm size of the fixed-horizon two-sided z-test with the same alpha, power, ratio and variances. */
   readonly fixedHorizon: number;
   /** `exact / fixedHorizon`: how many more units the freedom to look at any time costs. */
@@ -88,6 +105,7 @@ interface Resolved {
   looks: number | null;
   simulations: number;
   seed: number;
+  design: GroupSequentialDesign | null;
 }
 
 const DEFAULTS: Readonly<Resolved> = Object.freeze({
@@ -99,6 +117,7 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
   looks: null,
   simulations: 20000,
   seed: 0,
+  design: null,
 });
 const MAX_DRAWS = 5e7;
 const SOURCE = 'sequentialSampleSize';
@@ -227,14 +246,22 @@ function solveSize(f: (n: number) => number, target: number): number {
  *
  * Costs O(log n) evaluations of a closed form.
  *
+ * With `design` (a {@link groupSequentialDesign}) the size is instead the
+ * maximum size of that group-sequential design: the fixed-horizon size (at
+ * the design's alpha, sidedness and power) times its inflation, exactly; the
+ * result then carries the units at each planned look (`schedule`) and the
+ * design's exact power at the rounded size. Analyse it with
+ * {@link groupSequentialTest}, passing `nControl` as `maxSampleSize`.
+ *
  * @param effect - `{ baseline, mde, mdeType? }` for a conversion rate or `{ mde, sd }` for a mean metric
- * @param options - alpha, power, ratio, tau2, plannedSampleSize, looks, simulations, seed
+ * @param options - alpha, power, ratio, tau2, plannedSampleSize, looks, simulations, seed, design
  * @returns the {@link SequentialSampleSize}
- * @throws `OptionsError` `E_EFFECT_SIZE`, `E_BASELINE`, `E_SD`, `E_POWER`, `E_ALPHA`, `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ * @throws `OptionsError` `E_EFFECT_SIZE`, `E_BASELINE`, `E_SD`, `E_POWER`, `E_ALPHA`, `E_OPTION_RANGE` (also an mSPRT option,
+ *   or another alpha or power, beside a design), `E_DESIGN` (a design that is not one), `E_OPTION_UNKNOWN`
  *   (an unknown option, or an unknown field of `effect`)
  * @example
  * ```ts
- * import { sequentialSampleSize, sampleSizeMeans } from '@marksman/experiments';
+ * import { groupSequentialDesign, sequentialSampleSize, sampleSizeMeans } from '@marksman/experiments';
  * const conv = sequentialSampleSize({ baseline: 0.1, mde: 0.02 }); // 10% → 12%, τ² tuned for 5000 per arm
  * conv.nControl; // => 7381
  * conv.inflation.toFixed(2); // => '1.92' (against the fixed-horizon z-test's 3838)
@@ -243,6 +270,9 @@ function solveSize(f: (n: number) => number, target: number): number {
  * rev.nControl; // => 752
  * sampleSizeMeans(2, 10).nControl; // => 393
  * sequentialSampleSize({ baseline: 0.1, mde: 0.02 }, { looks: 14 }).nControl; // => 6772 (14 daily looks, simulated)
+ * const gs = sequentialSampleSize({ baseline: 0.1, mde: 0.02 }, { design: groupSequentialDesign({ looks: 5 }) });
+ * gs.nControl; // => 3933 (5 planned looks, O'Brien-Fleming: 1.025 × 3838)
+ * gs.schedule; // => [787, 1574, 2360, 3147, 3933]
  * ```
  */
 export function sequentialSampleSize(effect: SequentialProportionEffect | SequentialMeanEffect, options?: SequentialSampleSizeOptions): SequentialSampleSize {
@@ -299,6 +329,7 @@ export function sequentialSampleSize(effect: SequentialProportionEffect | Sequen
     varT = sd * sd;
     if (!Number.isFinite(varC) || !(Math.abs(mde) / sd > 1e-12)) fail('sd', `mde / sd must lie between 1e-12 and any finite size, got mde ${mde} with sd ${sd}.`, 'E_EFFECT_SIZE');
   }
+  if (o.design !== null) return groupSequentialSize(trustedDesign(o.design, SOURCE), options ?? {}, delta, varC, varT, o.ratio);
   const tau2 = o.tau2 ?? plannedTau2(varC + varT, o.plannedSampleSize, o.alpha);
   const varianceAt = (nControl: number): number => varC / nControl + varT / (o.ratio * nControl);
   const looks = o.looks;
@@ -326,5 +357,51 @@ export function sequentialSampleSize(effect: SequentialProportionEffect | Sequen
     power: paths !== null && looks !== null ? pathPower(delta, V, tau2, o.alpha, paths, looks) : lookPower(delta, V, boundary),
     fixedHorizon,
     inflation: exact / fixedHorizon,
+    schedule: null,
+  };
+}
+
+/**
+ * The group-sequential size: the design's drift δ√I_max is reached when the
+ * variance of the estimated difference falls to (effect/drift)², i.e. at
+ * n_C = (σ²_C + σ²_T/ratio)·drift²/effect².
+ */
+function groupSequentialSize(
+  design: GroupSequentialDesign,
+  given: SequentialSampleSizeOptions,
+  delta: number,
+  varC: number,
+  varT: number,
+  ratio: number,
+): SequentialSampleSize {
+  for (const key of ['tau2', 'plannedSampleSize', 'looks', 'simulations', 'seed'] as const) {
+    if (given[key] !== undefined && given[key] !== null) fail(key, `${key} applies to the always-valid test, not to a group-sequential design; drop it.`, 'E_OPTION_RANGE');
+  }
+  if (given.alpha !== undefined && given.alpha !== design.alpha) fail('alpha', `alpha ${given.alpha} differs from the design's ${design.alpha}; the design sets it.`, 'E_OPTION_RANGE');
+  if (given.power !== undefined && given.power !== design.power) fail('power', `power ${given.power} differs from the design's ${design.power}; the design sets it.`, 'E_OPTION_RANGE');
+  const perUnit = varC + varT / ratio;
+  const exact = (perUnit * design.drift * design.drift) / (delta * delta);
+  if (!(exact * Math.max(1, ratio) * 2 <= Number.MAX_SAFE_INTEGER)) fail('mde', 'the effect is too small to detect with any practical sample.', 'E_EFFECT_SIZE');
+  const nControl = Math.ceil(exact - 1e-9);
+  const nTreatment = Math.ceil(exact * ratio - 1e-9);
+  const V = varC / nControl + varT / nTreatment;
+  const { sides } = sidesOf(design.alpha, design.alternative);
+  const sign = design.alternative === 'less' ? -1 : 1;
+  // the drift the rounded sizes give, on the side the design tests (a two-sided design is symmetric)
+  const drift = (design.alternative === 'two-sided' ? Math.abs(delta) : sign * delta) / Math.sqrt(V);
+  const efficacy = design.efficacyBounds.map((b) => sign * b);
+  const futility = design.futilityBounds === null ? null : design.futilityBounds.map((f) => sign * f);
+  const power = operating(design.timing, efficacy, futility, drift, sides).reject.reduce((a, b) => a + b, 0);
+  return {
+    nControl,
+    nTreatment,
+    total: nControl + nTreatment,
+    exact,
+    tau2: null,
+    boundary: Math.abs(design.efficacyBounds[design.looks - 1]!),
+    power,
+    fixedHorizon: exact / design.inflation,
+    inflation: design.inflation,
+    schedule: design.timing.map((t) => Math.ceil(t * nControl - 1e-9)),
   };
 }

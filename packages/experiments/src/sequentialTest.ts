@@ -2,6 +2,8 @@ import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkIndex, checkMean, checkPositive, checkProbability, checkProportion, checkVariantCount } from './bayesian/inputs';
 import type { MeanInput, ProportionInput } from './bayesian/inputs';
+import { checkDifference } from './bayesian/bayesBinomial';
+import type { BayesDifference } from './bayesian/bayesTypes';
 import { mixtureBoundary, mixtureLogLikelihoodRatio, plannedTau2 } from './internal/msprt';
 
 /** Options of {@link sequentialTest}. */
@@ -17,12 +19,23 @@ export interface SequentialTestOptions {
   /**
    * Per-variant sample size at which the confidence sequence should be
    * tightest, used when `tau2` is null: τ² = V* · (−2 ln α + ln(1 − 2 ln α))
-   * with V* = (s²_c + s²_v)/plannedSampleSize: the mixture that makes the
-   * boundary tightest at that size (Howard et al. 2021; Waudby-Smith et al.
-   * 2023), the rule behind GrowthBook's sequential tuning parameter
-   * (default 5000).
+   * with V* the variance of the estimate at plannedSampleSize units per
+   * variant ((s²_c + s²_v)/plannedSampleSize for the difference): the
+   * mixture that makes the boundary tightest at that size (Howard et al.
+   * 2021; Waudby-Smith et al. 2023), the rule behind GrowthBook's sequential
+   * tuning parameter (default 5000). GrowthBook's tuning parameter counts
+   * the units of both arms together, this one each variant's: GrowthBook's
+   * 5000 is `plannedSampleSize: 2500` here (exactly, for equal arms).
    */
   readonly plannedSampleSize?: number;
+  /**
+   * Scale of the estimate, its confidence sequence and its test:
+   * `'absolute'` (default; x̄_v − x̄_c) or `'relative'` (x̄_v / x̄_c − 1 with
+   * the delta-method variance s²_v/(n_v x̄_c²) + s²_c x̄_v²/(n_c x̄_c⁴), as
+   * GrowthBook's relative sequential test). `tau2`, when given, is on the
+   * same scale.
+   */
+  readonly difference?: BayesDifference;
   /** Index of the control variant (default 0). */
   readonly control?: number;
   /**
@@ -40,7 +53,8 @@ const DEFAULTS: Readonly<{
   plannedSampleSize: number;
   control: number;
   previous: SequentialTestResult | null;
-}> = Object.freeze({ alpha: 0.05, tau2: null, plannedSampleSize: 5000, control: 0, previous: null });
+  difference: BayesDifference;
+}> = Object.freeze({ alpha: 0.05, tau2: null, plannedSampleSize: 5000, control: 0, previous: null, difference: 'absolute' });
 
 /** One variant compared with the control at this look. */
 export interface SequentialComparison {
@@ -50,7 +64,7 @@ export interface SequentialComparison {
   readonly diff: number;
   /** Estimated relative lift x̄_variant / x̄_control − 1 (NaN when the control mean is 0). */
   readonly lift: number;
-  /** Standard error of `diff` at this look, √(s²_c/n_c + s²_v/n_v). */
+  /** Standard error of the estimate on the result's `difference` scale at this look (√(s²_c/n_c + s²_v/n_v) for the difference). */
   readonly standardError: number;
   /** Mixing variance τ² used at this look. */
   readonly tau2: number;
@@ -58,9 +72,9 @@ export interface SequentialComparison {
   readonly likelihoodRatio: number;
   /** Always-valid p-value: the running minimum over looks of min(1, 1/Λ). Never increases. */
   readonly pValue: number;
-  /** Lower end of the (1 − alpha) confidence sequence for `diff`, intersected over looks. */
+  /** Lower end of the (1 − alpha) confidence sequence for `diff` (or `lift` on the relative scale), intersected over looks. */
   readonly ciLow: number;
-  /** Upper end of the (1 − alpha) confidence sequence for `diff`, intersected over looks. */
+  /** Upper end of the (1 − alpha) confidence sequence, intersected over looks. */
   readonly ciHigh: number;
   /** `pValue ≤ alpha`: the difference is significant and stays so at later looks. */
   readonly significant: boolean;
@@ -74,6 +88,8 @@ export interface SequentialTestResult {
   readonly alpha: number;
   /** Index of the control variant. */
   readonly control: number;
+  /** Scale of the estimates and intervals: `'absolute'` (diff) or `'relative'` (lift). */
+  readonly difference: BayesDifference;
   /** Per-variant sample sizes at this look (the next look must not have fewer). */
   readonly n: readonly number[];
   /** One comparison per non-control variant, in input order. */
@@ -82,7 +98,7 @@ export interface SequentialTestResult {
 
 const SOURCE = 'sequentialTest';
 
-const PREVIOUS_KEYS: readonly string[] = ['look', 'alpha', 'control', 'n', 'comparisons'];
+const PREVIOUS_KEYS: readonly string[] = ['look', 'alpha', 'control', 'difference', 'n', 'comparisons'];
 
 /**
  * Checks that `previous` is a result of this function for the same design:
@@ -92,7 +108,7 @@ const PREVIOUS_KEYS: readonly string[] = ['look', 'alpha', 'control', 'n', 'comp
  * A forged or corrupted previous look would otherwise carry a p-value of −5
  * or an empty interval into every later look.
  */
-function checkPrevious(prev: unknown, k: number, control: number, alpha: number): void {
+function checkPrevious(prev: unknown, k: number, control: number, alpha: number, difference: BayesDifference): void {
   const bad = (field: string, why: string): never => {
     throw new OptionsError('E_PREVIOUS_MISMATCH', `${SOURCE}: previous.${field} ${why}; pass the result of the previous look with the same variants, control and alpha.`, {
       source: SOURCE,
@@ -105,6 +121,8 @@ function checkPrevious(prev: unknown, k: number, control: number, alpha: number)
   if (typeof p.look !== 'number' || !Number.isInteger(p.look) || p.look < 1 || p.look > 1e9) bad('look', `must be an integer ≥ 1, got ${String(p.look)}`);
   if (p.alpha !== alpha) bad('alpha', `is ${String(p.alpha)}, this look uses ${alpha}`);
   if (p.control !== control) bad('control', `is ${String(p.control)}, this look uses ${control}`);
+  // results saved before the relative scale existed carry no `difference`: they were absolute
+  if ((p.difference ?? 'absolute') !== difference) bad('difference', `is ${String(p.difference)}, this look uses '${difference}'`);
   const n = p.n;
   if (!Array.isArray(n) || n.length !== k || !n.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
     bad('n', `must hold ${k} whole numbers ≥ 0`);
@@ -153,6 +171,11 @@ function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
  * Data are cumulative per-variant sufficient statistics: `{ n, conversions }`
  * (variance p̂(1 − p̂)) or `{ n, sum, sumSquares }` (sample variance). Each
  * variant is compared with the control; no multiplicity correction is made.
+ * With `difference: 'relative'` the same mixture runs on the relative lift
+ * and its delta-method variance, giving GrowthBook's relative confidence
+ * sequence and always-valid p-value (half-width and p-value agree with
+ * gbstats' `SequentialTwoSidedTTest` when `plannedSampleSize` is half its
+ * tuning parameter).
  * When a look has no variance yet (e.g. no conversions anywhere) its
  * comparison carries no evidence: Λ = 1 and the interval is unbounded (±1
  * for proportions).
@@ -164,7 +187,7 @@ function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_CONVERSIONS_EXCEED_N`, `E_NEGATIVE_COUNT`,
  *   `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_SUM_SQUARES`, `E_TOO_FEW_UNITS`, `E_METRIC_KIND` (proportions mixed with means),
  *   `E_LOOK_ORDER` (fewer units than at the previous look)
- * @throws `OptionsError` `E_OPTION_RANGE`, `E_PREVIOUS_MISMATCH` (previous look of another design, or not
+ * @throws `OptionsError` `E_OPTION_RANGE` (also for an unknown `difference`), `E_PREVIOUS_MISMATCH` (previous look of another design, or not
  *   a well-formed result: a p-value outside [0, 1], a reversed interval, a bad look number), `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -174,6 +197,8 @@ function isProportion(v: ProportionInput | MeanInput): v is ProportionInput {
  * const day2 = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { previous: day1 });
  * day2.look; // => 2
  * day2.comparisons[0].pValue.toFixed(3); // => '0.057'
+ * const rel = sequentialTest([{ n: 2000, conversions: 200 }, { n: 2000, conversions: 262 }], { difference: 'relative' });
+ * [rel.comparisons[0].ciLow.toFixed(3), rel.comparisons[0].ciHigh.toFixed(3)]; // => ['-0.052', '0.672'] (lift: −5 % to +67 %)
  * ```
  */
 export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[], options?: SequentialTestOptions): SequentialTestResult {
@@ -183,6 +208,8 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
   if (o.tau2 !== null) checkPositive(o.tau2, 'tau2', SOURCE);
   checkPositive(o.plannedSampleSize, 'plannedSampleSize', SOURCE);
   checkIndex(o.control, variants.length, 'control', SOURCE);
+  checkDifference(o.difference, SOURCE);
+  const relative = o.difference === 'relative';
   const proportions = isProportion(variants[0]!);
   const stats = variants.map((v, i) => {
     if (isProportion(v) !== proportions) {
@@ -201,7 +228,7 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
   });
   const prev = o.previous;
   if (prev !== null) {
-    checkPrevious(prev, variants.length, o.control, o.alpha);
+    checkPrevious(prev, variants.length, o.control, o.alpha, o.difference);
     stats.forEach((s, i) => {
       if (s.n < prev.n[i]!) {
         throw new ValidationError('E_LOOK_ORDER', `${SOURCE}: variant ${i} has n = ${s.n}, fewer than ${prev.n[i]} at the previous look; pass cumulative statistics.`, {
@@ -213,7 +240,9 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
     });
   }
 
-  const bound = proportions ? 1 : Infinity;
+  // Bounds of the parameter: a difference of rates lies in [−1, 1], a lift of rates in [−1, ∞).
+  const lowest = proportions ? -1 : -Infinity;
+  const highest = proportions && !relative ? 1 : Infinity;
   const c = stats[o.control]!;
   const comparisons: SequentialComparison[] = [];
   let k = 0;
@@ -222,16 +251,26 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
     const before = prev?.comparisons[k];
     k++;
     const diff = v.mean - c.mean;
-    const V = v.variance / v.n + c.variance / c.n;
-    const tau2 = o.tau2 ?? plannedTau2(v.variance + c.variance, o.plannedSampleSize, o.alpha);
+    const lift = c.mean === 0 ? NaN : diff / c.mean;
+    // Per-unit variances of the estimate: V = a/n_v + b/n_c, and V* = (a + b)/plannedSampleSize.
+    let a = v.variance;
+    let b = c.variance;
+    if (relative) {
+      const m2 = c.mean * c.mean;
+      a = c.mean === 0 ? 0 : v.variance / m2;
+      b = c.mean === 0 ? 0 : (c.variance * v.mean * v.mean) / (m2 * m2);
+    }
+    const estimate = relative ? lift : diff;
+    const V = a / v.n + b / c.n;
+    const tau2 = o.tau2 ?? plannedTau2(a + b, o.plannedSampleSize, o.alpha);
     let logLR = 0;
-    let low = -bound;
-    let high = bound;
-    if (V > 0 && tau2 > 0) {
-      logLR = mixtureLogLikelihoodRatio(diff, V, tau2);
+    let low = lowest;
+    let high = highest;
+    if (V > 0 && tau2 > 0 && Number.isFinite(estimate)) {
+      logLR = mixtureLogLikelihoodRatio(estimate, V, tau2);
       const half = mixtureBoundary(V, tau2, o.alpha) * Math.sqrt(V);
-      low = Math.max(-bound, diff - half);
-      high = Math.min(bound, diff + half);
+      low = Math.max(lowest, estimate - half);
+      high = Math.min(highest, estimate + half);
     }
     let pValue = Math.min(1, Math.exp(-logLR));
     if (before) {
@@ -248,7 +287,7 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
     comparisons.push({
       index: i,
       diff,
-      lift: c.mean === 0 ? NaN : v.mean / c.mean - 1,
+      lift,
       standardError: Math.sqrt(V),
       tau2,
       likelihoodRatio: Math.exp(logLR),
@@ -258,5 +297,5 @@ export function sequentialTest(variants: readonly (ProportionInput | MeanInput)[
       significant: pValue <= o.alpha,
     });
   });
-  return { look: (prev?.look ?? 0) + 1, alpha: o.alpha, control: o.control, n: stats.map((s) => s.n), comparisons };
+  return { look: (prev?.look ?? 0) + 1, alpha: o.alpha, control: o.control, difference: o.difference, n: stats.map((s) => s.n), comparisons };
 }

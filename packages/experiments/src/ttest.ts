@@ -1,8 +1,8 @@
 import { ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { type Alternative, checkAlpha, checkAlternative, intervalOf, pValueOf } from './internal/inference';
+import { type Alternative, intervalOf, pValueOf } from './internal/inference';
+import { type LiftMethod, relativeInference } from './internal/relative';
 import { type MeanSample, meanMoments, requireFiniteResult } from './internal/samples';
-import { TEST_DEFAULTS, type TestOptions, liftInterval } from './ztest';
+import { type TestOptions, testOptions } from './ztest';
 
 /** Result of {@link welchTTest}. */
 export interface WelchTTestResult {
@@ -26,20 +26,30 @@ export interface WelchTTestResult {
   readonly pValue: number;
   /** Relative lift treatmentMean / controlMean − 1 (null when the control mean is 0). */
   readonly lift: number | null;
-  /** Lower end of the delta-method (normal) interval of `lift`. */
+  /**
+   * Lower end of the confidence interval of `lift` (Fieller with Student t at `df` by default; see `liftMethod`);
+   * −Infinity for `alternative: 'less'` or an unbounded Fieller interval (see `liftCiHigh`); null when the lift is undefined.
+   */
   readonly liftCiLow: number | null;
-  /** Upper end of the delta-method interval of `lift`. */
+  /**
+   * Upper end of the confidence interval of `lift`: Infinity for `alternative: 'greater'`, and with Fieller
+   * when the control is not distinguishable from 0 at this level (the interval is then unbounded, as in
+   * {@link relativeLift}); null when the lift is undefined.
+   */
   readonly liftCiHigh: number | null;
   /** The alpha used. */
   readonly alpha: number;
   /** The alternative used. */
   readonly alternative: Alternative;
+  /** How the lift interval was computed. */
+  readonly liftMethod: LiftMethod;
 }
 
 /**
  * Welch's unequal-variance t-test of two means, control vs treatment, with
  * the Welch–Satterthwaite degrees of freedom, a t confidence interval of the
- * difference and a delta-method interval of the relative lift. Agrees with
+ * difference and Fieller's interval of the relative lift with the same t
+ * reference (`liftMethod: 'delta'`: gbstats' symmetric one). Agrees with
  * scipy's `ttest_ind(treatment, control, equal_var=False)`.
  *
  * Each variant may be given as raw values, as `{ mean, sd, n }`, or as
@@ -50,10 +60,11 @@ export interface WelchTTestResult {
  *
  * @param control - the control sample or its summary
  * @param treatment - the treatment sample or its summary
- * @param options - `alpha` (0.05), `alternative` ('two-sided')
+ * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller')
  * @returns the {@link WelchTTestResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_SD`,
- *   `E_NEGATIVE_COUNT`, `E_NOT_INTEGER`, `E_SUM_SQUARES`, `E_ZERO_VARIANCE`; `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`
+ *   `E_NEGATIVE_COUNT`, `E_NOT_INTEGER`, `E_SUM_SQUARES`, `E_ZERO_VARIANCE`; `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`,
+ *   `E_OPTION_RANGE` (liftMethod)
  * @example
  * ```ts
  * import { welchTTest } from '@marksman/experiments';
@@ -64,9 +75,9 @@ export interface WelchTTestResult {
  */
 export function welchTTest(control: MeanSample, treatment: MeanSample, options?: TestOptions): WelchTTestResult {
   const source = 'welchTTest';
-  const o = resolveOptions(source, TEST_DEFAULTS, options);
-  const alpha = checkAlpha(o.alpha, source);
-  const alt = checkAlternative(o.alternative, source);
+  const o = testOptions(source, options);
+  const alpha = o.alpha;
+  const alt = o.alternative;
   const c = meanMoments(control, source, 0, 'control');
   const t = meanMoments(treatment, source, 1, 'treatment');
   const vC = c.variance / c.n;
@@ -83,7 +94,7 @@ export function welchTTest(control: MeanSample, treatment: MeanSample, options?:
   const stat = diff / se;
   requireFiniteResult(source, { diff, standardError: se, t: stat, df });
   const ci = intervalOf(diff, se, df, alpha, alt);
-  const l = liftInterval(c.mean, vC, t.mean, vT, alpha, alt);
+  const l = relativeInference(c.mean, vC, t.mean, vT, df, alpha, alt, o.liftMethod);
   return {
     controlMean: c.mean,
     treatmentMean: t.mean,
@@ -94,10 +105,11 @@ export function welchTTest(control: MeanSample, treatment: MeanSample, options?:
     t: stat,
     df,
     pValue: pValueOf(stat, df, alt),
-    lift: l.lift,
-    liftCiLow: l.low,
-    liftCiHigh: l.high,
+    lift: l?.lift ?? null,
+    liftCiLow: l?.low ?? null,
+    liftCiHigh: l?.high ?? null,
     alpha,
     alternative: alt,
+    liftMethod: o.liftMethod,
   };
 }

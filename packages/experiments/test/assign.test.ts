@@ -34,11 +34,17 @@ function codeOf(f: () => unknown): string {
 }
 
 describe('hash (GrowthBook SDK spec cases)', () => {
-  it.each(cases.hash.filter((c) => c[3] !== null))('hash(%j, %j, v%i) = %d', (seed, id, version, want) => {
-    expect(hash(seed, id, version as HashVersion)).toBe(want);
+  it('covers every hash vector of cases.json, the unknown version included', () => {
+    expect(cases.hash).toHaveLength(15);
+    expect(cases.hash.filter((c) => c[3] === null)).toEqual([['abc', 'def', 99, null]]);
   });
-  it('refuses unknown hash versions and empty ids with typed errors', () => {
-    expect(codeOf(() => hash('abc', 'def', 99 as HashVersion))).toBe('E_HASH_VERSION');
+  it.each(cases.hash)('hash(%j, %j, v%i) = %s', (seed, id, version, want) => {
+    expect(hash(seed, id, version)).toBe(want);
+  });
+  it('gives null for any unknown version (as GrowthBook), typed errors for empty ids and non-string seeds', () => {
+    for (const v of [0, 3, 1.5, NaN, '2' as unknown as number]) expect(hash('abc', 'def', v)).toBeNull();
+    const known: number = hash('abc', 'def', 2 as HashVersion); // a known version is typed as a number
+    expect(known).toBeGreaterThanOrEqual(0);
     expect(codeOf(() => hash('abc', ''))).toBe('E_ID');
     expect(codeOf(() => hash(1 as unknown as string, 'a'))).toBe('E_SEED_TYPE');
   });

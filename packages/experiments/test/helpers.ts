@@ -19,6 +19,17 @@ export function codeOf(f: () => unknown): string {
   return 'no error';
 }
 
+/** The MarksmanError thrown by f, or null. */
+export function errorOf(f: () => unknown): MarksmanError | null {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof MarksmanError) return e;
+    throw e;
+  }
+  return null;
+}
+
 /** |got − want| ≤ rel·|want| + abs (Infinity matches Infinity). */
 export function close(got: number | null, want: number, rel: number, abs = 0): boolean {
   if (got === null) return false;

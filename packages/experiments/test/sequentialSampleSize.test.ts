@@ -63,8 +63,8 @@ describe('sequentialSampleSize', () => {
         vc = vt = effect.sd ** 2;
       }
       const V = (n: number) => vc / n + vt / (ratio * n);
-      expect(lookPower(delta, V(r.exact), r.tau2, alpha)).toBeCloseTo(target, 6);
-      expect(lookPower(delta, V(r.exact * (1 - 1e-4)), r.tau2, alpha)).toBeLessThan(target);
+      expect(lookPower(delta, V(r.exact), r.tau2!, alpha)).toBeCloseTo(target, 6);
+      expect(lookPower(delta, V(r.exact * (1 - 1e-4)), r.tau2!, alpha)).toBeLessThan(target);
       expect(r.power).toBeGreaterThanOrEqual(target);
       expect(r.nControl).toBe(Math.ceil(r.exact));
       expect(r.nTreatment).toBe(Math.ceil(r.exact * ratio));
@@ -102,7 +102,7 @@ describe('sequentialSampleSize', () => {
     const dollars = sequentialSampleSize({ mde: 2, sd: 10 }, { tau2: 0.7 });
     const cents = sequentialSampleSize({ mde: 200, sd: 1000 }, { tau2: 7000 });
     expect(cents.exact).toBeCloseTo(dollars.exact, 6);
-    expect(sequentialSampleSize({ mde: 200, sd: 1000 }).tau2).toBeCloseTo(sequentialSampleSize({ mde: 2, sd: 10 }).tau2 * 1e4, 8);
+    expect(sequentialSampleSize({ mde: 200, sd: 1000 }).tau2).toBeCloseTo(sequentialSampleSize({ mde: 2, sd: 10 }).tau2! * 1e4, 8);
   });
 
   it('costs relatively more at a lax alpha and tends to the fixed-horizon n as alpha → 0', () => {
@@ -144,7 +144,7 @@ describe('sequentialSampleSize', () => {
     const look = (diff: number) =>
       sequentialTest([meanStats(design.nControl, 50, 100), meanStats(design.nTreatment, 50 + diff, 100)], { plannedSampleSize: 700 }).comparisons[0]!;
     const atBoundary = look(design.boundary * se);
-    expect(atBoundary.tau2).toBeCloseTo(design.tau2, 12);
+    expect(atBoundary.tau2).toBeCloseTo(design.tau2!, 12);
     expect(atBoundary.standardError).toBeCloseTo(se, 12);
     expect(atBoundary.likelihoodRatio * 0.05).toBeCloseTo(1, 8);
     expect((atBoundary.ciHigh - atBoundary.ciLow) / 2 / se).toBeCloseTo(design.boundary, 8);
@@ -154,7 +154,7 @@ describe('sequentialSampleSize', () => {
     // proportions: the default τ² rule gives the same τ² when the observed rates are the design's
     const conv = sequentialSampleSize({ baseline: 0.1, mde: 0.02 }, { alpha: 0.1 });
     const seq = sequentialTest([{ n: 1000, conversions: 100 }, { n: 1000, conversions: 120 }], { alpha: 0.1 }).comparisons[0]!;
-    expect(seq.tau2).toBeCloseTo(conv.tau2, 15);
+    expect(seq.tau2).toBeCloseTo(conv.tau2!, 15);
     // with that τ² given explicitly the boundaries agree at the designed n
     const V = 0.09 / conv.nControl + 0.1056 / conv.nTreatment;
     const half = (diff: number) => {

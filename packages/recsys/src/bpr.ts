@@ -161,7 +161,7 @@ const NEGATIVE_TRIES = 32;
  * over the catalogue. Returns how many triples were drawn (pairs of users
  * for whom no negative was found in {@link NEGATIVE_TRIES} draws are dropped).
  */
-function sampleTriples(rng: Random, hist: Csr, rowOf: Int32Array, nItems: number, us: Int32Array, ps: Int32Array, ns: Int32Array): number {
+function sampleTriples(rng: Random, hist: Csr, rowOf: Int32Array, nItems: number, us: Int32Array, ps: Int32Array, ns: Int32Array, seen: Uint32Array | null): number {
   const nnz = hist.indices.length;
   let n = 0;
   for (let s = 0; s < us.length; s++) {
@@ -169,10 +169,12 @@ function sampleTriples(rng: Random, hist: Csr, rowOf: Int32Array, nItems: number
     const u = rowOf[t]!;
     const a = hist.indptr[u]!;
     const b = hist.indptr[u + 1]!;
+    const base = u * nItems;
     let j = -1;
     for (let tries = 0; tries < NEGATIVE_TRIES; tries++) {
       const c = draw(rng, nItems);
-      if (!hasItem(hist.indices, a, b, c)) {
+      const taken = seen === null ? hasItem(hist.indices, a, b, c) : (seen[(base + c) >>> 5]! & (1 << ((base + c) & 31))) !== 0;
+      if (!taken) {
         j = c;
         break;
       }
@@ -184,6 +186,26 @@ function sampleTriples(rng: Random, hist: Csr, rowOf: Int32Array, nItems: number
     n++;
   }
   return n;
+}
+
+/** Bits of a users × items matrix beyond which sampling searches each history instead (64 Mbit = 8 MiB). */
+const BITSET_LIMIT = 1 << 26;
+
+/**
+ * A bit per (user, item) pair with an interaction, so sampling tests a
+ * negative in O(1) instead of a binary search; null when the matrix is too
+ * large for that (the search is then used). Either way the same triples.
+ */
+function interactionBits(hist: Csr, nUsers: number, nItems: number): Uint32Array | null {
+  if (nUsers * nItems > BITSET_LIMIT) return null;
+  const bits = new Uint32Array(Math.ceil((nUsers * nItems) / 32));
+  for (let u = 0; u < nUsers; u++) {
+    for (let t = hist.indptr[u]!; t < hist.indptr[u + 1]!; t++) {
+      const k = u * nItems + hist.indices[t]!;
+      bits[k >>> 5]! |= 1 << (k & 31);
+    }
+  }
+  return bits;
 }
 
 /** False when an entry is not finite (a diverged fit; O(length), small next to an epoch). */
@@ -384,6 +406,7 @@ export class BPR extends Recommender {
     const rng = new Random(fit.seed);
     const rowOf = new Int32Array(nnz);
     for (let u = 0; u < nU; u++) rowOf.fill(u, m.indptr[u]!, m.indptr[u + 1]!);
+    const seen = interactionBits(m, nU, nI);
     const X = initFactors(rng, nU, f);
     const Y = initFactors(rng, nI, f);
     const B = new Float32Array(nI);
@@ -395,7 +418,7 @@ export class BPR extends Recommender {
     const withLoss = fit.onProgress !== undefined || engine !== 'typed';
     const epochs = (step: (n: number) => Promise<number>, at = { us, ps, ns, Y, B }) => async () => {
       for (let it = 1; it <= iterations; it++) {
-        const n = sampleTriples(rng, m, rowOf, nI, at.us, at.ps, at.ns);
+        const n = sampleTriples(rng, m, rowOf, nI, at.us, at.ps, at.ns, seen);
         const loss = n === 0 ? 0 : await step(n);
         if (!Number.isFinite(loss) || !allFinite(at.Y) || !allFinite(at.B)) {
           throw new ConvergenceError('E_DIVERGED', `${source}: the loss became non-finite in epoch ${it}; lower learningRate.`, { source, field: 'learningRate' });
@@ -410,13 +433,11 @@ export class BPR extends Recommender {
     const { learningRate: lr, regularization: reg } = this.options;
     if (engine === 'typed') {
       let lossSum = 0;
-      const sig = withLoss
-        ? (x: number) => {
-            lossSum += x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
-            return 1 / (1 + Math.exp(x));
-          }
-        : (x: number) => 1 / (1 + Math.exp(x));
-      const kernel = f % 4 === 0 ? loadBprKernel(sig) : null;
+      // −log σ(x) = log(1 + e^(−x)), written to stay finite for large |x| (for onProgress only).
+      const addLoss = (x: number) => {
+        lossSum += x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+      };
+      const kernel = f % 4 === 0 ? loadBprKernel(addLoss) : null;
       if (kernel === null) {
         await epochs((n) => Promise.resolve(sgdTriples(X, Y, B, f, lr, reg, us, ps, ns, n, withLoss)))();
         this.setFactors({ X, Y, B }, fit.seed);
@@ -443,7 +464,7 @@ export class BPR extends Recommender {
         await epochs(
           (n) => {
             lossSum = 0;
-            kernel.epoch(xOff, yOff, bOff, usOff, psOff, nsOff, n, f, lr, 1 - lr * reg);
+            (withLoss ? kernel.epochWithLoss : kernel.epoch)(xOff, yOff, bOff, usOff, psOff, nsOff, n, f, lr, 1 - lr * reg);
             return Promise.resolve(lossSum);
           },
           { us: usM, ps: psM, ns: nsM, Y: Ym, B: Bm },

@@ -15,10 +15,13 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   '@marksman/recsys': async () => (await import('./recsys')).recsys(),
   '@marksman/recsys/tfjs': async () => (await import('./tfjs')).tfjs(),
   '@marksman/experiments': async () => (await import('./experiments')).experiments(),
+  '@marksman/charts': async () => (await import('./charts')).charts(),
+  '@marksman/charts/render': async () => (await import('./charts')).chartsRender(),
   // The umbrella re-exports the scoped packages: an export that is the same
   // value as a scoped one is covered there; anything of its own needs a case.
   marksman: async () => [],
   'marksman/tfjs': async () => [],
+  'marksman/charts': async () => [],
 };
 
 /** All cases, per entry specifier. */

@@ -2,8 +2,8 @@ import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { normalCdf, normalPdf, normalPpf } from '../internal/distributions';
 import { checkDifference } from './bayesBinomial';
-import { checkIndex, checkMean, checkProbability, checkVariantCount } from './inputs';
-import type { MeanInput } from './inputs';
+import { checkIndex, checkMean, checkProbability, checkProportion, checkVariantCount } from './inputs';
+import type { MeanInput, ProportionInput } from './inputs';
 import { expectedMaximum, normalPosterior, probabilityBest } from './posterior';
 import type { BayesArm, BayesComparison, BayesDifference } from './bayesTypes';
 
@@ -59,13 +59,17 @@ const SOURCE = 'bayesNormal';
 
 /**
  * Bayesian analysis of a mean metric (revenue per visitor, order value…)
- * from per-variant sufficient statistics, with the model of GrowthBook's
- * gbstats: the effect of each variant against the control is estimated on
+ * or of a conversion rate, from per-variant sufficient statistics, with the
+ * model of GrowthBook's gbstats: the effect of each variant against the control is estimated on
  * the `difference` scale by the delta method —
  * absolute: Δ̂ = x̄_v − x̄_c, Var = s²_v/n_v + s²_c/n_c;
  * relative: Δ̂ = x̄_v/x̄_c − 1, Var = s²_v/(n_v x̄_c²) + s²_c x̄_v²/(n_c x̄_c⁴) —
  * treated as normal with that variance, and combined with the conjugate
- * normal prior N(priorMean, priorSd²) on the effect:
+ * normal prior N(priorMean, priorSd²) on the effect. Rates come as
+ * `{ n, conversions }` and get the variance p̂(1 − p̂) per unit (gbstats'
+ * `ProportionStatistic`; passing 0/1 data as `{ n, sum, sumSquares }`
+ * instead gives the n − 1 sample variance, slightly wider). The posterior is
+ * then
  * posterior precision 1/priorSd² + 1/Var, posterior mean
  * (priorMean/priorSd² + Δ̂/Var) / precision. The default prior is flat
  * (priorSd = ∞), which reproduces the frequentist z-interval.
@@ -80,11 +84,11 @@ const SOURCE = 'bayesNormal';
  *
  * Costs O(k) closed forms plus O(k·Q) quadrature for the arm summaries.
  *
- * @param variants - per-variant `{ n, sum, sumSquares }` (n ≥ 2); at least two
+ * @param variants - per-variant `{ n, sum, sumSquares }` (n ≥ 2) or, all of them, `{ n, conversions }`; at least two
  * @param options - {@link BayesNormalOptions}
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS`, `E_ZERO_VISITORS`, `E_TOO_FEW_UNITS`, `E_NEGATIVE_COUNT`,
- *   `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_SUM_SQUARES`, `E_ZERO_VARIANCE` (no spread in the data),
- *   `E_CONTROL_MEAN` (relative effect with a control mean ≤ 0)
+ *   `E_NOT_INTEGER`, `E_NOT_FINITE`, `E_SUM_SQUARES`, `E_CONVERSIONS_EXCEED_N`, `E_ZERO_VARIANCE` (no spread
+ *   in the data), `E_CONTROL_MEAN` (relative effect with a control mean ≤ 0), `E_METRIC_KIND` (rates mixed with means)
  * @throws `OptionsError` `E_PRIOR` for priorSd ≤ 0, `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -95,9 +99,13 @@ const SOURCE = 'bayesNormal';
  * ]);
  * r.comparisons[0].lift.toFixed(3); // => '0.020'
  * r.comparisons[0].chanceToWin.toFixed(4); // => '0.9745'
+ * // rates, with gbstats' p(1 − p) variance
+ * const rates = bayesNormal([{ n: 100, conversions: 49 }, { n: 100, conversions: 51 }]);
+ * rates.comparisons[0].posteriorSd.toFixed(5); // => '0.14725'
+ * rates.comparisons[0].chanceToWin.toFixed(5); // => '0.60918'
  * ```
  */
-export function bayesNormal(variants: readonly MeanInput[], options?: BayesNormalOptions): BayesNormalResult {
+export function bayesNormal(variants: readonly (MeanInput | ProportionInput)[], options?: BayesNormalOptions): BayesNormalResult {
   checkVariantCount(variants, SOURCE);
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   if (typeof o.priorSd !== 'number' || !(o.priorSd > 0)) {
@@ -109,7 +117,22 @@ export function bayesNormal(variants: readonly MeanInput[], options?: BayesNorma
   checkProbability(o.credibleLevel, 'credibleLevel', SOURCE);
   checkIndex(o.control, variants.length, 'control', SOURCE);
   checkDifference(o.difference, SOURCE);
-  const stats = variants.map((v, i) => ({ ...checkMean(v, SOURCE, i), n: v.n }));
+  const isRate = (v: unknown): v is ProportionInput => typeof v === 'object' && v !== null && 'conversions' in v;
+  const rates = isRate(variants[0]);
+  const stats = variants.map((v, i) => {
+    if (isRate(v) !== rates) {
+      throw new ValidationError('E_METRIC_KIND', `${SOURCE}: variant ${i} is not of the same kind as variant 0; give all { n, conversions } or all { n, sum, sumSquares }.`, {
+        source: SOURCE,
+        row: i,
+      });
+    }
+    if (isRate(v)) {
+      checkProportion(v, SOURCE, i);
+      const p = v.conversions / v.n;
+      return { mean: p, variance: p * (1 - p), n: v.n };
+    }
+    return { ...checkMean(v, SOURCE, i), n: v.n };
+  });
   const z = normalPpf((1 + o.credibleLevel) / 2);
   const c = stats[o.control]!;
   const relative = o.difference === 'relative';
