@@ -145,7 +145,8 @@ export class HistGradientBoostingClassifier implements Classifier {
    * @throws `ValidationError` `E_INPUT`, `E_EMPTY`, `E_RAGGED`, `E_SHAPE`, `E_LENGTH`, `E_NO_FEATURES`,
    *   `E_FEATURE_MISSING`, `E_NOT_FINITE` (±Infinity), `E_LABEL`, `E_SINGLE_CLASS`, `E_NOT_BINARY`,
    *   `E_WEIGHTS`, `E_TOO_FEW_ROWS` (early stopping on one row); `OptionsError` `E_OPTION_RANGE`,
-   *   `E_OPTION_TYPE`, `E_OPTION_UNKNOWN`; `AbortError` `E_ABORTED`
+   *   `E_OPTION_TYPE`, `E_OPTION_UNKNOWN`; `ConvergenceError` `E_DIVERGED` (a sample weight so large
+   *   that a gradient passes single precision, ±3.4e38); `AbortError` `E_ABORTED`
    * @example
    * ```ts
    * import { HistGradientBoostingClassifier } from '@marksman/learn';

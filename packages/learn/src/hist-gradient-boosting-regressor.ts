@@ -108,7 +108,9 @@ export class HistGradientBoostingRegressor implements Regressor {
    * @returns this regressor
    * @throws `ValidationError` `E_INPUT`, `E_EMPTY`, `E_RAGGED`, `E_SHAPE`, `E_LENGTH`, `E_NO_FEATURES`,
    *   `E_FEATURE_MISSING`, `E_NOT_FINITE`, `E_TOO_LARGE`, `E_WEIGHTS`, `E_TOO_FEW_ROWS`; `OptionsError`
-   *   `E_OPTION_TYPE`, `E_OPTION_UNKNOWN`; `AbortError` `E_ABORTED`
+   *   `E_OPTION_RANGE`, `E_OPTION_TYPE`, `E_OPTION_UNKNOWN`; `ConvergenceError` `E_DIVERGED` (a
+   *   residual times its weight past single precision, ±3.4e38, as with targets near 1e39, or a
+   *   leaf value that overflows); `AbortError` `E_ABORTED`
    * @example
    * ```ts
    * import { HistGradientBoostingRegressor } from '@marksman/learn';

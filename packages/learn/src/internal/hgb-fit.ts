@@ -229,6 +229,19 @@ export function fitHgb(
         if (h !== null) h[i] = wi;
       }
     }
+    // Gradients and hessians are kept in single precision (as scikit-learn's); one that overflows
+    // it would turn the histograms into NaN and the tree into a silent constant.
+    for (let i = 0; i < nTrain; i++) {
+      const gi = g[i]!;
+      const hi = h === null ? 1 : h[i]!;
+      if (gi - gi !== 0 || hi - hi !== 0) {
+        throw new ConvergenceError(
+          'E_DIVERGED',
+          `${source}: the ${loss === 'log_loss' ? 'gradient' : 'residual'} of row ${trainRows[i]!} times its weight passes ±3.4e38 (gradients are kept in single precision) at iteration ${it + 1}; rescale ${loss === 'log_loss' ? 'the sample weights' : 'y or the sample weights'}.`,
+          { source, field: loss === 'log_loss' ? 'sampleWeight' : 'y', row: trainRows[i]! },
+        );
+      }
+    }
     const tree = growHgbTree(data, g, h, grower, ws, raw);
     for (let k = 0; k < tree.value.length; k++) {
       if (!Number.isFinite(tree.value[k]!)) {

@@ -183,7 +183,6 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
           dHi = Number.isFinite(r.dg) ? r.dg : Infinity;
         } else {
           if (Math.abs(r.dg) <= -C2 * dg) {
-            step = t;
             accepted = true;
             fAcc = r.f;
             break;
@@ -200,14 +199,13 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
       }
       if (!accepted && lo > 0 && fLo < f) {
         // Wolfe's curvature condition not met, but lo lowers the objective: take it.
-        step = lo;
         const r = phi(lo);
         fAcc = r.f;
         accepted = Number.isFinite(r.f) && r.f < f;
       }
     }
     if (!accepted) break; // no further decrease is possible in double precision
-    // xNew/gNew hold the accepted point (phi was last called at `step`).
+    // xNew/gNew hold the accepted point (phi was last called there).
     const s = new Float64Array(d);
     const y = new Float64Array(d);
     for (let i = 0; i < d; i++) {
