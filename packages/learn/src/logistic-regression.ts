@@ -75,15 +75,46 @@ const NAME = 'LogisticRegression';
 /** Above this, the penalty alone decides: every coefficient is 0 to working precision. */
 const OVERWHELMING_PENALTY = 1e100;
 
-/** log(1 + e^z) − y·z without overflow. */
-function logLoss(z: number, y: number): number {
-  return (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - y * z;
-}
-
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
+}
+
+/**
+ * Weighted means (0 without an intercept) and standard deviations (1 where
+ * a feature is constant) of the columns, and the standardised rows,
+ * row-major. O(n · p).
+ */
+function standardise(columns: readonly Float64Array[], n: number, w: Float64Array, S: number, centre: boolean): { mu: Float64Array; sd: Float64Array; xs: Float64Array } {
+  const p = columns.length;
+  const mu = new Float64Array(p);
+  const sd = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const col = columns[j]!;
+    let m = 0;
+    if (centre) {
+      for (let i = 0; i < n; i++) m += w[i]! * col[i]!;
+      m /= S;
+    }
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const dlt = col[i]! - m;
+      v += w[i]! * dlt * dlt;
+    }
+    let sdev = Math.sqrt(v / S);
+    if (!(sdev > 0) || !Number.isFinite(sdev)) sdev = 1;
+    mu[j] = m;
+    sd[j] = sdev;
+  }
+  const xs = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) {
+    const col = columns[j]!;
+    const m = mu[j]!;
+    const inv = 1 / sd[j]!;
+    for (let i = 0, at = j; i < n; i++, at += p) xs[at] = (col[i]! - m) * inv;
+  }
+  return { mu, sd, xs };
 }
 
 /**
@@ -105,8 +136,9 @@ function sigmoid(z: number): number {
  * weighted standard deviation inside the fit (the answer is mapped back to
  * the original units), so features in days and in dollars converge as fast
  * as standardised ones; `tol` bounds the gradient there, per unit of total
- * weight. A fit costs O(iterations · n · p · classes) and memory O(n · p).
- * `onProgress` reports the objective per unit of weight after each
+ * weight. A fit costs O(iterations · n · p · classes) and memory O(n · p);
+ * each evaluation of the objective and its gradient is one pass over the
+ * rows. `onProgress` reports the objective per unit of weight after each
  * iteration; `signal` stops the fit between iterations. A fit that stops at
  * `maxIter` keeps its answer and sets `converged` to false (scikit-learn
  * warns); a fit whose numbers overflow (features near ±1e308) throws
@@ -182,96 +214,79 @@ export class LogisticRegression implements Classifier {
     const K = nClasses === 2 ? 1 : nClasses;
     let S = 0;
     for (let i = 0; i < n; i++) S += w[i]!;
-    // Standardise: x̃ = (x − μ)/σ (centred only with an intercept), weighted by w.
-    const mu = new Float64Array(p);
-    const sd = new Float64Array(p);
-    const xs: Float64Array[] = [];
-    for (let j = 0; j < p; j++) {
-      const col = fm.columns[j]!;
-      let m = 0;
-      if (s.fitIntercept) {
-        for (let i = 0; i < n; i++) m += w[i]! * col[i]!;
-        m /= S;
-      }
-      let v = 0;
-      for (let i = 0; i < n; i++) {
-        const dlt = col[i]! - m;
-        v += w[i]! * dlt * dlt;
-      }
-      let sdev = Math.sqrt(v / S);
-      if (!(sdev > 0) || !Number.isFinite(sdev)) sdev = 1;
-      mu[j] = m;
-      sd[j] = sdev;
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = (col[i]! - m) / sdev;
-      xs.push(out);
-    }
+    const { mu, sd, xs } = standardise(fm.columns, n, w, S, s.fitIntercept);
     const lambda = 1 / (s.C * S); // penalty per unit weight: ½ λ ‖W‖², with W = ũ/σ
     const dof = p + 1; // per class: p standardised coefficients, then the intercept
     const theta0 = new Float64Array(K * dof);
     const yc = labels.y;
-    const Z = new Float64Array(K * n);
-    const R = new Float64Array(K * n);
     const penaltyOff = lambda >= OVERWHELMING_PENALTY;
+    const invVar = Float64Array.from(sd, (v) => 1 / (v * v));
+    const z = new Float64Array(K);
     const fg = (theta: Float64Array, grad: Float64Array): number => {
-      // Linear predictors, class by class.
-      for (let k = 0; k < K; k++) {
-        const off = k * dof;
-        const z = Z.subarray(k * n, k * n + n);
-        z.fill(s.fitIntercept ? theta[off + p]! : 0);
-        if (!penaltyOff) {
-          for (let j = 0; j < p; j++) {
-            const b = theta[off + j]!;
-            if (b === 0) continue;
-            const x = xs[j]!;
-            for (let i = 0; i < n; i++) z[i]! += b * x[i]!;
-          }
-        }
-      }
+      grad.fill(0);
       let loss = 0;
       if (K === 1) {
-        for (let i = 0; i < n; i++) {
-          const zi = Z[i]!;
+        const b0 = s.fitIntercept ? theta[p]! : 0;
+        let gb = 0;
+        for (let i = 0, off = 0; i < n; i++, off += p) {
+          let zi = b0;
+          if (!penaltyOff) for (let j = 0; j < p; j++) zi += theta[j]! * xs[off + j]!;
           const yi = yc[i] === 1 ? 1 : 0;
           const wi = w[i]!;
-          loss += wi * logLoss(zi, yi);
-          R[i] = wi * (sigmoid(zi) - yi);
+          // log(1 + e^z) − y·z and σ(z) from one exponential.
+          let q: number;
+          if (zi >= 0) {
+            const e = Math.exp(-zi);
+            loss += wi * (zi + Math.log1p(e) - yi * zi);
+            q = 1 / (1 + e);
+          } else {
+            const e = Math.exp(zi);
+            loss += wi * (Math.log1p(e) - yi * zi);
+            q = e / (1 + e);
+          }
+          const r = wi * (q - yi);
+          gb += r;
+          if (!penaltyOff && r !== 0) for (let j = 0; j < p; j++) grad[j]! += r * xs[off + j]!;
         }
+        grad[p] = s.fitIntercept ? gb : 0;
       } else {
-        for (let i = 0; i < n; i++) {
+        for (let i = 0, off = 0; i < n; i++, off += p) {
           let mx = -Infinity;
-          for (let k = 0; k < K; k++) mx = Math.max(mx, Z[k * n + i]!);
+          for (let k = 0; k < K; k++) {
+            const o = k * dof;
+            let zk = s.fitIntercept ? theta[o + p]! : 0;
+            if (!penaltyOff) for (let j = 0; j < p; j++) zk += theta[o + j]! * xs[off + j]!;
+            z[k] = zk;
+            if (zk > mx) mx = zk;
+          }
           let se = 0;
-          for (let k = 0; k < K; k++) se += Math.exp(Z[k * n + i]! - mx);
+          for (let k = 0; k < K; k++) se += Math.exp(z[k]! - mx);
           const lse = mx + Math.log(se);
           const wi = w[i]!;
           const yi = yc[i]!;
-          loss += wi * (lse - Z[yi * n + i]!);
-          for (let k = 0; k < K; k++) R[k * n + i] = wi * (Math.exp(Z[k * n + i]! - lse) - (k === yi ? 1 : 0));
+          loss += wi * (lse - z[yi]!);
+          for (let k = 0; k < K; k++) {
+            const r = wi * (Math.exp(z[k]! - lse) - (k === yi ? 1 : 0));
+            const o = k * dof;
+            grad[o + p]! += r;
+            if (!penaltyOff && r !== 0) for (let j = 0; j < p; j++) grad[o + j]! += r * xs[off + j]!;
+          }
         }
+        if (!s.fitIntercept) for (let k = 0; k < K; k++) grad[k * dof + p] = 0;
       }
       let f = loss / S;
       for (let k = 0; k < K; k++) {
-        const off = k * dof;
-        const r = R.subarray(k * n, k * n + n);
+        const o = k * dof;
         for (let j = 0; j < p; j++) {
           if (penaltyOff) {
-            grad[off + j] = 0;
+            grad[o + j] = 0;
             continue;
           }
-          const x = xs[j]!;
-          let g = 0;
-          for (let i = 0; i < n; i++) g += r[i]! * x[i]!;
-          const u = theta[off + j]!;
-          const inv = 1 / (sd[j]! * sd[j]!);
-          f += 0.5 * lambda * u * u * inv;
-          grad[off + j] = g / S + lambda * u * inv;
+          const u = theta[o + j]!;
+          f += 0.5 * lambda * u * u * invVar[j]!;
+          grad[o + j] = grad[o + j]! / S + lambda * u * invVar[j]!;
         }
-        if (s.fitIntercept) {
-          let g = 0;
-          for (let i = 0; i < n; i++) g += r[i]!;
-          grad[off + p] = g / S;
-        } else grad[off + p] = 0;
+        grad[o + p]! /= S;
       }
       return f;
     };
