@@ -11,7 +11,7 @@ import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './inter
 import { checkTreeSettings, featuresPerNode } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
 import type { TreeJSON, TreeStructure } from './tree-structure';
-import type { ClassLabel, Classifier, FeatureInput, FitOptions, LabelInput } from './types';
+import type { ClassLabel, Classifier, FeatureInput, LearnerFitOptions, LabelInput } from './types';
 
 /** Options of {@link DecisionTreeClassifier}. */
 export interface DecisionTreeClassifierOptions {
@@ -23,7 +23,7 @@ export interface DecisionTreeClassifierOptions {
   readonly minSamplesSplit?: number;
   /** Fewest rows in each leaf (default 1). */
   readonly minSamplesLeaf?: number;
-  /** Features looked at per node: `'all'` (default), `'sqrt'`, `'log2'` or a count; drawn at random by `seed` when fewer than all. */
+  /** Features looked at per node: `'all'` (default), `'sqrt'`, `'log2'` or a count (a count above the number of features means all); drawn at random by `seed` when fewer than all. */
   readonly maxFeatures?: 'all' | 'sqrt' | 'log2' | number;
   /** Class weights: `null` (default), `'balanced'` (n / (classes · rows of the class)) or a weight per label, such as `{ '1': 5 }`. */
   readonly classWeight?: null | 'balanced' | Readonly<Record<string, number>>;
@@ -132,7 +132,7 @@ export class DecisionTreeClassifier implements Classifier {
    * m.predict({ visits: [2.4] }); // => [false]
    * ```
    */
-  fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: LabelInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

@@ -9,7 +9,7 @@ import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './inter
 import { checkTreeSettings, featuresPerNode } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
 import type { TreeJSON, TreeStructure } from './tree-structure';
-import type { FeatureInput, FitOptions, Regressor, TargetInput } from './types';
+import type { FeatureInput, LearnerFitOptions, Regressor, TargetInput } from './types';
 
 /** Options of {@link DecisionTreeRegressor}. */
 export interface DecisionTreeRegressorOptions {
@@ -19,7 +19,7 @@ export interface DecisionTreeRegressorOptions {
   readonly minSamplesSplit?: number;
   /** Fewest rows in each leaf (default 1). */
   readonly minSamplesLeaf?: number;
-  /** Features looked at per node: `'all'` (default), `'sqrt'`, `'log2'` or a count; drawn at random by `seed` when fewer than all. */
+  /** Features looked at per node: `'all'` (default), `'sqrt'`, `'log2'` or a count (a count above the number of features means all); drawn at random by `seed` when fewer than all. */
   readonly maxFeatures?: 'all' | 'sqrt' | 'log2' | number;
   /** Seed of the feature draws when `maxFeatures` is below the number of features (a safe integer; default 0). */
   readonly seed?: number;
@@ -112,7 +112,7 @@ export class DecisionTreeRegressor implements Regressor {
    * m.tree.value[0]; // => 17.5
    * ```
    */
-  fit(X: FeatureInput, y: TargetInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

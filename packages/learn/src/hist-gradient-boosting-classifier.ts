@@ -9,7 +9,7 @@ import type { HgbOptionValues, HgbState, HgbTreeJSON } from './internal/hgb-mode
 import { numericThresholds } from './internal/hgb-predict';
 import { checkClassWeight, encodeLabels, readSampleWeight, requireTwoClasses, rowWeights } from './internal/targets';
 import type { ClassWeight } from './internal/targets';
-import type { ClassLabel, Classifier, FeatureInput, FitOptions, LabelInput } from './types';
+import type { ClassLabel, Classifier, FeatureInput, LearnerFitOptions, LabelInput } from './types';
 
 /** Options of {@link HistGradientBoostingClassifier} (scikit-learn's names and defaults, in camelCase). */
 export interface HistGradientBoostingClassifierOptions {
@@ -17,9 +17,9 @@ export interface HistGradientBoostingClassifierOptions {
   readonly learningRate?: number;
   /** Boosting iterations, one tree each (1 to 10,000; default 100). */
   readonly maxIter?: number;
-  /** Most leaves per tree (default 31; ≥ 2, or `null` for no limit). */
+  /** Most leaves per tree (default 31; ≥ 2, or `null` or `Infinity` for no limit). */
   readonly maxLeafNodes?: number | null;
-  /** Depth limit of each tree (default `null`: none). */
+  /** Depth limit of each tree (default `null`: none; `Infinity` also means none). */
   readonly maxDepth?: number | null;
   /** Fewest training rows in a leaf (default 20). */
   readonly minSamplesLeaf?: number;
@@ -153,7 +153,7 @@ export class HistGradientBoostingClassifier implements Classifier {
    * new HistGradientBoostingClassifier().fit([[1], [2], [3]], ['a', 'b', 'c']); // throws E_NOT_BINARY
    * ```
    */
-  fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: LabelInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

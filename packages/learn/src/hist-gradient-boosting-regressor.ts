@@ -8,7 +8,7 @@ import { HGB_DEFAULTS, checkHgbOptions, gainImportances, hgbStateFromJSON, hgbTr
 import type { HgbOptionValues, HgbState, HgbTreeJSON } from './internal/hgb-model';
 import { numericThresholds } from './internal/hgb-predict';
 import { readSampleWeight, readTargets } from './internal/targets';
-import type { FeatureInput, FitOptions, Regressor, TargetInput } from './types';
+import type { FeatureInput, LearnerFitOptions, Regressor, TargetInput } from './types';
 
 /** Options of {@link HistGradientBoostingRegressor} (scikit-learn's names and defaults, in camelCase). */
 export interface HistGradientBoostingRegressorOptions {
@@ -16,9 +16,9 @@ export interface HistGradientBoostingRegressorOptions {
   readonly learningRate?: number;
   /** Boosting iterations, one tree each (1 to 10,000; default 100). */
   readonly maxIter?: number;
-  /** Most leaves per tree (default 31; ≥ 2, or `null` for no limit). */
+  /** Most leaves per tree (default 31; ≥ 2, or `null` or `Infinity` for no limit). */
   readonly maxLeafNodes?: number | null;
-  /** Depth limit of each tree (default `null`: none). */
+  /** Depth limit of each tree (default `null`: none; `Infinity` also means none). */
   readonly maxDepth?: number | null;
   /** Fewest training rows in a leaf (default 20). */
   readonly minSamplesLeaf?: number;
@@ -118,7 +118,7 @@ export class HistGradientBoostingRegressor implements Regressor {
    * m.nIter; // => 4
    * ```
    */
-  fit(X: FeatureInput, y: TargetInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

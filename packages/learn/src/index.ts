@@ -16,4 +16,4 @@ export { HistGradientBoostingRegressor } from './hist-gradient-boosting-regresso
 export type { HistGradientBoostingRegressorOptions, HistGradientBoostingRegressorJSON } from './hist-gradient-boosting-regressor';
 export type { HgbTreeJSON } from './internal/hgb-model';
 export type { TreeStructure, TreeJSON } from './tree-structure';
-export type { FeatureInput, ClassLabel, LabelInput, TargetInput, FitOptions, FitProgress, Classifier, Regressor } from './types';
+export type { FeatureInput, ClassLabel, LabelInput, TargetInput, LearnerFitOptions, LearnerFitProgress, Classifier, Regressor } from './types';

@@ -6,7 +6,7 @@ import { readFitFeatures, readPredictFeatures } from './internal/features';
 import { lbfgs } from './internal/lbfgs';
 import { checkClassWeight, encodeLabels, readSampleWeight, requireTwoClasses, rowWeights } from './internal/targets';
 import type { ClassWeight } from './internal/targets';
-import type { ClassLabel, Classifier, FeatureInput, FitOptions, LabelInput } from './types';
+import type { ClassLabel, Classifier, FeatureInput, LearnerFitOptions, LabelInput } from './types';
 
 /** Options of {@link LogisticRegression}. */
 export interface LogisticRegressionOptions {
@@ -199,7 +199,7 @@ export class LogisticRegression implements Classifier {
    * new LogisticRegression().fit([[1], [2]], ['yes', 'yes']); // throws E_SINGLE_CLASS
    * ```
    */
-  fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: LabelInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

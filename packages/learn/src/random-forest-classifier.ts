@@ -11,7 +11,7 @@ import { checkTreeSettings } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
 import { throwIfAborted } from '@marksman/core';
 import type { TreeJSON, TreeStructure } from './tree-structure';
-import type { ClassLabel, Classifier, FeatureInput, FitOptions, LabelInput } from './types';
+import type { ClassLabel, Classifier, FeatureInput, LearnerFitOptions, LabelInput } from './types';
 
 /** Options of {@link RandomForestClassifier}. */
 export interface RandomForestClassifierOptions {
@@ -26,7 +26,8 @@ export interface RandomForestClassifierOptions {
   /** Fewest distinct rows in each leaf (default 1). */
   readonly minSamplesLeaf?: number;
   /**
-   * Features drawn at random at each node: `'sqrt'` (default, ⌊√p⌋), `'log2'`, `'all'` or a count.
+   * Features drawn at random at each node: `'sqrt'` (default, ⌊√p⌋), `'log2'`, `'all'` or a count (a count above
+   * the number of features means all).
    * As in scikit-learn, the search goes on past this count when none of the drawn features gives a
    * valid split.
    */
@@ -143,7 +144,7 @@ export class RandomForestClassifier implements Classifier {
    * seen; // => [1, 2, 3]
    * ```
    */
-  fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: LabelInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

@@ -10,7 +10,7 @@ import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './inter
 import { checkTreeSettings } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
 import type { TreeJSON, TreeStructure } from './tree-structure';
-import type { FeatureInput, FitOptions, Regressor, TargetInput } from './types';
+import type { FeatureInput, LearnerFitOptions, Regressor, TargetInput } from './types';
 
 /** Options of {@link RandomForestRegressor}. */
 export interface RandomForestRegressorOptions {
@@ -22,7 +22,7 @@ export interface RandomForestRegressorOptions {
   readonly minSamplesSplit?: number;
   /** Fewest distinct rows in each leaf (default 1). */
   readonly minSamplesLeaf?: number;
-  /** Features drawn at random at each node: `'all'` (default, as scikit-learn's regressor), `'sqrt'`, `'log2'` or a count. */
+  /** Features drawn at random at each node: `'all'` (default, as scikit-learn's regressor), `'sqrt'`, `'log2'` or a count (a count above the number of features means all). */
   readonly maxFeatures?: 'all' | 'sqrt' | 'log2' | number;
   /** Grow each tree on a bootstrap sample of the rows (default true). */
   readonly bootstrap?: boolean;
@@ -117,7 +117,7 @@ export class RandomForestRegressor implements Regressor {
    * m.featureNames; // => ['spend']
    * ```
    */
-  fit(X: FeatureInput, y: TargetInput, options?: FitOptions): this {
+  fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
     const fo = resolveFit(source, options);
     throwIfAborted(fo.signal ?? undefined, source);

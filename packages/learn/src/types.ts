@@ -32,7 +32,7 @@ export type LabelInput = readonly ClassLabel[] | Float64Array | Float32Array | I
 export type TargetInput = readonly number[] | Float64Array | Float32Array | Int32Array;
 
 /** Progress of an iterative fit, reported after each iteration. */
-export interface FitProgress {
+export interface LearnerFitProgress {
   /** Iterations completed: optimiser steps, trees grown or boosting rounds. */
   readonly iteration: number;
   /** The most iterations this fit may run. */
@@ -44,8 +44,8 @@ export interface FitProgress {
 }
 
 /** Options of every learner's `fit`. */
-export interface FitOptions {
-  /** Weight per row (finite, ≥ 0, not all 0); default 1 for every row. */
+export interface LearnerFitOptions {
+  /** Weight per row (finite, ≥ 0, not all 0, summing to at most 1e100; only their ratios matter); default 1 for every row. */
   readonly sampleWeight?: readonly number[] | Float64Array | null;
   /**
    * Feature names: for rows and columns, a name per feature (default `x0`, `x1`, …); for records,
@@ -54,7 +54,7 @@ export interface FitOptions {
    */
   readonly featureNames?: readonly string[] | null;
   /** Called after each iteration (optimiser step, tree, boosting round). */
-  readonly onProgress?: ((progress: FitProgress) => void) | null;
+  readonly onProgress?: ((progress: LearnerFitProgress) => void) | null;
   /** Stops the fit before it starts and between iterations with `AbortError` `E_ABORTED`. */
   readonly signal?: AbortSignal | null;
 }
@@ -65,7 +65,7 @@ export interface FitOptions {
  */
 export interface Classifier {
   /** Learns from features and labels; returns the classifier itself. */
-  fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this;
+  fit(X: FeatureInput, y: LabelInput, options?: LearnerFitOptions): this;
   /** The most probable class per row. */
   predict(X: FeatureInput): ClassLabel[];
   /** Class probabilities per row, aligned with `classes`. */
@@ -81,7 +81,7 @@ export interface Classifier {
 /** What every regressor of this package offers. */
 export interface Regressor {
   /** Learns from features and numeric targets; returns the regressor itself. */
-  fit(X: FeatureInput, y: TargetInput, options?: FitOptions): this;
+  fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this;
   /** The predicted target per row. */
   predict(X: FeatureInput): Float64Array;
   /** The feature names, in the order the model reads them. */

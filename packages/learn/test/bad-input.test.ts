@@ -10,12 +10,12 @@ import {
   RandomForestClassifier,
   RandomForestRegressor,
 } from '@marksman/learn';
-import type { FeatureInput, FitOptions } from '@marksman/learn';
+import type { FeatureInput, LearnerFitOptions } from '@marksman/learn';
 import { describe, expect, it } from 'vitest';
 import { deepFreeze, typed } from './helpers';
 
 interface Learner {
-  fit(X: FeatureInput, y: never, options?: FitOptions): unknown;
+  fit(X: FeatureInput, y: never, options?: LearnerFitOptions): unknown;
   predict(X: FeatureInput): unknown;
   toJSON(): unknown;
 }
@@ -75,6 +75,9 @@ describe.each(all)('%s refuses bad input with typed errors', (name, make) => {
     expect(() => make().fit(X, y, { sampleWeight: [1, 1, 1, 1, 1, -1] })).toThrow(expect.objectContaining({ name: 'ValidationError', code: 'E_WEIGHTS', field: 'sampleWeight', row: 5 }));
     expect(() => make().fit(X, y, { sampleWeight: [0, 0, 0, 0, 0, 0] })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
     expect(() => make().fit(X, y, { sampleWeight: 'heavy' as never })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
+    // Past a total of 1e100 weighted sums of targets overflow; only the ratios of weights matter.
+    expect(() => make().fit(X, y, { sampleWeight: [1e308, 1, 1, 1, 1, 1] })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
+    expect(() => make().fit(X, y, { sampleWeight: [1e30, 1, 1, 1, 1, 1] })).not.toThrow();
     expect(() => make().fit(X, y, { sampleWeight: [1, 1] })).toThrow(typed('ValidationError', 'E_LENGTH', 'sampleWeight'));
     if (classifiers.some(([n]) => n === name)) {
       expect(() => make().fit(X, [0, 0, 'a', 1, 1, 1] as never)).toThrow(expect.objectContaining({ name: 'ValidationError', code: 'E_LABEL', field: 'y', row: 2 }));

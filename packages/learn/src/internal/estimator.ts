@@ -2,7 +2,7 @@
 // error, label bookkeeping for predictions, and readers for saved models.
 import { OptionsError, StateError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { ClassLabel, FitOptions, FitProgress } from '../types';
+import type { ClassLabel, LearnerFitOptions, LearnerFitProgress } from '../types';
 import { checkCallbacks, describeValue, isPlainObject } from './checks';
 import { compareLabels } from './targets';
 
@@ -10,14 +10,14 @@ import { compareLabels } from './targets';
 export interface ResolvedFit {
   readonly sampleWeight: readonly number[] | Float64Array | null;
   readonly featureNames: readonly string[] | null;
-  readonly onProgress: ((progress: FitProgress) => void) | null;
+  readonly onProgress: ((progress: LearnerFitProgress) => void) | null;
   readonly signal: AbortSignal | null;
 }
 
 const FIT_DEFAULTS: Readonly<ResolvedFit> = Object.freeze({ sampleWeight: null, featureNames: null, onProgress: null, signal: null });
 
 /** Merges and checks the options of a `fit` call. */
-export function resolveFit(source: string, options: FitOptions | undefined): ResolvedFit {
+export function resolveFit(source: string, options: LearnerFitOptions | undefined): ResolvedFit {
   const o = resolveOptions(source, FIT_DEFAULTS, options);
   checkCallbacks(source, o.onProgress, o.signal);
   return o;

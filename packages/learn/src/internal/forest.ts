@@ -1,7 +1,7 @@
 // Internal: grows the trees of a random forest (bootstrap rows, a random
 // subset of features per node), shared by the classifier and the regressor.
 import { Random, throwIfAborted } from '@marksman/core';
-import type { FitProgress } from '../types';
+import type { LearnerFitProgress } from '../types';
 import { growTree, presort } from './cart';
 import type { CartCriterion, CartTarget, TreeArrays } from './cart';
 import type { FeatureMatrix } from './features';
@@ -28,7 +28,7 @@ export function growForest(
   target: CartTarget,
   weight: Float64Array,
   signal: AbortSignal | null,
-  onProgress: ((p: FitProgress) => void) | null,
+  onProgress: ((p: LearnerFitProgress) => void) | null,
 ): TreeArrays[] {
   const n = fm.n;
   const p = fm.names.length;

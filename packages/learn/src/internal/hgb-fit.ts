@@ -5,7 +5,7 @@
 // a constant baseline, then one tree per iteration on the gradients and
 // hessians of the loss, with early stopping on the validation loss.
 import { ConvergenceError, Random, ValidationError, throwIfAborted } from '@marksman/core';
-import type { FitProgress } from '../types';
+import type { LearnerFitProgress } from '../types';
 import { binRows, fitBinning } from './hgb-binning';
 import { GrowerWorkspace, growHgbTree } from './hgb-grower';
 import type { BinnedData, HgbTree } from './hgb-grower';
@@ -139,7 +139,7 @@ export function fitHgb(
   strata: Int32Array | null,
   nStrata: number,
   signal: AbortSignal | null,
-  onProgress: ((p: FitProgress) => void) | null,
+  onProgress: ((p: LearnerFitProgress) => void) | null,
 ): HgbResult {
   const rng = new Random(s.seed);
   const p = columns.length;

@@ -99,7 +99,10 @@ export function readTargets(source: string, y: unknown, n: number): Float64Array
 /** Largest regression target magnitude: squares stay finite, and so do sums of squares over 10⁸ rows. */
 export const MAX_TARGET = 1e150;
 
-/** Reads sample weights (finite, ≥ 0, positive sum); null when none were given. O(n). */
+/** Largest total sample weight: weighted sums and squares of ordinary targets stay finite. */
+export const MAX_WEIGHT_SUM = 1e100;
+
+/** Reads sample weights (finite, ≥ 0, with a sum in (0, 1e100]); null when none were given. O(n). */
 export function readSampleWeight(source: string, w: unknown, n: number): Float64Array | null {
   if (w === null || w === undefined) return null;
   if (!Array.isArray(w) && !isNumericView(w)) {
@@ -117,8 +120,12 @@ export function readSampleWeight(source: string, w: unknown, n: number): Float64
     out[i] = v;
     sum += v;
   }
-  if (!(sum > 0) || !Number.isFinite(sum)) {
-    throw new ValidationError('E_WEIGHTS', `${source}: sampleWeight ${sum > 0 ? 'sums past the largest number' : 'is 0 for every row'}; give positive weights of a sensible size.`, { source, field: 'sampleWeight' });
+  if (!(sum > 0) || !(sum <= MAX_WEIGHT_SUM)) {
+    throw new ValidationError(
+      'E_WEIGHTS',
+      `${source}: sampleWeight ${sum > 0 ? `sums to ${sum.toExponential(1)}, past 1e100, where weighted sums of targets overflow; divide the weights by a common factor (only their ratios matter)` : 'is 0 for every row; give some row a positive weight'}.`,
+      { source, field: 'sampleWeight' },
+    );
   }
   return out;
 }
