@@ -21,6 +21,7 @@ export const BROWSER_ENTRIES: readonly BrowserEntry[] = Object.freeze([
   { name: '@marksman/metrics', dist: root('packages/metrics/dist/index.js'), tfjs: false },
   { name: '@marksman/datasets', dist: root('packages/datasets/dist/index.js'), tfjs: false },
   { name: '@marksman/profiling', dist: root('packages/profiling/dist/index.js'), tfjs: false },
+  { name: '@marksman/learn', dist: root('packages/learn/dist/index.js'), tfjs: false },
   { name: '@marksman/segmentation', dist: root('packages/segmentation/dist/index.js'), tfjs: false },
   { name: '@marksman/recsys', dist: root('packages/recsys/dist/index.js'), tfjs: false },
   { name: '@marksman/recsys/tfjs', dist: root('packages/recsys/dist/tfjs/index.js'), tfjs: true },

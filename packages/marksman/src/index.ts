@@ -6,6 +6,7 @@ export * from '@marksman/core';
 export * from '@marksman/metrics';
 export * from '@marksman/datasets';
 export * from '@marksman/profiling';
+export * from '@marksman/learn';
 export * from '@marksman/segmentation';
 export * from '@marksman/recsys';
 export * from '@marksman/experiments';

@@ -4,6 +4,7 @@ import * as core from '@marksman/core';
 import * as metrics from '@marksman/metrics';
 import * as datasets from '@marksman/datasets';
 import * as profiling from '@marksman/profiling';
+import * as learn from '@marksman/learn';
 import * as segmentation from '@marksman/segmentation';
 import * as recsys from '@marksman/recsys';
 import * as experiments from '@marksman/experiments';
@@ -13,7 +14,7 @@ import * as allCharts from 'marksman/charts';
 import * as charts from '@marksman/charts';
 import * as chartsRender from '@marksman/charts/render';
 
-const packages = { core, metrics, datasets, profiling, segmentation, recsys, experiments } as Record<string, Record<string, unknown>>;
+const packages = { core, metrics, datasets, profiling, learn, segmentation, recsys, experiments } as Record<string, Record<string, unknown>>;
 
 describe('marksman (umbrella)', () => {
   it('re-exports every public value of every package, as the same object', () => {

@@ -22,6 +22,7 @@ export type { RfmSegmentRule, RfmSegmentAssignment, ScoreRange } from './rfm-seg
 export { segmentRules, SegmentRulesModel } from './segment-rules';
 export type {
   SegmentLabel,
+  SplitCriterion,
   SegmentRulesOptions,
   RandomForestOptions,
   ForestProgress,
@@ -33,6 +34,5 @@ export type {
   SegmentRulesModelJSON,
 } from './segment-rules';
 export type { ProfilesInput } from './tree/profiles-input';
-export type { SplitCriterion } from './tree/cart';
 export { lookalike } from './lookalike';
 export type { LookalikeMethod, LookalikeOptions, LookalikeDriver, LookalikeMember } from './lookalike';

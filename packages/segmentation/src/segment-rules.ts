@@ -1,7 +1,7 @@
-import { OptionsError, Random, throwIfAborted, ValidationError } from '@marksman/core';
+import { OptionsError, throwIfAborted, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { growTree, leafOf, presort } from './tree/cart';
-import type { SplitCriterion, TreeArrays } from './tree/cart';
+import { DecisionTreeClassifier, RandomForestClassifier } from '@marksman/learn';
+import type { TreeStructure } from '@marksman/learn';
 import { formatNumber, formatPercent } from './tree/format';
 import { chooseFeatures, profileCount, readFeatureColumns } from './tree/profiles-input';
 import type { ProfilesInput } from './tree/profiles-input';
@@ -9,6 +9,59 @@ import { MAX_TREES, checkCallbacks, checkName, checkSeed, describeValue } from '
 
 /** A segment or outcome label: a string (`'Champions'`) or a number (`1` for converted). */
 export type SegmentLabel = string | number;
+
+/** Impurity measure of the rule tree: Gini impurity or entropy (in bits). */
+export type SplitCriterion = 'gini' | 'entropy';
+
+/**
+ * A fitted tree as flat arrays (node i), as {@link segmentRules} reads it
+ * into rules and saves it; grown by `@marksman/learn`'s CART.
+ */
+interface TreeArrays {
+  /** Split feature, −1 for a leaf. */
+  readonly feature: Int32Array;
+  /** Split threshold: x ≤ threshold goes left. NaN for a leaf. */
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** Training samples reaching the node (distinct rows). */
+  readonly samples: Int32Array;
+  /** Weighted class totals, node-major: value[i·C + c]. */
+  readonly value: Float64Array;
+  /** Unweighted class counts, node-major. */
+  readonly counts: Float64Array;
+  readonly impurity: Float64Array;
+  readonly depth: Int32Array;
+  readonly nClasses: number;
+  /** Impurity decrease per feature, normalised to sum 1 (all zero for a single leaf). */
+  readonly importances: Float64Array;
+}
+
+/** The learner's tree structure in the form the rules read. */
+function fromStructure(t: TreeStructure): TreeArrays {
+  return {
+    feature: t.feature,
+    threshold: t.threshold,
+    left: t.left,
+    right: t.right,
+    samples: t.samples,
+    value: t.value,
+    counts: t.counts!,
+    impurity: t.impurity,
+    depth: t.depth,
+    nClasses: t.valueWidth,
+    importances: t.importances,
+  };
+}
+
+/** Leaf reached by row i of column-major data. */
+function leafOf(tree: TreeArrays, columns: readonly ArrayLike<number>[], i: number): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    node = columns[tree.feature[node]!]![i]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return node;
+}
 
 /** Progress of a random-forest fit, reported after each tree. */
 export interface ForestProgress {
@@ -760,25 +813,23 @@ export function segmentRules(profiles: ProfilesInput, labels: readonly SegmentLa
   const weight = new Float64Array(n);
   for (let i = 0; i < n; i++) weight[i] = cw[y[i]!]!;
 
-  const sorted = presort(columns);
-  const p = names.length;
-  const tree = growTree({ columns, y, nClasses: C, weight, sorted }, { criterion, maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures: p, rng: null });
+  // The tree and the forest are @marksman/learn's CART (scikit-learn's rules);
+  // the class weights travel as sample weights.
+  const fitted = new DecisionTreeClassifier({ criterion, maxDepth, minSamplesSplit, minSamplesLeaf }).fit(columns, y, { sampleWeight: weight, featureNames: names });
+  const tree = fromStructure(fitted.tree);
 
   let forest: TreeArrays[] | null = null;
   if (forestOptions !== null) {
     const f = forestOptions;
-    const maxFeatures = f.maxFeatures === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(p))) : f.maxFeatures === 'all' ? p : Math.min(p, f.maxFeatures);
-    const rng = new Random(f.seed);
-    forest = [];
-    const boot = new Float64Array(n);
-    for (let t = 0; t < f.trees; t++) {
-      throwIfAborted(o.signal ?? undefined, source);
-      boot.fill(0);
-      for (let k = 0; k < n; k++) boot[rng.int(n)]! += 1;
-      for (let i = 0; i < n; i++) boot[i]! *= weight[i]!;
-      forest.push(growTree({ columns, y, nClasses: C, weight: boot, sorted }, { criterion, maxDepth: f.maxDepth, minSamplesSplit, minSamplesLeaf: f.minSamplesLeaf, maxFeatures, rng }));
-      o.onProgress?.({ tree: t + 1, trees: f.trees });
-    }
+    const onProgress = o.onProgress;
+    const rf = new RandomForestClassifier({ nEstimators: f.trees, criterion, maxDepth: f.maxDepth, minSamplesSplit, minSamplesLeaf: f.minSamplesLeaf, maxFeatures: f.maxFeatures, seed: f.seed });
+    rf.fit(columns, y, {
+      sampleWeight: weight,
+      featureNames: names,
+      signal: o.signal,
+      onProgress: onProgress === null ? null : (p) => onProgress({ tree: p.iteration, trees: p.maxIterations }),
+    });
+    forest = rf.trees.map(fromStructure);
   }
 
   const integer = columns.map((col) => col.every((v) => Number.isInteger(v)));

@@ -11,6 +11,7 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   '@marksman/datasets': async () => (await import('./datasets')).datasets(),
   '@marksman/datasets/node': async () => (await import('./datasets')).datasetsNode(),
   '@marksman/profiling': async () => (await import('./profiling')).profiling(),
+  '@marksman/learn': async () => (await import('./learn')).learn(),
   '@marksman/segmentation': async () => (await import('./segmentation')).segmentation(),
   '@marksman/recsys': async () => (await import('./recsys')).recsys(),
   '@marksman/recsys/tfjs': async () => (await import('./tfjs')).tfjs(),

@@ -21,6 +21,7 @@ const PAGES: Record<string, { slug: string; load: () => Promise<{ smoke: () => P
   '@marksman/metrics': { slug: 'metrics', load: () => import('./pages/metrics') },
   '@marksman/datasets': { slug: 'datasets', load: () => import('./pages/datasets') },
   '@marksman/profiling': { slug: 'profiling', load: () => import('./pages/profiling') },
+  '@marksman/learn': { slug: 'learn', load: () => import('./pages/learn') },
   '@marksman/segmentation': { slug: 'segmentation', load: () => import('./pages/segmentation') },
   '@marksman/recsys': { slug: 'recsys', load: () => import('./pages/recsys') },
   '@marksman/recsys/tfjs': { slug: 'recsys-tfjs', load: () => import('./pages/recsys-tfjs') },

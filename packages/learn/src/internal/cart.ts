@@ -1,18 +1,20 @@
 import type { Random } from '@marksman/core';
 
 /**
- * CART classification tree on typed arrays (Breiman, Friedman, Olshen &
- * Stone 1984), grown depth first like scikit-learn's `DecisionTreeClassifier`
- * (`splitter="best"`):
+ * CART trees on typed arrays (Breiman, Friedman, Olshen & Stone 1984), for
+ * classification (Gini or entropy) and regression (squared error), grown
+ * depth first like scikit-learn's `DecisionTreeClassifier` /
+ * `DecisionTreeRegressor` (`splitter="best"`):
  *
  * - each feature is sorted once (for the whole fit); a node keeps, for every
  *   feature, its samples in sorted order as a slice of one index array (with
- *   their values, labels and weights gathered alongside, so scans read
+ *   their values, targets and weights gathered alongside, so scans read
  *   memory in order), and a split stably partitions those slices, so a level
  *   costs O(n·p);
  * - thresholds are midpoints between consecutive distinct values (values
  *   closer than 1e-7 count as equal), scanned with running weighted class
- *   counts; the split maximises the decrease in weighted impurity;
+ *   counts (or running weighted sums of the target); the split maximises the
+ *   decrease in weighted impurity;
  * - **ties**: a candidate replaces the best only when strictly better, and
  *   features are scanned in column order (thresholds in increasing order),
  *   so among equally good splits the lowest feature index and then the
@@ -25,14 +27,12 @@ import type { Random } from '@marksman/core';
  *
  * Nodes are numbered in pre-order (a left child directly follows its
  * parent), as scikit-learn's `tree_` arrays are.
- *
- * @internal
  */
 
-/** Impurity measure of a classification tree: Gini impurity or entropy (in bits). */
-export type SplitCriterion = 'gini' | 'entropy';
+/** Impurity measure of a tree: Gini impurity or entropy (in bits) for classes, squared error for numbers. */
+export type CartCriterion = 'gini' | 'entropy' | 'squared_error';
 
-/** A fitted tree as flat arrays (node i). @internal */
+/** A fitted tree as flat arrays (node i). */
 export interface TreeArrays {
   /** Split feature, −1 for a leaf. */
   readonly feature: Int32Array;
@@ -42,20 +42,22 @@ export interface TreeArrays {
   readonly right: Int32Array;
   /** Training samples reaching the node (distinct rows). */
   readonly samples: Int32Array;
-  /** Weighted class totals, node-major: value[i·C + c]. */
+  /** Total weight of the training samples reaching the node. */
+  readonly weightedSamples: Float64Array;
+  /** Classification: weighted class totals, node-major (value[i·C + c]); regression: the weighted mean target (width 1). */
   readonly value: Float64Array;
-  /** Unweighted class counts, node-major. */
-  readonly counts: Float64Array;
+  /** Classification: unweighted class counts, node-major; regression: null. */
+  readonly counts: Float64Array | null;
   readonly impurity: Float64Array;
   readonly depth: Int32Array;
+  /** Width of `value` per node: the number of classes, or 1 for regression. */
   readonly nClasses: number;
   /** Impurity decrease per feature, normalised to sum 1 (all zero for a single leaf). */
   readonly importances: Float64Array;
 }
 
-/** @internal */
 export interface CartParams {
-  readonly criterion: SplitCriterion;
+  readonly criterion: CartCriterion;
   readonly maxDepth: number;
   readonly minSamplesSplit: number;
   readonly minSamplesLeaf: number;
@@ -65,14 +67,14 @@ export interface CartParams {
   readonly rng: Random | null;
 }
 
-/** @internal */
+/** What a tree learns: class codes in [0, nClasses), or numeric targets. */
+export type CartTarget = { readonly kind: 'class'; readonly y: Int32Array; readonly nClasses: number } | { readonly kind: 'regression'; readonly y: Float64Array };
+
 export interface CartData {
   /** Feature columns, each of length n. */
   readonly columns: readonly Float64Array[];
-  /** Class code per row in [0, nClasses). */
-  readonly y: Int32Array;
-  readonly nClasses: number;
-  /** Weight per row (class weight × bootstrap count); rows with weight 0 are left out. */
+  readonly target: CartTarget;
+  /** Weight per row (class weight × sample weight × bootstrap count); rows with weight 0 are left out. */
   readonly weight: Float64Array;
   /** Row indices sorted by each feature (from {@link presort}). */
   readonly sorted: readonly Int32Array[];
@@ -133,7 +135,7 @@ function sortPairs(key: Float64Array, idx: Int32Array): void {
   }
 }
 
-/** Row indices sorted by each column, once per data set. O(p · n log n). @internal */
+/** Row indices sorted by each column, once per data set. O(p · n log n). */
 export function presort(columns: readonly Float64Array[]): Int32Array[] {
   return columns.map((col) => {
     const idx = new Int32Array(col.length);
@@ -143,7 +145,7 @@ export function presort(columns: readonly Float64Array[]): Int32Array[] {
   });
 }
 
-function impurityOf(criterion: SplitCriterion, counts: Float64Array, off: number, C: number, total: number): number {
+function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number, C: number, total: number): number {
   if (total <= 0) return 0;
   if (criterion === 'gini') {
     let sq = 0;
@@ -164,37 +166,44 @@ function impurityOf(criterion: SplitCriterion, counts: Float64Array, off: number
   return h / LN2;
 }
 
-/** Grows one tree. Rows with weight 0 are not used. O(depth · n · p · C). @internal */
+/** Grows one tree. Rows with weight 0 are not used. O(depth · n · p · C). */
 export function growTree(data: CartData, params: CartParams): TreeArrays {
-  const { columns, y, weight } = data;
-  const C = data.nClasses;
+  const { columns, weight, target } = data;
+  const isClass = target.kind === 'class';
+  const yc = isClass ? target.y : new Int32Array(0);
+  const yr = isClass ? new Float64Array(0) : target.y;
+  const C = isClass ? target.nClasses : 1;
   const p = columns.length;
   const crit = params.criterion;
   const gini = crit === 'gini';
+  const nAll = weight.length;
   // Per-feature slices of active rows (weight > 0), in sorted order, with the
-  // values, labels and weights gathered alongside so that scans read memory
+  // values, targets and weights gathered alongside so that scans read memory
   // sequentially; a split partitions all four arrays of every feature.
   const orders: Int32Array[] = [];
   const vals: Float64Array[] = [];
   const labs: Int32Array[] = [];
+  const tys: Float64Array[] = [];
   const wts: Float64Array[] = [];
   let n = 0;
-  for (let i = 0; i < weight.length; i++) if (weight[i]! > 0) n++;
+  for (let i = 0; i < nAll; i++) if (weight[i]! > 0) n++;
   for (let f = 0; f < p; f++) {
     const src = data.sorted[f]!;
     const x = columns[f]!;
     const o = new Int32Array(n);
     const v = new Float64Array(n);
-    const l = new Int32Array(n);
+    const l = new Int32Array(isClass ? n : 0);
+    const t = new Float64Array(isClass ? 0 : n);
     const w = new Float64Array(n);
     let k = 0;
-    for (let t = 0; t < src.length; t++) {
-      const i = src[t]!;
+    for (let s = 0; s < src.length; s++) {
+      const i = src[s]!;
       const wi = weight[i]!;
       if (wi > 0) {
         o[k] = i;
         v[k] = x[i]!;
-        l[k] = y[i]!;
+        if (isClass) l[k] = yc[i]!;
+        else t[k] = yr[i]!;
         w[k] = wi;
         k++;
       }
@@ -202,12 +211,14 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
     orders.push(o);
     vals.push(v);
     labs.push(l);
+    tys.push(t);
     wts.push(w);
   }
-  const goesLeft = new Uint8Array(y.length);
+  const goesLeft = new Uint8Array(nAll);
   const tmpI = new Int32Array(n);
   const tmpV = new Float64Array(n);
-  const tmpL = new Int32Array(n);
+  const tmpL = new Int32Array(isClass ? n : 0);
+  const tmpT = new Float64Array(isClass ? 0 : n);
   const tmpW = new Float64Array(n);
   const featOrder = new Int32Array(p);
   const leftW = new Float64Array(C);
@@ -239,19 +250,38 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
       if (isLeft === 1) left[parent] = id;
       else right[parent] = id;
     }
-    totW.fill(0);
-    totN.fill(0);
-    const l0 = labs[0]!;
     const w0 = wts[0]!;
     let wN = 0;
-    for (let t = start; t < end; t++) {
-      const c = l0[t]!;
-      const w = w0[t]!;
-      totW[c]! += w;
-      totN[c]! += 1;
-      wN += w;
+    let imp: number;
+    let sumY = 0;
+    if (isClass) {
+      totW.fill(0);
+      totN.fill(0);
+      const l0 = labs[0]!;
+      for (let t = start; t < end; t++) {
+        const c = l0[t]!;
+        const w = w0[t]!;
+        totW[c]! += w;
+        totN[c]! += 1;
+        wN += w;
+      }
+      imp = impurityOf(crit, totW, 0, C, wN);
+    } else {
+      // Two passes (mean, then squared deviations), so a constant target has impurity exactly 0.
+      const t0 = tys[0]!;
+      for (let t = start; t < end; t++) {
+        const w = w0[t]!;
+        wN += w;
+        sumY += w * t0[t]!;
+      }
+      const mean = wN > 0 ? sumY / wN : 0;
+      let ss = 0;
+      for (let t = start; t < end; t++) {
+        const d = t0[t]! - mean;
+        ss += w0[t]! * d * d;
+      }
+      imp = wN > 0 ? ss / wN : 0;
     }
-    const imp = impurityOf(crit, totW, 0, C, wN);
     const size = end - start;
     feature.push(-1);
     threshold.push(NaN);
@@ -261,9 +291,13 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
     depthArr.push(depth);
     impurity.push(imp);
     nodeW.push(wN);
-    for (let c = 0; c < C; c++) {
-      value.push(totW[c]!);
-      counts.push(totN[c]!);
+    if (isClass) {
+      for (let c = 0; c < C; c++) {
+        value.push(totW[c]!);
+        counts.push(totN[c]!);
+      }
+    } else {
+      value.push(wN > 0 ? sumY / wN : 0);
     }
     const minLeaf = params.minSamplesLeaf;
     if (depth >= params.maxDepth || size < params.minSamplesSplit || size < 2 * minLeaf || imp <= Number.EPSILON) continue;
@@ -288,52 +322,79 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
       if (visited >= params.maxFeatures && bestF >= 0) break;
       const f = featOrder[fi]!;
       const xs = vals[f]!;
-      const ls = labs[f]!;
       const ws = wts[f]!;
       if (xs[end - 1]! <= xs[start]! + FEATURE_EPS) continue; // constant here
       visited++;
-      leftW.fill(0);
       let wL = 0;
-      for (let t = start; t < end - 1; t++) {
-        const w = ws[t]!;
-        leftW[ls[t]!]! += w;
-        wL += w;
-        const v = xs[t]!;
-        const vNext = xs[t + 1]!;
-        if (vNext <= v + FEATURE_EPS) continue;
-        const nL = t - start + 1;
-        if (nL < minLeaf || size - nL < minLeaf) continue;
-        const wR = wN - wL;
-        let proxy: number;
-        if (gini) {
-          let sqL = 0;
-          let sqR = 0;
-          for (let c = 0; c < C; c++) {
-            const a = leftW[c]!;
-            const b = totW[c]! - a;
-            sqL += a * a;
-            sqR += b * b;
+      if (isClass) {
+        const ls = labs[f]!;
+        leftW.fill(0);
+        for (let t = start; t < end - 1; t++) {
+          const w = ws[t]!;
+          leftW[ls[t]!]! += w;
+          wL += w;
+          const v = xs[t]!;
+          const vNext = xs[t + 1]!;
+          if (vNext <= v + FEATURE_EPS) continue;
+          const nL = t - start + 1;
+          if (nL < minLeaf || size - nL < minLeaf) continue;
+          const wR = wN - wL;
+          let proxy: number;
+          if (gini) {
+            let sqL = 0;
+            let sqR = 0;
+            for (let c = 0; c < C; c++) {
+              const a = leftW[c]!;
+              const b = totW[c]! - a;
+              sqL += a * a;
+              sqR += b * b;
+            }
+            // −(wL·giniL + wR·giniR) up to the constant −wN
+            proxy = sqL / wL + sqR / wR;
+          } else {
+            let hL = 0;
+            let hR = 0;
+            for (let c = 0; c < C; c++) {
+              const a = leftW[c]!;
+              const b = totW[c]! - a;
+              if (a > 0) hL -= a * Math.log(a / wL);
+              if (b > 0) hR -= b * Math.log(b / wR);
+            }
+            proxy = -(hL + hR);
           }
-          // −(wL·giniL + wR·giniR) up to the constant −wN
-          proxy = sqL / wL + sqR / wR;
-        } else {
-          let hL = 0;
-          let hR = 0;
-          for (let c = 0; c < C; c++) {
-            const a = leftW[c]!;
-            const b = totW[c]! - a;
-            if (a > 0) hL -= a * Math.log(a / wL);
-            if (b > 0) hR -= b * Math.log(b / wR);
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestPos = t + 1;
+            let thr = (v + vNext) / 2;
+            if (thr === vNext || !Number.isFinite(thr)) thr = v;
+            bestThr = thr;
           }
-          proxy = -(hL + hR);
         }
-        if (proxy > bestProxy) {
-          bestProxy = proxy;
-          bestF = f;
-          bestPos = t + 1;
-          let thr = (v + vNext) / 2;
-          if (thr === vNext || !Number.isFinite(thr)) thr = v;
-          bestThr = thr;
+      } else {
+        const ts = tys[f]!;
+        let sL = 0;
+        for (let t = start; t < end - 1; t++) {
+          const w = ws[t]!;
+          sL += w * ts[t]!;
+          wL += w;
+          const v = xs[t]!;
+          const vNext = xs[t + 1]!;
+          if (vNext <= v + FEATURE_EPS) continue;
+          const nL = t - start + 1;
+          if (nL < minLeaf || size - nL < minLeaf) continue;
+          const wR = wN - wL;
+          const sR = sumY - sL;
+          // −(wL·mseL + wR·mseR) up to a constant (scikit-learn's proxy improvement)
+          const proxy = (sL * sL) / wL + (sR * sR) / wR;
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestPos = t + 1;
+            let thr = (v + vNext) / 2;
+            if (thr === vNext || !Number.isFinite(thr)) thr = v;
+            bestThr = thr;
+          }
         }
       }
     }
@@ -347,6 +408,7 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
       const ord = orders[f]!;
       const xs = vals[f]!;
       const ls = labs[f]!;
+      const ts = tys[f]!;
       const ws = wts[f]!;
       let l = start;
       let r = 0;
@@ -355,20 +417,23 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
         if (goesLeft[i] === 1) {
           ord[l] = i;
           xs[l] = xs[t]!;
-          ls[l] = ls[t]!;
+          if (isClass) ls[l] = ls[t]!;
+          else ts[l] = ts[t]!;
           ws[l] = ws[t]!;
           l++;
         } else {
           tmpI[r] = i;
           tmpV[r] = xs[t]!;
-          tmpL[r] = ls[t]!;
+          if (isClass) tmpL[r] = ls[t]!;
+          else tmpT[r] = ts[t]!;
           tmpW[r] = ws[t]!;
           r++;
         }
       }
       ord.set(tmpI.subarray(0, r), l);
       xs.set(tmpV.subarray(0, r), l);
-      ls.set(tmpL.subarray(0, r), l);
+      if (isClass) ls.set(tmpL.subarray(0, r), l);
+      else ts.set(tmpT.subarray(0, r), l);
       ws.set(tmpW.subarray(0, r), l);
     }
     feature[id] = bestF;
@@ -390,6 +455,7 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
   let s = 0;
   for (let f = 0; f < p; f++) s += importances[f]!;
   if (s > 0) for (let f = 0; f < p; f++) importances[f]! /= s;
+  else importances.fill(0);
 
   return {
     feature: Int32Array.from(feature),
@@ -397,8 +463,9 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
     left: Int32Array.from(left),
     right: Int32Array.from(right),
     samples: Int32Array.from(samples),
+    weightedSamples: Float64Array.from(nodeW),
     value: Float64Array.from(value),
-    counts: Float64Array.from(counts),
+    counts: isClass ? Float64Array.from(counts) : null,
     impurity: Float64Array.from(impurity),
     depth: Int32Array.from(depthArr),
     nClasses: C,
@@ -406,7 +473,7 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
   };
 }
 
-/** Leaf reached by row i of column-major data. @internal */
+/** Leaf reached by row i of column-major data. */
 export function leafOf(tree: TreeArrays, columns: readonly ArrayLike<number>[], i: number): number {
   let node = 0;
   while (tree.feature[node]! >= 0) {

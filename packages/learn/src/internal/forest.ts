@@ -1,0 +1,67 @@
+// Internal: grows the trees of a random forest (bootstrap rows, a random
+// subset of features per node), shared by the classifier and the regressor.
+import { Random, throwIfAborted } from '@marksman/core';
+import type { LearnerFitProgress } from '../types';
+import { growTree, presort } from './cart';
+import type { CartCriterion, CartTarget, TreeArrays } from './cart';
+import type { FeatureMatrix } from './features';
+import { featuresPerNode } from './tree-options';
+import type { TreeSettings } from './tree-options';
+
+/** Forest settings after checking. */
+export interface ForestSettings extends TreeSettings {
+  readonly nEstimators: number;
+  readonly bootstrap: boolean;
+}
+
+/**
+ * Grows `nEstimators` trees from one random stream seeded by `seed`: for
+ * each tree, n bootstrap draws (when `bootstrap`), then the tree's feature
+ * draws. Row weights are multiplied by the bootstrap counts. O(trees ·
+ * (n + depth · n · p · C)).
+ */
+export function growForest(
+  source: string,
+  s: ForestSettings,
+  criterion: CartCriterion,
+  fm: FeatureMatrix,
+  target: CartTarget,
+  weight: Float64Array,
+  signal: AbortSignal | null,
+  onProgress: ((p: LearnerFitProgress) => void) | null,
+): TreeArrays[] {
+  const n = fm.n;
+  const p = fm.names.length;
+  const maxFeatures = featuresPerNode(s.maxFeatures, p);
+  const sorted = presort(fm.columns);
+  const rng = new Random(s.seed);
+  const trees: TreeArrays[] = [];
+  const w = new Float64Array(n);
+  for (let t = 0; t < s.nEstimators; t++) {
+    throwIfAborted(signal ?? undefined, source);
+    if (s.bootstrap) {
+      w.fill(0);
+      for (let k = 0; k < n; k++) w[rng.int(n)]! += 1;
+      for (let i = 0; i < n; i++) w[i]! *= weight[i]!;
+    } else w.set(weight);
+    trees.push(growTree({ columns: fm.columns, target, weight: w, sorted }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, rng }));
+    onProgress?.({ iteration: t + 1, maxIterations: s.nEstimators, loss: null, validationLoss: null });
+  }
+  return trees;
+}
+
+/** scikit-learn's forest importances: the mean over trees that split, renormalised to sum 1 (all 0 when no tree splits). */
+export function forestImportances(trees: readonly TreeArrays[], p: number): Float64Array {
+  const out = new Float64Array(p);
+  let used = 0;
+  for (const t of trees) {
+    if (t.feature.length <= 1) continue;
+    used++;
+    for (let f = 0; f < p; f++) out[f]! += t.importances[f]!;
+  }
+  if (used === 0) return out;
+  let s = 0;
+  for (let f = 0; f < p; f++) s += out[f]!;
+  if (s > 0) for (let f = 0; f < p; f++) out[f]! /= s;
+  return out;
+}

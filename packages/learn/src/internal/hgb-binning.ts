@@ -1,0 +1,128 @@
+// Internal: feature binning for histogram gradient boosting, as
+// scikit-learn's `_BinMapper`: per feature, at most `maxBins` bins for the
+// non-missing values, whose thresholds are the midpoints between distinct
+// values when there are few, else numpy's 'midpoint' percentiles at
+// 100·k/maxBins (k = 1…maxBins−1); thresholds are capped at 1e300; bin
+// `maxBins` holds the missing values (NaN).
+import type { Random } from '@marksman/core';
+
+/** Thresholds are capped here (LightGBM's AvoidInf, kept by scikit-learn). */
+export const ALMOST_INF = 1e300;
+
+/** Rows used to find the thresholds when there are more (scikit-learn's `subsample`). */
+export const BINNING_SUBSAMPLE = 200_000;
+
+/** The bin edges of every feature. */
+export interface Binning {
+  /** Per feature: increasing thresholds; value x is in bin b when thresholds[b−1] < x ≤ thresholds[b]. */
+  readonly thresholds: readonly Float64Array[];
+  /** The bin of missing values (= maxBins). */
+  readonly missingBin: number;
+}
+
+/** numpy's percentile with method='midpoint' of sorted values `s` at quantile q (in [0, 1]). */
+function midpointPercentile(s: Float64Array, q: number): number {
+  const m = s.length;
+  const t = (m - 1) * q;
+  const v = 0.5 * (Math.floor(t) + Math.ceil(t));
+  if (v >= m - 1) return s[m - 1]!;
+  const prev = Math.floor(v);
+  const a = s[prev]!;
+  if (v % 1 === 0) return a;
+  const b = s[prev + 1]!;
+  const r = b - (b - a) * 0.5; // numpy's lerp for a weight ≥ 0.5
+  return Number.isFinite(r) ? r : a / 2 + b / 2;
+}
+
+/** Thresholds of one feature from its non-missing values (sorted in place). */
+function featureThresholds(values: Float64Array, maxBins: number): Float64Array {
+  values.sort();
+  const m = values.length;
+  let distinct = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+  let out: Float64Array;
+  if (distinct <= maxBins) {
+    out = new Float64Array(Math.max(0, distinct - 1));
+    let k = 0;
+    let prev = values[0]!;
+    for (let i = 1; i < m; i++) {
+      const v = values[i]!;
+      if (v !== prev) {
+        out[k++] = (prev + v) * 0.5;
+        prev = v;
+      }
+    }
+  } else {
+    out = new Float64Array(maxBins - 1);
+    const step = 100 / maxBins; // numpy.linspace(0, 100, maxBins + 1)
+    for (let k = 1; k < maxBins; k++) out[k - 1] = midpointPercentile(values, (k * step) / 100);
+  }
+  for (let k = 0; k < out.length; k++) if (out[k]! > ALMOST_INF) out[k] = ALMOST_INF;
+  return out;
+}
+
+/**
+ * Thresholds of every feature from the rows `rows` of `columns` (a random
+ * subsample of 200,000 of them when there are more). O(p · m log m).
+ */
+export function fitBinning(columns: readonly Float64Array[], rows: Int32Array, maxBins: number, rng: Random): Binning {
+  let use = rows;
+  if (rows.length > BINNING_SUBSAMPLE) {
+    const pick = rng.sample(rows.length, BINNING_SUBSAMPLE);
+    use = new Int32Array(BINNING_SUBSAMPLE);
+    for (let k = 0; k < BINNING_SUBSAMPLE; k++) use[k] = rows[pick[k]!]!;
+  }
+  const buf = new Float64Array(use.length);
+  const thresholds = columns.map((col) => {
+    let m = 0;
+    for (let k = 0; k < use.length; k++) {
+      const v = col[use[k]!]!;
+      if (v === v) buf[m++] = v;
+    }
+    return featureThresholds(buf.slice(0, m), maxBins);
+  });
+  return { thresholds, missingBin: maxBins };
+}
+
+/** The bin of value x for thresholds t (x ≤ t[b] ⇒ bin ≤ b; NaN ⇒ the missing bin). */
+export function binOf(t: Float64Array, x: number, missingBin: number): number {
+  if (x !== x) return missingBin;
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo - 1) >> 1);
+    if (x <= t[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Bins the rows `rows` of `columns` into a row-major byte matrix (rows.length × p). O(n · p · log maxBins). */
+export function binRows(columns: readonly Float64Array[], rows: Int32Array, b: Binning): Uint8Array {
+  const p = columns.length;
+  const n = rows.length;
+  const out = new Uint8Array(n * p);
+  for (let f = 0; f < p; f++) {
+    const col = columns[f]!;
+    const t = b.thresholds[f]!;
+    const mb = b.missingBin;
+    const len = t.length;
+    for (let k = 0; k < n; k++) {
+      const x = col[rows[k]!]!;
+      let bin: number;
+      if (x !== x) bin = mb;
+      else {
+        let lo = 0;
+        let hi = len;
+        while (lo < hi) {
+          const mid = lo + ((hi - lo - 1) >> 1);
+          if (x <= t[mid]!) hi = mid;
+          else lo = mid + 1;
+        }
+        bin = lo;
+      }
+      out[k * p + f] = bin;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+// Internal: reads what a fit learns from besides the features: class labels
+// (encoded as dense codes), numeric targets, sample weights and class weights.
+import { OptionsError, ValidationError } from '@marksman/core';
+import type { ClassLabel } from '../types';
+import { describeValue, isPlainObject } from './checks';
+
+/** Labels encoded as codes into the sorted classes. */
+export interface EncodedLabels {
+  readonly classes: readonly ClassLabel[];
+  readonly y: Int32Array;
+  /** Rows per class (unweighted). */
+  readonly counts: Float64Array;
+}
+
+/** Class weights: none, balanced (n / (classes · rows of the class), as scikit-learn), or a weight per label. */
+export type ClassWeight = null | 'balanced' | Readonly<Record<string, number>>;
+
+const isNumericView = (v: unknown): v is ArrayLike<number> =>
+  ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+
+function lengthCheck(source: string, field: string, len: number, n: number): void {
+  if (len !== n) {
+    throw new ValidationError('E_LENGTH', `${source}: ${field} has ${len} values for ${n} rows of X; give one per row, in the same order.`, { source, field });
+  }
+}
+
+/** Sorts labels as numpy's `unique` does for one type: numbers ascending, strings by code unit, false before true. */
+export function compareLabels(a: ClassLabel, b: ClassLabel): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Reads class labels (one type: strings, finite numbers or booleans) and encodes them. O(n log C). */
+export function encodeLabels(source: string, y: unknown, n: number): EncodedLabels {
+  if (!Array.isArray(y) && !isNumericView(y)) {
+    throw new ValidationError('E_LABEL', `${source}: y must be an array of labels (strings, numbers or booleans) or a typed array, got ${describeValue(y)}.`, { source, field: 'y' });
+  }
+  const labels = y as ArrayLike<unknown>;
+  lengthCheck(source, 'y', labels.length, n);
+  const code = new Map<ClassLabel, number>();
+  const firstType = typeof labels[0];
+  for (let i = 0; i < n; i++) {
+    const v = labels[i];
+    const t = typeof v;
+    const ok = t === 'string' || t === 'boolean' || (t === 'number' && Number.isFinite(v));
+    if (!ok || t !== firstType) {
+      const why = ok ? `, but label 0 is a ${firstType}; give labels of one type` : '; labels must be strings, finite numbers or booleans';
+      throw new ValidationError('E_LABEL', `${source}: y[${i}] is ${describeValue(v)}${why}.`, { source, field: 'y', row: i });
+    }
+    if (!code.has(v as ClassLabel)) code.set(v as ClassLabel, 0);
+  }
+  const classes = [...code.keys()].sort(compareLabels);
+  classes.forEach((c, k) => code.set(c, k));
+  const out = new Int32Array(n);
+  const counts = new Float64Array(classes.length);
+  for (let i = 0; i < n; i++) {
+    const k = code.get(labels[i] as ClassLabel)!;
+    out[i] = k;
+    counts[k]! += 1;
+  }
+  return { classes, y: out, counts };
+}
+
+/** Throws `E_SINGLE_CLASS` when the labels hold one class only. */
+export function requireTwoClasses(source: string, classes: readonly ClassLabel[]): void {
+  if (classes.length < 2) {
+    throw new ValidationError(
+      'E_SINGLE_CLASS',
+      `${source}: every label in y is ${describeValue(classes[0])}; a classifier needs at least two classes to tell apart.`,
+      { source, field: 'y' },
+    );
+  }
+}
+
+/** Reads numeric regression targets (finite, |y| ≤ 1e150). O(n). */
+export function readTargets(source: string, y: unknown, n: number): Float64Array {
+  if (!Array.isArray(y) && !isNumericView(y)) {
+    throw new ValidationError('E_INPUT', `${source}: y must be an array or typed array of numbers, got ${describeValue(y)}.`, { source, field: 'y' });
+  }
+  const src = y as ArrayLike<unknown>;
+  lengthCheck(source, 'y', src.length, n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ValidationError('E_NOT_FINITE', `${source}: y[${i}] is ${describeValue(v)}; regression targets must be finite numbers.`, { source, field: 'y', row: i });
+    }
+    if (Math.abs(v) > MAX_TARGET) {
+      throw new ValidationError('E_TOO_LARGE', `${source}: y[${i}] is ${v}; squared errors of targets beyond ±1e150 overflow, so rescale y (for example to thousands).`, { source, field: 'y', row: i });
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Largest regression target magnitude: squares stay finite, and so do sums of squares over 10⁸ rows. */
+export const MAX_TARGET = 1e150;
+
+/** Largest total sample weight: weighted sums and squares of ordinary targets stay finite. */
+export const MAX_WEIGHT_SUM = 1e100;
+
+/** Reads sample weights (finite, ≥ 0, with a sum in (0, 1e100]); null when none were given. O(n). */
+export function readSampleWeight(source: string, w: unknown, n: number): Float64Array | null {
+  if (w === null || w === undefined) return null;
+  if (!Array.isArray(w) && !isNumericView(w)) {
+    throw new ValidationError('E_WEIGHTS', `${source}: sampleWeight must be an array or typed array of numbers, got ${describeValue(w)}.`, { source, field: 'sampleWeight' });
+  }
+  const src = w as ArrayLike<unknown>;
+  lengthCheck(source, 'sampleWeight', src.length, n);
+  const out = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new ValidationError('E_WEIGHTS', `${source}: sampleWeight[${i}] is ${describeValue(v)}; weights must be finite numbers ≥ 0.`, { source, field: 'sampleWeight', row: i });
+    }
+    out[i] = v;
+    sum += v;
+  }
+  if (!(sum > 0) || !(sum <= MAX_WEIGHT_SUM)) {
+    throw new ValidationError(
+      'E_WEIGHTS',
+      `${source}: sampleWeight ${sum > 0 ? `sums to ${sum.toExponential(1)}, past 1e100, where weighted sums of targets overflow; divide the weights by a common factor (only their ratios matter)` : 'is 0 for every row; give some row a positive weight'}.`,
+      { source, field: 'sampleWeight' },
+    );
+  }
+  return out;
+}
+
+/** Checks a classWeight option (before the labels are known). */
+export function checkClassWeight(source: string, cw: unknown): ClassWeight {
+  if (cw === null || cw === 'balanced') return cw;
+  if (!isPlainObject(cw)) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: classWeight must be null, 'balanced' or an object of weights per label such as { '1': 5 }, got ${describeValue(cw)}.`, { source, field: 'classWeight' });
+  }
+  for (const [key, w] of Object.entries(cw)) {
+    if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) {
+      throw new OptionsError('E_OPTION_RANGE', `${source}: classWeight for "${key}" must be a finite number > 0, got ${describeValue(w)}.`, { source, field: `classWeight.${key}` });
+    }
+  }
+  return cw as Readonly<Record<string, number>>;
+}
+
+/**
+ * The weight of every row: sample weight × class weight (scikit-learn's
+ * `compute_class_weight`: 'balanced' uses unweighted class counts).
+ * Returns a fresh array. O(n).
+ */
+export function rowWeights(source: string, labels: EncodedLabels, cw: ClassWeight, sampleWeight: Float64Array | null): Float64Array {
+  const C = labels.classes.length;
+  const n = labels.y.length;
+  const perClass = new Float64Array(C).fill(1);
+  if (cw === 'balanced') {
+    for (let c = 0; c < C; c++) perClass[c] = n / (C * labels.counts[c]!);
+  } else if (cw !== null) {
+    const byName = new Map(labels.classes.map((c, k) => [String(c), k]));
+    for (const [key, w] of Object.entries(cw)) {
+      const k = byName.get(key);
+      if (k === undefined) {
+        throw new OptionsError('E_OPTION_RANGE', `${source}: classWeight names label "${key}", which is not among the labels (${labels.classes.map(String).join(', ')}).`, { source, field: `classWeight.${key}` });
+      }
+      perClass[k] = w;
+    }
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = perClass[labels.y[i]!]! * (sampleWeight === null ? 1 : sampleWeight[i]!);
+  return out;
+}

@@ -1,0 +1,176 @@
+import { Table } from '@marksman/core';
+import { LogisticRegression } from '@marksman/learn';
+import type { LogisticRegressionJSON } from '@marksman/learn';
+import { describe, expect, it } from 'vitest';
+import { binaryTask, deepFreeze, sklearn, typed } from './helpers';
+import type { LogisticCase } from './helpers';
+
+/** scikit-learn's objective C·Σ wᵢ·loss + ½‖W‖² at (W, b), with wᵢ = sample × class weight. */
+function objective(c: LogisticCase, W: readonly (readonly number[])[], b: readonly number[]): number {
+  const n = c.X.length;
+  const w = c.sampleWeight ?? new Array<number>(n).fill(1);
+  const cw = new Map<number, number>();
+  if (c.params.classWeight === 'balanced') {
+    for (const k of c.classes) cw.set(k, n / (c.classes.length * c.y.filter((v) => v === k).length));
+  }
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]! * (cw.get(c.y[i]!) ?? 1);
+    const z = W.map((row, k) => b[k]! + row.reduce((s, v, j) => s + v * c.X[i]![j]!, 0));
+    if (W.length === 1) {
+      const yi = c.y[i] === c.classes[1] ? 1 : 0;
+      loss += wi * (Math.log1p(Math.exp(-Math.abs(z[0]!))) + Math.max(z[0]!, 0) - yi * z[0]!);
+    } else {
+      const mx = Math.max(...z);
+      const lse = mx + Math.log(z.reduce((s, v) => s + Math.exp(v - mx), 0));
+      loss += wi * (lse - z[c.classes.indexOf(c.y[i]!)]!);
+    }
+  }
+  let pen = 0;
+  for (const row of W) for (const v of row) pen += v * v;
+  return c.params.C * loss + 0.5 * pen;
+}
+
+describe('LogisticRegression equals scikit-learn (fixtures/learn_sklearn.py)', () => {
+  it(`the fixture's reference is the optimum (gradient ≤ 1e-10), and scikit-learn ${sklearn.sklearn}'s lbfgs stops short of it`, () => {
+    for (const c of sklearn.logistic) expect(c.gradient, c.name).toBeLessThan(1e-10);
+    expect(Math.max(...sklearn.logistic.map((c) => c.lbfgsGap))).toBeGreaterThan(1e-6);
+  });
+
+  for (const c of sklearn.logistic) {
+    it(`${c.name}: coefficients and intercepts within 1e-6, probabilities within 1e-7, objective no worse than scikit-learn's lbfgs`, () => {
+      const X = deepFreeze(c.X.map((r) => [...r]));
+      const y = deepFreeze([...c.y]);
+      const sw = c.sampleWeight === null ? null : deepFreeze([...c.sampleWeight]);
+      const m = new LogisticRegression({ C: c.params.C, fitIntercept: c.params.fitIntercept, classWeight: c.params.classWeight }).fit(X, y, { sampleWeight: sw });
+      expect(m.converged).toBe(true);
+      expect(m.classes).toEqual(c.classes);
+      const coef = m.coefficients.map((r) => Array.from(r));
+      expect(coef.length).toBe(c.coef.length);
+      coef.forEach((row, k) => row.forEach((v, j) => expect(Math.abs(v - c.coef[k]![j]!), `coef[${k}][${j}]`).toBeLessThan(1e-6)));
+      Array.from(m.intercepts).forEach((v, k) => expect(Math.abs(v - c.intercept[k]!), `intercept[${k}]`).toBeLessThan(1e-6));
+      const proba = m.predictProba(c.Xtest);
+      proba.forEach((row, i) => row.forEach((v, k) => expect(Math.abs(v - c.probaTest[i]![k]!)).toBeLessThan(1e-7)));
+      expect(objective(c, coef, Array.from(m.intercepts))).toBeLessThanOrEqual(objective(c, c.lbfgsCoef, c.lbfgsIntercept) + 1e-9);
+    });
+  }
+
+  it('the multinomial intercepts are centred, as scikit-learn reports them', () => {
+    const c = sklearn.logistic.find((k) => k.classes.length === 3)!;
+    const m = new LogisticRegression().fit(c.X, c.y);
+    expect(Math.abs(Array.from(m.intercepts).reduce((a, b) => a + b, 0))).toBeLessThan(1e-12);
+  });
+
+  it('without an intercept the intercepts are exactly 0', () => {
+    const c = sklearn.logistic.find((k) => !k.params.fitIntercept)!;
+    const m = new LogisticRegression({ fitIntercept: false }).fit(c.X, c.y);
+    expect(Array.from(m.intercepts)).toEqual([0]);
+  });
+});
+
+describe('LogisticRegression: properties', () => {
+  const task = binaryTask(200, 3, 5);
+
+  it('a sample weight of 2 equals the row given twice; weight 0 equals the row left out', () => {
+    const w = task.y.map((_, i) => (i % 5 === 0 ? 2 : i % 7 === 0 ? 0 : 1));
+    const X2: number[][] = [];
+    const y2: number[] = [];
+    task.X.forEach((r, i) => {
+      for (let k = 0; k < w[i]!; k++) {
+        X2.push(r);
+        y2.push(task.y[i]!);
+      }
+    });
+    const a = new LogisticRegression({ tol: 1e-10 }).fit(task.X, task.y, { sampleWeight: w });
+    const b = new LogisticRegression({ tol: 1e-10 }).fit(X2, y2);
+    Array.from(a.coefficients[0]!).forEach((v, j) => expect(v).toBeCloseTo(b.coefficients[0]![j]!, 8));
+    expect(a.intercepts[0]).toBeCloseTo(b.intercepts[0]!, 8);
+  });
+
+  it('class weights by label name equal the same sample weights', () => {
+    const a = new LogisticRegression({ classWeight: { '1': 3 } }).fit(task.X, task.y);
+    const b = new LogisticRegression().fit(task.X, task.y, { sampleWeight: task.y.map((v) => (v === 1 ? 3 : 1)) });
+    expect(Array.from(a.coefficients[0]!)).toEqual(Array.from(b.coefficients[0]!));
+  });
+
+  it('rows, typed columns with feature names, records, named columns and a Table give the same model; records are read by name in any order', () => {
+    const names = ['recency', 'spend', 'visits'];
+    const cols = names.map((_, j) => Float64Array.from(task.X, (r) => r[j]!));
+    const records = task.X.map((r) => Object.fromEntries(names.map((f, j) => [f, r[j]!])));
+    const named = Object.fromEntries(names.map((f, j) => [f, cols[j]!]));
+    const fits = [
+      new LogisticRegression().fit(task.X, task.y, { featureNames: names }),
+      new LogisticRegression().fit(cols, task.y, { featureNames: names }),
+      new LogisticRegression().fit(records, task.y),
+      new LogisticRegression().fit(named, task.y),
+      new LogisticRegression().fit(Table.fromColumns(named), task.y),
+    ];
+    for (const m of fits) {
+      expect(m.featureNames).toEqual(names);
+      expect(Array.from(m.coefficients[0]!)).toEqual(Array.from(fits[0]!.coefficients[0]!));
+    }
+    const shuffled = [{ visits: 1, recency: -1, spend: 0.5, ignored: 'x' }];
+    const p = fits[0]!.predictProbaOf(shuffled)[0]!;
+    expect(fits[0]!.predictProbaOf([[-1, 0.5, 1]])[0]).toBe(p);
+    expect(fits[0]!.predictProbaOf({ spend: [0.5], visits: [1], recency: [-1] })[0]).toBe(p);
+    expect(fits[0]!.predictProbaOf([new Float64Array([-1]), new Float64Array([0.5]), new Float64Array([1])])[0]).toBe(p);
+  });
+
+  it('predict is the most probable class; predictProba rows sum to 1; string labels come back as given', () => {
+    const labels = task.y.map((v) => (v === 1 ? 'buyer' : 'browser'));
+    const m = new LogisticRegression().fit(task.X, labels);
+    expect(m.classes).toEqual(['browser', 'buyer']);
+    const proba = m.predictProba(task.X.slice(0, 20));
+    const pred = m.predict(task.X.slice(0, 20));
+    proba.forEach((row, i) => {
+      expect(row[0]! + row[1]!).toBeCloseTo(1, 14);
+      expect(pred[i]).toBe(row[1]! > row[0]! ? 'buyer' : 'browser');
+    });
+    expect(Array.from(m.predictProbaOf(task.X.slice(0, 3), 'browser'))).toEqual(proba.slice(0, 3).map((r) => r[0]));
+  });
+
+  it('toJSON → JSON text → fromJSON predicts identically and keeps every field', () => {
+    const m = new LogisticRegression({ C: 0.3 }).fit(task.X, task.y);
+    const json = JSON.parse(JSON.stringify(m.toJSON())) as LogisticRegressionJSON;
+    const copy = LogisticRegression.fromJSON(json);
+    expect(copy.toJSON()).toEqual(m.toJSON());
+    expect(Array.from(copy.predictProbaOf(task.X))).toEqual(Array.from(m.predictProbaOf(task.X)));
+    expect(copy.params).toEqual(m.params);
+    expect(copy.nIter).toBe(m.nIter);
+  });
+
+  it('fromJSON refuses a damaged model, naming the field', () => {
+    const good = new LogisticRegression().fit(task.X, task.y).toJSON();
+    const bad = (patch: Record<string, unknown>) => ({ ...good, ...patch }) as unknown as LogisticRegressionJSON;
+    expect(() => LogisticRegression.fromJSON(bad({ type: 'other' }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'type'));
+    expect(() => LogisticRegression.fromJSON(bad({ version: 2 }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'version'));
+    expect(() => LogisticRegression.fromJSON(bad({ coefficients: [[1, 2]] }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'coefficients[0]'));
+    expect(() => LogisticRegression.fromJSON(bad({ intercepts: [null] }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'intercepts'));
+    expect(() => LogisticRegression.fromJSON(bad({ classes: [1, 0] }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'classes'));
+    expect(() => LogisticRegression.fromJSON(bad({ params: { C: -1 } }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'params.C'));
+    expect(() => LogisticRegression.fromJSON(null as unknown as LogisticRegressionJSON)).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'json'));
+  });
+
+  it('reports progress each iteration with a falling objective, and stops at maxIter with converged false', () => {
+    const seen: number[] = [];
+    const m = new LogisticRegression().fit(task.X, task.y, { onProgress: (p) => seen.push(p.loss!) });
+    expect(seen.length).toBe(m.nIter);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]!).toBeLessThanOrEqual(seen[k - 1]! + 1e-15);
+    const short = new LogisticRegression({ maxIter: 1 }).fit(task.X, task.y);
+    expect(short.converged).toBe(false);
+    expect(short.nIter).toBe(1);
+  });
+
+  it('an aborted signal stops the fit with AbortError E_ABORTED', () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => new LogisticRegression().fit(task.X, task.y, { signal: ac.signal })).toThrow(typed('AbortError', 'E_ABORTED'));
+    const ac2 = new AbortController();
+    expect(() => new LogisticRegression().fit(task.X, task.y, { signal: ac2.signal, onProgress: () => ac2.abort() })).toThrow(typed('AbortError', 'E_ABORTED'));
+  });
+
+  it('features near the largest number overflow the fit: ConvergenceError E_DIVERGED', () => {
+    const X = [[1e308, 1e308], [-1e308, 1e308], [1e308, -1e308], [-1e308, -1e308]];
+    expect(() => new LogisticRegression().fit(X, [1, 0, 0, 1])).toThrow(typed('ConvergenceError', 'E_DIVERGED', 'X'));
+  });
+});
