@@ -2,7 +2,7 @@
 // rules → recommendations → the experiment read three ways → KPIs with
 // intervals, printed as a short summary and written as an HTML report whose
 // every chart carries a sentence computed from the numbers it shows.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MeanAccumulator, ProportionAccumulator, adjustedRandIndex } from '@marksman/metrics';
 import { cleanTransactions, customerLifetimeValue, fitBgNbd, fitGammaGamma, log1pTransform, retentionCohorts, rfm, standardScaler, summarizeForClv } from '@marksman/profiling';
@@ -241,16 +241,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   });
 
   // 4. Recommendations ----------------------------------------------------------
-  const pairs = new Map<string, { userId: string; itemId: string; weight: number }>();
-  for (const t of history) {
-    if (t.itemId === undefined) continue;
-    const key = `${t.customerId}|${t.itemId}`;
-    const e = pairs.get(key);
-    if (e) e.weight += t.quantity;
-    else pairs.set(key, { userId: String(t.customerId), itemId: String(t.itemId), weight: t.quantity });
-  }
-  const interactions = [...pairs.values()];
-  const { train, test } = randomUserSplit(interactions, { testFraction: 0.2, seed: 1 });
+  const { interactions, train, test } = await progress.step('Recommendations: customer–item pairs, 80/20 split per customer', () => {
+    const pairs = new Map<string, { userId: string; itemId: string; weight: number }>();
+    for (const t of history) {
+      if (t.itemId === undefined) continue;
+      const key = `${t.customerId}|${t.itemId}`;
+      const e = pairs.get(key);
+      if (e) e.weight += t.quantity;
+      else pairs.set(key, { userId: String(t.customerId), itemId: String(t.itemId), weight: t.quantity });
+    }
+    const interactions = [...pairs.values()];
+    return { interactions, ...randomUserSplit(interactions, { testFraction: 0.2, seed: 1 }) };
+  });
   const sweeps = o.quick ? 3 : 15;
   const epochs = o.quick ? 5 : 60;
   const alsEvents: FitProgress[] = [];
@@ -431,6 +433,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     footer: 'Made by examples/demo.ts with @marksman/charts (htmlReport, renderSvg). Self-contained: no scripts, nothing loaded from the network.',
   });
   const reportPath = resolve(o.outDir, 'marksman-report.html');
+  mkdirSync(o.outDir, { recursive: true });
   writeFileSync(reportPath, html);
   const reportBytes = Buffer.byteLength(html);
   out(`\nReport: ${reportPath} (${all.length} charts, ${int(reportBytes / 1024)} KB; opens offline).`);
