@@ -189,11 +189,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const segResult = await progress.step('Segments: RFM, k-means, rules', (tick) => {
     const profiles = rfm(history, { asOf });
     const records = profiles.toRecords() as Array<{ customerId: string; recency: number; frequency: number; monetary: number }>;
+    tick('RFM profiles and segments');
     const assignments = rfmSegments(rfmScores(profiles, { bins: 5 }));
     const raw = records.map((r) => [r.recency, r.frequency, r.monetary]);
     const features = standardScaler().fitTransform(log1pTransform().fitTransform(raw));
     const kRange: [number, number] = o.quick ? [2, 4] : [2, 6];
-    const pick = chooseK(features, { kRange, seed: 1, onProgress: (row) => tick(`k = ${row.k} of ${kRange[0]}–${kRange[1]}`) });
+    tick(`choosing k: fitting k = ${kRange[0]}`);
+    const pick = chooseK(features, { kRange, seed: 1, onProgress: (row) => tick(`choosing k: k = ${row.k} scored (${kRange[0]}–${kRange[1]})`) });
     tick(`k-means with k = ${pick.recommendedK}`);
     const km = kmeans(features, pick.recommendedK, { nInit: 5, seed: 1 });
     const described = describeClusters(raw, km.labels, { featureNames: ['recency', 'orders', 'spend'] });
