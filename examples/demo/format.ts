@@ -20,6 +20,9 @@ export const pct = (x: number, digits = 1): string => `${(100 * x).toLocaleStrin
 /** A probability as a percentage that never rounds to a certainty: 97.3%, > 99.9%, < 0.1% */
 export const probability = (x: number): string => (x > 0.999 ? '> 99.9%' : x < 0.001 ? '< 0.1%' : pct(x));
 
+/** A share that is not zero never prints as 0.0%: 12.3%, < 0.1% */
+export const share = (x: number): string => (x > 0 && x < 0.0005 ? '< 0.1%' : pct(x));
+
 /** +1.23 pp / −0.40 pp (a difference of two proportions) */
 export function pp(x: number, digits = 2): string {
   const v = (100 * x).toFixed(digits);

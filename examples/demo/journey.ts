@@ -28,7 +28,7 @@ import {
 import type { ReportSection, VegaLiteSpec } from '@marksman/charts';
 import { renderSvg } from '@marksman/charts/render';
 import { loadDemoData } from './data';
-import { day, int, money, moneyDiff, num, pEquals, pValue, padEnd, padStart, pct, pp, probability } from './format';
+import { day, int, money, moneyDiff, num, pEquals, pValue, padEnd, padStart, pct, pp, probability, share } from './format';
 import type { Progress } from './progress';
 
 /** Options of {@link runDemo}. */
@@ -218,7 +218,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const segRevenue = segRows.reduce((s, [, e]) => s + e.revenue, 0);
   heading('3. Segments');
   out(`RFM segments (quintile scores), by revenue so far:`);
-  for (const [name, e] of segRows) out(`  ${padEnd(name, 20)} ${padStart(int(e.n), 7)} customers ${padStart(pct(e.n / assignments.length), 6)}   revenue ${padStart(money(e.revenue, 0), 12)} ${padStart(pct(e.revenue / segRevenue), 6)}`);
+  for (const [name, e] of segRows) out(`  ${padEnd(name, 20)} ${padStart(int(e.n), 7)} ${padEnd(e.n === 1 ? 'customer' : 'customers', 9)} ${padStart(share(e.n / assignments.length), 6)}   revenue ${padStart(money(e.revenue, 0), 12)} ${padStart(share(e.revenue / segRevenue), 6)}`);
   out(`k-means on standardized log(recency, orders, spend): ${pick.reason}`);
   for (const c of described.clusters) {
     out(`  cluster ${c.label}: ${padStart(int(c.size), 6)} customers, last order ${int(c.centroid[0]!)} days ago, ${num(c.centroid[1]!, 1)} orders, ${money(c.centroid[2]!)} spent`);
