@@ -61,6 +61,11 @@ export default defineConfig({
           setupFiles: ['recsys', 'charts', 'marksman'].includes(name) ? [here('./packages/recsys/test/quiet-tfjs.ts')] : [],
         },
       })),
+      // The demo (examples/demo.ts) on a small simulated shop, and its report in Chromium.
+      {
+        resolve: { alias: sourceAliases },
+        test: { name: 'demo', root: here('./examples'), include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },
+      },
       // The browser example (examples/browser): its page built by Vite and driven in Chromium.
       {
         resolve: { alias: sourceAliases },

@@ -40,3 +40,7 @@ export type { RegretChartOptions } from './regret-chart';
 export { attributionChart } from './attribution-chart';
 export { trainingLossChart } from './training-loss-chart';
 export type { TrainingHistory, TrainingValidationScore } from './training-loss-chart';
+
+// The HTML report: sections of text, tables and rendered charts in one self-contained page
+export { htmlReport } from './html-report';
+export type { HtmlReportInput, ReportSection, ReportChart, ReportTable } from './html-report';

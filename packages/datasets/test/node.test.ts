@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateInteractions, validateTransactions } from '@marksman/core';
 import { dataDir, loadCdnow, loadHillstrom, loadMovieLens100k, loadOnlineRetail } from '@marksman/datasets/node';
+import { skipUnless } from '../../../test-support/skip';
 
 const DATA = dataDir();
 const has = (...parts: string[]) => existsSync(path.join(DATA, ...parts));
@@ -80,7 +81,7 @@ describe('the main entry stays browser-safe', () => {
   });
 });
 
-describe.skipIf(!has('movielens-100k', 'u.data'))(skipNote('MovieLens 100K real files'), () => {
+describe.skipIf(skipUnless(has('movielens-100k', 'u.data'), 'datasets: MovieLens 100K', `${DATA}/movielens-100k/u.data is absent (set MARKSMAN_DATA_DIR)`))(skipNote('MovieLens 100K real files'), () => {
   it('has 100,000 ratings by 943 users of 1,682 items, with the published rating counts', () => {
     const ml = loadMovieLens100k();
     expect(ml.ratings.kept).toBe(100_000);
@@ -97,7 +98,7 @@ describe.skipIf(!has('movielens-100k', 'u.data'))(skipNote('MovieLens 100K real 
   });
 });
 
-describe.skipIf(!has('cdnow', 'CDNOW_master.txt'))(skipNote('CDNOW real files'), () => {
+describe.skipIf(skipUnless(has('cdnow', 'CDNOW_master.txt'), 'datasets: CDNOW', `${DATA}/cdnow/CDNOW_master.txt is absent (set MARKSMAN_DATA_DIR)`))(skipNote('CDNOW real files'), () => {
   it('master: 69,659 rows, 23,570 customers, totals as in the provenance note', () => {
     const r = loadCdnow();
     expect(r.kept).toBe(69_659);
@@ -117,7 +118,7 @@ describe.skipIf(!has('cdnow', 'CDNOW_master.txt'))(skipNote('CDNOW real files'),
   });
 });
 
-describe.skipIf(!has('hillstrom', 'hillstrom.csv'))(skipNote('Hillstrom real file'), () => {
+describe.skipIf(skipUnless(has('hillstrom', 'hillstrom.csv'), 'datasets: Hillstrom', `${DATA}/hillstrom/hillstrom.csv is absent (set MARKSMAN_DATA_DIR)`))(skipNote('Hillstrom real file'), () => {
   it('has 64,000 rows and the published per-arm visit rates', () => {
     const rows = loadHillstrom();
     expect(rows).toHaveLength(64_000);
@@ -135,7 +136,7 @@ describe.skipIf(!has('hillstrom', 'hillstrom.csv'))(skipNote('Hillstrom real fil
   });
 });
 
-describe.skipIf(!has('online-retail', 'online_retail.csv'))(skipNote('UCI Online Retail real file'), () => {
+describe.skipIf(skipUnless(has('online-retail', 'online_retail.csv'), 'datasets: UCI Online Retail', `${DATA}/online-retail/online_retail.csv is absent (set MARKSMAN_DATA_DIR)`))(skipNote('UCI Online Retail real file'), () => {
   it('keeps all 541,909 lines; the 135,080 without CustomerID are reported, cancellations flagged', () => {
     const r = loadOnlineRetail();
     expect(r.lines).toHaveLength(541_909);

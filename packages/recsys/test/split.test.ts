@@ -7,6 +7,7 @@ import { kFoldSplit, leaveLastOutSplit, portableKey, portableSplit, randomUserSp
 import type { InteractionSplit } from '@marksman/recsys';
 import fixture from './fixtures/portable_split.json';
 import { frozen, plantedClusters } from './synthetic';
+import { skipUnless } from '../../../test-support/skip';
 
 const dataDir = process.env.MARKSMAN_DATA_DIR ?? resolve(__dirname, '../../../../shared/datasets');
 const uData = resolve(dataDir, 'movielens-100k/u.data');
@@ -29,7 +30,7 @@ describe('portableSplit', () => {
     for (let u = 1; u <= 12; u++) expect(test.filter((r) => r.userId === u)).toHaveLength(Math.floor((2 * (u + 2) + 5) / 10));
   });
 
-  it.skipIf(!hasMovieLens)('(needs MovieLens 100K under MARKSMAN_DATA_DIR, skipped when absent) gives 44,296 train / 11,079 test interactions and 942 test users on MovieLens 100K pos4', () => {
+  it.skipIf(skipUnless(hasMovieLens, 'recsys: MovieLens 100K split', `${uData} is absent (set MARKSMAN_DATA_DIR)`))('(needs MovieLens 100K under MARKSMAN_DATA_DIR, skipped when absent) gives 44,296 train / 11,079 test interactions and 942 test users on MovieLens 100K pos4', () => {
     const rows = readFileSync(uData, 'utf8').trim().split('\n').map((l) => l.split('\t').map(Number)).filter((r) => r[2]! >= 4).map(([u, i]) => ({ userId: u!, itemId: i! }));
     const { train, test } = portableSplit(rows);
     expect([train.length, test.length, new Set(test.map((r) => r.userId)).size]).toEqual([44296, 11079, 942]);

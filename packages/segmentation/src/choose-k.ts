@@ -216,7 +216,7 @@ export function chooseK(data: PointsInput, options?: ChooseKOptions): ChooseKRes
 }
 
 function round(v: number): string {
-  return Number(v.toPrecision(4)).toString();
+  return Number(v.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 20 });
 }
 
 /** k whose inertia lies farthest below the straight line from the first to the last point (both axes scaled to [0, 1]). */

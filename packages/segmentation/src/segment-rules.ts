@@ -71,6 +71,9 @@ export interface ForestProgress {
   readonly trees: number;
 }
 
+/** Units written before the number in rule text. */
+const CURRENCY_SIGN = /^[$€£¥]$/;
+
 /** Options of the random forest that {@link segmentRules} can fit beside its readable tree. */
 export interface RandomForestOptions {
   /** Number of trees (1 to 10,000; default 100). */
@@ -109,7 +112,7 @@ export interface SegmentRulesOptions {
    * not named get 1).
    */
   readonly classWeight?: null | 'balanced' | Readonly<Record<string, number>>;
-  /** Units written after numbers in rule text, per feature: `{ recency: 'days' }`. */
+  /** Units in rule text, per feature: written after the number (`{ recency: 'days' }` → `30 days`), except a currency sign ($, €, £, ¥), written before it (`{ spend: '$' }` → `$59.36`). */
   readonly units?: Readonly<Record<string, string>>;
   /** Also fit a random forest, used by `predict`/`predictProba` (default `null`: the tree predicts). */
   readonly forest?: RandomForestOptions | null;
@@ -488,10 +491,13 @@ export class SegmentRulesModel {
   #conditionText(f: number, min: number | null, max: number | null): string {
     const name = this.features[f]!;
     const unit = this.#units[name];
-    const u = unit === undefined || unit === '' ? '' : ` ${unit}`;
-    if (min !== null && max !== null) return `${this.#bound(f, min)} < ${name} ≤ ${this.#bound(f, max)}${u}`;
-    if (max !== null) return `${name} ≤ ${this.#bound(f, max)}${u}`;
-    return `${name} > ${this.#bound(f, min as number)}${u}`;
+    // A currency sign goes before the number ($59.36), any other unit after it (30 days).
+    const currency = unit !== undefined && CURRENCY_SIGN.test(unit);
+    const before = currency ? unit : '';
+    const u = unit === undefined || unit === '' || currency ? '' : ` ${unit}`;
+    if (min !== null && max !== null) return `${before}${this.#bound(f, min)} < ${name} ≤ ${before}${this.#bound(f, max)}${u}`;
+    if (max !== null) return `${name} ≤ ${before}${this.#bound(f, max)}${u}`;
+    return `${name} > ${before}${this.#bound(f, min as number)}${u}`;
   }
 
   #buildRules(): SegmentRule[] {
@@ -715,7 +721,8 @@ export class SegmentRulesModel {
  * partitions sorted index slices, so a fit costs O(p · n log n + depth · n ·
  * p · classes).
  *
- * Rule text uses the feature names, the `units` you give, thousands
+ * Rule text uses the feature names, the `units` you give (a currency sign
+ * before the number, other units after it), thousands
  * separators and 4 significant digits; a feature whose training values are
  * all integers shows its thresholds as integers (x ≤ 30.5 reads `x ≤ 30`).
  * The structured `conditions` keep the exact thresholds.

@@ -29,6 +29,11 @@ describe('chooseK', () => {
     expect(r.bestBy).toEqual({ silhouette: 5, calinskiHarabasz: 5, daviesBouldin: 5 });
     expect(r.table.map((x) => x.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     expect(r.reason).toContain('k = 5 is the choice of 3 of 3 scores');
+    // Scores of 1,000 and more carry thousands separators, as everywhere in Marksman's text.
+    const ch = r.table.find((x) => x.k === 5)!.calinskiHarabasz!;
+    expect(ch).toBeGreaterThan(1000);
+    expect(r.reason).toContain(`Calinski-Harabasz is highest at k = 5 (${Number(ch.toPrecision(4)).toLocaleString('en-US')})`);
+    expect(r.reason).toMatch(/\(\d{1,3}(,\d{3})+\)/);
     expect(r.elbowK).toBe(5);
   });
 

@@ -123,6 +123,16 @@ describe('segmentRules: readable rules', () => {
     expect(big.toText()).toBe('score ≤ 1.234 → low: 100% of 1,234 customers\nscore > 1.234 → high: 100% of 1,266 customers');
   });
 
+  it('writes a currency sign before the number and other units after it', () => {
+    const spend = Array.from({ length: 200 }, (_, i) => ({ spend: 10 + i * 0.5, days: i % 50 }));
+    const labels = spend.map((r) => (r.spend <= 59.75 ? 'low' : 'high'));
+    expect(segmentRules(spend, labels, { units: { spend: '$', days: 'days' } }).toText()).toBe('spend ≤ $59.75 → low: 100% of 100 customers\nspend > $59.75 → high: 100% of 100 customers');
+    const three = spend.map((r) => (r.spend <= 30 ? 'a' : r.spend <= 60 ? 'b' : 'c'));
+    const texts = segmentRules(spend, three, { maxDepth: 2, units: { spend: '€' } }).rules.map((r) => r.text);
+    expect(texts.some((t) => /^€30\.25 < spend ≤ €60\.25 → b/.test(t) || /spend > €30\.25 and spend ≤ €60\.25/.test(t))).toBe(true);
+    expect(texts.join(' ')).not.toMatch(/\d €/);
+  });
+
   it('accepts a core Table, ignores the id column, and round-trips through JSON', () => {
     const t = Table.fromRecords(rows);
     const m2 = segmentRules(t, labels, { maxDepth: 3, units: { recency: 'days' } });
