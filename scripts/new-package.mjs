@@ -15,7 +15,7 @@ mkdirSync(`${root}/src`, { recursive: true });
 mkdirSync(`${root}/test`, { recursive: true });
 const pkg = {
   name,
-  version: '0.1.0',
+  version: '0.0.0',
   description,
   license: 'MIT',
   type: 'module',
