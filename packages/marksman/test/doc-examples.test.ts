@@ -16,10 +16,18 @@
  *   statement asserts that it throws an error with that code;
  * - `Float64Array [1, 2]` (console notation) compares as `[1, 2]`, and a
  *   trailing remark in parentheses after a space is ignored.
+ *
+ * Every extracted example is also type-checked (TypeScript, the repository's
+ * strict options less the unused-name checks and noUncheckedIndexedAccess,
+ * `@marksman/*` resolved to the
+ * packages' sources as in tsconfig.json), so an example cannot call a
+ * function with arguments its signature refuses, read a field that does not
+ * exist, or use a name the public entry does not export.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -274,4 +282,39 @@ describe('doc comment examples', () => {
       },
     );
   });
+});
+
+/**
+ * Type errors in the extracted examples, one line each: the example (file and
+ * block number, as in the test names above), the line of the example at fault
+ * and TypeScript's message.
+ */
+function typeErrors(list: readonly Example[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(repo, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  if (!config) throw new Error('cannot read tsconfig.json');
+  // Examples are snippets: a value computed only to show it is not "unused".
+  // noUncheckedIndexedAccess is off as in a reader's default strict project:
+  // it is about the reader's own indexing (`rows[0]`), not about our
+  // signatures, and would put a `!` after every index in the docs. Every
+  // other strict option stays on, exactOptionalPropertyTypes included.
+  const options: ts.CompilerOptions = { ...config.options, noEmit: true, noUnusedLocals: false, noUnusedParameters: false, noUncheckedIndexedAccess: false };
+  const program = ts.createProgram(list.map((e) => e.file), options);
+  const nameOf = new Map(list.map((e) => [resolve(e.file), e.name]));
+  const out: string[] = [];
+  for (const sf of program.getSourceFiles()) {
+    const name = nameOf.get(resolve(sf.fileName));
+    if (name === undefined) continue;
+    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      const at = d.start === undefined ? '' : sf.text.split('\n')[sf.getLineAndCharacterOfPosition(d.start).line]!.trim();
+      out.push(`${name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}${at ? `\n    at: ${at}` : ''}`);
+    }
+  }
+  return out;
+}
+
+describe('doc examples type-check against the public types', () => {
+  it('has no type error in any example', () => {
+    const errors = typeErrors(examples);
+    expect(errors.length, `${errors.length} type error(s) in doc examples:\n${errors.join('\n')}`).toBe(0);
+  }, 300_000);
 });
