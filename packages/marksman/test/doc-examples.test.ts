@@ -38,7 +38,17 @@ interface Example {
   name: string;
   file: string;
   needsData: boolean;
+  /** A ```ts no-run block: type-checked, never executed. */
+  typeOnly: boolean;
 }
+
+/**
+ * A block that the tests do not run must say why on its first line, so a
+ * reader knows what is unchecked: ```ts no-run (type-checked, not executed)
+ * or ```ts no-check (neither, e.g. Deno notebook code), each opening with a
+ * comment `// Not run by the tests…`.
+ */
+const UNRUN_REASON = /^\s*\/\/ Not run (?:or type-checked )?by the tests\b.{10,}/;
 
 function listFiles(dir: string, ext: string): string[] {
   const out: string[] = [];
@@ -118,7 +128,8 @@ function transform(code: string, where: string): string {
   let pending: string | null = null; // last expression statement, for a `// =>` on its own line
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
-    if (/^\s*import\s/.test(raw)) {
+    if (/^\s*(?:import|declare)\s/.test(raw)) {
+      // imports, and `declare const data: …` standing for the reader's own values, go to the top level
       imports.push(raw);
       continue;
     }
@@ -165,12 +176,15 @@ function transform(code: string, where: string): string {
   return `${imports.join('\n')}\nexport default async function (__check: (a: unknown, e: unknown, src: string, where: string) => void, __throws: (f: () => Promise<void>, code: string, where: string) => Promise<void>) {\n${body.join('\n')}\n}\n`;
 }
 
+/** ```ts no-run / no-check blocks whose first line does not say why they are not run. */
+const unrunWithoutReason: string[] = [];
+
 function collect(): Example[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const examples: Example[] = [];
-  const addBlock = (rel: string, count: number, lineOfBlock: number, codeText: string) => {
-    const name = `${rel}#${count}`;
+  const addBlock = (rel: string, count: number, lineOfBlock: number, codeText: string, typeOnly = false) => {
+    const name = `${rel}#${count}${typeOnly ? ' (no-run: type-checked only)' : ''}`;
     let code: string;
     try {
       code = transform(codeText, `${rel}:${lineOfBlock}`);
@@ -180,7 +194,7 @@ function collect(): Example[] {
     }
     const out = join(outDir, `${rel.replace(/[\\/]/g, '__')}__${count}.ts`);
     writeFileSync(out, code);
-    examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(codeText) });
+    examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(codeText), typeOnly });
   };
   // ```ts blocks in the READMEs and guides (a block fenced as ```ts no-run is shown, not run)
   const markdown = [join(repo, 'README.md'), ...readdirSync(join(repo, 'packages')).map((p) => join(repo, 'packages', p, 'README.md'))];
@@ -190,9 +204,12 @@ function collect(): Example[] {
     const text = readFileSync(file, 'utf8');
     const rel = relative(repo, file);
     let count = 0;
-    for (const m of text.matchAll(/^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/gm)) {
+    for (const m of text.matchAll(/^```(?:ts|typescript)(?:[ \t]+(no-run|no-check))?[ \t]*\n([\s\S]*?)^```/gm)) {
       count++;
-      addBlock(rel, count, text.slice(0, m.index).split('\n').length, m[1]!);
+      const line = text.slice(0, m.index).split('\n').length;
+      if (m[1] !== undefined && !UNRUN_REASON.test(m[2]!)) unrunWithoutReason.push(`${rel}:${line} (\`\`\`ts ${m[1]})`);
+      if (m[1] === 'no-check') continue;
+      addBlock(rel, count, line, m[2]!, m[1] === 'no-run');
     }
   }
   for (const pkg of readdirSync(join(repo, 'packages')).sort()) {
@@ -259,7 +276,10 @@ describe('doc comment examples', () => {
   it('finds examples in every package', () => {
     expect(examples.length).toBeGreaterThan(20);
   });
-  it.each(examples.map((e) => [e.name, e] as const))('%s', async (_name, ex) => {
+  it('says in every block that the tests do not run why they cannot', () => {
+    expect(unrunWithoutReason, 'start each such block with a comment "// Not run by the tests: <why>"').toEqual([]);
+  });
+  it.each(examples.filter((e) => !e.typeOnly).map((e) => [e.name, e] as const))('%s', async (_name, ex) => {
     if (ex.needsData && !haveData) {
       console.warn(`skipping ${ex.name}: data directory ${dataDir} is absent`);
       return;
