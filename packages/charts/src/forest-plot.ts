@@ -53,7 +53,7 @@ const UNIT_TITLE: Record<string, string> = { pp: 'Difference (percentage points)
  * const orderValue = { diff: 0.8, ciLow: -1.2, ciHigh: 2.8, pValue: 0.43, alpha: 0.05 };
  * const spec = forestPlot([{ name: 'conversion', result: conversion }, { name: 'order value', result: orderValue, format: 'number' }]);
  * spec.datasets.intervals.map((r) => [r.name, r.unit, r.interval]); // => [['conversion', 'pp', 'above 0'], ['order value', 'number', 'includes 0']]
- * spec.datasets.intervals[0].estimate.toFixed(2); // => '0.68'
+ * (spec.datasets.intervals[0].estimate as number).toFixed(2); // => '0.68'
  * (spec.vconcat as unknown[]).length; // => 2
  * ```
  */

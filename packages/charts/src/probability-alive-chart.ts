@@ -57,7 +57,7 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({ title: undefined, width: 42
  * const model = new BgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 'week');
  * const spec = probabilityAliveChart(model, { maxFrequency: 10, T: 39 });
  * spec.datasets.cells.length; // => 1 + 10 * 39
- * const cell = spec.datasets.cells.find((c) => c.frequency === 2 && c.recencyEnd === 30);
+ * const cell = spec.datasets.cells.find((c) => c.frequency === 2 && c.recencyEnd === 30)!;
  * cell.probabilityAlive === model.probabilityAlive({ frequency: 2, recency: 30, T: 39 }); // => true
  * probabilityAliveChart(model, { maxFrequency: 10 }); // throws E_OPTION_RANGE
  * ```

@@ -20,7 +20,7 @@ import { OptionsError } from './errors';
  * @example
  * ```ts
  * import { resolveOptions } from '@marksman/core/internal';
- * const DEFAULTS = Object.freeze({ k: 10, seed: 0 });
+ * const DEFAULTS: Readonly<{ k: number; seed: number }> = Object.freeze({ k: 10, seed: 0 });
  * resolveOptions('recommend', DEFAULTS, { k: 5 }); // => { k: 5, seed: 0 }
  * ```
  */

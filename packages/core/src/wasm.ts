@@ -152,7 +152,7 @@ export function wasmSection(id: number, body: readonly number[]): number[] {
  * WebAssembly.validate(wasmModule([])); // => true
  * ```
  */
-export function wasmModule(sections: readonly (readonly number[])[]): Uint8Array {
+export function wasmModule(sections: readonly (readonly number[])[]): Uint8Array<ArrayBuffer> {
   checkByteLists('wasmModule', 'sections', sections);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
 }

@@ -104,8 +104,48 @@ export interface CupedRatioRows {
 /** How {@link cuped} reads an array of arrays of covariates: from its shape (`'auto'`), as `'columns'` (one array per covariate) or as `'rows'` (one array per unit). */
 export type CupedCovariateLayout = 'auto' | 'columns' | 'rows';
 
+/**
+ * One warehouse row carrying the sums of a mean metric and of a ratio metric,
+ * read as its mean metric because `metric: 'mean'` says so; the ratio fields
+ * are ignored.
+ */
+export interface CupedCombinedMeanRow extends Omit<CupedMeanInput, 'metric'> {
+  /** Which metric of the row to adjust. */
+  readonly metric: 'mean';
+  /** Ignored: the ratio metric's Σ X. */
+  readonly sumX?: number;
+  /** Ignored: the ratio metric's Σ Y. */
+  readonly sumY?: number;
+  /** Ignored: the ratio metric's Σ X². */
+  readonly sumXX?: number;
+  /** Ignored: the ratio metric's Σ Y². */
+  readonly sumYY?: number;
+  /** Ignored: the ratio metric's Σ X·Y. */
+  readonly sumXY?: number;
+  /** Ignored: the ratio metric's Σ z·X. */
+  readonly sumZX?: CovariateSums;
+  /** Ignored: the ratio metric's Σ z·Y. */
+  readonly sumZDenominator?: CovariateSums;
+}
+
+/**
+ * One warehouse row carrying the sums of a ratio metric and of a mean metric
+ * (or `sumZY` beside the ratio fields), read as its ratio metric because
+ * `metric: 'ratio'` says so; the mean fields are ignored.
+ */
+export interface CupedCombinedRatioRow extends Omit<CupedRatioInput, 'metric'> {
+  /** Which metric of the row to adjust. */
+  readonly metric: 'ratio';
+  /** Ignored: the mean metric's Σ y. */
+  readonly sum?: number;
+  /** Ignored: the mean metric's Σ y². */
+  readonly sumSquares?: number;
+  /** Ignored: the mean metric's Σ z·y. */
+  readonly sumZY?: CovariateSums;
+}
+
 /** What {@link cuped} accepts for one variant. */
-export type CupedSample = CupedMeanInput | CupedRatioInput | CupedMeanRows | CupedRatioRows;
+export type CupedSample = CupedMeanInput | CupedRatioInput | CupedCombinedMeanRow | CupedCombinedRatioRow | CupedMeanRows | CupedRatioRows;
 
 /** Options of {@link cuped}. */
 export interface CupedOptions {

@@ -44,6 +44,8 @@ export { cuped } from './cuped';
 export type {
   CupedMeanInput,
   CupedRatioInput,
+  CupedCombinedMeanRow,
+  CupedCombinedRatioRow,
   CupedMeanRows,
   CupedRatioRows,
   CupedSample,

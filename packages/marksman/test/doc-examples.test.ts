@@ -16,10 +16,18 @@
  *   statement asserts that it throws an error with that code;
  * - `Float64Array [1, 2]` (console notation) compares as `[1, 2]`, and a
  *   trailing remark in parentheses after a space is ignored.
+ *
+ * Every extracted example is also type-checked (TypeScript, the repository's
+ * strict options less the unused-name checks and noUncheckedIndexedAccess,
+ * `@marksman/*` resolved to the
+ * packages' sources as in tsconfig.json), so an example cannot call a
+ * function with arguments its signature refuses, read a field that does not
+ * exist, or use a name the public entry does not export.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -30,7 +38,17 @@ interface Example {
   name: string;
   file: string;
   needsData: boolean;
+  /** A ```ts no-run block: type-checked, never executed. */
+  typeOnly: boolean;
 }
+
+/**
+ * A block that the tests do not run must say why on its first line, so a
+ * reader knows what is unchecked: ```ts no-run (type-checked, not executed)
+ * or ```ts no-check (neither, e.g. Deno notebook code), each opening with a
+ * comment `// Not run by the tests…`.
+ */
+const UNRUN_REASON = /^\s*\/\/ Not run (?:or type-checked )?by the tests\b.{10,}/;
 
 function listFiles(dir: string, ext: string): string[] {
   const out: string[] = [];
@@ -110,7 +128,8 @@ function transform(code: string, where: string): string {
   let pending: string | null = null; // last expression statement, for a `// =>` on its own line
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
-    if (/^\s*import\s/.test(raw)) {
+    if (/^\s*(?:import|declare)\s/.test(raw)) {
+      // imports, and `declare const data: …` standing for the reader's own values, go to the top level
       imports.push(raw);
       continue;
     }
@@ -157,12 +176,15 @@ function transform(code: string, where: string): string {
   return `${imports.join('\n')}\nexport default async function (__check: (a: unknown, e: unknown, src: string, where: string) => void, __throws: (f: () => Promise<void>, code: string, where: string) => Promise<void>) {\n${body.join('\n')}\n}\n`;
 }
 
+/** ```ts no-run / no-check blocks whose first line does not say why they are not run. */
+const unrunWithoutReason: string[] = [];
+
 function collect(): Example[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const examples: Example[] = [];
-  const addBlock = (rel: string, count: number, lineOfBlock: number, codeText: string) => {
-    const name = `${rel}#${count}`;
+  const addBlock = (rel: string, count: number, lineOfBlock: number, codeText: string, typeOnly = false) => {
+    const name = `${rel}#${count}${typeOnly ? ' (no-run: type-checked only)' : ''}`;
     let code: string;
     try {
       code = transform(codeText, `${rel}:${lineOfBlock}`);
@@ -172,7 +194,7 @@ function collect(): Example[] {
     }
     const out = join(outDir, `${rel.replace(/[\\/]/g, '__')}__${count}.ts`);
     writeFileSync(out, code);
-    examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(codeText) });
+    examples.push({ name, file: out, needsData: /@marksman\/datasets\/node|MARKSMAN_DATA_DIR/.test(codeText), typeOnly });
   };
   // ```ts blocks in the READMEs and guides (a block fenced as ```ts no-run is shown, not run)
   const markdown = [join(repo, 'README.md'), ...readdirSync(join(repo, 'packages')).map((p) => join(repo, 'packages', p, 'README.md'))];
@@ -182,9 +204,12 @@ function collect(): Example[] {
     const text = readFileSync(file, 'utf8');
     const rel = relative(repo, file);
     let count = 0;
-    for (const m of text.matchAll(/^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/gm)) {
+    for (const m of text.matchAll(/^```(?:ts|typescript)(?:[ \t]+(no-run|no-check))?[ \t]*\n([\s\S]*?)^```/gm)) {
       count++;
-      addBlock(rel, count, text.slice(0, m.index).split('\n').length, m[1]!);
+      const line = text.slice(0, m.index).split('\n').length;
+      if (m[1] !== undefined && !UNRUN_REASON.test(m[2]!)) unrunWithoutReason.push(`${rel}:${line} (\`\`\`ts ${m[1]})`);
+      if (m[1] === 'no-check') continue;
+      addBlock(rel, count, line, m[2]!, m[1] === 'no-run');
     }
   }
   for (const pkg of readdirSync(join(repo, 'packages')).sort()) {
@@ -251,7 +276,10 @@ describe('doc comment examples', () => {
   it('finds examples in every package', () => {
     expect(examples.length).toBeGreaterThan(20);
   });
-  it.for(examples.map((e) => [e.name, e] as const))('%s', async ([, ex], ctx) => {
+  it('says in every block that the tests do not run why they cannot', () => {
+    expect(unrunWithoutReason, 'start each such block with a comment "// Not run by the tests: <why>"').toEqual([]);
+  });
+  it.for(examples.filter((e) => !e.typeOnly).map((e) => [e.name, e] as const))('%s', async ([, ex], ctx) => {
     if (ex.needsData && !haveData) {
       // Counted as skipped, not passed, and the reason is printed.
       const why = `the data directory ${dataDir} is absent (set MARKSMAN_DATA_DIR)`;
@@ -276,4 +304,39 @@ describe('doc comment examples', () => {
       },
     );
   });
+});
+
+/**
+ * Type errors in the extracted examples, one line each: the example (file and
+ * block number, as in the test names above), the line of the example at fault
+ * and TypeScript's message.
+ */
+function typeErrors(list: readonly Example[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(repo, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  if (!config) throw new Error('cannot read tsconfig.json');
+  // Examples are snippets: a value computed only to show it is not "unused".
+  // noUncheckedIndexedAccess is off as in a reader's default strict project:
+  // it is about the reader's own indexing (`rows[0]`), not about our
+  // signatures, and would put a `!` after every index in the docs. Every
+  // other strict option stays on, exactOptionalPropertyTypes included.
+  const options: ts.CompilerOptions = { ...config.options, noEmit: true, noUnusedLocals: false, noUnusedParameters: false, noUncheckedIndexedAccess: false };
+  const program = ts.createProgram(list.map((e) => e.file), options);
+  const nameOf = new Map(list.map((e) => [resolve(e.file), e.name]));
+  const out: string[] = [];
+  for (const sf of program.getSourceFiles()) {
+    const name = nameOf.get(resolve(sf.fileName));
+    if (name === undefined) continue;
+    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      const at = d.start === undefined ? '' : sf.text.split('\n')[sf.getLineAndCharacterOfPosition(d.start).line]!.trim();
+      out.push(`${name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}${at ? `\n    at: ${at}` : ''}`);
+    }
+  }
+  return out;
+}
+
+describe('doc examples type-check against the public types', () => {
+  it('has no type error in any example', () => {
+    const errors = typeErrors(examples);
+    expect(errors.length, `${errors.length} type error(s) in doc examples:\n${errors.join('\n')}`).toBe(0);
+  }, 300_000);
 });

@@ -127,7 +127,7 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  * [r.users, r.precision, r.hitRate]; // => [2, 0.5, 0.5]
  * // Lists at k = 2: user 1 gets [b, c], user 3 gets [a, b]; b is shown twice, a and c once.
  * const wide = evaluateRanking(model, [{ userId: 1, itemId: 'b' }, { userId: 3, itemId: 'b' }], { k: 2, beyondAccuracy: true });
- * wide.beyondAccuracy?.giniOfExposure.toFixed(4); // => '0.1667'
+ * wide.beyondAccuracy?.giniOfExposure?.toFixed(4); // => '0.1667'
  * wide.beyondAccuracy?.personalization; // => 0.5
  * ```
  */
