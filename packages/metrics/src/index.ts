@@ -43,7 +43,32 @@ export {
   returnOnInvestment,
   returnOnAdSpend,
   averageOrderValue,
+  repeatPurchaseRate,
+  churnRate,
+  customerAcquisitionCost,
 } from './marketingKpis';
+
+// KPIs with intervals, and incremental KPIs of an experiment
+export {
+  wilsonInterval,
+  conversionRateInterval,
+  clickThroughRateInterval,
+  repeatPurchaseRateInterval,
+  churnRateInterval,
+} from './rateIntervals';
+export {
+  ratioInterval,
+  costPerAcquisitionInterval,
+  costPerClickInterval,
+  customerAcquisitionCostInterval,
+  returnOnAdSpendInterval,
+  returnOnInvestmentInterval,
+  averageOrderValueInterval,
+} from './ratioIntervals';
+export type { RatioUnits } from './ratioIntervals';
+export type { KpiEstimate, KpiIntervalMethod, KpiIntervalOptions } from './kpiEstimate';
+export { incrementalKpis } from './incrementalKpis';
+export type { ArmStats, ExperimentTotals, IncrementalKpis, IncrementalKpisOptions } from './incrementalKpis';
 export { historicClv } from './historicClv';
 export type { HistoricClvInput } from './historicClv';
 

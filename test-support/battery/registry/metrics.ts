@@ -38,7 +38,41 @@ const KPIS = [
   ['returnOnInvestment', 5000, 2000],
   ['returnOnAdSpend', 8000, 2000],
   ['averageOrderValue', 12500, 250],
+  ['repeatPurchaseRate', 120, 400],
+  ['churnRate', 45, 1500],
+  ['customerAcquisitionCost', 24000, 300],
 ] as const;
+
+const RATE_INTERVALS = ['wilsonInterval', 'conversionRateInterval', 'clickThroughRateInterval', 'repeatPurchaseRateInterval', 'churnRateInterval'] as const;
+
+const RATIO_INTERVALS = [
+  ['costPerAcquisitionInterval', 'cost', 'acquisitions'],
+  ['costPerClickInterval', 'cost', 'clicks'],
+  ['customerAcquisitionCostInterval', 'cost', 'newCustomers'],
+  ['returnOnAdSpendInterval', 'revenue', 'adSpend'],
+  ['returnOnInvestmentInterval', 'revenue', 'cost'],
+  ['averageOrderValueInterval', 'revenue', 'orders'],
+] as const;
+
+const kpiIntervals = (): Case[] => [
+  ...RATE_INTERVALS.map((name) => fn(name, M[name], args(30, 1200, { confidence: 0.9 }))),
+  fn('ratioInterval', M.ratioInterval, args({ numerator: [10, 0, 30, 20], denominator: [2, 1, 3, 2] }, { confidence: 0.9 })),
+  // The same function on cross sums (RatioAccumulator#toStats, or SQL).
+  fn('ratioInterval', M.ratioInterval, args({ n: 4, sumX: 60, sumY: 8, sumXX: 1400, sumYY: 18, sumXY: 150 }, { confidence: 0.9 })),
+  ...RATIO_INTERVALS.map(([name, x, y]) => fn(name, M[name] as (d: unknown, o?: unknown) => unknown, args({ [x]: [400, 350, 500, 250], [y]: [16, 15, 19, 10] }, { confidence: 0.9 }))),
+  fn(
+    'incrementalKpis',
+    M.incrementalKpis,
+    args(
+      {
+        treatment: { n: 10000, conversions: 320, revenue: 16500, revenueSquares: 1350000 },
+        control: { n: 10000, conversions: 250, revenue: 12500, revenueSquares: 1000000 },
+        cost: 2000,
+      },
+      { confidence: 0.9, margin: 0.5 },
+    ),
+  ),
+];
 
 const accumulators = (): Case[] => {
   const mean = () => new MeanAccumulator().addMany([2, 4, 4, 4]);
@@ -115,6 +149,7 @@ export const metrics = async (): Promise<Case[]> => [
   fn('longTailShare', M.longTailShare, args(RECS, new Set(['c', 'd', 'e']), { k: 3 }), { idLike: [/^a0\[0\]\[0\]$/], returns: [K_INFINITY, ...INFINITE_LABELS] }),
   fn('miscalibration', M.miscalibration, args([['a', 'd']], [['a', 'b', 'c', 'd']], GENRES, { k: 3, alpha: 0.01 }), { returns: [K_INFINITY] }),
   ...KPIS.map(([name, a, b]) => fn(name, M[name], args(a, b))),
+  ...kpiIntervals(),
   fn('historicClv', M.historicClv, args({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3 }), { options: null }),
   ...accumulators(),
   fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
