@@ -182,4 +182,17 @@ export const metrics = async (): Promise<Case[]> => [
       { model: 'markov' },
     ),
   ),
+  // Shapley attribution, sampled beyond exactLimit (one channel set of three is sampled here).
+  fn(
+    'attribution',
+    M.attribution,
+    args(
+      [
+        { channels: ['ads', 'email', 'search'], conversions: 30, nulls: 70 },
+        { channels: ['ads'], conversions: 10, nulls: 90 },
+        { channels: ['email'], conversions: 5, nulls: 95 },
+      ],
+      { model: 'shapley', exactLimit: 2, samples: 50, seed: 1 },
+    ),
+  ),
 ];
