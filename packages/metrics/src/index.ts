@@ -116,3 +116,11 @@ export type { GroupRates } from './fairness';
 // Attribution
 export { attribution } from './attribution';
 export type { AttributionModel, AttributionOptions, AttributionResult, ConversionPath } from './attribution';
+
+// Privacy: k-anonymity thresholds and differentially private releases
+export { kAnonymize } from './kAnonymize';
+export type { KAnonymityMode, KAnonymizeOptions, KAnonymityResult, SmallCell } from './kAnonymize';
+export { PrivacyBudget } from './PrivacyBudget';
+export type { PrivacyBudgetOptions, PrivacySpend, PrivacyLoss } from './PrivacyBudget';
+export { privateCount, privateSum, privateMean } from './differentialPrivacy';
+export type { PrivacyMechanism, PrivateCountOptions, PrivateSumOptions, PrivateRelease } from './differentialPrivacy';

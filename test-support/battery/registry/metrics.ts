@@ -1,5 +1,5 @@
 import * as M from '@marksman/metrics';
-import { CovarianceAccumulator, MeanAccumulator, ProportionAccumulator, RatioAccumulator } from '@marksman/metrics';
+import { CovarianceAccumulator, MeanAccumulator, PrivacyBudget, ProportionAccumulator, RatioAccumulator } from '@marksman/metrics';
 import { args, ctor, fn, method, statik } from '../case';
 import type { Case } from '../case';
 
@@ -112,6 +112,26 @@ const accumulators = (): Case[] => {
   ];
 };
 
+const privacy = (): Case[] => {
+  const budget = () => new PrivacyBudget({ epsilon: 3, delta: 1e-5, seed: 7 });
+  const REPORT = [
+    { region: 'north', segment: 'vip', customers: 120, revenue: 5000 },
+    { region: 'north', segment: 'new', customers: 4, revenue: 90 },
+    { region: 'south', segment: 'vip', customers: 3, revenue: 60 },
+  ];
+  return [
+    fn('kAnonymize', M.kAnonymize, args(REPORT, { k: 5, quasiIdentifiers: ['region', 'segment'], count: 'customers', mode: 'merge', mergedValue: '*', sum: ['revenue'] }), { idLike: [/^a0\[0\]\.(region|segment)$/] }), // quasi-identifiers may be numbers (postcodes)
+    ctor('PrivacyBudget', PrivacyBudget, args({ epsilon: 1, delta: 1e-6, seed: 7 })),
+    // spend changes the budget for good: a fresh one for every call.
+    method('PrivacyBudget', budget, 'spend', args(0.5, 1e-6, 'count of buyers'), { fresh: true, required: 1 }),
+    ...['spent', 'remaining', 'total', 'ledger'].map((n) => method('PrivacyBudget', budget, n, args())),
+    // The releases draw noise from the budget's stream: a fresh budget (same seed) per call keeps them repeatable.
+    fn('privateCount', (count: number, _b: unknown, o: M.PrivateCountOptions) => M.privateCount(count, _b === 'budget' ? budget() : (_b as PrivacyBudget), o), args(1840, 'budget', { epsilon: 0.5, delta: 1e-6, mechanism: 'gaussian', label: 'buyers' }), { required: 3, skip: [/^a1=/] }),
+    fn('privateSum', (v: number[], _b: unknown, o: M.PrivateSumOptions) => M.privateSum(v, _b === 'budget' ? budget() : (_b as PrivacyBudget), o), args([20, 35, 0, 120], 'budget', { epsilon: 0.5, delta: 0, mechanism: 'laplace', lower: 0, upper: 200, clamp: false, label: 'spend' }), { required: 3, skip: [/^a1=/] }),
+    fn('privateMean', (v: number[], _b: unknown, o: M.PrivateSumOptions) => M.privateMean(v, _b === 'budget' ? budget() : (_b as PrivacyBudget), o), args([20, 35, 0, 120], 'budget', { epsilon: 0.5, delta: 1e-6, mechanism: 'gaussian', lower: 0, upper: 200, clamp: true }), { required: 3, skip: [/^a1=/] }),
+  ];
+};
+
 export const metrics = async (): Promise<Case[]> => [
   fn('contingencyTable', M.contingencyTable, args(['a', 'a', 'b', 'b'], [0, 1, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn('adjustedRandIndex', M.adjustedRandIndex, args([0, 0, 1, 2], [0, 0, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
@@ -150,6 +170,7 @@ export const metrics = async (): Promise<Case[]> => [
   fn('miscalibration', M.miscalibration, args([['a', 'd']], [['a', 'b', 'c', 'd']], GENRES, { k: 3, alpha: 0.01 }), { returns: [K_INFINITY] }),
   ...KPIS.map(([name, a, b]) => fn(name, M[name], args(a, b))),
   ...kpiIntervals(),
+  ...privacy(),
   fn('historicClv', M.historicClv, args({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3 }), { options: null }),
   ...accumulators(),
   fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
