@@ -124,3 +124,9 @@ export { PrivacyBudget } from './PrivacyBudget';
 export type { PrivacyBudgetOptions, PrivacySpend, PrivacyLoss } from './PrivacyBudget';
 export { privateCount, privateSum, privateMean } from './differentialPrivacy';
 export type { PrivacyMechanism, PrivateCountOptions, PrivateSumOptions, PrivateRelease } from './differentialPrivacy';
+
+// Streaming sketches (mergeable)
+export { QuantileSketch } from './QuantileSketch';
+export type { QuantileSketchOptions, QuantileSketchJSON } from './QuantileSketch';
+export { HyperLogLog } from './HyperLogLog';
+export type { HyperLogLogOptions, HyperLogLogJSON } from './HyperLogLog';

@@ -1,5 +1,5 @@
 import * as M from '@marksman/metrics';
-import { CovarianceAccumulator, MeanAccumulator, PrivacyBudget, ProportionAccumulator, RatioAccumulator } from '@marksman/metrics';
+import { CovarianceAccumulator, HyperLogLog, MeanAccumulator, PrivacyBudget, ProportionAccumulator, QuantileSketch, RatioAccumulator } from '@marksman/metrics';
 import { args, ctor, fn, method, statik } from '../case';
 import type { Case } from '../case';
 
@@ -132,6 +132,27 @@ const privacy = (): Case[] => {
   ];
 };
 
+const sketches = (): Case[] => {
+  const qs = () => new QuantileSketch({ relativeAccuracy: 0.01 }).addMany([-5, 0, 12, 40, 7, 95]);
+  const hll = () => new HyperLogLog({ precision: 8 }).addMany(['ann', 'bob', 7]);
+  return [
+    ctor('QuantileSketch', QuantileSketch, args({ relativeAccuracy: 0.02 })),
+    statik('QuantileSketch', QuantileSketch, 'fromJSON', () => [JSON.parse(JSON.stringify(qs().toJSON()))], { options: null }),
+    method('QuantileSketch', qs, 'add', args(5)),
+    method('QuantileSketch', qs, 'addMany', args([5, 7])),
+    method('QuantileSketch', qs, 'merge', () => [new QuantileSketch({ relativeAccuracy: 0.01 }).addMany([1, 2])]),
+    method('QuantileSketch', qs, 'quantile', args(0.9)),
+    ...['count', 'relativeAccuracy', 'min', 'max', 'clone', 'toJSON'].map((n) => method('QuantileSketch', qs, n, args())),
+    ctor('HyperLogLog', HyperLogLog, args({ precision: 10 })),
+    statik('HyperLogLog', HyperLogLog, 'fromJSON', () => [hll().toJSON()], { options: null }),
+    // Ids are strings or numbers; ±Infinity is one more distinct number (as for the labels above).
+    method('HyperLogLog', hll, 'add', args('cy'), { idLike: [/^a0$/], returns: [/^a0=-?Infinity$/] }),
+    method('HyperLogLog', hll, 'addMany', args(['cy', 'dee']), { idLike: [/^a0\[0\]$/], returns: INFINITE_LABELS }),
+    method('HyperLogLog', hll, 'merge', () => [new HyperLogLog({ precision: 8 }).add('eve')]),
+    ...['count', 'standardError', 'clone', 'toJSON'].map((n) => method('HyperLogLog', hll, n, args())),
+  ];
+};
+
 export const metrics = async (): Promise<Case[]> => [
   fn('contingencyTable', M.contingencyTable, args(['a', 'a', 'b', 'b'], [0, 1, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn('adjustedRandIndex', M.adjustedRandIndex, args([0, 0, 1, 2], [0, 0, 1, 1]), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
@@ -171,6 +192,7 @@ export const metrics = async (): Promise<Case[]> => [
   ...KPIS.map(([name, a, b]) => fn(name, M[name], args(a, b))),
   ...kpiIntervals(),
   ...privacy(),
+  ...sketches(),
   fn('historicClv', M.historicClv, args({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3 }), { options: null }),
   ...accumulators(),
   fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
