@@ -191,6 +191,10 @@ function shapleyCredits(list: readonly Path[], k: number, exactLimit: number, sa
     }
   }
   const standardErrors = variances.map(Math.sqrt);
+  // A channel that adds nothing gets 0, not rounding noise such as −1e-17.
+  let total = 0;
+  for (const g of groups.values()) total += g.conversions;
+  for (let c = 0; c < k; c++) if (Math.abs(credits[c] as number) <= 1e-12 * total) credits[c] = 0;
   for (let c = 0; c < k; c++) {
     requireFiniteResult('attribution', 'conversions', credits[c] as number);
     requireFiniteResult('attribution', 'nulls', standardErrors[c] as number);
