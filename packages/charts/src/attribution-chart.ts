@@ -21,7 +21,7 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * @param options - `title` (default 'Attribution: share of conversions by channel'), `width` (default 360),
  *   `height` (here: of one bar; default 18, so a channel's group is 18 px per model)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (not an attribution result, one model twice, a negative credit, or
+ * @throws `ValidationError` `E_CHART_INPUT` (not an attribution result, one model twice, a negative credit other than Shapley's, or
  *   credits that do not sum to the conversions), `E_LENGTH`
  *   (credits not aligned with channels), `E_EMPTY`, `E_NOT_FINITE`; `OptionsError` `E_OPTION_UNKNOWN`,
  *   `E_OPTION_RANGE`, `E_OPTION_TYPE`
@@ -57,7 +57,8 @@ export function attributionChart(results: AttributionResult | readonly Attributi
     }
     let sum = 0;
     credits.forEach((c, k) => {
-      if (c < 0) throw inputError(source, 'results.credits', `conversions credited to channel ${k} (≥ 0)`, c, i);
+      // Shapley credits may be negative (a channel that lowers the conversion rate); the other models' never are.
+      if (c < 0 && r.model !== 'shapley') throw inputError(source, 'results.credits', `conversions credited to channel ${k} (≥ 0)`, c, i);
       sum += c;
     });
     const total = requireNumberField(source, 'results.conversions', r.conversions, i);

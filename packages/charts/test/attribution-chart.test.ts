@@ -28,6 +28,22 @@ describe('attributionChart', () => {
     expect(svgTexts(svg)).toEqual(expect.arrayContaining(['Attribution: share of conversions by channel', 'search', 'email', 'direct', 'social', 'markov', 'linear', 'last_touch']));
   });
 
+  it("draws Shapley results, whose credits may be negative (a channel that lowers the conversion rate)", async () => {
+    // {a} converts 30 %, {a, b} 20 %: adding b lowers the rate, so b's Shapley credit is negative
+    const shapley = attribution(
+      [
+        { channels: ['a'], conversions: 30, nulls: 70 },
+        { channels: ['b'], conversions: 1, nulls: 99 },
+        { channels: ['a', 'b'], conversions: 20, nulls: 80 },
+      ],
+      { model: 'shapley' },
+    );
+    expect(shapley.credits[1]).toBeLessThan(0);
+    const rows = attributionChart(shapley).datasets.credits!;
+    expect(rows.map((x) => x.credit)).toEqual(Array.from(shapley.credits));
+    await checkSpec(attributionChart(shapley));
+  });
+
   it('a single result needs no legend; a model given twice is refused', async () => {
     const one = attribution(paths);
     const spec = attributionChart(one);

@@ -1,11 +1,11 @@
-import { OptionsError, ValidationError } from '@marksman/core';
+import { OptionsError, Random, ValidationError } from '@marksman/core';
 import { assertNever, resolveOptions } from '@marksman/core/internal';
-import { isList, requireFinite, requireFiniteResult } from './validation';
+import { isList, requireFinite, requireFiniteResult, requirePositiveIntegerOption } from './validation';
 
 const PATH_KEYS: readonly string[] = ['channels', 'conversions', 'nulls', 'ages'];
 
 /** Attribution model of {@link attribution}. */
-export type AttributionModel = 'first_touch' | 'last_touch' | 'linear' | 'time_decay' | 'position_based' | 'markov';
+export type AttributionModel = 'first_touch' | 'last_touch' | 'linear' | 'time_decay' | 'position_based' | 'markov' | 'shapley';
 
 /**
  * A journey (or a group of identical journeys) with its outcome counts, as
@@ -17,7 +17,7 @@ export interface ConversionPath {
   readonly channels: ArrayLike<string>;
   /** Journeys on this path that converted; default 1. */
   readonly conversions?: number;
-  /** Journeys on this path that ended without a conversion (used by `'markov'` only); default 0. */
+  /** Journeys on this path that ended without a conversion (used by `'markov'` and `'shapley'` only); default 0. */
   readonly nulls?: number;
   /**
    * Time from each touch to the conversion (e.g. days), aligned with
@@ -37,6 +37,16 @@ export interface AttributionOptions {
   readonly firstWeight?: number;
   /** `'position_based'`: share of the last touch; default 0.4 (the middle touches share the rest). */
   readonly lastWeight?: number;
+  /**
+   * `'shapley'`: journeys touching more distinct channels than this get
+   * sampled Shapley values (permutation sampling); up to it, exact ones
+   * (O(m·2^m) for m channels). An integer from 1 to 20; default 15.
+   */
+  readonly exactLimit?: number;
+  /** `'shapley'`: permutations drawn per sampled channel set; default 2000. */
+  readonly samples?: number;
+  /** `'shapley'`: seed of the permutation sampling; default 0. */
+  readonly seed?: number;
 }
 
 /** Conversions credited to each channel. */
@@ -53,14 +63,144 @@ export interface AttributionResult {
   readonly removalEffects: Float64Array | null;
   /** `'markov'` only: probability that a journey from the start converts; else `null`. */
   readonly conversionProbability: number | null;
+  /**
+   * `'shapley'` only: Monte Carlo standard error of each channel's credit,
+   * aligned with `channels` (0 where every channel set was computed exactly);
+   * else `null`.
+   */
+  readonly standardErrors: Float64Array | null;
 }
 
-const DEFAULTS: Readonly<{ model: AttributionModel; halfLife: number; firstWeight: number; lastWeight: number }> = Object.freeze({
+const DEFAULTS: Readonly<{ model: AttributionModel; halfLife: number; firstWeight: number; lastWeight: number; exactLimit: number; samples: number; seed: number }> = Object.freeze({
   model: 'linear',
   halfLife: 7,
   firstWeight: 0.4,
   lastWeight: 0.4,
+  exactLimit: 15,
+  samples: 2000,
+  seed: 0,
 });
+
+/** Most distinct channels one journey may touch for `'shapley'` (coalitions are kept as exact integers below 2^53). */
+const SHAPLEY_MAX_SET = 52;
+
+/**
+ * Shapley attribution over channel sets. Journeys are grouped by the set T of
+ * distinct channels they touched; the worth of a coalition S is the
+ * conversion rate of the journeys whose set is exactly S (0 when no journey
+ * touched exactly S, and for the empty set). For each T with conversions,
+ * the Shapley values φ of the game restricted to T's subsets sum to v(T), the
+ * rate of T, so crediting n_T·φ_c to channel c (n_T journeys on T) shares
+ * T's conversions exactly. Sets with more than `exactLimit` channels use
+ * permutation sampling (Castro, Gómez & Tejada 2009); the marginal
+ * contributions of one permutation also sum to v(T), so the credits still sum
+ * to the total, and the spread over permutations gives the standard error.
+ */
+function shapleyCredits(list: readonly Path[], k: number, exactLimit: number, samples: number, seed: number): { credits: Float64Array; standardErrors: Float64Array } {
+  const groups = new Map<string, { members: number[]; conversions: number; journeys: number }>();
+  for (const p of list) {
+    const members = [...new Set(p.channels)].sort((a, b) => a - b);
+    const key = members.join(',');
+    const g = groups.get(key) ?? { members, conversions: 0, journeys: 0 };
+    g.conversions += p.conversions;
+    g.journeys += p.conversions + p.nulls;
+    groups.set(key, g);
+  }
+  const rate = (key: string): number => {
+    const g = groups.get(key);
+    return g === undefined || g.journeys === 0 || key === '' ? 0 : g.conversions / g.journeys;
+  };
+  const credits = new Float64Array(k);
+  const variances = new Float64Array(k);
+  const rng = new Random(seed);
+  for (const g of [...groups.values()].sort((a, b) => (a.members.join(',') < b.members.join(',') ? -1 : 1))) {
+    if (g.conversions === 0) continue;
+    const m = g.members.length;
+    if (m > SHAPLEY_MAX_SET) {
+      throw new ValidationError('E_TOO_LARGE', `attribution: a journey touches ${m} distinct channels; 'shapley' handles at most ${SHAPLEY_MAX_SET} per journey.`, { source: 'attribution', field: 'channels' });
+    }
+    const worth = (mask: number): number => {
+      const parts: number[] = [];
+      for (let i = 0, rest = mask; rest > 0; i++, rest = Math.floor(rest / 2)) if (rest % 2 === 1) parts.push(g.members[i] as number);
+      return rate(parts.join(','));
+    };
+    const phi = new Float64Array(m);
+    const se = new Float64Array(m);
+    if (m <= exactLimit) {
+      const size = 1 << m;
+      const v = new Float64Array(size);
+      const bits = new Uint8Array(size);
+      for (let mask = 1; mask < size; mask++) {
+        v[mask] = worth(mask);
+        bits[mask] = (bits[mask >> 1] as number) + (mask & 1);
+      }
+      // w[s] = s!(m − s − 1)!/m!, the weight of a coalition of size s joined by one more channel
+      const w = new Float64Array(m);
+      w[0] = 1 / m;
+      for (let sz = 1; sz < m; sz++) w[sz] = ((w[sz - 1] as number) * sz) / (m - sz);
+      for (let i = 0; i < m; i++) {
+        const bit = 1 << i;
+        let sum = 0;
+        for (let mask = 0; mask < size; mask++) {
+          if (mask & bit) continue;
+          sum += (w[bits[mask] as number] as number) * ((v[mask | bit] as number) - (v[mask] as number));
+        }
+        phi[i] = sum;
+      }
+    } else {
+      const cache = new Map<number, number>();
+      const cached = (mask: number): number => {
+        let x = cache.get(mask);
+        if (x === undefined) {
+          x = worth(mask);
+          cache.set(mask, x);
+        }
+        return x;
+      };
+      const order = Array.from({ length: m }, (_, i) => i);
+      const sumSq = new Float64Array(m);
+      for (let s = 0; s < samples; s++) {
+        for (let i = m - 1; i > 0; i--) {
+          const j = rng.int(i + 1);
+          const t = order[i] as number;
+          order[i] = order[j] as number;
+          order[j] = t;
+        }
+        let mask = 0;
+        let prev = 0;
+        for (const i of order) {
+          mask += 2 ** i;
+          const cur = cached(mask);
+          const d = cur - prev;
+          phi[i] = (phi[i] as number) + d;
+          sumSq[i] = (sumSq[i] as number) + d * d;
+          prev = cur;
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        const mean = (phi[i] as number) / samples;
+        phi[i] = mean;
+        const variance = samples > 1 ? Math.max((sumSq[i] as number) / samples - mean * mean, 0) * (samples / (samples - 1)) : 0;
+        se[i] = Math.sqrt(variance / samples);
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const c = g.members[i] as number;
+      credits[c] = (credits[c] as number) + g.journeys * (phi[i] as number);
+      variances[c] = (variances[c] as number) + (g.journeys * (se[i] as number)) ** 2;
+    }
+  }
+  const standardErrors = variances.map(Math.sqrt);
+  // A channel that adds nothing gets 0, not rounding noise such as −1e-17.
+  let total = 0;
+  for (const g of groups.values()) total += g.conversions;
+  for (let c = 0; c < k; c++) if (Math.abs(credits[c] as number) <= 1e-12 * total) credits[c] = 0;
+  for (let c = 0; c < k; c++) {
+    requireFiniteResult('attribution', 'conversions', credits[c] as number);
+    requireFiniteResult('attribution', 'nulls', standardErrors[c] as number);
+  }
+  return { credits, standardErrors };
+}
 
 interface Path {
   channels: Int32Array;
@@ -205,21 +345,43 @@ function markovConversionProbability(q: Float64Array, toConversion: Float64Array
  *   removal effect is 1 − P(convert without it) / P(convert), and conversions
  *   are shared in proportion to removal effects. Repeated touches of a
  *   channel (self-loops) do not change the result.
+ * - `'shapley'`: Shapley values (Shapley 1953, "A value for n-person
+ *   games") of a game whose worth is a conversion rate, in the line of Zhao,
+ *   Mahboobi & Bagheri 2018 ("Shapley value methods for attribution modeling
+ *   in online advertising", arXiv:1804.05327), who build the coalition worth
+ *   from the journeys that touched exactly a set of channels. Characteristic
+ *   function used here: v(S) = conversions ÷ journeys among the journeys whose
+ *   set of distinct channels is exactly S (converting and non-converting
+ *   journeys both count, so give `nulls`); v(∅) = 0, and a set no journey
+ *   touched is worth 0. Each observed set T's conversions are shared by the
+ *   Shapley values of T's channels in that game: channel c gets n_T·φ_c(T),
+ *   n_T the journeys on T, and since Σφ(T) = v(T) the shares add up to T's
+ *   conversions. Order and repeats within a journey are ignored. When every
+ *   channel's effect on the rate is additive (v(S) = Σ_{c∈S} β_c), the
+ *   credit of c is β_c × the journeys that touched c: the conversions it
+ *   caused. A credit can be negative where adding a channel lowers the rate.
+ *   Sets of up to `exactLimit` (default 15) channels are computed exactly;
+ *   larger ones by permutation sampling (`samples` permutations, seeded), with
+ *   the Monte Carlo standard error of each credit in `standardErrors`.
  *
  * Paths are channel lists (each one converting journey) or
  * {@link ConversionPath} objects with counts. Credits sum to the total
  * number of conversions.
  *
  * Costs O(total touches) for the heuristic models; O(total touches + k⁴) for
- * `'markov'` with k channels (one dense (k+1)² solve per channel).
+ * `'markov'` with k channels (one dense (k+1)² solve per channel); for
+ * `'shapley'`, O(m·2^m) per distinct channel set of m ≤ `exactLimit`
+ * channels and O(samples·m²) per larger one.
  *
  * @param paths - conversion paths
- * @param options - `model` (default `'linear'`), `halfLife`, `firstWeight`, `lastWeight`
+ * @param options - `model` (default `'linear'`), `halfLife`, `firstWeight`, `lastWeight`;
+ *   for `'shapley'`: `exactLimit` (default 15), `samples` (default 2000), `seed` (default 0)
  * @throws `ValidationError` `E_NO_CONVERSIONS` (nothing converted), `E_EMPTY` (a converting path
  *   without touchpoints), `E_LABEL` (a channel that is not a non-empty string), `E_SHAPE`,
- *   `E_LENGTH` (ages not aligned with channels), `E_RANGE`, `E_NAN`, `E_NOT_FINITE`;
- *   `OptionsError` `E_OPTION_VALUE` (unknown model), `E_OPTION_RANGE` (halfLife ≤ 0, or position
- *   weights negative or summing above 1)
+ *   `E_LENGTH` (ages not aligned with channels), `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_TOO_LARGE`
+ *   (`'shapley'`: a journey touching more than 52 distinct channels);
+ *   `OptionsError` `E_OPTION_VALUE` (unknown model), `E_OPTION_RANGE` (halfLife ≤ 0, position
+ *   weights negative or summing above 1, exactLimit outside 1–20, samples < 1), `E_SEED`
  * @example
  * ```ts
  * import { attribution } from '@marksman/metrics';
@@ -234,12 +396,19 @@ function markovConversionProbability(q: Float64Array, toConversion: Float64Array
  * const mk = attribution(paths, { model: 'markov' });
  * Array.from(mk.credits, (v) => +v.toFixed(4)); // => [0.6667, 1.3333]
  * Array.from(mk.removalEffects ?? []); // => [0.5, 1]
+ * // Shapley on conversion rates: {a} converts 10 %, {b} 5 %, {a, b} 30 %
+ * const sh = attribution([
+ *   { channels: ['a'], conversions: 10, nulls: 90 },
+ *   { channels: ['b'], conversions: 5, nulls: 95 },
+ *   { channels: ['a', 'b'], conversions: 30, nulls: 70 },
+ * ], { model: 'shapley' });
+ * Array.from(sh.credits); // => [27.5, 17.5]
  * ```
  */
 export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionPath>, options?: AttributionOptions): AttributionResult {
   const source = 'attribution';
   const o = resolveOptions(source, DEFAULTS, options);
-  const models: readonly string[] = ['first_touch', 'last_touch', 'linear', 'time_decay', 'position_based', 'markov'];
+  const models: readonly string[] = ['first_touch', 'last_touch', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'];
   if (!models.includes(o.model)) {
     throw new OptionsError('E_OPTION_VALUE', `${source}: model must be one of ${models.join(', ')}; got ${String(o.model)}.`, { source, field: 'model' });
   }
@@ -254,6 +423,14 @@ export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionP
   }
   if (o.firstWeight + o.lastWeight > 1 + 1e-12 || o.firstWeight + o.lastWeight === 0) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: firstWeight + lastWeight must lie in (0, 1], got ${o.firstWeight + o.lastWeight}.`, { source, field: 'lastWeight' });
+  }
+  requirePositiveIntegerOption(source, 'exactLimit', o.exactLimit);
+  if (o.exactLimit > 20) {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: exactLimit must be an integer from 1 to 20 (exact Shapley values cost m·2^m), got ${o.exactLimit}.`, { source, field: 'exactLimit' });
+  }
+  requirePositiveIntegerOption(source, 'samples', o.samples);
+  if (!Number.isSafeInteger(o.seed)) {
+    throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${typeof o.seed === 'string' ? JSON.stringify(o.seed) : String(o.seed)}.`, { source, field: 'seed' });
   }
   const { paths: list, names } = normalisePaths(source, paths);
   const k = names.length;
@@ -304,7 +481,11 @@ export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionP
       sum += effects[c] as number;
     }
     for (let c = 0; c < k; c++) credits[c] = (total * (effects[c] as number)) / sum;
-    return { model, channels: Object.freeze(names), credits, conversions: total, removalEffects: effects, conversionProbability: base };
+    return { model, channels: Object.freeze(names), credits, conversions: total, removalEffects: effects, conversionProbability: base, standardErrors: null };
+  }
+  if (model === 'shapley') {
+    const r = shapleyCredits(list, k, o.exactLimit, o.samples, o.seed);
+    return { model, channels: Object.freeze(names), credits: r.credits, conversions: total, removalEffects: null, conversionProbability: null, standardErrors: r.standardErrors };
   }
   for (const p of list) {
     const w = p.conversions;
@@ -350,5 +531,5 @@ export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionP
         assertNever(model, 'attribution model');
     }
   }
-  return { model, channels: Object.freeze(names), credits, conversions: total, removalEffects: null, conversionProbability: null };
+  return { model, channels: Object.freeze(names), credits, conversions: total, removalEffects: null, conversionProbability: null, standardErrors: null };
 }

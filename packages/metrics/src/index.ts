@@ -43,7 +43,32 @@ export {
   returnOnInvestment,
   returnOnAdSpend,
   averageOrderValue,
+  repeatPurchaseRate,
+  churnRate,
+  customerAcquisitionCost,
 } from './marketingKpis';
+
+// KPIs with intervals, and incremental KPIs of an experiment
+export {
+  wilsonInterval,
+  conversionRateInterval,
+  clickThroughRateInterval,
+  repeatPurchaseRateInterval,
+  churnRateInterval,
+} from './rateIntervals';
+export {
+  ratioInterval,
+  costPerAcquisitionInterval,
+  costPerClickInterval,
+  customerAcquisitionCostInterval,
+  returnOnAdSpendInterval,
+  returnOnInvestmentInterval,
+  averageOrderValueInterval,
+} from './ratioIntervals';
+export type { RatioUnits } from './ratioIntervals';
+export type { KpiEstimate, KpiIntervalMethod, KpiIntervalOptions } from './kpiEstimate';
+export { incrementalKpis } from './incrementalKpis';
+export type { ArmStats, ExperimentTotals, IncrementalKpis, IncrementalKpisOptions } from './incrementalKpis';
 export { historicClv } from './historicClv';
 export type { HistoricClvInput } from './historicClv';
 
@@ -91,3 +116,17 @@ export type { GroupRates } from './fairness';
 // Attribution
 export { attribution } from './attribution';
 export type { AttributionModel, AttributionOptions, AttributionResult, ConversionPath } from './attribution';
+
+// Privacy: k-anonymity thresholds and differentially private releases
+export { kAnonymize } from './kAnonymize';
+export type { KAnonymityMode, KAnonymizeOptions, KAnonymityResult, SmallCell } from './kAnonymize';
+export { PrivacyBudget } from './PrivacyBudget';
+export type { PrivacyBudgetOptions, PrivacySpend, PrivacyLoss } from './PrivacyBudget';
+export { privateCount, privateSum, privateMean } from './differentialPrivacy';
+export type { PrivacyMechanism, PrivateCountOptions, PrivateSumOptions, PrivateRelease } from './differentialPrivacy';
+
+// Streaming sketches (mergeable)
+export { QuantileSketch } from './QuantileSketch';
+export type { QuantileSketchOptions, QuantileSketchJSON } from './QuantileSketch';
+export { HyperLogLog } from './HyperLogLog';
+export type { HyperLogLogOptions, HyperLogLogJSON } from './HyperLogLog';

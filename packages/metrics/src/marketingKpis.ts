@@ -13,11 +13,11 @@ function ratio(source: string, numField: string, num: number, denField: string, 
   return requireFiniteResult(source, denField, num / den);
 }
 
-/** A share of a population: like {@link ratio}, and the part may not exceed the whole (`E_INCONSISTENT`). */
-function share(source: string, numField: string, num: number, denField: string, den: number): number {
+/** A share of a population: like {@link ratio}, and the part may not exceed the whole (`E_INCONSISTENT`). Shared with the interval functions. */
+export function share(source: string, numField: string, num: number, denField: string, den: number): number {
   const r = ratio(source, numField, num, denField, den);
   if (num > den) {
-    throw new ValidationError('E_INCONSISTENT', `${source}: ${numField} (${num}) exceed ${denField} (${den}), so the rate would be above 1; count each ${denField === 'visitors' ? 'visitor' : 'impression'} at most once.`, {
+    throw new ValidationError('E_INCONSISTENT', `${source}: ${numField} (${num}) exceed ${denField} (${den}), so the rate would be above 1; count each unit of ${denField} at most once.`, {
       source,
       field: numField,
     });
@@ -157,4 +157,65 @@ export function returnOnAdSpend(revenue: number, adSpend: number): number {
  */
 export function averageOrderValue(revenue: number, orders: number): number {
   return ratio('averageOrderValue', 'revenue', revenue, 'orders', orders);
+}
+
+/**
+ * Repeat-purchase rate: customers who bought more than once ÷ customers who
+ * bought at least once (in the same period).
+ *
+ * Costs O(1). For its Wilson interval see {@link repeatPurchaseRateInterval}.
+ *
+ * @param repeatCustomers - customers with two or more purchases (≥ 0)
+ * @param customers - customers with at least one purchase (> 0)
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_INCONSISTENT` (more repeat customers
+ *   than customers), `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
+ * @example
+ * ```ts
+ * import { repeatPurchaseRate } from '@marksman/metrics';
+ * repeatPurchaseRate(120, 400); // => 0.3
+ * repeatPurchaseRate(500, 400); // throws E_INCONSISTENT
+ * ```
+ */
+export function repeatPurchaseRate(repeatCustomers: number, customers: number): number {
+  return share('repeatPurchaseRate', 'repeatCustomers', repeatCustomers, 'customers', customers);
+}
+
+/**
+ * Churn rate: customers lost during a period ÷ customers at its start (new
+ * customers acquired during the period are not in either count).
+ *
+ * Costs O(1). For its Wilson interval see {@link churnRateInterval}.
+ *
+ * @param churned - customers at the start who left during the period (≥ 0)
+ * @param customersAtStart - customers at the start of the period (> 0)
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_INCONSISTENT` (more churned than
+ *   customers at the start), `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
+ * @example
+ * ```ts
+ * import { churnRate } from '@marksman/metrics';
+ * churnRate(45, 1500); // => 0.03
+ * ```
+ */
+export function churnRate(churned: number, customersAtStart: number): number {
+  return share('churnRate', 'churned', churned, 'customersAtStart', customersAtStart);
+}
+
+/**
+ * Customer acquisition cost (CAC): sales and marketing spend ÷ new customers
+ * acquired with it. The same arithmetic as {@link costPerAcquisition}, named
+ * for the customer-level KPI.
+ *
+ * Costs O(1). For a delta-method interval see {@link customerAcquisitionCostInterval}.
+ *
+ * @param cost - sales and marketing spend (≥ 0)
+ * @param newCustomers - new customers acquired (> 0)
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR`, `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_OVERFLOW`
+ * @example
+ * ```ts
+ * import { customerAcquisitionCost } from '@marksman/metrics';
+ * customerAcquisitionCost(24000, 300); // => 80
+ * ```
+ */
+export function customerAcquisitionCost(cost: number, newCustomers: number): number {
+  return ratio('customerAcquisitionCost', 'cost', cost, 'newCustomers', newCustomers);
 }

@@ -1,6 +1,6 @@
 // Mirrors the example in packages/metrics/README.md, so the README cannot drift.
 import { describe, expect, it } from 'vitest';
-import { MeanAccumulator, adjustedRandIndex, attribution, conversionRate, rankingReport, rocAuc } from '@marksman/metrics';
+import { MeanAccumulator, adjustedRandIndex, attribution, conversionRate, conversionRateInterval, rankingReport, rocAuc } from '@marksman/metrics';
 
 describe('README example', () => {
   it('holds', () => {
@@ -10,6 +10,7 @@ describe('README example', () => {
     expect(rankingReport(recs, test, { k: 3 }).ndcg.toFixed(4)).toBe('0.5566');
     expect(conversionRate(30, 1200)).toBe(0.025);
     expect(() => conversionRate(3, 0)).toThrow(expect.objectContaining({ code: 'E_ZERO_DENOMINATOR' }));
+    expect(conversionRateInterval(30, 1200).upper.toFixed(4)).toBe('0.0355');
     const shardA = new MeanAccumulator().addMany([12.5, 40, 7]);
     const shardB = MeanAccumulator.fromStats({ n: 2, sum: 30, sumSquares: 500 });
     expect(shardA.merge(shardB).toStats()).toEqual({ n: 5, sum: 89.5, sumSquares: 2305.25 });

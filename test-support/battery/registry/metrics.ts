@@ -1,5 +1,5 @@
 import * as M from '@marksman/metrics';
-import { CovarianceAccumulator, MeanAccumulator, ProportionAccumulator, RatioAccumulator } from '@marksman/metrics';
+import { CovarianceAccumulator, HyperLogLog, MeanAccumulator, PrivacyBudget, ProportionAccumulator, QuantileSketch, RatioAccumulator } from '@marksman/metrics';
 import { args, ctor, fn, method, statik } from '../case';
 import type { Case } from '../case';
 
@@ -38,7 +38,41 @@ const KPIS = [
   ['returnOnInvestment', 5000, 2000],
   ['returnOnAdSpend', 8000, 2000],
   ['averageOrderValue', 12500, 250],
+  ['repeatPurchaseRate', 120, 400],
+  ['churnRate', 45, 1500],
+  ['customerAcquisitionCost', 24000, 300],
 ] as const;
+
+const RATE_INTERVALS = ['wilsonInterval', 'conversionRateInterval', 'clickThroughRateInterval', 'repeatPurchaseRateInterval', 'churnRateInterval'] as const;
+
+const RATIO_INTERVALS = [
+  ['costPerAcquisitionInterval', 'cost', 'acquisitions'],
+  ['costPerClickInterval', 'cost', 'clicks'],
+  ['customerAcquisitionCostInterval', 'cost', 'newCustomers'],
+  ['returnOnAdSpendInterval', 'revenue', 'adSpend'],
+  ['returnOnInvestmentInterval', 'revenue', 'cost'],
+  ['averageOrderValueInterval', 'revenue', 'orders'],
+] as const;
+
+const kpiIntervals = (): Case[] => [
+  ...RATE_INTERVALS.map((name) => fn(name, M[name], args(30, 1200, { confidence: 0.9 }))),
+  fn('ratioInterval', M.ratioInterval, args({ numerator: [10, 0, 30, 20], denominator: [2, 1, 3, 2] }, { confidence: 0.9 })),
+  // The same function on cross sums (RatioAccumulator#toStats, or SQL).
+  fn('ratioInterval', M.ratioInterval, args({ n: 4, sumX: 60, sumY: 8, sumXX: 1400, sumYY: 18, sumXY: 150 }, { confidence: 0.9 })),
+  ...RATIO_INTERVALS.map(([name, x, y]) => fn(name, M[name] as (d: unknown, o?: unknown) => unknown, args({ [x]: [400, 350, 500, 250], [y]: [16, 15, 19, 10] }, { confidence: 0.9 }))),
+  fn(
+    'incrementalKpis',
+    M.incrementalKpis,
+    args(
+      {
+        treatment: { n: 10000, conversions: 320, revenue: 16500, revenueSquares: 1350000 },
+        control: { n: 10000, conversions: 250, revenue: 12500, revenueSquares: 1000000 },
+        cost: 2000,
+      },
+      { confidence: 0.9, margin: 0.5 },
+    ),
+  ),
+];
 
 const accumulators = (): Case[] => {
   const mean = () => new MeanAccumulator().addMany([2, 4, 4, 4]);
@@ -75,6 +109,47 @@ const accumulators = (): Case[] => {
     method('CovarianceAccumulator', cov, 'addMany', args([5, 6], [11, 12])),
     method('CovarianceAccumulator', cov, 'merge', () => [new CovarianceAccumulator().addMany([0, 1], [1, 3])]),
     ...['count', 'meanX', 'meanY', 'varianceX', 'varianceY', 'covariance', 'correlation', 'slope', 'clone', 'toStats', 'toJSON'].map((n) => method('CovarianceAccumulator', cov, n, args())),
+  ];
+};
+
+const privacy = (): Case[] => {
+  const budget = () => new PrivacyBudget({ epsilon: 3, delta: 1e-5, seed: 7 });
+  const REPORT = [
+    { region: 'north', segment: 'vip', customers: 120, revenue: 5000 },
+    { region: 'north', segment: 'new', customers: 4, revenue: 90 },
+    { region: 'south', segment: 'vip', customers: 3, revenue: 60 },
+  ];
+  return [
+    fn('kAnonymize', M.kAnonymize, args(REPORT, { k: 5, quasiIdentifiers: ['region', 'segment'], count: 'customers', mode: 'merge', mergedValue: '*', sum: ['revenue'] }), { idLike: [/^a0\[0\]\.(region|segment)$/] }), // quasi-identifiers may be numbers (postcodes)
+    ctor('PrivacyBudget', PrivacyBudget, args({ epsilon: 1, delta: 1e-6, seed: 7 })),
+    // spend changes the budget for good: a fresh one for every call.
+    method('PrivacyBudget', budget, 'spend', args(0.5, 1e-6, 'count of buyers'), { fresh: true, required: 1 }),
+    ...['spent', 'remaining', 'total', 'ledger'].map((n) => method('PrivacyBudget', budget, n, args())),
+    // The releases draw noise from the budget's stream: a fresh budget (same seed) per call keeps them repeatable.
+    fn('privateCount', (count: number, _b: unknown, o: M.PrivateCountOptions) => M.privateCount(count, _b === 'budget' ? budget() : (_b as PrivacyBudget), o), args(1840, 'budget', { epsilon: 0.5, delta: 1e-6, mechanism: 'gaussian', label: 'buyers' }), { required: 3, skip: [/^a1=/] }),
+    fn('privateSum', (v: number[], _b: unknown, o: M.PrivateSumOptions) => M.privateSum(v, _b === 'budget' ? budget() : (_b as PrivacyBudget), o), args([20, 35, 0, 120], 'budget', { epsilon: 0.5, delta: 0, mechanism: 'laplace', lower: 0, upper: 200, clamp: false, label: 'spend' }), { required: 3, skip: [/^a1=/] }),
+    fn('privateMean', (v: number[], _b: unknown, o: M.PrivateSumOptions) => M.privateMean(v, _b === 'budget' ? budget() : (_b as PrivacyBudget), o), args([20, 35, 0, 120], 'budget', { epsilon: 0.5, delta: 1e-6, mechanism: 'gaussian', lower: 0, upper: 200, clamp: true }), { required: 3, skip: [/^a1=/] }),
+  ];
+};
+
+const sketches = (): Case[] => {
+  const qs = () => new QuantileSketch({ relativeAccuracy: 0.01 }).addMany([-5, 0, 12, 40, 7, 95]);
+  const hll = () => new HyperLogLog({ precision: 8 }).addMany(['ann', 'bob', 7]);
+  return [
+    ctor('QuantileSketch', QuantileSketch, args({ relativeAccuracy: 0.02 })),
+    statik('QuantileSketch', QuantileSketch, 'fromJSON', () => [JSON.parse(JSON.stringify(qs().toJSON()))], { options: null }),
+    method('QuantileSketch', qs, 'add', args(5)),
+    method('QuantileSketch', qs, 'addMany', args([5, 7])),
+    method('QuantileSketch', qs, 'merge', () => [new QuantileSketch({ relativeAccuracy: 0.01 }).addMany([1, 2])]),
+    method('QuantileSketch', qs, 'quantile', args(0.9)),
+    ...['count', 'relativeAccuracy', 'min', 'max', 'clone', 'toJSON'].map((n) => method('QuantileSketch', qs, n, args())),
+    ctor('HyperLogLog', HyperLogLog, args({ precision: 10 })),
+    statik('HyperLogLog', HyperLogLog, 'fromJSON', () => [hll().toJSON()], { options: null }),
+    // Ids are strings or numbers; ±Infinity is one more distinct number (as for the labels above).
+    method('HyperLogLog', hll, 'add', args('cy'), { idLike: [/^a0$/], returns: [/^a0=-?Infinity$/] }),
+    method('HyperLogLog', hll, 'addMany', args(['cy', 'dee']), { idLike: [/^a0\[0\]$/], returns: INFINITE_LABELS }),
+    method('HyperLogLog', hll, 'merge', () => [new HyperLogLog({ precision: 8 }).add('eve')]),
+    ...['count', 'standardError', 'clone', 'toJSON'].map((n) => method('HyperLogLog', hll, n, args())),
   ];
 };
 
@@ -115,6 +190,9 @@ export const metrics = async (): Promise<Case[]> => [
   fn('longTailShare', M.longTailShare, args(RECS, new Set(['c', 'd', 'e']), { k: 3 }), { idLike: [/^a0\[0\]\[0\]$/], returns: [K_INFINITY, ...INFINITE_LABELS] }),
   fn('miscalibration', M.miscalibration, args([['a', 'd']], [['a', 'b', 'c', 'd']], GENRES, { k: 3, alpha: 0.01 }), { returns: [K_INFINITY] }),
   ...KPIS.map(([name, a, b]) => fn(name, M[name], args(a, b))),
+  ...kpiIntervals(),
+  ...privacy(),
+  ...sketches(),
   fn('historicClv', M.historicClv, args({ averageOrderValue: 50, purchaseFrequency: 4, grossMargin: 0.3, lifespan: 3 }), { options: null }),
   ...accumulators(),
   fn('confusionMatrix', M.confusionMatrix, args(['buy', 'skip', 'buy', 'skip'], ['buy', 'buy', 'buy', 'skip'], { labels: ['buy', 'skip'] }), { idLike: LABELS, returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
@@ -145,6 +223,19 @@ export const metrics = async (): Promise<Case[]> => [
         { channels: ['email'], conversions: 1, nulls: 0 },
       ],
       { model: 'markov' },
+    ),
+  ),
+  // Shapley attribution, sampled beyond exactLimit (one channel set of three is sampled here).
+  fn(
+    'attribution',
+    M.attribution,
+    args(
+      [
+        { channels: ['ads', 'email', 'search'], conversions: 30, nulls: 70 },
+        { channels: ['ads'], conversions: 10, nulls: 90 },
+        { channels: ['email'], conversions: 5, nulls: 95 },
+      ],
+      { model: 'shapley', exactLimit: 2, samples: 50, seed: 1 },
     ),
   ),
 ];
