@@ -241,6 +241,12 @@ export function validateTransactionsStepwise(
   every = 65_536,
 ): ValidationReport<CleanTransaction> {
   const source = 'validateTransactions';
+  if (step !== null && typeof step !== 'function') {
+    throw new OptionsError('E_OPTIONS_TYPE', `${source}: the step callback must be a function or null, got ${describeValue(step)} (a bug in the caller).`, { source, field: 'step' });
+  }
+  if (!(Number.isSafeInteger(every) && every >= 1)) {
+    throw new OptionsError('E_OPTIONS_TYPE', `${source}: the step interval must be a whole number >= 1, got ${describeValue(every)} (a bug in the caller).`, { source, field: 'every' });
+  }
   checkInput(source, rows);
   const opts = resolveOptions(source, TRANSACTION_DEFAULTS, options);
   checkTolerance(source, opts.amountTolerance);
