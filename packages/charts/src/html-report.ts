@@ -48,6 +48,15 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Refuses a field the shape does not have (a misspelt `sumary` would otherwise vanish from the page). */
+function checkKeys(v: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(v)) {
+    if (!allowed.includes(key)) {
+      throw new ValidationError('E_CHART_INPUT', `${SOURCE}: ${field} has an unknown field ${JSON.stringify(key)}; the fields are ${allowed.join(', ')}.`, { source: SOURCE, field: `${field}.${key}` });
+    }
+  }
+}
+
 function requireText(field: string, v: unknown, row?: number): string {
   if (typeof v !== 'string') throw inputError(SOURCE, field, 'a string', v, row);
   return v;
@@ -105,6 +114,7 @@ function cell(v: unknown, field: string, row: number): string {
 
 function tableHtml(t: unknown, field: string): string {
   if (!isRecord(t)) throw inputError(SOURCE, field, 'a table { columns, rows }', t);
+  checkKeys(t, ['columns', 'rows'], field);
   const columns = requireArray(`${field}.columns`, t.columns).map((c, i) => requireText(`${field}.columns`, c, i));
   const rows = requireArray(`${field}.rows`, t.rows).map((r, i) => {
     const cells = requireArray(`${field}.rows`, r);
@@ -130,7 +140,8 @@ function tableHtml(t: unknown, field: string): string {
  * @param report - `{ title, summary?, sections, footer? }`; a section is
  *   `{ title, paragraphs?, table?: { columns, rows }, charts?: [{ svg, caption }] }`
  * @returns the HTML document as a string (write it to a `.html` file)
- * @throws `ValidationError` `E_CHART_INPUT` when a field is not the text, list or object described,
+ * @throws `ValidationError` `E_CHART_INPUT` when a field is not the text, list or object described
+ *   or an object has a field not described here (a misspelling),
  *   `E_LENGTH` when a table row has the wrong number of cells, `E_REPORT_SVG` when a chart's
  *   `svg` is not an SVG document or contains a script, an event attribute, a foreignObject,
  *   an image or a reference outside itself
@@ -152,6 +163,7 @@ function tableHtml(t: unknown, field: string): string {
  */
 export function htmlReport(report: HtmlReportInput): string {
   if (!isRecord(report)) throw inputError(SOURCE, 'report', 'an object { title, sections }', report);
+  checkKeys(report, ['title', 'summary', 'sections', 'footer'], 'report');
   const title = requireText('report.title', report.title);
   const summary = report.summary === undefined ? [] : requireArray('report.summary', report.summary).map((p, i) => requireText('report.summary', p, i));
   const footer = report.footer === undefined ? undefined : requireText('report.footer', report.footer);
@@ -159,12 +171,14 @@ export function htmlReport(report: HtmlReportInput): string {
   const sections = requireArray('report.sections', report.sections).map((raw, i) => {
     const field = `report.sections[${i}]`;
     if (!isRecord(raw)) throw inputError(SOURCE, field, 'a section { title, paragraphs?, table?, charts? }', raw);
+    checkKeys(raw, ['title', 'paragraphs', 'table', 'charts'], field);
     const heading = requireText(`${field}.title`, raw.title);
     const paragraphs = raw.paragraphs === undefined ? [] : requireArray(`${field}.paragraphs`, raw.paragraphs).map((p, j) => requireText(`${field}.paragraphs`, p, j));
     const table = raw.table === undefined ? '' : tableHtml(raw.table, `${field}.table`);
     const charts = (raw.charts === undefined ? [] : requireArray(`${field}.charts`, raw.charts)).map((c, j) => {
       const cf = `${field}.charts[${j}]`;
       if (!isRecord(c)) throw inputError(SOURCE, cf, 'a chart { svg, caption }', c);
+      checkKeys(c, ['svg', 'caption'], cf);
       const svg = embedSvg(requireText(`${cf}.svg`, c.svg), `c${++chartNo}-`, `${cf}.svg`);
       const caption = requireText(`${cf}.caption`, c.caption);
       return `<figure class="chart" id="chart-${chartNo}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;

@@ -80,6 +80,9 @@ describe('htmlReport', () => {
     expect(() => htmlReport({ title: 't' } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sections' }));
     expect(() => htmlReport({ title: 't', sections: [{ title: 's', paragraphs: ['a', 2] }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sections[0].paragraphs', row: 1 }));
     expect(() => htmlReport({ title: 't', sections: [{ title: 's', charts: [{ svg: '<svg></svg>' }] }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sections[0].charts[0].caption' }));
+    expect(() => htmlReport({ title: 't', sumary: ['x'], sections: [] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sumary' }));
+    expect(() => htmlReport({ title: 't', sections: [{ title: 's', chart: [] }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sections[0].chart' }));
+    expect(() => htmlReport({ title: 't', sections: [{ title: 's', charts: [{ svg: '<svg></svg>', caption: '', alt: '' }] }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sections[0].charts[0].alt' }));
     expect(() => htmlReport({ title: 't', sections: [{ title: 's', table: { columns: ['a', 'b'], rows: [['x']] } }] })).toThrow(expect.objectContaining({ code: 'E_LENGTH', row: 0 }));
     expect(() => htmlReport({ title: 't', sections: [{ title: 's', table: { columns: ['a'], rows: [[null]] } }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'report.sections[0].table.rows' }));
   });

@@ -99,6 +99,21 @@ export const charts = async (): Promise<Case[]> => [
   // Both shapes it takes: a learned model's fitReport, and the onProgress events of any fit.
   fn('trainingLossChart', C.trainingLossChart, args({ losses: [0.69, 0.52, 0.47], validation: [{ k: 10, ndcg: 0.1, recall: 0.2 }, { k: 10, ndcg: 0.14, recall: 0.25 }, { k: 10, ndcg: 0.13, recall: 0.26 }], bestEpoch: 2 }, OPTIONS), { required: 1 }),
   fn('trainingLossChart', C.trainingLossChart, args([{ step: 1, steps: 2, phase: 'sweep', loss: 3.2 }, { step: 2, steps: 2, phase: 'sweep', loss: 2.9 }], OPTIONS), { required: 1, returns: [/^a0\[0\]\.steps\b/] }), // steps (the planned total) is not drawn
+  // The report takes text, tables and already-rendered SVG; every field is plain data.
+  fn(
+    'htmlReport',
+    C.htmlReport,
+    args({
+      title: 'Report',
+      summary: ['Data: a simulated shop.'],
+      sections: [
+        { title: 'One', paragraphs: ['A paragraph.'], table: { columns: ['name', 'n'], rows: [['a', 1], ['b', 2]] }, charts: [{ svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>', caption: 'A chart.' }] },
+        { title: 'Two' },
+      ],
+      footer: 'Made by a test.',
+    }),
+    { required: 1 },
+  ),
 ];
 
 export const chartsRender = async (): Promise<Case[]> => [
