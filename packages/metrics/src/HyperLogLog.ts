@@ -2,7 +2,6 @@ import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { inconsistent, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireId, requireList } from './validation';
-import type { Id } from './validation';
 
 // Why not a package: bloom-filters (the well-used JavaScript HyperLogLog)
 // brings eight dependencies (lodash, reflect-metadata, xxhashjs, …) and no
@@ -117,7 +116,7 @@ export class HyperLogLog {
     this.#registers = new Uint8Array(1 << p);
   }
 
-  #insert(id: Id): void {
+  #insert(id: string | number): void {
     const text = typeof id === 'number' ? `n${id}` : `s${id}`;
     const h1 = murmur3(text, 0x9747b28c);
     const h2 = murmur3(text, 0x5bd1e995);
@@ -139,7 +138,7 @@ export class HyperLogLog {
    * @param id - a string or a number (NaN is refused)
    * @throws `ValidationError` `E_ID`, `E_NAN`
    */
-  add(id: Id): this {
+  add(id: string | number): this {
     requireId('HyperLogLog.add', 'id', id);
     this.#insert(id);
     return this;
@@ -151,10 +150,10 @@ export class HyperLogLog {
    * @param ids - strings or numbers
    * @throws `ValidationError` `E_SHAPE`, `E_ID`, `E_NAN` (with the position)
    */
-  addMany(ids: ArrayLike<Id>): this {
+  addMany(ids: ArrayLike<string | number>): this {
     requireList('HyperLogLog.addMany', 'ids', ids);
     for (let i = 0; i < ids.length; i++) requireId('HyperLogLog.addMany', 'ids', ids[i], i);
-    for (let i = 0; i < ids.length; i++) this.#insert(ids[i] as Id);
+    for (let i = 0; i < ids.length; i++) this.#insert(ids[i] as string | number);
     return this;
   }
 
