@@ -20,7 +20,8 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * @param report - the result of `calibrationReport(models, summary)`
  * @param options - `title`, `width`, `height` (default 420 × 280)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (not a calibration report), `E_EMPTY`;
+ * @throws `ValidationError` `E_CHART_INPUT` (not a calibration report: a group label that is not text, a holdout
+ *   duration that is not a finite number > 0, an unknown time unit), `E_EMPTY`;
  *   `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -56,13 +57,18 @@ export function clvCalibrationReportChart(report: CalibrationReport, options?: C
     if (predicted.length !== names.length) {
       throw new ValidationError('E_CHART_INPUT', `${source}: group ${i} has ${predicted.length} predictions for ${names.length} models; pass the report unchanged.`, { source, field: 'report.groups', row: i });
     }
-    const label = String(g.label);
+    if (typeof g.label !== 'string') throw inputError(source, 'report.groups.label', 'a string', g.label, i);
+    const label = g.label;
     labels.push(label);
     const base = { frequency: requireNumberField(source, 'report.groups.frequency', g.frequency, i), label, customers: requireNumberField(source, 'report.groups.customers', g.customers, i) };
     data.push({ series: 'actual', ...base, purchases: requireNumberField(source, 'report.groups.actual', g.actual, i) });
     names.forEach((name, j) => data.push({ series: name, ...base, purchases: requireNumberField(source, 'report.groups.predicted', predicted[j], i) }));
   }
-  const duration = typeof r.durationHoldout === 'number' ? ` (${Number(r.durationHoldout.toFixed(2))}${typeof r.timeUnit === 'string' ? ` ${r.timeUnit}s` : ''})` : '';
+  const d = r.durationHoldout;
+  if (d !== undefined && !(typeof d === 'number' && Number.isFinite(d) && d > 0)) throw inputError(source, 'report.durationHoldout', 'a finite number > 0', d);
+  const unit = r.timeUnit;
+  if (unit !== undefined && unit !== 'day' && unit !== 'week' && unit !== 'month') throw inputError(source, 'report.timeUnit', "'day', 'week' or 'month'", unit);
+  const duration = typeof d === 'number' ? ` (${Number(d.toFixed(2))}${unit !== undefined ? ` ${unit}s` : ''})` : '';
   return specBase(o.title ?? 'Holdout purchases by calibration-period frequency', { purchases: data }, {
     width: o.width,
     height: o.height,

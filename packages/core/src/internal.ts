@@ -6,5 +6,4 @@
 
 export { resolveOptions } from './options';
 export { assertNever } from './errors';
-export { validateTransactionsStepwise } from './validate';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';

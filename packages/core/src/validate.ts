@@ -225,21 +225,6 @@ function checkTolerance(source: string, tol: unknown): asserts tol is number {
  * ```
  */
 export function validateTransactions(rows: readonly unknown[], options?: ValidateTransactionsOptions): ValidationReport<CleanTransaction> {
-  return validateTransactionsStepwise(rows, options, null);
-}
-
-/**
- * {@link validateTransactions} with a callback after every `every` rows and
- * at the end (`done` rows checked so far), for callers that report progress
- * or honour an AbortSignal; an exception from `step` stops the pass.
- * Internal plumbing (exported from `@marksman/core/internal`).
- */
-export function validateTransactionsStepwise(
-  rows: readonly unknown[],
-  options: ValidateTransactionsOptions | undefined,
-  step: ((done: number) => void) | null,
-  every = 65_536,
-): ValidationReport<CleanTransaction> {
   const source = 'validateTransactions';
   if (step !== null && typeof step !== 'function') {
     throw new OptionsError('E_OPTIONS_TYPE', `${source}: the step callback must be a function or null, got ${describeValue(step)} (a bug in the caller).`, { source, field: 'step' });
@@ -253,7 +238,6 @@ export function validateTransactionsStepwise(
   const requireItemId = checkBooleanOption(source, 'requireItemId', opts.requireItemId);
   const b = emptyReportBuilder<CleanTransaction>();
   for (let i = 0; i < rows.length; i++) {
-    if (step !== null && i > 0 && i % every === 0) step(i);
     const r = checkTransaction(source, i, rows[i], opts.amountTolerance, requireItemId);
     if (isProblem(r)) reject(b, i, r);
     else {
@@ -261,7 +245,6 @@ export function validateTransactionsStepwise(
       b.kept.push(i);
     }
   }
-  if (step !== null) step(rows.length);
   return finish(rows.length, b);
 }
 

@@ -4,6 +4,7 @@ import { BgBbModel } from './bg-bb';
 import { BgNbdModel } from './bg-nbd';
 import { formatNumber } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvDiagnosticCode } from './clv/diagnostics';
+import { toColumns } from './clv/input';
 import type { ClvCustomer } from './clv/input';
 import type { ClvPurchaseModel } from './customer-lifetime-value';
 import { MbgNbdModel } from './mbg-nbd';
@@ -107,7 +108,8 @@ function kindName(m: unknown): string | undefined {
  * @param summary - `summarizeForClv(transactions, { asOf, timeUnit, calibrationEnd })`
  * @param options - `maxFrequency` of the grouping (default 7)
  * @returns the {@link CalibrationReport}
- * @throws `ValidationError` `E_CLV_NO_HOLDOUT` for a summary without a holdout period, `E_CLV_PREDICTION` for a
+ * @throws `ValidationError` `E_CLV_NO_HOLDOUT` for a summary without a holdout period, `E_CLV_SUMMARY` for a bad row
+ *   (frequency, recency, T, customerId or frequencyHoldout, with the row) or holdout duration, `E_CLV_EMPTY`, `E_CLV_PREDICTION` for a
  *   prediction that is not a finite number ≥ 0
  * @throws `OptionsError` `E_CLV_OPTION` for no models, something that is not a purchase model, or a bad
  *   `maxFrequency`; `E_CLV_TIME_UNIT` when a model's unit differs from the summary's; `E_OPTION_UNKNOWN`
@@ -162,6 +164,11 @@ export function calibrationReport(
   if (typeof s !== 'object' || s === null || !Array.isArray(s.rows) || s.calibrationEnd === undefined || !(typeof duration === 'number' && duration > 0)) {
     throw new ValidationError('E_CLV_NO_HOLDOUT', `${source}: the summary has no holdout period; make it with summarizeForClv(transactions, { asOf, timeUnit, calibrationEnd }).`, { source, field: 'summary' });
   }
+  if (!Number.isFinite(duration)) {
+    throw new ValidationError('E_CLV_SUMMARY', `${source}: the summary's durationHoldout is ${String(duration)}; make the summary with summarizeForClv.`, { source, field: 'durationHoldout' });
+  }
+  // The rows' frequency, recency and T (and customerId when given) are checked as the fits check them.
+  toColumns(s as ClvSummary, source);
   const unit = s.timeUnit as ClvTimeUnit;
   for (const [name, m] of named) {
     if (m.timeUnit !== undefined && m.timeUnit !== unit) {
@@ -183,6 +190,9 @@ export function calibrationReport(
     const holdout = row.frequencyHoldout;
     if (typeof holdout !== 'number') {
       throw new ValidationError('E_CLV_NO_HOLDOUT', `${source}: row ${i} has no frequencyHoldout; make the summary with a calibrationEnd.`, { source, field: 'frequencyHoldout', row: i });
+    }
+    if (!(Number.isInteger(holdout) && holdout >= 0 && holdout <= 1e6)) {
+      throw new ValidationError('E_CLV_SUMMARY', `${source}: row ${i}: frequencyHoldout must be a whole number of purchase days in [0, 1e6], got ${String(holdout)}.`, { source, field: 'frequencyHoldout', row: i });
     }
     const g = Math.min(row.frequency, max);
     count[g] = count[g]! + 1;

@@ -1,5 +1,5 @@
-import { OptionsError, ValidationError } from '@marksman/core';
-import { resolveOptions, validateTransactionsStepwise } from '@marksman/core/internal';
+import { OptionsError, ValidationError, validateTransactions } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
 import type { CleanTransaction, Id, RejectedRow, Transaction } from '@marksman/core';
 import { PROGRESS_EVERY, progressTicker } from './data-progress';
 import type { DataProgress } from './data-progress';
@@ -84,7 +84,8 @@ export interface CleanTransactionsOptions {
   /**
    * Called at the end of each phase (`'validate'`, `'duplicates'`,
    * `'cancellations'`, `'prices'`, `'outliers'`, `'output'`; `done`/`total`
-   * count input lines) and every 65,536 lines within one (default none).
+   * count input lines) and every 65,536 lines within the duplicates phase
+   * (default none).
    */
   readonly onProgress?: ((progress: DataProgress) => void) | null;
   /** Stops the cleaning with an `AbortError` (`E_ABORTED`) at the next progress point (default none). */
@@ -242,8 +243,8 @@ function lineKey(r: CleanTransaction): string {
  * Every class can be kept instead of dropped; kept lines are still listed
  * in the report, so nothing disappears silently: `kept` plus the counts of
  * the dropped classes equals `total`. Inputs are not mutated. Costs
- * O(n log n). Long runs can be watched (`onProgress`, per phase and every
- * 65,536 lines) and stopped (`signal`).
+ * O(n log n). Long runs can be watched (`onProgress`, per phase) and
+ * stopped (`signal`, checked at each progress point).
  *
  * @param rows - transaction records as read (ids may be missing)
  * @param options - see {@link CleanTransactionsOptions}
@@ -308,7 +309,8 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
       probe[i] = { ...r, customerId: o.anonymousCustomerId };
     } else probe[i] = r as Transaction;
   }
-  const v = validateTransactionsStepwise(probe, undefined, tick === null ? null : (done) => tick('validate', done, n), PROGRESS_EVERY);
+  const v = validateTransactions(probe);
+  endPhase('validate');
   const line: (CleanTransaction | null)[] = new Array<CleanTransaction | null>(n).fill(null);
   const qty = new Float64Array(n);
   const amt = new Float64Array(n);

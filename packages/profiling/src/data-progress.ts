@@ -14,7 +14,7 @@ export interface DataProgress {
 
 /** The `onProgress` and `signal` options of a data pass. */
 export interface DataPassOptions {
-  /** Called at the end of every phase and every 65,536 items within one (default none). */
+  /** Called at the end of every phase and every 65,536 items within the long ones (each function says which; default none). */
   readonly onProgress?: ((progress: DataProgress) => void) | null;
   /** Stops the pass with an `AbortError` (`E_ABORTED`) at the next progress point (default none). */
   readonly signal?: AbortSignal | null;

@@ -71,6 +71,25 @@ describe('calibrationReport', () => {
     expect(codeOf(() => calibrationReport(bg, summary, { max: 3 } as never))).toBe('OptionsError:E_OPTION_UNKNOWN');
   });
 
+  it('checks the summary it reads: rows as the fits do, frequencyHoldout and durationHoldout', () => {
+    const edit = (i: number, patch: object) => ({ ...summary, rows: summary.rows.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+    for (const [patch, field] of [
+      [{ frequency: NaN }, 'frequency'],
+      [{ T: -1 }, 'T'],
+      [{ frequencyHoldout: 1.5 }, 'frequencyHoldout'],
+      [{ frequencyHoldout: 1e308 }, 'frequencyHoldout'],
+    ] as const) {
+      let error: unknown;
+      try {
+        calibrationReport(bg, edit(3, patch));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'E_CLV_SUMMARY', field, row: 3 });
+    }
+    expect(codeOf(() => calibrationReport(bg, { ...summary, durationHoldout: Infinity }))).toBe('ValidationError:E_CLV_SUMMARY');
+  });
+
   it('mirrors its doc example', () => {
     const line = (customerId: string, timestamp: string) => ({ customerId, orderId: customerId + timestamp, timestamp, quantity: 1, amount: 10 });
     const s = summarizeForClv(

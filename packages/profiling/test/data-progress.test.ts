@@ -30,11 +30,12 @@ function checkEvents(events: DataProgress[], phases: readonly string[]): void {
 
 describe('cleanTransactions: onProgress and signal', () => {
   const rows = shop();
-  it('reports each phase in order, every 65,536 lines and at its end, and gives the same result as without', () => {
+  it('reports each phase in order and at its end (duplicates also every 65,536 lines), and gives the same result as without', () => {
     const events: DataProgress[] = [];
     const watched = cleanTransactions(rows, { onProgress: (p) => events.push(p) });
     checkEvents(events, ['validate', 'duplicates', 'cancellations', 'prices', 'outliers', 'output']);
-    expect(events.filter((e) => e.phase === 'validate').map((e) => e.done)).toEqual([65_536, rows.length]);
+    expect(events.filter((e) => e.phase === 'validate').map((e) => e.done)).toEqual([rows.length]);
+    expect(events.filter((e) => e.phase === 'duplicates').map((e) => e.done)).toEqual([65_536, rows.length]);
     expect(events.every((e) => e.total === rows.length)).toBe(true);
     const plain = cleanTransactions(rows);
     expect(watched.report.kept).toBe(plain.report.kept);

@@ -2,7 +2,7 @@ import * as C from '@marksman/charts';
 import { renderSvg } from '@marksman/charts/render';
 import { ThompsonSampling, proportionsZTest, sequentialTest, simulateBandit } from '@marksman/experiments';
 import { attribution, calibrationCurve, precisionRecallCurve, qiniCurve, rocCurve, upliftCurve } from '@marksman/metrics';
-import { BgNbdModel, retentionCohorts, summarizeForClv } from '@marksman/profiling';
+import { BgNbdModel, ParetoNbdModel, calibrationReport, retentionCohorts, summarizeForClv } from '@marksman/profiling';
 import { chooseK, describeClusters, rfmScores, rfmSegments } from '@marksman/segmentation';
 import { args, constant, fn } from '../case';
 import type { Case } from '../case';
@@ -81,6 +81,20 @@ export const charts = async (): Promise<Case[]> => [
     required: 2,
     returns: [/^a0\.(asOf|excludedCustomers|linesAfterAsOf|rows\[0\]\.(customerId|firstPurchase|monetaryValue|monetaryValueHoldout))\b/],
   }),
+  fn(
+    'clvCalibrationReportChart',
+    C.clvCalibrationReportChart,
+    () => [
+      calibrationReport(
+        [new BgNbdModel(BG, 'week'), new ParetoNbdModel({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 'week')],
+        summarizeForClv(LINES, { asOf: '2024-03-31', timeUnit: 'week', calibrationEnd: '2024-01-31' }),
+      ),
+      OPTIONS,
+    ],
+    // The chart draws groups (frequency, label, customers, actual, predicted), the model names, durationHoldout and
+    // timeUnit; the report's totals, errors, warnings and best model pass unread, and fewer groups are still a report.
+    { required: 1, returns: [/^a0\.(actualTotal|customers|best)\b/, /^a0\.models\[0\]\.(meanAbsoluteError|predictedTotal|relativeError|rootMeanSquaredError|totalError|warnings)=/, /^a0\.groups short$/] },
+  ),
   fn('probabilityAliveChart', C.probabilityAliveChart, () => [new BgNbdModel(BG, 'week'), { ...OPTIONS, maxFrequency: 4, T: 12, recencyStep: 2 }], { required: 1 }),
   // The chart computes each share from active and customers: retention, start, lastPeriod and timeZone pass unread,
   // and so a shorter active list is a shorter (valid) row.

@@ -1,5 +1,5 @@
 import * as P from '@marksman/profiling';
-import { BgNbdModel, GammaGammaModel, Log1pTransform, MinMaxScaler, ParetoNbdModel, QuantileRank, RobustScaler, StandardScaler } from '@marksman/profiling';
+import { BgBbModel, BgNbdModel, GammaGammaModel, Log1pTransform, MbgNbdModel, MinMaxScaler, ParetoNbdModel, QuantileRank, RobustScaler, StandardScaler } from '@marksman/profiling';
 import { args, ctor, fn, method, statik } from '../case';
 import type { Case } from '../case';
 
@@ -35,15 +35,33 @@ const X = [
   [5, 20],
 ];
 
+const MBG = { r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 };
+const BGBB = { alpha: 1.204, beta: 0.75, gamma: 0.657, delta: 2.783 };
+// Annual donations, six opportunities (whole numbers, as BG/BB needs).
+const BGBB_ROWS = [[0, 0], [1, 1], [1, 5], [2, 6], [3, 4], [4, 6], [5, 6], [6, 6], [0, 0], [2, 3]].map(([frequency, recency]) => ({ frequency: frequency!, recency: recency!, T: 6 }));
+const BGBB_CUSTOMER = { frequency: 2, recency: 4, T: 6 };
+/** A summary with a holdout period, for calibrationReport. */
+const HOLDOUT_LINES = [
+  { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 },
+  { customerId: 'a', orderId: 2, timestamp: '2024-01-15', quantity: 1, amount: 10 },
+  { customerId: 'a', orderId: 3, timestamp: '2024-02-20', quantity: 1, amount: 10 },
+  { customerId: 'b', orderId: 4, timestamp: '2024-01-03', quantity: 1, amount: 10 },
+  { customerId: 'b', orderId: 5, timestamp: '2024-03-01', quantity: 1, amount: 10 },
+];
+const holdoutSummary = () => P.summarizeForClv(HOLDOUT_LINES, { asOf: '2024-04-01', timeUnit: 'week', calibrationEnd: '2024-02-01' });
+
 const bg = () => new BgNbdModel(BG, 'week');
 const pareto = () => new ParetoNbdModel(PARETO, 'week');
+const mbg = () => new MbgNbdModel(MBG, 'week');
+const bgbb = () => new BgBbModel(BGBB, 'week', 1);
 const gg = () => new GammaGammaModel(GG);
 
-const purchaseModelCases = (name: string, make: () => BgNbdModel | ParetoNbdModel, conditionalFirst: boolean): Case[] => [
+const purchaseModelCases = (name: string, make: () => BgNbdModel | ParetoNbdModel | MbgNbdModel, conditionalFirst: boolean, withCounts = true): Case[] => [
+  method(name, make, 'summary', args(0.95)),
   method(name, make, 'expectedPurchases', args(39)),
   method(name, make, 'conditionalExpectedPurchases', args(...(conditionalFirst ? [12, CUSTOMER] : [12, CUSTOMER])), { options: null }),
   method(name, make, 'probabilityAlive', args(CUSTOMER), { options: null }),
-  method(name, make, 'probabilityOfPurchases', args(2, 12)),
+  ...(withCounts ? [method(name, make, 'probabilityOfPurchases', args(2, 12))] : []),
   method(name, make, 'toJSON', args()),
 ];
 
@@ -83,11 +101,35 @@ export const profiling = async (): Promise<Case[]> => [
   ctor('ParetoNbdModel', ParetoNbdModel, args(PARETO, 'week'), { options: null, required: 1 }),
   statik('ParetoNbdModel', ParetoNbdModel, 'fromJSON', () => [JSON.parse(JSON.stringify(pareto().toJSON()))], { options: null }),
   ...purchaseModelCases('ParetoNbdModel', pareto, true),
+  // A standard error is NaN where the information matrix is not positive definite (a heavy penalty pins the
+  // estimates): documented on ClvFitInfo.standardErrors and reported as a diagnostic.
+  fn('fitMbgNbd', P.fitMbgNbd, args(CLV_ROWS, { timeUnit: 'week', maxIterations: 200, tolerance: 1e-8, penalty: 0 }), { garbage: [/^a0\[0\]\.recency=1e-308$/, /^a1\.penalty=42$/] }),
+  ctor('MbgNbdModel', MbgNbdModel, args(MBG, 'week'), { options: null, required: 1 }),
+  statik('MbgNbdModel', MbgNbdModel, 'fromJSON', () => [JSON.parse(JSON.stringify(mbg().toJSON()))], { options: null }),
+  ...purchaseModelCases('MbgNbdModel', mbg, true, false),
+  fn('fitBgBb', P.fitBgBb, args(BGBB_ROWS, { timeUnit: 'week', maxIterations: 200, tolerance: 1e-8, penalty: 0, opportunitiesPerUnit: 1 }), { garbage: [/^a1\.penalty=42$/] }), // NaN standard errors, as fitMbgNbd
+  ctor('BgBbModel', BgBbModel, args(BGBB, 'week', 1), { options: null, required: 1 }),
+  statik('BgBbModel', BgBbModel, 'fromJSON', () => [JSON.parse(JSON.stringify(bgbb().toJSON()))], { options: null }),
+  method('BgBbModel', bgbb, 'summary', args(0.95)),
+  method('BgBbModel', bgbb, 'expectedPurchases', args(6)),
+  method('BgBbModel', bgbb, 'conditionalExpectedPurchases', args(5, BGBB_CUSTOMER), { options: null }),
+  method('BgBbModel', bgbb, 'probabilityAlive', args(BGBB_CUSTOMER), { options: null }),
+  method('BgBbModel', bgbb, 'probabilityOfPurchases', args(2, 6)),
+  method('BgBbModel', bgbb, 'toJSON', args()),
+  // The report reads the rows' frequency, recency, T, frequencyHoldout (and customerId when given), durationHoldout and
+  // timeUnit; calibrationEnd only marks a summary with a holdout. The other summary fields pass unread.
+  fn('calibrationReport', P.calibrationReport, () => [{ 'BG/NBD': bg(), 'Pareto/NBD': pareto() }, holdoutSummary(), { maxFrequency: 3 }], {
+    required: 2,
+    returns: [/^a1\.rows\[0\]\.(monetaryValue|firstPurchase|monetaryValueHoldout)=/, /^a1\.(asOf|calibrationEnd|excludedCustomers|linesAfterAsOf)=/],
+  }),
+  // Intervals need fitted models (their covariance): fitted here on the battery's rows.
+  fn('clvIntervals', P.clvIntervals, () => [CLV_ROWS, { purchaseModel: P.fitBgNbd(CLV_ROWS, { timeUnit: 'week' }), spendModel: P.fitGammaGamma(GG_ROWS), horizon: 13, timeUnit: 'week', draws: 50, seed: 1 }], { required: 2 }),
   fn('fitGammaGamma', P.fitGammaGamma, args(GG_ROWS, { maxIterations: 200, tolerance: 1e-8, penalty: 0 })),
   ctor('GammaGammaModel', GammaGammaModel, args(GG), { options: null, required: 1 }),
   statik('GammaGammaModel', GammaGammaModel, 'fromJSON', () => [JSON.parse(JSON.stringify(gg().toJSON()))], { options: null }),
   method('GammaGammaModel', gg, 'expectedPopulationSpend', args()),
   method('GammaGammaModel', gg, 'conditionalExpectedAverageSpend', args({ frequency: 2, monetaryValue: 22.35 }), { options: null }),
+  method('GammaGammaModel', gg, 'summary', args(0.95)),
   method('GammaGammaModel', gg, 'toJSON', args()),
   fn('customerLifetimeValue', P.customerLifetimeValue, () => [
     [{ frequency: 2, recency: 30.43, T: 38.86, monetaryValue: 22.35 }],
