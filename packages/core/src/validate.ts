@@ -226,12 +226,6 @@ function checkTolerance(source: string, tol: unknown): asserts tol is number {
  */
 export function validateTransactions(rows: readonly unknown[], options?: ValidateTransactionsOptions): ValidationReport<CleanTransaction> {
   const source = 'validateTransactions';
-  if (step !== null && typeof step !== 'function') {
-    throw new OptionsError('E_OPTIONS_TYPE', `${source}: the step callback must be a function or null, got ${describeValue(step)} (a bug in the caller).`, { source, field: 'step' });
-  }
-  if (!(Number.isSafeInteger(every) && every >= 1)) {
-    throw new OptionsError('E_OPTIONS_TYPE', `${source}: the step interval must be a whole number >= 1, got ${describeValue(every)} (a bug in the caller).`, { source, field: 'every' });
-  }
   checkInput(source, rows);
   const opts = resolveOptions(source, TRANSACTION_DEFAULTS, options);
   checkTolerance(source, opts.amountTolerance);

@@ -64,7 +64,6 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   parseTimestamp: ['2024-03-01', { source: 'f' }],
   tryParseTimestamp: ['2024-03-01'],
   validateTransactions: [[], {}],
-  validateTransactionsStepwise: [[], {}, null],
   validateEvents: [[], {}],
   validateInteractions: [[], {}],
   csrFromInteractions: [[{ userId: 'a', itemId: 'b' }], {}],
