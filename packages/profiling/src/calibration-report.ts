@@ -77,7 +77,10 @@ export interface CalibrationReport {
 }
 
 /** A purchase model for {@link calibrationReport}: anything with a time unit and conditional expected purchases. */
-export type CalibrationModel = ClvPurchaseModel & { readonly diagnostics?: readonly ClvDiagnostic[] };
+export type CalibrationModel = ClvPurchaseModel & {
+  /** The fitted model's diagnostics, when it has them; the codes of those above 'info' become its score's `warnings`. */
+  readonly diagnostics?: readonly ClvDiagnostic[];
+};
 
 const DEFAULTS: Readonly<{ maxFrequency: number }> = Object.freeze({ maxFrequency: 7 });
 
