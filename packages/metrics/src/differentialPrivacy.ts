@@ -9,9 +9,9 @@ import { requireFinite, requireFiniteResult, requireList } from './validation';
 // sum of values clamped to [lower, upper] has sensitivity max(|lower|, |upper|).
 // - Laplace mechanism (Theorem 3.6): noise Lap(b), b = Δ₁/ε; ε-DP.
 // - Gaussian mechanism, classic calibration (Theorem A.1): noise N(0, σ²),
-//   σ = Δ₂·√(2 ln(1.25/δ))/ε, (ε, δ)-DP for 0 < ε < 1. The analytic
-//   calibration of Balle & Wang (2018) gives a smaller σ and allows ε ≥ 1; it
-//   is not implemented here.
+//   σ = Δ₂·√(2 ln(1.25/δ))/ε, (ε, δ)-DP for 0 < ε < 1. We use this classic
+//   calibration; the analytic one of Balle & Wang (2018) would give a smaller
+//   σ and allow ε ≥ 1.
 // Noise is drawn in double precision from the budget's seeded stream; the
 // floating-point attack on textbook Laplace noise (Mironov 2012) is not
 // mitigated (no snapping), which matters against an adversary who sees the

@@ -1,5 +1,5 @@
 // RFC 4180 CSV reading (internal), written here rather than taken from csv-parse: its sync entry
-// calls `Buffer.from` when it is imported, which breaks every browser bundle of this package
+// touches Node's buffer global as soon as it is imported, which breaks every browser bundle of this package
 // (and of the umbrella), and its per-character state machine needed ~6 s for the 48 MB Online
 // Retail file. A record without any quote character is, by RFC 4180, exactly its line split on
 // commas, so those take a fast path; records with quotes go through `splitQuotedRecord`.
