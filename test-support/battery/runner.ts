@@ -64,7 +64,8 @@ function runGroup(entries: readonly string[], surface: boolean, options: Options
         } else if (m.t === 'out') {
           clearTimeout(timer);
           const o = { ...(m.outcome as Outcome), entry: m.entry as string };
-          results.set(`${m.entry}|${o.name}|${String(m.i)}`, o);
+          // Keyed by case index, not name: two registry cases may share a name.
+          results.set(`${m.entry}|${String(m.c)}|${String(m.i)}`, o);
           options.onOutcome?.(o);
           current = undefined;
         } else if (m.t === 'unhandled') report.problems.push(`unhandled rejection during ${current ? `${current.name} ${current.label}` : 'set-up'}: ${String(m.detail)}`);
@@ -81,7 +82,7 @@ function runGroup(entries: readonly string[], surface: boolean, options: Options
         }
         // The call in flight hung (or took the process down): record it and go on after it.
         const o = { name: current.name, label: current.label, entry: current.entry, verdict: hung ? 'hang' : 'crash', detail: hung ? `no answer within ${options.callTimeoutMs / 1000} s` : stderr.slice(-600) } as Outcome & { entry: string };
-        results.set(`${current.entry}|${current.name}|${current.i}`, o);
+        results.set(`${current.entry}|${current.c}|${current.i}`, o);
         options.onOutcome?.(o);
         const next = current.i < 0 ? `${current.c + 1}:-1` : `${current.c}:${current.i + 1}`;
         start(next, false);

@@ -48,7 +48,7 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * @param options - `title` (default 'Training loss'), `width`, `height` (of each panel; default 420 × 200)
  * @returns a Vega-Lite spec (one panel, or two with validation)
  * @throws `ValidationError` `E_CHART_NO_LOSS` (events without any loss: turn the model's loss reporting on,
- *   e.g. ALS `computeLoss: true`), `E_CHART_INPUT`, `E_EMPTY`, `E_NOT_FINITE`; `OptionsError`
+ *   e.g. ALS `computeLoss: true`), `E_LENGTH_MISMATCH` (validation scores not one per epoch), `E_CHART_INPUT`, `E_EMPTY`, `E_NOT_FINITE`; `OptionsError`
  *   `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -96,6 +96,13 @@ export function trainingLossChart(history: TrainingHistory | readonly FitProgres
     losses.forEach((l, i) => loss.push({ step: i + 1, phase: 'epoch', loss: l }));
     if (h.validation !== undefined && h.validation !== null) {
       const scores = requireList(source, 'history.validation', h.validation, 'an array of validation scores', 0);
+      // A fit with a validation set scores every epoch, so the two lists travel together.
+      if (scores.length > 0 && scores.length !== losses.length) {
+        throw new ValidationError('E_LENGTH_MISMATCH', `${source}: history.validation has ${scores.length} scores but history.losses has ${losses.length} epochs; pass a fitReport unchanged (one score per epoch) or leave validation out.`, {
+          source,
+          field: 'history.validation',
+        });
+      }
       for (let i = 0; i < scores.length; i++) addScore(i + 1, scores[i], i);
     }
     if (h.bestEpoch !== undefined && h.bestEpoch !== null) best = requireNumberField(source, 'history.bestEpoch', h.bestEpoch);

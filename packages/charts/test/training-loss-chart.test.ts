@@ -57,6 +57,10 @@ describe('trainingLossChart', () => {
     expect(() => trainingLossChart({ losses: [1, NaN] })).toThrow(expect.objectContaining({ code: 'E_NOT_FINITE', row: 1 }));
     expect(() => trainingLossChart({ losses: [1], validation: [{ k: 10 }] } as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT', field: 'validation.ndcg' }));
     expect(() => trainingLossChart(null as never)).toThrow(expect.objectContaining({ code: 'E_CHART_INPUT' }));
+    const score = { k: 10, ndcg: 0.1, recall: 0.2 };
+    expect(() => trainingLossChart({ losses: [0.7, 0.6], validation: [score] })).toThrow(expect.objectContaining({ code: 'E_LENGTH_MISMATCH', field: 'history.validation' }));
+    expect(() => trainingLossChart({ losses: [0.7], validation: [score, score] })).toThrow(expect.objectContaining({ code: 'E_LENGTH_MISMATCH', field: 'history.validation' }));
+    expect(trainingLossChart({ losses: [0.7, 0.6], validation: [] }).datasets.validation).toBeUndefined();
   });
 
   it('refuses a phase that is not a name, instead of drawing it as "step"', () => {

@@ -152,6 +152,17 @@ function build(o: Resolved): GroupSequentialDesign {
   const cumulative = timing.map((t) => spent(o.spending, level, t));
   cumulative[cumulative.length - 1] = level;
   const bounds = efficacyBounds(timing, cumulative, sides);
+  const never = bounds.findIndex((b) => !Number.isFinite(b));
+  if (never >= 0) {
+    // The spending function gave this look no alpha in double precision, so no z could ever stop there.
+    const t = timing[never]!;
+    const usualLevel = spent(o.spending, 0.025, t) - (never > 0 ? spent(o.spending, 0.025, timing[never - 1]!) : 0);
+    fail(
+      usualLevel > 0 ? 'alpha' : 'timing',
+      `look ${never + 1} (information fraction ${t}) spends no alpha under '${o.spending}' spending with alpha ${alpha}, so it could never stop the test; ${usualLevel > 0 ? 'use an alpha above 1e-12' : "move that look later, remove it, or use 'pocock' spending"}.`,
+      usualLevel > 0 ? 'E_ALPHA' : 'E_OPTION_RANGE',
+    );
+  }
   const beta = 1 - o.power;
   const betaCum = o.futility === null ? null : timing.map((t) => spent(o.futility!, beta, t));
   const futilityAt = (drift: number): number[] | null => (betaCum === null ? null : futilityBounds(timing, bounds, betaCum, drift, sides));

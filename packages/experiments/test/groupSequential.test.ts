@@ -76,6 +76,13 @@ describe('groupSequentialDesign: Lan-DeMets bounds', () => {
     expect(codeOf(() => groupSequentialDesign({ alternative: 'larger' as never }))).toBe('E_ALTERNATIVE');
     expect(codeOf(() => groupSequentialDesign({ look: 5 } as never))).toBe('E_OPTION_UNKNOWN');
   });
+  it('refuses a look that spends no alpha in double precision (its bound would be infinite), naming the cause', () => {
+    expect(() => groupSequentialDesign({ alpha: 1e-308 })).toThrow(expect.objectContaining({ code: 'E_ALPHA', field: 'alpha' }));
+    expect(() => groupSequentialDesign({ timing: [0.0001, 1] })).toThrow(expect.objectContaining({ code: 'E_OPTION_RANGE', field: 'timing' }));
+    // Pocock spends alpha at any look, and a tiny but usable alpha still gives finite bounds.
+    expect(groupSequentialDesign({ timing: [0.0001, 1], spending: 'pocock' }).efficacyBounds.every(Number.isFinite)).toBe(true);
+    expect(groupSequentialDesign({ alpha: 1e-12 }).efficacyBounds.every(Number.isFinite)).toBe(true);
+  });
 });
 
 describe('sequentialSampleSize with a group-sequential design', () => {
