@@ -22,7 +22,9 @@ export interface LogisticRegressionOptions {
   /**
    * Stop when no entry of the gradient of the objective per unit of weight (in standardised
    * coordinates, see the class notes) exceeds `tol` (default 1e-8, a finite number > 0; at 1e-8 the
-   * coefficients come within about 1e-7 of the optimum on ordinarily scaled data).
+   * coefficients come within about 1e-7 of the optimum on ordinarily scaled data), or when the
+   * objective stops decreasing in double precision (a relative decrease below 64 machine epsilons,
+   * the `ftol` scikit-learn gives scipy), where the gradient has reached its rounding floor.
    */
   readonly tol?: number;
   /** Class weights: `null` (default), `'balanced'` or a weight per label, such as `{ '1': 5 }`. */
@@ -47,7 +49,7 @@ export interface LogisticRegressionJSON {
   readonly intercepts: number[];
   /** Optimiser iterations of the fit. */
   readonly nIter: number;
-  /** Whether the fit reached `tol`. */
+  /** Whether the fit reached `tol` (or the objective's rounding floor). */
   readonly converged: boolean;
 }
 
@@ -83,13 +85,14 @@ function sigmoid(z: number): number {
 
 /**
  * Weighted means (0 without an intercept) and standard deviations (1 where
- * a feature is constant) of the columns, and the standardised rows,
- * row-major. O(n · p).
+ * a feature is constant) of the columns, and the standardised columns.
+ * O(n · p).
  */
-function standardise(columns: readonly Float64Array[], n: number, w: Float64Array, S: number, centre: boolean): { mu: Float64Array; sd: Float64Array; xs: Float64Array } {
+function standardise(columns: readonly Float64Array[], n: number, w: Float64Array, S: number, centre: boolean): { mu: Float64Array; sd: Float64Array; xs: Float64Array[] } {
   const p = columns.length;
   const mu = new Float64Array(p);
   const sd = new Float64Array(p);
+  const xs: Float64Array[] = [];
   for (let j = 0; j < p; j++) {
     const col = columns[j]!;
     let m = 0;
@@ -106,15 +109,81 @@ function standardise(columns: readonly Float64Array[], n: number, w: Float64Arra
     if (!(sdev > 0) || !Number.isFinite(sdev)) sdev = 1;
     mu[j] = m;
     sd[j] = sdev;
-  }
-  const xs = new Float64Array(n * p);
-  for (let j = 0; j < p; j++) {
-    const col = columns[j]!;
-    const m = mu[j]!;
-    const inv = 1 / sd[j]!;
-    for (let i = 0, at = j; i < n; i++, at += p) xs[at] = (col[i]! - m) * inv;
+    const inv = 1 / sdev;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = (col[i]! - m) * inv;
+    xs.push(out);
   }
   return { mu, sd, xs };
+}
+
+/** The same table row-major (row i at i·p), for the softmax's row-at-a-time loop. */
+function rowMajor(xs: readonly Float64Array[], n: number): Float64Array {
+  const p = xs.length;
+  const out = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) {
+    const col = xs[j]!;
+    for (let i = 0, at = j; i < n; i++, at += p) out[at] = col[i]!;
+  }
+  return out;
+}
+
+/**
+ * z += X·θ over standardised columns, four columns per pass over z (column
+ * order reads memory in sequence, and four at once quarters the passes).
+ */
+function addProducts(z: Float64Array, xs: readonly Float64Array[], theta: Float64Array, n: number): void {
+  const p = xs.length;
+  let j = 0;
+  for (; j + 4 <= p; j += 4) {
+    const a = xs[j]!;
+    const b = xs[j + 1]!;
+    const c = xs[j + 2]!;
+    const d = xs[j + 3]!;
+    const ta = theta[j]!;
+    const tb = theta[j + 1]!;
+    const tc = theta[j + 2]!;
+    const td = theta[j + 3]!;
+    for (let i = 0; i < n; i++) z[i]! += ta * a[i]! + tb * b[i]! + tc * c[i]! + td * d[i]!;
+  }
+  for (; j < p; j++) {
+    const a = xs[j]!;
+    const ta = theta[j]!;
+    for (let i = 0; i < n; i++) z[i]! += ta * a[i]!;
+  }
+}
+
+/** grad[j] = Σᵢ r[i]·X[i][j] over standardised columns, four columns per pass. */
+function crossProducts(grad: Float64Array, xs: readonly Float64Array[], r: Float64Array, n: number): void {
+  const p = xs.length;
+  let j = 0;
+  for (; j + 4 <= p; j += 4) {
+    const a = xs[j]!;
+    const b = xs[j + 1]!;
+    const c = xs[j + 2]!;
+    const d = xs[j + 3]!;
+    let sa = 0;
+    let sb = 0;
+    let sc = 0;
+    let sd = 0;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i]!;
+      sa += ri * a[i]!;
+      sb += ri * b[i]!;
+      sc += ri * c[i]!;
+      sd += ri * d[i]!;
+    }
+    grad[j] = sa;
+    grad[j + 1] = sb;
+    grad[j + 2] = sc;
+    grad[j + 3] = sd;
+  }
+  for (; j < p; j++) {
+    const a = xs[j]!;
+    let sa = 0;
+    for (let i = 0; i < n; i++) sa += r[i]! * a[i]!;
+    grad[j] = sa;
+  }
 }
 
 /**
@@ -131,14 +200,17 @@ function standardise(columns: readonly Float64Array[], n: number, w: Float64Arra
  * 1.2's own `lbfgs` stops 1e-6 to 1e-4 short of that optimum, where scipy's
  * default `ftol` ends it.)
  *
- * The optimiser is L-BFGS (memory 10, strong-Wolfe line search) in
+ * The optimiser is L-BFGS (memory 10, strong-Wolfe line search, with
+ * Hager and Zhang's approximate Wolfe test where the objective's changes
+ * fall below its rounding error) in
  * standardised coordinates: each feature is centred and scaled by its
  * weighted standard deviation inside the fit (the answer is mapped back to
  * the original units), so features in days and in dollars converge as fast
  * as standardised ones; `tol` bounds the gradient there, per unit of total
  * weight. A fit costs O(iterations · n · p · classes) and memory O(n · p);
- * each evaluation of the objective and its gradient is one pass over the
- * rows. `onProgress` reports the objective per unit of weight after each
+ * each evaluation of the objective and its gradient makes two passes over
+ * the standardised columns for two classes (scores, then gradient) and one
+ * over the rows for more. `onProgress` reports the objective per unit of weight after each
  * iteration; `signal` stops the fit between iterations. A fit that stops at
  * `maxIter` keeps its answer and sets `converged` to false (scikit-learn
  * warns); a fit whose numbers overflow (features near ±1e308) throws
@@ -222,15 +294,19 @@ export class LogisticRegression implements Classifier {
     const penaltyOff = lambda >= OVERWHELMING_PENALTY;
     const invVar = Float64Array.from(sd, (v) => 1 / (v * v));
     const z = new Float64Array(K);
+    // Two classes: scores and residuals per row, column-major products. More: the softmax reads rows.
+    const zb = new Float64Array(K === 1 ? n : 0);
+    const rb = new Float64Array(K === 1 ? n : 0);
+    const xr = K === 1 ? null : rowMajor(xs, n);
     const fg = (theta: Float64Array, grad: Float64Array): number => {
       grad.fill(0);
       let loss = 0;
       if (K === 1) {
-        const b0 = s.fitIntercept ? theta[p]! : 0;
+        zb.fill(s.fitIntercept ? theta[p]! : 0);
+        if (!penaltyOff) addProducts(zb, xs, theta, n);
         let gb = 0;
-        for (let i = 0, off = 0; i < n; i++, off += p) {
-          let zi = b0;
-          if (!penaltyOff) for (let j = 0; j < p; j++) zi += theta[j]! * xs[off + j]!;
+        for (let i = 0; i < n; i++) {
+          const zi = zb[i]!;
           const yi = yc[i] === 1 ? 1 : 0;
           const wi = w[i]!;
           // log(1 + e^z) − y·z and σ(z) from one exponential.
@@ -245,9 +321,10 @@ export class LogisticRegression implements Classifier {
             q = e / (1 + e);
           }
           const r = wi * (q - yi);
+          rb[i] = r;
           gb += r;
-          if (!penaltyOff && r !== 0) for (let j = 0; j < p; j++) grad[j]! += r * xs[off + j]!;
         }
+        if (!penaltyOff) crossProducts(grad, xs, rb, n);
         grad[p] = s.fitIntercept ? gb : 0;
       } else {
         for (let i = 0, off = 0; i < n; i++, off += p) {
@@ -255,7 +332,7 @@ export class LogisticRegression implements Classifier {
           for (let k = 0; k < K; k++) {
             const o = k * dof;
             let zk = s.fitIntercept ? theta[o + p]! : 0;
-            if (!penaltyOff) for (let j = 0; j < p; j++) zk += theta[o + j]! * xs[off + j]!;
+            if (!penaltyOff) for (let j = 0; j < p; j++) zk += theta[o + j]! * xr![off + j]!;
             z[k] = zk;
             if (zk > mx) mx = zk;
           }
@@ -269,7 +346,7 @@ export class LogisticRegression implements Classifier {
             const r = wi * (Math.exp(z[k]! - lse) - (k === yi ? 1 : 0));
             const o = k * dof;
             grad[o + p]! += r;
-            if (!penaltyOff && r !== 0) for (let j = 0; j < p; j++) grad[o + j]! += r * xs[off + j]!;
+            if (!penaltyOff && r !== 0) for (let j = 0; j < p; j++) grad[o + j]! += r * xr![off + j]!;
           }
         }
         if (!s.fitIntercept) for (let k = 0; k < K; k++) grad[k * dof + p] = 0;
@@ -408,7 +485,7 @@ export class LogisticRegression implements Classifier {
     return this.#state(`${NAME}.nIter`).nIter;
   }
 
-  /** Whether the last fit reached `tol` before `maxIter`. */
+  /** Whether the last fit reached `tol` (or the objective's rounding floor) before `maxIter`. */
   get converged(): boolean {
     return this.#state(`${NAME}.converged`).converged;
   }

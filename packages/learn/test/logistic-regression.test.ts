@@ -1,4 +1,4 @@
-import { Table } from '@marksman/core';
+import { Random, Table } from '@marksman/core';
 import { LogisticRegression } from '@marksman/learn';
 import type { LogisticRegressionJSON } from '@marksman/learn';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +149,24 @@ describe('LogisticRegression: properties', () => {
     expect(() => LogisticRegression.fromJSON(bad({ classes: [1, 0] }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'classes'));
     expect(() => LogisticRegression.fromJSON(bad({ params: { C: -1 } }))).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'params.C'));
     expect(() => LogisticRegression.fromJSON(null as unknown as LogisticRegressionJSON)).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'json'));
+  });
+
+  it('stops where the objective stops changing in double precision, instead of searching lines in rounding noise', () => {
+    // 100,000 rows: the objective's rounding error (≈ 1e-16 · √n relative) hides the last decreases, and the
+    // gradient cannot fall far below 1e-8; the fit must end there, converged, without extra iterations.
+    const n = 100_000;
+    const r = new Random(1);
+    const cols = Array.from({ length: 20 }, () => Float64Array.from({ length: n }, () => r.normal()));
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) y[i] = r.next() < 1 / (1 + Math.exp(-(1.2 * cols[0]![i]! - 0.8 * cols[1]![i]! + 0.5 * cols[6]![i]! - 0.4))) ? 1 : 0;
+    const losses: number[] = [];
+    const m = new LogisticRegression().fit(cols, y, { onProgress: (e) => losses.push(e.loss) });
+    expect(m.converged).toBe(true);
+    expect(m.nIter).toBeLessThanOrEqual(10);
+    // Every iteration lowered the objective, up to its rounding error (approximate Wolfe steps may move
+    // within it), and the last ones changed it by no more than that.
+    for (let k = 1; k < losses.length; k++) expect(losses[k]!).toBeLessThanOrEqual(losses[k - 1]! * (1 + 1e-12));
+    expect(Math.abs(losses.at(-2)! - losses.at(-1)!)).toBeLessThan(1e-12);
   });
 
   it('reports progress each iteration with a falling objective, and stops at maxIter with converged false', () => {

@@ -62,6 +62,18 @@ function value(source: string, v: unknown, policy: MissingPolicy, name: string, 
 }
 
 function column(source: string, src: ArrayLike<unknown>, n: number, name: string, policy: MissingPolicy): Float64Array {
+  if (src instanceof Float64Array && src.length === n) {
+    // Finite float64 columns are read in place (the learners only read them), saving a copy of the data.
+    let finite = true;
+    for (let i = 0; i < n; i++) {
+      const v = src[i]!;
+      if (v - v !== 0) {
+        finite = false;
+        break;
+      }
+    }
+    if (finite) return src;
+  }
   const out = new Float64Array(n);
   if (src instanceof Float64Array || src instanceof Float32Array) {
     for (let i = 0; i < n; i++) {

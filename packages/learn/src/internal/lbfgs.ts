@@ -33,6 +33,20 @@ export interface LbfgsResult {
 const C1 = 1e-4;
 const C2 = 0.9;
 const MAX_LINE_SEARCH = 40;
+/**
+ * Relative decrease of the objective below which it has stopped changing in
+ * double precision: 64 machine epsilons, the `ftol` scikit-learn hands
+ * scipy's L-BFGS-B.
+ */
+const FTOL = 64 * Number.EPSILON;
+/**
+ * Near the optimum a sum over many rows changes by less than its own rounding
+ * error, so the sufficient-decrease test fails at every step length. A step
+ * whose objective lies within this relative band of the start and whose
+ * slope meets the curvature condition is then taken (the "approximate Wolfe"
+ * conditions of Hager & Zhang, SIAM J. Optim. 16(1), 2005).
+ */
+const FLAT = 1e-12;
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -86,6 +100,7 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
   const gNew = new Float64Array(d);
   let gnorm = infNorm(g);
   let iterations = 0;
+  let precisionFloor = false;
   if (!Number.isFinite(f) || !(gnorm === gnorm)) return { x, f, iterations, converged: false, gradientNorm: gnorm };
   while (gnorm > o.tol && iterations < o.maxIter) {
     throwIfAborted(o.signal ?? undefined, o.source);
@@ -138,9 +153,15 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
     let bracketed = false;
     let evals = 0;
     let fAcc = f;
+    const flat = (r: { f: number; dg: number }): boolean => r.f <= f + FLAT * Math.abs(f) && Math.abs(r.dg) <= -C2 * dg;
     while (evals < MAX_LINE_SEARCH) {
       const r = phi(step);
       evals++;
+      if (flat(r)) {
+        accepted = true;
+        fAcc = r.f;
+        break;
+      }
       if (!Number.isFinite(r.f) || r.f > f + C1 * step * dg || (evals > 1 && r.f >= fPrev)) {
         lo = tPrev;
         fLo = fPrev;
@@ -177,6 +198,11 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
         if (!(Math.abs(hi - lo) > 1e-16 * Math.max(1, Math.abs(lo)))) break;
         const r = phi(t);
         evals++;
+        if (flat(r)) {
+          accepted = true;
+          fAcc = r.f;
+          break;
+        }
         if (!Number.isFinite(r.f) || r.f > f + C1 * t * dg || r.f >= fLo) {
           hi = t;
           fHi = Number.isFinite(r.f) ? r.f : Infinity;
@@ -231,6 +257,11 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
     }
     o.onIteration?.(iterations, f);
     if (!(fOld - f > 0) && gnorm > o.tol) break; // stalled
+    if (fOld - f <= FTOL * Math.max(Math.abs(fOld), Math.abs(f), 1)) {
+      // The objective no longer changes in double precision: the gradient is at its rounding floor.
+      precisionFloor = true;
+      break;
+    }
   }
-  return { x, f, iterations, converged: gnorm <= o.tol, gradientNorm: gnorm };
+  return { x, f, iterations, converged: gnorm <= o.tol || precisionFloor, gradientNorm: gnorm };
 }
