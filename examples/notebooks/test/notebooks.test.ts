@@ -88,7 +88,7 @@ async function runDenoNotebook(): Promise<Run> {
     execFile(
       process.execPath,
       [denoLauncher()!, 'run', '-A', '--cached-only', file],
-      { cwd: folder, env: { ...process.env, NO_COLOR: '1', MARKSMAN_NOTEBOOK_OUTPUTS: outputsFile }, maxBuffer: 64 * 1024 * 1024, timeout: 170_000 },
+      { cwd: folder, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', MARKSMAN_NOTEBOOK_OUTPUTS: outputsFile }, maxBuffer: 64 * 1024 * 1024, timeout: 170_000 },
       (error, out, err) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: out, stderr: err }),
     );
   });
