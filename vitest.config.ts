@@ -66,6 +66,11 @@ export default defineConfig({
         resolve: { alias: sourceAliases },
         test: { name: 'demo', root: here('./examples'), include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },
       },
+      // The notebooks (examples/notebooks): the Deno one run under deno against the build, both type-checked.
+      {
+        resolve: { alias: sourceAliases },
+        test: { name: 'notebooks', root: here('./examples/notebooks'), include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 240_000, hookTimeout: 240_000 },
+      },
       // The browser example (examples/browser): its page built by Vite and driven in Chromium.
       {
         resolve: { alias: sourceAliases },

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Page } from 'playwright-core';
-import { it } from 'vitest';
 import { loadEsbuild } from './esbuild';
+import { prerequisitesMayRun } from './skip';
 
 /** The Chromium binary (override with MARKSMAN_CHROMIUM). */
 export const CHROMIUM = process.env.MARKSMAN_CHROMIUM ?? '/usr/bin/chromium';
@@ -41,14 +41,7 @@ export function whyNoBrowser(dist: Record<string, string>): string | null {
  * broken pipeline, and a test in the calling file fails saying so.
  */
 export function browserTestMayRun(tag: string, why: string | null): boolean {
-  if (why === null) return true;
-  console.warn(`[${tag}] skipped: ${why}`);
-  if (process.env.CI === 'true') {
-    it(`${tag}: its prerequisites are present under CI=true`, () => {
-      throw new Error(`${tag} cannot run under CI=true: ${why}`);
-    });
-  }
-  return false;
+  return prerequisitesMayRun(tag, why);
 }
 
 /** A page's code: a file to bundle, or source text whose imports resolve from `resolveDir`. */
