@@ -2,6 +2,7 @@ import { logGamma } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, countRepeats, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
 import { compress } from './clv/compress';
+import type { Patterns } from './clv/compress';
 import { parameterSummary } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
 import { fitByMaximumLikelihood } from './clv/fit';
@@ -304,22 +305,63 @@ export function paretoExpectedPath(model: ParetoNbdModel, customer: ClvCustomer,
   return out;
 }
 
-function paretoNbdLogLikelihood(p: ReturnType<typeof compress>, theta: Float64Array): number {
+const DEATH_GRAD = new Float64Array(4);
+
+/**
+ * Total log-likelihood over the patterns and, when `grad` is given, its
+ * gradient in (ln r, ln α, ln s, ln β): per pattern, the ln Γ ratio gives
+ * r·Σ_{j<x} 1/(r+j) in ln r, and ln(e^alive + e^death) gives the two terms'
+ * gradients weighted by their shares of the likelihood.
+ */
+function paretoNbdLogLikelihood(p: Patterns, theta: Float64Array, grad: Float64Array | null = null): number {
   const r = theta[0]!;
   const alpha = theta[1]!;
   const s = theta[2]!;
   const beta = theta[3]!;
   const m = p.xs.length;
-  const common = new Float64Array(m);
+  const common = p.scratch;
+  const digamma = p.scratch2;
   const lgR = logGamma(r);
-  for (let j = 0; j < m; j++) common[j] = logGamma(r + p.xs[j]!) - lgR;
+  // Σ_{j<x} 1/(r+j) for each distinct x, in one sweep up the sorted frequencies.
+  let acc = 0;
+  let upTo = 0;
+  for (let j = 0; j < m; j++) {
+    const x = p.xs[j]!;
+    common[j] = logGamma(r + x) - lgR;
+    if (grad !== null) {
+      for (; upTo < x; upTo++) acc += 1 / (r + upTo);
+      digamma[j] = r * acc;
+    }
+  }
   let total = 0;
+  let g0 = 0;
+  let g1 = 0;
+  let g2 = 0;
+  let g3 = 0;
+  const dg = grad === null ? null : DEATH_GRAD;
   for (let i = 0; i < p.k; i++) {
     const x = p.x[i]!;
     const T = p.T[i]!;
+    const w = p.w[i]!;
     const alive = logParetoAlive(r, alpha, s, beta, x, T);
-    const death = logParetoDeath(r, alpha, s, beta, x, p.tx[i]!, T);
-    total += p.w[i]! * (common[p.xi[i]!]! + logAddExp(alive, death));
+    const death = logParetoDeath(r, alpha, s, beta, x, p.tx[i]!, T, dg);
+    total += w * (common[p.xi[i]!]! + logAddExp(alive, death));
+    if (dg !== null) {
+      // share of the death term in the likelihood: 1 / (1 + e^(alive − death))
+      const d = death - alive;
+      const wd = death === -Infinity ? 0 : d > 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
+      const wa = 1 - wd;
+      g0 += w * (digamma[p.xi[i]!]! + wa * -r * Math.log1p(T / alpha) + wd * dg[0]!);
+      g1 += w * (wa * (r - ((r + x) * alpha) / (alpha + T)) + wd * dg[1]!);
+      g2 += w * (wa * -s * Math.log1p(T / beta) + wd * dg[2]!);
+      g3 += w * (wa * ((s * T) / (beta + T)) + wd * dg[3]!);
+    }
+  }
+  if (grad !== null) {
+    grad[0] = g0;
+    grad[1] = g1;
+    grad[2] = g2;
+    grad[3] = g3;
   }
   return total;
 }
@@ -384,6 +426,9 @@ export function fitParetoNbd(summary: ClvInput, options?: FitParetoNbdOptions): 
   const fit = fitByMaximumLikelihood({
     source,
     logLikelihood: (theta) => paretoNbdLogLikelihood(patterns, theta),
+    logLikelihoodGradient: (theta, grad) => paretoNbdLogLikelihood(patterns, theta, grad),
+    // ∂/∂u from ∂/∂(ln r, ln α, ln s, ln β): ln β = u₂ − u₃.
+    pullLogGradient: (g) => Float64Array.of(g[0]!, g[1]!, g[2]! + g[3]!, -g[3]!),
     start: [start.r, start.alpha, start.s, start.beta],
     n: cols.n,
     penalty: opts.penalty,
@@ -411,7 +456,7 @@ export function fitParetoNbd(summary: ClvInput, options?: FitParetoNbdOptions): 
       nCustomers: cols.n,
       repeatCustomers: countRepeats(cols.x),
       penalty: opts.penalty,
-      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c)),
+      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c), patterns),
     }),
   );
 }

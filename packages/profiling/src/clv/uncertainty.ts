@@ -41,6 +41,30 @@ export function logParameterHessian(total: (theta: Float64Array) => number, thet
   return H.every((row) => row.every(Number.isFinite)) ? H : null;
 }
 
+/**
+ * The same Hessian from `gradient` (of the total objective with respect to
+ * ln θ, at natural parameters) by central differences with step 1e-4 in
+ * ln θ, symmetrised; null when some entry is not finite. 2k gradient
+ * evaluations.
+ */
+export function logParameterHessianFromGradient(gradient: (theta: Float64Array) => Float64Array, theta: Float64Array): number[][] | null {
+  const k = theta.length;
+  const u = Float64Array.from(theta, Math.log);
+  const h = LOG_STEP;
+  const cols: Float64Array[] = [];
+  for (let i = 0; i < k; i++) {
+    const ui = u[i]!;
+    u[i] = ui + h;
+    const gp = gradient(Float64Array.from(u, Math.exp));
+    u[i] = ui - h;
+    const gm = gradient(Float64Array.from(u, Math.exp));
+    u[i] = ui;
+    cols.push(Float64Array.from(gp, (v, j) => (v - gm[j]!) / (2 * h)));
+  }
+  const H: number[][] = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => 0.5 * (cols[i]![j]! + cols[j]![i]!)));
+  return H.every((row) => row.every(Number.isFinite)) ? H : null;
+}
+
 /** Lower Cholesky factor of a symmetric matrix, or null when it is not positive definite. */
 export function cholesky(A: readonly (readonly number[])[]): number[][] | null {
   const k = A.length;
