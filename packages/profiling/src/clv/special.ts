@@ -392,7 +392,7 @@ export function logParetoDeath(r: number, alpha: number, s: number, beta: number
       const e = Math.exp(v - u);
       const inv = 1 / -Math.expm1(v - u);
       for (let i = 0; i < 4; i++) grad[i] = (GU[i]! - e * GV[i]!) * inv;
-      grad[2] += 1;
+      grad[2] = grad[2]! + 1;
     }
     return value;
   }
