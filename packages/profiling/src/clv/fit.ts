@@ -12,7 +12,7 @@ export interface ClvFitReport {
   readonly converged: boolean;
   /** Optimiser iterations, all stages together. */
   readonly iterations: number;
-  /** Objective evaluations, all stages together. */
+  /** Objective evaluations, all stages together (a fit with an exact gradient, such as Pareto/NBD's, computes it in the same pass and counts the pass once). */
   readonly evaluations: number;
   /** Infinity norm of the final gradient of the mean objective with respect to the optimiser's log-coordinates. */
   readonly gradientNorm: number;
