@@ -53,10 +53,10 @@ function normalLowerTailQuantile(tail: number): number {
 
 /**
  * Standard normal quantile Φ⁻¹(p) (Wichura's AS 241, about 1e-16 relative).
- * Returns −∞ at 0, +∞ at 1 and NaN outside [0, 1].
+ * Returns −∞ at 0, +∞ at 1 and NaN outside [0, 1] (and for anything but a number).
  */
 export function normalPpf(p: number): number {
-  if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
+  if (typeof p !== 'number' || Number.isNaN(p) || p < 0 || p > 1) return NaN;
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   const q = p - 0.5;
