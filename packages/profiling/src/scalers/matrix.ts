@@ -24,7 +24,13 @@ export type MatrixColumns = { readonly [feature: string]: ArrayLike<number> };
 export type MatrixInput = MatrixRows | MatrixRecords | MatrixColumns;
 
 /** What a transform returns for input `X`: rows for rows, records for records, columns (Float64Array per feature) for columns. */
-export type MatrixOutput<X extends MatrixInput> = X extends MatrixRows ? number[][] : X extends MatrixRecords ? Record<string, number>[] : Record<string, Float64Array>;
+// (Rows are tested as arrays of number arrays or typed arrays, not as MatrixRows: a record type with a
+// string index signature is also ArrayLike<number> to TypeScript.)
+export type MatrixOutput<X extends MatrixInput> = X extends readonly (readonly number[] | ArrayBufferView)[]
+  ? number[][]
+  : X extends MatrixRecords
+    ? Record<string, number>[]
+    : Record<string, Float64Array>;
 
 /** Options of a scaler's `fit` and `fitTransform`: progress and cancellation for large inputs. */
 export type ScalerFitOptions = DataPassOptions;
