@@ -1,9 +1,11 @@
 // @marksman/core/internal — plumbing that the Marksman packages share: the
-// options merger, the exhaustive-switch guard and the WebAssembly encoder.
+// options merger, the exhaustive-switch guard, the WebAssembly encoder and
+// the standard normal quantile.
 // Not public API: not documented on the site, not re-exported by the
 // `marksman` umbrella package, and free to change in any release. Apps
 // should import from `@marksman/core`.
 
 export { resolveOptions } from './options';
 export { assertNever } from './errors';
+export { normalPpf } from './normal-quantile';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';

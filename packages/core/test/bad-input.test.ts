@@ -81,6 +81,7 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   wasmSection: [1, [1]],
   wasmModule: [[[1]]],
   compileWasm: [new Uint8Array(8)],
+  normalPpf: [0.5],
 };
 
 describe('bad input never escapes as a raw engine error', () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as core from '@marksman/core';
 import * as internal from '@marksman/core/internal';
-import { compileWasm, resolveOptions, sleb128, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core/internal';
+import { compileWasm, normalPpf, resolveOptions, sleb128, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core/internal';
 
 function codeOf(f: () => unknown): string | undefined {
   try {
@@ -17,9 +17,21 @@ function codeOf(f: () => unknown): string | undefined {
 
 describe('@marksman/core/internal', () => {
   it('holds the plumbing, which the public entry no longer exports', () => {
-    const plumbing = ['resolveOptions', 'assertNever', 'uleb128', 'sleb128', 'wasmVector', 'wasmName', 'wasmSection', 'wasmModule', 'compileWasm'];
+    const plumbing = ['resolveOptions', 'assertNever', 'normalPpf', 'uleb128', 'sleb128', 'wasmVector', 'wasmName', 'wasmSection', 'wasmModule', 'compileWasm'];
     expect(Object.keys(internal).sort()).toEqual([...plumbing].sort());
     for (const name of plumbing) expect(name in core, name).toBe(false);
+  });
+
+  it('normalPpf: Φ⁻¹ at known points (scipy.stats.norm.ppf), symmetric, exact in the far tail, NaN outside [0, 1]', () => {
+    expect(normalPpf(0.5)).toBe(0);
+    expect(normalPpf(0.975)).toBeCloseTo(1.959963984540054, 15);
+    expect(normalPpf(0.05)).toBeCloseTo(-1.6448536269514729, 15);
+    expect(normalPpf(1e-20)).toBeCloseTo(-9.262340089798409, 13);
+    for (const p of [0.01, 0.3, 0.42]) expect(normalPpf(1 - p)).toBeCloseTo(-normalPpf(p), 12);
+    expect(normalPpf(0)).toBe(-Infinity);
+    expect(normalPpf(1)).toBe(Infinity);
+    expect(normalPpf(-0.1)).toBeNaN();
+    expect(normalPpf(Number.NaN)).toBeNaN();
   });
 
   it('encodes LEB128 at the edges of the 32-bit range (known answers from the WebAssembly spec)', () => {

@@ -1,13 +1,11 @@
 import { OptionsError, ValidationError, logGamma } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, countRepeats, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
+import { checkCount, checkCustomer, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
 import { parameterSummary } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
-import { fitByMaximumLikelihood } from './clv/fit';
 import type { ClvFitProgress } from './clv/fit';
-import { fitInfo, holdoutPurchases } from './clv/fit-facts';
+import { REPEAT_FIT_DEFAULTS, fitRepeatModel } from './clv/fit-model';
+import type { RepeatFitDefaults } from './clv/fit-model';
 import type { ClvFitInfo } from './clv/fit-info';
-import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import { logAddExp, logBeta } from './clv/special';
 import { daysPerUnit } from './time-unit';
@@ -384,16 +382,7 @@ export class BgBbModel {
   }
 }
 
-const DEFAULTS: Readonly<Required<{ [K in keyof FitBgBbOptions]: FitBgBbOptions[K] }>> = Object.freeze({
-  penalty: 0,
-  maxIterations: 500,
-  tolerance: 1e-7,
-  onProgress: null,
-  signal: null,
-  initialParams: undefined,
-  timeUnit: undefined,
-  opportunitiesPerUnit: undefined,
-});
+const DEFAULTS: Readonly<RepeatFitDefaults<BgBbParams> & { opportunitiesPerUnit: number | undefined }> = Object.freeze({ ...REPEAT_FIT_DEFAULTS, opportunitiesPerUnit: undefined });
 
 /**
  * Fits the BG/BB model by maximum likelihood (FHS 2010 eq. 5), in log space
@@ -421,62 +410,38 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitBgBbOptions]: FitBgBbOptions[
  */
 export function fitBgBb(summary: ClvInput, options?: FitBgBbOptions): BgBbModel {
   const source = 'fitBgBb';
-  const o = resolveOptions(source, DEFAULTS, options);
-  const cols = toColumns(summary, source);
-  const opts = checkFitOptions(source, o);
-  const timeUnit = resolveTimeUnit(source, cols.timeUnit, o.timeUnit);
-  const k = checkOpportunities(source, o.opportunitiesPerUnit ?? (cols.timeUnit !== undefined ? daysPerUnit(cols.timeUnit) : 1));
-  requireRepeatPurchases(source, cols.x);
-  const start = o.initialParams ?? { alpha: 1, beta: 1, gamma: 1, delta: 1 };
-  checkParams(source, start as unknown as Record<string, number>, NAMES);
-  // Distinct histories in whole opportunities, with weights.
-  const seen = new Map<string, number>();
-  const hist: Discrete[] = [];
-  const weight: number[] = [];
-  for (let i = 0; i < cols.n; i++) {
-    const d = toDiscrete(source, { frequency: cols.x[i]!, recency: cols.tx[i]!, T: cols.T[i]! }, k, i);
-    const key = `${d.x}|${d.tx}|${d.n}`;
-    const j = seen.get(key);
-    if (j === undefined) {
-      seen.set(key, hist.length);
-      hist.push(d);
-      weight.push(1);
-    } else weight[j] = weight[j]! + 1;
-  }
-  const logLikelihood = (theta: Float64Array): number => {
-    const [al, be, ga, de] = theta as unknown as [number, number, number, number];
-    const lbAB = logBeta(al, be);
-    const lbGD = logBeta(ga, de);
-    let total = 0;
-    for (let j = 0; j < hist.length; j++) total += weight[j]! * logLikelihoodOne(al, be, ga, de, lbAB, lbGD, hist[j]!);
-    return total;
-  };
-  const fit = fitByMaximumLikelihood({
+  return fitRepeatModel(summary, options, {
     source,
-    logLikelihood,
-    start: [start.alpha, start.beta, start.gamma, start.delta],
-    n: cols.n,
-    penalty: opts.penalty,
-    maxIterations: opts.maxIterations,
-    tolerance: opts.tolerance,
-    onProgress: opts.onProgress,
-    signal: opts.signal,
+    model: 'bg-bb',
+    names: NAMES,
+    defaults: DEFAULTS,
+    start: { alpha: 1, beta: 1, gamma: 1, delta: 1 },
+    prepare: (o, cols) => checkOpportunities(source, o.opportunitiesPerUnit ?? (cols.timeUnit !== undefined ? daysPerUnit(cols.timeUnit) : 1)),
+    likelihood: (cols, k) => {
+      // Distinct histories in whole opportunities, with weights.
+      const seen = new Map<string, number>();
+      const hist: Discrete[] = [];
+      const weight: number[] = [];
+      for (let i = 0; i < cols.n; i++) {
+        const d = toDiscrete(source, { frequency: cols.x[i]!, recency: cols.tx[i]!, T: cols.T[i]! }, k, i);
+        const key = `${d.x}|${d.tx}|${d.n}`;
+        const j = seen.get(key);
+        if (j === undefined) {
+          seen.set(key, hist.length);
+          hist.push(d);
+          weight.push(1);
+        } else weight[j] = weight[j]! + 1;
+      }
+      const logLikelihood = (theta: Float64Array): number => {
+        const [al, be, ga, de] = theta as unknown as [number, number, number, number];
+        const lbAB = logBeta(al, be);
+        const lbGD = logBeta(ga, de);
+        let total = 0;
+        for (let j = 0; j < hist.length; j++) total += weight[j]! * logLikelihoodOne(al, be, ga, de, lbAB, lbGD, hist[j]!);
+        return total;
+      };
+      return { logLikelihood };
+    },
+    build: (params, timeUnit, k, fit) => new BgBbModel(params, timeUnit, k, fit),
   });
-  const [alpha, beta, gamma, delta] = fit.theta;
-  const params = { alpha: alpha!, beta: beta!, gamma: gamma!, delta: delta! };
-  const provisional = new BgBbModel(params, timeUnit, k);
-  return new BgBbModel(
-    params,
-    timeUnit,
-    k,
-    fitInfo<BgBbParams>({
-      model: 'bg-bb',
-      names: NAMES,
-      fit,
-      nCustomers: cols.n,
-      repeatCustomers: countRepeats(cols.x),
-      penalty: opts.penalty,
-      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c)),
-    }),
-  );
 }

@@ -1,14 +1,12 @@
 import { OptionsError, StateError, logGamma } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, countRepeats, requireRepeatPurchases, resolveTimeUnit, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
+import { checkCount, checkCustomer, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
 import { compress } from './clv/compress';
 import { parameterSummary } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
-import { fitByMaximumLikelihood } from './clv/fit';
-import { fitInfo, holdoutPurchases } from './clv/fit-facts';
+import { REPEAT_FIT_DEFAULTS, fitRepeatModel } from './clv/fit-model';
+import type { RepeatFitDefaults } from './clv/fit-model';
 import type { ClvFitInfo } from './clv/fit-info';
 import type { ClvFitProgress } from './clv/fit';
-import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import { logAddExp, logBeta, logHyp2f1 } from './clv/special';
 import type { ClvTimeUnit } from './time-unit';
@@ -358,15 +356,7 @@ function bgNbdLogLikelihood(p: ReturnType<typeof compress>, theta: Float64Array)
   return total;
 }
 
-const DEFAULTS: Readonly<Required<{ [K in keyof FitBgNbdOptions]: FitBgNbdOptions[K] }>> = Object.freeze({
-  penalty: 0,
-  maxIterations: 500,
-  tolerance: 1e-7,
-  onProgress: null,
-  signal: null,
-  initialParams: undefined,
-  timeUnit: undefined,
-});
+const DEFAULTS: Readonly<RepeatFitDefaults<BgNbdParams>> = REPEAT_FIT_DEFAULTS;
 
 /**
  * Fits the BG/NBD model by maximum likelihood. The log-likelihood (FHL 2005
@@ -406,40 +396,16 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitBgNbdOptions]: FitBgNbdOption
  * ```
  */
 export function fitBgNbd(summary: ClvInput, options?: FitBgNbdOptions): BgNbdModel {
-  const source = 'fitBgNbd';
-  const o = resolveOptions(source, DEFAULTS, options);
-  const cols = toColumns(summary, source);
-  const opts = checkFitOptions(source, o);
-  const timeUnit = resolveTimeUnit(source, cols.timeUnit, o.timeUnit);
-  requireRepeatPurchases(source, cols.x);
-  const start = o.initialParams ?? { r: 1, alpha: 1, a: 1, b: 1 };
-  checkParams(source, start as unknown as Record<string, number>, NAMES);
-  const patterns = compress(cols);
-  const fit = fitByMaximumLikelihood({
-    source,
-    logLikelihood: (theta) => bgNbdLogLikelihood(patterns, theta),
-    start: [start.r, start.alpha, start.a, start.b],
-    n: cols.n,
-    penalty: opts.penalty,
-    maxIterations: opts.maxIterations,
-    tolerance: opts.tolerance,
-    onProgress: opts.onProgress,
-    signal: opts.signal,
+  return fitRepeatModel(summary, options, {
+    source: 'fitBgNbd',
+    model: 'bg-nbd',
+    names: NAMES,
+    defaults: DEFAULTS,
+    start: { r: 1, alpha: 1, a: 1, b: 1 },
+    likelihood: (cols) => {
+      const patterns = compress(cols);
+      return { logLikelihood: (theta) => bgNbdLogLikelihood(patterns, theta) };
+    },
+    build: (params, timeUnit, _context, fit) => new BgNbdModel(params, timeUnit, fit),
   });
-  const [r, alpha, a, b] = fit.theta;
-  const params = { r: r!, alpha: alpha!, a: a!, b: b! };
-  const provisional = new BgNbdModel(params, timeUnit);
-  return new BgNbdModel(
-    params,
-    timeUnit,
-    fitInfo<BgNbdParams>({
-      model: 'bg-nbd',
-      names: NAMES,
-      fit,
-      nCustomers: cols.n,
-      repeatCustomers: countRepeats(cols.x),
-      penalty: opts.penalty,
-      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c)),
-    }),
-  );
 }

@@ -5,6 +5,7 @@ import { parameterSummary } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvParameterSummary, HoldoutCheck } from './clv/diagnostics';
 import { fitByMaximumLikelihood } from './clv/fit';
 import { fitInfo, holdoutPeriod } from './clv/fit-facts';
+import { CLV_FIT_DEFAULTS } from './clv/fit-model';
 import type { ClvFitInfo } from './clv/fit-info';
 import type { ClvFitProgress } from './clv/fit';
 import { toColumns } from './clv/input';
@@ -227,14 +228,7 @@ function throwInfiniteMean(): never {
   throw new StateError('E_CLV_CLOSED_FORM', `${SOURCE}: q must be > 1 for the expected spend to be finite.`, { source: SOURCE, field: 'q' });
 }
 
-const DEFAULTS: Readonly<Required<{ [K in keyof FitGammaGammaOptions]: FitGammaGammaOptions[K] }>> = Object.freeze({
-  penalty: 0,
-  maxIterations: 500,
-  tolerance: 1e-7,
-  onProgress: null,
-  signal: null,
-  initialParams: undefined,
-});
+const DEFAULTS: Readonly<Required<{ [K in keyof FitGammaGammaOptions]: FitGammaGammaOptions[K] }>> = CLV_FIT_DEFAULTS;
 
 /**
  * Fits the Gamma-Gamma spend model by maximum likelihood on the customers

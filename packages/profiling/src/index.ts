@@ -62,4 +62,4 @@ export { log1pTransform, Log1pTransform } from './scalers/log1p-transform';
 export type { Log1pTransformOptions, Log1pTransformJSON } from './scalers/log1p-transform';
 export { quantileRank, QuantileRank } from './scalers/quantile-rank';
 export type { QuantileRankOptions, QuantileRankJSON } from './scalers/quantile-rank';
-export type { MatrixInput } from './scalers/matrix';
+export type { MatrixInput, MatrixRows, MatrixRecords, MatrixColumns, MatrixOutput } from './scalers/matrix';

@@ -1,14 +1,13 @@
 import { logGamma } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { checkCount, checkCustomer, checkFitOptions, checkHorizon, checkParams, checkTimeUnit, countRepeats, readFitInfo, readModelJson, requireRepeatPurchases, resolveTimeUnit } from './clv/check';
+import { checkCount, checkCustomer, checkHorizon, checkParams, checkTimeUnit, readFitInfo, readModelJson } from './clv/check';
 import { compress } from './clv/compress';
+import type { Patterns } from './clv/compress';
 import { parameterSummary } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
-import { fitByMaximumLikelihood } from './clv/fit';
-import { fitInfo, holdoutPurchases } from './clv/fit-facts';
+import { REPEAT_FIT_DEFAULTS, fitRepeatModel } from './clv/fit-model';
+import type { RepeatFitDefaults } from './clv/fit-model';
 import type { ClvFitInfo } from './clv/fit-info';
 import type { ClvFitProgress } from './clv/fit';
-import { toColumns } from './clv/input';
 import type { ClvCustomer, ClvInput } from './clv/input';
 import { integrate, logAddExp, logParetoAlive, logParetoDeath, oneMinusPowOverK } from './clv/special';
 import type { ClvTimeUnit } from './time-unit';
@@ -304,35 +303,68 @@ export function paretoExpectedPath(model: ParetoNbdModel, customer: ClvCustomer,
   return out;
 }
 
-function paretoNbdLogLikelihood(p: ReturnType<typeof compress>, theta: Float64Array): number {
+const DEATH_GRAD = new Float64Array(4);
+
+/**
+ * Total log-likelihood over the patterns and, when `grad` is given, its
+ * gradient in (ln r, ln α, ln s, ln β): per pattern, the ln Γ ratio gives
+ * r·Σ_{j<x} 1/(r+j) in ln r, and ln(e^alive + e^death) gives the two terms'
+ * gradients weighted by their shares of the likelihood.
+ */
+function paretoNbdLogLikelihood(p: Patterns, theta: Float64Array, grad: Float64Array | null = null): number {
   const r = theta[0]!;
   const alpha = theta[1]!;
   const s = theta[2]!;
   const beta = theta[3]!;
   const m = p.xs.length;
-  const common = new Float64Array(m);
+  const common = p.scratch;
+  const digamma = p.scratch2;
   const lgR = logGamma(r);
-  for (let j = 0; j < m; j++) common[j] = logGamma(r + p.xs[j]!) - lgR;
+  // Σ_{j<x} 1/(r+j) for each distinct x, in one sweep up the sorted frequencies.
+  let acc = 0;
+  let upTo = 0;
+  for (let j = 0; j < m; j++) {
+    const x = p.xs[j]!;
+    common[j] = logGamma(r + x) - lgR;
+    if (grad !== null) {
+      for (; upTo < x; upTo++) acc += 1 / (r + upTo);
+      digamma[j] = r * acc;
+    }
+  }
   let total = 0;
+  let g0 = 0;
+  let g1 = 0;
+  let g2 = 0;
+  let g3 = 0;
+  const dg = grad === null ? null : DEATH_GRAD;
   for (let i = 0; i < p.k; i++) {
     const x = p.x[i]!;
     const T = p.T[i]!;
+    const w = p.w[i]!;
     const alive = logParetoAlive(r, alpha, s, beta, x, T);
-    const death = logParetoDeath(r, alpha, s, beta, x, p.tx[i]!, T);
-    total += p.w[i]! * (common[p.xi[i]!]! + logAddExp(alive, death));
+    const death = logParetoDeath(r, alpha, s, beta, x, p.tx[i]!, T, dg);
+    total += w * (common[p.xi[i]!]! + logAddExp(alive, death));
+    if (dg !== null) {
+      // share of the death term in the likelihood: 1 / (1 + e^(alive − death))
+      const d = death - alive;
+      const wd = death === -Infinity ? 0 : d > 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
+      const wa = 1 - wd;
+      g0 += w * (digamma[p.xi[i]!]! + wa * -r * Math.log1p(T / alpha) + wd * dg[0]!);
+      g1 += w * (wa * (r - ((r + x) * alpha) / (alpha + T)) + wd * dg[1]!);
+      g2 += w * (wa * -s * Math.log1p(T / beta) + wd * dg[2]!);
+      g3 += w * (wa * ((s * T) / (beta + T)) + wd * dg[3]!);
+    }
+  }
+  if (grad !== null) {
+    grad[0] = g0;
+    grad[1] = g1;
+    grad[2] = g2;
+    grad[3] = g3;
   }
   return total;
 }
 
-const DEFAULTS: Readonly<Required<{ [K in keyof FitParetoNbdOptions]: FitParetoNbdOptions[K] }>> = Object.freeze({
-  penalty: 0,
-  maxIterations: 500,
-  tolerance: 1e-7,
-  onProgress: null,
-  signal: null,
-  initialParams: undefined,
-  timeUnit: undefined,
-});
+const DEFAULTS: Readonly<RepeatFitDefaults<ParetoNbdParams>> = REPEAT_FIT_DEFAULTS;
 
 /**
  * Fits the Pareto/NBD model by maximum likelihood (Fader & Hardie 2005 note,
@@ -340,9 +372,13 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitParetoNbdOptions]: FitParetoN
  * series where they converge fast, and adaptive Gauss–Kronrod quadrature of
  * the same integral where one of α, β dwarfs the other (there the series
  * would need millions of terms); α^r β^s is folded in with log1p so that no
- * s·ln β is formed and cancelled. BFGS on (ln r, ln α, ln s, ln s/β),
- * Nelder–Mead restart when it stalls, standard errors from the observed
- * information. Same interface and guarantees as {@link fitBgNbd}.
+ * s·ln β is formed and cancelled. BFGS on (ln r, ln α, ln s, ln s/β) with
+ * the exact gradient (summed in the same pass as the likelihood: the
+ * derivatives of the series, or the means of the log-integrand's derivatives
+ * on the quadrature's panels), Nelder–Mead restart when it stalls, standard
+ * errors from the observed information (central differences of the exact
+ * gradient). Customers with identical (x, t_x, T) are evaluated once. Same
+ * interface and guarantees as {@link fitBgNbd}.
  *
  * When dropout is nearly the same for every customer, the likelihood keeps
  * rising as s and β grow together: the fit then stops where the gradient
@@ -350,7 +386,8 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitParetoNbdOptions]: FitParetoN
  * (their standard errors are large or NaN; s/β is what the data pin down).
  *
  * Costs O(patterns × (series terms or quadrature nodes)) per likelihood
- * evaluation, at most about 3,000 integrand evaluations per pattern.
+ * and gradient evaluation, at most about 3,000 integrand evaluations per
+ * pattern; a fit takes a few dozen evaluations.
  *
  * @param summary - the result of {@link summarizeForClv}, or rows `{ frequency, recency, T }`
  * @param options - penalty, iteration cap, tolerance, onProgress, signal, starting point, time unit
@@ -372,46 +409,28 @@ const DEFAULTS: Readonly<Required<{ [K in keyof FitParetoNbdOptions]: FitParetoN
  * ```
  */
 export function fitParetoNbd(summary: ClvInput, options?: FitParetoNbdOptions): ParetoNbdModel {
-  const source = 'fitParetoNbd';
-  const o = resolveOptions(source, DEFAULTS, options);
-  const cols = toColumns(summary, source);
-  const opts = checkFitOptions(source, o);
-  const timeUnit = resolveTimeUnit(source, cols.timeUnit, o.timeUnit);
-  requireRepeatPurchases(source, cols.x);
-  const start = o.initialParams ?? { r: 1, alpha: 1, s: 1, beta: 1 };
-  checkParams(source, start as unknown as Record<string, number>, NAMES);
-  const patterns = compress(cols);
-  const fit = fitByMaximumLikelihood({
-    source,
-    logLikelihood: (theta) => paretoNbdLogLikelihood(patterns, theta),
-    start: [start.r, start.alpha, start.s, start.beta],
-    n: cols.n,
-    penalty: opts.penalty,
-    maxIterations: opts.maxIterations,
-    tolerance: opts.tolerance,
-    // Coordinates (ln r, ln α, ln s, ln s/β): when dropout is nearly the same for
-    // everybody the likelihood keeps rising as s and β grow together with s/β
-    // fixed; in these coordinates that ridge is the ln s axis alone, along which
-    // the gradient vanishes like 1/s, so the search stops instead of crawling.
-    toNatural: (u) => Float64Array.of(Math.exp(u[0]!), Math.exp(u[1]!), Math.exp(u[2]!), Math.exp(u[2]! - u[3]!)),
-    fromNatural: (t) => Float64Array.of(Math.log(t[0]!), Math.log(t[1]!), Math.log(t[2]!), Math.log(t[2]!) - Math.log(t[3]!)),
-    onProgress: opts.onProgress,
-    signal: opts.signal,
+  return fitRepeatModel(summary, options, {
+    source: 'fitParetoNbd',
+    model: 'pareto-nbd',
+    names: NAMES,
+    defaults: DEFAULTS,
+    start: { r: 1, alpha: 1, s: 1, beta: 1 },
+    likelihood: (cols) => {
+      const patterns = compress(cols);
+      return {
+        logLikelihood: (theta) => paretoNbdLogLikelihood(patterns, theta),
+        logLikelihoodGradient: (theta, grad) => paretoNbdLogLikelihood(patterns, theta, grad),
+        // Coordinates (ln r, ln α, ln s, ln s/β): when dropout is nearly the same for
+        // everybody the likelihood keeps rising as s and β grow together with s/β
+        // fixed; in these coordinates that ridge is the ln s axis alone, along which
+        // the gradient vanishes like 1/s, so the search stops instead of crawling.
+        toNatural: (u) => Float64Array.of(Math.exp(u[0]!), Math.exp(u[1]!), Math.exp(u[2]!), Math.exp(u[2]! - u[3]!)),
+        fromNatural: (t) => Float64Array.of(Math.log(t[0]!), Math.log(t[1]!), Math.log(t[2]!), Math.log(t[2]!) - Math.log(t[3]!)),
+        // ∂/∂u from ∂/∂(ln r, ln α, ln s, ln β): ln β = u₂ − u₃.
+        pullLogGradient: (g) => Float64Array.of(g[0]!, g[1]!, g[2]! + g[3]!, -g[3]!),
+        holdoutPatterns: patterns,
+      };
+    },
+    build: (params, timeUnit, _context, fit) => new ParetoNbdModel(params, timeUnit, fit),
   });
-  const [r, alpha, s, beta] = fit.theta;
-  const params = { r: r!, alpha: alpha!, s: s!, beta: beta! };
-  const provisional = new ParetoNbdModel(params, timeUnit);
-  return new ParetoNbdModel(
-    params,
-    timeUnit,
-    fitInfo<ParetoNbdParams>({
-      model: 'pareto-nbd',
-      names: NAMES,
-      fit,
-      nCustomers: cols.n,
-      repeatCustomers: countRepeats(cols.x),
-      penalty: opts.penalty,
-      holdout: holdoutPurchases(cols, (t, c) => provisional.conditionalExpectedPurchases(t, c)),
-    }),
-  );
 }

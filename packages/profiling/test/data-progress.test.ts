@@ -102,7 +102,7 @@ describe("the scalers' fit: onProgress and signal", () => {
   });
   it('names the layout when rows are not all one width (columns given instead of rows)', () => {
     const columns = [[1, 2, 3], [4, 5]];
-    expect(() => standardScaler().fit(columns)).toThrow(/X must be rows \(one array per customer/);
+    expect(() => standardScaler().fit(columns)).toThrow(/read as rows \(one array per customer.*for columns, pass an object with one array per named feature/);
   });
 });
 

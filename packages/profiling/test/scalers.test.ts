@@ -155,6 +155,72 @@ describe('log1pTransform', () => {
   });
 });
 
+describe('scaler layouts: rows, records and columns give the same numbers, back in the layout given', () => {
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const asRecords = (m: readonly (readonly number[])[]) => Object.freeze(m.map((r) => Object.freeze(Object.fromEntries(names.map((n, j) => [n, r[j]!])))));
+  const asColumns = (m: readonly (readonly number[])[]) => Object.freeze(Object.fromEntries(names.map((n, j) => [n, Float64Array.from(m, (r) => r[j]!)])));
+  const makers = [
+    ['standardScaler', () => standardScaler()],
+    ['minMaxScaler', () => minMaxScaler()],
+    ['robustScaler', () => robustScaler()],
+    ['quantileRank', () => quantileRank()],
+    ['log1pTransform', () => log1pTransform()],
+  ] as const;
+  for (const [label, make] of makers) {
+    it(`${label}: fit and transform on records and on columns equal the rows result, and the JSON keeps the names`, () => {
+      // log1p needs values > −1: shift the fixture for it (the same shift in every layout).
+      const shift = (m: readonly (readonly number[])[]) => (label === 'log1pTransform' ? m.map((r) => r.map((v) => Math.abs(v))) : m);
+      const fitX = shift(X);
+      const newX = shift(T);
+      const byRows = make().fit(fitX).transform(newX);
+      const fromRecords = make().fit(asRecords(fitX));
+      const recs = fromRecords.transform(asRecords(newX));
+      expect(recs.map((r) => names.map((n) => r[n]!))).toEqual(byRows);
+      const fromColumns = make().fit(asColumns(fitX));
+      const cols = fromColumns.transform(asColumns(newX));
+      expect(names.map((n) => Array.from(cols[n]!))).toEqual(names.map((_, j) => byRows.map((r) => r[j]!)));
+      // Named input is matched by name, whatever the field order; rows stay positional.
+      const reordered = asRecords(newX).map((r) => Object.fromEntries([...names].reverse().map((n) => [n, (r as Record<string, number>)[n]!])));
+      expect(fromRecords.transform(reordered)).toEqual(recs);
+      expect(fromRecords.transform(newX)).toEqual(byRows);
+      // inverse in the same layout; JSON round trip keeps the feature names
+      const back = fromColumns.inverseTransform(cols);
+      expect(Object.keys(back)).toEqual(names);
+      const json = roundTrip(fromRecords.toJSON());
+      expect(json.featureNames).toEqual(names);
+      expect((fromRecords.constructor as unknown as { fromJSON(j: unknown): typeof fromRecords }).fromJSON(json).transform(asRecords(newX))).toEqual(recs);
+      expect('featureNames' in make().fit(fitX).toJSON()).toBe(false);
+    });
+  }
+  it('names the layout when it does not match: E_LAYOUT for mixed layouts, other names, or names on a scaler fitted on rows', () => {
+    const fitted = standardScaler().fit([{ recency: 1, spend: 10 }, { recency: 3, spend: 30 }]);
+    expect(codeOf(() => fitted.transform([{ recency: 1 }]))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => fitted.transform([{ recency: 1, spend: 2, extra: 3 }]))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => fitted.transform({ recency: [1], amount: [2] }))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => standardScaler().fit([[1], [2]]).transform([{ a: 1 }]))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => standardScaler().fit([[1, 2], { a: 1, b: 2 } as unknown as number[]]))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => standardScaler().fit([{ a: 1 }, [1] as unknown as object]))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => standardScaler().fit([{ a: 1 }, { a: 2, b: 3 }]))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => standardScaler().fit({ a: [1, 2], b: 'x' as unknown as number[] }))).toBe('ValidationError:E_LAYOUT');
+    expect(codeOf(() => standardScaler().fit({ a: [1, 2], b: [1] }))).toBe('ValidationError:E_SHAPE');
+    expect(codeOf(() => standardScaler().fit({}))).toBe('ValidationError:E_SHAPE');
+    expect(codeOf(() => standardScaler().fit({ a: [] }))).toBe('ValidationError:E_EMPTY');
+    expect(codeOf(() => standardScaler().fit([{ a: 'x' as unknown as number }]))).toBe('ValidationError:E_NUMBER');
+    expect(codeOf(() => standardScaler().fit(Float64Array.of(1, 2) as unknown as number[][]))).toBe('ValidationError:E_INPUT');
+    try {
+      fitted.transform([{ recency: 1 }]);
+    } catch (e) {
+      expect((e as Error).message).toMatch(/fitted on features recency, spend; these records have missing spend/);
+      expect((e as MarksmanError).field).toBe('spend');
+    }
+    try {
+      standardScaler().fit([[1, 2], [3]]);
+    } catch (e) {
+      expect((e as Error).message).toMatch(/read as rows .* for columns, pass an object with one array per named feature/);
+    }
+  });
+});
+
 describe('scaler errors', () => {
   it('refuses use before fit, empty fits, ragged rows, wrong width, infinities and bad JSON', () => {
     expect(codeOf(() => standardScaler().transform([[1]]))).toBe('StateError:E_NOT_FITTED');

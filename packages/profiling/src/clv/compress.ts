@@ -15,28 +15,39 @@ export interface Patterns {
   xi: Int32Array;
   /** Distinct frequencies. */
   xs: Float64Array;
+  /** Scratch arrays of xs.length values, reused by every likelihood evaluation. */
+  scratch: Float64Array;
+  scratch2: Float64Array;
 }
 
 export function compress(c: ClvColumns): Patterns {
-  const seen = new Map<string, number>();
+  // Nested maps frequency → T → recency → pattern index: no key strings, and
+  // patterns keep the order in which they first appear.
+  const seen = new Map<number, Map<number, Map<number, number>>>();
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const w: number[] = [];
   for (let i = 0; i < c.n; i++) {
-    const key = `${c.x[i]}|${c.tx[i]}|${c.T[i]}`;
-    const j = seen.get(key);
+    const xi = c.x[i]!;
+    const ti = c.tx[i]!;
+    const Ti = c.T[i]!;
+    let byT = seen.get(xi);
+    if (byT === undefined) seen.set(xi, (byT = new Map()));
+    let byTx = byT.get(Ti);
+    if (byTx === undefined) byT.set(Ti, (byTx = new Map()));
+    const j = byTx.get(ti);
     if (j === undefined) {
-      seen.set(key, x.length);
-      x.push(c.x[i]!);
-      tx.push(c.tx[i]!);
-      T.push(c.T[i]!);
+      byTx.set(ti, x.length);
+      x.push(xi);
+      tx.push(ti);
+      T.push(Ti);
       w.push(1);
     } else {
       w[j] = w[j]! + 1;
     }
   }
-  const distinct = [...new Set(x)].sort((a, b) => a - b);
+  const distinct = [...seen.keys()].sort((a, b) => a - b);
   const pos = new Map(distinct.map((v, i) => [v, i]));
   return {
     k: x.length,
@@ -46,5 +57,7 @@ export function compress(c: ClvColumns): Patterns {
     w: Float64Array.from(w),
     xi: Int32Array.from(x, (v) => pos.get(v)!),
     xs: Float64Array.from(distinct),
+    scratch: new Float64Array(distinct.length),
+    scratch2: new Float64Array(distinct.length),
   };
 }

@@ -4,7 +4,8 @@
 // identify the parameters is a separate question, answered here.
 import { OptionsError } from '@marksman/core';
 import type { ClvFitReport } from './fit';
-import { normalQuantile, symmetricEigen } from './uncertainty';
+import { normalPpf } from '@marksman/core/internal';
+import { symmetricEigen } from './uncertainty';
 
 /**
  * The stable codes of {@link ClvDiagnostic}:
@@ -295,7 +296,7 @@ export function parameterSummary(
   standardErrors: Readonly<Record<string, number>> | undefined,
   level: unknown,
 ): ClvParameterSummary[] {
-  const z = normalQuantile(0.5 + checkLevel(source, level) / 2);
+  const z = normalPpf(0.5 + checkLevel(source, level) / 2);
   return names.map((parameter) => {
     const estimate = params[parameter]!;
     const se = standardErrors?.[parameter] ?? NaN;

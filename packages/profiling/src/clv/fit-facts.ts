@@ -3,6 +3,7 @@
 import type { ClvTimeUnit } from '../time-unit';
 import { diagnose, formatNumber } from './diagnostics';
 import type { ClvModelKind, HoldoutCheck } from './diagnostics';
+import type { Patterns } from './compress';
 import type { FitOutcome } from './fit';
 import type { ClvFitInfo } from './fit-info';
 import type { ClvColumns, ClvCustomer } from './input';
@@ -14,17 +15,21 @@ export function holdoutPeriod(duration: number, unit: ClvTimeUnit | undefined): 
 
 /**
  * Predicted against actual purchases in the summary's holdout period, or
- * undefined when the input has no holdout columns.
+ * undefined when the input has no holdout columns. With `patterns` (the
+ * same customers grouped by identical history), each distinct history is
+ * predicted once and weighted by its count.
  */
-export function holdoutPurchases(cols: ClvColumns, predict: (t: number, c: ClvCustomer) => number): HoldoutCheck | undefined {
+export function holdoutPurchases(cols: ClvColumns, predict: (t: number, c: ClvCustomer) => number, patterns?: Patterns): HoldoutCheck | undefined {
   const h = cols.holdout;
   if (h === undefined) return undefined;
   let predicted = 0;
   let actual = 0;
-  for (let i = 0; i < cols.n; i++) {
-    predicted += predict(h.duration, { frequency: cols.x[i]!, recency: cols.tx[i]!, T: cols.T[i]! });
-    actual += h.counts[i]!;
+  if (patterns === undefined) {
+    for (let i = 0; i < cols.n; i++) predicted += predict(h.duration, { frequency: cols.x[i]!, recency: cols.tx[i]!, T: cols.T[i]! });
+  } else {
+    for (let i = 0; i < patterns.k; i++) predicted += patterns.w[i]! * predict(h.duration, { frequency: patterns.x[i]!, recency: patterns.tx[i]!, T: patterns.T[i]! });
   }
+  for (let i = 0; i < cols.n; i++) actual += h.counts[i]!;
   return { predicted, actual, what: 'purchases', period: holdoutPeriod(h.duration, cols.timeUnit) };
 }
 

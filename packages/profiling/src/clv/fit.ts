@@ -4,7 +4,7 @@
 // on the parameters (lifetimes' `penalizer_coef` convention).
 import { ConvergenceError, throwIfAborted } from '@marksman/core';
 import { minimizeBfgs, minimizeNelderMead } from './optimize';
-import { inverseSpd, logParameterHessian } from './uncertainty';
+import { inverseSpd, logParameterHessian, logParameterHessianFromGradient } from './uncertainty';
 
 /** How a fit went: the optimiser's report, attached to every fitted model. */
 export interface ClvFitReport {
@@ -12,7 +12,7 @@ export interface ClvFitReport {
   readonly converged: boolean;
   /** Optimiser iterations, all stages together. */
   readonly iterations: number;
-  /** Objective evaluations, all stages together. */
+  /** Objective evaluations, all stages together (a fit with an exact gradient, such as Pareto/NBD's, computes it in the same pass and counts the pass once). */
   readonly evaluations: number;
   /** Infinity norm of the final gradient of the mean objective with respect to the optimiser's log-coordinates. */
   readonly gradientNorm: number;
@@ -52,6 +52,19 @@ export interface FitProblem {
    */
   toNatural?: ((u: Float64Array) => Float64Array) | undefined;
   fromNatural?: ((theta: readonly number[]) => Float64Array) | undefined;
+  /**
+   * Total log-likelihood at natural parameters that also writes its gradient
+   * with respect to ln θ into `grad` (optional: without it the optimiser
+   * differentiates numerically). With it, BFGS uses the exact gradient and
+   * the observed information comes from central differences of the gradient.
+   */
+  logLikelihoodGradient?: ((theta: Float64Array, grad: Float64Array) => number) | undefined;
+  /**
+   * The gradient in ln θ → the gradient in the optimiser's coordinates
+   * (default: the same; needed with `logLikelihoodGradient` when `toNatural`
+   * is not exp of each coordinate; the coordinates must be linear in ln θ).
+   */
+  pullLogGradient?: ((g: Float64Array) => Float64Array) | undefined;
   /** Called after every optimiser iteration. */
   onProgress?: ((p: ClvFitProgress) => void) | null | undefined;
   /** Stops the fit (with an AbortError) between likelihood evaluations. */
@@ -99,13 +112,46 @@ export function fitByMaximumLikelihood(p: FitProblem): FitOutcome {
     evaluations++;
     return objectiveNatural(toNatural(u));
   };
+  const withGradient = p.logLikelihoodGradient;
+  const pull = p.pullLogGradient ?? ((g: Float64Array) => g);
+  // Objective and its gradient in ln θ (NaN where the likelihood is not finite).
+  const objectiveWithLogGradient = (theta: Float64Array, g: Float64Array): number => {
+    const ll = withGradient!(theta, g);
+    for (let i = 0; i < g.length; i++) g[i] = Number.isFinite(ll) ? -g[i]! / n + 2 * penalty * theta[i]! * theta[i]! : NaN;
+    if (!Number.isFinite(ll)) return Infinity;
+    let pen = 0;
+    if (penalty > 0) for (let i = 0; i < theta.length; i++) pen += theta[i]! * theta[i]!;
+    return -ll / n + penalty * pen;
+  };
+  // With an exact gradient, BFGS's line search evaluates value and gradient together (the
+  // gradient costs a fraction of a value here) and the gradient at the accepted point comes
+  // from this cache instead of a second pass over the data.
+  const cachedU = new Float64Array(p.start.length).fill(NaN);
+  const cachedGradient = new Float64Array(p.start.length);
+  const bfgsObjective =
+    withGradient === undefined
+      ? objective
+      : (u: Float64Array): number => {
+          throwIfAborted(signal, source);
+          evaluations++;
+          const v = objectiveWithLogGradient(toNatural(u), cachedGradient);
+          cachedU.set(u);
+          return v;
+        };
+  const gradient =
+    withGradient === undefined
+      ? undefined
+      : (u: Float64Array): Float64Array => {
+          if (!u.every((v, i) => v === cachedU[i])) bfgsObjective(u);
+          return pull(cachedGradient.slice());
+        };
   let iterationsBefore = 0;
   const progress = (stage: ClvFitProgress['stage']) =>
     p.onProgress
       ? (it: { iterations: number; fx: number }): void => p.onProgress!({ stage, iteration: iterationsBefore + it.iterations, evaluations, objective: it.fx })
       : undefined;
   const u0 = fromNatural(p.start);
-  let r = minimizeBfgs(objective, u0, { gradientTolerance: p.tolerance, maxIterations: p.maxIterations, onIteration: progress('bfgs') });
+  let r = minimizeBfgs(bfgsObjective, u0, { gradient, gradientTolerance: p.tolerance, maxIterations: p.maxIterations, onIteration: progress('bfgs') });
   let iterations = r.iterations;
   let method = 'bfgs';
   if (!r.converged && Number.isFinite(r.fx) && iterations < p.maxIterations) {
@@ -113,7 +159,7 @@ export function fitByMaximumLikelihood(p: FitProblem): FitOutcome {
     iterationsBefore = iterations;
     const nm = minimizeNelderMead(objective, r.x, { fTolerance: 1e-12, xTolerance: 1e-9, maxIterations: p.maxIterations, onIteration: progress('nelder-mead') });
     iterationsBefore += nm.iterations;
-    const polish = minimizeBfgs(objective, nm.x, { gradientTolerance: p.tolerance, maxIterations: p.maxIterations, onIteration: progress('polish') });
+    const polish = minimizeBfgs(bfgsObjective, nm.x, { gradient, gradientTolerance: p.tolerance, maxIterations: p.maxIterations, onIteration: progress('polish') });
     iterations += nm.iterations + polish.iterations;
     method = 'bfgs → nelder-mead → bfgs';
     r = polish.fx <= r.fx ? polish : r;
@@ -128,7 +174,14 @@ export function fitByMaximumLikelihood(p: FitProblem): FitOutcome {
     }
   }
   throwIfAborted(signal, source);
-  const logHessian = logParameterHessian((t) => n * objectiveNatural(t), theta);
+  const logHessian =
+    withGradient === undefined
+      ? logParameterHessian((t) => n * objectiveNatural(t), theta)
+      : logParameterHessianFromGradient((t) => {
+          const g = new Float64Array(t.length);
+          objectiveWithLogGradient(t, g);
+          return g.map((v) => n * v);
+        }, theta);
   const covariance = logHessian === null ? null : inverseSpd(logHessian);
   return {
     theta,

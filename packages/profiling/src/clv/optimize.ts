@@ -32,7 +32,7 @@ export interface MinimizeResult {
 /** Options of {@link minimizeBfgs}. */
 export interface BfgsOptions {
   /** Gradient; central differences of `f` when omitted. */
-  gradient?: (x: Float64Array) => Float64Array;
+  gradient?: ((x: Float64Array) => Float64Array) | undefined;
   /** Stop when ‖∇f‖∞ ≤ gradientTolerance. */
   gradientTolerance: number;
   /** Iteration cap. */

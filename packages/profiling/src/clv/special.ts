@@ -24,7 +24,7 @@ export function logSubExp(u: number, v: number): number {
 
 /**
  * Largest number of terms a ₂F₁ series may take (a few milliseconds). The
- * Pareto/NBD likelihood keeps z ≤ 0.75 (a few hundred terms at most); the
+ * Pareto/NBD likelihood sums its own series (logParetoTail); the
  * cap guards the BG/NBD conditional expectation at very long horizons.
  */
 const MAX_TERMS = 2_000_000;
@@ -225,11 +225,22 @@ function deathPanel(pm1: number, qo: number, ratio: number, a: number, b: number
   PE[i] = Math.max(error, 50 * 2.220446049250313e-16 * abs * ah);
 }
 
-/** ∫ of the death integrand over [points[0], points[last]], as integratePanels (same panels, same stopping rule). */
-function deathIntegral(pm1: number, qo: number, ratio: number, points: readonly number[], relTol: number): number {
+/** Break points of the death integral's first panels (at most 40 + 5). */
+const POINTS = new Float64Array(48);
+/** The value of the last deathIntegral. */
+let LAST_VALUE = 0;
+
+/**
+ * ∫ of the death integrand over [points[0], points[np − 1]], as integratePanels (same panels, same
+ * stopping rule): the value is left in LAST_VALUE and the panels in PA/PB; returns their number.
+ */
+function deathIntegral(pm1: number, qo: number, ratio: number, points: Float64Array, np: number, relTol: number): number {
   let n = 0;
-  for (let i = 0; i + 1 < points.length; i++) if (points[i + 1]! > points[i]!) deathPanel(pm1, qo, ratio, points[i]!, points[i + 1]!, n++);
-  if (n === 0) return 0;
+  for (let i = 0; i + 1 < np; i++) if (points[i + 1]! > points[i]!) deathPanel(pm1, qo, ratio, points[i]!, points[i + 1]!, n++);
+  if (n === 0) {
+    LAST_VALUE = 0;
+    return 0;
+  }
   for (;;) {
     let value = 0;
     let error = 0;
@@ -239,18 +250,99 @@ function deathIntegral(pm1: number, qo: number, ratio: number, points: readonly 
       error += PE[i]!;
       if (PE[i]! > PE[worst]!) worst = i;
     }
-    if (error <= relTol * Math.abs(value) || n >= MAX_PIECES) return value;
+    LAST_VALUE = value;
+    if (error <= relTol * Math.abs(value) || n >= MAX_PIECES) return n;
     const a = PA[worst]!;
     const b = PB[worst]!;
     const mid = 0.5 * (a + b);
-    if (!(mid > a && mid < b)) return value;
+    if (!(mid > a && mid < b)) return n;
     deathPanel(pm1, qo, ratio, a, mid, worst);
     deathPanel(pm1, qo, ratio, mid, b, n++);
   }
 }
 
-/** Largest |α − β| / (max(α, β) + τ) for which the Pareto/NBD ₂F₁ series is summed (at most ~130 terms). */
-const SERIES_Z = 0.75;
+/**
+ * Largest |α − β| / (max(α, β) + τ) for which the Pareto/NBD series is summed
+ * (at most ~370 terms, which cost less than the quadrature's few hundred
+ * integrand evaluations).
+ */
+const SERIES_Z = 0.9;
+
+// Gradients of the two tails of the death term, in (ln r, ln α, ln s, ln β).
+const GU = new Float64Array(4);
+const GV = new Float64Array(4);
+
+/**
+ * ln[α^r β^s ∫_τ^∞ (α+u)^−(r+x) (β+u)^−(s+1) du] for z = |α − β| / (max(α, β) + τ) < 1,
+ * with its gradient in (ln r, ln α, ln s, ln β) written to `g` when given.
+ *
+ * With M = max(α, β), m = min(α, β), a = r + s + x and pM the exponent of
+ * M's factor (r + x when α ≥ β, else s + 1), the tail integral is
+ * (M+τ)^−a · 2F1(a, pm; a+1; z) / a (Fader & Hardie 2005 note, eq. 22);
+ * after Euler's transformation (A&S 15.3.3) it is
+ * (M+τ)^−pM (m+τ)^(1−pm) · H(z) / a with H(z) = 2F1(1, pM; a+1; z) =
+ * Σ_k (pM)_k/(a+1)_k z^k, a series of positive terms whose ratios stay below
+ * z, so its tail after term k is at most t_k·z/(1−z). With α^r β^s folded
+ * in, the logarithm is ln-alive(τ) [+ ln(1−z) when α < β] − ln a + ln H.
+ * The derivatives of ln H in pM, a and z are summed in the same loop
+ * (Σ t_k·Σ_{j<k} 1/(pM+j), Σ t_k·Σ_{j<k} 1/(a+1+j), Σ k t_k / z).
+ */
+function logParetoTail(r: number, alpha: number, s: number, beta: number, x: number, tau: number, g: Float64Array | null): number {
+  const a = r + s + x;
+  const bigAlpha = alpha >= beta;
+  const Mt = (bigAlpha ? alpha : beta) + tau;
+  const z = Math.abs(alpha - beta) / Mt;
+  const pM = bigAlpha ? r + x : s + 1;
+  let H = 1;
+  let t = 1;
+  let hz = 0; // dH/dz = Σ (k+1) c_(k+1) z^k
+  let hp = 0; // Σ t_k Σ_{j<k} 1/(pM+j)
+  let ha = 0; // Σ t_k Σ_{j<k} 1/(a+1+j)
+  let P = 0;
+  let Q = 0;
+  const slack = 1e-16 * (1 - z);
+  for (let k = 0; k < 100000; k++) {
+    const ip = 1 / (pM + k);
+    const iq = 1 / (a + 1 + k);
+    const w = t * (pM + k) * iq; // c_(k+1) z^k
+    t = w * z;
+    H += t;
+    if (g !== null) {
+      P += ip;
+      Q += iq;
+      hz += (k + 1) * w;
+      hp += t * P;
+      ha += t * Q;
+      // The derivative series' terms carry an extra factor of at most k + 2.
+      if (t * (k + 2) <= slack * (1 - z) * H && w * z * (k + 2) <= slack * (1 - z) * hz) break;
+    } else if (t * z <= slack * H) {
+      break;
+    }
+  }
+  const logAliveTau = -r * Math.log1p(tau / alpha) - x * Math.log(alpha + tau) - s * Math.log1p(tau / beta);
+  const value = logAliveTau + (bigAlpha ? 0 : Math.log1p(-z)) - Math.log(a) + Math.log(H);
+  if (g !== null) {
+    const at = alpha + tau;
+    const bt = beta + tau;
+    const dz = hz / H;
+    g[0] = -r * Math.log1p(tau / alpha) - r / a;
+    g[1] = r - ((r + x) * alpha) / at;
+    g[2] = -s * Math.log1p(tau / beta) - s / a;
+    g[3] = (s * tau) / bt;
+    if (bigAlpha) {
+      g[0] += (r * (hp - ha)) / H;
+      g[1] += (dz * alpha * bt) / (at * at);
+      g[2] -= (s * ha) / H;
+      g[3] -= (dz * beta) / at;
+    } else {
+      g[0] -= (r * ha) / H;
+      g[1] += alpha / at - (dz * alpha) / bt;
+      g[2] += (s * (hp - ha)) / H;
+      g[3] += -beta / bt + (dz * beta * at) / (bt * bt);
+    }
+  }
+  return value;
+}
 
 /**
  * ln[α^r β^s · s · ∫ from t_x to T of (α+τ)^−(r+x) (β+τ)^−(s+1) dτ] for
@@ -260,20 +352,21 @@ const SERIES_Z = 0.75;
  * writes the integral as A₀ / (r + s + x).) The factor α^r β^s is folded in
  * with log1p so that nothing of size s·ln β is formed and subtracted again:
  * when s and β are both large (10⁹, say) those terms would cancel and leave
- * only rounding noise.
+ * only rounding noise. With `grad`, its gradient in (ln r, ln α, ln s, ln β)
+ * is written there (the derivative of ln ∫ g is the mean of ∂ ln g under g).
  *
  * Two evaluations, both accurate to about 1e-14 relative and both bounded
  * in cost:
  *
- * - when z = |α − β| / (max(α, β) + t_x) ≤ 0.75, the closed form with two
- *   ₂F₁ series (Fader & Hardie 2005 note, eq. 22), which converge at least
- *   as fast as z^k;
+ * - when z = |α − β| / (max(α, β) + t_x) ≤ 0.9, the closed form with two
+ *   ₂F₁ series (Fader & Hardie 2005 note, eq. 22, after Euler's
+ *   transformation: see logParetoTail), which converge at least as fast as z^k;
  * - otherwise adaptive Gauss–Kronrod quadrature of the integral itself, on
  *   the variable v = ln((m + τ)/(m + t_x)) with m = min(α, β). This
  *   substitution moves the integrand's nearest singularity (τ = −m) to
  *   v = −∞ and makes the log-integrand concave, so the integrand is a
  *   smooth unimodal bump; panels are laid out on the scale of its decay at
- *   v = 0.
+ *   v = 0. The gradient's means are taken on the final panels.
  *
  * The series alone is not enough: when one rate parameter dwarfs the other
  * (for example s and β running off together, β/α ≈ 10⁵, as happens when the
@@ -281,25 +374,27 @@ const SERIES_Z = 0.75;
  * within 1e-5 of 1 and the series needs millions of terms per customer,
  * which made a fit take minutes and end with a NaN gradient.
  */
-export function logParetoDeath(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
-  if (!(T > tx)) return -Infinity;
+export function logParetoDeath(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, grad: Float64Array | null = null): number {
+  if (!(T > tx)) {
+    if (grad !== null) grad.fill(0);
+    return -Infinity;
+  }
   const big = Math.max(alpha, beta);
   const diff = Math.abs(alpha - beta);
   const p = r + x;
   const q = s + 1;
   if (diff / (big + tx) <= SERIES_Z) {
-    // J = A₀ / a with a = r + s + x and A₀ = F(z(t_x))/(big+t_x)^a − F(z(T))/(big+T)^a,
-    // F(z) = 2F1(a, second; a + 1; z), second = the exponent of the smaller of α and β.
-    const a = r + s + x;
-    const second = alpha >= beta ? q : p;
-    // ln[α^r β^s / (big + τ)^a], without forming r·ln α or s·ln β on their own.
-    const scale = (tau: number): number =>
-      alpha >= beta
-        ? -r * Math.log1p(tau / alpha) - x * Math.log(alpha + tau) + s * Math.log1p((beta - alpha - tau) / (alpha + tau))
-        : -s * Math.log1p(tau / beta) - x * Math.log(beta + tau) + r * Math.log1p((alpha - beta - tau) / (beta + tau));
-    const u = logHyp2f1(a, second, a + 1, diff / (big + tx)) + scale(tx);
-    const v = logHyp2f1(a, second, a + 1, diff / (big + T)) + scale(T);
-    return Math.log(s) + logSubExp(u, v) - Math.log(a);
+    const u = logParetoTail(r, alpha, s, beta, x, tx, grad === null ? null : GU);
+    const v = logParetoTail(r, alpha, s, beta, x, T, grad === null ? null : GV);
+    const value = Math.log(s) + logSubExp(u, v);
+    if (grad !== null) {
+      // ∇ ln(e^u − e^v) = (∇u − e^(v−u) ∇v) / (1 − e^(v−u))
+      const e = Math.exp(v - u);
+      const inv = 1 / -Math.expm1(v - u);
+      for (let i = 0; i < 4; i++) grad[i] = (GU[i]! - e * GV[i]!) * inv;
+      grad[2] = grad[2]! + 1;
+    }
+    return value;
   }
   // m: the smaller constant with exponent pm; o: the larger with exponent qo.
   const m = Math.min(alpha, beta);
@@ -310,19 +405,58 @@ export function logParetoDeath(r: number, alpha: number, s: number, beta: number
   const V = Math.log1p((T - tx) / mt);
   // The integrand in v is exp(−(pm−1)·v − qo·log1p(ratio·expm1(v))): 1 at v = 0, log-concave (deathIntegrand).
   const slope = -(pm - 1) - qo * ratio;
-  const points = [0];
+  const points = POINTS;
+  let np = 0;
+  points[np++] = 0;
   if (slope < 0) {
     // The integrand falls by e at least every 1/|slope| (concavity): panels of growing width from there.
-    for (let w = 1 / -slope; w < V && points.length < 40; w *= 2) points.push(w);
+    for (let w = 1 / -slope; w < V && np < 40; w *= 2) points[np++] = w;
   }
   for (let i = 1; i < 4; i++) {
     const c = (V * i) / 4;
-    if (c > points[points.length - 1]!) points.push(c);
+    if (c > points[np - 1]!) points[np++] = c;
   }
-  points.push(V);
-  const integral = deathIntegral(pm - 1, qo, ratio, points, 1e-13);
+  points[np++] = V;
+  const panels = deathIntegral(pm - 1, qo, ratio, points, np, 1e-13);
+  const integral = LAST_VALUE;
   // ln[α^r β^s (α+t_x)^−(r+x) (β+t_x)^−(s+1) (m+t_x)] + ln ∫ e^h dv
   const lead = -r * Math.log1p(tx / alpha) - x * Math.log(alpha + tx) - s * Math.log1p(tx / beta) - Math.log(beta + tx) + Math.log(mt);
+  if (grad !== null) {
+    // Means under the integrand of v, e^−v, L = log1p(ratio·expm1 v) and e^−L:
+    // m + τ = (m + t_x)·e^v and M + τ = (M + t_x)·e^L.
+    let sv = 0;
+    let sev = 0;
+    let sl = 0;
+    let sel = 0;
+    let sf = 0;
+    for (let i = 0; i < panels; i++) {
+      const c = 0.5 * (PA[i]! + PB[i]!);
+      const h = 0.5 * (PB[i]! - PA[i]!);
+      for (let j = 0; j < 15; j++) {
+        const vv = j < 7 ? c - h * XGK[j]! : j === 7 ? c : c + h * XGK[14 - j]!;
+        const wgt = h * WGK[j < 8 ? j : 14 - j]!;
+        const L = Math.log1p(ratio * Math.expm1(vv));
+        const f = wgt * Math.exp(-(pm - 1) * vv - qo * L);
+        sf += f;
+        sv += f * vv;
+        sev += f * Math.exp(-vv);
+        sl += f * L;
+        sel += f * Math.exp(-L);
+      }
+    }
+    const Ev = sv / sf;
+    const Eev = sev / sf;
+    const El = sl / sf;
+    const Eel = sel / sf;
+    // E[log1p(τ/c)] and E[c/(c+τ)] for c = α and c = β.
+    const Mt = big + tx;
+    const logM = alpha <= beta ? [Math.log1p(tx / alpha) + Ev, Math.log1p(tx / beta) + El] : [Math.log1p(tx / alpha) + El, Math.log1p(tx / beta) + Ev];
+    const invM = alpha <= beta ? [(alpha / mt) * Eev, (beta / Mt) * Eel] : [(alpha / Mt) * Eel, (beta / mt) * Eev];
+    grad[0] = -r * logM[0]!;
+    grad[1] = r - p * invM[0]!;
+    grad[2] = 1 - s * logM[1]!;
+    grad[3] = s - q * invM[1]!;
+  }
   return Math.log(s) + lead + Math.log(integral);
 }
 

@@ -41,6 +41,30 @@ export function logParameterHessian(total: (theta: Float64Array) => number, thet
   return H.every((row) => row.every(Number.isFinite)) ? H : null;
 }
 
+/**
+ * The same Hessian from `gradient` (of the total objective with respect to
+ * ln θ, at natural parameters) by central differences with step 1e-4 in
+ * ln θ, symmetrised; null when some entry is not finite. 2k gradient
+ * evaluations.
+ */
+export function logParameterHessianFromGradient(gradient: (theta: Float64Array) => Float64Array, theta: Float64Array): number[][] | null {
+  const k = theta.length;
+  const u = Float64Array.from(theta, Math.log);
+  const h = LOG_STEP;
+  const cols: Float64Array[] = [];
+  for (let i = 0; i < k; i++) {
+    const ui = u[i]!;
+    u[i] = ui + h;
+    const gp = gradient(Float64Array.from(u, Math.exp));
+    u[i] = ui - h;
+    const gm = gradient(Float64Array.from(u, Math.exp));
+    u[i] = ui;
+    cols.push(Float64Array.from(gp, (v, j) => (v - gm[j]!) / (2 * h)));
+  }
+  const H: number[][] = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => 0.5 * (cols[i]![j]! + cols[j]![i]!)));
+  return H.every((row) => row.every(Number.isFinite)) ? H : null;
+}
+
 /** Lower Cholesky factor of a symmetric matrix, or null when it is not positive definite. */
 export function cholesky(A: readonly (readonly number[])[]): number[][] | null {
   const k = A.length;
@@ -91,65 +115,4 @@ export function symmetricEigen(A: readonly (readonly number[])[]): { values: num
   const V = e.eigenvectorMatrix;
   const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]!);
   return { values: order.map((i) => values[i]!), vectors: order.map((i) => V.getColumn(i)) };
-}
-
-/**
- * The standard normal quantile Φ⁻¹(p) for 0 < p < 1 (Wichura 1988,
- * algorithm AS 241, PPND16: about 16 significant digits).
- */
-export function normalQuantile(p: number): number {
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q;
-    return (
-      (q *
-        (((((((2509.0809287301227 * r + 33430.57558358813) * r + 67265.7709270087) * r + 45921.95393154987) * r + 13731.69376550946) * r +
-          1971.5909503065513) *
-          r +
-          133.14166789178438) *
-          r +
-          3.3871328727963665)) /
-      (((((((5226.495278852546 * r + 28729.085735721943) * r + 39307.89580009271) * r + 21213.794301586597) * r + 5394.196021424751) * r +
-        687.1870074920579) *
-        r +
-        42.31333070160091) *
-        r +
-        1)
-    );
-  }
-  let r = q < 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
-  let x: number;
-  if (r <= 5) {
-    r -= 1.6;
-    x =
-      (((((((0.0007745450142783414 * r + 0.022723844989269184) * r + 0.2417807251774506) * r + 1.2704582524523684) * r + 3.6478483247632045) * r +
-        5.769497221460691) *
-        r +
-        4.630337846156546) *
-        r +
-        1.4234371107496835) /
-      (((((((1.0507500716444169e-09 * r + 0.0005475938084995345) * r + 0.015198666563616457) * r + 0.14810397642748008) * r + 0.6897673349851) * r +
-        1.6763848301838038) *
-        r +
-        2.053191626637759) *
-        r +
-        1);
-  } else {
-    r -= 5;
-    x =
-      (((((((2.0103343992922881e-07 * r + 2.7115555687434876e-05) * r + 0.0012426609473880784) * r + 0.026532189526576124) * r + 0.29656057182850487) * r +
-        1.7848265399172913) *
-        r +
-        5.463784911164114) *
-        r +
-        6.657904643501103) /
-      (((((((2.0442631033899397e-15 * r + 1.421511758316446e-07) * r + 1.8463183175100548e-05) * r + 0.0007868691311456133) * r + 0.014875361290850615) * r +
-        0.1369298809227358) *
-        r +
-        0.599832206555888) *
-        r +
-        1);
-  }
-  return q < 0 ? -x : x;
 }

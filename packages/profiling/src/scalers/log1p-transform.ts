@@ -1,7 +1,7 @@
 import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { fitTicker, mapCells, notFitted, readHeader, readMatrix } from './matrix';
-import type { Dense, MatrixInput, ScalerFitOptions } from './matrix';
+import { featureNamesJson, fitTicker, mapCells, notFitted, readHeader, readMatrix } from './matrix';
+import type { Dense, MatrixInput, MatrixOutput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link log1pTransform} (none yet; kept for symmetry with the scalers). */
 export type Log1pTransformOptions = Record<string, never>;
@@ -14,6 +14,8 @@ export interface Log1pTransformJSON {
   readonly version: 1;
   /** Number of features fitted. */
   readonly nFeatures: number;
+  /** Feature names, present when fitted on records or columns (transforms then match named input by name). */
+  readonly featureNames?: string[];
 }
 
 function checkDomain(source: string, m: Dense): void {
@@ -21,7 +23,8 @@ function checkDomain(source: string, m: Dense): void {
     const x = m.data[i] as number;
     if (x <= -1) {
       const row = Math.floor(i / m.d);
-      throw new ValidationError('E_DOMAIN', `${source}: row ${row}, feature ${i % m.d}: log1p needs values > −1, got ${x}; shift or clip the feature first.`, { source, row, field: String(i % m.d) });
+      const feature = m.names === null ? String(i % m.d) : m.names[i % m.d]!;
+      throw new ValidationError('E_DOMAIN', `${source}: row ${row}, feature ${feature}: log1p needs values > −1, got ${x}; shift or clip the feature first.`, { source, row, field: feature });
     }
   }
 }
@@ -42,10 +45,12 @@ function checkDomain(source: string, m: Dense): void {
  */
 export class Log1pTransform {
   readonly #d: number;
+  readonly #names: readonly string[] | null;
 
   /** @internal Use {@link log1pTransform}. */
-  constructor(nFeatures = 0) {
+  constructor(nFeatures = 0, names: readonly string[] | null = null) {
     this.#d = nFeatures;
+    this.#names = names;
   }
 
   /** Whether it has been fitted. */
@@ -61,44 +66,48 @@ export class Log1pTransform {
   /**
    * Records the number of features and checks the domain. O(n·d).
    *
-   * @param X - rows (one array per customer, one value per feature)
+   * @param X - rows (an array of arrays, one per customer, all of one width), records (an array of objects with the
+   *   same named numeric fields, one per customer) or columns (an object with one equal-length array per named
+   *   feature); NaN marks a missing value. Named input (records, columns) fixes the feature names and order
    * @param options - `onProgress` (phase `'read'`) and `signal`, for large inputs
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_INPUT`
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_INPUT`, `E_LAYOUT` (a layout mixed within X)
    * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
   fit(X: MatrixInput, options?: ScalerFitOptions): Log1pTransform {
     const tick = fitTicker('Log1pTransform.fit', options);
     const m = readMatrix('Log1pTransform.fit', X, null, false, tick);
     checkDomain('Log1pTransform.fit', m);
-    return new Log1pTransform(m.d);
+    return new Log1pTransform(m.d, m.names);
   }
 
   /** `fit(X, options)` then `transform(X)`. */
-  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+  fitTransform<X extends MatrixInput>(X: X, options?: ScalerFitOptions): MatrixOutput<X> {
     return this.fit(X, options).transform(X);
   }
 
   /**
    * ln(1 + x) per value. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_DOMAIN`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_DOMAIN`, `E_OVERFLOW` (a result overflows)
    */
-  transform(X: MatrixInput): number[][] {
+  transform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     if (this.#d === 0) throw notFitted('Log1pTransform.transform');
-    const m = readMatrix('Log1pTransform.transform', X, this.#d, true);
+    const m = readMatrix('Log1pTransform.transform', X, { d: this.#d, names: this.#names }, true);
     checkDomain('Log1pTransform.transform', m);
-    return mapCells('Log1pTransform.transform', m, (x) => Math.log1p(x));
+    return mapCells<X>('Log1pTransform.transform', m, (x) => Math.log1p(x));
   }
 
   /**
    * e^y − 1 per value. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  inverseTransform(X: MatrixInput): number[][] {
+  inverseTransform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     if (this.#d === 0) throw notFitted('Log1pTransform.inverseTransform');
-    const m = readMatrix('Log1pTransform.inverseTransform', X, this.#d, true);
-    return mapCells('Log1pTransform.inverseTransform', m, (y) => Math.expm1(y));
+    const m = readMatrix('Log1pTransform.inverseTransform', X, { d: this.#d, names: this.#names }, true);
+    return mapCells<X>('Log1pTransform.inverseTransform', m, (y) => Math.expm1(y));
   }
 
   /**
@@ -108,7 +117,7 @@ export class Log1pTransform {
    */
   toJSON(): Log1pTransformJSON {
     if (this.#d === 0) throw notFitted('Log1pTransform.toJSON');
-    return { type: 'Log1pTransform', version: 1, nFeatures: this.#d };
+    return { type: 'Log1pTransform', version: 1, nFeatures: this.#d, ...featureNamesJson(this.#names) };
   }
 
   /**
@@ -117,7 +126,8 @@ export class Log1pTransform {
    * @throws `ValidationError` `E_JSON` (also for unknown fields)
    */
   static fromJSON(json: Log1pTransformJSON): Log1pTransform {
-    return new Log1pTransform(readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform', []).nFeatures);
+    const h = readHeader('Log1pTransform.fromJSON', json, 'Log1pTransform', []);
+    return new Log1pTransform(h.nFeatures, h.names);
   }
 }
 

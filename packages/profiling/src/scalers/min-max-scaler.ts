@@ -1,6 +1,6 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
-import type { MatrixInput, ScalerFitOptions } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, readHeader, featureNamesJson, readMatrix, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
+import type { MatrixInput, MatrixOutput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link minMaxScaler}. */
 export interface MinMaxScalerOptions {
@@ -22,6 +22,8 @@ export interface MinMaxScalerJSON {
   readonly clip: boolean;
   /** Number of features fitted. */
   readonly nFeatures: number;
+  /** Feature names, present when fitted on records or columns (transforms then match named input by name). */
+  readonly featureNames?: string[];
   /** Per-feature minimum seen in fit. */
   readonly dataMin: (number | null)[];
   /** Per-feature maximum seen in fit. */
@@ -35,6 +37,8 @@ export interface MinMaxScalerJSON {
 const DEFAULTS: Readonly<{ featureRange: readonly [number, number]; clip: boolean }> = Object.freeze({ featureRange: Object.freeze([0, 1]) as readonly [number, number], clip: false });
 
 interface Params {
+  /** Feature names when fitted on records or columns, else null. */
+  readonly names: readonly string[] | null;
   readonly dataMin: Float64Array;
   readonly dataMax: Float64Array;
   readonly scale: Float64Array;
@@ -82,15 +86,18 @@ export class MinMaxScaler {
   /**
    * Learns minimum and maximum per feature. O(n·d).
    *
-   * @param X - rows (one array per customer, one value per feature)
+   * @param X - rows (an array of arrays, one per customer, all of one width), records (an array of objects with the
+   *   same named numeric fields, one per customer) or columns (an object with one equal-length array per named
+   *   feature); NaN marks a missing value. Named input (records, columns) fixes the feature names and order
    * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_LAYOUT` (a layout mixed within X), `E_OVERFLOW` (a statistic overflows)
    * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
   fit(X: MatrixInput, options?: ScalerFitOptions): MinMaxScaler {
     const tick = fitTicker('MinMaxScaler.fit', options);
-    const { n, d, data } = readMatrix('MinMaxScaler.fit', X, null, false, tick);
+    const m = readMatrix('MinMaxScaler.fit', X, null, false, tick);
+    const { n, d, data } = m;
     const dataMin = new Float64Array(d).fill(NaN);
     const dataMax = new Float64Array(d).fill(NaN);
     for (let i = 0; i < n; i++) {
@@ -114,25 +121,26 @@ export class MinMaxScaler {
       offset[j] = lo - (dataMin[j] as number) * (scale[j] as number);
     }
     requireFiniteStats('MinMaxScaler.fit', { range, scale, offset });
-    return new MinMaxScaler(this.#range, this.#clip, { dataMin, dataMax, scale, offset });
+    return new MinMaxScaler(this.#range, this.#clip, { dataMin, dataMax, scale, offset, names: m.names });
   }
 
   /** `fit(X, options)` then `transform(X)`. O(n·d). */
-  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+  fitTransform<X extends MatrixInput>(X: X, options?: ScalerFitOptions): MatrixOutput<X> {
     return this.fit(X, options).transform(X);
   }
 
   /**
    * Scales rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  transform(X: MatrixInput): number[][] {
+  transform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('MinMaxScaler.transform');
-    const m = readMatrix('MinMaxScaler.transform', X, p.scale.length, true);
+    const m = readMatrix('MinMaxScaler.transform', X, { d: p.scale.length, names: p.names }, true);
     const [lo, hi] = this.#range;
     const clip = this.#clip;
-    return mapCells('MinMaxScaler.transform', m, (x, j) => {
+    return mapCells<X>('MinMaxScaler.transform', m, (x, j) => {
       const y = x * (p.scale[j] as number) + (p.offset[j] as number);
       return clip ? Math.min(hi, Math.max(lo, y)) : y;
     });
@@ -141,12 +149,13 @@ export class MinMaxScaler {
   /**
    * Undoes {@link MinMaxScaler.transform}: x = (y − offset) / scale. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  inverseTransform(X: MatrixInput): number[][] {
+  inverseTransform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('MinMaxScaler.inverseTransform');
-    const m = readMatrix('MinMaxScaler.inverseTransform', X, p.scale.length, true);
-    return mapCells('MinMaxScaler.inverseTransform', m, (y, j) => (y - (p.offset[j] as number)) / (p.scale[j] as number));
+    const m = readMatrix('MinMaxScaler.inverseTransform', X, { d: p.scale.length, names: p.names }, true);
+    return mapCells<X>('MinMaxScaler.inverseTransform', m, (y, j) => (y - (p.offset[j] as number)) / (p.scale[j] as number));
   }
 
   /**
@@ -166,6 +175,7 @@ export class MinMaxScaler {
       dataMax: toJsonArray(p.dataMax),
       scale: toJsonArray(p.scale),
       offset: toJsonArray(p.offset),
+      ...featureNamesJson(p.names),
     };
   }
 
@@ -177,7 +187,7 @@ export class MinMaxScaler {
    */
   static fromJSON(json: MinMaxScalerJSON): MinMaxScaler {
     const source = 'MinMaxScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'MinMaxScaler', ['featureRange', 'clip', 'dataMin', 'dataMax', 'scale', 'offset']);
+    const { nFeatures: d, obj, names } = readHeader(source, json, 'MinMaxScaler', ['featureRange', 'clip', 'dataMin', 'dataMax', 'scale', 'offset']);
     const r = obj.featureRange;
     if (!Array.isArray(r) || r.length !== 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || !(r[0] < r[1]) || typeof obj.clip !== 'boolean') {
       throw badJson(source, 'featureRange must be [min, max] with finite min < max, and clip a boolean', typeof obj.clip !== 'boolean' ? 'clip' : 'featureRange');
@@ -187,6 +197,7 @@ export class MinMaxScaler {
       dataMax: fromJsonArray(source, 'dataMax', obj.dataMax, d),
       scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'),
       offset: fromJsonArray(source, 'offset', obj.offset, d),
+      names,
     });
   }
 

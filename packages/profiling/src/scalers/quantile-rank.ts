@@ -1,7 +1,7 @@
 import { resolveOptions } from '@marksman/core/internal';
 import { ValidationError } from '@marksman/core';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray, fitTicker } from './matrix';
-import type { MatrixInput, ScalerFitOptions } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, percentileSorted, readHeader, featureNamesJson, readMatrix, sortedColumn, toJsonArray, fitTicker } from './matrix';
+import type { MatrixInput, MatrixOutput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link quantileRank}. */
 export interface QuantileRankOptions {
@@ -17,6 +17,8 @@ export interface QuantileRankJSON {
   readonly version: 1;
   /** Number of features fitted. */
   readonly nFeatures: number;
+  /** Feature names, present when fitted on records or columns (transforms then match named input by name). */
+  readonly featureNames?: string[];
   /** The landmark levels, 0 … 1 evenly spaced. */
   readonly references: number[];
   /** Per feature, the value at each landmark level (`null` for a feature with no values). */
@@ -54,6 +56,8 @@ function interpDown(x: number, xp: ArrayLike<number>, fp: ArrayLike<number>): nu
 }
 
 interface Params {
+  /** Feature names when fitted on records or columns, else null. */
+  readonly names: readonly string[] | null;
   readonly references: Float64Array;
   readonly quantiles: Float64Array[];
 }
@@ -103,10 +107,12 @@ export class QuantileRank {
   /**
    * Learns the landmark quantiles per feature. O(n log n · d).
    *
-   * @param X - rows (one array per customer, one value per feature)
+   * @param X - rows (an array of arrays, one per customer, all of one width), records (an array of objects with the
+   *   same named numeric fields, one per customer) or columns (an object with one equal-length array per named
+   *   feature); NaN marks a missing value. Named input (records, columns) fixes the feature names and order
    * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted transform
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_LAYOUT` (a layout mixed within X), `E_OVERFLOW` (a statistic overflows)
    * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
   fit(X: MatrixInput, options?: ScalerFitOptions): QuantileRank {
@@ -132,24 +138,25 @@ export class QuantileRank {
         });
       }
     }
-    return new QuantileRank(this.#nQuantiles, { references, quantiles });
+    return new QuantileRank(this.#nQuantiles, { references, quantiles, names: m.names });
   }
 
   /** `fit(X, options)` then `transform(X)`. */
-  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+  fitTransform<X extends MatrixInput>(X: X, options?: ScalerFitOptions): MatrixOutput<X> {
     return this.fit(X, options).transform(X);
   }
 
   /**
    * Quantile levels of the rows' values. O(n·d·log m).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  transform(X: MatrixInput): number[][] {
+  transform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('QuantileRank.transform');
-    const m = readMatrix('QuantileRank.transform', X, p.quantiles.length, true);
+    const m = readMatrix('QuantileRank.transform', X, { d: p.quantiles.length, names: p.names }, true);
     const refs = p.references;
-    return mapCells('QuantileRank.transform', m, (x, j) => {
+    return mapCells<X>('QuantileRank.transform', m, (x, j) => {
       const q = p.quantiles[j] as Float64Array;
       const k = q.length;
       if (Number.isNaN(q[0])) return NaN;
@@ -164,13 +171,14 @@ export class QuantileRank {
   /**
    * Values at the given quantile levels. O(n·d·log m).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  inverseTransform(X: MatrixInput): number[][] {
+  inverseTransform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('QuantileRank.inverseTransform');
-    const m = readMatrix('QuantileRank.inverseTransform', X, p.quantiles.length, true);
+    const m = readMatrix('QuantileRank.inverseTransform', X, { d: p.quantiles.length, names: p.names }, true);
     const refs = p.references;
-    return mapCells('QuantileRank.inverseTransform', m, (y, j) => {
+    return mapCells<X>('QuantileRank.inverseTransform', m, (y, j) => {
       const q = p.quantiles[j] as Float64Array;
       if (y - 1e-7 < 0) return q[0] as number;
       if (y + 1e-7 > 1) return q[q.length - 1] as number;
@@ -185,7 +193,7 @@ export class QuantileRank {
    */
   toJSON(): QuantileRankJSON {
     const p = this.#need('QuantileRank.toJSON');
-    return { type: 'QuantileRank', version: 1, nFeatures: p.quantiles.length, references: Array.from(p.references), quantiles: p.quantiles.map(toJsonArray) };
+    return { type: 'QuantileRank', version: 1, nFeatures: p.quantiles.length, references: Array.from(p.references), quantiles: p.quantiles.map(toJsonArray), ...featureNamesJson(p.names) };
   }
 
   /**
@@ -196,7 +204,7 @@ export class QuantileRank {
    */
   static fromJSON(json: QuantileRankJSON): QuantileRank {
     const source = 'QuantileRank.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'QuantileRank', ['references', 'quantiles']);
+    const { nFeatures: d, obj, names } = readHeader(source, json, 'QuantileRank', ['references', 'quantiles']);
     const refsIn = obj.references;
     if (!Array.isArray(refsIn) || refsIn.length < 1) throw badJson(source, 'references must be a non-empty array', 'references');
     const references = fromJsonArray(source, 'references', refsIn, refsIn.length, 0);
@@ -210,7 +218,7 @@ export class QuantileRank {
     for (const q of quantiles) {
       for (let i = 1; i < q.length; i++) if ((q[i] as number) < (q[i - 1] as number)) throw badJson(source, 'each feature\'s quantiles must be non-decreasing', 'quantiles');
     }
-    return new QuantileRank(references.length, { references, quantiles });
+    return new QuantileRank(references.length, { references, quantiles, names });
   }
 
   #need(source: string): Params {

@@ -1,6 +1,6 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, readMatrix, sortedColumn, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
-import type { MatrixInput, ScalerFitOptions } from './matrix';
+import { badJson, badOption, fromJsonArray, handleZeroScale, mapCells, notFitted, percentileSorted, readHeader, featureNamesJson, readMatrix, sortedColumn, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
+import type { MatrixInput, MatrixOutput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link robustScaler}. */
 export interface RobustScalerOptions {
@@ -26,6 +26,8 @@ export interface RobustScalerJSON {
   readonly quantileRange: [number, number];
   /** Number of features fitted. */
   readonly nFeatures: number;
+  /** Feature names, present when fitted on records or columns (transforms then match named input by name). */
+  readonly featureNames?: string[];
   /** Per-feature median. */
   readonly center: (number | null)[];
   /** Per-feature divisor (inter-quantile range, 1 when it is zero or without scaling). */
@@ -39,6 +41,8 @@ const DEFAULTS: Readonly<{ withCentering: boolean; withScaling: boolean; quantil
 });
 
 interface Params {
+  /** Feature names when fitted on records or columns, else null. */
+  readonly names: readonly string[] | null;
   readonly center: Float64Array;
   readonly scale: Float64Array;
 }
@@ -79,10 +83,12 @@ export class RobustScaler {
   /**
    * Learns median and inter-quantile range per feature. O(n log n · d).
    *
-   * @param X - rows (one array per customer, one value per feature)
+   * @param X - rows (an array of arrays, one per customer, all of one width), records (an array of objects with the
+   *   same named numeric fields, one per customer) or columns (an object with one equal-length array per named
+   *   feature); NaN marks a missing value. Named input (records, columns) fixes the feature names and order
    * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_LAYOUT` (a layout mixed within X), `E_OVERFLOW` (a statistic overflows)
    * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
   fit(X: MatrixInput, options?: ScalerFitOptions): RobustScaler {
@@ -99,34 +105,36 @@ export class RobustScaler {
       if (tick !== null) tick('statistics', j + 1, m.d);
     }
     requireFiniteStats('RobustScaler.fit', { center, scale });
-    return new RobustScaler(this.#opts, { center, scale });
+    return new RobustScaler(this.#opts, { center, scale, names: m.names });
   }
 
   /** `fit(X, options)` then `transform(X)`. */
-  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+  fitTransform<X extends MatrixInput>(X: X, options?: ScalerFitOptions): MatrixOutput<X> {
     return this.fit(X, options).transform(X);
   }
 
   /**
    * Scales rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  transform(X: MatrixInput): number[][] {
+  transform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('RobustScaler.transform');
-    const m = readMatrix('RobustScaler.transform', X, p.center.length, true);
-    return mapCells('RobustScaler.transform', m, (x, j) => (x - (p.center[j] as number)) / (p.scale[j] as number));
+    const m = readMatrix('RobustScaler.transform', X, { d: p.center.length, names: p.names }, true);
+    return mapCells<X>('RobustScaler.transform', m, (x, j) => (x - (p.center[j] as number)) / (p.scale[j] as number));
   }
 
   /**
    * Undoes {@link RobustScaler.transform}: x = y · scale + center. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  inverseTransform(X: MatrixInput): number[][] {
+  inverseTransform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('RobustScaler.inverseTransform');
-    const m = readMatrix('RobustScaler.inverseTransform', X, p.center.length, true);
-    return mapCells('RobustScaler.inverseTransform', m, (y, j) => y * (p.scale[j] as number) + (p.center[j] as number));
+    const m = readMatrix('RobustScaler.inverseTransform', X, { d: p.center.length, names: p.names }, true);
+    return mapCells<X>('RobustScaler.inverseTransform', m, (y, j) => y * (p.scale[j] as number) + (p.center[j] as number));
   }
 
   /**
@@ -145,6 +153,7 @@ export class RobustScaler {
       nFeatures: p.center.length,
       center: toJsonArray(p.center),
       scale: toJsonArray(p.scale),
+      ...featureNamesJson(p.names),
     };
   }
 
@@ -156,14 +165,14 @@ export class RobustScaler {
    */
   static fromJSON(json: RobustScalerJSON): RobustScaler {
     const source = 'RobustScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'RobustScaler', ['withCentering', 'withScaling', 'quantileRange', 'center', 'scale']);
+    const { nFeatures: d, obj, names } = readHeader(source, json, 'RobustScaler', ['withCentering', 'withScaling', 'quantileRange', 'center', 'scale']);
     const r = obj.quantileRange;
     if (typeof obj.withCentering !== 'boolean' || typeof obj.withScaling !== 'boolean' || !Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] >= 0 && r[0] < r[1] && r[1] <= 100)) {
       throw badJson(source, 'withCentering and withScaling must be booleans, quantileRange [lo, hi] with 0 ≤ lo < hi ≤ 100', typeof obj.withCentering !== 'boolean' ? 'withCentering' : typeof obj.withScaling !== 'boolean' ? 'withScaling' : 'quantileRange');
     }
     return new RobustScaler(
       { withCentering: obj.withCentering, withScaling: obj.withScaling, quantileRange: [r[0], r[1]] },
-      { center: fromJsonArray(source, 'center', obj.center, d), scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive') },
+      { center: fromJsonArray(source, 'center', obj.center, d), scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'), names },
     );
   }
 

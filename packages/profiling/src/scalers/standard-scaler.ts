@@ -1,6 +1,6 @@
 import { resolveOptions } from '@marksman/core/internal';
-import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, readMatrix, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
-import type { MatrixInput, ScalerFitOptions } from './matrix';
+import { badJson, badOption, fromJsonArray, mapCells, notFitted, readHeader, featureNamesJson, readMatrix, toJsonArray, requireFiniteStats, fitTicker } from './matrix';
+import type { MatrixInput, MatrixOutput, ScalerFitOptions } from './matrix';
 
 /** Options of {@link standardScaler}. */
 export interface StandardScalerOptions {
@@ -22,6 +22,8 @@ export interface StandardScalerJSON {
   readonly withStd: boolean;
   /** Number of features fitted. */
   readonly nFeatures: number;
+  /** Feature names, present when fitted on records or columns (transforms then match named input by name). */
+  readonly featureNames?: string[];
   /** Per-feature mean. */
   readonly mean: (number | null)[];
   /** Per-feature population variance (ddof 0). */
@@ -35,6 +37,8 @@ export interface StandardScalerJSON {
 const DEFAULTS: Readonly<Required<StandardScalerOptions>> = Object.freeze({ withMean: true, withStd: true });
 
 interface Params {
+  /** Feature names when fitted on records or columns, else null. */
+  readonly names: readonly string[] | null;
   readonly mean: Float64Array;
   readonly variance: Float64Array;
   readonly scale: Float64Array;
@@ -56,6 +60,11 @@ interface Params {
  * const s = standardScaler().fit([[1, 10], [3, 10], [5, NaN]]);
  * s.transform([[3, 10], [5, NaN]]); // => [[0, 0], [1.2247, NaN]]
  * s.inverseTransform([[1.224744871391589, 0]]); // => [[5, 10]]
+ * // Records and columns work too, matched by feature name; results come back in the layout given.
+ * const named = standardScaler().fit([{ recency: 1, spend: 10 }, { recency: 3, spend: 30 }]);
+ * named.transform([{ spend: 20, recency: 3 }]); // => [{ recency: 1, spend: 0 }]
+ * Array.from(named.transform({ recency: [1, 3], spend: [10, 30] }).spend); // => [-1, 1]
+ * named.transform([{ recency: 1 }]); // throws E_LAYOUT
  * ```
  */
 export class StandardScaler {
@@ -81,10 +90,12 @@ export class StandardScaler {
   /**
    * Learns mean and standard deviation per feature. O(n·d).
    *
-   * @param X - rows (one array per customer, one value per feature, all of one width); NaN marks a missing value
+   * @param X - rows (an array of arrays, one per customer, all of one width), records (an array of objects with the
+   *   same named numeric fields, one per customer) or columns (an object with one equal-length array per named
+   *   feature); NaN marks a missing value. Named input (records, columns) fixes the feature names and order
    * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_OVERFLOW` (a statistic overflows)
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_LAYOUT` (a layout mixed within X), `E_OVERFLOW` (a statistic overflows)
    * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
   fit(X: MatrixInput, options?: ScalerFitOptions): StandardScaler {
@@ -126,36 +137,38 @@ export class StandardScaler {
       if (tick !== null) tick('statistics', j + 1, d);
     }
     requireFiniteStats('StandardScaler.fit', { mean, variance, scale });
-    return new StandardScaler(this.#opts, { mean, variance, scale, counts });
+    return new StandardScaler(this.#opts, { mean, variance, scale, counts, names: m.names });
   }
 
   /** `fit(X, options)` then `transform(X)` on the fitted scaler. O(n·d). */
-  fitTransform(X: MatrixInput, options?: ScalerFitOptions): number[][] {
+  fitTransform<X extends MatrixInput>(X: X, options?: ScalerFitOptions): MatrixOutput<X> {
     return this.fit(X, options).transform(X);
   }
 
   /**
    * Standardises rows. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  transform(X: MatrixInput): number[][] {
+  transform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('StandardScaler.transform');
-    const m = readMatrix('StandardScaler.transform', X, p.mean.length, true);
+    const m = readMatrix('StandardScaler.transform', X, { d: p.mean.length, names: p.names }, true);
     const useMean = this.#opts.withMean;
-    return mapCells('StandardScaler.transform', m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
+    return mapCells<X>('StandardScaler.transform', m, (x, j) => ((useMean ? x - (p.mean[j] as number) : x) / (p.scale[j] as number)));
   }
 
   /**
    * Undoes {@link StandardScaler.transform}: x = z · scale + mean. O(n·d).
    *
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_OVERFLOW` (a result overflows)
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` `E_SHAPE`, `E_NUMBER`, `E_LAYOUT` (named input whose names differ from the fit's, or
+   *   named input to a scaler fitted on rows), `E_OVERFLOW` (a result overflows)
    */
-  inverseTransform(X: MatrixInput): number[][] {
+  inverseTransform<X extends MatrixInput>(X: X): MatrixOutput<X> {
     const p = this.#need('StandardScaler.inverseTransform');
-    const m = readMatrix('StandardScaler.inverseTransform', X, p.mean.length, true);
+    const m = readMatrix('StandardScaler.inverseTransform', X, { d: p.mean.length, names: p.names }, true);
     const useMean = this.#opts.withMean;
-    return mapCells('StandardScaler.inverseTransform', m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
+    return mapCells<X>('StandardScaler.inverseTransform', m, (z, j) => z * (p.scale[j] as number) + (useMean ? (p.mean[j] as number) : 0));
   }
 
   /**
@@ -175,6 +188,7 @@ export class StandardScaler {
       variance: toJsonArray(p.variance),
       scale: toJsonArray(p.scale),
       counts: Array.from(p.counts),
+      ...featureNamesJson(p.names),
     };
   }
 
@@ -186,7 +200,7 @@ export class StandardScaler {
    */
   static fromJSON(json: StandardScalerJSON): StandardScaler {
     const source = 'StandardScaler.fromJSON';
-    const { nFeatures: d, obj } = readHeader(source, json, 'StandardScaler', ['withMean', 'withStd', 'mean', 'variance', 'scale', 'counts']);
+    const { nFeatures: d, obj, names } = readHeader(source, json, 'StandardScaler', ['withMean', 'withStd', 'mean', 'variance', 'scale', 'counts']);
     if (typeof obj.withMean !== 'boolean' || typeof obj.withStd !== 'boolean') throw badJson(source, 'withMean and withStd must be booleans', typeof obj.withMean !== 'boolean' ? 'withMean' : 'withStd');
     return new StandardScaler(
       { withMean: obj.withMean, withStd: obj.withStd },
@@ -195,6 +209,7 @@ export class StandardScaler {
         variance: fromJsonArray(source, 'variance', obj.variance, d, 0),
         scale: fromJsonArray(source, 'scale', obj.scale, d, 'positive'),
         counts: fromJsonArray(source, 'counts', obj.counts, d, 0, true),
+        names,
       },
     );
   }
