@@ -90,14 +90,19 @@ function prepare(shop: SimulatedShop): { rows: Record<string, number | string>[]
   return { rows, index, arm, converted };
 }
 
-function features(rows: readonly Record<string, number | string>[]): number[][] {
-  const keys = Object.keys(rows[0]!).filter((k) => k !== 'customerId');
+/** The feature columns: every field of a prepared row but the id (evaluation rows also carry treatment and outcome). */
+function featureKeys(row: Record<string, number | string>): string[] {
+  return Object.keys(row).filter((k) => k !== 'customerId' && k !== 'treatment' && k !== 'outcome');
+}
+
+function features(rows: readonly Record<string, unknown>[], keys: readonly string[]): number[][] {
   return rows.map((r) => keys.map((k) => r[k] as number));
 }
 
 /** A T-learner: two gradient-boosted classifiers, treated and control. */
 function tLearner(rows: readonly Record<string, number | string>[], arm: readonly number[], y: readonly number[]): { scorer: UpliftScorer; response: (rows: readonly Record<string, unknown>[]) => Float64Array } {
-  const X = features(rows);
+  const keys = featureKeys(rows[0]!);
+  const X = features(rows, keys);
   const fit = (which: number) => {
     const idx = arm.map((a, i) => (a === which ? i : -1)).filter((i) => i >= 0);
     return new HistGradientBoostingClassifier({ maxIter: 100, learningRate: 0.1, minSamplesLeaf: 40, seed: 0, earlyStopping: false }).fit(
@@ -107,12 +112,12 @@ function tLearner(rows: readonly Record<string, number | string>[], arm: readonl
   };
   const treated = fit(1);
   const control = fit(0);
-  const p1 = (r: readonly Record<string, unknown>[]) => Float64Array.from(treated.predictProba(features(r as Record<string, number>[])), (p) => p[1]!);
+  const p1 = (r: readonly Record<string, unknown>[]) => Float64Array.from(treated.predictProba(features(r, keys)), (p) => p[1]!);
   return {
     scorer: {
       predict: (r) => {
         const a = p1(r);
-        const b = control.predictProba(features(r as Record<string, number>[]));
+        const b = control.predictProba(features(r, keys));
         return Float64Array.from(a, (v, i) => Math.max(-1, Math.min(1, v - b[i]![1]!)));
       },
     },
