@@ -113,10 +113,9 @@ export { targetAudience } from './targeting/targetAudience';
 export type {
   TargetAudienceOptions,
   TargetingEvaluation,
-  TargetingInterval,
   AudienceEstimate,
   TargetingBreakEven,
   TargetAudience,
 } from './targeting/targetAudience';
-export type { UpliftScorer } from './targeting/targetingInput';
+export type { UpliftScorer, TargetingInterval } from './targeting/targetingInput';
 export type { TargetingFairness, TargetingGroup, TargetingGroupOutcomes } from './targeting/targetingFairness';

@@ -5,7 +5,7 @@ import { newcombeDifference } from '../internal/newcombe';
 import { buildTargetingFairness } from './targetingFairness';
 import type { TargetingFairness } from './targetingFairness';
 import { readFlags, readIds, readLabels, readScores, readValues, requireFieldName, requireNumberOption, requireRows } from './targetingInput';
-import type { Row, UpliftScorer } from './targetingInput';
+import type { Row, TargetingInterval, UpliftScorer } from './targetingInput';
 
 /** A randomised hold-out set that measures what the chosen audience really gains. */
 export interface TargetingEvaluation {
@@ -46,16 +46,6 @@ export interface TargetAudienceOptions {
   readonly protectedAttribute?: string | null;
   /** Confidence level of the intervals, in (0, 1). Default 0.95. */
   readonly confidence?: number;
-}
-
-/** A measured quantity with its interval. */
-export interface TargetingInterval {
-  /** Point estimate. */
-  readonly value: number;
-  /** Lower end of the interval. */
-  readonly lower: number;
-  /** Upper end of the interval. */
-  readonly upper: number;
 }
 
 /** What the randomised evaluation rows say about the chosen audience. */

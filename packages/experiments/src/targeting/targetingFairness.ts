@@ -5,6 +5,7 @@
 import { demographicParityDifference, demographicParityRatio, fairnessByGroup, wilsonInterval } from '@marksman/metrics';
 import type { KpiEstimate } from '@marksman/metrics';
 import { newcombeDifference } from '../internal/newcombe';
+import type { TargetingInterval } from './targetingInput';
 
 /** What the randomised evaluation rows say about one group under the targeting rule. */
 export interface TargetingGroupOutcomes {
@@ -25,7 +26,7 @@ export interface TargetingGroupOutcomes {
    * Newcombe interval: what contacting this group's targeted customers changes;
    * `null` unless both arms have selected rows.
    */
-  readonly uplift: { readonly value: number; readonly lower: number; readonly upper: number } | null;
+  readonly uplift: TargetingInterval | null;
   /**
    * Among the group's treated evaluation rows that converted, the share the rule would
    * contact (true-positive rate, the quantity behind equal opportunity); `null` without any.

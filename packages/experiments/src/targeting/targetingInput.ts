@@ -12,6 +12,16 @@ export interface UpliftScorer {
   predict(rows: readonly Record<string, unknown>[]): Float64Array;
 }
 
+/** A measured quantity with its interval. */
+export interface TargetingInterval {
+  /** Point estimate. */
+  readonly value: number;
+  /** Lower end of the interval. */
+  readonly lower: number;
+  /** Upper end of the interval. */
+  readonly upper: number;
+}
+
 export type Row = Readonly<Record<string, unknown>>;
 
 /** A non-empty array of plain records. */
