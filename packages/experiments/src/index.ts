@@ -107,3 +107,15 @@ export type { EpsilonGreedyOptions, EpsilonGreedyJSON } from './bandits/EpsilonG
 export { simulateBandit } from './bandits/simulateBandit';
 export type { BanditArm, BernoulliBanditArm, GaussianBanditArm, SimulateBanditOptions, BanditSimulation, BanditSimulationProgress } from './bandits/simulateBandit';
 export type { BanditPolicy, BanditAllocation, BanditArmSummary, BanditStatsJSON } from './bandits/banditTypes';
+
+// --- Targeting under a budget (whom to contact, what it earns, is it fair) ---
+export { targetAudience } from './targeting/targetAudience';
+export type {
+  TargetAudienceOptions,
+  TargetingEvaluation,
+  AudienceEstimate,
+  TargetingBreakEven,
+  TargetAudience,
+} from './targeting/targetAudience';
+export type { UpliftScorer, TargetingInterval } from './targeting/targetingInput';
+export type { TargetingFairness, TargetingGroup, TargetingGroupOutcomes } from './targeting/targetingFairness';

@@ -48,6 +48,8 @@ export { behaviourFeatures } from './behaviour-features';
 export type { BehaviourFeaturesOptions } from './behaviour-features';
 export { retentionCohorts } from './retention-cohorts';
 export type { RetentionCohortsOptions, RetentionCohort, RetentionCohorts } from './retention-cohorts';
+export { cohortRates } from './cohort-rates';
+export type { CohortRatesOptions, CohortRate, CohortRates } from './cohort-rates';
 export { calibrationHoldoutSplit } from './calibration-holdout-split';
 export type { CalibrationHoldoutSplit, CalibrationHoldoutSplitOptions } from './calibration-holdout-split';
 export { buildProfiles } from './build-profiles';

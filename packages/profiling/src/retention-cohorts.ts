@@ -1,6 +1,6 @@
-import { OptionsError, isMarksmanError, periodKey, periodStart } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id, PeriodUnit, Weekday } from '@marksman/core';
+import { checkPeriodOptions, periodIndexes } from './cohort-periods';
 import { transactionColumns } from './features-input';
 import type { TransactionInput } from './features-input';
 
@@ -46,13 +46,6 @@ export interface RetentionCohorts {
 
 const DEFAULTS: Readonly<{ period: PeriodUnit; timeZone: string; weekStartsOn: Weekday }> = Object.freeze({ period: 'month', timeZone: 'UTC', weekStartsOn: 1 });
 
-const PERIODS: readonly PeriodUnit[] = Object.freeze(['day', 'week', 'month', 'quarter', 'year'] as const);
-const MS_PER_DAY = 86_400_000;
-
-/** Day number (days since 1970-01-01) of a `YYYY-MM-DD` label. */
-function dayNumber(label: string): number {
-  return Date.UTC(Number(label.slice(0, 4)), Number(label.slice(5, 7)) - 1, Number(label.slice(8, 10))) / MS_PER_DAY;
-}
 
 /**
  * Customer retention by acquisition cohort, the classic cohort table:
@@ -91,54 +84,10 @@ function dayNumber(label: string): number {
 export function retentionCohorts(transactions: TransactionInput, options?: RetentionCohortsOptions): RetentionCohorts {
   const source = 'retentionCohorts';
   const o = resolveOptions(source, DEFAULTS, options);
-  if (!PERIODS.includes(o.period)) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: period must be one of ${PERIODS.join(', ')}, got ${JSON.stringify(o.period)}.`, { source, field: 'period' });
-  }
-  if (!Number.isInteger(o.weekStartsOn) || o.weekStartsOn < 0 || o.weekStartsOn > 6) {
-    throw new OptionsError('E_OPTION_RANGE', `${source}: weekStartsOn must be an integer 0 (Sunday) … 6 (Saturday), got ${JSON.stringify(o.weekStartsOn)}.`, { source, field: 'weekStartsOn' });
-  }
-  const zone = { timeZone: o.timeZone, weekStartsOn: o.weekStartsOn };
-  try {
-    periodKey(0, o.period, zone);
-  } catch (e) {
-    if (isMarksmanError(e)) throw new OptionsError(e.code, `${source}: ${e.message.replace(/^periodKey: /, '')}`, { source, field: 'timeZone' });
-    throw e;
-  }
+  const zone = checkPeriodOptions(source, o.period, o.timeZone, o.weekStartsOn);
   const cols = transactionColumns(source, transactions);
   const n = cols.n;
-
-  // Each line's period as an integer that counts calendar periods, so that
-  // "k periods later" is a subtraction. Labels are cached: a data set has few.
-  const indexOfLabel = new Map<string, number>();
-  const startOfLabel = new Map<string, number>();
-  const periodOf = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const ts = cols.timestamp[i]!;
-    const label = periodKey(ts, o.period, zone);
-    let index = indexOfLabel.get(label);
-    if (index === undefined) {
-      const start = periodStart(ts, o.period, zone);
-      switch (o.period) {
-        case 'day':
-          index = dayNumber(label);
-          break;
-        case 'week':
-          index = Math.round(dayNumber(periodKey(start, 'day', zone)) / 7);
-          break;
-        case 'month':
-          index = Number(label.slice(0, 4)) * 12 + Number(label.slice(5, 7)) - 1;
-          break;
-        case 'quarter':
-          index = Number(label.slice(0, 4)) * 4 + Number(label.slice(6)) - 1;
-          break;
-        default:
-          index = Number(label.slice(0, 4));
-      }
-      indexOfLabel.set(label, index);
-      startOfLabel.set(label, start);
-    }
-    periodOf[i] = index;
-  }
+  const { periodOf, labelOf, startOf } = periodIndexes(cols.timestamp, o.period, zone);
 
   // First period of each customer.
   const first = new Map<Id, number>();
@@ -164,15 +113,13 @@ export function retentionCohorts(transactions: TransactionInput, options?: Reten
     const row = activeByCohort.get(f)!;
     row[p - f] = row[p - f]! + 1;
   }
-  const labelOf = new Map<number, string>();
-  for (const [label, index] of indexOfLabel) labelOf.set(index, label);
   const cohorts: RetentionCohort[] = [...activeByCohort.keys()]
     .sort((a, b) => a - b)
     .map((f) => {
       const active = activeByCohort.get(f)!;
       const label = labelOf.get(f)!;
       const customers = active[0]!;
-      return { cohort: label, start: startOfLabel.get(label)!, customers, active, retention: active.map((a) => a / customers) };
+      return { cohort: label, start: startOf.get(f)!, customers, active, retention: active.map((a) => a / customers) };
     });
   return { period: o.period, timeZone: o.timeZone, cohorts, lastPeriod: labelOf.get(last)! };
 }

@@ -34,6 +34,23 @@ const FIELLER_UNBOUNDED = /^a2\.alpha=1e-308$/;
 
 const conv = () => E.proportionsZTest({ n: 21306, conversions: 122 }, { n: 21307, conversions: 267 });
 
+const TARGET_SCORE: Record<string, number> = { a: 0.3, b: 0.02, c: 0.12, d: -0.05, e1: 0.3, e2: 0.3, e3: 0.3, e4: 0.3, e5: 0.01, e6: 0.01 };
+const TARGET_MODEL = { predict: (rows: readonly Record<string, unknown>[]) => Float64Array.from(rows, (r) => TARGET_SCORE[r.customerId as string] ?? 0) };
+const TARGET_CUSTOMERS = [
+  { customerId: 'a', clv: 10, band: 'young' },
+  { customerId: 'b', clv: 100, band: 'young' },
+  { customerId: 'c', clv: 20, band: 'old' },
+  { customerId: 'd', clv: 50, band: 'old' },
+];
+const TARGET_EVALUATION = [
+  { customerId: 'e1', clv: 10, band: 'young', treatment: 1, outcome: 1 },
+  { customerId: 'e2', clv: 20, band: 'old', treatment: 0, outcome: 0 },
+  { customerId: 'e3', clv: 30, band: 'old', treatment: 1, outcome: 0 },
+  { customerId: 'e4', clv: 40, band: 'young', treatment: 0, outcome: 1 },
+  { customerId: 'e5', clv: 50, band: 'old', treatment: 1, outcome: 1 },
+  { customerId: 'e6', clv: 60, band: 'young', treatment: 0, outcome: 0 },
+];
+
 export const experiments = async (): Promise<Case[]> => [
   // Ids are strings or finite numbers (GrowthBook hashes either).
   // An unknown hash version gives null, as GrowthBook's SDKs do (documented on hash), so the caller can skip the experiment.
@@ -108,5 +125,12 @@ export const experiments = async (): Promise<Case[]> => [
   ...banditCases('UCB1', UCB1, { explorationScale: 1 }),
   ...banditCases('KLUCB', KLUCB, { exploration: 'kl-ucb+', c: 0 }),
   ...banditCases('EpsilonGreedy', EpsilonGreedy, { epsilon: 0.2, seed: 1 }),
+  // targetAudience: the model is any { predict(rows) }; this one looks scores up by customer id, so perturbed
+  // feature fields cannot slip through it unchecked (there are none), and a perturbed id scores 0.
+  fn('targetAudience', E.targetAudience, () => [TARGET_MODEL, TARGET_CUSTOMERS, { costPerContact: 1, valuePerConversion: 20, budget: 10, maxContacts: 3, idField: 'customerId', confidence: 0.9, protectedAttribute: 'band', evaluation: { rows: TARGET_EVALUATION, treatment: 'treatment', outcome: 'outcome' } }], {
+    required: 3,
+  }),
+  // Precomputed scores with per-customer values (valueField), evaluation scores given beside the rows.
+  fn('targetAudience', E.targetAudience, () => [[0.3, 0.02, 0.12, -0.05], TARGET_CUSTOMERS.map(({ band: _band, ...r }) => r), { costPerContact: 1, valueField: 'clv', evaluation: { rows: TARGET_EVALUATION, scores: TARGET_EVALUATION.map((r) => TARGET_SCORE[r.customerId] ?? 0) } }], { required: 3 }),
   fn('simulateBandit', E.simulateBandit, () => [new ThompsonSampling(2, { seed: 1 }), [{ kind: 'bernoulli', p: 0.05 }, { kind: 'bernoulli', p: 0.1 }], { horizon: 200, seed: 1, batchSize: 10 }]),
 ];

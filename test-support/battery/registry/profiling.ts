@@ -146,6 +146,7 @@ export const profiling = async (): Promise<Case[]> => [
   ), { returns: [/^a0\[0\]/] }), // bad rows are reported in report.invalid with code, field and row
   fn('rfm', P.rfm, args(TX, { asOf: '2024-01-31' })),
   fn('retentionCohorts', P.retentionCohorts, args(TX, { period: 'week', timeZone: 'Europe/Paris', weekStartsOn: 1 })),
+  fn('cohortRates', P.cohortRates, args(TX, { period: 'week', timeZone: 'Europe/Paris', weekStartsOn: 1, churnAfter: 1, repeatWithin: 1, confidence: 0.9 })),
   // Event properties are free-form: only the category and channel properties are read, as labels.
   fn('behaviourFeatures', P.behaviourFeatures, args(EVENTS, { asOf: '2024-03-10', window: 30 }), { returns: [/^a0\[0\]\.properties/] }),
   fn('calibrationHoldoutSplit', P.calibrationHoldoutSplit, args(TX, { calibrationEnd: '2024-01-09', observationEnd: '2024-01-20', holdoutCustomers: 'calibration' })),
