@@ -190,9 +190,7 @@ function jsHalfStep(X: Float32Array, Y: Float32Array, users: Csr, items: Csr, f:
  * kernels: factors, Gram matrix and both CSR structures live in the
  * kernels' memory; the few O(f) vector updates per CG step stay in JS.
  */
-function simdHalfStep(k: SimdKernels, X0: Float32Array, Y0: Float32Array, users: Csr, items: Csr, f: number, lambda: number, alpha: number, cgSteps: number): HalfStep {
-  const nU = X0.length / f;
-  const nI = Y0.length / f;
+function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32Array, Y: Float32Array) => void, users: Csr, items: Csr, f: number, lambda: number, alpha: number, cgSteps: number): HalfStep {
   const nnz = users.indices.length;
   // Layout (in float32 slots): X | Y | G | r | p | ap | userIdx | userW | itemIdx | itemW | userPtr | itemPtr
   const xOff = 0;
@@ -212,8 +210,6 @@ function simdHalfStep(k: SimdKernels, X0: Float32Array, Y0: Float32Array, users:
   if (pages > 0) k.memory.grow(pages);
   const mem = new Float32Array(k.memory.buffer);
   const ints = new Int32Array(k.memory.buffer);
-  mem.set(X0, xOff);
-  mem.set(Y0, yOff);
   ints.set(users.indices, uiOff);
   mem.set(users.weights, uwOff);
   ints.set(items.indices, iiOff);
@@ -222,6 +218,8 @@ function simdHalfStep(k: SimdKernels, X0: Float32Array, Y0: Float32Array, users:
   ints.set(items.indptr, ipOff);
   const X = mem.subarray(xOff, xOff + nU * f);
   const Y = mem.subarray(yOff, yOff + nI * f);
+  // The starting factors are drawn straight into the kernels' memory.
+  init(X, Y);
   const step = (side: 'items' | 'users'): null => {
     const [tOff, fOff, ptrOff, nRows, nF, idxOff, wOff] = side === 'items' ? [yOff, xOff, ipOff, nI, nU, iiOff, iwOff] : [xOff, yOff, upOff, nU, nI, uiOff, uwOff];
     k.gram(fOff * 4, nF, f, gOff * 4, lambda);
@@ -336,13 +334,22 @@ export class ALS extends Recommender {
     const nU = m.userIds.length;
     const nI = m.itemIds.length;
     const rng = new Random(fit.seed);
-    const X0 = new Float32Array(nU * f);
-    const Y0 = new Float32Array(nI * f);
-    for (let t = 0; t < X0.length; t++) X0[t] = rng.next() * 0.01;
-    for (let t = 0; t < Y0.length; t++) Y0[t] = rng.next() * 0.01;
+    // Starting factors uniform on [0, 0.01): users, then items.
+    const init = (X0: Float32Array, Y0: Float32Array): void => {
+      for (let t = 0; t < X0.length; t++) X0[t] = rng.next() * 0.01;
+      for (let t = 0; t < Y0.length; t++) Y0[t] = rng.next() * 0.01;
+    };
     const users: Csr = m;
     const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels() : null;
-    const half = simd !== null ? simdHalfStep(simd, X0, Y0, users, itemUsers, f, lambda, alpha, cgSteps) : jsHalfStep(X0, Y0, users, itemUsers, f, lambda, alpha, solver, cgSteps, source);
+    let half: HalfStep;
+    if (simd !== null) {
+      half = simdHalfStep(simd, nU, nI, init, users, itemUsers, f, lambda, alpha, cgSteps);
+    } else {
+      const X0 = new Float32Array(nU * f);
+      const Y0 = new Float32Array(nI * f);
+      init(X0, Y0);
+      half = jsHalfStep(X0, Y0, users, itemUsers, f, lambda, alpha, solver, cgSteps, source);
+    }
     let Gy: Float64Array | null = null; // float64 YᵀY + λI of the final users half-step (JS path)
     let X: Float32Array<ArrayBuffer>;
     let Y: Float32Array<ArrayBuffer>;

@@ -410,13 +410,13 @@ export class BPR extends Recommender {
     const X = initFactors(rng, nU, f);
     const Y = initFactors(rng, nI, f);
     const B = new Float32Array(nI);
-    const us = new Int32Array(nnz);
-    const ps = new Int32Array(nnz);
-    const ns = new Int32Array(nnz);
+    // Triple buffers in JavaScript memory, for the paths without a kernel memory of their own (allocated only there).
+    let jsBuffers: { us: Int32Array; ps: Int32Array; ns: Int32Array } | null = null;
+    const triples = () => (jsBuffers ??= { us: new Int32Array(nnz), ps: new Int32Array(nnz), ns: new Int32Array(nnz) });
     // The typed engine computes the loss (a log and an exp per triple) only for onProgress.
     const engine = this.options.engine;
     const withLoss = fit.onProgress !== undefined || engine !== 'typed';
-    const epochs = (step: (n: number) => Promise<number>, at = { us, ps, ns, Y, B }) => async () => {
+    const epochs = (step: (n: number) => Promise<number>, at = { ...triples(), Y, B }) => async () => {
       for (let it = 1; it <= iterations; it++) {
         const n = sampleTriples(rng, m, rowOf, nI, at.us, at.ps, at.ns, seen);
         const loss = n === 0 ? 0 : await step(n);
@@ -439,6 +439,7 @@ export class BPR extends Recommender {
       };
       const kernel = f % 4 === 0 ? borrowBprKernel(addLoss) : null;
       if (kernel === null) {
+        const { us, ps, ns } = triples();
         await epochs((n) => Promise.resolve(sgdTriples(X, Y, B, f, lr, reg, us, ps, ns, n, withLoss)))();
         this.setFactors({ X, Y, B }, fit.seed);
       } else {
@@ -485,7 +486,7 @@ export class BPR extends Recommender {
         learningRate: lr,
         regularization: reg,
         init: { userFactors: X, itemFactors: Y, itemBias: B },
-        triples: { users: us, positives: ps, negatives: ns },
+        triples: { users: triples().us, positives: triples().ps, negatives: triples().ns },
         epochs: (step) => epochs(step)(),
       });
       if (out.userFactors.length !== X.length || out.itemFactors.length !== Y.length || out.itemBias.length !== B.length) {
