@@ -71,10 +71,11 @@ export function referencePython(modules: readonly string[]): string | null {
 /**
  * Runs a Python reference script and parses the JSON it prints on its last
  * stdout line. Environment variables that slow a current numpy
- * (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) are removed for this call only.
+ * (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) are removed for this call only;
+ * `extraEnv` adds variables for this call (e.g. OPENBLAS_NUM_THREADS).
  */
-export function runPython(python: string, script: string, args: readonly string[] = []): unknown {
-  const env = { ...process.env };
+export function runPython(python: string, script: string, args: readonly string[] = [], extraEnv: Record<string, string> = {}): unknown {
+  const env = { ...process.env, ...extraEnv };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync(python, [script, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 28 });

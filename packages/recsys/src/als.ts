@@ -3,7 +3,7 @@ import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
 import { cholesky, choleskySolve, dotRow, gram, rowCosines, rowNorms, symv } from './linalg';
-import { loadSimdKernels } from './simdKernels';
+import { borrowSimdKernels, loadSimdKernels, returnSimdKernels } from './simdKernels';
 import type { SimdKernels } from './simdKernels';
 import { MAX_FACTORS, MAX_ITERATIONS, checkId, isFiniteAtLeast, isIntIn } from './checks';
 import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
@@ -190,11 +190,9 @@ function jsHalfStep(X: Float32Array, Y: Float32Array, users: Csr, items: Csr, f:
  * kernels: factors, Gram matrix and both CSR structures live in the
  * kernels' memory; the few O(f) vector updates per CG step stay in JS.
  */
-function simdHalfStep(k: SimdKernels, X0: Float32Array, Y0: Float32Array, users: Csr, items: Csr, f: number, lambda: number, alpha: number, cgSteps: number): HalfStep {
-  const nU = X0.length / f;
-  const nI = Y0.length / f;
+function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32Array, Y: Float32Array) => void, users: Csr, items: Csr, f: number, lambda: number, alpha: number, cgSteps: number): HalfStep {
   const nnz = users.indices.length;
-  // Layout (in float32 slots): X | Y | G | r | p | ap | userIdx | userW | itemIdx | itemW
+  // Layout (in float32 slots): X | Y | G | r | p | ap | userIdx | userW | itemIdx | itemW | userPtr | itemPtr
   const xOff = 0;
   const yOff = xOff + nU * f;
   const gOff = yOff + nI * f;
@@ -205,32 +203,27 @@ function simdHalfStep(k: SimdKernels, X0: Float32Array, Y0: Float32Array, users:
   const uwOff = uiOff + nnz;
   const iiOff = uwOff + nnz;
   const iwOff = iiOff + nnz;
-  const bytes = (iwOff + nnz) * 4;
+  const upOff = iwOff + nnz;
+  const ipOff = upOff + nU + 1;
+  const bytes = (ipOff + nI + 1) * 4;
   const pages = Math.ceil(bytes / 65536) - k.memory.buffer.byteLength / 65536;
   if (pages > 0) k.memory.grow(pages);
   const mem = new Float32Array(k.memory.buffer);
   const ints = new Int32Array(k.memory.buffer);
-  mem.set(X0, xOff);
-  mem.set(Y0, yOff);
   ints.set(users.indices, uiOff);
   mem.set(users.weights, uwOff);
   ints.set(items.indices, iiOff);
   mem.set(items.weights, iwOff);
+  ints.set(users.indptr, upOff);
+  ints.set(items.indptr, ipOff);
   const X = mem.subarray(xOff, xOff + nU * f);
   const Y = mem.subarray(yOff, yOff + nI * f);
+  // The starting factors are drawn straight into the kernels' memory.
+  init(X, Y);
   const step = (side: 'items' | 'users'): null => {
-    const [tOff, fOff, rows, nRows, nF, idxOff, wOff] = side === 'items' ? [yOff, xOff, items, nI, nU, iiOff, iwOff] : [xOff, yOff, users, nU, nI, uiOff, uwOff];
+    const [tOff, fOff, ptrOff, nRows, nF, idxOff, wOff] = side === 'items' ? [yOff, xOff, ipOff, nI, nU, iiOff, iwOff] : [xOff, yOff, upOff, nU, nI, uiOff, uwOff];
     k.gram(fOff * 4, nF, f, gOff * 4, lambda);
-    for (let row = 0; row < nRows; row++) {
-      const a = rows.indptr[row]!;
-      const n = rows.indptr[row + 1]! - a;
-      const xo = tOff + row * f;
-      if (n === 0) {
-        mem.fill(0, xo, xo + f);
-        continue;
-      }
-      k.cgRow(gOff * 4, fOff * 4, (idxOff + a) * 4, (wOff + a) * 4, n, xo * 4, rOff * 4, pOff * 4, apOff * 4, f, alpha, cgSteps);
-    }
+    k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, f, alpha, cgSteps);
     return null;
   };
   return Object.assign(step, { X: () => X, Y: () => Y });
@@ -341,32 +334,48 @@ export class ALS extends Recommender {
     const nU = m.userIds.length;
     const nI = m.itemIds.length;
     const rng = new Random(fit.seed);
-    const X0 = new Float32Array(nU * f);
-    const Y0 = new Float32Array(nI * f);
-    for (let t = 0; t < X0.length; t++) X0[t] = rng.next() * 0.01;
-    for (let t = 0; t < Y0.length; t++) Y0[t] = rng.next() * 0.01;
+    // Starting factors uniform on [0, 0.01): users, then items.
+    const init = (X0: Float32Array, Y0: Float32Array): void => {
+      for (let t = 0; t < X0.length; t++) X0[t] = rng.next() * 0.01;
+      for (let t = 0; t < Y0.length; t++) Y0[t] = rng.next() * 0.01;
+    };
     const users: Csr = m;
-    const simd = solver === 'cg' && f % 4 === 0 ? loadSimdKernels() : null;
-    const half = simd !== null ? simdHalfStep(simd, X0, Y0, users, itemUsers, f, lambda, alpha, cgSteps) : jsHalfStep(X0, Y0, users, itemUsers, f, lambda, alpha, solver, cgSteps, source);
+    const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels() : null;
+    let half: HalfStep;
+    if (simd !== null) {
+      half = simdHalfStep(simd, nU, nI, init, users, itemUsers, f, lambda, alpha, cgSteps);
+    } else {
+      const X0 = new Float32Array(nU * f);
+      const Y0 = new Float32Array(nI * f);
+      init(X0, Y0);
+      half = jsHalfStep(X0, Y0, users, itemUsers, f, lambda, alpha, solver, cgSteps, source);
+    }
     let Gy: Float64Array | null = null; // float64 YᵀY + λI of the final users half-step (JS path)
-    for (let it = 1; it <= iterations; it++) {
-      half('items');
-      Gy = half('users');
-      const [Xv, Yv] = [half.X(), half.Y()];
-      for (let t = 0; t < Xv.length + Yv.length; t++) {
-        if (!Number.isFinite(t < Xv.length ? Xv[t]! : Yv[t - Xv.length]!)) {
-          throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
+    let X: Float32Array<ArrayBuffer>;
+    let Y: Float32Array<ArrayBuffer>;
+    try {
+      for (let it = 1; it <= iterations; it++) {
+        half('items');
+        Gy = half('users');
+        const [Xv, Yv] = [half.X(), half.Y()];
+        for (let t = 0; t < Xv.length + Yv.length; t++) {
+          if (!Number.isFinite(t < Xv.length ? Xv[t]! : Yv[t - Xv.length]!)) {
+            throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
+          }
+        }
+        const loss = computeLoss ? trainingLoss(Xv, Yv, users, nU, nI, f, lambda, alpha) : null;
+        fit.onProgress?.({ step: it, steps: iterations, phase: 'iteration', loss });
+        if (fit.signal !== undefined) {
+          await yieldToEventLoop();
+          throwIfAborted(fit.signal, source);
         }
       }
-      const loss = computeLoss ? trainingLoss(Xv, Yv, users, nU, nI, f, lambda, alpha) : null;
-      fit.onProgress?.({ step: it, steps: iterations, phase: 'iteration', loss });
-      if (fit.signal !== undefined) {
-        await yieldToEventLoop();
-        throwIfAborted(fit.signal, source);
-      }
+      X = half.X().slice();
+      Y = half.Y().slice();
+    } finally {
+      // The kernels' memory goes back for the next fit (the factors were copied out).
+      if (simd !== null) returnSimdKernels(simd);
     }
-    const X = half.X().slice();
-    const Y = half.Y().slice();
     this.userF = X;
     this.itemF = Y;
     this.gramItems = Gy;

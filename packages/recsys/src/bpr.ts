@@ -2,7 +2,7 @@ import { ConvergenceError, OptionsError, ParseError, Random, StateError, throwIf
 import { resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
-import { loadBprKernel } from './bprKernel';
+import { borrowBprKernel, returnBprKernel } from './bprKernel';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
 import { rowCosines, rowNorms } from './linalg';
@@ -410,13 +410,13 @@ export class BPR extends Recommender {
     const X = initFactors(rng, nU, f);
     const Y = initFactors(rng, nI, f);
     const B = new Float32Array(nI);
-    const us = new Int32Array(nnz);
-    const ps = new Int32Array(nnz);
-    const ns = new Int32Array(nnz);
+    // Triple buffers in JavaScript memory, for the paths without a kernel memory of their own (allocated only there).
+    let jsBuffers: { us: Int32Array; ps: Int32Array; ns: Int32Array } | null = null;
+    const triples = () => (jsBuffers ??= { us: new Int32Array(nnz), ps: new Int32Array(nnz), ns: new Int32Array(nnz) });
     // The typed engine computes the loss (a log and an exp per triple) only for onProgress.
     const engine = this.options.engine;
     const withLoss = fit.onProgress !== undefined || engine !== 'typed';
-    const epochs = (step: (n: number) => Promise<number>, at = { us, ps, ns, Y, B }) => async () => {
+    const epochs = (step: (n: number) => Promise<number>, at = { ...triples(), Y, B }) => async () => {
       for (let it = 1; it <= iterations; it++) {
         const n = sampleTriples(rng, m, rowOf, nI, at.us, at.ps, at.ns, seen);
         const loss = n === 0 ? 0 : await step(n);
@@ -437,39 +437,45 @@ export class BPR extends Recommender {
       const addLoss = (x: number) => {
         lossSum += x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
       };
-      const kernel = f % 4 === 0 ? loadBprKernel(addLoss) : null;
+      const kernel = f % 4 === 0 ? borrowBprKernel(addLoss) : null;
       if (kernel === null) {
+        const { us, ps, ns } = triples();
         await epochs((n) => Promise.resolve(sgdTriples(X, Y, B, f, lr, reg, us, ps, ns, n, withLoss)))();
         this.setFactors({ X, Y, B }, fit.seed);
       } else {
-        // Layout in the kernel's memory (bytes): X | Y | B (padded to 16) | us | ps | ns.
-        const xOff = 0;
-        const yOff = xOff + X.length * 4;
-        const bOff = yOff + Y.length * 4;
-        const usOff = bOff + Math.ceil(nI / 4) * 16;
-        const psOff = usOff + nnz * 4;
-        const nsOff = psOff + nnz * 4;
-        const pages = Math.ceil((nsOff + nnz * 4) / 65536) - kernel.memory.buffer.byteLength / 65536;
-        if (pages > 0) kernel.memory.grow(pages);
-        const buf = kernel.memory.buffer;
-        const Xm = new Float32Array(buf, xOff, X.length);
-        const Ym = new Float32Array(buf, yOff, Y.length);
-        const Bm = new Float32Array(buf, bOff, nI);
-        Xm.set(X);
-        Ym.set(Y);
-        Bm.set(B);
-        const usM = new Int32Array(buf, usOff, nnz);
-        const psM = new Int32Array(buf, psOff, nnz);
-        const nsM = new Int32Array(buf, nsOff, nnz);
-        await epochs(
-          (n) => {
-            lossSum = 0;
-            (withLoss ? kernel.epochWithLoss : kernel.epoch)(xOff, yOff, bOff, usOff, psOff, nsOff, n, f, lr, 1 - lr * reg);
-            return Promise.resolve(lossSum);
-          },
-          { us: usM, ps: psM, ns: nsM, Y: Ym, B: Bm },
-        )();
-        this.setFactors({ X: Xm.slice(), Y: Ym.slice(), B: Bm.slice() }, fit.seed);
+        try {
+          // Layout in the kernel's memory (bytes): X | Y | B (padded to 16) | us | ps | ns.
+          const xOff = 0;
+          const yOff = xOff + X.length * 4;
+          const bOff = yOff + Y.length * 4;
+          const usOff = bOff + Math.ceil(nI / 4) * 16;
+          const psOff = usOff + nnz * 4;
+          const nsOff = psOff + nnz * 4;
+          const pages = Math.ceil((nsOff + nnz * 4) / 65536) - kernel.memory.buffer.byteLength / 65536;
+          if (pages > 0) kernel.memory.grow(pages);
+          const buf = kernel.memory.buffer;
+          const Xm = new Float32Array(buf, xOff, X.length);
+          const Ym = new Float32Array(buf, yOff, Y.length);
+          const Bm = new Float32Array(buf, bOff, nI);
+          Xm.set(X);
+          Ym.set(Y);
+          Bm.set(B);
+          const usM = new Int32Array(buf, usOff, nnz);
+          const psM = new Int32Array(buf, psOff, nnz);
+          const nsM = new Int32Array(buf, nsOff, nnz);
+          await epochs(
+            (n) => {
+              lossSum = 0;
+              (withLoss ? kernel.epochWithLoss : kernel.epoch)(xOff, yOff, bOff, usOff, psOff, nsOff, n, f, lr, 1 - lr * reg);
+              return Promise.resolve(lossSum);
+            },
+            { us: usM, ps: psM, ns: nsM, Y: Ym, B: Bm },
+          )();
+          this.setFactors({ X: Xm.slice(), Y: Ym.slice(), B: Bm.slice() }, fit.seed);
+        } finally {
+          // The kernel's memory goes back for the next fit (the factors were copied out).
+          returnBprKernel(kernel);
+        }
       }
     } else {
       const out = await engine.train({
@@ -480,7 +486,7 @@ export class BPR extends Recommender {
         learningRate: lr,
         regularization: reg,
         init: { userFactors: X, itemFactors: Y, itemBias: B },
-        triples: { users: us, positives: ps, negatives: ns },
+        triples: { users: triples().us, positives: triples().ps, negatives: triples().ns },
         epochs: (step) => epochs(step)(),
       });
       if (out.userFactors.length !== X.length || out.itemFactors.length !== Y.length || out.itemBias.length !== B.length) {

@@ -191,3 +191,49 @@ export function loadBprKernel(loss: (x: number) => void): BprKernel | null {
   const e = new WebAssembly.Instance(compiled, { env: { loss } }).exports as unknown as BprKernel;
   return { memory: e.memory, epoch: e.epoch, epochWithLoss: e.epochWithLoss };
 }
+
+/** An instance kept for reuse, with the `loss` its import forwards to. */
+interface SpareKernel {
+  readonly kernel: BprKernel;
+  readonly sink: { loss: (x: number) => void };
+}
+
+/** Instances given back after a fit, kept for the next one. */
+const spare: SpareKernel[] = [];
+
+/** Largest memory an instance given back may keep for reuse (64 MiB); a larger one is dropped. */
+const SPARE_BYTES = 64 * 1024 * 1024;
+
+/** Kernels lent out by `borrowBprKernel`, with their forwarding sinks. */
+const lent = new WeakMap<BprKernel, SpareKernel>();
+
+/**
+ * A kernel for one fit whose `epochWithLoss` calls `loss(x)`: one given
+ * back by an earlier fit when there is one, else a fresh one (null without
+ * WebAssembly SIMD). A fresh memory is mapped and faulted in page by page
+ * when first written, a fixed cost per fit that showed on small data sets;
+ * a reused one is already resident. The caller writes everything the
+ * kernel reads, so a reused instance gives the same results. Give it back
+ * with `returnBprKernel`.
+ */
+export function borrowBprKernel(loss: (x: number) => void): BprKernel | null {
+  let entry = spare.pop();
+  if (entry === undefined) {
+    const sink = { loss };
+    const kernel = loadBprKernel((x) => sink.loss(x));
+    if (kernel === null) return null;
+    entry = { kernel, sink };
+  }
+  entry.sink.loss = loss;
+  lent.set(entry.kernel, entry);
+  return entry.kernel;
+}
+
+/** Gives back a kernel from `borrowBprKernel`; the caller keeps no view of its memory. */
+export function returnBprKernel(kernel: BprKernel): void {
+  const entry = lent.get(kernel);
+  if (entry === undefined) return;
+  lent.delete(kernel);
+  entry.sink.loss = () => {};
+  if (spare.length < 2 && kernel.memory.buffer.byteLength <= SPARE_BYTES) spare.push(entry);
+}

@@ -9,6 +9,9 @@
 //                             `steps` conjugate-gradient steps on (G + Σ α·w_t y yᵀ) x = Σ (1 + α·w_t) y
 //                             (y = F[idx_t]) from the x in place; r, p, ap are scratch vectors.
 //                             An overflow leaves x all NaN for the caller to report.
+//   cgRows(G, F, indptr, idx, w, rows, X, r, p, ap, f, alpha, steps)
+//                             cgRow for each row of a CSR matrix (x = X + row·f·4; a row without
+//                             entries gets x = 0), one call from JavaScript per half-step
 //   gram(F, n, f, G, lambda)  G = FᵀF + λI for the n rows of F (full f × f)
 //   score(U, nu, Y, ni, f, out)
 //                             out[b·ni + i] = U_b · Y_i (batch scoring for recommendMany)
@@ -25,6 +28,7 @@ export interface SimdKernels {
   symv(g: number, v: number, out: number, f: number): void;
   sparse(F: number, idx: number, w: number, n: number, v: number, out: number, f: number, c0: number, c1: number, d1: number): void;
   cgRow(G: number, F: number, idx: number, w: number, n: number, x: number, r: number, p: number, ap: number, f: number, alpha: number, steps: number): void;
+  cgRows(G: number, F: number, indptr: number, idx: number, w: number, rows: number, X: number, r: number, p: number, ap: number, f: number, alpha: number, steps: number): void;
   gram(F: number, n: number, f: number, G: number, lambda: number): void;
   score(U: number, nu: number, Y: number, ni: number, f: number, out: number): void;
 }
@@ -295,6 +299,34 @@ function scoreBody(): number[] {
   return [...vec([[4, I32]]), ...code, ...END];
 }
 
+function cgRowsBody(): number[] {
+  // params: 0 G, 1 F, 2 indptr, 3 idx, 4 w, 5 rows, 6 X, 7 r, 8 p, 9 ap, 10 f, 11 alpha(f32), 12 steps
+  // locals: 13 row, 14 a (entries before the row), 15 n, 16 x, 17 k (i32)
+  const [G, F, indptr, idx, w, rows, X, r, p, ap, f, alpha, steps, row, a, n, x, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const CG_ROW = 3;
+  const I32_SUB = [0x6b];
+  const I32_LT_S = [0x48];
+  const IF = [0x04, 0x40];
+  const ELSE = [0x05];
+  const code = [
+    ...i32c(0), ...set(row),
+    ...BLOCK, ...LOOP,
+    ...get(row), ...get(rows), ...I32_GE_S, ...brIf(1),
+    ...at(indptr, row), ...I32_LOAD, ...set(a),
+    ...get(indptr), ...get(row), ...i32c(1), ...I32_ADD, ...i32c(2), ...I32_SHL, ...I32_ADD, ...I32_LOAD, ...get(a), ...I32_SUB, ...set(n),
+    ...get(X), ...get(row), ...get(f), ...I32_MUL, ...i32c(2), ...I32_SHL, ...I32_ADD, ...set(x),
+    ...get(n), ...i32c(1), ...I32_LT_S,
+    ...IF,
+    ...loop4(k, f, [...at(x, k), ...V_ZERO, ...V_STORE]),
+    ...ELSE,
+    ...get(G), ...get(F), ...at(idx, a), ...at(w, a), ...get(n), ...get(x), ...get(r), ...get(p), ...get(ap), ...get(f), ...get(alpha), ...get(steps), ...call(CG_ROW),
+    ...END,
+    ...get(row), ...i32c(1), ...I32_ADD, ...set(row),
+    ...br(0), ...END, ...END,
+  ];
+  return [...vec([[5, I32]]), ...code, ...END];
+}
+
 function moduleBytes(): Uint8Array {
   const types = section(1, vec([
     [0x60, ...vec([[I32], [I32], [I32], [I32]]), 0],
@@ -303,8 +335,9 @@ function moduleBytes(): Uint8Array {
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [I32]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [F32]]), 0],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [I32]]), 0],
   ]));
-  const funcs = section(3, vec([[0], [1], [2], [3], [4], [5]]));
+  const funcs = section(3, vec([[0], [1], [2], [3], [4], [5], [6]]));
   const memory = section(5, vec([[0x00, 1]]));
   const exports = section(7, vec([
     [...str('memory'), 0x02, 0],
@@ -313,13 +346,37 @@ function moduleBytes(): Uint8Array {
     [...str('cgRow'), 0x00, 3],
     [...str('gram'), 0x00, 4],
     [...str('score'), 0x00, 5],
+    [...str('cgRows'), 0x00, 6],
   ]));
-  const bodies = [symvBody(), sparseBody(), dotBody(), cgRowBody(), gramBody(), scoreBody()].map((body) => [...uleb(body.length), ...body]);
+  const bodies = [symvBody(), sparseBody(), dotBody(), cgRowBody(), gramBody(), scoreBody(), cgRowsBody()].map((body) => [...uleb(body.length), ...body]);
   const code = section(10, vec(bodies));
   return wasmModule([types, funcs, memory, exports, code]);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+
+/** Instances given back after a fit, kept for the next one. */
+const spare: SimdKernels[] = [];
+
+/** Largest memory an instance given back may keep for reuse (64 MiB); a larger one is dropped. */
+const SPARE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * An instance for one fit: one given back by an earlier fit when there is
+ * one, else a fresh one (null without WebAssembly SIMD). A fresh memory is
+ * mapped and faulted in page by page when first written, which on a small
+ * data set cost more than the arithmetic of the fit; a reused one is already
+ * resident. Everything the caller reads it writes first, so a reused
+ * instance gives the same results. Give it back with `returnSimdKernels`.
+ */
+export function borrowSimdKernels(): SimdKernels | null {
+  return spare.pop() ?? loadSimdKernels();
+}
+
+/** Gives back an instance from `borrowSimdKernels`; the caller keeps no view of its memory. */
+export function returnSimdKernels(k: SimdKernels): void {
+  if (spare.length < 2 && k.memory.buffer.byteLength <= SPARE_BYTES) spare.push(k);
+}
 
 /** A fresh instance (own memory) of the kernels, or null without WebAssembly SIMD. */
 export function loadSimdKernels(): SimdKernels | null {
@@ -327,5 +384,5 @@ export function loadSimdKernels(): SimdKernels | null {
   if (compiled === null) return null;
   const inst = new WebAssembly.Instance(compiled, {});
   const e = inst.exports as unknown as SimdKernels;
-  return { memory: e.memory, symv: e.symv, sparse: e.sparse, cgRow: e.cgRow, gram: e.gram, score: e.score };
+  return { memory: e.memory, symv: e.symv, sparse: e.sparse, cgRow: e.cgRow, cgRows: e.cgRows, gram: e.gram, score: e.score };
 }

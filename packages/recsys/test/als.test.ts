@@ -138,4 +138,16 @@ describe('ALS', () => {
     const model = await new ALS({ factors: 4, iterations: 10, regularization: 0.1 }).fit(rows);
     expect(model.recommend('cid', { k: 1 }).map((r) => r.itemId)).toEqual(['stove']);
   });
+
+  it('gives the same factors whether the kernels\' memory is fresh or reused from an earlier, larger fit, also with fits running at once', async () => {
+    const opts = { factors: 8, iterations: 3 } as const;
+    const big = frozen(plantedClusters(4, { users: 300, clusters: 5, itemsPerCluster: 30, perUser: 20 }).rows);
+    const first = (await new ALS(opts).fit(data)).toJSON().state;
+    await new ALS({ factors: 16, iterations: 2 }).fit(big);
+    expect((await new ALS(opts).fit(data)).toJSON().state).toEqual(first);
+    // With a signal each fit yields between sweeps, so the two interleave.
+    const signal = new AbortController().signal;
+    const [small] = await Promise.all([new ALS(opts).fit(data, { signal }), new ALS({ factors: 16, iterations: 3 }).fit(big, { signal })]);
+    expect(small.toJSON().state).toEqual(first);
+  });
 });

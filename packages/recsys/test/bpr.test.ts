@@ -191,6 +191,23 @@ describe('BPR', () => {
     ctl.abort();
     await expect(new BPR({ factors: 4, iterations: 3 }).fit(data, { signal: ctl.signal })).rejects.toMatchObject({ code: 'E_ABORTED' });
   });
+
+  it('gives the same factors and losses whether the kernel\'s memory is fresh or reused from an earlier, larger fit, also with fits running at once', async () => {
+    const opts = { factors: 8, iterations: 5 } as const;
+    const big = frozen(plantedClusters(6, { users: 300, clusters: 5, itemsPerCluster: 30, perUser: 20 }).rows);
+    const run = async (signal?: AbortSignal) => {
+      const losses: Array<number | null> = [];
+      const model = await new BPR(opts).fit(data, { onProgress: (p: FitProgress) => losses.push(p.loss), signal });
+      return { state: model.toJSON().state, losses };
+    };
+    const first = await run();
+    await new BPR({ factors: 16, iterations: 3 }).fit(big);
+    expect(await run()).toEqual(first);
+    // With a signal each fit yields between epochs, so the two interleave.
+    const signal = new AbortController().signal;
+    const [again] = await Promise.all([run(signal), new BPR({ factors: 16, iterations: 5 }).fit(big, { signal, onProgress: () => {} })]);
+    expect(again).toEqual(first);
+  });
 });
 
 describe('BPR engines', () => {
