@@ -8,7 +8,15 @@ import { OptionsError } from '@marksman/core';
  */
 export type SqlDialect = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake' | 'spark';
 
-/** Every dialect, in a frozen list (for menus and loops). */
+/**
+ * Every dialect, in a frozen list (for menus and loops).
+ *
+ * @example
+ * ```ts
+ * import { SQL_DIALECTS } from '@marksman/sql';
+ * SQL_DIALECTS; // => ['duckdb', 'postgres', 'bigquery', 'snowflake', 'spark']
+ * ```
+ */
 export const SQL_DIALECTS: readonly SqlDialect[] = Object.freeze(['duckdb', 'postgres', 'bigquery', 'snowflake', 'spark']);
 
 const MAX_IDENTIFIER = 255;

@@ -120,8 +120,8 @@ export function experimentStatsFromRows(rows: readonly Readonly<Record<string, u
     const text = (field: string, optional: boolean): string | null => {
       const v = r[field];
       if (v === undefined && optional) return null;
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return String(v);
-      throw new ValidationError('E_SQL_RESULT', `${source}: row ${row} has ${field} = ${describe(v)}; expected text.`, { source, field, row });
+      if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint') return String(v);
+      throw new ValidationError('E_SQL_RESULT', `${source}: row ${row} has ${field} = ${describe(v)}; expected text (or a finite number or bigint, read as text).`, { source, field, row });
     };
     const out: Record<string, MetricStats> = {};
     specs.forEach((m, i) => {

@@ -35,7 +35,7 @@ export function makeData(): ShopData {
     shop.transactions.map((t) => Object.freeze({ customerId: t.customerId, orderId: t.orderId, timestamp: t.timestamp as number, quantity: t.quantity, amount: t.amount })),
   );
   // Purchases as implicit feedback: a customer buys some items more than once.
-  const interactions = Object.freeze(shop.transactions.map((t) => Object.freeze({ userId: t.customerId, itemId: t.itemId })));
+  const interactions = Object.freeze(shop.transactions.map((t) => Object.freeze({ userId: String(t.customerId), itemId: String(t.itemId) })));
   const rng = new Random(11);
   const devices = ['desktop', 'mobile', 'tablet'];
   const units: UnitRow[] = [];
