@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { OptionsError, StateError, Table, ValidationError } from '@marksman/core';
 import type { ColumnValue, TableRecord } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { checkIdentifier, describe, quote } from './dialect';
+import { checkIdentifier, describe, quote } from '../dialect';
 
 /** Options of {@link openDuckDB}. */
 export interface OpenDuckDBOptions {
@@ -119,7 +119,7 @@ function checkSetting(field: string, value: unknown, pattern: RegExp, what: stri
  */
 export async function openDuckDB(options?: OpenDuckDBOptions): Promise<DuckDBRunner> {
   const o = resolveOptions(SOURCE, DEFAULTS, options);
-  const path = checkSetting('path', o.path, /^[^\u0000-\u001f]+$/, "a database file path or ':memory:'");
+  const path = checkSetting('path', o.path, /^[^\p{Cc}]+$/u, "a database file path or ':memory:'");
   const settings: Record<string, string> = {};
   if (o.threads !== null) {
     if (typeof o.threads !== 'number' || !Number.isSafeInteger(o.threads) || o.threads < 1) {
