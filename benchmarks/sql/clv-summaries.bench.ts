@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transaction } from '@marksman/core';
@@ -116,6 +117,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
         `peak RSS ratio: ${((ours!['peak RSS MiB'] as number) / (duck!['peak RSS MiB'] as number)).toFixed(2)}×; results agree (customers, frequency sum): ` +
         `${ours!.customers === duck!.customers && ours!['frequency sum'] === duck!['frequency sum']}.`,
       'DuckDB reads the Parquet file inside the timed work; the in-process side starts from records already in memory.',
+      `Load average at the end of the run (1/5/15 min): ${loadavg().map((x) => x.toFixed(1)).join('/')}.`,
     ],
   };
 }
