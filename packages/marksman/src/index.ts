@@ -10,3 +10,5 @@ export * from '@marksman/learn';
 export * from '@marksman/segmentation';
 export * from '@marksman/recsys';
 export * from '@marksman/experiments';
+// The SQL generators only: the DuckDB runner (`@marksman/sql/node`) needs Node and an optional peer.
+export * from '@marksman/sql';

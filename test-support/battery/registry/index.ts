@@ -16,6 +16,8 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   '@marksman/recsys': async () => (await import('./recsys')).recsys(),
   '@marksman/recsys/tfjs': async () => (await import('./tfjs')).tfjs(),
   '@marksman/experiments': async () => (await import('./experiments')).experiments(),
+  '@marksman/sql': async () => (await import('./sql')).sql(),
+  '@marksman/sql/node': async () => (await import('./sql')).sqlNode(),
   '@marksman/charts': async () => (await import('./charts')).charts(),
   '@marksman/charts/render': async () => (await import('./charts')).chartsRender(),
   // The umbrella re-exports the scoped packages: an export that is the same
