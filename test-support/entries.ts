@@ -26,6 +26,7 @@ export const BROWSER_ENTRIES: readonly BrowserEntry[] = Object.freeze([
   { name: '@marksman/recsys', dist: root('packages/recsys/dist/index.js'), tfjs: false },
   { name: '@marksman/recsys/tfjs', dist: root('packages/recsys/dist/tfjs/index.js'), tfjs: true },
   { name: '@marksman/experiments', dist: root('packages/experiments/dist/index.js'), tfjs: false },
+  { name: '@marksman/io', dist: root('packages/io/dist/index.js'), tfjs: false },
   { name: 'marksman', dist: root('packages/marksman/dist/index.js'), tfjs: false },
   { name: 'marksman/tfjs', dist: root('packages/marksman/dist/tfjs.js'), tfjs: true },
 ]);

@@ -1,5 +1,6 @@
 // @marksman/core/internal — plumbing that the Marksman packages share: the
-// options merger, the exhaustive-switch guard and the WebAssembly encoder.
+// options merger, the exhaustive-switch guard, the WebAssembly encoder and the
+// Arrow-table reader every data-taking function goes through.
 // Not public API: not documented on the site, not re-exported by the
 // `marksman` umbrella package, and free to change in any release. Apps
 // should import from `@marksman/core`.
@@ -7,3 +8,5 @@
 export { resolveOptions } from './options';
 export { assertNever } from './errors';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
+export { isArrowTable, isArrowVector, arrowColumns, arrowRecords, arrowColumnNames, arrowVectorValues } from './arrow-input';
+export type { ArrowColumnKind, ArrowColumnValues, ArrowVectorKind, ArrowNullMode } from './arrow-input';
