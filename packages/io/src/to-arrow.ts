@@ -12,8 +12,8 @@ export interface ArrowModule {
   tableFromArrays(input: Record<string, unknown>): unknown;
 }
 
-/** The table type `tableFromArrays` of the given Arrow module returns. */
-export type ArrowTableOf<M extends ArrowModule> = ReturnType<M['tableFromArrays']>;
+/** The `Table` type of the given Arrow module (what {@link toArrow} returns). */
+export type ArrowTableOf<M extends ArrowModule> = M extends { readonly Table: abstract new (...args: never[]) => infer T } ? T : ReturnType<M['tableFromArrays']>;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -81,7 +81,7 @@ function arrowReady(source: string, name: string, col: ArrayLike<unknown>): unkn
 export function toArrow<M extends ArrowModule>(result: TableLike, arrow: M): ArrowTableOf<M> {
   const source = 'toArrow';
   if (typeof arrow !== 'object' || arrow === null || typeof (arrow as { tableFromArrays?: unknown }).tableFromArrays !== 'function') {
-    throw new ValidationError('E_INPUT', `${source}: the second argument must be the apache-arrow module (import * as arrow from 'apache-arrow'), got ${describe(arrow)}.`, { source, field: 'arrow' });
+    throw new ValidationError('E_INPUT', `${source}: the second argument must be the apache-arrow module (import * as arrow from 'apache-arrow'), got ${describe(arrow)}.`, { source, field: 'arrow.tableFromArrays' });
   }
   const { names, columns } = namedColumns(source, result);
   const input: Record<string, unknown> = {};

@@ -27,11 +27,11 @@ function transactions(n: number, seed: number): Transaction[] {
 }
 
 function arrowOfTransactions(rows: readonly Transaction[]): arrow.Table {
-  return arrow.tableFromArrays({
-    customerId: rows.map((r) => r.customerId as string),
-    orderId: Int32Array.from(rows, (r) => r.orderId as number),
+  return new arrow.Table({
+    customerId: arrow.vectorFromArray(rows.map((r) => r.customerId as string)),
+    orderId: arrow.makeVector(Int32Array.from(rows, (r) => r.orderId as number)),
     timestamp: arrow.vectorFromArray(rows.map((r) => new Date(r.timestamp as number)), new arrow.TimestampMillisecond()),
-    amount: Float64Array.from(rows, (r) => r.amount as number),
+    amount: arrow.makeVector(Float64Array.from(rows, (r) => r.amount as number)),
   });
 }
 
@@ -63,11 +63,11 @@ describe('records → Arrow → our functions equals records → our functions',
     const fromArrow = rfm(t, { asOf });
     expect(fromArrow.toRecords()).toEqual(fromRecords.toRecords());
     // Dictionary-encoded ids and ISO-string times (through the records path) give the same answer.
-    const dict = arrow.tableFromArrays({
+    const dict = new arrow.Table({
       customerId: arrow.vectorFromArray(rows.map((r) => r.customerId as string), new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())),
-      orderId: Float64Array.from(rows, (r) => r.orderId as number),
-      timestamp: rows.map((r) => new Date(r.timestamp as number).toISOString()),
-      amount: Float64Array.from(rows, (r) => r.amount as number),
+      orderId: arrow.makeVector(Float64Array.from(rows, (r) => r.orderId as number)),
+      timestamp: arrow.vectorFromArray(rows.map((r) => new Date(r.timestamp as number).toISOString())),
+      amount: arrow.makeVector(Float64Array.from(rows, (r) => r.amount as number)),
     });
     expect(rfm(dict, { asOf }).toRecords()).toEqual(fromRecords.toRecords());
   });
@@ -183,7 +183,7 @@ describe('nulls and wrong types', () => {
       amount: rows.map((r) => String(r.amount)),
     });
     expect(error(() => rfm(t, { asOf: START + 400 * DAY }))).toEqual({ code: 'E_ARROW_TYPE', field: 'amount', row: undefined });
-    const bools = arrow.tableFromArrays({ userId: ['a', 'b'], itemId: arrow.vectorFromArray([true, false]) });
+    const bools = new arrow.Table({ userId: arrow.vectorFromArray(['a', 'b']), itemId: arrow.vectorFromArray([true, false]) });
     return expect(new ALS().fit(bools)).rejects.toMatchObject({ code: 'E_ARROW_TYPE', field: 'itemId' });
   });
 

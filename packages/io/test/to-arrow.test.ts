@@ -47,7 +47,7 @@ describe('toArrow', () => {
   });
 
   it('typed errors: no module, not table-like, mixed column, ragged columns, a bad record', () => {
-    expect(thrown(() => toArrow([{ a: 1 }], {} as never))).toEqual({ code: 'E_INPUT', field: 'arrow' });
+    expect(thrown(() => toArrow([{ a: 1 }], {} as never))).toEqual({ code: 'E_INPUT', field: 'arrow.tableFromArrays' });
     expect(thrown(() => toArrow('rows' as never, arrow))).toEqual({ code: 'E_INPUT', field: 'data' });
     expect(thrown(() => toArrow({ model: 'x' } as never, arrow))).toEqual({ code: 'E_INPUT', field: 'data' });
     expect(thrown(() => toArrow([{ id: 1 }, { id: 'b' }], arrow))).toEqual({ code: 'E_COLUMN_TYPE', field: 'id' });

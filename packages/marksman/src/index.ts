@@ -10,3 +10,6 @@ export * from '@marksman/learn';
 export * from '@marksman/segmentation';
 export * from '@marksman/recsys';
 export * from '@marksman/experiments';
+// Arrow out and Parquet in/out. apache-arrow stays optional: toArrow takes the
+// module the caller imports, and nothing here imports it.
+export * from '@marksman/io';
