@@ -133,8 +133,17 @@ function fieldsOf(table: ArrowLikeTable): readonly FieldLike[] {
   return table.schema.fields as readonly FieldLike[];
 }
 
+/** Internal callers check first; this guards the plumbing itself against garbage. */
+function checkTable(source: unknown, table: unknown): void {
+  if (!isArrowTable(table)) {
+    const s = String(typeof source === 'string' ? source : 'arrow');
+    throw new ValidationError('E_INPUT', `${s}: expected an Arrow table (schema.fields and getChild(name)), got ${describeValue(table)}.`, { source: s, field: 'table' });
+  }
+}
+
 /** The names of the table's fields, in schema order. */
 export function arrowColumnNames(table: ArrowLikeTable): string[] {
+  checkTable('arrowColumnNames', table);
   return fieldsOf(table)
     .map((f) => f.name)
     .filter((n): n is string => typeof n === 'string');
@@ -201,6 +210,11 @@ export function arrowColumns<K extends string>(
   optional: readonly NoInfer<K>[] = [],
   nulls: ArrowNullMode = 'fallback',
 ): Partial<Record<K, ArrowColumnValues | ArrayLike<unknown>>> | null {
+  checkTable(source, table);
+  const specOk = typeof spec === 'object' && spec !== null && Object.values(spec).every((k) => k === 'number' || k === 'id' || k === 'time');
+  if (!specOk || !Array.isArray(optional) || (nulls !== 'fallback' && nulls !== 'values')) {
+    throw new ValidationError('E_INPUT', `${String(source)}: arrowColumns needs a spec of column kinds ('number', 'id', 'time'), an array of optional names and a null mode.`, { source: String(source), field: 'spec' });
+  }
   const fields = new Map<string, FieldLike>();
   for (const f of fieldsOf(table)) if (typeof f.name === 'string') fields.set(f.name, f);
   const out: Partial<Record<K, ArrowColumnValues | ArrayLike<unknown>>> = {};
@@ -293,6 +307,8 @@ function recordValues(source: string, name: string, field: FieldLike | undefined
  * columns).
  */
 export function arrowRecords(source: string, table: ArrowLikeTable, names: readonly string[] | null = null): Record<string, unknown>[] {
+  checkTable(source, table);
+  if (names !== null && !Array.isArray(names)) throw new ValidationError('E_INPUT', `${String(source)}: names must be an array of column names or null.`, { source: String(source), field: 'names' });
   const fields = fieldsOf(table).filter((f): f is FieldLike & { name: string } => typeof f.name === 'string' && (names === null || names.includes(f.name)));
   const cols = fields.map((f) => recordValues(source, f.name, f, vectorOf(source, table, f.name)));
   const n = cols.reduce((m, c) => Math.max(m, c.length), 0);
@@ -316,6 +332,9 @@ export type ArrowVectorKind = 'number' | 'binary';
  * holds strings, dates or nested values.
  */
 export function arrowVectorValues(source: string, field: string, vec: ArrowLikeVector, kind: ArrowVectorKind): ArrayLike<unknown> {
+  if (!isArrowVector(vec) || (kind !== 'number' && kind !== 'binary')) {
+    throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow vector (length, get(i), toArray()) and a kind 'number' or 'binary'.`, { source: String(source), field: String(field) });
+  }
   const f = { type: (vec as { type?: FieldLike['type'] }).type };
   const values = recordValues(source, field, f, vec);
   let cat = categoryOfType(f);
