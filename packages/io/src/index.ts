@@ -9,4 +9,4 @@ export type { ArrowModule, ArrowTableOf } from './to-arrow';
 export { readParquet, writeParquet } from './parquet';
 export type { ParquetColumn, ParquetColumns, ReadParquetOptions, WriteParquetOptions } from './parquet';
 
-export type { TableLike } from './table-input';
+export type { RowsResult, TableLike } from './table-input';

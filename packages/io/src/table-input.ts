@@ -15,8 +15,14 @@ export type TableLike =
   | Table
   | readonly object[]
   | Readonly<Record<string, TypedColumn | ArrayLike<unknown>>>
-  | { readonly rows: readonly object[] }
+  | RowsResult
   | ArrowLikeTable;
+
+/** A result that carries its table as records under `rows` (`summarizeForClv`, `cleanTransactions`…). */
+export interface RowsResult {
+  /** One record per row. */
+  readonly rows: readonly object[];
+}
 
 /** Named columns of one length, in column order. */
 export interface NamedColumns {

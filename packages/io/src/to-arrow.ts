@@ -10,10 +10,12 @@ import type { TableLike } from './table-input';
 export interface ArrowModule {
   /** Arrow's `tableFromArrays`: typed arrays are wrapped without a copy, plain arrays inferred. */
   tableFromArrays(input: Record<string, unknown>): unknown;
+  /** Arrow's `Table` class (only its type is used: it names what {@link toArrow} returns). */
+  readonly Table: abstract new (...args: never[]) => unknown;
 }
 
 /** The `Table` type of the given Arrow module (what {@link toArrow} returns). */
-export type ArrowTableOf<M extends ArrowModule> = M extends { readonly Table: abstract new (...args: never[]) => infer T } ? T : ReturnType<M['tableFromArrays']>;
+export type ArrowTableOf<M extends ArrowModule> = InstanceType<M['Table']>;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

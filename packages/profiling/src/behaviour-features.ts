@@ -213,9 +213,9 @@ function pad2(n: number): string {
  * [lines.row(0).count_purchase, lines.row(0).baskets, lines.row(0).basketSize]; // => [3, 2, 1.5]
  * ```
  */
-export function behaviourFeatures(input: readonly (Event | Transaction)[] | ArrowLikeTable, options: BehaviourFeaturesOptions): Table {
+export function behaviourFeatures(events: readonly (Event | Transaction)[] | ArrowLikeTable, options: BehaviourFeaturesOptions): Table {
   const source = 'behaviourFeatures';
-  const events = isArrowTable(input) ? (arrowRecords(source, input) as readonly unknown[]) : input;
+  if (isArrowTable(events)) return behaviourFeatures(arrowRecords(source, events) as unknown as readonly Event[], options);
   const o = resolveOptions(source, DEFAULTS, options) as Resolved;
   const asOf = timeOption(source, 'asOf', o.asOf);
   const purchaseType = stringOption(source, 'purchaseType', o.purchaseType);

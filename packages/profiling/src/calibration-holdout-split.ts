@@ -74,9 +74,9 @@ const DEFAULTS: Readonly<{ calibrationEnd: TimestampInput | undefined; observati
  * s.afterIndexes; // => Int32Array [3]
  * ```
  */
-export function calibrationHoldoutSplit(input: readonly Transaction[] | ArrowLikeTable, options: CalibrationHoldoutSplitOptions): CalibrationHoldoutSplit {
+export function calibrationHoldoutSplit(transactions: readonly Transaction[] | ArrowLikeTable, options: CalibrationHoldoutSplitOptions): CalibrationHoldoutSplit {
   const source = 'calibrationHoldoutSplit';
-  const transactions = isArrowTable(input) ? (arrowRecords(source, input) as unknown as readonly Transaction[]) : input;
+  if (isArrowTable(transactions)) return calibrationHoldoutSplit(arrowRecords(source, transactions) as unknown as readonly Transaction[], options);
   const o = resolveOptions(source, DEFAULTS, options);
   const calibrationEnd = timeOption(source, 'calibrationEnd', o.calibrationEnd);
   const observationEnd = timeOption(source, 'observationEnd', o.observationEnd);

@@ -155,8 +155,8 @@ function requireDayStart(field: string, ms: number): void {
  * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
  * ```
  */
-export function summarizeForClv(input: readonly Transaction[] | ArrowLikeTable, options: SummarizeForClvOptions): ClvSummary {
-  const transactions = isArrowTable(input) ? (arrowRecords(SOURCE, input) as unknown as readonly Transaction[]) : input;
+export function summarizeForClv(transactions: readonly Transaction[] | ArrowLikeTable, options: SummarizeForClvOptions): ClvSummary {
+  if (isArrowTable(transactions)) return summarizeForClv(arrowRecords(SOURCE, transactions) as unknown as readonly Transaction[], options);
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   if (!isClvTimeUnit(o.timeUnit)) {
     throw new OptionsError('E_CLV_TIME_UNIT', `${SOURCE}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(o.timeUnit)}.`, { source: SOURCE, field: 'timeUnit' });
