@@ -4,7 +4,7 @@
 // table too.) File helpers are in `@marksman/io/node`.
 
 export { toArrow } from './to-arrow';
-export type { ArrowModule, ArrowTableOf } from './to-arrow';
+export type { ArrowModule, ArrowTableClass, ArrowTableOf } from './to-arrow';
 
 export { readParquet, writeParquet } from './parquet';
 export type { ParquetColumn, ParquetColumns, ReadParquetOptions, WriteParquetOptions } from './parquet';

@@ -11,11 +11,17 @@ export interface ArrowModule {
   /** Arrow's `tableFromArrays`: typed arrays are wrapped without a copy, plain arrays inferred. */
   tableFromArrays(input: Record<string, unknown>): unknown;
   /** Arrow's `Table` class (only its type is used: it names what {@link toArrow} returns). */
-  readonly Table: abstract new (...args: never[]) => unknown;
+  readonly Table: ArrowTableClass;
+}
+
+/** A class as {@link ArrowModule} sees Arrow's `Table`: its prototype's type is the table type. */
+export interface ArrowTableClass {
+  /** The class's prototype (typed as the instances are). */
+  readonly prototype: unknown;
 }
 
 /** The `Table` type of the given Arrow module (what {@link toArrow} returns). */
-export type ArrowTableOf<M extends ArrowModule> = InstanceType<M['Table']>;
+export type ArrowTableOf<M extends ArrowModule> = M['Table']['prototype'];
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
