@@ -14,10 +14,11 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export const sourceAliases = [
   { find: /^@marksman\/core\/internal$/, replacement: here('./packages/core/src/internal.ts') },
   { find: /^@marksman\/datasets\/node$/, replacement: here('./packages/datasets/src/node.ts') },
+  { find: /^@marksman\/io\/node$/, replacement: here('./packages/io/src/node.ts') },
   { find: /^@marksman\/recsys\/tfjs$/, replacement: here('./packages/recsys/src/tfjs/index.ts') },
   { find: /^@marksman\/sql\/node$/, replacement: here('./packages/sql/src/node.ts') },
   { find: /^@marksman\/charts\/render$/, replacement: here('./packages/charts/src/render.ts') },
-  ...['core', 'metrics', 'datasets', 'profiling', 'learn', 'segmentation', 'recsys', 'experiments', 'sql', 'charts'].map((name) => ({
+  ...['core', 'metrics', 'datasets', 'profiling', 'learn', 'segmentation', 'recsys', 'experiments', 'sql', 'charts', 'io'].map((name) => ({
     find: new RegExp(`^@marksman/${name}$`),
     replacement: here(`./packages/${name}/src/index.ts`),
   })),
@@ -44,7 +45,7 @@ function webGpuEnv(): Record<string, string> {
   return env;
 }
 
-const packages = ['core', 'metrics', 'datasets', 'profiling', 'learn', 'segmentation', 'recsys', 'experiments', 'sql', 'charts', 'marksman'];
+const packages = ['core', 'metrics', 'datasets', 'profiling', 'learn', 'segmentation', 'recsys', 'experiments', 'sql', 'charts', 'io', 'marksman'];
 
 export default defineConfig({
   test: {

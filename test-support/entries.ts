@@ -27,6 +27,7 @@ export const BROWSER_ENTRIES: readonly BrowserEntry[] = Object.freeze([
   { name: '@marksman/recsys/tfjs', dist: root('packages/recsys/dist/tfjs/index.js'), tfjs: true },
   { name: '@marksman/experiments', dist: root('packages/experiments/dist/index.js'), tfjs: false },
   { name: '@marksman/sql', dist: root('packages/sql/dist/index.js'), tfjs: false },
+  { name: '@marksman/io', dist: root('packages/io/dist/index.js'), tfjs: false },
   { name: 'marksman', dist: root('packages/marksman/dist/index.js'), tfjs: false },
   { name: 'marksman/tfjs', dist: root('packages/marksman/dist/tfjs.js'), tfjs: true },
 ]);

@@ -58,6 +58,8 @@ export interface ArrowLikeSchema {
  * (duck-typed, so Marksman does not depend on `apache-arrow`).
  */
 export interface ArrowLikeTable {
+  /** Number of rows (Arrow `Table.numRows`), when known. */
+  readonly numRows?: number;
   /** The schema: field names in column order. */
   readonly schema: ArrowLikeSchema;
   /** The column vector with this name. */

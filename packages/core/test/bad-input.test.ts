@@ -82,6 +82,12 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   wasmModule: [[[1]]],
   compileWasm: [new Uint8Array(8)],
   normalPpf: [0.5],
+  isArrowTable: [{ schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }],
+  isArrowVector: [{ length: 1, get: () => 1, toArray: () => [1] }],
+  arrowColumnNames: [{ schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }],
+  arrowColumns: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }, [], 'fallback'],
+  arrowRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, null],
+  arrowVectorValues: ['f', 'x', { length: 1, get: () => 1, toArray: () => [1] }, 'number'],
 };
 
 describe('bad input never escapes as a raw engine error', () => {

@@ -12,3 +12,6 @@ export * from '@marksman/recsys';
 export * from '@marksman/experiments';
 // The SQL generators only: the DuckDB runner (`@marksman/sql/node`) needs Node and an optional peer.
 export * from '@marksman/sql';
+// Arrow out and Parquet in/out. apache-arrow stays optional: toArrow takes the
+// module the caller imports, and nothing here imports it.
+export * from '@marksman/io';

@@ -9,13 +9,14 @@ import * as segmentation from '@marksman/segmentation';
 import * as recsys from '@marksman/recsys';
 import * as experiments from '@marksman/experiments';
 import * as sql from '@marksman/sql';
+import * as io from '@marksman/io';
 import * as allTfjs from 'marksman/tfjs';
 import * as recsysTfjs from '@marksman/recsys/tfjs';
 import * as allCharts from 'marksman/charts';
 import * as charts from '@marksman/charts';
 import * as chartsRender from '@marksman/charts/render';
 
-const packages = { core, metrics, datasets, profiling, learn, segmentation, recsys, experiments, sql } as Record<string, Record<string, unknown>>;
+const packages = { core, metrics, datasets, profiling, learn, segmentation, recsys, experiments, sql, io } as Record<string, Record<string, unknown>>;
 
 describe('marksman (umbrella)', () => {
   it('re-exports every public value of every package, as the same object', () => {

@@ -1,6 +1,6 @@
 import { OptionsError, Table } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Event, Id, Item, TimestampInput, Transaction } from '@marksman/core';
+import { arrowRecords, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Event, Id, Item, TimestampInput, Transaction } from '@marksman/core';
 import { asOfError, checkEvents, CustomerCodes, daysOption, MS_PER_DAY, timeOption } from './features-input';
 import type { CheckedEvents } from './features-input';
 import { localClock } from './local-clock';
@@ -213,8 +213,9 @@ function pad2(n: number): string {
  * [lines.row(0).count_purchase, lines.row(0).baskets, lines.row(0).basketSize]; // => [3, 2, 1.5]
  * ```
  */
-export function behaviourFeatures(events: readonly (Event | Transaction)[], options: BehaviourFeaturesOptions): Table {
+export function behaviourFeatures(events: readonly (Event | Transaction)[] | ArrowLikeTable, options: BehaviourFeaturesOptions): Table {
   const source = 'behaviourFeatures';
+  if (isArrowTable(events)) return behaviourFeatures(arrowRecords(source, events) as unknown as readonly Event[], options);
   const o = resolveOptions(source, DEFAULTS, options) as Resolved;
   const asOf = timeOption(source, 'asOf', o.asOf);
   const purchaseType = stringOption(source, 'purchaseType', o.purchaseType);

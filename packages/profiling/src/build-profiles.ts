@@ -1,6 +1,6 @@
 import { OptionsError, Table, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { Event, Id, Item, TimestampInput } from '@marksman/core';
+import type { ArrowLikeTable, Event, Id, Item, TimestampInput } from '@marksman/core';
 import { BEHAVIOUR_DEFAULTS, behaviourColumns } from './behaviour-features';
 import type { BehaviourFeaturesOptions, BehaviourResolvedOptions } from './behaviour-features';
 import { checkEvents, timeOption, transactionColumns } from './features-input';
@@ -9,10 +9,10 @@ import { rfmColumns } from './rfm';
 
 /** The data {@link buildProfiles} joins; give transactions, events or both. */
 export interface ProfileSources {
-  /** Order lines (records or columns), for the RFM columns. */
+  /** Order lines (records, columns or an Arrow table), for the RFM columns. */
   readonly transactions?: TransactionInput;
-  /** Behaviour events, for the behaviour columns. */
-  readonly events?: readonly Event[];
+  /** Behaviour events (records or an Arrow table), for the behaviour columns. */
+  readonly events?: readonly Event[] | ArrowLikeTable;
   /** Catalogue with item categories, for the category shares of events. */
   readonly items?: readonly Item[];
 }

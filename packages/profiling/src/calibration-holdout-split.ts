@@ -1,6 +1,6 @@
 import { OptionsError, ValidationError, validateTransactions } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { CleanTransaction, TimestampInput, Transaction } from '@marksman/core';
+import { arrowRecords, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, CleanTransaction, TimestampInput, Transaction } from '@marksman/core';
 import { timeOption } from './features-input';
 
 /** Options of {@link calibrationHoldoutSplit}. */
@@ -74,8 +74,9 @@ const DEFAULTS: Readonly<{ calibrationEnd: TimestampInput | undefined; observati
  * s.afterIndexes; // => Int32Array [3]
  * ```
  */
-export function calibrationHoldoutSplit(transactions: readonly Transaction[], options: CalibrationHoldoutSplitOptions): CalibrationHoldoutSplit {
+export function calibrationHoldoutSplit(transactions: readonly Transaction[] | ArrowLikeTable, options: CalibrationHoldoutSplitOptions): CalibrationHoldoutSplit {
   const source = 'calibrationHoldoutSplit';
+  if (isArrowTable(transactions)) return calibrationHoldoutSplit(arrowRecords(source, transactions) as unknown as readonly Transaction[], options);
   const o = resolveOptions(source, DEFAULTS, options);
   const calibrationEnd = timeOption(source, 'calibrationEnd', o.calibrationEnd);
   const observationEnd = timeOption(source, 'observationEnd', o.observationEnd);

@@ -1,7 +1,8 @@
 // Internal: shared input handling for the per-customer feature functions
 // (rfm, behaviourFeatures, buildProfiles, calibrationHoldoutSplit). Not public.
 import { OptionsError, ValidationError, tryParseTimestamp, validateEvents, validateTransactions } from '@marksman/core';
-import type { Id, Transaction, Event, TimestampInput } from '@marksman/core';
+import type { ArrowLikeTable, Id, Transaction, Event, TimestampInput } from '@marksman/core';
+import { arrowColumnNames, arrowColumns, arrowRecords, isArrowTable } from '@marksman/core/internal';
 
 /** Milliseconds in one day of 24 hours. */
 export const MS_PER_DAY = 86_400_000;
@@ -21,8 +22,13 @@ export interface TransactionColumns {
   readonly amount: ArrayLike<number>;
 }
 
-/** Transactions as the feature functions accept them: records or columns. */
-export type TransactionInput = readonly Transaction[] | TransactionColumns;
+/**
+ * Transactions as the feature functions accept them: records, columns, or an
+ * Apache Arrow table with the columns `customerId`, `orderId`, `timestamp`
+ * (Timestamp, Date, epoch ms or ISO-8601 strings) and `amount` (or the
+ * record fields `quantity` and `unitPrice` instead of `amount`).
+ */
+export type TransactionInput = readonly Transaction[] | TransactionColumns | ArrowLikeTable;
 
 /** The normalised columns used inside (never exposed). */
 export interface TxColumns {
@@ -74,6 +80,19 @@ function isId(v: unknown): v is Id {
  * Throws `E_EMPTY` for no rows and `E_INPUT` for something else.
  */
 export function transactionColumns(source: string, input: TransactionInput): TxColumns {
+  if (isArrowTable(input)) {
+    // A table shaped as columns (amount, no quantity): null-free columns of
+    // the right types are Arrow's own arrays, no copy; a null is checked as
+    // the same null in plain columns would be. A table shaped as records
+    // (quantity and unitPrice) takes the records path, with its errors.
+    const cols = arrowColumnNames(input).includes('quantity')
+      ? null
+      : arrowColumns(source, input, { customerId: 'id', orderId: 'id', timestamp: 'time', amount: 'number' }, [], 'values');
+    if (cols === null) return transactionColumns(source, arrowRecords(source, input) as unknown as readonly Transaction[]);
+    const ts = cols.timestamp as ArrayLike<unknown>;
+    const timestamp = ArrayBuffer.isView(ts) ? (ts as ArrayLike<number>) : Array.from(ts, (t) => (typeof t === 'number' ? t : typeof t === 'string' ? (tryParseTimestamp(t) ?? t) : t));
+    return transactionColumns(source, { ...cols, timestamp } as unknown as TransactionColumns);
+  }
   if (Array.isArray(input)) {
     if (input.length === 0) throw emptyError(source, 'transactions');
     const report = validateTransactions(input as readonly Transaction[]);
@@ -164,7 +183,8 @@ function plainEventOk(r: unknown): boolean {
  * first refused row is thrown with validateEvents' own code and message.
  * Throws `E_EMPTY` for none, `E_INPUT` for a non-array.
  */
-export function checkEvents(source: string, input: readonly Event[]): CheckedEvents {
+export function checkEvents(source: string, input: readonly Event[] | ArrowLikeTable): CheckedEvents {
+  if (isArrowTable(input)) return checkEvents(source, arrowRecords(source, input) as unknown as readonly Event[]);
   if (!Array.isArray(input)) {
     throw new ValidationError('E_INPUT', `${source}: expected an array of events, got ${describe(input)}.`, { source, field: 'events' });
   }

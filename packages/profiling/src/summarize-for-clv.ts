@@ -1,6 +1,6 @@
 import { OptionsError, ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Id, TimestampInput, Transaction } from '@marksman/core';
+import { arrowRecords, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Id, TimestampInput, Transaction } from '@marksman/core';
 import { MS_PER_DAY, toEpochMs } from './clv/timestamp';
 import { daysPerUnit, isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
@@ -155,7 +155,8 @@ function requireDayStart(field: string, ms: number): void {
  * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
  * ```
  */
-export function summarizeForClv(transactions: readonly Transaction[], options: SummarizeForClvOptions): ClvSummary {
+export function summarizeForClv(transactions: readonly Transaction[] | ArrowLikeTable, options: SummarizeForClvOptions): ClvSummary {
+  if (isArrowTable(transactions)) return summarizeForClv(arrowRecords(SOURCE, transactions) as unknown as readonly Transaction[], options);
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   if (!isClvTimeUnit(o.timeUnit)) {
     throw new OptionsError('E_CLV_TIME_UNIT', `${SOURCE}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(o.timeUnit)}.`, { source: SOURCE, field: 'timeUnit' });

@@ -1,6 +1,7 @@
 import { ConvergenceError, OptionsError, Random, ValidationError, throwIfAborted, ParseError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { Id, Interaction } from '@marksman/core';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
+import { arrowRecords, isArrowTable } from '@marksman/core/internal';
 import { buildCsr, transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';
 import { factorScorer } from './factorScorer';
@@ -68,7 +69,8 @@ interface RatingColumns {
 }
 
 /** Checks `{ userId, itemId, weight, timestamp? }` records; `weight` is the rating and must be a finite number. */
-function readRatings(source: string, rows: readonly Interaction[], allowEmpty: boolean): RatingColumns {
+function readRatings(source: string, input: readonly Interaction[] | ArrowLikeTable, allowEmpty: boolean): RatingColumns {
+  const rows = isArrowTable(input) ? (arrowRecords(source, input, ['userId', 'itemId', 'weight', 'timestamp']) as unknown as readonly Interaction[]) : input;
   if (!Array.isArray(rows)) {
     throw new ValidationError('E_INPUT', `${source}: ratings must be an array of { userId, itemId, weight } records (weight = the rating).`, { source, field: 'interactions' });
   }
@@ -266,14 +268,14 @@ export class ExplicitMF extends Recommender {
   /**
    * Learns from ratings (`weight` = the rating). Replaces anything learned before.
    *
-   * @param interactions - `{ userId, itemId, weight }` records
+   * @param interactions - `{ userId, itemId, weight }` records or an Arrow table with those columns
    * @param options - seed, onProgress, signal
    * @returns this model, fitted
    * @throws `ValidationError` `E_NO_INTERACTIONS`, `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE`, `E_NUMBER`,
    *   `E_TIMESTAMP` (with the row); `OptionsError` `E_SEED`, `E_OPTION_TYPE`; `AbortError` `E_ABORTED` (also when the
    *   signal is already aborted); `ConvergenceError` `E_DIVERGED`, `E_NOT_POSITIVE_DEFINITE`
    */
-  override async fit(interactions: readonly Interaction[], options?: Partial<FitOptions>): Promise<this> {
+  override async fit(interactions: readonly Interaction[] | ArrowLikeTable, options?: Partial<FitOptions>): Promise<this> {
     const source = 'ExplicitMF.fit';
     const o = resolveOptions(source, FIT_DEFAULTS, options);
     const seed = o.seed ?? this.options.seed;
@@ -552,11 +554,11 @@ export class ExplicitMF extends Recommender {
    * parameters fixed (see the class notes). A rating of an item the user
    * already rated replaces it. Rows with unknown items are reported, not used.
    *
-   * @param interactions - `{ userId, itemId, weight }` records (weight = the rating)
+   * @param interactions - `{ userId, itemId, weight }` records or an Arrow table (weight = the rating)
    * @throws `StateError` `E_NOT_FITTED`; `ValidationError` as for `fit` (an empty list is allowed);
    *   `ConvergenceError` `E_NOT_POSITIVE_DEFINITE` when regularization is 0 and the system is singular
    */
-  override foldIn(interactions: readonly Interaction[]): FoldInReport {
+  override foldIn(interactions: readonly Interaction[] | ArrowLikeTable): FoldInReport {
     const source = 'ExplicitMF.foldIn';
     this.assertFitted(source);
     const cols = readRatings(source, interactions, true);

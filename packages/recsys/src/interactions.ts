@@ -3,7 +3,8 @@
 // error codes match core's validateInteractions; the message names the
 // model method the caller used.
 import { CsrMatrix, IdIndexBuilder, ValidationError } from '@marksman/core';
-import type { Id, Interaction } from '@marksman/core';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
+import { arrowColumns, arrowRecords, isArrowTable } from '@marksman/core/internal';
 import { checkOptionalTimestamp, checkRecordId, describeValue } from './checks';
 
 /** Validated columns of interaction records, in input order. */
@@ -36,7 +37,8 @@ export interface Csr {
  * `weight` (default 1) is finite and > 0, `timestamp` (optional) is a
  * timestamp `parseTimestamp` accepts.
  */
-export function readInteractions(source: string, interactions: readonly Interaction[], allowEmpty = false): InteractionColumns {
+export function readInteractions(source: string, interactions: readonly Interaction[] | ArrowLikeTable, allowEmpty = false): InteractionColumns {
+  if (isArrowTable(interactions)) return readArrowInteractions(source, interactions, allowEmpty);
   if (!Array.isArray(interactions)) {
     throw new ValidationError('E_INPUT', `${source}: interactions must be an array of { userId, itemId, weight? } records.`, { source, field: 'interactions' });
   }
@@ -69,6 +71,43 @@ export function readInteractions(source: string, interactions: readonly Interact
   return { userIds, itemIds, weights };
 }
 
+/**
+ * An Arrow table with columns `userId`, `itemId` and optional `weight`,
+ * `timestamp`: the same checks as records, on Arrow's own arrays. A column
+ * with nulls sends the table through the records path, so its errors are
+ * the ones records with `null` there get.
+ */
+function readArrowInteractions(source: string, table: ArrowLikeTable, allowEmpty: boolean): InteractionColumns {
+  const names = ['userId', 'itemId', 'weight', 'timestamp'];
+  const cols = arrowColumns(source, table, { userId: 'id', itemId: 'id', weight: 'number', timestamp: 'time' }, ['weight', 'timestamp']);
+  if (cols === null) return readInteractions(source, arrowRecords(source, table, names) as unknown as Interaction[], allowEmpty);
+  const users = cols.userId as ArrayLike<Id>;
+  const items = cols.itemId as ArrayLike<Id>;
+  const n = users.length;
+  if (n === 0 && !allowEmpty) {
+    throw new ValidationError('E_NO_INTERACTIONS', `${source}: there are no interactions to learn from; the Arrow table has no rows.`, { source, field: 'interactions' });
+  }
+  const userIds: Id[] = new Array<Id>(n);
+  const itemIds: Id[] = new Array<Id>(n);
+  const weights = new Float64Array(n);
+  const w = cols.weight as ArrayLike<number> | undefined;
+  const ts = cols.timestamp as ArrayLike<number> | undefined;
+  for (let r = 0; r < n; r++) {
+    userIds[r] = checkRecordId(source, users[r], 'userId', r);
+    itemIds[r] = checkRecordId(source, items[r], 'itemId', r);
+    const x = w === undefined ? 1 : (w[r] as number);
+    if (!Number.isFinite(x)) {
+      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${describeValue(x)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
+    }
+    if (x <= 0) {
+      throw new ValidationError(x < 0 ? 'E_NEGATIVE_WEIGHT' : 'E_ZERO_WEIGHT', `${source}: row ${r} has weight ${x}; recommenders need weights > 0 (drop rows without a positive signal before fitting).`, { source, row: r, field: 'weight' });
+    }
+    if (ts !== undefined) checkOptionalTimestamp(source, ts[r], r);
+    weights[r] = x;
+  }
+  return { userIds, itemIds, weights };
+}
+
 /** Dense indexes in order of first appearance. */
 function indexIds(ids: readonly Id[]): { list: Id[]; index: Map<Id, number>; codes: Int32Array } {
   const builder = new IdIndexBuilder();
@@ -94,7 +133,7 @@ export function transposeCsr(m: Csr, nRows: number, nCols: number): Csr {
 }
 
 /** Validates records and builds the user × item matrix with id indexes. */
-export function buildInteractionMatrix(source: string, interactions: readonly Interaction[]): InteractionMatrix {
+export function buildInteractionMatrix(source: string, interactions: readonly Interaction[] | ArrowLikeTable): InteractionMatrix {
   const cols = readInteractions(source, interactions);
   const users = indexIds(cols.userIds);
   const items = indexIds(cols.itemIds);

@@ -1,6 +1,6 @@
 import { OptionsError, ParseError, StateError, MarksmanError, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { Id, Interaction } from '@marksman/core';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
 import { checkCallbacks, checkId, describeValue, isId } from './checks';
 import { buildCsr, buildInteractionMatrix, readInteractions, transposeCsr } from './interactions';
 import type { Csr, InteractionMatrix } from './interactions';
@@ -174,7 +174,7 @@ export abstract class Recommender {
   /**
    * Learns from interactions. Replaces anything learned before.
    *
-   * @param interactions - `{ userId, itemId, weight?, timestamp? }` records (weight default 1, must be > 0;
+   * @param interactions - `{ userId, itemId, weight?, timestamp? }` records, or an Apache Arrow table with those columns (weight default 1, must be > 0;
    *   timestamp optional, but when given it must be a valid timestamp)
    * @param options - seed, onProgress, signal
    * @returns this model, fitted
@@ -183,7 +183,7 @@ export abstract class Recommender {
    *   `E_OPTION_TYPE` (onProgress not a function, signal not an AbortSignal); `AbortError` `E_ABORTED`
    *   (also when the signal is already aborted); `ConvergenceError` from ALS, BPR and ExplicitMF
    */
-  async fit(interactions: readonly Interaction[], options?: Partial<FitOptions>): Promise<this> {
+  async fit(interactions: readonly Interaction[] | ArrowLikeTable, options?: Partial<FitOptions>): Promise<this> {
     const source = `${this.modelName}.fit`;
     const o = resolveOptions(source, FIT_DEFAULTS, options);
     const seed = o.seed ?? this.defaultSeed();
@@ -405,10 +405,10 @@ export abstract class Recommender {
    *
    * Costs O(rows) plus the model's per-user update.
    *
-   * @param interactions - `{ userId, itemId, weight? }` records
+   * @param interactions - `{ userId, itemId, weight? }` records or an Arrow table with those columns
    * @throws `StateError` `E_NOT_FITTED`; `ValidationError` as for `fit` (an empty list is allowed)
    */
-  foldIn(interactions: readonly Interaction[]): FoldInReport {
+  foldIn(interactions: readonly Interaction[] | ArrowLikeTable): FoldInReport {
     const source = `${this.modelName}.foldIn`;
     this.assertFitted(source);
     const cols = readInteractions(source, interactions, true);

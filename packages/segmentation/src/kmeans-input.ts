@@ -1,4 +1,6 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
+import { arrowColumnNames, arrowColumns, arrowRecords, isArrowTable } from '@marksman/core/internal';
 
 /**
  * Points stored row-major in one `Float64Array`: point `i`, feature `j` is
@@ -21,9 +23,11 @@ export interface PointMatrix {
  *   one per point (`{ recency: 3, frequency: 5 }`); the features are the
  *   field names in alphabetical order, whatever order each record lists
  *   them in;
- * - a row-major {@link PointMatrix}.
+ * - a row-major {@link PointMatrix};
+ * - an Apache Arrow table of numeric columns, read as the records would be
+ *   (features are the column names in alphabetical order).
  */
-export type PointsInput = readonly (readonly number[])[] | readonly Readonly<Record<string, number>>[] | PointMatrix;
+export type PointsInput = readonly (readonly number[])[] | readonly Readonly<Record<string, number>>[] | PointMatrix | ArrowLikeTable;
 
 /** Validated points: a row-major view that is read, never written. */
 export interface Points {
@@ -66,6 +70,33 @@ function readRecords(rows: readonly unknown[], source: string, field: string): P
 }
 
 /**
+ * An Arrow table of numeric columns → row-major values, features in sorted
+ * name order (as records). Columns with nulls go through the records path,
+ * so a null gets the error a record with `null` there gets.
+ */
+function readArrowPoints(table: ArrowLikeTable, source: string, field: string): Points {
+  const names = arrowColumnNames(table).sort();
+  const spec: Record<string, 'number'> = {};
+  for (const name of names) spec[name] = 'number';
+  const cols = arrowColumns(source, table, spec);
+  if (cols === null) return readPoints(arrowRecords(source, table) as unknown as readonly Readonly<Record<string, number>>[], source, field);
+  const d = names.length;
+  if (d === 0) throw new ValidationError('E_EMPTY', `${source}: the Arrow table ${field} has no columns; give each point its features as numeric columns.`, { source, field });
+  const n = (cols[names[0]!] as ArrayLike<number>).length;
+  if (n === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} has no rows; give at least one point.`, { source, field });
+  const values = new Float64Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const c = cols[names[j]!] as ArrayLike<number>;
+    for (let i = 0; i < n; i++) {
+      const v = c[i]!;
+      if (!Number.isFinite(v)) throw notFinite(source, field, i, `field ${names[j]!}`, v);
+      values[i * d + j] = v;
+    }
+  }
+  return { values, n, d, names };
+}
+
+/**
  * Checks points once at the boundary: not empty, rectangular, finite.
  * Rows are copied into a new Float64Array; a PointMatrix is used as is
  * (never written to).
@@ -73,6 +104,7 @@ function readRecords(rows: readonly unknown[], source: string, field: string): P
  * @internal
  */
 export function readPoints(data: PointsInput, source: string, field = 'data', checkFinite = true): Points {
+  if (isArrowTable(data)) return readArrowPoints(data, source, field);
   if (Array.isArray(data)) {
     const rows = data as readonly (readonly number[])[];
     const n = rows.length;

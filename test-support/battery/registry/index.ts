@@ -20,6 +20,8 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   '@marksman/sql/node': async () => (await import('./sql')).sqlNode(),
   '@marksman/charts': async () => (await import('./charts')).charts(),
   '@marksman/charts/render': async () => (await import('./charts')).chartsRender(),
+  '@marksman/io': async () => (await import('./io')).io(),
+  '@marksman/io/node': async () => (await import('./io')).ioNode(),
   // The umbrella re-exports the scoped packages: an export that is the same
   // value as a scoped one is covered there; anything of its own needs a case.
   marksman: async () => [],

@@ -2,6 +2,8 @@
 // (raw values, mean/sd/n, or sufficient statistics) into n, mean and
 // variance, with the typed errors of ../bayesian/inputs (shared codes).
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
+import { arrowVectorValues, isArrowVector } from '@marksman/core/internal';
 import { type MeanInput, type ProportionInput, checkMean, checkProportion } from '../bayesian/inputs';
 
 /** A sample summarized by its mean, standard deviation (n − 1 denominator) and size. */
@@ -14,8 +16,8 @@ export interface MeanSdInput {
   readonly n: number;
 }
 
-/** What a mean-metric test accepts for one variant. */
-export type MeanSample = readonly number[] | Float64Array | MeanSdInput | MeanInput;
+/** What a mean-metric test accepts for one variant (raw values may be an Apache Arrow vector, i.e. a table column). */
+export type MeanSample = readonly number[] | Float64Array | ArrowLikeVector | MeanSdInput | MeanInput;
 
 /** n, mean and unbiased variance of one variant. */
 export interface Moments {
@@ -75,6 +77,7 @@ export function rawMoments(values: ArrayLike<number>, source: string, row: numbe
 
 export function meanMoments(sample: MeanSample | undefined, source: string, row: number, field: string): Moments {
   if (sample === undefined || sample === null) missing(source, field);
+  if (isArrowVector(sample)) return rawMoments(arrowVectorValues(source, field, sample, 'number') as ArrayLike<number>, source, row);
   if (isValueList(sample)) return rawMoments(sample, source, row);
   if (typeof sample !== 'object') {
     throw new ValidationError('E_NOT_FINITE', `${source}: the ${field} variant must be an array of values, { mean, sd, n } or { n, sum, sumSquares }, got ${typeof sample}.`, {
@@ -102,11 +105,12 @@ export function meanMoments(sample: MeanSample | undefined, source: string, row:
   return out;
 }
 
-/** What a proportion test accepts for one variant: counts, or raw 0/1 outcomes. */
-export type ProportionSample = ProportionInput | readonly (0 | 1 | boolean)[];
+/** What a proportion test accepts for one variant: counts, or raw 0/1 outcomes (an array or an Apache Arrow vector). */
+export type ProportionSample = ProportionInput | readonly (0 | 1 | boolean)[] | ArrowLikeVector;
 
-export function proportionCounts(sample: ProportionSample | undefined, source: string, row: number, field: string): ProportionInput {
-  if (sample === undefined || sample === null) missing(source, field);
+export function proportionCounts(input: ProportionSample | undefined, source: string, row: number, field: string): ProportionInput {
+  if (input === undefined || input === null) missing(source, field);
+  const sample = isArrowVector(input) ? Array.from(arrowVectorValues(source, field, input, 'binary')) : input;
   if (typeof sample !== 'object') {
     throw new ValidationError('E_NOT_FINITE', `${source}: the ${field} variant must be { n, conversions } or an array of 0/1 outcomes, got ${typeof sample}.`, { source, row, field });
   }

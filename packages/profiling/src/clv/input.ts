@@ -1,7 +1,8 @@
 // Internal: normalises what the customer-value fits accept (a ClvSummary or
 // lifetimes-style rows) into typed columns, validating once at the boundary.
 import { OptionsError, ValidationError } from '@marksman/core';
-import type { Id } from '@marksman/core';
+import type { ArrowLikeTable, Id } from '@marksman/core';
+import { arrowRecords, isArrowTable } from '@marksman/core/internal';
 import type { ClvSummary } from '../summarize-for-clv';
 import { isClvTimeUnit } from '../time-unit';
 import type { ClvTimeUnit } from '../time-unit';
@@ -26,8 +27,8 @@ export interface ClvCustomer {
   readonly customerId?: Id;
 }
 
-/** What the fits take: a {@link ClvSummary} or rows in lifetimes' shape. */
-export type ClvInput = ClvSummary | readonly ClvCustomer[];
+/** What the fits take: a {@link ClvSummary}, rows in lifetimes' shape, or an Apache Arrow table with those columns. */
+export type ClvInput = ClvSummary | readonly ClvCustomer[] | ArrowLikeTable;
 
 /** Columns of a validated input. */
 export interface ClvColumns {
@@ -57,7 +58,13 @@ function isSummary(input: ClvInput): input is ClvSummary {
  * monetaryValue on every row.
  */
 export function toColumns(input: ClvInput, source: string, needMonetary = false): ClvColumns {
-  const rows: readonly ClvCustomer[] | undefined = isSummary(input) ? input.rows : Array.isArray(input) ? input : undefined;
+  const rows: readonly ClvCustomer[] | undefined = isSummary(input)
+    ? input.rows
+    : Array.isArray(input)
+      ? input
+      : isArrowTable(input)
+        ? (arrowRecords(source, input) as unknown as readonly ClvCustomer[])
+        : undefined;
   if (rows === undefined) {
     throw new ValidationError('E_CLV_SUMMARY', `${source}: expected the result of summarizeForClv or an array of { frequency, recency, T } rows.`, { source, field: 'summary' });
   }

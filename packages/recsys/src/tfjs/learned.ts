@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvergenceError, MarksmanError, OptionsError, ParseError, Random, StateError, ValidationError, throwIfAborted } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Id, Interaction } from '@marksman/core';
+import { arrowRecords, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
 import { rankingReport } from '@marksman/metrics';
 import { buildInteractionMatrix, readInteractions, transposeCsr } from '../interactions';
 import type { Csr, InteractionMatrix } from '../interactions';
@@ -300,15 +300,16 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
    * anything learned before only when it succeeds: an aborted or failed fit
    * leaves the model as it was and leaks no tensor.
    *
-   * @param interactions - `{ userId, itemId, weight? }` records
+   * @param input - `{ userId, itemId, weight? }` records or an Arrow table with those columns
    * @param options - seed, onProgress, signal, userFeatures, itemFeatures, validation
    * @returns this model, fitted
    * @throws `ValidationError` for bad interactions or features (`E_FEATURE_TYPE`, `E_FEATURE_NUMBER`,
    *   `E_DUPLICATE_ID`, …); `StateError` `E_BACKEND_UNAVAILABLE`; `ConvergenceError` `E_DIVERGED`;
    *   `AbortError` `E_ABORTED`
    */
-  override async fit(interactions: readonly Interaction[], options?: Partial<LearnedFitOptions>): Promise<this> {
+  override async fit(input: readonly Interaction[] | ArrowLikeTable, options?: Partial<LearnedFitOptions>): Promise<this> {
     const source = `${this.modelName}.fit`;
+    const interactions = isArrowTable(input) ? (arrowRecords(source, input, ['userId', 'itemId', 'weight', 'timestamp']) as unknown as readonly Interaction[]) : input;
     const o = resolveOptions(source, FIT_DEFAULTS, options);
     const c = this.common();
     const seed = o.seed ?? c.seed;

@@ -1,0 +1,351 @@
+// Internal: the one place where Apache Arrow tables (and Arrow-shaped tables
+// such as flechette's, which arquero 8 returns from `toArrow()`) become the
+// plain columns or records the packages already accept. Duck-typed, so core
+// never imports `apache-arrow`.
+//
+// The rule every caller follows: a null-free column whose Arrow type maps to
+// a typed array is handed on as that typed array (Arrow's `toArray()` on a
+// single chunk is a view of the Arrow buffer: no copy); a column of the wrong
+// type is refused with `E_ARROW_TYPE` naming it; anything else that records
+// may legitimately hold (nulls, ISO-8601 strings for times, a missing
+// optional column) goes through the records path, so the error a user sees
+// for a null is exactly the one a record with `null` there would give.
+import { ValidationError } from './errors';
+import type { ArrowLikeTable, ArrowLikeVector } from './table';
+import { describeValue } from './timestamp';
+
+/** What a caller needs a column to be: numbers, ids (strings or numbers) or times. */
+export type ArrowColumnKind = 'number' | 'id' | 'time';
+
+/** A column read from an Arrow table: a typed array (often a view of Arrow's buffer) or an array of values. */
+export type ArrowColumnValues = ArrayLike<number> | ArrayLike<string | number>;
+
+// Arrow's type ids (the same in apache-arrow and flechette; they follow the
+// Arrow specification's Type enum, Dictionary being -1).
+const T_DICTIONARY = -1;
+const T_INT = 2;
+const T_FLOAT = 3;
+const T_UTF8 = 5;
+const T_BOOL = 6;
+const T_DATE = 8;
+const T_TIMESTAMP = 10;
+const T_LARGE_UTF8 = 20;
+
+type Category = 'numeric' | 'string' | 'temporal' | 'bool' | 'other' | 'unknown';
+
+interface FieldLike {
+  readonly name?: unknown;
+  readonly type?: { readonly typeId?: unknown; readonly dictionary?: { readonly typeId?: unknown } } | undefined;
+}
+
+/**
+ * Whether `x` looks like an Arrow table: `schema.fields` is an array and
+ * `getChild` a function (apache-arrow's `Table`, flechette's `Table`).
+ * Arrays and arquero tables (whose `numRows` is a method) are not.
+ */
+export function isArrowTable(x: unknown): x is ArrowLikeTable {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const t = x as { schema?: { fields?: unknown }; getChild?: unknown; numRows?: unknown };
+  return typeof t.getChild === 'function' && Array.isArray(t.schema?.fields) && typeof t.numRows !== 'function';
+}
+
+/**
+ * Whether `x` looks like an Arrow vector (a column): not an array or typed
+ * array, with a numeric `length` and `toArray()` / `get(i)` methods.
+ */
+export function isArrowVector(x: unknown): x is ArrowLikeVector {
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return false;
+  const v = x as { length?: unknown; toArray?: unknown; get?: unknown };
+  return typeof v.length === 'number' && typeof v.toArray === 'function' && typeof v.get === 'function';
+}
+
+function typeName(field: FieldLike | undefined, values: unknown): string {
+  const t = field?.type;
+  if (t !== undefined && t !== null) {
+    const s = String(t as unknown);
+    if (s !== '[object Object]') return s;
+  }
+  return describeValue(values);
+}
+
+function categoryOfType(field: FieldLike | undefined): Category {
+  const t = field?.type;
+  const id = t?.typeId;
+  if (typeof id !== 'number') return 'unknown';
+  const of = (k: number): Category => {
+    if (k === T_INT || k === T_FLOAT) return 'numeric';
+    if (k === T_UTF8 || k === T_LARGE_UTF8) return 'string';
+    if (k === T_DATE || k === T_TIMESTAMP) return 'temporal';
+    if (k === T_BOOL) return 'bool';
+    return 'other';
+  };
+  if (id === T_DICTIONARY) {
+    const inner = t?.dictionary?.typeId;
+    return typeof inner === 'number' ? of(inner) : 'unknown';
+  }
+  return of(id);
+}
+
+function categoryOfValues(values: ArrayLike<unknown>): Category {
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return 'numeric';
+  if (ArrayBuffer.isView(values)) return 'numeric';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number' || typeof v === 'bigint') return 'numeric';
+    if (typeof v === 'string') return 'string';
+    if (typeof v === 'boolean') return 'bool';
+    if (v instanceof Date) return 'temporal';
+    return 'other';
+  }
+  return 'unknown';
+}
+
+const WANT: Readonly<Record<ArrowColumnKind, readonly Category[]>> = Object.freeze({
+  number: ['numeric'],
+  id: ['numeric', 'string'],
+  time: ['numeric', 'temporal', 'string'],
+});
+
+const WANT_TEXT: Readonly<Record<ArrowColumnKind, string>> = Object.freeze({
+  number: 'a numeric column (Int*, Uint*, Float*)',
+  id: 'a string (Utf8, dictionary-encoded Utf8) or integer column',
+  time: 'a Timestamp or Date column, epoch milliseconds as numbers, or ISO-8601 strings',
+});
+
+function wrongType(source: string, name: string, kind: ArrowColumnKind, field: FieldLike | undefined, values: unknown): ValidationError {
+  return new ValidationError(
+    'E_ARROW_TYPE',
+    `${source}: Arrow column "${name}" is ${typeName(field, values)}; expected ${WANT_TEXT[kind]}. Cast the column before passing the table (e.g. with Arrow's vectorFromArray or an SQL CAST).`,
+    { source, field: name },
+  );
+}
+
+function vectorOf(source: string, table: ArrowLikeTable, name: string): ArrowLikeVector {
+  const v = table.getChild(name);
+  if (v === null || v === undefined || (typeof v !== 'object' && typeof v !== 'function')) {
+    throw new ValidationError('E_ARROW_TYPE', `${source}: Arrow table's getChild("${name}") returned ${describeValue(v)}, not a vector.`, { source, field: name });
+  }
+  return v;
+}
+
+function fieldsOf(table: ArrowLikeTable): readonly FieldLike[] {
+  return table.schema.fields as readonly FieldLike[];
+}
+
+/** Internal callers check first; this guards the plumbing itself against garbage. */
+function checkTable(source: unknown, table: unknown): void {
+  if (!isArrowTable(table)) {
+    const s = String(typeof source === 'string' ? source : 'arrow');
+    throw new ValidationError('E_INPUT', `${s}: expected an Arrow table (schema.fields and getChild(name)), got ${describeValue(table)}.`, { source: s, field: 'table' });
+  }
+}
+
+/** The names of the table's fields, in schema order. */
+export function arrowColumnNames(table: ArrowLikeTable): string[] {
+  checkTable('arrowColumnNames', table);
+  return fieldsOf(table)
+    .map((f) => f.name)
+    .filter((n): n is string => typeof n === 'string');
+}
+
+function readAll(source: string, name: string, v: ArrowLikeVector): ArrayLike<unknown> {
+  if (typeof v.toArray === 'function') {
+    const all = v.toArray();
+    if (Array.isArray(all) || (ArrayBuffer.isView(all) && !(all instanceof DataView))) return all;
+    throw new ValidationError('E_ARROW_TYPE', `${source}: Arrow column "${name}".toArray() returned ${describeValue(all)}, not an array.`, { source, field: name });
+  }
+  return readEach(source, name, v);
+}
+
+function readEach(source: string, name: string, v: ArrowLikeVector): unknown[] {
+  const n = v.length;
+  if (typeof v.get !== 'function') throw new ValidationError('E_ARROW_TYPE', `${source}: Arrow column "${name}" has neither get(i) nor toArray().`, { source, field: name });
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = v.get(i);
+  return out;
+}
+
+function bigToNumbers(source: string, name: string, kind: ArrowColumnKind, field: FieldLike | undefined, values: BigInt64Array | BigUint64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = Number(values[i]);
+    if (!Number.isSafeInteger(x)) {
+      throw new ValidationError(
+        'E_ARROW_TYPE',
+        `${source}: Arrow column "${name}" (${typeName(field, values)}) holds ${String(values[i])} at row ${i}, beyond the integers JavaScript numbers hold exactly (±2^53); expected ${WANT_TEXT[kind]}.`,
+        { source, field: name, row: i },
+      );
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+/**
+ * What {@link arrowColumns} does with a column that has nulls, or a time
+ * column of strings: `'fallback'` returns `null` (the caller takes the
+ * records path); `'values'` returns the column as a plain array with
+ * `null` at missing values (and the strings as they are), for callers whose
+ * columns path checks every value itself.
+ */
+export type ArrowNullMode = 'fallback' | 'values';
+
+/**
+ * Reads columns of an Arrow table for a columnar fast path. `spec` names
+ * each column the caller needs and its kind; names in `optional` may be
+ * absent. Returns `null` when the records path must be taken instead (a
+ * required column is missing, and with `nulls: 'fallback'` a needed column
+ * has nulls or a time column holds strings: the records path then reports
+ * it as records would).
+ * Throws `E_ARROW_TYPE` for a column of the wrong type. Numeric columns
+ * without nulls are returned as Arrow's own typed arrays (not copied);
+ * 64-bit integers become `Float64Array` (safe integers only); Timestamp
+ * and Date columns become epoch milliseconds.
+ */
+export function arrowColumns<K extends string>(
+  source: string,
+  table: ArrowLikeTable,
+  spec: Readonly<Record<K, ArrowColumnKind>>,
+  optional: readonly NoInfer<K>[] = [],
+  nulls: ArrowNullMode = 'fallback',
+): Partial<Record<K, ArrowColumnValues | ArrayLike<unknown>>> | null {
+  checkTable(source, table);
+  const specOk = typeof spec === 'object' && spec !== null && Object.values(spec).every((k) => k === 'number' || k === 'id' || k === 'time');
+  if (!specOk || !Array.isArray(optional) || (nulls !== 'fallback' && nulls !== 'values')) {
+    throw new ValidationError('E_INPUT', `${String(source)}: arrowColumns needs a spec of column kinds ('number', 'id', 'time'), an array of optional names and a null mode.`, { source: String(source), field: 'spec' });
+  }
+  const fields = new Map<string, FieldLike>();
+  for (const f of fieldsOf(table)) if (typeof f.name === 'string') fields.set(f.name, f);
+  const out: Partial<Record<K, ArrowColumnValues | ArrayLike<unknown>>> = {};
+  let fallBack = false;
+  for (const name of Object.keys(spec) as K[]) {
+    const kind = spec[name];
+    const field = fields.get(name);
+    if (field === undefined) {
+      if (!optional.includes(name)) fallBack = true;
+      continue;
+    }
+    const vec = vectorOf(source, table, name);
+    let cat = categoryOfType(field);
+    const hasNulls = (vec.nullCount ?? 0) > 0;
+    if (cat === 'unknown') {
+      const values = hasNulls ? readEach(source, name, vec) : readAll(source, name, vec);
+      cat = categoryOfValues(values);
+      if (cat === 'unknown') cat = 'numeric';
+    }
+    if (!WANT[kind].includes(cat)) throw wrongType(source, name, kind, field, undefined);
+    if (hasNulls || (kind === 'time' && cat === 'string')) {
+      if (nulls === 'fallback') fallBack = true;
+      else out[name] = recordValues(source, name, field, vec);
+      continue;
+    }
+    if (cat === 'temporal') {
+      // Arrow's get(i) gives epoch milliseconds for every unit; toArray() gives raw units.
+      const n = vec.length;
+      const ms = new Float64Array(n);
+      const get = vec.get;
+      if (typeof get !== 'function') throw wrongType(source, name, kind, field, undefined);
+      for (let i = 0; i < n; i++) {
+        const x = get.call(vec, i);
+        ms[i] = x instanceof Date ? x.getTime() : Number(x);
+      }
+      out[name] = ms;
+      continue;
+    }
+    const values = readAll(source, name, vec);
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      out[name] = bigToNumbers(source, name, kind, field, values);
+      continue;
+    }
+    if (cat === 'numeric' && !ArrayBuffer.isView(values)) {
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i];
+        if (typeof x !== 'number') {
+          if (typeof x === 'bigint') {
+            out[name] = bigToNumbers(source, name, kind, field, BigInt64Array.from(values as ArrayLike<bigint>));
+            break;
+          }
+          throw wrongType(source, name, kind, field, values);
+        }
+      }
+      if (out[name] !== undefined) continue;
+    }
+    out[name] = values as ArrowColumnValues;
+  }
+  return fallBack ? null : out;
+}
+
+/**
+ * The values of one column as the records path sees them: nulls as `null`,
+ * 64-bit integers as numbers when safe (else the bigint, which validation
+ * then refuses), Timestamp/Date as epoch milliseconds.
+ */
+function recordValues(source: string, name: string, field: FieldLike | undefined, vec: ArrowLikeVector): ArrayLike<unknown> {
+  const cat = categoryOfType(field);
+  const n = vec.length;
+  if ((vec.nullCount ?? 0) === 0 && cat !== 'temporal' && typeof vec.toArray === 'function') {
+    const all = readAll(source, name, vec);
+    if (!(all instanceof BigInt64Array || all instanceof BigUint64Array)) return all;
+  }
+  const values = readEach(source, name, vec);
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x === undefined) values[i] = null;
+    else if (typeof x === 'bigint') {
+      const y = Number(x);
+      if (Number.isSafeInteger(y)) values[i] = y;
+    } else if (x instanceof Date) values[i] = x.getTime();
+  }
+  return values;
+}
+
+/**
+ * An Arrow table as plain records (new objects, one per row; nulls as
+ * `null`), for the functions that take records and for the fallback of the
+ * columnar paths. `names` limits the columns read (default: all). O(rows ×
+ * columns).
+ */
+export function arrowRecords(source: string, table: ArrowLikeTable, names: readonly string[] | null = null): Record<string, unknown>[] {
+  checkTable(source, table);
+  if (names !== null && !Array.isArray(names)) throw new ValidationError('E_INPUT', `${String(source)}: names must be an array of column names or null.`, { source: String(source), field: 'names' });
+  const fields = fieldsOf(table).filter((f): f is FieldLike & { name: string } => typeof f.name === 'string' && (names === null || names.includes(f.name)));
+  const cols = fields.map((f) => recordValues(source, f.name, f, vectorOf(source, table, f.name)));
+  const n = cols.reduce((m, c) => Math.max(m, c.length), 0);
+  const out = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) {
+    const r: Record<string, unknown> = {};
+    for (let j = 0; j < fields.length; j++) r[fields[j]!.name] = cols[j]![i];
+    out[i] = r;
+  }
+  return out;
+}
+
+/** What an Arrow vector may hold for {@link arrowVectorValues}: numbers, or numbers and booleans. */
+export type ArrowVectorKind = 'number' | 'binary';
+
+/**
+ * The values of an Arrow vector (one column, e.g. one variant's outcomes)
+ * as a plain array or typed array: Arrow's `toArray()` (a view, not a copy)
+ * when it has no nulls and is not 64-bit, else the values one by one with
+ * nulls as `null`. Throws `E_ARROW_TYPE` naming `field` when the vector
+ * holds strings, dates or nested values.
+ */
+export function arrowVectorValues(source: string, field: string, vec: ArrowLikeVector, kind: ArrowVectorKind): ArrayLike<unknown> {
+  if (!isArrowVector(vec) || (kind !== 'number' && kind !== 'binary')) {
+    throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow vector (length, get(i), toArray()) and a kind 'number' or 'binary'.`, { source: String(source), field: String(field) });
+  }
+  const f = { type: (vec as { type?: FieldLike['type'] }).type };
+  const values = recordValues(source, field, f, vec);
+  let cat = categoryOfType(f);
+  if (cat === 'unknown') cat = categoryOfValues(values);
+  const ok = cat === 'numeric' || cat === 'unknown' || (kind === 'binary' && cat === 'bool');
+  if (!ok) {
+    throw new ValidationError(
+      'E_ARROW_TYPE',
+      `${source}: Arrow vector "${field}" is ${typeName(f, values)}; expected ${kind === 'binary' ? 'a numeric or Bool column of 0/1 outcomes' : WANT_TEXT.number}. Cast the column first.`,
+      { source, field },
+    );
+  }
+  return values;
+}
