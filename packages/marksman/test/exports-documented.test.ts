@@ -9,9 +9,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
-const entries = ['core', 'metrics', 'datasets', 'profiling', 'learn', 'segmentation', 'recsys', 'experiments', 'sql', 'charts']
+const entries = ['core', 'metrics', 'datasets', 'profiling', 'learn', 'segmentation', 'recsys', 'experiments', 'sql', 'charts', 'io']
   .map((p) => `${repo}packages/${p}/src/index.ts`)
-  .concat(`${repo}packages/datasets/src/node.ts`, `${repo}packages/recsys/src/tfjs/index.ts`, `${repo}packages/charts/src/render.ts`, `${repo}packages/sql/src/node.ts`);
+  .concat(`${repo}packages/datasets/src/node.ts`, `${repo}packages/recsys/src/tfjs/index.ts`, `${repo}packages/charts/src/render.ts`, `${repo}packages/sql/src/node.ts`, `${repo}packages/io/src/node.ts`);
 
 describe('public API documentation', () => {
   it('gives every exported function, class and constant an @example', () => {
