@@ -160,7 +160,7 @@ describe('LogisticRegression: properties', () => {
     const y = new Int32Array(n);
     for (let i = 0; i < n; i++) y[i] = r.next() < 1 / (1 + Math.exp(-(1.2 * cols[0]![i]! - 0.8 * cols[1]![i]! + 0.5 * cols[6]![i]! - 0.4))) ? 1 : 0;
     const losses: number[] = [];
-    const m = new LogisticRegression().fit(cols, y, { onProgress: (e) => losses.push(e.loss) });
+    const m = new LogisticRegression().fit(cols, y, { onProgress: (e) => losses.push(e.loss!) });
     expect(m.converged).toBe(true);
     expect(m.nIter).toBeLessThanOrEqual(10);
     // Every iteration lowered the objective, up to its rounding error (approximate Wolfe steps may move
