@@ -15,8 +15,19 @@ export function folderArgument(source: string, dir: unknown, fallback: () => str
 /** The file's text; `E_FILE_MISSING` naming the path when it cannot be read. */
 export function readDataFile(source: string, dir: string, name: string, encoding: 'utf8' | 'latin1' = 'utf8'): { file: string; text: string } {
   const file = path.join(dir, name);
+  return { file, text: readOrExplain(source, file, () => readFileSync(file, encoding)) };
+}
+
+/** The file's bytes (no decoding to a string); `E_FILE_MISSING` naming the path when it cannot be read. */
+export function readDataBytes(source: string, dir: string, name: string): { file: string; bytes: Uint8Array } {
+  const file = path.join(dir, name);
+  const b = readOrExplain(source, file, () => readFileSync(file));
+  return { file, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
+}
+
+function readOrExplain<T>(source: string, file: string, read: () => T): T {
   try {
-    return { file, text: readFileSync(file, encoding) };
+    return read();
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     throw new ParseError(
