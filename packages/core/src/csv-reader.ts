@@ -310,6 +310,11 @@ export class CsvEngine {
   private record(b: Uint8Array, p: number, len: number, final: boolean): number {
     const first = this.line;
     this.fault = 0;
+    if (this.names === null) {
+      // The header may be read again when a chunk cut it.
+      this.header = [];
+      this.headerFault = null;
+    }
     let col = 0;
     for (;;) {
       let s: number;
