@@ -228,9 +228,8 @@ export class CsvEngine {
         let m = 0;
         let digits = 0;
         let scale = 0;
-        let c = 0;
         while (i < len) {
-          c = (b[i] as number) - 48;
+          const c = (b[i] as number) - 48;
           if (c < 0 || c > 9) break;
           m = m * 10 + c;
           digits++;
@@ -239,7 +238,7 @@ export class CsvEngine {
         if (i < len && b[i] === 46) {
           i++;
           while (i < len) {
-            c = (b[i] as number) - 48;
+            const c = (b[i] as number) - 48;
             if (c < 0 || c > 9) break;
             m = m * 10 + c;
             digits++;
