@@ -24,12 +24,17 @@ export type {
   CleanReport,
   CleanTransactionsOptions,
   CleanTransactionsResult,
+  CleanTransactionColumns,
+  CleanedTransactionColumns,
+  CleanColumnsResult,
+  CleanProgress,
   CancellationMatch,
   OutlierRule,
   QuantileOutlierRule,
   MadOutlierRule,
 } from './clean-transactions';
 export type { TransactionColumns, TransactionInput } from './features-input';
+export type { IdColumn } from './clean-lines';
 export { rfm } from './rfm';
 export type { RfmOptions } from './rfm';
 export { behaviourFeatures } from './behaviour-features';
