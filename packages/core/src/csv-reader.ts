@@ -98,7 +98,9 @@ export class CsvEngine {
   private n = 0;
 
   // Reading state.
-  private carry: Uint8Array | null = null;
+  /** The unread end of the previous chunk lives at `work[0, carried)`; `work` is reused chunk after chunk. */
+  private work = new Uint8Array(0);
+  private carried = 0;
   private started = false;
   private bom = false;
   private line = 1;
@@ -143,18 +145,23 @@ export class CsvEngine {
     this.consumed += chunk.length;
     // A plain Uint8Array view (a Node Buffer is a subclass with another map), so the hot loops see one type.
     let b = chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.carry !== null && this.carry.length > 0) {
-      b = new Uint8Array(this.carry.length + chunk.length);
-      b.set(this.carry);
-      b.set(chunk, this.carry.length);
+    if (this.carried > 0) {
+      const need = this.carried + b.length;
+      if (this.work.length < need) {
+        const grown = new Uint8Array(Math.max(need, this.work.length * 2));
+        grown.set(this.work.subarray(0, this.carried));
+        this.work = grown;
+      }
+      this.work.set(b, this.carried);
+      b = this.work.subarray(0, need);
     }
-    this.carry = null;
+    this.carried = 0;
     this.base = this.consumed - b.length;
     let p = 0;
     const len = b.length;
     if (!this.started) {
       if (len < 3 && !final) {
-        this.carry = b.slice();
+        this.keep(b, 0);
         return;
       }
       this.started = true;
@@ -202,7 +209,18 @@ export class CsvEngine {
       }
       p = end;
     }
-    if (p < len) this.carry = b.slice(p);
+    if (p < len) this.keep(b, p);
+  }
+
+  /** Keeps `b[p..]` for the next chunk, at the start of the work buffer (the caller may reuse its chunk). */
+  private keep(b: Uint8Array, p: number): void {
+    const rest = b.length - p;
+    if (b.buffer === this.work.buffer) this.work.copyWithin(0, p + b.byteOffset - this.work.byteOffset, b.length + b.byteOffset - this.work.byteOffset);
+    else {
+      if (this.work.length < rest) this.work = new Uint8Array(Math.max(rest, Math.min(2 * rest, 1 << 22), 4096));
+      this.work.set(b.subarray(p));
+    }
+    this.carried = rest;
   }
 
   /**

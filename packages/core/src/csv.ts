@@ -372,6 +372,21 @@ export function parseCsvAs(source: string, input: string | Uint8Array, options?:
   return build(engine.finish());
 }
 
+/**
+ * {@link parseCsv} over chunks produced synchronously (a file read piece by piece into one reused
+ * buffer): each chunk is read before the next is asked for, so the producer may overwrite it.
+ * Internal, for the Node file loaders.
+ */
+export function parseCsvChunksAs(source: string, chunks: Iterable<Uint8Array>, options?: ParseCsvOptions, hook?: CsvHeaderHook): CsvTable {
+  const { o, spec } = resolve(source, options);
+  const engine = engineFor(source, o, spec, o.sizeHint, hook);
+  for (const chunk of chunks) {
+    engine.push(chunk);
+    step(source, engine, o);
+  }
+  return build(engine.finish());
+}
+
 /** A chunk from a stream: bytes (a Node `Buffer` is a `Uint8Array`) or text. */
 function chunkBytes(source: string, encoder: TextEncoder, chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;

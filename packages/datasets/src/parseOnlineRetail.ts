@@ -1,5 +1,5 @@
 import { ParseError } from '@marksman/core';
-import { parseCsvAs, readCsvAs, resolveOptions } from '@marksman/core/internal';
+import { parseCsvAs, parseCsvChunksAs, readCsvAs, resolveOptions } from '@marksman/core/internal';
 import type { CsvHeaderHook } from '@marksman/core/internal';
 import type { CleanTransaction, CsvIssue, CsvReport, CsvTable, DictionaryColumn, RejectedRow, ValidationReport } from '@marksman/core';
 import { checkFileOption } from './internal/text';
@@ -203,6 +203,20 @@ export async function readOnlineRetail(stream: ReadableStream<Uint8Array> | Asyn
     throw emptyAsParseError(source, o.file, e);
   }
   return fromTable(source, o.file, table);
+}
+
+/**
+ * {@link parseOnlineRetail} over byte chunks produced synchronously (internal: the Node loader reads
+ * the file piece by piece into one buffer, so the whole file is never in memory).
+ */
+export function parseOnlineRetailChunks(source: string, chunks: Iterable<Uint8Array>, file: string, sizeHint: number): OnlineRetailData {
+  let table: CsvTable;
+  try {
+    table = parseCsvChunksAs(source, chunks, { file, sizeHint }, headerHook(source));
+  } catch (e) {
+    throw emptyAsParseError(source, file, e);
+  }
+  return fromTable(source, file, table);
 }
 
 /** Trims each value; merges values that become equal. Returns the column unchanged when nothing moves. */

@@ -8,7 +8,10 @@ import type { CleanTransaction, DictionaryColumn, Id, RejectedRow, Transaction }
 /** A column of ids: any array-like of ids (missing: null, undefined, '' or NaN), or a dictionary column ('' missing). */
 export type IdColumn = ArrayLike<Id | null | undefined> | DictionaryColumn;
 
-/** The lines, normalised (internal). Rows with `valid[i] === 0` hold zeros. */
+/**
+ * The lines, normalised (internal). Values of rows with `valid[i] === 0` are never read. The
+ * number columns may be the caller's own arrays: never written.
+ */
 export interface Lines {
   readonly n: number;
   /** 1 where the row passed validation. */
@@ -19,10 +22,10 @@ export interface Lines {
   readonly order: Int32Array;
   /** Per order code: 1 when the order id is a string starting with the cancellation prefix. */
   readonly prefixed: Uint8Array;
-  /** Item code, -1 when the line has none. */
-  readonly item: Int32Array;
-  /** Channel code, -1 when the line has none. */
-  readonly channel: Int32Array;
+  /** Item code, -1 when the line has none; null when no line has one. */
+  readonly item: Int32Array | null;
+  /** Channel code, -1 when the line has none; null when no line has one. */
+  readonly channel: Int32Array | null;
   readonly timestamp: Float64Array;
   readonly quantity: Float64Array;
   /** NaN where the line gives no unit price. */
@@ -182,8 +185,10 @@ interface EncodedColumn {
 
 /** Codes of an id column, -1 for missing values, -2 for values that are not ids. */
 function encode(col: IdColumn | ArrayLike<string | null | undefined> | DictionaryColumn, n: number, strings = false): EncodedColumn {
-  const codes = new Int32Array(n);
   if (isDictionaryColumn(col)) {
+    // Without an empty value the codes are already dense ids: read them in place (never written).
+    if (!col.values.includes('')) return { codes: col.codes, ids: col.values as Id[] };
+    const codes = new Int32Array(n);
     const ids: Id[] = [];
     const remap = new Int32Array(col.values.length);
     col.values.forEach((v, k) => {
@@ -196,6 +201,7 @@ function encode(col: IdColumn | ArrayLike<string | null | undefined> | Dictionar
     for (let i = 0; i < n; i++) codes[i] = remap[col.codes[i]!]!;
     return { codes, ids };
   }
+  const codes = new Int32Array(n);
   const coder = new Coder();
   const c = col as ArrayLike<unknown>;
   for (let i = 0; i < n; i++) {
@@ -225,10 +231,14 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
   let anonymousCode = cust.ids.indexOf(anonymous);
   if (anonymousCode < 0) anonymousCode = cust.ids.length;
   const customerIds = anonymousCode === cust.ids.length ? [...cust.ids, anonymous] : cust.ids;
-  const customer = cust.codes;
-  const timestamp = new Float64Array(n);
-  const quantity = new Float64Array(n);
-  const unitPrice = new Float64Array(n).fill(NaN);
+  const customer = isDictionaryColumn(cols.customerId) && cust.codes === cols.customerId.codes ? cust.codes.slice() : cust.codes;
+  // The caller's Float64Arrays are read in place (no copy); other arrays are copied as they are checked.
+  const ownTime = !(cols.timestamp instanceof Float64Array);
+  const ownQuantity = !(cols.quantity instanceof Float64Array);
+  const ownPrice = !(cols.unitPrice instanceof Float64Array);
+  const timestamp = ownTime ? new Float64Array(n) : (cols.timestamp as Float64Array);
+  const quantity = ownQuantity ? new Float64Array(n) : (cols.quantity as Float64Array);
+  const unitPrice = ownPrice ? new Float64Array(n).fill(NaN) : (cols.unitPrice as Float64Array);
   const amount = new Float64Array(n);
   const ts = cols.timestamp;
   const qty = cols.quantity;
@@ -245,11 +255,11 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
     const t = ts[i];
     if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15) {
       refuse(i, 'timestamp', t === undefined || t === null || (typeof t === 'number' && Number.isNaN(t)) ? 'E_MISSING' : 'E_TIMESTAMP', `timestamp must be epoch milliseconds, got ${describe(t)}.`);
-    } else timestamp[i] = t;
+    } else if (ownTime) timestamp[i] = t;
     if (itm !== null && itm.codes[i] === -2) refuse(i, 'itemId', 'E_ID_TYPE', 'itemId must be a string or a finite number.');
     const q = qty[i];
     if (typeof q !== 'number' || !Number.isFinite(q)) refuse(i, 'quantity', typeof q === 'number' && !Number.isNaN(q) ? 'E_NUMBER' : 'E_MISSING', `quantity must be a finite number, got ${describe(q)}.`);
-    else quantity[i] = q;
+    else if (ownQuantity) quantity[i] = q;
     const p = price === undefined ? NaN : price[i];
     const a = amt === undefined ? NaN : amt[i];
     const hasPrice = p !== undefined && p !== null && !(typeof p === 'number' && Number.isNaN(p));
@@ -259,7 +269,7 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
     else if (!hasPrice && !hasAmount) refuse(i, 'amount', 'E_NO_AMOUNT', 'neither unitPrice nor amount is given; give one of them (amount defaults to quantity × unitPrice).');
     else if (valid[i] === 1) {
       const qv = q as number;
-      if (hasPrice) unitPrice[i] = p as number;
+      if (hasPrice && ownPrice) unitPrice[i] = p as number;
       if (hasAmount) {
         if (hasPrice) {
           const expected = qv * (p as number);
@@ -276,17 +286,9 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
     }
     if (chn !== null && chn.codes[i] === -2) refuse(i, 'channel', 'E_FIELD_TYPE', 'channel must be a string.');
   }
-  for (let i = 0; i < n; i++) {
-    if (valid[i] === 0) {
-      missing[i] = 0;
-      timestamp[i] = 0;
-      quantity[i] = 0;
-      amount[i] = 0;
-      unitPrice[i] = NaN;
-    }
-  }
-  const item = itm === null ? new Int32Array(n).fill(-1) : itm.codes;
-  const channel = chn === null ? new Int32Array(n).fill(-1) : chn.codes;
+  for (let i = 0; i < n; i++) if (valid[i] === 0) missing[i] = 0;
+  const item = itm === null ? null : itm.codes;
+  const channel = chn === null ? null : chn.codes;
   const lines: Lines = {
     n,
     valid,

@@ -415,9 +415,10 @@ interface StepsResult {
 
 /** Steps 2–6 on the lines (validation was step 1). */
 function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null): StepsResult {
-  const { n, valid, missing, customer, order, prefixed, item, timestamp, unitPrice, channel } = lines;
-  const qty = lines.quantity.slice();
-  const amt = lines.amount.slice();
+  const { n, valid, missing, customer, order, prefixed, item, timestamp, unitPrice } = lines;
+  // Netting changes quantities (a copy is made at the first change) and amounts (the engine's own array).
+  let qty = lines.quantity;
+  const amt = lines.amount;
   const alive = valid.slice(); // 1 = still in the output
   let kept = 0;
   for (let i = 0; i < n; i++) kept += alive[i]!;
@@ -472,7 +473,8 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null): StepsRes
     // Purchase lines by customer + item, sorted by time (then index).
     const width = lines.itemCount + 1;
     const numeric = lines.customerCount * width < 2 ** 52;
-    const keyOf = (i: number): number | string => (numeric ? customer[i]! * width + item[i]! + 1 : `${customer[i]},${item[i]}`);
+    const itemOf = (i: number): number => (item === null ? -1 : item[i]!);
+    const keyOf = (i: number): number | string => (numeric ? customer[i]! * width + itemOf(i) + 1 : `${customer[i]},${itemOf(i)}`);
     // Only purchases that some cancellation could net against are collected.
     const byKey = new Map<number | string, number[]>();
     for (const c of cancelIdx) byKey.set(keyOf(c), []);
@@ -494,6 +496,7 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null): StepsRes
         for (let p = list.length - 1; p >= 0 && left > 0; p--) {
           const i = list[p]!;
           if (timestamp[i]! > timestamp[c]! || !(qty[i]! > 0)) continue;
+          if (qty === lines.quantity) qty = qty.slice();
           const take = Math.min(left, qty[i]!);
           const unit = amt[i]! / qty[i]!;
           qty[i] = qty[i]! - take;
@@ -550,7 +553,6 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null): StepsRes
     }
   }
   step('outliers');
-  void channel;
 
   const keptIdx = new Int32Array(kept);
   for (let i = 0, j = 0; i < n; i++) if (alive[i] === 1) keptIdx[j++] = i;
@@ -584,7 +586,9 @@ function same(a: number, b: number): boolean {
 
 /** Marks every live line equal in all fields to an earlier live line. */
 function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void): void {
-  const { n, customer, order, item, channel, timestamp, quantity, unitPrice, amount } = l;
+  const { n, customer, order, timestamp, quantity, unitPrice, amount } = l;
+  const item = l.item ?? new Int32Array(0);
+  const channel = l.channel ?? new Int32Array(0);
   let size = 16;
   while (size < n * 2) size *= 2;
   const mask = size - 1;
@@ -594,8 +598,8 @@ function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void):
     // Integer fields and the integer parts of time and quantity pick the slot; equality is checked on every field.
     let h = Math.imul(customer[i]! ^ 0x27d4eb2d, 0x9e3779b1);
     h = Math.imul(h ^ order[i]!, 0x85ebca77);
-    h = Math.imul(h ^ item[i]!, 0xc2b2ae3d);
-    h = Math.imul(h ^ channel[i]!, 0x27d4eb2f);
+    h = Math.imul(h ^ (item[i] ?? -1), 0xc2b2ae3d);
+    h = Math.imul(h ^ (channel[i] ?? -1), 0x27d4eb2f);
     h = Math.imul(h ^ (timestamp[i]! / 1000), 0x9e3779b1);
     h = Math.imul(h ^ quantity[i]!, 0x85ebca77);
     h ^= h >>> 15;
@@ -655,7 +659,9 @@ function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: r
   const keep = r.kept;
   const m = keep.length;
   const out: Record<string, unknown> = {};
-  for (const [name, col] of Object.entries(cols)) if (col !== undefined) out[name] = takeRows(col, keep);
+  for (const [name, col] of Object.entries(cols)) {
+    if (col !== undefined && name !== 'quantity' && name !== 'amount' && name !== 'timestamp') out[name] = takeRows(col, keep);
+  }
   const quantity = new Float64Array(m);
   const amount = new Float64Array(m);
   const timestamp = new Float64Array(m);

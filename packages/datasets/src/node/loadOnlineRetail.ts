@@ -1,12 +1,14 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { parseOnlineRetail } from '../parseOnlineRetail';
+import { ParseError } from '@marksman/core';
+import { parseOnlineRetailChunks } from '../parseOnlineRetail';
 import type { OnlineRetailData } from '../parseOnlineRetail';
 import { dataDir } from './dataDir';
-import { folderArgument, readDataBytes } from './readDataFile';
+import { folderArgument } from './readDataFile';
 
 /**
- * Reads the UCI Online Retail CSV (`online_retail.csv`) from a folder as bytes (never one string)
- * and parses it with {@link parseOnlineRetail} into columns (malformed lines reported in `report`;
+ * Reads the UCI Online Retail CSV (`online_retail.csv`) from a folder, 1 MiB at a time (the whole
+ * file is never in memory, nor one string), and parses it as {@link parseOnlineRetail} does, into columns (malformed lines reported in `report`;
  * lines without CustomerID refused in `transactions`).
  *
  * Costs O(file size); see benchmarks/README.md (`profiling-ingest`) for the time on the 48 MB file.
@@ -23,6 +25,28 @@ import { folderArgument, readDataBytes } from './readDataFile';
  */
 export function loadOnlineRetail(dir?: string): OnlineRetailData {
   const folder = folderArgument('loadOnlineRetail', dir, () => path.join(dataDir(), 'online-retail'));
-  const { file, bytes } = readDataBytes('loadOnlineRetail', folder, 'online_retail.csv');
-  return parseOnlineRetail(bytes, { file });
+  const source = 'loadOnlineRetail';
+  const file = path.join(folder, 'online_retail.csv');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new ParseError('E_FILE_MISSING', `${source}: cannot read ${file} (${String(code ?? e)}). Put the data set there or set MARKSMAN_DATA_DIR to the folder that holds it.`, { source, file });
+  }
+  try {
+    return parseOnlineRetailChunks(source, fileChunks(fd), file, fstatSync(fd).size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's bytes, 1 MiB at a time, into one reused buffer. */
+function* fileChunks(fd: number): Generator<Uint8Array> {
+  const buffer = new Uint8Array(1 << 20);
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    if (n === 0) return;
+    yield buffer.subarray(0, n);
+  }
 }

@@ -18,13 +18,6 @@ export function readDataFile(source: string, dir: string, name: string, encoding
   return { file, text: readOrExplain(source, file, () => readFileSync(file, encoding)) };
 }
 
-/** The file's bytes (no decoding to a string); `E_FILE_MISSING` naming the path when it cannot be read. */
-export function readDataBytes(source: string, dir: string, name: string): { file: string; bytes: Uint8Array } {
-  const file = path.join(dir, name);
-  const b = readOrExplain(source, file, () => readFileSync(file));
-  return { file, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
-}
-
 function readOrExplain<T>(source: string, file: string, read: () => T): T {
   try {
     return read();
