@@ -541,7 +541,8 @@ export class CsvEngine {
     if (this.cap === 0) cap = 1024;
     else if (this.sizeHint > 0 && this.n > 0 && this.recordAt < this.sizeHint) {
       // Rows so far say how many bytes a row takes: size the columns for the whole input at once.
-      const estimate = Math.ceil((this.sizeHint / Math.max(1, this.recordAt / this.n)) * 1.03) + 64;
+      // At most 2^26 rows at once: a wrong hint must not allocate without bound (growth continues as needed).
+      const estimate = Math.min(Math.ceil((this.sizeHint / Math.max(1, this.recordAt / this.n)) * 1.03) + 64, 1 << 26);
       cap = Math.max(Math.ceil(this.cap * 1.25) + 16, estimate);
     } else cap = Math.ceil(this.cap * 1.5) + 16;
     const old = this.cap;

@@ -118,7 +118,7 @@ export interface ParseCsvOptions {
   readonly onProgress?: ((progress: CsvProgress) => void) | undefined;
   /** Stops reading between chunks (`AbortError` `E_ABORTED`). */
   readonly signal?: AbortSignal | undefined;
-  /** Chunk size in bytes for a string or bytes input (progress and abort checks come per chunk). Default 1 MiB. */
+  /** Chunk size in bytes (1 to 2^30) for a string or bytes input (progress and abort checks come per chunk). Default 1 MiB. */
   readonly chunkBytes?: number;
   /** Expected input size in bytes (e.g. `File.size`), for {@link readCsv}: columns are sized once instead of grown. Default 0 (unknown). */
   readonly sizeHint?: number;
@@ -155,8 +155,8 @@ function resolve(source: string, options: ParseCsvOptions | undefined): { o: Res
   const o = resolveOptions(source, DEFAULTS, options) as Resolved;
   if (typeof o.file !== 'string' || o.file === '') throw range(source, 'file', 'a non-empty string', o.file);
   if (!Number.isInteger(o.maxIssues) || o.maxIssues < 0) throw range(source, 'maxIssues', 'an integer ≥ 0', o.maxIssues);
-  if (!Number.isInteger(o.chunkBytes) || o.chunkBytes < 1) throw range(source, 'chunkBytes', 'a positive integer', o.chunkBytes);
-  if (typeof o.sizeHint !== 'number' || !(o.sizeHint >= 0) || !Number.isFinite(o.sizeHint)) throw range(source, 'sizeHint', 'a number of bytes ≥ 0', o.sizeHint);
+  if (!Number.isInteger(o.chunkBytes) || o.chunkBytes < 1 || o.chunkBytes > 2 ** 30) throw range(source, 'chunkBytes', 'an integer from 1 to 2^30', o.chunkBytes);
+  if (typeof o.sizeHint !== 'number' || !(o.sizeHint >= 0) || !(o.sizeHint <= Number.MAX_SAFE_INTEGER)) throw range(source, 'sizeHint', 'a number of bytes from 0 to 2^53 - 1', o.sizeHint);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw range(source, 'onProgress', 'a function', o.onProgress);
   throwIfAborted(o.signal, source);
   const cols = o.columns as unknown;

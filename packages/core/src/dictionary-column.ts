@@ -1,3 +1,6 @@
+import { ValidationError } from './errors';
+import { describeValue } from './timestamp';
+
 /**
  * A column of strings stored once each: `values` holds the distinct strings and `codes[i]` the
  * position in `values` of row i's string (Apache Arrow calls this dictionary encoding). Row i's
@@ -33,11 +36,13 @@ export function isDictionaryColumn(value: unknown): value is DictionaryColumn {
 }
 
 /**
- * Dictionary-encodes a list of strings (or ids): distinct values in order of first appearance.
+ * Dictionary-encodes an array of strings: distinct values in order of first appearance.
  * O(n) with hashing.
  *
  * @param values - the strings, one per row
  * @returns the {@link DictionaryColumn}
+ * @throws `ValidationError` `E_INPUT` when `values` is not an array, or holds something other
+ *   than a string (naming the row)
  * @example
  * ```ts
  * import { dictionaryEncode } from '@marksman/core';
@@ -46,13 +51,16 @@ export function isDictionaryColumn(value: unknown): value is DictionaryColumn {
  * c.values; // => ['UK', 'FR']
  * ```
  */
-export function dictionaryEncode(values: ArrayLike<string>): DictionaryColumn {
+export function dictionaryEncode(values: readonly string[]): DictionaryColumn {
+  const source = 'dictionaryEncode';
+  if (!Array.isArray(values)) throw new ValidationError('E_INPUT', `${source}: expected an array of strings, got ${describeValue(values)}.`, { source, field: 'values' });
   const n = values.length;
   const codes = new Int32Array(n);
   const index = new Map<string, number>();
   const distinct: string[] = [];
   for (let i = 0; i < n; i++) {
-    const v = values[i] as string;
+    const v = values[i] as unknown;
+    if (typeof v !== 'string') throw new ValidationError('E_INPUT', `${source}: row ${i} is ${describeValue(v)}; every value must be a string.`, { source, field: 'values', row: i });
     let c = index.get(v);
     if (c === undefined) {
       c = distinct.length;
