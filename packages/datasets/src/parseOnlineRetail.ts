@@ -121,7 +121,7 @@ function csvOptions(source: string, options: OnlineRetailParseOptions | undefine
 
 /**
  * Parses the UCI "Online Retail" CSV (Chen 2012: InvoiceNo, StockCode, Description, Quantity,
- * InvoiceDate, UnitPrice, CustomerID, Country) into columns with core's {@link parseCsv} (RFC
+ * InvoiceDate, UnitPrice, CustomerID, Country) into columns with core's `parseCsv` (RFC
  * 4180; bytes scanned once, text dictionary-encoded, numbers and dates parsed from the bytes).
  * InvoiceDate may be `2010-12-01 08:26:00` or the UCI export's `12/1/2010 8:26` (month first);
  * CustomerID may be `17850`, `17850.0` or empty.

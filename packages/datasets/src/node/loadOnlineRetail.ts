@@ -8,7 +8,7 @@ import { folderArgument } from './readDataFile';
 
 /**
  * Reads the UCI Online Retail CSV (`online_retail.csv`) from a folder, 1 MiB at a time (the whole
- * file is never in memory, nor one string), and parses it as {@link parseOnlineRetail} does, into columns (malformed lines reported in `report`;
+ * file is never in memory, nor one string), and parses it as `parseOnlineRetail` does, into columns (malformed lines reported in `report`;
  * lines without CustomerID refused in `transactions`).
  *
  * Costs O(file size); see benchmarks/README.md (`profiling-ingest`) for the time on the 48 MB file.
