@@ -344,6 +344,7 @@ export function parseCsvAs(source: string, input: string | Uint8Array, options?:
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     throw new ValidationError('E_INPUT', `${source}: expected the CSV text as a string or a Uint8Array of UTF-8 bytes, got ${describeValue(input)}.`, { source, field: 'input' });
   }
+  checkHook(source, hook);
   const { o, spec } = resolve(source, options);
   const size = input.length;
   const engine = engineFor(source, o, spec, size, hook);
@@ -378,13 +379,27 @@ export function parseCsvAs(source: string, input: string | Uint8Array, options?:
  * Internal, for the Node file loaders.
  */
 export function parseCsvChunksAs(source: string, chunks: Iterable<Uint8Array>, options?: ParseCsvOptions, hook?: CsvHeaderHook): CsvTable {
+  if (typeof chunks !== 'object' || chunks === null || typeof (chunks as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new ValidationError('E_INPUT', `${String(source)}: expected an iterable of Uint8Array chunks, got ${describeValue(chunks)}.`, { source: String(source), field: 'input' });
+  }
+  checkHook(source, hook);
   const { o, spec } = resolve(source, options);
   const engine = engineFor(source, o, spec, o.sizeHint, hook);
-  for (const chunk of chunks) {
+  for (const chunk of chunks as Iterable<unknown>) {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new ValidationError('E_INPUT', `${String(source)}: a chunk is ${describeValue(chunk)}; expected a Uint8Array of bytes.`, { source: String(source), field: 'input' });
+    }
     engine.push(chunk);
     step(source, engine, o);
   }
   return build(engine.finish());
+}
+
+/** The header hook of the internal entry points: a function or nothing (`E_INPUT` otherwise). */
+function checkHook(source: string, hook: unknown): void {
+  if (hook !== undefined && typeof hook !== 'function') {
+    throw new ValidationError('E_INPUT', `${String(source)}: the header hook must be a function, got ${describeValue(hook)}.`, { source: String(source), field: 'hook' });
+  }
 }
 
 /** A chunk from a stream: bytes (a Node `Buffer` is a `Uint8Array`) or text. */
@@ -433,6 +448,7 @@ export async function readCsvAs(
   if (!isReadable && !isIterable) {
     throw new ValidationError('E_INPUT', `${source}: expected a ReadableStream or an async iterable of chunks (such as fs.createReadStream(path)), got ${describeValue(input)}.`, { source, field: 'input' });
   }
+  checkHook(source, hook);
   const { o, spec } = resolve(source, options);
   const engine = engineFor(source, o, spec, o.sizeHint, hook);
   const encoder = new TextEncoder();
