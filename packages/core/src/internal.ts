@@ -7,3 +7,5 @@
 export { resolveOptions } from './options';
 export { assertNever } from './errors';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
+export { parseCsvAs, parseCsvChunksAs, readCsvAs } from './csv';
+export type { CsvHeaderHook } from './csv';
