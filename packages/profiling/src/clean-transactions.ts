@@ -134,9 +134,9 @@ export interface CleanedTransactionColumns {
   readonly orderId: ArrayLike<Id> | DictionaryColumn;
   /** Epoch milliseconds of each kept line. */
   readonly timestamp: Float64Array;
-  /** Units of each kept line, after netting. */
+  /** Units of each kept line, after netting (when cleaning made the array itself, a view on the front of it). */
   readonly quantity: Float64Array;
-  /** Line totals of each kept line, after netting. */
+  /** Line totals of each kept line, after netting (a view on the front of cleaning's own array). */
   readonly amount: Float64Array;
   /** Any other column given, restricted to the kept lines. */
   readonly [column: string]: unknown;
@@ -420,6 +420,24 @@ function extraFields(r: Readonly<Record<string, unknown>>): Record<string, unkno
   return out;
 }
 
+/** A growing list of line indexes in an Int32Array (no boxed numbers on the heap). */
+class IndexList {
+  private a = new Int32Array(16);
+  private n = 0;
+  push(i: number): void {
+    if (this.n === this.a.length) {
+      const next = new Int32Array(this.a.length * 2);
+      next.set(this.a);
+      this.a = next;
+    }
+    this.a[this.n++] = i;
+  }
+  /** The indexes, ascending, in an array of their own length. */
+  sorted(): Int32Array {
+    return this.a.slice(0, this.n).sort();
+  }
+}
+
 /** Progress point: reports and checks the signal (see progressTicker). */
 type Tick = (phase: string, done: number, total: number) => void;
 
@@ -444,16 +462,17 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   const step = (phase: string): void => {
     if (tick !== null) tick(phase, n, n);
   };
-  const lists: Record<CleanReason, number[]> = {
-    invalid: lines.invalid.map((x) => x.index),
-    missingCustomer: [],
-    duplicate: [],
-    cancellation: [],
-    unmatchedCancellation: [],
-    cancelledOriginal: [],
-    nonPositivePrice: [],
-    outlier: [],
+  const lists: Record<CleanReason, IndexList> = {
+    invalid: new IndexList(),
+    missingCustomer: new IndexList(),
+    duplicate: new IndexList(),
+    cancellation: new IndexList(),
+    unmatchedCancellation: new IndexList(),
+    cancelledOriginal: new IndexList(),
+    nonPositivePrice: new IndexList(),
+    outlier: new IndexList(),
   };
+  for (const x of lines.invalid) lists.invalid.push(x.index);
   const actions: Record<CleanReason, CleanAction> = {
     invalid: 'drop',
     missingCustomer: o.missingCustomers,
@@ -573,7 +592,7 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   for (let i = 0, j = 0; i < n; i++) if (alive[i] === 1) keptIdx[j++] = i;
   const reasons = {} as Record<CleanReason, CleanReasonReport>;
   for (const key of Object.keys(lists) as CleanReason[]) {
-    const idx = Int32Array.from(lists[key]).sort();
+    const idx = lists[key].sorted();
     reasons[key] = { count: idx.length, indexes: idx, action: actions[key] };
   }
   const repairedList: number[] = [];
@@ -605,9 +624,10 @@ function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, 
   const { n, customer, order, timestamp, quantity, unitPrice, amount } = l;
   const item = l.item ?? new Int32Array(0);
   const channel = l.channel ?? new Int32Array(0);
-  let size = 16;
-  while (size < n * 2) size *= 2;
-  const mask = size - 1;
+  // Open addressing over the live lines only, at most two thirds full.
+  let live = 0;
+  for (let i = 0; i < n; i++) live += alive[i]!;
+  const size = Math.max(16, Math.ceil(live * 1.5) + 1);
   const slots = new Int32Array(size);
   for (let i = 0; i < n; i++) {
     if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('duplicates', i, n);
@@ -620,7 +640,7 @@ function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, 
     h = Math.imul(h ^ (timestamp[i]! / 1000), 0x9e3779b1);
     h = Math.imul(h ^ quantity[i]!, 0x85ebca77);
     h ^= h >>> 15;
-    let slot = h & mask;
+    let slot = (h >>> 0) % size;
     let duplicate = false;
     for (;;) {
       const e = slots[slot]!;
@@ -639,7 +659,7 @@ function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, 
         duplicate = true;
         break;
       }
-      slot = (slot + 1) & mask;
+      slot = slot + 1 === size ? 0 : slot + 1;
     }
     if (duplicate) mark(i);
     else slots[slot] = i + 1;
@@ -671,6 +691,13 @@ function takeRows(col: unknown, keep: Int32Array): unknown {
   return out;
 }
 
+/** Moves the kept values to the front of the engine's own array and returns that part (a view). */
+function compact(a: Float64Array, keep: Int32Array): Float64Array {
+  const m = keep.length;
+  for (let j = 0; j < m; j++) a[j] = a[keep[j]!]!;
+  return a.subarray(0, m);
+}
+
 /** Every given column restricted to the kept lines, with the columns cleaning changed. */
 function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: readonly Id[], r: StepsResult): CleanedTransactionColumns {
   const keep = r.kept;
@@ -679,20 +706,14 @@ function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: r
   for (const [name, col] of Object.entries(cols)) {
     if (col !== undefined && name !== 'quantity' && name !== 'amount' && name !== 'timestamp') out[name] = takeRows(col, keep);
   }
-  const quantity = new Float64Array(m);
-  const amount = new Float64Array(m);
-  const timestamp = new Float64Array(m);
+  // The engine's own arrays are compacted in place (kept index j ≤ input index keep[j]), so
+  // no second copy is made; the caller's arrays are copied.
+  const own = (a: Float64Array): boolean => a !== cols.quantity && a !== cols.timestamp && a !== cols.unitPrice && a !== cols.amount;
+  out.quantity = own(r.quantity) ? compact(r.quantity, keep) : takeRows(r.quantity, keep);
+  out.amount = own(r.amount) ? compact(r.amount, keep) : takeRows(r.amount, keep);
+  out.timestamp = own(lines.timestamp) ? compact(lines.timestamp, keep) : takeRows(lines.timestamp, keep);
   let anyMissing = false;
-  for (let j = 0; j < m; j++) {
-    const i = keep[j]!;
-    quantity[j] = r.quantity[i]!;
-    amount[j] = r.amount[i]!;
-    timestamp[j] = lines.timestamp[i]!;
-    if (lines.missing[i] === 1) anyMissing = true;
-  }
-  out.quantity = quantity;
-  out.amount = amount;
-  out.timestamp = timestamp;
+  for (let j = 0; j < m && !anyMissing; j++) if (lines.missing[keep[j]!] === 1) anyMissing = true;
   if (anyMissing) out.customerId = withAnonymous(cols.customerId, keep, lines, customerIds);
   return out as unknown as CleanedTransactionColumns;
 }
