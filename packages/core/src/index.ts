@@ -39,6 +39,11 @@ export type {
 
 export { parseTimestamp, tryParseTimestamp } from './timestamp';
 
+export { parseCsv, readCsv } from './csv';
+export type { CsvColumnType, CsvColumnSpec, CsvColumn, CsvProgress, CsvIssue, CsvLineEndings, CsvReport, CsvTable, ParseCsvOptions } from './csv';
+export { isDictionaryColumn, dictionaryEncode } from './dictionary-column';
+export type { DictionaryColumn } from './dictionary-column';
+
 export { validateTransactions, validateEvents, validateInteractions } from './validate';
 export type { ValidateTransactionsOptions, ValidateEventsOptions, ValidateInteractionsOptions } from './validate';
 

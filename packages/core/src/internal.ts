@@ -12,3 +12,5 @@ export { normalPpf } from './normal-quantile';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
 export { isArrowTable, isArrowVector, arrowColumns, arrowRecords, arrowColumnNames, arrowVectorValues } from './arrow-input';
 export type { ArrowColumnKind, ArrowColumnValues, ArrowVectorKind, ArrowNullMode } from './arrow-input';
+export { parseCsvAs, parseCsvChunksAs, readCsvAs } from './csv';
+export type { CsvHeaderHook } from './csv';

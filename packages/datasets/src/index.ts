@@ -22,5 +22,5 @@ export type { CdnowParseOptions } from './parseCdnow';
 export { parseHillstrom } from './parseHillstrom';
 export type { HillstromParseOptions, HillstromRow, HillstromSegment } from './parseHillstrom';
 
-export { parseOnlineRetail } from './parseOnlineRetail';
-export type { OnlineRetailParseOptions, OnlineRetailLine, OnlineRetailData } from './parseOnlineRetail';
+export { parseOnlineRetail, readOnlineRetail } from './parseOnlineRetail';
+export type { OnlineRetailParseOptions, OnlineRetailLine, OnlineRetailColumns, OnlineRetailData } from './parseOnlineRetail';

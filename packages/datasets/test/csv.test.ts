@@ -11,15 +11,6 @@ function encode(field: string, always: boolean): string {
   return always || /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
-function errorOf(fn: () => unknown): { code: string; line: number; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    return e as { code: string; line: number; message: string };
-  }
-  throw new Error('expected an error');
-}
-
 describe('CSV reading (RFC 4180)', () => {
   it('round-trips random fields holding commas, quotes and line breaks, with \\n or \\r\\n terminators, and counts lines', () => {
     const rng = new Random(11);
@@ -42,9 +33,11 @@ describe('CSV reading (RFC 4180)', () => {
     const out = parseOnlineRetail(csv);
     expect(out.lines.map((l) => l.description)).toEqual(descriptions);
     expect(out.lines.map((l) => l.country)).toEqual(countries);
-    // A bad line after all of that is reported on its true line number.
-    const bad = errorOf(() => parseOnlineRetail(`${csv}9,S,x,six,12/1/2010 8:26,2.55,17850,UK\n`));
-    expect(bad).toMatchObject({ code: 'E_PARSE', line: lines + 1 });
+    // A bad line after all of that is reported on its true line number, and the others are kept.
+    const bad = parseOnlineRetail(`${csv}9,S,x,six,12/1/2010 8:26,2.55,17850,UK\n`);
+    expect(bad.report.issues).toEqual([expect.objectContaining({ code: 'E_CSV_NUMBER', line: lines + 1, field: 'Quantity' })]);
+    expect(bad.length).toBe(300);
+    expect(bad.report.lines).toBe(lines + 1);
   });
 
   it('reads empty quoted fields, a trailing empty field and a file without a final newline', () => {
@@ -55,17 +48,27 @@ describe('CSV reading (RFC 4180)', () => {
     ]);
   });
 
-  it('refuses text after a closing quote, a quote inside an unquoted field and an unclosed quote (E_PARSE, with the line)', () => {
-    const row = (description: string) => `${HEADER}\n1,S,plain,6,12/1/2010 8:26,2.55,17850,UK\n1,S,${description},6,12/1/2010 8:26,2.55,17850,UK\n`;
-    const closing = errorOf(() => parseOnlineRetail(row('"HEART" WHITE')));
-    expect(closing).toMatchObject({ code: 'E_PARSE', line: 3 });
+  it('reports text after a closing quote, a quote inside an unquoted field and an unclosed quote (E_CSV_QUOTE, with the lines), keeping the rest', () => {
+    const row = (description: string) => `${HEADER}\n1,S,plain,6,12/1/2010 8:26,2.55,17850,UK\n1,S,${description},6,12/1/2010 8:26,2.55,17850,UK\n2,S,after,6,12/1/2010 8:26,2.55,17850,UK\n`;
+    const issue = (text: string) => {
+      const r = parseOnlineRetail(text);
+      expect(r.report.rejected).toBe(1);
+      expect(r.report.kept + r.report.rejected).toBe(r.report.records);
+      return { ...r.report.issues[0]!, kept: r.lines.map((l) => l.description) };
+    };
+    const closing = issue(row('"HEART" WHITE'));
+    expect(closing).toMatchObject({ code: 'E_CSV_QUOTE', line: 3, lastLine: 3, field: 'Description', kept: ['plain', 'after'] });
     expect(closing.message).toContain('closing "');
-    const inner = errorOf(() => parseOnlineRetail(row('12" RECORD')));
-    expect(inner).toMatchObject({ code: 'E_PARSE', line: 3 });
+    const inner = issue(row('12" RECORD'));
+    expect(inner).toMatchObject({ code: 'E_CSV_QUOTE', line: 3, kept: ['plain', 'after'] });
     expect(inner.message).toContain('field 3');
-    // A field that runs over two lines and then goes wrong: the line of the fault.
-    expect(errorOf(() => parseOnlineRetail(row('"TWO\nLINES"x')))).toMatchObject({ code: 'E_PARSE', line: 4 });
-    // An opening quote never closed: the line where it opened.
-    expect(errorOf(() => parseOnlineRetail(`${row('plain')}1,S,"OPEN,6\n12/1/2010 8:26,2.55,17850,UK\n`))).toMatchObject({ code: 'E_PARSE', line: 4 });
+    // A field that runs over two lines and then goes wrong: both lines, and the line of the fault in the message.
+    const two = issue(row('"TWO\nLINES"x'));
+    expect(two).toMatchObject({ code: 'E_CSV_QUOTE', line: 3, lastLine: 4, kept: ['plain', 'after'] });
+    expect(two.message).toContain('on line 4');
+    // An opening quote never closed: the record runs to the end of the input, from the line where it opened.
+    const open = issue(`${HEADER}\n1,S,plain,6,12/1/2010 8:26,2.55,17850,UK\n1,S,"OPEN,6\n12/1/2010 8:26,2.55,17850,UK\n`);
+    expect(open).toMatchObject({ code: 'E_CSV_QUOTE', line: 3, lastLine: 4, kept: ['plain'] });
+    expect(open.message).toContain('never closed');
   });
 });

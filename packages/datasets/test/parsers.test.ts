@@ -225,22 +225,35 @@ describe('parseOnlineRetail', () => {
       '536365,85123A,"TWO\r\nLINES ""QUOTED""",6,12/1/2010 8:26,2.55,17850.0,United Kingdom\r\n' +
       '536366,22633,PLAIN,6,12/1/2010 8:28,1.85,17850.0,United Kingdom\r\n' +
       '536367,22634,PLAIN,six,12/1/2010 8:34,1.85,17850.0,United Kingdom\r\n';
-    expect(parseErrorOf(() => parseOnlineRetail(text))).toMatchObject({ code: 'E_PARSE', line: 5, field: 'quantity' });
-    const ok = parseOnlineRetail(text.split('\r\n').slice(0, 4).join('\r\n'));
-    expect(ok.lines.map((l) => l.description)).toEqual(['TWO\r\nLINES "QUOTED"', 'PLAIN']);
-    expect(parseErrorOf(() => parseOnlineRetail(`${RETAIL_HEADER}\n536365,85123A,"OPEN,6,12/1/2010 8:26,2.55,17850.0,UK\n`))).toMatchObject({
-      code: 'E_PARSE',
-      line: 2,
-    });
+    const r = parseOnlineRetail(text);
+    expect(r.report.issues).toEqual([expect.objectContaining({ code: 'E_CSV_NUMBER', line: 5, field: 'Quantity' })]);
+    expect(r.lines.map((l) => l.description)).toEqual(['TWO\r\nLINES "QUOTED"', 'PLAIN']);
+    expect(Array.from(r.columns.lineNumbers)).toEqual([2, 4]);
+    // The CRLF inside the quoted field is data, not a line ending; the report still counts its line.
+    expect(r.report.lineEndings).toEqual({ lf: 0, crlf: 4 });
+    expect(r.report.lines).toBe(5);
+    const open = parseOnlineRetail(`${RETAIL_HEADER}\n536365,85123A,"OPEN,6,12/1/2010 8:26,2.55,17850.0,UK\n`);
+    expect(open.report.issues).toEqual([expect.objectContaining({ code: 'E_CSV_QUOTE', line: 2 })]);
+    expect(open.length).toBe(0);
   });
 
-  it('refuses malformed lines with E_PARSE and the line', () => {
-    const bad = (line: string) => `${RETAIL_HEADER}\n536365,85123A,X,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n${line}\n`;
-    expect(parseErrorOf(() => parseOnlineRetail(bad('536366,1,X,6,13/1/2010 8:26,2.55,17850.0,UK')))).toMatchObject({ code: 'E_PARSE', line: 3, field: 'timestamp', file: 'online_retail.csv' });
-    expect(parseErrorOf(() => parseOnlineRetail(bad('536366,1,X,six,12/1/2010 8:26,2.55,17850.0,UK')))).toMatchObject({ code: 'E_PARSE', line: 3, field: 'quantity' });
-    expect(parseErrorOf(() => parseOnlineRetail(bad('536366,1,X,6,12/1/2010 8:26,2.55,17850.5,UK')))).toMatchObject({ code: 'E_PARSE', line: 3, field: 'customerId' });
-    expect(parseErrorOf(() => parseOnlineRetail(bad('536366,1,X,6,12/1/2010 8:26,2.55')))).toMatchObject({ code: 'E_PARSE', line: 3 });
+  it('reports malformed lines with a code, the column and the line, keeps the others, and still refuses a wrong header (E_PARSE)', () => {
+    const bad = (line: string) => {
+      const r = parseOnlineRetail(`${RETAIL_HEADER}\n536365,85123A,X,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n${line}\n536367,85123A,X,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n`);
+      expect(r.length).toBe(2);
+      expect(Array.from(r.report.rejectedLines)).toEqual([3]);
+      expect(r.report.issues[0]!.message).toContain('online_retail.csv line 3');
+      return r.report.issues[0];
+    };
+    expect(bad('536366,1,X,6,13/1/2010 8:26,2.55,17850.0,UK')).toMatchObject({ code: 'E_CSV_DATE', line: 3, field: 'InvoiceDate' });
+    expect(bad('536366,1,X,six,12/1/2010 8:26,2.55,17850.0,UK')).toMatchObject({ code: 'E_CSV_NUMBER', line: 3, field: 'Quantity' });
+    expect(bad('536366,1,X,6.5,12/1/2010 8:26,2.55,17850.0,UK')).toMatchObject({ code: 'E_CSV_NUMBER', line: 3, field: 'Quantity' });
+    expect(bad('536366,1,X,6,12/1/2010 8:26,2.55,17850.5,UK')).toMatchObject({ code: 'E_CSV_NUMBER', line: 3, field: 'CustomerID' });
+    expect(bad('536366,1,X,6,12/1/2010 8:26,2.55')).toMatchObject({ code: 'E_CSV_FIELDS', line: 3, field: null });
+    expect(bad(' ,1,X,6,12/1/2010 8:26,2.55,17850.0,UK')).toMatchObject({ code: 'E_MISSING', line: 3, field: 'InvoiceNo' });
+    expect(bad('536366,1,X,6,,2.55,17850.0,UK')).toMatchObject({ code: 'E_MISSING', line: 3, field: 'InvoiceDate' });
     expect(parseErrorOf(() => parseOnlineRetail('Invoice,Stock\n1,2\n'))).toMatchObject({ code: 'E_PARSE', line: 1 });
+    expect(parseErrorOf(() => parseOnlineRetail(''))).toMatchObject({ code: 'E_PARSE', line: 1 });
   });
 });
 
@@ -282,13 +295,15 @@ describe('every parser keeps or reports each line, and keeps only representable 
     expect(parseErrorOf(() => parseHillstrom(`${HILL_HEADER}\n${row}\n`))).toMatchObject({ code: 'E_PARSE', line: 2, field: 'history' });
   });
 
-  it('parseOnlineRetail refuses a line amount that overflows and a CustomerID beyond the safe integers', () => {
+  it('parseOnlineRetail reports a line amount that overflows and a CustomerID beyond the safe integers, keeping nothing unrepresentable', () => {
+    const first = (text: string) => parseOnlineRetail(text).report.issues[0];
     const overflow = `${RETAIL_HEADER}\n536365,85123A,X,1000000,12/1/2010 8:26,1e305,17850,United Kingdom\n`;
-    expect(parseErrorOf(() => parseOnlineRetail(overflow))).toMatchObject({ code: 'E_PARSE', line: 2, field: 'amount' });
+    expect(first(overflow)).toMatchObject({ code: 'E_CSV_NUMBER', line: 2, field: 'UnitPrice' });
     const bigId = `${RETAIL_HEADER}\n536365,85123A,X,1,12/1/2010 8:26,2.5,123456789012345678901.0,United Kingdom\n`;
-    expect(parseErrorOf(() => parseOnlineRetail(bigId))).toMatchObject({ code: 'E_PARSE', line: 2, field: 'customerId' });
+    expect(first(bigId)).toMatchObject({ code: 'E_CSV_NUMBER', line: 2, field: 'CustomerID' });
     const bigPrice = `${RETAIL_HEADER}\n536365,85123A,X,1,12/1/2010 8:26,1e999,17850,United Kingdom\n`;
-    expect(parseErrorOf(() => parseOnlineRetail(bigPrice))).toMatchObject({ code: 'E_PARSE', field: 'unitPrice' });
+    expect(first(bigPrice)).toMatchObject({ code: 'E_CSV_NUMBER', line: 2, field: 'UnitPrice' });
+    expect(parseOnlineRetail(bigPrice).length).toBe(0);
   });
 
   it('every parser refuses text that is not a string, and a file option that is not a name', () => {

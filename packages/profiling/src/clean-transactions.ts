@@ -1,6 +1,8 @@
-import { OptionsError, ValidationError, validateTransactions } from '@marksman/core';
+import { isDictionaryColumn, OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import type { CleanTransaction, Id, RejectedRow, Transaction } from '@marksman/core';
+import type { CleanTransaction, DictionaryColumn, Id, RejectedRow } from '@marksman/core';
+import { columnsLength, linesFromColumns, linesFromRecords } from './clean-lines';
+import type { ColumnsIn, IdColumn, Lines } from './clean-lines';
 import { PROGRESS_EVERY, progressTicker } from './data-progress';
 import type { DataProgress } from './data-progress';
 
@@ -92,6 +94,64 @@ export interface CleanTransactionsOptions {
   readonly signal?: AbortSignal | null;
 }
 
+/**
+ * Transaction lines as columns for {@link cleanTransactions}, all of one length. Id columns may be
+ * any array of ids or a {@link DictionaryColumn} (what `parseCsv` returns for text); a missing
+ * value is `null`, `undefined`, `''` or `NaN`. Numbers are plain or typed arrays (`NaN` for a
+ * unit price or amount not given). Any other column (Description, Country…) is passed through to
+ * the kept lines.
+ */
+export interface CleanTransactionColumns {
+  /** The buyer of each line. */
+  readonly customerId: IdColumn;
+  /** The order (invoice) of each line. */
+  readonly orderId: IdColumn;
+  /** Epoch milliseconds of each line. */
+  readonly timestamp: ArrayLike<number>;
+  /** Units of each line (negative for returns). */
+  readonly quantity: ArrayLike<number>;
+  /** The product of each line. */
+  readonly itemId?: IdColumn;
+  /** Price of one unit (`NaN`: not given). */
+  readonly unitPrice?: ArrayLike<number>;
+  /** Line totals (`NaN`: quantity × unitPrice). */
+  readonly amount?: ArrayLike<number>;
+  /** Sales channel of each line. */
+  readonly channel?: ArrayLike<string | null | undefined> | DictionaryColumn;
+  /** Any other column, passed through to the kept lines. */
+  readonly [column: string]: unknown;
+}
+
+/**
+ * The clean lines as columns: every column given, restricted to the kept lines (same kind of
+ * array), with `quantity` and `amount` as repaired by netting, `timestamp` as epoch ms, and the
+ * anonymous id in `customerId` for kept lines without a customer.
+ */
+export interface CleanedTransactionColumns {
+  /** The buyer of each kept line. */
+  readonly customerId: ArrayLike<Id> | DictionaryColumn;
+  /** The order of each kept line. */
+  readonly orderId: ArrayLike<Id> | DictionaryColumn;
+  /** Epoch milliseconds of each kept line. */
+  readonly timestamp: Float64Array;
+  /** Units of each kept line, after netting (when cleaning made the array itself, a view on the front of it). */
+  readonly quantity: Float64Array;
+  /** Line totals of each kept line, after netting (a view on the front of cleaning's own array). */
+  readonly amount: Float64Array;
+  /** Any other column given, restricted to the kept lines. */
+  readonly [column: string]: unknown;
+}
+
+/** What {@link cleanTransactions} returns for columns. */
+export interface CleanColumnsResult {
+  /** The clean lines as columns (every column given, passed through). */
+  readonly columns: CleanedTransactionColumns;
+  /** For each returned line, its input index. */
+  readonly keptIndexes: Int32Array;
+  /** What was removed, repaired or flagged, and why. */
+  readonly report: CleanReport;
+}
+
 /** One class of lines in a {@link CleanReport}. */
 export interface CleanReasonReport {
   /** Number of lines in this class. */
@@ -132,9 +192,12 @@ export interface CleanReport {
   readonly outlierRule: OutlierRule | null;
 }
 
-/** What {@link cleanTransactions} returns. */
+/** What {@link cleanTransactions} returns for records. */
 export interface CleanTransactionsResult {
-  /** The clean lines (new objects; repaired lines carry reduced quantity and amount). */
+  /**
+   * The clean lines (repaired lines carry reduced quantity and amount). Each also carries every
+   * other field of its input record (a description, a country…).
+   */
   readonly rows: readonly CleanTransaction[];
   /** For each returned line, its input index. */
   readonly keptIndexes: Int32Array;
@@ -210,14 +273,6 @@ function sortedQuantile(s: Float64Array, q: number): number {
   return (s[lo] as number) + (h - lo) * ((s[hi] as number) - (s[lo] as number));
 }
 
-function isMissingId(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
-}
-
-function lineKey(r: CleanTransaction): string {
-  return JSON.stringify([r.customerId, typeof r.customerId, r.orderId, typeof r.orderId, r.timestamp, r.itemId ?? null, typeof r.itemId, r.quantity, r.unitPrice ?? null, r.amount, r.channel ?? null]);
-}
-
 /**
  * Cleans transaction lines and says exactly what it did. Steps, in order:
  *
@@ -243,13 +298,23 @@ function lineKey(r: CleanTransaction): string {
  * Every class can be kept instead of dropped; kept lines are still listed
  * in the report, so nothing disappears silently: `kept` plus the counts of
  * the dropped classes equals `total`. Inputs are not mutated. Costs
- * O(n log n). Long runs can be watched (`onProgress`, per phase) and
- * stopped (`signal`, checked at each progress point).
+ * O(n log n).
+ *
+ * Takes records (each kept line comes back as a record that keeps the
+ * input's other fields) or, for speed, {@link CleanTransactionColumns}
+ * (the kept lines come back as columns, every column passed through; no
+ * object per line). Both forms run the same steps on columns and give the
+ * same report. Long runs can be watched (`onProgress`, per phase and
+ * every 65,536 lines while looking for duplicates) and stopped (`signal`,
+ * checked at each progress point).
  *
  * @param rows - transaction records as read (ids may be missing)
  * @param options - see {@link CleanTransactionsOptions}
  * @returns the clean lines, their input indexes and the {@link CleanReport}
- * @throws `ValidationError` `E_INPUT` when `rows` is not an array;
+ * @throws `ValidationError` `E_INPUT` when `rows` is neither an array nor
+ *   an object of columns (or a column is not an array), `E_COLUMN_LENGTH`
+ *   for columns of different lengths, `E_NO_AMOUNT` for columns without
+ *   unitPrice or amount;
  *   `OptionsError` `E_OPTION_RANGE` for a bad action, rule, onProgress or signal,
  *   `E_OPTION_UNKNOWN` (also for a misspelt field of `outlierRule`)
  * @throws `AbortError` `E_ABORTED` when `signal` is aborted
@@ -276,8 +341,38 @@ function lineKey(r: CleanTransaction): string {
  * cleanTransactions(big, { outliers: 'drop' }).rows.length; // => 4
  * ```
  */
-export function cleanTransactions(rows: readonly unknown[], options?: CleanTransactionsOptions): CleanTransactionsResult {
-  if (!Array.isArray(rows)) throw new ValidationError('E_INPUT', `${SOURCE}: expected an array of transaction records.`, { source: SOURCE, field: 'rows' });
+export function cleanTransactions(rows: readonly unknown[], options?: CleanTransactionsOptions): CleanTransactionsResult;
+/**
+ * {@link cleanTransactions} on columns: the same steps and report, with the kept lines returned
+ * as columns (every column given passed through, such as a description or a country).
+ *
+ * @param columns - see {@link CleanTransactionColumns}
+ * @param options - see {@link CleanTransactionsOptions}
+ * @returns the clean columns, their input indexes and the {@link CleanReport}
+ * @example
+ * ```ts
+ * import { cleanTransactions } from '@marksman/profiling';
+ * const { columns, report } = cleanTransactions({
+ *   customerId: [7, 7, 7, NaN],
+ *   orderId: ['1', '1', 'C2', '3'],
+ *   itemId: ['x', 'x', 'x', 'y'],
+ *   timestamp: [0, 0, 86_400_000, 0],
+ *   quantity: [3, 3, -1, 1],
+ *   unitPrice: [2, 2, 2, 5],
+ *   country: ['UK', 'UK', 'UK', 'FR'],
+ * }, { outlierRule: null });
+ * columns.quantity; // => Float64Array [2]
+ * columns.amount; // => Float64Array [4]
+ * columns.country; // => ['UK']
+ * report.reasons.duplicate.count; // => 1
+ * ```
+ */
+export function cleanTransactions(columns: CleanTransactionColumns, options?: CleanTransactionsOptions): CleanColumnsResult;
+export function cleanTransactions(input: readonly unknown[] | CleanTransactionColumns, options?: CleanTransactionsOptions): CleanTransactionsResult | CleanColumnsResult {
+  const records = Array.isArray(input);
+  if (!records && (typeof input !== 'object' || input === null)) {
+    throw new ValidationError('E_INPUT', `${SOURCE}: expected an array of transaction records or an object of columns.`, { source: SOURCE, field: 'rows' });
+  }
   const o = resolveOptions(SOURCE, DEFAULTS, options) as Resolved;
   checkAction('missingCustomers', o.missingCustomers);
   checkAction('duplicates', o.duplicates);
@@ -290,50 +385,94 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
   }
   const rule = checkRule(o.outlierRule);
   const tick = progressTicker(SOURCE, o.onProgress, o.signal);
-  const n = rows.length;
-  // Progress inside a loop over the n lines: every PROGRESS_EVERY of them.
-  const step = (phase: string, i: number): void => {
-    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick(phase, i, n);
-  };
-  const endPhase = (phase: string): void => {
+  if (records) {
+    const rows = input as readonly unknown[];
+    const { lines, clean } = linesFromRecords(rows, o.anonymousCustomerId, o.cancellationPrefix);
+    const r = runSteps(lines, o, rule, tick);
+    const out = new Array<CleanTransaction>(r.kept.length);
+    for (let j = 0; j < r.kept.length; j++) {
+      const i = r.kept[j]!;
+      const c = clean[i]!;
+      const row = lines.missing[i] === 1 || r.repaired[i] === 1 ? { ...c, quantity: r.quantity[i]!, amount: r.amount[i]! } : c;
+      const extra = extraFields(rows[i] as Readonly<Record<string, unknown>>);
+      out[j] = extra === null ? row : { ...extra, ...row };
+    }
+    if (tick !== null) tick('output', lines.n, lines.n);
+    return { rows: out, keptIndexes: r.kept, report: r.report };
+  }
+  const cols = input as CleanTransactionColumns;
+  const n = columnsLength(cols);
+  const { lines, customerIds } = linesFromColumns(cols as unknown as ColumnsIn, n, o.anonymousCustomerId, o.cancellationPrefix);
+  const r = runSteps(lines, o, rule, tick);
+  const columns = keptColumns(cols, lines, customerIds, r);
+  if (tick !== null) tick('output', n, n);
+  return { columns, keptIndexes: r.kept, report: r.report };
+}
+
+const KNOWN_FIELDS = new Set(['customerId', 'orderId', 'timestamp', 'itemId', 'quantity', 'unitPrice', 'amount', 'channel']);
+
+/** The fields of a record that cleaning does not read (passed through), or null when there are none. */
+function extraFields(r: Readonly<Record<string, unknown>>): Record<string, unknown> | null {
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(r)) {
+    if (!KNOWN_FIELDS.has(key)) (out ??= {})[key] = r[key];
+  }
+  return out;
+}
+
+/** A growing list of line indexes in an Int32Array (no boxed numbers on the heap). */
+class IndexList {
+  private a = new Int32Array(16);
+  private n = 0;
+  push(i: number): void {
+    if (this.n === this.a.length) {
+      const next = new Int32Array(this.a.length * 2);
+      next.set(this.a);
+      this.a = next;
+    }
+    this.a[this.n++] = i;
+  }
+  /** The indexes, ascending, in an array of their own length. */
+  sorted(): Int32Array {
+    return this.a.slice(0, this.n).sort();
+  }
+}
+
+/** Progress point: reports and checks the signal (see progressTicker). */
+type Tick = (phase: string, done: number, total: number) => void;
+
+interface StepsResult {
+  readonly kept: Int32Array;
+  readonly quantity: Float64Array;
+  readonly amount: Float64Array;
+  readonly repaired: Uint8Array;
+  readonly report: CleanReport;
+}
+
+/** Steps 2–6 on the lines (validation was step 1). */
+function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tick | null): StepsResult {
+  const { n, valid, missing, customer, order, prefixed, item, timestamp, unitPrice } = lines;
+  // Netting changes quantities (a copy is made at the first change) and amounts (the engine's own array).
+  let qty = lines.quantity;
+  const amt = lines.amount;
+  const alive = valid.slice(); // 1 = still in the output
+  let kept = 0;
+  for (let i = 0; i < n; i++) kept += alive[i]!;
+  // End of a phase: every line done.
+  const step = (phase: string): void => {
     if (tick !== null) tick(phase, n, n);
   };
-
-  // 1–2: validate, with missing customer ids stood in so other faults show.
-  const missing = new Uint8Array(n);
-  const probe: Transaction[] = new Array<Transaction>(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    if (typeof r === 'object' && r !== null && isMissingId((r as { customerId?: unknown }).customerId)) {
-      missing[i] = 1;
-      probe[i] = { ...r, customerId: o.anonymousCustomerId };
-    } else probe[i] = r as Transaction;
-  }
-  const v = validateTransactions(probe);
-  endPhase('validate');
-  const line: (CleanTransaction | null)[] = new Array<CleanTransaction | null>(n).fill(null);
-  const qty = new Float64Array(n);
-  const amt = new Float64Array(n);
-  for (let j = 0; j < v.rows.length; j++) {
-    const i = v.keptIndexes[j] as number;
-    const r = v.rows[j]!;
-    line[i] = r;
-    qty[i] = r.quantity;
-    amt[i] = r.amount;
-  }
-  const invalid: readonly RejectedRow[] = v.rejected;
-  const alive = new Uint8Array(n); // 1 = still in the output
-  for (let i = 0; i < n; i++) if (line[i] !== null) alive[i] = 1;
-  const lists: Record<CleanReason, number[]> = {
-    invalid: v.rejected.map((x) => x.index),
-    missingCustomer: [],
-    duplicate: [],
-    cancellation: [],
-    unmatchedCancellation: [],
-    cancelledOriginal: [],
-    nonPositivePrice: [],
-    outlier: [],
+  const lists: Record<CleanReason, IndexList> = {
+    invalid: new IndexList(),
+    missingCustomer: new IndexList(),
+    duplicate: new IndexList(),
+    cancellation: new IndexList(),
+    unmatchedCancellation: new IndexList(),
+    cancelledOriginal: new IndexList(),
+    nonPositivePrice: new IndexList(),
+    outlier: new IndexList(),
   };
+  for (const x of lines.invalid) lists.invalid.push(x.index);
   const actions: Record<CleanReason, CleanAction> = {
     invalid: 'drop',
     missingCustomer: o.missingCustomers,
@@ -346,51 +485,52 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
   };
   const mark = (reason: CleanReason, i: number): void => {
     lists[reason].push(i);
-    if (actions[reason] === 'drop') alive[i] = 0;
+    if (actions[reason] === 'drop' && alive[i] === 1) {
+      alive[i] = 0;
+      kept--;
+    }
   };
-  for (let i = 0; i < n; i++) if (line[i] !== null && missing[i]) mark('missingCustomer', i);
+  for (let i = 0; i < n; i++) if (valid[i] === 1 && missing[i] === 1) mark('missingCustomer', i);
+  step('validate');
 
-  // 3: exact duplicates (first occurrence kept).
-  const seen = new Set<string>();
-  for (let i = 0; i < n; i++) {
-    step('duplicates', i);
-    if (!alive[i]) continue;
-    const key = lineKey(line[i]!);
-    if (seen.has(key)) mark('duplicate', i);
-    else seen.add(key);
-  }
-  endPhase('duplicates');
+  // 3: exact duplicates (first occurrence kept): a hash table of row indexes over every field.
+  markDuplicates(lines, alive, (i) => mark('duplicate', i), tick);
+  step('duplicates');
 
   // 4: cancellations and returns.
-  const prefix = o.cancellationPrefix;
-  const isCancel = (r: CleanTransaction): boolean => r.quantity < 0 || (prefix !== null && typeof r.orderId === 'string' && r.orderId.startsWith(prefix));
+  const isCancel = (i: number): boolean => lines.quantity[i]! < 0 || prefixed[order[i]!] === 1;
   const matches: CancellationMatch[] = [];
-  const repaired = new Set<number>();
+  const repaired = new Uint8Array(n);
   const cancelIdx: number[] = [];
-  for (let i = 0; i < n; i++) if (alive[i] && isCancel(line[i]!)) cancelIdx.push(i);
+  for (let i = 0; i < n; i++) if (alive[i] === 1 && isCancel(i)) cancelIdx.push(i);
   if (o.cancellations === 'match') {
     // Purchase lines by customer + item, sorted by time (then index).
-    const byKey = new Map<string, number[]>();
-    const keyOf = (r: CleanTransaction): string => JSON.stringify([r.customerId, typeof r.customerId, r.itemId ?? null, typeof r.itemId]);
-    for (let i = 0; i < n; i++) {
-      if (!alive[i] || isCancel(line[i]!) || !(qty[i]! > 0)) continue;
-      const k = keyOf(line[i]!);
-      const list = byKey.get(k);
-      if (list === undefined) byKey.set(k, [i]);
-      else list.push(i);
+    const width = lines.itemCount + 1;
+    const numeric = lines.customerCount * width < 2 ** 52;
+    const itemOf = (i: number): number => (item === null ? -1 : item[i]!);
+    const keyOf = (i: number): number | string => (numeric ? customer[i]! * width + itemOf(i) + 1 : `${customer[i]},${itemOf(i)}`);
+    // Only purchases that some cancellation could net against are collected.
+    const byKey = new Map<number | string, number[]>();
+    for (const c of cancelIdx) byKey.set(keyOf(c), []);
+    if (byKey.size > 0) {
+      for (let i = 0; i < n; i++) {
+        if (alive[i] !== 1 || !(qty[i]! > 0) || isCancel(i)) continue;
+        byKey.get(keyOf(i))?.push(i);
+      }
     }
-    for (const list of byKey.values()) list.sort((a, b) => line[a]!.timestamp - line[b]!.timestamp || a - b);
-    cancelIdx.sort((a, b) => line[a]!.timestamp - line[b]!.timestamp || a - b);
-    for (let ci = 0; ci < cancelIdx.length; ci++) {
-      const c = cancelIdx[ci]!;
-      const r = line[c]!;
-      let left = Math.abs(r.quantity);
-      const list = byKey.get(keyOf(r));
+    const byTime = (a: number, b: number): number => timestamp[a]! - timestamp[b]! || a - b;
+    for (const list of byKey.values()) if (list.length > 1) list.sort(byTime);
+    cancelIdx.sort(byTime);
+    const touched: number[] = [];
+    for (const c of cancelIdx) {
+      let left = Math.abs(qty[c]!);
+      const list = byKey.get(keyOf(c));
       let netted = false;
       if (list !== undefined) {
         for (let p = list.length - 1; p >= 0 && left > 0; p--) {
           const i = list[p]!;
-          if (line[i]!.timestamp > r.timestamp || !(qty[i]! > 0)) continue;
+          if (timestamp[i]! > timestamp[c]! || !(qty[i]! > 0)) continue;
+          if (qty === lines.quantity) qty = qty.slice();
           const take = Math.min(left, qty[i]!);
           const unit = amt[i]! / qty[i]!;
           qty[i] = qty[i]! - take;
@@ -398,41 +538,43 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
           left -= take;
           netted = true;
           matches.push({ cancellation: c, original: i, quantity: take });
-          repaired.add(i);
+          if (repaired[i] === 0) touched.push(i);
+          repaired[i] = 1;
         }
       }
       mark(netted ? 'cancellation' : 'unmatchedCancellation', c);
     }
-    for (const i of [...repaired].sort((a, b) => a - b)) {
+    touched.sort((a, b) => a - b);
+    for (const i of touched) {
       if (qty[i] === 0) {
-        repaired.delete(i);
+        repaired[i] = 0;
         mark('cancelledOriginal', i);
       }
     }
   } else {
     for (const c of cancelIdx) mark('cancellation', c);
   }
-  endPhase('cancellations');
+  step('cancellations');
 
   // 5: non-positive prices on purchase lines.
   for (let i = 0; i < n; i++) {
-    if (!alive[i] || isCancel(line[i]!)) continue;
-    const r = line[i]!;
-    const bad = r.unitPrice !== undefined ? r.unitPrice <= 0 : amt[i]! <= 0;
+    if (alive[i] !== 1 || isCancel(i)) continue;
+    const p = unitPrice[i]!;
+    const bad = p === p ? p <= 0 : amt[i]! <= 0;
     if (bad) mark('nonPositivePrice', i);
   }
-  endPhase('prices');
+  step('prices');
 
   // 6: outliers among the lines still kept.
   let outlierThreshold: number | null = null;
   if (rule !== null) {
     const field = rule.field ?? 'amount';
-    const value = (i: number): number => (field === 'amount' ? amt[i]! : field === 'quantity' ? qty[i]! : (line[i]!.unitPrice ?? NaN));
+    const column = field === 'amount' ? amt : field === 'quantity' ? qty : unitPrice;
     const cand: number[] = [];
-    for (let i = 0; i < n; i++) if (alive[i] && value(i) > 0) cand.push(i);
+    for (let i = 0; i < n; i++) if (alive[i] === 1 && column[i]! > 0) cand.push(i);
     if (cand.length > 0) {
       const tf = rule.method === 'mad' && rule.log === true ? Math.log : (x: number): number => x;
-      const vals = Float64Array.from(cand, (i) => tf(value(i))).sort();
+      const vals = Float64Array.from(cand, (i) => tf(column[i]!)).sort();
       if (rule.method === 'quantile') outlierThreshold = sortedQuantile(vals, rule.q);
       else {
         const med = sortedQuantile(vals, 0.5);
@@ -441,39 +583,158 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
         const cut = med + (rule.threshold * mad) / 0.6745;
         outlierThreshold = rule.log === true ? Math.exp(cut) : cut;
       }
-      for (const i of cand) if (value(i) > outlierThreshold) mark('outlier', i);
+      for (const i of cand) if (column[i]! > outlierThreshold) mark('outlier', i);
     }
   }
-  endPhase('outliers');
+  step('outliers');
 
-  const outRows: CleanTransaction[] = [];
-  const keptIdx: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (!alive[i]) continue;
-    const r = line[i]!;
-    let row: CleanTransaction = r;
-    if (missing[i] || repaired.has(i)) row = { ...r, quantity: qty[i]!, amount: amt[i]! };
-    outRows.push(row);
-    keptIdx.push(i);
-  }
-  endPhase('output');
+  const keptIdx = new Int32Array(kept);
+  for (let i = 0, j = 0; i < n; i++) if (alive[i] === 1) keptIdx[j++] = i;
   const reasons = {} as Record<CleanReason, CleanReasonReport>;
   for (const key of Object.keys(lists) as CleanReason[]) {
-    const idx = Int32Array.from(lists[key]).sort();
+    const idx = lists[key].sorted();
     reasons[key] = { count: idx.length, indexes: idx, action: actions[key] };
   }
+  const repairedList: number[] = [];
+  for (let i = 0; i < n; i++) if (repaired[i] === 1) repairedList.push(i);
   return {
-    rows: outRows,
-    keptIndexes: Int32Array.from(keptIdx),
+    kept: keptIdx,
+    quantity: qty,
+    amount: amt,
+    repaired,
     report: {
       total: n,
-      kept: outRows.length,
+      kept: keptIdx.length,
       reasons,
-      invalid,
+      invalid: lines.invalid,
       matches,
-      repaired: Int32Array.from([...repaired]).sort(),
+      repaired: Int32Array.from(repairedList),
       outlierThreshold,
       outlierRule: rule,
     },
   };
+}
+
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Marks every live line equal in all fields to an earlier live line. */
+function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, tick: Tick | null): void {
+  const { n, customer, order, timestamp, quantity, unitPrice, amount } = l;
+  const item = l.item ?? new Int32Array(0);
+  const channel = l.channel ?? new Int32Array(0);
+  // Open addressing over the live lines only, at most two thirds full.
+  let live = 0;
+  for (let i = 0; i < n; i++) live += alive[i]!;
+  const size = Math.max(16, Math.ceil(live * 1.5) + 1);
+  const slots = new Int32Array(size);
+  for (let i = 0; i < n; i++) {
+    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('duplicates', i, n);
+    if (alive[i] !== 1) continue;
+    // Integer fields and the integer parts of time and quantity pick the slot; equality is checked on every field.
+    let h = Math.imul(customer[i]! ^ 0x27d4eb2d, 0x9e3779b1);
+    h = Math.imul(h ^ order[i]!, 0x85ebca77);
+    h = Math.imul(h ^ (item[i] ?? -1), 0xc2b2ae3d);
+    h = Math.imul(h ^ (channel[i] ?? -1), 0x27d4eb2f);
+    h = Math.imul(h ^ (timestamp[i]! / 1000), 0x9e3779b1);
+    h = Math.imul(h ^ quantity[i]!, 0x85ebca77);
+    h ^= h >>> 15;
+    let slot = (h >>> 0) % size;
+    let duplicate = false;
+    for (;;) {
+      const e = slots[slot]!;
+      if (e === 0) break;
+      const j = e - 1;
+      if (
+        customer[j] === customer[i] &&
+        order[j] === order[i] &&
+        item[j] === item[i] &&
+        channel[j] === channel[i] &&
+        same(timestamp[j]!, timestamp[i]!) &&
+        same(quantity[j]!, quantity[i]!) &&
+        same(unitPrice[j]!, unitPrice[i]!) &&
+        same(amount[j]!, amount[i]!)
+      ) {
+        duplicate = true;
+        break;
+      }
+      slot = slot + 1 === size ? 0 : slot + 1;
+    }
+    if (duplicate) mark(i);
+    else slots[slot] = i + 1;
+  }
+}
+
+/** A column restricted to the kept rows, in the same form (typed array, array, dictionary column). */
+function takeRows(col: unknown, keep: Int32Array): unknown {
+  const m = keep.length;
+  if (isDictionaryColumn(col)) {
+    const codes = new Int32Array(m);
+    for (let j = 0; j < m; j++) codes[j] = col.codes[keep[j]!]!;
+    return { kind: 'dictionary', codes, values: col.values };
+  }
+  if (col instanceof Float64Array) {
+    const out = new Float64Array(m);
+    for (let j = 0; j < m; j++) out[j] = col[keep[j]!]!;
+    return out;
+  }
+  if (ArrayBuffer.isView(col)) {
+    const src = col as unknown as Float64Array;
+    const out = new (src.constructor as Float64ArrayConstructor)(m);
+    for (let j = 0; j < m; j++) out[j] = src[keep[j]!]!;
+    return out;
+  }
+  const src = col as readonly unknown[];
+  const out = new Array<unknown>(m);
+  for (let j = 0; j < m; j++) out[j] = src[keep[j]!];
+  return out;
+}
+
+/** Moves the kept values to the front of the engine's own array and returns that part (a view). */
+function compact(a: Float64Array, keep: Int32Array): Float64Array {
+  const m = keep.length;
+  for (let j = 0; j < m; j++) a[j] = a[keep[j]!]!;
+  return a.subarray(0, m);
+}
+
+/** Every given column restricted to the kept lines, with the columns cleaning changed. */
+function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: readonly Id[], r: StepsResult): CleanedTransactionColumns {
+  const keep = r.kept;
+  const m = keep.length;
+  const out: Record<string, unknown> = {};
+  for (const [name, col] of Object.entries(cols)) {
+    if (col !== undefined && name !== 'quantity' && name !== 'amount' && name !== 'timestamp') out[name] = takeRows(col, keep);
+  }
+  // The engine's own arrays are compacted in place (kept index j ≤ input index keep[j]), so
+  // no second copy is made; the caller's arrays are copied.
+  const own = (a: Float64Array): boolean => a !== cols.quantity && a !== cols.timestamp && a !== cols.unitPrice && a !== cols.amount;
+  out.quantity = own(r.quantity) ? compact(r.quantity, keep) : takeRows(r.quantity, keep);
+  out.amount = own(r.amount) ? compact(r.amount, keep) : takeRows(r.amount, keep);
+  out.timestamp = own(lines.timestamp) ? compact(lines.timestamp, keep) : takeRows(lines.timestamp, keep);
+  let anyMissing = false;
+  for (let j = 0; j < m && !anyMissing; j++) if (lines.missing[keep[j]!] === 1) anyMissing = true;
+  if (anyMissing) out.customerId = withAnonymous(cols.customerId, keep, lines, customerIds);
+  return out as unknown as CleanedTransactionColumns;
+}
+
+/** The kept customer ids with the anonymous id where the input had none. */
+function withAnonymous(col: IdColumn, keep: Int32Array, lines: Lines, customerIds: readonly Id[]): ArrayLike<Id> | DictionaryColumn {
+  const m = keep.length;
+  if (isDictionaryColumn(col)) {
+    const values = col.values.slice();
+    const anonymous = String(customerIds[lines.customer[keep.find((i) => lines.missing[i] === 1)!]!]);
+    let code = values.indexOf(anonymous);
+    if (code < 0) {
+      code = values.length;
+      values.push(anonymous);
+    }
+    const codes = new Int32Array(m);
+    for (let j = 0; j < m; j++) codes[j] = lines.missing[keep[j]!] === 1 ? code : col.codes[keep[j]!]!;
+    return { kind: 'dictionary', codes, values };
+  }
+  const ids = new Array<Id>(m);
+  for (let j = 0; j < m; j++) ids[j] = customerIds[lines.customer[keep[j]!]!]!;
+  if (ArrayBuffer.isView(col) && ids.every((x) => typeof x === 'number')) return Float64Array.from(ids as number[]);
+  return ids;
 }

@@ -1,7 +1,7 @@
 // Internal: shared input handling for the per-customer feature functions
 // (rfm, behaviourFeatures, buildProfiles, calibrationHoldoutSplit). Not public.
-import { OptionsError, ValidationError, tryParseTimestamp, validateEvents, validateTransactions } from '@marksman/core';
-import type { ArrowLikeTable, Id, Transaction, Event, TimestampInput } from '@marksman/core';
+import { isDictionaryColumn, OptionsError, ValidationError, tryParseTimestamp, validateEvents, validateTransactions } from '@marksman/core';
+import type { ArrowLikeTable, DictionaryColumn, Id, Transaction, Event, TimestampInput } from '@marksman/core';
 import { arrowColumnNames, arrowColumns, arrowRecords, isArrowTable } from '@marksman/core/internal';
 
 /** Milliseconds in one day of 24 hours. */
@@ -10,12 +10,15 @@ export const MS_PER_DAY = 86_400_000;
 /**
  * Transactions given as columns (all the same length), for speed: no object
  * per row. `timestamp` is epoch milliseconds (UTC); `amount` the line total.
+ * Id columns may be dictionary-encoded ({@link DictionaryColumn}, what
+ * `parseCsv` and `cleanTransactions` return for text): rows are grouped by
+ * the integer codes and results speak the values.
  */
 export interface TransactionColumns {
   /** The buyer of each line. */
-  readonly customerId: ArrayLike<Id>;
+  readonly customerId: ArrayLike<Id> | DictionaryColumn;
   /** The order (invoice) of each line. */
-  readonly orderId: ArrayLike<Id>;
+  readonly orderId: ArrayLike<Id> | DictionaryColumn;
   /** Epoch milliseconds of each line. */
   readonly timestamp: ArrayLike<number>;
   /** Line total of each line. */
@@ -33,7 +36,10 @@ export type TransactionInput = readonly Transaction[] | TransactionColumns | Arr
 /** The normalised columns used inside (never exposed). */
 export interface TxColumns {
   readonly n: number;
+  /** The customer ids, or codes into `customerValues` when that is set. */
   readonly customerId: ArrayLike<Id>;
+  /** The customers' ids by code, when `customerId` holds codes (a dictionary column was given). */
+  readonly customerValues?: readonly Id[];
   readonly orderId: ArrayLike<Id>;
   readonly timestamp: ArrayLike<number>;
   readonly amount: ArrayLike<number>;
@@ -125,7 +131,8 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
   const names = ['customerId', 'orderId', 'timestamp', 'amount'] as const;
   let n = -1;
   for (const name of names) {
-    const c = cols[name] as ArrayLike<unknown> | undefined;
+    const given = cols[name] as ArrayLike<unknown> | DictionaryColumn | undefined;
+    const c = isDictionaryColumn(given) ? given.codes : given;
     if (c === undefined || c === null || typeof c.length !== 'number') {
       throw new ValidationError('E_INPUT', `${source}: transaction columns need ${names.join(', ')}; "${name}" is missing or not an array.`, { source, field: name });
     }
@@ -135,7 +142,11 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
     n = c.length;
   }
   if (n === 0) throw emptyError(source, 'transactions');
-  const { customerId, orderId, timestamp, amount } = cols;
+  const { timestamp, amount } = cols;
+  const customer = idColumn(source, 'customerId', cols.customerId, n);
+  const order = idColumn(source, 'orderId', cols.orderId, n);
+  const customerId = customer.column;
+  const orderId = order.column;
   // Integer typed arrays hold valid ids by construction; check the others.
   for (const [name, c] of [['customerId', customerId], ['orderId', orderId]] as const) {
     if (isIntegerTyped(c)) continue;
@@ -147,7 +158,32 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
     const a = amount[i];
     if (typeof a !== 'number' || !Number.isFinite(a)) throw rowError(source, 'E_NUMBER', 'amount', i, a, 'a finite number');
   }
-  return { n, customerId, orderId, timestamp, amount };
+  return customer.values === undefined ? { n, customerId, orderId, timestamp, amount } : { n, customerId, customerValues: customer.values, orderId, timestamp, amount };
+}
+
+/**
+ * An id column as the passes want it: a dictionary column becomes its codes (with its values to
+ * decode results; an empty value is refused), a Float64Array of whole numbers in the int32 range
+ * becomes an Int32Array (grouped by lookup table), anything else stays as it is.
+ */
+function idColumn(source: string, field: string, c: ArrayLike<Id> | DictionaryColumn, n: number): { column: ArrayLike<Id>; values?: readonly Id[] } {
+  if (isDictionaryColumn(c)) {
+    for (let i = 0; i < n; i++) {
+      const v = c.values[c.codes[i]!];
+      if (typeof v !== 'string' || v === '') throw rowError(source, 'E_ID_TYPE', field, i, v, 'a non-empty string');
+    }
+    return { column: c.codes, values: c.values };
+  }
+  if (c instanceof Float64Array) {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = c[i]!;
+      if ((v | 0) !== v || Object.is(v, -0)) return { column: c };
+      out[i] = v;
+    }
+    return { column: out };
+  }
+  return { column: c };
 }
 
 function isIntegerTyped(c: unknown): boolean {

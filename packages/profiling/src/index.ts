@@ -34,12 +34,16 @@ export type {
   CleanReport,
   CleanTransactionsOptions,
   CleanTransactionsResult,
+  CleanTransactionColumns,
+  CleanedTransactionColumns,
+  CleanColumnsResult,
   CancellationMatch,
   OutlierRule,
   QuantileOutlierRule,
   MadOutlierRule,
 } from './clean-transactions';
 export type { TransactionColumns, TransactionInput } from './features-input';
+export type { IdColumn } from './clean-lines';
 export type { DataProgress, DataPassOptions } from './data-progress';
 export type { ScalerFitOptions } from './scalers/matrix';
 export { rfm } from './rfm';

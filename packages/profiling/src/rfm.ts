@@ -30,8 +30,10 @@ const DEFAULTS: Readonly<{ asOf: TimestampInput | undefined }> = Object.freeze({
  *
  * Accepts records (checked with `validateTransactions`) or, for speed,
  * columns `{ customerId, orderId, timestamp (epoch ms), amount }`; id
- * columns given as integer typed arrays (e.g. `Int32Array`) with a compact
- * range are grouped through lookup tables instead of hashing.
+ * columns given as integer typed arrays (e.g. `Int32Array`), as
+ * `Float64Array`s of whole numbers, or dictionary-encoded (what `parseCsv`
+ * and `cleanTransactions` return), with a compact range, are grouped
+ * through lookup tables instead of hashing.
  * Costs O(n) with hashing of ids.
  *
  * @param transactions - records or {@link TransactionColumns}
@@ -84,7 +86,9 @@ export interface RfmColumns {
 
 /** The RFM pass over checked columns (internal; shared with buildProfiles). */
 export function rfmColumns(source: string, tx: ReturnType<typeof transactionColumns>, asOf: number): RfmColumns {
-  const r = rfmColumnsUnchecked(source, tx, asOf);
+  const coded = rfmColumnsUnchecked(source, tx, asOf);
+  const values = tx.customerValues;
+  const r = values === undefined ? coded : { ...coded, customerIds: coded.customerIds.map((c) => values[c as number]!) };
   // Amounts near ±1e308 add up to ±Infinity; refuse rather than return it.
   for (let c = 0; c < r.monetary.length; c++) {
     if (!Number.isFinite(r.monetary[c] as number)) {

@@ -15,6 +15,10 @@ import {
   aliasSampler,
   csrFromInteractions,
   daysBetween,
+  dictionaryEncode,
+  isDictionaryColumn,
+  parseCsv,
+  readCsv,
   isMarksmanError,
   logGamma,
   parseTimestamp,
@@ -29,6 +33,16 @@ import {
 } from '@marksman/core';
 import { args, ctor, fn, method, statik } from '../case';
 import type { Case } from '../case';
+
+/** A reusable async iterable of CSV chunks (a class instance, so the battery shares it instead of copying it). */
+class CsvChunks {
+  constructor(private readonly parts: readonly string[]) {}
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (const p of this.parts) yield new TextEncoder().encode(p);
+  }
+}
+const CSV = 'id,price,day\r\n1,2.5,2024-01-02\r\n2,"x",2024-01-03\r\n3,4,\r\n';
+const CSV_OPTIONS = { columns: { price: 'number', day: { type: 'date', dateOrder: 'iso' } }, file: 'a.csv', maxIssues: 10, chunkBytes: 16, sizeHint: 0 };
 
 const TRANSACTIONS = [
   { customerId: 'c1', orderId: 'o1', timestamp: '2024-03-01', quantity: 2, unitPrice: 5 },
@@ -98,6 +112,12 @@ export const core = async (): Promise<Case[]> => [
   fn('parseTimestamp', parseTimestamp, args('2024-03-01'), { idLike: [/^a0$/] }),
   // tryParseTimestamp's contract: undefined for anything it cannot read.
   fn('tryParseTimestamp', tryParseTimestamp, args('2024-03-01'), { returns: [/./] }),
+  // Any other text is a CSV too (a header and no rows, or records reported in the result).
+  fn('parseCsv', parseCsv, args(CSV, CSV_OPTIONS)),
+  fn('readCsv', readCsv, () => [new CsvChunks(['id,price,day\n1,2.', '5,2024-01-02\n2,x,2024-01-03\n']), { columns: { price: 'number', day: 'date' }, file: 'a.csv', maxIssues: 10, chunkBytes: 16, sizeHint: 0 }]),
+  // A type guard: every value has an answer (true or false).
+  fn('isDictionaryColumn', isDictionaryColumn, args({ kind: 'dictionary', codes: Int32Array.of(0, 1, 0), values: ['UK', 'FR'] }), { returns: [/./] }),
+  fn('dictionaryEncode', dictionaryEncode, args(['UK', 'FR', 'UK'])),
   // Bad rows are reported in `rejected` (with code, field and row), not thrown.
   fn('validateTransactions', validateTransactions, args(TRANSACTIONS, { amountTolerance: 0.01, requireItemId: false }), { returns: [/^a0\[0\]/] }),
   fn('validateEvents', validateEvents, args(EVENTS, { types: ['view', 'click'] }), { returns: [/^a0\[0\]/] }),

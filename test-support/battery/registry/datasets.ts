@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCdnow, parseHillstrom, parseMovieLensItems, parseMovieLensRatings, parseMovieLensUsers, parseOnlineRetail, simulateShop } from '@marksman/datasets';
+import { parseCdnow, parseHillstrom, parseMovieLensItems, parseMovieLensRatings, parseMovieLensUsers, parseOnlineRetail, readOnlineRetail, simulateShop } from '@marksman/datasets';
 import { args, fn } from '../case';
 import type { Case } from '../case';
 
@@ -26,7 +26,16 @@ export const datasets = async (): Promise<Case[]> => [
   fn('parseCdnow', parseCdnow, args(CDNOW, { file: 'CDNOW_master.txt', format: 'master' })),
   fn('parseHillstrom', parseHillstrom, args(HILLSTROM, { file: 'hillstrom.csv' })),
   fn('parseOnlineRetail', parseOnlineRetail, args(RETAIL, { file: 'online_retail.csv' })),
+  fn('readOnlineRetail', readOnlineRetail, () => [new RetailChunks(), { file: 'online_retail.csv', sizeHint: 0 }]),
 ];
+
+/** The retail sample as a reusable async iterable of byte chunks (a class instance: shared by the battery, not copied). */
+class RetailChunks {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    const bytes = new TextEncoder().encode(RETAIL);
+    for (let at = 0; at < bytes.length; at += 50) yield bytes.slice(at, at + 50);
+  }
+}
 
 /**
  * The Node loaders read a scratch folder holding tiny copies of each file;

@@ -15,8 +15,12 @@ export function folderArgument(source: string, dir: unknown, fallback: () => str
 /** The file's text; `E_FILE_MISSING` naming the path when it cannot be read. */
 export function readDataFile(source: string, dir: string, name: string, encoding: 'utf8' | 'latin1' = 'utf8'): { file: string; text: string } {
   const file = path.join(dir, name);
+  return { file, text: readOrExplain(source, file, () => readFileSync(file, encoding)) };
+}
+
+function readOrExplain<T>(source: string, file: string, read: () => T): T {
   try {
-    return { file, text: readFileSync(file, encoding) };
+    return read();
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     throw new ParseError(
