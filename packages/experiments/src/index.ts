@@ -107,3 +107,10 @@ export type { EpsilonGreedyOptions, EpsilonGreedyJSON } from './bandits/EpsilonG
 export { simulateBandit } from './bandits/simulateBandit';
 export type { BanditArm, BernoulliBanditArm, GaussianBanditArm, SimulateBanditOptions, BanditSimulation, BanditSimulationProgress } from './bandits/simulateBandit';
 export type { BanditPolicy, BanditAllocation, BanditArmSummary, BanditStatsJSON } from './bandits/banditTypes';
+
+// --- Uplift models ---
+export { fitUplift } from './uplift/fitUplift';
+export type { FitUpliftOptions } from './uplift/fitUplift';
+export { UpliftModel } from './uplift/UpliftModel';
+export type { UpliftModelJSON } from './uplift/UpliftModel';
+export type { UpliftMethod, UpliftLearner, UpliftArm, UpliftFeature, UpliftFitProgress } from './uplift/upliftTypes';
