@@ -166,7 +166,7 @@ describe('fitUplift: house rules', () => {
   it('numeric labels default to control 0, booleans to false', () => {
     const rows = train.map((c) => ({ ...c, t: c.arm === 'email' ? 1 : 0, b: c.arm === 'email' }));
     expect(fitUplift(rows, { ...base, treatment: 't', control: null }).control).toBe(0);
-    expect(fitUplift(rows, { ...base, treatment: 'b', control: undefined }).arms).toEqual([true]);
+    expect(fitUplift(rows, { ...base, treatment: 'b', control: null }).arms).toEqual([true]);
   });
   it('encodes text one-hot, every level, sorted; an unseen level reads as all zeros', () => {
     const m = fitUplift(train, base);

@@ -130,7 +130,7 @@ export class UpliftModel {
    * expected outcome if treated minus if not treated. Costs one prediction
    * of each base model.
    *
-   * @param rows - records with the feature fields (other fields are ignored)
+   * @param rows - records with the feature fields (other fields are ignored; any object type, so typed rows such as `HillstromRow` fit)
    * @throws `ValidationError` `E_ROWS`, `E_EMPTY`, `E_FEATURE_TYPE` (a value of another kind than at fit time),
    *   `E_NAN`, `E_MISSING` (missing numeric values, except with learner `'gbm'`, which reads them as missing),
    *   `E_NOT_FINITE`
@@ -143,7 +143,7 @@ export class UpliftModel {
    * young! > old!; // => true
    * ```
    */
-  predict(rows: readonly Record<string, unknown>[]): Float64Array {
+  predict(rows: readonly object[]): Float64Array {
     return this.#predict('UpliftModel.predict', rows, 1)[0]!;
   }
 
@@ -162,11 +162,11 @@ export class UpliftModel {
    * m.predictAll([{ x: 1 }]).length; // => 2
    * ```
    */
-  predictAll(rows: readonly Record<string, unknown>[]): Float64Array[] {
+  predictAll(rows: readonly object[]): Float64Array[] {
     return this.#predict('UpliftModel.predictAll', rows, this.#state.arms.length);
   }
 
-  #predict(source: string, rows: readonly Record<string, unknown>[], upTo: number): Float64Array[] {
+  #predict(source: string, rows: readonly object[], upTo: number): Float64Array[] {
     const s = this.#state;
     const checked = checkRows(source, rows);
     const cols = encodeFeatures(source, checked, s.specs, s.learner === 'gbm');

@@ -151,7 +151,7 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
  * young! > 0.2 && old! < young!; // => true
  * ```
  */
-export function fitUplift(rows: readonly Record<string, unknown>[], options: FitUpliftOptions): UpliftModel {
+export function fitUplift(rows: readonly object[], options: FitUpliftOptions): UpliftModel {
   const o = resolveOptions(SOURCE, DEFAULTS, options as unknown as Partial<Resolved>);
   const treatment = fieldName(o.treatment, 'treatment', "'segment'");
   const outcome = fieldName(o.outcome, 'outcome', "'visit'");
