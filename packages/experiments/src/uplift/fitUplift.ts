@@ -89,7 +89,7 @@ function label(v: unknown, field: string, row: number): UpliftArm {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
-  throw new ValidationError(code, `${SOURCE}: "${field}" is ${show(v)} in record ${row}; every record needs its arm as text, a finite number or a boolean.`, { source: SOURCE, field, row });
+  throw new ValidationError(code, `${SOURCE}: "${field}" (options.treatment) is ${v === undefined ? 'missing' : show(v)} in record ${row}; every record needs its arm as text, a finite number or a boolean.`, { source: SOURCE, field, row });
 }
 
 function compareArms(a: UpliftArm, b: UpliftArm): number {
@@ -134,7 +134,8 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
  *   `E_SINGLE_ARM` (one arm only), `E_CONTROL_MISSING` (no record has the control label),
  *   `E_MIXED_TYPES`, `E_LABEL`, `E_MISSING`, `E_NAN`, `E_NOT_FINITE`, `E_FEATURE_TYPE` naming the field and
  *   record, `E_CONSTANT_OUTCOME` (the outcome never varies, overall or within an arm where the method needs
- *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome); `AbortError` `E_ABORTED`
+ *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome), `E_OVERFLOW` (least squares on values near
+ *   the largest double); `AbortError` `E_ABORTED`
  * @example
  * ```ts
  * import { fitUplift } from '@marksman/experiments';
@@ -216,7 +217,7 @@ export function fitUplift(rows: readonly object[], options: FitUpliftOptions): U
     else if (typeof v === 'number' && Number.isFinite(v)) num = v;
     else {
       const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
-      throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" is ${show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
+      throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
     }
     if (i > 0 && (typeof v === 'boolean') !== (typeof data[0]![outcome] === 'boolean')) {
       throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
@@ -253,7 +254,7 @@ export function fitUplift(rows: readonly object[], options: FitUpliftOptions): U
   const specs = inferFeatureSpecs(SOURCE, data, features, allowMissing);
   const names = encodedNames(specs);
   const cols = encodeFeatures(SOURCE, data, specs, allowMissing);
-  const settings: LearnerSettings = { learner, options: learnerOptions, seed };
+  const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
   checkLearnerOptions(settings, binary, !binary || method === 'x-learner');
 
   const steps = modelCount(method, arms.length);

@@ -48,6 +48,9 @@ export interface LearnerSettings {
   readonly learner: LearnerName;
   readonly options: Readonly<Record<string, unknown>>;
   readonly seed: number;
+  /** Calling function and outcome field, for errors. */
+  readonly source: string;
+  readonly outcome: string;
 }
 
 function classifierOptions(s: LearnerSettings): Record<string, unknown> {
@@ -100,7 +103,7 @@ export function fitClassifier(s: LearnerSettings, columns: Float64Array[], names
 
 /** Fits a regressor of a numeric target. */
 export function fitRegressor(s: LearnerSettings, columns: Float64Array[], names: readonly string[], y: Float64Array, signal: AbortSignal | null): BaseModel {
-  if (s.learner === 'logistic') return fitLeastSquares(columns, y, names);
+  if (s.learner === 'logistic') return fitLeastSquares(columns, y, names, s.source, s.outcome);
   const m = newRegressor(s);
   m.fit(columns, y, { featureNames: names, signal });
   return fromRegressor(m);

@@ -48,8 +48,11 @@ function make(featureNames: readonly string[], coefficients: Float64Array, inter
   };
 }
 
-/** Fits y ≈ intercept + X·w by least squares. Costs O(n·p² + p³). */
-export function fitLeastSquares(columns: readonly Float64Array[], y: Float64Array, featureNames: readonly string[]): LeastSquares {
+/**
+ * Fits y ≈ intercept + X·w by least squares. Costs O(n·p² + p³). Throws
+ * `E_OVERFLOW` naming `field` when values near the largest double overflow.
+ */
+export function fitLeastSquares(columns: readonly Float64Array[], y: Float64Array, featureNames: readonly string[], source: string, field: string): LeastSquares {
   const p = columns.length;
   const n = y.length;
   const means = columns.map((c) => c.reduce((a, b) => a + b, 0) / n);
@@ -86,6 +89,9 @@ export function fitLeastSquares(columns: readonly Float64Array[], y: Float64Arra
   }
   let intercept = yMean;
   for (let j = 0; j < p; j++) intercept -= (w[j] as number) * (means[j] as number);
+  if (!Number.isFinite(intercept) || w.some((v) => !Number.isFinite(v))) {
+    throw new ValidationError('E_OVERFLOW', `${source}: least squares on "${field}" overflowed double precision; rescale the outcome or the features (e.g. to thousands).`, { source, field });
+  }
   return make(featureNames, w, intercept);
 }
 
