@@ -238,6 +238,7 @@ describe('fitUplift: bad input gets typed errors naming the field', () => {
     ['predict: text where a number was learned', () => fitUplift(train, base).predict([{ age: '40', engaged: true, channel: 'Web' }]), 'E_FEATURE_TYPE', 'age'],
     ['predict: number where text was learned', () => fitUplift(train, base).predict([{ age: 40, engaged: true, channel: 2 }]), 'E_FEATURE_TYPE', 'channel'],
     ['predict: infinite feature', () => fitUplift(train, base).predictAll([{ age: Infinity, engaged: true, channel: 'Web' }]), 'E_NOT_FINITE', 'age'],
+    ['unknown learner option, even where only least squares is fitted', () => fitUplift(train, { ...base, outcome: 'spend', learnerOptions: { nEstimators: 5 } }), 'E_OPTION_UNKNOWN', 'nEstimators'],
     ['learner option refused by the learner', () => fitUplift(train, { ...base, learner: 'gbm', learnerOptions: { maxIter: -1 } }), 'E_OPTION_RANGE', 'maxIter'],
   ];
   for (const [name, f, code, field] of cases) {

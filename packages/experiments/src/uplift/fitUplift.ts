@@ -30,7 +30,8 @@ export interface FitUpliftOptions {
   /**
    * Options passed to every base learner's constructor (e.g. `{ maxIter: 200 }` for `'gbm'`, `{ C: 0.5 }`
    * for `'logistic'`); classifier-only keys (`classWeight`, `criterion`) are not passed to regressors, and the
-   * least-squares regressor of `'logistic'` takes none. `seed` comes from the option above.
+   * least-squares regressor of `'logistic'` takes none (they are still checked against LogisticRegression's).
+   * `seed` comes from the option above.
    */
   readonly learnerOptions?: Readonly<Record<string, unknown>> | null;
 }
@@ -255,7 +256,7 @@ export function fitUplift(rows: readonly object[], options: FitUpliftOptions): U
   const names = encodedNames(specs);
   const cols = encodeFeatures(SOURCE, data, specs, allowMissing);
   const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
-  checkLearnerOptions(settings, binary, !binary || method === 'x-learner');
+  checkLearnerOptions(settings, !binary || method === 'x-learner');
 
   const steps = modelCount(method, arms.length);
   let step = 0;

@@ -63,9 +63,12 @@ function regressorOptions(s: LearnerSettings): Record<string, unknown> {
   return o;
 }
 
-/** Constructs (without fitting) the learners a fit will use, so that bad learner options fail before any work. */
-export function checkLearnerOptions(s: LearnerSettings, classifier: boolean, regressor: boolean): void {
-  if (classifier) newClassifier(s);
+/**
+ * Constructs (without fitting) the learners a fit will use, so that bad learner options fail before any work.
+ * The classifier is always built: it checks the keys even where only regressors are fitted.
+ */
+export function checkLearnerOptions(s: LearnerSettings, regressor: boolean): void {
+  newClassifier(s);
   if (regressor && s.learner !== 'logistic') newRegressor(s);
 }
 
