@@ -45,6 +45,13 @@ function splitmix64(x: bigint): bigint {
   return z ^ (z >> 31n);
 }
 
+interface SkResult {
+  readonly sklearn: string;
+  readonly numpy: string;
+  /** Fit seconds per `method/learner`. */
+  readonly fits: Record<string, number>;
+}
+
 interface Row {
   readonly recency: number;
   readonly logHistory: number;
@@ -112,7 +119,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   }
 
   const python = referencePython(['sklearn', 'numpy', 'threadpoolctl']);
-  let sk: { sklearn: string; numpy: string; fits: Record<string, number> } | null = null;
+  let sk: SkResult | null = null;
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', '.tmp', 'uplift');
   if (python) {
     mkdirSync(dir, { recursive: true });
@@ -133,8 +140,9 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     writeFileSync(join(dir, 'y.f64'), f64(rows.map((r) => r.visit)));
     writeFileSync(join(dir, 'test.f64'), f64(rows.map((r) => (isTest.has(r) ? 1 : 0))));
     // The python side keeps data-file order, so its test rows come in the same order as `test`.
-    sk = runPython(python, fileURLToPath(new URL('./uplift_sklearn.py', import.meta.url)), [dir, String(rows.length), String(p), String(FOREST_TREES)]) as typeof sk;
-    notes.push(`reference: scikit-learn ${sk!.sklearn}, numpy ${sk!.numpy} (Debian python3), 1 thread`);
+    const result = runPython(python, fileURLToPath(new URL('./uplift_sklearn.py', import.meta.url)), [dir, String(rows.length), String(p), String(FOREST_TREES)]) as SkResult;
+    sk = result;
+    notes.push(`reference: scikit-learn ${result.sklearn}, numpy ${result.numpy} (Debian python3), 1 thread`);
   } else {
     notes.push('scikit-learn not found (/usr/bin/python3 with sklearn, numpy, threadpoolctl): reference rows left out');
   }
