@@ -119,3 +119,9 @@ export type {
 } from './targeting/targetAudience';
 export type { UpliftScorer, TargetingInterval } from './targeting/targetingInput';
 export type { TargetingFairness, TargetingGroup, TargetingGroupOutcomes } from './targeting/targetingFairness';
+// --- Uplift models ---
+export { fitUplift } from './uplift/fitUplift';
+export type { FitUpliftOptions } from './uplift/fitUplift';
+export { UpliftModel } from './uplift/UpliftModel';
+export type { UpliftModelJSON } from './uplift/UpliftModel';
+export type { UpliftMethod, UpliftLearner, UpliftArm, UpliftFeature, UpliftFitProgress } from './uplift/upliftTypes';

@@ -102,6 +102,10 @@ export type { CalibrationCurve, CalibrationCurveOptions } from './calibrationCur
 // Uplift
 export { upliftCurve, qiniCurve, qiniCoefficient, areaUnderUpliftCurve } from './upliftCurves';
 export type { UpliftCurve, QiniCoefficientOptions } from './upliftCurves';
+export { upliftAtK } from './upliftAtK';
+export type { UpliftAtKOptions, UpliftStrategy } from './upliftAtK';
+export { upliftByPercentile } from './upliftByPercentile';
+export type { UpliftByPercentileOptions, UpliftByPercentile, UpliftPercentileRow } from './upliftByPercentile';
 
 // Fairness
 export {

@@ -21,13 +21,15 @@ export interface UpliftCurve {
   readonly value: Float64Array;
 }
 
-interface Prepared {
+/** Checked uplift input (internal: shared with upliftAtK and upliftByPercentile). */
+export interface Prepared {
   source: string;
   y: Float64Array;
   t: Uint8Array;
 }
 
-function prepare(source: string, yTrue: ArrayLike<number | boolean>, treatment: ArrayLike<number | boolean>, scores: ArrayLike<number>): Prepared {
+/** Checks outcome, treatment and scores once (same lengths, finite, both groups present). */
+export function prepare(source: string, yTrue: ArrayLike<number | boolean>, treatment: ArrayLike<number | boolean>, scores: ArrayLike<number>): Prepared {
   requireSameLength(source, 'yTrue', yTrue, 'treatment', treatment);
   requireSameLength(source, 'yTrue', yTrue, 'scores', scores);
   requireNonEmpty(source, 'yTrue', yTrue);

@@ -32,6 +32,25 @@ function banditCases(name: string, C: (new (arms: number, o?: object) => Policy)
  */
 const FIELLER_UNBOUNDED = /^a2\.alpha=1e-308$/;
 
+/** Twelve customers of a small e-mail test: two features (one numeric, one text), arm 0/1, a visit flag. */
+const UPLIFT_ROWS = [
+  { recency: 2, channel: 'Web', mailed: 1, visit: 1 },
+  { recency: 3, channel: 'Phone', mailed: 0, visit: 0 },
+  { recency: 5, channel: 'Web', mailed: 1, visit: 1 },
+  { recency: 6, channel: 'Web', mailed: 0, visit: 1 },
+  { recency: 8, channel: 'Phone', mailed: 1, visit: 0 },
+  { recency: 9, channel: 'Web', mailed: 0, visit: 0 },
+  { recency: 11, channel: 'Phone', mailed: 1, visit: 1 },
+  { recency: 12, channel: 'Web', mailed: 0, visit: 0 },
+  { recency: 14, channel: 'Web', mailed: 1, visit: 0 },
+  { recency: 15, channel: 'Phone', mailed: 0, visit: 1 },
+  { recency: 17, channel: 'Web', mailed: 1, visit: 1 },
+  { recency: 18, channel: 'Phone', mailed: 0, visit: 0 },
+];
+const UPLIFT_OPTIONS = { treatment: 'mailed', outcome: 'visit', features: ['recency', 'channel'], method: 't-learner', learner: 'logistic', seed: 1 } as const;
+const upliftModel = () => E.fitUplift(UPLIFT_ROWS, UPLIFT_OPTIONS);
+const UPLIFT_SCORE = [{ recency: 4, channel: 'Web' }, { recency: 16, channel: 'Phone' }];
+
 const conv = () => E.proportionsZTest({ n: 21306, conversions: 122 }, { n: 21307, conversions: 267 });
 
 const TARGET_SCORE: Record<string, number> = { a: 0.3, b: 0.02, c: 0.12, d: -0.05, e1: 0.3, e2: 0.3, e3: 0.3, e4: 0.3, e5: 0.01, e6: 0.01 };
@@ -132,5 +151,12 @@ export const experiments = async (): Promise<Case[]> => [
   }),
   // Precomputed scores with per-customer values (valueField), evaluation scores given beside the rows.
   fn('targetAudience', E.targetAudience, () => [[0.3, 0.02, 0.12, -0.05], TARGET_CUSTOMERS.map(({ band: _band, ...r }) => r), { costPerContact: 1, valueField: 'clv', evaluation: { rows: TARGET_EVALUATION, scores: TARGET_EVALUATION.map((r) => TARGET_SCORE[r.customerId] ?? 0) } }], { required: 3 }),
+  // A new arm label of the same type is a new treatment arm (its own comparison), and a new outcome number makes the outcome continuous: both documented.
+  fn('fitUplift', E.fitUplift, args(UPLIFT_ROWS, UPLIFT_OPTIONS), { heavy: true }),
+  statik('UpliftModel', E.UpliftModel, 'fromJSON', () => [JSON.parse(JSON.stringify(upliftModel().toJSON()))], { options: null }),
+  // A text level not seen at fit time reads as all zeros (documented, as OneHotEncoder's handle_unknown='ignore').
+  method('UpliftModel', upliftModel, 'predict', args(UPLIFT_SCORE), { options: null }),
+  method('UpliftModel', upliftModel, 'predictAll', args(UPLIFT_SCORE), { options: null }),
+  method('UpliftModel', upliftModel, 'toJSON', args()),
   fn('simulateBandit', E.simulateBandit, () => [new ThompsonSampling(2, { seed: 1 }), [{ kind: 'bernoulli', p: 0.05 }, { kind: 'bernoulli', p: 0.1 }], { horizon: 200, seed: 1, batchSize: 10 }]),
 ];

@@ -208,6 +208,8 @@ export const metrics = async (): Promise<Case[]> => [
   fn('qiniCurve', M.qiniCurve, args([1, 0, 1, 0], [1, 1, 0, 0], [0.9, 0.8, 0.7, 0.6])),
   fn('qiniCoefficient', M.qiniCoefficient, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], { negativeEffect: true })),
   fn('areaUnderUpliftCurve', M.areaUnderUpliftCurve, args([1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4])),
+  fn('upliftAtK', M.upliftAtK, args([1, 0, 1, 0, 1, 0, 0, 1, 0, 0], [1, 0, 1, 0, 0, 1, 1, 0, 0, 1], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0], { k: 0.6, strategy: 'overall' })),
+  fn('upliftByPercentile', M.upliftByPercentile, args([1, 0, 1, 0, 1, 0, 0, 1, 0, 0], [1, 0, 1, 0, 0, 1, 1, 0, 0, 1], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0], { bins: 3, strategy: 'by_group' })),
   fn('fairnessByGroup', M.fairnessByGroup, args([1, 0, 1, 1], ['a', 'a', 'b', 'b'], [1, 1, 0, 1]), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS, required: 2 }),
   fn('demographicParityDifference', M.demographicParityDifference, args([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),
   fn('demographicParityRatio', M.demographicParityRatio, args([1, 0, 1, 1], ['a', 'a', 'b', 'b']), { idLike: [/^a1\[0\]$/], returns: INFINITE_LABELS, garbage: INFINITE_LABELS }),

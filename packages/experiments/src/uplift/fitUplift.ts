@@ -1,0 +1,337 @@
+import { OptionsError, ValidationError, throwIfAborted } from '@marksman/core';
+import { resolveOptions } from '@marksman/core/internal';
+import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
+import type { BaseModel, LearnerSettings } from './internal/baseLearners';
+import { checkRows, encodeFeatures, encodedNames, inferFeatureSpecs } from './internal/featureEncoding';
+import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
+import type { UpliftModel } from './UpliftModel';
+import type { UpliftArm, UpliftFitProgress, UpliftLearner, UpliftMethod } from './upliftTypes';
+
+/** Options of {@link fitUplift}. */
+export interface FitUpliftOptions {
+  /** Field holding each record's arm: control or a treatment (text, number or boolean labels, one type). */
+  readonly treatment: string;
+  /** Field holding the outcome: 0/1 or booleans (binary: classifiers) or any finite numbers (continuous: regressors). */
+  readonly outcome: string;
+  /** Feature fields: numbers and booleans are used as they are, text is one-hot encoded. */
+  readonly features: readonly string[];
+  /** `'s-learner'`, `'t-learner'`, `'x-learner'` or `'class-transformation'` (binary outcomes only). */
+  readonly method: UpliftMethod;
+  /** Base learners: `'logistic'` (LogisticRegression; least squares for regression), `'gbm'` (HistGradientBoosting…), `'forest'` (RandomForest…). */
+  readonly learner: UpliftLearner;
+  /** Seed of the base learners (a safe integer). */
+  readonly seed: number;
+  /** The control arm's label (default `0` for numeric labels, `false` for booleans, `'control'` for text). */
+  readonly control?: UpliftArm | null;
+  /** Called after each base model is fitted. */
+  readonly onProgress?: ((progress: UpliftFitProgress) => void) | null;
+  /** Stops the fit between and inside base models with `AbortError` `E_ABORTED`. */
+  readonly signal?: AbortSignal | null;
+  /**
+   * Options passed to every base learner's constructor (e.g. `{ maxIter: 200 }` for `'gbm'`, `{ C: 0.5 }`
+   * for `'logistic'`); classifier-only keys (`classWeight`, `criterion`) are not passed to regressors, and the
+   * least-squares regressor of `'logistic'` takes none (they are still checked against LogisticRegression's).
+   * `seed` comes from the option above.
+   */
+  readonly learnerOptions?: Readonly<Record<string, unknown>> | null;
+}
+
+interface Resolved {
+  treatment: string | null;
+  outcome: string | null;
+  features: readonly string[] | null;
+  method: UpliftMethod | null;
+  learner: UpliftLearner | null;
+  seed: number | null;
+  control: UpliftArm | null;
+  onProgress: ((progress: UpliftFitProgress) => void) | null;
+  signal: AbortSignal | null;
+  learnerOptions: Readonly<Record<string, unknown>> | null;
+}
+
+const DEFAULTS: Readonly<Resolved> = Object.freeze({
+  treatment: null,
+  outcome: null,
+  features: null,
+  method: null,
+  learner: null,
+  seed: null,
+  control: null,
+  onProgress: null,
+  signal: null,
+  learnerOptions: null,
+});
+
+const SOURCE = 'fitUplift';
+const METHODS: readonly UpliftMethod[] = ['s-learner', 't-learner', 'x-learner', 'class-transformation'];
+const LEARNERS: readonly UpliftLearner[] = ['logistic', 'gbm', 'forest'];
+
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v));
+
+function required<T>(v: T | null | undefined, field: string, example: string): T {
+  if (v === null || v === undefined) {
+    throw new OptionsError('E_OPTION_MISSING', `${SOURCE}: options.${field} is required, e.g. ${example}.`, { source: SOURCE, field });
+  }
+  return v;
+}
+
+function fieldName(v: unknown, field: string, example: string): string {
+  const s = required(v, field, example);
+  if (typeof s !== 'string' || s === '') throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.${field} must be a field name such as ${example}, got ${show(s)}.`, { source: SOURCE, field });
+  return s;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.prototype.toString.call(v) === '[object Object]';
+}
+
+/** Reads a label cell: text, finite number or boolean. */
+function label(v: unknown, field: string, row: number): UpliftArm {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
+  throw new ValidationError(code, `${SOURCE}: "${field}" (options.treatment) is ${v === undefined ? 'missing' : show(v)} in record ${row}; every record needs its arm as text, a finite number or a boolean.`, { source: SOURCE, field, row });
+}
+
+function compareArms(a: UpliftArm, b: UpliftArm): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Fits an uplift (incremental response) model on the records of a randomised
+ * experiment: for each customer, how much a treatment changes the outcome
+ * compared with control. The methods (as in scikit-uplift and CausalML):
+ *
+ * - `'s-learner'`: one model of the outcome on the features plus an indicator per treated arm; uplift =
+ *   prediction with the arm's indicator on minus with all off.
+ * - `'t-learner'`: one outcome model per arm (control included); uplift = treated model − control model.
+ * - `'x-learner'` (Künzel et al. 2019): T-learner models, then per arm two regressors of the imputed
+ *   effects (treated: y − control model; control: arm model − y), combined with the arm's share of its
+ *   comparison `g` as `g · τ_control + (1 − g) · τ_treated` (a constant propensity: the design of a
+ *   randomised test).
+ * - `'class-transformation'` (Jaskowski & Jaroszewicz 2012; binary outcomes): one classifier per arm of
+ *   Z = 1 for treated responders and control non-responders; uplift = 2·P(Z = 1) − 1. Rows are weighted so
+ *   that treated and control carry equal weight, which keeps the identity exact when the split is not
+ *   50/50 (scikit-uplift's ClassTransformation assumes 50/50 and does not reweight).
+ *
+ * Multi-treatment: every arm other than control gets its own comparison with control. Binary outcomes
+ * (every value 0/1 or boolean) use classifiers and give differences of probabilities; other numeric
+ * outcomes use regressors. Text features are one-hot encoded (every level, sorted; unseen levels at
+ * prediction read as all zeros). Missing numeric features (NaN, null) are refused, except with
+ * `'gbm'`, whose trees read them as missing. Nothing is dropped silently.
+ *
+ * Costs the base learners' fits: 1 (S), k + 1 (T), 3k + 1 (X) or k (class transformation) models for k
+ * treated arms.
+ *
+ * @param rows - one record per customer with the treatment, outcome and feature fields; not modified
+ * @param options - see {@link FitUpliftOptions}
+ * @returns a fitted {@link UpliftModel}
+ * @throws `OptionsError` `E_OPTION_MISSING`, `E_OPTION_TYPE`, `E_OPTION_RANGE` (unknown method or learner,
+ *   a feature that is also the treatment or outcome, a seed that is not a safe integer),
+ *   `E_OPTION_UNKNOWN`, and the base learners' option errors; `ValidationError` `E_ROWS`, `E_EMPTY`,
+ *   `E_SINGLE_ARM` (one arm only), `E_CONTROL_MISSING` (no record has the control label),
+ *   `E_MIXED_TYPES`, `E_LABEL`, `E_MISSING`, `E_NAN`, `E_NOT_FINITE`, `E_FEATURE_TYPE` naming the field and
+ *   record, `E_CONSTANT_OUTCOME` (the outcome never varies, overall or within an arm where the method needs
+ *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome), `E_OVERFLOW` (least squares on values near
+ *   the largest double); `AbortError` `E_ABORTED`
+ * @example
+ * ```ts
+ * import { fitUplift } from '@marksman/experiments';
+ * // Mailing helps the young (visit rate 0.6 vs 0.2) and not the others (0.2 vs 0.2).
+ * const rows = Array.from({ length: 1000 }, (_, i) => {
+ *   const young = i % 2 === 0;
+ *   const mailed = Math.floor(i / 2) % 2;
+ *   const visit = (i % 10) / 10 < (young && mailed ? 0.6 : 0.2) ? 1 : 0;
+ *   return { age: young ? 25 : 55, channel: i % 3 === 0 ? 'Web' : 'Phone', mailed, visit };
+ * });
+ * const model = fitUplift(rows, { treatment: 'mailed', outcome: 'visit', features: ['age', 'channel'], method: 't-learner', learner: 'logistic', seed: 0 });
+ * model.encodedFeatures; // => ['age', 'channel=Phone', 'channel=Web']
+ * const [young, old] = model.predict([{ age: 25, channel: 'Web' }, { age: 55, channel: 'Web' }]);
+ * young! > 0.2 && old! < young!; // => true
+ * ```
+ */
+export function fitUplift(rows: readonly object[], options: FitUpliftOptions): UpliftModel {
+  const o = resolveOptions(SOURCE, DEFAULTS, options as unknown as Partial<Resolved>);
+  const treatment = fieldName(o.treatment, 'treatment', "'segment'");
+  const outcome = fieldName(o.outcome, 'outcome', "'visit'");
+  const features = required(o.features, 'features', "['recency', 'channel']");
+  if (!Array.isArray(features) || features.length === 0 || features.some((f) => typeof f !== 'string' || f === '')) {
+    throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.features must be a non-empty array of field names such as ['recency', 'channel'].`, { source: SOURCE, field: 'features' });
+  }
+  if (new Set(features).size !== features.length) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.features names a field twice.`, { source: SOURCE, field: 'features' });
+  for (const f of [treatment, outcome]) {
+    if (features.includes(f)) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.features includes "${f}", the ${f === treatment ? 'treatment' : 'outcome'} field; features must describe the customer before treatment.`, { source: SOURCE, field: 'features' });
+  }
+  if (treatment === outcome) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.treatment and options.outcome are both "${treatment}".`, { source: SOURCE, field: 'outcome' });
+  const method = required(o.method, 'method', "'t-learner'");
+  if (!METHODS.includes(method)) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.method must be one of ${METHODS.map((m) => `'${m}'`).join(', ')}, got ${show(method)}.`, { source: SOURCE, field: 'method' });
+  const learner = required(o.learner, 'learner', "'gbm'");
+  if (!LEARNERS.includes(learner)) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.learner must be one of ${LEARNERS.map((m) => `'${m}'`).join(', ')}, got ${show(learner)}.`, { source: SOURCE, field: 'learner' });
+  const seed = required(o.seed, 'seed', '42');
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.seed must be a safe integer, got ${show(seed)}.`, { source: SOURCE, field: 'seed' });
+  if (o.onProgress !== null && typeof o.onProgress !== 'function') throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.onProgress must be a function or null.`, { source: SOURCE, field: 'onProgress' });
+  if (o.signal !== null && !(o.signal instanceof AbortSignal)) throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.signal must be an AbortSignal or null.`, { source: SOURCE, field: 'signal' });
+  const learnerOptions = o.learnerOptions ?? {};
+  if (!isPlain(learnerOptions)) throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.learnerOptions must be a plain object such as { maxIter: 100 } or null.`, { source: SOURCE, field: 'learnerOptions' });
+  if ('seed' in learnerOptions) throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: options.learnerOptions.seed is not taken; give the seed as options.seed.`, { source: SOURCE, field: 'learnerOptions.seed' });
+  if (o.control !== null && !(typeof o.control === 'string' || typeof o.control === 'boolean' || (typeof o.control === 'number' && Number.isFinite(o.control)))) {
+    throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.control must be the control arm's label (text, a finite number or a boolean), got ${show(o.control)}.`, { source: SOURCE, field: 'control' });
+  }
+  throwIfAborted(o.signal, SOURCE);
+
+  const data = checkRows(SOURCE, rows);
+  const n = data.length;
+
+  // Arms.
+  const armOf: UpliftArm[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = label(data[i]![treatment], treatment, i);
+    if (i > 0 && typeof a !== typeof armOf[0]) {
+      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof armOf[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i });
+    }
+    armOf[i] = a;
+  }
+  const kind = typeof armOf[0];
+  const control: UpliftArm = o.control ?? (kind === 'number' ? 0 : kind === 'boolean' ? false : 'control');
+  const labels = [...new Set(armOf)].sort(compareArms);
+  if (!labels.includes(control)) {
+    throw new ValidationError('E_CONTROL_MISSING', `${SOURCE}: no record has the control label ${show(control)} in "${treatment}" (labels found: ${labels.slice(0, 5).map(show).join(', ')}); name the control arm with options.control.`, { source: SOURCE, field: 'control' });
+  }
+  const arms = labels.filter((l) => l !== control);
+  if (arms.length === 0) {
+    throw new ValidationError('E_SINGLE_ARM', `${SOURCE}: every record of "${treatment}" is the control arm ${show(control)}; uplift needs treated and control customers.`, { source: SOURCE, field: treatment });
+  }
+  const armIndex = new Int32Array(n); // -1 control, else index into arms
+  const indexOf = new Map(arms.map((a, k) => [a, k] as const));
+  for (let i = 0; i < n; i++) armIndex[i] = armOf[i] === control ? -1 : indexOf.get(armOf[i]!)!;
+
+  // Outcome.
+  const y = new Float64Array(n);
+  let binary = true;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]![outcome];
+    let num: number;
+    if (typeof v === 'boolean') num = v ? 1 : 0;
+    else if (typeof v === 'number' && Number.isFinite(v)) num = v;
+    else {
+      const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
+      throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
+    }
+    if (i > 0 && (typeof v === 'boolean') !== (typeof data[0]![outcome] === 'boolean')) {
+      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
+    }
+    if (num !== 0 && num !== 1) binary = false;
+    y[i] = num;
+  }
+  const constant = (pick: (i: number) => boolean): boolean => {
+    let first: number | undefined;
+    for (let i = 0; i < n; i++) {
+      if (!pick(i)) continue;
+      if (first === undefined) first = y[i] as number;
+      else if (y[i] !== first) return false;
+    }
+    return true;
+  };
+  if (constant(() => true)) {
+    throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is ${y[0]} in every record; there is nothing to learn.`, { source: SOURCE, field: outcome });
+  }
+  if (method === 'class-transformation' && !binary) {
+    throw new ValidationError('E_OUTCOME_KIND', `${SOURCE}: class transformation needs a binary outcome (0/1 or booleans), and "${outcome}" has other values; use 's-learner', 't-learner' or 'x-learner' for continuous outcomes.`, { source: SOURCE, field: 'method' });
+  }
+  if (binary && (method === 't-learner' || method === 'x-learner')) {
+    for (let k = -1; k < arms.length; k++) {
+      if (constant((i) => armIndex[i] === k)) {
+        const name = k < 0 ? `the control arm ${show(control)}` : `arm ${show(arms[k])}`;
+        throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is the same for every record of ${name}, so its outcome classifier cannot be fitted; use 's-learner' or more data.`, { source: SOURCE, field: outcome });
+      }
+    }
+  }
+
+  // Features.
+  const allowMissing = learner === 'gbm';
+  const specs = inferFeatureSpecs(SOURCE, data, features, allowMissing);
+  const names = encodedNames(specs);
+  const cols = encodeFeatures(SOURCE, data, specs, allowMissing);
+  const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
+  checkLearnerOptions(settings, !binary || method === 'x-learner');
+
+  const steps = modelCount(method, arms.length);
+  let step = 0;
+  const signal = o.signal;
+  const done = (model: string): void => {
+    step++;
+    o.onProgress?.({ step, steps, model });
+    throwIfAborted(signal, SOURCE);
+  };
+  const armName = (k: number) => (k < 0 ? `control ${show(control)}` : `arm ${show(arms[k])}`);
+  const subset = (pick: (i: number) => boolean): Int32Array => {
+    const idx: number[] = [];
+    for (let i = 0; i < n; i++) if (pick(i)) idx.push(i);
+    return Int32Array.from(idx);
+  };
+  const take = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i] as number));
+  const outcomeModel = (X: Float64Array[], xNames: readonly string[], target: Float64Array): BaseModel =>
+    binary ? fitClassifier(settings, X, xNames, Uint8Array.from(target), null, signal) : fitRegressor(settings, X, xNames, target, signal);
+
+  const models: BaseModel[] = [];
+  let propensity: number[] | null = null;
+  switch (method) {
+    case 's-learner': {
+      const indicators = arms.map((_, k) => Float64Array.from(armIndex, (a) => (a === k ? 1 : 0)));
+      models.push(outcomeModel([...cols, ...indicators], [...names, ...armIndicatorNames(treatment, arms)], y));
+      done('outcome model with arm indicators');
+      break;
+    }
+    case 't-learner':
+    case 'x-learner': {
+      const groups: Int32Array[] = [];
+      for (let k = -1; k < arms.length; k++) {
+        const idx = subset((i) => armIndex[i] === k);
+        groups.push(idx);
+        models.push(outcomeModel(take(idx), names, Float64Array.from(idx, (i) => y[i] as number)));
+        done(`outcome model, ${armName(k)}`);
+      }
+      if (method === 'x-learner') {
+        propensity = [];
+        const controlIdx = groups[0]!;
+        const controlCols = take(controlIdx);
+        const controlOnControl = models[0]!;
+        for (let k = 0; k < arms.length; k++) {
+          const treatedIdx = groups[k + 1]!;
+          const treatedCols = take(treatedIdx);
+          // Imputed effects: treated y − control model; arm model − control y.
+          const mu0 = controlOnControl.predict(treatedCols);
+          const dTreated = Float64Array.from(treatedIdx, (i, r) => (y[i] as number) - (mu0[r] as number));
+          const mu1 = models[1 + k]!.predict(controlCols);
+          const dControl = Float64Array.from(controlIdx, (i, r) => (mu1[r] as number) - (y[i] as number));
+          models.push(fitRegressor(settings, treatedCols, names, dTreated, signal));
+          done(`effect model on treated rows, ${armName(k)}`);
+          models.push(fitRegressor(settings, controlCols, names, dControl, signal));
+          done(`effect model on control rows, ${armName(k)}`);
+          propensity.push(treatedIdx.length / (treatedIdx.length + controlIdx.length));
+        }
+      }
+      break;
+    }
+    case 'class-transformation': {
+      for (let k = 0; k < arms.length; k++) {
+        const idx = subset((i) => armIndex[i] === k || armIndex[i] === -1);
+        let nT = 0;
+        for (const i of idx) if (armIndex[i] === k) nT++;
+        const nC = idx.length - nT;
+        const z = Uint8Array.from(idx, (i) => ((armIndex[i] === k) === (y[i] === 1) ? 1 : 0));
+        if (z.every((v) => v === z[0])) {
+          throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: for ${armName(k)} every treated record has outcome ${z[0]} and every control record ${1 - z[0]!}, so the transformed class is constant; use another method.`, { source: SOURCE, field: outcome });
+        }
+        const w = Float64Array.from(idx, (i) => (armIndex[i] === k ? idx.length / (2 * nT) : idx.length / (2 * nC)));
+        models.push(fitClassifier(settings, take(idx), names, z, w, signal));
+        done(`transformed-class model, ${armName(k)}`);
+      }
+      break;
+    }
+  }
+  return upliftModelFromState({ method, learner, outcomeKind: binary ? 'binary' : 'continuous', treatment, outcome, control, arms, specs, propensity, models });
+}

@@ -1,0 +1,155 @@
+import { ValidationError } from '@marksman/core';
+import {
+  HistGradientBoostingClassifier,
+  HistGradientBoostingRegressor,
+  LogisticRegression,
+  RandomForestClassifier,
+  RandomForestRegressor,
+} from '@marksman/learn';
+import type {
+  HistGradientBoostingClassifierJSON,
+  HistGradientBoostingRegressorJSON,
+  LogisticRegressionJSON,
+  RandomForestClassifierJSON,
+  RandomForestRegressorJSON,
+} from '@marksman/learn';
+import { fitLeastSquares, leastSquaresFromJSON } from './leastSquares';
+import type { LeastSquaresJSON } from './leastSquares';
+
+// The base learners of the uplift models, behind one small interface: a
+// classifier predicts P(y = 1), a regressor the expected outcome. 'logistic'
+// pairs LogisticRegression with least squares (its regression counterpart).
+
+/** Family of base learner. */
+export type LearnerName = 'logistic' | 'gbm' | 'forest';
+
+/** The plain-object form of one fitted base model. */
+export type BaseModelJSON =
+  | LogisticRegressionJSON
+  | HistGradientBoostingClassifierJSON
+  | HistGradientBoostingRegressorJSON
+  | RandomForestClassifierJSON
+  | RandomForestRegressorJSON
+  | LeastSquaresJSON;
+
+/** A fitted base model on encoded columns. */
+export interface BaseModel {
+  /** P(y = 1) for a classifier, the expected outcome for a regressor. */
+  predict(columns: readonly Float64Array[]): Float64Array;
+  /** The plain-object form. */
+  toJSON(): BaseModelJSON;
+}
+
+/** Keys only the classifiers know: not passed to regressors. */
+const CLASSIFIER_ONLY = new Set(['classWeight', 'criterion']);
+
+/** Settings shared by every base model of one uplift fit. */
+export interface LearnerSettings {
+  readonly learner: LearnerName;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  /** Calling function and outcome field, for errors. */
+  readonly source: string;
+  readonly outcome: string;
+}
+
+function classifierOptions(s: LearnerSettings): Record<string, unknown> {
+  return s.learner === 'logistic' ? { ...s.options } : { ...s.options, seed: s.seed };
+}
+
+function regressorOptions(s: LearnerSettings): Record<string, unknown> {
+  const o: Record<string, unknown> = { seed: s.seed };
+  for (const [k, v] of Object.entries(s.options)) if (!CLASSIFIER_ONLY.has(k)) o[k] = v;
+  return o;
+}
+
+/**
+ * Constructs (without fitting) the learners a fit will use, so that bad learner options fail before any work.
+ * The classifier is always built: it checks the keys even where only regressors are fitted.
+ */
+export function checkLearnerOptions(s: LearnerSettings, regressor: boolean): void {
+  newClassifier(s);
+  if (regressor && s.learner !== 'logistic') newRegressor(s);
+}
+
+function newClassifier(s: LearnerSettings): LogisticRegression | HistGradientBoostingClassifier | RandomForestClassifier {
+  switch (s.learner) {
+    case 'logistic':
+      return new LogisticRegression(classifierOptions(s));
+    case 'gbm':
+      return new HistGradientBoostingClassifier(classifierOptions(s));
+    case 'forest':
+      return new RandomForestClassifier(classifierOptions(s));
+  }
+}
+
+function newRegressor(s: LearnerSettings): HistGradientBoostingRegressor | RandomForestRegressor {
+  return s.learner === 'gbm' ? new HistGradientBoostingRegressor(regressorOptions(s)) : new RandomForestRegressor(regressorOptions(s));
+}
+
+const fromClassifier = (m: LogisticRegression | HistGradientBoostingClassifier | RandomForestClassifier): BaseModel => ({
+  predict: (columns) => m.predictProbaOf(columns as Float64Array[], 1),
+  toJSON: () => m.toJSON(),
+});
+
+const fromRegressor = (m: HistGradientBoostingRegressor | RandomForestRegressor): BaseModel => ({
+  predict: (columns) => m.predict(columns as Float64Array[]),
+  toJSON: () => m.toJSON(),
+});
+
+/** Fits a classifier of P(y = 1) on 0/1 labels (both present). */
+export function fitClassifier(s: LearnerSettings, columns: Float64Array[], names: readonly string[], y: Uint8Array, weights: Float64Array | null, signal: AbortSignal | null): BaseModel {
+  const m = newClassifier(s);
+  m.fit(columns, y, { featureNames: names, sampleWeight: weights, signal });
+  return fromClassifier(m);
+}
+
+/** Fits a regressor of a numeric target. */
+export function fitRegressor(s: LearnerSettings, columns: Float64Array[], names: readonly string[], y: Float64Array, signal: AbortSignal | null): BaseModel {
+  if (s.learner === 'logistic') return fitLeastSquares(columns, y, names, s.source, s.outcome);
+  const m = newRegressor(s);
+  m.fit(columns, y, { featureNames: names, signal });
+  return fromRegressor(m);
+}
+
+/** Rebuilds a base model from its JSON; `role` says whether a classifier or a regressor is expected there. */
+export function baseModelFromJSON(source: string, json: unknown, field: string, learner: LearnerName, role: 'classifier' | 'regressor', names: readonly string[]): BaseModel {
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  const expected =
+    role === 'classifier'
+      ? { logistic: 'marksman.LogisticRegression', gbm: 'marksman.HistGradientBoostingClassifier', forest: 'marksman.RandomForestClassifier' }[learner]
+      : { logistic: 'marksman.LeastSquares', gbm: 'marksman.HistGradientBoostingRegressor', forest: 'marksman.RandomForestRegressor' }[learner];
+  if (type !== expected) {
+    throw new ValidationError('E_MODEL_JSON', `${source}: ${field} must be a ${expected} model (learner '${learner}'), got type ${JSON.stringify(type) ?? 'undefined'}; expected the output of UpliftModel#toJSON().`, { source, field });
+  }
+  let model: BaseModel;
+  let featureNames: readonly string[];
+  if (expected === 'marksman.LeastSquares') {
+    model = leastSquaresFromJSON(source, json, field);
+    featureNames = (json as LeastSquaresJSON).featureNames;
+  } else {
+    const m =
+      expected === 'marksman.LogisticRegression'
+        ? LogisticRegression.fromJSON(json as LogisticRegressionJSON)
+        : expected === 'marksman.HistGradientBoostingClassifier'
+          ? HistGradientBoostingClassifier.fromJSON(json as HistGradientBoostingClassifierJSON)
+          : expected === 'marksman.RandomForestClassifier'
+            ? RandomForestClassifier.fromJSON(json as RandomForestClassifierJSON)
+            : expected === 'marksman.HistGradientBoostingRegressor'
+              ? HistGradientBoostingRegressor.fromJSON(json as HistGradientBoostingRegressorJSON)
+              : RandomForestRegressor.fromJSON(json as RandomForestRegressorJSON);
+    featureNames = m.featureNames;
+    if (m instanceof HistGradientBoostingRegressor || m instanceof RandomForestRegressor) model = fromRegressor(m);
+    else {
+      const classes = m.classes;
+      if (classes.length !== 2 || classes[0] !== 0 || classes[1] !== 1) {
+        throw new ValidationError('E_MODEL_JSON', `${source}: ${field}.classes must be [0, 1]; expected the output of UpliftModel#toJSON().`, { source, field: `${field}.classes` });
+      }
+      model = fromClassifier(m);
+    }
+  }
+  if (featureNames.length !== names.length || featureNames.some((f, k) => f !== names[k])) {
+    throw new ValidationError('E_MODEL_JSON', `${source}: ${field}.featureNames do not match the model's encoded features; expected the output of UpliftModel#toJSON().`, { source, field: `${field}.featureNames` });
+  }
+  return model;
+}

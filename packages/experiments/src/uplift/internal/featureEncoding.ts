@@ -1,0 +1,135 @@
+import { ValidationError } from '@marksman/core';
+
+// Turns the feature fields of plain records into numeric columns for the
+// learners: numbers (and booleans, as 0/1) are used as they are; text is
+// one-hot encoded with one column per level seen at fit time (levels sorted,
+// none dropped), so a level unseen at fit time reads as all zeros, as
+// scikit-learn's OneHotEncoder(handle_unknown='ignore').
+
+/** How one input field becomes model columns. */
+export type FeatureSpec =
+  | { readonly name: string; readonly kind: 'numeric' }
+  | { readonly name: string; readonly kind: 'categorical'; readonly levels: readonly string[] };
+
+const describe = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : String(v));
+
+/** Whether a cell counts as missing: absent, null or NaN. */
+const isMissing = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v));
+
+/** Checks that `rows` is a non-empty array of plain objects. */
+export function checkRows(source: string, rows: unknown, field = 'rows'): readonly Record<string, unknown>[] {
+  if (!Array.isArray(rows)) {
+    throw new ValidationError('E_ROWS', `${source}: ${field} must be an array of records such as [{ recency: 3, channel: 'Web' }], got ${describe(rows)}.`, { source, field });
+  }
+  if (rows.length === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} is empty; give at least one record.`, { source, field });
+  for (let i = 0; i < rows.length; i++) {
+    const r: unknown = rows[i];
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+      throw new ValidationError('E_ROWS', `${source}: record ${i} of ${field} is ${describe(r)}, not an object with the feature fields.`, { source, field, row: i });
+    }
+  }
+  return rows as readonly Record<string, unknown>[];
+}
+
+function missingError(source: string, name: string, row: number, v: unknown, text: boolean): ValidationError {
+  const what = v === undefined ? 'missing' : Number.isNaN(v) ? 'NaN' : 'null';
+  const hint = text
+    ? 'text features cannot be missing: fill them (for example with "unknown")'
+    : "impute missing values first, or use learner 'gbm', which reads NaN and null in numeric features as missing";
+  return new ValidationError(what === 'NaN' ? 'E_NAN' : 'E_MISSING', `${source}: feature "${name}" is ${what} in record ${row}; ${hint}.`, { source, field: name, row });
+}
+
+/**
+ * Reads the kind of each feature from the training records: a feature is
+ * numeric when its values are finite numbers (or all booleans), categorical
+ * when they are strings. Mixed kinds, ±Infinity and (unless `allowMissing`)
+ * missing cells are refused with the field and record at fault.
+ */
+export function inferFeatureSpecs(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): FeatureSpec[] {
+  return features.map((name) => {
+    let kind: 'number' | 'boolean' | 'string' | undefined;
+    let firstRow = -1;
+    const levels = new Set<string>();
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i]![name];
+      if (isMissing(v)) {
+        if (!allowMissing || kind === 'string') throw missingError(source, name, i, v, kind === 'string');
+        continue;
+      }
+      const t = typeof v;
+      if (t !== 'number' && t !== 'boolean' && t !== 'string') {
+        throw new ValidationError('E_FEATURE_TYPE', `${source}: feature "${name}" is ${describe(v)} in record ${i}; features must be numbers, booleans or text.`, { source, field: name, row: i });
+      }
+      if (t === 'number' && !Number.isFinite(v)) {
+        throw new ValidationError('E_NOT_FINITE', `${source}: feature "${name}" is ${String(v)} in record ${i}; features must be finite.`, { source, field: name, row: i });
+      }
+      if (kind === undefined) {
+        kind = t as 'number' | 'boolean' | 'string';
+        firstRow = i;
+      } else if (kind !== t) {
+        throw new ValidationError('E_MIXED_TYPES', `${source}: feature "${name}" is ${describe(v)} (${t}) in record ${i} but a ${kind} in record ${firstRow}; give one kind of value per feature.`, { source, field: name, row: i });
+      }
+      if (t === 'string') levels.add(v as string);
+    }
+    if (kind === 'string') {
+      // A missing text cell seen before the first text value.
+      if (firstRow > 0) throw missingError(source, name, 0, rows[0]![name], true);
+      return { name, kind: 'categorical', levels: [...levels].sort() };
+    }
+    return { name, kind: 'numeric' };
+  });
+}
+
+/** Model column names: a numeric feature keeps its name, a categorical one gives `name=level` per level. */
+export function encodedNames(specs: readonly FeatureSpec[]): string[] {
+  const out: string[] = [];
+  for (const s of specs) {
+    if (s.kind === 'numeric') out.push(s.name);
+    else for (const level of s.levels) out.push(`${s.name}=${level}`);
+  }
+  return out;
+}
+
+/**
+ * Encodes records into model columns (one Float64Array per column). Values
+ * of the wrong kind are refused; missing numeric cells become NaN when
+ * `allowMissing`, else are refused.
+ */
+export function encodeFeatures(source: string, rows: readonly Record<string, unknown>[], specs: readonly FeatureSpec[], allowMissing: boolean, field = 'rows'): Float64Array[] {
+  const n = rows.length;
+  const cols: Float64Array[] = [];
+  for (const s of specs) {
+    if (s.kind === 'numeric') {
+      const col = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![s.name];
+        if (isMissing(v)) {
+          if (!allowMissing) throw missingError(source, s.name, i, v, false);
+          col[i] = NaN;
+        } else if (typeof v === 'number') {
+          if (!Number.isFinite(v)) throw new ValidationError('E_NOT_FINITE', `${source}: feature "${s.name}" is ${String(v)} in record ${i} of ${field}; features must be finite.`, { source, field: s.name, row: i });
+          col[i] = v;
+        } else if (typeof v === 'boolean') {
+          col[i] = v ? 1 : 0;
+        } else {
+          throw new ValidationError('E_FEATURE_TYPE', `${source}: feature "${s.name}" is ${describe(v)} in record ${i} of ${field}; the model learned it as a number.`, { source, field: s.name, row: i });
+        }
+      }
+      cols.push(col);
+    } else {
+      const index = new Map(s.levels.map((l, k) => [l, k] as const));
+      const block = s.levels.map(() => new Float64Array(n));
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![s.name];
+        if (isMissing(v)) throw missingError(source, s.name, i, v, true);
+        if (typeof v !== 'string') {
+          throw new ValidationError('E_FEATURE_TYPE', `${source}: feature "${s.name}" is ${describe(v)} in record ${i} of ${field}; the model learned it as text (one of ${s.levels.map((l) => `"${l}"`).join(', ')}).`, { source, field: s.name, row: i });
+        }
+        const k = index.get(v);
+        if (k !== undefined) block[k]![i] = 1;
+      }
+      cols.push(...block);
+    }
+  }
+  return cols;
+}
