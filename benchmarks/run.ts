@@ -91,6 +91,8 @@ function writeTable(): void {
   const parts: string[] = [];
   for (const f of files) {
     const r = JSON.parse(readFileSync(join(resultsDir, f), 'utf8'));
+    // Files that are not benchmark results (reliability.json, written by scripts/reliability.mjs) have no id.
+    if (typeof r.id !== 'string') continue;
     const rows: Record<string, unknown>[] = r.rows ?? [];
     parts.push(`### ${r.title} (\`${r.id}\`)\n`);
     parts.push(`Protocol: ${r.protocol}\n`);
