@@ -1,6 +1,7 @@
 /**
  * The Marksman demo, a tour of the whole journey: clean → customer value →
  * segments with rules → recommendations → an experiment read three ways →
+ * uplift targeting under a budget (measured on a hold-out) →
  * KPIs with intervals. Prints a short summary (progress on stderr) and writes
  * marksman-report.html, with every chart, in the working directory.
  *

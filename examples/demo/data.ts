@@ -16,6 +16,10 @@ export interface ExperimentCustomer {
   readonly converted: number;
   readonly spend: number;
   readonly covariate: number;
+  /** What was known about the customer before the send (the uplift model's features). */
+  readonly features: Readonly<Record<string, number | string>>;
+  /** The customer's true effect of each arm on conversion (index 0, the control, is 0), where simulated. */
+  readonly trueEffect: readonly number[] | null;
 }
 
 /** The randomised experiment the demo reads three ways. */
@@ -26,6 +30,8 @@ export interface ExperimentData {
   readonly customers: readonly ExperimentCustomer[];
   /** What the CUPED covariate is. */
   readonly covariateName: string;
+  /** Names of the fields in each customer's `features`. */
+  readonly featureNames: readonly string[];
   /** Average true effect on conversion per treatment arm, where the data are simulated. */
   readonly trueEffects: readonly number[] | null;
 }
@@ -63,9 +69,22 @@ export async function loadDemoData(o: DemoDataOptions, progress: Progress): Prom
   // Pre-period spend per customer (the 12 weeks before the send): the CUPED covariate.
   const preStart = c.startTime - 12 * 7 * 86_400_000;
   const preSpend = new Map<string, number>();
+  // What a team knows of each customer at the send: their orders and last purchase before it (the uplift model's features).
+  const ordersBefore = new Map<string, Set<string>>();
+  const lastBefore = new Map<string, number>();
   for (const t of validation.rows) {
-    if (t.timestamp >= preStart && t.timestamp < c.startTime) preSpend.set(String(t.customerId), (preSpend.get(String(t.customerId)) ?? 0) + t.amount);
+    if (t.timestamp >= c.startTime) continue;
+    const id = String(t.customerId);
+    if (t.timestamp >= preStart) preSpend.set(id, (preSpend.get(id) ?? 0) + t.amount);
+    let set = ordersBefore.get(id);
+    if (set === undefined) ordersBefore.set(id, (set = new Set()));
+    set.add(String(t.orderId));
+    if (t.timestamp > (lastBefore.get(id) ?? -Infinity)) lastBefore.set(id, t.timestamp);
   }
+  const weeksSinceLast = (id: string) => {
+    const at = lastBefore.get(id);
+    return at === undefined ? 104 : Math.min(104, (c.startTime - at) / (7 * 86_400_000));
+  };
   const eligible = shop.truth.eligible;
   const trueEffects = c.arms.slice(1).map((_, k) => {
     const e = shop.truth.treatmentEffects.conversion[k + 1]!;
@@ -90,8 +109,20 @@ export async function loadDemoData(o: DemoDataOptions, progress: Progress): Prom
       arms: c.arms,
       // The simulator's default split, stated up front as a real team would.
       intendedWeights: [0.5, 0.25, 0.25],
-      customers: c.outcomes.map((r) => ({ arm: c.arms.indexOf(r.arm), converted: r.converted, spend: r.spend, covariate: preSpend.get(r.customerId) ?? 0 })),
+      customers: c.outcomes.map((r) => {
+        const id = String(r.customerId);
+        const i = rowOf.get(id)!;
+        return {
+          arm: c.arms.indexOf(r.arm),
+          converted: r.converted,
+          spend: r.spend,
+          covariate: preSpend.get(id) ?? 0,
+          features: { preSpend: preSpend.get(id) ?? 0, ordersBefore: ordersBefore.get(id)?.size ?? 0, weeksSinceLast: weeksSinceLast(id) },
+          trueEffect: c.arms.map((_, k) => (k === 0 ? 0 : shop.truth.treatmentEffects.conversion[k]![i]!)),
+        };
+      }),
       covariateName: 'spend in the 12 weeks before the send',
+      featureNames: ['preSpend', 'ordersBefore', 'weeksSinceLast'],
       trueEffects,
     },
     trueBgNbd: shop.truth.bgnbd,
@@ -122,8 +153,16 @@ async function loadRealData(dir: string, progress: Progress): Promise<DemoData> 
       name: 'the Hillstrom (MineThatData) e-mail test',
       arms,
       intendedWeights: [1 / 3, 1 / 3, 1 / 3],
-      customers: rows.map((r) => ({ arm: arms.indexOf(r.segment), converted: r.conversion, spend: r.spend, covariate: r.history })),
+      customers: rows.map((r) => ({
+        arm: arms.indexOf(r.segment),
+        converted: r.conversion,
+        spend: r.spend,
+        covariate: r.history,
+        features: { recency: r.recency, history: r.history, mens: r.mens, womens: r.womens, newbie: r.newbie, zipCode: r.zipCode, channel: r.channel },
+        trueEffect: null,
+      })),
       covariateName: 'past-year spend (history)',
+      featureNames: ['recency', 'history', 'mens', 'womens', 'newbie', 'zipCode', 'channel'],
       trueEffects: null,
     },
     trueBgNbd: null,

@@ -58,9 +58,23 @@ describe('the demo on a small simulated shop', () => {
     expect(sum).toBe(Number(total!.replace(/,/g, '')));
   });
 
-  it('leaves a marked place for uplift targeting instead of a made-up result', () => {
-    expect(lines.join('\n')).toContain('\n6. Uplift targeting under a budget\n');
-    expect(lines.some((l) => l.startsWith('Not in Marksman yet'))).toBe(true);
+  it('targets by uplift under a budget, measures the audience on a hold-out and checks it against the simulator', () => {
+    const text = lines.join('\n');
+    // Headings are printed as one line holding a blank line, the title and its underline.
+    const at = lines.findIndex((l) => l.includes('\n6. Uplift targeting under a budget\n'));
+    expect(at).toBeGreaterThan(0);
+    const section = lines.slice(at, lines.findIndex((l, i) => i > at && l.includes('\n7. ')));
+    const audience = section.find((l) => l.startsWith('Audience: '))!;
+    const [, contacts, customers] = audience.match(/^Audience: ([\d,]+) of ([\d,]+) hold-out customers \(limited by (budget|profit|maxContacts|customers)\)/)!;
+    const budget = section.find((l) => l.startsWith('Budget: '))!.match(/\(([\d,]+) contacts\)/)![1]!;
+    const n = (x: string) => Number(x.replace(/,/g, ''));
+    expect(n(contacts!)).toBeLessThanOrEqual(n(budget));
+    expect(n(contacts!)).toBeLessThanOrEqual(n(customers!));
+    expect(section.some((l) => /^Ranking: Qini coefficient -?\d/.test(l))).toBe(true);
+    // The hold-out's measurement has an interval, and the simulator's truth is compared with a random audience.
+    expect(section.some((l) => /^Measured on the hold-out .* \(95% CI -?[\d.,]+ to -?[\d.,]+\)/.test(l))).toBe(true);
+    expect(section.some((l) => /^Simulator truth: predicted and true uplift correlate at -?\d/.test(l))).toBe(true);
+    expect(text).not.toContain('Not in Marksman yet');
   });
 
   it('writes marksman-report.html: one page, no script, nothing to fetch, a figure and caption per chart', () => {
