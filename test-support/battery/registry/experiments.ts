@@ -146,8 +146,11 @@ export const experiments = async (): Promise<Case[]> => [
   ...banditCases('EpsilonGreedy', EpsilonGreedy, { epsilon: 0.2, seed: 1 }),
   // targetAudience: the model is any { predict(rows) }; this one looks scores up by customer id, so perturbed
   // feature fields cannot slip through it unchecked (there are none), and a perturbed id scores 0.
+  // With valuePerConversion given, a customer's clv field is not read; a band (the protected attribute) may be any
+  // label, numbers included, so a number there is a new group of its own.
   fn('targetAudience', E.targetAudience, () => [TARGET_MODEL, TARGET_CUSTOMERS, { costPerContact: 1, valuePerConversion: 20, budget: 10, maxContacts: 3, idField: 'customerId', confidence: 0.9, protectedAttribute: 'band', evaluation: { rows: TARGET_EVALUATION, treatment: 'treatment', outcome: 'outcome' } }], {
     required: 3,
+    returns: [/^a1\[0\]\.clv=/, /^a1\[0\]\.band=(1e308|1e-308|-1|0|42)$/],
   }),
   // Precomputed scores with per-customer values (valueField), evaluation scores given beside the rows.
   fn('targetAudience', E.targetAudience, () => [[0.3, 0.02, 0.12, -0.05], TARGET_CUSTOMERS.map(({ band: _band, ...r }) => r), { costPerContact: 1, valueField: 'clv', evaluation: { rows: TARGET_EVALUATION, scores: TARGET_EVALUATION.map((r) => TARGET_SCORE[r.customerId] ?? 0) } }], { required: 3 }),

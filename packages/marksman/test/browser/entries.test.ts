@@ -27,6 +27,7 @@ const PAGES: Record<string, { slug: string; load: () => Promise<{ smoke: () => P
   '@marksman/recsys/tfjs': { slug: 'recsys-tfjs', load: () => import('./pages/recsys-tfjs') },
   '@marksman/experiments': { slug: 'experiments', load: () => import('./pages/experiments') },
   '@marksman/sql': { slug: 'sql', load: () => import('./pages/sql') },
+  '@marksman/io': { slug: 'io', load: () => import('./pages/io') },
   marksman: { slug: 'marksman', load: () => import('./pages/marksman') },
   'marksman/tfjs': { slug: 'marksman-tfjs', load: () => import('./pages/marksman-tfjs') },
 };
