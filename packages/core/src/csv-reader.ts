@@ -21,11 +21,7 @@ export const KIND_DATE = 3;
 export const KIND_AUTO = 4;
 
 /** Bytes that stop an unquoted field: comma, LF, CR, quote. */
-const SPECIAL = new Uint8Array(256);
-SPECIAL[COMMA] = 1;
-SPECIAL[LF] = 1;
-SPECIAL[CR] = 1;
-SPECIAL[QUOTE] = 1;
+const SPECIAL = Uint8Array.from({ length: 256 }, (_, b) => (b === COMMA || b === LF || b === CR || b === QUOTE ? 1 : 0));
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
