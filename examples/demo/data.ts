@@ -147,7 +147,8 @@ async function loadRealData(dir: string, progress: Progress): Promise<DemoData> 
   return {
     source: `UCI Online Retail (${int(retail.lines.length)} invoice lines, ${dir}) and the Hillstrom e-mail experiment (${int(rows.length)} customers)`,
     validation: retail.transactions,
-    asOf: last + 1,
+    // The start of the UTC day after the last invoice: the as-of dates of the CLV summaries are whole days.
+    asOf: (Math.floor(last / 86_400_000) + 1) * 86_400_000,
     itemCategory: null,
     experiment: {
       name: 'the Hillstrom (MineThatData) e-mail test',

@@ -4,12 +4,13 @@
 // headless Chromium without a page error or a network request. The Chromium
 // part skips, saying why, when /usr/bin/chromium is absent (a failure under
 // CI=true); it needs no build (the demo runs on the sources).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTestMayRun, openInChromium, whyNoBrowser } from '../../test-support/chromium';
+import { skipUnless } from '../../test-support/skip';
 import { runDemo, type DemoResult } from '../demo/journey';
 import { silentProgress } from '../demo/progress';
 
@@ -126,5 +127,27 @@ describe.skipIf(!run)('the demo report in headless Chromium', () => {
       expect(c.width, result.charts[i]).toBeGreaterThan(100);
       expect(c.height, result.charts[i]).toBeGreaterThan(50);
     });
+  });
+});
+
+// `demo --data <dir>`: the same journey on UCI Online Retail and Hillstrom, where the licensed files are present.
+const dataDir = resolve(fileURLToPath(new URL('../..', import.meta.url)), process.env.MARKSMAN_DATA_DIR ?? '../shared/datasets');
+const realFiles = [join(dataDir, 'online-retail', 'online_retail.csv'), join(dataDir, 'hillstrom', 'hillstrom.csv')];
+const noData = skipUnless(realFiles.every((f) => existsSync(f)), 'demo --data test', `the data sets are absent (${realFiles.join(', ')}); set MARKSMAN_DATA_DIR to run it`);
+
+describe.skipIf(noData)('the demo on UCI Online Retail and Hillstrom (--data)', () => {
+  const realDir = mkdtempSync(join(tmpdir(), 'marksman-demo-data-'));
+  const real: string[] = [];
+  beforeAll(async () => {
+    await runDemo({ seed: 42, customers: undefined, dataDir, outDir: realDir, quick: true, out: (l) => real.push(l), progress: silentProgress });
+  }, 300_000);
+  afterAll(() => rmSync(realDir, { recursive: true, force: true }));
+
+  it('runs every step, customer value and uplift targeting included, and writes the report', () => {
+    const text = real.join('\n');
+    for (const step of ['1. Data', '2. Customer value', '3. Segments', '4. Recommendations', '5. Experiment: the Hillstrom', '6. Uplift targeting under a budget', '7. KPIs']) expect(text).toContain(`\n${step}`);
+    expect(text).toMatch(/Source: +UCI Online Retail \(541,909 invoice lines/);
+    expect(text).toMatch(/Audience: [\d,]+ of [\d,]+ hold-out customers/);
+    expect(existsSync(join(realDir, 'marksman-report.html'))).toBe(true);
   });
 });
