@@ -4,7 +4,7 @@ export type { KMeansOptions, KMeansInit, KMeansModelJSON } from './kmeans';
 export type { KMeansProgress } from './kmeans-lloyd';
 export { miniBatchKMeans } from './kmeans-minibatch';
 export type { MiniBatchKMeansOptions, MiniBatchProgress } from './kmeans-minibatch';
-export type { PointMatrix, PointsInput } from './kmeans-input';
+export type { PointColumns, PointMatrix, PointsInput } from './kmeans-input';
 export { silhouetteScore, SILHOUETTE_EXACT_LIMIT } from './quality-silhouette';
 export type { SilhouetteOptions } from './quality-silhouette';
 export { calinskiHarabasz } from './quality-calinski-harabasz';

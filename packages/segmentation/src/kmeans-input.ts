@@ -23,11 +23,17 @@ export interface PointMatrix {
  *   one per point (`{ recency: 3, frequency: 5 }`); the features are the
  *   field names in alphabetical order, whatever order each record lists
  *   them in;
+ * - **columns**: an object with one equally long array (or typed array) of
+ *   numbers per named feature (`{ recency: Float64Array, frequency: [...] }`),
+ *   read as the records would be (features in alphabetical order);
  * - a row-major {@link PointMatrix};
  * - an Apache Arrow table of numeric columns, read as the records would be
  *   (features are the column names in alphabetical order).
  */
-export type PointsInput = readonly (readonly number[])[] | readonly Readonly<Record<string, number>>[] | PointMatrix | ArrowLikeTable;
+export type PointsInput = readonly (readonly number[])[] | readonly Readonly<Record<string, number>>[] | PointColumns | PointMatrix | ArrowLikeTable;
+
+/** Points as named columns: one array (or typed array) of numbers per feature, all of one length. */
+export type PointColumns = Readonly<Record<string, ArrayLike<number>>>;
 
 /** Validated points: a row-major view that is read, never written. */
 export interface Points {
@@ -38,7 +44,7 @@ export interface Points {
   readonly names: readonly string[] | null;
 }
 
-const LAYOUTS = 'rows (one array of numbers per point), records (one object with named numeric fields per point) or { values: Float64Array, columns }';
+const LAYOUTS = 'rows (one array of numbers per point), records (one object with named numeric fields per point), columns (an object with one array of numbers per named feature) or { values: Float64Array, columns }';
 
 function notFinite(source: string, field: string, row: number, column: string, v: unknown): ValidationError {
   return new ValidationError('E_NOT_FINITE', `${source}: ${field} row ${row}, ${column} is ${String(v)}; every feature must be a finite number (impute or drop missing values first).`, { source, field, row });
@@ -96,6 +102,36 @@ function readArrowPoints(table: ArrowLikeTable, source: string, field: string): 
   return { values, n, d, names };
 }
 
+/** Named columns → row-major values, features in sorted name order (as records). */
+function readNamedColumns(cols: Readonly<Record<string, unknown>>, source: string, field: string): Points {
+  const names = Object.keys(cols).sort();
+  const d = names.length;
+  if (d === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} has no columns; give ${LAYOUTS}.`, { source, field });
+  let n = -1;
+  for (const name of names) {
+    const c = cols[name];
+    if (!(Array.isArray(c) || (ArrayBuffer.isView(c) && !(c instanceof DataView)))) {
+      throw new ValidationError('E_POINTS_TYPE', `${source}: ${field}.${name} is ${c === null ? 'null' : typeof c}, but ${field} is read as columns (an object with one array of numbers per named feature); give ${LAYOUTS}.`, { source, field: `${field}.${name}` });
+    }
+    const len = (c as ArrayLike<unknown>).length;
+    if (n < 0) n = len;
+    else if (len !== n) {
+      throw new ValidationError('E_RAGGED', `${source}: column ${name} of ${field} has ${len} values but column ${names[0]!} has ${n}; ${field} is read as columns, so every feature needs one value per point.`, { source, field: `${field}.${name}` });
+    }
+  }
+  if (n === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} has no rows; give at least one point.`, { source, field });
+  const values = new Float64Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const c = cols[names[j]!] as ArrayLike<unknown>;
+    for (let i = 0; i < n; i++) {
+      const v = c[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw notFinite(source, field, i, `field ${names[j]!}`, v);
+      values[i * d + j] = v;
+    }
+  }
+  return { values, n, d, names };
+}
+
 /**
  * Checks points once at the boundary: not empty, rectangular, finite.
  * Rows are copied into a new Float64Array; a PointMatrix is used as is
@@ -136,6 +172,9 @@ export function readPoints(data: PointsInput, source: string, field = 'data', ch
     return { values, n, d, names: null };
   }
   const m = data as PointMatrix | null | undefined;
+  if (m !== null && typeof m === 'object' && !ArrayBuffer.isView(m) && !(m.values instanceof Float64Array && typeof m.columns === 'number')) {
+    return readNamedColumns(m as unknown as Readonly<Record<string, unknown>>, source, field);
+  }
   if (m === null || typeof m !== 'object' || !(m.values instanceof Float64Array)) {
     throw new ValidationError('E_POINTS_TYPE', `${source}: ${field} must be ${LAYOUTS}.`, { source, field });
   }

@@ -227,7 +227,7 @@ describe('kmeans properties', () => {
   });
 });
 
-describe('kmeans and the quality scores take points as rows, records or a row-major matrix (issue 15 §6)', () => {
+describe('kmeans and the quality scores take points as rows, records, named columns or a row-major matrix (issue 15 §6)', () => {
   const rows = [[1, 10], [1.5, 11], [8, 2], [9, 1], [8.5, 1.5], [1.2, 10.5]];
   // Records list their fields in any order; the features are the names sorted (frequency, recency).
   const records = Object.freeze(rows.map(([f, r], i) => Object.freeze(i % 2 === 0 ? { frequency: f!, recency: r! } : { recency: r!, frequency: f! })));
@@ -240,6 +240,21 @@ describe('kmeans and the quality scores take points as rows, records or a row-ma
     const d = describeClusters(records, a.labels);
     expect(d.features).toEqual(['frequency', 'recency']);
     expect(silhouetteScore(records, a.labels)).toBeCloseTo(silhouetteScore(rows, a.labels), 12);
+  });
+  it('gives the same answers from named columns (arrays or typed arrays, any key order) as from records', () => {
+    const columns = Object.freeze({ recency: Float64Array.from(rows, (r) => r[1]!), frequency: Object.freeze(rows.map((r) => r[0]!)) });
+    const a = kmeans(records, 2, { seed: 3 });
+    const b = kmeans(columns, 2, { seed: 3 });
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.centroids).toEqual(a.centroids);
+    expect(describeClusters(columns, a.labels).features).toEqual(['frequency', 'recency']);
+    expect(silhouetteScore(columns, a.labels)).toBeCloseTo(silhouetteScore(records, a.labels), 12);
+    expect(Array.from(b.predict({ frequency: [9], recency: [2] }))).toEqual(Array.from(a.predict([{ recency: 2, frequency: 9 }])));
+    expectCode(() => kmeans({ recency: [1, 2], frequency: [1] }, 1), ValidationError, 'E_RAGGED');
+    expectCode(() => kmeans({ recency: [1, 2], frequency: 'x' } as never, 1), ValidationError, 'E_POINTS_TYPE');
+    expectCode(() => kmeans({ recency: [1, NaN] }, 1), ValidationError, 'E_NOT_FINITE');
+    expectCode(() => kmeans({}, 1), ValidationError, 'E_EMPTY');
+    expect(() => kmeans({ recency: [1, 2], frequency: [1] }, 1)).toThrow(/read as columns/);
   });
   it('names the layouts in its errors', () => {
     expectCode(() => kmeans([{ recency: 1, frequency: 2 }, { recency: 3 }], 1), ValidationError, 'E_RAGGED');
