@@ -11,11 +11,12 @@
 // optional column) goes through the records path, so the error a user sees
 // for a null is exactly the one a record with `null` there would give.
 import { ValidationError } from './errors';
+import type { DictionaryColumn } from './dictionary-column';
 import type { ArrowLikeTable, ArrowLikeVector } from './table';
 import { describeValue } from './timestamp';
 
-/** What a caller needs a column to be: numbers, ids (strings or numbers) or times. */
-export type ArrowColumnKind = 'number' | 'id' | 'time';
+/** What a caller needs a column to be: numbers, ids (strings or numbers), times or text (strings only). */
+export type ArrowColumnKind = 'number' | 'id' | 'time' | 'text';
 
 /** A column read from an Arrow table: a typed array (often a view of Arrow's buffer) or an array of values. */
 export type ArrowColumnValues = ArrayLike<number> | ArrayLike<string | number>;
@@ -105,13 +106,19 @@ const WANT: Readonly<Record<ArrowColumnKind, readonly Category[]>> = Object.free
   number: ['numeric'],
   id: ['numeric', 'string'],
   time: ['numeric', 'temporal', 'string'],
+  text: ['string'],
 });
 
 const WANT_TEXT: Readonly<Record<ArrowColumnKind, string>> = Object.freeze({
   number: 'a numeric column (Int*, Uint*, Float*)',
   id: 'a string (Utf8, dictionary-encoded Utf8) or integer column',
   time: 'a Timestamp or Date column, epoch milliseconds as numbers, or ISO-8601 strings',
+  text: 'a string column (Utf8, dictionary-encoded Utf8)',
 });
+
+function isKind(k: unknown): k is ArrowColumnKind {
+  return k === 'number' || k === 'id' || k === 'time' || k === 'text';
+}
 
 function wrongType(source: string, name: string, kind: ArrowColumnKind, field: FieldLike | undefined, values: unknown): ValidationError {
   return new ValidationError(
@@ -211,9 +218,9 @@ export function arrowColumns<K extends string>(
   nulls: ArrowNullMode = 'fallback',
 ): Partial<Record<K, ArrowColumnValues | ArrayLike<unknown>>> | null {
   checkTable(source, table);
-  const specOk = typeof spec === 'object' && spec !== null && Object.values(spec).every((k) => k === 'number' || k === 'id' || k === 'time');
+  const specOk = typeof spec === 'object' && spec !== null && Object.values(spec).every(isKind);
   if (!specOk || !Array.isArray(optional) || (nulls !== 'fallback' && nulls !== 'values')) {
-    throw new ValidationError('E_INPUT', `${String(source)}: arrowColumns needs a spec of column kinds ('number', 'id', 'time'), an array of optional names and a null mode.`, { source: String(source), field: 'spec' });
+    throw new ValidationError('E_INPUT', `${String(source)}: arrowColumns needs a spec of column kinds ('number', 'id', 'time', 'text'), an array of optional names and a null mode.`, { source: String(source), field: 'spec' });
   }
   const fields = new Map<string, FieldLike>();
   for (const f of fieldsOf(table)) if (typeof f.name === 'string') fields.set(f.name, f);
@@ -348,4 +355,221 @@ export function arrowVectorValues(source: string, field: string, vec: ArrowLikeV
     );
   }
   return values;
+}
+
+/** The kinds of the columns a caller reads by name; columns not named are read as they are. */
+export type ArrowColumnSpec = Readonly<Partial<Record<string, ArrowColumnKind>>>;
+
+function checkSpec(source: string, spec: unknown): asserts spec is ArrowColumnSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || !Object.values(spec).every((k) => k === undefined || isKind(k))) {
+    throw new ValidationError('E_INPUT', `${String(source)}: the column spec must map column names to 'number', 'id', 'time' or 'text'.`, { source: String(source), field: 'spec' });
+  }
+}
+
+/**
+ * Checks the Arrow type of every column named in `spec` that the table has
+ * (absent columns are left to the caller, which knows which are required).
+ * Throws `E_ARROW_TYPE` naming the first column of the wrong type.
+ */
+function checkKinds(source: string, table: ArrowLikeTable, spec: ArrowColumnSpec): Map<string, FieldLike> {
+  const fields = new Map<string, FieldLike>();
+  for (const f of fieldsOf(table)) if (typeof f.name === 'string') fields.set(f.name, f);
+  for (const [name, kind] of Object.entries(spec)) {
+    const field = fields.get(name);
+    if (kind === undefined || field === undefined) continue;
+    let cat = categoryOfType(field);
+    if (cat === 'unknown') {
+      const vec = vectorOf(source, table, name);
+      cat = categoryOfValues((vec.nullCount ?? 0) > 0 ? readEach(source, name, vec) : readAll(source, name, vec));
+      if (cat === 'unknown') continue; // all nulls: the caller's missing-value rules apply
+    }
+    if (!WANT[kind].includes(cat)) throw wrongType(source, name, kind, field, undefined);
+  }
+  return fields;
+}
+
+/** Like recordValues, but a 64-bit integer beyond ±2^53 in a checked column is refused (`E_ARROW_TYPE`, with its row) instead of handed on as a bigint. */
+function checkedValues(source: string, name: string, kind: ArrowColumnKind | undefined, field: FieldLike | undefined, vec: ArrowLikeVector): ArrayLike<unknown> {
+  const values = recordValues(source, name, field, vec);
+  if (kind === undefined) return values;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (typeof x === 'bigint') {
+      throw new ValidationError(
+        'E_ARROW_TYPE',
+        `${source}: Arrow column "${name}" (${typeName(field, values)}) holds ${String(x)} at row ${i}, beyond the integers JavaScript numbers hold exactly (±2^53); expected ${WANT_TEXT[kind]}.`,
+        { source, field: name, row: i },
+      );
+    }
+  }
+  return values;
+}
+
+function isIntegerView(v: unknown): v is Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array {
+  return v instanceof Int32Array || v instanceof Int16Array || v instanceof Int8Array || v instanceof Uint8Array || v instanceof Uint16Array || v instanceof Uint32Array;
+}
+
+interface DataLike {
+  readonly length?: unknown;
+  readonly values?: unknown;
+  readonly dictionary?: { toArray?: () => ArrayLike<unknown> } | null;
+}
+
+/**
+ * A dictionary-encoded string vector as a {@link DictionaryColumn}: Arrow's
+ * own Int32 codes when it is one chunk without nulls (no copy), else codes
+ * gathered into a new Int32Array, nulls coded as `''` (the dictionary
+ * column's missing value). `null` when the vector is not shaped as
+ * apache-arrow's (one dictionary shared by its chunks, integer codes,
+ * string values): the caller reads its values instead.
+ */
+function dictionaryOf(vec: ArrowLikeVector): DictionaryColumn | null {
+  const chunks = (vec as { data?: unknown }).data;
+  if (!Array.isArray(chunks) || chunks.length === 0) return null;
+  const dict = (chunks[0] as DataLike).dictionary;
+  if (dict === null || dict === undefined || typeof dict.toArray !== 'function') return null;
+  let total = 0;
+  for (const c of chunks as DataLike[]) {
+    if (c.dictionary !== dict || !isIntegerView(c.values) || typeof c.length !== 'number' || c.values.length < c.length) return null;
+    total += c.length;
+  }
+  const n = vec.length;
+  if (total !== n) return null;
+  const raw = dict.toArray();
+  const values: string[] = [];
+  for (let k = 0; k < raw.length; k++) {
+    const v = raw[k];
+    if (typeof v !== 'string') return null;
+    values.push(v);
+  }
+  // Dictionary columns hold each value once: a repeated entry is folded into its first.
+  const first = new Map<string, number>();
+  const remap = new Int32Array(values.length);
+  const distinct: string[] = [];
+  let folded = false;
+  for (let k = 0; k < values.length; k++) {
+    const at = first.get(values[k]!);
+    if (at === undefined) {
+      first.set(values[k]!, distinct.length);
+      remap[k] = distinct.length;
+      distinct.push(values[k]!);
+    } else {
+      remap[k] = at;
+      folded = true;
+    }
+    if (remap[k] !== k) folded = true;
+  }
+  const nulls = (vec.nullCount ?? 0) > 0;
+  const only = chunks[0] as DataLike;
+  if (chunks.length === 1 && only.values instanceof Int32Array && !nulls && !folded) {
+    return { kind: 'dictionary', codes: only.values.subarray(0, n), values: distinct };
+  }
+  const codes = new Int32Array(n);
+  let i = 0;
+  for (const c of chunks as DataLike[]) {
+    const src = c.values as ArrayLike<number>;
+    const len = c.length as number;
+    for (let j = 0; j < len; j++) {
+      const k = src[j]!;
+      if (!(k >= 0 && k < remap.length)) return null;
+      codes[i++] = remap[k]!;
+    }
+  }
+  if (nulls) {
+    let empty = distinct.indexOf('');
+    const get = vec.get;
+    if (typeof get !== 'function') return null;
+    for (let r = 0; r < n; r++) {
+      if (get.call(vec, r) !== null) continue;
+      if (empty < 0) {
+        empty = distinct.length;
+        distinct.push('');
+      }
+      codes[r] = empty;
+    }
+  }
+  return { kind: 'dictionary', codes, values: distinct };
+}
+
+/**
+ * Every column of an Arrow table, shaped for a columns path: the columns
+ * named in `spec` are type-checked (`E_ARROW_TYPE` naming the column),
+ * the others are passed on as they come. Per column:
+ * - dictionary-encoded strings (not read as times) become a
+ *   {@link DictionaryColumn} (Arrow's codes, not copied, for one chunk
+ *   without nulls; nulls coded as `''`);
+ * - numbers without nulls stay Arrow's typed array (a view, not a copy);
+ *   64-bit integers become a `Float64Array`, refused with `E_ARROW_TYPE`
+ *   beyond ±2^53 in a checked column (a column not in `spec` keeps its
+ *   `BigInt64Array`);
+ * - Timestamp and Date columns become epoch milliseconds (a `Float64Array`
+ *   without nulls);
+ * - anything else, and any column with nulls, becomes a plain array with
+ *   `null` where Arrow has a null, so the caller's missing-value rules see
+ *   exactly what they would see in plain columns.
+ * O(rows) for the columns that are not handed on in place.
+ */
+export function arrowTableColumns(source: string, table: ArrowLikeTable, spec: ArrowColumnSpec): Record<string, unknown> {
+  checkTable(source, table);
+  checkSpec(source, spec);
+  const fields = checkKinds(source, table, spec);
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of fields) {
+    const kind = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
+    const vec = vectorOf(source, table, name);
+    const cat = categoryOfType(field);
+    if (field.type?.typeId === T_DICTIONARY && cat === 'string' && kind !== 'time') {
+      const d = dictionaryOf(vec);
+      if (d !== null) {
+        out[name] = d;
+        continue;
+      }
+    }
+    const hasNulls = (vec.nullCount ?? 0) > 0;
+    if (!hasNulls && cat === 'temporal' && typeof vec.get === 'function') {
+      const n = vec.length;
+      const ms = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = vec.get(i);
+        ms[i] = x instanceof Date ? x.getTime() : Number(x);
+      }
+      out[name] = ms;
+      continue;
+    }
+    if (!hasNulls && (cat === 'numeric' || cat === 'unknown')) {
+      const values = readAll(source, name, vec);
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+        out[name] = kind === undefined ? values : bigToNumbers(source, name, kind, field, values);
+        continue;
+      }
+      if (ArrayBuffer.isView(values)) {
+        out[name] = values;
+        continue;
+      }
+    }
+    out[name] = checkedValues(source, name, kind, field, vec);
+  }
+  return out;
+}
+
+/**
+ * An Arrow table as plain records (as {@link arrowRecords}), after checking
+ * the types of the columns named in `spec` (`E_ARROW_TYPE` naming the
+ * column; a 64-bit integer beyond ±2^53 in one of them too, with its row).
+ * Nulls are `null`, Timestamp and Date values epoch milliseconds, so the
+ * caller's record rules decide what a missing value means. O(rows × columns).
+ */
+export function arrowCheckedRecords(source: string, table: ArrowLikeTable, spec: ArrowColumnSpec): Record<string, unknown>[] {
+  checkTable(source, table);
+  checkSpec(source, spec);
+  const fields = [...checkKinds(source, table, spec)];
+  const cols = fields.map(([name, f]) => checkedValues(source, name, Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined, f, vectorOf(source, table, name)));
+  const n = cols.reduce((m, c) => Math.max(m, c.length), 0);
+  const out = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) {
+    const r: Record<string, unknown> = {};
+    for (let j = 0; j < fields.length; j++) r[fields[j]![0]] = cols[j]![i];
+    out[i] = r;
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { arrowCheckedRecords, isArrowTable } from './arrow-input';
 import { OptionsError, ValidationError } from './errors';
 import { resolveOptions } from './options';
 import { describeValue, locationPrefix, timestampMessage, tryParseTimestamp } from './timestamp';
@@ -9,6 +10,7 @@ import type {
   RejectedRow,
   ValidationReport,
 } from './types';
+import type { ArrowLikeTable } from './table';
 
 // ---------------------------------------------------------------------------
 // Shared field checks. Each returns a problem (field, code, message) or
@@ -86,11 +88,22 @@ function finish<T>(total: number, b: ReturnType<typeof emptyReportBuilder<T>>): 
   };
 }
 
-function checkInput(source: string, rows: unknown): asserts rows is readonly unknown[] {
+/**
+ * The rows to check: the records as given, or an Arrow table's rows as
+ * records (nulls as `null`, Timestamp/Date as epoch ms) after its columns'
+ * types are checked (`E_ARROW_TYPE` naming the column).
+ */
+function inputRows(source: string, rows: unknown, spec: Readonly<Record<string, 'number' | 'id' | 'time' | 'text'>>): readonly unknown[] {
+  if (isArrowTable(rows)) return arrowCheckedRecords(source, rows, spec);
   if (!Array.isArray(rows)) {
-    throw new ValidationError('E_INPUT', `${source}: expected an array of records, got ${describeValue(rows)}.`, { source, field: 'rows' });
+    throw new ValidationError('E_INPUT', `${source}: expected an array of records or an Arrow table, got ${describeValue(rows)}.`, { source, field: 'rows' });
   }
+  return rows;
 }
+
+const TRANSACTION_ARROW = Object.freeze({ customerId: 'id', orderId: 'id', timestamp: 'time', itemId: 'id', quantity: 'number', unitPrice: 'number', amount: 'number', channel: 'text' } as const);
+const EVENT_ARROW = Object.freeze({ customerId: 'id', timestamp: 'time', type: 'text', itemId: 'id', value: 'number' } as const);
+const INTERACTION_ARROW = Object.freeze({ userId: 'id', itemId: 'id', weight: 'number', timestamp: 'time' } as const);
 
 // ---------------------------------------------------------------------------
 // Transactions.
@@ -205,12 +218,22 @@ function checkTolerance(source: string, tol: unknown): asserts tol is number {
  * touched. Numeric strings such as `'3'` are refused (`E_NUMBER`): convert
  * while parsing.
  *
+ * An Apache Arrow table (or one shaped like it) is read row by row as these
+ * records would be: a null is a missing value (so `E_MISSING` where a field
+ * is required), Timestamp and Date columns are epoch milliseconds, strings
+ * may be dictionary-encoded; ids may be Utf8 or integer columns, numbers
+ * Int or Float columns (64-bit integers exactly, up to ±2^53). A column of
+ * the wrong type (text for `quantity`, booleans as ids) is refused at once
+ * with `E_ARROW_TYPE` naming it. The same holds for {@link validateEvents}
+ * and {@link validateInteractions}.
+ *
  * Costs O(n).
  *
- * @param rows - the records as read (typed `unknown`: each row is checked, so parsed CSV or JSON can be passed as is; see `Transaction` for the expected shape)
+ * @param rows - the records as read (typed `unknown`: each row is checked, so parsed CSV or JSON can be passed as is; see `Transaction` for the expected shape), or an Apache Arrow table with those columns (see below)
  * @param options - see {@link ValidateTransactionsOptions}
  * @returns kept rows, their indexes, and the rejected rows with reasons
- * @throws {@link ValidationError} `E_INPUT` when `rows` is not an array;
+ * @throws {@link ValidationError} `E_INPUT` when `rows` is neither an array nor an Arrow table;
+ *   `E_ARROW_TYPE` for an Arrow column of the wrong type (named), or a 64-bit integer beyond ±2^53;
  *   {@link OptionsError} `E_OPTION_UNKNOWN` / `E_OPTION_RANGE` for bad options
  * @example
  * ```ts
@@ -222,24 +245,37 @@ function checkTolerance(source: string, tol: unknown): asserts tol is number {
  * report.rows[0].amount; // => 10
  * report.rejected[0].code; // => 'E_TIMESTAMP'
  * report.countsByCode; // => { E_TIMESTAMP: 1 }
+ *
+ * // The same check on an Apache Arrow table: the null customer is a missing id.
+ * import * as arrow from 'apache-arrow';
+ * const lines = arrow.tableFromArrays({
+ *   customerId: ['c1', null],
+ *   orderId: Int32Array.of(1, 2),
+ *   timestamp: Float64Array.of(Date.UTC(2024, 2, 1), Date.UTC(2024, 2, 2)),
+ *   quantity: Int32Array.of(2, 1),
+ *   unitPrice: Float64Array.of(5, 3),
+ * });
+ * const fromArrow = validateTransactions(lines);
+ * fromArrow.rows[0]; // => { customerId: 'c1', orderId: 1, timestamp: 1709251200000, quantity: 2, unitPrice: 5, amount: 10 }
+ * fromArrow.rejected[0].code; // => 'E_MISSING'
  * ```
  */
-export function validateTransactions(rows: readonly unknown[], options?: ValidateTransactionsOptions): ValidationReport<CleanTransaction> {
+export function validateTransactions(rows: readonly unknown[] | ArrowLikeTable, options?: ValidateTransactionsOptions): ValidationReport<CleanTransaction> {
   const source = 'validateTransactions';
-  checkInput(source, rows);
+  const list = inputRows(source, rows, TRANSACTION_ARROW);
   const opts = resolveOptions(source, TRANSACTION_DEFAULTS, options);
   checkTolerance(source, opts.amountTolerance);
   const requireItemId = checkBooleanOption(source, 'requireItemId', opts.requireItemId);
   const b = emptyReportBuilder<CleanTransaction>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = checkTransaction(source, i, rows[i], opts.amountTolerance, requireItemId);
+  for (let i = 0; i < list.length; i++) {
+    const r = checkTransaction(source, i, list[i], opts.amountTolerance, requireItemId);
     if (isProblem(r)) reject(b, i, r);
     else {
       b.rows.push(r);
       b.kept.push(i);
     }
   }
-  return finish(rows.length, b);
+  return finish(list.length, b);
 }
 
 // ---------------------------------------------------------------------------
@@ -302,10 +338,11 @@ function checkEvent(source: string, i: number, r: unknown, allowed: ReadonlySet<
  *
  * Costs O(n).
  *
- * @param rows - the records as read (each row is checked; see `Event` for the expected shape)
+ * @param rows - the records as read (each row is checked; see `Event` for the expected shape), or an Apache Arrow table with those columns
  * @param options - see {@link ValidateEventsOptions}
  * @returns kept rows, their indexes, and the rejected rows with reasons
- * @throws {@link ValidationError} `E_INPUT` when `rows` is not an array;
+ * @throws {@link ValidationError} `E_INPUT` when `rows` is neither an array nor an Arrow table;
+ *   `E_ARROW_TYPE` for an Arrow column of the wrong type (named), or a 64-bit integer beyond ±2^53;
  *   {@link OptionsError} `E_OPTION_UNKNOWN` / `E_OPTION_RANGE` for bad options
  * @example
  * ```ts
@@ -318,9 +355,9 @@ function checkEvent(source: string, i: number, r: unknown, allowed: ReadonlySet<
  * report.rejected[0].code; // => 'E_EVENT_TYPE'
  * ```
  */
-export function validateEvents(rows: readonly unknown[], options?: ValidateEventsOptions): ValidationReport<CleanEvent> {
+export function validateEvents(rows: readonly unknown[] | ArrowLikeTable, options?: ValidateEventsOptions): ValidationReport<CleanEvent> {
   const source = 'validateEvents';
-  checkInput(source, rows);
+  const list = inputRows(source, rows, EVENT_ARROW);
   const opts = resolveOptions(source, EVENT_DEFAULTS, options);
   let allowed: Set<string> | null = null;
   if (opts.types !== null) {
@@ -330,15 +367,15 @@ export function validateEvents(rows: readonly unknown[], options?: ValidateEvent
     allowed = new Set(opts.types);
   }
   const b = emptyReportBuilder<CleanEvent>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = checkEvent(source, i, rows[i], allowed);
+  for (let i = 0; i < list.length; i++) {
+    const r = checkEvent(source, i, list[i], allowed);
     if (isProblem(r)) reject(b, i, r);
     else {
       b.rows.push(r);
       b.kept.push(i);
     }
   }
-  return finish(rows.length, b);
+  return finish(list.length, b);
 }
 
 // ---------------------------------------------------------------------------
@@ -418,10 +455,11 @@ export function throwProblem(source: string, row: number, p: RowProblem): never 
  *
  * Costs O(n).
  *
- * @param rows - the records as read (each row is checked; see `Interaction` for the expected shape)
+ * @param rows - the records as read (each row is checked; see `Interaction` for the expected shape), or an Apache Arrow table with those columns
  * @param options - see {@link ValidateInteractionsOptions}
  * @returns kept rows, their indexes, and the rejected rows with reasons
- * @throws {@link ValidationError} `E_INPUT` when `rows` is not an array;
+ * @throws {@link ValidationError} `E_INPUT` when `rows` is neither an array nor an Arrow table;
+ *   `E_ARROW_TYPE` for an Arrow column of the wrong type (named), or a 64-bit integer beyond ±2^53;
  *   {@link OptionsError} `E_OPTION_UNKNOWN` / `E_OPTION_RANGE` for bad options
  * @example
  * ```ts
@@ -434,21 +472,21 @@ export function throwProblem(source: string, row: number, p: RowProblem): never 
  * report.rejected[0].code; // => 'E_NEGATIVE_WEIGHT'
  * ```
  */
-export function validateInteractions(rows: readonly unknown[], options?: ValidateInteractionsOptions): ValidationReport<CleanInteraction> {
+export function validateInteractions(rows: readonly unknown[] | ArrowLikeTable, options?: ValidateInteractionsOptions): ValidationReport<CleanInteraction> {
   const source = 'validateInteractions';
-  checkInput(source, rows);
+  const list = inputRows(source, rows, INTERACTION_ARROW);
   const opts = resolveOptions(source, INTERACTION_DEFAULTS, options);
   const allowNegative = checkBooleanOption(source, 'allowNegativeWeights', opts.allowNegativeWeights);
   const requireTimestamp = checkBooleanOption(source, 'requireTimestamp', opts.requireTimestamp);
   const b = emptyReportBuilder<CleanInteraction>();
   const s: InteractionScratch = { userId: '', itemId: '', weight: 1, timestamp: undefined };
-  for (let i = 0; i < rows.length; i++) {
-    const p = checkInteractionInto(source, i, rows[i], allowNegative, requireTimestamp, s);
+  for (let i = 0; i < list.length; i++) {
+    const p = checkInteractionInto(source, i, list[i], allowNegative, requireTimestamp, s);
     if (p !== null) reject(b, i, p);
     else {
       b.rows.push(s.timestamp === undefined ? { userId: s.userId, itemId: s.itemId, weight: s.weight } : { userId: s.userId, itemId: s.itemId, weight: s.weight, timestamp: s.timestamp });
       b.kept.push(i);
     }
   }
-  return finish(rows.length, b);
+  return finish(list.length, b);
 }
