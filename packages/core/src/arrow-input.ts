@@ -36,7 +36,7 @@ type Category = 'numeric' | 'string' | 'temporal' | 'bool' | 'other' | 'unknown'
 
 interface FieldLike {
   readonly name?: unknown;
-  readonly type?: { readonly typeId?: unknown; readonly dictionary?: { readonly typeId?: unknown } } | undefined;
+  readonly type?: { readonly typeId?: unknown; readonly unit?: unknown; readonly dictionary?: { readonly typeId?: unknown } } | undefined;
 }
 
 /**
@@ -100,6 +100,51 @@ function categoryOfValues(values: ArrayLike<unknown>): Category {
     return 'other';
   }
   return 'unknown';
+}
+
+/**
+ * A Timestamp column's values as epoch milliseconds, computed exactly from
+ * Arrow's 64-bit integers in the column's unit (Arrow's own `get(i)` divides
+ * micro- and nanoseconds in floating point and can be off by 2^-12 ms).
+ * `null` when the column is not a Timestamp of a known unit held as
+ * `BigInt64Array` (callers then read `get(i)`). Values at nulls are
+ * meaningless; callers check nulls themselves.
+ */
+function exactTimestamps(field: FieldLike | undefined, vec: ArrowLikeVector): Float64Array | null {
+  const t = field?.type;
+  if (t?.typeId !== T_TIMESTAMP || typeof t.unit !== 'number' || typeof vec.toArray !== 'function') return null;
+  const unit = t.unit; // 0 s, 1 ms, 2 µs, 3 ns (the Arrow specification's TimeUnit)
+  const raw = vec.toArray();
+  if (!(raw instanceof BigInt64Array) || raw.length !== vec.length || unit < 0 || unit > 3) return null;
+  const n = raw.length;
+  const out = new Float64Array(n);
+  if (unit <= 1) {
+    const scale = unit === 0 ? 1000 : 1;
+    for (let i = 0; i < n; i++) out[i] = Number(raw[i]!) * scale;
+    return out;
+  }
+  const per = unit === 2 ? 1000n : 1_000_000n;
+  const perNumber = Number(per);
+  for (let i = 0; i < n; i++) {
+    const v = raw[i]!;
+    out[i] = Number(v / per) + Number(v % per) / perNumber;
+  }
+  return out;
+}
+
+/** Epoch milliseconds of a null-free Timestamp or Date column. */
+function temporalMs(field: FieldLike | undefined, vec: ArrowLikeVector, fail: () => ValidationError): Float64Array {
+  const exact = exactTimestamps(field, vec);
+  if (exact !== null) return exact;
+  const n = vec.length;
+  const ms = new Float64Array(n);
+  const get = vec.get;
+  if (typeof get !== 'function') throw fail();
+  for (let i = 0; i < n; i++) {
+    const x = get.call(vec, i);
+    ms[i] = x instanceof Date ? x.getTime() : Number(x);
+  }
+  return ms;
 }
 
 const WANT: Readonly<Record<ArrowColumnKind, readonly Category[]>> = Object.freeze({
@@ -248,16 +293,7 @@ export function arrowColumns<K extends string>(
       continue;
     }
     if (cat === 'temporal') {
-      // Arrow's get(i) gives epoch milliseconds for every unit; toArray() gives raw units.
-      const n = vec.length;
-      const ms = new Float64Array(n);
-      const get = vec.get;
-      if (typeof get !== 'function') throw wrongType(source, name, kind, field, undefined);
-      for (let i = 0; i < n; i++) {
-        const x = get.call(vec, i);
-        ms[i] = x instanceof Date ? x.getTime() : Number(x);
-      }
-      out[name] = ms;
+      out[name] = temporalMs(field, vec, () => wrongType(source, name, kind, field, undefined));
       continue;
     }
     const values = readAll(source, name, vec);
@@ -296,9 +332,11 @@ function recordValues(source: string, name: string, field: FieldLike | undefined
     if (!(all instanceof BigInt64Array || all instanceof BigUint64Array)) return all;
   }
   const values = readEach(source, name, vec);
+  const exact = cat === 'temporal' ? exactTimestamps(field, vec) : null;
   for (let i = 0; i < n; i++) {
     const x = values[i];
-    if (x === undefined) values[i] = null;
+    if (x === undefined || x === null) values[i] = null;
+    else if (exact !== null) values[i] = exact[i];
     else if (typeof x === 'bigint') {
       const y = Number(x);
       if (Number.isSafeInteger(y)) values[i] = y;
@@ -526,14 +564,8 @@ export function arrowTableColumns(source: string, table: ArrowLikeTable, spec: A
       }
     }
     const hasNulls = (vec.nullCount ?? 0) > 0;
-    if (!hasNulls && cat === 'temporal' && typeof vec.get === 'function') {
-      const n = vec.length;
-      const ms = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const x = vec.get(i);
-        ms[i] = x instanceof Date ? x.getTime() : Number(x);
-      }
-      out[name] = ms;
+    if (!hasNulls && cat === 'temporal' && (typeof vec.get === 'function' || exactTimestamps(field, vec) !== null)) {
+      out[name] = temporalMs(field, vec, () => wrongType(source, name, kind ?? 'time', field, undefined));
       continue;
     }
     if (!hasNulls && (cat === 'numeric' || cat === 'unknown')) {

@@ -1,6 +1,6 @@
-import { isDictionaryColumn, OptionsError, ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { CleanTransaction, DictionaryColumn, Id, RejectedRow } from '@marksman/core';
+import { isDictionaryColumn, OptionsError, ValidationError, tryParseTimestamp } from '@marksman/core';
+import { arrowTableColumns, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, CleanTransaction, DictionaryColumn, Id, RejectedRow } from '@marksman/core';
 import { columnsLength, linesFromColumns, linesFromRecords } from './clean-lines';
 import type { ColumnsIn, IdColumn, Lines } from './clean-lines';
 import { PROGRESS_EVERY, progressTicker } from './data-progress';
@@ -368,7 +368,54 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
  * ```
  */
 export function cleanTransactions(columns: CleanTransactionColumns, options?: CleanTransactionsOptions): CleanColumnsResult;
-export function cleanTransactions(input: readonly unknown[] | CleanTransactionColumns, options?: CleanTransactionsOptions): CleanTransactionsResult | CleanColumnsResult {
+/**
+ * {@link cleanTransactions} on an Apache Arrow table (or one shaped like it, such as arquero's
+ * `toArrow()`): the table is read as {@link CleanTransactionColumns} (same column names) and
+ * cleaned as columns, so the result is columns too, with every other column of the table
+ * passed through to the kept lines (pass them to `toArrow` from `@marksman/io` for an Arrow
+ * table again).
+ *
+ * How the table is read: null-free numeric columns are Arrow's own arrays (read in place,
+ * never written); Timestamp and Date columns (any unit) are epoch milliseconds, and ISO-8601
+ * strings are parsed as records' timestamps are; dictionary-encoded strings become
+ * {@link DictionaryColumn}s (Arrow's codes, not copied, for one chunk without nulls); ids may
+ * be Utf8 or integer columns; 64-bit integers are read exactly up to ±2^53. A null is a
+ * missing value, exactly as `null` in plain columns: a line without a customer is a
+ * `missingCustomer`, a null price means "not given", a null order id, time or quantity makes
+ * the line `invalid` (listed in `report.invalid` with its code). Nothing is dropped silently.
+ *
+ * @param table - an Arrow table with the columns of {@link CleanTransactionColumns}
+ * @param options - see {@link CleanTransactionsOptions}
+ * @returns the clean columns, their input indexes and the {@link CleanReport}
+ * @throws `ValidationError` `E_ARROW_TYPE` for a column of the wrong type (text as `quantity`,
+ *   booleans as ids…, named) or a 64-bit integer beyond ±2^53 in one of the columns read;
+ *   otherwise as for columns
+ * @example
+ * ```ts
+ * import * as arrow from 'apache-arrow';
+ * import { cleanTransactions } from '@marksman/profiling';
+ * const lines = arrow.tableFromArrays({
+ *   customerId: ['ann', 'ann', null, 'bob'],
+ *   orderId: ['1', 'C2', '3', '4'],
+ *   itemId: ['x', 'x', 'y', 'y'],
+ *   timestamp: Float64Array.of(0, 86_400_000, 0, 0),
+ *   quantity: Int32Array.of(3, -1, 1, 2),
+ *   unitPrice: Float64Array.of(2, 2, 5, 4),
+ *   country: ['UK', 'UK', 'FR', 'DE'],
+ * });
+ * const { columns, report } = cleanTransactions(lines, { outlierRule: null });
+ * columns.quantity; // => Float64Array [2, 2]
+ * columns.amount; // => Float64Array [4, 8]
+ * columns.country; // => { kind: 'dictionary', codes: Int32Array [0, 2], values: ['UK', 'FR', 'DE'] }
+ * report.reasons.missingCustomer.count; // => 1
+ *
+ * const wrong = arrow.tableFromArrays({ customerId: ['ann'], orderId: ['1'], timestamp: Float64Array.of(0), quantity: ['three'], amount: Float64Array.of(6) });
+ * cleanTransactions(wrong); // throws E_ARROW_TYPE
+ * ```
+ */
+export function cleanTransactions(table: ArrowLikeTable, options?: CleanTransactionsOptions): CleanColumnsResult;
+export function cleanTransactions(given: readonly unknown[] | CleanTransactionColumns | ArrowLikeTable, options?: CleanTransactionsOptions): CleanTransactionsResult | CleanColumnsResult {
+  const input = isArrowTable(given) ? columnsOfArrow(given) : given;
   const records = Array.isArray(input);
   if (!records && (typeof input !== 'object' || input === null)) {
     throw new ValidationError('E_INPUT', `${SOURCE}: expected an array of transaction records or an object of columns.`, { source: SOURCE, field: 'rows' });
@@ -407,6 +454,19 @@ export function cleanTransactions(input: readonly unknown[] | CleanTransactionCo
   const columns = keptColumns(cols, lines, customerIds, r);
   if (tick !== null) tick('output', n, n);
   return { columns, keptIndexes: r.kept, report: r.report };
+}
+
+/** What the Arrow columns are read as (others are passed through as they come). */
+const ARROW_SPEC = Object.freeze({ customerId: 'id', orderId: 'id', timestamp: 'time', itemId: 'id', quantity: 'number', unitPrice: 'number', amount: 'number', channel: 'text' } as const);
+
+/** An Arrow table as cleaning's columns: ISO-8601 time strings parsed (what cannot be parsed is left for the line check to refuse). */
+function columnsOfArrow(table: ArrowLikeTable): CleanTransactionColumns {
+  const cols = arrowTableColumns(SOURCE, table, ARROW_SPEC);
+  const ts = cols.timestamp;
+  if (Array.isArray(ts) && ts.some((t) => typeof t === 'string')) {
+    cols.timestamp = ts.map((t: unknown) => (typeof t === 'string' ? (tryParseTimestamp(t) ?? t) : t));
+  }
+  return cols as CleanTransactionColumns;
 }
 
 const KNOWN_FIELDS = new Set(['customerId', 'orderId', 'timestamp', 'itemId', 'quantity', 'unitPrice', 'amount', 'channel']);
