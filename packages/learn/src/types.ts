@@ -1,18 +1,23 @@
-import type { Table } from '@marksman/core';
+import type { ArrowLikeTable, Table } from '@marksman/core';
 
 /**
- * Features of the rows to learn from or to score, in any of five shapes:
+ * Features of the rows to learn from or to score, in any of six shapes:
  *
  * - rows: `number[][]` (one array per row, every row the same length);
  * - records: `{ recency: 12, orders: 3 }[]` (read by feature name; other fields are ignored
  *   when `featureNames` is given);
  * - columns: `Float64Array[]` (one typed array per feature, all the same length);
  * - named columns: `{ recency: Float64Array, orders: number[] }`;
- * - a core `Table` (numeric columns; missing numbers read as `NaN`).
+ * - a core `Table` (numeric columns; missing numbers read as `NaN`);
+ * - an Apache Arrow table (or one shaped like it, such as arquero's `toArrow()`): Int and Float
+ *   columns, read by name as named columns are (null-free columns in place, not copied; 64-bit
+ *   integers exactly up to ±2^53, else `E_ARROW_TYPE`); a null is a missing value (`E_NOT_FINITE`,
+ *   or NaN for the learners that read NaN as missing); a text, boolean or date column is
+ *   refused with `E_ARROW_TYPE` naming it (encode it first).
  *
  * Rows and columns are positional: their features are named `x0`, `x1`, …
  * unless `featureNames` is given at fit time. Records, named columns and
- * tables are read by name, so at prediction time their fields may come in
+ * tables (core or Arrow) are read by name, so at prediction time their fields may come in
  * any order.
  */
 export type FeatureInput =
@@ -20,7 +25,8 @@ export type FeatureInput =
   | readonly object[]
   | readonly (Float64Array | Float32Array | Int32Array | Uint8Array)[]
   | Readonly<Record<string, Float64Array | Float32Array | Int32Array | Uint8Array | readonly number[]>>
-  | Table;
+  | Table
+  | ArrowLikeTable;
 
 /** A class label: a string, a finite number or a boolean (one type per fit). */
 export type ClassLabel = string | number | boolean;
@@ -49,7 +55,7 @@ export interface LearnerFitOptions {
   readonly sampleWeight?: readonly number[] | Float64Array | null;
   /**
    * Feature names: for rows and columns, a name per feature (default `x0`, `x1`, …); for records,
-   * named columns and tables, the fields to use, in order (default every field of the first record,
+   * named columns and tables (core or Arrow), the fields to use, in order (default every field of the first record,
    * every column).
    */
   readonly featureNames?: readonly string[] | null;

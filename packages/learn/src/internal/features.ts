@@ -1,7 +1,10 @@
 // Internal: reads every accepted shape of features (rows, records, typed
-// columns, named columns, a core Table) into Float64Array columns, checking
-// each value once at the boundary. The input is never written.
+// columns, named columns, a core Table, an Apache Arrow table) into
+// Float64Array columns, checking each value once at the boundary. The input
+// is never written.
 import { Table, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
+import { arrowColumnNames, arrowColumns, isArrowTable } from '@marksman/core/internal';
 import type { FeatureInput } from '../types';
 import { describeValue, isPlainObject } from './checks';
 
@@ -20,7 +23,8 @@ type Shape =
   | { readonly kind: 'records'; readonly rows: readonly object[] }
   | { readonly kind: 'columns'; readonly cols: readonly ArrayLike<number>[] }
   | { readonly kind: 'named'; readonly cols: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'table'; readonly table: Table };
+  | { readonly kind: 'table'; readonly table: Table }
+  | { readonly kind: 'arrow'; readonly table: ArrowLikeTable };
 
 function fail(source: string, code: string, message: string, field: string, row?: number): ValidationError {
   return new ValidationError(code, `${source}: ${message}`, row === undefined ? { source, field } : { source, field, row });
@@ -31,6 +35,7 @@ const isNumericView = (v: unknown): v is ArrayLike<number> =>
 
 function shapeOf(source: string, X: unknown): Shape {
   if (X instanceof Table) return { kind: 'table', table: X };
+  if (isArrowTable(X)) return { kind: 'arrow', table: X };
   if (Array.isArray(X)) {
     if (X.length === 0) throw fail(source, 'E_EMPTY', 'X has no rows; give at least one.', 'X');
     const first: unknown = X[0];
@@ -40,7 +45,7 @@ function shapeOf(source: string, X: unknown): Shape {
     throw fail(source, 'E_INPUT', `X[0] is ${describeValue(first)}; X must hold rows (arrays of numbers), records (objects) or columns (typed arrays).`, 'X', 0);
   }
   if (isPlainObject(X)) return { kind: 'named', cols: X };
-  throw fail(source, 'E_INPUT', `X must be rows (number[][]), records, columns (Float64Array[]), an object of named columns or a Table, got ${describeValue(X)}.`, 'X');
+  throw fail(source, 'E_INPUT', `X must be rows (number[][]), records, columns (Float64Array[]), an object of named columns, a Table or an Arrow table, got ${describeValue(X)}.`, 'X');
 }
 
 function checkNames(source: string, names: unknown): string[] {
@@ -118,6 +123,25 @@ function readTable(source: string, t: Table, names: readonly string[], policy: M
     return column(source, t.numericColumn(name), n, name, policy);
   });
   return { names, columns, n };
+}
+
+/**
+ * An Arrow table, read by column name: numeric columns (Int, Float; 64-bit
+ * integers exactly, else `E_ARROW_TYPE` with the row) without nulls are
+ * Arrow's own typed arrays (a Float64 column is used in place when finite);
+ * a null is a missing value, read as a `null` in named columns is (NaN or
+ * `E_NOT_FINITE`, by the learner's policy); text, booleans, dates are
+ * `E_ARROW_TYPE` naming the column, as records with them would be refused.
+ */
+function readArrow(source: string, t: ArrowLikeTable, names: readonly string[], policy: MissingPolicy): FeatureMatrix {
+  const have = arrowColumnNames(t);
+  for (const name of names) {
+    if (!have.includes(name)) throw fail(source, 'E_FEATURE_MISSING', `the Arrow table has no column "${name}"; it has ${have.map((c) => `"${c}"`).join(', ') || 'none'}.`, name);
+  }
+  const spec: Record<string, 'number'> = {};
+  for (const name of names) spec[name] = 'number';
+  const cols = arrowColumns(source, t, spec, [], 'values');
+  return readNamed(source, cols as Readonly<Record<string, unknown>>, names, policy);
 }
 
 function readRows(source: string, rows: readonly (readonly unknown[])[], names: readonly string[], policy: MissingPolicy): FeatureMatrix {
@@ -214,6 +238,11 @@ export function readFitFeatures(source: string, X: FeatureInput, featureNames: r
       if (names.length === 0) throw fail(source, 'E_NO_FEATURES', 'the table has no columns; give at least one feature.', 'X');
       return readTable(source, shape.table, names, policy);
     }
+    case 'arrow': {
+      const names = given ?? arrowColumnNames(shape.table);
+      if (names.length === 0) throw fail(source, 'E_NO_FEATURES', 'the Arrow table has no columns; give at least one feature.', 'X');
+      return readArrow(source, shape.table, names, policy);
+    }
   }
 }
 
@@ -231,5 +260,7 @@ export function readPredictFeatures(source: string, X: FeatureInput, names: read
       return readNamed(source, shape.cols, names, policy);
     case 'table':
       return readTable(source, shape.table, names, policy);
+    case 'arrow':
+      return readArrow(source, shape.table, names, policy);
   }
 }
