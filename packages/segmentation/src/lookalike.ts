@@ -159,13 +159,13 @@ function fitLogistic(z: readonly Float64Array[], target: Uint8Array, l2: number)
  * Ties in score keep input order.
  *
  * @param seedCustomerIds - ids of the seed audience (duplicates ignored)
- * @param profiles - one record or Table row per customer with `idField` and numeric features
+ * @param profiles - one record, Table row or Apache Arrow table row per customer with `idField` and numeric features
  * @param options - see {@link LookalikeOptions}
  * @returns up to `size` members, best first
  * @throws `ValidationError` `E_SEED_EMPTY`, `E_SEED_UNKNOWN` for a seed id
  *   not among the profiles, `E_ID_TYPE` for a seed id that is not a non-empty
  *   string or finite number; `E_EMPTY`, `E_PROFILES_TYPE`, `E_NO_FEATURES`,
- *   `E_FEATURE_MISSING`, `E_NOT_FINITE`, `E_ID_TYPE`, `E_DUPLICATE_ID` for bad
+ *   `E_FEATURE_MISSING`, `E_NOT_FINITE`, `E_ARROW_TYPE`, `E_ID_TYPE`, `E_DUPLICATE_ID` for bad
  *   profiles; `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts

@@ -92,11 +92,11 @@ export function rankValues(x: Float64Array, ties: RfmTies): Float64Array {
  * Costs O(n log n).
  *
  * @param rfmTable - records `{ customerId, recency, frequency, monetary }` or
- *   the Table returned by `rfm()` from `@marksman/profiling`
+ *   the Table returned by `rfm()` from `@marksman/profiling`, or an Apache Arrow table of them
  * @param options - `bins` (default 5), `ties` (default `'average'`), `idField`
  * @returns one {@link RfmScore} per customer, in input order
  * @throws `ValidationError` `E_EMPTY`, `E_PROFILES_TYPE`, `E_FEATURE_MISSING`,
- *   `E_NOT_FINITE`, `E_ID_TYPE`, `E_DUPLICATE_ID`; `OptionsError`
+ *   `E_NOT_FINITE`, `E_ID_TYPE`, `E_DUPLICATE_ID`, `E_ARROW_TYPE` (an Arrow column that is not numeric); `OptionsError`
  *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts

@@ -564,7 +564,7 @@ export class SegmentRulesModel {
    * the tree leaf's class-weighted shares, or the mean over the forest's trees
    * when a forest was fitted. O(n · depth · trees).
    *
-   * @param profiles - records or a Table with every feature of the model
+   * @param profiles - records, a Table or an Apache Arrow table with every feature of the model
    * @throws `ValidationError` `E_FEATURE_MISSING`, `E_NOT_FINITE`, `E_EMPTY`, `E_PROFILES_TYPE`
    * @example
    * ```ts
@@ -593,7 +593,7 @@ export class SegmentRulesModel {
    * The most probable label per customer (first class on ties), from the
    * tree or, when fitted, the forest. O(n · depth · trees).
    *
-   * @param profiles - records or a Table with every feature of the model
+   * @param profiles - records, a Table or an Apache Arrow table with every feature of the model
    * @throws `ValidationError` as {@link SegmentRulesModel.predictProba}
    * @example
    * ```ts
@@ -610,7 +610,7 @@ export class SegmentRulesModel {
    * Index in {@link SegmentRulesModel.rules} of the rule that covers each
    * customer (always from the readable tree). O(n · depth).
    *
-   * @param profiles - records or a Table with every feature of the model
+   * @param profiles - records, a Table or an Apache Arrow table with every feature of the model
    * @throws `ValidationError` as {@link SegmentRulesModel.predictProba}
    * @example
    * ```ts
@@ -727,12 +727,12 @@ export class SegmentRulesModel {
  * all integers shows its thresholds as integers (x ≤ 30.5 reads `x ≤ 30`).
  * The structured `conditions` keep the exact thresholds.
  *
- * @param profiles - one record (or Table row) per customer with numeric features
+ * @param profiles - one record (or Table or Arrow table row) per customer with numeric features
  * @param labels - the segment or outcome of each customer, same order
  * @param options - see {@link SegmentRulesOptions}
  * @returns a {@link SegmentRulesModel}
  * @throws `ValidationError` `E_EMPTY`, `E_PROFILES_TYPE`, `E_NO_FEATURES`,
- *   `E_FEATURE_MISSING`, `E_NOT_FINITE` for bad profiles, `E_LABELS_LENGTH`,
+ *   `E_FEATURE_MISSING`, `E_NOT_FINITE`, `E_ARROW_TYPE` for bad profiles, `E_LABELS_LENGTH`,
  *   `E_LABEL_TYPE` for bad labels; `OptionsError` `E_OPTION_RANGE` (also forest.trees above
  *   10,000), `E_OPTION_UNKNOWN`, `E_SEED` (forest.seed), `E_OPTION_TYPE` (onProgress not a function,
  *   signal not an AbortSignal); `AbortError` `E_ABORTED`

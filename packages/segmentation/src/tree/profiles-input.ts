@@ -1,13 +1,32 @@
 import { Table, ValidationError } from '@marksman/core';
-import type { Id } from '@marksman/core';
+import type { ArrowLikeTable, Id } from '@marksman/core';
+import { isArrowTable } from '@marksman/core/internal';
 import { describeValue, isId } from '../checks';
 
 /**
  * Customer profiles as the segmentation functions read them: plain records
- * (one object per customer, feature name → number) or a core
- * `Table` with one row per customer.
+ * (one object per customer, feature name → number), a core `Table` with one
+ * row per customer, or an Apache Arrow table (read as a `Table` is, through
+ * `Table.fromArrow`: Timestamp/Date as epoch ms, a null as a missing number,
+ * which features refuse; a text column named as a feature is `E_ARROW_TYPE`).
  */
-export type ProfilesInput = readonly object[] | Table;
+export type ProfilesInput = readonly object[] | Table | ArrowLikeTable;
+
+/** Arrow tables already read (one read per table, however many helpers see it), and the Tables made from them. */
+const readArrow = new WeakMap<object, Table>();
+const madeFromArrow = new WeakSet<Table>();
+
+/** Profiles as records or a Table: an Arrow table becomes a Table (copied once, cached). */
+function asProfiles(profiles: ProfilesInput): readonly object[] | Table {
+  if (!isArrowTable(profiles)) return profiles as readonly object[] | Table;
+  let t = readArrow.get(profiles);
+  if (t === undefined) {
+    t = Table.fromArrow(profiles);
+    readArrow.set(profiles, t);
+    madeFromArrow.add(t);
+  }
+  return t;
+}
 
 /** Numeric features read column by column (column-major, never written). @internal */
 export interface FeatureColumns {
@@ -24,10 +43,11 @@ function fail(source: string, code: string, message: string, field?: string, row
 }
 
 /** Number of rows of profiles, after checking the container type. @internal */
-export function profileCount(source: string, profiles: ProfilesInput, field = 'profiles'): number {
+export function profileCount(source: string, given: ProfilesInput, field = 'profiles'): number {
+  const profiles = asProfiles(given);
   if (profiles instanceof Table) return profiles.numRows;
   if (!Array.isArray(profiles)) {
-    throw fail(source, 'E_PROFILES_TYPE', `${source}: ${field} must be an array of records or a Table, got ${describeValue(profiles)}.`, field);
+    throw fail(source, 'E_PROFILES_TYPE', `${source}: ${field} must be an array of records, a Table or an Arrow table, got ${describeValue(profiles)}.`, field);
   }
   return profiles.length;
 }
@@ -36,7 +56,8 @@ export function profileCount(source: string, profiles: ProfilesInput, field = 'p
  * The feature names to use: the given list, or every numeric field of the
  * first record / numeric column of the table except `exclude`. @internal
  */
-export function chooseFeatures(source: string, profiles: ProfilesInput, features: readonly string[] | null, exclude: readonly string[]): string[] {
+export function chooseFeatures(source: string, given: ProfilesInput, features: readonly string[] | null, exclude: readonly string[]): string[] {
+  const profiles = asProfiles(given);
   if (profileCount(source, profiles) === 0) throw fail(source, 'E_EMPTY', `${source}: profiles has no rows; give at least one customer.`, 'profiles');
   if (features !== null) {
     if (!Array.isArray(features) || features.length === 0 || features.some((f) => typeof f !== 'string')) {
@@ -68,7 +89,8 @@ export function chooseFeatures(source: string, profiles: ProfilesInput, features
  * Reads the named features as Float64Array columns; every value must be a
  * finite number. Input is copied, never written. @internal
  */
-export function readFeatureColumns(source: string, profiles: ProfilesInput, names: readonly string[], field = 'profiles'): FeatureColumns {
+export function readFeatureColumns(source: string, given: ProfilesInput, names: readonly string[], field = 'profiles'): FeatureColumns {
+  const profiles = asProfiles(given);
   const n = profileCount(source, profiles, field);
   if (n === 0) throw fail(source, 'E_EMPTY', `${source}: ${field} has no rows; give at least one customer.`, field);
   const columns: Float64Array[] = [];
@@ -78,6 +100,9 @@ export function readFeatureColumns(source: string, profiles: ProfilesInput, name
         throw fail(source, 'E_FEATURE_MISSING', `${source}: ${field} has no column "${name}"; it has ${profiles.columnNames.map((c) => `"${c}"`).join(', ')}.`, name);
       }
       if (profiles.columnKind(name) === 'values') {
+        if (madeFromArrow.has(profiles)) {
+          throw fail(source, 'E_ARROW_TYPE', `${source}: Arrow column "${name}" of ${field} is not numeric; features must be Int or Float columns (cast it, or leave it out of options.features).`, name);
+        }
         throw fail(source, 'E_NOT_FINITE', `${source}: column "${name}" of ${field} is not numeric; features must be numbers.`, name);
       }
       const src = profiles.numericColumn(name);
@@ -116,7 +141,8 @@ export function readFeatureColumns(source: string, profiles: ProfilesInput, name
 }
 
 /** Reads the id field of every profile (non-empty strings or finite numbers, unique). @internal */
-export function readIds(source: string, profiles: ProfilesInput, idField: string, field = 'profiles'): Id[] {
+export function readIds(source: string, given: ProfilesInput, idField: string, field = 'profiles'): Id[] {
+  const profiles = asProfiles(given);
   const n = profileCount(source, profiles, field);
   const out: Id[] = new Array<Id>(n);
   let col: ArrayLike<unknown> | null = null;
