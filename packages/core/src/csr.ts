@@ -1,3 +1,4 @@
+import { arrowCheckedRecords, isArrowTable } from './arrow-input';
 import { OptionsError, StateError, ValidationError } from './errors';
 import { resolveOptions } from './options';
 import { describeValue } from './timestamp';
@@ -5,6 +6,7 @@ import { IdIndex, IdIndexBuilder } from './id-index';
 import { checkBooleanOption, checkInteractionInto, throwProblem } from './validate';
 import type { InteractionScratch } from './validate';
 import type { Id, Interaction } from './types';
+import type { ArrowLikeTable } from './table';
 
 /**
  * What to do with repeated (row, column) entries when building a matrix:
@@ -673,7 +675,9 @@ const CSR_INTERACTIONS_DEFAULTS: {
  * Weights default to 1; repeated pairs combine per `duplicates`
  * (`last` = latest in input order). Costs O(n + users + items).
  *
- * @param interactions - `{ userId, itemId, weight?, timestamp? }` records
+ * @param interactions - `{ userId, itemId, weight?, timestamp? }` records, or an Apache Arrow
+ *   table with those columns (a null is a missing value; a column of the wrong type is
+ *   `E_ARROW_TYPE` naming it)
  * @param options - see {@link CsrFromInteractionsOptions}
  * @throws {@link ValidationError} `E_INPUT` (not an array), `E_NOT_OBJECT`,
  *   `E_MISSING`, `E_ID_TYPE`, `E_NUMBER`, `E_NEGATIVE_WEIGHT`, `E_TIMESTAMP`
@@ -691,10 +695,13 @@ const CSR_INTERACTIONS_DEFAULTS: {
  * [matrix.nRows, matrix.nCols, matrix.nnz]; // => [2, 2, 2]
  * ```
  */
-export function csrFromInteractions(interactions: readonly Interaction[], options?: CsrFromInteractionsOptions): CsrFromInteractionsResult {
+export function csrFromInteractions(interactions: readonly Interaction[] | ArrowLikeTable, options?: CsrFromInteractionsOptions): CsrFromInteractionsResult {
   const source = 'csrFromInteractions';
-  if (!Array.isArray(interactions)) {
-    throw new ValidationError('E_INPUT', `${source}: expected an array of interactions, got ${describeValue(interactions)}.`, { source, field: 'interactions' });
+  const list = isArrowTable(interactions)
+    ? (arrowCheckedRecords(source, interactions, { userId: 'id', itemId: 'id', weight: 'number', timestamp: 'time' }) as unknown as readonly Interaction[])
+    : interactions;
+  if (!Array.isArray(list)) {
+    throw new ValidationError('E_INPUT', `${source}: expected an array of interactions or an Arrow table, got ${describeValue(list)}.`, { source, field: 'interactions' });
   }
   const opts = resolveOptions(source, CSR_INTERACTIONS_DEFAULTS, options);
   checkPolicy(source, opts.duplicates);
@@ -711,7 +718,7 @@ export function csrFromInteractions(interactions: readonly Interaction[], option
   const allowNegative = checkBooleanOption(source, 'allowNegativeWeights', opts.allowNegativeWeights);
   const userBuilder = opts.users === null ? new IdIndexBuilder() : null;
   const itemBuilder = opts.items === null ? new IdIndexBuilder() : null;
-  const n = interactions.length;
+  const n = list.length;
   const rows = new Int32Array(n);
   const cols = new Int32Array(n);
   const vals = new Float64Array(n);
@@ -719,7 +726,7 @@ export function csrFromInteractions(interactions: readonly Interaction[], option
   let m = 0;
   let dropped = 0;
   for (let i = 0; i < n; i++) {
-    const p = checkInteractionInto(source, i, interactions[i], allowNegative, false, s);
+    const p = checkInteractionInto(source, i, list[i], allowNegative, false, s);
     if (p !== null) throwProblem(source, i, p);
     const u = userBuilder !== null ? userBuilder.add(s.userId) : (opts.users as IdIndex).index(s.userId);
     const it = itemBuilder !== null ? itemBuilder.add(s.itemId) : (opts.items as IdIndex).index(s.itemId);

@@ -5,7 +5,7 @@
 // of the wrong type is refused at once with E_ARROW_TYPE naming it.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { isMarksmanError, validateEvents, validateInteractions, validateTransactions } from '@marksman/core';
+import { csrFromInteractions, isMarksmanError, validateEvents, validateInteractions, validateTransactions } from '@marksman/core';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -137,5 +137,25 @@ describe('validateEvents and validateInteractions on an Arrow table', () => {
 
   it('still refuses what is neither records nor an Arrow table (E_INPUT)', () => {
     expect(error(() => validateInteractions({ userId: ['u'] } as never)).code).toBe('E_INPUT');
+  });
+});
+
+describe('csrFromInteractions on an Arrow table', () => {
+  it('builds the matrix the records give; refuses a text weight (E_ARROW_TYPE)', () => {
+    const rows = Object.freeze([
+      Object.freeze({ userId: 'ann', itemId: 7, weight: 2 }),
+      Object.freeze({ userId: 'bob', itemId: 8, weight: 1 }),
+      Object.freeze({ userId: 'ann', itemId: 7, weight: 3 }),
+    ]);
+    const table = new arrow.Table({
+      userId: arrow.vectorFromArray(rows.map((r) => r.userId)),
+      itemId: arrow.makeVector({ type: new arrow.Int64(), data: BigInt64Array.from(rows, (r) => BigInt(r.itemId)) }),
+      weight: arrow.makeVector(Float64Array.from(rows, (r) => r.weight)),
+    });
+    const a = csrFromInteractions(table);
+    const r = csrFromInteractions(rows);
+    expect([a.users.ids(), a.items.ids(), a.matrix.get(0, 0), a.matrix.nnz]).toEqual([r.users.ids(), r.items.ids(), r.matrix.get(0, 0), r.matrix.nnz]);
+    expect(a.items.ids()).toEqual([7, 8]);
+    expect(error(() => csrFromInteractions(arrow.tableFromArrays({ userId: ['u'], itemId: ['i'], weight: ['2'] })))).toEqual({ code: 'E_ARROW_TYPE', field: 'weight', row: undefined });
   });
 });

@@ -1,6 +1,6 @@
 import { OptionsError, ValidationError, StateError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Id, Interaction } from '@marksman/core';
+import { arrowCheckedRecords, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
 import { catalogueCoverage, rankingReport } from '@marksman/metrics';
 import type { RankingPerUser } from '@marksman/metrics';
 import { checkRecordId, describeValue } from './checks';
@@ -19,7 +19,7 @@ export interface EvaluateRankingOptions {
    * what the model has seen (`excludeSeen`). Give it when the model's
    * history differs from the training split. Default: none.
    */
-  readonly train: readonly Interaction[] | undefined;
+  readonly train: readonly Interaction[] | ArrowLikeTable | undefined;
   /**
    * Re-ranks each user's candidates before evaluation, so a re-ranker is
    * judged by the same protocol as a model: the model gives `candidates`
@@ -110,7 +110,7 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  * when `train` is given) plus O(test interactions), plus the hook per user.
  *
  * @param model - a fitted recommender
- * @param test - held-out `{ userId, itemId }` records
+ * @param test - held-out `{ userId, itemId }` records, or an Apache Arrow table with those columns
  * @param options - k (default 10; Precision@k still divides by k when k exceeds the catalogue), train, rerank, candidates (default 100), beyondAccuracy (default false)
  * @throws `ValidationError` `E_INPUT`, `E_NOT_OBJECT`, `E_MISSING`, `E_ID_TYPE` (with the row), `E_EMPTY` (no test interactions),
  *   `E_RERANK` (the hook returned something other than a list of distinct items), and the
@@ -131,8 +131,9 @@ function groupItems(source: string, field: string, rows: readonly Interaction[])
  * wide.beyondAccuracy?.personalization; // => 0.5
  * ```
  */
-export function evaluateRanking(model: Recommender, test: readonly Interaction[], options?: Partial<EvaluateRankingOptions>): RankingEvaluation {
+export function evaluateRanking(model: Recommender, test: readonly Interaction[] | ArrowLikeTable, options?: Partial<EvaluateRankingOptions>): RankingEvaluation {
   const source = 'evaluateRanking';
+  const testRows = isArrowTable(test) ? (arrowCheckedRecords(source, test, { userId: 'id', itemId: 'id' }) as unknown as readonly Interaction[]) : test;
   const m = model as Partial<Record<'recommend' | 'recommendMany' | 'isKnownUser', unknown>> & { itemCount?: unknown } | null;
   if (m === null || typeof m !== 'object' || typeof m.recommend !== 'function' || typeof m.recommendMany !== 'function' || typeof m.isKnownUser !== 'function' || typeof m.itemCount !== 'number') {
     throw new StateError('E_NOT_RECOMMENDER', `${source}: model is ${describeValue(model)}, not a recommender (Popularity, ItemKNN, ALS, BPR, ExplicitMF…).`, { source, field: 'model' });
@@ -141,8 +142,9 @@ export function evaluateRanking(model: Recommender, test: readonly Interaction[]
   if (typeof o.k !== 'number' || !Number.isSafeInteger(o.k) || o.k < 1) {
     throw new OptionsError('E_K', `${source}: k must be a safe integer ≥ 1, got ${describeValue(o.k)}.`, { source, field: 'k' });
   }
-  if (o.train !== undefined && !Array.isArray(o.train)) {
-    throw new OptionsError('E_OPTION_TYPE', `${source}: train must be an array of { userId, itemId } records, got ${describeValue(o.train)}.`, { source, field: 'train' });
+  const train = isArrowTable(o.train) ? (arrowCheckedRecords(source, o.train, { userId: 'id', itemId: 'id' }) as unknown as readonly Interaction[]) : o.train;
+  if (train !== undefined && !Array.isArray(train)) {
+    throw new OptionsError('E_OPTION_TYPE', `${source}: train must be an array of { userId, itemId } records or an Arrow table, got ${describeValue(train)}.`, { source, field: 'train' });
   }
   if (o.rerank !== undefined && typeof o.rerank !== 'function') {
     throw new OptionsError('E_OPTION_TYPE', `${source}: rerank must be a function (userId, candidates) => recommendations.`, { source, field: 'rerank' });
@@ -156,16 +158,16 @@ export function evaluateRanking(model: Recommender, test: readonly Interaction[]
   }
   const extras = resolveBeyondAccuracy(source, o.beyondAccuracy);
   const pool = o.rerank === undefined ? o.k : o.candidates;
-  const relevant = groupItems(source, 'test', test);
+  const relevant = groupItems(source, 'test', testRows);
   if (relevant.size === 0) {
     throw new ValidationError('E_EMPTY', `${source}: there are no test interactions to evaluate.`, { source, field: 'test' });
   }
   const users = [...relevant.keys()];
   let lists: Array<Array<{ itemId: Id; score: number }>>;
-  if (o.train === undefined) {
+  if (train === undefined) {
     lists = model.recommendMany(users, { k: pool });
   } else {
-    const seen = groupItems(source, 'train', o.train);
+    const seen = groupItems(source, 'train', train);
     lists = users.map((u) => model.recommend(u, { k: pool, exclude: seen.get(u) ?? [] }));
   }
   const recommended = new Map<Id, Id[]>();

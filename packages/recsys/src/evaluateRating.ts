@@ -1,5 +1,6 @@
 import { StateError, ValidationError } from '@marksman/core';
-import type { Id, Interaction } from '@marksman/core';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
+import { arrowCheckedRecords, isArrowTable } from '@marksman/core/internal';
 import { checkRecordId, describeValue } from './checks';
 
 /** Anything with a rating prediction, such as {@link ExplicitMF}. */
@@ -30,7 +31,7 @@ export interface RatingEvaluation {
  * the row), so the result is never NaN. O(n · cost of one prediction).
  *
  * @param model - a fitted model with `predictRating`, e.g. {@link ExplicitMF}
- * @param test - `{ userId, itemId, weight }` records
+ * @param test - `{ userId, itemId, weight }` records, or an Apache Arrow table with those columns
  * @returns n, rmse, mae and the number of rows with unknown users
  * @throws `StateError` `E_NOT_RATING_MODEL` (no `predictRating`), `E_NOT_FITTED`, `E_PREDICTION` (the model
  *   returned NaN, ±Infinity or a non-number for a row); `ValidationError` `E_INPUT`, `E_NO_INTERACTIONS`,
@@ -43,23 +44,24 @@ export interface RatingEvaluation {
  * [r.n, r.mae, r.rmse]; // => [2, 1.5, 1.5811]
  * ```
  */
-export function evaluateRating(model: RatingPredictor, test: readonly Interaction[]): RatingEvaluation {
+export function evaluateRating(model: RatingPredictor, test: readonly Interaction[] | ArrowLikeTable): RatingEvaluation {
   const source = 'evaluateRating';
+  const testRows = isArrowTable(test) ? (arrowCheckedRecords(source, test, { userId: 'id', itemId: 'id', weight: 'number' }) as unknown as readonly Interaction[]) : test;
   if (model === null || typeof model !== 'object' || typeof (model as { predictRating?: unknown }).predictRating !== 'function') {
     throw new StateError('E_NOT_RATING_MODEL', `${source}: the model has no predictRating(userId, itemId) method; use an ExplicitMF.`, { source, field: 'model' });
   }
-  if (!Array.isArray(test)) {
-    throw new ValidationError('E_INPUT', `${source}: test must be an array of { userId, itemId, weight } records.`, { source, field: 'test' });
+  if (!Array.isArray(testRows)) {
+    throw new ValidationError('E_INPUT', `${source}: test must be an array of { userId, itemId, weight } records or an Arrow table.`, { source, field: 'test' });
   }
-  if (test.length === 0) {
+  if (testRows.length === 0) {
     throw new ValidationError('E_NO_INTERACTIONS', `${source}: there are no test ratings.`, { source, field: 'test' });
   }
   const canTell = typeof model.isKnownUser === 'function';
   let unknown = 0;
   let se = 0;
   let ae = 0;
-  for (let r = 0; r < test.length; r++) {
-    const rec = test[r] as Interaction | null | undefined;
+  for (let r = 0; r < testRows.length; r++) {
+    const rec = testRows[r] as Interaction | null | undefined;
     if (rec === null || typeof rec !== 'object') {
       throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId, weight } record.`, { source, row: r, field: 'test' });
     }
@@ -78,5 +80,5 @@ export function evaluateRating(model: RatingPredictor, test: readonly Interactio
     ae += Math.abs(e);
     if (canTell && !model.isKnownUser!(rec.userId)) unknown++;
   }
-  return { n: test.length, rmse: Math.sqrt(se / test.length), mae: ae / test.length, unknownUsers: canTell ? unknown : null };
+  return { n: testRows.length, rmse: Math.sqrt(se / testRows.length), mae: ae / testRows.length, unknownUsers: canTell ? unknown : null };
 }
