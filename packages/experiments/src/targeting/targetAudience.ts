@@ -1,4 +1,5 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { normalIsf } from '../internal/distributions';
 import { newcombeDifference } from '../internal/newcombe';
@@ -190,7 +191,8 @@ function optionalField(v: unknown, field: string): string | null {
  * plus O(n log n) to rank.
  *
  * @param model - an uplift model (`{ predict(rows): Float64Array }`, e.g. from `fitUplift`), or the uplift scores themselves, one per customer
- * @param customers - one record per customer: what the model reads, the id (`idField`), the value (`valueField`) and the protected attribute
+ * @param customers - one record per customer: what the model reads, the id (`idField`), the value (`valueField`) and the protected attribute;
+ *   or an Apache Arrow table with those columns (read as records; the model is given the records)
  * @param options - `costPerContact` (required), `budget`, `valuePerConversion` or `valueField`, `maxContacts`, `idField`, `evaluation`, `protectedAttribute`, `confidence`
  * @returns the audience (indices and ids, best first), predicted and measured gains, break-even points, the profit curve, and the fairness report
  * @throws `ValidationError` `E_INPUT` (not records, no predict method), `E_EMPTY`, `E_LENGTH` (scores and rows differ in
@@ -221,7 +223,7 @@ function optionalField(v: unknown, field: string): string | null {
  * targetAudience(model, customers, { costPerContact: 1, valuePerConversion: 20, budget: 0.5 }); // throws E_BUDGET
  * ```
  */
-export function targetAudience(model: UpliftScorer | ArrayLike<number>, customers: readonly Record<string, unknown>[], options: TargetAudienceOptions): TargetAudience {
+export function targetAudience(model: UpliftScorer | ArrayLike<number>, customers: readonly Record<string, unknown>[] | ArrowLikeTable, options: TargetAudienceOptions): TargetAudience {
   const o = resolveOptions(SOURCE, DEFAULTS, options as Partial<Resolved>);
   // ---- options -------------------------------------------------------------------------------
   if (o.costPerContact === undefined || (o.costPerContact as unknown) === null) {

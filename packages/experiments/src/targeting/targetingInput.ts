@@ -2,6 +2,7 @@
 // Everything here throws a typed error naming the field and row at fault; the
 // code inside targetAudience trusts what these return.
 import { OptionsError, ValidationError } from '@marksman/core';
+import { arrowRecords, isArrowTable } from '@marksman/core/internal';
 
 /** What `targetAudience` scores customers with: anything with a `predict(rows)` that returns one uplift per row. */
 export interface UpliftScorer {
@@ -25,7 +26,9 @@ export interface TargetingInterval {
 export type Row = Readonly<Record<string, unknown>>;
 
 /** A non-empty array of plain records. */
-export function requireRows(source: string, field: string, rows: unknown): readonly Row[] {
+export function requireRows(source: string, field: string, given: unknown): readonly Row[] {
+  // An Arrow table is read as records (nulls as null, Timestamp/Date as epoch ms), then checked as records are.
+  const rows = isArrowTable(given) ? arrowRecords(source, given) : given;
   if (!Array.isArray(rows)) {
     throw new ValidationError('E_INPUT', `${source}: ${field} must be an array of records (one object per customer), got ${rows === null ? 'null' : typeof rows}.`, { source, field });
   }

@@ -1,4 +1,5 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { baseModelFromJSON } from './internal/baseLearners';
 import type { BaseModel, BaseModelJSON } from './internal/baseLearners';
 import { checkRows, encodeFeatures, encodedNames } from './internal/featureEncoding';
@@ -130,7 +131,7 @@ export class UpliftModel {
    * expected outcome if treated minus if not treated. Costs one prediction
    * of each base model.
    *
-   * @param rows - records with the feature fields (other fields are ignored; any object type, so typed rows such as `HillstromRow` fit)
+   * @param rows - records with the feature fields (other fields are ignored; any object type, so typed rows such as `HillstromRow` fit), or an Apache Arrow table with those columns
    * @throws `ValidationError` `E_ROWS`, `E_EMPTY`, `E_FEATURE_TYPE` (a value of another kind than at fit time),
    *   `E_NAN`, `E_MISSING` (missing numeric values, except with learner `'gbm'`, which reads them as missing),
    *   `E_NOT_FINITE`
@@ -143,7 +144,7 @@ export class UpliftModel {
    * young! > old!; // => true
    * ```
    */
-  predict(rows: readonly object[]): Float64Array {
+  predict(rows: readonly object[] | ArrowLikeTable): Float64Array {
     return this.#predict('UpliftModel.predict', rows, 1)[0]!;
   }
 
@@ -151,7 +152,7 @@ export class UpliftModel {
    * Predicted uplift of every treated arm against control, one Float64Array
    * per arm aligned with {@link UpliftModel.arms}.
    *
-   * @param rows - records with the feature fields
+   * @param rows - records with the feature fields, or an Apache Arrow table with those columns
    * @throws as {@link UpliftModel.predict}
    * @example
    * ```ts
@@ -162,11 +163,11 @@ export class UpliftModel {
    * m.predictAll([{ x: 1 }]).length; // => 2
    * ```
    */
-  predictAll(rows: readonly object[]): Float64Array[] {
+  predictAll(rows: readonly object[] | ArrowLikeTable): Float64Array[] {
     return this.#predict('UpliftModel.predictAll', rows, this.#state.arms.length);
   }
 
-  #predict(source: string, rows: readonly object[], upTo: number): Float64Array[] {
+  #predict(source: string, rows: readonly object[] | ArrowLikeTable, upTo: number): Float64Array[] {
     const s = this.#state;
     const checked = checkRows(source, rows);
     const cols = encodeFeatures(source, checked, s.specs, s.learner === 'gbm');

@@ -1,4 +1,5 @@
 import { OptionsError, ValidationError, throwIfAborted } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
@@ -126,7 +127,8 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
  * Costs the base learners' fits: 1 (S), k + 1 (T), 3k + 1 (X) or k (class transformation) models for k
  * treated arms.
  *
- * @param rows - one record per customer with the treatment, outcome and feature fields; not modified
+ * @param rows - one record per customer with the treatment, outcome and feature fields, or an
+ *   Apache Arrow table with those columns (read as records: a null is a missing value); not modified
  * @param options - see {@link FitUpliftOptions}
  * @returns a fitted {@link UpliftModel}
  * @throws `OptionsError` `E_OPTION_MISSING`, `E_OPTION_TYPE`, `E_OPTION_RANGE` (unknown method or learner,
@@ -153,7 +155,7 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
  * young! > 0.2 && old! < young!; // => true
  * ```
  */
-export function fitUplift(rows: readonly object[], options: FitUpliftOptions): UpliftModel {
+export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: FitUpliftOptions): UpliftModel {
   const o = resolveOptions(SOURCE, DEFAULTS, options as unknown as Partial<Resolved>);
   const treatment = fieldName(o.treatment, 'treatment', "'segment'");
   const outcome = fieldName(o.outcome, 'outcome', "'visit'");

@@ -1,4 +1,5 @@
 import { ValidationError } from '@marksman/core';
+import { arrowRecords, isArrowTable } from '@marksman/core/internal';
 
 // Turns the feature fields of plain records into numeric columns for the
 // learners: numbers (and booleans, as 0/1) are used as they are; text is
@@ -17,7 +18,9 @@ const describe = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v =
 const isMissing = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v));
 
 /** Checks that `rows` is a non-empty array of plain objects. */
-export function checkRows(source: string, rows: unknown, field = 'rows'): readonly Record<string, unknown>[] {
+export function checkRows(source: string, given: unknown, field = 'rows'): readonly Record<string, unknown>[] {
+  // An Arrow table is read as records (nulls as null, Timestamp/Date as epoch ms), then checked as records are.
+  const rows = isArrowTable(given) ? arrowRecords(source, given) : given;
   if (!Array.isArray(rows)) {
     throw new ValidationError('E_ROWS', `${source}: ${field} must be an array of records such as [{ recency: 3, channel: 'Web' }], got ${describe(rows)}.`, { source, field });
   }
