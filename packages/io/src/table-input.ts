@@ -1,20 +1,21 @@
 // Internal: any table-like value (a result of ours, records, columns, an
 // Arrow table) → named columns of plain values, for toArrow and writeParquet.
-import { Table, ValidationError } from '@marksman/core';
-import type { ArrowLikeTable, TypedColumn } from '@marksman/core';
+import { Table, ValidationError, isDictionaryColumn } from '@marksman/core';
+import type { ArrowLikeTable, DictionaryColumn, TypedColumn } from '@marksman/core';
 import { arrowColumnNames, isArrowTable } from '@marksman/core/internal';
 
 /**
  * What {@link toArrow} and {@link writeParquet} accept: a Marksman `Table`
  * (what `rfm`, `behaviourFeatures`, `buildProfiles` return), an array of
  * records (recommendation lists, cluster descriptions…), an object of equal
- * columns, an object whose `rows` is an array of records (`summarizeForClv`,
+ * columns (arrays, typed arrays or dictionary-encoded text such as
+ * `cleanTransactions` and `parseCsv` return), an object whose `rows` is an array of records (`summarizeForClv`,
  * `cleanTransactions`, `validateTransactions`), or an Arrow table.
  */
 export type TableLike =
   | Table
   | readonly object[]
-  | Readonly<Record<string, TypedColumn | ArrayLike<unknown>>>
+  | Readonly<Record<string, TypedColumn | ArrayLike<unknown> | DictionaryColumn>>
   | RowsResult
   | ArrowLikeTable;
 
@@ -113,6 +114,17 @@ function fromArrow(source: string, t: ArrowLikeTable): NamedColumns {
   return { names, columns, numRows: Math.max(n, 0) };
 }
 
+/** A dictionary-encoded column's strings, one per row (E_COLUMN_TYPE for a code outside its values). */
+function decode(source: string, name: string, d: DictionaryColumn): string[] {
+  const out = new Array<string>(d.codes.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = d.values[d.codes[i]!];
+    if (v === undefined) throw new ValidationError('E_COLUMN_TYPE', `${source}: dictionary column "${name}" has code ${d.codes[i]!} at row ${i}, outside its ${d.values.length} values.`, { source, field: name, row: i });
+    out[i] = v;
+  }
+  return out;
+}
+
 /** Any {@link TableLike} → named columns (shared, never written). */
 export function namedColumns(source: string, input: TableLike): NamedColumns {
   if (input instanceof Table) return fromTable(input);
@@ -123,11 +135,12 @@ export function namedColumns(source: string, input: TableLike): NamedColumns {
   }
   const obj = input as Record<string, unknown>;
   const keys = Object.keys(obj);
-  if (keys.length > 0 && keys.every((k) => isColumn(obj[k]))) {
+  if (keys.length > 0 && keys.every((k) => isColumn(obj[k]) || isDictionaryColumn(obj[k]))) {
     const columns = new Map<string, ArrayLike<unknown>>();
     let n = -1;
     for (const k of keys) {
-      const c = obj[k] as ArrayLike<unknown>;
+      const given = obj[k];
+      const c = isDictionaryColumn(given) ? decode(source, k, given) : (given as ArrayLike<unknown>);
       if (n >= 0 && c.length !== n) throw new ValidationError('E_COLUMN_LENGTH', `${source}: column "${k}" has ${c.length} values, other columns have ${n}.`, { source, field: k });
       n = c.length;
       columns.set(k, c);
