@@ -331,6 +331,11 @@ function recordValues(source: string, name: string, field: FieldLike | undefined
     const all = readAll(source, name, vec);
     if (!(all instanceof BigInt64Array || all instanceof BigUint64Array)) return all;
   }
+  if (cat === 'numeric') {
+    // Numbers with nulls: Arrow's values in one pass, nulls from the validity bitmaps (no get(i) per row).
+    const fast = numbersWithNulls(vec);
+    if (fast !== null) return fast;
+  }
   const values = readEach(source, name, vec);
   const exact = cat === 'temporal' ? exactTimestamps(field, vec) : null;
   for (let i = 0; i < n; i++) {
@@ -343,6 +348,43 @@ function recordValues(source: string, name: string, field: FieldLike | undefined
     } else if (x instanceof Date) values[i] = x.getTime();
   }
   return values;
+}
+
+interface ChunkLike {
+  readonly length?: unknown;
+  readonly offset?: unknown;
+  readonly nullCount?: unknown;
+  readonly nullBitmap?: unknown;
+}
+
+/**
+ * A numeric vector with nulls as a plain array (`null` at nulls), from
+ * `toArray()` and apache-arrow's per-chunk validity bitmaps (bit i of
+ * `nullBitmap`, after the chunk's `offset`, is 1 for a value). `null` when
+ * the vector is not shaped so (64-bit values, no bitmaps): the caller reads
+ * `get(i)` instead.
+ */
+function numbersWithNulls(vec: ArrowLikeVector): unknown[] | null {
+  const chunks = (vec as { data?: unknown }).data;
+  if (!Array.isArray(chunks) || typeof vec.toArray !== 'function') return null;
+  const all = vec.toArray();
+  if (!ArrayBuffer.isView(all) || all instanceof BigInt64Array || all instanceof BigUint64Array || all instanceof DataView || all.length !== vec.length) return null;
+  const values = all as unknown as ArrayLike<number>;
+  const out = new Array<unknown>(values.length);
+  let i = 0;
+  for (const c of chunks as ChunkLike[]) {
+    const len = c.length;
+    const off = c.offset ?? 0;
+    if (typeof len !== 'number' || typeof off !== 'number') return null;
+    const bits = c.nullBitmap;
+    const hasBits = bits instanceof Uint8Array && bits.length * 8 >= off + len;
+    if (!hasBits && typeof c.nullCount === 'number' && c.nullCount > 0) return null;
+    for (let j = 0; j < len; j++, i++) {
+      const valid = !hasBits || ((bits as Uint8Array)[(off + j) >> 3]! >> ((off + j) & 7)) & 1;
+      out[i] = valid ? values[i] : null;
+    }
+  }
+  return i === values.length ? out : null;
 }
 
 /**

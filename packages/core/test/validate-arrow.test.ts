@@ -159,3 +159,19 @@ describe('csrFromInteractions on an Arrow table', () => {
     expect(error(() => csrFromInteractions(arrow.tableFromArrays({ userId: ['u'], itemId: ['i'], weight: ['2'] })))).toEqual({ code: 'E_ARROW_TYPE', field: 'weight', row: undefined });
   });
 });
+
+describe('nulls in numeric Arrow columns, sliced and chunked', () => {
+  it('read at the right rows (validity bitmaps with offsets), as get(i) reads them', () => {
+    const qty = Array.from({ length: 50 }, (_, i) => (i % 7 === 3 ? null : i));
+    const full = new arrow.Table({
+      userId: arrow.vectorFromArray(qty.map((_, i) => `u${i}`)),
+      itemId: arrow.vectorFromArray(qty.map((_, i) => i % 5), new arrow.Int32()),
+      weight: arrow.vectorFromArray(qty, new arrow.Float64()),
+    });
+    for (const table of [full.slice(9, 41), new arrow.Table([...full.slice(0, 13).batches, ...full.slice(13).batches])]) {
+      const records = Array.from({ length: table.numRows }, (_, i) => ({ userId: table.getChild('userId')!.get(i), itemId: table.getChild('itemId')!.get(i), weight: table.getChild('weight')!.get(i) }));
+      expect(records.some((r) => r.weight === null)).toBe(true);
+      expect(validateInteractions(table)).toEqual(validateInteractions(records));
+    }
+  });
+});

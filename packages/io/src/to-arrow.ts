@@ -12,6 +12,16 @@ export interface ArrowModule {
   tableFromArrays(input: Record<string, unknown>): unknown;
   /** Arrow's `Table` class (only its type is used: it names what {@link toArrow} returns). */
   readonly Table: ArrowTableClass;
+  /** Arrow's `makeVector` (optional: with it and the three types below, text columns are dictionary-encoded by a faster route). */
+  makeVector?(input: unknown): unknown;
+  /** Arrow's `vectorFromArray` (optional, see `makeVector`). */
+  vectorFromArray?(values: unknown, type?: unknown): unknown;
+  /** Arrow's `Dictionary` type class (optional, see `makeVector`). */
+  readonly Dictionary?: new (values: unknown, indices: unknown) => unknown;
+  /** Arrow's `Utf8` type class (optional, see `makeVector`). */
+  readonly Utf8?: new () => unknown;
+  /** Arrow's `Int32` type class (optional, see `makeVector`). */
+  readonly Int32?: new () => unknown;
 }
 
 /** A class as {@link ArrowModule} sees Arrow's `Table`: its prototype's type is the table type. */
@@ -47,6 +57,33 @@ function arrowReady(source: string, name: string, col: ArrayLike<unknown>): unkn
   // Numbers without nulls: a Float64Array, which Arrow wraps without copying again.
   if (numbers === col.length && nulls === 0 && col.length > 0) return Float64Array.from(col as ArrayLike<number>);
   return Array.from(col, (v) => (v === undefined ? null : v));
+}
+
+/**
+ * A text column without nulls as an Arrow `Dictionary<Int32, Utf8>` vector, encoded here with
+ * one hash lookup per row (several times faster than Arrow's builder, which `tableFromArrays`
+ * uses); `null` when the module lacks what this needs or the column is not all strings.
+ */
+function dictionaryVector(arrow: ArrowModule, col: unknown): unknown {
+  const { makeVector, vectorFromArray, Dictionary, Utf8, Int32 } = arrow;
+  if (!Array.isArray(col) || col.length === 0 || typeof makeVector !== 'function' || typeof vectorFromArray !== 'function' || Dictionary === undefined || Utf8 === undefined || Int32 === undefined) return null;
+  const n = col.length;
+  const codes = new Int32Array(n);
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v: unknown = col[i];
+    if (typeof v !== 'string') return null;
+    let c = index.get(v);
+    if (c === undefined) {
+      c = values.length;
+      index.set(v, c);
+      values.push(v);
+    }
+    codes[i] = c;
+  }
+  const dictionary = vectorFromArray.call(arrow, values, new Utf8());
+  return makeVector.call(arrow, { type: new Dictionary(new Utf8(), new Int32()), data: codes, dictionary });
 }
 
 /**
@@ -93,7 +130,10 @@ export function toArrow<M extends ArrowModule>(result: TableLike, arrow: M): Arr
   }
   const { names, columns } = namedColumns(source, result);
   const input: Record<string, unknown> = {};
-  for (const name of names) input[name] = arrowReady(source, name, columns.get(name) as ArrayLike<unknown>);
+  for (const name of names) {
+    const ready = arrowReady(source, name, columns.get(name) as ArrayLike<unknown>);
+    input[name] = dictionaryVector(arrow, ready) ?? ready;
+  }
   try {
     return arrow.tableFromArrays(input) as ArrowTableOf<M>;
   } catch (e) {
