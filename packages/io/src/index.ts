@@ -9,4 +9,4 @@ export type { ArrowModule, ArrowTableClass, ArrowTableOf } from './to-arrow';
 export { readParquet, writeParquet } from './parquet';
 export type { ParquetColumn, ParquetColumns, ReadParquetOptions, WriteParquetOptions } from './parquet';
 
-export type { RowsResult, TableLike } from './table-input';
+export type { ColumnsResult, RowsResult, TableLike } from './table-input';

@@ -16,8 +16,18 @@ export type TableLike =
   | Table
   | readonly object[]
   | Readonly<Record<string, TypedColumn | ArrayLike<unknown> | DictionaryColumn>>
+  | ColumnsResult
   | RowsResult
   | ArrowLikeTable;
+
+/**
+ * An object of columns typed loosely, such as the `columns` of `cleanTransactions`, whose passed-through
+ * columns are typed `unknown`: each is checked when read (an array, a typed array or a dictionary column).
+ */
+export interface ColumnsResult {
+  /** One column per name. */
+  readonly [column: string]: unknown;
+}
 
 /** A result that carries its table as records under `rows` (`summarizeForClv`, `cleanTransactions`…). */
 export interface RowsResult {

@@ -17,12 +17,15 @@ export interface ArrowModule {
   /** Arrow's `vectorFromArray` (optional, see `makeVector`). */
   vectorFromArray?(values: unknown, type?: unknown): unknown;
   /** Arrow's `Dictionary` type class (optional, see `makeVector`). */
-  readonly Dictionary?: new (values: unknown, indices: unknown) => unknown;
+  readonly Dictionary?: unknown;
   /** Arrow's `Utf8` type class (optional, see `makeVector`). */
-  readonly Utf8?: new () => unknown;
+  readonly Utf8?: unknown;
   /** Arrow's `Int32` type class (optional, see `makeVector`). */
-  readonly Int32?: new () => unknown;
+  readonly Int32?: unknown;
 }
+
+/** A class of the module, as this file calls it. */
+type AnyClass = new (...args: unknown[]) => unknown;
 
 /** A class as {@link ArrowModule} sees Arrow's `Table`: its prototype's type is the table type. */
 export interface ArrowTableClass {
@@ -65,8 +68,11 @@ function arrowReady(source: string, name: string, col: ArrayLike<unknown>): unkn
  * uses); `null` when the module lacks what this needs or the column is not all strings.
  */
 function dictionaryVector(arrow: ArrowModule, col: unknown): unknown {
-  const { makeVector, vectorFromArray, Dictionary, Utf8, Int32 } = arrow;
-  if (!Array.isArray(col) || col.length === 0 || typeof makeVector !== 'function' || typeof vectorFromArray !== 'function' || Dictionary === undefined || Utf8 === undefined || Int32 === undefined) return null;
+  const { makeVector, vectorFromArray } = arrow;
+  const Dictionary = arrow.Dictionary as AnyClass | undefined;
+  const Utf8 = arrow.Utf8 as AnyClass | undefined;
+  const Int32 = arrow.Int32 as AnyClass | undefined;
+  if (!Array.isArray(col) || col.length === 0 || typeof makeVector !== 'function' || typeof vectorFromArray !== 'function' || typeof Dictionary !== 'function' || typeof Utf8 !== 'function' || typeof Int32 !== 'function') return null;
   const n = col.length;
   const codes = new Int32Array(n);
   const index = new Map<string, number>();

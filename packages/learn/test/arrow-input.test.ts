@@ -55,7 +55,7 @@ describe.each(learners)('%s on an Arrow table', (_name, make, kind) => {
   const y = (kind === 'class' ? yClass : yValue) as never;
 
   it('fits and predicts exactly as from the same records (Float32, Int32, Int64 columns; names from the schema)', () => {
-    const snapshot = table.schema.fields.map((f) => Array.from(table.getChild(f.name)!.toArray() as ArrayLike<unknown>));
+    const snapshot = table.schema.fields.map((f) => Array.from((table.getChild(f.name as never) as { toArray(): unknown }).toArray() as ArrayLike<unknown>));
     type Fit = { fit(X: FeatureInput, y: never, o?: object): Learner };
     // Without names, the features are the table's columns in schema order.
     const fromArrow = (make() as unknown as Fit).fit(table, y);
@@ -69,7 +69,7 @@ describe.each(learners)('%s on an Arrow table', (_name, make, kind) => {
     expect(Array.from(a.predict(table))).toEqual(Array.from(r.predict(records)));
     expect(Array.from(r.predict(table))).toEqual(Array.from(r.predict(records)));
     expect(Array.from(fromArrow.predict(table))).toEqual(Array.from(fromArrow.predict(records)));
-    expect(table.schema.fields.map((f) => Array.from(table.getChild(f.name)!.toArray() as ArrayLike<unknown>))).toEqual(snapshot);
+    expect(table.schema.fields.map((f) => Array.from((table.getChild(f.name as never) as { toArray(): unknown }).toArray() as ArrayLike<unknown>))).toEqual(snapshot);
   });
 
   it('refuses a text, boolean or date column (E_ARROW_TYPE), a missing column (E_FEATURE_MISSING) and an Int64 beyond 2^53', () => {
@@ -84,7 +84,7 @@ describe.each(learners)('%s on an Arrow table', (_name, make, kind) => {
     expect(() => make().fit(new arrow.Table({ ...base, big }), y4)).toThrow(expect.objectContaining({ code: 'E_ARROW_TYPE', field: 'big', row: 2 }));
     const fitted = make().fit(new arrow.Table(base), y4);
     expect(() => fitted.predict(new arrow.Table({ recency: base.recency }))).toThrow(typed('ValidationError', 'E_FEATURE_MISSING', 'orders'));
-    expect(() => make().fit(new arrow.Table(base), y4, ...([{ featureNames: ['recency', 'tenure'] }] as never[]))).toThrow(typed('ValidationError', 'E_FEATURE_MISSING', 'tenure'));
+    expect(() => (make() as unknown as { fit(X: FeatureInput, y: never, o: object): Learner }).fit(new arrow.Table(base), y4, { featureNames: ['recency', 'tenure'] })).toThrow(typed('ValidationError', 'E_FEATURE_MISSING', 'tenure'));
   });
 
   it('reads a null as a missing value, as a null in named columns is read', () => {
@@ -98,7 +98,7 @@ describe.each(learners)('%s on an Arrow table', (_name, make, kind) => {
       named = e;
     }
     if (named instanceof Error) {
-      expect(() => make().fit(t, y6)).toThrow(expect.objectContaining({ code: (named as { code: string }).code, field: 'recency', row: 2 }));
+      expect(() => make().fit(t, y6)).toThrow(expect.objectContaining({ code: (named as unknown as { code: string }).code, field: 'recency', row: 2 }));
     } else {
       expect(make().fit(t, y6).toJSON()).toEqual(named);
     }
