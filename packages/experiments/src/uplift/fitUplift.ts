@@ -17,7 +17,7 @@ export interface FitUpliftOptions {
   readonly features: readonly string[];
   /** `'s-learner'`, `'t-learner'`, `'x-learner'` or `'class-transformation'` (binary outcomes only). */
   readonly method: UpliftMethod;
-  /** Base learners: `'logistic'` (LogisticRegression; least squares for regression), `'gbm'` (HistGradientBoosting…), `'forest'` (RandomForest…). */
+  /** Base learners: `'logistic'` (LogisticRegression; LinearRegression, ordinary least squares, for regression), `'gbm'` (HistGradientBoosting…), `'forest'` (RandomForest…). */
   readonly learner: UpliftLearner;
   /** Seed of the base learners (a safe integer). */
   readonly seed: number;
@@ -30,7 +30,7 @@ export interface FitUpliftOptions {
   /**
    * Options passed to every base learner's constructor (e.g. `{ maxIter: 200 }` for `'gbm'`, `{ C: 0.5 }`
    * for `'logistic'`); classifier-only keys (`classWeight`, `criterion`) are not passed to regressors, and the
-   * least-squares regressor of `'logistic'` takes none (they are still checked against LogisticRegression's).
+   * LinearRegression of `'logistic'` takes none (they are still checked against LogisticRegression's).
    * `seed` comes from the option above.
    */
   readonly learnerOptions?: Readonly<Record<string, unknown>> | null;
@@ -63,6 +63,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
 });
 
 const SOURCE = 'fitUplift';
+/** Largest continuous outcome the regressors take (their squared errors stay finite). */
+const MAX_OUTCOME = 1e150;
 const METHODS: readonly UpliftMethod[] = ['s-learner', 't-learner', 'x-learner', 'class-transformation'];
 const LEARNERS: readonly UpliftLearner[] = ['logistic', 'gbm', 'forest'];
 
@@ -164,8 +166,8 @@ function toLabels(y: Float64Array): Uint8Array {
  *   `E_SINGLE_ARM` (one arm only), `E_CONTROL_MISSING` (no record has the control label),
  *   `E_MIXED_TYPES`, `E_LABEL`, `E_MISSING`, `E_NAN`, `E_NOT_FINITE`, `E_FEATURE_TYPE` naming the field and
  *   record, `E_CONSTANT_OUTCOME` (the outcome never varies, overall or within an arm where the method needs
- *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome), `E_OVERFLOW` (least squares on values near
- *   the largest double); `AbortError` `E_ABORTED`
+ *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome), `E_OVERFLOW` (a continuous outcome beyond
+ *   ±1e150, or features whose squares overflow in LinearRegression); `AbortError` `E_ABORTED`
  * @example
  * ```ts
  * import { fitUplift } from '@marksman/experiments';
@@ -267,6 +269,13 @@ export function fitUplift(rows: readonly object[], options: FitUpliftOptions): U
   for (let i = 1; i < n && !varies; i++) varies = y[i] !== y[0];
   if (!varies) {
     throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is ${y[0]} in every record; there is nothing to learn.`, { source: SOURCE, field: outcome });
+  }
+  if (!binary) {
+    for (let i = 0; i < n; i++) {
+      if (Math.abs(y[i]!) > MAX_OUTCOME) {
+        throw new ValidationError('E_OVERFLOW', `${SOURCE}: outcome "${outcome}" is ${y[i]} in record ${i}; squared errors of outcomes beyond ±1e150 overflow double precision, so rescale it (for example to thousands).`, { source: SOURCE, field: outcome, row: i });
+      }
+    }
   }
   if (method === 'class-transformation' && !binary) {
     throw new ValidationError('E_OUTCOME_KIND', `${SOURCE}: class transformation needs a binary outcome (0/1 or booleans), and "${outcome}" has other values; use 's-learner', 't-learner' or 'x-learner' for continuous outcomes.`, { source: SOURCE, field: 'method' });
