@@ -177,7 +177,8 @@ export class LinearRegression implements Regressor {
    * The predicted target per row: intercept + x·β. O(n·p).
    *
    * @param X - features with every feature of the model
-   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` as `fit` for bad features
+   * @throws `StateError` `E_NOT_FITTED`; `ValidationError` as `fit` for bad features, `E_OVERFLOW` (a
+   *   prediction beyond double precision, naming the feature with the largest term and the row)
    * @example
    * ```ts
    * import { LinearRegression } from '@marksman/learn';
@@ -189,7 +190,15 @@ export class LinearRegression implements Regressor {
     const source = `${NAME}.predict`;
     const f = this.#state(source);
     const fm = readPredictFeatures(source, X, f.names, 'refuse');
-    return predictColumns(f, fm.columns, fm.n);
+    const out = predictColumns(f, fm.columns, fm.n);
+    for (let i = 0; i < fm.n; i++) {
+      if (Number.isFinite(out[i]!)) continue;
+      // Name the feature whose term is largest in that row.
+      let j = 0;
+      for (let k = 1; k < fm.columns.length; k++) if (Math.abs(f.coef[k]! * fm.columns[k]![i]!) > Math.abs(f.coef[j]! * fm.columns[j]![i]!)) j = k;
+      throw new ValidationError('E_OVERFLOW', `${source}: the prediction of row ${i} overflows double precision (feature "${f.names[j]!}" is ${fm.columns[j]![i]!}); check the value or rescale the feature.`, { source, field: f.names[j]!, row: i });
+    }
+    return out;
   }
 
   /**
