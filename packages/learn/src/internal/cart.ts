@@ -409,7 +409,12 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     // Partition every feature's slice stably: rows of [start, bestPos) in the best order go left.
     const ordB = orders[bestF]!;
     for (let t = start; t < end; t++) goesLeft[ordB[t]!] = t < bestPos ? 1 : 0;
-    for (let f = 0; f < p; f++) {
+    // Children that will be leaves whatever their rows (depth or size) read only feature 0's slice (their totals).
+    const sizeL = bestPos - start;
+    const sizeR = end - bestPos;
+    const leafBySize = (m: number) => depth + 1 >= params.maxDepth || m < params.minSamplesSplit || m < 2 * minLeaf;
+    const onlyFirst = leafBySize(sizeL) && leafBySize(sizeR);
+    for (let f = 0; f < (onlyFirst ? 1 : p); f++) {
       if (f === bestF) continue;
       const ord = orders[f]!;
       const xs = vals[f]!;
