@@ -3,31 +3,37 @@
 Usage: /usr/bin/python3 uplift_sklearn.py <dir> <n> <p> <forest_trees>
 
 Reads the raw float64 files the benchmark wrote into <dir>: X (row-major
-n x p, the encoded features), t (1 = Womens E-Mail, 0 = No E-Mail), y (visit)
-and test (1 = test row of the shared split). Builds the same four uplift
-methods as @marksman/experiments' fitUplift, by hand, on scikit-learn's
-learners with the settings the benchmark gives ours:
+n x p, the encoded features), t (1 = Womens E-Mail, 0 = No E-Mail), and per
+outcome o in (visit, spend) y-<o> (the outcome) and test-<o> (1 = test row of
+that outcome's split). Builds the same uplift methods as
+@marksman/experiments' fitUplift, by hand, on scikit-learn's learners with
+the settings the benchmark gives ours:
 
-- logistic: LogisticRegression() (L2, C = 1, lbfgs; max_iter 1000) and, for
-  the X-learner's effect models, LinearRegression();
+- logistic: LogisticRegression() (L2, C = 1, lbfgs; max_iter 1000) for 0/1
+  outcomes and LinearRegression() for numbers (spend, and the X-learner's
+  effect models);
 - gbm: HistGradientBoostingClassifier(random_state=0) / ...Regressor, defaults;
 - forest: RandomForestClassifier / Regressor(n_estimators=<forest_trees>,
   min_samples_leaf=20, max_features='sqrt' for both, random_state=0).
 
+Visit (0/1) uses classifiers for the outcome models, spend regressors.
 S-learner: one model on features + t, uplift = f(x, 1) - f(x, 0).
 T-learner: one model per group, uplift = m1 - m0.
 X-learner: T-learner models, effect regressors on D1 = y - m0(x) (treated)
 and D0 = m1(x) - y (control), uplift = g * tau0 + (1 - g) * tau1 with g the
 treated share of the training rows.
-Class transformation: classifier of z = t*y + (1-t)*(1-y) with weights that
-give treated and control equal total weight, uplift = 2 P(z=1) - 1.
+Class transformation (visit only): classifier of z = t*y + (1-t)*(1-y) with
+weights that give treated and control equal total weight,
+uplift = 2 P(z=1) - 1.
 
-Each fit runs once on 1 thread (threadpoolctl), timed with
-time.perf_counter; test-row uplift goes to <dir>/sk-<method>-<learner>.f64.
+Each fit runs on 1 thread (threadpoolctl), timed with time.perf_counter:
+the median of 3 fits after 1 untimed fit for 'logistic' and 'gbm', one fit
+for 'forest'. Test-row uplift goes to <dir>/sk-<outcome>-<method>-<learner>.f64.
 Prints one JSON line last.
 """
 import json
 import os
+import statistics
 import sys
 import time
 
@@ -41,9 +47,6 @@ from threadpoolctl import threadpool_limits
 d, n, p, trees = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 X = np.fromfile(os.path.join(d, "X.f64"), dtype=np.float64).reshape(n, p)
 t = np.fromfile(os.path.join(d, "t.f64"), dtype=np.float64).astype(int)
-y = np.fromfile(os.path.join(d, "y.f64"), dtype=np.float64)
-test = np.fromfile(os.path.join(d, "test.f64"), dtype=np.float64).astype(bool)
-Xtr, ttr, ytr, Xte = X[~test], t[~test], y[~test], X[test]
 
 
 def classifier(learner):
@@ -62,38 +65,51 @@ def regressor(learner):
     return RandomForestRegressor(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", random_state=0)
 
 
-def proba(m, A):
-    return m.predict_proba(A)[:, 1]
+def fit_predict(method, learner, binary, Xtr, ttr, ytr):
+    def outcome_model(A, target):
+        if binary:
+            m = classifier(learner).fit(A, target.astype(int))
+            return lambda B: m.predict_proba(B)[:, 1]
+        m = regressor(learner).fit(A, target)
+        return m.predict
 
-
-def fit_predict(method, learner):
     if method == "s-learner":
-        m = classifier(learner).fit(np.c_[Xtr, ttr], ytr.astype(int))
-        return lambda A: proba(m, np.c_[A, np.ones(len(A))]) - proba(m, np.c_[A, np.zeros(len(A))])
+        f = outcome_model(np.c_[Xtr, ttr], ytr)
+        return lambda A: f(np.c_[A, np.ones(len(A))]) - f(np.c_[A, np.zeros(len(A))])
     if method in ("t-learner", "x-learner"):
-        m0 = classifier(learner).fit(Xtr[ttr == 0], ytr[ttr == 0].astype(int))
-        m1 = classifier(learner).fit(Xtr[ttr == 1], ytr[ttr == 1].astype(int))
+        m0 = outcome_model(Xtr[ttr == 0], ytr[ttr == 0])
+        m1 = outcome_model(Xtr[ttr == 1], ytr[ttr == 1])
         if method == "t-learner":
-            return lambda A: proba(m1, A) - proba(m0, A)
+            return lambda A: m1(A) - m0(A)
         X1, X0 = Xtr[ttr == 1], Xtr[ttr == 0]
-        tau1 = regressor(learner).fit(X1, ytr[ttr == 1] - proba(m0, X1))
-        tau0 = regressor(learner).fit(X0, proba(m1, X0) - ytr[ttr == 0])
+        tau1 = regressor(learner).fit(X1, ytr[ttr == 1] - m0(X1))
+        tau0 = regressor(learner).fit(X0, m1(X0) - ytr[ttr == 0])
         g = ttr.mean()
         return lambda A: g * tau0.predict(A) + (1 - g) * tau1.predict(A)
     z = (ttr * ytr + (1 - ttr) * (1 - ytr)).astype(int)
     w = np.where(ttr == 1, len(ttr) / (2 * ttr.sum()), len(ttr) / (2 * (1 - ttr).sum()))
     m = classifier(learner).fit(Xtr, z, sample_weight=w)
-    return lambda A: 2 * proba(m, A) - 1
+    return lambda A: 2 * m.predict_proba(A)[:, 1] - 1
 
 
 out = {"sklearn": sklearn.__version__, "numpy": np.__version__, "fits": {}}
 with threadpool_limits(limits=1):
-    for method in ("s-learner", "t-learner", "x-learner", "class-transformation"):
-        for learner in ("logistic", "gbm", "forest"):
-            t0 = time.perf_counter()
-            predict = fit_predict(method, learner)
-            seconds = time.perf_counter() - t0
-            u = np.ascontiguousarray(predict(Xte), dtype=np.float64)
-            u.tofile(os.path.join(d, f"sk-{method}-{learner}.f64"))
-            out["fits"][f"{method}/{learner}"] = seconds
+    for outcome in ("visit", "spend"):
+        y = np.fromfile(os.path.join(d, f"y-{outcome}.f64"), dtype=np.float64)
+        test = np.fromfile(os.path.join(d, f"test-{outcome}.f64"), dtype=np.float64).astype(bool)
+        Xtr, ttr, ytr, Xte = X[~test], t[~test], y[~test], X[test]
+        methods = ("s-learner", "t-learner", "x-learner") + (("class-transformation",) if outcome == "visit" else ())
+        for method in methods:
+            for learner in ("logistic", "gbm", "forest"):
+                repeats = 1 if learner == "forest" else 3
+                if repeats > 1:
+                    fit_predict(method, learner, outcome == "visit", Xtr, ttr, ytr)
+                times = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    predict = fit_predict(method, learner, outcome == "visit", Xtr, ttr, ytr)
+                    times.append(time.perf_counter() - t0)
+                u = np.ascontiguousarray(predict(Xte), dtype=np.float64)
+                u.tofile(os.path.join(d, f"sk-{outcome}-{method}-{learner}.f64"))
+                out["fits"][f"{outcome}/{method}/{learner}"] = statistics.median(times)
 print(json.dumps(out))

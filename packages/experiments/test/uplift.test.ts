@@ -220,6 +220,7 @@ describe('fitUplift: bad input gets typed errors naming the field', () => {
     ['NaN outcome', () => fitUplift(train.map((c, i) => (i === 3 ? { ...c, visit: NaN } : c)), base), 'E_NAN', 'visit'],
     ['infinite outcome', () => fitUplift(train.map((c, i) => (i === 3 ? { ...c, spend: Infinity } : c)), { ...base, outcome: 'spend' }), 'E_NOT_FINITE', 'spend'],
     ['least squares overflow', () => fitUplift(train.map((c, i) => (i < 8 ? { ...c, spend: 1e308 } : c)), { ...base, outcome: 'spend' }), 'E_OVERFLOW', 'spend'],
+    ['continuous outcome beyond ±1e150, gbm too', () => fitUplift(train.map((c, i) => (i === 5 ? { ...c, spend: -2e150 } : c)), { ...base, outcome: 'spend', learner: 'gbm' }), 'E_OVERFLOW', 'spend'],
     ['missing outcome', () => fitUplift(train.map((c, i) => (i === 3 ? { ...c, visit: undefined } : c)), base), 'E_MISSING', 'visit'],
     ['text outcome', () => fitUplift(train.map((c, i) => (i === 3 ? { ...c, visit: 'yes' } : c)), base), 'E_LABEL', 'visit'],
     ['outcome mixes booleans and numbers', () => fitUplift(train.map((c, i) => (i === 3 ? { ...c, visit: true } : c)), base), 'E_MIXED_TYPES', 'visit'],

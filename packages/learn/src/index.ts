@@ -2,6 +2,8 @@
 // Supervised learners shared by segment rules, uplift and propensity models.
 export { LogisticRegression } from './logistic-regression';
 export type { LogisticRegressionOptions, LogisticRegressionJSON } from './logistic-regression';
+export { LinearRegression } from './linear-regression';
+export type { LinearRegressionOptions, LinearRegressionJSON } from './linear-regression';
 export { DecisionTreeClassifier } from './decision-tree-classifier';
 export type { DecisionTreeClassifierOptions, DecisionTreeClassifierJSON } from './decision-tree-classifier';
 export { DecisionTreeRegressor } from './decision-tree-regressor';

@@ -3,6 +3,7 @@ import {
   DecisionTreeRegressor,
   HistGradientBoostingClassifier,
   HistGradientBoostingRegressor,
+  LinearRegression,
   LogisticRegression,
   RandomForestClassifier,
   RandomForestRegressor,
@@ -57,6 +58,7 @@ const learner = (name: string, C: { new (o?: never): Model; fromJSON(j: never): 
 
 export const learn = async (): Promise<Case[]> => [
   ...learner('LogisticRegression', LogisticRegression as never, { C: 2 }, LABELS, true, false),
+  ...learner('LinearRegression', LinearRegression as never, { alpha: 0.5 }, SPEND, false, false),
   ...learner('DecisionTreeClassifier', DecisionTreeClassifier as never, { maxDepth: 3 }, LABELS, true, false),
   ...learner('DecisionTreeRegressor', DecisionTreeRegressor as never, { maxDepth: 3 }, SPEND, false, false),
   ...learner('RandomForestClassifier', RandomForestClassifier as never, { nEstimators: 5, seed: 1 }, LABELS, true, false),

@@ -32,7 +32,7 @@ export interface UpliftModelJSON {
   readonly propensity: number[] | null;
   /**
    * The base models' own `toJSON()` forms (LogisticRegression, HistGradientBoosting…, RandomForest…, or
-   * `marksman.LeastSquares`), laid out by method: S-learner one; T-learner control then one per arm;
+   * LinearRegression for `'logistic'` regressors), laid out by method: S-learner one; T-learner control then one per arm;
    * X-learner control, one per arm, then per arm the effect models on treated and on control rows;
    * class transformation one per arm.
    */

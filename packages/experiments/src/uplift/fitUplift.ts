@@ -18,7 +18,7 @@ export interface FitUpliftOptions {
   readonly features: readonly string[];
   /** `'s-learner'`, `'t-learner'`, `'x-learner'` or `'class-transformation'` (binary outcomes only). */
   readonly method: UpliftMethod;
-  /** Base learners: `'logistic'` (LogisticRegression; least squares for regression), `'gbm'` (HistGradientBoosting…), `'forest'` (RandomForest…). */
+  /** Base learners: `'logistic'` (LogisticRegression; LinearRegression, ordinary least squares, for regression), `'gbm'` (HistGradientBoosting…), `'forest'` (RandomForest…). */
   readonly learner: UpliftLearner;
   /** Seed of the base learners (a safe integer). */
   readonly seed: number;
@@ -31,7 +31,7 @@ export interface FitUpliftOptions {
   /**
    * Options passed to every base learner's constructor (e.g. `{ maxIter: 200 }` for `'gbm'`, `{ C: 0.5 }`
    * for `'logistic'`); classifier-only keys (`classWeight`, `criterion`) are not passed to regressors, and the
-   * least-squares regressor of `'logistic'` takes none (they are still checked against LogisticRegression's).
+   * LinearRegression of `'logistic'` takes none (they are still checked against LogisticRegression's).
    * `seed` comes from the option above.
    */
   readonly learnerOptions?: Readonly<Record<string, unknown>> | null;
@@ -64,6 +64,8 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
 });
 
 const SOURCE = 'fitUplift';
+/** Largest continuous outcome the regressors take (their squared errors stay finite). */
+const MAX_OUTCOME = 1e150;
 const METHODS: readonly UpliftMethod[] = ['s-learner', 't-learner', 'x-learner', 'class-transformation'];
 const LEARNERS: readonly UpliftLearner[] = ['logistic', 'gbm', 'forest'];
 
@@ -99,6 +101,35 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Row indices per arm in data order: element 0 holds control (armIndex −1), element k + 1 arm k. */
+function groupRows(armIndex: Int32Array, k: number): Int32Array[] {
+  const sizes = new Int32Array(k + 1);
+  for (let i = 0; i < armIndex.length; i++) sizes[armIndex[i]! + 1]!++;
+  const groups = Array.from(sizes, (s) => new Int32Array(s));
+  const fill = new Int32Array(k + 1);
+  for (let i = 0; i < armIndex.length; i++) {
+    const g = armIndex[i]! + 1;
+    groups[g]![fill[g]!++] = i;
+  }
+  return groups;
+}
+
+/** The rows `idx` of each column, as new columns. */
+function gather(cols: readonly Float64Array[], idx: Int32Array): Float64Array[] {
+  return cols.map((c) => {
+    const out = new Float64Array(idx.length);
+    for (let r = 0; r < idx.length; r++) out[r] = c[idx[r]!]!;
+    return out;
+  });
+}
+
+/** 0/1 outcomes as class labels. */
+function toLabels(y: Float64Array): Uint8Array {
+  const out = new Uint8Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i]!;
+  return out;
 }
 
 /**
@@ -137,8 +168,8 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
  *   `E_SINGLE_ARM` (one arm only), `E_CONTROL_MISSING` (no record has the control label),
  *   `E_MIXED_TYPES`, `E_LABEL`, `E_MISSING`, `E_NAN`, `E_NOT_FINITE`, `E_FEATURE_TYPE` naming the field and
  *   record, `E_CONSTANT_OUTCOME` (the outcome never varies, overall or within an arm where the method needs
- *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome), `E_OVERFLOW` (least squares on values near
- *   the largest double); `AbortError` `E_ABORTED`
+ *   it), `E_OUTCOME_KIND` (class transformation on a continuous outcome), `E_OVERFLOW` (a continuous outcome beyond
+ *   ±1e150, or features whose squares overflow in LinearRegression); `AbortError` `E_ABORTED`
  * @example
  * ```ts
  * import { fitUplift } from '@marksman/experiments';
@@ -209,10 +240,13 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   const armIndex = new Int32Array(n); // -1 control, else index into arms
   const indexOf = new Map(arms.map((a, k) => [a, k] as const));
   for (let i = 0; i < n; i++) armIndex[i] = armOf[i] === control ? -1 : indexOf.get(armOf[i]!)!;
+  // Rows of each arm (control first), found in one pass.
+  const groups = groupRows(armIndex, arms.length);
 
   // Outcome.
   const y = new Float64Array(n);
   let binary = true;
+  const booleanOutcome = typeof data[0]![outcome] === 'boolean';
   for (let i = 0; i < n; i++) {
     const v = data[i]![outcome];
     let num: number;
@@ -222,30 +256,35 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
       const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
       throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
     }
-    if (i > 0 && (typeof v === 'boolean') !== (typeof data[0]![outcome] === 'boolean')) {
+    if ((typeof v === 'boolean') !== booleanOutcome) {
       throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
     }
     if (num !== 0 && num !== 1) binary = false;
     y[i] = num;
   }
-  const constant = (pick: (i: number) => boolean): boolean => {
-    let first: number | undefined;
-    for (let i = 0; i < n; i++) {
-      if (!pick(i)) continue;
-      if (first === undefined) first = y[i] as number;
-      else if (y[i] !== first) return false;
-    }
+  const constantOn = (idx: Int32Array): boolean => {
+    const first = y[idx[0]!];
+    for (let r = 1; r < idx.length; r++) if (y[idx[r]!] !== first) return false;
     return true;
   };
-  if (constant(() => true)) {
+  let varies = false;
+  for (let i = 1; i < n && !varies; i++) varies = y[i] !== y[0];
+  if (!varies) {
     throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is ${y[0]} in every record; there is nothing to learn.`, { source: SOURCE, field: outcome });
+  }
+  if (!binary) {
+    for (let i = 0; i < n; i++) {
+      if (Math.abs(y[i]!) > MAX_OUTCOME) {
+        throw new ValidationError('E_OVERFLOW', `${SOURCE}: outcome "${outcome}" is ${y[i]} in record ${i}; squared errors of outcomes beyond ±1e150 overflow double precision, so rescale it (for example to thousands).`, { source: SOURCE, field: outcome, row: i });
+      }
+    }
   }
   if (method === 'class-transformation' && !binary) {
     throw new ValidationError('E_OUTCOME_KIND', `${SOURCE}: class transformation needs a binary outcome (0/1 or booleans), and "${outcome}" has other values; use 's-learner', 't-learner' or 'x-learner' for continuous outcomes.`, { source: SOURCE, field: 'method' });
   }
   if (binary && (method === 't-learner' || method === 'x-learner')) {
     for (let k = -1; k < arms.length; k++) {
-      if (constant((i) => armIndex[i] === k)) {
+      if (constantOn(groups[k + 1]!)) {
         const name = k < 0 ? `the control arm ${show(control)}` : `arm ${show(arms[k])}`;
         throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is the same for every record of ${name}, so its outcome classifier cannot be fitted; use 's-learner' or more data.`, { source: SOURCE, field: outcome });
       }
@@ -269,67 +308,82 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     throwIfAborted(signal, SOURCE);
   };
   const armName = (k: number) => (k < 0 ? `control ${show(control)}` : `arm ${show(arms[k])}`);
-  const subset = (pick: (i: number) => boolean): Int32Array => {
-    const idx: number[] = [];
-    for (let i = 0; i < n; i++) if (pick(i)) idx.push(i);
-    return Int32Array.from(idx);
-  };
-  const take = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i] as number));
   const outcomeModel = (X: Float64Array[], xNames: readonly string[], target: Float64Array): BaseModel =>
-    binary ? fitClassifier(settings, X, xNames, Uint8Array.from(target), null, signal) : fitRegressor(settings, X, xNames, target, signal);
+    binary ? fitClassifier(settings, X, xNames, toLabels(target), null, signal) : fitRegressor(settings, X, xNames, target, signal);
 
   const models: BaseModel[] = [];
   let propensity: number[] | null = null;
   switch (method) {
     case 's-learner': {
-      const indicators = arms.map((_, k) => Float64Array.from(armIndex, (a) => (a === k ? 1 : 0)));
+      const indicators = arms.map((_, k) => {
+        const col = new Float64Array(n);
+        for (const i of groups[k + 1]!) col[i] = 1;
+        return col;
+      });
       models.push(outcomeModel([...cols, ...indicators], [...names, ...armIndicatorNames(treatment, arms)], y));
       done('outcome model with arm indicators');
       break;
     }
     case 't-learner':
     case 'x-learner': {
-      const groups: Int32Array[] = [];
+      // Each arm's columns are gathered once and shared by its outcome model and (X-learner) its effect models.
+      const armCols = groups.map((idx) => gather(cols, idx));
+      const armY = groups.map((idx) => gather([y], idx)[0]!);
       for (let k = -1; k < arms.length; k++) {
-        const idx = subset((i) => armIndex[i] === k);
-        groups.push(idx);
-        models.push(outcomeModel(take(idx), names, Float64Array.from(idx, (i) => y[i] as number)));
+        models.push(outcomeModel(armCols[k + 1]!, names, armY[k + 1]!));
         done(`outcome model, ${armName(k)}`);
       }
       if (method === 'x-learner') {
         propensity = [];
-        const controlIdx = groups[0]!;
-        const controlCols = take(controlIdx);
+        const controlCols = armCols[0]!;
+        const controlY = armY[0]!;
+        const nC = controlY.length;
         const controlOnControl = models[0]!;
         for (let k = 0; k < arms.length; k++) {
-          const treatedIdx = groups[k + 1]!;
-          const treatedCols = take(treatedIdx);
-          // Imputed effects: treated y − control model; arm model − control y.
-          const mu0 = controlOnControl.predict(treatedCols);
-          const dTreated = Float64Array.from(treatedIdx, (i, r) => (y[i] as number) - (mu0[r] as number));
-          const mu1 = models[1 + k]!.predict(controlCols);
-          const dControl = Float64Array.from(controlIdx, (i, r) => (mu1[r] as number) - (y[i] as number));
+          const treatedCols = armCols[k + 1]!;
+          const treatedY = armY[k + 1]!;
+          // Imputed effects: treated y − control model; arm model − control y (computed in place).
+          const dTreated = controlOnControl.predict(treatedCols);
+          for (let r = 0; r < dTreated.length; r++) dTreated[r] = (treatedY[r] as number) - (dTreated[r] as number);
+          const dControl = models[1 + k]!.predict(controlCols);
+          for (let r = 0; r < nC; r++) dControl[r] = (dControl[r] as number) - (controlY[r] as number);
           models.push(fitRegressor(settings, treatedCols, names, dTreated, signal));
           done(`effect model on treated rows, ${armName(k)}`);
           models.push(fitRegressor(settings, controlCols, names, dControl, signal));
           done(`effect model on control rows, ${armName(k)}`);
-          propensity.push(treatedIdx.length / (treatedIdx.length + controlIdx.length));
+          propensity.push(treatedY.length / (treatedY.length + nC));
         }
       }
       break;
     }
     case 'class-transformation': {
+      const controlIdx = groups[0]!;
       for (let k = 0; k < arms.length; k++) {
-        const idx = subset((i) => armIndex[i] === k || armIndex[i] === -1);
-        let nT = 0;
-        for (const i of idx) if (armIndex[i] === k) nT++;
-        const nC = idx.length - nT;
-        const z = Uint8Array.from(idx, (i) => ((armIndex[i] === k) === (y[i] === 1) ? 1 : 0));
-        if (z.every((v) => v === z[0])) {
+        const treatedIdx = groups[k + 1]!;
+        const nT = treatedIdx.length;
+        const nC = controlIdx.length;
+        const m = nT + nC;
+        // Rows of the comparison in data order (as a mask), so the fit does not depend on how arms are laid out.
+        const idx = new Int32Array(m);
+        let r = 0;
+        for (let i = 0; i < n; i++) if (armIndex[i] === k || armIndex[i] === -1) idx[r++] = i;
+        const z = new Uint8Array(m);
+        const w = new Float64Array(m);
+        const wT = m / (2 * nT);
+        const wC = m / (2 * nC);
+        let ones = 0;
+        for (let j = 0; j < m; j++) {
+          const i = idx[j]!;
+          const treated = armIndex[i] === k;
+          const zi = treated === (y[i] === 1) ? 1 : 0;
+          z[j] = zi;
+          ones += zi;
+          w[j] = treated ? wT : wC;
+        }
+        if (ones === 0 || ones === m) {
           throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: for ${armName(k)} every treated record has outcome ${z[0]} and every control record ${1 - z[0]!}, so the transformed class is constant; use another method.`, { source: SOURCE, field: outcome });
         }
-        const w = Float64Array.from(idx, (i) => (armIndex[i] === k ? idx.length / (2 * nT) : idx.length / (2 * nC)));
-        models.push(fitClassifier(settings, take(idx), names, z, w, signal));
+        models.push(fitClassifier(settings, gather(cols, idx), names, z, w, signal));
         done(`transformed-class model, ${armName(k)}`);
       }
       break;

@@ -3,7 +3,7 @@
 /** How an uplift model is built from base learners (see {@link fitUplift}). */
 export type UpliftMethod = 's-learner' | 't-learner' | 'x-learner' | 'class-transformation';
 
-/** Base learner family of an uplift model: logistic (least squares for regression), histogram gradient boosting or random forest. */
+/** Base learner family of an uplift model: logistic (LinearRegression for regression), histogram gradient boosting or random forest. */
 export type UpliftLearner = 'logistic' | 'gbm' | 'forest';
 
 /** A treatment arm's label as it appears in the data: text, a finite number or a boolean. */

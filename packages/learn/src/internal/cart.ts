@@ -166,8 +166,31 @@ function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number,
   return h / LN2;
 }
 
+/**
+ * Buffers a tree grows in, sized for the data's rows and features; a forest
+ * passes one to every tree so that each tree does not allocate its own.
+ */
+export interface CartWorkspace {
+  readonly orders: Int32Array[];
+  readonly vals: Float64Array[];
+  readonly goesLeft: Uint8Array;
+  readonly tmpI: Int32Array;
+  readonly tmpV: Float64Array;
+}
+
+/** Buffers for growing trees on `n` rows of `p` features. */
+export function cartWorkspace(n: number, p: number): CartWorkspace {
+  return {
+    orders: Array.from({ length: p }, () => new Int32Array(n)),
+    vals: Array.from({ length: p }, () => new Float64Array(n)),
+    goesLeft: new Uint8Array(n),
+    tmpI: new Int32Array(n),
+    tmpV: new Float64Array(n),
+  };
+}
+
 /** Grows one tree. Rows with weight 0 are not used. O(depth · n · p · C). */
-export function growTree(data: CartData, params: CartParams): TreeArrays {
+export function growTree(data: CartData, params: CartParams, workspace?: CartWorkspace): TreeArrays {
   const { columns, weight, target } = data;
   const isClass = target.kind === 'class';
   const yc = isClass ? target.y : new Int32Array(0);
@@ -177,49 +200,31 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
   const crit = params.criterion;
   const gini = crit === 'gini';
   const nAll = weight.length;
+  const work = workspace ?? cartWorkspace(nAll, p);
   // Per-feature slices of active rows (weight > 0), in sorted order, with the
-  // values, targets and weights gathered alongside so that scans read memory
-  // sequentially; a split partitions all four arrays of every feature.
-  const orders: Int32Array[] = [];
-  const vals: Float64Array[] = [];
-  const labs: Int32Array[] = [];
-  const tys: Float64Array[] = [];
-  const wts: Float64Array[] = [];
+  // values gathered alongside so that scans read them in order (targets and
+  // weights are read through the row index: fewer arrays to move when a
+  // split partitions every feature's slice).
+  const orders = work.orders;
+  const vals = work.vals;
   let n = 0;
   for (let i = 0; i < nAll; i++) if (weight[i]! > 0) n++;
   for (let f = 0; f < p; f++) {
     const src = data.sorted[f]!;
     const x = columns[f]!;
-    const o = new Int32Array(n);
-    const v = new Float64Array(n);
-    const l = new Int32Array(isClass ? n : 0);
-    const t = new Float64Array(isClass ? 0 : n);
-    const w = new Float64Array(n);
+    const o = orders[f]!;
+    const v = vals[f]!;
     let k = 0;
     for (let s = 0; s < src.length; s++) {
       const i = src[s]!;
-      const wi = weight[i]!;
-      if (wi > 0) {
+      if (weight[i]! > 0) {
         o[k] = i;
         v[k] = x[i]!;
-        if (isClass) l[k] = yc[i]!;
-        else t[k] = yr[i]!;
-        w[k] = wi;
         k++;
       }
     }
-    orders.push(o);
-    vals.push(v);
-    labs.push(l);
-    tys.push(t);
-    wts.push(w);
   }
-  const goesLeft = new Uint8Array(nAll);
-  const tmpI = new Int32Array(n);
-  const tmpV = new Float64Array(n);
-  const tmpL = new Int32Array(isClass ? n : 0);
-  const tmpT = new Float64Array(isClass ? 0 : n);
-  const tmpW = new Float64Array(n);
+  const { goesLeft, tmpI, tmpV } = work;
   const featOrder = new Int32Array(p);
   const leftW = new Float64Array(C);
   const totW = new Float64Array(C);
@@ -250,17 +255,17 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
       if (isLeft === 1) left[parent] = id;
       else right[parent] = id;
     }
-    const w0 = wts[0]!;
+    const o0 = orders[0]!;
     let wN = 0;
     let imp: number;
     let sumY = 0;
     if (isClass) {
       totW.fill(0);
       totN.fill(0);
-      const l0 = labs[0]!;
       for (let t = start; t < end; t++) {
-        const c = l0[t]!;
-        const w = w0[t]!;
+        const i = o0[t]!;
+        const c = yc[i]!;
+        const w = weight[i]!;
         totW[c]! += w;
         totN[c]! += 1;
         wN += w;
@@ -268,17 +273,18 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
       imp = impurityOf(crit, totW, 0, C, wN);
     } else {
       // Two passes (mean, then squared deviations), so a constant target has impurity exactly 0.
-      const t0 = tys[0]!;
       for (let t = start; t < end; t++) {
-        const w = w0[t]!;
+        const i = o0[t]!;
+        const w = weight[i]!;
         wN += w;
-        sumY += w * t0[t]!;
+        sumY += w * yr[i]!;
       }
       const mean = wN > 0 ? sumY / wN : 0;
       let ss = 0;
       for (let t = start; t < end; t++) {
-        const d = t0[t]! - mean;
-        ss += w0[t]! * d * d;
+        const i = o0[t]!;
+        const d = yr[i]! - mean;
+        ss += weight[i]! * d * d;
       }
       imp = wN > 0 ? ss / wN : 0;
     }
@@ -322,16 +328,16 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
       if (visited >= params.maxFeatures && bestF >= 0) break;
       const f = featOrder[fi]!;
       const xs = vals[f]!;
-      const ws = wts[f]!;
+      const os = orders[f]!;
       if (xs[end - 1]! <= xs[start]! + FEATURE_EPS) continue; // constant here
       visited++;
       let wL = 0;
       if (isClass) {
-        const ls = labs[f]!;
         leftW.fill(0);
         for (let t = start; t < end - 1; t++) {
-          const w = ws[t]!;
-          leftW[ls[t]!]! += w;
+          const i = os[t]!;
+          const w = weight[i]!;
+          leftW[yc[i]!]! += w;
           wL += w;
           const v = xs[t]!;
           const vNext = xs[t + 1]!;
@@ -372,11 +378,11 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
           }
         }
       } else {
-        const ts = tys[f]!;
         let sL = 0;
         for (let t = start; t < end - 1; t++) {
-          const w = ws[t]!;
-          sL += w * ts[t]!;
+          const i = os[t]!;
+          const w = weight[i]!;
+          sL += w * yr[i]!;
           wL += w;
           const v = xs[t]!;
           const vNext = xs[t + 1]!;
@@ -403,13 +409,15 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
     // Partition every feature's slice stably: rows of [start, bestPos) in the best order go left.
     const ordB = orders[bestF]!;
     for (let t = start; t < end; t++) goesLeft[ordB[t]!] = t < bestPos ? 1 : 0;
-    for (let f = 0; f < p; f++) {
+    // Children that will be leaves whatever their rows (depth or size) read only feature 0's slice (their totals).
+    const sizeL = bestPos - start;
+    const sizeR = end - bestPos;
+    const leafBySize = (m: number) => depth + 1 >= params.maxDepth || m < params.minSamplesSplit || m < 2 * minLeaf;
+    const onlyFirst = leafBySize(sizeL) && leafBySize(sizeR);
+    for (let f = 0; f < (onlyFirst ? 1 : p); f++) {
       if (f === bestF) continue;
       const ord = orders[f]!;
       const xs = vals[f]!;
-      const ls = labs[f]!;
-      const ts = tys[f]!;
-      const ws = wts[f]!;
       let l = start;
       let r = 0;
       for (let t = start; t < end; t++) {
@@ -417,24 +425,15 @@ export function growTree(data: CartData, params: CartParams): TreeArrays {
         if (goesLeft[i] === 1) {
           ord[l] = i;
           xs[l] = xs[t]!;
-          if (isClass) ls[l] = ls[t]!;
-          else ts[l] = ts[t]!;
-          ws[l] = ws[t]!;
           l++;
         } else {
           tmpI[r] = i;
           tmpV[r] = xs[t]!;
-          if (isClass) tmpL[r] = ls[t]!;
-          else tmpT[r] = ts[t]!;
-          tmpW[r] = ws[t]!;
           r++;
         }
       }
       ord.set(tmpI.subarray(0, r), l);
       xs.set(tmpV.subarray(0, r), l);
-      if (isClass) ls.set(tmpL.subarray(0, r), l);
-      else ts.set(tmpT.subarray(0, r), l);
-      ws.set(tmpW.subarray(0, r), l);
     }
     feature[id] = bestF;
     threshold[id] = bestThr;

@@ -2,7 +2,7 @@
 // subset of features per node), shared by the classifier and the regressor.
 import { Random, throwIfAborted } from '@marksman/core';
 import type { LearnerFitProgress } from '../types';
-import { growTree, presort } from './cart';
+import { cartWorkspace, growTree, presort } from './cart';
 import type { CartCriterion, CartTarget, TreeArrays } from './cart';
 import type { FeatureMatrix } from './features';
 import { featuresPerNode } from './tree-options';
@@ -37,6 +37,7 @@ export function growForest(
   const rng = new Random(s.seed);
   const trees: TreeArrays[] = [];
   const w = new Float64Array(n);
+  const work = cartWorkspace(n, p);
   for (let t = 0; t < s.nEstimators; t++) {
     throwIfAborted(signal ?? undefined, source);
     if (s.bootstrap) {
@@ -44,7 +45,7 @@ export function growForest(
       for (let k = 0; k < n; k++) w[rng.int(n)]! += 1;
       for (let i = 0; i < n; i++) w[i]! *= weight[i]!;
     } else w.set(weight);
-    trees.push(growTree({ columns: fm.columns, target, weight: w, sorted }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, rng }));
+    trees.push(growTree({ columns: fm.columns, target, weight: w, sorted }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, rng }, work));
     onProgress?.({ iteration: t + 1, maxIterations: s.nEstimators, loss: null, validationLoss: null });
   }
   return trees;

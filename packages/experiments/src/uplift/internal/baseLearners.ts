@@ -2,6 +2,7 @@ import { ValidationError } from '@marksman/core';
 import {
   HistGradientBoostingClassifier,
   HistGradientBoostingRegressor,
+  LinearRegression,
   LogisticRegression,
   RandomForestClassifier,
   RandomForestRegressor,
@@ -9,16 +10,16 @@ import {
 import type {
   HistGradientBoostingClassifierJSON,
   HistGradientBoostingRegressorJSON,
+  LinearRegressionJSON,
   LogisticRegressionJSON,
   RandomForestClassifierJSON,
   RandomForestRegressorJSON,
 } from '@marksman/learn';
-import { fitLeastSquares, leastSquaresFromJSON } from './leastSquares';
-import type { LeastSquaresJSON } from './leastSquares';
 
 // The base learners of the uplift models, behind one small interface: a
 // classifier predicts P(y = 1), a regressor the expected outcome. 'logistic'
-// pairs LogisticRegression with least squares (its regression counterpart).
+// pairs LogisticRegression with LinearRegression (ordinary least squares, its
+// regression counterpart).
 
 /** Family of base learner. */
 export type LearnerName = 'logistic' | 'gbm' | 'forest';
@@ -30,7 +31,7 @@ export type BaseModelJSON =
   | HistGradientBoostingRegressorJSON
   | RandomForestClassifierJSON
   | RandomForestRegressorJSON
-  | LeastSquaresJSON;
+  | LinearRegressionJSON;
 
 /** A fitted base model on encoded columns. */
 export interface BaseModel {
@@ -69,7 +70,7 @@ function regressorOptions(s: LearnerSettings): Record<string, unknown> {
  */
 export function checkLearnerOptions(s: LearnerSettings, regressor: boolean): void {
   newClassifier(s);
-  if (regressor && s.learner !== 'logistic') newRegressor(s);
+  if (regressor) newRegressor(s);
 }
 
 function newClassifier(s: LearnerSettings): LogisticRegression | HistGradientBoostingClassifier | RandomForestClassifier {
@@ -83,8 +84,16 @@ function newClassifier(s: LearnerSettings): LogisticRegression | HistGradientBoo
   }
 }
 
-function newRegressor(s: LearnerSettings): HistGradientBoostingRegressor | RandomForestRegressor {
-  return s.learner === 'gbm' ? new HistGradientBoostingRegressor(regressorOptions(s)) : new RandomForestRegressor(regressorOptions(s));
+function newRegressor(s: LearnerSettings): LinearRegression | HistGradientBoostingRegressor | RandomForestRegressor {
+  switch (s.learner) {
+    case 'logistic':
+      // LogisticRegression's options (C, maxIter, …) have no meaning for least squares: it takes none.
+      return new LinearRegression();
+    case 'gbm':
+      return new HistGradientBoostingRegressor(regressorOptions(s));
+    case 'forest':
+      return new RandomForestRegressor(regressorOptions(s));
+  }
 }
 
 const fromClassifier = (m: LogisticRegression | HistGradientBoostingClassifier | RandomForestClassifier): BaseModel => ({
@@ -92,7 +101,7 @@ const fromClassifier = (m: LogisticRegression | HistGradientBoostingClassifier |
   toJSON: () => m.toJSON(),
 });
 
-const fromRegressor = (m: HistGradientBoostingRegressor | RandomForestRegressor): BaseModel => ({
+const fromRegressor = (m: LinearRegression | HistGradientBoostingRegressor | RandomForestRegressor): BaseModel => ({
   predict: (columns) => m.predict(columns as Float64Array[]),
   toJSON: () => m.toJSON(),
 });
@@ -106,7 +115,6 @@ export function fitClassifier(s: LearnerSettings, columns: Float64Array[], names
 
 /** Fits a regressor of a numeric target. */
 export function fitRegressor(s: LearnerSettings, columns: Float64Array[], names: readonly string[], y: Float64Array, signal: AbortSignal | null): BaseModel {
-  if (s.learner === 'logistic') return fitLeastSquares(columns, y, names, s.source, s.outcome);
   const m = newRegressor(s);
   m.fit(columns, y, { featureNames: names, signal });
   return fromRegressor(m);
@@ -118,35 +126,31 @@ export function baseModelFromJSON(source: string, json: unknown, field: string, 
   const expected =
     role === 'classifier'
       ? { logistic: 'marksman.LogisticRegression', gbm: 'marksman.HistGradientBoostingClassifier', forest: 'marksman.RandomForestClassifier' }[learner]
-      : { logistic: 'marksman.LeastSquares', gbm: 'marksman.HistGradientBoostingRegressor', forest: 'marksman.RandomForestRegressor' }[learner];
+      : { logistic: 'marksman.LinearRegression', gbm: 'marksman.HistGradientBoostingRegressor', forest: 'marksman.RandomForestRegressor' }[learner];
   if (type !== expected) {
     throw new ValidationError('E_MODEL_JSON', `${source}: ${field} must be a ${expected} model (learner '${learner}'), got type ${JSON.stringify(type) ?? 'undefined'}; expected the output of UpliftModel#toJSON().`, { source, field });
   }
-  let model: BaseModel;
-  let featureNames: readonly string[];
-  if (expected === 'marksman.LeastSquares') {
-    model = leastSquaresFromJSON(source, json, field);
-    featureNames = (json as LeastSquaresJSON).featureNames;
-  } else {
-    const m =
-      expected === 'marksman.LogisticRegression'
-        ? LogisticRegression.fromJSON(json as LogisticRegressionJSON)
-        : expected === 'marksman.HistGradientBoostingClassifier'
-          ? HistGradientBoostingClassifier.fromJSON(json as HistGradientBoostingClassifierJSON)
-          : expected === 'marksman.RandomForestClassifier'
-            ? RandomForestClassifier.fromJSON(json as RandomForestClassifierJSON)
+  const m =
+    expected === 'marksman.LogisticRegression'
+      ? LogisticRegression.fromJSON(json as LogisticRegressionJSON)
+      : expected === 'marksman.HistGradientBoostingClassifier'
+        ? HistGradientBoostingClassifier.fromJSON(json as HistGradientBoostingClassifierJSON)
+        : expected === 'marksman.RandomForestClassifier'
+          ? RandomForestClassifier.fromJSON(json as RandomForestClassifierJSON)
+          : expected === 'marksman.LinearRegression'
+            ? LinearRegression.fromJSON(json as LinearRegressionJSON)
             : expected === 'marksman.HistGradientBoostingRegressor'
               ? HistGradientBoostingRegressor.fromJSON(json as HistGradientBoostingRegressorJSON)
               : RandomForestRegressor.fromJSON(json as RandomForestRegressorJSON);
-    featureNames = m.featureNames;
-    if (m instanceof HistGradientBoostingRegressor || m instanceof RandomForestRegressor) model = fromRegressor(m);
-    else {
-      const classes = m.classes;
-      if (classes.length !== 2 || classes[0] !== 0 || classes[1] !== 1) {
-        throw new ValidationError('E_MODEL_JSON', `${source}: ${field}.classes must be [0, 1]; expected the output of UpliftModel#toJSON().`, { source, field: `${field}.classes` });
-      }
-      model = fromClassifier(m);
+  const featureNames = m.featureNames;
+  let model: BaseModel;
+  if (m instanceof LinearRegression || m instanceof HistGradientBoostingRegressor || m instanceof RandomForestRegressor) model = fromRegressor(m);
+  else {
+    const classes = m.classes;
+    if (classes.length !== 2 || classes[0] !== 0 || classes[1] !== 1) {
+      throw new ValidationError('E_MODEL_JSON', `${source}: ${field}.classes must be [0, 1]; expected the output of UpliftModel#toJSON().`, { source, field: `${field}.classes` });
     }
+    model = fromClassifier(m);
   }
   if (featureNames.length !== names.length || featureNames.some((f, k) => f !== names[k])) {
     throw new ValidationError('E_MODEL_JSON', `${source}: ${field}.featureNames do not match the model's encoded features; expected the output of UpliftModel#toJSON().`, { source, field: `${field}.featureNames` });

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { LinearRegression } from '@marksman/learn';
+import type { LinearRegressionJSON } from '@marksman/learn';
+import { describe, expect, it } from 'vitest';
+import { deepFreeze, typed } from './helpers';
+
+interface LinearCase {
+  readonly name: string;
+  readonly params: { readonly alpha: number; readonly fitIntercept: boolean };
+  readonly X: number[][];
+  readonly y: number[];
+  readonly sampleWeight: number[] | null;
+  readonly coef: number[];
+  readonly intercept: number;
+  readonly Xtest: number[][];
+  readonly predTest: number[];
+}
+
+/** Produced by fixtures/linear_sklearn.py (scikit-learn 1.2, Debian's python3). */
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/linear-sklearn.json', import.meta.url), 'utf8')) as { readonly cases: LinearCase[] };
+
+const close = (a: number, b: number, tol: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
+
+describe('LinearRegression equals scikit-learn LinearRegression / Ridge (fixtures/linear_sklearn.py)', () => {
+  for (const c of fixture.cases) {
+    it(`${c.name}: coefficients and intercept to 1e-8, held-out predictions`, () => {
+      const X = deepFreeze(c.X.map((r) => [...r]));
+      const y = deepFreeze([...c.y]);
+      const m = new LinearRegression(c.params).fit(X, y, { sampleWeight: c.sampleWeight === null ? null : deepFreeze([...c.sampleWeight]) });
+      Array.from(m.coefficients).forEach((v, j) => close(v, c.coef[j]!, 1e-8));
+      close(m.intercept, c.intercept, 1e-8);
+      Array.from(m.predict(c.Xtest)).forEach((v, i) => close(v, c.predTest[i]!, 1e-8));
+    });
+  }
+});
+
+describe('LinearRegression: properties', () => {
+  const c = fixture.cases[1]!;
+
+  it('rows, typed columns with feature names, records and named columns give the same model; predict reads records by name', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const cols = names.map((_, j) => Float64Array.from(c.X, (r) => r[j]!));
+    const records = c.X.map((r) => Object.fromEntries(names.map((f, j) => [f, r[j]!])));
+    const w = c.sampleWeight!;
+    const fromRows = new LinearRegression().fit(c.X, c.y, { sampleWeight: w, featureNames: names });
+    const fromCols = new LinearRegression().fit(cols, Float64Array.from(c.y), { sampleWeight: Float64Array.from(w), featureNames: names });
+    const fromRecords = new LinearRegression().fit(records, c.y, { sampleWeight: w });
+    const fromNamed = new LinearRegression().fit(Object.fromEntries(names.map((f, j) => [f, cols[j]!])), c.y, { sampleWeight: w });
+    for (const m of [fromCols, fromRecords, fromNamed]) {
+      expect(m.featureNames).toEqual(names);
+      expect(Array.from(m.coefficients)).toEqual(Array.from(fromRows.coefficients));
+      expect(m.intercept).toBe(fromRows.intercept);
+    }
+    const shuffled = records.slice(0, 3).map((r) => ({ d: r.d, c: r.c, b: r.b, a: r.a, other: 'ignored' }));
+    expect(Array.from(fromRecords.predict(shuffled))).toEqual(Array.from(fromRows.predict(c.X.slice(0, 3))));
+  });
+
+  it('integer weights equal repeating rows; a weight of 0 equals leaving the row out', () => {
+    const X = [[1, 0], [2, 1], [3, 5], [4, 2], [5, 3], [6, 1]];
+    const y = [1, 3, 2, 5, 4, 7];
+    const weighted = new LinearRegression({ alpha: 0.7 }).fit(X, y, { sampleWeight: [2, 1, 0, 1, 3, 1] });
+    const rows = [0, 0, 1, 3, 4, 4, 4, 5];
+    const repeated = new LinearRegression({ alpha: 0.7 }).fit(rows.map((i) => X[i]!), rows.map((i) => y[i]!));
+    Array.from(weighted.coefficients).forEach((v, j) => close(v, repeated.coefficients[j]!, 1e-12));
+    close(weighted.intercept, repeated.intercept, 1e-12);
+  });
+
+  it('ridge shrinks the coefficients towards 0 as alpha grows, and the intercept stays unpenalised', () => {
+    const norms = [0, 1, 10, 100, 1e4].map((alpha) => {
+      const m = new LinearRegression({ alpha }).fit(c.X, c.y);
+      return Math.hypot(...m.coefficients);
+    });
+    for (let k = 1; k < norms.length; k++) expect(norms[k]!).toBeLessThan(norms[k - 1]!);
+    const huge = new LinearRegression({ alpha: 1e12 }).fit(c.X, c.y);
+    close(huge.intercept, c.y.reduce((a, b) => a + b, 0) / c.y.length, 1e-6);
+  });
+
+  it('collinear columns: the minimum-norm answer, the rank says how many columns are independent', () => {
+    const m = new LinearRegression().fit({ x: [1, 2, 3, 4], twice: [2, 4, 6, 8], constant: [7, 7, 7, 7] }, [1, 3, 5, 7]);
+    expect(m.rank).toBe(1);
+    // y = 2x − 1 = 0.4·x + 0.8·(2x) − 1 has the least norm among the exact fits.
+    close(m.coefficients[0]!, 0.4, 1e-12);
+    close(m.coefficients[1]!, 0.8, 1e-12);
+    expect(m.coefficients[2]).toBe(0);
+    Array.from(m.predict([[5, 10, 7]])).forEach((v) => close(v, 9, 1e-12));
+  });
+
+  it('toJSON / fromJSON round-trips exactly; onProgress reports the weighted mean squared error once', () => {
+    const seen: (number | null)[] = [];
+    const m = new LinearRegression({ alpha: 2, fitIntercept: false }).fit(c.X, c.y, { onProgress: (p) => seen.push(p.loss) });
+    expect(seen).toHaveLength(1);
+    const pred = m.predict(c.X);
+    close(seen[0]!, c.y.reduce((s, v, i) => s + (v - pred[i]!) ** 2, 0) / c.y.length, 1e-12);
+    const copy = LinearRegression.fromJSON(JSON.parse(JSON.stringify(m.toJSON())) as LinearRegressionJSON);
+    expect(copy.params).toEqual({ alpha: 2, fitIntercept: false });
+    expect(Array.from(copy.predict(c.Xtest))).toEqual(Array.from(m.predict(c.Xtest)));
+  });
+
+  it('bad input gets typed errors naming the field', () => {
+    expect(() => new LinearRegression({ alpha: -1 })).toThrow(typed('OptionsError', 'E_OPTION_RANGE', 'alpha'));
+    expect(() => new LinearRegression({ fitIntercept: 1 as unknown as boolean })).toThrow(typed('OptionsError', 'E_OPTION_TYPE', 'fitIntercept'));
+    expect(() => new LinearRegression({ ridge: 1 } as never)).toThrow(typed('OptionsError', 'E_OPTION_UNKNOWN'));
+    expect(() => new LinearRegression().predict([[1]])).toThrow(typed('StateError', 'E_NOT_FITTED'));
+    expect(() => new LinearRegression().fit([[1], [NaN]], [1, 2])).toThrow(typed('ValidationError', 'E_NOT_FINITE', 'x0'));
+    expect(() => new LinearRegression().fit([[1], [2]], [1, 1e200])).toThrow(typed('ValidationError', 'E_TOO_LARGE', 'y'));
+    expect(() => new LinearRegression().fit([[1], [2]], [1, 2, 3])).toThrow(typed('ValidationError', 'E_LENGTH', 'y'));
+    expect(() => new LinearRegression().fit([[1], [2]], [1, 2], { sampleWeight: [0, 0] })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
+    expect(() => new LinearRegression().fit({ spend: [1e200, -1e200] }, [1, 2])).toThrow(typed('ValidationError', 'E_OVERFLOW', 'spend'));
+    const fitted = new LinearRegression().fit({ visits: [0, 1, 2], days: [1, 0, 4] }, [1, 3, 4]);
+    expect(() => fitted.predict([{ visits: 1, days: 2 }, { visits: 1e308, days: 2 }])).toThrow(typed('ValidationError', 'E_OVERFLOW', 'visits'));
+    const json = new LinearRegression().fit([[0], [1]], [1, 3]).toJSON();
+    expect(() => LinearRegression.fromJSON({ ...json, coefficients: [1, 2] })).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'coefficients'));
+    expect(() => LinearRegression.fromJSON({ ...json, intercept: NaN })).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'intercept'));
+    expect(() => LinearRegression.fromJSON({ ...json, params: { fitIntercept: false } })).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'intercept'));
+    expect(() => LinearRegression.fromJSON({ ...json, type: 'marksman.Ridge' } as never)).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'type'));
+  });
+});
