@@ -8,6 +8,7 @@
  * the optimum of the shared objective.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '@marksman/core';
@@ -111,6 +112,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     notes.push('scikit-learn not found (/usr/bin/python3 with sklearn, numpy, threadpoolctl): reference rows left out');
   }
 
+  const loadBefore = loadavg()[0]!;
   for (const [config, earlyStopping] of [['defaults', 'auto'], ['100 iterations', false]] as const) {
     let model: HistGradientBoostingClassifier | null = null;
     const t = await timeIt(() => {
@@ -124,6 +126,8 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     rows.push({ model: model_, implementation: 'marksman', iterations: m.nIter, 'fit s': t.median, 'time / sklearn': ref ? t.median / ref.seconds : null, 'test AUC': auc, '|Δ AUC|': skAuc === null ? null : Math.abs(auc - skAuc), 'max |coef − optimum|': null });
     if (ref) rows.push({ model: model_, implementation: 'scikit-learn', iterations: ref.nIter, 'fit s': ref.seconds, 'time / sklearn': 1, 'test AUC': skAuc, '|Δ AUC|': null, 'max |coef − optimum|': null });
   }
+
+  notes.push(`load average (1 min) ${loadBefore.toFixed(2)} before our gradient-boosting fits, ${loadavg()[0]!.toFixed(2)} after (2 cores; above 2 the fits share them with other jobs)`);
 
   {
     let model: LogisticRegression | null = null;

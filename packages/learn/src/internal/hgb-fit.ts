@@ -123,6 +123,48 @@ function gather(src: Float64Array, rows: Int32Array): Float64Array {
 }
 
 /**
+ * Gradients and hessians of the binary log-loss at raw predictions `raw`
+ * (times the weights when given): g = σ(r) − y, h = σ(r)(1 − σ(r)), from
+ * e = exp(−r).
+ */
+function logLossGradients(raw: Float64Array, y: Float64Array, w: Float64Array | null, g: Float32Array, h: Float32Array): void {
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const r = raw[i]!;
+    const yi = y[i]!;
+    let gi: number;
+    let hi: number;
+    if (r > -700) {
+      const e = Math.exp(-r);
+      const d = 1 + e;
+      gi = (1 - yi - yi * e) / d;
+      hi = e / (d * d);
+    } else {
+      gi = -yi;
+      hi = Math.exp(r);
+    }
+    if (w === null) {
+      g[i] = gi;
+      h[i] = hi;
+    } else {
+      const wi = w[i]!;
+      g[i] = wi * gi;
+      h[i] = wi * hi;
+    }
+  }
+}
+
+/** The first row whose gradient or hessian is not finite, or −1 (a small function of its own, so V8 optimises its loop). */
+function firstNonFinite(g: Float32Array, h: Float32Array | null): number {
+  if (h === null) {
+    for (let i = 0; i < g.length; i++) if (g[i]! - g[i]! !== 0) return i;
+  } else {
+    for (let i = 0; i < g.length; i++) if (g[i]! - g[i]! !== 0 || h[i]! - h[i]! !== 0) return i;
+  }
+  return -1;
+}
+
+/**
  * Fits the boosted trees. `y` holds 0/1 for log-loss or the targets for
  * squared error; `strata` (class codes) stratifies the validation split.
  * O(iterations · (n · p · depth + leaves · p · bins)) after O(p · n log n)
@@ -158,12 +200,20 @@ export function fitHgb(
   const binning = fitBinning(columns, trainRows, s.maxBins, rng);
   const nTrain = trainRows.length;
   const nVal = valRows.length;
-  const bins = binRows(columns, trainRows, binning);
+  const rowBins = new Uint8Array(nTrain * p);
+  const bins = binRows(columns, trainRows, binning, rowBins);
   const nBins = s.maxBins + 1;
   const hasMissing = new Uint8Array(p);
-  for (let k = 0; k < bins.length; k++) if (bins[k] === binning.missingBin) hasMissing[k % p] = 1;
+  for (let f = 0; f < p; f++) {
+    for (let k = f * nTrain, end = k + nTrain; k < end; k++) {
+      if (bins[k] === binning.missingBin) {
+        hasMissing[f] = 1;
+        break;
+      }
+    }
+  }
   const nNonMissing = Int32Array.from(binning.thresholds, (t) => t.length + 1);
-  const data: BinnedData = { bins, n: nTrain, p, nBins, missingBin: binning.missingBin, nNonMissing, hasMissing };
+  const data: BinnedData = { bins, rowBins, n: nTrain, p, nBins, missingBin: binning.missingBin, nNonMissing, hasMissing };
   const yT = gather(y, trainRows);
   const wT = weight === null ? null : gather(weight, trainRows);
   const yV = gather(y, valRows);
@@ -204,25 +254,8 @@ export function fitHgb(
   }
   for (let it = 0; it < s.maxIter; it++) {
     throwIfAborted(signal ?? undefined, source);
-    if (loss === 'log_loss') {
-      for (let i = 0; i < nTrain; i++) {
-        const r = raw[i]!;
-        const yi = yT[i]!;
-        let gi: number;
-        let hi: number;
-        if (r > -700) {
-          const e = Math.exp(-r);
-          gi = (1 - yi - yi * e) / (1 + e);
-          hi = e / ((1 + e) * (1 + e));
-        } else {
-          gi = -yi;
-          hi = Math.exp(r);
-        }
-        const wi = wT === null ? 1 : wT[i]!;
-        g[i] = wi * gi;
-        h![i] = wi * hi;
-      }
-    } else {
+    if (loss === 'log_loss') logLossGradients(raw, yT, wT, g, h!);
+    else {
       for (let i = 0; i < nTrain; i++) {
         const wi = wT === null ? 1 : wT[i]!;
         g[i] = wi * (raw[i]! - yT[i]!);
@@ -231,16 +264,13 @@ export function fitHgb(
     }
     // Gradients and hessians are kept in single precision (as scikit-learn's); one that overflows
     // it would turn the histograms into NaN and the tree into a silent constant.
-    for (let i = 0; i < nTrain; i++) {
-      const gi = g[i]!;
-      const hi = h === null ? 1 : h[i]!;
-      if (gi - gi !== 0 || hi - hi !== 0) {
-        throw new ConvergenceError(
-          'E_DIVERGED',
-          `${source}: the ${loss === 'log_loss' ? 'gradient' : 'residual'} of row ${trainRows[i]!} times its weight passes ±3.4e38 (gradients are kept in single precision) at iteration ${it + 1}; rescale ${loss === 'log_loss' ? 'the sample weights' : 'y or the sample weights'}.`,
-          { source, field: loss === 'log_loss' ? 'sampleWeight' : 'y', row: trainRows[i]! },
-        );
-      }
+    const i = firstNonFinite(g, h);
+    if (i >= 0) {
+      throw new ConvergenceError(
+        'E_DIVERGED',
+        `${source}: the ${loss === 'log_loss' ? 'gradient' : 'residual'} of row ${trainRows[i]!} times its weight passes ±3.4e38 (gradients are kept in single precision) at iteration ${it + 1}; rescale ${loss === 'log_loss' ? 'the sample weights' : 'y or the sample weights'}.`,
+        { source, field: loss === 'log_loss' ? 'sampleWeight' : 'y', row: trainRows[i]! },
+      );
     }
     const tree = growHgbTree(data, g, h, grower, ws, raw);
     for (let k = 0; k < tree.value.length; k++) {
@@ -251,7 +281,7 @@ export function fitHgb(
     trees.push(tree);
     let vl: number | null = null;
     if (early) {
-      addBinnedPredictions(tree, binsV, nVal, p, binning.missingBin, rawV);
+      addBinnedPredictions(tree, binsV, nVal, binning.missingBin, rawV);
       vl = meanLoss(loss, rawV, yV, wV);
       valLoss.push(vl);
       scores.push(-vl);

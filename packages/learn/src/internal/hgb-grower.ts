@@ -18,8 +18,10 @@ export interface GrowerSettings {
 
 /** The binned training data and its per-feature facts. */
 export interface BinnedData {
-  /** Row-major bins, n × p. */
+  /** Feature-major bins: row i's bin of feature f is at f · n + i (partitions read one column). */
   readonly bins: Uint8Array;
+  /** The same bins row-major, at i · p + f (histograms read each row's p bins together). */
+  readonly rowBins: Uint8Array;
   readonly n: number;
   readonly p: number;
   /** Histogram bins per feature (maxBins + 1, the last for missing values). */
@@ -77,12 +79,15 @@ interface Node {
 export class GrowerWorkspace {
   readonly idx: Int32Array;
   readonly tmp: Int32Array;
+  /** Per bin, whether the split being applied sends it left. */
+  readonly goLeft: Uint8Array;
   readonly #pool: Float64Array[] = [];
   readonly #size: number;
 
   constructor(n: number, p: number, nBins: number) {
     this.idx = new Int32Array(n);
     this.tmp = new Int32Array(n);
+    this.goLeft = new Uint8Array(nBins);
     this.#size = p * nBins * 3;
   }
 
@@ -95,25 +100,51 @@ export class GrowerWorkspace {
   }
 }
 
-/** Sums of gradients (and hessians) and counts per feature and bin for rows idx[start, end). */
+/**
+ * Sums of gradients (and hessians) and counts per feature and bin for rows
+ * idx[start, end), a row at a time over its p row-major bins, four features
+ * per step (the unrolled loop runs markedly faster in V8). Every bin
+ * receives its rows in idx order.
+ */
 function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array | null): void {
   hist.fill(0);
-  const bins = d.bins;
+  const bins = d.rowBins;
   const p = d.p;
-  const stride = d.nBins * 3;
+  const p4 = p - (p % 4);
+  const st = d.nBins * 3;
+  const st2 = 2 * st;
+  const st3 = 3 * st;
   if (h !== null) {
     for (let t = start; t < end; t++) {
       const i = idx[t]!;
       const gi = g[i]!;
       const hi = h[i]!;
       const row = i * p;
-      let base = 0;
-      for (let f = 0; f < p; f++) {
-        const k = base + bins[row + f]! * 3;
+      let f = 0;
+      for (; f < p4; f += 4) {
+        const o = f * st;
+        const k0 = o + bins[row + f]! * 3;
+        const k1 = o + st + bins[row + f + 1]! * 3;
+        const k2 = o + st2 + bins[row + f + 2]! * 3;
+        const k3 = o + st3 + bins[row + f + 3]! * 3;
+        hist[k0]! += gi;
+        hist[k0 + 1]! += hi;
+        hist[k0 + 2]! += 1;
+        hist[k1]! += gi;
+        hist[k1 + 1]! += hi;
+        hist[k1 + 2]! += 1;
+        hist[k2]! += gi;
+        hist[k2 + 1]! += hi;
+        hist[k2 + 2]! += 1;
+        hist[k3]! += gi;
+        hist[k3 + 1]! += hi;
+        hist[k3 + 2]! += 1;
+      }
+      for (; f < p; f++) {
+        const k = f * st + bins[row + f]! * 3;
         hist[k]! += gi;
         hist[k + 1]! += hi;
         hist[k + 2]! += 1;
-        base += stride;
       }
     }
   } else {
@@ -121,12 +152,26 @@ function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, star
       const i = idx[t]!;
       const gi = g[i]!;
       const row = i * p;
-      let base = 0;
-      for (let f = 0; f < p; f++) {
-        const k = base + bins[row + f]! * 3;
+      let f = 0;
+      for (; f < p4; f += 4) {
+        const o = f * st;
+        const k0 = o + bins[row + f]! * 3;
+        const k1 = o + st + bins[row + f + 1]! * 3;
+        const k2 = o + st2 + bins[row + f + 2]! * 3;
+        const k3 = o + st3 + bins[row + f + 3]! * 3;
+        hist[k0]! += gi;
+        hist[k0 + 2]! += 1;
+        hist[k1]! += gi;
+        hist[k1 + 2]! += 1;
+        hist[k2]! += gi;
+        hist[k2 + 2]! += 1;
+        hist[k3]! += gi;
+        hist[k3 + 2]! += 1;
+      }
+      for (; f < p; f++) {
+        const k = f * st + bins[row + f]! * 3;
         hist[k]! += gi;
         hist[k + 2]! += 1;
-        base += stride;
       }
     }
   }
@@ -346,13 +391,21 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
     const thr = node.bin;
     const mb = d.missingBin;
     const missLeft = node.missingLeft;
+    const col = f * n;
     let l = node.start;
     let r = 0;
+    // Branch-free: a bin lookup says left (1) or right (0), and each row is
+    // written to both lists while only its side's cursor advances (idx is
+    // read at t ≥ l, so an overwritten entry was already read).
+    const goLeft = ws.goLeft;
+    for (let b = 0; b < goLeft.length; b++) goLeft[b] = (b === mb ? missLeft : b <= thr) ? 1 : 0;
     for (let t = node.start; t < node.end; t++) {
       const i = idx[t]!;
-      const b = bins[i * p + f]!;
-      if (b === mb ? missLeft : b <= thr) idx[l++] = i;
-      else tmp[r++] = i;
+      const c = goLeft[bins[col + i]!]!;
+      idx[l] = i;
+      tmp[r] = i;
+      l += c;
+      r += 1 - c;
     }
     idx.set(tmp.subarray(0, r), l);
     const depth = node.depth + 1;

@@ -35,14 +35,14 @@ export function addRawPredictions(trees: readonly HgbTree[], thresholds: readonl
   }
 }
 
-/** Adds one tree's leaf value to `raw[i]` for every binned row i (row-major, p per row). O(n · depth). */
-export function addBinnedPredictions(tree: HgbTree, bins: Uint8Array, n: number, p: number, missingBin: number, raw: Float64Array): void {
+/** Adds one tree's leaf value to `raw[i]` for every binned row i (feature-major: row i's bin of feature f at f · n + i). O(n · depth). */
+export function addBinnedPredictions(tree: HgbTree, bins: Uint8Array, n: number, missingBin: number, raw: Float64Array): void {
   const { feature, left, right, missingLeft, value, bin } = tree;
   for (let i = 0; i < n; i++) {
     let node = 0;
     let f = feature[0]!;
     while (f >= 0) {
-      const b = bins[i * p + f]!;
+      const b = bins[f * n + i]!;
       const goLeft = b === missingBin ? missingLeft[node] === 1 : b <= bin[node]!;
       node = goLeft ? left[node]! : right[node]!;
       f = feature[node]!;
