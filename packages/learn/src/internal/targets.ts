@@ -33,6 +33,9 @@ export function compareLabels(a: ClassLabel, b: ClassLabel): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/** Up to this many distinct labels are found by scanning a list rather than a Map. */
+const FEW_LABELS = 8;
+
 /** Reads class labels (one type: strings, finite numbers or booleans) and encodes them. O(n log C). */
 export function encodeLabels(source: string, y: unknown, n: number): EncodedLabels {
   if (!Array.isArray(y) && !isNumericView(y)) {
@@ -40,7 +43,10 @@ export function encodeLabels(source: string, y: unknown, n: number): EncodedLabe
   }
   const labels = y as ArrayLike<unknown>;
   lengthCheck(source, 'y', labels.length, n);
-  const code = new Map<ClassLabel, number>();
+  // A few distinct labels (the usual case) are kept in a short list, whose scan costs less than a Map lookup per row;
+  // past FEW_LABELS they go to a Map.
+  const few: ClassLabel[] = [];
+  let many: Map<ClassLabel, number> | null = null;
   const firstType = typeof labels[0];
   for (let i = 0; i < n; i++) {
     const v = labels[i];
@@ -50,14 +56,24 @@ export function encodeLabels(source: string, y: unknown, n: number): EncodedLabe
       const why = ok ? `, but label 0 is a ${firstType}; give labels of one type` : '; labels must be strings, finite numbers or booleans';
       throw new ValidationError('E_LABEL', `${source}: y[${i}] is ${describeValue(v)}${why}.`, { source, field: 'y', row: i });
     }
-    if (!code.has(v as ClassLabel)) code.set(v as ClassLabel, 0);
+    if (many !== null) {
+      if (!many.has(v as ClassLabel)) many.set(v as ClassLabel, 0);
+    } else if (!few.includes(v as ClassLabel)) {
+      few.push(v as ClassLabel);
+      if (few.length > FEW_LABELS) many = new Map(few.map((c) => [c, 0]));
+    }
   }
-  const classes = [...code.keys()].sort(compareLabels);
-  classes.forEach((c, k) => code.set(c, k));
+  const classes = (many === null ? few : [...many.keys()]).slice().sort(compareLabels);
+  const code = new Map<ClassLabel, number>(classes.map((c, k) => [c, k]));
   const out = new Int32Array(n);
   const counts = new Float64Array(classes.length);
+  const C = classes.length;
   for (let i = 0; i < n; i++) {
-    const k = code.get(labels[i] as ClassLabel)!;
+    const v = labels[i] as ClassLabel;
+    let k = 0;
+    if (C <= FEW_LABELS) {
+      while (classes[k] !== v) k++;
+    } else k = code.get(v)!;
     out[i] = k;
     counts[k]! += 1;
   }
