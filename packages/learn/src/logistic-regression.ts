@@ -5,6 +5,7 @@ import { JsonReader, argmaxRow, classIndex, notFitted, paramsFromJSON, paramsToJ
 import { readFitFeatures, readPredictFeatures } from './internal/features';
 import { lbfgs } from './internal/lbfgs';
 import { TABLE_BYTES, borrowLogisticKernel, ensureBytes, returnLogisticKernel } from './internal/logistic-kernel';
+import type { LogisticKernel } from './internal/logistic-kernel';
 import { checkClassWeight, encodeLabels, readSampleWeight, requireTwoClasses, rowWeights } from './internal/targets';
 import type { ClassWeight } from './internal/targets';
 import type { ClassLabel, Classifier, FeatureInput, LearnerFitOptions, LabelInput } from './types';
@@ -238,6 +239,76 @@ function crossProducts(acc: Float64Array, cols: readonly Float64Array[], r: Floa
   }
 }
 
+/** Byte offsets of the two-class fit's arrays in the kernel's memory, and views of the two it shares with JavaScript. */
+interface KernelLayout {
+  readonly nPad: number;
+  readonly yAt: number;
+  readonly wAt: number;
+  readonly xAt: number;
+  readonly zAt: number;
+  readonly rAt: number;
+  readonly vAt: number;
+  readonly accAt: number;
+  /** Coefficients per feature in the units of `src` (written by JavaScript before each evaluation). */
+  readonly v: Float64Array;
+  /** Gradient sums per feature, then Σ r (written by the kernel). */
+  readonly acc: Float64Array;
+}
+
+/** Largest kernel memory a fit asks for (1 GiB); a larger problem runs the JavaScript loop. */
+const MAX_KERNEL_BYTES = 2 ** 30;
+
+/** Rows padded to a multiple of 4, the kernel's step (padding rows have weight 0 and features 0). */
+const padRows = (n: number): number => (n + 3) & ~3;
+
+function kernelBytes(n: number, p: number): number {
+  const nPad = padRows(n);
+  return TABLE_BYTES + 8 * (nPad * (p + 2) + 2 * Math.min(nPad, BLOCK) + 2 * p + 1);
+}
+
+/** A kernel instance with memory for an n × p fit, or null (no WebAssembly SIMD, or the problem too large). */
+function kernelFor(n: number, p: number): LogisticKernel | null {
+  const bytes = kernelBytes(n, p);
+  if (bytes > MAX_KERNEL_BYTES) return null;
+  const k = borrowLogisticKernel();
+  if (k === null) return null;
+  try {
+    ensureBytes(k, bytes);
+  } catch {
+    return null; // memory refused: the JavaScript loop needs none beyond the data
+  }
+  return k;
+}
+
+/**
+ * Copies labels (as 0/1), weights and the feature columns into the
+ * kernel's memory, each padded with zero rows to a multiple of 4.
+ */
+function layout(k: LogisticKernel, src: readonly Float64Array[], yc: Int32Array, w: Float64Array, n: number): KernelLayout {
+  const p = src.length;
+  const nPad = padRows(n);
+  const yAt = TABLE_BYTES;
+  const wAt = yAt + 8 * nPad;
+  const xAt = wAt + 8 * nPad;
+  const zAt = xAt + 8 * nPad * p;
+  const rAt = zAt + 8 * Math.min(nPad, BLOCK);
+  const vAt = rAt + 8 * Math.min(nPad, BLOCK);
+  const accAt = vAt + 8 * p;
+  const mem = k.memory.buffer;
+  const yk = new Float64Array(mem, yAt, nPad);
+  for (let i = 0; i < n; i++) yk[i] = yc[i] === 1 ? 1 : 0;
+  yk.fill(0, n);
+  const wk = new Float64Array(mem, wAt, nPad);
+  wk.set(w);
+  wk.fill(0, n);
+  for (let j = 0; j < p; j++) {
+    const xk = new Float64Array(mem, xAt + 8 * nPad * j, nPad);
+    xk.set(src[j]!);
+    xk.fill(0, n);
+  }
+  return { nPad, yAt, wAt, xAt, zAt, rAt, vAt, accAt, v: new Float64Array(mem, vAt, p), acc: new Float64Array(mem, accAt, p + 1) };
+}
+
 /**
  * Logistic regression with an L2 penalty and sample weights, the model of
  * scikit-learn's `LogisticRegression(penalty="l2", solver="lbfgs")`: two
@@ -349,31 +420,12 @@ export class LogisticRegression implements Classifier {
     const z = new Float64Array(K);
     // Two classes: rows in blocks, each block's scores, residuals and gradient sums in one visit to its rows
     // (so X is read from memory once per evaluation). More: the softmax reads a row-major copy.
-    // With WebAssembly SIMD the per-row loss (exponential, log1p) runs in its kernel: labels and weights are
-    // copied into its memory once (padded with weight-0 rows to a multiple of 4), scores and residuals live there.
-    const kernel = K === 1 ? borrowLogisticKernel() : null;
-    const nPad = (n + 3) & ~3; // the kernel takes four rows at a time
-    const block = Math.min(nPad, BLOCK);
-    const yAt = TABLE_BYTES;
-    const wAt = yAt + 8 * nPad;
-    const zAt = wAt + 8 * nPad;
-    const rAt = zAt + 8 * block;
-    if (kernel !== null) ensureBytes(kernel, rAt + 8 * block);
-    const mem = kernel?.memory.buffer;
-    const zb = mem === undefined ? new Float64Array(K === 1 ? block : 0) : new Float64Array(mem, zAt, block);
-    const rb = mem === undefined ? new Float64Array(K === 1 ? block : 0) : new Float64Array(mem, rAt, block);
-    if (mem !== undefined) {
-      const yk = new Float64Array(mem, yAt, nPad);
-      const wk = new Float64Array(mem, wAt, nPad);
-      for (let i = 0; i < n; i++) {
-        yk[i] = yc[i] === 1 ? 1 : 0;
-        wk[i] = w[i]!;
-      }
-      yk.fill(0, n);
-      wk.fill(0, n);
-    }
-    const v = new Float64Array(K === 1 ? p : 0);
-    const acc = new Float64Array(K === 1 ? p : 0);
+    const kernel = K === 1 ? kernelFor(n, p) : null;
+    const km = kernel === null ? null : layout(kernel, st.src, yc, w, n);
+    const zb = new Float64Array(K === 1 && km === null ? Math.min(n, BLOCK) : 0);
+    const rb = new Float64Array(zb.length);
+    const v = km?.v ?? new Float64Array(K === 1 ? p : 0);
+    const acc = km?.acc ?? new Float64Array(K === 1 ? p + 1 : 0);
     const xr = K === 1 ? null : rowMajor(st, n);
     const fg = (theta: Float64Array, grad: Float64Array): number => {
       grad.fill(0);
@@ -387,18 +439,14 @@ export class LogisticRegression implements Classifier {
           c0 -= vj * st.shift[j]!;
         }
         acc.fill(0);
-        let gb = 0;
-        for (let lo = 0; lo < n; lo += BLOCK) {
-          const hi = Math.min(n, lo + BLOCK);
-          zb.fill(c0);
-          if (!penaltyOff) addProducts(zb, st.src, v, lo, hi);
-          if (kernel !== null) {
-            const len = hi - lo;
-            const len4 = (len + 3) & ~3;
-            zb.fill(0, len, len4); // padding rows (weight 0)
-            loss += kernel.loss(zAt, yAt + 8 * lo, wAt + 8 * lo, rAt, len4);
-            for (let k = 0; k < len; k++) gb += rb[k]!;
-          } else {
+        if (km !== null) {
+          loss = kernel!.evaluate(km.xAt, km.nPad, p, km.vAt, c0, km.yAt, km.wAt, km.zAt, km.rAt, km.accAt, BLOCK);
+        } else {
+          for (let lo = 0; lo < n; lo += BLOCK) {
+            const hi = Math.min(n, lo + BLOCK);
+            zb.fill(c0);
+            if (!penaltyOff) addProducts(zb, st.src, v, lo, hi);
+            let gb = 0;
             for (let i = lo, k = 0; i < hi; i++, k++) {
               const zi = zb[k]!;
               const yi = yc[i] === 1 ? 1 : 0;
@@ -418,9 +466,11 @@ export class LogisticRegression implements Classifier {
               rb[k] = r;
               gb += r;
             }
+            acc[p]! += gb;
+            if (!penaltyOff) crossProducts(acc, st.src, rb, lo, hi);
           }
-          if (!penaltyOff) crossProducts(acc, st.src, rb, lo, hi);
         }
+        const gb = acc[p]!;
         // Σᵢ rᵢ·(xᵢⱼ − shiftⱼ)·scaleⱼ
         for (let j = 0; j < p; j++) grad[j] = (acc[j]! - st.shift[j]! * gb) * st.scale[j]!;
         grad[p] = s.fitIntercept ? gb : 0;

@@ -29,6 +29,7 @@ import { compileWasm, uleb128 as uleb, wasmModule, wasmName as str, wasmSection 
 export interface LogisticKernel {
   readonly memory: WebAssembly.Memory;
   loss(z: number, y: number, w: number, r: number, len: number): number;
+  evaluate(X: number, nPad: number, p: number, v: number, c0: number, y: number, w: number, z: number, r: number, acc: number, B: number): number;
 }
 
 const I32 = 0x7f;
@@ -171,16 +172,101 @@ function lossBody(): number[] {
   return [...vec([[2, I32], [15, V128]]), ...code, ...END];
 }
 
+const I32_SUB = [0x6b];
+const I32_MUL = [0x6c];
+const I32_LT_S = [0x48];
+const I32_SHL = [0x74];
+const SELECT = [0x1b];
+const F64_LOAD = [0x2b, 3, 0];
+const F64_STORE = [0x39, 3, 0];
+const F64X2_SPLAT = simd(0x14);
+const CALL_LOSS = [0x10, 0];
+
+/** `for (i = 0; i < end; i += step) body` over byte offsets (i, end locals). */
+const forBytes = (i: number, end: number, step: number, body: number[]) => [
+  ...i32c(0), ...set(i),
+  ...BLOCK, ...LOOP,
+  ...get(i), ...get(end), ...I32_GE_S, ...brIf(1),
+  ...body,
+  ...get(i), ...i32c(step), ...I32_ADD, ...set(i),
+  ...br(0), ...END, ...END,
+];
+
+function evaluateBody(): number[] {
+  // params: 0 X, 1 nPad, 2 p, 3 v (i32), 4 c0 (f64), 5 y, 6 w, 7 z, 8 r, 9 acc, 10 B (i32)
+  // locals: 11 lo, 12 len, 13 j, 14 i, 15 col, 16 end (i32); 17 total (f64); 18 vj, 19 a0, 20 a1, 21 c0v (v128)
+  const [X, nPad, p, v, c0, y, w, z, r, acc, B, lo, len, j, i, col, end, total, vj, a0, a1, c0v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  const at = (base: number) => [...get(base), ...get(i), ...I32_ADD];
+  // col = X + ((j · nPad + lo) << 3)
+  const column = [...get(X), ...get(j), ...get(nPad), ...I32_MUL, ...get(lo), ...I32_ADD, ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(col)];
+  const forColumns = (body: number[]) => [
+    ...i32c(0), ...set(j),
+    ...BLOCK, ...LOOP,
+    ...get(j), ...get(p), ...I32_GE_S, ...brIf(1),
+    ...column,
+    ...body,
+    ...get(j), ...i32c(1), ...I32_ADD, ...set(j),
+    ...br(0), ...END, ...END,
+  ];
+  // acc[j] += lane 0 + lane 1 of a0 (address of acc[j] on the stack first)
+  const addToAcc = (slot: number[]) => [...slot, ...slot, ...F64_LOAD, ...get(a0), ...lane(0), ...F64_ADD, ...get(a0), ...lane(1), ...F64_ADD, ...F64_STORE];
+  const code = [
+    ...get(c0), ...F64X2_SPLAT, ...set(c0v),
+    ...i32c(0), ...set(lo),
+    ...BLOCK, ...LOOP,
+    ...get(lo), ...get(nPad), ...I32_GE_S, ...brIf(1),
+    // len = min(B, nPad − lo); end = len · 8
+    ...get(nPad), ...get(lo), ...I32_SUB, ...get(B), ...get(nPad), ...get(lo), ...I32_SUB, ...get(B), ...I32_LT_S, ...SELECT, ...tee(len),
+    ...i32c(3), ...I32_SHL, ...set(end),
+    // z = c0
+    ...forBytes(i, end, 16, [...at(z), ...get(c0v), ...vstore(0)]),
+    // z += v[j] · X[j] over the block's rows
+    ...forColumns([
+      ...get(v), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD, ...F64_LOAD, ...F64X2_SPLAT, ...set(vj),
+      ...forBytes(i, end, 32, [
+        ...at(z), ...at(z), ...vload(0), ...get(vj), ...at(col), ...vload(0), ...F64X2_MUL, ...F64X2_ADD, ...vstore(0),
+        ...at(z), ...at(z), ...vload(16), ...get(vj), ...at(col), ...vload(16), ...F64X2_MUL, ...F64X2_ADD, ...vstore(16),
+      ]),
+    ]),
+    // total += loss(z, y + lo·8, w + lo·8, r, len)
+    ...get(total),
+    ...get(z), ...get(y), ...get(lo), ...i32c(3), ...I32_SHL, ...I32_ADD, ...get(w), ...get(lo), ...i32c(3), ...I32_SHL, ...I32_ADD, ...get(r), ...get(len), ...CALL_LOSS,
+    ...F64_ADD, ...set(total),
+    // acc[j] += Σ r · X[j] over the block's rows
+    ...forColumns([
+      ...V_ZERO, ...set(a0), ...V_ZERO, ...set(a1),
+      ...forBytes(i, end, 32, [
+        ...get(a0), ...at(r), ...vload(0), ...at(col), ...vload(0), ...F64X2_MUL, ...F64X2_ADD, ...set(a0),
+        ...get(a1), ...at(r), ...vload(16), ...at(col), ...vload(16), ...F64X2_MUL, ...F64X2_ADD, ...set(a1),
+      ]),
+      ...get(a0), ...get(a1), ...F64X2_ADD, ...set(a0),
+      ...addToAcc([...get(acc), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD]),
+    ]),
+    // acc[p] += Σ r
+    ...V_ZERO, ...set(a0),
+    ...forBytes(i, end, 16, [...get(a0), ...at(r), ...vload(0), ...F64X2_ADD, ...set(a0)]),
+    ...addToAcc([...get(acc), ...get(p), ...i32c(3), ...I32_SHL, ...I32_ADD]),
+    ...get(lo), ...get(len), ...I32_ADD, ...set(lo),
+    ...br(0), ...END, ...END,
+    ...get(total),
+  ];
+  return [...vec([[6, I32], [1, F64], [4, V128]]), ...code, ...END];
+}
+
 function moduleBytes(): Uint8Array {
-  const types = section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[F64]])]]));
-  const funcs = section(3, vec([[0]]));
+  const types = section(1, vec([
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[F64]])],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [F64], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([[F64]])],
+  ]));
+  const funcs = section(3, vec([[0], [1]]));
   const memory = section(5, vec([[0x00, 1]]));
   const exports = section(7, vec([
     [...str('memory'), 0x02, 0],
     [...str('loss'), 0x00, 0],
+    [...str('evaluate'), 0x00, 1],
   ]));
-  const body = lossBody();
-  const code = section(10, vec([[...uleb(body.length), ...body]]));
+  const bodies = [lossBody(), evaluateBody()].map((body) => [...uleb(body.length), ...body]);
+  const code = section(10, vec(bodies));
   return wasmModule([types, funcs, memory, exports, code]);
 }
 
@@ -206,7 +292,7 @@ export function borrowLogisticKernel(): LogisticKernel | null {
   const e = new WebAssembly.Instance(compiled, {}).exports as unknown as LogisticKernel;
   const table = new Float64Array(e.memory.buffer, 0, 2 * TABLE.length);
   TABLE.forEach((c, k) => table.fill(c, 2 * k, 2 * k + 2));
-  return { memory: e.memory, loss: e.loss };
+  return { memory: e.memory, loss: e.loss, evaluate: e.evaluate };
 }
 
 /** Gives back an instance from `borrowLogisticKernel`; the caller keeps no view of its memory. */
