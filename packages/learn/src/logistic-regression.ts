@@ -330,10 +330,15 @@ function layout(k: LogisticKernel, src: readonly Float64Array[], yc: Int32Array,
  * weighted standard deviation inside the fit (the answer is mapped back to
  * the original units), so features in days and in dollars converge as fast
  * as standardised ones; `tol` bounds the gradient there, per unit of total
- * weight. A fit costs O(iterations · n · p · classes) and memory O(n · p);
- * each evaluation of the objective and its gradient makes two passes over
- * the standardised columns for two classes (scores, then gradient) and one
- * over the rows for more. `onProgress` reports the objective per unit of weight after each
+ * weight. A fit costs O(iterations · n · p · classes). For two classes each
+ * evaluation of the objective and its gradient visits the rows once, in
+ * blocks of 512 (scores, loss and gradient sums per block): in a
+ * WebAssembly SIMD kernel where the runtime has one (the features copied
+ * into its memory, 8·n·(p + 2) bytes, which is kept for the next fit), else
+ * in plain JavaScript on the features as given (a column is copied only when
+ * its mean exceeds 1,000 standard deviations). For more classes the fit
+ * reads a row-major standardised copy (memory O(n · p)).
+ * `onProgress` reports the objective per unit of weight after each
  * iteration; `signal` stops the fit between iterations. A fit that stops at
  * `maxIter` keeps its answer and sets `converged` to false (scikit-learn
  * warns); a fit whose numbers overflow (features near ±1e308) throws
