@@ -4,6 +4,8 @@ import { MAX_ITERATIONS, checkBoolean, checkInt, checkNumber } from './internal/
 import { JsonReader, argmaxRow, classIndex, notFitted, paramsFromJSON, paramsToJSON, probaColumn, probaRows, resolveFit } from './internal/estimator';
 import { readFitFeatures, readPredictFeatures } from './internal/features';
 import { lbfgs } from './internal/lbfgs';
+import { TABLE_BYTES, borrowLogisticKernel, ensureBytes, returnLogisticKernel } from './internal/logistic-kernel';
+import type { LogisticKernel } from './internal/logistic-kernel';
 import { checkClassWeight, encodeLabels, readSampleWeight, requireTwoClasses, rowWeights } from './internal/targets';
 import type { ClassWeight } from './internal/targets';
 import type { ClassLabel, Classifier, FeatureInput, LearnerFitOptions, LabelInput } from './types';
@@ -84,106 +86,227 @@ function sigmoid(z: number): number {
 }
 
 /**
- * Weighted means (0 without an intercept) and standard deviations (1 where
- * a feature is constant) of the columns, and the standardised columns.
- * O(n · p).
+ * A centre (weighted mean; 0 without an intercept) above this many weighted
+ * standard deviations makes a feature's column copied standardised, so that
+ * the products never subtract large, nearly equal numbers; below it the
+ * column is read as given with its centre and scale folded into the
+ * coefficients (no copy).
  */
-function standardise(columns: readonly Float64Array[], n: number, w: Float64Array, S: number, centre: boolean): { mu: Float64Array; sd: Float64Array; xs: Float64Array[] } {
+const FOLD_LIMIT = 1e3;
+
+/** Rows per block of the two-class evaluation: the block's slice of every column stays in cache between the two products. */
+const BLOCK = 512;
+
+/**
+ * The columns as the optimiser sees them: standardised value of row i,
+ * feature j = (src[j][i] − shift[j]) · scale[j]. `mu`, `sd` are the weighted
+ * means (0 without an intercept) and standard deviations (1 where a feature
+ * is constant). O(n · p), plus a copy of each column whose centre is far
+ * from 0 against its spread.
+ */
+interface Standardised {
+  readonly mu: Float64Array;
+  readonly sd: Float64Array;
+  readonly src: readonly Float64Array[];
+  readonly shift: Float64Array;
+  readonly scale: Float64Array;
+}
+
+function standardise(columns: readonly Float64Array[], n: number, w: Float64Array, S: number, centre: boolean): Standardised {
   const p = columns.length;
   const mu = new Float64Array(p);
   const sd = new Float64Array(p);
-  const xs: Float64Array[] = [];
+  const shift = new Float64Array(p);
+  const scale = new Float64Array(p);
+  const src: Float64Array[] = [];
   for (let j = 0; j < p; j++) {
     const col = columns[j]!;
-    let m = 0;
-    if (centre) {
-      for (let i = 0; i < n; i++) m += w[i]! * col[i]!;
-      m /= S;
+    // One pass: weighted sums of d = x − x₀ and d² (shifted by the first value, so no cancellation for data far
+    // from 0), two rows at a time into separate sums. The centre and scale only precondition the problem (the answer
+    // is mapped back with the same numbers), so this accuracy is ample.
+    const x0 = centre ? col[0]! : 0;
+    let s1a = 0;
+    let s1b = 0;
+    let s2a = 0;
+    let s2b = 0;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const da = col[i]! - x0;
+      const db = col[i + 1]! - x0;
+      const wa = w[i]! * da;
+      const wb = w[i + 1]! * db;
+      s1a += wa;
+      s1b += wb;
+      s2a += wa * da;
+      s2b += wb * db;
     }
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      const dlt = col[i]! - m;
-      v += w[i]! * dlt * dlt;
+    if (i < n) {
+      const d = col[i]! - x0;
+      s1a += w[i]! * d;
+      s2a += w[i]! * d * d;
     }
+    const s1 = s1a + s1b;
+    const dm = centre ? s1 / S : 0;
+    const m = x0 + dm;
+    const v = s2a + s2b - dm * s1;
     let sdev = Math.sqrt(v / S);
     if (!(sdev > 0) || !Number.isFinite(sdev)) sdev = 1;
     mu[j] = m;
     sd[j] = sdev;
     const inv = 1 / sdev;
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = (col[i]! - m) * inv;
-    xs.push(out);
+    if (Math.abs(m) <= FOLD_LIMIT * sdev) {
+      src.push(col);
+      shift[j] = m;
+      scale[j] = inv;
+    } else {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = (col[i]! - m) * inv;
+      src.push(out);
+      scale[j] = 1;
+    }
   }
-  return { mu, sd, xs };
+  return { mu, sd, src, shift, scale };
 }
 
-/** The same table row-major (row i at i·p), for the softmax's row-at-a-time loop. */
-function rowMajor(xs: readonly Float64Array[], n: number): Float64Array {
-  const p = xs.length;
+/** The standardised table row-major (row i at i·p), for the softmax's row-at-a-time loop. */
+function rowMajor(t: Standardised, n: number): Float64Array {
+  const p = t.src.length;
   const out = new Float64Array(n * p);
   for (let j = 0; j < p; j++) {
-    const col = xs[j]!;
-    for (let i = 0, at = j; i < n; i++, at += p) out[at] = col[i]!;
+    const col = t.src[j]!;
+    const m = t.shift[j]!;
+    const a = t.scale[j]!;
+    for (let i = 0, at = j; i < n; i++, at += p) out[at] = (col[i]! - m) * a;
   }
   return out;
 }
 
 /**
- * z += X·θ over standardised columns, four columns per pass over z (column
- * order reads memory in sequence, and four at once quarters the passes).
+ * z[i − lo] += Σⱼ v[j] · cols[j][i] for rows lo ≤ i < hi, four columns per
+ * pass over the block.
  */
-function addProducts(z: Float64Array, xs: readonly Float64Array[], theta: Float64Array, n: number): void {
-  const p = xs.length;
+function addProducts(z: Float64Array, cols: readonly Float64Array[], v: Float64Array, lo: number, hi: number): void {
+  const p = cols.length;
   let j = 0;
   for (; j + 4 <= p; j += 4) {
-    const a = xs[j]!;
-    const b = xs[j + 1]!;
-    const c = xs[j + 2]!;
-    const d = xs[j + 3]!;
-    const ta = theta[j]!;
-    const tb = theta[j + 1]!;
-    const tc = theta[j + 2]!;
-    const td = theta[j + 3]!;
-    for (let i = 0; i < n; i++) z[i]! += ta * a[i]! + tb * b[i]! + tc * c[i]! + td * d[i]!;
+    const a = cols[j]!;
+    const b = cols[j + 1]!;
+    const c = cols[j + 2]!;
+    const d = cols[j + 3]!;
+    const ta = v[j]!;
+    const tb = v[j + 1]!;
+    const tc = v[j + 2]!;
+    const td = v[j + 3]!;
+    for (let i = lo, k = 0; i < hi; i++, k++) z[k]! += ta * a[i]! + tb * b[i]! + tc * c[i]! + td * d[i]!;
   }
   for (; j < p; j++) {
-    const a = xs[j]!;
-    const ta = theta[j]!;
-    for (let i = 0; i < n; i++) z[i]! += ta * a[i]!;
+    const a = cols[j]!;
+    const ta = v[j]!;
+    for (let i = lo, k = 0; i < hi; i++, k++) z[k]! += ta * a[i]!;
   }
 }
 
-/** grad[j] = Σᵢ r[i]·X[i][j] over standardised columns, four columns per pass. */
-function crossProducts(grad: Float64Array, xs: readonly Float64Array[], r: Float64Array, n: number): void {
-  const p = xs.length;
+/** acc[j] += Σᵢ r[i − lo] · cols[j][i] for rows lo ≤ i < hi, four columns per pass over the block. */
+function crossProducts(acc: Float64Array, cols: readonly Float64Array[], r: Float64Array, lo: number, hi: number): void {
+  const p = cols.length;
   let j = 0;
   for (; j + 4 <= p; j += 4) {
-    const a = xs[j]!;
-    const b = xs[j + 1]!;
-    const c = xs[j + 2]!;
-    const d = xs[j + 3]!;
+    const a = cols[j]!;
+    const b = cols[j + 1]!;
+    const c = cols[j + 2]!;
+    const d = cols[j + 3]!;
     let sa = 0;
     let sb = 0;
     let sc = 0;
     let sd = 0;
-    for (let i = 0; i < n; i++) {
-      const ri = r[i]!;
+    for (let i = lo, k = 0; i < hi; i++, k++) {
+      const ri = r[k]!;
       sa += ri * a[i]!;
       sb += ri * b[i]!;
       sc += ri * c[i]!;
       sd += ri * d[i]!;
     }
-    grad[j] = sa;
-    grad[j + 1] = sb;
-    grad[j + 2] = sc;
-    grad[j + 3] = sd;
+    acc[j]! += sa;
+    acc[j + 1]! += sb;
+    acc[j + 2]! += sc;
+    acc[j + 3]! += sd;
   }
   for (; j < p; j++) {
-    const a = xs[j]!;
+    const a = cols[j]!;
     let sa = 0;
-    for (let i = 0; i < n; i++) sa += r[i]! * a[i]!;
-    grad[j] = sa;
+    for (let i = lo, k = 0; i < hi; i++, k++) sa += r[k]! * a[i]!;
+    acc[j]! += sa;
   }
+}
+
+/** Byte offsets of the two-class fit's arrays in the kernel's memory, and views of the two it shares with JavaScript. */
+interface KernelLayout {
+  readonly nPad: number;
+  readonly yAt: number;
+  readonly wAt: number;
+  readonly xAt: number;
+  readonly zAt: number;
+  readonly rAt: number;
+  readonly vAt: number;
+  readonly accAt: number;
+  /** Coefficients per feature in the units of `src` (written by JavaScript before each evaluation). */
+  readonly v: Float64Array;
+  /** Gradient sums per feature, then Σ r (written by the kernel). */
+  readonly acc: Float64Array;
+}
+
+/** Largest kernel memory a fit asks for (1 GiB); a larger problem runs the JavaScript loop. */
+const MAX_KERNEL_BYTES = 2 ** 30;
+
+/** Rows padded to a multiple of 4, the kernel's step (padding rows have weight 0 and features 0). */
+const padRows = (n: number): number => (n + 3) & ~3;
+
+function kernelBytes(n: number, p: number): number {
+  const nPad = padRows(n);
+  return TABLE_BYTES + 8 * (nPad * (p + 2) + 2 * Math.min(nPad, BLOCK) + 2 * p + 1);
+}
+
+/** A kernel instance with memory for an n × p fit, or null (no WebAssembly SIMD, or the problem too large). */
+function kernelFor(n: number, p: number): LogisticKernel | null {
+  const bytes = kernelBytes(n, p);
+  if (bytes > MAX_KERNEL_BYTES) return null;
+  const k = borrowLogisticKernel();
+  if (k === null) return null;
+  try {
+    ensureBytes(k, bytes);
+  } catch {
+    return null; // memory refused: the JavaScript loop needs none beyond the data
+  }
+  return k;
+}
+
+/**
+ * Copies labels (as 0/1), weights and the feature columns into the
+ * kernel's memory, each padded with zero rows to a multiple of 4.
+ */
+function layout(k: LogisticKernel, src: readonly Float64Array[], yc: Int32Array, w: Float64Array, n: number): KernelLayout {
+  const p = src.length;
+  const nPad = padRows(n);
+  const yAt = TABLE_BYTES;
+  const wAt = yAt + 8 * nPad;
+  const xAt = wAt + 8 * nPad;
+  const zAt = xAt + 8 * nPad * p;
+  const rAt = zAt + 8 * Math.min(nPad, BLOCK);
+  const vAt = rAt + 8 * Math.min(nPad, BLOCK);
+  const accAt = vAt + 8 * p;
+  const mem = k.memory.buffer;
+  const yk = new Float64Array(mem, yAt, nPad);
+  for (let i = 0; i < n; i++) yk[i] = yc[i] === 1 ? 1 : 0;
+  yk.fill(0, n);
+  const wk = new Float64Array(mem, wAt, nPad);
+  wk.set(w);
+  wk.fill(0, n);
+  for (let j = 0; j < p; j++) {
+    const xk = new Float64Array(mem, xAt + 8 * nPad * j, nPad);
+    xk.set(src[j]!);
+    xk.fill(0, n);
+  }
+  return { nPad, yAt, wAt, xAt, zAt, rAt, vAt, accAt, v: new Float64Array(mem, vAt, p), acc: new Float64Array(mem, accAt, p + 1) };
 }
 
 /**
@@ -207,10 +330,15 @@ function crossProducts(grad: Float64Array, xs: readonly Float64Array[], r: Float
  * weighted standard deviation inside the fit (the answer is mapped back to
  * the original units), so features in days and in dollars converge as fast
  * as standardised ones; `tol` bounds the gradient there, per unit of total
- * weight. A fit costs O(iterations · n · p · classes) and memory O(n · p);
- * each evaluation of the objective and its gradient makes two passes over
- * the standardised columns for two classes (scores, then gradient) and one
- * over the rows for more. `onProgress` reports the objective per unit of weight after each
+ * weight. A fit costs O(iterations · n · p · classes). For two classes each
+ * evaluation of the objective and its gradient visits the rows once, in
+ * blocks of 512 (scores, loss and gradient sums per block): in a
+ * WebAssembly SIMD kernel where the runtime has one (the features copied
+ * into its memory, 8·n·(p + 2) bytes, which is kept for the next fit), else
+ * in plain JavaScript on the features as given (a column is copied only when
+ * its mean exceeds 1,000 standard deviations). For more classes the fit
+ * reads a row-major standardised copy (memory O(n · p)).
+ * `onProgress` reports the objective per unit of weight after each
  * iteration; `signal` stops the fit between iterations. A fit that stops at
  * `maxIter` keeps its answer and sets `converged` to false (scikit-learn
  * warns); a fit whose numbers overflow (features near ±1e308) throws
@@ -286,7 +414,8 @@ export class LogisticRegression implements Classifier {
     const K = nClasses === 2 ? 1 : nClasses;
     let S = 0;
     for (let i = 0; i < n; i++) S += w[i]!;
-    const { mu, sd, xs } = standardise(fm.columns, n, w, S, s.fitIntercept);
+    const st = standardise(fm.columns, n, w, S, s.fitIntercept);
+    const { mu, sd } = st;
     const lambda = 1 / (s.C * S); // penalty per unit weight: ½ λ ‖W‖², with W = ũ/σ
     const dof = p + 1; // per class: p standardised coefficients, then the intercept
     const theta0 = new Float64Array(K * dof);
@@ -294,37 +423,61 @@ export class LogisticRegression implements Classifier {
     const penaltyOff = lambda >= OVERWHELMING_PENALTY;
     const invVar = Float64Array.from(sd, (v) => 1 / (v * v));
     const z = new Float64Array(K);
-    // Two classes: scores and residuals per row, column-major products. More: the softmax reads rows.
-    const zb = new Float64Array(K === 1 ? n : 0);
-    const rb = new Float64Array(K === 1 ? n : 0);
-    const xr = K === 1 ? null : rowMajor(xs, n);
+    // Two classes: rows in blocks, each block's scores, residuals and gradient sums in one visit to its rows
+    // (so X is read from memory once per evaluation). More: the softmax reads a row-major copy.
+    const kernel = K === 1 ? kernelFor(n, p) : null;
+    const km = kernel === null ? null : layout(kernel, st.src, yc, w, n);
+    const zb = new Float64Array(K === 1 && km === null ? Math.min(n, BLOCK) : 0);
+    const rb = new Float64Array(zb.length);
+    const v = km?.v ?? new Float64Array(K === 1 ? p : 0);
+    const acc = km?.acc ?? new Float64Array(K === 1 ? p + 1 : 0);
+    const xr = K === 1 ? null : rowMajor(st, n);
     const fg = (theta: Float64Array, grad: Float64Array): number => {
       grad.fill(0);
       let loss = 0;
       if (K === 1) {
-        zb.fill(s.fitIntercept ? theta[p]! : 0);
-        if (!penaltyOff) addProducts(zb, xs, theta, n);
-        let gb = 0;
-        for (let i = 0; i < n; i++) {
-          const zi = zb[i]!;
-          const yi = yc[i] === 1 ? 1 : 0;
-          const wi = w[i]!;
-          // log(1 + e^z) − y·z and σ(z) from one exponential.
-          let q: number;
-          if (zi >= 0) {
-            const e = Math.exp(-zi);
-            loss += wi * (zi + Math.log1p(e) - yi * zi);
-            q = 1 / (1 + e);
-          } else {
-            const e = Math.exp(zi);
-            loss += wi * (Math.log1p(e) - yi * zi);
-            q = e / (1 + e);
-          }
-          const r = wi * (q - yi);
-          rb[i] = r;
-          gb += r;
+        // Score = b + Σ θⱼ·(xⱼ − shiftⱼ)·scaleⱼ = (b − Σ vⱼ·shiftⱼ) + Σ vⱼ·xⱼ with vⱼ = θⱼ·scaleⱼ.
+        let c0 = s.fitIntercept ? theta[p]! : 0;
+        for (let j = 0; j < p; j++) {
+          const vj = penaltyOff ? 0 : theta[j]! * st.scale[j]!;
+          v[j] = vj;
+          c0 -= vj * st.shift[j]!;
         }
-        if (!penaltyOff) crossProducts(grad, xs, rb, n);
+        acc.fill(0);
+        if (km !== null) {
+          loss = kernel!.evaluate(km.xAt, km.nPad, p, km.vAt, c0, km.yAt, km.wAt, km.zAt, km.rAt, km.accAt, BLOCK);
+        } else {
+          for (let lo = 0; lo < n; lo += BLOCK) {
+            const hi = Math.min(n, lo + BLOCK);
+            zb.fill(c0);
+            if (!penaltyOff) addProducts(zb, st.src, v, lo, hi);
+            let gb = 0;
+            for (let i = lo, k = 0; i < hi; i++, k++) {
+              const zi = zb[k]!;
+              const yi = yc[i] === 1 ? 1 : 0;
+              const wi = w[i]!;
+              // log(1 + e^z) − y·z and σ(z) from one exponential.
+              let q: number;
+              if (zi >= 0) {
+                const e = Math.exp(-zi);
+                loss += wi * (zi + Math.log1p(e) - yi * zi);
+                q = 1 / (1 + e);
+              } else {
+                const e = Math.exp(zi);
+                loss += wi * (Math.log1p(e) - yi * zi);
+                q = e / (1 + e);
+              }
+              const r = wi * (q - yi);
+              rb[k] = r;
+              gb += r;
+            }
+            acc[p]! += gb;
+            if (!penaltyOff) crossProducts(acc, st.src, rb, lo, hi);
+          }
+        }
+        const gb = acc[p]!;
+        // Σᵢ rᵢ·(xᵢⱼ − shiftⱼ)·scaleⱼ
+        for (let j = 0; j < p; j++) grad[j] = (acc[j]! - st.shift[j]! * gb) * st.scale[j]!;
         grad[p] = s.fitIntercept ? gb : 0;
       } else {
         for (let i = 0, off = 0; i < n; i++, off += p) {
@@ -367,13 +520,18 @@ export class LogisticRegression implements Classifier {
       }
       return f;
     };
-    const res = lbfgs(fg, theta0, {
-      maxIter: s.maxIter,
-      tol: s.tol,
-      signal: fo.signal,
-      source,
-      onIteration: fo.onProgress === null ? null : (iteration, f) => fo.onProgress!({ iteration, maxIterations: s.maxIter, loss: f, validationLoss: null }),
-    });
+    let res: ReturnType<typeof lbfgs>;
+    try {
+      res = lbfgs(fg, theta0, {
+        maxIter: s.maxIter,
+        tol: s.tol,
+        signal: fo.signal,
+        source,
+        onIteration: fo.onProgress === null ? null : (iteration, f) => fo.onProgress!({ iteration, maxIterations: s.maxIter, loss: f, validationLoss: null }),
+      });
+    } finally {
+      if (kernel !== null) returnLogisticKernel(kernel);
+    }
     const coef = new Float64Array(K * p);
     const intercept = new Float64Array(K);
     for (let k = 0; k < K; k++) {

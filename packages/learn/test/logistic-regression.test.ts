@@ -1,7 +1,8 @@
 import { Random, Table } from '@marksman/core';
 import { LogisticRegression } from '@marksman/learn';
 import type { LogisticRegressionJSON } from '@marksman/learn';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { TABLE_BYTES, borrowLogisticKernel, ensureBytes } from '../src/internal/logistic-kernel';
 import { binaryTask, deepFreeze, sklearn, typed } from './helpers';
 import type { LogisticCase } from './helpers';
 
@@ -190,5 +191,70 @@ describe('LogisticRegression: properties', () => {
   it('features near the largest number overflow the fit: ConvergenceError E_DIVERGED', () => {
     const X = [[1e308, 1e308], [-1e308, 1e308], [1e308, -1e308], [-1e308, -1e308]];
     expect(() => new LogisticRegression().fit(X, [1, 0, 0, 1])).toThrow(typed('ConvergenceError', 'E_DIVERGED', 'X'));
+  });
+
+  it('a feature far from 0 (mean over 1e3 standard deviations, copied standardised) gives the same model as the same feature centred', () => {
+    const shifted = task.X.map((r) => [r[0]! + 1e7, r[1]!, r[2]!]);
+    const a = new LogisticRegression().fit(task.X, task.y);
+    const b = new LogisticRegression().fit(shifted, task.y);
+    Array.from(a.coefficients[0]!).forEach((v, j) => expect(Math.abs(v - b.coefficients[0]![j]!)).toBeLessThan(1e-7));
+    expect(Math.abs(a.intercepts[0]! - (b.intercepts[0]! + 1e7 * b.coefficients[0]![0]!))).toBeLessThan(1e-6);
+  });
+
+  it('typed-array labels give the model that the same labels as an array give, with more than eight classes too', () => {
+    const r = new Random(3);
+    const X = Array.from({ length: 300 }, () => [r.normal(), r.normal()]);
+    const y = X.map((_, i) => i % 10);
+    const a = new LogisticRegression().fit(X, y);
+    const b = new LogisticRegression().fit(X, Float64Array.from(y));
+    expect(b.classes).toEqual(a.classes);
+    expect(b.coefficients.map((c) => Array.from(c))).toEqual(a.coefficients.map((c) => Array.from(c)));
+  });
+});
+
+describe('LogisticRegression: the WebAssembly kernel and its JavaScript fallback', () => {
+  it('the kernel\'s loss and residuals match Math.exp and Math.log1p to a few units in the last place', () => {
+    const k = borrowLogisticKernel();
+    expect(k).not.toBeNull(); // Node has WebAssembly SIMD
+    const n = 4000;
+    ensureBytes(k!, TABLE_BYTES + 32 * n);
+    const at = (a: number) => TABLE_BYTES + 8 * n * a;
+    const [z, y, w, r] = [0, 1, 2, 3].map((a) => new Float64Array(k!.memory.buffer, at(a), n)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const rng = new Random(7);
+    const special = [0, -0, 1e-300, -1e-300, 1e-10, -1e-10, 0.3465, -0.3466, 36, -36, 700, -700, 710, -710, 800, -800];
+    for (let i = 0; i < n; i++) {
+      z[i] = i < special.length ? special[i]! : rng.normal() * 10;
+      y[i] = rng.next() < 0.5 ? 1 : 0;
+      w[i] = 0.5 + rng.next();
+    }
+    let want = 0;
+    for (let i = 0; i < n; i++) {
+      const zi = z[i]!;
+      want += w[i]! * (Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi))) - y[i]! * zi);
+    }
+    const got = k!.loss(at(0), at(1), at(2), at(3), n);
+    expect(Math.abs(got - want) / want).toBeLessThan(1e-14);
+    for (let i = 0; i < n; i++) {
+      const zi = z[i]!;
+      const e = Math.exp(-Math.abs(zi));
+      const ri = w[i]! * ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - y[i]!);
+      expect(Math.abs(r[i]! - ri), `z = ${zi}`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(ri) + 1e-300);
+    }
+  });
+
+  it('without WebAssembly the fit runs its JavaScript loop and reaches the same coefficients', async () => {
+    const task = binaryTask(1001, 4, 9); // n not a multiple of 4: the kernel pads, the loop does not
+    const withKernel = new LogisticRegression().fit(task.X, task.y);
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const { LogisticRegression: Plain } = await import('../src/logistic-regression');
+      const plain = new Plain().fit(task.X, task.y);
+      Array.from(plain.coefficients[0]!).forEach((v, j) => expect(Math.abs(v - withKernel.coefficients[0]![j]!)).toBeLessThan(1e-9));
+      expect(Math.abs(plain.intercepts[0]! - withKernel.intercepts[0]!)).toBeLessThan(1e-9);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

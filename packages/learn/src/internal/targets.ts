@@ -33,6 +33,54 @@ export function compareLabels(a: ClassLabel, b: ClassLabel): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/** Up to this many distinct labels are found by scanning a list rather than a Map. */
+const FEW_LABELS = 8;
+
+/** encodeLabels for a typed array: numbers only, read without boxing. */
+function encodeNumbers(source: string, y: ArrayLike<number>, n: number): EncodedLabels {
+  const few: number[] = [];
+  let many: Set<number> | null = null;
+  let last = NaN;
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (v === last) continue;
+    if (!Number.isFinite(v)) {
+      throw new ValidationError('E_LABEL', `${source}: y[${i}] is ${describeValue(v)}; labels must be strings, finite numbers or booleans.`, { source, field: 'y', row: i });
+    }
+    last = v;
+    if (many !== null) {
+      many.add(v);
+      continue;
+    }
+    let k = 0;
+    while (k < few.length && few[k] !== v) k++;
+    if (k === few.length) {
+      few.push(v);
+      if (few.length > FEW_LABELS) many = new Set(few);
+    }
+  }
+  const classes = (many === null ? few : [...many]).map((c) => (c === 0 ? 0 : c)).sort((a, b) => a - b);
+  const code = new Map<number, number>(classes.map((c, k) => [c, k]));
+  const out = new Int32Array(n);
+  const counts = new Float64Array(classes.length);
+  const C = classes.length;
+  last = NaN;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (v !== last) {
+      if (C <= FEW_LABELS) {
+        k = 0;
+        while (classes[k] !== v) k++;
+      } else k = code.get(v)!;
+      last = v;
+    }
+    out[i] = k;
+    counts[k]! += 1;
+  }
+  return { classes, y: out, counts };
+}
+
 /** Reads class labels (one type: strings, finite numbers or booleans) and encodes them. O(n log C). */
 export function encodeLabels(source: string, y: unknown, n: number): EncodedLabels {
   if (!Array.isArray(y) && !isNumericView(y)) {
@@ -40,24 +88,50 @@ export function encodeLabels(source: string, y: unknown, n: number): EncodedLabe
   }
   const labels = y as ArrayLike<unknown>;
   lengthCheck(source, 'y', labels.length, n);
-  const code = new Map<ClassLabel, number>();
+  if (isNumericView(y)) return encodeNumbers(source, y, n);
+  // A few distinct labels (the usual case) are kept in a short list, scanned only when a row's label differs from
+  // the row before (a value equal to the last one is valid and known); past FEW_LABELS they go to a Map.
+  const few: ClassLabel[] = [];
+  let many: Map<ClassLabel, number> | null = null;
   const firstType = typeof labels[0];
+  let last: unknown = undefined;
   for (let i = 0; i < n; i++) {
     const v = labels[i];
+    if (v === last) continue;
     const t = typeof v;
     const ok = t === 'string' || t === 'boolean' || (t === 'number' && Number.isFinite(v));
     if (!ok || t !== firstType) {
       const why = ok ? `, but label 0 is a ${firstType}; give labels of one type` : '; labels must be strings, finite numbers or booleans';
       throw new ValidationError('E_LABEL', `${source}: y[${i}] is ${describeValue(v)}${why}.`, { source, field: 'y', row: i });
     }
-    if (!code.has(v as ClassLabel)) code.set(v as ClassLabel, 0);
+    last = v;
+    if (many !== null) {
+      if (!many.has(v as ClassLabel)) many.set(v as ClassLabel, 0);
+      continue;
+    }
+    let k = 0;
+    while (k < few.length && few[k] !== v) k++;
+    if (k === few.length) {
+      few.push(v as ClassLabel);
+      if (few.length > FEW_LABELS) many = new Map(few.map((c) => [c, 0]));
+    }
   }
-  const classes = [...code.keys()].sort(compareLabels);
-  classes.forEach((c, k) => code.set(c, k));
+  const classes = (many === null ? few : [...many.keys()]).slice().sort(compareLabels);
+  const code = new Map<ClassLabel, number>(classes.map((c, k) => [c, k]));
   const out = new Int32Array(n);
   const counts = new Float64Array(classes.length);
+  const C = classes.length;
+  last = undefined;
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    const k = code.get(labels[i] as ClassLabel)!;
+    const v = labels[i] as ClassLabel;
+    if (v !== last) {
+      if (C <= FEW_LABELS) {
+        k = 0;
+        while (classes[k] !== v) k++;
+      } else k = code.get(v)!;
+      last = v;
+    }
     out[i] = k;
     counts[k]! += 1;
   }
