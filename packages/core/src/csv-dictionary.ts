@@ -1,6 +1,9 @@
 // Internal: a dictionary of byte strings for the CSV reader. A field's bytes are hashed in place
 // (FNV-1a) and looked up in an open-addressing table whose keys live in one byte arena, so a value
-// seen before costs no allocation at all; only a new value is decoded to a JavaScript string.
+// seen before costs no allocation at all. A new value is only checked for valid UTF-8 (ASCII without
+// decoding); the JavaScript strings are decoded once, when `values` is first read after parsing, so
+// no string lives through the parse (they would survive every young-generation collection and make
+// the engine grow its heap while the columns fill).
 
 const FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LENIENT = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -25,8 +28,9 @@ export const FNV_PRIME = 16777619;
 
 /** Distinct byte strings → dense codes 0, 1, 2… in order of first appearance. */
 export class ByteDictionary {
-  /** The decoded values, by code (invalid UTF-8 decoded with U+FFFD). */
-  readonly values: string[] = [];
+  /** Values decoded so far (see {@link ByteDictionary.values}). */
+  private decoded: string[] = [];
+  private count = 0;
   /** 1 where the value's bytes were not valid UTF-8. */
   invalid = new Uint8Array(16);
   private arena = new Uint8Array(1 << 12);
@@ -40,7 +44,20 @@ export class ByteDictionary {
 
   /** Number of distinct values. */
   get size(): number {
-    return this.values.length;
+    return this.count;
+  }
+
+  /** The decoded values, by code (invalid UTF-8 decoded with U+FFFD); decoded on first read, then extended. */
+  get values(): string[] {
+    for (let code = this.decoded.length; code < this.count; code++) this.decoded.push(this.value(code));
+    return this.decoded;
+  }
+
+  /** Value `code` decoded (invalid UTF-8 with U+FFFD). */
+  value(code: number): string {
+    if (code < this.decoded.length) return this.decoded[code] as string;
+    const bytes = this.bytes(code);
+    return this.invalid[code] === 1 ? decodeLenient(bytes) : (decodeStrict(bytes) as string);
   }
 
   /** The code of the bytes `b[s, e)`, adding them when new. */
@@ -76,7 +93,7 @@ export class ByteDictionary {
   }
 
   private add(b: Uint8Array, s: number, e: number, h: number, slot: number): number {
-    const code = this.values.length;
+    const code = this.count;
     const len = e - s;
     if (this.used + len > this.arena.length) {
       const next = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
@@ -96,10 +113,10 @@ export class ByteDictionary {
     this.lengths[code] = len;
     this.hashes[code] = h;
     this.used += len;
-    const bytes = b.subarray(s, e);
-    const text = decodeStrict(bytes);
-    if (text === null) this.invalid[code] = 1;
-    this.values.push(text ?? decodeLenient(bytes));
+    let ascii = true;
+    for (let i = s; i < e && ascii; i++) ascii = (b[i] as number) < 0x80;
+    if (!ascii && decodeStrict(b.subarray(s, e)) === null) this.invalid[code] = 1;
+    this.count++;
     this.slots[slot] = code + 1;
     if ((code + 1) * 2 > this.mask) this.rehash();
     return code;
@@ -109,7 +126,7 @@ export class ByteDictionary {
     const size = (this.mask + 1) * 2;
     const mask = size - 1;
     const slots = new Int32Array(size);
-    for (let code = 0; code < this.values.length; code++) {
+    for (let code = 0; code < this.count; code++) {
       let slot = (this.hashes[code] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = code + 1;

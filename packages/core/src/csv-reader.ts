@@ -468,7 +468,7 @@ export class CsvEngine {
         const code = dict.intern(b, s, e);
         (this.codes[col] as Int32Array)[this.n] = code;
         if (dict.invalid[code] === 1 && this.fault < P_VALUE) {
-          this.setFault(P_VALUE, 'E_CSV_UTF8', col, `${this.names[col]} holds bytes that are not valid UTF-8 (shown as U+FFFD: ${JSON.stringify(dict.values[code])}); save the file as UTF-8`);
+          this.setFault(P_VALUE, 'E_CSV_UTF8', col, `${this.names[col]} holds bytes that are not valid UTF-8 (shown as U+FFFD: ${JSON.stringify(dict.value(code))}); save the file as UTF-8`);
         }
       }
     }

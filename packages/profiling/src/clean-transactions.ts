@@ -515,7 +515,9 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   // Netting changes quantities (a copy is made at the first change) and amounts (the engine's own array).
   let qty = lines.quantity;
   const amt = lines.amount;
-  const alive = valid.slice(); // 1 = still in the output
+  // 1 = still in the output. The lines are this call's own arrays: `valid` is read only below, each
+  // index before it is marked, so it becomes the live flags in place (one line-sized array fewer).
+  const alive = valid;
   let kept = 0;
   for (let i = 0; i < n; i++) kept += alive[i]!;
   // End of a phase: every line done.
@@ -560,7 +562,8 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   // 4: cancellations and returns.
   const isCancel = (i: number): boolean => lines.quantity[i]! < 0 || prefixed[order[i]!] === 1;
   const matches: CancellationMatch[] = [];
-  const repaired = new Uint8Array(n);
+  // Lines whose quantity netting changed: only netting ('match') repairs any.
+  const repaired = new Uint8Array(o.cancellations === 'match' ? n : 0);
   const cancelIdx: number[] = [];
   for (let i = 0; i < n; i++) if (alive[i] === 1 && isCancel(i)) cancelIdx.push(i);
   if (o.cancellations === 'match') {
@@ -656,7 +659,7 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
     reasons[key] = { count: idx.length, indexes: idx, action: actions[key] };
   }
   const repairedList: number[] = [];
-  for (let i = 0; i < n; i++) if (repaired[i] === 1) repairedList.push(i);
+  for (let i = 0; i < repaired.length; i++) if (repaired[i] === 1) repairedList.push(i);
   return {
     kept: keptIdx,
     quantity: qty,

@@ -5,6 +5,8 @@ import { MS_PER_DAY, toEpochMs } from './clv/timestamp';
 import { daysPerUnit, isClvTimeUnit } from './time-unit';
 import type { ClvTimeUnit } from './time-unit';
 import { PROGRESS_EVERY, progressTicker } from './data-progress';
+import { transactionColumns } from './features-input';
+import type { TransactionColumns } from './features-input';
 import type { DataProgress } from './data-progress';
 
 /** Options of {@link summarizeForClv}. */
@@ -96,95 +98,21 @@ function requireDayStart(field: string, ms: number): void {
   }
 }
 
-/**
- * Turns transactions into the per-customer repeat-purchase summary that the
- * BG/NBD, Pareto/NBD and Gamma-Gamma models are fitted on, exactly as the
- * Python `lifetimes` library defines it (`summary_data_from_transaction_data`
- * with daily periods):
- *
- * - lines are grouped by customer and UTC calendar day; several orders on one
- *   day make one purchase whose value is the sum of the lines;
- * - `frequency` = number of distinct purchase days − 1 (repeat purchases);
- * - `recency` = last − first purchase day, `T` = last observed day (the
- *   day before `asOf`, or before `calibrationEnd`) − first purchase day,
- *   both divided by the days in `timeUnit` (7 for a week, 30.436875 for a
- *   month) — lifetimes' numbers for an inclusive observation end one day
- *   earlier;
- * - `monetaryValue` = mean value of the repeat purchase days (the first
- *   purchase is excluded), 0 when there is none.
- *
- * Line values are `amount`, or `quantity × unitPrice`. A customer with a
- * single purchase gets frequency 0, recency 0 and monetary value 0.
- *
- * **Dates**: as everywhere in this package, `asOf` and `calibrationEnd` are
- * exclusive instants, and a date means the start of that day (UTC):
- * `{ calibrationEnd: '1997-10-01', asOf: '1998-07-01' }` calibrates on
- * purchases up to 30 September 1997 and holds out October 1997 to June
- * 1998, exactly the lines `calibrationHoldoutSplit` with the same dates
- * puts in each period.
- *
- * Costs O(n log n) for n lines; `onProgress` and `signal` watch and stop
- * long runs.
- *
- * @param transactions - order lines (not mutated)
- * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`, `onProgress`, `signal`
- * @returns the summary rows with the period facts
- * @throws `ValidationError` `E_CLV_EMPTY` for no lines, `E_CLV_ROW` for a row that is not an object,
- *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
- *   timestamp, `E_CLV_AMOUNT` for a line without a finite value (or a
- *   customer whose purchases add up past the largest number),
- *   `E_CLV_NEGATIVE_AMOUNT` for a negative line (returns must be netted or
- *   removed first), `E_CLV_AS_OF` when nothing is before `asOf`
- * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown
- *   unit, `E_CLV_OPTION` for a missing or invalid `asOf`/`calibrationEnd`
- *   (each the start of a UTC day; the calibration end before `asOf`),
- *   `E_OPTION_RANGE` for an onProgress that is not a function or a signal that is not an AbortSignal
- * @throws `AbortError` `E_ABORTED` when `signal` is aborted
- * @example
- * ```ts
- * import { summarizeForClv } from '@marksman/profiling';
- * const s = summarizeForClv(
- *   [
- *     { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 },
- *     { customerId: 'a', orderId: 2, timestamp: '2024-01-08', quantity: 1, amount: 20 },
- *     { customerId: 'a', orderId: 3, timestamp: '2024-01-15', quantity: 2, unitPrice: 15 },
- *     { customerId: 'b', orderId: 4, timestamp: '2024-01-10', quantity: 1, amount: 5 },
- *   ],
- *   { asOf: '2024-01-30', timeUnit: 'week' },
- * );
- * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
- * ```
- */
-export function summarizeForClv(transactions: readonly Transaction[] | ArrowLikeTable, options: SummarizeForClvOptions): ClvSummary {
-  if (isArrowTable(transactions)) return summarizeForClv(arrowRecords(SOURCE, transactions) as unknown as readonly Transaction[], options);
-  const o = resolveOptions(SOURCE, DEFAULTS, options);
-  if (!isClvTimeUnit(o.timeUnit)) {
-    throw new OptionsError('E_CLV_TIME_UNIT', `${SOURCE}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(o.timeUnit)}.`, { source: SOURCE, field: 'timeUnit' });
-  }
-  const unitDays = daysPerUnit(o.timeUnit);
-  const asOfMs = toEpochMs(o.asOf);
-  if (!Number.isFinite(asOfMs)) {
-    throw new OptionsError('E_CLV_OPTION', `${SOURCE}: asOf must be a Date, epoch milliseconds or an ISO date, got ${JSON.stringify(o.asOf)}.`, { source: SOURCE, field: 'asOf' });
-  }
-  requireDayStart('asOf', asOfMs);
-  // The last day counted: the day before asOf (asOf is exclusive).
-  const endDay = asOfMs / MS_PER_DAY - 1;
-  let calDay = endDay;
-  let calMs = NaN;
-  if (o.calibrationEnd !== undefined) {
-    calMs = toEpochMs(o.calibrationEnd);
-    if (!Number.isFinite(calMs) || calMs >= asOfMs) {
-      throw new OptionsError('E_CLV_OPTION', `${SOURCE}: calibrationEnd must be a valid date before asOf, got ${JSON.stringify(o.calibrationEnd)}.`, { source: SOURCE, field: 'calibrationEnd' });
-    }
-    requireDayStart('calibrationEnd', calMs);
-    calDay = calMs / MS_PER_DAY - 1;
-  }
-  const tick = progressTicker(SOURCE, o.onProgress, o.signal);
-  if (!Array.isArray(transactions) || transactions.length === 0) {
-    throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE, field: 'transactions' });
-  }
+type Tick = ((phase: string, done: number, total: number) => void) | null;
 
-  // Pass 1: validate, map customers to dense indexes, keep (customer, day, value).
+/** Pass 1's result: kept lines as (customer index, day, value), customers by index. */
+interface LinesRead {
+  n: number;
+  custOf: Int32Array;
+  dayOf: Float64Array;
+  valueOf: Float64Array;
+  ids: Id[];
+  kept: number;
+  linesAfterAsOf: number;
+  earliest: number;
+}
+
+function readRecords(transactions: readonly Transaction[], endDay: number, tick: Tick): LinesRead {
   const n = transactions.length;
   const custOf = new Int32Array(n);
   const dayOf = new Float64Array(n);
@@ -237,6 +165,228 @@ export function summarizeForClv(transactions: readonly Transaction[] | ArrowLike
     kept++;
   }
   if (tick !== null) tick('read', n, n);
+  return { n, custOf, dayOf, valueOf, ids, kept, linesAfterAsOf, earliest };
+}
+
+/** Columns: checked as every columnar feature function checks them, then read without one object per line. */
+function readColumns(input: TransactionColumns, endDay: number, tick: Tick): LinesRead {
+  const cols = transactionColumns(SOURCE, input);
+  const { n, customerId, customerValues, timestamp, amount } = cols;
+  const custOf = new Int32Array(n);
+  const dayOf = new Float64Array(n);
+  const valueOf = new Float64Array(n);
+  const ids: Id[] = [];
+  // Dictionary codes, and integer ids in a compact range, map through an array; other ids through a Map.
+  let byCode: Int32Array | null = customerValues === undefined ? null : new Int32Array(customerValues.length).fill(-1);
+  let lo = 0;
+  if (byCode === null && isIntegerTyped(customerId)) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = customerId[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (max - min <= Math.max(4 * n, 1 << 16)) {
+      byCode = new Int32Array(max - min + 1).fill(-1);
+      lo = min;
+    }
+  }
+  const index = new Map<Id, number>();
+  let kept = 0;
+  let linesAfterAsOf = 0;
+  let earliest = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('read', i, n);
+    const value = amount[i]!;
+    if (value < 0) {
+      throw new ValidationError(
+        'E_CLV_NEGATIVE_AMOUNT',
+        `${SOURCE}: row ${i} has a negative value (${value}); net or remove returns and cancellations (e.g. with cleanTransactions) before summarising.`,
+        { source: SOURCE, field: 'amount', row: i },
+      );
+    }
+    const day = Math.floor(timestamp[i]! / MS_PER_DAY);
+    if (day < earliest) earliest = day;
+    if (day > endDay) {
+      linesAfterAsOf++;
+      continue;
+    }
+    const id = customerId[i]!;
+    let c: number | undefined;
+    if (byCode !== null) {
+      const k = (id as number) - lo;
+      c = byCode[k]!;
+      if (c < 0) {
+        c = ids.length;
+        byCode[k] = c;
+        ids.push(customerValues === undefined ? id : customerValues[k]!);
+      }
+    } else {
+      c = index.get(id);
+      if (c === undefined) {
+        c = ids.length;
+        index.set(id, c);
+        ids.push(id);
+      }
+    }
+    custOf[kept] = c;
+    dayOf[kept] = day;
+    valueOf[kept] = value;
+    kept++;
+  }
+  if (tick !== null) tick('read', n, n);
+  return { n, custOf, dayOf, valueOf, ids, kept, linesAfterAsOf, earliest };
+}
+
+function isIntegerTyped(c: unknown): c is Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array {
+  return c instanceof Int32Array || c instanceof Uint32Array || c instanceof Int16Array || c instanceof Uint16Array || c instanceof Int8Array || c instanceof Uint8Array;
+}
+
+/**
+ * Indexes of the kept lines ordered by (customer, day, input order): a counting
+ * sort by customer (stable), then each customer's lines sorted by day (stable).
+ * O(n) plus the per-customer sorts, instead of one comparison sort of every line.
+ */
+function orderByCustomerDay(custOf: Int32Array, dayOf: Float64Array, kept: number, customers: number): Int32Array {
+  const start = new Int32Array(customers + 1);
+  for (let i = 0; i < kept; i++) start[custOf[i]! + 1] = start[custOf[i]! + 1]! + 1;
+  for (let c = 0; c < customers; c++) start[c + 1] = start[c + 1]! + start[c]!;
+  const next = start.slice(0, customers);
+  const order = new Int32Array(kept);
+  for (let i = 0; i < kept; i++) order[next[custOf[i]!]!++] = i;
+  const byDay = (i: number, j: number): number => dayOf[i]! - dayOf[j]! || i - j;
+  for (let c = 0; c < customers; c++) {
+    const from = start[c]!;
+    const to = start[c + 1]!;
+    if (to - from < 2) continue;
+    // Insertion sort for the usual handful of lines; a library sort for long histories.
+    if (to - from <= 32) {
+      for (let a = from + 1; a < to; a++) {
+        const line = order[a]!;
+        let b = a - 1;
+        while (b >= from && byDay(order[b]!, line) > 0) {
+          order[b + 1] = order[b]!;
+          b--;
+        }
+        order[b + 1] = line;
+      }
+    } else order.subarray(from, to).sort(byDay);
+  }
+  return order;
+}
+
+/**
+ * Turns transactions into the per-customer repeat-purchase summary that the
+ * BG/NBD, Pareto/NBD and Gamma-Gamma models are fitted on, exactly as the
+ * Python `lifetimes` library defines it (`summary_data_from_transaction_data`
+ * with daily periods):
+ *
+ * - lines are grouped by customer and UTC calendar day; several orders on one
+ *   day make one purchase whose value is the sum of the lines;
+ * - `frequency` = number of distinct purchase days − 1 (repeat purchases);
+ * - `recency` = last − first purchase day, `T` = last observed day (the
+ *   day before `asOf`, or before `calibrationEnd`) − first purchase day,
+ *   both divided by the days in `timeUnit` (7 for a week, 30.436875 for a
+ *   month) — lifetimes' numbers for an inclusive observation end one day
+ *   earlier;
+ * - `monetaryValue` = mean value of the repeat purchase days (the first
+ *   purchase is excluded), 0 when there is none.
+ *
+ * Line values are `amount`, or `quantity × unitPrice`. A customer with a
+ * single purchase gets frequency 0, recency 0 and monetary value 0.
+ *
+ * **Dates**: as everywhere in this package, `asOf` and `calibrationEnd` are
+ * exclusive instants, and a date means the start of that day (UTC):
+ * `{ calibrationEnd: '1997-10-01', asOf: '1998-07-01' }` calibrates on
+ * purchases up to 30 September 1997 and holds out October 1997 to June
+ * 1998, exactly the lines `calibrationHoldoutSplit` with the same dates
+ * puts in each period.
+ *
+ * Lines come as records, as columns (`customerId`, `orderId`, `timestamp`
+ * in epoch ms, `amount`: typed arrays, arrays or dictionary columns, as `rfm`
+ * takes them; no object is made per line, the path for millions of lines),
+ * or as an Arrow table.
+ *
+ * Costs O(n) plus sorting each customer's lines by day; `onProgress` and
+ * `signal` watch and stop long runs.
+ *
+ * @param transactions - order lines: records, columns or an Arrow table (not mutated)
+ * @param options - `asOf`, `timeUnit`, optional `calibrationEnd`, `onProgress`, `signal`
+ * @returns the summary rows with the period facts
+ * @throws `ValidationError` `E_CLV_EMPTY` for no lines, `E_CLV_ROW` for a row that is not an object,
+ *   `E_CLV_CUSTOMER` for a missing customer id, `E_CLV_TIMESTAMP` for a bad
+ *   timestamp, `E_CLV_AMOUNT` for a line without a finite value (or a
+ *   customer whose purchases add up past the largest number),
+ *   `E_CLV_NEGATIVE_AMOUNT` for a negative line (returns must be netted or
+ *   removed first), `E_CLV_AS_OF` when nothing is before `asOf`
+ * @throws `OptionsError` `E_CLV_TIME_UNIT` for a missing or unknown
+ *   unit, `E_CLV_OPTION` for a missing or invalid `asOf`/`calibrationEnd`
+ *   (each the start of a UTC day; the calibration end before `asOf`),
+ *   `E_OPTION_RANGE` for an onProgress that is not a function or a signal that is not an AbortSignal
+ * @throws `ValidationError` for columns, as `rfm` checks them: `E_INPUT` (a
+ *   column missing), `E_COLUMN_LENGTH`, `E_EMPTY`, `E_ID_TYPE`,
+ *   `E_TIMESTAMP`, `E_NUMBER` (a value that is not finite); a negative
+ *   amount is `E_CLV_NEGATIVE_AMOUNT` as for records
+ * @throws `AbortError` `E_ABORTED` when `signal` is aborted
+ * @example
+ * ```ts
+ * import { summarizeForClv } from '@marksman/profiling';
+ * const s = summarizeForClv(
+ *   [
+ *     { customerId: 'a', orderId: 1, timestamp: '2024-01-01', quantity: 1, amount: 10 },
+ *     { customerId: 'a', orderId: 2, timestamp: '2024-01-08', quantity: 1, amount: 20 },
+ *     { customerId: 'a', orderId: 3, timestamp: '2024-01-15', quantity: 2, unitPrice: 15 },
+ *     { customerId: 'b', orderId: 4, timestamp: '2024-01-10', quantity: 1, amount: 5 },
+ *   ],
+ *   { asOf: '2024-01-30', timeUnit: 'week' },
+ * );
+ * s.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
+ * // The same lines as columns (timestamps in epoch ms):
+ * const c = summarizeForClv(
+ *   {
+ *     customerId: ['a', 'a', 'a', 'b'],
+ *     orderId: Int32Array.of(1, 2, 3, 4),
+ *     timestamp: Float64Array.of(Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 8), Date.UTC(2024, 0, 15), Date.UTC(2024, 0, 10)),
+ *     amount: Float64Array.of(10, 20, 30, 5),
+ *   },
+ *   { asOf: '2024-01-30', timeUnit: 'week' },
+ * );
+ * c.rows[0]; // => { customerId: 'a', frequency: 2, recency: 2, T: 4, monetaryValue: 25, firstPurchase: 1704067200000 }
+ * ```
+ */
+export function summarizeForClv(transactions: readonly Transaction[] | TransactionColumns | ArrowLikeTable, options: SummarizeForClvOptions): ClvSummary {
+  if (isArrowTable(transactions)) return summarizeForClv(arrowRecords(SOURCE, transactions) as unknown as readonly Transaction[], options);
+  const o = resolveOptions(SOURCE, DEFAULTS, options);
+  if (!isClvTimeUnit(o.timeUnit)) {
+    throw new OptionsError('E_CLV_TIME_UNIT', `${SOURCE}: timeUnit must be 'day', 'week' or 'month', got ${JSON.stringify(o.timeUnit)}.`, { source: SOURCE, field: 'timeUnit' });
+  }
+  const unitDays = daysPerUnit(o.timeUnit);
+  const asOfMs = toEpochMs(o.asOf);
+  if (!Number.isFinite(asOfMs)) {
+    throw new OptionsError('E_CLV_OPTION', `${SOURCE}: asOf must be a Date, epoch milliseconds or an ISO date, got ${JSON.stringify(o.asOf)}.`, { source: SOURCE, field: 'asOf' });
+  }
+  requireDayStart('asOf', asOfMs);
+  // The last day counted: the day before asOf (asOf is exclusive).
+  const endDay = asOfMs / MS_PER_DAY - 1;
+  let calDay = endDay;
+  let calMs = NaN;
+  if (o.calibrationEnd !== undefined) {
+    calMs = toEpochMs(o.calibrationEnd);
+    if (!Number.isFinite(calMs) || calMs >= asOfMs) {
+      throw new OptionsError('E_CLV_OPTION', `${SOURCE}: calibrationEnd must be a valid date before asOf, got ${JSON.stringify(o.calibrationEnd)}.`, { source: SOURCE, field: 'calibrationEnd' });
+    }
+    requireDayStart('calibrationEnd', calMs);
+    calDay = calMs / MS_PER_DAY - 1;
+  }
+  const tick = progressTicker(SOURCE, o.onProgress, o.signal);
+  if ((Array.isArray(transactions) && transactions.length === 0) || typeof transactions !== 'object' || transactions === null) {
+    throw new ValidationError('E_CLV_EMPTY', `${SOURCE}: there are no transactions to summarise.`, { source: SOURCE, field: 'transactions' });
+  }
+
+  // Pass 1: validate, map customers to dense indexes, keep (customer, day, value).
+  const pass = Array.isArray(transactions) ? readRecords(transactions as readonly Transaction[], endDay, tick) : readColumns(transactions as TransactionColumns, endDay, tick);
+  const { custOf, dayOf, valueOf, ids, kept, linesAfterAsOf, earliest } = pass;
   if (kept === 0) {
     throw new ValidationError(
       'E_CLV_AS_OF',
@@ -246,9 +396,7 @@ export function summarizeForClv(transactions: readonly Transaction[] | ArrowLike
   }
 
   // Pass 2: order lines by (customer, day) and fold them into purchase days.
-  const order = new Int32Array(kept);
-  for (let i = 0; i < kept; i++) order[i] = i;
-  order.sort((i, j) => custOf[i]! - custOf[j]! || dayOf[i]! - dayOf[j]!);
+  const order = orderByCustomerDay(custOf, dayOf, kept, ids.length);
   const rows: (ClvSummaryRow | undefined)[] = new Array(ids.length);
   const withHoldout = o.calibrationEnd !== undefined;
   let excludedCustomers = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarksmanError } from '@marksman/core';
+import { dictionaryEncode, MarksmanError } from '@marksman/core';
 import type { Transaction } from '@marksman/core';
 import { calibrationHoldoutSplit, summarizeForClv } from '@marksman/profiling';
 import { hasCdnow, readCdnowSample, readCdnowSummary } from './clv-data';
@@ -167,5 +167,51 @@ describe('summarizeForClv', () => {
     expect(codeOf(() => summarizeForClv([...huge, { ...ok, orderId: 4, timestamp: '2024-01-03', amount: 1e308 }], { asOf: '2024-02-01', timeUnit: 'week' }))).toBe(
       'ValidationError:E_CLV_AMOUNT',
     );
+  });
+
+  it('columns give the same summary as records (plain, dictionary-encoded and numeric ids; with a holdout)', () => {
+    // A seeded random shop: several lines per day, lines after asOf, unsorted input.
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const n = 3000;
+    const customer: string[] = [];
+    const order = new Int32Array(n);
+    const timestamp = new Float64Array(n);
+    const amount = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      customer.push(`c${Math.floor(rand() * 200)}`);
+      order[i] = Math.floor(rand() * 900);
+      timestamp[i] = Date.UTC(2024, 0, 1) + Math.floor(rand() * 120 * 86_400_000);
+      amount[i] = Math.round(rand() * 10_000) / 100;
+    }
+    const records = Array.from({ length: n }, (_, i) => ({ customerId: customer[i]!, orderId: order[i]!, timestamp: timestamp[i]!, quantity: 1, amount: amount[i]! }));
+    for (const opts of [{ asOf: '2024-04-01', timeUnit: 'week' } as const, { asOf: '2024-04-15', calibrationEnd: '2024-03-01', timeUnit: 'day' } as const]) {
+      const fromRecords = summarizeForClv(freeze(records), opts);
+      const plain = summarizeForClv(Object.freeze({ customerId: Object.freeze([...customer]), orderId: order, timestamp, amount }), opts);
+      const dict = summarizeForClv({ customerId: dictionaryEncode(customer), orderId: order, timestamp, amount }, opts);
+      expect(plain).toEqual(fromRecords);
+      expect(dict).toEqual(fromRecords);
+      // Numeric ids: the same rows with the customer as a number.
+      const numeric = summarizeForClv({ customerId: Float64Array.from(customer, (c) => Number(c.slice(1))), orderId: order, timestamp, amount }, opts);
+      expect(numeric.rows.map((r) => ({ ...r, customerId: `c${String(r.customerId)}` }))).toEqual(fromRecords.rows);
+      expect(fromRecords.linesAfterAsOf).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses bad columns with typed errors naming the field', () => {
+    const opts = { asOf: '2024-02-01', timeUnit: 'week' } as const;
+    const cols = { customerId: ['a', 'b'], orderId: [1, 2], timestamp: Float64Array.of(Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2)), amount: Float64Array.of(1, 2) };
+    expect(codeOf(() => summarizeForClv({ ...cols, amount: undefined } as never, opts))).toBe('ValidationError:E_INPUT');
+    expect(codeOf(() => summarizeForClv({ ...cols, orderId: [1] }, opts))).toBe('ValidationError:E_COLUMN_LENGTH');
+    expect(codeOf(() => summarizeForClv({ customerId: [], orderId: [], timestamp: [], amount: [] }, opts))).toBe('ValidationError:E_EMPTY');
+    expect(codeOf(() => summarizeForClv({ ...cols, customerId: ['a', ''] }, opts))).toBe('ValidationError:E_ID_TYPE');
+    expect(codeOf(() => summarizeForClv({ ...cols, timestamp: [Date.UTC(2024, 0, 1), NaN] }, opts))).toBe('ValidationError:E_TIMESTAMP');
+    expect(codeOf(() => summarizeForClv({ ...cols, amount: [1, Infinity] }, opts))).toBe('ValidationError:E_NUMBER');
+    expect(codeOf(() => summarizeForClv({ ...cols, amount: [1, -2] }, opts))).toBe('ValidationError:E_CLV_NEGATIVE_AMOUNT');
+    try {
+      summarizeForClv({ ...cols, amount: [1, -2] }, opts);
+    } catch (e) {
+      expect(e).toMatchObject({ source: 'summarizeForClv', field: 'amount', row: 1 });
+    }
   });
 });
