@@ -29,14 +29,14 @@ export const meta: BenchMeta = {
     'items by portableKey(0, itemId, 7)), then refitted on all training data. Backend: TensorFlow.js wasm.',
 };
 
-interface ColdData {
+export interface ColdData {
   train: Interaction[];
   test: Map<Id, Set<Id>>;
   cold: Id[];
 }
 
 /** Splits items by key: the first tenth of `items` (by portableKey(0, id, seed)) are cold. */
-function coldSplit(rows: readonly Interaction[], items: readonly Id[], seed: number): ColdData {
+export function coldSplit(rows: readonly Interaction[], items: readonly Id[], seed: number): ColdData {
   const ordered = [...items].sort((a, b) => {
     const ka = portableKey(0, a, seed);
     const kb = portableKey(0, b, seed);
@@ -59,7 +59,7 @@ function coldSplit(rows: readonly Interaction[], items: readonly Id[], seed: num
 }
 
 /** Mean recall@k and NDCG@k over users of `test` for a ranking function of the cold items. */
-function score(d: ColdData, rank: (userId: Id) => Id[], k = 20): { recall: number; ndcg: number; users: number } {
+export function score(d: ColdData, rank: (userId: Id) => Id[], k = 20): { recall: number; ndcg: number; users: number } {
   let recall = 0;
   let ndcg = 0;
   let users = 0;
@@ -84,13 +84,8 @@ function score(d: ColdData, rank: (userId: Id) => Id[], k = 20): { recall: numbe
 
 type Learned = TwoTower | FactorizationMachine | NeuMF;
 
-export async function run(ctx: BenchContext): Promise<BenchOutcome> {
-  const rows: BenchRow[] = [];
-  const notes: string[] = [];
-  if (!existsSync(join(ctx.dataDir, 'movielens-100k', 'u.data'))) return { rows, notes: [`MovieLens 100K not found under ${ctx.dataDir}.`] };
-  const ml = loadMovieLens100k(join(ctx.dataDir, 'movielens-100k'));
-  const positives: Interaction[] = ml.ratings.rows.filter((r) => (r.weight ?? 0) >= 4).map((r) => ({ userId: r.userId, itemId: r.itemId }));
-  const genres = new Map<Id, readonly string[]>(ml.items.map((it) => [it.itemId, it.genres]));
+/** The features of this protocol: items' genres (a string array) and release decade; users' age (numeric), gender, occupation. */
+export function movieLensFeatures(ml: ReturnType<typeof loadMovieLens100k>): { userFeatures: UserFeatureRecord[]; itemFeatures: ItemFeatureRecord[] } {
   const itemFeatures: ItemFeatureRecord[] = ml.items.map((it) => ({
     itemId: it.itemId,
     genres: it.genres.slice(),
@@ -102,6 +97,17 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     gender: u.attributes.gender as string,
     occupation: u.attributes.occupation as string,
   }));
+  return { userFeatures, itemFeatures };
+}
+
+export async function run(ctx: BenchContext): Promise<BenchOutcome> {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  if (!existsSync(join(ctx.dataDir, 'movielens-100k', 'u.data'))) return { rows, notes: [`MovieLens 100K not found under ${ctx.dataDir}.`] };
+  const ml = loadMovieLens100k(join(ctx.dataDir, 'movielens-100k'));
+  const positives: Interaction[] = ml.ratings.rows.filter((r) => (r.weight ?? 0) >= 4).map((r) => ({ userId: r.userId, itemId: r.itemId }));
+  const genres = new Map<Id, readonly string[]>(ml.items.map((it) => [it.itemId, it.genres]));
+  const { userFeatures, itemFeatures } = movieLensFeatures(ml);
   const withPositives = [...new Set(positives.map((r) => r.itemId))];
   const d = coldSplit(positives, withPositives, 42);
   notes.push(`${d.cold.length} cold items, ${d.train.length} training positives, ${d.test.size} users with a cold test item.`);

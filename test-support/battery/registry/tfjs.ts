@@ -70,6 +70,10 @@ export const tfjs = async (): Promise<Case[]> => {
       method('FactorizationMachine', fitted, 'predict', args([{ userId: 'u0', itemId: 3 }]), { idLike: [/^a0\[0\]\.(userId|itemId)$/] }),
       method('FactorizationMachine', fitted, 'predictRating', args('u0', 3), { idLike: [/^a[01]$/] }),
     ]),
+    // The field-aware variant: an option of FactorizationMachine, with its own tables and serving.
+    ...learned('FactorizationMachine', T.FactorizationMachine as never, { fieldAware: true, factors: 4, epochs: 2, batchSize: 16, learningRate: 0.02, seed: 1 }, (fitted) => [
+      method('FactorizationMachine', fitted, 'predict', args([{ userId: 'u0', itemId: 3 }]), { idLike: [/^a0\[0\]\.(userId|itemId)$/] }),
+    ]),
     ...learned('NeuMF', T.NeuMF as never, { gmfDim: 4, mlpDim: 4, layers: [8, 4], epochs: 2, batchSize: 16, learningRate: 0.01, seed: 1 }, (fitted) => [
       method('NeuMF', fitted, 'recommendManyAsync', args(['u0', 'u1'], 3), { idLike: USER_IDS, required: 1 }),
     ]),

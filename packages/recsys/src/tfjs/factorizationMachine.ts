@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionsError, Random, ValidationError } from '@marksman/core';
+import { OptionsError, ParseError, Random, ValidationError } from '@marksman/core';
 import type { Id, Interaction } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkRecordId } from '../checks';
@@ -7,6 +7,8 @@ import { factorScorer } from '../factorScorer';
 import type { FactorScorer } from '../factorScorer';
 import type { FeatureValue } from './features';
 import { FeatureSpace } from './features';
+import { crossTerm, crossWidth, fieldLayout, hostEntityServing, hostFieldSums, layoutOf, ownConstant, tapeCrossVectors, tapeFieldSums, tapeOwnTerms, zeroFieldSums } from './fieldAware';
+import type { FieldBlock, FieldLayout, TapeFieldSums } from './fieldAware';
 import { checkCommonOptions, checkInt, LearnedRecommender, stateArray, uniformInit } from './learned';
 import type { LearnedCommonOptions, LearnedFitOptions, LearnedRecommenderJSON, Trainer, TrainingData } from './learned';
 import { loadArtifacts } from './artifacts';
@@ -47,6 +49,23 @@ export interface FactorizationMachineOptions extends LearnedCommonOptions {
   readonly loss: 'bpr' | 'logistic' | 'squared';
   /** Sampled negatives per positive for `'bpr'` and `'logistic'` (integer 1 … 1000). Default 1. */
   readonly negatives: number;
+  /**
+   * `true`: a field-aware factorization machine (FFM, Juan et al. 2016):
+   * every feature has one k-vector per field, and features a, b interact
+   * through ⟨v[a, field of b], v[b, field of a]⟩. Fields are the user id,
+   * each user feature field, the item id, each item feature field and each
+   * context field. F fields make the tables F times wider and an example
+   * cost O((features + F) · F · k) instead of O(features · k). With ids
+   * only and no context (2 fields) it can express exactly what the plain FM
+   * does (⟨v[u, item], v[i, user]⟩), with half of every row unused.
+   * On MovieLens 100K (32 factors, one seed, a quick run: see the package
+   * README) it ranked cold items much better than the plain FM from the
+   * same features (recall@20 0.491 against 0.402) and warm items with
+   * features a little better (NDCG@10 0.231 against 0.219), at 10 to 17
+   * times the fit time with 7 fields; with ids only it matched the FM.
+   * Default `false`.
+   */
+  readonly fieldAware: boolean;
 }
 
 const DEFAULTS: FactorizationMachineOptions = Object.freeze({
@@ -63,6 +82,7 @@ const DEFAULTS: FactorizationMachineOptions = Object.freeze({
   factors: 64,
   loss: 'bpr' as const,
   negatives: 1,
+  fieldAware: false,
 });
 
 function checkOptions(o: FactorizationMachineOptions): void {
@@ -73,12 +93,17 @@ function checkOptions(o: FactorizationMachineOptions): void {
     throw new OptionsError('E_OPTION_RANGE', `${source}: loss must be 'bpr', 'logistic' or 'squared', got ${String(o.loss)}.`, { source, field: 'loss' });
   }
   checkInt(source, 'negatives', o.negatives, 1, 1000);
+  if (typeof o.fieldAware !== 'boolean') {
+    throw new OptionsError('E_OPTION_RANGE', `${source}: fieldAware must be true or false, got ${String(o.fieldAware)}.`, { source, field: 'fieldAware' });
+  }
 }
 
 /**
  * What a factorization machine serves from. Every score splits into
  * w₀ + userConst[u] + itemBias[i] + ⟨users[u], items[i]⟩ (the pairwise
- * terms within each side folded into the constants).
+ * terms within each side folded into the constants). `k` is the width of
+ * the vectors: the factors, or for the field-aware model user fields ×
+ * item fields × factors.
  */
 interface FmServing {
   readonly k: number;
@@ -118,7 +143,12 @@ interface SideSums {
  * refitting (`addItems`, `addUsers`); `foldIn` learns a new user's summed
  * vector by SGD on the model's loss with the items fixed.
  *
- * An epoch costs O(examples · (1 + negatives) · features · k).
+ * With `fieldAware: true` it is a field-aware FM (see
+ * {@link FactorizationMachineOptions.fieldAware}); everything else (losses,
+ * features, context, serving, saving) works the same.
+ *
+ * An epoch costs O(examples · (1 + negatives) · features · k), and
+ * O(examples · (1 + negatives) · (features + F) · F · k) field-aware.
  *
  * @example
  * ```ts
@@ -188,7 +218,9 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
     };
     const ctx = (json as { context?: unknown } | null)?.context;
     model.context = ctx === undefined ? FeatureSpace.empty('itemId') : FeatureSpace.fromJSON(ctx as never, source, 'context');
-    const k = model.options.factors;
+    const fieldCount = (s: unknown) => (s as { features?: { fields?: unknown[] } } | undefined)?.features?.fields?.length ?? 0;
+    const layout = layoutOf(fieldCount(json?.sides?.user), fieldCount(json?.sides?.item), model.context.fields.length);
+    const k = model.options.factors * (model.options.fieldAware ? layout.total : 1);
     const expected = new Map<string, readonly number[]>([
       ['bias', [1]],
       ['user.v', [rows(json?.sides?.user), k]],
@@ -201,6 +233,9 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
       expected.set('context.w', [model.context.rows, 1]);
     }
     model.restoreLearned(json, source, expected);
+    if (model.options.fieldAware && !(model.userSide!.fieldsKnown && model.itemSide!.fieldsKnown)) {
+      throw new ParseError('E_MODEL_JSON', `${source}: the snapshot of a field-aware model does not record the field of every input (sides.*.inputs.fields).`, { source, field: 'sides' });
+    }
     return model;
   }
 
@@ -229,6 +264,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
     const out = new Float64Array(rows.length);
     const cv = this.weights.get('context.v');
     const cw = this.weights.get('context.w');
+    const ffm = this.options.fieldAware;
     rows.forEach((row, r) => {
       if (row === null || typeof row !== 'object') throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a record.`, { source, row: r });
       const i = this.requireItem(source, row.itemId);
@@ -246,7 +282,9 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
       if (row.context !== undefined && row.context !== null) {
         if (typeof row.context !== 'object') throw new ValidationError('E_FEATURE_TYPE', `${source}: row ${r}: context must be an object of features.`, { source, field: 'context', row: r });
         const enc = this.context.encode(source, 'context', row.context as Record<string, unknown>, r);
-        if (enc.rows.length > 0) {
+        if (enc.rows.length > 0 && ffm) {
+          score += this.fieldAwareContext(u, i, enc);
+        } else if (enc.rows.length > 0) {
           const S = hostBag(cv!, k, enc.rows, enc.values);
           let L = 0;
           let Q = 0;
@@ -266,6 +304,37 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
       out[r] = this.options.loss === 'logistic' ? 1 / (1 + Math.exp(-score)) : score;
     });
     return out;
+  }
+
+  /** The field-aware terms of a context: its own, and its pairs with the item's and the (known) user's features. */
+  private fieldAwareContext(u: number | undefined, i: number, enc: { rows: number[]; values: number[]; fields: number[] }): number {
+    const k = this.options.factors;
+    const layout = this.layout();
+    const table = (name: string) => this.weights.get(name)!;
+    const c = hostFieldSums(layout, layout.context, table('context.v'), table('context.w'), k, { rows: enc.rows, values: enc.values, fields: enc.fields.map((f) => f + 1) });
+    let score = ownConstant(layout, layout.context, c, k);
+    const item = hostFieldSums(layout, layout.item, table('item.v'), table('item.w'), k, this.itemSide!.input(i));
+    score += crossTerm(layout, layout.item, item.A, layout.context, c.A, k);
+    if (u !== undefined && u < this.userSide!.entities) {
+      const user = hostFieldSums(layout, layout.user, table('user.v'), table('user.w'), k, this.userSide!.input(u));
+      score += crossTerm(layout, layout.user, user.A, layout.context, c.A, k);
+    }
+    return score;
+  }
+
+  /** The fields of the fitted (or restored) model. */
+  private layout(): FieldLayout {
+    return fieldLayout(this.userSide!.features, this.itemSide!.features, this.context);
+  }
+
+  /** A user's or item's serving vector and constant from host weights. */
+  private hostEntity(side: 'user' | 'item', input: { rows: number[]; values: number[]; fields: number[] }): { vector: Float64Array; constant: number } {
+    const k = this.options.factors;
+    if (this.options.fieldAware) return hostEntityServing(this.layout(), side, this.weights.get(`${side}.v`)!, this.weights.get(`${side}.w`)!, k, input);
+    const { S, L, Q } = this.hostSums(side, input);
+    let ss = 0;
+    for (let q = 0; q < k; q++) ss += S[q]! * S[q]!;
+    return { vector: S, constant: L + 0.5 * (ss - Q) };
   }
 
   /**
@@ -345,7 +414,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
   }
 
   /** Host sums S, L, Q of one entity of a side. */
-  private hostSums(side: 'user' | 'item', input: { rows: number[]; values: number[] }): { S: Float64Array; L: number; Q: number } {
+  private hostSums(side: 'user' | 'item', input: { rows: readonly number[]; values: readonly number[] }): { S: Float64Array; L: number; Q: number } {
     const k = this.options.factors;
     const v = this.weights.get(`${side}.v`)!;
     const w = this.weights.get(`${side}.w`)!;
@@ -364,12 +433,9 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
   }
 
   /** @internal */
-  protected extendServing(serving: FmServing, side: 'user' | 'item', entity: number, input: { rows: number[]; values: number[] }): FmServing {
+  protected extendServing(serving: FmServing, side: 'user' | 'item', entity: number, input: { rows: number[]; values: number[]; fields: number[] }): FmServing {
     const k = serving.k;
-    const { S, L, Q } = this.hostSums(side, input);
-    let ss = 0;
-    for (let q = 0; q < k; q++) ss += S[q]! * S[q]!;
-    const constant = L + 0.5 * (ss - Q);
+    const { vector: S, constant } = this.hostEntity(side, input);
     const grow = (a: Float32Array, width: number, v: ArrayLike<number>) => {
       const next = new Float32Array((entity + 1) * width);
       next.set(a.subarray(0, Math.min(a.length, next.length)));
@@ -383,7 +449,7 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
 
   /** @internal */
   protected servingFromState(source: string, state: Readonly<Record<string, readonly number[]>>): FmServing {
-    const k = this.options.factors;
+    const k = this.options.fieldAware ? crossWidth(this.layout(), this.options.factors) : this.options.factors;
     return {
       k,
       bias: this.weights.get('bias')![0]!,
@@ -415,13 +481,13 @@ export class FactorizationMachine extends LearnedRecommender<FmServing> {
     const k = s.k;
     const o = this.options;
     const side = this.userSide!;
-    while (side.entities <= u) side.append([], []);
+    while (side.entities <= u) side.append([], [], []);
     const own = side.input(u);
     const keep = own.rows.map((r) => r >= side.idRows);
-    const features = { rows: own.rows.filter((_, t) => keep[t]), values: own.values.filter((_, t) => keep[t]) };
-    const start = this.hostSums('user', features);
-    const x = Float64Array.from(start.S);
-    let c = start.L + 0.5 * (x.reduce((a, b) => a + b * b, 0) - start.Q);
+    const features = { rows: own.rows.filter((_, t) => keep[t]), values: own.values.filter((_, t) => keep[t]), fields: own.fields.filter((_, t) => keep[t]) };
+    const start = this.hostEntity('user', features);
+    const x = Float64Array.from(start.vector);
+    let c = start.constant;
     const nI = this.itemCount;
     const rng = new Random((o.seed + 0x9e3779b1 * (u + 1)) % Number.MAX_SAFE_INTEGER);
     const seen = new Set(items);
@@ -477,6 +543,8 @@ class FmTrainer implements Trainer<FmServing> {
   /** Context entity of each positive (its input row), or null without context. */
   private readonly posContext: Int32Array | null;
   private readonly order: Int32Array;
+  /** The fields, for the field-aware model (null for a plain FM). */
+  private readonly layout: FieldLayout | null;
 
   constructor(
     private readonly o: FactorizationMachineOptions,
@@ -511,9 +579,11 @@ class FmTrainer implements Trainer<FmServing> {
     }
     this.order = new Int32Array(this.posUsers.length);
     this.store = new ParamStore(optimizer);
-    const k = o.factors;
+    this.layout = o.fieldAware ? fieldLayout(data.userSide.features, data.itemSide.features, this.contextSpace) : null;
+    // A row holds one k-vector per field in the field-aware model.
+    const k = o.factors * (this.layout?.total ?? 1);
     try {
-      const scale = 0.1 / Math.sqrt(k);
+      const scale = 0.1 / Math.sqrt(o.factors);
       this.store.addDense('bias', new Float32Array(1), [1]);
       for (const [name, side] of [['user', data.userSide], ['item', data.itemSide]] as const) {
         this.store.addTable(`${name}.v`, uniformInit(rng, side.tableRows * k, scale), side.tableRows, k);
@@ -632,12 +702,12 @@ class FmTrainer implements Trainer<FmServing> {
     const ua = this.data.userSide.assemble(U.values, o.idDropout, rng);
     const ia = this.data.itemSide.assemble(I.values, o.idDropout, rng);
     const ca = C === null ? null : this.contextSide!.assemble(C.values, 0, null);
+    const layout = this.layout;
     return tf.tidy(() => {
       const tape = new Tape();
       const rowLeaves: Array<{ name: string; rows: tf.Tensor1D; read: tf.Tensor }> = [];
-      const sums = (name: string, a: BagAssembly, entities: number): SideSums => {
-        const k = o.factors;
-        if (a.rows.length === 0) return { S: tf.zeros([entities, k]), L: tf.zeros([entities, 1]), Q: tf.zeros([entities, 1]) };
+      /** The batch's table rows of a side as leaves, gathered per entry: G (entries × width), W (entries × 1). */
+      const gathered = (name: string, a: BagAssembly): { G: tf.Tensor; W: tf.Tensor } => {
         const rv = store.rowsOf(`${name}.v`, a.rows);
         const rw = store.rowsOf(`${name}.w`, a.rows);
         const rvT = tf.tensor1d(rv.rows, 'int32');
@@ -645,39 +715,66 @@ class FmTrainer implements Trainer<FmServing> {
         const vLeaf = tape.watch(store.readRows(`${name}.v`, rvT));
         const wLeaf = tape.watch(store.readRows(`${name}.w`, rwT));
         rowLeaves.push({ name: `${name}.v`, rows: rvT, read: vLeaf }, { name: `${name}.w`, rows: rwT, read: wLeaf });
+        return { G: tape.gather(vLeaf, tf.tensor1d(rv.positions, 'int32')), W: tape.gather(wLeaf, tf.tensor1d(rw.positions, 'int32')) };
+      };
+      const sums = (name: string, a: BagAssembly, entities: number): SideSums => {
+        const k = o.factors;
+        if (a.rows.length === 0) return { S: tf.zeros([entities, k]), L: tf.zeros([entities, 1]), Q: tf.zeros([entities, 1]) };
+        const { G, W } = gathered(name, a);
         const x = tf.tensor2d(a.values, [a.values.length, 1]);
         const x2 = tf.square(x);
         const seg = tf.tensor1d(a.segments, 'int32');
-        const G = tape.gather(vLeaf, tf.tensor1d(rv.positions, 'int32'));
-        const W = tape.gather(wLeaf, tf.tensor1d(rw.positions, 'int32'));
         return {
           S: tape.segmentSum(tape.mul(G, x), seg, entities) as tf.Tensor2D,
           L: tape.segmentSum(tape.mul(W, x), seg, entities) as tf.Tensor2D,
           Q: tape.segmentSum(tape.mul(tape.sum(tape.square(G), 1, true), x2), seg, entities) as tf.Tensor2D,
         };
       };
-      const su = sums('user', ua, U.values.length);
-      const si = sums('item', ia, I.values.length);
-      const sc = C === null ? null : sums('context', ca!, C.values.length);
-      const bias = tape.watch(store.get('bias'));
-      const pick = (x: SideSums, pos: Int32Array): SideSums => {
-        const p = tf.tensor1d(pos, 'int32');
-        return { S: tape.gather(x.S, p) as tf.Tensor2D, L: tape.gather(x.L, p) as tf.Tensor2D, Q: tape.gather(x.Q, p) as tf.Tensor2D };
+      const fieldSums = (name: 'user' | 'item' | 'context', a: BagAssembly, entities: number): TapeFieldSums => {
+        const block = layout![name];
+        if (a.rows.length === 0) return zeroFieldSums(layout!, block, entities, o.factors);
+        const { G, W } = gathered(name, a);
+        return tapeFieldSums(tape, layout!, block, a, G, W, entities, o.factors);
       };
-      const eu = pick(su, U.pos);
-      const ei = pick(si, I.pos);
-      const ec = sc === null ? null : pick(sc, C!.pos);
-      let S = tape.add(eu.S, ei.S);
-      let L = tape.add(eu.L, ei.L);
-      let Q = tape.add(eu.Q, ei.Q);
-      if (ec !== null) {
-        S = tape.add(S, ec.S);
-        L = tape.add(L, ec.L);
-        Q = tape.add(Q, ec.Q);
+      const bias = tape.watch(store.get('bias'));
+      const pickRows = (x: tf.Tensor, pos: Int32Array) => tape.gather(x, tf.tensor1d(pos, 'int32')) as tf.Tensor2D;
+      let perExample: tf.Tensor;
+      if (layout === null) {
+        const pick = (x: SideSums, pos: Int32Array): SideSums => ({ S: pickRows(x.S, pos), L: pickRows(x.L, pos), Q: pickRows(x.Q, pos) });
+        const eu = pick(sums('user', ua, U.values.length), U.pos);
+        const ei = pick(sums('item', ia, I.values.length), I.pos);
+        const ec = C === null ? null : pick(sums('context', ca!, C.values.length), C.pos);
+        let S = tape.add(eu.S, ei.S);
+        let L = tape.add(eu.L, ei.L);
+        let Q = tape.add(eu.Q, ei.Q);
+        if (ec !== null) {
+          S = tape.add(S, ec.S);
+          L = tape.add(L, ec.L);
+          Q = tape.add(Q, ec.Q);
+        }
+        // ŷ = w₀ + L + ½(‖S‖² − Q), one per example.
+        perExample = tape.add(L, tape.scale(tape.sub(tape.reshape(tape.rowDot(S, S), [total, 1]), Q), 0.5));
+      } else {
+        // Field-aware: the terms within each side once per distinct entity,
+        // the pairs between two sides as one inner product per example.
+        const k = o.factors;
+        const parts: Array<{ block: FieldBlock; sums: TapeFieldSums; pos: Int32Array }> = [
+          { block: layout.user, sums: fieldSums('user', ua, U.values.length), pos: U.pos },
+          { block: layout.item, sums: fieldSums('item', ia, I.values.length), pos: I.pos },
+        ];
+        if (C !== null && layout.context.count > 0) parts.push({ block: layout.context, sums: fieldSums('context', ca!, C.values.length), pos: C.pos });
+        perExample = tf.zeros([total, 1]);
+        for (let p = 0; p < parts.length; p++) {
+          const a = parts[p]!;
+          perExample = tape.add(perExample, pickRows(tapeOwnTerms(tape, a.block, a.sums, k), a.pos));
+          for (let q = p + 1; q < parts.length; q++) {
+            const b = parts[q]!;
+            const [va, vb] = tapeCrossVectors(tape, a.block, a.sums, b.block, b.sums, k);
+            perExample = tape.add(perExample, tape.reshape(tape.rowDot(pickRows(va, a.pos), pickRows(vb, b.pos)), [total, 1]));
+          }
+        }
       }
-      // ŷ = w₀ + L + ½(‖S‖² − Q), one per example.
-      const pairwise = tape.scale(tape.sub(tape.reshape(tape.rowDot(S, S), [total, 1]), Q), 0.5);
-      const score = tape.reshape(tape.add(tape.add(L, pairwise), bias), [total]) as tf.Tensor1D;
+      const score = tape.reshape(tape.add(perExample, bias), [total]) as tf.Tensor1D;
       let loss: tf.Scalar;
       if (o.loss === 'squared') {
         loss = tape.scale(tape.squaredError(score, tf.tensor1d(targets), null), 1 / m) as tf.Scalar;
@@ -701,6 +798,7 @@ class FmTrainer implements Trainer<FmServing> {
 
   /** Every user's and item's S and constant, computed on the backend and downloaded. */
   async serving(): Promise<FmServing> {
+    if (this.layout !== null) return this.fieldAwareServing(this.layout);
     const k = this.o.factors;
     const side = async (name: 'user' | 'item', s: Side, n: number) => {
       const vectors = new Float32Array(n * k);
@@ -733,5 +831,26 @@ class FmTrainer implements Trainer<FmServing> {
     const items = await side('item', this.data.itemSide, this.data.items);
     const bias = (await this.store.get('bias').data())[0]!;
     return { k, bias, users: users.vectors, userConst: users.constants, items: items.vectors, itemBias: items.constants };
+  }
+  /** The field-aware model's serving state, from the downloaded tables (the host arithmetic `addItems` also uses). */
+  private async fieldAwareServing(layout: FieldLayout): Promise<FmServing> {
+    const k = this.o.factors;
+    const width = crossWidth(layout, k);
+    const side = async (name: 'user' | 'item', s: Side, n: number) => {
+      const v = (await this.store.table(`${name}.v`).data()) as Float32Array;
+      const w = (await this.store.table(`${name}.w`).data()) as Float32Array;
+      const vectors = new Float32Array(n * width);
+      const constants = new Float32Array(n);
+      for (let e = 0; e < n; e++) {
+        const one = hostEntityServing(layout, name, v, w, k, s.input(e));
+        vectors.set(one.vector, e * width);
+        constants[e] = one.constant;
+      }
+      return { vectors, constants };
+    };
+    const users = await side('user', this.data.userSide, this.data.users);
+    const items = await side('item', this.data.itemSide, this.data.items);
+    const bias = (await this.store.get('bias').data())[0]!;
+    return { k: width, bias, users: users.vectors, userConst: users.constants, items: items.vectors, itemBias: items.constants };
   }
 }

@@ -33,10 +33,11 @@ export interface FeatureSpaceJSON {
   readonly fields: readonly FeatureField[];
 }
 
-/** One entity's encoded features: rows relative to the feature block, and their values. */
+/** One entity's encoded features: rows relative to the feature block, their values, and the field (index in `fields`) of each. */
 export interface EncodedFeatures {
   readonly rows: number[];
   readonly values: number[];
+  readonly fields: number[];
 }
 
 function isId(v: unknown): v is Id {
@@ -170,12 +171,15 @@ export class FeatureSpace {
 
   /**
    * Encodes one record's features (its id key is ignored): rows within the
-   * feature block and their values. Throws for unknown fields and for
-   * values of the wrong kind.
+   * feature block, their values and the field each came from (its index in
+   * `fields`: a hashed row may be shared by values of several fields, so the
+   * field-aware factorization machine needs it). Throws for unknown fields
+   * and for values of the wrong kind.
    */
   encode(source: string, field: string, rec: Readonly<Record<string, unknown>>, row: number): EncodedFeatures {
     const rows: number[] = [];
     const values: number[] = [];
+    const fields: number[] = [];
     let numericSlot = 0;
     const slotOf = new Map<string, number>();
     for (const f of this.fields) if (f.kind === 'numeric') slotOf.set(f.name, numericSlot++);
@@ -194,15 +198,33 @@ export class FeatureSpace {
       if (kind === 'numeric') {
         rows.push(this.buckets + slotOf.get(name)!);
         values.push(((value as number) - spec.mean) / spec.std);
+        fields.push(k);
       } else {
         const cats = categories(value);
         for (const c of cats) {
           rows.push(fnv1a(`${name}\u001f${c}`) % this.buckets);
           values.push(1 / cats.length);
+          fields.push(k);
         }
       }
     }
-    return { rows, values };
+    return { rows, values, fields };
+  }
+
+  /**
+   * The field of a row of the feature block when the row alone tells it (a
+   * numeric field's row), else -1 (a hashed row): what old snapshots, which
+   * did not record fields, can be read back with.
+   */
+  fieldOfRow(row: number): number {
+    if (row < this.buckets) return -1;
+    let slot = row - this.buckets;
+    for (let k = 0; k < this.fields.length; k++) {
+      if (this.fields[k]!.kind !== 'numeric') continue;
+      if (slot === 0) return k;
+      slot--;
+    }
+    return -1;
   }
 }
 

@@ -604,7 +604,7 @@ export abstract class LearnedRecommender<S extends object> extends Recommender {
     });
     let serving = this.serving!;
     for (const { id, enc } of encoded) {
-      const e = side.append(enc.rows, enc.values);
+      const e = side.append(enc.rows, enc.values, enc.fields);
       if (kind === 'user') {
         this.userIds.push(id);
         this.userIndex.set(id, e);

@@ -421,7 +421,7 @@ export class NeuMF extends LearnedRecommender<NeuMFServing> {
     const { kg, l0 } = s;
     const o = this.options;
     const side = this.userSide!;
-    while (side.entities <= u) side.append([], []);
+    while (side.entities <= u) side.append([], [], []);
     const own = side.input(u);
     const keep = own.rows.map((r) => r >= side.idRows);
     const start = this.entity(this.weights, 'user', { rows: own.rows.filter((_, t) => keep[t]), values: own.values.filter((_, t) => keep[t]) });

@@ -112,6 +112,18 @@ export class Tape {
     return this.record(tf.reshape(a, shape as number[]), [a], (g) => [tf.reshape(g, a.shape)]);
   }
 
+  /** The block of `a` starting at `begin` with `size` (−1: to the end of that axis). */
+  slice(a: tf.Tensor, begin: readonly number[], size: readonly number[]): tf.Tensor {
+    const out = tf.slice(a, begin as number[], size as number[]);
+    return this.record(out, [a], (g) => [tf.pad(g, a.shape.map((d, k) => [begin[k]!, d - begin[k]! - out.shape[k]!] as [number, number]))]);
+  }
+
+  /** `a` with its axes permuted by `perm`. */
+  transpose(a: tf.Tensor, perm: readonly number[]): tf.Tensor {
+    const inverse = perm.map((_, k) => perm.indexOf(k));
+    return this.record(tf.transpose(a, perm as number[]), [a], (g) => [tf.transpose(g, inverse)]);
+  }
+
   /** Elementwise a². */
   square(a: tf.Tensor): tf.Tensor {
     return this.record(tf.square(a), [a], (g) => [tf.mul(g, tf.mul(a, 2))]);

@@ -280,7 +280,7 @@ export class TwoTower extends LearnedRecommender<TowerServing> {
     const w = s.width;
     const o = this.options;
     const side = this.userSide!;
-    while (side.entities <= u) side.append([], []);
+    while (side.entities <= u) side.append([], [], []);
     // Start from the user tower on the user's features (its id row left
     // out), or, without features, from the mean of the history's item vectors.
     const own = side.input(u);

@@ -1,5 +1,5 @@
-// The contract every learned model (TwoTower, FactorizationMachine, NeuMF)
-// keeps: it learns planted clusters, leaks no tensor (also when a fit is
+// The contract every learned model (TwoTower, FactorizationMachine and its
+// field-aware variant, NeuMF) keeps: it learns planted clusters, leaks no tensor (also when a fit is
 // aborted or the backend fails), is deterministic for a seed, agrees across
 // backends, round-trips through toJSON, serves cold items and users from
 // their features, stops early on validation, and refuses bad input.
@@ -47,6 +47,12 @@ const MODELS: Factory[] = [
   {
     name: 'FactorizationMachine',
     make: (extra = {}) => new FactorizationMachine({ factors: 16, epochs: 15, batchSize: 64, learningRate: 0.02, seed: 3, ...extra }) as unknown as Learned,
+    restore: (j) => FactorizationMachine.fromJSON(j as never) as unknown as Learned,
+    load: async (src) => (await FactorizationMachine.load(src)) as unknown as Learned,
+  },
+  {
+    name: 'FactorizationMachine (fieldAware)',
+    make: (extra = {}) => new FactorizationMachine({ fieldAware: true, factors: 16, epochs: 15, batchSize: 64, learningRate: 0.02, seed: 3, ...extra }) as unknown as Learned,
     restore: (j) => FactorizationMachine.fromJSON(j as never) as unknown as Learned,
     load: async (src) => (await FactorizationMachine.load(src)) as unknown as Learned,
   },

@@ -76,6 +76,10 @@ describe('Tape gradients (finite differences)', () => {
     check([[3, 4]], (tape, [x]) => projected(tape, tape.sum(tape.normalizeRows(x as tf.Tensor2D), 1)));
     check([[3, 4]], (tape, [x]) => projected(tape, tape.reshape(tape.square(x!), [12])));
     check([[5, 3]], (tape, [x]) => projected(tape, tape.sum(tape.rows(x as tf.Tensor2D, 1, 3), 1)));
+    // A transpose used with its own input (the field-aware FM's ⟨A[f, g], A[g, f]⟩): the gradient flows back through both.
+    check([[2, 3, 3, 2]], (tape, [x]) => projected(tape, tape.rowDot(tape.reshape(x!, [2, 18]), tape.reshape(tape.transpose(x!, [0, 2, 1, 3]), [2, 18]))));
+    check([[2, 3, 4]], (tape, [x]) => projected(tape, tape.reshape(tape.transpose(x!, [2, 0, 1]), [24])));
+    check([[2, 3, 4, 2]], (tape, [x]) => projected(tape, tape.reshape(tape.slice(x!, [0, 1, 1, 0], [2, 2, -1, 2]), [24])));
   });
 
   it('the losses: sigmoid cross-entropy (weighted), BPR, squared error (weighted), softmax cross-entropy', () => {
