@@ -10,7 +10,8 @@ export * from '@marksman/learn';
 export * from '@marksman/segmentation';
 export * from '@marksman/recsys';
 export * from '@marksman/experiments';
-// The SQL generators only: the DuckDB runner (`@marksman/sql/node`) needs Node and an optional peer.
+// The SQL generators and openDuckDBWasm (over a duckdb-wasm database the caller brings; nothing of duckdb-wasm is
+// imported): the embedded runner (`@marksman/sql/node`) needs Node and an optional peer.
 export * from '@marksman/sql';
 // Arrow out and Parquet in/out. apache-arrow stays optional: toArrow takes the
 // module the caller imports, and nothing here imports it.

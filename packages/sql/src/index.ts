@@ -1,4 +1,5 @@
-// @marksman/sql public entry (browser-safe: text generators only; the DuckDB runner is `@marksman/sql/node`).
+// @marksman/sql public entry (browser-safe: the text generators and the runner over a caller's duckdb-wasm database;
+// the embedded Node runner is `@marksman/sql/node`).
 export { quoteIdentifier, SQL_DIALECTS } from './dialect';
 export type { SqlDialect } from './dialect';
 export type { TableName, TimestampKind } from './internal/common';
@@ -22,3 +23,12 @@ export type {
   CupedRatioMetricStats,
   ProportionMetricStats,
 } from './experiment-stats-from-rows';
+export { openDuckDBWasm } from './duckdb-wasm-runner';
+export type {
+  DuckDBWasmDatabase,
+  DuckDBWasmConnection,
+  DuckDBWasmArrowTable,
+  DuckDBWasmFile,
+  DuckDBWasmRunner,
+  WasmRegisterFileOptions,
+} from './duckdb-wasm-runner';

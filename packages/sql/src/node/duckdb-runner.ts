@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { OptionsError, StateError, Table, ValidationError } from '@marksman/core';
-import type { ColumnValue, TableRecord } from '@marksman/core';
+import { OptionsError, StateError, ValidationError } from '@marksman/core';
+import type { Table, TableRecord } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { checkIdentifier, describe, quote } from '../dialect';
+import { describe } from '../dialect';
+import { checkQueryText, engineMessage, fileViewSql, fileViewTarget, queryRefused, resultTable } from '../internal/duckdb-result';
+import type { FileFormat } from '../internal/duckdb-result';
 
 /** Options of {@link openDuckDB}. */
 export interface OpenDuckDBOptions {
@@ -17,7 +19,7 @@ export interface OpenDuckDBOptions {
 /** Options of {@link DuckDBRunner.registerFile}. */
 export interface RegisterFileOptions {
   /** `'auto'` (default: from the extension, `.parquet` or else CSV), `'csv'` or `'parquet'`. */
-  readonly format?: 'auto' | 'csv' | 'parquet';
+  readonly format?: FileFormat;
 }
 
 /** An open embedded DuckDB database (from {@link openDuckDB}). */
@@ -81,11 +83,6 @@ async function importOptional(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
 }
 
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
-}
-
 /** A text option DuckDB receives as a setting: no quotes or control characters. */
 function checkSetting(field: string, value: unknown, pattern: RegExp, what: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
@@ -134,7 +131,7 @@ export async function openDuckDB(options?: OpenDuckDBOptions): Promise<DuckDBRun
   } catch (e) {
     throw new StateError(
       'E_DUCKDB_MISSING',
-      `${SOURCE}: the DuckDB runner needs the optional package @duckdb/node-api; install it (npm install @duckdb/node-api) or run the SQL text of the generators in your own engine (${firstLine(e).split('\n')[0]}).`,
+      `${SOURCE}: the DuckDB runner needs the optional package @duckdb/node-api; install it (npm install @duckdb/node-api) or run the SQL text of the generators in your own engine (${engineMessage(e).split('\n')[0]}).`,
       { source: SOURCE },
     );
   }
@@ -144,7 +141,7 @@ export async function openDuckDB(options?: OpenDuckDBOptions): Promise<DuckDBRun
     instance = await mod.DuckDBInstance.create(path, settings);
     conn = await instance.connect();
   } catch (e) {
-    throw new ValidationError('E_SQL_QUERY', `${SOURCE}: DuckDB could not open ${JSON.stringify(path)}: ${firstLine(e)}`, { source: SOURCE, field: 'path' });
+    throw new ValidationError('E_SQL_QUERY', `${SOURCE}: DuckDB could not open ${JSON.stringify(path)}: ${engineMessage(e)}`, { source: SOURCE, field: 'path' });
   }
   let open = true;
   const requireOpen = (source: string): void => {
@@ -152,13 +149,11 @@ export async function openDuckDB(options?: OpenDuckDBOptions): Promise<DuckDBRun
   };
   const run = async (source: string, sql: string, field: string): Promise<DuckResult> => {
     requireOpen(source);
-    if (typeof sql !== 'string' || sql.trim() === '') {
-      throw new ValidationError('E_SQL_QUERY', `${source}: ${field} must be a non-empty SQL string, got ${describe(sql)}.`, { source, field });
-    }
+    checkQueryText(source, field, sql);
     try {
       return await conn.runAndReadAll(sql);
     } catch (e) {
-      throw new ValidationError('E_SQL_QUERY', `${source}: DuckDB refused the query: ${firstLine(e)}`, { source, field });
+      throw queryRefused(source, field, e);
     }
   };
   const query = async (sql: string, source = 'DuckDBRunner.query'): Promise<Table> => toTable(source, await run(source, sql, 'sql'));
@@ -166,21 +161,15 @@ export async function openDuckDB(options?: OpenDuckDBOptions): Promise<DuckDBRun
     async registerFile(name: string, file: string, opts?: RegisterFileOptions): Promise<void> {
       const source = 'DuckDBRunner.registerFile';
       requireOpen(source);
-      const view = quote('duckdb', checkIdentifier(source, 'name', name));
-      const r = resolveOptions(source, { format: 'auto' } as { format: 'auto' | 'csv' | 'parquet' }, opts);
-      if (r.format !== 'auto' && r.format !== 'csv' && r.format !== 'parquet') {
-        throw new OptionsError('E_OPTION_RANGE', `${source}: format must be 'auto', 'csv' or 'parquet', got ${describe(r.format)}.`, { source, field: 'format' });
-      }
+      const { view, format } = fileViewTarget(source, name, opts);
       if (typeof file !== 'string' || file === '' || file.includes('\u0000')) {
         throw new ValidationError('E_SQL_FILE', `${source}: path must be a file path, got ${describe(file)}.`, { source, field: 'path' });
       }
       if (!/[*?[]/.test(file) && !existsSync(file)) {
         throw new ValidationError('E_SQL_FILE', `${source}: there is no file ${JSON.stringify(file)}; check the path (relative paths start at ${process.cwd()}).`, { source, field: 'path' });
       }
-      const parquet = r.format === 'parquet' || (r.format === 'auto' && /\.parquet$/i.test(file));
-      const literal = `'${file.replaceAll("'", "''")}'`;
-      const reader = parquet ? `read_parquet(${literal})` : `read_csv(${literal}, header = true)`;
-      await run(source, `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${reader}`, 'path');
+      const parquet = format === 'parquet' || (format === 'auto' && /\.parquet$/i.test(file));
+      await run(source, fileViewSql(view, file, parquet), 'path');
     },
     query: (sql: string) => query(sql),
     async records(sql: string): Promise<TableRecord[]> {
@@ -195,36 +184,14 @@ export async function openDuckDB(options?: OpenDuckDBOptions): Promise<DuckDBRun
   };
 }
 
-const FLOATING = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const NUMERIC = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 
-/** The result as a Table (see DuckDBRunner.query). */
+/** The result as a Table (see DuckDBRunner.query), converted as the WebAssembly runner converts its results. */
 function toTable(source: string, result: DuckResult): Table {
-  const names = result.columnNames();
   const types = result.columnTypes().map((t) => t.toString());
   const data = result.getColumnsJS();
-  const columns: Record<string, Float64Array | ColumnValue[]> = {};
-  names.forEach((name, c) => {
-    const type = types[c]!;
-    const values = data[c] ?? [];
-    const bad = (what: string): never => {
-      throw new ValidationError('E_SQL_RESULT', `${source}: column ${JSON.stringify(name)} ${what}; cast it in the query (to DOUBLE, VARCHAR or TIMESTAMP).`, { source, field: name });
-    };
-    const out: ColumnValue[] = new Array<ColumnValue>(values.length);
-    let nulls = false;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v === null || v === undefined) {
-        out[i] = null;
-        nulls = true;
-      } else if (typeof v === 'bigint') {
-        const x = Number(v);
-        if (!Number.isSafeInteger(x)) bad(`holds ${String(v)}, beyond the integers a double represents exactly`);
-        out[i] = x;
-      } else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[i] = v;
-      else if (v instanceof Date) out[i] = v.getTime();
-      else bad(`has type ${type}, which a Marksman table cannot hold`);
-    }
-    columns[name] = FLOATING.test(type) && !nulls ? Float64Array.from(out as number[]) : out;
-  });
-  return Table.fromColumns(columns);
+  return resultTable(
+    source,
+    result.columnNames().map((name, c) => ({ name, type: types[c]!, numeric: NUMERIC.test(types[c]!), values: data[c] ?? [] })),
+  );
 }
