@@ -175,3 +175,15 @@ describe('nulls in numeric Arrow columns, sliced and chunked', () => {
     }
   });
 });
+
+describe('the internal Arrow readers refuse garbage', () => {
+  it('arrowTableColumns and arrowCheckedRecords: E_INPUT for a non-table or a bad spec', async () => {
+    const { arrowCheckedRecords, arrowTableColumns } = await import('@marksman/core/internal');
+    const t = arrow.tableFromArrays({ x: Float64Array.of(1) });
+    expect(error(() => arrowTableColumns('f', {} as never, {})).code).toBe('E_INPUT');
+    expect(error(() => arrowCheckedRecords('f', [] as never, {})).code).toBe('E_INPUT');
+    expect(error(() => arrowTableColumns('f', t, { x: 'float' } as never))).toEqual({ code: 'E_INPUT', field: 'spec', row: undefined });
+    expect(error(() => arrowCheckedRecords('f', t, null as never))).toEqual({ code: 'E_INPUT', field: 'spec', row: undefined });
+    expect(arrowTableColumns('f', t, { x: 'number' }).x).toEqual(Float64Array.of(1));
+  });
+});
