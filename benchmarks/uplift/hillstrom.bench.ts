@@ -218,7 +218,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     }
   }
   notes.push(`load average (1, 5, 15 min) at end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`);
-  notes.push("Spend with learner 'logistic' (ordinary least squares): the S-learner's uplift is the treatment coefficient, the same for every customer, so it cannot rank (its scores are all tied, and both metrics read the tie order).");
+  notes.push("Spend with learner 'logistic' (ordinary least squares): the S-learner's uplift is the treatment coefficient, the same for every customer up to rounding, so it cannot rank (the order of its scores is rounding noise, on both sides); with linear effect models the X-learner equals the T-learner exactly (both sides).");
   notes.push('Published anchor: scikit-uplift class transformation (CatBoost), visit uplift@30 % ≈ 0.066 on its own split; compare the class-transformation rows.');
   return { rows: out, notes };
 }
