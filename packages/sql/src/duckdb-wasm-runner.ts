@@ -137,8 +137,9 @@ const startsWithMark = (bytes: Uint8Array): boolean => PARQUET_MARK.every((b, i)
  * import { openDuckDBWasm } from '@marksman/sql';
  * // In Node, duckdb-wasm's synchronous build (in a page: an AsyncDuckDB, see the README).
  * const file = (name: string) => createRequire(import.meta.url).resolve(`@duckdb/duckdb-wasm/dist/${name}`);
- * const bundle = { mainModule: file('duckdb-mvp.wasm'), mainWorker: file('duckdb-node-mvp.worker.cjs') };
- * const wasm = await duckdb.createDuckDB({ mvp: bundle }, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+ * const bundle = (kind: string) => ({ mainModule: file(`duckdb-${kind}.wasm`), mainWorker: file(`duckdb-node-${kind}.worker.cjs`) });
+ * // eh (WebAssembly exceptions) is the module Node should run: under mvp, DuckDB's errors lose their message.
+ * const wasm = await duckdb.createDuckDB({ mvp: bundle('mvp'), eh: bundle('eh') }, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
  * await wasm.instantiate();
  * wasm.open({});
  * const db = await openDuckDBWasm(wasm);
