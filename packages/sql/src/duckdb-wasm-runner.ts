@@ -2,7 +2,7 @@ import { StateError, ValidationError } from '@marksman/core';
 import type { Table, TableRecord } from '@marksman/core';
 import { describe } from './dialect';
 import { checkQueryText, fileViewSql, fileViewTarget, queryRefused, resultTable } from './internal/duckdb-result';
-import type { FileFormat, ResultColumn } from './internal/duckdb-result';
+import type { ResultColumn } from './internal/duckdb-result';
 
 /**
  * The slice of a `@duckdb/duckdb-wasm` database that {@link openDuckDBWasm}
@@ -35,11 +35,25 @@ export interface DuckDBWasmConnection {
 /** The slice of an Apache Arrow table (from duckdb-wasm's `query`) that the runner reads. */
 export interface DuckDBWasmArrowTable {
   /** Its columns' names and types. */
-  readonly schema: { readonly fields: readonly { readonly name: string; readonly type: { readonly typeId: number } }[] };
+  readonly schema: {
+    /** One field a column. */
+    readonly fields: readonly {
+      /** The column's name. */
+      readonly name: string;
+      /** Its Arrow type. */
+      readonly type: {
+        /** Arrow's id of the type (its `Type` enum). */
+        readonly typeId: number;
+      };
+    }[];
+  };
   /** Its number of rows. */
   readonly numRows: number;
   /** Column `i` (one value a row through `get`). */
-  getChildAt(i: number): { get(row: number): unknown } | null;
+  getChildAt(i: number): {
+    /** The value in row `row` (null for NULL). */
+    get(row: number): unknown;
+  } | null;
 }
 
 /** What {@link DuckDBWasmRunner.registerFile} reads: a `File` / `Blob` (a dropped file), bytes, or a URL. */
@@ -52,7 +66,7 @@ export interface WasmRegisterFileOptions {
    * `.parquet`, or the bytes start with Parquet's `PAR1` mark; else CSV),
    * `'csv'` or `'parquet'`.
    */
-  readonly format?: FileFormat;
+  readonly format?: 'auto' | 'csv' | 'parquet';
 }
 
 /** A connection to a caller's duckdb-wasm database (from {@link openDuckDBWasm}). */
@@ -123,8 +137,9 @@ const startsWithMark = (bytes: Uint8Array): boolean => PARQUET_MARK.every((b, i)
  * import { openDuckDBWasm } from '@marksman/sql';
  * // In Node, duckdb-wasm's synchronous build (in a page: an AsyncDuckDB, see the README).
  * const file = (name: string) => createRequire(import.meta.url).resolve(`@duckdb/duckdb-wasm/dist/${name}`);
- * const bundle = { mainModule: file('duckdb-mvp.wasm'), mainWorker: file('duckdb-node-mvp.worker.cjs') };
- * const wasm = await duckdb.createDuckDB({ mvp: bundle }, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+ * const bundle = (kind: string) => ({ mainModule: file(`duckdb-${kind}.wasm`), mainWorker: file(`duckdb-node-${kind}.worker.cjs`) });
+ * // eh (WebAssembly exceptions) is the module Node should run: under mvp, DuckDB's errors lose their message.
+ * const wasm = await duckdb.createDuckDB({ mvp: bundle('mvp'), eh: bundle('eh') }, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
  * await wasm.instantiate();
  * wasm.open({});
  * const db = await openDuckDBWasm(wasm);

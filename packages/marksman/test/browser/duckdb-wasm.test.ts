@@ -41,7 +41,7 @@ const run = browserTestMayRun(TAG, whyNot());
 /** A small shop's order lines as CSV, and the same transactions as records. */
 function shop() {
   const s = simulateShop({ customers: 60, seed: 21, weeks: 52 });
-  const transactions = s.transactions.map((t) => ({ customerId: t.customerId, orderId: t.orderId, timestamp: t.timestamp as number, amount: t.amount }));
+  const transactions = s.transactions.map((t) => ({ customerId: t.customerId, orderId: t.orderId, timestamp: t.timestamp as number, quantity: t.quantity, amount: t.amount }));
   const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   const csv = 'customerId,orderId,ts,amount\n' + transactions.map((t) => `${String(t.customerId)},${String(t.orderId)},${iso(t.timestamp)},${t.amount}`).join('\n') + '\n';
   return { transactions, csv };

@@ -4,7 +4,6 @@ import type { Table, TableRecord } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { describe } from '../dialect';
 import { checkQueryText, engineMessage, fileViewSql, fileViewTarget, queryRefused, resultTable } from '../internal/duckdb-result';
-import type { FileFormat } from '../internal/duckdb-result';
 
 /** Options of {@link openDuckDB}. */
 export interface OpenDuckDBOptions {
@@ -19,7 +18,7 @@ export interface OpenDuckDBOptions {
 /** Options of {@link DuckDBRunner.registerFile}. */
 export interface RegisterFileOptions {
   /** `'auto'` (default: from the extension, `.parquet` or else CSV), `'csv'` or `'parquet'`. */
-  readonly format?: FileFormat;
+  readonly format?: 'auto' | 'csv' | 'parquet';
 }
 
 /** An open embedded DuckDB database (from {@link openDuckDB}). */
