@@ -7,18 +7,20 @@ import { gatherRows, segmentSum } from './sparse';
 /** Options of {@link tfjsBprEngine}. */
 export interface TfjsBprEngineOptions {
   /**
-   * Triples per gradient step (integer ≥ 1). Default 16384: on the wasm
-   * backend an epoch costs a fixed number of operations per batch plus
-   * memory passes over the batch, so larger batches are faster until they
-   * outgrow the cache, at the typed engine's
-   * NDCG@10 on MovieLens 100K (benchmarks/README.md, `recsys-bpr-engines-100k`,
-   * compares 4096, 8192, 16384 and 32768). Smaller batches follow the
-   * per-triple SGD more closely; `batchSize: 1` is the typed engine's SGD.
+   * Triples per gradient step (integer ≥ 1). Default 32768. A step costs a
+   * fixed number of operations plus passes over its triples and over the
+   * two tables, so larger batches take fewer steps per epoch: on the wasm
+   * backend, MovieLens 100K ran fastest at 32768 of the sizes that
+   * `recsys-bpr-engines-100k` compares (4096 to 32768, benchmarks/README.md),
+   * at NDCG@10 0.243 against the typed engine's 0.244. A step sums the
+   * gradients of its triples, so a row seen c times in a batch moves as far
+   * as c small steps at once: if a fit diverges (`E_DIVERGED`), lower
+   * `batchSize` or `learningRate`. `batchSize: 1` takes the typed engine's steps.
    */
   readonly batchSize: number;
 }
 
-const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
+const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 32768 });
 
 /**
  * A `BPR` engine (from `@marksman/recsys`) that trains on the active TensorFlow.js backend
@@ -32,7 +34,7 @@ const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
  * item rows (`gatherND` on wasm, `gather` elsewhere), sums the per-triple
  * updates of each row with `scatterND` (repeated rows add up), and applies
  * the L2 term as a per-row shrink 1 − ηλc for a row seen c times in the
- * batch (c counted on the CPU): about twenty operations per batch, every one
+ * batch (c counted on the CPU): about two dozen operations per batch, each
  * with a kernel on cpu, wasm, webgl and webgpu. Item rows carry their bias
  * as an extra column (and user rows a constant 1), so the bias costs no
  * operations of its own. The loss is summed on the device and read once per
