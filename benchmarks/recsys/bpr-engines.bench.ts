@@ -7,7 +7,7 @@
  * same initialisation; ratios are from one run.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Interaction } from '@marksman/core';
@@ -21,8 +21,8 @@ export const meta: BenchMeta = {
   title: 'BPR epoch time per engine and TensorFlow.js backend (MovieLens 100K pos4)',
   protocol:
     'MovieLens 100K, ratings ≥ 4, portable split (44,296 training pairs). BPR 64 factors, lr 0.01, reg 0.01, seed 0. Typed ' +
-    'engine: 100 epochs, time / 100. tfjsBprEngine (batch 4096): cpu 1 epoch, wasm 100 epochs (time / 100, and NDCG@10 on the ' +
-    'test split), WebGPU in Node through the webgpu package on SwiftShader 1 epoch, WebGL in headless Chromium on SwiftShader 1 ' +
+    'engine: 100 epochs, time / 100. tfjsBprEngine with its default batch (32768): cpu 1 epoch, wasm 100 epochs (time / 100, and ' +
+    'NDCG@10 on the test split; also with batches of 4096, 8192 and 16384), WebGPU in Node through the webgpu package on SwiftShader 1 epoch, WebGL in headless Chromium on SwiftShader 1 ' +
     'epoch (the page gets the same training pairs). Each timed fit runs after one untimed warm-up fit of 1 epoch on the same ' +
     'backend (shader compilation, wasm start-up).',
 };
@@ -52,17 +52,19 @@ async function timeEpochs(train: Interaction[], epochs: number, engine: 'typed' 
 export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
+  const loadBefore = loadavg().map((v) => v.toFixed(2)).join(', ');
   const pos = loadPos4(ctx.dataDir);
   if (pos === null) return { rows, notes: [`MovieLens 100K not found under ${ctx.dataDir}.`] };
   const { train, test } = portableSplit(pos);
   const typed = await timeEpochs(train, ctx.quick ? 10 : 100, 'typed');
   const base = typed.perEpoch;
   rows.push({ engine: 'typed (WebAssembly SIMD)', backend: '—', secondsPerEpoch: base, vsTyped: 1, ndcg10: ctx.quick ? null : evaluateRanking(typed.model, test).ndcg });
-  const engine = tfjsBprEngine({ batchSize: 4096 });
-  for (const [backend, epochs] of [['cpu', 1], ['wasm', ctx.quick ? 5 : 100]] as const) {
+  const engine = tfjsBprEngine();
+  const label = 'tfjsBprEngine (batch 32768, default)';
+  for (const [backend, epochs, batchSize] of [['cpu', 1, null], ['wasm', ctx.quick ? 5 : 100, null], ['wasm', ctx.quick ? 5 : 100, 4096], ['wasm', ctx.quick ? 5 : 100, 8192], ['wasm', ctx.quick ? 5 : 100, 16384]] as const) {
     await useBackend(backend);
-    const r = await timeEpochs(train, epochs, engine);
-    rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: epochs === 100 ? evaluateRanking(r.model, test).ndcg : null });
+    const r = await timeEpochs(train, epochs, batchSize === null ? engine : tfjsBprEngine({ batchSize }));
+    rows.push({ engine: batchSize === null ? label : `tfjsBprEngine (batch ${batchSize})`, backend, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: epochs === 100 ? evaluateRanking(r.model, test).ndcg : null });
   }
   // As in the test set-up (vitest.config.ts): without a GPU driver, Dawn finds
   // an adapter only through SwiftShader's Vulkan driver, named here when
@@ -73,7 +75,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   try {
     const choice = await useBackend('webgpu');
     const r = await timeEpochs(train, 1, engine);
-    rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend: `webgpu in Node (${choice.attempts[0]!.reason.replace(/^requested by name, adapter /, '')})`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
+    rows.push({ engine: label, backend: `webgpu in Node (${choice.attempts[0]!.reason.replace(/^requested by name, adapter /, '')})`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
   } catch (e) {
     notes.push(`WebGPU in Node not measured: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -91,13 +93,13 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const page = await servePage(here('../../packages/recsys/test/browser/bprEnginesPage.ts'), dist, 'bpr-engines');
     try {
       const pairs = train.map((r) => [Number(r.userId), Number(r.itemId)]);
-      const r = await callInChromium<{ backend: string; perEpoch: number }>(page.url, 'timeBpr', { pairs, epochs: 1, batchSize: 4096 });
-      rows.push({ engine: 'tfjsBprEngine (batch 4096)', backend: `${r.backend} in headless Chromium (SwiftShader)`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
+      const r = await callInChromium<{ backend: string; perEpoch: number }>(page.url, 'timeBpr', { pairs, epochs: 1, batchSize: 32768 });
+      rows.push({ engine: label, backend: `${r.backend} in headless Chromium (SwiftShader)`, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: null });
     } finally {
       await page.close();
     }
   }
   notes.push('SwiftShader is a software GPU: its times show that the code runs on these backends, not what a GPU would do.');
-  notes.push('The 2-core machine was shared with other jobs when this ran: every time is an upper bound, and ratios are from the same run.');
+  notes.push(`The 2-core machine was shared with other jobs when this ran (load average over 1, 5, 15 min: ${loadBefore} at the start, ${loadavg().map((v) => v.toFixed(2)).join(', ')} at the end): every time is an upper bound, and ratios are from the same run.`);
   return { rows, notes };
 }
