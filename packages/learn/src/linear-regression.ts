@@ -28,6 +28,8 @@ export interface LinearRegressionJSON {
   readonly coefficients: number[];
   /** The intercept (0 without `fitIntercept`). */
   readonly intercept: number;
+  /** The rank seen at fit time ({@link LinearRegression.rank}); absent in older snapshots, read as the feature count. */
+  readonly rank?: number;
 }
 
 interface Settings {
@@ -168,7 +170,7 @@ export class LinearRegression implements Regressor {
     return this.#state(`${NAME}.intercept`).intercept;
   }
 
-  /** The number of linearly independent (centred, with `fitIntercept`) feature columns seen at fit time; below p means collinear columns. Not kept by `toJSON`: a restored model reports p. */
+  /** The number of linearly independent (centred, with `fitIntercept`) feature columns seen at fit time; below p means collinear columns. Kept by `toJSON`. */
   get rank(): number {
     return this.#state(`${NAME}.rank`).rank;
   }
@@ -216,7 +218,7 @@ export class LinearRegression implements Regressor {
    */
   toJSON(): LinearRegressionJSON {
     const f = this.#state(`${NAME}.toJSON`);
-    return { type: 'marksman.LinearRegression', version: 1, params: paramsToJSON(this.#settings), featureNames: [...f.names], coefficients: Array.from(f.coef), intercept: f.intercept };
+    return { type: 'marksman.LinearRegression', version: 1, params: paramsToJSON(this.#settings), featureNames: [...f.names], coefficients: Array.from(f.coef), intercept: f.intercept, rank: f.rank };
   }
 
   /**
@@ -240,7 +242,12 @@ export class LinearRegression implements Regressor {
     const coef = r.numbers(j.coefficients, 'coefficients', names.length);
     const intercept = r.number(j.intercept, 'intercept');
     if (!model.#settings.fitIntercept && intercept !== 0) r.fail('intercept', 'must be 0 for a model without fitIntercept');
-    model.#fitted = { names: Object.freeze(names), coef, intercept, rank: names.length };
+    let rank = names.length;
+    if (j.rank !== undefined) {
+      rank = r.number(j.rank, 'rank');
+      if (!Number.isInteger(rank) || rank < 0 || rank > names.length) r.fail('rank', `must be an integer from 0 to ${names.length}`);
+    }
+    model.#fitted = { names: Object.freeze(names), coef, intercept, rank };
     return model;
   }
 }

@@ -83,6 +83,11 @@ describe('LinearRegression: properties', () => {
     close(m.coefficients[1]!, 0.8, 1e-12);
     expect(m.coefficients[2]).toBe(0);
     Array.from(m.predict([[5, 10, 7]])).forEach((v) => close(v, 9, 1e-12));
+    const json = JSON.parse(JSON.stringify(m.toJSON())) as LinearRegressionJSON;
+    expect(LinearRegression.fromJSON(json).rank).toBe(1);
+    const { rank: _dropped, ...older } = json;
+    expect(LinearRegression.fromJSON(older).rank).toBe(3);
+    expect(() => LinearRegression.fromJSON({ ...json, rank: 4 })).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'rank' }));
   });
 
   it('toJSON / fromJSON round-trips exactly; onProgress reports the weighted mean squared error once', () => {
