@@ -130,6 +130,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   notes.push(`load average (1 min) ${loadBefore.toFixed(2)} before our gradient-boosting fits, ${loadavg()[0]!.toFixed(2)} after (2 cores; above 2 the fits share them with other jobs)`);
 
   {
+    const loadBefore = loadavg().map((v) => v.toFixed(2)).join(', ');
     let model: LogisticRegression | null = null;
     const t = await timeIt(() => {
       model = new LogisticRegression().fit(lrTrain.columns, lrTrain.y);
@@ -141,6 +142,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const gap = (coef: ArrayLike<number>, b: number) => (ref ? Math.max(Math.abs(b - ref.optimumIntercept), ...Array.from(coef, (v, j) => Math.abs(v - ref.optimumCoef[j]!))) : null);
     const model_ = 'logistic regression (L2, C = 1)';
     rows.push({ model: model_, implementation: 'marksman', iterations: m.nIter, 'fit s': t.median, 'time / sklearn': ref ? t.median / ref.seconds : null, 'test AUC': auc, '|Δ AUC|': skAuc === null ? null : Math.abs(auc - skAuc), 'max |coef − optimum|': gap(m.coefficients[0]!, m.intercepts[0]!) });
+    notes.push(`logistic regression: load average (1, 5, 15 min) ${loadBefore} before our fits, ${loadavg().map((v) => v.toFixed(2)).join(', ')} after (scikit-learn's fits ran earlier, in the Python step)`);
     if (ref) rows.push({ model: model_, implementation: 'scikit-learn lbfgs', iterations: ref.nIter, 'fit s': ref.seconds, 'time / sklearn': 1, 'test AUC': skAuc, '|Δ AUC|': null, 'max |coef − optimum|': gap(ref.coef, ref.intercept) });
   }
   notes.push('Run on a machine shared with other jobs, so times are upper bounds; compare the ratios within this run.');

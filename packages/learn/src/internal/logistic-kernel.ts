@@ -194,63 +194,84 @@ const forBytes = (i: number, end: number, step: number, body: number[]) => [
 
 function evaluateBody(): number[] {
   // params: 0 X, 1 nPad, 2 p, 3 v (i32), 4 c0 (f64), 5 y, 6 w, 7 z, 8 r, 9 acc, 10 B (i32)
-  // locals: 11 lo, 12 len, 13 j, 14 i, 15 col, 16 end (i32); 17 total (f64); 18 vj, 19 a0, 20 a1, 21 c0v (v128)
-  const [X, nPad, p, v, c0, y, w, z, r, acc, B, lo, len, j, i, col, end, total, vj, a0, a1, c0v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  // locals: 11 lo, 12 len, 13 j, 14 i, 15 end, 16 stride, 17–20 col0…col3 (i32); 21 total (f64);
+  // 22 c0v, 23 rv, 24–27 vj0…vj3, 28–31 a0…a3 (v128)
+  const [X, nPad, p, v, c0, y, w, z, r, acc, B, lo, len, j, i, end, stride] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const cols = [17, 18, 19, 20];
+  const [total, c0v, rv] = [21, 22, 23];
+  const vj = [24, 25, 26, 27];
+  const as = [28, 29, 30, 31];
   const at = (base: number) => [...get(base), ...get(i), ...I32_ADD];
-  // col = X + ((j · nPad + lo) << 3)
-  const column = [...get(X), ...get(j), ...get(nPad), ...I32_MUL, ...get(lo), ...I32_ADD, ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(col)];
-  const forColumns = (body: number[]) => [
-    ...i32c(0), ...set(j),
+  /** col0…col(m−1) = X + ((j · nPad + lo) << 3) + k · stride; vj0… = v[j + k] splatted. */
+  const columns = (m: number) => [
+    ...get(X), ...get(j), ...get(nPad), ...I32_MUL, ...get(lo), ...I32_ADD, ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(cols[0]!),
+    ...Array.from({ length: m - 1 }, (_, k) => [...get(cols[k]!), ...get(stride), ...I32_ADD, ...set(cols[k + 1]!)]).flat(),
+  ];
+  const coefs = (m: number) => Array.from({ length: m }, (_, k) => [...get(v), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD, 0x2b, 3, ...uleb(8 * k), ...F64X2_SPLAT, ...set(vj[k]!)]).flat();
+  /** Columns j… in groups of m while m fit, `body(m)` each, j advancing by m. */
+  const overColumns = (m: number, body: number[]) => [
     ...BLOCK, ...LOOP,
-    ...get(j), ...get(p), ...I32_GE_S, ...brIf(1),
-    ...column,
+    ...get(j), ...i32c(m), ...I32_ADD, ...get(p), 0x4a /* i32.gt_s */, ...brIf(1),
     ...body,
-    ...get(j), ...i32c(1), ...I32_ADD, ...set(j),
+    ...get(j), ...i32c(m), ...I32_ADD, ...set(j),
     ...br(0), ...END, ...END,
   ];
-  // acc[j] += lane 0 + lane 1 of a0 (address of acc[j] on the stack first)
-  const addToAcc = (slot: number[]) => [...slot, ...slot, ...F64_LOAD, ...get(a0), ...lane(0), ...F64_ADD, ...get(a0), ...lane(1), ...F64_ADD, ...F64_STORE];
+  // z += Σₖ vjₖ · colₖ over the block's rows, m columns at a time
+  const scores = (m: number) => [
+    ...columns(m), ...coefs(m),
+    ...forBytes(i, end, 16, [
+      ...at(z), ...at(z), ...vload(0),
+      ...Array.from({ length: m }, (_, k) => [...get(vj[k]!), ...at(cols[k]!), ...vload(0), ...F64X2_MUL, ...F64X2_ADD]).flat(),
+      ...vstore(0),
+    ]),
+  ];
+  // acc[j + k] += Σ r · colₖ over the block's rows, m columns at a time
+  const sums = (m: number) => [
+    ...columns(m),
+    ...Array.from({ length: m }, (_, k) => [...V_ZERO, ...set(as[k]!)]).flat(),
+    ...forBytes(i, end, 16, [
+      ...at(r), ...vload(0), ...set(rv),
+      ...Array.from({ length: m }, (_, k) => [...get(as[k]!), ...get(rv), ...at(cols[k]!), ...vload(0), ...F64X2_MUL, ...F64X2_ADD, ...set(as[k]!)]).flat(),
+    ]),
+    ...Array.from({ length: m }, (_, k) => {
+      const slot = [...get(acc), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD];
+      return [...slot, ...slot, 0x2b, 3, ...uleb(8 * k), ...get(as[k]!), ...lane(0), ...F64_ADD, ...get(as[k]!), ...lane(1), ...F64_ADD, 0x39, 3, ...uleb(8 * k)];
+    }).flat(),
+  ];
   const code = [
     ...get(c0), ...F64X2_SPLAT, ...set(c0v),
+    ...get(nPad), ...i32c(3), ...I32_SHL, ...set(stride),
     ...i32c(0), ...set(lo),
     ...BLOCK, ...LOOP,
     ...get(lo), ...get(nPad), ...I32_GE_S, ...brIf(1),
     // len = min(B, nPad − lo); end = len · 8
     ...get(nPad), ...get(lo), ...I32_SUB, ...get(B), ...get(nPad), ...get(lo), ...I32_SUB, ...get(B), ...I32_LT_S, ...SELECT, ...tee(len),
     ...i32c(3), ...I32_SHL, ...set(end),
-    // z = c0
+    // z = c0, then z += v[j] · X[j] over the block's rows
     ...forBytes(i, end, 16, [...at(z), ...get(c0v), ...vstore(0)]),
-    // z += v[j] · X[j] over the block's rows
-    ...forColumns([
-      ...get(v), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD, ...F64_LOAD, ...F64X2_SPLAT, ...set(vj),
-      ...forBytes(i, end, 32, [
-        ...at(z), ...at(z), ...vload(0), ...get(vj), ...at(col), ...vload(0), ...F64X2_MUL, ...F64X2_ADD, ...vstore(0),
-        ...at(z), ...at(z), ...vload(16), ...get(vj), ...at(col), ...vload(16), ...F64X2_MUL, ...F64X2_ADD, ...vstore(16),
-      ]),
-    ]),
+    ...i32c(0), ...set(j),
+    ...overColumns(4, scores(4)),
+    ...overColumns(1, scores(1)),
     // total += loss(z, y + lo·8, w + lo·8, r, len)
     ...get(total),
     ...get(z), ...get(y), ...get(lo), ...i32c(3), ...I32_SHL, ...I32_ADD, ...get(w), ...get(lo), ...i32c(3), ...I32_SHL, ...I32_ADD, ...get(r), ...get(len), ...CALL_LOSS,
     ...F64_ADD, ...set(total),
     // acc[j] += Σ r · X[j] over the block's rows
-    ...forColumns([
-      ...V_ZERO, ...set(a0), ...V_ZERO, ...set(a1),
-      ...forBytes(i, end, 32, [
-        ...get(a0), ...at(r), ...vload(0), ...at(col), ...vload(0), ...F64X2_MUL, ...F64X2_ADD, ...set(a0),
-        ...get(a1), ...at(r), ...vload(16), ...at(col), ...vload(16), ...F64X2_MUL, ...F64X2_ADD, ...set(a1),
-      ]),
-      ...get(a0), ...get(a1), ...F64X2_ADD, ...set(a0),
-      ...addToAcc([...get(acc), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD]),
-    ]),
-    // acc[p] += Σ r
-    ...V_ZERO, ...set(a0),
-    ...forBytes(i, end, 16, [...get(a0), ...at(r), ...vload(0), ...F64X2_ADD, ...set(a0)]),
-    ...addToAcc([...get(acc), ...get(p), ...i32c(3), ...I32_SHL, ...I32_ADD]),
+    ...i32c(0), ...set(j),
+    ...overColumns(4, sums(4)),
+    ...overColumns(1, sums(1)),
+    // acc[p] += Σ r (j = p here)
+    ...V_ZERO, ...set(as[0]!),
+    ...forBytes(i, end, 16, [...get(as[0]!), ...at(r), ...vload(0), ...F64X2_ADD, ...set(as[0]!)]),
+    ...(() => {
+      const slot = [...get(acc), ...get(p), ...i32c(3), ...I32_SHL, ...I32_ADD];
+      return [...slot, ...slot, ...F64_LOAD, ...get(as[0]!), ...lane(0), ...F64_ADD, ...get(as[0]!), ...lane(1), ...F64_ADD, ...F64_STORE];
+    })(),
     ...get(lo), ...get(len), ...I32_ADD, ...set(lo),
     ...br(0), ...END, ...END,
     ...get(total),
   ];
-  return [...vec([[6, I32], [1, F64], [4, V128]]), ...code, ...END];
+  return [...vec([[10, I32], [1, F64], [10, V128]]), ...code, ...END];
 }
 
 function moduleBytes(): Uint8Array {
