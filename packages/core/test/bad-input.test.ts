@@ -110,6 +110,8 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   arrowColumns: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }, [], 'fallback'],
   arrowRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, null],
   arrowVectorValues: ['f', 'x', { length: 1, get: () => 1, toArray: () => [1] }, 'number'],
+  arrowTableColumns: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }],
+  arrowCheckedRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }],
   parseCsv: ['a,b\n1,2\n', {}],
   readCsv: [new OneChunk(), {}],
   isDictionaryColumn: [{ kind: 'dictionary', codes: Int32Array.of(0), values: ['a'] }],
