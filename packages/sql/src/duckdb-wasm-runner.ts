@@ -132,7 +132,7 @@ const startsWithMark = (bytes: Uint8Array): boolean => PARQUET_MARK.every((b, i)
  *   database; `E_SQL_QUERY` when it refuses a connection
  * @example
  * ```ts
- * import { createRequire } from 'node:module';
+ * import { createRequire } from 'node:module'; // node-only: this example runs in Node
  * import * as duckdb from '@duckdb/duckdb-wasm/blocking';
  * import { openDuckDBWasm } from '@marksman/sql';
  * // In Node, duckdb-wasm's synchronous build (in a page: an AsyncDuckDB, see the README).

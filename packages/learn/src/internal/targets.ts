@@ -60,25 +60,7 @@ function encodeNumbers(source: string, y: ArrayLike<number>, n: number): Encoded
     }
   }
   const classes = (many === null ? few : [...many]).map((c) => (c === 0 ? 0 : c)).sort((a, b) => a - b);
-  const code = new Map<number, number>(classes.map((c, k) => [c, k]));
-  const out = new Int32Array(n);
-  const counts = new Float64Array(classes.length);
-  const C = classes.length;
-  last = NaN;
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i]!;
-    if (v !== last) {
-      if (C <= FEW_LABELS) {
-        k = 0;
-        while (classes[k] !== v) k++;
-      } else k = code.get(v)!;
-      last = v;
-    }
-    out[i] = k;
-    counts[k]! += 1;
-  }
-  return { classes, y: out, counts };
+  return { classes, ...codeRows(y, n, classes) };
 }
 
 /** Reads class labels (one type: strings, finite numbers or booleans) and encodes them. O(n log C). */
@@ -117,25 +99,31 @@ export function encodeLabels(source: string, y: unknown, n: number): EncodedLabe
     }
   }
   const classes = (many === null ? few : [...many.keys()]).slice().sort(compareLabels);
-  const code = new Map<ClassLabel, number>(classes.map((c, k) => [c, k]));
-  const out = new Int32Array(n);
-  const counts = new Float64Array(classes.length);
+  return { classes, ...codeRows(labels as ArrayLike<ClassLabel>, n, classes) };
+}
+
+/**
+ * Each row's index in the sorted `classes` (every row's label is one of them) and the count per class. The index is
+ * looked up only when a row's label differs from the row before: by a short scan for a few classes, else in a Map.
+ */
+function codeRows<T>(labels: ArrayLike<T>, n: number, classes: readonly T[]): { y: Int32Array; counts: Float64Array } {
   const C = classes.length;
-  last = undefined;
+  const code = C <= FEW_LABELS ? null : new Map<T, number>(classes.map((c, k) => [c, k]));
+  const out = new Int32Array(n);
+  const counts = new Float64Array(C);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const v = labels[i] as ClassLabel;
-    if (v !== last) {
-      if (C <= FEW_LABELS) {
+    const v = labels[i]!;
+    if (i === 0 || v !== labels[i - 1]) {
+      if (code === null) {
         k = 0;
         while (classes[k] !== v) k++;
       } else k = code.get(v)!;
-      last = v;
     }
     out[i] = k;
     counts[k]! += 1;
   }
-  return { classes, y: out, counts };
+  return { y: out, counts };
 }
 
 /** Throws `E_SINGLE_CLASS` when the labels hold one class only. */
