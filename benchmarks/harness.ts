@@ -5,9 +5,11 @@
  * `benchmarks/README.md`. Numbers in docs come only from these files.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What a benchmark says about itself. */
 export interface BenchMeta {
@@ -111,4 +113,28 @@ export async function peakRssMiB(): Promise<number> {
 /** Resolves the data directory the same way the tests do. */
 export function defaultDataDir(): string {
   return resolve(process.env.MARKSMAN_DATA_DIR ?? resolve(process.cwd(), '../shared/datasets'));
+}
+
+/**
+ * Bundles a benchmark's child script (from the packages' sources, not dist) into one plain .mjs under
+ * benchmarks/.tmp with esbuild (found through tsup's dependency), so a fresh `node` process runs it with no loader
+ * and its timings and peak RSS hold no TypeScript tooling. `@marksman/<pkg>` (and `/node`, and core's `/internal`)
+ * resolve to the sources of the named packages; `external` stays unbundled. Returns the bundle's path.
+ */
+export async function bundleBenchChild(entry: string, packages: readonly string[], external: readonly string[]): Promise<string> {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const root = join(here, '..');
+  const tmp = join(here, '.tmp');
+  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild') as { build: (options: Record<string, unknown>) => Promise<unknown> };
+  mkdirSync(tmp, { recursive: true });
+  const outfile = join(tmp, `${basename(entry, '.ts')}.mjs`);
+  const alias: Record<string, string> = {};
+  for (const p of packages) {
+    const src = join(root, 'packages', p, 'src');
+    if (p === 'core') alias['@marksman/core/internal'] = join(src, 'internal.ts');
+    if (existsSync(join(src, 'node.ts'))) alias[`@marksman/${p}/node`] = join(src, 'node.ts');
+    alias[`@marksman/${p}`] = join(src, 'index.ts');
+  }
+  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning', alias, external: [...external] });
+  return outfile;
 }

@@ -5,12 +5,11 @@
  * python3). Time and peak memory, each measured in a fresh process per run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, referencePython, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
+import { bundleBenchChild, median, referencePython, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 
 export const meta: BenchMeta = {
   id: 'io-arrow-parquet',
@@ -32,34 +31,6 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 const tmp = join(here, '..', '.tmp');
 
-/** Bundles arrow-parquet-child.ts (sources, not dist) to one .mjs with esbuild, found through tsup's dependency. */
-async function bundleChild(): Promise<string> {
-  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild') as { build: (options: Record<string, unknown>) => Promise<unknown> };
-  mkdirSync(tmp, { recursive: true });
-  const outfile = join(tmp, 'arrow-parquet-child.mjs');
-  const src = (p: string) => join(root, 'packages', p, 'src');
-  await esbuild.build({
-    entryPoints: [join(here, 'arrow-parquet-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    alias: {
-      '@marksman/core/internal': join(src('core'), 'internal.ts'),
-      '@marksman/core': join(src('core'), 'index.ts'),
-      '@marksman/metrics': join(src('metrics'), 'index.ts'),
-      '@marksman/datasets/node': join(src('datasets'), 'node.ts'),
-      '@marksman/datasets': join(src('datasets'), 'index.ts'),
-      '@marksman/profiling': join(src('profiling'), 'index.ts'),
-      '@marksman/io/node': join(src('io'), 'node.ts'),
-      '@marksman/io': join(src('io'), 'index.ts'),
-    },
-    external: ['ml-matrix', 'apache-arrow'],
-  });
-  return outfile;
-}
 
 type Run = Record<string, number | string>;
 
@@ -82,7 +53,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   if (!existsSync(csv)) return { rows: [], notes: [`skipped: ${csv} not found (set MARKSMAN_DATA_DIR)`] };
   const repeats = ctx.quick ? 1 : 3;
   const csvMiB = statSync(csv).size / 2 ** 20;
-  const child = await bundleChild();
+  const child = await bundleBenchChild(join(here, 'arrow-parquet-child.ts'), ['core', 'metrics', 'datasets', 'profiling', 'io'], ['ml-matrix', 'apache-arrow']);
   const parquet = join(tmp, 'online_retail.parquet');
   const python = referencePython(['pandas', 'numpy']);
   const py = join(here, '..', 'profiling', 'ingest_pandas.py');

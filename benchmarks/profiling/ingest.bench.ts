@@ -3,12 +3,11 @@
  * steps, in the same run; time and peak memory, each measured in a fresh process per run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, referencePython, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
+import { bundleBenchChild, median, referencePython, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 
 export const meta: BenchMeta = {
   id: 'profiling-ingest',
@@ -30,34 +29,7 @@ export const meta: BenchMeta = {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
-const tmp = join(here, '..', '.tmp');
 
-/** Bundles ingest-child.ts (sources, not dist) to one .mjs with esbuild, found through tsup's dependency. */
-async function bundleChild(): Promise<string> {
-  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild') as { build: (options: Record<string, unknown>) => Promise<unknown> };
-  mkdirSync(tmp, { recursive: true });
-  const outfile = join(tmp, 'ingest-child.mjs');
-  const src = (p: string) => join(root, 'packages', p, 'src');
-  await esbuild.build({
-    entryPoints: [join(here, 'ingest-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    alias: {
-      '@marksman/core/internal': join(src('core'), 'internal.ts'),
-      '@marksman/core': join(src('core'), 'index.ts'),
-      '@marksman/metrics': join(src('metrics'), 'index.ts'),
-      '@marksman/datasets/node': join(src('datasets'), 'node.ts'),
-      '@marksman/datasets': join(src('datasets'), 'index.ts'),
-      '@marksman/profiling': join(src('profiling'), 'index.ts'),
-    },
-    external: ['ml-matrix'],
-  });
-  return outfile;
-}
 
 type Run = Record<string, number | string>;
 
@@ -84,7 +56,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
   if (!existsSync(csv)) return { rows: [], notes: [`skipped: ${csv} not found (set MARKSMAN_DATA_DIR)`] };
   const repeats = ctx.quick ? 2 : 5;
   const fileMiB = statSync(csv).size / 2 ** 20;
-  const child = await bundleChild();
+  const child = await bundleBenchChild(join(here, 'ingest-child.ts'), ['core', 'metrics', 'datasets', 'profiling'], ['ml-matrix']);
   const python = referencePython(['pandas', 'numpy']);
   const py = join(here, 'ingest_pandas.py');
   const rows: BenchRow[] = [];
