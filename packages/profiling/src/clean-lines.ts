@@ -28,6 +28,8 @@ export interface Lines {
   readonly channel: Int32Array | null;
   readonly timestamp: Float64Array;
   readonly quantity: Float64Array;
+  /** Whether cleaning may write `quantity` (its own array, or one the caller handed over). */
+  readonly quantityWritable: boolean;
   /** NaN where the line gives no unit price. */
   readonly unitPrice: Float64Array;
   readonly amount: Float64Array;
@@ -121,6 +123,7 @@ export function linesFromRecords(rows: readonly unknown[], anonymous: Id, prefix
     channel,
     timestamp,
     quantity,
+    quantityWritable: true,
     unitPrice,
     amount,
     itemCount: ic.ids.length,
@@ -214,7 +217,7 @@ function encode(col: IdColumn | ArrayLike<string | null | undefined> | Dictionar
 }
 
 /** Columns → lines, by the rules of validateTransactions (same codes), one pass per column. */
-export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, prefix: string | null): { lines: Lines; customerIds: Id[] } {
+export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, prefix: string | null, quantityHandedOver: boolean): { lines: Lines; customerIds: Id[] } {
   const invalid: RejectedRow[] = [];
   const valid = new Uint8Array(n).fill(1);
   const refuse = (i: number, field: string, code: string, text: string): void => {
@@ -300,6 +303,7 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
     channel,
     timestamp,
     quantity,
+    quantityWritable: ownQuantity || quantityHandedOver,
     unitPrice,
     amount,
     itemCount: itm === null ? 0 : itm.ids.length,

@@ -92,6 +92,16 @@ export interface CleanTransactionsOptions {
   readonly onProgress?: ((progress: DataProgress) => void) | null;
   /** Stops the cleaning with an `AbortError` (`E_ABORTED`) at the next progress point (default none). */
   readonly signal?: AbortSignal | null;
+  /**
+   * Columns only (an object of columns; ignored for records and Arrow tables, whose arrays are
+   * never written): `true` hands the typed arrays given (and the `codes` of dictionary columns)
+   * over to cleaning, which nets returns in the given `quantity` and moves the kept lines to the
+   * front of each array, returning views on them instead of copies (about one copy of the kept
+   * columns less memory on a large file). The arrays given are overwritten: read them afterwards
+   * only through the result. Plain arrays are still copied, and when two of the typed arrays
+   * given share memory every column is copied. Default `false` (nothing given is written).
+   */
+  readonly overwriteInput?: boolean;
 }
 
 /**
@@ -216,6 +226,7 @@ interface Resolved {
   outlierRule: OutlierRule | null;
   onProgress: ((progress: DataProgress) => void) | null;
   signal: AbortSignal | null;
+  overwriteInput: boolean;
 }
 
 const DEFAULTS: Readonly<Resolved> = Object.freeze({
@@ -229,6 +240,7 @@ const DEFAULTS: Readonly<Resolved> = Object.freeze({
   outlierRule: Object.freeze({ method: 'quantile', field: 'amount', q: 0.999 }) as OutlierRule,
   onProgress: null,
   signal: null,
+  overwriteInput: false,
 });
 
 const SOURCE = 'cleanTransactions';
@@ -297,8 +309,9 @@ function sortedQuantile(s: Float64Array, q: number): number {
  *
  * Every class can be kept instead of dropped; kept lines are still listed
  * in the report, so nothing disappears silently: `kept` plus the counts of
- * the dropped classes equals `total`. Inputs are not mutated. Costs
- * O(n log n).
+ * the dropped classes equals `total`. Inputs are not mutated, unless
+ * columns are handed over with `overwriteInput` (then the kept lines are
+ * compacted in the arrays given, saving a copy). Costs O(n log n).
  *
  * Takes records (each kept line comes back as a record that keeps the
  * input's other fields) or, for speed, {@link CleanTransactionColumns}
@@ -365,6 +378,13 @@ export function cleanTransactions(rows: readonly unknown[], options?: CleanTrans
  * columns.amount; // => Float64Array [4]
  * columns.country; // => ['UK']
  * report.reasons.duplicate.count; // => 1
+ *
+ * // Handing typed arrays over: the kept lines are moved to their front, no copy is made.
+ * const quantity = Float64Array.of(3, 3, -1, 1);
+ * const given = { customerId: Float64Array.of(7, 7, 7, 8), orderId: ['1', '1', 'C2', '3'], timestamp: Float64Array.of(0, 0, 9, 0), quantity, unitPrice: Float64Array.of(2, 2, 2, 5) };
+ * const handed = cleanTransactions(given, { overwriteInput: true, outlierRule: null }).columns;
+ * handed.quantity; // => Float64Array [2, 1]
+ * handed.quantity.buffer === quantity.buffer; // => true
  * ```
  */
 export function cleanTransactions(columns: CleanTransactionColumns, options?: CleanTransactionsOptions): CleanColumnsResult;
@@ -430,6 +450,7 @@ export function cleanTransactions(given: readonly unknown[] | CleanTransactionCo
   if (!((typeof o.anonymousCustomerId === 'string' && o.anonymousCustomerId !== '') || (typeof o.anonymousCustomerId === 'number' && Number.isFinite(o.anonymousCustomerId)))) {
     throw optErr('anonymousCustomerId', 'a non-empty string or a finite number');
   }
+  if (typeof o.overwriteInput !== 'boolean') throw optErr('overwriteInput', 'true or false');
   const rule = checkRule(o.outlierRule);
   const tick = progressTicker(SOURCE, o.onProgress, o.signal);
   if (records) {
@@ -449,9 +470,14 @@ export function cleanTransactions(given: readonly unknown[] | CleanTransactionCo
   }
   const cols = input as CleanTransactionColumns;
   const n = columnsLength(cols);
-  const { lines, customerIds } = linesFromColumns(cols as unknown as ColumnsIn, n, o.anonymousCustomerId, o.cancellationPrefix);
+  // Only a plain object of columns is the caller's to hand over (an Arrow table's arrays are never
+  // written), and only arrays that share no memory with one another can be written one by one.
+  const overwrite = o.overwriteInput && input === given && !sharesMemory(cols);
+  // Returns are netted in the quantity array given only when no other column reads that array.
+  const netInPlace = overwrite && Object.entries(cols).every(([name, col]) => name === 'quantity' || col !== cols.quantity);
+  const { lines, customerIds } = linesFromColumns(cols as unknown as ColumnsIn, n, o.anonymousCustomerId, o.cancellationPrefix, netInPlace);
   const r = runSteps(lines, o, rule, tick);
-  const columns = keptColumns(cols, lines, customerIds, r);
+  const columns = keptColumns(cols, lines, customerIds, r, overwrite);
   if (tick !== null) tick('output', n, n);
   return { columns, keptIndexes: r.kept, report: r.report };
 }
@@ -512,7 +538,9 @@ interface StepsResult {
 /** Steps 2–6 on the lines (validation was step 1). */
 function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tick | null): StepsResult {
   const { n, valid, missing, customer, order, prefixed, item, timestamp, unitPrice } = lines;
-  // Netting changes quantities (a copy is made at the first change) and amounts (the engine's own array).
+  // Netting changes quantities (in place when the array may be written, else in a copy made at the
+  // first change) and amounts (the engine's own array). It never makes a quantity negative, so
+  // `isCancel` below reads the same whether it sees the netted or the original quantities.
   let qty = lines.quantity;
   const amt = lines.amount;
   // 1 = still in the output. The lines are this call's own arrays: `valid` is read only below, each
@@ -593,7 +621,7 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
         for (let p = list.length - 1; p >= 0 && left > 0; p--) {
           const i = list[p]!;
           if (timestamp[i]! > timestamp[c]! || !(qty[i]! > 0)) continue;
-          if (qty === lines.quantity) qty = qty.slice();
+          if (qty === lines.quantity && !lines.quantityWritable) qty = qty.slice();
           const take = Math.min(left, qty[i]!);
           const unit = amt[i]! / qty[i]!;
           qty[i] = qty[i]! - take;
@@ -754,31 +782,68 @@ function takeRows(col: unknown, keep: Int32Array): unknown {
   return out;
 }
 
-/** Moves the kept values to the front of the engine's own array and returns that part (a view). */
-function compact(a: Float64Array, keep: Int32Array): Float64Array {
+/** Moves the kept values to the front of an array cleaning may write and returns that part (a view). */
+function compact<T extends AnyTypedArray>(a: T, keep: Int32Array): T {
   const m = keep.length;
   for (let j = 0; j < m; j++) a[j] = a[keep[j]!]!;
-  return a.subarray(0, m);
+  return a.subarray(0, m) as T;
 }
 
 /** Every given column restricted to the kept lines, with the columns cleaning changed. */
-function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: readonly Id[], r: StepsResult): CleanedTransactionColumns {
+function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: readonly Id[], r: StepsResult, overwrite: boolean): CleanedTransactionColumns {
   const keep = r.kept;
   const m = keep.length;
-  const out: Record<string, unknown> = {};
-  for (const [name, col] of Object.entries(cols)) {
-    if (col !== undefined && name !== 'quantity' && name !== 'amount' && name !== 'timestamp') out[name] = takeRows(col, keep);
-  }
-  // The engine's own arrays are compacted in place (kept index j ≤ input index keep[j]), so
-  // no second copy is made; the caller's arrays are copied.
-  const own = (a: Float64Array): boolean => a !== cols.quantity && a !== cols.timestamp && a !== cols.unitPrice && a !== cols.amount;
-  out.quantity = own(r.quantity) ? compact(r.quantity, keep) : takeRows(r.quantity, keep);
-  out.amount = own(r.amount) ? compact(r.amount, keep) : takeRows(r.amount, keep);
-  out.timestamp = own(lines.timestamp) ? compact(lines.timestamp, keep) : takeRows(lines.timestamp, keep);
+  // The customer ids with the anonymous one are read from the input before any array is compacted.
   let anyMissing = false;
   for (let j = 0; j < m && !anyMissing; j++) if (lines.missing[keep[j]!] === 1) anyMissing = true;
-  if (anyMissing) out.customerId = withAnonymous(cols.customerId, keep, lines, customerIds);
+  const customerId = anyMissing ? withAnonymous(cols.customerId, keep, lines, customerIds) : undefined;
+  // Arrays handed over (overwriteInput): compacted in place, each once however many columns name it.
+  const reuse = overwrite ? new Map<unknown, unknown>() : null;
+  const take = (col: unknown): unknown => {
+    const array = isDictionaryColumn(col) ? col.codes : col;
+    if (reuse === null || !isTypedArray(array)) return takeRows(col, keep);
+    let view = reuse.get(array);
+    if (view === undefined) {
+      view = compact(array, keep);
+      reuse.set(array, view);
+    }
+    return isDictionaryColumn(col) ? { kind: 'dictionary', codes: view, values: col.values } : view;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, col] of Object.entries(cols)) {
+    if (col !== undefined && name !== 'quantity' && name !== 'amount' && name !== 'timestamp' && !(name === 'customerId' && customerId !== undefined)) out[name] = take(col);
+  }
+  if (customerId !== undefined) out.customerId = customerId;
+  // The engine's own arrays are compacted in place (kept index j ≤ input index keep[j]), so
+  // no second copy is made; the caller's arrays are copied unless handed over.
+  const own = (a: Float64Array): boolean => a !== cols.quantity && a !== cols.timestamp && a !== cols.unitPrice && a !== cols.amount;
+  out.quantity = own(r.quantity) ? compact(r.quantity, keep) : take(r.quantity);
+  out.amount = own(r.amount) ? compact(r.amount, keep) : take(r.amount);
+  out.timestamp = own(lines.timestamp) ? compact(lines.timestamp, keep) : take(lines.timestamp);
   return out as unknown as CleanedTransactionColumns;
+}
+
+type AnyTypedArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
+
+function isTypedArray(a: unknown): a is AnyTypedArray {
+  return ArrayBuffer.isView(a) && !(a instanceof DataView) && !(a instanceof BigInt64Array) && !(a instanceof BigUint64Array);
+}
+
+/** Whether two different typed arrays among the columns overlap in memory. */
+function sharesMemory(cols: CleanTransactionColumns): boolean {
+  const arrays: AnyTypedArray[] = [];
+  for (const col of Object.values(cols)) {
+    const a = isDictionaryColumn(col) ? col.codes : col;
+    if (isTypedArray(a) && !arrays.includes(a)) arrays.push(a);
+  }
+  for (let x = 0; x < arrays.length; x++) {
+    for (let y = x + 1; y < arrays.length; y++) {
+      const a = arrays[x]!;
+      const b = arrays[y]!;
+      if (a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength) return true;
+    }
+  }
+  return false;
 }
 
 /** The kept customer ids with the anonymous id where the input had none. */

@@ -129,6 +129,41 @@ describe('cleanTransactions on columns', () => {
     expect(Array.from(byOrder.column('customerId') as ArrayLike<unknown>)).toEqual(['1', '5']);
   });
 
+  it('with overwriteInput, returns the copying path’s columns and report as views on the arrays handed over; shared memory and records are never written', () => {
+    const rows = freezeRows(dirtyShop());
+    const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+    for (const cancellations of ['match', 'drop'] as const) {
+      const copied = cleanTransactions(toColumns(rows), { cancellations });
+      const given = toColumns(rows);
+      const handed = cleanTransactions(given, { cancellations, overwriteInput: true });
+      expect(show(handed.report)).toBe(show(copied.report));
+      expect(show(handed.columns)).toBe(show(copied.columns));
+      // views on the arrays given: no copy of the kept lines was made
+      expect(handed.columns.quantity.buffer).toBe((given.quantity as Float64Array).buffer);
+      expect(handed.columns.timestamp.buffer).toBe((given.timestamp as Float64Array).buffer);
+      expect((handed.columns.itemId as Int32Array).buffer).toBe((given.itemId as Int32Array).buffer);
+      expect((handed.columns.note as DictionaryColumn).codes.buffer).toBe((given.note as DictionaryColumn).codes.buffer);
+      expect(handed.columns.customerId).toEqual(copied.columns.customerId); // a plain array: copied
+    }
+    // One array named twice is compacted once.
+    const twice = toColumns(rows);
+    const same = cleanTransactions({ ...twice, unitPrice: twice.quantity, extraQuantity: twice.quantity }, { overwriteInput: true, outlierRule: null });
+    const sameCopied = cleanTransactions({ ...toColumns(rows), unitPrice: toColumns(rows).quantity }, { outlierRule: null });
+    expect(show(same.columns.unitPrice)).toBe(show(sameCopied.columns.unitPrice));
+    expect(same.columns.extraQuantity).toBe(same.columns.unitPrice);
+    // Two different arrays over overlapping memory: nothing is written.
+    const buffer = new Float64Array(rows.length + 1);
+    const shared = { ...toColumns(rows), quantity: buffer.subarray(0, rows.length), unitPrice: buffer.subarray(1) };
+    shared.quantity.set(toColumns(rows).quantity as Float64Array);
+    const before = Array.from(buffer);
+    cleanTransactions(shared, { overwriteInput: true });
+    expect(Array.from(buffer)).toEqual(before);
+    // Records are never written either (the option concerns columns).
+    const recs = freezeRows(dirtyShop());
+    expect(show(cleanTransactions(recs, { overwriteInput: true }))).toBe(show(cleanTransactions(recs)));
+    expect(codeOf(() => cleanTransactions(toColumns(rows), { overwriteInput: 'yes' as never }))).toBe('OptionsError:E_OPTION_RANGE');
+  });
+
   it('refuses malformed columns with typed errors and reports bad values per row like the validator', () => {
     const base = { customerId: ['a', 'b'], orderId: ['1', '2'], timestamp: [0, 1], quantity: [1, 1], unitPrice: [1, 2] };
     expect(codeOf(() => cleanTransactions({ ...base, quantity: [1] }))).toBe('ValidationError:E_COLUMN_LENGTH');
