@@ -323,8 +323,9 @@ export function futilityBounds(
       if (target <= 0) f = sides === 1 ? -Infinity : 0;
       else if (accept(hi) <= target) f = hi;
       else {
-        // accept rises with x: the x where accept(x) = target
-        f = solveDecreasing((x) => -accept(x), -target, lo, hi);
+        // accept rises with x: the x where accept(x) = target, to 1e-10
+        const a0 = accept(lo);
+        f = a0 >= target ? lo : crossing(accept, target, lo, a0, hi, accept(hi));
       }
     }
     before = Math.max(before, betaCumulative[k]!);
@@ -367,7 +368,66 @@ export function fixedDrift(level: number, power: number, sides: 1 | 2): number {
   return solveDecreasing((d) => -(normalCdf(d - c) + normalCdf(-d - c)), -power, 0, 60);
 }
 
-/** Smallest drift in [0, 60] with f(δ) ≥ target, for an increasing f (bisection). */
-export function solveDrift(f: (drift: number) => number, target: number): number {
-  return solveDecreasing((d) => -f(d), -target, 0, 60);
+/** Width of the bracket at which {@link crossing} stops (as the bisections here). */
+const CROSSING_TOL = 1e-10;
+
+/**
+ * Where an increasing f crosses target within [lo, hi], given f(lo) < target ≤ f(hi), to CROSSING_TOL: regula falsi
+ * with the Illinois rule (the end that stayed put twice has its value halved), steps kept CROSSING_TOL / 3 inside the
+ * bracket so that it closes once the root is found, and a bisection whenever three steps have not halved the bracket.
+ * A smooth f takes about 8 evaluations where bisection from [0, 60] takes 40.
+ */
+function crossing(f: (x: number) => number, target: number, lo: number, flo: number, hi: number, fhi: number): number {
+  let glo = flo - target;
+  let ghi = fhi - target;
+  let last = 0;
+  let checkpoint = hi - lo;
+  const inset = CROSSING_TOL / 3;
+  for (let i = 0; i < 200 && hi - lo > CROSSING_TOL; i++) {
+    let x = lo - (glo * (hi - lo)) / (ghi - glo);
+    if (i % 3 === 2) {
+      if (hi - lo > 0.5 * checkpoint) x = 0.5 * (lo + hi);
+      checkpoint = hi - lo;
+    }
+    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+    x = Math.min(hi - inset, Math.max(lo + inset, x));
+    const g = f(x) - target;
+    if (g < 0) {
+      lo = x;
+      glo = g;
+      if (last < 0) ghi *= 0.5;
+      last = -1;
+    } else {
+      hi = x;
+      ghi = g;
+      if (last > 0) glo *= 0.5;
+      last = 1;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Largest drift searched. */
+const MAX_DRIFT = 60;
+
+/**
+ * Smallest drift in [0, 60] with f(δ) ≥ target, for an increasing f: the bracket grows by a quarter at a time from
+ * `guess` (the fixed-horizon drift, which a sequential design never needs less than), then {@link crossing}.
+ */
+export function solveDrift(f: (drift: number) => number, target: number, guess: number): number {
+  let lo = Math.min(Math.max(0, guess), MAX_DRIFT);
+  let flo = f(lo);
+  if (flo >= target) {
+    // the guess already reaches the target: the crossing lies below it
+    const f0 = f(0);
+    return f0 >= target ? 0 : crossing(f, target, 0, f0, lo, flo);
+  }
+  for (;;) {
+    const hi = Math.min(MAX_DRIFT, Math.max(lo * 1.25, lo + 0.5));
+    const fhi = f(hi);
+    if (fhi >= target) return crossing(f, target, lo, flo, hi, fhi);
+    if (hi === MAX_DRIFT) return MAX_DRIFT;
+    lo = hi;
+    flo = fhi;
+  }
 }
