@@ -85,6 +85,45 @@ describe('groupSequentialDesign: Lan-DeMets bounds', () => {
   });
 });
 
+interface Previous {
+  spec: Record<string, unknown>;
+  efficacyBounds: number[];
+  futilityBounds: number[] | null;
+  alphaSpent: number[];
+  nominalAlpha: number[];
+  drift: number;
+  inflation: number;
+  expectedFractionNull: number;
+  expectedFractionAlternative: number;
+  power: number;
+}
+const previous = fixture<{ designs: Previous[] }>('group-sequential-previous.json');
+
+describe('groupSequentialDesign: the same numbers as the whole-grid integration (group-sequential-previous.json)', () => {
+  // Within 1e-9 relative, the tolerance at which a design read back from JSON is accepted, so designs saved
+  // before the integration summed over a window of the grid still analyse.
+  const near = (got: number, want: number): boolean => got === want || Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+  it.each(previous.designs.map((p) => [JSON.stringify(p.spec), p] as const))('%s', (_name, p) => {
+    const d = groupSequentialDesign(p.spec);
+    for (const field of ['efficacyBounds', 'alphaSpent', 'nominalAlpha'] as const) {
+      expect(d[field].length).toBe(p[field].length);
+      d[field].forEach((v, k) => expect(near(v, p[field][k]!), `${field}[${k}]: ${v} vs ${p[field][k]}`).toBe(true));
+    }
+    if (p.futilityBounds === null) expect(d.futilityBounds).toBeNull();
+    else p.futilityBounds.forEach((f, k) => expect(near(d.futilityBounds![k]!, f), `futilityBounds[${k}]`).toBe(true));
+    for (const field of ['drift', 'inflation', 'expectedFractionNull', 'expectedFractionAlternative'] as const) {
+      expect(near(d[field], p[field]), `${field}: ${d[field]} vs ${p[field]}`).toBe(true);
+    }
+    expect(near(sequentialSampleSize({ mde: 2, sd: 10 }, { design: d }).power, p.power)).toBe(true);
+    // a design saved by the previous code is accepted as it stands
+    const { efficacyBounds, futilityBounds, alphaSpent, nominalAlpha, drift, inflation, expectedFractionNull, expectedFractionAlternative } = p;
+    const saved: unknown = JSON.parse(
+      JSON.stringify({ ...d, efficacyBounds, futilityBounds, alphaSpent, nominalAlpha, drift, inflation, expectedFractionNull, expectedFractionAlternative }),
+    );
+    expect(sequentialSampleSize({ mde: 2, sd: 10 }, { design: saved as typeof d }).power).toBeCloseTo(p.power, 9);
+  });
+});
+
 describe('sequentialSampleSize with a group-sequential design', () => {
   it('is the fixed-horizon size times the inflation, with the units of each look', () => {
     const design = groupSequentialDesign({ looks: 5 });

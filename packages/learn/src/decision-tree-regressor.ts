@@ -1,10 +1,10 @@
-import { Random, throwIfAborted } from '@marksman/core';
+import { Random } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { growTree, presort } from './internal/cart';
 import type { TreeArrays } from './internal/cart';
-import { JsonReader, notFitted, paramsFromJSON, paramsToJSON, resolveFit } from './internal/estimator';
-import { readFitFeatures, readPredictFeatures } from './internal/features';
-import { readSampleWeight, readTargets } from './internal/targets';
+import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
+import { readPredictFeatures } from './internal/features';
+import { readRegressionFit } from './internal/regression-input';
 import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './internal/tree-json';
 import { checkTreeSettings, featuresPerNode } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
@@ -114,12 +114,9 @@ export class DecisionTreeRegressor implements Regressor {
    */
   fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
-    const fo = resolveFit(source, options);
-    throwIfAborted(fo.signal ?? undefined, source);
+    const { fo, fm, target, weight: given } = readRegressionFit(source, X, y, options, 'refuse');
     const s = this.#settings;
-    const fm = readFitFeatures(source, X, fo.featureNames, 'refuse');
-    const target = readTargets(source, y, fm.n);
-    const weight = readSampleWeight(source, fo.sampleWeight, fm.n) ?? new Float64Array(fm.n).fill(1);
+    const weight = given ?? new Float64Array(fm.n).fill(1);
     const p = fm.names.length;
     const k = featuresPerNode(s.maxFeatures, p);
     const tree = growTree(

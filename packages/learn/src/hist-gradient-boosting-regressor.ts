@@ -1,13 +1,12 @@
-import { throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { JsonReader, notFitted, paramsFromJSON, paramsToJSON, resolveFit } from './internal/estimator';
-import { readFitFeatures, readPredictFeatures } from './internal/features';
+import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
+import { readPredictFeatures } from './internal/features';
 import { fitHgb } from './internal/hgb-fit';
 import type { HgbSettings } from './internal/hgb-fit';
 import { HGB_DEFAULTS, checkHgbOptions, gainImportances, hgbStateFromJSON, hgbTreeToJSON, rawScores } from './internal/hgb-model';
 import type { HgbOptionValues, HgbState, HgbTreeJSON } from './internal/hgb-model';
 import { numericThresholds } from './internal/hgb-predict';
-import { readSampleWeight, readTargets } from './internal/targets';
+import { readRegressionFit } from './internal/regression-input';
 import type { FeatureInput, LearnerFitOptions, Regressor, TargetInput } from './types';
 
 /** Options of {@link HistGradientBoostingRegressor} (scikit-learn's names and defaults, in camelCase). */
@@ -120,11 +119,7 @@ export class HistGradientBoostingRegressor implements Regressor {
    */
   fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
-    const fo = resolveFit(source, options);
-    throwIfAborted(fo.signal ?? undefined, source);
-    const fm = readFitFeatures(source, X, fo.featureNames, 'nan');
-    const target = readTargets(source, y, fm.n);
-    const weight = readSampleWeight(source, fo.sampleWeight, fm.n);
+    const { fo, fm, target, weight } = readRegressionFit(source, X, y, options, 'nan');
     const r = fitHgb(source, this.#settings, 'squared_error', fm.columns, fm.n, target, weight, null, 0, fo.signal, fo.onProgress);
     this.#fitted = {
       names: Object.freeze([...fm.names]),

@@ -1,9 +1,9 @@
-import { ValidationError, throwIfAborted } from '@marksman/core';
+import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkBoolean, checkNumber } from './internal/checks';
-import { JsonReader, notFitted, paramsFromJSON, paramsToJSON, resolveFit } from './internal/estimator';
-import { readFitFeatures, readPredictFeatures } from './internal/features';
-import { readSampleWeight, readTargets } from './internal/targets';
+import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
+import { readPredictFeatures } from './internal/features';
+import { readRegressionFit } from './internal/regression-input';
 import type { FeatureInput, LearnerFitOptions, Regressor, TargetInput } from './types';
 
 /** Options of {@link LinearRegression}. */
@@ -127,12 +127,8 @@ export class LinearRegression implements Regressor {
    */
   fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
-    const fo = resolveFit(source, options);
-    throwIfAborted(fo.signal ?? undefined, source);
+    const { fo, fm, target, weight: w } = readRegressionFit(source, X, y, options, 'refuse');
     const s = this.#settings;
-    const fm = readFitFeatures(source, X, fo.featureNames, 'refuse');
-    const target = readTargets(source, y, fm.n);
-    const w = readSampleWeight(source, fo.sampleWeight, fm.n);
     const { coef, intercept, rank } = solve(source, fm.columns, fm.names, target, w, s.alpha, s.fitIntercept);
     this.#fitted = { names: Object.freeze([...fm.names]), coef, intercept, rank };
     if (fo.onProgress) {

@@ -1,11 +1,10 @@
-import { throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { TreeArrays } from './internal/cart';
 import { MAX_TREES, checkBoolean, checkInt } from './internal/checks';
-import { JsonReader, notFitted, paramsFromJSON, paramsToJSON, resolveFit } from './internal/estimator';
-import { readFitFeatures, readPredictFeatures } from './internal/features';
+import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
+import { readPredictFeatures } from './internal/features';
 import { forestImportances, growForest } from './internal/forest';
-import { readSampleWeight, readTargets } from './internal/targets';
+import { readRegressionFit } from './internal/regression-input';
 import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './internal/tree-json';
 import { checkTreeSettings } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
@@ -119,12 +118,9 @@ export class RandomForestRegressor implements Regressor {
    */
   fit(X: FeatureInput, y: TargetInput, options?: LearnerFitOptions): this {
     const source = `${NAME}.fit`;
-    const fo = resolveFit(source, options);
-    throwIfAborted(fo.signal ?? undefined, source);
+    const { fo, fm, target, weight: given } = readRegressionFit(source, X, y, options, 'refuse');
     const s = this.#settings;
-    const fm = readFitFeatures(source, X, fo.featureNames, 'refuse');
-    const target = readTargets(source, y, fm.n);
-    const weight = readSampleWeight(source, fo.sampleWeight, fm.n) ?? new Float64Array(fm.n).fill(1);
+    const weight = given ?? new Float64Array(fm.n).fill(1);
     const trees = growForest(source, { ...s, maxDepth: s.maxDepth ?? Infinity }, 'squared_error', fm, { kind: 'regression', y: target }, weight, fo.signal, fo.onProgress);
     this.#fitted = { names: Object.freeze([...fm.names]), trees };
     return this;

@@ -3,7 +3,7 @@ import { checkCustomer, checkHorizon, checkParams, checkTimeUnit, readFitInfo, r
 import { compress } from './clv/compress';
 import { parameterSummary } from './clv/diagnostics';
 import type { ClvDiagnostic, ClvParameterSummary } from './clv/diagnostics';
-import type { ClvFitProgress } from './clv/fit';
+import type { BgNbdParams, FitBgNbdOptions } from './bg-nbd';
 import { REPEAT_FIT_DEFAULTS, fitRepeatModel } from './clv/fit-model';
 import type { RepeatFitDefaults } from './clv/fit-model';
 import type { ClvFitInfo } from './clv/fit-info';
@@ -11,35 +11,14 @@ import type { ClvCustomer, ClvInput } from './clv/input';
 import { logHyp2f1 } from './clv/special';
 import type { ClvTimeUnit } from './time-unit';
 
-/** MBG/NBD parameters: purchase rates λ ~ Gamma(shape r, rate alpha); dropout probabilities p ~ Beta(a, b). */
-export interface MbgNbdParams {
-  /** Shape of the purchase-rate gamma distribution. */
-  readonly r: number;
-  /** Rate of the purchase-rate gamma distribution, in 1 / time unit. */
-  readonly alpha: number;
-  /** First shape of the dropout-probability beta distribution. */
-  readonly a: number;
-  /** Second shape of the dropout-probability beta distribution. */
-  readonly b: number;
-}
+/**
+ * MBG/NBD parameters, the four of BG/NBD: purchase rates λ ~ Gamma(shape r,
+ * rate alpha); dropout probabilities p ~ Beta(a, b).
+ */
+export type MbgNbdParams = BgNbdParams;
 
-/** Options of {@link fitMbgNbd} (those of {@link fitBgNbd}). */
-export interface FitMbgNbdOptions {
-  /** L2 penalty coefficient on the parameters, added to the mean negative log-likelihood (default 0). */
-  readonly penalty?: number;
-  /** Iteration cap, an integer between 1 and 1,000,000 (default 500; see {@link FitBgNbdOptions.maxIterations}). */
-  readonly maxIterations?: number;
-  /** Convergence tolerance on ‖∇‖∞ of the mean objective in log-parameters, in (0, 1] (default 1e-7). */
-  readonly tolerance?: number;
-  /** Called after every optimiser iteration (default none). */
-  readonly onProgress?: ((progress: ClvFitProgress) => void) | null;
-  /** Stops the fit with an `AbortError` (`E_ABORTED`) between likelihood evaluations (default none). */
-  readonly signal?: AbortSignal | null;
-  /** Starting point (default r = alpha = a = b = 1). */
-  readonly initialParams?: MbgNbdParams | undefined;
-  /** Time unit of the rows, when they do not come from {@link summarizeForClv}. */
-  readonly timeUnit?: ClvTimeUnit | undefined;
-}
+/** Options of {@link fitMbgNbd}: those of {@link fitBgNbd}, with the same defaults. */
+export type FitMbgNbdOptions = FitBgNbdOptions;
 
 /** The plain-object form of an {@link MbgNbdModel}. */
 export interface MbgNbdModelJSON {

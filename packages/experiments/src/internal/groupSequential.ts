@@ -48,6 +48,8 @@ export interface Stage {
   readonly z: Float64Array;
   /** Weight × density at each grid point (so a sum is an integral). */
   readonly wh: Float64Array;
+  /** The largest of `wh`: bounds every term of a sum over the grid, so a sum can stop where the rest could not change it. */
+  readonly peak: number;
 }
 
 /** Grid resolution of Jennison & Turnbull (r = 16 gives about 1e-7 accuracy on exit probabilities). */
@@ -95,6 +97,28 @@ function gridFor(mean: number, intervals: readonly (readonly [number, number])[]
   return { z: Float64Array.from(out.z), w: Float64Array.from(out.w) };
 }
 
+// The exit probabilities sum the sub-density times Φ (or 1 − Φ) of (bt − z·√t_prev)/sd over the grid, and that
+// argument falls as z rises. Only a window of the grid needs Φ: where the argument is above CDF_ONE, Φ is 1 in double
+// precision (1 − Φ(8.5) ≈ 9.5e-18, under half an ulp of 1), so those points add their weight alone; and once the
+// largest term left (peak × Φ, Φ being monotone) is below 2⁻⁵⁶ of the sum, adding it and every later term rounds back
+// to the same sum. So exitBelow returns the very bits of the sum over the whole grid, and exitAbove (which adds the
+// same terms from the other end) the same sum to rounding, at a cost proportional to the grid points where the
+// paths' distribution at the look is neither 0 nor 1.
+const CDF_ONE = 8.5;
+const NEGLIGIBLE = 2 ** -56;
+
+/** Index of the first grid point above v (the grid is ascending); its length when there is none. */
+function firstAbove(z: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = z.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (z[mid]! > v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** P(the path continued through `prev`, and Z at fraction t exceeds b) for drift δ. */
 export function exitAbove(prev: Stage | null, t: number, drift: number, b: number): number {
   if (b === Infinity) return 0;
@@ -104,8 +128,16 @@ export function exitAbove(prev: Stage | null, t: number, drift: number, b: numbe
   const sd = Math.sqrt(d);
   const bt = b * Math.sqrt(t) - drift * d;
   const st = Math.sqrt(prev.t);
+  const { z, wh, peak } = prev;
+  // from the top of the grid down: the points whose argument is below −CDF_ONE exit for sure
+  const sure = firstAbove(z, (bt + CDF_ONE * sd) / st);
   let s = 0;
-  for (let i = 0; i < prev.z.length; i++) s += prev.wh[i]! * normalSf((bt - prev.z[i]! * st) / sd);
+  for (let i = z.length - 1; i >= sure; i--) s += wh[i]!;
+  for (let i = sure - 1; i >= 0; i--) {
+    const q = normalSf((bt - z[i]! * st) / sd);
+    if (q * peak <= NEGLIGIBLE * s) break;
+    s += wh[i]! * q;
+  }
   return s;
 }
 
@@ -118,8 +150,17 @@ export function exitBelow(prev: Stage | null, t: number, drift: number, b: numbe
   const sd = Math.sqrt(d);
   const bt = b * Math.sqrt(t) - drift * d;
   const st = Math.sqrt(prev.t);
+  const { z, wh, peak } = prev;
+  // from the bottom of the grid up, in the order of a sum over the whole grid: the points whose argument is above
+  // CDF_ONE exit for sure
+  const sure = firstAbove(z, (bt - CDF_ONE * sd) / st);
   let s = 0;
-  for (let i = 0; i < prev.z.length; i++) s += prev.wh[i]! * normalCdf((bt - prev.z[i]! * st) / sd);
+  for (let i = 0; i < sure; i++) s += wh[i]!;
+  for (let i = sure; i < z.length; i++) {
+    const p = normalCdf((bt - z[i]! * st) / sd);
+    if (p * peak <= NEGLIGIBLE * s) break;
+    s += wh[i]! * p;
+  }
   return s;
 }
 
@@ -196,7 +237,9 @@ export function nextStage(prev: Stage | null, t: number, drift: number, interval
       wh[j] = g.w[j]! * scale * s;
     }
   }
-  return { t, z: g.z, wh };
+  let peak = 0;
+  for (let j = 0; j < wh.length; j++) if (wh[j]! > peak) peak = wh[j]!;
+  return { t, z: g.z, wh, peak };
 }
 
 /** Smallest x in [lo, hi] with f(x) ≤ target for a decreasing f (bisection to 1e-10). */
@@ -280,8 +323,9 @@ export function futilityBounds(
       if (target <= 0) f = sides === 1 ? -Infinity : 0;
       else if (accept(hi) <= target) f = hi;
       else {
-        // accept rises with x: the x where accept(x) = target
-        f = solveDecreasing((x) => -accept(x), -target, lo, hi);
+        // accept rises with x: the x where accept(x) = target, to 1e-10
+        const a0 = accept(lo);
+        f = a0 >= target ? lo : crossing(accept, target, lo, a0, hi, accept(hi));
       }
     }
     before = Math.max(before, betaCumulative[k]!);
@@ -324,7 +368,66 @@ export function fixedDrift(level: number, power: number, sides: 1 | 2): number {
   return solveDecreasing((d) => -(normalCdf(d - c) + normalCdf(-d - c)), -power, 0, 60);
 }
 
-/** Smallest drift in [0, 60] with f(δ) ≥ target, for an increasing f (bisection). */
-export function solveDrift(f: (drift: number) => number, target: number): number {
-  return solveDecreasing((d) => -f(d), -target, 0, 60);
+/** Width of the bracket at which {@link crossing} stops (as the bisections here). */
+const CROSSING_TOL = 1e-10;
+
+/**
+ * Where an increasing f crosses target within [lo, hi], given f(lo) < target ≤ f(hi), to CROSSING_TOL: regula falsi
+ * with the Illinois rule (the end that stayed put twice has its value halved), steps kept CROSSING_TOL / 3 inside the
+ * bracket so that it closes once the root is found, and a bisection whenever three steps have not halved the bracket.
+ * A smooth f takes about 8 evaluations where bisection from [0, 60] takes 40.
+ */
+function crossing(f: (x: number) => number, target: number, lo: number, flo: number, hi: number, fhi: number): number {
+  let glo = flo - target;
+  let ghi = fhi - target;
+  let last = 0;
+  let checkpoint = hi - lo;
+  const inset = CROSSING_TOL / 3;
+  for (let i = 0; i < 200 && hi - lo > CROSSING_TOL; i++) {
+    let x = lo - (glo * (hi - lo)) / (ghi - glo);
+    if (i % 3 === 2) {
+      if (hi - lo > 0.5 * checkpoint) x = 0.5 * (lo + hi);
+      checkpoint = hi - lo;
+    }
+    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+    x = Math.min(hi - inset, Math.max(lo + inset, x));
+    const g = f(x) - target;
+    if (g < 0) {
+      lo = x;
+      glo = g;
+      if (last < 0) ghi *= 0.5;
+      last = -1;
+    } else {
+      hi = x;
+      ghi = g;
+      if (last > 0) glo *= 0.5;
+      last = 1;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Largest drift searched. */
+const MAX_DRIFT = 60;
+
+/**
+ * Smallest drift in [0, 60] with f(δ) ≥ target, for an increasing f: the bracket grows by a quarter at a time from
+ * `guess` (the fixed-horizon drift, which a sequential design never needs less than), then {@link crossing}.
+ */
+export function solveDrift(f: (drift: number) => number, target: number, guess: number): number {
+  let lo = Math.min(Math.max(0, guess), MAX_DRIFT);
+  let flo = f(lo);
+  if (flo >= target) {
+    // the guess already reaches the target: the crossing lies below it
+    const f0 = f(0);
+    return f0 >= target ? 0 : crossing(f, target, 0, f0, lo, flo);
+  }
+  for (;;) {
+    const hi = Math.min(MAX_DRIFT, Math.max(lo * 1.25, lo + 0.5));
+    const fhi = f(hi);
+    if (fhi >= target) return crossing(f, target, lo, flo, hi, fhi);
+    if (hi === MAX_DRIFT) return MAX_DRIFT;
+    lo = hi;
+    flo = fhi;
+  }
 }
