@@ -63,7 +63,12 @@ export interface FactorizationMachineOptions extends LearnedCommonOptions {
    * same features (recall@20 0.491 against 0.402) and warm items with
    * features a little better (NDCG@10 0.231 against 0.219), at 10 to 17
    * times the fit time with 7 fields; with ids only it matched the FM.
-   * Default `false`.
+   * With context, a user added by `foldIn` (not in the fit) differs from a
+   * fitted one: the fold-in learns only its user × item vector, so in
+   * `predict` its user × context terms come from the fitted vectors of its
+   * features alone (zero for a user without features), where a fitted
+   * user's also include its own id's vectors. (The plain FM pairs the
+   * folded-in vector with the context.) Default `false`.
    */
   readonly fieldAware: boolean;
 }
