@@ -6,20 +6,22 @@ import type { BPREngine, BPRFactors, BPRTrainingJob } from '../bpr';
 /** Options of {@link tfjsBprEngine}. */
 export interface TfjsBprEngineOptions {
   /**
-   * Triples per gradient step (integer ≥ 1). Default 32768. A step costs a
+   * Triples per gradient step (integer ≥ 1). Default 16384. A step costs a
    * fixed number of operations plus passes over its triples and over the
-   * two tables, so larger batches take fewer steps per epoch: on the wasm
-   * backend, MovieLens 100K ran fastest at 32768 of the sizes that
-   * `recsys-bpr-engines-100k` compares (4096 to 32768, benchmarks/README.md),
-   * at NDCG@10 0.243 against the typed engine's 0.244. A step sums the
-   * gradients of its triples, so a row seen c times in a batch moves as far
-   * as c small steps at once: if a fit diverges (`E_DIVERGED`), lower
-   * `batchSize` or `learningRate`. `batchSize: 1` takes the typed engine's steps.
+   * two tables, so larger batches take fewer steps per epoch, but their
+   * batch-sized intermediates fall out of the CPU caches: on the wasm
+   * backend, MovieLens 100K (44,296 triples per epoch) ran fastest at 16384
+   * of the sizes that `recsys-bpr-engines-100k` compares (4096 to 32768,
+   * benchmarks/README.md), at NDCG@10 0.243 against the typed engine's
+   * 0.244. A step sums the gradients of its triples, so a row seen c times
+   * in a batch moves as far as c small steps at once: if a fit diverges
+   * (`E_DIVERGED`), lower `batchSize` or `learningRate`. `batchSize: 1`
+   * takes the typed engine's steps.
    */
   readonly batchSize: number;
 }
 
-const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 32768 });
+const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
 
 /**
  * A `BPR` engine (from `@marksman/recsys`) that trains on the active TensorFlow.js backend
