@@ -2,25 +2,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionsError, StateError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import type { BPREngine, BPRFactors, BPRTrainingJob } from '../bpr';
-import { gatherRows, segmentSum } from './sparse';
 
 /** Options of {@link tfjsBprEngine}. */
 export interface TfjsBprEngineOptions {
   /**
-   * Triples per gradient step (integer ≥ 1). Default 32768. A step costs a
+   * Triples per gradient step (integer ≥ 1). Default 16384. A step costs a
    * fixed number of operations plus passes over its triples and over the
-   * two tables, so larger batches take fewer steps per epoch: on the wasm
-   * backend, MovieLens 100K ran fastest at 32768 of the sizes that
-   * `recsys-bpr-engines-100k` compares (4096 to 32768, benchmarks/README.md),
-   * at NDCG@10 0.243 against the typed engine's 0.244. A step sums the
-   * gradients of its triples, so a row seen c times in a batch moves as far
-   * as c small steps at once: if a fit diverges (`E_DIVERGED`), lower
-   * `batchSize` or `learningRate`. `batchSize: 1` takes the typed engine's steps.
+   * two tables, so larger batches take fewer steps per epoch, but their
+   * batch-sized intermediates fall out of the CPU caches: on the wasm
+   * backend, MovieLens 100K (44,296 triples per epoch) ran fastest at 16384
+   * of the sizes that `recsys-bpr-engines-100k` compares (4096 to 32768,
+   * benchmarks/README.md), at NDCG@10 0.243 against the typed engine's
+   * 0.244. A step sums the gradients of its triples, so a row seen c times
+   * in a batch moves as far as c small steps at once: if a fit diverges
+   * (`E_DIVERGED`), lower `batchSize` or `learningRate`. `batchSize: 1`
+   * takes the typed engine's steps.
    */
   readonly batchSize: number;
 }
 
-const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 32768 });
+const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
 
 /**
  * A `BPR` engine (from `@marksman/recsys`) that trains on the active TensorFlow.js backend
@@ -29,16 +30,19 @@ const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 32768 });
  * Σ [−log σ(x̂ᵤᵢ − x̂ᵤⱼ) + λ/2 (‖xᵤ‖² + ‖yᵢ‖² + ‖yⱼ‖² + bᵢ² + bⱼ²)],
  * so with `batchSize: 1` it takes exactly the typed engine's steps. The
  * gradient is written out in closed form (for x = x̂ᵤᵢ − x̂ᵤⱼ each triple
- * moves its three rows by η·σ(−x) times the other factors), so there is no
- * gradient tape and no optimizer state. A step gathers the batch's user and
- * item rows (`gatherND` on wasm, `gather` elsewhere), sums the per-triple
- * updates of each row with `scatterND` (repeated rows add up), and applies
- * the L2 term as a per-row shrink 1 − ηλc for a row seen c times in the
- * batch (c counted on the CPU): about two dozen operations per batch, each
- * with a kernel on cpu, wasm, webgl and webgpu. Item rows carry their bias
- * as an extra column (and user rows a constant 1), so the bias costs no
- * operations of its own. The loss is summed on the device and read once per
- * epoch. Every tensor is disposed, also when the fit fails or is aborted.
+ * moves its three rows by η·σ(−x) times the other factors, less ηλ times
+ * the row itself), so there is no gradient tape and no optimizer state. A
+ * step gathers the batch's user and item rows (`gatherND` on wasm, `gather`
+ * elsewhere), sums the per-triple updates of each row with `scatterND`
+ * (repeated rows add up) and adds them to the tables: about twenty
+ * operations per batch, each with a kernel on cpu, wasm, webgl and webgpu.
+ * The L2 term rides in the scattered updates when the batch has fewer
+ * triples than the tables have rows, and is otherwise applied as a per-row
+ * shrink 1 − ηλc for a row seen c times (c counted on the CPU), whichever
+ * costs fewer passes. Item rows carry their bias as an extra column (and
+ * user rows a constant 1), so the bias costs no operations of its own. The
+ * loss is summed on the device and read once per epoch. Every tensor is
+ * disposed, also when the fit fails or is aborted.
  *
  * Costs O(nnz · f) arithmetic per epoch plus, per step, a few passes over
  * the user and item tables at memory speed (tfjs has no in-place update).
@@ -109,13 +113,17 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   // [s, 1]·basis = s on the factor columns and 1 on the constant column.
   const basis = tf.tensor2d(Float32Array.from({ length: 2 * w }, (_, t) => (t < w ? (t < f ? 1 : 0) : t === 2 * w - 1 ? 1 : 0)), [2, w]);
   const minusRate = tf.scalar(-lr);
+  const decay = lr * reg;
+  const decayT = tf.scalar(decay);
   const { users: us, positives: ps, negatives: ns } = job.triples;
-  // The L2 term adds λ·θ once per appearance of θ in the batch: a row seen c
-  // times shrinks to (1 − ηλc)·θ before its data gradient is added. The
-  // factors are counted here on the CPU: per user [1 − ηλc, 1], per item 1 − ηλc.
+  // Per-row shrink factors, for batches larger than the two tables: per user [1 − ηλc, 1], per item 1 − ηλc.
   const shrinkU = new Float32Array(2 * nU).fill(1);
   const shrinkI = new Float32Array(nI).fill(1);
-  const decay = lr * reg;
+  // Index tensors are [m, 1], as gatherND and scatterND take them; wasm gathers
+  // rows with gatherND (see gatherRows in ./sparse), other backends with gather.
+  const onWasm = tf.getBackend() === 'wasm';
+  const rows = (table: tf.Tensor2D, index: tf.Tensor2D, m: number): tf.Tensor2D => (onWasm ? tf.gatherND(table, index) : tf.gather(table, tf.reshape(index, [m]))) as tf.Tensor2D;
+  const sumInto = (index: tf.Tensor2D, values: tf.Tensor, count: number): tf.Tensor2D => tf.scatterND(index, values, [count, w]);
   try {
     await job.epochs(async (n) => {
       let total: tf.Tensor = tf.scalar(0);
@@ -126,37 +134,72 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
           const u = us.subarray(start, end);
           const p = ps.subarray(start, end);
           const q = ns.subarray(start, end);
-          for (let t = 0; t < m; t++) {
-            shrinkU[2 * u[t]!] = shrinkU[2 * u[t]!]! - decay;
-            shrinkI[p[t]!] = shrinkI[p[t]!]! - decay;
-            shrinkI[q[t]!] = shrinkI[q[t]!]! - decay;
+          // The L2 term adds −ηλθ per appearance of θ in the batch. Folded into
+          // the rows the step scatters, it costs four more passes over the
+          // batch's rows; as a per-row shrink 1 − ηλc (c, a row's appearances,
+          // counted here), a few passes over the two tables: the smaller is taken.
+          const fold = m < nU + nI;
+          if (!fold) {
+            for (let t = 0; t < m; t++) {
+              shrinkU[2 * u[t]!] = shrinkU[2 * u[t]!]! - decay;
+              shrinkI[p[t]!] = shrinkI[p[t]!]! - decay;
+              shrinkI[q[t]!] = shrinkI[q[t]!]! - decay;
+            }
           }
           const Xt = X;
           const Yt = Y;
           const sum = total;
           const step = tf.tidy(() => {
-            const uIdx = tf.tensor1d(u, 'int32');
-            const pIdx = tf.tensor1d(p, 'int32');
-            const nIdx = tf.tensor1d(q, 'int32');
-            const xu = gatherRows(Xt, uIdx);
+            const uIdx = tf.tensor2d(u, [m, 1], 'int32');
+            const pIdx = tf.tensor2d(p, [m, 1], 'int32');
+            const nIdx = tf.tensor2d(q, [m, 1], 'int32');
+            const xu = rows(Xt, uIdx, m);
+            const yp = rows(Yt, pIdx, m);
+            const yn = rows(Yt, nIdx, m);
             // yⱼ − yᵢ, so that the row-wise product is −(x̂ᵤᵢ − x̂ᵤⱼ) = −x and no negation is needed.
-            const diff = tf.sub(gatherRows(Yt, nIdx), gatherRows(Yt, pIdx));
-            const minusX = tf.sum(tf.mul(xu, diff), 1);
+            const diff = tf.sub(yn, yp);
+            const prod = tf.mul(xu, diff);
+            const minusX = tf.sum(prod, 1);
+            tf.dispose(prod);
+            const loss = tf.add(sum, tf.sum(tf.softplus(minusX)));
             // d(−log σ(x))/dx = −σ(−x): each triple's step on x̂ᵤᵢ − x̂ᵤⱼ is η·σ(−x); here its negative.
             const minusStep = tf.reshape(tf.mul(tf.sigmoid(minusX), minusRate), [m, 1]);
-            const userStep = segmentSum(tf.mul(minusStep, diff), uIdx, nU);
+            let userStep = tf.mul(minusStep, diff);
+            tf.dispose(diff);
             const itemStep = tf.mul(minusStep, xu);
-            const keepU = tf.matMul(tf.tensor2d(shrinkU, [nU, 2]), basis);
-            return {
-              X: tf.add(tf.mul(Xt, keepU), tf.mul(userStep, learns)) as tf.Tensor2D,
-              Y: tf.add(tf.mul(Yt, tf.tensor2d(shrinkI, [nI, 1])), tf.sub(segmentSum(itemStep, nIdx, nI), segmentSum(itemStep, pIdx, nI))) as tf.Tensor2D,
-              loss: tf.add(sum, tf.sum(tf.softplus(minusX))),
-            };
+            if (fold) {
+              // −ηλxᵤ on every column: the constant one's change is masked off below.
+              const prev = userStep;
+              userStep = tf.sub(userStep, tf.mul(xu, decayT));
+              tf.dispose(prev);
+            }
+            tf.dispose(xu);
+            const dX = sumInto(uIdx, userStep, nU);
+            tf.dispose(userStep);
+            let nextX: tf.Tensor2D;
+            let nextY: tf.Tensor2D;
+            if (fold) {
+              nextX = tf.add(Xt, tf.mul(dX, learns));
+              // Item i: +η·σ(−x)·xᵤ − ηλyᵢ (itemStep is its negative without the L2 term); item j: the opposite data term.
+              const up = tf.add(itemStep, tf.mul(yp, decayT));
+              tf.dispose(yp);
+              const un = tf.sub(itemStep, tf.mul(yn, decayT));
+              tf.dispose([yn, itemStep]);
+              nextY = tf.add(Yt, tf.sub(sumInto(nIdx, un, nI), sumInto(pIdx, up, nI)));
+            } else {
+              tf.dispose([yp, yn]);
+              const keepU = tf.matMul(tf.tensor2d(shrinkU, [nU, 2]), basis);
+              nextX = tf.add(tf.mul(Xt, keepU), tf.mul(dX, learns));
+              nextY = tf.add(tf.mul(Yt, tf.tensor2d(shrinkI, [nI, 1])), tf.sub(sumInto(nIdx, itemStep, nI), sumInto(pIdx, itemStep, nI)));
+            }
+            return { X: nextX, Y: nextY, loss };
           });
-          for (let t = 0; t < m; t++) {
-            shrinkU[2 * u[t]!] = 1;
-            shrinkI[p[t]!] = 1;
-            shrinkI[q[t]!] = 1;
+          if (!fold) {
+            for (let t = 0; t < m; t++) {
+              shrinkU[2 * u[t]!] = 1;
+              shrinkI[p[t]!] = 1;
+              shrinkI[q[t]!] = 1;
+            }
           }
           tf.dispose([Xt, Yt, sum]);
           X = step.X;
@@ -172,6 +215,6 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
     const items = split(y, nI, f);
     return { userFactors: split(x, nU, f).body, itemFactors: items.body, itemBias: items.last };
   } finally {
-    tf.dispose([X, Y, learns, basis, minusRate]);
+    tf.dispose([X, Y, learns, basis, minusRate, decayT]);
   }
 }

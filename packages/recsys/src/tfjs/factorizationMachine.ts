@@ -64,7 +64,12 @@ export interface FactorizationMachineOptions extends LearnedCommonOptions {
    * to 31 times the time per epoch with 7 fields; on warm items it did
    * not pay (NDCG@10 0.261 against 0.272 with ids only, 0.231 against
    * 0.241 with features).
-   * Default `false`.
+   * With context, a user added by `foldIn` (not in the fit) differs from a
+   * fitted one: the fold-in learns only its user × item vector, so in
+   * `predict` its user × context terms come from the fitted vectors of its
+   * features alone (zero for a user without features), where a fitted
+   * user's also include its own id's vectors. (The plain FM pairs the
+   * folded-in vector with the context.) Default `false`.
    */
   readonly fieldAware: boolean;
 }

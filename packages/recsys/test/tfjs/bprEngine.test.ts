@@ -42,13 +42,23 @@ describe('tfjsBprEngine', () => {
     }
   });
 
-  it('sums the gradients of rows repeated within a batch (one step of a batch of 3 equals the dense summed-gradient step)', async () => {
-    await useBackend('cpu');
-    // Two users and three items; with one epoch of n triples in one batch, the
-    // result is θ − η Σ ∇ over the batch, computed here by hand from the initial factors.
-    const rows = frozen([
-      { userId: 'a', itemId: 'x' }, { userId: 'a', itemId: 'y' }, { userId: 'b', itemId: 'x' },
-    ]);
+  // Under 4 triples against 4 table rows (user a has no negative): the L2
+  // term rides in the scattered rows; 6 triples against 6 rows: it is
+  // applied as a per-row shrink. Six triples over six rows repeat some row.
+  const fewTriples = frozen([{ userId: 'a', itemId: 'x' }, { userId: 'a', itemId: 'y' }, { userId: 'b', itemId: 'x' }]);
+  const manyTriples = frozen([
+    { userId: 'a', itemId: 'x' }, { userId: 'a', itemId: 'y' }, { userId: 'b', itemId: 'y' },
+    { userId: 'b', itemId: 'z' }, { userId: 'c', itemId: 'x' }, { userId: 'c', itemId: 'z' },
+  ]);
+  it.each([
+    ['cpu', 'fewer triples than table rows', fewTriples],
+    ['cpu', 'as many triples as table rows', manyTriples],
+    ['wasm', 'fewer triples than table rows', fewTriples],
+    ['wasm', 'as many triples as table rows', manyTriples],
+  ] as const)('on %s, %s: one step of a batch equals the dense summed-gradient step (repeated rows add up)', async (backend, _case, rows) => {
+    await useBackend(backend);
+    // With one epoch of n triples in one batch, the result is θ − η Σ ∇
+    // over the batch, computed here by hand from the initial factors.
     const opts = { factors: 2, iterations: 1, learningRate: 0.5, regularization: 0.1, seed: 4 } as const;
     let job: { X: Float32Array; Y: Float32Array; B: Float32Array; us: number[]; ps: number[]; ns: number[] } | null = null;
     const spy = {
@@ -66,6 +76,8 @@ describe('tfjsBprEngine', () => {
     };
     await new BPR({ ...opts, engine: spy }).fit(rows);
     const J = job!;
+    if (rows === manyTriples) expect(J.us).toHaveLength(6);
+    else expect(J.us.length).toBeLessThan(4);
     const f = 2;
     const gX = new Float64Array(J.X.length);
     const gY = new Float64Array(J.Y.length);

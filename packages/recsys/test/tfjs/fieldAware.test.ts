@@ -101,6 +101,17 @@ describe('FactorizationMachine with fieldAware: true', () => {
     const copy = FactorizationMachine.fromJSON(json);
     expect(copy.predict([{ userId: 'u12', itemId: 25, context: { hour: 13, load: 2 } }])[0]).toBeCloseTo(got[2]!, 6);
     expect(copy.recommend('u2', { k: 5 })).toEqual(top);
+    // A folded-in user without features has no user × context terms (the
+    // fold-in learns only its user × item vector): the context adds to its
+    // scores what it adds for an unknown user; a fitted user's differ.
+    fm.foldIn(frozen([{ userId: 'fresh', itemId: 3 }, { userId: 'fresh', itemId: 7 }]));
+    const ctx = { hour: 9, load: 3 };
+    const lift = (userId: string) => {
+      const [withCtx, without] = fm.predict([{ userId, itemId: 4, context: ctx }, { userId, itemId: 4 }]);
+      return withCtx! - without!;
+    };
+    expect(lift('fresh')).toBeCloseTo(lift('nobody'), 6);
+    expect(Math.abs(lift('u12') - lift('nobody'))).toBeGreaterThan(1e-4);
     fm.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
