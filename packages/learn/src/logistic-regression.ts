@@ -112,6 +112,17 @@ interface Standardised {
   readonly scale: Float64Array;
 }
 
+/** Weighted mean and standard deviation of a column from its sums of d = x − x0: s1 = Σ w·d, s2 = Σ w·d². */
+function columnScale(x0: number, s1: number, s2: number, S: number, centre: boolean): { m: number; sd: number } {
+  const dm = centre ? s1 / S : 0;
+  const v = s2 - dm * s1;
+  const sd = Math.sqrt(v / S);
+  return { m: x0 + dm, sd: sd > 0 && Number.isFinite(sd) ? sd : 1 };
+}
+
+/** Whether a column with this centre and spread is read as given (its centre and scale folded into the coefficients). */
+const folds = (m: number, sd: number): boolean => Math.abs(m) <= FOLD_LIMIT * sd;
+
 function standardise(columns: readonly Float64Array[], n: number, w: Float64Array, S: number, centre: boolean): Standardised {
   const p = columns.length;
   const mu = new Float64Array(p);
@@ -145,16 +156,11 @@ function standardise(columns: readonly Float64Array[], n: number, w: Float64Arra
       s1a += w[i]! * d;
       s2a += w[i]! * d * d;
     }
-    const s1 = s1a + s1b;
-    const dm = centre ? s1 / S : 0;
-    const m = x0 + dm;
-    const v = s2a + s2b - dm * s1;
-    let sdev = Math.sqrt(v / S);
-    if (!(sdev > 0) || !Number.isFinite(sdev)) sdev = 1;
+    const { m, sd: sdev } = columnScale(x0, s1a + s1b, s2a + s2b, S, centre);
     mu[j] = m;
     sd[j] = sdev;
     const inv = 1 / sdev;
-    if (Math.abs(m) <= FOLD_LIMIT * sdev) {
+    if (folds(m, sdev)) {
       src.push(col);
       shift[j] = m;
       scale[j] = inv;
@@ -166,6 +172,40 @@ function standardise(columns: readonly Float64Array[], n: number, w: Float64Arra
     }
   }
   return { mu, sd, src, shift, scale };
+}
+
+/**
+ * `standardise` for features already copied into the kernel's memory: the
+ * sums come from its SIMD `moments` pass, and a column that does not fold
+ * is standardised in place there (the caller's columns are not copied
+ * again). `src` is the caller's columns, unread by the kernel's evaluation.
+ */
+function standardiseInKernel(k: LogisticKernel, km: KernelLayout, columns: readonly Float64Array[], n: number, S: number, centre: boolean): Standardised {
+  const p = columns.length;
+  const mem = k.memory.buffer;
+  const x0 = new Float64Array(mem, km.x0At, p);
+  for (let j = 0; j < p; j++) x0[j] = centre ? columns[j]![0]! : 0;
+  k.moments(km.xAt, km.nPad, p, km.wAt, km.x0At, km.momAt);
+  const sums = new Float64Array(mem, km.momAt, 2 * p);
+  const mu = new Float64Array(p);
+  const sd = new Float64Array(p);
+  const shift = new Float64Array(p);
+  const scale = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const { m, sd: sdev } = columnScale(x0[j]!, sums[2 * j]!, sums[2 * j + 1]!, S, centre);
+    mu[j] = m;
+    sd[j] = sdev;
+    const inv = 1 / sdev;
+    if (folds(m, sdev)) {
+      shift[j] = m;
+      scale[j] = inv;
+    } else {
+      const xk = new Float64Array(mem, km.xAt + 8 * km.nPad * j, n);
+      for (let i = 0; i < n; i++) xk[i] = (xk[i]! - m) * inv;
+      scale[j] = 1;
+    }
+  }
+  return { mu, sd, src: columns, shift, scale };
 }
 
 /** The standardised table row-major (row i at i·p), for the softmax's row-at-a-time loop. */
@@ -249,6 +289,9 @@ interface KernelLayout {
   readonly rAt: number;
   readonly vAt: number;
   readonly accAt: number;
+  /** Per feature: the shift x0 of the `moments` pass (p numbers), then its two sums (2p). */
+  readonly x0At: number;
+  readonly momAt: number;
   /** Coefficients per feature in the units of `src` (written by JavaScript before each evaluation). */
   readonly v: Float64Array;
   /** Gradient sums per feature, then Σ r (written by the kernel). */
@@ -263,7 +306,7 @@ const padRows = (n: number): number => (n + 3) & ~3;
 
 function kernelBytes(n: number, p: number): number {
   const nPad = padRows(n);
-  return TABLE_BYTES + 8 * (nPad * (p + 2) + 2 * Math.min(nPad, BLOCK) + 2 * p + 1);
+  return TABLE_BYTES + 8 * (nPad * (p + 2) + 2 * Math.min(nPad, BLOCK) + 5 * p + 1);
 }
 
 /** A kernel instance with memory for an n × p fit, or null (no WebAssembly SIMD, or the problem too large). */
@@ -294,6 +337,8 @@ function layout(k: LogisticKernel, src: readonly Float64Array[], yc: Int32Array,
   const rAt = zAt + 8 * Math.min(nPad, BLOCK);
   const vAt = rAt + 8 * Math.min(nPad, BLOCK);
   const accAt = vAt + 8 * p;
+  const x0At = accAt + 8 * (p + 1);
+  const momAt = x0At + 8 * p;
   const mem = k.memory.buffer;
   const yk = new Float64Array(mem, yAt, nPad);
   for (let i = 0; i < n; i++) yk[i] = yc[i] === 1 ? 1 : 0;
@@ -306,7 +351,7 @@ function layout(k: LogisticKernel, src: readonly Float64Array[], yc: Int32Array,
     xk.set(src[j]!);
     xk.fill(0, n);
   }
-  return { nPad, yAt, wAt, xAt, zAt, rAt, vAt, accAt, v: new Float64Array(mem, vAt, p), acc: new Float64Array(mem, accAt, p + 1) };
+  return { nPad, yAt, wAt, xAt, zAt, rAt, vAt, accAt, x0At, momAt, v: new Float64Array(mem, vAt, p), acc: new Float64Array(mem, accAt, p + 1) };
 }
 
 /**
@@ -414,19 +459,19 @@ export class LogisticRegression implements Classifier {
     const K = nClasses === 2 ? 1 : nClasses;
     let S = 0;
     for (let i = 0; i < n; i++) S += w[i]!;
-    const st = standardise(fm.columns, n, w, S, s.fitIntercept);
+    const yc = labels.y;
+    // Two classes: rows in blocks, each block's scores, residuals and gradient sums in one visit to its rows
+    // (so X is read from memory once per evaluation). More: the softmax reads a row-major copy.
+    const kernel = K === 1 ? kernelFor(n, p) : null;
+    const km = kernel === null ? null : layout(kernel, fm.columns, yc, w, n);
+    const st = km === null ? standardise(fm.columns, n, w, S, s.fitIntercept) : standardiseInKernel(kernel!, km, fm.columns, n, S, s.fitIntercept);
     const { mu, sd } = st;
     const lambda = 1 / (s.C * S); // penalty per unit weight: ½ λ ‖W‖², with W = ũ/σ
     const dof = p + 1; // per class: p standardised coefficients, then the intercept
     const theta0 = new Float64Array(K * dof);
-    const yc = labels.y;
     const penaltyOff = lambda >= OVERWHELMING_PENALTY;
     const invVar = Float64Array.from(sd, (v) => 1 / (v * v));
     const z = new Float64Array(K);
-    // Two classes: rows in blocks, each block's scores, residuals and gradient sums in one visit to its rows
-    // (so X is read from memory once per evaluation). More: the softmax reads a row-major copy.
-    const kernel = K === 1 ? kernelFor(n, p) : null;
-    const km = kernel === null ? null : layout(kernel, st.src, yc, w, n);
     const zb = new Float64Array(K === 1 && km === null ? Math.min(n, BLOCK) : 0);
     const rb = new Float64Array(zb.length);
     const v = km?.v ?? new Float64Array(K === 1 ? p : 0);
