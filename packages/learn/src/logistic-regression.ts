@@ -334,9 +334,9 @@ const subsampleRows = (n: number): number => (n >= SUBSAMPLE_FROM ? Math.ceil(n 
 /**
  * Rows 0, SUBSAMPLE_STRIDE, 2·SUBSAMPLE_STRIDE, …: copied from the kernel's
  * columns into its memory at `km.subAt` (padded with zero rows), or
- * gathered into JavaScript columns.
+ * gathered into JavaScript columns; null when those rows all have weight 0.
  */
-function subsample(all: Rows, nSub: number, k: LogisticKernel | null, km: KernelLayout | null): Rows {
+function subsample(all: Rows, nSub: number, k: LogisticKernel | null, km: KernelLayout | null): Rows | null {
   const p = all.src.length;
   const step = SUBSAMPLE_STRIDE;
   const y = new Int32Array(nSub);
@@ -347,13 +347,14 @@ function subsample(all: Rows, nSub: number, k: LogisticKernel | null, km: Kernel
     w[t] = all.w[i]!;
     S += all.w[i]!;
   }
+  if (!(S > 0)) return null; // every sampled row has weight 0: no warm start
   if (k === null || km === null) {
     const src = all.src.map((col) => {
       const out = new Float64Array(nSub);
       for (let t = 0, i = 0; t < nSub; t++, i += step) out[t] = col[i]!;
       return out;
     });
-    return { n: nSub, src, y, w, S: S > 0 ? S : 1, xAt: 0, yAt: 0, wAt: 0, nPad: 0 };
+    return { n: nSub, src, y, w, S, xAt: 0, yAt: 0, wAt: 0, nPad: 0 };
   }
   const mem = k.memory.buffer;
   const nPad = padRows(nSub);
@@ -372,7 +373,7 @@ function subsample(all: Rows, nSub: number, k: LogisticKernel | null, km: Kernel
     for (let t = 0, i = 0; t < nSub; t++, i += step) to[t] = from[i]!;
     to.fill(0, nSub);
   }
-  return { n: nSub, src: all.src, y, w, S: S > 0 ? S : 1, xAt, yAt, wAt, nPad };
+  return { n: nSub, src: all.src, y, w, S, xAt, yAt, wAt, nPad };
 }
 
 /** Largest kernel memory a fit asks for (1 GiB); a larger problem runs the JavaScript loop. */
