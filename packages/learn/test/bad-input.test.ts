@@ -82,6 +82,10 @@ describe.each(all)('%s refuses bad input with typed errors', (name, make) => {
     if (classifiers.some(([n]) => n === name)) {
       expect(() => make().fit(X, [0, 0, 'a', 1, 1, 1] as never)).toThrow(expect.objectContaining({ name: 'ValidationError', code: 'E_LABEL', field: 'y', row: 2 }));
       expect(() => make().fit(X, [0, 0, NaN, 1, 1, 1] as never)).toThrow(expect.objectContaining({ code: 'E_LABEL', row: 2 }));
+      // Typed labels (two classes are read by a branch-free pass that hands anything else to the general loop).
+      expect(() => make().fit(X, Float64Array.of(0, 1, 0, 1, NaN, 1) as never)).toThrow(expect.objectContaining({ code: 'E_LABEL', field: 'y', row: 4 }));
+      expect(() => make().fit(X, Float64Array.of(NaN, 1, 0, 1, 0, 1) as never)).toThrow(expect.objectContaining({ code: 'E_LABEL', field: 'y', row: 0 }));
+      expect(() => make().fit(X, Float64Array.of(0, Infinity, 0, 1, 0, 1) as never)).toThrow(expect.objectContaining({ code: 'E_LABEL', field: 'y', row: 1 }));
       expect(() => make().fit(X, 'labels' as never)).toThrow(typed('ValidationError', 'E_LABEL', 'y'));
     } else {
       expect(() => make().fit(X, [0, 1, NaN, 1, 1, 1] as never)).toThrow(expect.objectContaining({ name: 'ValidationError', code: 'E_NOT_FINITE', field: 'y', row: 2 }));

@@ -242,6 +242,69 @@ describe('LogisticRegression: the WebAssembly kernel and its JavaScript fallback
     }
   });
 
+  it('a fit on 40,000 rows or more (warm-started on every 8th row) reaches the optimum, with the kernel and without, rows sorted by label', async () => {
+    const n = 60_001;
+    const task = binaryTask(n, 4, 21);
+    const order = task.y.map((_, i) => i).sort((a, b) => task.y[a]! - task.y[b]! || a - b);
+    const X = order.map((i) => task.X[i]!);
+    const y = order.map((i) => task.y[i]!);
+    const rng = new Random(4);
+    const sw = y.map(() => 0.5 + rng.next());
+    const C = 0.01;
+    // Newton's method on C·Σ wᵢ·loss + ½‖W‖² (intercept not penalised), independent of the fit's code.
+    const d = 5;
+    const theta = new Float64Array(d);
+    for (let it = 0; it < 50; it++) {
+      const g = new Float64Array(d);
+      const H = Array.from({ length: d }, () => new Float64Array(d));
+      for (let i = 0; i < n; i++) {
+        const x = [...X[i]!, 1];
+        let z = 0;
+        for (let j = 0; j < d; j++) z += theta[j]! * x[j]!;
+        const q = 1 / (1 + Math.exp(-z));
+        for (let j = 0; j < d; j++) {
+          g[j]! += C * sw[i]! * (q - y[i]!) * x[j]!;
+          for (let k = 0; k < d; k++) H[j]![k]! += C * sw[i]! * q * (1 - q) * x[j]! * x[k]!;
+        }
+      }
+      for (let j = 0; j < d - 1; j++) {
+        g[j]! += theta[j]!;
+        H[j]![j]! += 1;
+      }
+      // Solve H·step = g by Gaussian elimination (H is positive definite).
+      const A = H.map((row, j) => [...row, g[j]!]);
+      for (let c = 0; c < d; c++) {
+        for (let r = c + 1; r < d; r++) {
+          const f = A[r]![c]! / A[c]![c]!;
+          for (let k = c; k <= d; k++) A[r]![k]! -= f * A[c]![k]!;
+        }
+      }
+      const step = new Float64Array(d);
+      for (let r = d - 1; r >= 0; r--) {
+        let v = A[r]![d]!;
+        for (let k = r + 1; k < d; k++) v -= A[r]![k]! * step[k]!;
+        step[r] = v / A[r]![r]!;
+      }
+      for (let j = 0; j < d; j++) theta[j]! -= step[j]!;
+      if (Math.max(...step.map(Math.abs)) < 1e-13) break;
+    }
+    const check = (m: LogisticRegression) => {
+      expect(m.converged).toBe(true);
+      Array.from(m.coefficients[0]!).forEach((v, j) => expect(Math.abs(v - theta[j]!), `coef[${j}]`).toBeLessThan(1e-6));
+      expect(Math.abs(m.intercepts[0]! - theta[d - 1]!)).toBeLessThan(1e-6);
+    };
+    check(new LogisticRegression({ C }).fit(X, y, { sampleWeight: sw }));
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const { LogisticRegression: Plain } = await import('../src/logistic-regression');
+      check(new Plain({ C }).fit(X, y, { sampleWeight: sw }) as unknown as LogisticRegression);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+
   it('without WebAssembly the fit runs its JavaScript loop and reaches the same coefficients', async () => {
     const task = binaryTask(1001, 4, 9); // n not a multiple of 4: the kernel pads, the loop does not
     const withKernel = new LogisticRegression().fit(task.X, task.y);

@@ -18,6 +18,18 @@ export interface LbfgsOptions {
   readonly source: string;
   /** Called after each iteration with its number and objective. */
   readonly onIteration?: ((iteration: number, f: number) => void) | null;
+  /**
+   * Curvature pairs to start from (taken over and updated), such as those
+   * of a run on a nearby objective; none: start from steepest descent.
+   */
+  readonly pairs?: LbfgsPairs;
+}
+
+/** The memory of L-BFGS: steps s, gradient changes y and 1 / (s·y), oldest first. */
+export interface LbfgsPairs {
+  readonly s: Float64Array[];
+  readonly y: Float64Array[];
+  readonly rho: number[];
 }
 
 export interface LbfgsResult {
@@ -28,6 +40,8 @@ export interface LbfgsResult {
   readonly converged: boolean;
   /** Largest absolute gradient entry at the end. */
   readonly gradientNorm: number;
+  /** The curvature pairs at the end. */
+  readonly pairs: LbfgsPairs;
 }
 
 const C1 = 1e-4;
@@ -91,9 +105,10 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
   const x = x0.slice();
   const g = new Float64Array(d);
   let f = fg(x, g);
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  const S: Float64Array[] = o.pairs?.s ?? [];
+  const Y: Float64Array[] = o.pairs?.y ?? [];
+  const rho: number[] = o.pairs?.rho ?? [];
+  const pairs: LbfgsPairs = { s: S, y: Y, rho };
   const alpha = new Float64Array(m);
   const dir = new Float64Array(d);
   const xNew = new Float64Array(d);
@@ -101,7 +116,7 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
   let gnorm = infNorm(g);
   let iterations = 0;
   let precisionFloor = false;
-  if (!Number.isFinite(f) || !(gnorm === gnorm)) return { x, f, iterations, converged: false, gradientNorm: gnorm };
+  if (!Number.isFinite(f) || !(gnorm === gnorm)) return { x, f, iterations, converged: false, gradientNorm: gnorm, pairs };
   while (gnorm > o.tol && iterations < o.maxIter) {
     throwIfAborted(o.signal ?? undefined, o.source);
     // Two-loop recursion: dir = −H·g.
@@ -263,5 +278,5 @@ export function lbfgs(fg: ObjectiveGradient, x0: Float64Array, o: LbfgsOptions):
       break;
     }
   }
-  return { x, f, iterations, converged: gnorm <= o.tol || precisionFloor, gradientNorm: gnorm };
+  return { x, f, iterations, converged: gnorm <= o.tol || precisionFloor, gradientNorm: gnorm, pairs };
 }

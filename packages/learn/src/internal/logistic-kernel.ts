@@ -30,6 +30,12 @@ export interface LogisticKernel {
   readonly memory: WebAssembly.Memory;
   loss(z: number, y: number, w: number, r: number, len: number): number;
   evaluate(X: number, nPad: number, p: number, v: number, c0: number, y: number, w: number, z: number, r: number, acc: number, B: number): number;
+  /**
+   * For each of the p columns of X (column j at X + 8·j·nPad, nPad rows, a
+   * multiple of 4): with d = x − x0[j], writes Σ wᵢ·dᵢ to out[2j] and
+   * Σ wᵢ·dᵢ² to out[2j + 1].
+   */
+  moments(X: number, nPad: number, p: number, w: number, x0: number, out: number): void;
 }
 
 const I32 = 0x7f;
@@ -274,19 +280,51 @@ function evaluateBody(): number[] {
   return [...vec([[10, I32], [1, F64], [10, V128]]), ...code, ...END];
 }
 
+function momentsBody(): number[] {
+  // params: 0 X, 1 nPad, 2 p, 3 w, 4 x0, 5 out (i32); locals: 6 j, 7 i, 8 end, 9 col (i32);
+  // 10 c, 11 s1a, 12 s2a, 13 s1b, 14 s2b, 15 d, 16 wd (v128)
+  const [X, nPad, p, w, x0, out, j, i, end, col] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [c, s1a, s2a, s1b, s2b, d, wd] = [10, 11, 12, 13, 14, 15, 16];
+  /** Two rows at byte offset `off` past i into the sums (s1, s2). */
+  const rows = (off: number, s1: number, s2: number) => [
+    ...get(col), ...get(i), ...I32_ADD, ...vload(off), ...get(c), ...F64X2_SUB, ...set(d),
+    ...get(s1), ...get(w), ...get(i), ...I32_ADD, ...vload(off), ...get(d), ...F64X2_MUL, ...tee(wd), ...F64X2_ADD, ...set(s1),
+    ...get(s2), ...get(wd), ...get(d), ...F64X2_MUL, ...F64X2_ADD, ...set(s2),
+  ];
+  const slot = [...get(out), ...get(j), ...i32c(4), ...I32_SHL, ...I32_ADD];
+  const total = (a: number, b: number) => [...get(a), ...get(b), ...F64X2_ADD, ...tee(d), ...lane(0), ...get(d), ...lane(1), ...F64_ADD];
+  const code = [
+    ...get(nPad), ...i32c(3), ...I32_SHL, ...set(end),
+    ...i32c(0), ...set(j),
+    ...BLOCK, ...LOOP,
+    ...get(j), ...get(p), ...I32_GE_S, ...brIf(1),
+    ...get(X), ...get(j), ...get(nPad), ...I32_MUL, ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(col),
+    ...get(x0), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD, ...F64_LOAD, ...F64X2_SPLAT, ...set(c),
+    ...V_ZERO, ...set(s1a), ...V_ZERO, ...set(s2a), ...V_ZERO, ...set(s1b), ...V_ZERO, ...set(s2b),
+    ...forBytes(i, end, 32, [...rows(0, s1a, s2a), ...rows(16, s1b, s2b)]),
+    ...slot, ...total(s1a, s1b), 0x39, 3, 0,
+    ...slot, ...total(s2a, s2b), 0x39, 3, 8,
+    ...get(j), ...i32c(1), ...I32_ADD, ...set(j),
+    ...br(0), ...END, ...END,
+  ];
+  return [...vec([[4, I32], [7, V128]]), ...code, ...END];
+}
+
 function moduleBytes(): Uint8Array {
   const types = section(1, vec([
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[F64]])],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [F64], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([[F64]])],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([])],
   ]));
-  const funcs = section(3, vec([[0], [1]]));
+  const funcs = section(3, vec([[0], [1], [2]]));
   const memory = section(5, vec([[0x00, 1]]));
   const exports = section(7, vec([
     [...str('memory'), 0x02, 0],
     [...str('loss'), 0x00, 0],
     [...str('evaluate'), 0x00, 1],
+    [...str('moments'), 0x00, 2],
   ]));
-  const bodies = [lossBody(), evaluateBody()].map((body) => [...uleb(body.length), ...body]);
+  const bodies = [lossBody(), evaluateBody(), momentsBody()].map((body) => [...uleb(body.length), ...body]);
   const code = section(10, vec(bodies));
   return wasmModule([types, funcs, memory, exports, code]);
 }
@@ -313,7 +351,7 @@ export function borrowLogisticKernel(): LogisticKernel | null {
   const e = new WebAssembly.Instance(compiled, {}).exports as unknown as LogisticKernel;
   const table = new Float64Array(e.memory.buffer, 0, 2 * TABLE.length);
   TABLE.forEach((c, k) => table.fill(c, 2 * k, 2 * k + 2));
-  return { memory: e.memory, loss: e.loss, evaluate: e.evaluate };
+  return { memory: e.memory, loss: e.loss, evaluate: e.evaluate, moments: e.moments };
 }
 
 /** Gives back an instance from `borrowLogisticKernel`; the caller keeps no view of its memory. */

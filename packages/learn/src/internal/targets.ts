@@ -36,8 +36,40 @@ export function compareLabels(a: ClassLabel, b: ClassLabel): number {
 /** Up to this many distinct labels are found by scanning a list rather than a Map. */
 const FEW_LABELS = 8;
 
+/**
+ * encodeLabels for a typed array of at most two distinct finite numbers
+ * (the usual binary target), or null for anything else (then read by the
+ * general loop, which also finds the row at fault). One pass codes each row
+ * by a comparison and notes any row that is neither class, without a
+ * branch per row: for random 0/1 labels the general loop's "same as the row
+ * before?" test is a coin flip the CPU mispredicts half the time.
+ */
+function encodeTwoNumbers(y: ArrayLike<number>, n: number): EncodedLabels | null {
+  const a = y[0]!;
+  let b = a;
+  for (let i = 1; i < n && b === a; i++) b = y[i]!;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const out = new Int32Array(n);
+  let nHi = 0;
+  let other = 0;
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    const c = +(v === hi);
+    other |= (c ^ 1) & +(v !== lo);
+    out[i] = c;
+    nHi += c;
+  }
+  if (other !== 0) return null;
+  if (hi === lo) return { classes: [lo === 0 ? 0 : lo], y: new Int32Array(n), counts: Float64Array.of(n) };
+  return { classes: [lo === 0 ? 0 : lo, hi === 0 ? 0 : hi], y: out, counts: Float64Array.of(n - nHi, nHi) };
+}
+
 /** encodeLabels for a typed array: numbers only, read without boxing. */
 function encodeNumbers(source: string, y: ArrayLike<number>, n: number): EncodedLabels {
+  const two = encodeTwoNumbers(y, n);
+  if (two !== null) return two;
   const few: number[] = [];
   let many: Set<number> | null = null;
   let last = NaN;
@@ -228,6 +260,11 @@ export function rowWeights(source: string, labels: EncodedLabels, cw: ClassWeigh
     }
   }
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = perClass[labels.y[i]!]! * (sampleWeight === null ? 1 : sampleWeight[i]!);
+  const codes = labels.y;
+  if (sampleWeight === null) {
+    if (cw === null) out.fill(1);
+    else for (let i = 0; i < n; i++) out[i] = perClass[codes[i]!]!;
+  } else if (cw === null) out.set(sampleWeight);
+  else for (let i = 0; i < n; i++) out[i] = perClass[codes[i]!]! * sampleWeight[i]!;
   return out;
 }
