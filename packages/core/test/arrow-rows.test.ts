@@ -92,7 +92,7 @@ describe('arrowSelectRows', () => {
     const builder = arrow.makeBuilder({
       type: new arrow.DenseUnion([0, 1], [new arrow.Field('n', new arrow.Float64()), new arrow.Field('s', new arrow.Utf8())]),
       valueToChildTypeId: (_b: unknown, v: unknown) => (typeof v === 'number' ? 0 : 1),
-    });
+    } as Parameters<typeof arrow.makeBuilder<arrow.DenseUnion>>[0]);
     for (const v of [1, 'a', 2]) builder.append(v);
     const union = arrow.makeVector(builder.finish().flush());
     const t = new arrow.Table({ id: arrow.makeVector(Int32Array.of(1, 2, 3)), u: union });

@@ -112,7 +112,7 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   arrowRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, null],
   arrowVectorValues: ['f', 'x', { length: 1, get: () => 1, toArray: () => [1] }, 'number'],
   arrowTableColumns: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }],
-  arrowCheckedRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }],
+  arrowCheckedRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }, null],
   arrowSelectRows: ['f', apacheArrow.tableFromArrays({ x: Float64Array.of(1, 2, 3), s: ['a', null, 'c'] }), Int32Array.of(0, 2)],
   parseCsv: ['a,b\n1,2\n', {}],
   readCsv: [new OneChunk(), {}],
