@@ -631,12 +631,14 @@ export function arrowTableColumns(source: string, table: ArrowLikeTable, spec: A
  * the types of the columns named in `spec` (`E_ARROW_TYPE` naming the
  * column; a 64-bit integer beyond ±2^53 in one of them too, with its row).
  * Nulls are `null`, Timestamp and Date values epoch milliseconds, so the
- * caller's record rules decide what a missing value means. O(rows × columns).
+ * caller's record rules decide what a missing value means. `only`, when
+ * given, limits the records to those columns. O(rows × columns).
  */
-export function arrowCheckedRecords(source: string, table: ArrowLikeTable, spec: ArrowColumnSpec): Record<string, unknown>[] {
+export function arrowCheckedRecords(source: string, table: ArrowLikeTable, spec: ArrowColumnSpec, only: readonly string[] | null = null): Record<string, unknown>[] {
   checkTable(source, table);
   checkSpec(source, spec);
-  const fields = [...checkKinds(source, table, spec)];
+  if (only !== null && !Array.isArray(only)) throw new ValidationError('E_INPUT', `${String(source)}: only must be an array of column names or null.`, { source: String(source), field: 'only' });
+  const fields = [...checkKinds(source, table, spec)].filter(([name]) => only === null || only.includes(name));
   const cols = fields.map(([name, f]) => checkedValues(source, name, Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined, f, vectorOf(source, table, name)));
   const n = cols.reduce((m, c) => Math.max(m, c.length), 0);
   const out = new Array<Record<string, unknown>>(n);

@@ -11,6 +11,7 @@ export { assertNever } from './errors';
 export { normalPpf } from './normal-quantile';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
 export { isArrowTable, isArrowVector, arrowColumns, arrowRecords, arrowColumnNames, arrowVectorValues, arrowTableColumns, arrowCheckedRecords } from './arrow-input';
+export { arrowSelectRows } from './arrow-rows';
 export type { ArrowColumnKind, ArrowColumnValues, ArrowVectorKind, ArrowNullMode, ArrowColumnSpec } from './arrow-input';
 export { parseCsvAs, parseCsvChunksAs, readCsvAs } from './csv';
 export type { CsvHeaderHook } from './csv';

@@ -2,6 +2,7 @@
 // a missing, null, NaN, infinite, wrong-type or absurdly large argument in any
 // position, either answers or throws a Marksman error (code, source, field).
 // It never lets a raw TypeError or RangeError out of the engine.
+import * as apacheArrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import * as core from '@marksman/core';
 import * as internal from '@marksman/core/internal';
@@ -111,7 +112,8 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   arrowRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, null],
   arrowVectorValues: ['f', 'x', { length: 1, get: () => 1, toArray: () => [1] }, 'number'],
   arrowTableColumns: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }],
-  arrowCheckedRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }],
+  arrowCheckedRecords: ['f', { schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }, { x: 'number' }, null],
+  arrowSelectRows: ['f', apacheArrow.tableFromArrays({ x: Float64Array.of(1, 2, 3), s: ['a', null, 'c'] }), Int32Array.of(0, 2)],
   parseCsv: ['a,b\n1,2\n', {}],
   readCsv: [new OneChunk(), {}],
   isDictionaryColumn: [{ kind: 'dictionary', codes: Int32Array.of(0), values: ['a'] }],

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { ValidationError } from '@marksman/core';
 import { binaryWithScores, splitSortedScores } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
@@ -11,9 +13,12 @@ import type { BinaryLabel } from './binaryInput';
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcomes, 0/1 or booleans (at least one positive; all positives give 1)
  * @param scores - higher means more likely positive
- * @throws `ValidationError` `E_SINGLE_CLASS` (no positive), `E_LENGTH`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS` (no positive), `E_LENGTH`,
  *   `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`
  * @example
  * ```ts
@@ -21,7 +26,12 @@ import type { BinaryLabel } from './binaryInput';
  * averagePrecisionScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).toFixed(4); // => '0.8333'
  * ```
  */
-export function averagePrecisionScore(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>): number {
+export function averagePrecisionScore(yTrue: ArrayLike<BinaryLabel> | ArrowLikeVector, scores: ArrayLike<number> | ArrowLikeVector): number {
+  const source = 'averagePrecisionScore';
+  return averagePrecisionScoreOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'scores', scores, 'number'));
+}
+
+function averagePrecisionScoreOf(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>): number {
   const source = 'averagePrecisionScore';
   const y = binaryWithScores(source, yTrue, scores);
   let nPos = 0;

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { binaryWithScores, requireProbabilities } from './binaryInput';
@@ -54,10 +56,13 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  *
  * Costs O(n log n) for `'quantile'` (a sort), O(n · log bins) for `'uniform'`.
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcomes, 0/1 or booleans
  * @param probabilities - predicted probability of outcome 1, in [0, 1]
  * @param options - `bins` (default 5), `strategy` (default `'uniform'`)
- * @throws `ValidationError` `E_RANGE`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`;
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_RANGE`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`;
  *   `OptionsError` `E_OPTION_RANGE` (bins not an integer ≥ 1), `E_OPTION_VALUE` (strategy)
  * @example
  * ```ts
@@ -68,6 +73,15 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  * ```
  */
 export function calibrationCurve(
+  yTrue: ArrayLike<BinaryLabel> | ArrowLikeVector,
+  probabilities: ArrayLike<number> | ArrowLikeVector,
+  options?: CalibrationCurveOptions,
+): CalibrationCurve {
+  const source = 'calibrationCurve';
+  return calibrationCurveOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'probabilities', probabilities, 'number'), options);
+}
+
+function calibrationCurveOf(
   yTrue: ArrayLike<BinaryLabel>,
   probabilities: ArrayLike<number>,
   options?: CalibrationCurveOptions,

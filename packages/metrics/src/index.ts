@@ -123,7 +123,7 @@ export type { AttributionModel, AttributionOptions, AttributionResult, Conversio
 
 // Privacy: k-anonymity thresholds and differentially private releases
 export { kAnonymize } from './kAnonymize';
-export type { KAnonymityMode, KAnonymizeOptions, KAnonymityResult, SmallCell } from './kAnonymize';
+export type { KAnonymityMode, KAnonymizeOptions, KAnonymityResult, KAnonymityArrowResult, SmallCell } from './kAnonymize';
 export { PrivacyBudget } from './PrivacyBudget';
 export type { PrivacyBudgetOptions, PrivacySpend, PrivacyLoss } from './PrivacyBudget';
 export { privateCount, privateSum, privateMean } from './differentialPrivacy';

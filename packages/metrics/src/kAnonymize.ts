@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import { arrowCheckedRecords, arrowSelectRows, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowColumnSpec } from '@marksman/core/internal';
+import type { ArrowLikeTable } from '@marksman/core';
 import { requireFinite, requireFiniteResult, requireList, requireNonEmpty, requirePositiveIntegerOption } from './validation';
 
 /** What {@link kAnonymize} does with a cell of fewer than k people. */
@@ -40,6 +42,23 @@ export interface KAnonymityResult<T> {
   /** Cells left out (under k, and in `'merge'` mode only when the pooled cell is still under k). */
   readonly suppressed: readonly SmallCell[];
   /** Cells pooled into the merged cell (`'merge'` mode); empty otherwise. */
+  readonly merged: readonly SmallCell[];
+  /** People left out in all. */
+  readonly suppressedPeople: number;
+}
+
+/**
+ * Result of {@link kAnonymize} on an Apache Arrow table: as {@link KAnonymityResult}, with the
+ * released rows as an Arrow table of the input's class and schema.
+ */
+export interface KAnonymityArrowResult<A extends ArrowLikeTable = ArrowLikeTable> {
+  /** The rows of cells of at least k people, in input order, as an Arrow table of the input's schema. */
+  readonly rows: A;
+  /** The threshold used. */
+  readonly k: number;
+  /** Cells left out (under k). */
+  readonly suppressed: readonly SmallCell[];
+  /** Always empty: merging writes new rows, which an Arrow table of the input's schema cannot hold. */
   readonly merged: readonly SmallCell[];
   /** People left out in all. */
   readonly suppressedPeople: number;
@@ -96,9 +115,41 @@ const DEFAULTS: Readonly<{ k: number | undefined; quasiIdentifiers: readonly str
  * kAnonymize(report, { k: 0, quasiIdentifiers: ['region'] }); // throws E_OPTION_RANGE
  * ```
  */
-export function kAnonymize<T extends object>(rows: readonly T[], options: KAnonymizeOptions): KAnonymityResult<T> {
+export function kAnonymize<T extends object>(rows: readonly T[], options: KAnonymizeOptions): KAnonymityResult<T>;
+/**
+ * {@link kAnonymize} on an Apache Arrow table: the same cells as for the table's rows as records
+ * (nulls are `null`, Timestamp/Date values epoch milliseconds), the released rows returned as an
+ * Arrow table of the input's class and schema (`table.slice`, no copy, when they are one run of
+ * rows; else gathered into new buffers, dictionaries shared). `mode: 'merge'` writes new rows
+ * (`'*'` in the quasi-identifiers), which a table of the input's schema cannot hold: it is
+ * refused; suppress, or pass records.
+ *
+ * @param rows - an apache-arrow `Table` (the `count` and `sum` columns numeric)
+ * @param options - as for records, `mode` `'suppress'` only
+ * @throws `ValidationError` `E_ARROW_TYPE` for a `count` or `sum` column that is not numeric (named);
+ *   `E_INPUT` for an Arrow-shaped table that is not apache-arrow's; `OptionsError` `E_OPTION_VALUE`
+ *   for `mode: 'merge'`; otherwise as for records
+ * @example
+ * ```ts
+ * import * as arrow from 'apache-arrow';
+ * import { kAnonymize } from '@marksman/metrics';
+ * const report = arrow.tableFromArrays({
+ *   region: ['north', 'north', 'south'],
+ *   segment: ['vip', 'new', 'vip'],
+ *   customers: Int32Array.of(120, 4, 3),
+ * });
+ * const r = kAnonymize(report, { k: 10, quasiIdentifiers: ['region', 'segment'], count: 'customers' });
+ * r.rows.numRows; // => 1
+ * r.rows.getChild('customers')!.get(0); // => 120
+ * r.suppressed.map((c) => c.rows); // => [[1], [2]]
+ * kAnonymize(report, { k: 10, quasiIdentifiers: ['region'], count: 'region' }); // throws E_ARROW_TYPE
+ * ```
+ */
+export function kAnonymize<A extends ArrowLikeTable>(rows: A, options: KAnonymizeOptions): KAnonymityArrowResult<A>;
+export function kAnonymize<T extends object>(input: readonly T[] | ArrowLikeTable, options: KAnonymizeOptions): KAnonymityResult<T> | KAnonymityArrowResult {
   const source = 'kAnonymize';
-  requireList(source, 'rows', rows);
+  const table = isArrowTable(input) ? input : null;
+  if (table === null) requireList(source, 'rows', input);
   const o = resolveOptions(source, DEFAULTS, options);
   if (o.k === undefined || o.k === null) throw new OptionsError('E_OPTION_MISSING', `${source}: k is required (the smallest number of people a released cell may describe, e.g. 10).`, { source, field: 'k' });
   requirePositiveIntegerOption(source, 'k', o.k);
@@ -115,6 +166,7 @@ export function kAnonymize<T extends object>(rows: readonly T[], options: KAnony
   requireList(source, 'sum', o.sum);
   for (const f of Array.from(o.sum)) if (typeof f !== 'string') throw new OptionsError('E_OPTION_TYPE', `${source}: sum must list field names.`, { source, field: 'sum' });
   const countField = o.count;
+  const rows = (table === null ? input : arrowRows(source, table, o)) as readonly T[];
 
   const groups = new Map<string, { key: Record<string, unknown>; size: number; rows: number[] }>();
   for (let i = 0; i < rows.length; i++) {
@@ -154,6 +206,10 @@ export function kAnonymize<T extends object>(rows: readonly T[], options: KAnony
     if (g.size >= k) for (const i of g.rows) keep[i] = true;
     else small.push(Object.freeze({ key: Object.freeze(g.key), size: g.size, rows: Object.freeze(g.rows) }));
   }
+  if (table !== null) {
+    const kept = Int32Array.from(keep.flatMap((b, i) => (b ? [i] : [])));
+    return { rows: arrowSelectRows(source, table, kept), k, suppressed: small, merged: [], suppressedPeople: small.reduce((s, c) => s + c.size, 0) };
+  }
   const out: T[] = [];
   for (let i = 0; i < rows.length; i++) if (keep[i]) out.push(rows[i] as T);
   const pooled = small.reduce((s, c) => s + c.size, 0);
@@ -173,4 +229,19 @@ export function kAnonymize<T extends object>(rows: readonly T[], options: KAnony
     return { rows: out, k, suppressed: [], merged: small, suppressedPeople: 0 };
   }
   return { rows: out, k, suppressed: small, merged: [], suppressedPeople: pooled };
+}
+
+/**
+ * The columns kAnonymize reads from an Arrow table, as records: the quasi-identifiers as they are
+ * (strings, numbers, booleans; nulls `null`), `count` and `sum` checked numeric. `mode: 'merge'`
+ * is refused before anything is read.
+ */
+function arrowRows(source: string, table: ArrowLikeTable, o: typeof DEFAULTS): Record<string, unknown>[] {
+  if (o.mode === 'merge') {
+    throw new OptionsError('E_OPTION_VALUE', `${source}: mode 'merge' writes new rows ('*' in the quasi-identifiers), which an Arrow table of the input's schema cannot hold; use mode 'suppress' with an Arrow table, or pass records.`, { source, field: 'mode' });
+  }
+  const names = [o.quasiIdentifiers, o.count === null ? [] : [o.count], o.sum].flatMap((x) => (Array.isArray(x) ? (x as unknown[]) : [x])).filter((x): x is string => typeof x === 'string');
+  const spec: Record<string, 'number'> = {};
+  for (const f of [o.count, ...(Array.isArray(o.sum) ? (o.sum as unknown[]) : [])]) if (typeof f === 'string') spec[f] = 'number';
+  return arrowCheckedRecords(source, table, spec as ArrowColumnSpec, names);
 }

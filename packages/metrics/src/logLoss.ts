@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { OptionsError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { binaryWithScores, requireProbabilities } from './binaryInput';
@@ -21,10 +23,13 @@ const DEFAULTS: Readonly<Required<LogLossOptions>> = Object.freeze({ eps: Number
  *
  * Costs O(n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcomes, 0/1 or booleans
  * @param probabilities - predicted probability of outcome 1, in [0, 1]
  * @param options - `eps` (clipping, default `Number.EPSILON`)
- * @throws `ValidationError` `E_RANGE` (a probability outside [0, 1]), `E_LENGTH`, `E_EMPTY`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_RANGE` (a probability outside [0, 1]), `E_LENGTH`, `E_EMPTY`,
  *   `E_LABEL`, `E_NAN`, `E_NOT_FINITE`; `OptionsError` `E_OPTION_RANGE` (eps outside (0, 0.5))
  * @example
  * ```ts
@@ -32,7 +37,12 @@ const DEFAULTS: Readonly<Required<LogLossOptions>> = Object.freeze({ eps: Number
  * logLoss([1, 0, 1], [0.9, 0.2, 0.6]).toFixed(4); // => '0.2798'
  * ```
  */
-export function logLoss(yTrue: ArrayLike<BinaryLabel>, probabilities: ArrayLike<number>, options?: LogLossOptions): number {
+export function logLoss(yTrue: ArrayLike<BinaryLabel> | ArrowLikeVector, probabilities: ArrayLike<number> | ArrowLikeVector, options?: LogLossOptions): number {
+  const source = 'logLoss';
+  return logLossOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'probabilities', probabilities, 'number'), options);
+}
+
+function logLossOf(yTrue: ArrayLike<BinaryLabel>, probabilities: ArrayLike<number>, options?: LogLossOptions): number {
   const source = 'logLoss';
   const { eps } = resolveOptions(source, DEFAULTS, options);
   if (typeof eps !== 'number' || !(eps > 0 && eps < 0.5)) {

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { ValidationError } from '@marksman/core';
 import { binaryWithScores, thresholdCounts } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
@@ -20,9 +22,12 @@ export interface PrecisionRecallCurve {
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcomes, 0/1 or booleans (at least one positive)
  * @param scores - higher means more likely positive
- * @throws `ValidationError` `E_SINGLE_CLASS` (no positive), `E_LENGTH`, `E_EMPTY`, `E_LABEL`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS` (no positive), `E_LENGTH`, `E_EMPTY`, `E_LABEL`,
  *   `E_NAN`, `E_NOT_FINITE`
  * @example
  * ```ts
@@ -33,7 +38,12 @@ export interface PrecisionRecallCurve {
  * Array.from(c.thresholds); // => [0.1, 0.35, 0.4, 0.8]
  * ```
  */
-export function precisionRecallCurve(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>): PrecisionRecallCurve {
+export function precisionRecallCurve(yTrue: ArrayLike<BinaryLabel> | ArrowLikeVector, scores: ArrayLike<number> | ArrowLikeVector): PrecisionRecallCurve {
+  const source = 'precisionRecallCurve';
+  return precisionRecallCurveOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'scores', scores, 'number'));
+}
+
+function precisionRecallCurveOf(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>): PrecisionRecallCurve {
   const source = 'precisionRecallCurve';
   const y = binaryWithScores(source, yTrue, scores);
   let nPos = 0;

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { binaryWithScores, requireBothClasses, splitSortedScores } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
 
@@ -10,9 +12,12 @@ import type { BinaryLabel } from './binaryInput';
  *
  * Costs O(n log n) (native sorts of the positive and the negative scores, then one merge).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcomes, 0/1 or booleans (both must occur)
  * @param scores - higher means more likely positive (any finite numbers)
- * @throws `ValidationError` `E_SINGLE_CLASS` (only one outcome), `E_LENGTH`, `E_EMPTY`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS` (only one outcome), `E_LENGTH`, `E_EMPTY`,
  *   `E_LABEL` (an outcome that is not 0/1/boolean), `E_NAN`, `E_NOT_FINITE`
  * @example
  * ```ts
@@ -21,7 +26,12 @@ import type { BinaryLabel } from './binaryInput';
  * rocAuc([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9]); // => 0.875
  * ```
  */
-export function rocAuc(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>): number {
+export function rocAuc(yTrue: ArrayLike<BinaryLabel> | ArrowLikeVector, scores: ArrayLike<number> | ArrowLikeVector): number {
+  const source = 'rocAuc';
+  return rocAucOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'scores', scores, 'number'));
+}
+
+function rocAucOf(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>): number {
   const source = 'rocAuc';
   const y = binaryWithScores(source, yTrue, scores);
   const nPos = requireBothClasses(source, y);

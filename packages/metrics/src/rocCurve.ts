@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { resolveOptions } from '@marksman/core/internal';
 import { binaryWithScores, requireBothClasses, thresholdCounts } from './binaryInput';
 import type { BinaryLabel } from './binaryInput';
@@ -33,10 +35,13 @@ const DEFAULTS: Readonly<Required<RocCurveOptions>> = Object.freeze({ dropInterm
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcomes, 0/1 or booleans (both must occur)
  * @param scores - higher means more likely positive
  * @param options - `dropIntermediate` (default `true`)
- * @throws `ValidationError` `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`
  * @example
  * ```ts
  * import { rocCurve } from '@marksman/metrics';
@@ -46,7 +51,12 @@ const DEFAULTS: Readonly<Required<RocCurveOptions>> = Object.freeze({ dropInterm
  * Array.from(c.thresholds); // => [Infinity, 0.8, 0.4, 0.35, 0.1]
  * ```
  */
-export function rocCurve(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>, options?: RocCurveOptions): RocCurve {
+export function rocCurve(yTrue: ArrayLike<BinaryLabel> | ArrowLikeVector, scores: ArrayLike<number> | ArrowLikeVector, options?: RocCurveOptions): RocCurve {
+  const source = 'rocCurve';
+  return rocCurveOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'scores', scores, 'number'), options);
+}
+
+function rocCurveOf(yTrue: ArrayLike<BinaryLabel>, scores: ArrayLike<number>, options?: RocCurveOptions): RocCurve {
   const source = 'rocCurve';
   const { dropIntermediate } = resolveOptions(source, DEFAULTS, options);
   requireBooleanOption(source, 'dropIntermediate', dropIntermediate);

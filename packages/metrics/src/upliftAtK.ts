@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { prepare } from './upliftCurves';
@@ -48,11 +50,14 @@ export function countOf(source: string, k: number, size: number, what: string): 
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcome per person (0/1, booleans or any finite number: the rates are means)
  * @param treatment - 1/true if treated, 0/false for control
  * @param scores - predicted uplift (higher = target first)
  * @param options - `k` (default 0.3) and `strategy` (default `'overall'`)
- * @throws `ValidationError` `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`,
  *   `E_K_RANGE` (k selects nobody, everybody (overall), more than a group holds (by_group)),
  *   `E_EMPTY_GROUP` (the overall top k holds no treated or no control person, so a rate is undefined);
  *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
@@ -69,6 +74,16 @@ export function countOf(source: string, k: number, size: number, what: string): 
  * ```
  */
 export function upliftAtK(
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  treatment: ArrayLike<number | boolean> | ArrowLikeVector,
+  scores: ArrayLike<number> | ArrowLikeVector,
+  options?: UpliftAtKOptions,
+): number {
+  const source = 'upliftAtK';
+  return upliftAtKOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'treatment', treatment, 'binary'), vectorArg(source, 'scores', scores, 'number'), options);
+}
+
+function upliftAtKOf(
   yTrue: ArrayLike<number | boolean>,
   treatment: ArrayLike<number | boolean>,
   scores: ArrayLike<number>,

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { toBinary } from './binaryInput';
@@ -91,11 +93,14 @@ function row(percentile: number, nT: number, yT: number, nC: number, yC: number)
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcome per person: 0/1 or booleans
  * @param treatment - 1/true if treated, 0/false for control
  * @param scores - predicted uplift (higher = target first)
  * @param options - `bins` (default 10) and `strategy` (default `'overall'`)
- * @throws `ValidationError` `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL` (outcome or treatment not
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL` (outcome or treatment not
  *   0/1), `E_NAN`, `E_NOT_FINITE`, `E_BINS` (bins not smaller than the number of people);
  *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
@@ -109,6 +114,16 @@ function row(percentile: number, nT: number, yT: number, nC: number, yC: number)
  * ```
  */
 export function upliftByPercentile(
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  treatment: ArrayLike<number | boolean> | ArrowLikeVector,
+  scores: ArrayLike<number> | ArrowLikeVector,
+  options?: UpliftByPercentileOptions,
+): UpliftByPercentile {
+  const source = 'upliftByPercentile';
+  return upliftByPercentileOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'treatment', treatment, 'binary'), vectorArg(source, 'scores', scores, 'number'), options);
+}
+
+function upliftByPercentileOf(
   yTrue: ArrayLike<number | boolean>,
   treatment: ArrayLike<number | boolean>,
   scores: ArrayLike<number>,

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { toBinary } from './binaryInput';
@@ -136,10 +138,13 @@ function diagonalArea(c: UpliftCurve): number {
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcome per person (0/1, booleans, or any finite number such as revenue)
  * @param treatment - 1/true if the person was treated, 0/false for control
  * @param scores - predicted uplift (higher = target first)
- * @throws `ValidationError` `E_SINGLE_CLASS` (no treated or no control), `E_LENGTH`, `E_EMPTY`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS` (no treated or no control), `E_LENGTH`, `E_EMPTY`,
  *   `E_LABEL` (treatment not 0/1), `E_NAN`, `E_NOT_FINITE`
  * @example
  * ```ts
@@ -150,6 +155,15 @@ function diagonalArea(c: UpliftCurve): number {
  * ```
  */
 export function upliftCurve(
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  treatment: ArrayLike<number | boolean> | ArrowLikeVector,
+  scores: ArrayLike<number> | ArrowLikeVector,
+): UpliftCurve {
+  const source = 'upliftCurve';
+  return upliftCurveOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'treatment', treatment, 'binary'), vectorArg(source, 'scores', scores, 'number'));
+}
+
+function upliftCurveOf(
   yTrue: ArrayLike<number | boolean>,
   treatment: ArrayLike<number | boolean>,
   scores: ArrayLike<number>,
@@ -166,10 +180,13 @@ export function upliftCurve(
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcome per person (0/1, booleans, or any finite number)
  * @param treatment - 1/true if treated, 0/false for control
  * @param scores - predicted uplift (higher = target first)
- * @throws `ValidationError` `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`, `E_NOT_FINITE`
  * @example
  * ```ts
  * import { qiniCurve } from '@marksman/metrics';
@@ -178,6 +195,15 @@ export function upliftCurve(
  * ```
  */
 export function qiniCurve(
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  treatment: ArrayLike<number | boolean> | ArrowLikeVector,
+  scores: ArrayLike<number> | ArrowLikeVector,
+): UpliftCurve {
+  const source = 'qiniCurve';
+  return qiniCurveOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'treatment', treatment, 'binary'), vectorArg(source, 'scores', scores, 'number'));
+}
+
+function qiniCurveOf(
   yTrue: ArrayLike<number | boolean>,
   treatment: ArrayLike<number | boolean>,
   scores: ArrayLike<number>,
@@ -206,11 +232,14 @@ const QINI_DEFAULTS: Readonly<Required<QiniCoefficientOptions>> = Object.freeze(
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcome per person, 0/1 or booleans for the perfect curve to be meaningful
  * @param treatment - 1/true if treated, 0/false for control
  * @param scores - predicted uplift (higher = target first)
  * @param options - `negativeEffect` (default `true`)
- * @throws `ValidationError` `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`,
  *   `E_NOT_FINITE`, `E_DEGENERATE` (the perfect model is no better than random, e.g. no
  *   responders, so the ratio is undefined); `OptionsError` `E_OPTION_UNKNOWN`
  * @example
@@ -223,6 +252,16 @@ const QINI_DEFAULTS: Readonly<Required<QiniCoefficientOptions>> = Object.freeze(
  * ```
  */
 export function qiniCoefficient(
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  treatment: ArrayLike<number | boolean> | ArrowLikeVector,
+  scores: ArrayLike<number> | ArrowLikeVector,
+  options?: QiniCoefficientOptions,
+): number {
+  const source = 'qiniCoefficient';
+  return qiniCoefficientOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'treatment', treatment, 'binary'), vectorArg(source, 'scores', scores, 'number'), options);
+}
+
+function qiniCoefficientOf(
   yTrue: ArrayLike<number | boolean>,
   treatment: ArrayLike<number | boolean>,
   scores: ArrayLike<number>,
@@ -264,10 +303,13 @@ function normalisedArea(source: string, actual: UpliftCurve, perfect: UpliftCurv
  *
  * Costs O(n log n).
  *
+ * Each vector may also be an Apache Arrow vector (numeric or Bool; nulls are refused as
+ * `null` in an array is).
+ *
  * @param yTrue - outcome per person, 0/1 or booleans
  * @param treatment - 1/true if treated, 0/false for control
  * @param scores - predicted uplift (higher = target first)
- * @throws `ValidationError` `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool, named), `E_SINGLE_CLASS`, `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`,
  *   `E_NOT_FINITE`, `E_DEGENERATE`
  * @example
  * ```ts
@@ -276,6 +318,15 @@ function normalisedArea(source: string, actual: UpliftCurve, perfect: UpliftCurv
  * ```
  */
 export function areaUnderUpliftCurve(
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  treatment: ArrayLike<number | boolean> | ArrowLikeVector,
+  scores: ArrayLike<number> | ArrowLikeVector,
+): number {
+  const source = 'areaUnderUpliftCurve';
+  return areaUnderUpliftCurveOf(vectorArg(source, 'yTrue', yTrue, 'binary'), vectorArg(source, 'treatment', treatment, 'binary'), vectorArg(source, 'scores', scores, 'number'));
+}
+
+function areaUnderUpliftCurveOf(
   yTrue: ArrayLike<number | boolean>,
   treatment: ArrayLike<number | boolean>,
   scores: ArrayLike<number>,

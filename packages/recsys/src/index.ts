@@ -26,7 +26,7 @@ export { ALS } from './als';
 export type { ALSOptions } from './als';
 
 export { portableSplit, portableKey, randomUserSplit, leaveLastOutSplit } from './split';
-export type { InteractionSplit, PortableSplitOptions, RandomUserSplitOptions, LeaveLastOutOptions } from './split';
+export type { ArrowSplit, InteractionSplit, PortableSplitOptions, RandomUserSplitOptions, LeaveLastOutOptions } from './split';
 
 export { evaluateRanking } from './evaluateRanking';
 export type { EvaluateRankingOptions, RankingEvaluation } from './evaluateRanking';

@@ -1,9 +1,9 @@
 import { OptionsError, Random } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Interaction } from '@marksman/core';
+import { isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Interaction } from '@marksman/core';
 import { describeValue } from './checks';
-import { pairsInOrder } from './split';
-import type { InteractionSplit } from './split';
+import { arrowInteractionRecords, arrowSide, pairsInOrder } from './split';
+import type { ArrowSplit, InteractionSplit } from './split';
 
 /** Options of {@link kFoldSplit}. */
 export interface KFoldSplitOptions {
@@ -38,8 +38,29 @@ const DEFAULTS: KFoldSplitOptions = Object.freeze({ folds: 5, seed: 0 });
  * kFoldSplit(rows, { folds: 3 }).map((s) => s.test.length); // => [3, 2, 2]
  * ```
  */
-export function kFoldSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<KFoldSplitOptions>): InteractionSplit<T>[] {
+export function kFoldSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<KFoldSplitOptions>): InteractionSplit<T>[];
+/**
+ * {@link kFoldSplit} on an Apache Arrow table of interactions (`userId`, `itemId`; `weight` and
+ * `timestamp` checked when present; other columns carried along): the same folds as for the
+ * table's rows as records, each side an Arrow table of the input's schema (see {@link ArrowSplit}).
+ *
+ * @param interactions - an apache-arrow `Table`
+ * @param options - as for records
+ * @returns one train/test split of Arrow tables per fold
+ * @throws `ValidationError` `E_ARROW_TYPE` for a column of the wrong type (named), a Union or
+ *   view column; `E_INPUT` for an Arrow-shaped table that is not apache-arrow's; otherwise as for records
+ * @example
+ * ```ts
+ * import * as arrow from 'apache-arrow';
+ * import { kFoldSplit } from '@marksman/recsys';
+ * const table = arrow.tableFromArrays({ userId: Int32Array.of(1, 1, 1, 1, 1, 1, 1), itemId: Int32Array.of(1, 2, 3, 4, 5, 6, 7) });
+ * kFoldSplit(table, { folds: 3 }).map((s) => [s.train.numRows, s.test.numRows]); // => [[4, 3], [5, 2], [5, 2]]
+ * ```
+ */
+export function kFoldSplit<A extends ArrowLikeTable>(interactions: A, options?: Partial<KFoldSplitOptions>): ArrowSplit<A>[];
+export function kFoldSplit<T extends Interaction>(input: readonly T[] | ArrowLikeTable, options?: Partial<KFoldSplitOptions>): InteractionSplit<T>[] | ArrowSplit[] {
   const source = 'kFoldSplit';
+  const interactions = (isArrowTable(input) ? arrowInteractionRecords(source, input) : input) as readonly T[];
   const o = resolveOptions(source, DEFAULTS, options);
   const pairs = pairsInOrder(source, interactions);
   const n = pairs.length;
@@ -58,6 +79,14 @@ export function kFoldSplit<T extends Interaction>(interactions: readonly T[], op
   for (let k = 0; k < o.folds; k++) {
     const size = base + (k < extra ? 1 : 0);
     for (let t = 0; t < size; t++) for (const r of pairs[order[pos++]!]!) fold[r] = k;
+  }
+  if (isArrowTable(input)) {
+    const sides: ArrowSplit[] = [];
+    for (let k = 0; k < o.folds; k++) {
+      const inFold = fold.map((f) => (f === k ? 1 : 0));
+      sides.push({ train: arrowSide(source, input, inFold, 0), test: arrowSide(source, input, inFold, 1) });
+    }
+    return sides;
   }
   const out: InteractionSplit<T>[] = [];
   for (let k = 0; k < o.folds; k++) {

@@ -1,6 +1,6 @@
 import { OptionsError, Random, ValidationError, parseTimestamp } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Id, Interaction } from '@marksman/core';
+import { arrowCheckedRecords, arrowSelectRows, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
 import { checkId, checkOptionalTimestamp, checkRecordId, describeValue } from './checks';
 
 /**
@@ -13,6 +13,19 @@ export interface InteractionSplit<T extends Interaction = Interaction> {
   readonly train: T[];
   /** Held-out records to evaluate on. */
   readonly test: T[];
+}
+
+/**
+ * A train/test split of an Apache Arrow table of interactions: two tables of
+ * the input's class and schema holding its rows (in input order). A side
+ * that is one contiguous run of rows is a slice of the input (no copy);
+ * otherwise its rows are gathered into new buffers, dictionaries shared.
+ */
+export interface ArrowSplit<A extends ArrowLikeTable = ArrowLikeTable> {
+  /** Rows to fit on. */
+  readonly train: A;
+  /** Held-out rows to evaluate on. */
+  readonly test: A;
 }
 
 /** Options of {@link portableSplit}. */
@@ -183,6 +196,33 @@ function assemble<T extends Interaction>(interactions: readonly T[], isTest: Uin
   return { train, test };
 }
 
+const ARROW_SPEC = Object.freeze({ userId: 'id', itemId: 'id', weight: 'number', timestamp: 'time' } as const);
+const ARROW_NAMES: readonly string[] = Object.freeze(Object.keys(ARROW_SPEC));
+
+/**
+ * @internal The interaction columns of an Arrow table as records (the
+ * columns the splits read, types checked: `E_ARROW_TYPE` naming a column of
+ * the wrong type), so the records' checks and rules apply row for row.
+ */
+export function arrowInteractionRecords(source: string, table: ArrowLikeTable): Interaction[] {
+  return arrowCheckedRecords(source, table, ARROW_SPEC, ARROW_NAMES) as unknown as Interaction[];
+}
+
+/** @internal The rows of `table` where `side[r] === want`, as an Arrow table of the same schema. */
+export function arrowSide<A extends ArrowLikeTable>(source: string, table: A, side: ArrayLike<number>, want: number): A {
+  let count = 0;
+  for (let r = 0; r < side.length; r++) if (side[r] === want) count++;
+  const rows = new Int32Array(count);
+  for (let r = 0, o = 0; r < side.length; r++) if (side[r] === want) rows[o++] = r;
+  return arrowSelectRows(source, table, rows);
+}
+
+/** The split as the caller gave the rows: records, or Arrow tables of the input's schema. */
+function finish<T extends Interaction>(source: string, input: readonly T[] | ArrowLikeTable, records: readonly T[], isTest: Uint8Array): InteractionSplit<T> | ArrowSplit {
+  if (!isArrowTable(input)) return assemble(records, isTest);
+  return { train: arrowSide(source, input, isTest, 0), test: arrowSide(source, input, isTest, 1) };
+}
+
 /**
  * The portable split of the Marksman benchmarks, reproducible in any
  * language: each user's (user, item) pairs are ordered by {@link portableKey}
@@ -206,8 +246,32 @@ function assemble<T extends Interaction>(interactions: readonly T[], isTest: Uin
  * [train.length, test.length]; // => [6, 1]
  * ```
  */
-export function portableSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<PortableSplitOptions>): InteractionSplit<T> {
+export function portableSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<PortableSplitOptions>): InteractionSplit<T>;
+/**
+ * {@link portableSplit} on an Apache Arrow table of interactions (`userId`, `itemId`; `weight` and `timestamp`
+ * checked when present; other columns carried along): the same rows go to the same side as
+ * for the table's rows as records, returned as two Arrow tables of the input's schema
+ * (see {@link ArrowSplit}). A null is what `null` in a record is.
+ *
+ * @param interactions - an apache-arrow `Table`
+ * @param options - as for records
+ * @throws `ValidationError` `E_ARROW_TYPE` for a column of the wrong type (named), a Union or
+ *   view column; `E_INPUT` for an Arrow-shaped table that is not apache-arrow's; otherwise as for records
+ * @example
+ * ```ts
+ * import * as arrow from 'apache-arrow';
+ * import { portableSplit } from '@marksman/recsys';
+ * const table = arrow.tableFromArrays({ userId: Int32Array.of(1, 1, 1, 1, 1, 1, 1), itemId: Int32Array.of(1, 2, 3, 4, 5, 6, 7), rating: Float64Array.of(5, 3, 4, 5, 2, 4, 1) });
+ * const { train, test } = portableSplit(table);
+ * [train.numRows, test.numRows]; // => [6, 1]
+ * test.schema.fields.map((f) => f.name); // => ['userId', 'itemId', 'rating']
+ * portableSplit(arrow.tableFromArrays({ userId: [true], itemId: Int32Array.of(1) })); // throws E_ARROW_TYPE
+ * ```
+ */
+export function portableSplit<A extends ArrowLikeTable>(interactions: A, options?: Partial<PortableSplitOptions>): ArrowSplit<A>;
+export function portableSplit<T extends Interaction>(input: readonly T[] | ArrowLikeTable, options?: Partial<PortableSplitOptions>): InteractionSplit<T> | ArrowSplit {
   const source = 'portableSplit';
+  const interactions = (isArrowTable(input) ? arrowInteractionRecords(source, input) : input) as readonly T[];
   const o = resolveOptions(source, { seed: 42, testFraction: 0.2 } as PortableSplitOptions, options);
   checkPortableSeed(source, o.seed);
   const p = checkFraction(source, o.testFraction);
@@ -221,7 +285,7 @@ export function portableSplit<T extends Interaction>(interactions: readonly T[],
     const nTest = testCount(p, pairs.length);
     for (let t = 0; t < nTest; t++) markPair(isTest, keyed[t]!.rows);
   }
-  return assemble(interactions, isTest);
+  return finish(source, input, interactions, isTest);
 }
 
 /**
@@ -241,8 +305,34 @@ export function portableSplit<T extends Interaction>(interactions: readonly T[],
  * randomUserSplit(rows, { testFraction: 0.4, seed: 1 }).test.length; // => 2
  * ```
  */
-export function randomUserSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<RandomUserSplitOptions>): InteractionSplit<T> {
+export function randomUserSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<RandomUserSplitOptions>): InteractionSplit<T>;
+/**
+ * {@link randomUserSplit} on an Apache Arrow table of interactions (`userId`, `itemId`; `weight` and `timestamp`
+ * checked when present; other columns carried along): the same rows go to the same side as
+ * for the table's rows as records, returned as two Arrow tables of the input's schema
+ * (see {@link ArrowSplit}). A null is what `null` in a record is.
+ *
+ * @param interactions - an apache-arrow `Table`
+ * @param options - as for records
+ * @throws `ValidationError` `E_ARROW_TYPE` for a column of the wrong type (named), a Union or
+ *   view column; `E_INPUT` for an Arrow-shaped table that is not apache-arrow's; otherwise as for records
+ * @example
+ * ```ts
+ * import * as arrow from 'apache-arrow';
+ * import { randomUserSplit } from '@marksman/recsys';
+ * const table = arrow.tableFromArrays({ userId: ['u', 'u', 'u', 'u', 'u'], itemId: Int32Array.of(1, 2, 3, 4, 5) });
+ * const { test } = randomUserSplit(table, { testFraction: 0.4, seed: 1 });
+ * test.numRows; // => 2
+ * // The same rows as for the records:
+ * const records = [1, 2, 3, 4, 5].map((itemId) => ({ userId: 'u', itemId }));
+ * const fromRecords = randomUserSplit(records, { testFraction: 0.4, seed: 1 }).test.map((r) => r.itemId);
+ * Array.from(test.getChild('itemId')!.toArray()).join() === fromRecords.join(); // => true
+ * ```
+ */
+export function randomUserSplit<A extends ArrowLikeTable>(interactions: A, options?: Partial<RandomUserSplitOptions>): ArrowSplit<A>;
+export function randomUserSplit<T extends Interaction>(input: readonly T[] | ArrowLikeTable, options?: Partial<RandomUserSplitOptions>): InteractionSplit<T> | ArrowSplit {
   const source = 'randomUserSplit';
+  const interactions = (isArrowTable(input) ? arrowInteractionRecords(source, input) : input) as readonly T[];
   const o = resolveOptions(source, { testFraction: 0.2, seed: 0 } as RandomUserSplitOptions, options);
   const p = checkFraction(source, o.testFraction);
   if (!Number.isSafeInteger(o.seed)) {
@@ -257,7 +347,7 @@ export function randomUserSplit<T extends Interaction>(interactions: readonly T[
     const pick = rng.sample(pairs.length, nTest);
     for (let t = 0; t < pick.length; t++) markPair(isTest, pairs[pick[t]!]!);
   }
-  return assemble(interactions, isTest);
+  return finish(source, input, interactions, isTest);
 }
 
 /**
@@ -283,8 +373,35 @@ export function randomUserSplit<T extends Interaction>(interactions: readonly T[
  * leaveLastOutSplit(rows).test.map((r) => r.itemId); // => ['a']
  * ```
  */
-export function leaveLastOutSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<LeaveLastOutOptions>): InteractionSplit<T> {
+export function leaveLastOutSplit<T extends Interaction>(interactions: readonly T[], options?: Partial<LeaveLastOutOptions>): InteractionSplit<T>;
+/**
+ * {@link leaveLastOutSplit} on an Apache Arrow table of interactions (`userId`, `itemId`, `timestamp`; `weight`
+ * checked when present; other columns carried along): the same rows go to the same side as
+ * for the table's rows as records, returned as two Arrow tables of the input's schema
+ * (see {@link ArrowSplit}). A null is what `null` in a record is.
+ *
+ * @param interactions - an apache-arrow `Table`
+ * @param options - as for records
+ * @throws `ValidationError` `E_ARROW_TYPE` for a column of the wrong type (named), a Union or
+ *   view column; `E_INPUT` for an Arrow-shaped table that is not apache-arrow's; otherwise as for records
+ * @example
+ * ```ts
+ * import * as arrow from 'apache-arrow';
+ * import { leaveLastOutSplit } from '@marksman/recsys';
+ * const table = arrow.tableFromArrays({
+ *   userId: Int32Array.of(1, 1, 1),
+ *   itemId: ['a', 'b', 'c'],
+ *   timestamp: ['2024-01-03', '2024-01-01', '2024-01-02'],
+ * });
+ * const { train, test } = leaveLastOutSplit(table);
+ * test.getChild('itemId')!.get(0); // => 'a'
+ * train.numRows; // => 2
+ * ```
+ */
+export function leaveLastOutSplit<A extends ArrowLikeTable>(interactions: A, options?: Partial<LeaveLastOutOptions>): ArrowSplit<A>;
+export function leaveLastOutSplit<T extends Interaction>(input: readonly T[] | ArrowLikeTable, options?: Partial<LeaveLastOutOptions>): InteractionSplit<T> | ArrowSplit {
   const source = 'leaveLastOutSplit';
+  const interactions = (isArrowTable(input) ? arrowInteractionRecords(source, input) : input) as readonly T[];
   const o = resolveOptions(source, { k: 1 } as LeaveLastOutOptions, options);
   if (typeof o.k !== 'number' || !Number.isInteger(o.k) || o.k < 1) {
     throw new OptionsError('E_K', `${source}: k must be an integer ≥ 1, got ${describeValue(o.k)}.`, { source, field: 'k' });
@@ -302,5 +419,5 @@ export function leaveLastOutSplit<T extends Interaction>(interactions: readonly 
     const order = pairs.map((_, q) => q).sort((a, b) => times[last[a]!]! - times[last[b]!]! || last[a]! - last[b]!);
     for (let t = order.length - nTest; t < order.length; t++) markPair(isTest, pairs[order[t]!]!);
   }
-  return assemble(interactions, isTest);
+  return finish(source, input, interactions, isTest);
 }

@@ -30,6 +30,16 @@ export interface DuckDBWasmConnection {
   query(sql: string): Promise<DuckDBWasmArrowTable> | DuckDBWasmArrowTable;
   /** Closes the connection. */
   close(): unknown;
+  /**
+   * Creates (or appends to) table `options.name` from Apache Arrow IPC stream bytes, inside
+   * DuckDB (duckdb-wasm's `insertArrowFromIPCStream`; needed by {@link DuckDBWasmRunner.registerArrow} only).
+   */
+  insertArrowFromIPCStream?(buffer: Uint8Array, options: {
+    /** The table's name. */
+    name: string;
+    /** Create the table (true) or append to it. */
+    create?: boolean;
+  }): unknown;
 }
 
 /** The slice of an Apache Arrow table (from duckdb-wasm's `query`) that the runner reads. */
@@ -82,6 +92,21 @@ export interface DuckDBWasmRunner {
    * `E_OPTION_RANGE` (format); `StateError` `E_SQL_CLOSED` after `close()`.
    */
   registerFile(name: string, file: DuckDBWasmFile, options?: WasmRegisterFileOptions): Promise<void>;
+  /**
+   * Makes an Apache Arrow table queryable as a table named `name` (replacing a
+   * table or view of that name this runner registered), from its IPC stream
+   * bytes (`tableToIPC(table, 'stream')` in apache-arrow). The rows go into
+   * DuckDB's own storage through duckdb-wasm's Arrow reader, which is built
+   * into the wasm module: no extension and no network. This is the offline
+   * way to query Parquet in a browser: `readParquet` and `toArrow` from
+   * `@marksman/io` read the file (hyparquet, plain JavaScript), and the SQL
+   * generators then run on the table as on a registered file. Throws
+   * `ValidationError` `E_SQL_FILE` for bytes that are not a non-empty
+   * `Uint8Array` or hold no Arrow stream, `E_SQL_DATABASE` when the connection has no
+   * `insertArrowFromIPCStream` (a duckdb-wasm older than 1.0 or another
+   * engine), `E_SQL_QUERY` with DuckDB's message when it cannot read the bytes.
+   */
+  registerArrow(name: string, ipc: Uint8Array): Promise<void>;
   /**
    * Runs one query and returns its result as a Marksman `Table`, converted as
    * `openDuckDB`'s runner (`@marksman/sql/node`) converts: integer, floating
@@ -197,7 +222,43 @@ export async function openDuckDBWasm(db: DuckDBWasmDatabase): Promise<DuckDBWasm
       // not registered (or already dropped): nothing to free
     }
   };
+  // tables (quoted) made by registerArrow
+  const tables = new Set<string>();
+  const forget = async (view: string): Promise<void> => {
+    const previous = registered.get(view);
+    if (previous !== undefined) {
+      await conn.query(`DROP VIEW IF EXISTS ${view}`);
+      await dropQuietly(previous);
+      registered.delete(view);
+    }
+    if (tables.delete(view)) await conn.query(`DROP TABLE IF EXISTS ${view}`);
+  };
   return {
+    async registerArrow(name: string, ipc: Uint8Array): Promise<void> {
+      const source = 'DuckDBWasmRunner.registerArrow';
+      requireOpen(source);
+      const { view } = fileViewTarget(source, name, undefined);
+      if (!(ipc instanceof Uint8Array) || ipc.length === 0) {
+        throw new ValidationError('E_SQL_FILE', `${source}: ipc must be the non-empty bytes of an Arrow IPC stream (apache-arrow's tableToIPC(table, 'stream')), got ${describe(ipc)}.`, { source, field: 'ipc' });
+      }
+      if (typeof conn.insertArrowFromIPCStream !== 'function') {
+        throw new ValidationError('E_SQL_DATABASE', `${source}: this database's connection has no insertArrowFromIPCStream; use @duckdb/duckdb-wasm 1.x.`, { source, field: 'db' });
+      }
+      try {
+        await forget(view);
+        // The table name as DuckDB's Arrow insert takes it: unquoted (it quotes it itself).
+        await conn.insertArrowFromIPCStream(ipc.slice(), { name, create: true });
+      } catch (e) {
+        throw queryRefused(source, 'ipc', e);
+      }
+      // duckdb-wasm takes bytes without an Arrow schema silently and creates nothing: check that the table is there.
+      try {
+        await conn.query(`SELECT * FROM ${view} LIMIT 0`);
+      } catch {
+        throw new ValidationError('E_SQL_FILE', `${source}: DuckDB found no Arrow table in the ${ipc.length} bytes; pass an Arrow IPC stream (apache-arrow's tableToIPC(table, 'stream')), not a file in another format.`, { source, field: 'ipc' });
+      }
+      tables.add(view);
+    },
     async registerFile(name: string, file: DuckDBWasmFile, opts?: WasmRegisterFileOptions): Promise<void> {
       const source = 'DuckDBWasmRunner.registerFile';
       requireOpen(source);
@@ -220,6 +281,7 @@ export async function openDuckDBWasm(db: DuckDBWasmDatabase): Promise<DuckDBWasm
       const fileName = `marksman-${encodeURIComponent(name)}.${parquet ? 'parquet' : 'csv'}`;
       const previous = registered.get(view);
       if (previous !== undefined) await dropQuietly(previous);
+      if (tables.delete(view)) await run(source, `DROP TABLE IF EXISTS ${view}`, 'name');
       await dropQuietly(fileName);
       try {
         if (file instanceof Uint8Array) await db.registerFileBuffer(fileName, file.slice());
@@ -247,6 +309,14 @@ export async function openDuckDBWasm(db: DuckDBWasmDatabase): Promise<DuckDBWasm
         await dropQuietly(fileName);
       }
       registered.clear();
+      for (const table of tables) {
+        try {
+          await conn.query(`DROP TABLE IF EXISTS ${table}`);
+        } catch {
+          // a table the caller dropped already
+        }
+      }
+      tables.clear();
       await conn.close();
     },
   };

@@ -11,6 +11,8 @@ import { clvSummarySql, experimentStatsFromRows, experimentStatsSql, interaction
 import type { DuckDBWasmRunner, ExperimentMetricSpec } from '@marksman/sql';
 import { openDuckDB } from '@marksman/sql/node';
 import type { DuckDBRunner } from '@marksman/sql/node';
+import * as arrow from 'apache-arrow';
+import { readParquet, toArrow } from '@marksman/io';
 import { openNodeDuckDBWasm } from '../../../test-support/duckdb-wasm';
 import { byKey, close, makeData, writeCsv } from './data';
 
@@ -114,6 +116,40 @@ describe('openDuckDBWasm gives the rows openDuckDB gives', () => {
     expect(String.fromCharCode(...parquetBytes.subarray(0, 4))).toBe('PAR1'); // copied before duckdb-wasm took it: the caller's buffer is intact
     // format: 'csv' sends the same bytes to read_csv (built in), whose sniffer refuses them
     await expect(wasm.registerFile('lines_parquet', parquetBytes, { format: 'csv' })).rejects.toMatchObject({ code: 'E_SQL_QUERY', message: expect.stringContaining('read_csv') });
+  });
+
+  it('queries Parquet offline: readParquet (hyparquet) → toArrow → Arrow IPC → registerArrow gives the rows of the same lines read by DuckDB from CSV', async () => {
+    const columns = await readParquet(parquetBytes);
+    const ipc = arrow.tableToIPC(toArrow(columns, arrow), 'stream');
+    await wasm.registerArrow('lines_pq', ipc);
+    // Timestamps come out of readParquet as epoch milliseconds: the generators read them with timestampKind 'epochMs'.
+    for (const timeUnit of ['day', 'week'] as const) {
+      const fromArrow = await wasm.records(clvSummarySql({ dialect: 'duckdb', table: 'lines_pq', asOf: '2024-10-01', timeUnit, timestamp: 'ts', timestampKind: 'epochMs' }));
+      expectSameRows(fromArrow, await node.records(clvSummarySql({ dialect: 'duckdb', table: 'lines', asOf: '2024-10-01', timeUnit, timestamp: 'ts' })), byCustomer);
+    }
+    const rfmRows = await wasm.records(rfmSql({ dialect: 'duckdb', table: 'lines_pq', asOf: '2024-09-15T13:30:00Z', timestamp: 'ts', timestampKind: 'epochMs' }));
+    expectSameRows(rfmRows, await node.records(rfmSql({ dialect: 'duckdb', table: 'lines', asOf: '2024-09-15T13:30:00Z', timestamp: 'ts' })), byCustomer);
+    expect(String.fromCharCode(...ipc.subarray(0, 4))).not.toBe('PAR1');
+    // Registering the name again replaces the table; a CSV view may take the name over, and back.
+    await wasm.registerArrow('lines_pq', arrow.tableToIPC(arrow.tableFromArrays({ x: Float64Array.of(1, 2) }), 'stream'));
+    expect((await wasm.records('SELECT count(*)::INTEGER AS n, sum(x) AS s FROM lines_pq'))[0]).toEqual({ n: 2, s: 3 });
+    await wasm.registerFile('lines_pq', new TextEncoder().encode('y\n5\n'));
+    expect(await wasm.records('SELECT y FROM lines_pq')).toEqual([{ y: 5 }]);
+    await wasm.registerArrow('lines_pq', arrow.tableToIPC(arrow.tableFromArrays({ z: Int32Array.of(7) }), 'stream'));
+    expect(await wasm.records('SELECT z FROM lines_pq')).toEqual([{ z: 7 }]);
+  });
+
+  it('registerArrow refuses what is not Arrow IPC bytes (E_SQL_FILE, or DuckDB’s message) and a connection without Arrow insert (E_SQL_DATABASE)', async () => {
+    await expect(wasm.registerArrow('bad', new Uint8Array(0))).rejects.toMatchObject({ code: 'E_SQL_FILE', field: 'ipc' });
+    await expect(wasm.registerArrow('bad', 'x' as unknown as Uint8Array)).rejects.toMatchObject({ code: 'E_SQL_FILE', field: 'ipc' });
+    await expect(wasm.registerArrow('bad', new TextEncoder().encode('not arrow at all'))).rejects.toMatchObject({ code: 'E_SQL_FILE', field: 'ipc' });
+    // A stream cut short is refused by DuckDB's Arrow reader, with its message.
+    const whole = arrow.tableToIPC(arrow.tableFromArrays({ x: Float64Array.of(1, 2) }), 'stream');
+    await expect(wasm.registerArrow('bad', whole.subarray(0, 40))).rejects.toMatchObject({ field: 'ipc', code: expect.stringMatching(/^E_SQL_(QUERY|FILE)$/) });
+    await expect(wasm.registerArrow('', Uint8Array.of(1))).rejects.toMatchObject({ field: 'name' });
+    const plain = { connect: () => ({ query: () => ({ schema: { fields: [] }, numRows: 0, getChildAt: () => null }), close: () => undefined }), registerFileBuffer() {}, registerFileHandle() {}, registerFileURL() {}, dropFile() {} };
+    const runner = await openDuckDBWasm(plain);
+    await expect(runner.registerArrow('t', Uint8Array.of(1))).rejects.toMatchObject({ code: 'E_SQL_DATABASE', field: 'db' });
   });
 
   it('converts every column type as the Node runner does', async () => {

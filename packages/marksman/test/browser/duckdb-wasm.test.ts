@@ -1,7 +1,9 @@
 // openDuckDBWasm in headless Chromium: a page bundled by esbuild against the
 // build starts duckdb-wasm as an app does (its wasm and worker files served
 // from 127.0.0.1, nothing fetched elsewhere), registers one CSV as a dropped
-// File, as a URL DuckDB fetches, and as bytes, and runs clvSummarySql on each;
+// File, as a URL DuckDB fetches, and as bytes, and the same lines as Parquet
+// read offline (readParquet → toArrow → Arrow IPC → registerArrow: no parquet
+// extension, nothing fetched), and runs clvSummarySql on each;
 // every row must equal profiling's summarizeForClv computed here in Node on
 // the same transactions (counts exactly, money to 1e-9 relative), and a
 // failing query must surface DuckDB's message as E_SQL_QUERY. Run `pnpm build`
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulateShop } from '@marksman/datasets';
+import { writeParquet } from '@marksman/io';
 import { summarizeForClv } from '@marksman/profiling';
 import { browserTestMayRun, bundlePage, openInChromium, whyNoBrowser } from '../../../../test-support/chromium';
 import { duckdbWasmDist } from '../../../../test-support/duckdb-wasm';
@@ -25,7 +28,7 @@ const DUCKDB_FILES = ['duckdb-mvp.wasm', 'duckdb-eh.wasm', 'duckdb-browser-mvp.w
 
 function whyNot(): string | null {
   const sql = DIST_ALIAS['@marksman/sql']!;
-  const why = whyNoBrowser({ '@marksman/sql': sql, '@marksman/core': DIST_ALIAS['@marksman/core']! });
+  const why = whyNoBrowser({ '@marksman/sql': sql, '@marksman/core': DIST_ALIAS['@marksman/core']!, '@marksman/io': DIST_ALIAS['@marksman/io']! });
   if (why !== null) return why;
   try {
     const dist = duckdbWasmDist();
@@ -44,7 +47,13 @@ function shop() {
   const transactions = s.transactions.map((t) => ({ customerId: t.customerId, orderId: t.orderId, timestamp: t.timestamp as number, quantity: t.quantity, amount: t.amount }));
   const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   const csv = 'customerId,orderId,ts,amount\n' + transactions.map((t) => `${String(t.customerId)},${String(t.orderId)},${iso(t.timestamp)},${t.amount}`).join('\n') + '\n';
-  return { transactions, csv };
+  const parquet = writeParquet({
+    customerId: transactions.map((t) => String(t.customerId)),
+    orderId: transactions.map((t) => String(t.orderId)),
+    ts: Float64Array.from(transactions, (t) => t.timestamp),
+    amount: Float64Array.from(transactions, (t) => t.amount),
+  });
+  return { transactions, csv, parquet };
 }
 
 /** Serves the page, duckdb-wasm's files and the CSV on 127.0.0.1, with the Content-Length, HEAD and Range answers DuckDB's HTTP reader asks for. */
@@ -86,7 +95,7 @@ describe.skipIf(!run)('openDuckDBWasm in headless Chromium (AsyncDuckDB in a wor
     for (const f of DUCKDB_FILES) files[`/duckdb/${f}`] = { type: f.endsWith('.wasm') ? 'application/wasm' : 'text/javascript', body: readFileSync(join(dist, f)) };
     const site = await serve(files);
     try {
-      const args: DuckDBWasmPageArgs = { csv: data.csv, csvPath: '/data/lines.csv', duckdbPath: '/duckdb/', asOf };
+      const args: DuckDBWasmPageArgs = { csv: data.csv, csvPath: '/data/lines.csv', parquet: Array.from(data.parquet), duckdbPath: '/duckdb/', asOf };
       await openInChromium(async (p) => {
         result = await p.call<DuckDBWasmPageResult>(site.url, 'runDuckDBWasm', args);
         errors = [...p.errors];
@@ -102,8 +111,9 @@ describe.skipIf(!run)('openDuckDBWasm in headless Chromium (AsyncDuckDB in a wor
     expect(result.version).toMatch(/^v\d+\.\d+/);
   });
 
-  for (const how of ['dropped', 'fetched', 'bytes'] as const) {
-    it(`clvSummarySql on the CSV as ${how === 'dropped' ? 'a dropped File' : how === 'fetched' ? 'a URL' : 'bytes'} equals summarizeForClv in Node`, () => {
+  const described = { dropped: 'the CSV as a dropped File', fetched: 'the CSV as a URL', bytes: 'the CSV as bytes', parquet: 'Parquet read offline into Arrow (registerArrow)' } as const;
+  for (const how of ['dropped', 'fetched', 'bytes', 'parquet'] as const) {
+    it(`clvSummarySql on ${described[how]} equals summarizeForClv in Node`, () => {
       const expected = summarizeForClv(data.transactions, { asOf, timeUnit: 'week' }).rows;
       const rows = result[how];
       expect(rows.length).toBe(expected.length);
