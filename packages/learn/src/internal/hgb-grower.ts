@@ -31,6 +31,18 @@ export interface BinnedData {
   readonly nNonMissing: Int32Array;
   /** Whether the feature has missing values in the training rows. */
   readonly hasMissing: Uint8Array;
+  /** Training rows per feature and bin (at f · nBins + b): the root's counts, the same at every iteration. */
+  readonly rootCounts: Float64Array;
+}
+
+/** Rows per feature and bin of feature-major `bins` (n rows, p features), for {@link BinnedData.rootCounts}. O(n · p). */
+export function binCounts(bins: Uint8Array, n: number, p: number, nBins: number): Float64Array {
+  const out = new Float64Array(p * nBins);
+  for (let f = 0; f < p; f++) {
+    const o = f * nBins;
+    for (let k = f * n, end = k + n; k < end; k++) out[o + bins[k]!]! += 1;
+  }
+  return out;
 }
 
 /** A fitted boosting tree, nodes in pre-order (a left child follows its parent). */
@@ -175,6 +187,66 @@ function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, star
       }
     }
   }
+}
+
+/**
+ * The root's histogram: every row in order (so each bin receives its rows
+ * as `buildHistogram` would), sums of gradients and hessians only; the
+ * counts, which do not change between iterations, are copied from
+ * `d.rootCounts`. A third fewer read-modify-writes than `buildHistogram`.
+ */
+function buildRootHistogram(hist: Float64Array, d: BinnedData, g: Float32Array, h: Float32Array | null): void {
+  hist.fill(0);
+  const bins = d.rowBins;
+  const n = d.n;
+  const p = d.p;
+  const p4 = p - (p % 4);
+  const nBins = d.nBins;
+  const st = nBins * 3;
+  const st2 = 2 * st;
+  const st3 = 3 * st;
+  if (h !== null) {
+    for (let i = 0, row = 0; i < n; i++, row += p) {
+      const gi = g[i]!;
+      const hi = h[i]!;
+      let f = 0;
+      for (; f < p4; f += 4) {
+        const o = f * st;
+        const k0 = o + bins[row + f]! * 3;
+        const k1 = o + st + bins[row + f + 1]! * 3;
+        const k2 = o + st2 + bins[row + f + 2]! * 3;
+        const k3 = o + st3 + bins[row + f + 3]! * 3;
+        hist[k0]! += gi;
+        hist[k0 + 1]! += hi;
+        hist[k1]! += gi;
+        hist[k1 + 1]! += hi;
+        hist[k2]! += gi;
+        hist[k2 + 1]! += hi;
+        hist[k3]! += gi;
+        hist[k3 + 1]! += hi;
+      }
+      for (; f < p; f++) {
+        const k = f * st + bins[row + f]! * 3;
+        hist[k]! += gi;
+        hist[k + 1]! += hi;
+      }
+    }
+  } else {
+    for (let i = 0, row = 0; i < n; i++, row += p) {
+      const gi = g[i]!;
+      let f = 0;
+      for (; f < p4; f += 4) {
+        const o = f * st;
+        hist[o + bins[row + f]! * 3]! += gi;
+        hist[o + st + bins[row + f + 1]! * 3]! += gi;
+        hist[o + st2 + bins[row + f + 2]! * 3]! += gi;
+        hist[o + st3 + bins[row + f + 3]! * 3]! += gi;
+      }
+      for (; f < p; f++) hist[f * st + bins[row + f]! * 3]! += gi;
+    }
+  }
+  const counts = d.rootCounts;
+  for (let c = 0, k = 2; c < counts.length; c++, k += 3) hist[k] = counts[c]!;
 }
 
 function nodeValue(sumG: number, sumH: number, l2: number): number {
@@ -336,20 +408,16 @@ class NodeHeap {
 
 /**
  * Grows one tree on gradients `g` and hessians `h` (null: constant hessian
- * 1, as for squared error without weights) of the rows of `d`, and adds
+ * 1, as for squared error without weights) of the rows of `d`, whose sums
+ * in row order are `sumG` and `sumH` (n for a constant hessian), and adds
  * each training row's leaf value to `raw`. O(n · p · depth) for the
  * histograms (the smaller child only) plus O(leaves · p · bins) for the
  * split search.
  */
-export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | null, s: GrowerSettings, ws: GrowerWorkspace, raw: Float64Array): HgbTree {
+export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | null, sumG: number, sumH: number, s: GrowerSettings, ws: GrowerWorkspace, raw: Float64Array): HgbTree {
   const n = d.n;
   const idx = ws.idx;
   for (let i = 0; i < n; i++) idx[i] = i;
-  let sumG = 0;
-  let sumH = 0;
-  for (let i = 0; i < n; i++) sumG += g[i]!;
-  if (h === null) sumH = n;
-  else for (let i = 0; i < n; i++) sumH += h[i]!;
   const constantHessian = h === null;
   const nodes: Node[] = [];
   let seq = 0;
@@ -377,7 +445,7 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
   if (n < 2 * s.minSamplesLeaf || sumH < MIN_HESSIAN_TO_SPLIT) finalize(root);
   else {
     root.hist = ws.take();
-    buildHistogram(root.hist, d, idx, 0, n, g, h);
+    buildRootHistogram(root.hist, d, g, h);
     considerSplit(root);
   }
   const tmp = ws.tmp;
