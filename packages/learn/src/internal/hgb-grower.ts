@@ -87,6 +87,9 @@ interface Node {
   seq: number;
 }
 
+/** Rows a node's histogram gathers at a time (their bins, gradients and hessians then sit together in L1). */
+const BLOCK = 256;
+
 /** Reusable buffers of one fit. */
 export class GrowerWorkspace {
   readonly idx: Int32Array;
@@ -96,11 +99,22 @@ export class GrowerWorkspace {
   readonly #pool: Float64Array[] = [];
   readonly #size: number;
 
-  constructor(n: number, p: number, nBins: number) {
+  /** The row-major bins as 32-bit words (p/4 per row) when p is a multiple of 4, else null. */
+  readonly rowWords: Uint32Array | null;
+  /** A block of gathered rows: bins (p per row; `blockWords` is the same memory), gradients, hessians. */
+  readonly blockBins: Uint8Array;
+  readonly blockWords: Uint32Array;
+  readonly blockG = new Float32Array(BLOCK);
+  readonly blockH = new Float32Array(BLOCK);
+
+  constructor(n: number, p: number, nBins: number, rowBins: Uint8Array) {
     this.idx = new Int32Array(n);
     this.tmp = new Int32Array(n);
     this.goLeft = new Uint8Array(nBins);
     this.#size = p * nBins * 3;
+    this.rowWords = p % 4 === 0 && rowBins.byteOffset % 4 === 0 ? new Uint32Array(rowBins.buffer, rowBins.byteOffset, (n * p) >> 2) : null;
+    this.blockWords = new Uint32Array(BLOCK * Math.ceil(p / 4));
+    this.blockBins = new Uint8Array(this.blockWords.buffer);
   }
 
   take(): Float64Array {
@@ -114,31 +128,60 @@ export class GrowerWorkspace {
 
 /**
  * Sums of gradients (and hessians) and counts per feature and bin for rows
- * idx[start, end), a row at a time over its p row-major bins, four features
- * per step (the unrolled loop runs markedly faster in V8). Every bin
- * receives its rows in idx order.
+ * idx[start, end). The rows are taken a block at a time: first their bins
+ * (whole 32-bit words when p is a multiple of 4), gradients and hessians are
+ * copied into small contiguous buffers, a tight loop whose scattered reads
+ * overlap in memory, then the block is summed a row at a time over its p
+ * bins, four features per step (the unrolled loop runs markedly faster in
+ * V8). Every bin receives its rows in idx order.
  */
-function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array | null): void {
+function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array | null, ws: GrowerWorkspace): void {
   hist.fill(0);
-  const bins = d.rowBins;
   const p = d.p;
+  const bins = d.rowBins;
+  const words = ws.rowWords;
+  const bb = ws.blockBins;
+  const bw = ws.blockWords;
+  const bg = ws.blockG;
+  const bh = ws.blockH;
+  const q = p >> 2;
+  for (let s0 = start; s0 < end; s0 += BLOCK) {
+    const m = Math.min(BLOCK, end - s0);
+    if (words !== null) {
+      for (let u = 0, o = 0; u < m; u++) {
+        const i = idx[s0 + u]!;
+        bg[u] = g[i]!;
+        if (h !== null) bh[u] = h[i]!;
+        for (let w = i * q, e = w + q; w < e; w++) bw[o++] = words[w]!;
+      }
+    } else {
+      for (let u = 0, o = 0; u < m; u++) {
+        const i = idx[s0 + u]!;
+        bg[u] = g[i]!;
+        if (h !== null) bh[u] = h[i]!;
+        for (let k = i * p, e = k + p; k < e; k++) bb[o++] = bins[k]!;
+      }
+    }
+    accumulateBlock(hist, bb, bg, h === null ? null : bh, m, p, d.nBins * 3);
+  }
+}
+
+/** Adds the m gathered rows of a block (bins row-major in `bb`, p per row) to `hist`, with stride `st` per feature. */
+function accumulateBlock(hist: Float64Array, bb: Uint8Array, bg: Float32Array, bh: Float32Array | null, m: number, p: number, st: number): void {
   const p4 = p - (p % 4);
-  const st = d.nBins * 3;
   const st2 = 2 * st;
   const st3 = 3 * st;
-  if (h !== null) {
-    for (let t = start; t < end; t++) {
-      const i = idx[t]!;
-      const gi = g[i]!;
-      const hi = h[i]!;
-      const row = i * p;
+  if (bh !== null) {
+    for (let u = 0, row = 0; u < m; u++, row += p) {
+      const gi = bg[u]!;
+      const hi = bh[u]!;
       let f = 0;
       for (; f < p4; f += 4) {
         const o = f * st;
-        const k0 = o + bins[row + f]! * 3;
-        const k1 = o + st + bins[row + f + 1]! * 3;
-        const k2 = o + st2 + bins[row + f + 2]! * 3;
-        const k3 = o + st3 + bins[row + f + 3]! * 3;
+        const k0 = o + bb[row + f]! * 3;
+        const k1 = o + st + bb[row + f + 1]! * 3;
+        const k2 = o + st2 + bb[row + f + 2]! * 3;
+        const k3 = o + st3 + bb[row + f + 3]! * 3;
         hist[k0]! += gi;
         hist[k0 + 1]! += hi;
         hist[k0 + 2]! += 1;
@@ -153,24 +196,22 @@ function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, star
         hist[k3 + 2]! += 1;
       }
       for (; f < p; f++) {
-        const k = f * st + bins[row + f]! * 3;
+        const k = f * st + bb[row + f]! * 3;
         hist[k]! += gi;
         hist[k + 1]! += hi;
         hist[k + 2]! += 1;
       }
     }
   } else {
-    for (let t = start; t < end; t++) {
-      const i = idx[t]!;
-      const gi = g[i]!;
-      const row = i * p;
+    for (let u = 0, row = 0; u < m; u++, row += p) {
+      const gi = bg[u]!;
       let f = 0;
       for (; f < p4; f += 4) {
         const o = f * st;
-        const k0 = o + bins[row + f]! * 3;
-        const k1 = o + st + bins[row + f + 1]! * 3;
-        const k2 = o + st2 + bins[row + f + 2]! * 3;
-        const k3 = o + st3 + bins[row + f + 3]! * 3;
+        const k0 = o + bb[row + f]! * 3;
+        const k1 = o + st + bb[row + f + 1]! * 3;
+        const k2 = o + st2 + bb[row + f + 2]! * 3;
+        const k3 = o + st3 + bb[row + f + 3]! * 3;
         hist[k0]! += gi;
         hist[k0 + 2]! += 1;
         hist[k1]! += gi;
@@ -181,7 +222,7 @@ function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, star
         hist[k3 + 2]! += 1;
       }
       for (; f < p; f++) {
-        const k = f * st + bins[row + f]! * 3;
+        const k = f * st + bb[row + f]! * 3;
         hist[k]! += gi;
         hist[k + 2]! += 1;
       }
@@ -506,7 +547,7 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
       const small = nLeft < nRight ? left : right;
       const large = small === left ? right : left;
       const hs = ws.take();
-      buildHistogram(hs, d, idx, small.start, small.end, g, h);
+      buildHistogram(hs, d, idx, small.start, small.end, g, h, ws);
       const parent = node.hist!;
       const hl = parent; // the parent's histogram becomes the larger child's
       for (let k = 0, len = p * stride; k < len; k++) hl[k] = parent[k]! - hs[k]!;
