@@ -7,7 +7,7 @@
 import { ConvergenceError, Random, ValidationError, throwIfAborted } from '@marksman/core';
 import type { LearnerFitProgress } from '../types';
 import { binRows, fitBinning } from './hgb-binning';
-import { GrowerWorkspace, growHgbTree } from './hgb-grower';
+import { GrowerWorkspace, binCounts, growHgbTree } from './hgb-grower';
 import type { BinnedData, HgbTree } from './hgb-grower';
 import { addBinnedPredictions } from './hgb-predict';
 
@@ -125,10 +125,15 @@ function gather(src: Float64Array, rows: Int32Array): Float64Array {
 /**
  * Gradients and hessians of the binary log-loss at raw predictions `raw`
  * (times the weights when given): g = σ(r) − y, h = σ(r)(1 − σ(r)), from
- * e = exp(−r).
+ * e = exp(−r). Their single-precision values are summed in row order into
+ * `sums` (gradients, hessians): the root's totals, and NaN or ±∞ exactly
+ * when one of them is not finite (n finite single-precision values cannot
+ * overflow a double).
  */
-function logLossGradients(raw: Float64Array, y: Float64Array, w: Float64Array | null, g: Float32Array, h: Float32Array): void {
+function logLossGradients(raw: Float64Array, y: Float64Array, w: Float64Array | null, g: Float32Array, h: Float32Array, sums: Float64Array): void {
   const n = raw.length;
+  let sg = 0;
+  let sh = 0;
   for (let i = 0; i < n; i++) {
     const r = raw[i]!;
     const yi = y[i]!;
@@ -151,7 +156,29 @@ function logLossGradients(raw: Float64Array, y: Float64Array, w: Float64Array | 
       g[i] = wi * gi;
       h[i] = wi * hi;
     }
+    sg += g[i]!;
+    sh += h[i]!;
   }
+  sums[0] = sg;
+  sums[1] = sh;
+}
+
+/** Squared-error gradients (residuals) and hessians (null when constant 1) times the weights, summed into `sums` as {@link logLossGradients} does (n for constant hessians). */
+function squaredErrorGradients(raw: Float64Array, y: Float64Array, w: Float64Array | null, g: Float32Array, h: Float32Array | null, sums: Float64Array): void {
+  const n = raw.length;
+  let sg = 0;
+  let sh = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w === null ? 1 : w[i]!;
+    g[i] = wi * (raw[i]! - y[i]!);
+    sg += g[i]!;
+    if (h !== null) {
+      h[i] = wi;
+      sh += h[i]!;
+    }
+  }
+  sums[0] = sg;
+  sums[1] = h === null ? n : sh;
 }
 
 /** The first row whose gradient or hessian is not finite, or −1 (a small function of its own, so V8 optimises its loop). */
@@ -203,17 +230,10 @@ export function fitHgb(
   const rowBins = new Uint8Array(nTrain * p);
   const bins = binRows(columns, trainRows, binning, rowBins);
   const nBins = s.maxBins + 1;
-  const hasMissing = new Uint8Array(p);
-  for (let f = 0; f < p; f++) {
-    for (let k = f * nTrain, end = k + nTrain; k < end; k++) {
-      if (bins[k] === binning.missingBin) {
-        hasMissing[f] = 1;
-        break;
-      }
-    }
-  }
+  const rootCounts = binCounts(bins, nTrain, p, nBins);
+  const hasMissing = Uint8Array.from({ length: p }, (_, f) => (rootCounts[f * nBins + binning.missingBin]! > 0 ? 1 : 0));
   const nNonMissing = Int32Array.from(binning.thresholds, (t) => t.length + 1);
-  const data: BinnedData = { bins, rowBins, n: nTrain, p, nBins, missingBin: binning.missingBin, nNonMissing, hasMissing };
+  const data: BinnedData = { bins, rowBins, n: nTrain, p, nBins, missingBin: binning.missingBin, nNonMissing, hasMissing, rootCounts };
   const yT = gather(y, trainRows);
   const wT = weight === null ? null : gather(weight, trainRows);
   const yV = gather(y, valRows);
@@ -242,7 +262,8 @@ export function fitHgb(
   const g = new Float32Array(nTrain);
   const constantHessian = loss === 'squared_error' && wT === null;
   const h = constantHessian ? null : new Float32Array(nTrain);
-  const ws = new GrowerWorkspace(nTrain, p, nBins);
+  const ws = new GrowerWorkspace(nTrain, p, nBins, rowBins);
+  const sums = new Float64Array(2);
   const grower = { maxLeafNodes: s.maxLeafNodes, maxDepth: s.maxDepth, minSamplesLeaf: s.minSamplesLeaf, l2Regularization: s.l2Regularization, learningRate: s.learningRate };
   const trees: HgbTree[] = [];
   const scores: number[] = [];
@@ -254,17 +275,12 @@ export function fitHgb(
   }
   for (let it = 0; it < s.maxIter; it++) {
     throwIfAborted(signal ?? undefined, source);
-    if (loss === 'log_loss') logLossGradients(raw, yT, wT, g, h!);
-    else {
-      for (let i = 0; i < nTrain; i++) {
-        const wi = wT === null ? 1 : wT[i]!;
-        g[i] = wi * (raw[i]! - yT[i]!);
-        if (h !== null) h[i] = wi;
-      }
-    }
+    if (loss === 'log_loss') logLossGradients(raw, yT, wT, g, h!, sums);
+    else squaredErrorGradients(raw, yT, wT, g, h, sums);
     // Gradients and hessians are kept in single precision (as scikit-learn's); one that overflows
-    // it would turn the histograms into NaN and the tree into a silent constant.
-    const i = firstNonFinite(g, h);
+    // it would turn the histograms into NaN and the tree into a silent constant. Their sums say
+    // whether one did; only then are the rows searched.
+    const i = Number.isFinite(sums[0]! + sums[1]!) ? -1 : firstNonFinite(g, h);
     if (i >= 0) {
       throw new ConvergenceError(
         'E_DIVERGED',
@@ -272,7 +288,7 @@ export function fitHgb(
         { source, field: loss === 'log_loss' ? 'sampleWeight' : 'y', row: trainRows[i]! },
       );
     }
-    const tree = growHgbTree(data, g, h, grower, ws, raw);
+    const tree = growHgbTree(data, g, h, sums[0]!, sums[1]!, grower, ws, raw);
     for (let k = 0; k < tree.value.length; k++) {
       if (!Number.isFinite(tree.value[k]!)) {
         throw new ConvergenceError('E_DIVERGED', `${source}: a leaf value overflowed at iteration ${it + 1}; rescale y or lower learningRate.`, { source, field: 'y' });
