@@ -92,6 +92,8 @@ export interface CodedColumns {
   readonly sorted: readonly Int32Array[];
   /** Position of each row in `sorted[f]`. */
   readonly rank: readonly Int32Array[];
+  /** Each feature's values in sorted order (`values[f][k]` is the value of row `sorted[f][k]`). */
+  readonly values: readonly Float64Array[];
   /** Index of each row's value among the feature's distinct values (ascending). */
   readonly code: readonly Int32Array[];
   /** Each feature's distinct values, ascending. */
@@ -103,7 +105,7 @@ export interface CodedColumns {
 const FEATURE_EPS = 1e-7;
 const LN2 = Math.log(2);
 /** A feature is scanned through a histogram of its codes when it has at most this many distinct values per node row. */
-const HISTOGRAM_RATIO = 4;
+const HISTOGRAM_RATIO = 8;
 
 /** Sorts `key` ascending in place, moving `idx` along (quicksort, median of three, insertion sort on short runs). */
 function sortPairs(key: Float64Array, idx: Int32Array): void {
@@ -166,6 +168,7 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
   const rank: Int32Array[] = [];
   const code: Int32Array[] = [];
   const levels: Float64Array[] = [];
+  const values: Float64Array[] = [];
   let maxLevels = 0;
   for (const col of columns) {
     const n = col.length;
@@ -183,12 +186,13 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
       cd[i] = lv.length - 1;
     }
     sorted.push(idx);
+    values.push(key);
     rank.push(rk);
     code.push(cd);
     levels.push(Float64Array.from(lv));
     if (lv.length > maxLevels) maxLevels = lv.length;
   }
-  return { columns, sorted, rank, code, levels, maxLevels };
+  return { columns, sorted, rank, values, code, levels, maxLevels };
 }
 
 function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number, C: number, total: number): number {
@@ -280,6 +284,9 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
   // the node, so they are passed over without reading them.
   const stack: number[] = [0, n, 0, -1, 0];
   const known: Uint8Array[] = [new Uint8Array(p)];
+  // Entry k's totals (classification: weighted class totals, class counts, total weight; regression: weight, weighted target sum).
+  const sumWidth = isClass ? 2 * C + 1 : 2;
+  const sums: Float64Array[] = [new Float64Array(sumWidth)];
   const cur = new Uint8Array(p);
   while (stack.length > 0) {
     const isLeft = stack.pop()!;
@@ -297,7 +304,16 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     let wN = 0;
     let imp: number;
     let sumY = 0;
-    if (isClass) {
+    // A child's totals were summed by its parent's partition, over the same rows in the same order.
+    const pre = parent >= 0 ? sums[slot]! : null;
+    if (isClass && pre !== null) {
+      for (let c = 0; c < C; c++) {
+        totW[c] = pre[c]!;
+        totN[c] = pre[C + c]!;
+      }
+      wN = pre[2 * C]!;
+      imp = impurityOf(crit, totW, 0, C, wN);
+    } else if (isClass) {
       totW.fill(0);
       totN.fill(0);
       for (let t = start; t < end; t++) {
@@ -311,11 +327,16 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       imp = impurityOf(crit, totW, 0, C, wN);
     } else {
       // Two passes (mean, then squared deviations), so a constant target has impurity exactly 0.
-      for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const w = weight[i]!;
-        wN += w;
-        sumY += w * yr[i]!;
+      if (pre !== null) {
+        wN = pre[0]!;
+        sumY = pre[1]!;
+      } else {
+        for (let t = start; t < end; t++) {
+          const i = rows[t]!;
+          const w = weight[i]!;
+          wN += w;
+          sumY += w * yr[i]!;
+        }
       }
       const mean = wN > 0 ? sumY / wN : 0;
       let ss = 0;
@@ -475,12 +496,12 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       // Many distinct values: visit the node's rows in the feature's sorted order (sorting their ranks).
       const rk = coded.rank[f]!;
       const srt = coded.sorted[f]!;
-      const x = coded.columns[f]!;
+      const xs = coded.values[f]!;
       for (let t = start; t < end; t++) keys[t] = rk[rows[t]!]!;
       keys.subarray(start, end).sort();
       const first = srt[keys[start]!]!;
       const last = srt[keys[end - 1]!]!;
-      if (x[last]! <= x[first]! + FEATURE_EPS) {
+      if (xs[keys[end - 1]!]! <= xs[keys[start]!]! + FEATURE_EPS) {
         cur[f] = 1; // constant here
         continue;
       }
@@ -494,9 +515,10 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
         if (isClass) leftW[yc[i]!]! += w;
         else sL += w * yr[i]!;
         wL += w;
-        const iNext = srt[keys[t + 1]!]!;
-        const v = x[i]!;
-        const vNext = x[iNext]!;
+        const kNext = keys[t + 1]!;
+        const iNext = srt[kNext]!;
+        const v = xs[keys[t]!]!;
+        const vNext = xs[kNext]!;
         const here = i;
         i = iNext;
         if (vNext <= v + FEATURE_EPS) continue;
@@ -545,21 +567,66 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     }
     if (bestF < 0) continue;
 
-    // Partition the node's slice stably: rows whose code is at most the best split's go left.
+    // Partition the node's slice stably: rows whose code is at most the best
+    // split's go left; the children's totals are summed on the way.
+    while (known.length < slot + 2) {
+      known.push(new Uint8Array(p));
+      sums.push(new Float64Array(sumWidth));
+    }
+    const sumR = sums[slot]!.fill(0);
+    const sumL = sums[slot + 1]!.fill(0);
     const cdB = coded.code[bestF]!;
     let l = start;
     let r = 0;
-    for (let t = start; t < end; t++) {
-      const i = rows[t]!;
-      if (cdB[i]! <= bestCode) rows[l++] = i;
-      else tmp[r++] = i;
+    if (isClass) {
+      let wL = 0;
+      let wR = 0;
+      for (let t = start; t < end; t++) {
+        const i = rows[t]!;
+        const w = weight[i]!;
+        const c = yc[i]!;
+        if (cdB[i]! <= bestCode) {
+          rows[l++] = i;
+          sumL[c]! += w;
+          sumL[C + c]! += 1;
+          wL += w;
+        } else {
+          tmp[r++] = i;
+          sumR[c]! += w;
+          sumR[C + c]! += 1;
+          wR += w;
+        }
+      }
+      sumL[2 * C] = wL;
+      sumR[2 * C] = wR;
+    } else {
+      let wL = 0;
+      let sL = 0;
+      let wR = 0;
+      let sR = 0;
+      for (let t = start; t < end; t++) {
+        const i = rows[t]!;
+        const w = weight[i]!;
+        if (cdB[i]! <= bestCode) {
+          rows[l++] = i;
+          wL += w;
+          sL += w * yr[i]!;
+        } else {
+          tmp[r++] = i;
+          wR += w;
+          sR += w * yr[i]!;
+        }
+      }
+      sumL[0] = wL;
+      sumL[1] = sL;
+      sumR[0] = wR;
+      sumR[1] = sR;
     }
     rows.set(tmp.subarray(0, r), l);
     feature[id] = bestF;
     threshold[id] = bestThr;
     // Push right first so the left child gets the next id (pre-order).
     const lvB = coded.levels[bestF]!;
-    while (known.length < slot + 2) known.push(new Uint8Array(p));
     known[slot]!.set(cur);
     known[slot]![bestF] = lvB[bestHi]! <= lvB[bestNext]! + FEATURE_EPS ? 1 : 0;
     known[slot + 1]!.set(cur);
