@@ -1,6 +1,6 @@
 import { Random, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { growTree, presort } from './internal/cart';
+import { codeColumns, growTree } from './internal/cart';
 import type { TreeArrays } from './internal/cart';
 import { checkChoice } from './internal/checks';
 import { JsonReader, argmaxRow, classIndex, notFitted, paramsFromJSON, paramsToJSON, probaColumn, probaRows, resolveFit } from './internal/estimator';
@@ -73,9 +73,11 @@ const NAME = 'DecisionTreeClassifier';
  * `minSamplesLeaf`), class and sample weights and importances (mean
  * decrease in impurity), so on data without tied candidate splits it grows
  * the same tree. Among tied splits the lowest feature index, then the
- * lowest threshold, wins. Each feature is sorted once and every node
- * partitions sorted index slices: a fit costs O(p · n log n + depth · n · p
- * · classes), a prediction O(depth) per row.
+ * lowest threshold, wins. Each feature is sorted once; a node reads a
+ * feature through a histogram of its distinct values, or sorts its rows
+ * when the feature has many more distinct values than the node has rows:
+ * a fit costs O(p · n log n + depth · n · p · (classes + log n)) at worst,
+ * a prediction O(depth) per row.
  *
  * Features must be finite (`E_NOT_FINITE`; impute missing values first, or
  * use {@link HistGradientBoostingClassifier}, which reads NaN as missing).
@@ -115,7 +117,7 @@ export class DecisionTreeClassifier implements Classifier {
   /**
    * Grows the tree on features `X` and labels `y` (strings, numbers or
    * booleans, one type). Replaces any earlier fit. O(p · n log n + depth ·
-   * n · p · classes).
+   * n · p · (classes + log n)) at worst.
    *
    * @param X - features, see {@link FeatureInput}
    * @param y - a label per row
@@ -143,7 +145,7 @@ export class DecisionTreeClassifier implements Classifier {
     const p = fm.names.length;
     const k = featuresPerNode(s.maxFeatures, p);
     const tree = growTree(
-      { columns: fm.columns, target: { kind: 'class', y: labels.y, nClasses: labels.classes.length }, weight, sorted: presort(fm.columns) },
+      { coded: codeColumns(fm.columns), target: { kind: 'class', y: labels.y, nClasses: labels.classes.length }, weight },
       { criterion: s.criterion, maxDepth: s.maxDepth ?? Infinity, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures: k, rng: k < p ? new Random(s.seed) : null },
     );
     this.#fitted = { names: Object.freeze([...fm.names]), classes: Object.freeze([...labels.classes]), tree };

@@ -1,6 +1,6 @@
 import { Random } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { growTree, presort } from './internal/cart';
+import { codeColumns, growTree } from './internal/cart';
 import type { TreeArrays } from './internal/cart';
 import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
 import { readPredictFeatures } from './internal/features';
@@ -62,7 +62,7 @@ const NAME = 'DecisionTreeRegressor';
  * a leaf predicts the weighted mean target of its training rows, and the
  * stopping rules and importances are scikit-learn's. Among tied splits the
  * lowest feature index, then the lowest threshold, wins. A fit costs
- * O(p · n log n + depth · n · p), a prediction O(depth) per row.
+ * O(p · n log n + depth · n · p · log n) at worst, a prediction O(depth) per row.
  *
  * Targets beyond ±1e150 are refused (`E_TOO_LARGE`): their squares would
  * overflow. Features must be finite (`E_NOT_FINITE`).
@@ -96,7 +96,7 @@ export class DecisionTreeRegressor implements Regressor {
 
   /**
    * Grows the tree on features `X` and numeric targets `y`. Replaces any
-   * earlier fit. O(p · n log n + depth · n · p).
+   * earlier fit. O(p · n log n + depth · n · p · log n) at worst.
    *
    * @param X - features, see {@link FeatureInput}
    * @param y - a finite target per row
@@ -120,7 +120,7 @@ export class DecisionTreeRegressor implements Regressor {
     const p = fm.names.length;
     const k = featuresPerNode(s.maxFeatures, p);
     const tree = growTree(
-      { columns: fm.columns, target: { kind: 'regression', y: target }, weight, sorted: presort(fm.columns) },
+      { coded: codeColumns(fm.columns), target: { kind: 'regression', y: target }, weight },
       { criterion: 'squared_error', maxDepth: s.maxDepth ?? Infinity, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures: k, rng: k < p ? new Random(s.seed) : null },
     );
     this.#fitted = { names: Object.freeze([...fm.names]), tree };

@@ -307,7 +307,30 @@ function solve(
     let s = 0;
     for (let i = 0; i < n; i++) s += cj[i]! * yc[i]!;
     b[j] = s;
-    for (let k = 0; k <= j; k++) {
+    // Four dot products per pass over column j (each sums in row order, as one at a time would).
+    let k = 0;
+    for (; k + 3 <= j; k += 4) {
+      const c0 = xc[k]!;
+      const c1 = xc[k + 1]!;
+      const c2 = xc[k + 2]!;
+      const c3 = xc[k + 3]!;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = cj[i]!;
+        t0 += v * c0[i]!;
+        t1 += v * c1[i]!;
+        t2 += v * c2[i]!;
+        t3 += v * c3[i]!;
+      }
+      G[j * p + k] = G[k * p + j] = t0;
+      G[j * p + k + 1] = G[(k + 1) * p + j] = t1;
+      G[j * p + k + 2] = G[(k + 2) * p + j] = t2;
+      G[j * p + k + 3] = G[(k + 3) * p + j] = t3;
+    }
+    for (; k <= j; k++) {
       const ck = xc[k]!;
       let t = 0;
       for (let i = 0; i < n; i++) t += cj[i]! * ck[i]!;

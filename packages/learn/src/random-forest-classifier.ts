@@ -92,8 +92,10 @@ const NAME = 'RandomForestClassifier';
  * scikit-learn's `RandomForestClassifier`: each tree grows on a bootstrap
  * sample of the rows and looks at a random subset of the features at each
  * node; `predictProba` averages the trees' leaf class shares. Randomness
- * comes only from `seed`, so a fit repeats exactly. Fitting costs O(trees ·
- * (p · n log n + depth · n · p · classes)); `onProgress` is called after
+ * comes only from `seed`, so a fit repeats exactly. The features are sorted
+ * once for all trees, and a node reads only the features it examines:
+ * fitting costs O(p · n log n + trees · depth · n · m · (classes + log n))
+ * at worst, for m the features examined per node; `onProgress` is called after
  * each tree and `signal` stops the fit between trees.
  *
  * @example
@@ -129,7 +131,7 @@ export class RandomForestClassifier implements Classifier {
 
   /**
    * Grows the forest on features `X` and labels `y`. Replaces any earlier
-   * fit. O(trees · (p · n log n + depth · n · p · classes)).
+   * fit. O(p · n log n + trees · depth · n · m · (classes + log n)) at worst, m the features examined per node.
    *
    * @param X - features, see {@link FeatureInput}
    * @param y - a label per row (strings, numbers or booleans, one type)

@@ -66,8 +66,10 @@ const NAME = 'RandomForestRegressor';
  * scikit-learn's `RandomForestRegressor`: bootstrap rows per tree, a random
  * subset of features per node when `maxFeatures` is below the number of
  * features, and the mean of the trees' leaf means as the prediction.
- * Randomness comes only from `seed`. Fitting costs O(trees · (p · n log n +
- * depth · n · p)); `onProgress` is called after each tree and `signal`
+ * Randomness comes only from `seed`. The features are sorted once for all
+ * trees, and a node reads only the features it examines: fitting costs
+ * O(p · n log n + trees · depth · n · m · log n) at worst, for m the
+ * features examined per node; `onProgress` is called after each tree and `signal`
  * stops the fit between trees. Targets beyond ±1e150 are refused
  * (`E_TOO_LARGE`).
  *

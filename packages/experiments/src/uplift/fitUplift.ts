@@ -3,7 +3,7 @@ import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
-import { checkRows, encodeFeatures, encodedNames, inferFeatureSpecs } from './internal/featureEncoding';
+import { checkRows, encodedNames, readTrainingFeatures } from './internal/featureEncoding';
 import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
 import type { UpliftModel } from './UpliftModel';
 import type { UpliftArm, UpliftFitProgress, UpliftLearner, UpliftMethod } from './upliftTypes';
@@ -218,18 +218,35 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   const data = checkRows(SOURCE, rows);
   const n = data.length;
 
-  // Arms.
-  const armOf: UpliftArm[] = new Array(n);
+  // Arms: each record's label as an index into `seen` (first-seen order); a run of equal cells is read once.
+  const armCode = new Int32Array(n);
+  const seen: UpliftArm[] = [];
+  const codeOf = new Map<UpliftArm, number>();
+  let previous: unknown = undefined;
+  let previousCode = -1;
   for (let i = 0; i < n; i++) {
-    const a = label(data[i]![treatment], treatment, i);
-    if (i > 0 && typeof a !== typeof armOf[0]) {
-      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof armOf[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i });
+    const cell = data[i]![treatment];
+    if (i > 0 && cell === previous) {
+      armCode[i] = previousCode;
+      continue;
     }
-    armOf[i] = a;
+    const a = label(cell, treatment, i);
+    if (i > 0 && typeof a !== typeof seen[0]) {
+      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i });
+    }
+    let k = codeOf.get(a);
+    if (k === undefined) {
+      k = seen.length;
+      codeOf.set(a, k);
+      seen.push(a);
+    }
+    armCode[i] = k;
+    previous = cell;
+    previousCode = k;
   }
-  const kind = typeof armOf[0];
+  const kind = typeof seen[0];
   const control: UpliftArm = o.control ?? (kind === 'number' ? 0 : kind === 'boolean' ? false : 'control');
-  const labels = [...new Set(armOf)].sort(compareArms);
+  const labels = [...seen].sort(compareArms);
   if (!labels.includes(control)) {
     throw new ValidationError('E_CONTROL_MISSING', `${SOURCE}: no record has the control label ${show(control)} in "${treatment}" (labels found: ${labels.slice(0, 5).map(show).join(', ')}); name the control arm with options.control.`, { source: SOURCE, field: 'control' });
   }
@@ -237,9 +254,10 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   if (arms.length === 0) {
     throw new ValidationError('E_SINGLE_ARM', `${SOURCE}: every record of "${treatment}" is the control arm ${show(control)}; uplift needs treated and control customers.`, { source: SOURCE, field: treatment });
   }
-  const armIndex = new Int32Array(n); // -1 control, else index into arms
-  const indexOf = new Map(arms.map((a, k) => [a, k] as const));
-  for (let i = 0; i < n; i++) armIndex[i] = armOf[i] === control ? -1 : indexOf.get(armOf[i]!)!;
+  // -1 control, else index into arms
+  const armOfCode = Int32Array.from(seen, (a) => (a === control ? -1 : arms.indexOf(a)));
+  const armIndex = new Int32Array(n);
+  for (let i = 0; i < n; i++) armIndex[i] = armOfCode[armCode[i]!]!;
   // Rows of each arm (control first), found in one pass.
   const groups = groupRows(armIndex, arms.length);
 
@@ -293,9 +311,9 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
 
   // Features.
   const allowMissing = learner === 'gbm';
-  const specs = inferFeatureSpecs(SOURCE, data, features, allowMissing);
+  // Kinds and columns in one pass over each feature's cells.
+  const { specs, cols } = readTrainingFeatures(SOURCE, data, features, allowMissing);
   const names = encodedNames(specs);
-  const cols = encodeFeatures(SOURCE, data, specs, allowMissing);
   const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
   checkLearnerOptions(settings, !binary || method === 'x-learner');
 

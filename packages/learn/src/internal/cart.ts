@@ -6,11 +6,17 @@ import type { Random } from '@marksman/core';
  * depth first like scikit-learn's `DecisionTreeClassifier` /
  * `DecisionTreeRegressor` (`splitter="best"`):
  *
- * - each feature is sorted once (for the whole fit); a node keeps, for every
- *   feature, its samples in sorted order as a slice of one index array (with
- *   their values, targets and weights gathered alongside, so scans read
- *   memory in order), and a split stably partitions those slices, so a level
- *   costs O(n·p);
+ * - each feature is sorted once per data set ({@link codeColumns}): every row
+ *   gets the index of its distinct value (its code) and its position in the
+ *   feature's sorted order (its rank), shared by every tree of a forest;
+ * - a node owns a slice of one row-index array (rows in increasing order);
+ *   only the features the node examines are read: a feature with few
+ *   distinct values compared with the node's rows is scanned through a
+ *   histogram of weighted class totals (or target sums) per code, O(rows +
+ *   codes); any other is read in sorted order by sorting the node rows'
+ *   ranks, O(rows · log rows), which visits rows exactly as one global sort
+ *   does; a split then partitions the one slice stably, O(rows), so a node
+ *   costs O(rows · examined features) and not O(rows · p);
  * - thresholds are midpoints between consecutive distinct values (values
  *   closer than 1e-7 count as equal), scanned with running weighted class
  *   counts (or running weighted sums of the target); the split maximises the
@@ -71,17 +77,35 @@ export interface CartParams {
 export type CartTarget = { readonly kind: 'class'; readonly y: Int32Array; readonly nClasses: number } | { readonly kind: 'regression'; readonly y: Float64Array };
 
 export interface CartData {
-  /** Feature columns, each of length n. */
-  readonly columns: readonly Float64Array[];
+  /** Feature columns with their codes and sort order (from {@link codeColumns}). */
+  readonly coded: CodedColumns;
   readonly target: CartTarget;
   /** Weight per row (class weight × sample weight × bootstrap count); rows with weight 0 are left out. */
   readonly weight: Float64Array;
-  /** Row indices sorted by each feature (from {@link presort}). */
+}
+
+/** Feature columns prepared once for growing trees on them. */
+export interface CodedColumns {
+  /** Feature columns, each of length n. */
+  readonly columns: readonly Float64Array[];
+  /** Row indices sorted by each feature. */
   readonly sorted: readonly Int32Array[];
+  /** Position of each row in `sorted[f]`. */
+  readonly rank: readonly Int32Array[];
+  /** Each feature's values in sorted order (`values[f][k]` is the value of row `sorted[f][k]`). */
+  readonly values: readonly Float64Array[];
+  /** Index of each row's value among the feature's distinct values (ascending). */
+  readonly code: readonly Int32Array[];
+  /** Each feature's distinct values, ascending. */
+  readonly levels: readonly Float64Array[];
+  /** The largest number of distinct values of a feature. */
+  readonly maxLevels: number;
 }
 
 const FEATURE_EPS = 1e-7;
 const LN2 = Math.log(2);
+/** A feature is scanned through a histogram of its codes when it has at most this many distinct values per node row. */
+const HISTOGRAM_RATIO = 8;
 
 /** Sorts `key` ascending in place, moving `idx` along (quicksort, median of three, insertion sort on short runs). */
 function sortPairs(key: Float64Array, idx: Int32Array): void {
@@ -135,14 +159,40 @@ function sortPairs(key: Float64Array, idx: Int32Array): void {
   }
 }
 
-/** Row indices sorted by each column, once per data set. O(p · n log n). */
-export function presort(columns: readonly Float64Array[]): Int32Array[] {
-  return columns.map((col) => {
-    const idx = new Int32Array(col.length);
-    for (let i = 0; i < idx.length; i++) idx[i] = i;
-    sortPairs(col.slice(), idx);
-    return idx;
-  });
+/**
+ * Sorts each column once and codes its values (distinct value index, rank
+ * in the sorted order), for every tree grown on these columns. O(p · n log n).
+ */
+export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
+  const sorted: Int32Array[] = [];
+  const rank: Int32Array[] = [];
+  const code: Int32Array[] = [];
+  const levels: Float64Array[] = [];
+  const values: Float64Array[] = [];
+  let maxLevels = 0;
+  for (const col of columns) {
+    const n = col.length;
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    const key = col.slice();
+    sortPairs(key, idx);
+    const rk = new Int32Array(n);
+    const cd = new Int32Array(n);
+    const lv: number[] = [];
+    for (let s = 0; s < n; s++) {
+      const i = idx[s]!;
+      rk[i] = s;
+      if (s === 0 || key[s]! !== key[s - 1]!) lv.push(key[s]!);
+      cd[i] = lv.length - 1;
+    }
+    sorted.push(idx);
+    values.push(key);
+    rank.push(rk);
+    code.push(cd);
+    levels.push(Float64Array.from(lv));
+    if (lv.length > maxLevels) maxLevels = lv.length;
+  }
+  return { columns, sorted, rank, values, code, levels, maxLevels };
 }
 
 function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number, C: number, total: number): number {
@@ -167,64 +217,50 @@ function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number,
 }
 
 /**
- * Buffers a tree grows in, sized for the data's rows and features; a forest
- * passes one to every tree so that each tree does not allocate its own.
+ * Buffers a tree grows in, sized for the data's rows, distinct values and
+ * classes; a forest passes one to every tree so that each tree does not
+ * allocate its own. Histogram buffers are all zero between uses.
  */
 export interface CartWorkspace {
-  readonly orders: Int32Array[];
-  readonly vals: Float64Array[];
-  readonly goesLeft: Uint8Array;
-  readonly tmpI: Int32Array;
-  readonly tmpV: Float64Array;
+  readonly rows: Int32Array;
+  readonly tmp: Int32Array;
+  readonly keys: Int32Array;
+  readonly binN: Int32Array;
+  /** Per code: weighted class totals (classification, C per code) or weight and weighted target sum (regression, 2 per code). */
+  readonly binW: Float64Array;
 }
 
-/** Buffers for growing trees on `n` rows of `p` features. */
-export function cartWorkspace(n: number, p: number): CartWorkspace {
+/** Buffers for growing trees on `coded` with `width` classes (1 for regression). */
+export function cartWorkspace(coded: CodedColumns, width: number): CartWorkspace {
+  const n = coded.columns.length > 0 ? coded.columns[0]!.length : 0;
   return {
-    orders: Array.from({ length: p }, () => new Int32Array(n)),
-    vals: Array.from({ length: p }, () => new Float64Array(n)),
-    goesLeft: new Uint8Array(n),
-    tmpI: new Int32Array(n),
-    tmpV: new Float64Array(n),
+    rows: new Int32Array(n),
+    tmp: new Int32Array(n),
+    keys: new Int32Array(n),
+    binN: new Int32Array(coded.maxLevels),
+    binW: new Float64Array(coded.maxLevels * Math.max(2, width)),
   };
 }
 
-/** Grows one tree. Rows with weight 0 are not used. O(depth · n · p · C). */
+/** Grows one tree. Rows with weight 0 are not used. O(depth · n · (examined features) · C). */
 export function growTree(data: CartData, params: CartParams, workspace?: CartWorkspace): TreeArrays {
-  const { columns, weight, target } = data;
+  const { coded, weight, target } = data;
   const isClass = target.kind === 'class';
   const yc = isClass ? target.y : new Int32Array(0);
   const yr = isClass ? new Float64Array(0) : target.y;
   const C = isClass ? target.nClasses : 1;
-  const p = columns.length;
+  const p = coded.columns.length;
   const crit = params.criterion;
   const gini = crit === 'gini';
   const nAll = weight.length;
-  const work = workspace ?? cartWorkspace(nAll, p);
-  // Per-feature slices of active rows (weight > 0), in sorted order, with the
-  // values gathered alongside so that scans read them in order (targets and
-  // weights are read through the row index: fewer arrays to move when a
-  // split partitions every feature's slice).
-  const orders = work.orders;
-  const vals = work.vals;
+  const work = workspace ?? cartWorkspace(coded, C);
+  // The active rows (weight > 0) in increasing order; splits keep that
+  // order (stable partitions), so a node's rows are read from memory in
+  // order and its totals sum in a fixed order.
+  const rows = work.rows;
   let n = 0;
-  for (let i = 0; i < nAll; i++) if (weight[i]! > 0) n++;
-  for (let f = 0; f < p; f++) {
-    const src = data.sorted[f]!;
-    const x = columns[f]!;
-    const o = orders[f]!;
-    const v = vals[f]!;
-    let k = 0;
-    for (let s = 0; s < src.length; s++) {
-      const i = src[s]!;
-      if (weight[i]! > 0) {
-        o[k] = i;
-        v[k] = x[i]!;
-        k++;
-      }
-    }
-  }
-  const { goesLeft, tmpI, tmpV } = work;
+  for (let i = 0; i < nAll; i++) if (weight[i]! > 0) rows[n++] = i;
+  const { tmp, keys, binN, binW } = work;
   const featOrder = new Int32Array(p);
   const leftW = new Float64Array(C);
   const totW = new Float64Array(C);
@@ -242,28 +278,46 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
   const importances = new Float64Array(p);
   const nodeW: number[] = [];
 
-  // Stack of [start, end, depth, parent, isLeft]
+  // Stack of [start, end, depth, parent, isLeft]; entry k's features known
+  // to be constant on its rows (found constant in an ancestor, or made
+  // constant by a split on them) are flagged in known[k]: they cannot split
+  // the node, so they are passed over without reading them.
   const stack: number[] = [0, n, 0, -1, 0];
+  const known: Uint8Array[] = [new Uint8Array(p)];
+  // Entry k's totals (classification: weighted class totals, class counts, total weight; regression: weight, weighted target sum).
+  const sumWidth = isClass ? 2 * C + 1 : 2;
+  const sums: Float64Array[] = [new Float64Array(sumWidth)];
+  const cur = new Uint8Array(p);
   while (stack.length > 0) {
     const isLeft = stack.pop()!;
     const parent = stack.pop()!;
     const depth = stack.pop()!;
     const end = stack.pop()!;
     const start = stack.pop()!;
+    const slot = stack.length / 5;
+    cur.set(known[slot]!);
     const id = feature.length;
     if (parent >= 0) {
       if (isLeft === 1) left[parent] = id;
       else right[parent] = id;
     }
-    const o0 = orders[0]!;
     let wN = 0;
     let imp: number;
     let sumY = 0;
-    if (isClass) {
+    // A child's totals were summed by its parent's partition, over the same rows in the same order.
+    const pre = parent >= 0 ? sums[slot]! : null;
+    if (isClass && pre !== null) {
+      for (let c = 0; c < C; c++) {
+        totW[c] = pre[c]!;
+        totN[c] = pre[C + c]!;
+      }
+      wN = pre[2 * C]!;
+      imp = impurityOf(crit, totW, 0, C, wN);
+    } else if (isClass) {
       totW.fill(0);
       totN.fill(0);
       for (let t = start; t < end; t++) {
-        const i = o0[t]!;
+        const i = rows[t]!;
         const c = yc[i]!;
         const w = weight[i]!;
         totW[c]! += w;
@@ -273,16 +327,21 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       imp = impurityOf(crit, totW, 0, C, wN);
     } else {
       // Two passes (mean, then squared deviations), so a constant target has impurity exactly 0.
-      for (let t = start; t < end; t++) {
-        const i = o0[t]!;
-        const w = weight[i]!;
-        wN += w;
-        sumY += w * yr[i]!;
+      if (pre !== null) {
+        wN = pre[0]!;
+        sumY = pre[1]!;
+      } else {
+        for (let t = start; t < end; t++) {
+          const i = rows[t]!;
+          const w = weight[i]!;
+          wN += w;
+          sumY += w * yr[i]!;
+        }
       }
       const mean = wN > 0 ? sumY / wN : 0;
       let ss = 0;
       for (let t = start; t < end; t++) {
-        const i = o0[t]!;
+        const i = rows[t]!;
         const d = yr[i]! - mean;
         ss += weight[i]! * d * d;
       }
@@ -320,126 +379,260 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       }
     }
     let bestF = -1;
-    let bestPos = -1;
+    let bestCode = -1;
     let bestProxy = -Infinity;
     let bestThr = NaN;
+    // The best feature's lowest and highest codes in the node, and the code right after the split.
+    let bestLo = -1;
+    let bestHi = -1;
+    let bestNext = -1;
     let visited = 0;
     for (let fi = 0; fi < p; fi++) {
       if (visited >= params.maxFeatures && bestF >= 0) break;
       const f = featOrder[fi]!;
-      const xs = vals[f]!;
-      const os = orders[f]!;
-      if (xs[end - 1]! <= xs[start]! + FEATURE_EPS) continue; // constant here
-      visited++;
-      let wL = 0;
-      if (isClass) {
-        leftW.fill(0);
-        for (let t = start; t < end - 1; t++) {
-          const i = os[t]!;
-          const w = weight[i]!;
-          leftW[yc[i]!]! += w;
-          wL += w;
-          const v = xs[t]!;
-          const vNext = xs[t + 1]!;
-          if (vNext <= v + FEATURE_EPS) continue;
-          const nL = t - start + 1;
-          if (nL < minLeaf || size - nL < minLeaf) continue;
-          const wR = wN - wL;
-          let proxy: number;
-          if (gini) {
-            let sqL = 0;
-            let sqR = 0;
-            for (let c = 0; c < C; c++) {
-              const a = leftW[c]!;
-              const b = totW[c]! - a;
-              sqL += a * a;
-              sqR += b * b;
-            }
-            // −(wL·giniL + wR·giniR) up to the constant −wN
-            proxy = sqL / wL + sqR / wR;
-          } else {
-            let hL = 0;
-            let hR = 0;
-            for (let c = 0; c < C; c++) {
-              const a = leftW[c]!;
-              const b = totW[c]! - a;
-              if (a > 0) hL -= a * Math.log(a / wL);
-              if (b > 0) hR -= b * Math.log(b / wR);
-            }
-            proxy = -(hL + hR);
+      if (cur[f] === 1) continue;
+      const cd = coded.code[f]!;
+      const lv = coded.levels[f]!;
+      if (lv.length <= HISTOGRAM_RATIO * size) {
+        // Histogram of the node's rows per code: O(size + codes in range).
+        let lo = lv.length;
+        let hi = -1;
+        if (isClass) {
+          for (let t = start; t < end; t++) {
+            const i = rows[t]!;
+            const b = cd[i]!;
+            binN[b]!++;
+            binW[b * C + yc[i]!]! += weight[i]!;
+            if (b < lo) lo = b;
+            if (b > hi) hi = b;
           }
-          if (proxy > bestProxy) {
-            bestProxy = proxy;
-            bestF = f;
-            bestPos = t + 1;
-            let thr = (v + vNext) / 2;
-            if (thr === vNext || !Number.isFinite(thr)) thr = v;
-            bestThr = thr;
+        } else {
+          for (let t = start; t < end; t++) {
+            const i = rows[t]!;
+            const b = cd[i]!;
+            const w = weight[i]!;
+            binN[b]!++;
+            binW[2 * b]! += w;
+            binW[2 * b + 1]! += w * yr[i]!;
+            if (b < lo) lo = b;
+            if (b > hi) hi = b;
           }
         }
-      } else {
-        let sL = 0;
-        for (let t = start; t < end - 1; t++) {
-          const i = os[t]!;
-          const w = weight[i]!;
-          sL += w * yr[i]!;
-          wL += w;
-          const v = xs[t]!;
-          const vNext = xs[t + 1]!;
-          if (vNext <= v + FEATURE_EPS) continue;
-          const nL = t - start + 1;
-          if (nL < minLeaf || size - nL < minLeaf) continue;
-          const wR = wN - wL;
-          const sR = sumY - sL;
-          // −(wL·mseL + wR·mseR) up to a constant (scikit-learn's proxy improvement)
-          const proxy = (sL * sL) / wL + (sR * sR) / wR;
-          if (proxy > bestProxy) {
-            bestProxy = proxy;
-            bestF = f;
-            bestPos = t + 1;
-            let thr = (v + vNext) / 2;
-            if (thr === vNext || !Number.isFinite(thr)) thr = v;
-            bestThr = thr;
+        if (lv[hi]! > lv[lo]! + FEATURE_EPS) {
+          visited++;
+          let nL = 0;
+          let wL = 0;
+          let sL = 0;
+          let prev = -1;
+          if (isClass) leftW.fill(0);
+          for (let b = lo; b <= hi; b++) {
+            const cnt = binN[b]!;
+            if (cnt === 0) continue;
+            if (prev >= 0) {
+              const v = lv[prev]!;
+              const vNext = lv[b]!;
+              if (vNext > v + FEATURE_EPS && nL >= minLeaf && size - nL >= minLeaf) {
+                const wR = wN - wL;
+                let proxy: number;
+                if (!isClass) {
+                  const sR = sumY - sL;
+                  proxy = (sL * sL) / wL + (sR * sR) / wR;
+                } else if (gini) {
+                  let sqL = 0;
+                  let sqR = 0;
+                  for (let c = 0; c < C; c++) {
+                    const a = leftW[c]!;
+                    const r = totW[c]! - a;
+                    sqL += a * a;
+                    sqR += r * r;
+                  }
+                  proxy = sqL / wL + sqR / wR;
+                } else {
+                  let hL = 0;
+                  let hR = 0;
+                  for (let c = 0; c < C; c++) {
+                    const a = leftW[c]!;
+                    const r = totW[c]! - a;
+                    if (a > 0) hL -= a * Math.log(a / wL);
+                    if (r > 0) hR -= r * Math.log(r / wR);
+                  }
+                  proxy = -(hL + hR);
+                }
+                if (proxy > bestProxy) {
+                  bestProxy = proxy;
+                  bestF = f;
+                  bestCode = prev;
+                  bestLo = lo;
+                  bestHi = hi;
+                  bestNext = b;
+                  let thr = (v + vNext) / 2;
+                  if (thr === vNext || !Number.isFinite(thr)) thr = v;
+                  bestThr = thr;
+                }
+              }
+            }
+            nL += cnt;
+            if (isClass) {
+              for (let c = 0; c < C; c++) {
+                const a = binW[b * C + c]!;
+                leftW[c]! += a;
+                wL += a;
+              }
+            } else {
+              wL += binW[2 * b]!;
+              sL += binW[2 * b + 1]!;
+            }
+            prev = b;
           }
+        } else cur[f] = 1;
+        // Leave the histogram buffers zero.
+        if (hi >= lo) {
+          binN.fill(0, lo, hi + 1);
+          if (isClass) binW.fill(0, lo * C, (hi + 1) * C);
+          else binW.fill(0, 2 * lo, 2 * (hi + 1));
+        }
+        continue;
+      }
+      // Many distinct values: visit the node's rows in the feature's sorted order (sorting their ranks).
+      const rk = coded.rank[f]!;
+      const srt = coded.sorted[f]!;
+      const xs = coded.values[f]!;
+      for (let t = start; t < end; t++) keys[t] = rk[rows[t]!]!;
+      keys.subarray(start, end).sort();
+      const first = srt[keys[start]!]!;
+      const last = srt[keys[end - 1]!]!;
+      if (xs[keys[end - 1]!]! <= xs[keys[start]!]! + FEATURE_EPS) {
+        cur[f] = 1; // constant here
+        continue;
+      }
+      visited++;
+      let wL = 0;
+      let sL = 0;
+      if (isClass) leftW.fill(0);
+      let i = srt[keys[start]!]!;
+      for (let t = start; t < end - 1; t++) {
+        const w = weight[i]!;
+        if (isClass) leftW[yc[i]!]! += w;
+        else sL += w * yr[i]!;
+        wL += w;
+        const kNext = keys[t + 1]!;
+        const iNext = srt[kNext]!;
+        const v = xs[keys[t]!]!;
+        const vNext = xs[kNext]!;
+        const here = i;
+        i = iNext;
+        if (vNext <= v + FEATURE_EPS) continue;
+        const nL = t - start + 1;
+        if (nL < minLeaf || size - nL < minLeaf) continue;
+        const wR = wN - wL;
+        let proxy: number;
+        if (!isClass) {
+          // −(wL·mseL + wR·mseR) up to a constant (scikit-learn's proxy improvement)
+          const sR = sumY - sL;
+          proxy = (sL * sL) / wL + (sR * sR) / wR;
+        } else if (gini) {
+          let sqL = 0;
+          let sqR = 0;
+          for (let c = 0; c < C; c++) {
+            const a = leftW[c]!;
+            const r = totW[c]! - a;
+            sqL += a * a;
+            sqR += r * r;
+          }
+          // −(wL·giniL + wR·giniR) up to the constant −wN
+          proxy = sqL / wL + sqR / wR;
+        } else {
+          let hL = 0;
+          let hR = 0;
+          for (let c = 0; c < C; c++) {
+            const a = leftW[c]!;
+            const r = totW[c]! - a;
+            if (a > 0) hL -= a * Math.log(a / wL);
+            if (r > 0) hR -= r * Math.log(r / wR);
+          }
+          proxy = -(hL + hR);
+        }
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          bestF = f;
+          bestCode = cd[here]!;
+          bestLo = cd[first]!;
+          bestHi = cd[last]!;
+          bestNext = cd[i]!;
+          let thr = (v + vNext) / 2;
+          if (thr === vNext || !Number.isFinite(thr)) thr = v;
+          bestThr = thr;
         }
       }
     }
     if (bestF < 0) continue;
 
-    // Partition every feature's slice stably: rows of [start, bestPos) in the best order go left.
-    const ordB = orders[bestF]!;
-    for (let t = start; t < end; t++) goesLeft[ordB[t]!] = t < bestPos ? 1 : 0;
-    // Children that will be leaves whatever their rows (depth or size) read only feature 0's slice (their totals).
-    const sizeL = bestPos - start;
-    const sizeR = end - bestPos;
-    const leafBySize = (m: number) => depth + 1 >= params.maxDepth || m < params.minSamplesSplit || m < 2 * minLeaf;
-    const onlyFirst = leafBySize(sizeL) && leafBySize(sizeR);
-    for (let f = 0; f < (onlyFirst ? 1 : p); f++) {
-      if (f === bestF) continue;
-      const ord = orders[f]!;
-      const xs = vals[f]!;
-      let l = start;
-      let r = 0;
+    // Partition the node's slice stably: rows whose code is at most the best
+    // split's go left; the children's totals are summed on the way.
+    while (known.length < slot + 2) {
+      known.push(new Uint8Array(p));
+      sums.push(new Float64Array(sumWidth));
+    }
+    const sumR = sums[slot]!.fill(0);
+    const sumL = sums[slot + 1]!.fill(0);
+    const cdB = coded.code[bestF]!;
+    let l = start;
+    let r = 0;
+    if (isClass) {
+      let wL = 0;
+      let wR = 0;
       for (let t = start; t < end; t++) {
-        const i = ord[t]!;
-        if (goesLeft[i] === 1) {
-          ord[l] = i;
-          xs[l] = xs[t]!;
-          l++;
+        const i = rows[t]!;
+        const w = weight[i]!;
+        const c = yc[i]!;
+        if (cdB[i]! <= bestCode) {
+          rows[l++] = i;
+          sumL[c]! += w;
+          sumL[C + c]! += 1;
+          wL += w;
         } else {
-          tmpI[r] = i;
-          tmpV[r] = xs[t]!;
-          r++;
+          tmp[r++] = i;
+          sumR[c]! += w;
+          sumR[C + c]! += 1;
+          wR += w;
         }
       }
-      ord.set(tmpI.subarray(0, r), l);
-      xs.set(tmpV.subarray(0, r), l);
+      sumL[2 * C] = wL;
+      sumR[2 * C] = wR;
+    } else {
+      let wL = 0;
+      let sL = 0;
+      let wR = 0;
+      let sR = 0;
+      for (let t = start; t < end; t++) {
+        const i = rows[t]!;
+        const w = weight[i]!;
+        if (cdB[i]! <= bestCode) {
+          rows[l++] = i;
+          wL += w;
+          sL += w * yr[i]!;
+        } else {
+          tmp[r++] = i;
+          wR += w;
+          sR += w * yr[i]!;
+        }
+      }
+      sumL[0] = wL;
+      sumL[1] = sL;
+      sumR[0] = wR;
+      sumR[1] = sR;
     }
+    rows.set(tmp.subarray(0, r), l);
     feature[id] = bestF;
     threshold[id] = bestThr;
     // Push right first so the left child gets the next id (pre-order).
-    stack.push(bestPos, end, depth + 1, id, 0);
-    stack.push(start, bestPos, depth + 1, id, 1);
+    const lvB = coded.levels[bestF]!;
+    known[slot]!.set(cur);
+    known[slot]![bestF] = lvB[bestHi]! <= lvB[bestNext]! + FEATURE_EPS ? 1 : 0;
+    known[slot + 1]!.set(cur);
+    known[slot + 1]![bestF] = lvB[bestCode]! <= lvB[bestLo]! + FEATURE_EPS ? 1 : 0;
+    stack.push(l, end, depth + 1, id, 0);
+    stack.push(start, l, depth + 1, id, 1);
   }
 
   // Importances: weighted impurity decrease per feature.

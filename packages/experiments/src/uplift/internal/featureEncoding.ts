@@ -43,44 +43,87 @@ function missingError(source: string, name: string, row: number, v: unknown, tex
 }
 
 /**
- * Reads the kind of each feature from the training records: a feature is
- * numeric when its values are finite numbers (or all booleans), categorical
- * when they are strings. Mixed kinds, ±Infinity and (unless `allowMissing`)
- * missing cells are refused with the field and record at fault.
+ * Reads the kind of each feature from the training records and encodes them
+ * in the same pass over each feature's cells: a feature is numeric when its
+ * values are finite numbers (or all booleans), categorical when they are
+ * strings (one column per level, levels sorted). Mixed kinds, ±Infinity and
+ * (unless `allowMissing`) missing cells are refused with the field and
+ * record at fault; missing numeric cells become NaN when `allowMissing`.
  */
-export function inferFeatureSpecs(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): FeatureSpec[] {
-  return features.map((name) => {
+export function readTrainingFeatures(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): { specs: FeatureSpec[]; cols: Float64Array[] } {
+  const n = rows.length;
+  const specs: FeatureSpec[] = [];
+  const cols: Float64Array[] = [];
+  for (const name of features) {
     let kind: 'number' | 'boolean' | 'string' | undefined;
     let firstRow = -1;
-    const levels = new Set<string>();
-    for (let i = 0; i < rows.length; i++) {
+    const values = new Float64Array(n);
+    // Text: each record's level as an index into `seen` (first-seen order), sorted afterwards.
+    let codes: Int32Array | null = null;
+    const index = new Map<string, number>();
+    const seen: string[] = [];
+    let last: string | null = null;
+    let lastCode = -1;
+    for (let i = 0; i < n; i++) {
       const v = rows[i]![name];
+      // The common case first: a finite number in a numeric feature (v − v is 0 only for finite v).
+      if (kind === 'number' && typeof v === 'number' && v - v === 0) {
+        values[i] = v;
+        continue;
+      }
       if (isMissing(v)) {
         if (!allowMissing || kind === 'string') throw missingError(source, name, i, v, kind === 'string');
+        values[i] = NaN;
         continue;
       }
       const t = typeof v;
-      if (t !== 'number' && t !== 'boolean' && t !== 'string') {
-        throw new ValidationError('E_FEATURE_TYPE', `${source}: feature "${name}" is ${describe(v)} in record ${i}; features must be numbers, booleans or text.`, { source, field: name, row: i });
-      }
-      if (t === 'number' && !Number.isFinite(v)) {
-        throw new ValidationError('E_NOT_FINITE', `${source}: feature "${name}" is ${String(v)} in record ${i}; features must be finite.`, { source, field: name, row: i });
-      }
-      if (kind === undefined) {
+      if (t !== kind) {
+        if (t !== 'number' && t !== 'boolean' && t !== 'string') {
+          throw new ValidationError('E_FEATURE_TYPE', `${source}: feature "${name}" is ${describe(v)} in record ${i}; features must be numbers, booleans or text.`, { source, field: name, row: i });
+        }
+        if (t === 'number' && !Number.isFinite(v)) {
+          throw new ValidationError('E_NOT_FINITE', `${source}: feature "${name}" is ${String(v)} in record ${i}; features must be finite.`, { source, field: name, row: i });
+        }
+        if (kind !== undefined) {
+          throw new ValidationError('E_MIXED_TYPES', `${source}: feature "${name}" is ${describe(v)} (${t}) in record ${i} but a ${kind} in record ${firstRow}; give one kind of value per feature.`, { source, field: name, row: i });
+        }
         kind = t as 'number' | 'boolean' | 'string';
         firstRow = i;
-      } else if (kind !== t) {
-        throw new ValidationError('E_MIXED_TYPES', `${source}: feature "${name}" is ${describe(v)} (${t}) in record ${i} but a ${kind} in record ${firstRow}; give one kind of value per feature.`, { source, field: name, row: i });
       }
-      if (t === 'string') levels.add(v as string);
+      if (t === 'number') {
+        if (!Number.isFinite(v)) throw new ValidationError('E_NOT_FINITE', `${source}: feature "${name}" is ${String(v)} in record ${i}; features must be finite.`, { source, field: name, row: i });
+        values[i] = v as number;
+      } else if (t === 'boolean') values[i] = v ? 1 : 0;
+      else {
+        codes ??= new Int32Array(n);
+        if (v !== last) {
+          last = v as string;
+          let k = index.get(last);
+          if (k === undefined) {
+            k = seen.length;
+            index.set(last, k);
+            seen.push(last);
+          }
+          lastCode = k;
+        }
+        codes[i] = lastCode;
+      }
     }
     if (kind === 'string') {
       // A missing text cell seen before the first text value.
       if (firstRow > 0) throw missingError(source, name, 0, rows[0]![name], true);
-      return { name, kind: 'categorical', levels: [...levels].sort() };
+      const levels = [...seen].sort();
+      const block = levels.map(() => new Float64Array(n));
+      const column = seen.map((l) => block[levels.indexOf(l)]!);
+      for (let i = 0; i < n; i++) column[codes![i]!]![i] = 1;
+      specs.push({ name, kind: 'categorical', levels });
+      cols.push(...block);
+    } else {
+      specs.push({ name, kind: 'numeric' });
+      cols.push(values);
     }
-    return { name, kind: 'numeric' };
-  });
+  }
+  return { specs, cols };
 }
 
 /** Model column names: a numeric feature keeps its name, a categorical one gives `name=level` per level. */
