@@ -1,11 +1,11 @@
 """scikit-learn side of benchmarks/learn/learners.bench.ts.
 
-Usage: /usr/bin/python3 learners_sklearn.py <dir> <n_train> <n_test> <p> <repeats>
+Usage: /usr/bin/python3 learners_sklearn.py <dir> <n_train> <n_test> <p> <repeats> [<warmups>]
 
 Reads the raw float64 files the benchmark wrote into <dir> (row-major X,
 labels 0/1): hgb-train-X/y and hgb-test-X/y (with NaN), lr-train-X/y and
 lr-test-X/y (no NaN). Then, timing each fit as the median of <repeats> after
-one warm-up (time.perf_counter), on 1 thread (threadpoolctl; ours is
+<warmups> untimed fits (default 1; time.perf_counter), on 1 thread (threadpoolctl; ours is
 single-threaded JavaScript):
 
 - HistGradientBoostingClassifier(random_state=0) with its defaults (early
@@ -30,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 d, n_train, n_test, p, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+warmups = int(sys.argv[6]) if len(sys.argv) > 6 else 1
 
 
 def load(prefix, n):
@@ -39,7 +40,8 @@ def load(prefix, n):
 
 
 def timed(fn):
-    fn()
+    for _ in range(warmups):
+        fn()
     times, out = [], None
     for _ in range(repeats):
         t0 = time.perf_counter()
