@@ -124,6 +124,15 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   const onWasm = tf.getBackend() === 'wasm';
   const rows = (table: tf.Tensor2D, index: tf.Tensor2D, m: number): tf.Tensor2D => (onWasm ? tf.gatherND(table, index) : tf.gather(table, tf.reshape(index, [m]))) as tf.Tensor2D;
   const sumInto = (index: tf.Tensor2D, values: tf.Tensor, count: number): tf.Tensor2D => tf.scatterND(index, values, [count, w]);
+  // Tried on wasm (tfjs 4.22, MovieLens 100K, same-process A/B) and slower:
+  // one scatterND of the positive and negative item rows over an interleaved
+  // [i, j] index (its signed values cost a 2m-row broadcast multiply, and one
+  // 2m-row scatter was no cheaper than two m-row ones); one gatherND of both
+  // item rows (splitting them needs slice, split or a batched matMul, each
+  // several times a gather); a separate bias column (more gathers and
+  // scatters than the extra column costs); per-epoch index tensors sliced by
+  // batch (slice costs more than building the batch's small index tensors);
+  // triples sorted by user within a batch (no consistent change).
   try {
     await job.epochs(async (n) => {
       let total: tf.Tensor = tf.scalar(0);
