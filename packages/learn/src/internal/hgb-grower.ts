@@ -275,9 +275,14 @@ function accumulateBlock(hist: Float64Array, bb: Uint8Array, bg: Float32Array, b
  * as `buildHistogram` would), sums of gradients and hessians only; the
  * counts, which do not change between iterations, are copied from
  * `d.rootCounts`. A third fewer read-modify-writes than `buildHistogram`.
+ * The counts are copied before the row loop, so that nothing follows the
+ * loop: V8 compiles it on-stack while the first call runs, and code after it
+ * that had never run would throw that compiled code away on every call.
  */
 function buildRootHistogram(hist: Float64Array, d: BinnedData, g: Float32Array, h: Float32Array | null): void {
   hist.fill(0);
+  const counts = d.rootCounts;
+  for (let c = 0, k = 2; c < counts.length; c++, k += 3) hist[k] = counts[c]!;
   const bins = d.rowBins;
   const n = d.n;
   const p = d.p;
@@ -326,8 +331,6 @@ function buildRootHistogram(hist: Float64Array, d: BinnedData, g: Float32Array, 
       for (; f < p; f++) hist[f * st + bins[row + f]! * 3]! += gi;
     }
   }
-  const counts = d.rootCounts;
-  for (let c = 0, k = 2; c < counts.length; c++, k += 3) hist[k] = counts[c]!;
 }
 
 function nodeValue(sumG: number, sumH: number, l2: number): number {
@@ -571,6 +574,11 @@ function subtractHistogram(parent: Float64Array, small: Float64Array): void {
   for (let k = 0, len = parent.length; k < len; k++) parent[k] = parent[k]! - small[k]!;
 }
 
+/** idx[i] = i for i < n (a function of its own: a loop compiled on-stack is then not followed by code that never ran). */
+function resetRows(idx: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) idx[i] = i;
+}
+
 /**
  * Grows one tree on gradients `g` and hessians `h` (null: constant hessian
  * 1, as for squared error without weights) of the rows of `d`, whose sums
@@ -582,7 +590,7 @@ function subtractHistogram(parent: Float64Array, small: Float64Array): void {
 export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | null, sumG: number, sumH: number, s: GrowerSettings, ws: GrowerWorkspace, raw: Float64Array): HgbTree {
   const n = d.n;
   const idx = ws.idx;
-  for (let i = 0; i < n; i++) idx[i] = i;
+  resetRows(idx, n);
   const st = new GrowState(d, s, ws, h === null);
   const nodes = st.nodes;
   const heap = st.heap;
