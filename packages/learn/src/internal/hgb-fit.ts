@@ -132,8 +132,10 @@ function gather(src: Float64Array, rows: Int32Array): Float64Array {
  */
 function logLossGradients(raw: Float64Array, y: Float64Array, w: Float64Array | null, g: Float32Array, h: Float32Array, sums: Float64Array): void {
   const n = raw.length;
-  let sg = 0;
-  let sh = 0;
+  // The sums accumulate in `sums` itself, so that nothing follows the loop (V8 compiles it on-stack
+  // during the first call; code after it that had never run would discard that code on every call).
+  sums[0] = 0;
+  sums[1] = 0;
   for (let i = 0; i < n; i++) {
     const r = raw[i]!;
     const yi = y[i]!;
@@ -156,11 +158,9 @@ function logLossGradients(raw: Float64Array, y: Float64Array, w: Float64Array | 
       g[i] = wi * gi;
       h[i] = wi * hi;
     }
-    sg += g[i]!;
-    sh += h[i]!;
+    sums[0] += g[i]!;
+    sums[1] += h[i]!;
   }
-  sums[0] = sg;
-  sums[1] = sh;
 }
 
 /** Squared-error gradients (residuals) and hessians (null when constant 1) times the weights, summed into `sums` as {@link logLossGradients} does (n for constant hessians). */

@@ -65,14 +65,26 @@ export interface HgbTree {
 
 const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
-interface Node {
+/** The histogram of a node that holds none (a shared empty array, so `hist` keeps one type). */
+const NO_HIST = new Float64Array(0);
+
+/**
+ * A node while the tree grows. Every field gets its final type in the
+ * constructor, and the floating-point ones start as NaN before their value
+ * is stored, so V8 gives them a double representation from the first node
+ * (a field that first holds a small integer, as the root's value 0 or a
+ * constant hessian's sum n, and later a fraction would change the objects'
+ * layout and throw away optimised code in the middle of the first tree).
+ */
+class Node {
   start: number;
   end: number;
   depth: number;
   sumG: number;
   sumH: number;
   value: number;
-  hist: Float64Array | null;
+  /** The node's histogram, {@link NO_HIST} when it holds none. */
+  hist: Float64Array;
   leaf: boolean;
   // best split
   gain: number;
@@ -85,6 +97,34 @@ interface Node {
   leftChild: number;
   rightChild: number;
   seq: number;
+
+  constructor(start: number, end: number, depth: number, sumG: number, sumH: number, value: number, seq: number) {
+    this.start = start;
+    this.end = end;
+    this.depth = depth;
+    this.sumG = NaN;
+    this.sumH = NaN;
+    this.value = NaN;
+    this.hist = NO_HIST;
+    this.leaf = false;
+    this.gain = NaN;
+    this.feature = -1;
+    this.bin = 0;
+    this.missingLeft = false;
+    this.sgL = NaN;
+    this.shL = NaN;
+    this.nL = NaN;
+    this.leftChild = -1;
+    this.rightChild = -1;
+    this.seq = seq;
+    this.sumG = sumG;
+    this.sumH = sumH;
+    this.value = value;
+    this.gain = -1;
+    this.sgL = 0;
+    this.shL = 0;
+    this.nL = 0;
+  }
 }
 
 /** Rows a node's histogram gathers at a time (their bins, gradients and hessians then sit together in L1). */
@@ -235,9 +275,14 @@ function accumulateBlock(hist: Float64Array, bb: Uint8Array, bg: Float32Array, b
  * as `buildHistogram` would), sums of gradients and hessians only; the
  * counts, which do not change between iterations, are copied from
  * `d.rootCounts`. A third fewer read-modify-writes than `buildHistogram`.
+ * The counts are copied before the row loop, so that nothing follows the
+ * loop: V8 compiles it on-stack while the first call runs, and code after it
+ * that had never run would throw that compiled code away on every call.
  */
 function buildRootHistogram(hist: Float64Array, d: BinnedData, g: Float32Array, h: Float32Array | null): void {
   hist.fill(0);
+  const counts = d.rootCounts;
+  for (let c = 0, k = 2; c < counts.length; c++, k += 3) hist[k] = counts[c]!;
   const bins = d.rowBins;
   const n = d.n;
   const p = d.p;
@@ -286,8 +331,6 @@ function buildRootHistogram(hist: Float64Array, d: BinnedData, g: Float32Array, 
       for (; f < p; f++) hist[f * st + bins[row + f]! * 3]! += gi;
     }
   }
-  const counts = d.rootCounts;
-  for (let c = 0, k = 2; c < counts.length; c++, k += 3) hist[k] = counts[c]!;
 }
 
 function nodeValue(sumG: number, sumH: number, l2: number): number {
@@ -296,7 +339,7 @@ function nodeValue(sumG: number, sumH: number, l2: number): number {
 
 /** Finds the best split of a node from its histogram (scikit-learn's `find_node_split`); sets gain −1 when none is valid. */
 function findSplit(node: Node, d: BinnedData, s: GrowerSettings, constantHessian: boolean): void {
-  const hist = node.hist!;
+  const hist = node.hist;
   const n = node.end - node.start;
   const sumG = node.sumG;
   const sumH = node.sumH;
@@ -447,6 +490,95 @@ class NodeHeap {
   }
 }
 
+/** The state of one tree while it grows (passed to module-level helpers rather than captured by closures made for each tree). */
+class GrowState {
+  readonly nodes: Node[] = [];
+  readonly heap = new NodeHeap();
+  /** Nodes made leaves so far. */
+  finalized = 0;
+  readonly d: BinnedData;
+  readonly s: GrowerSettings;
+  readonly ws: GrowerWorkspace;
+  readonly constantHessian: boolean;
+
+  constructor(d: BinnedData, s: GrowerSettings, ws: GrowerWorkspace, constantHessian: boolean) {
+    this.d = d;
+    this.s = s;
+    this.ws = ws;
+    this.constantHessian = constantHessian;
+  }
+}
+
+/** A new node, numbered in creation order. */
+function makeNode(st: GrowState, start: number, end: number, depth: number, sumG: number, sumH: number, value: number): Node {
+  const node = new Node(start, end, depth, sumG, sumH, value, st.nodes.length);
+  st.nodes.push(node);
+  return node;
+}
+
+/** Gives a node's histogram (if any) back to the pool. */
+function releaseHist(ws: GrowerWorkspace, node: Node): void {
+  if (node.hist !== NO_HIST) {
+    ws.give(node.hist);
+    node.hist = NO_HIST;
+  }
+}
+
+/** Makes a node a leaf. */
+function finalizeNode(st: GrowState, node: Node): void {
+  node.leaf = true;
+  st.finalized++;
+  releaseHist(st.ws, node);
+}
+
+/** Finds a node's best split: a leaf when none gains, else queued by gain. */
+function considerSplit(st: GrowState, node: Node): void {
+  findSplit(node, st.d, st.s, st.constantHessian);
+  if (node.gain <= 0) finalizeNode(st, node);
+  else st.heap.push(node);
+}
+
+/**
+ * Splits the rows idx[node.start, node.end) stably by the node's split, left
+ * rows first, and returns where the right rows begin. Branch-free: a bin
+ * lookup says left (1) or right (0), and each row is written to both lists
+ * while only its side's cursor advances (idx is read at t ≥ l, so an
+ * overwritten entry was already read).
+ */
+function partitionRows(d: BinnedData, ws: GrowerWorkspace, node: Node): number {
+  const idx = ws.idx;
+  const tmp = ws.tmp;
+  const bins = d.bins;
+  const thr = node.bin;
+  const mb = d.missingBin;
+  const missLeft = node.missingLeft;
+  const col = node.feature * d.n;
+  const goLeft = ws.goLeft;
+  for (let b = 0; b < goLeft.length; b++) goLeft[b] = (b === mb ? missLeft : b <= thr) ? 1 : 0;
+  let l = node.start;
+  let r = 0;
+  for (let t = node.start, end = node.end; t < end; t++) {
+    const i = idx[t]!;
+    const c = goLeft[bins[col + i]!]!;
+    idx[l] = i;
+    tmp[r] = i;
+    l += c;
+    r += 1 - c;
+  }
+  idx.set(tmp.subarray(0, r), l);
+  return l;
+}
+
+/** parent − small, in place in `parent` (which becomes the larger child's histogram). */
+function subtractHistogram(parent: Float64Array, small: Float64Array): void {
+  for (let k = 0, len = parent.length; k < len; k++) parent[k] = parent[k]! - small[k]!;
+}
+
+/** idx[i] = i for i < n (a function of its own: a loop compiled on-stack is then not followed by code that never ran). */
+function resetRows(idx: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) idx[i] = i;
+}
+
 /**
  * Grows one tree on gradients `g` and hessians `h` (null: constant hessian
  * 1, as for squared error without weights) of the rows of `d`, whose sums
@@ -458,124 +590,79 @@ class NodeHeap {
 export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | null, sumG: number, sumH: number, s: GrowerSettings, ws: GrowerWorkspace, raw: Float64Array): HgbTree {
   const n = d.n;
   const idx = ws.idx;
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const constantHessian = h === null;
-  const nodes: Node[] = [];
-  let seq = 0;
-  const make = (start: number, end: number, depth: number, sG: number, sH: number, value: number): Node => {
-    const node: Node = { start, end, depth, sumG: sG, sumH: sH, value, hist: null, leaf: false, gain: -1, feature: -1, bin: 0, missingLeft: false, sgL: 0, shL: 0, nL: 0, leftChild: -1, rightChild: -1, seq: seq++ };
-    nodes.push(node);
-    return node;
-  };
-  const root = make(0, n, 0, sumG, sumH, 0);
-  const heap = new NodeHeap();
-  let finalized = 0;
-  const finalize = (node: Node): void => {
-    node.leaf = true;
-    finalized++;
-    if (node.hist !== null) {
-      ws.give(node.hist);
-      node.hist = null;
-    }
-  };
-  const considerSplit = (node: Node): void => {
-    findSplit(node, d, s, constantHessian);
-    if (node.gain <= 0) finalize(node);
-    else heap.push(node);
-  };
-  if (n < 2 * s.minSamplesLeaf || sumH < MIN_HESSIAN_TO_SPLIT) finalize(root);
+  resetRows(idx, n);
+  const st = new GrowState(d, s, ws, h === null);
+  const nodes = st.nodes;
+  const heap = st.heap;
+  const root = makeNode(st, 0, n, 0, sumG, sumH, 0);
+  if (n < 2 * s.minSamplesLeaf || sumH < MIN_HESSIAN_TO_SPLIT) finalizeNode(st, root);
   else {
     root.hist = ws.take();
     buildRootHistogram(root.hist, d, g, h);
-    considerSplit(root);
+    considerSplit(st, root);
   }
-  const tmp = ws.tmp;
-  const bins = d.bins;
-  const p = d.p;
-  const stride = d.nBins * 3;
+  const l2 = s.l2Regularization;
   while (heap.size > 0) {
     const node = heap.pop();
-    // Partition the node's rows (stable): left rows first.
-    const f = node.feature;
-    const thr = node.bin;
-    const mb = d.missingBin;
-    const missLeft = node.missingLeft;
-    const col = f * n;
-    let l = node.start;
-    let r = 0;
-    // Branch-free: a bin lookup says left (1) or right (0), and each row is
-    // written to both lists while only its side's cursor advances (idx is
-    // read at t ≥ l, so an overwritten entry was already read).
-    const goLeft = ws.goLeft;
-    for (let b = 0; b < goLeft.length; b++) goLeft[b] = (b === mb ? missLeft : b <= thr) ? 1 : 0;
-    for (let t = node.start; t < node.end; t++) {
-      const i = idx[t]!;
-      const c = goLeft[bins[col + i]!]!;
-      idx[l] = i;
-      tmp[r] = i;
-      l += c;
-      r += 1 - c;
-    }
-    idx.set(tmp.subarray(0, r), l);
+    const l = partitionRows(d, ws, node);
     const depth = node.depth + 1;
     const sgR = node.sumG - node.sgL;
     const shR = node.sumH - node.shL;
-    const left = make(node.start, l, depth, node.sgL, node.shL, nodeValue(node.sgL, node.shL, s.l2Regularization));
-    const right = make(l, node.end, depth, sgR, shR, nodeValue(sgR, shR, s.l2Regularization));
+    const left = makeNode(st, node.start, l, depth, node.sgL, node.shL, nodeValue(node.sgL, node.shL, l2));
+    const right = makeNode(st, l, node.end, depth, sgR, shR, nodeValue(sgR, shR, l2));
     node.leftChild = left.seq;
     node.rightChild = right.seq;
     const nLeft = l - node.start;
     const nRight = node.end - l;
-    if (d.hasMissing[f] === 0) node.missingLeft = nLeft > nRight;
-    const leaves = finalized + heap.size + 2;
+    if (d.hasMissing[node.feature] === 0) node.missingLeft = nLeft > nRight;
+    const leaves = st.finalized + heap.size + 2;
     if (leaves >= s.maxLeafNodes) {
-      finalize(left);
-      finalize(right);
-      for (const other of heap.drain()) finalize(other);
-      if (node.hist !== null) ws.give(node.hist);
-      node.hist = null;
+      finalizeNode(st, left);
+      finalizeNode(st, right);
+      for (const other of heap.drain()) finalizeNode(st, other);
+      releaseHist(ws, node);
       break;
     }
     if (depth >= s.maxDepth) {
-      finalize(left);
-      finalize(right);
+      finalizeNode(st, left);
+      finalizeNode(st, right);
     } else {
-      if (nLeft < 2 * s.minSamplesLeaf) finalize(left);
-      if (nRight < 2 * s.minSamplesLeaf) finalize(right);
+      if (nLeft < 2 * s.minSamplesLeaf) finalizeNode(st, left);
+      if (nRight < 2 * s.minSamplesLeaf) finalizeNode(st, right);
     }
     if (!left.leaf || !right.leaf) {
       const small = nLeft < nRight ? left : right;
       const large = small === left ? right : left;
       const hs = ws.take();
       buildHistogram(hs, d, idx, small.start, small.end, g, h, ws);
-      const parent = node.hist!;
-      const hl = parent; // the parent's histogram becomes the larger child's
-      for (let k = 0, len = p * stride; k < len; k++) hl[k] = parent[k]! - hs[k]!;
-      node.hist = null;
+      // The parent's histogram becomes the larger child's.
+      const hl = node.hist;
+      subtractHistogram(hl, hs);
+      node.hist = NO_HIST;
       small.hist = hs;
       large.hist = hl;
-      if (!left.leaf) considerSplit(left);
-      if (!right.leaf) considerSplit(right);
-      for (const child of [left, right]) {
-        if (child.leaf && child.hist !== null) {
-          ws.give(child.hist);
-          child.hist = null;
-        }
-      }
-    } else if (node.hist !== null) {
-      ws.give(node.hist);
-      node.hist = null;
-    }
+      if (!left.leaf) considerSplit(st, left);
+      if (!right.leaf) considerSplit(st, right);
+      if (left.leaf) releaseHist(ws, left);
+      if (right.leaf) releaseHist(ws, right);
+    } else releaseHist(ws, node);
   }
-  // Leaf values with shrinkage; training rows get their leaf's value.
-  const lr = s.learningRate;
+  applyLeafValues(nodes, s.learningRate, idx, raw);
+  return toPreOrder(nodes, root.seq);
+}
+
+/** Shrinks each leaf's value by the learning rate and adds it to the raw scores of the training rows that reach the leaf. */
+function applyLeafValues(nodes: readonly Node[], lr: number, idx: Int32Array, raw: Float64Array): void {
   for (const node of nodes) {
     if (!node.leaf) continue;
     node.value *= lr;
     const v = node.value;
     for (let t = node.start; t < node.end; t++) raw[idx[t]!]! += v;
   }
-  // Pre-order arrays.
+}
+
+/** The grown nodes as pre-order arrays, from the root `rootId`. */
+function toPreOrder(nodes: readonly Node[], rootId: number): HgbTree {
   const m = nodes.length;
   const feature = new Int32Array(m);
   const bin = new Int32Array(m);
@@ -586,7 +673,7 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
   const gain = new Float64Array(m);
   const count = new Int32Array(m);
   let next = 0;
-  const stack: number[] = [root.seq];
+  const stack: number[] = [rootId];
   const parentSlot: number[] = [-1];
   const isLeftSlot: number[] = [0];
   while (stack.length > 0) {
