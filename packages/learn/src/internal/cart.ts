@@ -432,32 +432,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
               const v = lv[prev]!;
               const vNext = lv[b]!;
               if (vNext > v + FEATURE_EPS && nL >= minLeaf && size - nL >= minLeaf) {
-                const wR = wN - wL;
-                let proxy: number;
-                if (!isClass) {
-                  const sR = sumY - sL;
-                  proxy = (sL * sL) / wL + (sR * sR) / wR;
-                } else if (gini) {
-                  let sqL = 0;
-                  let sqR = 0;
-                  for (let c = 0; c < C; c++) {
-                    const a = leftW[c]!;
-                    const r = totW[c]! - a;
-                    sqL += a * a;
-                    sqR += r * r;
-                  }
-                  proxy = sqL / wL + sqR / wR;
-                } else {
-                  let hL = 0;
-                  let hR = 0;
-                  for (let c = 0; c < C; c++) {
-                    const a = leftW[c]!;
-                    const r = totW[c]! - a;
-                    if (a > 0) hL -= a * Math.log(a / wL);
-                    if (r > 0) hR -= r * Math.log(r / wR);
-                  }
-                  proxy = -(hL + hR);
-                }
+                const proxy = splitProxy(isClass, gini, sL, sumY, wL, wN - wL, leftW, totW, C);
                 if (proxy > bestProxy) {
                   bestProxy = proxy;
                   bestF = f;
@@ -524,34 +499,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
         if (vNext <= v + FEATURE_EPS) continue;
         const nL = t - start + 1;
         if (nL < minLeaf || size - nL < minLeaf) continue;
-        const wR = wN - wL;
-        let proxy: number;
-        if (!isClass) {
-          // −(wL·mseL + wR·mseR) up to a constant (scikit-learn's proxy improvement)
-          const sR = sumY - sL;
-          proxy = (sL * sL) / wL + (sR * sR) / wR;
-        } else if (gini) {
-          let sqL = 0;
-          let sqR = 0;
-          for (let c = 0; c < C; c++) {
-            const a = leftW[c]!;
-            const r = totW[c]! - a;
-            sqL += a * a;
-            sqR += r * r;
-          }
-          // −(wL·giniL + wR·giniR) up to the constant −wN
-          proxy = sqL / wL + sqR / wR;
-        } else {
-          let hL = 0;
-          let hR = 0;
-          for (let c = 0; c < C; c++) {
-            const a = leftW[c]!;
-            const r = totW[c]! - a;
-            if (a > 0) hL -= a * Math.log(a / wL);
-            if (r > 0) hR -= r * Math.log(r / wR);
-          }
-          proxy = -(hL + hR);
-        }
+        const proxy = splitProxy(isClass, gini, sL, sumY, wL, wN - wL, leftW, totW, C);
         if (proxy > bestProxy) {
           bestProxy = proxy;
           bestF = f;
@@ -672,4 +620,37 @@ export function leafOf(tree: TreeArrays, columns: readonly ArrayLike<number>[], 
     node = columns[tree.feature[node]!]![i]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
   }
   return node;
+}
+
+/**
+ * The split's improvement up to a constant, larger is better, from the left side's sums: for
+ * regression −(wL·mseL + wR·mseR) (scikit-learn's proxy improvement, from the weighted sums of y),
+ * for gini −(wL·giniL + wR·giniR) up to the constant −wN, for entropy −(wL·HL + wR·HR), from the
+ * class weights on the left (`leftW`) and in the node (`totW`).
+ */
+function splitProxy(isClass: boolean, gini: boolean, sL: number, sumY: number, wL: number, wR: number, leftW: Float64Array, totW: Float64Array, C: number): number {
+  if (!isClass) {
+    const sR = sumY - sL;
+    return (sL * sL) / wL + (sR * sR) / wR;
+  }
+  if (gini) {
+    let sqL = 0;
+    let sqR = 0;
+    for (let c = 0; c < C; c++) {
+      const a = leftW[c]!;
+      const r = totW[c]! - a;
+      sqL += a * a;
+      sqR += r * r;
+    }
+    return sqL / wL + sqR / wR;
+  }
+  let hL = 0;
+  let hR = 0;
+  for (let c = 0; c < C; c++) {
+    const a = leftW[c]!;
+    const r = totW[c]! - a;
+    if (a > 0) hL -= a * Math.log(a / wL);
+    if (r > 0) hR -= r * Math.log(r / wR);
+  }
+  return -(hL + hR);
 }
