@@ -24,7 +24,9 @@ export const meta: BenchMeta = {
     'engine: 100 epochs, time / 100. tfjsBprEngine with its default batch (16384): cpu 1 epoch, wasm 100 epochs (time / 100, and ' +
     'NDCG@10 on the test split; also with batches of 4096, 8192 and 32768), WebGPU in Node through the webgpu package on SwiftShader 1 epoch, WebGL in headless Chromium on SwiftShader 1 ' +
     'epoch (the page gets the same training pairs). Each timed fit runs after one untimed warm-up fit of 1 epoch on the same ' +
-    'backend (shader compilation, wasm start-up).',
+    'backend (shader compilation, wasm start-up). Then, because one timed fit per engine moves the ratio by about 1× between ' +
+    'runs, a paired measure: 9 rounds, each timing a 20-epoch typed fit and a 20-epoch tfjs-wasm fit at the default batch one ' +
+    'after the other (the order alternating by round); the row gives the median over rounds of each round\'s ratio.',
 };
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -65,6 +67,26 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
     await useBackend(backend);
     const r = await timeEpochs(train, epochs, batchSize === null ? engine : tfjsBprEngine({ batchSize }));
     rows.push({ engine: batchSize === null ? label : `tfjsBprEngine (batch ${batchSize})`, backend, secondsPerEpoch: r.perEpoch, vsTyped: r.perEpoch / base, ndcg10: epochs === 100 ? evaluateRanking(r.model, test).ndcg : null });
+  }
+  {
+    await useBackend('wasm');
+    const rounds = ctx.quick ? 3 : 9;
+    const ratios: number[] = [];
+    const tfjsTimes: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const pair: Record<'typed' | 'tfjs', number> = { typed: 0, tfjs: 0 };
+      for (const which of r % 2 === 0 ? (['typed', 'tfjs'] as const) : (['tfjs', 'typed'] as const)) {
+        const t0 = performance.now();
+        await new BPR({ ...BASE, iterations: 20, engine: which === 'typed' ? 'typed' : engine }).fit(train);
+        pair[which] = (performance.now() - t0) / 1000 / 20;
+      }
+      ratios.push(pair.tfjs / pair.typed);
+      tfjsTimes.push(pair.tfjs);
+    }
+    const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+    const ratio = med(ratios);
+    rows.push({ engine: `${label}, paired with typed (median of ${rounds} rounds)`, backend: 'wasm', secondsPerEpoch: med(tfjsTimes), vsTyped: ratio, ndcg10: null });
+    notes.push(`Paired wasm rounds (tfjs ÷ typed per round, 20 epochs each): ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ${ratio.toFixed(2)}.`);
   }
   // As in the test set-up (vitest.config.ts): without a GPU driver, Dawn finds
   // an adapter only through SwiftShader's Vulkan driver, named here when
