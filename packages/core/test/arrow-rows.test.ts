@@ -6,18 +6,11 @@
 // and non-apache-arrow tables get typed errors.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Random, isMarksmanError } from '@marksman/core';
+import { Random } from '@marksman/core';
 import { arrowSelectRows } from '@marksman/core/internal';
+import { errorOf } from '../../../test-support/errors';
 
-function error(f: () => unknown): { code: string; field: string | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field };
-  }
-  throw new Error('expected an error');
-}
+const error = errorOf;
 
 /** A table with one column of each type the selector gathers, with nulls in most. */
 function mixed(n: number, seed: number): arrow.Table {

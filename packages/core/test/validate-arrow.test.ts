@@ -5,20 +5,13 @@
 // of the wrong type is refused at once with E_ARROW_TYPE naming it.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { csrFromInteractions, isMarksmanError, validateEvents, validateInteractions, validateTransactions } from '@marksman/core';
+import { csrFromInteractions, validateEvents, validateInteractions, validateTransactions } from '@marksman/core';
+import { errorWithRowOf } from '../../../test-support/errors';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-function error(f: () => unknown): { code: string; field: string | undefined; row: number | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field, row: e.row };
-  }
-  throw new Error('expected an error');
-}
+const error = errorWithRowOf;
 
 /** Transactions with a missing customer, a missing quantity, a missing price (amount given) and a mismatch. */
 const TX = Object.freeze([

@@ -11,6 +11,7 @@ import { fitBgNbd, rfm, summarizeForClv } from '@marksman/profiling';
 import { kmeans } from '@marksman/segmentation';
 import { ALS } from '@marksman/recsys';
 import { proportionsZTest, welchTTest } from '@marksman/experiments';
+import { errorWithRowOf } from '../../../test-support/errors';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
@@ -44,15 +45,7 @@ function code(f: () => unknown): string | undefined {
   return undefined;
 }
 
-function error(f: () => unknown): { code: string; field: string | undefined; row: number | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field, row: e.row };
-  }
-  throw new Error('expected an error');
-}
+const error = errorWithRowOf;
 
 describe('records → Arrow → our functions equals records → our functions', () => {
   it('rfm from an Arrow table (Timestamp column, dictionary strings) equals rfm from records', () => {

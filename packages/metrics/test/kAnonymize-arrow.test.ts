@@ -4,18 +4,11 @@
 // E_ARROW_TYPE naming it; merge mode is refused; the input is left unchanged.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Random, isMarksmanError } from '@marksman/core';
+import { Random } from '@marksman/core';
 import { kAnonymize } from '@marksman/metrics';
+import { errorOf } from '../../../test-support/errors';
 
-function error(f: () => unknown): { code: string; field: string | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field };
-  }
-  throw new Error('expected an error');
-}
+const error = errorOf;
 
 interface Person {
   readonly id: number;

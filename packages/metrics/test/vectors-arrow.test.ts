@@ -5,7 +5,7 @@
 // column is E_ARROW_TYPE naming the field; inputs are left unchanged.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Random, isMarksmanError } from '@marksman/core';
+import { Random } from '@marksman/core';
 import {
   areaUnderUpliftCurve,
   averagePrecisionScore,
@@ -21,16 +21,9 @@ import {
   upliftByPercentile,
   upliftCurve,
 } from '@marksman/metrics';
+import { errorWithRowOf } from '../../../test-support/errors';
 
-function error(f: () => unknown): { code: string; field: string | undefined; row: number | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field, row: e.row };
-  }
-  throw new Error('expected an error');
-}
+const error = errorWithRowOf;
 
 type Vec = arrow.Vector | readonly unknown[];
 type Metric2 = (y: Vec, s: Vec) => unknown;

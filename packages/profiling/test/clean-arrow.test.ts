@@ -6,12 +6,13 @@
 // E_ARROW_TYPE naming the column.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Random, isDictionaryColumn, isMarksmanError } from '@marksman/core';
+import { Random, isDictionaryColumn } from '@marksman/core';
 import type { Transaction } from '@marksman/core';
 import { simulateShop } from '@marksman/datasets';
 import { cleanTransactions, rfm } from '@marksman/profiling';
 import type { CleanTransactionColumns } from '@marksman/profiling';
 import { freezeRows } from './features-helpers';
+import { errorOf } from '../../../test-support/errors';
 
 const DAY = 86_400_000;
 
@@ -106,15 +107,7 @@ function plain(col: unknown): unknown[] {
   return Array.from(col as ArrayLike<unknown>);
 }
 
-function error(f: () => unknown): { code: string; field: string | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field };
-  }
-  throw new Error('expected an error');
-}
+const error = errorOf;
 
 describe('cleanTransactions on an Arrow table', () => {
   it('equals cleaning the same lines as plain columns and as records, every other column passed through', () => {

@@ -5,8 +5,9 @@
 // a record is; the input table is left unchanged.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Random, isMarksmanError } from '@marksman/core';
+import { Random } from '@marksman/core';
 import { kFoldSplit, leaveLastOutSplit, portableSplit, randomUserSplit } from '@marksman/recsys';
+import { errorWithRowOf } from '../../../test-support/errors';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -57,15 +58,7 @@ function sideRows(t: arrow.Table, all: readonly Row[]): number[] {
   return out;
 }
 
-function error(f: () => unknown): { code: string; field: string | undefined; row: number | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field, row: e.row };
-  }
-  throw new Error('expected an error');
-}
+const error = errorWithRowOf;
 
 const SPLITS = {
   portableSplit: (x: readonly Row[] | arrow.Table) => [x instanceof arrow.Table ? portableSplit(x, { seed: 3 }) : portableSplit(x, { seed: 3 })],

@@ -4,8 +4,9 @@
 // null feature is refused as NaN in a Table is (E_NOT_FINITE with its row).
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { Random, isMarksmanError } from '@marksman/core';
+import { Random } from '@marksman/core';
 import { lookalike, rfmScores, segmentRules } from '@marksman/segmentation';
+import { errorWithRowOf } from '../../../test-support/errors';
 
 const rng = new Random(9);
 const N = 120;
@@ -30,15 +31,7 @@ function table(): arrow.Table {
   });
 }
 
-function error(f: () => unknown): { code: string; field: string | undefined; row: number | undefined } {
-  try {
-    f();
-  } catch (e) {
-    if (!isMarksmanError(e)) throw e;
-    return { code: e.code, field: e.field, row: e.row };
-  }
-  throw new Error('expected an error');
-}
+const error = errorWithRowOf;
 
 describe('segmentation profiles from an Arrow table', () => {
   it('rfmScores, segmentRules and lookalike equal the records path', () => {
