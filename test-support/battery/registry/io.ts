@@ -50,6 +50,9 @@ export const ioNode = async (): Promise<Case[]> => {
   return [
     fn('readParquetFile', readParquetFile, args(file, { columns: ['spend'] }), { returns: [/^a1\.columns=null$/, /^a1\.columns=\[\]$/] }),
     fn('writeParquetFile', writeParquetFile, args(join(root, 'out.parquet'), RECORDS, { compression: 'none' }), {
+      // A string ('0.05') in place of the path is a valid relative path: the call would write that file in the
+      // test's working folder (the repository), so those perturbations are not run.
+      skip: [/^a0='0\.05'$/],
       returns: [/^a1\[\d+\]\.\w+(=(null|undefined|\d.*|-\d.*|NaN|-?Infinity|"[^"]*"|true|false)| missing)$/, /^a1\[\d+\](=\{\}|\.extra=.*)$/, /^a1=\[\]$/],
       garbage: [/^a1\[\d+\]\.\w+=(NaN|-?Infinity|1e308|-1e308)$/],
     }),
