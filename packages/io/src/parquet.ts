@@ -86,9 +86,13 @@ function finish(source: string, name: string, values: ArrayLike<unknown>): Parqu
 /**
  * Reads a Parquet file (its bytes) into columns our functions take: typed
  * arrays for numbers without nulls, arrays of values otherwise
- * (see {@link ParquetColumn}). Timestamps become epoch milliseconds. Uses
- * hyparquet (pure JavaScript: Node and browsers); snappy-compressed and
- * uncompressed files are read. O(rows × columns).
+ * (see {@link ParquetColumn}); the type follows the column's Parquet type,
+ * whatever encoding its pages use. Timestamps and dates become epoch
+ * milliseconds. Uses hyparquet (pure JavaScript: Node and browsers): flat
+ * columns are decoded page by page (a dictionary page's values once,
+ * dictionary-coded pages as integer codes), nested ones through its row
+ * reader; snappy-compressed and uncompressed files are read.
+ * O(rows × columns).
  *
  * @param file - the file's bytes
  * @param options - `columns` to read (default all)
