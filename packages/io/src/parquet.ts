@@ -6,9 +6,11 @@
 import { OptionsError, ParseError, ValidationError } from '@marksman/core';
 import type { ColumnValue } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { parquetMetadata, parquetRead } from 'hyparquet';
+import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+import type { SchemaTree } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { BasicType, ColumnSource } from 'hyparquet-writer';
+import { assembleFlatColumn, isFlatLeaf, readFlatColumnPages } from './parquet-pages';
 import { namedColumns } from './table-input';
 import type { TableLike } from './table-input';
 
@@ -84,9 +86,13 @@ function finish(source: string, name: string, values: ArrayLike<unknown>): Parqu
 /**
  * Reads a Parquet file (its bytes) into columns our functions take: typed
  * arrays for numbers without nulls, arrays of values otherwise
- * (see {@link ParquetColumn}). Timestamps become epoch milliseconds. Uses
- * hyparquet (pure JavaScript: Node and browsers); snappy-compressed and
- * uncompressed files are read. O(rows × columns).
+ * (see {@link ParquetColumn}); the type follows the column's Parquet type,
+ * whatever encoding its pages use. Timestamps and dates become epoch
+ * milliseconds. Uses hyparquet (pure JavaScript: Node and browsers): flat
+ * columns are decoded page by page (a dictionary page's values once,
+ * dictionary-coded pages as integer codes), nested ones through its row
+ * reader; snappy-compressed and uncompressed files are read.
+ * O(rows × columns).
  *
  * @param file - the file's bytes
  * @param options - `columns` to read (default all)
@@ -127,20 +133,37 @@ export async function readParquet(file: ArrayBuffer | Uint8Array, options?: Read
     names = o.columns;
   }
   const numRows = Number(metadata.num_rows);
+  const bytes = new Uint8Array(buffer);
+  const root = parquetSchema(metadata);
+  const flat = new Map<string, SchemaTree>();
+  for (const child of root.children) if (isFlatLeaf(child)) flat.set(child.element.name, child);
+  // Flat columns page by page (parquet-pages.ts); anything nested through parquetRead.
+  const assembled = new Map<string, ReturnType<typeof assembleFlatColumn>>();
   const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
-  for (const name of names) chunks.set(name, []);
   try {
-    await parquetRead({
-      file: buffer,
-      metadata,
-      columns: [...names],
-      onChunk: (chunk) => chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData }),
-    });
+    for (const name of names) {
+      const tree = flat.get(name);
+      if (tree !== undefined) assembled.set(name, assembleFlatColumn(readFlatColumnPages(bytes, metadata, tree, root)));
+      else chunks.set(name, []);
+    }
+    if (chunks.size > 0) {
+      await parquetRead({
+        file: buffer,
+        metadata,
+        columns: [...chunks.keys()],
+        onChunk: (chunk) => chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData }),
+      });
+    }
   } catch (e) {
     throw new ParseError('E_PARQUET', `${source}: the Parquet file could not be decoded (${e instanceof Error ? e.message : String(e)}).`, { source, field: 'file' });
   }
   const out: ParquetColumns = {};
   for (const name of names) {
+    const done = assembled.get(name);
+    if (done !== undefined) {
+      out[name] = done.typed || done.strings ? (done.values as ParquetColumn) : finish(source, name, done.values);
+      continue;
+    }
     const parts = (chunks.get(name) ?? []).sort((a, b) => a.rowStart - b.rowStart);
     let values: ArrayLike<unknown>;
     if (parts.length === 1 && parts[0]!.data.length === numRows) values = parts[0]!.data;
@@ -156,26 +179,42 @@ export async function readParquet(file: ArrayBuffer | Uint8Array, options?: Read
   return out;
 }
 
-function parquetType(source: string, name: string, col: ArrayLike<unknown>): { data: unknown[] | Float64Array | Float32Array | Int32Array; type: BasicType } {
-  if (col instanceof Float64Array) return { data: col, type: 'DOUBLE' };
-  if (col instanceof Float32Array) return { data: col, type: 'FLOAT' };
-  if (col instanceof Int32Array) return { data: col, type: 'INT32' };
-  if (ArrayBuffer.isView(col)) return { data: Float64Array.from(col as ArrayLike<number>), type: 'DOUBLE' };
+/** A column as hyparquet-writer takes it: its values, Parquet type, and whether it holds nulls. */
+function parquetType(source: string, name: string, col: ArrayLike<unknown>): { data: unknown[] | Float64Array | Float32Array | Int32Array; type: BasicType; nullable: boolean } {
+  if (col instanceof Float64Array) return { data: col, type: 'DOUBLE', nullable: false };
+  if (col instanceof Float32Array) return { data: col, type: 'FLOAT', nullable: false };
+  if (col instanceof Int32Array) return { data: col, type: 'INT32', nullable: false };
+  if (ArrayBuffer.isView(col)) return { data: Float64Array.from(col as ArrayLike<number>), type: 'DOUBLE', nullable: false };
   let kind: 'number' | 'string' | 'boolean' | null = null;
-  const data = new Array<unknown>(col.length);
-  for (let i = 0; i < col.length; i++) {
-    let v = col[i];
-    if (v === undefined) v = null;
-    if (v instanceof Date) v = v.getTime();
-    data[i] = v;
-    if (v === null) continue;
-    const k = typeof v;
+  let nulls = 0;
+  let dates = 0;
+  const n = col.length;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v === null || v === undefined) {
+      nulls++;
+      continue;
+    }
+    let k: string = typeof v;
+    if (v instanceof Date) {
+      k = 'number';
+      dates++;
+    }
     if ((k !== 'number' && k !== 'string' && k !== 'boolean') || (kind !== null && kind !== k)) {
       throw new ValidationError('E_COLUMN_TYPE', `${source}: column "${name}" holds ${kind !== null && (k === 'number' || k === 'string' || k === 'boolean') ? `both ${kind}s and ${k}s` : `a ${k}`} (row ${i}); Parquet columns written here hold one of numbers, strings or booleans.`, { source, field: name, row: i });
     }
     kind = k as 'number' | 'string' | 'boolean';
   }
-  return { data, type: kind === 'string' ? 'STRING' : kind === 'boolean' ? 'BOOLEAN' : 'DOUBLE' };
+  const type: BasicType = kind === 'string' ? 'STRING' : kind === 'boolean' ? 'BOOLEAN' : 'DOUBLE';
+  // Numbers (and Dates, as epoch milliseconds) without nulls: DOUBLE values in a Float64Array.
+  if (kind === 'number' && nulls === 0) return { data: Float64Array.from(col as ArrayLike<number | Date>, (v) => (typeof v === 'number' ? v : v.getTime())), type, nullable: false };
+  // A column with nulls, undefined, or Dates: copied with null and epoch milliseconds in their place.
+  if (nulls > 0 || dates > 0 || !Array.isArray(col)) {
+    const data = Array.from(col, (v) => (v === undefined || v === null ? null : v instanceof Date ? v.getTime() : v));
+    return { data, type, nullable: nulls > 0 };
+  }
+  // Strings or booleans without nulls: written as they are (hyparquet-writer never writes into them).
+  return { data: col as unknown[], type, nullable: false };
 }
 
 /**
@@ -210,8 +249,8 @@ export function writeParquet(data: TableLike, options?: WriteParquetOptions): Ui
   }
   const { names, columns } = namedColumns(source, data);
   const columnData: ColumnSource[] = names.map((name) => {
-    const { data: values, type } = parquetType(source, name, columns.get(name) as ArrayLike<unknown>);
-    return { name, data: values, type, nullable: !ArrayBuffer.isView(values) };
+    const { data: values, type, nullable } = parquetType(source, name, columns.get(name) as ArrayLike<unknown>);
+    return { name, data: values, type, nullable };
   });
   const buffer = parquetWriteBuffer({ columnData, codec: o.compression === 'snappy' ? 'SNAPPY' : 'UNCOMPRESSED', rowGroupSize: o.rowGroupSize });
   return new Uint8Array(buffer);

@@ -35,10 +35,10 @@ export interface RowsResult {
   readonly rows: readonly object[];
 }
 
-/** Named columns of one length, in column order. */
+/** Named columns of one length, in column order (dictionary columns only when asked to keep them). */
 export interface NamedColumns {
   readonly names: readonly string[];
-  readonly columns: ReadonlyMap<string, ArrayLike<unknown>>;
+  readonly columns: ReadonlyMap<string, ArrayLike<unknown> | DictionaryColumn>;
   readonly numRows: number;
 }
 
@@ -124,19 +124,37 @@ function fromArrow(source: string, t: ArrowLikeTable): NamedColumns {
   return { names, columns, numRows: Math.max(n, 0) };
 }
 
+function badCode(source: string, name: string, d: DictionaryColumn, row: number): ValidationError {
+  return new ValidationError('E_COLUMN_TYPE', `${source}: dictionary column "${name}" has code ${d.codes[row]!} at row ${row}, outside its ${d.values.length} values.`, { source, field: name, row });
+}
+
 /** A dictionary-encoded column's strings, one per row (E_COLUMN_TYPE for a code outside its values). */
 function decode(source: string, name: string, d: DictionaryColumn): string[] {
-  const out = new Array<string>(d.codes.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = d.values[d.codes[i]!];
-    if (v === undefined) throw new ValidationError('E_COLUMN_TYPE', `${source}: dictionary column "${name}" has code ${d.codes[i]!} at row ${i}, outside its ${d.values.length} values.`, { source, field: name, row: i });
+  const { codes, values } = d;
+  const n = codes.length;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[codes[i]!];
+    if (v === undefined) throw badCode(source, name, d, i);
     out[i] = v;
   }
   return out;
 }
 
-/** Any {@link TableLike} → named columns (shared, never written). */
-export function namedColumns(source: string, input: TableLike): NamedColumns {
+/** A dictionary-encoded column kept as it is, once every code is checked to fall inside its values. */
+function checkedDictionary(source: string, name: string, d: DictionaryColumn): DictionaryColumn {
+  const { codes } = d;
+  const size = d.values.length;
+  for (let i = 0; i < codes.length; i++) if (!(codes[i]! >= 0 && codes[i]! < size)) throw badCode(source, name, d, i);
+  return d;
+}
+
+/**
+ * Any {@link TableLike} → named columns (shared, never written). Dictionary-encoded text
+ * columns are decoded into strings, or with `keepDictionaries` handed on as they are (their
+ * codes checked).
+ */
+export function namedColumns(source: string, input: TableLike, keepDictionaries = false): NamedColumns {
   if (input instanceof Table) return fromTable(input);
   if (Array.isArray(input)) return fromRecords(source, input as readonly object[]);
   if (isArrowTable(input)) return fromArrow(source, input);
@@ -146,13 +164,21 @@ export function namedColumns(source: string, input: TableLike): NamedColumns {
   const obj = input as Record<string, unknown>;
   const keys = Object.keys(obj);
   if (keys.length > 0 && keys.every((k) => isColumn(obj[k]) || isDictionaryColumn(obj[k]))) {
-    const columns = new Map<string, ArrayLike<unknown>>();
+    const columns = new Map<string, ArrayLike<unknown> | DictionaryColumn>();
     let n = -1;
     for (const k of keys) {
       const given = obj[k];
-      const c = isDictionaryColumn(given) ? decode(source, k, given) : (given as ArrayLike<unknown>);
-      if (n >= 0 && c.length !== n) throw new ValidationError('E_COLUMN_LENGTH', `${source}: column "${k}" has ${c.length} values, other columns have ${n}.`, { source, field: k });
-      n = c.length;
+      let c: ArrayLike<unknown> | DictionaryColumn;
+      let length: number;
+      if (isDictionaryColumn(given)) {
+        c = keepDictionaries ? checkedDictionary(source, k, given) : decode(source, k, given);
+        length = given.codes.length;
+      } else {
+        c = given as ArrayLike<unknown>;
+        length = c.length;
+      }
+      if (n >= 0 && length !== n) throw new ValidationError('E_COLUMN_LENGTH', `${source}: column "${k}" has ${length} values, other columns have ${n}.`, { source, field: k });
+      n = length;
       columns.set(k, c);
     }
     return { names: keys, columns, numRows: n };

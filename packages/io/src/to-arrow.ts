@@ -1,4 +1,5 @@
-import { ValidationError } from '@marksman/core';
+import { ValidationError, isDictionaryColumn } from '@marksman/core';
+import type { DictionaryColumn } from '@marksman/core';
 import { namedColumns } from './table-input';
 import type { TableLike } from './table-input';
 
@@ -42,44 +43,42 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-/** A column as Arrow should get it: typed arrays as they are; mixed strings and numbers refused. */
-function arrowReady(source: string, name: string, col: ArrayLike<unknown>): unknown {
-  if (ArrayBuffer.isView(col)) return col;
-  let numbers = 0;
-  let strings = 0;
-  let nulls = 0;
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i];
-    if (v === null || v === undefined) nulls++;
-    else if (typeof v === 'number') numbers++;
-    else if (typeof v === 'string') strings++;
-  }
-  if (numbers > 0 && strings > 0) {
-    throw new ValidationError('E_COLUMN_TYPE', `${source}: column "${name}" mixes strings and numbers; Arrow columns hold one type. Convert the ids to strings (or numbers) first.`, { source, field: name });
-  }
-  // Numbers without nulls: a Float64Array, which Arrow wraps without copying again.
-  if (numbers === col.length && nulls === 0 && col.length > 0) return Float64Array.from(col as ArrayLike<number>);
-  return Array.from(col, (v) => (v === undefined ? null : v));
+/** What {@link dictionaryVector} needs of the module, when it has it all. */
+interface DictionaryParts {
+  readonly makeVector: (input: unknown) => unknown;
+  readonly vectorFromArray: (values: unknown, type?: unknown) => unknown;
+  readonly Dictionary: AnyClass;
+  readonly Utf8: AnyClass;
+  readonly Int32: AnyClass;
 }
 
-/**
- * A text column without nulls as an Arrow `Dictionary<Int32, Utf8>` vector, encoded here with
- * one hash lookup per row (several times faster than Arrow's builder, which `tableFromArrays`
- * uses); `null` when the module lacks what this needs or the column is not all strings.
- */
-function dictionaryVector(arrow: ArrowModule, col: unknown): unknown {
+function dictionaryParts(arrow: ArrowModule): DictionaryParts | null {
   const { makeVector, vectorFromArray } = arrow;
   const Dictionary = arrow.Dictionary as AnyClass | undefined;
   const Utf8 = arrow.Utf8 as AnyClass | undefined;
   const Int32 = arrow.Int32 as AnyClass | undefined;
-  if (!Array.isArray(col) || col.length === 0 || typeof makeVector !== 'function' || typeof vectorFromArray !== 'function' || typeof Dictionary !== 'function' || typeof Utf8 !== 'function' || typeof Int32 !== 'function') return null;
+  if (typeof makeVector !== 'function' || typeof vectorFromArray !== 'function' || typeof Dictionary !== 'function' || typeof Utf8 !== 'function' || typeof Int32 !== 'function') return null;
+  return { makeVector: makeVector.bind(arrow), vectorFromArray: vectorFromArray.bind(arrow), Dictionary, Utf8, Int32 };
+}
+
+/**
+ * An Arrow `Dictionary<Int32, Utf8>` vector over these codes (not copied)
+ * and these distinct strings: Arrow's builder (which `tableFromArrays` uses)
+ * is several times slower.
+ */
+function dictionaryVector(parts: DictionaryParts, codes: Int32Array, values: readonly string[]): unknown {
+  const dictionary = parts.vectorFromArray(values, new parts.Utf8());
+  return parts.makeVector({ type: new parts.Dictionary(new parts.Utf8(), new parts.Int32()), data: codes, dictionary });
+}
+
+/** Strings without nulls dictionary-encoded with one hash lookup per row. */
+function encodeStrings(col: ArrayLike<unknown>): { codes: Int32Array; values: string[] } {
   const n = col.length;
   const codes = new Int32Array(n);
   const index = new Map<string, number>();
   const values: string[] = [];
   for (let i = 0; i < n; i++) {
-    const v: unknown = col[i];
-    if (typeof v !== 'string') return null;
+    const v = col[i] as string;
     let c = index.get(v);
     if (c === undefined) {
       c = values.length;
@@ -88,8 +87,41 @@ function dictionaryVector(arrow: ArrowModule, col: unknown): unknown {
     }
     codes[i] = c;
   }
-  const dictionary = vectorFromArray.call(arrow, values, new Utf8());
-  return makeVector.call(arrow, { type: new Dictionary(new Utf8(), new Int32()), data: codes, dictionary });
+  return { codes, values };
+}
+
+/**
+ * A column as Arrow should get it: typed arrays as they are, dictionary
+ * columns and strings without nulls as Dictionary vectors (when the module
+ * has what that needs), numbers without nulls as a Float64Array, anything
+ * else as values with `null` for missing ones; strings mixed with numbers
+ * refused.
+ */
+function arrowColumn(source: string, name: string, col: ArrayLike<unknown> | DictionaryColumn, parts: DictionaryParts | null): unknown {
+  if (isDictionaryColumn(col)) return parts !== null ? dictionaryVector(parts, col.codes, col.values) : Array.from(col.codes, (c) => col.values[c]);
+  if (ArrayBuffer.isView(col)) return col;
+  const n = col.length;
+  let numbers = 0;
+  let strings = 0;
+  let undefs = 0;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (typeof v === 'string') strings++;
+    else if (typeof v === 'number') numbers++;
+    else if (v === undefined) undefs++;
+  }
+  if (numbers > 0 && strings > 0) {
+    throw new ValidationError('E_COLUMN_TYPE', `${source}: column "${name}" mixes strings and numbers; Arrow columns hold one type. Convert the ids to strings (or numbers) first.`, { source, field: name });
+  }
+  if (n === 0) return Array.from(col);
+  // Numbers without nulls: a Float64Array, which Arrow wraps without copying again.
+  if (numbers === n) return Float64Array.from(col as ArrayLike<number>);
+  if (strings === n && parts !== null) {
+    const { codes, values } = encodeStrings(col);
+    return dictionaryVector(parts, codes, values);
+  }
+  // Arrow reads the values (never writes them): copy only to turn undefined into null.
+  return undefs > 0 ? Array.from(col, (v) => (v === undefined ? null : v)) : col;
 }
 
 /**
@@ -134,12 +166,10 @@ export function toArrow<M extends ArrowModule>(result: TableLike, arrow: M): Arr
   if (typeof arrow !== 'object' || arrow === null || typeof (arrow as { tableFromArrays?: unknown }).tableFromArrays !== 'function') {
     throw new ValidationError('E_INPUT', `${source}: the second argument must be the apache-arrow module (import * as arrow from 'apache-arrow'), got ${describe(arrow)}.`, { source, field: 'arrow.tableFromArrays' });
   }
-  const { names, columns } = namedColumns(source, result);
+  const { names, columns } = namedColumns(source, result, true);
+  const parts = dictionaryParts(arrow);
   const input: Record<string, unknown> = {};
-  for (const name of names) {
-    const ready = arrowReady(source, name, columns.get(name) as ArrayLike<unknown>);
-    input[name] = dictionaryVector(arrow, ready) ?? ready;
-  }
+  for (const name of names) input[name] = arrowColumn(source, name, columns.get(name)!, parts);
   try {
     return arrow.tableFromArrays(input) as ArrowTableOf<M>;
   } catch (e) {
