@@ -135,7 +135,9 @@ export interface CleanTransactionColumns {
 /**
  * The clean lines as columns: every column given, restricted to the kept lines (same kind of
  * array), with `quantity` and `amount` as repaired by netting, `timestamp` as epoch ms, and the
- * anonymous id in `customerId` for kept lines without a customer.
+ * anonymous id in `customerId` for kept lines without a customer. Each typed array has memory of
+ * its own, but may be a view on the front of a larger buffer (cleaning writes the kept lines into
+ * its own working memory rather than allocating beside it).
  */
 export interface CleanedTransactionColumns {
   /** The buyer of each kept line. */
