@@ -6,7 +6,7 @@ import type { DictionaryColumn, Transaction } from '@marksman/core';
 import { parseOnlineRetail, simulateShop } from '@marksman/datasets';
 import type { OnlineRetailColumns } from '@marksman/datasets';
 import { cleanTransactions, rfm } from '@marksman/profiling';
-import type { CleanTransactionColumns } from '@marksman/profiling';
+import type { CleanTransactionColumns, CleanTransactionsOptions } from '@marksman/profiling';
 import { codeOf, freezeRows } from './features-helpers';
 
 /** A dirty copy of the simulated shop's lines: duplicates, cancellations, missing customers, free items, a note per line. */
@@ -80,12 +80,12 @@ describe('cleanTransactions on columns', () => {
   it('on a large parsed Online Retail file, the default call (kept lines copied) returns what overwriteInput returns and the records path keeps, writes nothing given, and gives every column memory of its own', () => {
     const csv = retailCsv(15_000, 21);
     const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
-    const options = [
+    const options: CleanTransactionsOptions[] = [
       { cancellations: 'match', outlierRule: null },
       { cancellations: 'drop', outlierRule: null },
       { cancellations: 'match', outlierRule: { method: 'quantile', field: 'quantity', q: 0.99 }, outliers: 'drop' },
       { missingCustomers: 'keep', anonymousCustomerId: 0 },
-    ] as const;
+    ];
     for (const o of options) {
       const parsed = retailInput(parseOnlineRetail(csv).columns);
       const before = show(parsed);
