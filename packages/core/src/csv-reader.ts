@@ -53,7 +53,9 @@ export interface EngineResult {
   readonly codes: (Int32Array | null)[];
   readonly dictionaries: (ByteDictionary | null)[];
   readonly length: number;
-  readonly lineNumbers: Int32Array;
+  /** The line of each row; null when row i starts on line `firstLine + i` (every row, one line each, none left out). */
+  readonly lineNumbers: Int32Array | null;
+  readonly firstLine: number;
   readonly lines: number;
   readonly records: number;
   readonly blankLines: number;
@@ -89,7 +91,13 @@ export class CsvEngine {
   private numbers: (Float64Array | null)[] = [];
   private codes: (Int32Array | null)[] = [];
   private dicts: (ByteDictionary | null)[] = [];
-  private lineNumbers = new Int32Array(0);
+  /**
+   * The line of each row, stored only once a row does not start on `lineOffset + row` (a record
+   * over several lines, a blank line or a record left out before it): a file of one-line records
+   * needs no line-sized array for them.
+   */
+  private lineNumbers: Int32Array | null = null;
+  private lineOffset = NaN;
   private cap = 0;
   private n = 0;
 
@@ -144,7 +152,10 @@ export class CsvEngine {
     if (this.carried > 0) {
       const need = this.carried + b.length;
       if (this.work.length < need) {
-        const grown = new Uint8Array(Math.max(need, this.work.length * 2));
+        // An eighth more than needed, not twice: chunks are usually of one size, and the unread
+        // end carried over is short, so this is grown about once (a doubled 1 MiB chunk buffer
+        // would be 2 MiB held through the read, and 1 MiB more left behind).
+        const grown = new Uint8Array(need + (need >> 3));
         grown.set(this.work.subarray(0, this.carried));
         this.work = grown;
       }
@@ -307,7 +318,8 @@ export class CsvEngine {
         this.crlf++;
         p += 2;
       } else return -2;
-      this.lineNumbers[n] = this.line;
+      if (this.lineNumbers !== null) this.lineNumbers[n] = this.line;
+      else if (this.line - n !== this.lineOffset) this.storeLine(n, this.line);
       this.line++;
       this.n = n + 1;
       this.records++;
@@ -485,7 +497,8 @@ export class CsvEngine {
       this.setFault(P_FIELDS, 'E_CSV_FIELDS', this.ncols, `expected ${this.ncols} fields (as in the header), got ${fields}`);
     }
     if (this.fault === 0) {
-      this.lineNumbers[this.n] = first;
+      if (this.lineNumbers !== null) this.lineNumbers[this.n] = first;
+      else if (first - this.n !== this.lineOffset) this.storeLine(this.n, first);
       this.n++;
       return next;
     }
@@ -562,10 +575,24 @@ export class CsvEngine {
         this.dicts[c] = null;
       }
     }
-    const lines = new Int32Array(cap);
-    if (old > 0) lines.set(this.lineNumbers);
-    this.lineNumbers = lines;
+    if (this.lineNumbers !== null) {
+      const lines = new Int32Array(cap);
+      lines.set(this.lineNumbers);
+      this.lineNumbers = lines;
+    }
     this.cap = cap;
+  }
+
+  /** Row `n` starts on `line`: the first row sets the offset; a row off it makes the line numbers stored from then on. */
+  private storeLine(n: number, line: number): void {
+    if (n === 0) {
+      this.lineOffset = line;
+      return;
+    }
+    const lines = new Int32Array(this.cap);
+    for (let i = 0; i < n; i++) lines[i] = this.lineOffset + i;
+    lines[n] = line;
+    this.lineNumbers = lines;
   }
 
   /** Reads whatever is left and returns the columns (views trimmed to the rows kept). */
@@ -583,7 +610,8 @@ export class CsvEngine {
       codes: this.codes.map((a) => (a === null ? null : trim(a))),
       dictionaries: this.dicts,
       length: n,
-      lineNumbers: trim(this.lineNumbers),
+      lineNumbers: this.lineNumbers === null ? null : trim(this.lineNumbers),
+      firstLine: this.lineOffset,
       lines: this.line - 1 + (this.endsOpen ? 1 : 0),
       records: this.records,
       blankLines: this.blank,

@@ -100,7 +100,7 @@ export interface CsvTable {
   readonly columns: Readonly<Record<string, CsvColumn>>;
   /** Number of rows kept. */
   readonly length: number;
-  /** For each row, the 1-based line of the file on which its record starts. */
+  /** For each row, the 1-based line of the file on which its record starts (made on first read when every row is one line and none was left out). */
   readonly lineNumbers: Int32Array;
   /** What was read, kept and left out, with line numbers. */
   readonly report: CsvReport;
@@ -286,7 +286,23 @@ function build(r: EngineResult): CsvTable {
     bom: r.bom,
     lineEndings: Object.freeze({ lf: r.lf, crlf: r.crlf }),
   });
-  return Object.freeze({ names: Object.freeze(names), columns: Object.freeze(columns), length: r.length, lineNumbers: r.lineNumbers, report });
+  const table = { names: Object.freeze(names), columns: Object.freeze(columns), length: r.length } as Record<string, unknown>;
+  const stored = r.lineNumbers;
+  if (stored !== null) table.lineNumbers = stored;
+  else {
+    // Row i on line firstLine + i: the array is made on first read (most callers never read it).
+    let made: Int32Array | undefined;
+    const { length, firstLine } = r;
+    Object.defineProperty(table, 'lineNumbers', { enumerable: true, get: () => (made ??= consecutiveLines(length, firstLine)) });
+  }
+  table.report = report;
+  return Object.freeze(table) as unknown as CsvTable;
+}
+
+function consecutiveLines(n: number, first: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = first + i;
+  return out;
 }
 
 function step(source: string, engine: CsvEngine, o: Resolved): void {

@@ -166,6 +166,32 @@ describe('parseCsv: RFC 4180', () => {
   });
 });
 
+describe('parseCsv: line numbers', () => {
+  it('gives each row the line its record starts on, whether or not a line was skipped, a record spanned lines or was left out', async () => {
+    const rows = (k: number): string => Array.from({ length: k }, (_, i) => `r${i},${i}\n`).join('');
+    // One-line records only: row i on line i + 2 (the array is made when read).
+    const simple = parseCsv(`id,x\n${rows(3000)}`, { columns: { x: 'number' } });
+    expect(simple.length).toBe(3000);
+    expect(Array.from(simple.lineNumbers)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 2));
+    expect(simple.lineNumbers).toBe(simple.lineNumbers);
+    expect(Object.keys(simple)).toEqual(['names', 'columns', 'length', 'lineNumbers', 'report']);
+    // After a blank line, a record over two lines or one left out, the rows keep their own lines,
+    // however the input is cut into chunks.
+    const text = `id,x\n\n${rows(1500)}\n"a\nb",1\nbad,zz\n${rows(1500).replace(/^r0,0\n/, '')}`;
+    const expectedLines = [...Array.from({ length: 1500 }, (_, i) => i + 3), 1504, ...Array.from({ length: 1499 }, (_, i) => i + 1507)];
+    const t = parseCsv(text, { columns: { x: 'number' } });
+    expect(t.report.rejectedLines).toEqual(Int32Array.of(1506));
+    expect(Array.from(t.lineNumbers)).toEqual(expectedLines);
+    const bytes = enc.encode(text);
+    for (const k of [1, 500, 20_000, bytes.length - 3]) {
+      const r = await readCsv(chunks([bytes.slice(0, k), bytes.slice(k)]), { columns: { x: 'number' }, sizeHint: bytes.length });
+      expect(Array.from(r.lineNumbers)).toEqual(expectedLines);
+    }
+    // A record left out before any row is kept: the first row still starts on its own line.
+    expect(Array.from(parseCsv('a,x\nb,zz\nc,1\nd,2\n', { columns: { x: 'number' } }).lineNumbers)).toEqual([3, 4]);
+  });
+});
+
 describe('parseCsv: UTF-8', () => {
   it('reports a text field that is not valid UTF-8 (E_CSV_UTF8) on its line, every time the bytes occur, and keeps the rest', () => {
     const bytes = Uint8Array.from([...enc.encode('name,n\nok,1\n'), 0x62, 0xff, 0x61, 0x64, ...enc.encode(',2\nok,3\n'), 0x62, 0xff, 0x61, 0x64, ...enc.encode(',4\n')]);

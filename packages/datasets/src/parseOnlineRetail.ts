@@ -71,9 +71,9 @@ export interface OnlineRetailColumns {
   readonly customerId: Float64Array;
   /** Countries as in the file. */
   readonly country: DictionaryColumn;
-  /** 1 where the invoice starts with `C` (a cancellation). */
+  /** 1 where the invoice starts with `C` (a cancellation); made on first read. */
   readonly cancelled: Uint8Array;
-  /** The 1-based line of the file on which each line's record starts. */
+  /** The 1-based line of the file on which each line's record starts (made on first read for a file of one-line records). */
   readonly lineNumbers: Int32Array;
 }
 
@@ -219,7 +219,11 @@ export function parseOnlineRetailChunks(source: string, chunks: Iterable<Uint8Ar
   return fromTable(source, file, table);
 }
 
-/** Trims each value; merges values that become equal. Returns the column unchanged when nothing moves. */
+/**
+ * Trims each value; merges values that become equal. Returns the column unchanged when nothing
+ * moves. The codes are renumbered in place: they are the CSV reader's own array, not yet shown to
+ * anyone (a copy would hold a second line-sized array while the columns are being built).
+ */
 function trimmed(col: DictionaryColumn): DictionaryColumn {
   const values = col.values;
   if (values.every((v) => v.trim() === v)) return col;
@@ -236,8 +240,8 @@ function trimmed(col: DictionaryColumn): DictionaryColumn {
     }
     remap[c] = k;
   });
-  const codes = new Int32Array(col.codes.length);
-  for (let i = 0; i < codes.length; i++) codes[i] = remap[col.codes[i]!]!;
+  const codes = col.codes;
+  for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]!]!;
   return Object.freeze({ kind: 'dictionary', codes, values: Object.freeze(out) });
 }
 
@@ -264,17 +268,16 @@ function fromTable(source: string, file: string, t: CsvTable): OnlineRetailData 
   const customerId = c6 as Float64Array;
   const country = c7 as DictionaryColumn;
   const n = t.length;
-  const lineNumbers = t.lineNumbers;
   // Checks the CSV reader cannot know: required fields, whole numbers, a representable amount.
   const emptyInvoice = invoiceNo.values.map((v) => v === '');
   const emptyStock = stockCode.values.map((v) => v === '');
   const issues: CsvIssue[] = [];
   const bad = (i: number, field: string, code: string, message: string): void => {
-    const line = lineNumbers[i]!;
+    const line = t.lineNumbers[i]!;
     issues.push({ line, lastLine: line, field, code, message: `${source}: ${file} line ${line}: ${message}; the record is left out of the columns.` });
   };
-  let rejected = 0;
-  const ok = new Uint8Array(n);
+  // Rows left out, ascending (usually none: no line-sized array for them).
+  const refused: number[] = [];
   for (let i = 0; i < n; i++) {
     const q = quantity[i]!;
     const p = unitPrice[i]!;
@@ -287,9 +290,9 @@ function fromTable(source: string, file: string, t: CsvTable): OnlineRetailData 
     else if (p !== p) bad(i, 'UnitPrice', 'E_MISSING', 'UnitPrice is empty');
     else if (!Number.isFinite(q * p)) bad(i, 'UnitPrice', 'E_CSV_NUMBER', `Quantity × UnitPrice = ${q} × ${p} overflows; the line amount cannot be represented`);
     else if (c === c && !(Number.isSafeInteger(c) && c >= 0)) bad(i, 'CustomerID', 'E_CSV_NUMBER', `CustomerID must be a whole number such as 17850 or 17850.0, got ${c}`);
-    if (issues.length === before) ok[i] = 1;
-    else rejected++;
+    if (issues.length !== before) refused.push(i);
   }
+  const rejected = refused.length;
   let columns: OnlineRetailColumns;
   let report = t.report;
   const cancelledOf = (col: DictionaryColumn): Uint8Array => {
@@ -299,13 +302,16 @@ function fromTable(source: string, file: string, t: CsvTable): OnlineRetailData 
     return out;
   };
   if (rejected === 0) {
-    columns = { invoiceNo, stockCode, description, quantity, invoiceDate, unitPrice, customerId, country, cancelled: cancelledOf(invoiceNo), lineNumbers };
+    columns = lazyColumns({ invoiceNo, stockCode, description, quantity, invoiceDate, unitPrice, customerId, country }, () => cancelledOf(invoiceNo), () => t.lineNumbers);
   } else {
     const keep = new Int32Array(n - rejected);
-    for (let i = 0, j = 0; i < n; i++) if (ok[i] === 1) keep[j++] = i;
+    for (let i = 0, j = 0, r = 0; i < n; i++) {
+      if (r < rejected && refused[r] === i) r++;
+      else keep[j++] = i;
+    }
     const f64 = (k: number) => new Float64Array(k);
     const inv = take(invoiceNo, keep);
-    columns = {
+    const kept = {
       invoiceNo: inv,
       stockCode: take(stockCode, keep),
       description: take(description, keep),
@@ -314,12 +320,26 @@ function fromTable(source: string, file: string, t: CsvTable): OnlineRetailData 
       unitPrice: takeNumbers(unitPrice, keep, f64),
       customerId: takeNumbers(customerId, keep, f64),
       country: take(country, keep),
-      cancelled: cancelledOf(inv),
-      lineNumbers: takeNumbers(lineNumbers, keep, (k) => new Int32Array(k)),
     };
+    const lines = takeNumbers(t.lineNumbers, keep, (k) => new Int32Array(k));
+    columns = lazyColumns(kept, () => cancelledOf(inv), () => lines);
     report = mergeReport(t.report, issues);
   }
-  return recordViews(file, Object.freeze(columns), report);
+  return recordViews(file, columns, report);
+}
+
+/**
+ * The columns, frozen, with `cancelled` and `lineNumbers` read on first use: line-sized arrays
+ * that cleaning (which reads the invoice numbers itself) never needs, and that the CSV reader
+ * makes only when asked for a file of one-line records.
+ */
+function lazyColumns(base: Omit<OnlineRetailColumns, 'cancelled' | 'lineNumbers'>, cancelled: () => Uint8Array, lineNumbers: () => Int32Array): OnlineRetailColumns {
+  let flags: Uint8Array | undefined;
+  let lines: Int32Array | undefined;
+  const out = { ...base } as Record<string, unknown>;
+  Object.defineProperty(out, 'cancelled', { enumerable: true, get: () => (flags ??= cancelled()) });
+  Object.defineProperty(out, 'lineNumbers', { enumerable: true, get: () => (lines ??= lineNumbers()) });
+  return Object.freeze(out) as unknown as OnlineRetailColumns;
 }
 
 /** The CSV report with the parser's own refusals added (lines ascending). */

@@ -194,6 +194,12 @@ describe('parseOnlineRetail', () => {
     expect(r.transactions.rejected[0]).toMatchObject({ index: 1, field: 'customerId', code: 'E_CUSTOMER_MISSING' });
     expect(r.transactions.total).toBe(2);
     expect(r.transactions.countsByCode).toEqual({ E_CUSTOMER_MISSING: 1 });
+    // Flags and line numbers are made on first read, then the same arrays every time.
+    expect(Object.keys(r.columns)).toEqual(['invoiceNo', 'stockCode', 'description', 'quantity', 'invoiceDate', 'unitPrice', 'customerId', 'country', 'cancelled', 'lineNumbers']);
+    expect(Array.from(r.columns.cancelled)).toEqual([0, 1]);
+    expect(r.columns.cancelled).toBe(r.columns.cancelled);
+    expect(Array.from(r.columns.lineNumbers)).toEqual([2, 3]);
+    expect(Object.isFrozen(r.columns)).toBe(true);
   });
 
   it('reads both date styles to the same instant, keeps cancellations with a customer, and the validator agrees', () => {

@@ -14,6 +14,12 @@ export type IdColumn = ArrayLike<Id | null | undefined> | DictionaryColumn;
  */
 export interface Lines {
   readonly n: number;
+  /**
+   * 4n bytes of this call's own: `valid` and `missing` are its first two n-byte parts, the third
+   * and fourth are free for cleaning's per-line flags (reasons, repaired lines); when they are read
+   * no more, the whole buffer can hold an Int32 output column (at most n values) instead of a new array.
+   */
+  readonly scratch: ArrayBuffer;
   /** 1 where the row passed validation. */
   readonly valid: Uint8Array;
   /** 1 where the customer id is missing (such rows carry the anonymous customer's code). */
@@ -73,7 +79,8 @@ function prefixFlags(ids: readonly Id[], prefix: string | null): Uint8Array {
 /** Records → lines, through validateTransactions (missing customers stood in so other faults show). */
 export function linesFromRecords(rows: readonly unknown[], anonymous: Id, prefix: string | null): { lines: Lines; clean: (CleanTransaction | undefined)[] } {
   const n = rows.length;
-  const missing = new Uint8Array(n);
+  const scratch = new ArrayBuffer(4 * n);
+  const missing = new Uint8Array(scratch, n, n);
   const probe: Transaction[] = new Array<Transaction>(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i];
@@ -83,7 +90,7 @@ export function linesFromRecords(rows: readonly unknown[], anonymous: Id, prefix
     } else probe[i] = r as Transaction;
   }
   const v = validateTransactions(probe);
-  const valid = new Uint8Array(n);
+  const valid = new Uint8Array(scratch, 0, n);
   const customer = new Int32Array(n);
   const order = new Int32Array(n);
   const item = new Int32Array(n).fill(-1);
@@ -114,6 +121,7 @@ export function linesFromRecords(rows: readonly unknown[], anonymous: Id, prefix
   for (let i = 0; i < n; i++) if (valid[i] === 0) missing[i] = 0;
   const lines: Lines = {
     n,
+    scratch,
     valid,
     missing,
     customer,
@@ -219,7 +227,8 @@ function encode(col: IdColumn | ArrayLike<string | null | undefined> | Dictionar
 /** Columns → lines, by the rules of validateTransactions (same codes), one pass per column. */
 export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, prefix: string | null, quantityHandedOver: boolean): { lines: Lines; customerIds: Id[] } {
   const invalid: RejectedRow[] = [];
-  const valid = new Uint8Array(n).fill(1);
+  const scratch = new ArrayBuffer(4 * n);
+  const valid = new Uint8Array(scratch, 0, n).fill(1);
   const refuse = (i: number, field: string, code: string, text: string): void => {
     if (valid[i] === 0) return;
     valid[i] = 0;
@@ -229,7 +238,7 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
   const ord = encode(cols.orderId, n);
   const itm = cols.itemId === undefined ? null : encode(cols.itemId, n);
   const chn = cols.channel === undefined ? null : encode(cols.channel, n, true);
-  const missing = new Uint8Array(n);
+  const missing = new Uint8Array(scratch, n, n);
   // The anonymous customer gets a code of its own (or the code of an equal id already present).
   let anonymousCode = cust.ids.indexOf(anonymous);
   if (anonymousCode < 0) anonymousCode = cust.ids.length;
@@ -294,6 +303,7 @@ export function linesFromColumns(cols: ColumnsIn, n: number, anonymous: Id, pref
   const channel = chn === null ? null : chn.codes;
   const lines: Lines = {
     n,
+    scratch,
     valid,
     missing,
     customer,

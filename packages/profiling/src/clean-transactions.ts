@@ -135,7 +135,9 @@ export interface CleanTransactionColumns {
 /**
  * The clean lines as columns: every column given, restricted to the kept lines (same kind of
  * array), with `quantity` and `amount` as repaired by netting, `timestamp` as epoch ms, and the
- * anonymous id in `customerId` for kept lines without a customer.
+ * anonymous id in `customerId` for kept lines without a customer. Each typed array has memory of
+ * its own, but may be a view on the front of a larger buffer (cleaning writes the kept lines into
+ * its own working memory rather than allocating beside it).
  */
 export interface CleanedTransactionColumns {
   /** The buyer of each kept line. */
@@ -506,22 +508,27 @@ function extraFields(r: Readonly<Record<string, unknown>>): Record<string, unkno
   return out;
 }
 
-/** A growing list of line indexes in an Int32Array (no boxed numbers on the heap). */
-class IndexList {
-  private a = new Int32Array(16);
-  private n = 0;
-  push(i: number): void {
-    if (this.n === this.a.length) {
-      const next = new Int32Array(this.a.length * 2);
-      next.set(this.a);
-      this.a = next;
-    }
-    this.a[this.n++] = i;
-  }
-  /** The indexes, ascending, in an array of their own length. */
-  sorted(): Int32Array {
-    return this.a.slice(0, this.n).sort();
-  }
+/** The reasons a step flags (`invalid` is listed by validation). */
+type Flag = Exclude<CleanReason, 'invalid'>;
+
+/** The bit of each flag in the per-line reason flags. */
+const REASON_BIT: Readonly<Record<Flag, number>> = Object.freeze({
+  missingCustomer: 1,
+  duplicate: 2,
+  cancellation: 4,
+  unmatchedCancellation: 8,
+  cancelledOriginal: 16,
+  nonPositivePrice: 32,
+  outlier: 64,
+});
+
+/** The lines whose flags have `bit`, ascending, in an array of their own length. */
+function flagged(why: Uint8Array, bit: number): Int32Array {
+  let count = 0;
+  for (let i = 0; i < why.length; i++) if ((why[i]! & bit) !== 0) count++;
+  const out = new Int32Array(count);
+  for (let i = 0, k = 0; k < count; i++) if ((why[i]! & bit) !== 0) out[k++] = i;
+  return out;
 }
 
 /** Progress point: reports and checks the signal (see progressTicker). */
@@ -529,19 +536,25 @@ type Tick = (phase: string, done: number, total: number) => void;
 
 interface StepsResult {
   readonly kept: Int32Array;
+  /** Quantities, netted in place unless `netted` is given. */
   readonly quantity: Float64Array;
+  /** When the quantity array could not be written: the netted quantity of each line netting changed. */
+  readonly netted: Map<number, number> | null;
   readonly amount: Float64Array;
   readonly repaired: Uint8Array;
   readonly report: CleanReport;
+  /** The duplicates' hash table (8 bytes per line alive then, read no more): room for a Float64 output column. */
+  readonly spare: ArrayBuffer;
 }
 
 /** Steps 2–6 on the lines (validation was step 1). */
 function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tick | null): StepsResult {
   const { n, valid, missing, customer, order, prefixed, item, timestamp, unitPrice } = lines;
-  // Netting changes quantities (in place when the array may be written, else in a copy made at the
-  // first change) and amounts (the engine's own array). It never makes a quantity negative, so
-  // `isCancel` below reads the same whether it sees the netted or the original quantities.
-  let qty = lines.quantity;
+  // Netting changes quantities (in place when the array may be written, else kept aside for the
+  // few lines it changed) and amounts (the engine's own array). It never makes a quantity negative,
+  // so `isCancel` below reads the same whether it sees the netted or the original quantities.
+  const qty = lines.quantity;
+  let netted: Map<number, number> | null = null;
   const amt = lines.amount;
   // 1 = still in the output. The lines are this call's own arrays: `valid` is read only below, each
   // index before it is marked, so it becomes the live flags in place (one line-sized array fewer).
@@ -552,17 +565,9 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   const step = (phase: string): void => {
     if (tick !== null) tick(phase, n, n);
   };
-  const lists: Record<CleanReason, IndexList> = {
-    invalid: new IndexList(),
-    missingCustomer: new IndexList(),
-    duplicate: new IndexList(),
-    cancellation: new IndexList(),
-    unmatchedCancellation: new IndexList(),
-    cancelledOriginal: new IndexList(),
-    nonPositivePrice: new IndexList(),
-    outlier: new IndexList(),
-  };
-  for (const x of lines.invalid) lists.invalid.push(x.index);
+  // Each line's reasons, one bit each (a line kept by one rule may be flagged by a later one): one
+  // byte per line instead of growing index lists; the lists are cut to size at the end.
+  const why = new Uint8Array(lines.scratch, 2 * n, n);
   const actions: Record<CleanReason, CleanAction> = {
     invalid: 'drop',
     missingCustomer: o.missingCustomers,
@@ -573,8 +578,8 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
     nonPositivePrice: o.nonPositivePrices,
     outlier: o.outliers,
   };
-  const mark = (reason: CleanReason, i: number): void => {
-    lists[reason].push(i);
+  const mark = (reason: Flag, i: number): void => {
+    why[i]! |= REASON_BIT[reason];
     if (actions[reason] === 'drop' && alive[i] === 1) {
       alive[i] = 0;
       kept--;
@@ -584,60 +589,97 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   step('validate');
 
   // 3: exact duplicates (first occurrence kept): a hash table of row indexes over every field.
-  markDuplicates(lines, alive, (i) => mark('duplicate', i), tick);
+  const spare = markDuplicates(lines, alive, (i) => mark('duplicate', i), tick);
   step('duplicates');
 
   // 4: cancellations and returns.
   const isCancel = (i: number): boolean => lines.quantity[i]! < 0 || prefixed[order[i]!] === 1;
   const matches: CancellationMatch[] = [];
   // Lines whose quantity netting changed: only netting ('match') repairs any.
-  const repaired = new Uint8Array(o.cancellations === 'match' ? n : 0);
-  const cancelIdx: number[] = [];
-  for (let i = 0; i < n; i++) if (alive[i] === 1 && isCancel(i)) cancelIdx.push(i);
+  const repaired = o.cancellations === 'match' ? new Uint8Array(lines.scratch, 3 * n, n) : new Uint8Array(0);
+  // The lines' own typed arrays hold the working lists (no array of boxed numbers or per-key arrays
+  // on the heap, which would survive young collections and make the engine grow its heap).
+  let nCancel = 0;
+  for (let i = 0; i < n; i++) if (alive[i] === 1 && isCancel(i)) nCancel++;
+  const cancelIdx = new Int32Array(nCancel);
+  for (let i = 0, k = 0; i < n && k < nCancel; i++) if (alive[i] === 1 && isCancel(i)) cancelIdx[k++] = i;
   if (o.cancellations === 'match') {
     // Purchase lines by customer + item, sorted by time (then index).
     const width = lines.itemCount + 1;
     const numeric = lines.customerCount * width < 2 ** 52;
     const itemOf = (i: number): number => (item === null ? -1 : item[i]!);
     const keyOf = (i: number): number | string => (numeric ? customer[i]! * width + itemOf(i) + 1 : `${customer[i]},${itemOf(i)}`);
-    // Only purchases that some cancellation could net against are collected.
-    const byKey = new Map<number | string, number[]>();
-    for (const c of cancelIdx) byKey.set(keyOf(c), []);
-    if (byKey.size > 0) {
+    // Only purchases that some cancellation could net against are collected: the keys of the
+    // cancellations get group numbers; each group's purchases are one slice of `members`.
+    const groupOf = new Map<number | string, number>();
+    const cancelGroup = new Int32Array(nCancel);
+    for (let k = 0; k < nCancel; k++) {
+      const key = keyOf(cancelIdx[k]!);
+      let g = groupOf.get(key);
+      if (g === undefined) {
+        g = groupOf.size;
+        groupOf.set(key, g);
+      }
+      cancelGroup[k] = g;
+    }
+    const groups = groupOf.size;
+    const start = new Int32Array(groups + 1);
+    const purchase = (i: number): boolean => alive[i] === 1 && qty[i]! > 0 && !isCancel(i);
+    if (groups > 0) {
       for (let i = 0; i < n; i++) {
-        if (alive[i] !== 1 || !(qty[i]! > 0) || isCancel(i)) continue;
-        byKey.get(keyOf(i))?.push(i);
+        if (!purchase(i)) continue;
+        const g = groupOf.get(keyOf(i));
+        if (g !== undefined) start[g + 1]!++;
       }
     }
+    for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+    const members = new Int32Array(start[groups]!);
+    if (members.length > 0) {
+      const fill = start.slice(0, groups);
+      for (let i = 0; i < n; i++) {
+        if (!purchase(i)) continue;
+        const g = groupOf.get(keyOf(i));
+        if (g !== undefined) members[fill[g]!++] = i;
+      }
+    }
+    groupOf.clear();
     const byTime = (a: number, b: number): number => timestamp[a]! - timestamp[b]! || a - b;
-    for (const list of byKey.values()) if (list.length > 1) list.sort(byTime);
-    cancelIdx.sort(byTime);
-    const touched: number[] = [];
-    for (const c of cancelIdx) {
-      let left = Math.abs(qty[c]!);
-      const list = byKey.get(keyOf(c));
-      let netted = false;
-      if (list !== undefined) {
-        for (let p = list.length - 1; p >= 0 && left > 0; p--) {
-          const i = list[p]!;
-          if (timestamp[i]! > timestamp[c]! || !(qty[i]! > 0)) continue;
-          if (qty === lines.quantity && !lines.quantityWritable) qty = qty.slice();
-          const take = Math.min(left, qty[i]!);
-          const unit = amt[i]! / qty[i]!;
-          qty[i] = qty[i]! - take;
-          amt[i] = qty[i] === 0 ? 0 : unit * qty[i]!;
-          left -= take;
-          netted = true;
-          matches.push({ cancellation: c, original: i, quantity: take });
-          if (repaired[i] === 0) touched.push(i);
-          repaired[i] = 1;
-        }
+    for (let g = 0; g < groups; g++) if (start[g + 1]! - start[g]! > 1) members.subarray(start[g]!, start[g + 1]!).sort(byTime);
+    // The cancellations in time order, each with its group.
+    const inTime = Int32Array.from({ length: nCancel }, (_, k) => k).sort((a, b) => byTime(cancelIdx[a]!, cancelIdx[b]!));
+    // The purchases' quantities as netting leaves them, by place in `members` (each line is in one group).
+    const left = new Float64Array(members.length);
+    for (let p = 0; p < members.length; p++) left[p] = qty[members[p]!]!;
+    for (let k = 0; k < nCancel; k++) {
+      const c = cancelIdx[inTime[k]!]!;
+      const g = cancelGroup[inTime[k]!]!;
+      let open = Math.abs(qty[c]!);
+      let any = false;
+      for (let p = start[g + 1]! - 1; p >= start[g]! && open > 0; p--) {
+        const i = members[p]!;
+        const q = left[p]!;
+        if (timestamp[i]! > timestamp[c]! || !(q > 0)) continue;
+        const take = Math.min(open, q);
+        const unit = amt[i]! / q;
+        const rest = q - take;
+        left[p] = rest;
+        amt[i] = rest === 0 ? 0 : unit * rest;
+        open -= take;
+        any = true;
+        matches.push({ cancellation: c, original: i, quantity: take });
+        repaired[i] = 1;
       }
-      mark(netted ? 'cancellation' : 'unmatchedCancellation', c);
+      mark(any ? 'cancellation' : 'unmatchedCancellation', c);
     }
-    touched.sort((a, b) => a - b);
-    for (const i of touched) {
-      if (qty[i] === 0) {
+    // Netted quantities go into the quantity array when cleaning may write it, else into a map of
+    // the lines netting changed (no copy of the whole column for a few thousand lines).
+    if (!lines.quantityWritable) netted = new Map<number, number>();
+    for (let p = 0; p < members.length; p++) {
+      const i = members[p]!;
+      if (repaired[i] !== 1) continue;
+      if (netted === null) qty[i] = left[p]!;
+      else netted.set(i, left[p]!);
+      if (left[p] === 0) {
         repaired[i] = 0;
         mark('cancelledOriginal', i);
       }
@@ -661,11 +703,17 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   if (rule !== null) {
     const field = rule.field ?? 'amount';
     const column = field === 'amount' ? amt : field === 'quantity' ? qty : unitPrice;
-    const cand: number[] = [];
-    for (let i = 0; i < n; i++) if (alive[i] === 1 && column[i]! > 0) cand.push(i);
+    const set = field === 'quantity' ? netted : null;
+    const value = set === null ? (i: number): number => column[i]! : (i: number): number => set.get(i) ?? column[i]!;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (alive[i] === 1 && value(i) > 0) count++;
+    const cand = new Int32Array(count);
+    for (let i = 0, k = 0; k < count; i++) if (alive[i] === 1 && value(i) > 0) cand[k++] = i;
     if (cand.length > 0) {
       const tf = rule.method === 'mad' && rule.log === true ? Math.log : (x: number): number => x;
-      const vals = Float64Array.from(cand, (i) => tf(column[i]!)).sort();
+      const vals = new Float64Array(cand.length);
+      for (let k = 0; k < cand.length; k++) vals[k] = tf(value(cand[k]!));
+      vals.sort();
       if (rule.method === 'quantile') outlierThreshold = sortedQuantile(vals, rule.q);
       else {
         const med = sortedQuantile(vals, 0.5);
@@ -674,7 +722,7 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
         const cut = med + (rule.threshold * mad) / 0.6745;
         outlierThreshold = rule.log === true ? Math.exp(cut) : cut;
       }
-      for (const i of cand) if (column[i]! > outlierThreshold) mark('outlier', i);
+      for (const i of cand) if (value(i) > outlierThreshold) mark('outlier', i);
     }
   }
   step('outliers');
@@ -682,24 +730,26 @@ function runSteps(lines: Lines, o: Resolved, rule: OutlierRule | null, tick: Tic
   const keptIdx = new Int32Array(kept);
   for (let i = 0, j = 0; i < n; i++) if (alive[i] === 1) keptIdx[j++] = i;
   const reasons = {} as Record<CleanReason, CleanReasonReport>;
-  for (const key of Object.keys(lists) as CleanReason[]) {
-    const idx = lists[key].sorted();
+  const invalidIdx = Int32Array.from(lines.invalid, (x) => x.index).sort();
+  reasons.invalid = { count: invalidIdx.length, indexes: invalidIdx, action: actions.invalid };
+  for (const key of Object.keys(REASON_BIT) as Flag[]) {
+    const idx = flagged(why, REASON_BIT[key]);
     reasons[key] = { count: idx.length, indexes: idx, action: actions[key] };
   }
-  const repairedList: number[] = [];
-  for (let i = 0; i < repaired.length; i++) if (repaired[i] === 1) repairedList.push(i);
   return {
     kept: keptIdx,
     quantity: qty,
+    netted,
     amount: amt,
     repaired,
+    spare,
     report: {
       total: n,
       kept: keptIdx.length,
       reasons,
       invalid: lines.invalid,
       matches,
-      repaired: Int32Array.from(repairedList),
+      repaired: flagged(repaired, 1),
       outlierThreshold,
       outlierRule: rule,
     },
@@ -710,15 +760,16 @@ function same(a: number, b: number): boolean {
   return a === b || (a !== a && b !== b);
 }
 
-/** Marks every live line equal in all fields to an earlier live line. */
-function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, tick: Tick | null): void {
+/** Marks every live line equal in all fields to an earlier live line; returns the hash table's memory. */
+function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, tick: Tick | null): ArrayBuffer {
   const { n, customer, order, timestamp, quantity, unitPrice, amount } = l;
   const item = l.item ?? new Int32Array(0);
   const channel = l.channel ?? new Int32Array(0);
-  // Open addressing over the live lines only, at most two thirds full.
+  // Open addressing over the live lines only, at most half full: two slots per live line, so that
+  // the table can later hold a Float64 output column (the kept lines are among the live ones).
   let live = 0;
   for (let i = 0; i < n; i++) live += alive[i]!;
-  const size = Math.max(16, Math.ceil(live * 1.5) + 1);
+  const size = Math.max(16, 2 * live + 1);
   const slots = new Int32Array(size);
   for (let i = 0; i < n; i++) {
     if (tick !== null && i > 0 && i % PROGRESS_EVERY === 0) tick('duplicates', i, n);
@@ -755,24 +806,47 @@ function markDuplicates(l: Lines, alive: Uint8Array, mark: (i: number) => void, 
     if (duplicate) mark(i);
     else slots[slot] = i + 1;
   }
+  return slots.buffer;
+}
+
+/**
+ * Cleaning's own buffers that nothing reads any more: an output column of the kept lines is
+ * written into the smallest one that holds it (a view on its front) instead of a new array, so
+ * the copy of the kept lines does not come on top of the working arrays.
+ */
+class SparePool {
+  private readonly buffers: ArrayBuffer[];
+  constructor(buffers: readonly ArrayBuffer[]) {
+    this.buffers = buffers.filter((b, k) => buffers.indexOf(b) === k).sort((a, b) => a.byteLength - b.byteLength);
+  }
+  /** An array of `m` elements: on a spare buffer when one is large enough, else new. */
+  make<T extends AnyTypedArray>(ctor: new (buffer: ArrayBuffer, offset: number, length: number) => T, fresh: (m: number) => T, bytes: number, m: number): T {
+    const k = this.buffers.findIndex((b) => b.byteLength >= m * bytes);
+    if (k < 0 || m === 0) return fresh(m);
+    const [buffer] = this.buffers.splice(k, 1);
+    return new ctor(buffer!, 0, m);
+  }
 }
 
 /** A column restricted to the kept rows, in the same form (typed array, array, dictionary column). */
-function takeRows(col: unknown, keep: Int32Array): unknown {
+function takeRows(col: unknown, keep: Int32Array, pool: SparePool | null): unknown {
   const m = keep.length;
   if (isDictionaryColumn(col)) {
-    const codes = new Int32Array(m);
+    const codes = pool === null ? new Int32Array(m) : pool.make(Int32Array, (k) => new Int32Array(k), 4, m);
     for (let j = 0; j < m; j++) codes[j] = col.codes[keep[j]!]!;
     return { kind: 'dictionary', codes, values: col.values };
   }
   if (col instanceof Float64Array) {
-    const out = new Float64Array(m);
+    const out = pool === null ? new Float64Array(m) : pool.make(Float64Array, (k) => new Float64Array(k), 8, m);
     for (let j = 0; j < m; j++) out[j] = col[keep[j]!]!;
     return out;
   }
   if (ArrayBuffer.isView(col)) {
     const src = col as unknown as Float64Array;
-    const out = new (src.constructor as Float64ArrayConstructor)(m);
+    const ctor = src.constructor as Float64ArrayConstructor;
+    // Built-in typed arrays only (a subclass such as Node's Buffer is made as it always was).
+    const builtIn = isTypedArray(src) && Object.getPrototypeOf(ctor) === Object.getPrototypeOf(Int8Array);
+    const out = pool === null || !builtIn ? new ctor(m) : pool.make(ctor, (k) => new ctor(k), ctor.BYTES_PER_ELEMENT, m);
     for (let j = 0; j < m; j++) out[j] = src[keep[j]!]!;
     return out;
   }
@@ -780,6 +854,20 @@ function takeRows(col: unknown, keep: Int32Array): unknown {
   const out = new Array<unknown>(m);
   for (let j = 0; j < m; j++) out[j] = src[keep[j]!];
   return out;
+}
+
+/** The place of `i` in the ascending `sorted`, or -1. */
+function indexOf(sorted: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === i) return mid;
+    if (v < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Moves the kept values to the front of an array cleaning may write and returns that part (a view). */
@@ -797,11 +885,17 @@ function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: r
   let anyMissing = false;
   for (let j = 0; j < m && !anyMissing; j++) if (lines.missing[keep[j]!] === 1) anyMissing = true;
   const customerId = anyMissing ? withAnonymous(cols.customerId, keep, lines, customerIds) : undefined;
+  // Copies are written into cleaning's own buffers read no more (after the customer ids above):
+  // the per-line flags, the duplicates' table, the id codes and unit prices it made itself.
+  const given = new Set<unknown>();
+  for (const col of Object.values(cols)) given.add(isDictionaryColumn(col) ? col.codes.buffer : ArrayBuffer.isView(col) ? col.buffer : col);
+  const mine = [lines.scratch, r.spare, lines.customer.buffer, lines.order.buffer, lines.item?.buffer, lines.channel?.buffer, lines.unitPrice.buffer];
+  const pool = new SparePool(mine.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && !given.has(b)));
   // Arrays handed over (overwriteInput): compacted in place, each once however many columns name it.
   const reuse = overwrite ? new Map<unknown, unknown>() : null;
   const take = (col: unknown): unknown => {
     const array = isDictionaryColumn(col) ? col.codes : col;
-    if (reuse === null || !isTypedArray(array)) return takeRows(col, keep);
+    if (reuse === null || !isTypedArray(array)) return takeRows(col, keep, pool);
     let view = reuse.get(array);
     if (view === undefined) {
       view = compact(array, keep);
@@ -817,7 +911,16 @@ function keptColumns(cols: CleanTransactionColumns, lines: Lines, customerIds: r
   // The engine's own arrays are compacted in place (kept index j ≤ input index keep[j]), so
   // no second copy is made; the caller's arrays are copied unless handed over.
   const own = (a: Float64Array): boolean => a !== cols.quantity && a !== cols.timestamp && a !== cols.unitPrice && a !== cols.amount;
-  out.quantity = own(r.quantity) ? compact(r.quantity, keep) : take(r.quantity);
+  if (r.netted === null) out.quantity = own(r.quantity) ? compact(r.quantity, keep) : take(r.quantity);
+  else {
+    // The caller's quantities, copied, with the netted ones put in.
+    const quantity = takeRows(r.quantity, keep, pool) as Float64Array;
+    for (const [i, v] of r.netted) {
+      const j = indexOf(keep, i);
+      if (j >= 0) quantity[j] = v;
+    }
+    out.quantity = quantity;
+  }
   out.amount = own(r.amount) ? compact(r.amount, keep) : take(r.amount);
   out.timestamp = own(lines.timestamp) ? compact(lines.timestamp, keep) : take(lines.timestamp);
   return out as unknown as CleanedTransactionColumns;

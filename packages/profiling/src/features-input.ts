@@ -83,9 +83,10 @@ function isId(v: unknown): v is Id {
 /**
  * Records or columns → checked columns. Records go through
  * `validateTransactions`; the first refused row is thrown with its own code.
- * Throws `E_EMPTY` for no rows and `E_INPUT` for something else.
+ * Throws `E_EMPTY` for no rows and `E_INPUT` for something else. `floatIds`: a
+ * Float64Array id column is passed as it is (the pass reads whole numbers itself).
  */
-export function transactionColumns(source: string, input: TransactionInput): TxColumns {
+export function transactionColumns(source: string, input: TransactionInput, floatIds = false): TxColumns {
   if (isArrowTable(input)) {
     // A table shaped as columns (amount, no quantity): null-free columns of
     // the right types are Arrow's own arrays, no copy; a null is checked as
@@ -94,10 +95,10 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
     const cols = arrowColumnNames(input).includes('quantity')
       ? null
       : arrowColumns(source, input, { customerId: 'id', orderId: 'id', timestamp: 'time', amount: 'number' }, [], 'values');
-    if (cols === null) return transactionColumns(source, arrowRecords(source, input) as unknown as readonly Transaction[]);
+    if (cols === null) return transactionColumns(source, arrowRecords(source, input) as unknown as readonly Transaction[], floatIds);
     const ts = cols.timestamp as ArrayLike<unknown>;
     const timestamp = ArrayBuffer.isView(ts) ? (ts as ArrayLike<number>) : Array.from(ts, (t) => (typeof t === 'number' ? t : typeof t === 'string' ? (tryParseTimestamp(t) ?? t) : t));
-    return transactionColumns(source, { ...cols, timestamp } as unknown as TransactionColumns);
+    return transactionColumns(source, { ...cols, timestamp } as unknown as TransactionColumns, floatIds);
   }
   if (Array.isArray(input)) {
     if (input.length === 0) throw emptyError(source, 'transactions');
@@ -143,8 +144,8 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
   }
   if (n === 0) throw emptyError(source, 'transactions');
   const { timestamp, amount } = cols;
-  const customer = idColumn(source, 'customerId', cols.customerId, n);
-  const order = idColumn(source, 'orderId', cols.orderId, n);
+  const customer = idColumn(source, 'customerId', cols.customerId, n, floatIds);
+  const order = idColumn(source, 'orderId', cols.orderId, n, floatIds);
   const customerId = customer.column;
   const orderId = order.column;
   // Integer typed arrays hold valid ids by construction; check the others.
@@ -164,9 +165,10 @@ export function transactionColumns(source: string, input: TransactionInput): TxC
 /**
  * An id column as the passes want it: a dictionary column becomes its codes (with its values to
  * decode results; an empty value is refused), a Float64Array of whole numbers in the int32 range
- * becomes an Int32Array (grouped by lookup table), anything else stays as it is.
+ * becomes an Int32Array (grouped by lookup table; with `floatIds` it stays as it is, for a pass that
+ * reads whole Float64 ids itself without a copy), anything else stays as it is.
  */
-function idColumn(source: string, field: string, c: ArrayLike<Id> | DictionaryColumn, n: number): { column: ArrayLike<Id>; values?: readonly Id[] } {
+function idColumn(source: string, field: string, c: ArrayLike<Id> | DictionaryColumn, n: number, floatIds: boolean): { column: ArrayLike<Id>; values?: readonly Id[] } {
   if (isDictionaryColumn(c)) {
     for (let i = 0; i < n; i++) {
       const v = c.values[c.codes[i]!];
@@ -174,7 +176,7 @@ function idColumn(source: string, field: string, c: ArrayLike<Id> | DictionaryCo
     }
     return { column: c.codes, values: c.values };
   }
-  if (c instanceof Float64Array) {
+  if (c instanceof Float64Array && !floatIds) {
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const v = c[i]!;

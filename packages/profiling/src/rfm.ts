@@ -62,7 +62,8 @@ export function rfm(transactions: TransactionInput, options: RfmOptions): Table 
   const source = 'rfm';
   const o = resolveOptions(source, DEFAULTS, options);
   const asOf = timeOption(source, 'asOf', o.asOf);
-  const tx = transactionColumns(source, transactions);
+  // Whole-number Float64 ids are read in place by the fused pass (no Int32 copy of the column).
+  const tx = transactionColumns(source, transactions, true);
   const r = rfmColumns(source, tx, asOf);
   return Table.fromColumns({
     customerId: r.customerIds,
@@ -103,20 +104,18 @@ export function rfmColumns(source: string, tx: ReturnType<typeof transactionColu
 
 function rfmColumnsUnchecked(source: string, tx: ReturnType<typeof transactionColumns>, asOf: number): RfmColumns {
   const { n, customerId, orderId, timestamp, amount } = tx;
-  const keep = new Uint8Array(n);
   let earliest = Infinity;
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const t = timestamp[i] as number;
     if (t < earliest) earliest = t;
-    if (t < asOf) {
-      keep[i] = 1;
-      kept++;
-    }
+    if (t < asOf) kept++;
   }
   if (kept === 0) throw asOfError(source, 'transaction', asOf, earliest);
   const fast = rfmIntegerIds(tx, asOf, kept);
   if (fast !== null) return fast;
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if ((timestamp[i] as number) < asOf) keep[i] = 1;
   const cust = encodeIds(customerId, n, keep);
   const ord = encodeIds(orderId, n, keep);
   const k = cust.ids.length;
@@ -162,17 +161,21 @@ function rfmColumnsUnchecked(source: string, tx: ReturnType<typeof transactionCo
   return { customerIds: cust.ids, recency, frequency: freq, monetary: money, meanOrderValue, tenure };
 }
 
-type IntegerColumn = Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
+type IntegerColumn = Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Float64Array;
 
+/** Integer typed arrays, and Float64Arrays (whose values `range` checks). */
 function isIntegerColumn(c: unknown): c is IntegerColumn {
-  return c instanceof Int32Array || c instanceof Uint32Array || c instanceof Int16Array || c instanceof Uint16Array || c instanceof Int8Array || c instanceof Uint8Array;
+  return c instanceof Int32Array || c instanceof Uint32Array || c instanceof Int16Array || c instanceof Uint16Array || c instanceof Int8Array || c instanceof Uint8Array || c instanceof Float64Array;
 }
 
-function range(c: IntegerColumn, n: number): [number, number] {
+/** Smallest and largest value; null when a Float64 value is not a whole number in the int32 range (or is -0). */
+function range(c: IntegerColumn, n: number): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
+  const float = c instanceof Float64Array;
   for (let i = 0; i < n; i++) {
     const v = c[i] as number;
+    if (float && ((v | 0) !== v || Object.is(v, -0))) return null;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -180,16 +183,19 @@ function range(c: IntegerColumn, n: number): [number, number] {
 }
 
 /**
- * One fused pass when both id columns are integer typed arrays with a
- * compact range: lookup tables instead of hashing, no per-row code arrays.
+ * One fused pass when both id columns are integer typed arrays (or Float64Arrays of whole
+ * numbers) with a compact range: lookup tables instead of hashing, no per-row code arrays.
  * Same results and customer order as the general path; null when it does
  * not apply.
  */
 function rfmIntegerIds(tx: ReturnType<typeof transactionColumns>, asOf: number, kept: number): RfmColumns | null {
   const { n, customerId, orderId, timestamp, amount } = tx;
   if (!isIntegerColumn(customerId) || !isIntegerColumn(orderId)) return null;
-  const [cLo, cHi] = range(customerId, n);
-  const [oLo, oHi] = range(orderId, n);
+  const cRange = range(customerId, n);
+  const oRange = range(orderId, n);
+  if (cRange === null || oRange === null) return null;
+  const [cLo, cHi] = cRange;
+  const [oLo, oHi] = oRange;
   const limit = Math.max(4 * n, 1 << 16);
   if (cHi - cLo > limit || oHi - oLo > limit) return null;
   const cTable = new Int32Array(cHi - cLo + 1).fill(-1);

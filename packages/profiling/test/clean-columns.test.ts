@@ -1,11 +1,12 @@
 // cleanTransactions on columns: the same report as the record path, every column passed through,
 // ids in any column form (arrays, typed arrays, dictionary columns), and rfm on the result.
 import { describe, expect, it } from 'vitest';
-import { dictionaryEncode, parseCsv, Random } from '@marksman/core';
+import { dictionaryEncode, isDictionaryColumn, parseCsv, Random } from '@marksman/core';
 import type { DictionaryColumn, Transaction } from '@marksman/core';
-import { simulateShop } from '@marksman/datasets';
+import { parseOnlineRetail, simulateShop } from '@marksman/datasets';
+import type { OnlineRetailColumns } from '@marksman/datasets';
 import { cleanTransactions, rfm } from '@marksman/profiling';
-import type { CleanTransactionColumns } from '@marksman/profiling';
+import type { CleanTransactionColumns, CleanTransactionsOptions } from '@marksman/profiling';
 import { codeOf, freezeRows } from './features-helpers';
 
 /** A dirty copy of the simulated shop's lines: duplicates, cancellations, missing customers, free items, a note per line. */
@@ -44,7 +45,85 @@ function toColumns(rows: readonly Transaction[]): CleanTransactionColumns {
   };
 }
 
+/** An Online Retail file (the UCI layout): repeat lines, returns, lines without a customer, free items, stock codes with spaces. */
+function retailCsv(lines: number, seed: number): string {
+  const rng = new Random(seed);
+  const out = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
+  const countries = ['United Kingdom', 'France', 'EIRE', 'Germany'];
+  let invoice = 536365;
+  let customer = '';
+  let day = 1;
+  while (out.length <= lines) {
+    if (rng.next() < 0.15) {
+      invoice++;
+      customer = rng.next() < 0.12 ? '' : `${12346 + rng.int(900)}.0`;
+      day = 1 + rng.int(28);
+    }
+    const item = rng.int(400);
+    const code = item % 17 === 0 ? `${85000 + item}A ` : `${85000 + item}`;
+    const date = `${1 + (invoice % 12)}/${day}/2011 ${8 + rng.int(10)}:${String(rng.int(60)).padStart(2, '0')}`;
+    const price = rng.next() < 0.01 ? '0' : (0.5 + rng.int(900) / 100).toFixed(2);
+    const line = `${invoice},${code},"ITEM ${item}, RED",${1 + rng.int(24)},${date},${price},${customer},${countries[item % 4]}`;
+    out.push(line);
+    if (rng.next() < 0.02) out.push(line);
+    if (customer !== '' && rng.next() < 0.04) out.push(`C${invoice},${code},"ITEM ${item}, RED",-${1 + rng.int(12)},${date},${price},${customer},${countries[item % 4]}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** What cleaning reads of the parsed file, and the description and country passed through. */
+function retailInput(c: OnlineRetailColumns): CleanTransactionColumns {
+  return { customerId: c.customerId, orderId: c.invoiceNo, itemId: c.stockCode, timestamp: c.invoiceDate, quantity: c.quantity, unitPrice: c.unitPrice, description: c.description, country: c.country };
+}
+
 describe('cleanTransactions on columns', () => {
+  it('on a large parsed Online Retail file, the default call (kept lines copied) returns what overwriteInput returns and the records path keeps, writes nothing given, and gives every column memory of its own', () => {
+    const csv = retailCsv(15_000, 21);
+    const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+    const options: CleanTransactionsOptions[] = [
+      { cancellations: 'match', outlierRule: null },
+      { cancellations: 'drop', outlierRule: null },
+      { cancellations: 'match', outlierRule: { method: 'quantile', field: 'quantity', q: 0.99 }, outliers: 'drop' },
+      { missingCustomers: 'keep', anonymousCustomerId: 0 },
+    ];
+    for (const o of options) {
+      const parsed = retailInput(parseOnlineRetail(csv).columns);
+      const before = show(parsed);
+      const copied = cleanTransactions(parsed, o);
+      expect(show(parsed)).toBe(before);
+      const handed = cleanTransactions(retailInput(parseOnlineRetail(csv).columns), { ...o, overwriteInput: true });
+      expect(show(copied.report)).toBe(show(handed.report));
+      expect(show(copied.columns)).toBe(show(handed.columns));
+      expect(copied.report.kept).toBeLessThan(copied.report.total);
+      if (o.cancellations === 'match') expect(copied.report.repaired.length).toBeGreaterThan(0);
+      // Each returned array has memory of its own, none the memory of a column given.
+      const given = new Set(Object.values(parsed).map((c) => (isDictionaryColumn(c) ? c.codes.buffer : (c as Float64Array).buffer)));
+      const returned = Object.values(copied.columns).flatMap((c) => (isDictionaryColumn(c) ? [c.codes.buffer] : ArrayBuffer.isView(c) ? [c.buffer] : []));
+      expect(returned.length).toBeGreaterThanOrEqual(7);
+      expect(new Set(returned).size).toBe(returned.length);
+      for (const b of returned) expect(given.has(b)).toBe(false);
+      // The records path keeps the same lines with the same netted quantities and amounts.
+      const c = parseOnlineRetail(csv).columns;
+      const records = Array.from({ length: c.quantity.length }, (_, i) => ({
+        customerId: c.customerId[i] === c.customerId[i] ? c.customerId[i]! : null,
+        orderId: c.invoiceNo.values[c.invoiceNo.codes[i]!]!,
+        itemId: c.stockCode.values[c.stockCode.codes[i]!]!,
+        timestamp: c.invoiceDate[i]!,
+        quantity: c.quantity[i]!,
+        unitPrice: c.unitPrice[i]!,
+      }));
+      const fromRecords = cleanTransactions(records, o);
+      expect(Array.from(fromRecords.keptIndexes)).toEqual(Array.from(copied.keptIndexes));
+      expect(fromRecords.rows.map((r) => r.quantity)).toEqual(Array.from(copied.columns.quantity));
+      expect(fromRecords.rows.map((r) => r.amount)).toEqual(Array.from(copied.columns.amount));
+      expect(show(fromRecords.report)).toBe(show(copied.report));
+      if (o.missingCustomers !== 'keep') {
+        const asOf = Date.UTC(2012, 0, 1);
+        expect(show(rfm(copied.columns, { asOf }).toRecords())).toBe(show(rfm(handed.columns, { asOf }).toRecords()));
+      }
+    }
+  });
+
   it('gives the record path’s report and lines on a dirty simulated shop, passing every other column through', () => {
     const rows = freezeRows(dirtyShop());
     const byRecords = cleanTransactions(rows);

@@ -79,6 +79,17 @@ describe('rfm', () => {
     expect(Array.from(wide.column('monetary') as Float64Array)).toEqual(Array.from(plain.column('monetary') as Float64Array));
     const shared = rfm({ customerId: Int32Array.of(1, 2, 2, 1), orderId: Int32Array.of(9, 9, 9, 8), timestamp: Float64Array.of(0, 0, 0, 0), amount: Float64Array.of(1, 1, 1, 1) }, { asOf: DAY });
     expect(Array.from(shared.column('frequency') as Float64Array)).toEqual([2, 1]);
+    // Float64 ids (as a parsed CSV gives them) are read in place: whole numbers by lookup table,
+    // anything else (a fraction, -0, a wide range) by hashing, all with the plain arrays' table.
+    const f64 = rfm({ customerId: Float64Array.from(tx, (r) => num(r.customerId)), orderId: Float64Array.from(tx, (r) => num(r.orderId)), timestamp, amount }, { asOf: ref.asOf });
+    expect(f64.toColumns()).toEqual(plain.toColumns());
+    for (const shift of [0.5, 1e10]) {
+      const ids = tx.map((r) => num(r.customerId) + shift);
+      const odd = rfm({ customerId: Float64Array.from(ids), orderId: Float64Array.from(tx, (r) => num(r.orderId)), timestamp, amount }, { asOf: ref.asOf });
+      expect(odd.toColumns()).toEqual(rfm({ customerId: ids, orderId: tx.map((r) => num(r.orderId)), timestamp, amount }, { asOf: ref.asOf }).toColumns());
+    }
+    const zero = rfm({ customerId: Float64Array.of(-0, 1), orderId: Float64Array.of(1, 2), timestamp: Float64Array.of(0, 0), amount: Float64Array.of(1, 2) }, { asOf: DAY });
+    expect(zero.toColumns()).toEqual(rfm({ customerId: [-0, 1], orderId: [1, 2], timestamp: [0, 0], amount: [1, 2] }, { asOf: DAY }).toColumns());
   });
 
   it('counts an order id shared by two customers once for each of them', () => {
