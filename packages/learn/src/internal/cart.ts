@@ -159,6 +159,54 @@ function sortPairs(key: Float64Array, idx: Int32Array): void {
   }
 }
 
+/** Bits per digit of the rank sort. */
+const RADIX_BITS = 8;
+/** Runs at most this long are sorted by insertion. */
+const INSERTION_MAX = 48;
+
+/**
+ * Sorts `keys[start, end)`, distinct integers in [0, n), ascending: by
+ * insertion for short runs, else least significant digit first (8 bits a
+ * pass, as many passes as n needs, through `aux`). O(size · ⌈log₂ n / 8⌉).
+ */
+function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: number, end: number, n: number): void {
+  const size = end - start;
+  if (size <= INSERTION_MAX) {
+    for (let t = start + 1; t < end; t++) {
+      const k = keys[t]!;
+      let u = t - 1;
+      while (u >= start && keys[u]! > k) {
+        keys[u + 1] = keys[u]!;
+        u--;
+      }
+      keys[u + 1] = k;
+    }
+    return;
+  }
+  const buckets = 1 << RADIX_BITS;
+  const mask = buckets - 1;
+  let from = keys;
+  let to = aux;
+  for (let shift = 0; n - 1 >> shift > 0; shift += RADIX_BITS) {
+    count.fill(0);
+    for (let t = start; t < end; t++) count[(from[t]! >> shift) & mask]!++;
+    let at = start;
+    for (let d = 0; d < buckets; d++) {
+      const c = count[d]!;
+      count[d] = at;
+      at += c;
+    }
+    for (let t = start; t < end; t++) {
+      const k = from[t]!;
+      to[count[(k >> shift) & mask]!++] = k;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  if (from !== keys) keys.set(from.subarray(start, end), start);
+}
+
 /**
  * Sorts each column once and codes its values (distinct value index, rank
  * in the sorted order), for every tree grown on these columns. O(p · n log n).
@@ -225,6 +273,9 @@ export interface CartWorkspace {
   readonly rows: Int32Array;
   readonly tmp: Int32Array;
   readonly keys: Int32Array;
+  /** Second buffer of the rank sort, and its digit counts. */
+  readonly keysAux: Int32Array;
+  readonly digitCount: Int32Array;
   readonly binN: Int32Array;
   /** Per code: weighted class totals (classification, C per code) or weight and weighted target sum (regression, 2 per code). */
   readonly binW: Float64Array;
@@ -237,6 +288,8 @@ export function cartWorkspace(coded: CodedColumns, width: number): CartWorkspace
     rows: new Int32Array(n),
     tmp: new Int32Array(n),
     keys: new Int32Array(n),
+    keysAux: new Int32Array(n),
+    digitCount: new Int32Array(1 << RADIX_BITS),
     binN: new Int32Array(coded.maxLevels),
     binW: new Float64Array(coded.maxLevels * Math.max(2, width)),
   };
@@ -260,7 +313,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
   const rows = work.rows;
   let n = 0;
   for (let i = 0; i < nAll; i++) if (weight[i]! > 0) rows[n++] = i;
-  const { tmp, keys, binN, binW } = work;
+  const { tmp, keys, keysAux, digitCount, binN, binW } = work;
   const featOrder = new Int32Array(p);
   const leftW = new Float64Array(C);
   const totW = new Float64Array(C);
@@ -393,6 +446,60 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       if (cur[f] === 1) continue;
       const cd = coded.code[f]!;
       const lv = coded.levels[f]!;
+      if (lv.length === 2 && (!isClass || C === 2)) {
+        // Two values (0/1 flags, one-hot columns): only the totals of the rows with code 0 are needed, summed
+        // in registers (z is 1 for code 0, else 0; the products are exact, so the sums equal the histogram's).
+        let nL = 0;
+        let wL = 0;
+        let sL = 0;
+        if (isClass) {
+          let w0 = 0;
+          let w1 = 0;
+          for (let t = start; t < end; t++) {
+            const i = rows[t]!;
+            const z = 1 - cd[i]!;
+            const zw = z * weight[i]!;
+            const c = yc[i]!;
+            nL += z;
+            w0 += (1 - c) * zw;
+            w1 += c * zw;
+          }
+          leftW[0] = w0;
+          leftW[1] = w1;
+          wL = w0 + w1;
+        } else {
+          for (let t = start; t < end; t++) {
+            const i = rows[t]!;
+            const z = 1 - cd[i]!;
+            const w = weight[i]!;
+            nL += z;
+            wL += z * w;
+            sL += z * (w * yr[i]!);
+          }
+        }
+        const v = lv[0]!;
+        const vNext = lv[1]!;
+        if (nL === 0 || nL === size || !(vNext > v + FEATURE_EPS)) {
+          cur[f] = 1; // constant here
+          continue;
+        }
+        visited++;
+        if (nL >= minLeaf && size - nL >= minLeaf) {
+          const proxy = splitProxy(isClass, gini, sL, sumY, wL, wN - wL, leftW, totW, C);
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestCode = 0;
+            bestLo = 0;
+            bestHi = 1;
+            bestNext = 1;
+            let thr = (v + vNext) / 2;
+            if (thr === vNext || !Number.isFinite(thr)) thr = v;
+            bestThr = thr;
+          }
+        }
+        continue;
+      }
       if (lv.length <= HISTOGRAM_RATIO * size) {
         // Histogram of the node's rows per code: O(size + codes in range).
         let lo = lv.length;
@@ -473,7 +580,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       const srt = coded.sorted[f]!;
       const xs = coded.values[f]!;
       for (let t = start; t < end; t++) keys[t] = rk[rows[t]!]!;
-      keys.subarray(start, end).sort();
+      sortRanks(keys, keysAux, digitCount, start, end, nAll);
       const first = srt[keys[start]!]!;
       const last = srt[keys[end - 1]!]!;
       if (xs[keys[end - 1]!]! <= xs[keys[start]!]! + FEATURE_EPS) {

@@ -42,8 +42,7 @@ export function growForest(
   for (let t = 0; t < s.nEstimators; t++) {
     throwIfAborted(signal ?? undefined, source);
     if (s.bootstrap) {
-      w.fill(0);
-      for (let k = 0; k < n; k++) w[rng.int(n)]! += 1;
+      drawBootstrap(rng, n, w);
       for (let i = 0; i < n; i++) w[i]! *= weight[i]!;
     } else w.set(weight);
     trees.push(growTree({ coded, target, weight: w }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, rng }, work));
@@ -51,6 +50,25 @@ export function growForest(
   }
   return trees;
 }
+
+/**
+ * Counts n draws of a row in [0, n) into `counts`: the same draws as n calls
+ * of `rng.int(n)` (a 32-bit draw, redrawn at or above the largest multiple of
+ * n below 2³², taken modulo n), with the limit worked out once and the
+ * modulo in exact integer arithmetic (x − ⌊x / n⌋·n: the quotient of
+ * integers below 2³² is exact in double precision after flooring).
+ */
+function drawBootstrap(rng: Random, n: number, counts: Float64Array): void {
+  counts.fill(0);
+  const limit = TWO_POW_32 - (TWO_POW_32 % n);
+  for (let k = 0; k < n; k++) {
+    let x = rng.nextUint32();
+    while (x >= limit) x = rng.nextUint32();
+    counts[x - Math.floor(x / n) * n]! += 1;
+  }
+}
+
+const TWO_POW_32 = 2 ** 32;
 
 /** scikit-learn's forest importances: the mean over trees that split, renormalised to sum 1 (all 0 when no tree splits). */
 export function forestImportances(trees: readonly TreeArrays[], p: number): Float64Array {
