@@ -2,7 +2,7 @@
 // subset of features per node), shared by the classifier and the regressor.
 import { Random, throwIfAborted } from '@marksman/core';
 import type { LearnerFitProgress } from '../types';
-import { cartWorkspace, codeColumns, growTree } from './cart';
+import { cartWorkspace, codeColumns, drawLimit, growTree, intBelow } from './cart';
 import type { CartCriterion, CartTarget, TreeArrays } from './cart';
 import type { FeatureMatrix } from './features';
 import { featuresPerNode } from './tree-options';
@@ -51,24 +51,12 @@ export function growForest(
   return trees;
 }
 
-/**
- * Counts n draws of a row in [0, n) into `counts`: the same draws as n calls
- * of `rng.int(n)` (a 32-bit draw, redrawn at or above the largest multiple of
- * n below 2³², taken modulo n), with the limit worked out once and the
- * modulo in exact integer arithmetic (x − ⌊x / n⌋·n: the quotient of
- * integers below 2³² is exact in double precision after flooring).
- */
+/** Counts n draws of a row in [0, n) into `counts`: the same draws as n calls of `rng.int(n)`. */
 function drawBootstrap(rng: Random, n: number, counts: Float64Array): void {
   counts.fill(0);
-  const limit = TWO_POW_32 - (TWO_POW_32 % n);
-  for (let k = 0; k < n; k++) {
-    let x = rng.nextUint32();
-    while (x >= limit) x = rng.nextUint32();
-    counts[x - Math.floor(x / n) * n]! += 1;
-  }
+  const limit = drawLimit(n);
+  for (let k = 0; k < n; k++) counts[intBelow(rng, n, limit)]! += 1;
 }
-
-const TWO_POW_32 = 2 ** 32;
 
 /** scikit-learn's forest importances: the mean over trees that split, renormalised to sum 1 (all 0 when no tree splits). */
 export function forestImportances(trees: readonly TreeArrays[], p: number): Float64Array {
