@@ -17,6 +17,8 @@ import { qiniCoefficient, upliftAtK } from '@marksman/metrics';
 import { median, referencePython, runPython, type BenchContext, type BenchMeta, type BenchOutcome, type BenchRow } from '../harness';
 
 const FOREST_TREES = 100;
+/** Forest fits per method for the seed spread (ours seeds 0 … k−1, scikit-learn random_state 0 … k−1); 1 with --quick. */
+const FOREST_SEEDS = 5;
 
 export const meta: BenchMeta = {
   id: 'uplift-hillstrom',
@@ -41,8 +43,11 @@ export const meta: BenchMeta = {
     'by spend ascending, so it is the same score read on dollars). Fit time: wall clock, our JavaScript single-threaded, fitUplift ' +
     'from the training records (reading and one-hot encoding them included), scikit-learn from the encoded float64 matrix; for ' +
     "'logistic' and 'gbm' the median of 3 fits after 1 untimed fit on both sides, for 'forest' one fit. time / sklearn = ours ÷ " +
-    "scikit-learn's (below 1: we are faster). Published anchor (scikit-uplift tutorial, class transformation with CatBoost, its own split): " +
-    'visit uplift@30 % ≈ 0.066.',
+    "scikit-learn's (below 1: we are faster). Seed spread (notes; left out with --quick): every forest method fitted again, untimed, " +
+    `with seeds 1 … ${FOREST_SEEDS - 1} on our side and random_state 1 … ${FOREST_SEEDS - 1} on scikit-learn's, same split; the notes give, ` +
+    `per method, the mean and the range over the ${FOREST_SEEDS} fits of each side's Qini AUC and uplift@30 %, so a gap between the two ` +
+    'sides can be read against how much one side moves with its seed alone. Published anchor (scikit-uplift tutorial, class ' +
+    'transformation with CatBoost, its own split): visit uplift@30 % ≈ 0.066.',
 };
 
 function splitmix64(x: bigint): bigint {
@@ -152,6 +157,21 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
       }
     }
   }
+  // Seed spread of the forests: the same fits with seeds 1 … k−1 (untimed).
+  const seeds = ctx.quick ? 1 : FOREST_SEEDS;
+  const oursBySeed = new Map<string, Float64Array[]>();
+  for (const outcome of outcomes) {
+    const isTest = tests.get(outcome)!;
+    const train = rows.filter((r) => !isTest.has(r));
+    const test = rows.filter((r) => isTest.has(r));
+    for (const method of methodsOf(outcome)) {
+      const us = [ours.get(`${outcome}/${method}/forest`)!.u];
+      for (let seed = 1; seed < seeds; seed++) {
+        us.push(fitUplift(train, { treatment: 'treated', outcome, features, method, learner: 'forest', seed, learnerOptions: learnerOptions('forest') }).predict(test));
+      }
+      oursBySeed.set(`${outcome}/${method}`, us);
+    }
+  }
 
   const python = referencePython(['sklearn', 'numpy', 'threadpoolctl']);
   let sk: SkResult | null = null;
@@ -177,13 +197,17 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
       writeFileSync(join(dir, `test-${o}.f64`), f64(rows.map((r) => (tests.get(o)!.has(r) ? 1 : 0))));
     }
     // The python side keeps data-file order, so its test rows come in the same order as ours.
-    const result = runPython(python, fileURLToPath(new URL('./uplift_sklearn.py', import.meta.url)), [dir, String(rows.length), String(p), String(FOREST_TREES)]) as SkResult;
+    const result = runPython(python, fileURLToPath(new URL('./uplift_sklearn.py', import.meta.url)), [dir, String(rows.length), String(p), String(FOREST_TREES), String(seeds)]) as SkResult;
     sk = result;
     notes.push(`reference: scikit-learn ${result.sklearn}, numpy ${result.numpy} (Debian python3), 1 thread`);
   } else {
     notes.push('scikit-learn not found (/usr/bin/python3 with sklearn, numpy, threadpoolctl): reference rows left out');
   }
 
+  const readF64 = (file: string): Float64Array => {
+    const b = readFileSync(join(dir, file));
+    return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
   const out: BenchRow[] = [];
   for (const outcome of outcomes) {
     const test = rows.filter((r) => tests.get(outcome)!.has(r));
@@ -197,8 +221,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
         let skQini: number | null = null;
         let skSeconds: number | null = null;
         if (sk) {
-          const b = readFileSync(join(dir, `sk-${outcome}-${method}-${learner}.f64`));
-          const u = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+          const u = readF64(`sk-${outcome}-${method}-${learner}.f64`);
           skAt30 = upliftAtK(yTest, tTest, u, { k: 0.3 });
           skQini = qiniCoefficient(yTest, tTest, u);
           skSeconds = sk.fits[key] ?? null;
@@ -218,6 +241,37 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
       }
     }
   }
+  if (seeds > 1) {
+    const spread = (xs: readonly number[]): string => `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4)} [${Math.min(...xs).toFixed(4)}, ${Math.max(...xs).toFixed(4)}]`;
+    const parts: string[] = [];
+    for (const outcome of outcomes) {
+      const test = rows.filter((r) => tests.get(outcome)!.has(r));
+      const yTest = test.map((r) => r[outcome]);
+      const tTest = test.map((r) => r.treated);
+      for (const method of methodsOf(outcome)) {
+        const score = (us: readonly Float64Array[]) => ({ qini: us.map((u) => qiniCoefficient(yTest, tTest, u)), at30: us.map((u) => upliftAtK(yTest, tTest, u, { k: 0.3 })) });
+        const o = score(oursBySeed.get(`${outcome}/${method}`)!);
+        let text = `${outcome} ${method}: ours Qini ${spread(o.qini)}, uplift@30 ${spread(o.at30)}`;
+        if (sk) {
+          const skU = [readF64(`sk-${outcome}-${method}-forest.f64`)];
+          for (let seed = 1; seed < seeds; seed++) skU.push(readF64(`sk-seed${seed}-${outcome}-${method}-forest.f64`));
+          const k = score(skU);
+          text += `; scikit-learn Qini ${spread(k.qini)}, uplift@30 ${spread(k.at30)}`;
+        }
+        parts.push(text);
+      }
+    }
+    notes.push(`Forest seed spread, mean [min, max] over ${seeds} fits per side (ours seeds 0 … ${seeds - 1}, scikit-learn random_state 0 … ${seeds - 1}), same split: ${parts.join('. ')}.`);
+  }
+  // The S-learner with least squares: how many distinct uplift values each side predicts on the test rows.
+  const distinct = (u: ArrayLike<number>) => new Set(Array.from(u)).size;
+  const sOls = ours.get('spend/s-learner/logistic')!.u;
+  let tieNote = `Spend S-learner with least squares, test rows: ours predicts ${distinct(sOls)} distinct uplift value(s) (min ${Math.min(...sOls)}, max ${Math.max(...sOls)})`;
+  if (sk) {
+    const u = readF64('sk-spend-s-learner-logistic.f64');
+    tieNote += `, scikit-learn ${distinct(u)} (min ${Math.min(...u)}, max ${Math.max(...u)})`;
+  }
+  notes.push(`${tieNote}. The uplift is the treatment coefficient for everyone; any spread is rounding in f(x, 1) − f(x, 0). upliftAtK and qiniCoefficient order equal scores as scikit-uplift does (the later test row first), so where the uplift is one value the top 30 % is the last 30 % of test rows in data order, and where it differs by rounding the order is that rounding: either way the S-learner's uplift@30 and Qini on this row are not a ranking, and the gap between the sides there is noise.`);
   notes.push(`load average (1, 5, 15 min) at end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`);
   notes.push("Spend with learner 'logistic' (ordinary least squares): the S-learner's uplift is the treatment coefficient, the same for every customer up to rounding, so it cannot rank (the order of its scores is rounding noise, on both sides); with linear effect models the X-learner equals the T-learner exactly (both sides).");
   notes.push('Published anchor: scikit-uplift class transformation (CatBoost), visit uplift@30 % ≈ 0.066 on its own split; compare the class-transformation rows.');

@@ -1,6 +1,6 @@
 """scikit-learn side of benchmarks/uplift/hillstrom.bench.ts.
 
-Usage: /usr/bin/python3 uplift_sklearn.py <dir> <n> <p> <forest_trees>
+Usage: /usr/bin/python3 uplift_sklearn.py <dir> <n> <p> <forest_trees> [<forest_seeds>]
 
 Reads the raw float64 files the benchmark wrote into <dir>: X (row-major
 n x p, the encoded features), t (1 = Womens E-Mail, 0 = No E-Mail), and per
@@ -29,6 +29,10 @@ uplift = 2 P(z=1) - 1.
 Each fit runs on 1 thread (threadpoolctl), timed with time.perf_counter:
 the median of 3 fits after 1 untimed fit for 'logistic' and 'gbm', one fit
 for 'forest'. Test-row uplift goes to <dir>/sk-<outcome>-<method>-<learner>.f64.
+With <forest_seeds> = k > 1, every forest method is fitted again (untimed)
+with random_state 1 .. k-1, its test-row uplift going to
+<dir>/sk-seed<s>-<outcome>-<method>-forest.f64, so that the benchmark can
+show how much the forest scores move with the seed alone.
 Prints one JSON line last.
 """
 import json
@@ -45,32 +49,39 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from threadpoolctl import threadpool_limits
 
 d, n, p, trees = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+seeds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 X = np.fromfile(os.path.join(d, "X.f64"), dtype=np.float64).reshape(n, p)
 t = np.fromfile(os.path.join(d, "t.f64"), dtype=np.float64).astype(int)
 
 
-def classifier(learner):
+def classifier(learner, rs=0):
     if learner == "logistic":
         return LogisticRegression(max_iter=1000)
     if learner == "gbm":
-        return HistGradientBoostingClassifier(random_state=0)
-    return RandomForestClassifier(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", random_state=0)
+        return HistGradientBoostingClassifier(random_state=rs)
+    return RandomForestClassifier(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", random_state=rs)
 
 
-def regressor(learner):
+def regressor(learner, rs=0):
     if learner == "logistic":
         return LinearRegression()
     if learner == "gbm":
-        return HistGradientBoostingRegressor(random_state=0)
-    return RandomForestRegressor(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", random_state=0)
+        return HistGradientBoostingRegressor(random_state=rs)
+    return RandomForestRegressor(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", random_state=rs)
 
 
-def fit_predict(method, learner, binary, Xtr, ttr, ytr):
+def fit_predict(method, learner, binary, Xtr, ttr, ytr, rs=0):
+    def classifier_(learner):
+        return classifier(learner, rs)
+
+    def regressor_(learner):
+        return regressor(learner, rs)
+
     def outcome_model(A, target):
         if binary:
-            m = classifier(learner).fit(A, target.astype(int))
+            m = classifier_(learner).fit(A, target.astype(int))
             return lambda B: m.predict_proba(B)[:, 1]
-        m = regressor(learner).fit(A, target)
+        m = regressor_(learner).fit(A, target)
         return m.predict
 
     if method == "s-learner":
@@ -82,13 +93,13 @@ def fit_predict(method, learner, binary, Xtr, ttr, ytr):
         if method == "t-learner":
             return lambda A: m1(A) - m0(A)
         X1, X0 = Xtr[ttr == 1], Xtr[ttr == 0]
-        tau1 = regressor(learner).fit(X1, ytr[ttr == 1] - m0(X1))
-        tau0 = regressor(learner).fit(X0, m1(X0) - ytr[ttr == 0])
+        tau1 = regressor_(learner).fit(X1, ytr[ttr == 1] - m0(X1))
+        tau0 = regressor_(learner).fit(X0, m1(X0) - ytr[ttr == 0])
         g = ttr.mean()
         return lambda A: g * tau0.predict(A) + (1 - g) * tau1.predict(A)
     z = (ttr * ytr + (1 - ttr) * (1 - ytr)).astype(int)
     w = np.where(ttr == 1, len(ttr) / (2 * ttr.sum()), len(ttr) / (2 * (1 - ttr).sum()))
-    m = classifier(learner).fit(Xtr, z, sample_weight=w)
+    m = classifier_(learner).fit(Xtr, z, sample_weight=w)
     return lambda A: 2 * m.predict_proba(A)[:, 1] - 1
 
 
@@ -112,4 +123,8 @@ with threadpool_limits(limits=1):
                 u = np.ascontiguousarray(predict(Xte), dtype=np.float64)
                 u.tofile(os.path.join(d, f"sk-{outcome}-{method}-{learner}.f64"))
                 out["fits"][f"{outcome}/{method}/{learner}"] = statistics.median(times)
+        for rs in range(1, seeds):
+            for method in methods:
+                u = np.ascontiguousarray(fit_predict(method, "forest", outcome == "visit", Xtr, ttr, ytr, rs)(Xte), dtype=np.float64)
+                u.tofile(os.path.join(d, f"sk-seed{rs}-{outcome}-{method}-forest.f64"))
 print(json.dumps(out))

@@ -64,7 +64,7 @@ const COLLINEAR = 1e-10;
  * the minimum-norm solution, as numpy's `lstsq` behind scikit-learn gives:
  * predictions are the same as for any other solution, and
  * {@link LinearRegression.rank} tells the number of independent columns.
- * Costs O(n·p² + p³) (O(p³) per Jacobi sweep in the collinear case);
+ * Costs O(n·p² + p³) (collinear columns: a pivoted Cholesky, also O(p³));
  * `onProgress` is called once, after the solve.
  *
  * Features must be finite (`E_NOT_FINITE`); targets finite and within ±1e150
@@ -259,11 +259,17 @@ function predictColumns(f: Fitted, columns: readonly Float64Array[], n: number):
   return out;
 }
 
+/** Rows per block of the Gram accumulation: the block's centred columns (p × 256 doubles) stay in the L1/L2 cache. */
+const BLOCK = 256;
+
 /**
  * Weighted (ridge) least squares: centres the columns and the target at
  * their weighted means (with an intercept), forms the weighted Gram matrix
- * and solves it by Cholesky on the unit-diagonal scaling; collinear columns
- * without a ridge go to the minimum-norm eigen solution.
+ * block by block of rows (each block's centred, √w-scaled columns in one
+ * small buffer, so no centred copy of the data is made) and solves it by
+ * Cholesky on the unit-diagonal scaling; collinear columns without a ridge
+ * go to {@link minimumNorm} (pivoted Cholesky, then the null space projected
+ * out).
  */
 function solve(
   source: string,
@@ -290,56 +296,60 @@ function solve(
     for (let j = 0; j < p; j++) means[j] = weighted(columns[j]!);
     yMean = weighted(y);
   }
-  // Centred columns, multiplied by √w so that plain dot products are weighted ones.
-  const root = w === null ? null : Float64Array.from(w, Math.sqrt);
-  const centre = (col: Float64Array, m: number): Float64Array => {
-    const out = new Float64Array(n);
-    if (root === null) for (let i = 0; i < n; i++) out[i] = col[i]! - m;
-    else for (let i = 0; i < n; i++) out[i] = (col[i]! - m) * root[i]!;
-    return out;
-  };
-  const xc = columns.map((c, j) => centre(c, means[j]!));
-  const yc = centre(y, yMean);
+  // G = Σ over blocks of Zᵀ Z and b = Zᵀ z for the block's centred columns Z (times √w) and target z.
   const G = new Float64Array(p * p);
   const b = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const cj = xc[j]!;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += cj[i]! * yc[i]!;
-    b[j] = s;
-    // Four dot products per pass over column j (each sums in row order, as one at a time would).
-    let k = 0;
-    for (; k + 3 <= j; k += 4) {
-      const c0 = xc[k]!;
-      const c1 = xc[k + 1]!;
-      const c2 = xc[k + 2]!;
-      const c3 = xc[k + 3]!;
-      let t0 = 0;
-      let t1 = 0;
-      let t2 = 0;
-      let t3 = 0;
-      for (let i = 0; i < n; i++) {
-        const v = cj[i]!;
-        t0 += v * c0[i]!;
-        t1 += v * c1[i]!;
-        t2 += v * c2[i]!;
-        t3 += v * c3[i]!;
+  const Z = new Float64Array((p + 1) * BLOCK);
+  const root = w === null ? null : new Float64Array(BLOCK);
+  for (let start = 0; start < n; start += BLOCK) {
+    const m = Math.min(BLOCK, n - start);
+    if (root !== null) for (let r = 0; r < m; r++) root[r] = Math.sqrt(w![start + r]!);
+    for (let j = 0; j <= p; j++) {
+      const col = j < p ? columns[j]! : y;
+      const c = j < p ? means[j]! : yMean;
+      const o = j * BLOCK;
+      if (root === null) for (let r = 0; r < m; r++) Z[o + r] = col[start + r]! - c;
+      else for (let r = 0; r < m; r++) Z[o + r] = (col[start + r]! - c) * root[r]!;
+    }
+    for (let j = 0; j < p; j++) {
+      const oj = j * BLOCK;
+      // Column j against the target and columns k ≤ j, four at a time.
+      let k = 0;
+      for (; k + 3 <= j; k += 4) {
+        const o0 = k * BLOCK;
+        let t0 = 0;
+        let t1 = 0;
+        let t2 = 0;
+        let t3 = 0;
+        for (let r = 0; r < m; r++) {
+          const v = Z[oj + r]!;
+          t0 += v * Z[o0 + r]!;
+          t1 += v * Z[o0 + BLOCK + r]!;
+          t2 += v * Z[o0 + 2 * BLOCK + r]!;
+          t3 += v * Z[o0 + 3 * BLOCK + r]!;
+        }
+        G[j * p + k]! += t0;
+        G[j * p + k + 1]! += t1;
+        G[j * p + k + 2]! += t2;
+        G[j * p + k + 3]! += t3;
       }
-      G[j * p + k] = G[k * p + j] = t0;
-      G[j * p + k + 1] = G[(k + 1) * p + j] = t1;
-      G[j * p + k + 2] = G[(k + 2) * p + j] = t2;
-      G[j * p + k + 3] = G[(k + 3) * p + j] = t3;
-    }
-    for (; k <= j; k++) {
-      const ck = xc[k]!;
+      for (; k <= j; k++) {
+        const ok = k * BLOCK;
+        let t = 0;
+        for (let r = 0; r < m; r++) t += Z[oj + r]! * Z[ok + r]!;
+        G[j * p + k]! += t;
+      }
+      const oy = p * BLOCK;
       let t = 0;
-      for (let i = 0; i < n; i++) t += cj[i]! * ck[i]!;
-      G[j * p + k] = t;
-      G[k * p + j] = t;
+      for (let r = 0; r < m; r++) t += Z[oj + r]! * Z[oy + r]!;
+      b[j]! += t;
     }
+  }
+  for (let j = 0; j < p; j++) {
     if (!Number.isFinite(G[j * p + j]!)) {
       throw new ValidationError('E_OVERFLOW', `${source}: the squares of feature "${names[j]!}" overflow double precision; rescale it (for example to thousands).`, { source, field: names[j]! });
     }
+    for (let k = 0; k < j; k++) G[k * p + j] = G[j * p + k]!;
   }
   // Unit-diagonal scaling of G + αI (a zero column keeps scale 1).
   const scale = new Float64Array(p);
@@ -364,7 +374,7 @@ function solve(
     const d = cholesky(A, r, p, 0);
     if (d !== null) for (let j = 0; j < p; j++) coef[j] = coef[j]! + d[j]! / scale[j]!;
   } else {
-    ({ coef, rank } = minimumNorm(G, b, p));
+    ({ coef, rank } = minimumNorm(A, bs, scale, p));
   }
   let intercept = 0;
   if (fitIntercept) {
@@ -408,63 +418,98 @@ function cholesky(A: Float64Array, b: Float64Array, p: number, minPivot: number)
 }
 
 /**
- * Minimum-norm solution of G·x = b for a symmetric positive semi-definite G
- * (cyclic Jacobi eigen-decomposition; eigenvalues below 1e-10 of the largest
- * count as zero).
+ * Minimum-norm solution of G·x = b (G = D·A·D symmetric positive
+ * semi-definite, A its unit-diagonal scaling, `scale` the diagonal of D),
+ * as numpy's `lstsq` gives: Cholesky of A with the largest remaining pivot
+ * first stops at rank r when every remaining pivot is at most 1e-10 (the
+ * other columns are combinations of the first r, to rounding); the r
+ * independent columns give one exact solution x₀ (the others 0), and the
+ * null space of G, spanned by the columns of N = D⁻¹·[−M; I] with
+ * M = A_BB⁻¹·A_BN, is projected out of it: x = x₀ − N·(NᵀN)⁻¹·Nᵀx₀.
+ * O(p³).
  */
-function minimumNorm(G: Float64Array, b: Float64Array, p: number): { coef: Float64Array; rank: number } {
-  const A = G.slice();
-  const V = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) V[j * p + j] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let j = 0; j < p; j++) {
-      diag += A[j * p + j]! ** 2;
-      for (let k = j + 1; k < p; k++) off += A[j * p + k]! ** 2;
+function minimumNorm(A: Float64Array, b: Float64Array, scale: Float64Array, p: number): { coef: Float64Array; rank: number } {
+  // Pivoted Cholesky on a copy: after step j, S holds the Schur complement below and right of j.
+  const S = A.slice();
+  const perm = Int32Array.from({ length: p }, (_, j) => j);
+  const L = new Float64Array(p * p);
+  let r = 0;
+  for (; r < p; r++) {
+    let best = r;
+    for (let j = r + 1; j < p; j++) if (S[perm[j]! * p + perm[j]!]! > S[perm[best]! * p + perm[best]!]!) best = j;
+    const d = S[perm[best]! * p + perm[best]!]!;
+    if (!(d > COLLINEAR)) break;
+    if (best !== r) {
+      // The pivot moves to position r, taking its row of L (columns before r) with it.
+      [perm[r], perm[best]] = [perm[best]!, perm[r]!];
+      for (let k = 0; k < r; k++) {
+        const t = L[r * p + k]!;
+        L[r * p + k] = L[best * p + k]!;
+        L[best * p + k] = t;
+      }
     }
-    if (off <= 1e-30 * diag) break;
-    for (let j = 0; j < p - 1; j++) {
-      for (let k = j + 1; k < p; k++) {
-        const ajk = A[j * p + k]!;
-        if (ajk === 0) continue;
-        const theta = (A[k * p + k]! - A[j * p + j]!) / (2 * ajk);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let i = 0; i < p; i++) {
-          const aij = A[i * p + j]!;
-          const aik = A[i * p + k]!;
-          A[i * p + j] = c * aij - s * aik;
-          A[i * p + k] = s * aij + c * aik;
-        }
-        for (let i = 0; i < p; i++) {
-          const aji = A[j * p + i]!;
-          const aki = A[k * p + i]!;
-          A[j * p + i] = c * aji - s * aki;
-          A[k * p + i] = s * aji + c * aki;
-        }
-        for (let i = 0; i < p; i++) {
-          const vij = V[i * p + j]!;
-          const vik = V[i * p + k]!;
-          V[i * p + j] = c * vij - s * vik;
-          V[i * p + k] = s * vij + c * vik;
-        }
+    // Column r of L (in pivot order) and the update of the remaining block.
+    const lrr = Math.sqrt(d);
+    L[r * p + r] = lrr;
+    const pr = perm[r]!;
+    for (let i = r + 1; i < p; i++) L[i * p + r] = S[perm[i]! * p + pr]! / lrr;
+    for (let i = r + 1; i < p; i++) {
+      const pi = perm[i]!;
+      const li = L[i * p + r]!;
+      for (let k = r + 1; k <= i; k++) {
+        const v = S[pi * p + perm[k]!]! - li * L[k * p + r]!;
+        S[pi * p + perm[k]!] = v;
+        S[perm[k]! * p + pi] = v;
       }
     }
   }
-  let top = 0;
-  for (let j = 0; j < p; j++) top = Math.max(top, A[j * p + j]!);
-  const coef = new Float64Array(p);
-  let rank = 0;
-  for (let e = 0; e < p; e++) {
-    const lambda = A[e * p + e]!;
-    if (!(lambda > 1e-10 * top)) continue;
-    rank++;
-    let proj = 0;
-    for (let i = 0; i < p; i++) proj += V[i * p + e]! * b[i]!;
-    const f = proj / lambda;
-    for (let i = 0; i < p; i++) coef[i]! += f * V[i * p + e]!;
+  const q = p - r;
+  // Solves L_BB·L_BBᵀ·x = v in place (v of length r, pivot order).
+  const solveBB = (v: Float64Array): void => {
+    for (let i = 0; i < r; i++) {
+      let s = v[i]!;
+      for (let k = 0; k < i; k++) s -= L[i * p + k]! * v[k]!;
+      v[i] = s / L[i * p + i]!;
+    }
+    for (let i = r - 1; i >= 0; i--) {
+      let s = v[i]!;
+      for (let k = i + 1; k < r; k++) s -= L[k * p + i]! * v[k]!;
+      v[i] = s / L[i * p + i]!;
+    }
+  };
+  // x₀ in unscaled coordinates (pivot order): the independent columns' solution, the others 0.
+  const x0 = new Float64Array(p);
+  const u = Float64Array.from({ length: r }, (_, i) => b[perm[i]!]!);
+  solveBB(u);
+  for (let i = 0; i < r; i++) x0[i] = u[i]! / scale[perm[i]!]!;
+  if (q === 0) return { coef: unpermute(x0, perm, p), rank: r };
+  // N (p × q, pivot order, unscaled): column t is D⁻¹ of [−A_BB⁻¹·A_B,t ; e_t].
+  const N = new Float64Array(p * q);
+  for (let t = 0; t < q; t++) {
+    const v = Float64Array.from({ length: r }, (_, i) => A[perm[i]! * p + perm[r + t]!]!);
+    solveBB(v);
+    for (let i = 0; i < r; i++) N[i * q + t] = -v[i]! / scale[perm[i]!]!;
+    N[(r + t) * q + t] = 1 / scale[perm[r + t]!]!;
   }
-  return { coef, rank };
+  // s = (NᵀN)⁻¹·Nᵀx₀, then x = x₀ − N·s.
+  const NtN = new Float64Array(q * q);
+  const Ntx = new Float64Array(q);
+  for (let s1 = 0; s1 < q; s1++) {
+    for (let i = 0; i < p; i++) Ntx[s1]! += N[i * q + s1]! * x0[i]!;
+    for (let s2 = 0; s2 < q; s2++) for (let i = 0; i < p; i++) NtN[s1 * q + s2]! += N[i * q + s1]! * N[i * q + s2]!;
+  }
+  const s = cholesky(NtN, Ntx, q, 0)!;
+  for (let i = 0; i < p; i++) {
+    let v = x0[i]!;
+    for (let t = 0; t < q; t++) v -= N[i * q + t]! * s[t]!;
+    x0[i] = v;
+  }
+  return { coef: unpermute(x0, perm, p), rank: r };
+}
+
+/** Puts values in pivot order back in column order. */
+function unpermute(x: Float64Array, perm: Int32Array, p: number): Float64Array {
+  const out = new Float64Array(p);
+  for (let i = 0; i < p; i++) out[perm[i]!] = x[i]!;
+  return out;
 }

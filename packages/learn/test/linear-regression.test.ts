@@ -90,6 +90,14 @@ describe('LinearRegression: properties', () => {
     expect(() => LinearRegression.fromJSON({ ...json, rank: 4 })).toThrow(expect.objectContaining({ code: 'E_MODEL_JSON', field: 'rank' }));
   });
 
+  it('two one-hot groups beside the intercept: rank p − 2, and the fitted values equal the fixture\'s on the training rows', () => {
+    const h = fixture.cases.find((k) => k.name.startsWith('two one-hot groups beside'))!;
+    const m = new LinearRegression().fit(h.X, h.y);
+    expect(m.rank).toBe(h.X[0]!.length - 2);
+    const ref = h.X.map((r) => h.intercept + r.reduce((s, v, j) => s + v * h.coef[j]!, 0));
+    Array.from(m.predict(h.X)).forEach((v, i) => close(v, ref[i]!, 1e-10));
+  });
+
   it('toJSON / fromJSON round-trips exactly; onProgress reports the weighted mean squared error once', () => {
     const seen: (number | null)[] = [];
     const m = new LinearRegression({ alpha: 2, fitIntercept: false }).fit(c.X, c.y, { onProgress: (p) => seen.push(p.loss) });

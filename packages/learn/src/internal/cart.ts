@@ -98,6 +98,8 @@ export interface CodedColumns {
   readonly code: readonly Int32Array[];
   /** Each feature's distinct values, ascending. */
   readonly levels: readonly Float64Array[];
+  /** For a feature with two distinct values, its codes (0 or 1) as bytes, a quarter of `code`'s memory; else null. */
+  readonly bits: readonly (Uint8Array | null)[];
   /** The largest number of distinct values of a feature. */
   readonly maxLevels: number;
 }
@@ -105,7 +107,7 @@ export interface CodedColumns {
 const FEATURE_EPS = 1e-7;
 const LN2 = Math.log(2);
 /** A feature is scanned through a histogram of its codes when it has at most this many distinct values per node row. */
-const HISTOGRAM_RATIO = 8;
+const HISTOGRAM_RATIO = 2;
 
 /** Sorts `key` ascending in place, moving `idx` along (quicksort, median of three, insertion sort on short runs). */
 function sortPairs(key: Float64Array, idx: Int32Array): void {
@@ -159,6 +161,73 @@ function sortPairs(key: Float64Array, idx: Int32Array): void {
   }
 }
 
+const TWO_POW_32 = 2 ** 32;
+
+/** 2³² less its remainder modulo m (m ≥ 1): a 32-bit draw at or above it is drawn again, as `Random.int(m)` does. */
+export function drawLimit(m: number): number {
+  return TWO_POW_32 - (TWO_POW_32 % m);
+}
+
+/**
+ * The integer in [0, m) that `rng.int(m)` would give (m < 2³², `limit` =
+ * {@link drawLimit}(m)), from the same 32-bit draws, with the modulo in
+ * exact integer arithmetic: x − ⌊x / m⌋·m (for x, m below 2³² the floored
+ * double quotient is exact), cheaper than the double-precision `%`.
+ */
+export function intBelow(rng: Random, m: number, limit: number): number {
+  let x = rng.nextUint32();
+  while (x >= limit) x = rng.nextUint32();
+  return x - Math.floor(x / m) * m;
+}
+
+/** Bits per digit of the rank sort. */
+const RADIX_BITS = 8;
+/** Runs at most this long are sorted by insertion. */
+const INSERTION_MAX = 48;
+
+/**
+ * Sorts `keys[start, end)`, distinct integers in [0, n), ascending: by
+ * insertion for short runs, else least significant digit first (8 bits a
+ * pass, as many passes as n needs, through `aux`). O(size · ⌈log₂ n / 8⌉).
+ */
+function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: number, end: number, n: number): void {
+  const size = end - start;
+  if (size <= INSERTION_MAX) {
+    for (let t = start + 1; t < end; t++) {
+      const k = keys[t]!;
+      let u = t - 1;
+      while (u >= start && keys[u]! > k) {
+        keys[u + 1] = keys[u]!;
+        u--;
+      }
+      keys[u + 1] = k;
+    }
+    return;
+  }
+  const buckets = 1 << RADIX_BITS;
+  const mask = buckets - 1;
+  let from = keys;
+  let to = aux;
+  for (let shift = 0; n - 1 >> shift > 0; shift += RADIX_BITS) {
+    count.fill(0);
+    for (let t = start; t < end; t++) count[(from[t]! >> shift) & mask]!++;
+    let at = start;
+    for (let d = 0; d < buckets; d++) {
+      const c = count[d]!;
+      count[d] = at;
+      at += c;
+    }
+    for (let t = start; t < end; t++) {
+      const k = from[t]!;
+      to[count[(k >> shift) & mask]!++] = k;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  if (from !== keys) keys.set(from.subarray(start, end), start);
+}
+
 /**
  * Sorts each column once and codes its values (distinct value index, rank
  * in the sorted order), for every tree grown on these columns. O(p · n log n).
@@ -169,6 +238,7 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
   const code: Int32Array[] = [];
   const levels: Float64Array[] = [];
   const values: Float64Array[] = [];
+  const bits: (Uint8Array | null)[] = [];
   let maxLevels = 0;
   for (const col of columns) {
     const n = col.length;
@@ -190,9 +260,10 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
     rank.push(rk);
     code.push(cd);
     levels.push(Float64Array.from(lv));
+    bits.push(lv.length === 2 ? Uint8Array.from(cd) : null);
     if (lv.length > maxLevels) maxLevels = lv.length;
   }
-  return { columns, sorted, rank, values, code, levels, maxLevels };
+  return { columns, sorted, rank, values, code, levels, bits, maxLevels };
 }
 
 function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number, C: number, total: number): number {
@@ -225,6 +296,14 @@ export interface CartWorkspace {
   readonly rows: Int32Array;
   readonly tmp: Int32Array;
   readonly keys: Int32Array;
+  /** Weight and target of the row at each position of `rows` (moved with it), and partition buffers for them. */
+  readonly rowW: Float64Array;
+  readonly rowY: Float64Array;
+  readonly tmpW: Float64Array;
+  readonly tmpY: Float64Array;
+  /** Second buffer of the rank sort, and its digit counts. */
+  readonly keysAux: Int32Array;
+  readonly digitCount: Int32Array;
   readonly binN: Int32Array;
   /** Per code: weighted class totals (classification, C per code) or weight and weighted target sum (regression, 2 per code). */
   readonly binW: Float64Array;
@@ -237,6 +316,12 @@ export function cartWorkspace(coded: CodedColumns, width: number): CartWorkspace
     rows: new Int32Array(n),
     tmp: new Int32Array(n),
     keys: new Int32Array(n),
+    keysAux: new Int32Array(n),
+    rowW: new Float64Array(n),
+    rowY: new Float64Array(n),
+    tmpW: new Float64Array(n),
+    tmpY: new Float64Array(n),
+    digitCount: new Int32Array(1 << RADIX_BITS),
     binN: new Int32Array(coded.maxLevels),
     binW: new Float64Array(coded.maxLevels * Math.max(2, width)),
   };
@@ -259,9 +344,20 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
   // order and its totals sum in a fixed order.
   const rows = work.rows;
   let n = 0;
-  for (let i = 0; i < nAll; i++) if (weight[i]! > 0) rows[n++] = i;
-  const { tmp, keys, binN, binW } = work;
+  // rowW and rowY hold each position's weight and target (class code as a number), so that the scans
+  // read them in order rather than gathering them through the row index.
+  const { tmp, keys, keysAux, digitCount, binN, binW, rowW, rowY, tmpW, tmpY } = work;
+  for (let i = 0; i < nAll; i++) {
+    const w = weight[i]!;
+    if (w > 0) {
+      rows[n] = i;
+      rowW[n] = w;
+      rowY[n] = isClass ? yc[i]! : yr[i]!;
+      n++;
+    }
+  }
   const featOrder = new Int32Array(p);
+  const drawLimits = Float64Array.from({ length: p + 1 }, (_, m) => (m > 0 ? drawLimit(m) : 0));
   const leftW = new Float64Array(C);
   const totW = new Float64Array(C);
   const totN = new Float64Array(C);
@@ -317,9 +413,8 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       totW.fill(0);
       totN.fill(0);
       for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const c = yc[i]!;
-        const w = weight[i]!;
+        const c = rowY[t]!;
+        const w = rowW[t]!;
         totW[c]! += w;
         totN[c]! += 1;
         wN += w;
@@ -332,18 +427,16 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
         sumY = pre[1]!;
       } else {
         for (let t = start; t < end; t++) {
-          const i = rows[t]!;
-          const w = weight[i]!;
+          const w = rowW[t]!;
           wN += w;
-          sumY += w * yr[i]!;
+          sumY += w * rowY[t]!;
         }
       }
       const mean = wN > 0 ? sumY / wN : 0;
       let ss = 0;
       for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const d = yr[i]! - mean;
-        ss += weight[i]! * d * d;
+        const d = rowY[t]! - mean;
+        ss += rowW[t]! * d * d;
       }
       imp = wN > 0 ? ss / wN : 0;
     }
@@ -372,7 +465,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     const rng = params.rng;
     if (rng !== null) {
       for (let f = 0; f < p - 1; f++) {
-        const g = f + rng.int(p - f);
+        const g = f + intBelow(rng, p - f, drawLimits[p - f]!);
         const t = featOrder[f]!;
         featOrder[f] = featOrder[g]!;
         featOrder[g] = t;
@@ -393,27 +486,78 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       if (cur[f] === 1) continue;
       const cd = coded.code[f]!;
       const lv = coded.levels[f]!;
+      if (lv.length === 2 && (!isClass || C === 2)) {
+        const bit = coded.bits[f]!;
+        // Two values (0/1 flags, one-hot columns): only the totals of the rows with code 0 are needed, summed
+        // in registers (z is 1 for code 0, else 0; the products are exact, so the sums equal the histogram's).
+        let nL = 0;
+        let wL = 0;
+        let sL = 0;
+        if (isClass) {
+          let w0 = 0;
+          let w1 = 0;
+          for (let t = start; t < end; t++) {
+            const z = 1 - bit[rows[t]!]!;
+            const zw = z * rowW[t]!;
+            const c = rowY[t]!;
+            nL += z;
+            w0 += (1 - c) * zw;
+            w1 += c * zw;
+          }
+          leftW[0] = w0;
+          leftW[1] = w1;
+          wL = w0 + w1;
+        } else {
+          for (let t = start; t < end; t++) {
+            const z = 1 - bit[rows[t]!]!;
+            const w = rowW[t]!;
+            nL += z;
+            wL += z * w;
+            sL += z * (w * rowY[t]!);
+          }
+        }
+        const v = lv[0]!;
+        const vNext = lv[1]!;
+        if (nL === 0 || nL === size || !(vNext > v + FEATURE_EPS)) {
+          cur[f] = 1; // constant here
+          continue;
+        }
+        visited++;
+        if (nL >= minLeaf && size - nL >= minLeaf) {
+          const proxy = splitProxy(isClass, gini, sL, sumY, wL, wN - wL, leftW, totW, C);
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestCode = 0;
+            bestLo = 0;
+            bestHi = 1;
+            bestNext = 1;
+            let thr = (v + vNext) / 2;
+            if (thr === vNext || !Number.isFinite(thr)) thr = v;
+            bestThr = thr;
+          }
+        }
+        continue;
+      }
       if (lv.length <= HISTOGRAM_RATIO * size) {
         // Histogram of the node's rows per code: O(size + codes in range).
         let lo = lv.length;
         let hi = -1;
         if (isClass) {
           for (let t = start; t < end; t++) {
-            const i = rows[t]!;
-            const b = cd[i]!;
+            const b = cd[rows[t]!]!;
             binN[b]!++;
-            binW[b * C + yc[i]!]! += weight[i]!;
+            binW[b * C + rowY[t]!]! += rowW[t]!;
             if (b < lo) lo = b;
             if (b > hi) hi = b;
           }
         } else {
           for (let t = start; t < end; t++) {
-            const i = rows[t]!;
-            const b = cd[i]!;
-            const w = weight[i]!;
+            const b = cd[rows[t]!]!;
+            const w = rowW[t]!;
             binN[b]!++;
             binW[2 * b]! += w;
-            binW[2 * b + 1]! += w * yr[i]!;
+            binW[2 * b + 1]! += w * rowY[t]!;
             if (b < lo) lo = b;
             if (b > hi) hi = b;
           }
@@ -473,7 +617,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       const srt = coded.sorted[f]!;
       const xs = coded.values[f]!;
       for (let t = start; t < end; t++) keys[t] = rk[rows[t]!]!;
-      keys.subarray(start, end).sort();
+      sortRanks(keys, keysAux, digitCount, start, end, nAll);
       const first = srt[keys[start]!]!;
       const last = srt[keys[end - 1]!]!;
       if (xs[keys[end - 1]!]! <= xs[keys[start]!]! + FEATURE_EPS) {
@@ -531,17 +675,21 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       let wR = 0;
       for (let t = start; t < end; t++) {
         const i = rows[t]!;
-        const w = weight[i]!;
-        const c = yc[i]!;
+        const w = rowW[t]!;
+        const y = rowY[t]!;
         if (cdB[i]! <= bestCode) {
+          rowW[l] = w;
+          rowY[l] = y;
           rows[l++] = i;
-          sumL[c]! += w;
-          sumL[C + c]! += 1;
+          sumL[y]! += w;
+          sumL[C + y]! += 1;
           wL += w;
         } else {
+          tmpW[r] = w;
+          tmpY[r] = y;
           tmp[r++] = i;
-          sumR[c]! += w;
-          sumR[C + c]! += 1;
+          sumR[y]! += w;
+          sumR[C + y]! += 1;
           wR += w;
         }
       }
@@ -554,15 +702,20 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       let sR = 0;
       for (let t = start; t < end; t++) {
         const i = rows[t]!;
-        const w = weight[i]!;
+        const w = rowW[t]!;
+        const y = rowY[t]!;
         if (cdB[i]! <= bestCode) {
+          rowW[l] = w;
+          rowY[l] = y;
           rows[l++] = i;
           wL += w;
-          sL += w * yr[i]!;
+          sL += w * y;
         } else {
+          tmpW[r] = w;
+          tmpY[r] = y;
           tmp[r++] = i;
           wR += w;
-          sR += w * yr[i]!;
+          sR += w * y;
         }
       }
       sumL[0] = wL;
@@ -571,6 +724,8 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       sumR[1] = sR;
     }
     rows.set(tmp.subarray(0, r), l);
+    rowW.set(tmpW.subarray(0, r), l);
+    rowY.set(tmpY.subarray(0, r), l);
     feature[id] = bestF;
     threshold[id] = bestThr;
     // Push right first so the left child gets the next id (pre-order).

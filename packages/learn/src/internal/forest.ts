@@ -2,7 +2,7 @@
 // subset of features per node), shared by the classifier and the regressor.
 import { Random, throwIfAborted } from '@marksman/core';
 import type { LearnerFitProgress } from '../types';
-import { cartWorkspace, codeColumns, growTree } from './cart';
+import { cartWorkspace, codeColumns, drawLimit, growTree, intBelow } from './cart';
 import type { CartCriterion, CartTarget, TreeArrays } from './cart';
 import type { FeatureMatrix } from './features';
 import { featuresPerNode } from './tree-options';
@@ -42,14 +42,20 @@ export function growForest(
   for (let t = 0; t < s.nEstimators; t++) {
     throwIfAborted(signal ?? undefined, source);
     if (s.bootstrap) {
-      w.fill(0);
-      for (let k = 0; k < n; k++) w[rng.int(n)]! += 1;
+      drawBootstrap(rng, n, w);
       for (let i = 0; i < n; i++) w[i]! *= weight[i]!;
     } else w.set(weight);
     trees.push(growTree({ coded, target, weight: w }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, rng }, work));
     onProgress?.({ iteration: t + 1, maxIterations: s.nEstimators, loss: null, validationLoss: null });
   }
   return trees;
+}
+
+/** Counts n draws of a row in [0, n) into `counts`: the same draws as n calls of `rng.int(n)`. */
+function drawBootstrap(rng: Random, n: number, counts: Float64Array): void {
+  counts.fill(0);
+  const limit = drawLimit(n);
+  for (let k = 0; k < n; k++) counts[intBelow(rng, n, limit)]! += 1;
 }
 
 /** scikit-learn's forest importances: the mean over trees that split, renormalised to sum 1 (all 0 when no tree splits). */

@@ -51,6 +51,84 @@ function missingError(source: string, name: string, row: number, v: unknown, tex
  * record at fault; missing numeric cells become NaN when `allowMissing`.
  */
 export function readTrainingFeatures(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): { specs: FeatureSpec[]; cols: Float64Array[] } {
+  return readCommonCase(rows, features) ?? readChecked(source, rows, features, allowMissing);
+}
+
+/**
+ * The common case in one pass over the records, each record read once: every
+ * cell of a feature is a finite number, or every cell is text, as in record
+ * 0. Numbers and text codes go into one Float64Array (a column per feature);
+ * text is then one-hot encoded. Null at the first cell that is anything else
+ * (a boolean, a missing or non-finite value, a change of kind): the checked
+ * reading then starts over, finds that cell and names it.
+ */
+function readCommonCase(rows: readonly Record<string, unknown>[], features: readonly string[]): { specs: FeatureSpec[]; cols: Float64Array[] } | null {
+  const n = rows.length;
+  const p = features.length;
+  const first = rows[0]!;
+  const text = new Uint8Array(p);
+  for (let j = 0; j < p; j++) {
+    const v = first[features[j]!];
+    if (typeof v === 'string') text[j] = 1;
+    else if (typeof v !== 'number' || v - v !== 0) return null;
+  }
+  // Column j of the block holds feature j's numbers, or its text codes (indexes into seen[j], first-seen order).
+  const block = new Float64Array(n * p);
+  const index: Map<string, number>[] = [];
+  const seen: string[][] = [];
+  const last: (string | null)[] = [];
+  const lastCode = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    index.push(new Map());
+    seen.push([]);
+    last.push(null);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    for (let j = 0; j < p; j++) {
+      const v = r[features[j]!];
+      if (text[j] === 0) {
+        if (typeof v !== 'number' || v - v !== 0) return null;
+        block[j * n + i] = v;
+        continue;
+      }
+      if (typeof v !== 'string') return null;
+      if (v !== last[j]) {
+        last[j] = v;
+        let k = index[j]!.get(v);
+        if (k === undefined) {
+          k = seen[j]!.length;
+          index[j]!.set(v, k);
+          seen[j]!.push(v);
+        }
+        lastCode[j] = k;
+      }
+      block[j * n + i] = lastCode[j]!;
+    }
+  }
+  const specs: FeatureSpec[] = [];
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < p; j++) {
+    const name = features[j]!;
+    const values = block.subarray(j * n, (j + 1) * n);
+    if (text[j] === 0) {
+      specs.push({ name, kind: 'numeric' });
+      cols.push(values);
+      continue;
+    }
+    const levels = [...seen[j]!].sort();
+    const oneHot = new Float64Array(levels.length * n);
+    // Start of each first-seen code's column in oneHot.
+    const at = Float64Array.from(seen[j]!, (l) => levels.indexOf(l) * n);
+    for (let i = 0; i < n; i++) oneHot[at[values[i]!]! + i] = 1;
+    specs.push({ name, kind: 'categorical', levels });
+    for (let k = 0; k < levels.length; k++) cols.push(oneHot.subarray(k * n, (k + 1) * n));
+  }
+  return { specs, cols };
+}
+
+/** Feature by feature, every cell checked: names the field and record at fault. */
+function readChecked(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): { specs: FeatureSpec[]; cols: Float64Array[] } {
   const n = rows.length;
   const specs: FeatureSpec[] = [];
   const cols: Float64Array[] = [];
