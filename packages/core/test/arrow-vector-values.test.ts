@@ -1,6 +1,7 @@
 // arrowVectorValues, the reader behind the metrics' Arrow vectors. Per kind:
 // 'number' takes numeric columns, 'binary' numeric or Bool, 'label' text
-// (Utf8, LargeUtf8, dictionary-encoded Utf8), numeric or Bool (as 1 / 0);
+// (Utf8, LargeUtf8, dictionary-encoded Utf8), numeric or Bool (as 1 / 0),
+// 'id' text or numeric;
 // anything else is E_ARROW_TYPE naming the field. Null-free numeric columns
 // come back as Arrow's own typed array (no copy); nulls come back as `null`
 // at their rows, never dropped.
@@ -38,5 +39,13 @@ describe('arrowVectorValues', () => {
     const huge = arrow.vectorFromArray([1n, 2n ** 60n], new arrow.Int64());
     expect(error(() => arrowVectorValues('f', 'labels', huge, 'label'))).toEqual({ code: 'E_ARROW_TYPE', field: 'labels', row: 1 });
     expect(error(() => arrowVectorValues('f', 'y', text, 'text' as never))).toEqual({ code: 'E_INPUT', field: 'y', row: undefined });
+  });
+
+  it("'id': text, dictionary and integer columns are their values; Bool and dates are E_ARROW_TYPE naming the field", () => {
+    expect(Array.from(arrowVectorValues('f', 'ids', arrow.vectorFromArray(['u1', null, 'u2']), 'id'))).toEqual(['u1', null, 'u2']);
+    expect(Array.from(arrowVectorValues('f', 'ids', arrow.vectorFromArray([7n, 9n], new arrow.Int64()), 'id'))).toEqual([7, 9]);
+    expect(error(() => arrowVectorValues('f', 'ids', arrow.vectorFromArray([true, false], new arrow.Bool()), 'id'))).toEqual({ code: 'E_ARROW_TYPE', field: 'ids', row: undefined });
+    expect(error(() => arrowVectorValues('f', 'ids', arrow.vectorFromArray([new Date(0)]), 'id'))).toEqual({ code: 'E_ARROW_TYPE', field: 'ids', row: undefined });
+    expect(error(() => arrowVectorValues('f', 'ids', arrow.vectorFromArray([2n ** 62n], new arrow.Int64()), 'id'))).toEqual({ code: 'E_ARROW_TYPE', field: 'ids', row: 0 });
   });
 });
