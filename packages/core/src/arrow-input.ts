@@ -408,33 +408,79 @@ export function arrowRecords(source: string, table: ArrowLikeTable, names: reado
   return out;
 }
 
-/** What an Arrow vector may hold for {@link arrowVectorValues}: numbers, or numbers and booleans. */
-export type ArrowVectorKind = 'number' | 'binary';
+/**
+ * What an Arrow vector may hold for {@link arrowVectorValues}: `'number'`
+ * numbers; `'binary'` numbers or booleans; `'label'` class or group labels:
+ * numbers, text (Utf8, dictionary-encoded Utf8) or booleans read as 1 / 0;
+ * `'id'` ids: numbers or text.
+ */
+export type ArrowVectorKind = 'number' | 'binary' | 'label' | 'id';
+
+const VECTOR_WANT_TEXT: Readonly<Record<ArrowVectorKind, string>> = Object.freeze({
+  number: WANT_TEXT.number,
+  binary: 'a numeric or Bool column of 0/1 outcomes',
+  label: 'a column of labels: string (Utf8, dictionary-encoded Utf8), integer, Float or Bool',
+  id: 'a column of ids: string (Utf8, dictionary-encoded Utf8) or integer',
+});
+
+function vectorCategoryOk(kind: ArrowVectorKind, cat: Category): boolean {
+  if (cat === 'numeric' || cat === 'unknown') return true;
+  if (cat === 'bool') return kind === 'binary' || kind === 'label';
+  return (kind === 'label' || kind === 'id') && cat === 'string';
+}
+
+/**
+ * Labels or ids as the metrics take them: booleans become 1 / 0 (a copy,
+ * nulls kept as `null`); a 64-bit integer beyond ±2^53 is refused with
+ * `E_ARROW_TYPE` and its row (as a label or id it would silently merge with
+ * its neighbours). Anything else is returned as it is.
+ */
+function labelValues(source: string, field: string, kind: 'label' | 'id', f: FieldLike, values: ArrayLike<unknown>, cat: Category): ArrayLike<unknown> {
+  if (ArrayBuffer.isView(values)) return values;
+  let out: unknown[] | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (typeof x === 'bigint') {
+      throw new ValidationError(
+        'E_ARROW_TYPE',
+        `${source}: Arrow vector "${field}" (${typeName(f, values)}) holds ${String(x)} at row ${i}, beyond the integers JavaScript numbers hold exactly (±2^53); expected ${VECTOR_WANT_TEXT[kind]}.`,
+        { source, field, row: i },
+      );
+    }
+    if (cat === 'bool' && typeof x === 'boolean') {
+      out ??= Array.from(values);
+      out[i] = x ? 1 : 0;
+    }
+  }
+  return out ?? values;
+}
 
 /**
  * The values of an Arrow vector (one column, e.g. one variant's outcomes)
  * as a plain array or typed array: Arrow's `toArray()` (a view, not a copy)
  * when it has no nulls and is not 64-bit, else the values one by one with
- * nulls as `null`. Throws `E_ARROW_TYPE` naming `field` when the vector
- * holds strings, dates or nested values.
+ * nulls as `null`. Throws `E_ARROW_TYPE` naming `field` when the vector's
+ * type does not fit `kind` (text, dates or nested values where numbers are
+ * needed; dates or nested values as labels; Bool as ids). For `'label'`,
+ * Bool values are returned as 1 / 0; for `'label'` and `'id'`, text columns
+ * (dictionary-encoded or not) as arrays of strings.
  */
 export function arrowVectorValues(source: string, field: string, vec: ArrowLikeVector, kind: ArrowVectorKind): ArrayLike<unknown> {
-  if (!isArrowVector(vec) || (kind !== 'number' && kind !== 'binary')) {
-    throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow vector (length, get(i), toArray()) and a kind 'number' or 'binary'.`, { source: String(source), field: String(field) });
+  if (!isArrowVector(vec) || (kind !== 'number' && kind !== 'binary' && kind !== 'label' && kind !== 'id')) {
+    throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow vector (length, get(i), toArray()) and a kind 'number', 'binary', 'label' or 'id'.`, { source: String(source), field: String(field) });
   }
   const f = { type: (vec as { type?: FieldLike['type'] }).type };
   const values = recordValues(source, field, f, vec);
   let cat = categoryOfType(f);
   if (cat === 'unknown') cat = categoryOfValues(values);
-  const ok = cat === 'numeric' || cat === 'unknown' || (kind === 'binary' && cat === 'bool');
-  if (!ok) {
+  if (!vectorCategoryOk(kind, cat)) {
     throw new ValidationError(
       'E_ARROW_TYPE',
-      `${source}: Arrow vector "${field}" is ${typeName(f, values)}; expected ${kind === 'binary' ? 'a numeric or Bool column of 0/1 outcomes' : WANT_TEXT.number}. Cast the column first.`,
+      `${source}: Arrow vector "${field}" is ${typeName(f, values)}; expected ${VECTOR_WANT_TEXT[kind]}. Cast the column first.`,
       { source, field },
     );
   }
-  return values;
+  return kind === 'label' || kind === 'id' ? labelValues(source, field, kind, f, values, cat) : values;
 }
 
 /** The kinds of the columns a caller reads by name; columns not named are read as they are. */

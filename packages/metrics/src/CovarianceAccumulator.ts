@@ -4,6 +4,8 @@ import { addPair, batchComoments, mergeComoments } from './moments';
 import type { Comoments } from './moments';
 import { requireFinite } from './validation';
 import { requireFiniteState, requireSameAccumulator } from './accumulatorChecks';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 /**
  * Mergeable running means, variances and covariance of two variables, e.g.
@@ -52,13 +54,17 @@ export class CovarianceAccumulator {
   /**
    * Adds a batch of pairs (all or nothing). O(n).
    *
+   * Each may also be a numeric Arrow vector (an Arrow null is refused as `null` is).
+   *
    * @param xs - first variable
    * @param ys - second variable, aligned with `xs`
-   * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`
+   * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`, `E_ARROW_TYPE` (an Arrow vector that is not numeric)
    */
-  addMany(xs: ArrayLike<number>, ys: ArrayLike<number>): this {
-    requirePairs('CovarianceAccumulator.addMany', xs, ys);
-    const batch = batchComoments(xs, ys);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector, ys: ArrayLike<number> | ArrowLikeVector): this {
+    const xList = vectorArg('CovarianceAccumulator.addMany', 'xs', xs, 'number');
+    const yList = vectorArg('CovarianceAccumulator.addMany', 'ys', ys, 'number');
+    requirePairs('CovarianceAccumulator.addMany', xList, yList);
+    const batch = batchComoments(xList, yList);
     requireFiniteState('CovarianceAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
     return this.#commit('CovarianceAccumulator.addMany', 'xs', (s) => mergeComoments(s, batch));
   }

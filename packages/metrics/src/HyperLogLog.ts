@@ -2,6 +2,8 @@ import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { inconsistent, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireId, requireList } from './validation';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 // Why not a package: bloom-filters (the well-used JavaScript HyperLogLog)
 // brings eight dependencies (lodash, reflect-metadata, xxhashjs, …) and no
@@ -147,13 +149,14 @@ export class HyperLogLog {
   /**
    * Adds a batch of ids (all or nothing: checked first). O(total length).
    *
-   * @param ids - strings or numbers
-   * @throws `ValidationError` `E_SHAPE`, `E_ID`, `E_NAN` (with the position)
+   * @param ids - strings or numbers (or an Arrow vector: Utf8, dictionary-encoded Utf8 or numeric; an Arrow null is refused as `null` is)
+   * @throws `ValidationError` `E_SHAPE`, `E_ID`, `E_NAN` (with the position), `E_ARROW_TYPE` (an Arrow vector of another type)
    */
-  addMany(ids: ArrayLike<string | number>): this {
-    requireList('HyperLogLog.addMany', 'ids', ids);
-    for (let i = 0; i < ids.length; i++) requireId('HyperLogLog.addMany', 'ids', ids[i], i);
-    for (let i = 0; i < ids.length; i++) this.#insert(ids[i] as string | number);
+  addMany(ids: ArrayLike<string | number> | ArrowLikeVector): this {
+    const list = vectorArg('HyperLogLog.addMany', 'ids', ids, 'id');
+    requireList('HyperLogLog.addMany', 'ids', list);
+    for (let i = 0; i < list.length; i++) requireId('HyperLogLog.addMany', 'ids', list[i], i);
+    for (let i = 0; i < list.length; i++) this.#insert(list[i] as string | number);
     return this;
   }
 

@@ -2,6 +2,8 @@ import { addOne, batchMoments, mergeInto } from './moments';
 import type { Moments } from './moments';
 import { countField, inconsistent, m2FromSums, numberField, requireFiniteState, requireObject, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireFinite, requireFiniteArray } from './validation';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 /**
  * Sufficient statistics of a mean metric, the shape shared with
@@ -76,12 +78,13 @@ export class MeanAccumulator {
   /**
    * Adds a batch of values (all or nothing: a bad value adds none). O(n).
    *
-   * @param xs - finite numbers (array or typed array)
-   * @throws `ValidationError` `E_NAN`, `E_NOT_FINITE` with the row at fault
+   * @param xs - finite numbers (array, typed array or numeric Arrow vector; an Arrow null is refused as `null` is)
+   * @throws `ValidationError` `E_NAN`, `E_NOT_FINITE` with the row at fault, `E_ARROW_TYPE` (an Arrow vector that is not numeric)
    */
-  addMany(xs: ArrayLike<number>): this {
-    requireFiniteArray('MeanAccumulator.addMany', 'xs', xs);
-    const batch = batchMoments(xs);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector): this {
+    const list = vectorArg('MeanAccumulator.addMany', 'xs', xs, 'number');
+    requireFiniteArray('MeanAccumulator.addMany', 'xs', list);
+    const batch = batchMoments(list);
     requireFiniteState('MeanAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
     return this.#commit('MeanAccumulator.addMany', 'xs', (s) => mergeInto(s, batch));
   }

@@ -1,6 +1,8 @@
 import { ValidationError } from '@marksman/core';
 import { countField, inconsistent, requireFiniteState, requireObject, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireList } from './validation';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 /** Sufficient statistics of a proportion (conversion) metric, shared with `@marksman/experiments`. */
 export interface ProportionStats {
@@ -44,14 +46,15 @@ export class ProportionAccumulator {
   /**
    * Adds a batch of outcomes (all or nothing). O(n).
    *
-   * @param outcomes - booleans or 0/1 numbers
-   * @throws `ValidationError` `E_RANGE` with the row at fault
+   * @param outcomes - booleans or 0/1 numbers (or an Arrow vector, numeric or Bool; an Arrow null is refused as `null` is)
+   * @throws `ValidationError` `E_RANGE` with the row at fault, `E_ARROW_TYPE` (an Arrow vector that is not numeric or Bool)
    */
-  addMany(outcomes: ArrayLike<boolean | number>): this {
-    requireList('ProportionAccumulator.addMany', 'outcomes', outcomes);
+  addMany(outcomes: ArrayLike<boolean | number> | ArrowLikeVector): this {
+    const list = vectorArg('ProportionAccumulator.addMany', 'outcomes', outcomes, 'binary');
+    requireList('ProportionAccumulator.addMany', 'outcomes', list);
     let k = 0;
-    for (let i = 0; i < outcomes.length; i++) k += toOutcome('ProportionAccumulator.addMany', outcomes[i] as boolean | number, i);
-    return this.#commit('ProportionAccumulator.addMany', 'outcomes', outcomes.length, k);
+    for (let i = 0; i < list.length; i++) k += toOutcome('ProportionAccumulator.addMany', list[i] as boolean | number, i);
+    return this.#commit('ProportionAccumulator.addMany', 'outcomes', list.length, k);
   }
 
   /** Adds counts, refusing (unchanged) a total above 2^53 − 1. */

@@ -4,6 +4,8 @@ import { addPair, batchComoments, mergeComoments } from './moments';
 import type { Comoments } from './moments';
 import { requireFinite } from './validation';
 import { requireFiniteState, requireSameAccumulator } from './accumulatorChecks';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 /**
  * Mergeable accumulator for a ratio metric such as revenue per session or
@@ -52,13 +54,17 @@ export class RatioAccumulator {
   /**
    * Adds a batch of units (all or nothing). O(n).
    *
+   * Each may also be a numeric Arrow vector (an Arrow null is refused as `null` is).
+   *
    * @param xs - numerators, one per unit
    * @param ys - denominators, aligned with `xs`
-   * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`
+   * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`, `E_ARROW_TYPE` (an Arrow vector that is not numeric)
    */
-  addMany(xs: ArrayLike<number>, ys: ArrayLike<number>): this {
-    requirePairs('RatioAccumulator.addMany', xs, ys);
-    const batch = batchComoments(xs, ys);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector, ys: ArrayLike<number> | ArrowLikeVector): this {
+    const xList = vectorArg('RatioAccumulator.addMany', 'xs', xs, 'number');
+    const yList = vectorArg('RatioAccumulator.addMany', 'ys', ys, 'number');
+    requirePairs('RatioAccumulator.addMany', xList, yList);
+    const batch = batchComoments(xList, yList);
     requireFiniteState('RatioAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
     return this.#commit('RatioAccumulator.addMany', 'xs', (s) => mergeComoments(s, batch));
   }

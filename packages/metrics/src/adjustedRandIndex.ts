@@ -1,3 +1,4 @@
+import type { ArrowLikeVector } from '@marksman/core';
 import { sparseContingency } from './contingencyTable';
 
 /**
@@ -14,9 +15,13 @@ import { sparseContingency } from './contingencyTable';
  *
  * Costs O(n) time, O(number of non-empty cells) memory.
  *
+ * Each labelling may also be an Apache Arrow vector: text (Utf8, dictionary-encoded Utf8),
+ * numbers, or Bool read as 1 / 0; nulls are refused as `null` in an array is.
+ *
  * @param labelsTrue - reference label of each row (numbers or strings)
  * @param labelsPred - predicted label of each row
- * @throws `ValidationError` `E_LENGTH`, `E_EMPTY`, `E_NAN`, `E_LABEL`
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of dates or nested values, named), `E_LENGTH`,
+ *   `E_EMPTY`, `E_NAN`, `E_LABEL`
  * @example
  * ```ts
  * import { adjustedRandIndex } from '@marksman/metrics';
@@ -24,7 +29,7 @@ import { sparseContingency } from './contingencyTable';
  * adjustedRandIndex([0, 0, 1, 2], [0, 0, 1, 1]); // => 0.5714285714285714
  * ```
  */
-export function adjustedRandIndex(labelsTrue: ArrayLike<number | string>, labelsPred: ArrayLike<number | string>): number {
+export function adjustedRandIndex(labelsTrue: ArrayLike<number | string> | ArrowLikeVector, labelsPred: ArrayLike<number | string> | ArrowLikeVector): number {
   const t = sparseContingency('adjustedRandIndex', labelsTrue, labelsPred);
   let sumSquares = 0;
   for (const v of t.values) sumSquares += v * v;

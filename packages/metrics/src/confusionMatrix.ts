@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { vectorArg } from './arrowVectorInput';
 import { compareLabels, requireLabel, requireNonEmpty, requireSameLength } from './validation';
 import type { Label } from './validation';
 
@@ -79,10 +81,14 @@ export function encodeClassification(
  *
  * Costs O(n + k²) for k labels.
  *
+ * Each labelling may also be an Apache Arrow vector: text (Utf8, dictionary-encoded Utf8),
+ * numbers, or Bool read as 1 / 0; nulls are refused as `null` in an array is.
+ *
  * @param yTrue - true label of each row (numbers or strings)
  * @param yPred - predicted label of each row
  * @param options - `labels` (order and set of labels)
- * @throws `ValidationError` `E_LENGTH`, `E_EMPTY`, `E_NAN`, `E_LABEL`, `E_UNKNOWN_LABEL`
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of dates or nested values, named), `E_LENGTH`,
+ *   `E_EMPTY`, `E_NAN`, `E_LABEL`, `E_UNKNOWN_LABEL`
  *   (a label missing from `options.labels`), `E_DUPLICATE` (a label listed twice)
  * @example
  * ```ts
@@ -93,13 +99,15 @@ export function encodeClassification(
  * ```
  */
 export function confusionMatrix(
-  yTrue: ArrayLike<number | string>,
-  yPred: ArrayLike<number | string>,
+  yTrue: ArrayLike<number | string> | ArrowLikeVector,
+  yPred: ArrayLike<number | string> | ArrowLikeVector,
   options?: ConfusionMatrixOptions,
 ): ConfusionMatrix {
   const source = 'confusionMatrix';
+  const t = vectorArg(source, 'yTrue', yTrue, 'label');
+  const p = vectorArg(source, 'yPred', yPred, 'label');
   const { labels } = resolveOptions(source, DEFAULTS, options);
-  const e = encodeClassification(source, yTrue, yPred, labels);
+  const e = encodeClassification(source, t, p, labels);
   const k = e.labels.length;
   const counts = new Float64Array(k * k);
   for (let i = 0; i < e.t.length; i++) {

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { encodeLabels, requireNonEmpty, requireSameLength } from './validation';
 import type { Label } from './validation';
 
@@ -40,8 +42,10 @@ export interface SparseContingency {
   readonly n: number;
 }
 
-/** Validates two labellings and returns their codes. Internal. */
-export function encodePair(source: string, labelsTrue: ArrayLike<Label>, labelsPred: ArrayLike<Label>) {
+/** Validates two labellings (arrays or Arrow vectors) and returns their codes. Internal. */
+export function encodePair(source: string, labelsTrueIn: ArrayLike<Label> | ArrowLikeVector, labelsPredIn: ArrayLike<Label> | ArrowLikeVector) {
+  const labelsTrue = vectorArg(source, 'labelsTrue', labelsTrueIn, 'label');
+  const labelsPred = vectorArg(source, 'labelsPred', labelsPredIn, 'label');
   requireSameLength(source, 'labelsTrue', labelsTrue, 'labelsPred', labelsPred);
   requireNonEmpty(source, 'labelsTrue', labelsTrue);
   const a = encodeLabels(source, 'labelsTrue', labelsTrue);
@@ -50,7 +54,7 @@ export function encodePair(source: string, labelsTrue: ArrayLike<Label>, labelsP
 }
 
 /** Sparse contingency of two validated labellings. O(n). Internal. */
-export function sparseContingency(source: string, labelsTrue: ArrayLike<Label>, labelsPred: ArrayLike<Label>): SparseContingency {
+export function sparseContingency(source: string, labelsTrue: ArrayLike<Label> | ArrowLikeVector, labelsPred: ArrayLike<Label> | ArrowLikeVector): SparseContingency {
   const { a, b } = encodePair(source, labelsTrue, labelsPred);
   const n = a.codes.length;
   const kb = b.classes.length;
@@ -98,10 +102,14 @@ export function sparseContingency(source: string, labelsTrue: ArrayLike<Label>, 
  *
  * Costs O(n + r·c) time and O(r·c) memory for r true and c predicted labels.
  *
+ * Each labelling may also be an Apache Arrow vector: text (Utf8, dictionary-encoded Utf8),
+ * numbers, or Bool read as 1 / 0; nulls are refused as `null` in an array is.
+ *
  * @param labelsTrue - reference label of each row
  * @param labelsPred - predicted label (cluster) of each row
  * @returns the table with its row and column labels and margins
- * @throws `ValidationError` `E_LENGTH` (lengths differ), `E_EMPTY`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of dates or nested values, named),
+ *   `E_LENGTH` (lengths differ), `E_EMPTY`,
  *   `E_NAN` (a NaN label), `E_LABEL` (a label that is not a number or string)
  * @example
  * ```ts
@@ -112,7 +120,7 @@ export function sparseContingency(source: string, labelsTrue: ArrayLike<Label>, 
  * Array.from(t.counts); // => [1, 1, 0, 2]
  * ```
  */
-export function contingencyTable(labelsTrue: ArrayLike<number | string>, labelsPred: ArrayLike<number | string>): ContingencyTable {
+export function contingencyTable(labelsTrue: ArrayLike<number | string> | ArrowLikeVector, labelsPred: ArrayLike<number | string> | ArrowLikeVector): ContingencyTable {
   const { a, b } = encodePair('contingencyTable', labelsTrue, labelsPred);
   const kb = b.classes.length;
   const counts = new Float64Array(a.classes.length * kb);

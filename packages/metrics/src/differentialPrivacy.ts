@@ -1,6 +1,8 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
 import { assertNever, resolveOptions } from '@marksman/core/internal';
 import { PrivacyBudget, budgetRandom, requireEpsilon } from './PrivacyBudget';
+import { vectorArg } from './arrowVectorInput';
 import { requireFinite, requireFiniteResult, requireList } from './validation';
 
 // Differentially private counts, sums and means (Dwork & Roth 2014, "The
@@ -164,7 +166,8 @@ interface Bounded {
   m: Resolved;
 }
 
-function readBounded(source: string, values: ArrayLike<number>, budget: unknown, options: PrivateSumOptions, parts: number): Bounded {
+function readBounded(source: string, input: ArrayLike<number> | ArrowLikeVector, budget: unknown, options: PrivateSumOptions, parts: number): Bounded {
+  const values = vectorArg(source, 'values', input, 'number');
   requireList(source, 'values', values);
   requireBudget(source, budget);
   const o = resolveOptions(source, SUM_DEFAULTS, options);
@@ -199,13 +202,16 @@ function readBounded(source: string, values: ArrayLike<number>, budget: unknown,
  * the bounds are refused unless `clamp: true`; the bounds must not be chosen
  * from the data.
  *
+ * `values` may also be an Apache Arrow vector (numeric; read in place when it has
+ * no nulls); nulls are refused as `null` in an array is, before any budget is spent.
+ *
  * Costs O(n).
  *
- * @param values - one value per person
+ * @param values - one value per person (an array or an Arrow vector)
  * @param budget - the {@link PrivacyBudget} to charge
  * @param options - `epsilon`, `lower`, `upper` (required), `delta`, `mechanism`, `clamp`, `label`
  * @throws as {@link privateCount}, and `ValidationError` `E_RANGE` (a value outside the bounds, with its
- *   row), `E_SHAPE`; `OptionsError` `E_OPTION_MISSING` (bounds), `E_OPTION_RANGE` (upper ≤ lower)
+ *   row), `E_SHAPE`, `E_ARROW_TYPE` (an Arrow vector that is not numeric); `OptionsError` `E_OPTION_MISSING` (bounds), `E_OPTION_RANGE` (upper ≤ lower)
  * @example
  * ```ts
  * import { PrivacyBudget, privateSum } from '@marksman/metrics';
@@ -215,7 +221,7 @@ function readBounded(source: string, values: ArrayLike<number>, budget: unknown,
  * r.scale.toFixed(1); // => '2119.5'
  * ```
  */
-export function privateSum(values: ArrayLike<number>, budget: PrivacyBudget, options: PrivateSumOptions): PrivateRelease {
+export function privateSum(values: ArrayLike<number> | ArrowLikeVector, budget: PrivacyBudget, options: PrivateSumOptions): PrivateRelease {
   const source = 'privateSum';
   const b = readBounded(source, values, budget, options, 1);
   let sum = 0;
@@ -234,12 +240,15 @@ export function privateSum(values: ArrayLike<number>, budget: PrivacyBudget, opt
  * noisy sum ÷ max(noisy count, 1), clamped to [lower, upper] (post-processing,
  * so the (ε, δ) guarantee holds). Charged to the budget once, as one release.
  *
+ * `values` may also be an Apache Arrow vector (numeric; read in place when it has
+ * no nulls); nulls are refused as `null` in an array is, before any budget is spent.
+ *
  * Costs O(n).
  *
- * @param values - one value per person
+ * @param values - one value per person (an array or an Arrow vector)
  * @param budget - the {@link PrivacyBudget} to charge
  * @param options - as {@link privateSum}
- * @throws as {@link privateSum} (for `'gaussian'`, ε/2 must be below 1)
+ * @throws as {@link privateSum}, `E_ARROW_TYPE` included (for `'gaussian'`, ε/2 must be below 1)
  * @example
  * ```ts
  * import { PrivacyBudget, privateMean } from '@marksman/metrics';
@@ -250,7 +259,7 @@ export function privateSum(values: ArrayLike<number>, budget: PrivacyBudget, opt
  * budget.remaining().epsilon; // => 0
  * ```
  */
-export function privateMean(values: ArrayLike<number>, budget: PrivacyBudget, options: PrivateSumOptions): PrivateRelease {
+export function privateMean(values: ArrayLike<number> | ArrowLikeVector, budget: PrivacyBudget, options: PrivateSumOptions): PrivateRelease {
   const source = 'privateMean';
   const b = readBounded(source, values, budget, options, 2);
   const mid = (b.lower + b.upper) / 2;

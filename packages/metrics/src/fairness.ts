@@ -1,4 +1,6 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { toBinary } from './binaryInput';
 import { compareLabels, requireLabel, requireNonEmpty, requireSameLength } from './validation';
 import type { Label } from './validation';
@@ -23,7 +25,15 @@ export interface GroupRates {
   readonly falsePositiveRate: Float64Array;
 }
 
-function computeRates(source: string, yTrue: ArrayLike<number | boolean> | null, yPred: ArrayLike<number | boolean>, groups: ArrayLike<number | string>): GroupRates {
+/** A decision or outcome per row: 0/1, booleans, or an Arrow vector (numeric or Bool). */
+type Binary = ArrayLike<number | boolean> | ArrowLikeVector;
+/** A group label per row: numbers, strings, or an Arrow vector (text, numeric or Bool as 1 / 0). */
+type Groups = ArrayLike<number | string> | ArrowLikeVector;
+
+function computeRates(source: string, yTrueIn: Binary | null, yPredIn: Binary, groupsIn: Groups): GroupRates {
+  const yPred = vectorArg(source, 'yPred', yPredIn, 'binary');
+  const groups = vectorArg(source, 'groups', groupsIn, 'label');
+  const yTrue = yTrueIn === null ? null : vectorArg(source, 'yTrue', yTrueIn, 'binary');
   requireSameLength(source, 'yPred', yPred, 'groups', groups);
   if (yTrue !== null) requireSameLength(source, 'yPred', yPred, 'yTrue', yTrue);
   requireNonEmpty(source, 'yPred', yPred);
@@ -96,10 +106,15 @@ function spread(source: string, rates: Float64Array, groups: readonly Label[], w
  *
  * Costs O(n + g log g) for g groups.
  *
+ * Each argument may also be an Apache Arrow vector: decisions and outcomes numeric or Bool,
+ * groups text (Utf8, dictionary-encoded Utf8), numbers or Bool (read as 1 / 0); nulls are
+ * refused as `null` in an array is.
+ *
  * @param yPred - the decision per row, 0/1 or booleans
  * @param groups - group label per row (e.g. age band)
  * @param yTrue - actual outcome per row (0/1 or booleans), or `null` for selection rates only
- * @throws `ValidationError` `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of another type, named), `E_LENGTH`,
+ *   `E_EMPTY`, `E_LABEL`, `E_NAN`
  * @example
  * ```ts
  * import { fairnessByGroup } from '@marksman/metrics';
@@ -109,9 +124,9 @@ function spread(source: string, rates: Float64Array, groups: readonly Label[], w
  * ```
  */
 export function fairnessByGroup(
-  yPred: ArrayLike<number | boolean>,
-  groups: ArrayLike<number | string>,
-  yTrue: ArrayLike<number | boolean> | null = null,
+  yPred: ArrayLike<number | boolean> | ArrowLikeVector,
+  groups: ArrayLike<number | string> | ArrowLikeVector,
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector | null = null,
 ): GroupRates {
   return computeRates('fairnessByGroup', yTrue, yPred, groups);
 }
@@ -122,16 +137,21 @@ export function fairnessByGroup(
  *
  * Costs O(n + g log g).
  *
+ * Each argument may also be an Apache Arrow vector: decisions and outcomes numeric or Bool,
+ * groups text (Utf8, dictionary-encoded Utf8), numbers or Bool (read as 1 / 0); nulls are
+ * refused as `null` in an array is.
+ *
  * @param yPred - the decision per row, 0/1 or booleans
  * @param groups - group label per row
- * @throws `ValidationError` `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of another type, named), `E_LENGTH`,
+ *   `E_EMPTY`, `E_LABEL`, `E_NAN`
  * @example
  * ```ts
  * import { demographicParityDifference } from '@marksman/metrics';
  * demographicParityDifference([1, 0, 1, 1, 0, 0], ['a', 'a', 'b', 'b', 'c', 'c']); // => 1
  * ```
  */
-export function demographicParityDifference(yPred: ArrayLike<number | boolean>, groups: ArrayLike<number | string>): number {
+export function demographicParityDifference(yPred: ArrayLike<number | boolean> | ArrowLikeVector, groups: ArrayLike<number | string> | ArrowLikeVector): number {
   const source = 'demographicParityDifference';
   const r = computeRates(source, null, yPred, groups);
   return spread(source, r.selectionRate, r.groups, 'a decision');
@@ -143,9 +163,14 @@ export function demographicParityDifference(yPred: ArrayLike<number | boolean>, 
  *
  * Costs O(n + g log g).
  *
+ * Each argument may also be an Apache Arrow vector: decisions and outcomes numeric or Bool,
+ * groups text (Utf8, dictionary-encoded Utf8), numbers or Bool (read as 1 / 0); nulls are
+ * refused as `null` in an array is.
+ *
  * @param yPred - the decision per row, 0/1 or booleans
  * @param groups - group label per row
- * @throws `ValidationError` `E_ZERO_DENOMINATOR` (no group has any selection), `E_LENGTH`,
+ * @throws `ValidationError` `E_ZERO_DENOMINATOR` (no group has any selection), `E_ARROW_TYPE`
+ *   (an Arrow vector of another type, named), `E_LENGTH`,
  *   `E_EMPTY`, `E_LABEL`, `E_NAN`
  * @example
  * ```ts
@@ -153,7 +178,7 @@ export function demographicParityDifference(yPred: ArrayLike<number | boolean>, 
  * demographicParityRatio([1, 0, 1, 1], ['a', 'a', 'b', 'b']); // => 0.5
  * ```
  */
-export function demographicParityRatio(yPred: ArrayLike<number | boolean>, groups: ArrayLike<number | string>): number {
+export function demographicParityRatio(yPred: ArrayLike<number | boolean> | ArrowLikeVector, groups: ArrayLike<number | string> | ArrowLikeVector): number {
   const source = 'demographicParityRatio';
   const r = computeRates(source, null, yPred, groups);
   let lo = Infinity;
@@ -174,10 +199,15 @@ export function demographicParityRatio(yPred: ArrayLike<number | boolean>, group
  *
  * Costs O(n + g log g).
  *
+ * Each argument may also be an Apache Arrow vector: decisions and outcomes numeric or Bool,
+ * groups text (Utf8, dictionary-encoded Utf8), numbers or Bool (read as 1 / 0); nulls are
+ * refused as `null` in an array is.
+ *
  * @param yTrue - actual outcome per row, 0/1 or booleans
  * @param yPred - the decision per row, 0/1 or booleans
  * @param groups - group label per row
- * @throws `ValidationError` `E_UNDEFINED_RATE` (a group without positives), `E_LENGTH`,
+ * @throws `ValidationError` `E_UNDEFINED_RATE` (a group without positives), `E_ARROW_TYPE`
+ *   (an Arrow vector of another type, named), `E_LENGTH`,
  *   `E_EMPTY`, `E_LABEL`, `E_NAN`
  * @example
  * ```ts
@@ -186,9 +216,9 @@ export function demographicParityRatio(yPred: ArrayLike<number | boolean>, group
  * ```
  */
 export function equalOpportunityDifference(
-  yTrue: ArrayLike<number | boolean>,
-  yPred: ArrayLike<number | boolean>,
-  groups: ArrayLike<number | string>,
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  yPred: ArrayLike<number | boolean> | ArrowLikeVector,
+  groups: ArrayLike<number | string> | ArrowLikeVector,
 ): number {
   const source = 'equalOpportunityDifference';
   const r = computeRates(source, yTrue, yPred, groups);
@@ -202,11 +232,15 @@ export function equalOpportunityDifference(
  *
  * Costs O(n + g log g).
  *
+ * Each argument may also be an Apache Arrow vector: decisions and outcomes numeric or Bool,
+ * groups text (Utf8, dictionary-encoded Utf8), numbers or Bool (read as 1 / 0); nulls are
+ * refused as `null` in an array is.
+ *
  * @param yTrue - actual outcome per row, 0/1 or booleans
  * @param yPred - the decision per row, 0/1 or booleans
  * @param groups - group label per row
  * @throws `ValidationError` `E_UNDEFINED_RATE` (a group without positives or without negatives),
- *   `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`
+ *   `E_ARROW_TYPE` (an Arrow vector of another type, named), `E_LENGTH`, `E_EMPTY`, `E_LABEL`, `E_NAN`
  * @example
  * ```ts
  * import { equalizedOddsDifference } from '@marksman/metrics';
@@ -215,9 +249,9 @@ export function equalOpportunityDifference(
  * ```
  */
 export function equalizedOddsDifference(
-  yTrue: ArrayLike<number | boolean>,
-  yPred: ArrayLike<number | boolean>,
-  groups: ArrayLike<number | string>,
+  yTrue: ArrayLike<number | boolean> | ArrowLikeVector,
+  yPred: ArrayLike<number | boolean> | ArrowLikeVector,
+  groups: ArrayLike<number | string> | ArrowLikeVector,
 ): number {
   const source = 'equalizedOddsDifference';
   const r = computeRates(source, yTrue, yPred, groups);

@@ -1,4 +1,5 @@
 import { OptionsError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { sparseContingency } from './contingencyTable';
 import type { SparseContingency } from './contingencyTable';
@@ -53,10 +54,14 @@ function mutualInformationOf(t: SparseContingency): number {
  *
  * Costs O(n) time, O(number of non-empty cells) memory.
  *
+ * Each labelling may also be an Apache Arrow vector: text (Utf8, dictionary-encoded Utf8),
+ * numbers, or Bool read as 1 / 0; nulls are refused as `null` in an array is.
+ *
  * @param labelsTrue - reference label of each row (numbers or strings)
  * @param labelsPred - predicted label of each row
  * @param options - `averageMethod`
- * @throws `ValidationError` `E_LENGTH`, `E_EMPTY`, `E_NAN`, `E_LABEL`;
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of dates or nested values, named), `E_LENGTH`,
+ *   `E_EMPTY`, `E_NAN`, `E_LABEL`;
  *   `OptionsError` `E_OPTION_VALUE` for an unknown `averageMethod`
  * @example
  * ```ts
@@ -67,8 +72,8 @@ function mutualInformationOf(t: SparseContingency): number {
  * ```
  */
 export function normalizedMutualInfo(
-  labelsTrue: ArrayLike<number | string>,
-  labelsPred: ArrayLike<number | string>,
+  labelsTrue: ArrayLike<number | string> | ArrowLikeVector,
+  labelsPred: ArrayLike<number | string> | ArrowLikeVector,
   options?: NormalizedMutualInfoOptions,
 ): number {
   const source = 'normalizedMutualInfo';

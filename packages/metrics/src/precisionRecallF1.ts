@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { vectorArg } from './arrowVectorInput';
 import { encodeClassification } from './confusionMatrix';
 
 /** How per-class scores are combined by {@link precisionRecallF1}. */
@@ -60,10 +62,14 @@ const DEFAULTS: Readonly<{ average: ClassAverage; positive: number | string; zer
  *
  * Costs O(n + k) for k labels.
  *
+ * Each labelling may also be an Apache Arrow vector: text (Utf8, dictionary-encoded Utf8),
+ * numbers, or Bool read as 1 / 0 (so `positive` 1 is `true`); nulls are refused as `null` in an array is.
+ *
  * @param yTrue - true label of each row (numbers or strings)
  * @param yPred - predicted label of each row
  * @param options - `average`, `positive`, `zeroDivision`, `labels`
- * @throws `ValidationError` `E_LENGTH`, `E_EMPTY`, `E_NAN`, `E_LABEL`, `E_UNKNOWN_LABEL`,
+ * @throws `ValidationError` `E_ARROW_TYPE` (an Arrow vector of dates or nested values, named), `E_LENGTH`,
+ *   `E_EMPTY`, `E_NAN`, `E_LABEL`, `E_UNKNOWN_LABEL`,
  *   `E_NOT_BINARY` (`'binary'` with more than two labels, or without the positive label);
  *   `OptionsError` `E_OPTION_VALUE` (unknown `average` or `zeroDivision`)
  * @example
@@ -76,11 +82,13 @@ const DEFAULTS: Readonly<{ average: ClassAverage; positive: number | string; zer
  * ```
  */
 export function precisionRecallF1(
-  yTrue: ArrayLike<number | string>,
-  yPred: ArrayLike<number | string>,
+  yTrue: ArrayLike<number | string> | ArrowLikeVector,
+  yPred: ArrayLike<number | string> | ArrowLikeVector,
   options?: PrecisionRecallF1Options,
 ): PrecisionRecallF1 {
   const source = 'precisionRecallF1';
+  const yt = vectorArg(source, 'yTrue', yTrue, 'label');
+  const yp = vectorArg(source, 'yPred', yPred, 'label');
   const o = resolveOptions(source, DEFAULTS, options);
   if (!['binary', 'micro', 'macro', 'weighted'].includes(o.average)) {
     throw new OptionsError('E_OPTION_VALUE', `${source}: average must be 'binary', 'micro', 'macro' or 'weighted', got ${String(o.average)}.`, { source, field: 'average' });
@@ -88,7 +96,7 @@ export function precisionRecallF1(
   if (o.zeroDivision !== 0 && o.zeroDivision !== 1) {
     throw new OptionsError('E_OPTION_VALUE', `${source}: zeroDivision must be 0 or 1, got ${String(o.zeroDivision)}.`, { source, field: 'zeroDivision' });
   }
-  const e = encodeClassification(source, yTrue, yPred, o.labels);
+  const e = encodeClassification(source, yt, yp, o.labels);
   const k = e.labels.length;
   const tp = new Float64Array(k);
   const predSum = new Float64Array(k);

@@ -1,4 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
+import { arrowColumns, isArrowTable } from '@marksman/core/internal';
+import { vectorArg } from './arrowVectorInput';
 import { requireObject, requireStateObject } from './accumulatorChecks';
 import { comomentsFromStats } from './bivariate';
 import type { RatioStats } from './bivariate';
@@ -19,13 +22,30 @@ const STATS_KEYS: readonly string[] = ['n', 'sumX', 'sumY', 'sumXX', 'sumYY', 's
 
 /** Per-unit values of a ratio: `numerator[i]` and `denominator[i]` belong to unit i. */
 export interface RatioUnits {
-  /** The numerator of each unit (≥ 0). */
-  readonly numerator: ArrayLike<number>;
-  /** The denominator of each unit (≥ 0), aligned with `numerator`. */
-  readonly denominator: ArrayLike<number>;
+  /** The numerator of each unit (≥ 0), an array or an Arrow vector. */
+  readonly numerator: ArrayLike<number> | ArrowLikeVector;
+  /** The denominator of each unit (≥ 0), aligned with `numerator`, an array or an Arrow vector. */
+  readonly denominator: ArrayLike<number> | ArrowLikeVector;
 }
 
-/** Validates per-unit arrays or cross sums and returns the co-moments. */
+/**
+ * The two per-unit columns of an Arrow table (one row per unit; other
+ * columns are ignored): Arrow's typed arrays when they have no nulls (no
+ * copy), else arrays with `null` at the nulls, which the per-unit checks
+ * refuse with their row. `E_ARROW_TYPE` for a column that is not numeric,
+ * `E_SHAPE` for a missing one.
+ */
+function tableUnits(source: string, numField: string, denField: string, table: ArrowLikeTable): Record<string, unknown> {
+  const cols = arrowColumns(source, table, { [numField]: 'number', [denField]: 'number' }, [numField, denField], 'values');
+  for (const field of [numField, denField]) {
+    if (cols === null || cols[field] === undefined) {
+      throw new ValidationError('E_SHAPE', `${source}: the Arrow table has no column "${field}"; give one row per unit with the columns ${numField} and ${denField}.`, { source, field });
+    }
+  }
+  return { [numField]: cols?.[numField], [denField]: cols?.[denField] };
+}
+
+/** Validates per-unit arrays (or Arrow vectors) or cross sums and returns the co-moments. */
 function comomentsOf(source: string, numField: string, denField: string, data: unknown): Comoments {
   const o = requireObject(source, data, 'data');
   if (Object.keys(o).some((k) => STATS_KEYS.includes(k))) {
@@ -40,8 +60,8 @@ function comomentsOf(source: string, numField: string, denField: string, data: u
       throw new ValidationError('E_INPUT', `${source}: unknown field "${k}"; give { ${numField}, ${denField} } (one value per unit) or the cross sums { ${STATS_KEYS.join(', ')} }.`, { source, field: k });
     }
   }
-  const xs = o[numField] as ArrayLike<number>;
-  const ys = o[denField] as ArrayLike<number>;
+  const xs = vectorArg(source, numField, o[numField] as ArrayLike<number> | ArrowLikeVector, 'number');
+  const ys = vectorArg(source, denField, o[denField] as ArrayLike<number> | ArrowLikeVector, 'number');
   requireSameLength(source, numField, xs, denField, ys);
   for (let i = 0; i < xs.length; i++) requireNonNegative(source, numField, xs[i] as number, i);
   for (let i = 0; i < ys.length; i++) requireNonNegative(source, denField, ys[i] as number, i);
@@ -49,8 +69,9 @@ function comomentsOf(source: string, numField: string, denField: string, data: u
 }
 
 /** Delta-method interval of Σx/Σy, shifted by `offset` (−1 for ROI). */
-function deltaRatio(source: string, numField: string, denField: string, data: unknown, options: KpiIntervalOptions | undefined, offset = 0): KpiEstimate {
+function deltaRatio(source: string, numField: string, denField: string, input: unknown, options: KpiIntervalOptions | undefined, offset = 0): KpiEstimate {
   const { confidence, z } = resolveConfidence(source, options);
+  const data = isArrowTable(input) ? tableUnits(source, numField, denField, input) : input;
   const isStats = typeof data === 'object' && data !== null && Object.keys(data).some((k) => STATS_KEYS.includes(k));
   const s = comomentsOf(source, numField, denField, data);
   if (s.n < 2) {
@@ -74,12 +95,19 @@ function deltaRatio(source: string, numField: string, denField: string, data: un
  * per-unit values or the cross sums `{ n, sumX, sumY, sumXX, sumYY, sumXY }`
  * (from `RatioAccumulator#toStats` or SQL).
  *
+ * The per-unit values may also be Apache Arrow vectors, or `data` an Arrow
+ * table with one row per unit and numeric columns `numerator` and
+ * `denominator` (other columns ignored; null-free columns read in place,
+ * without a copy); nulls are refused as `null` in an array is.
+ *
  * Costs O(n) for per-unit values, O(1) for cross sums.
  *
- * @param data - `{ numerator, denominator }` per unit (≥ 0), or cross sums
+ * @param data - `{ numerator, denominator }` per unit (≥ 0; arrays or Arrow vectors), an Arrow table of
+ *   those columns, or cross sums
  * @param options - `confidence` (default 0.95)
  * @throws `ValidationError` `E_TOO_FEW_UNITS` (fewer than 2 units), `E_ZERO_DENOMINATOR` (Σ denominator
- *   = 0), `E_LENGTH`, `E_SHAPE`, `E_RANGE` (a negative value), `E_NAN`, `E_NOT_FINITE`,
+ *   = 0), `E_ARROW_TYPE` (an Arrow column or vector that is not numeric, named), `E_LENGTH`, `E_SHAPE`
+ *   (a missing field or Arrow column), `E_RANGE` (a negative value), `E_NAN`, `E_NOT_FINITE`,
  *   `E_INCONSISTENT` (impossible cross sums), `E_INPUT` (unknown field), `E_OVERFLOW`; `OptionsError`
  *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
@@ -92,7 +120,7 @@ function deltaRatio(source: string, numField: string, denField: string, data: un
  * ratioInterval({ numerator: [10], denominator: [2] }); // throws E_TOO_FEW_UNITS
  * ```
  */
-export function ratioInterval(data: RatioUnits | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function ratioInterval(data: RatioUnits | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('ratioInterval', 'numerator', 'denominator', data, options);
 }
 
@@ -104,9 +132,10 @@ export function ratioInterval(data: RatioUnits | RatioStats, options?: KpiInterv
  *
  * Costs O(n).
  *
- * @param data - `{ cost, acquisitions }` per unit, or cross sums
+ * @param data - `{ cost, acquisitions }` per unit (arrays or Arrow vectors), an Arrow table of those
+ *   columns (other columns ignored), or cross sums
  * @param options - `confidence` (default 0.95)
- * @throws as {@link ratioInterval}
+ * @throws as {@link ratioInterval} (`E_ARROW_TYPE` for an Arrow column or vector that is not numeric, named)
  * @example
  * ```ts
  * import { costPerAcquisitionInterval } from '@marksman/metrics';
@@ -115,7 +144,7 @@ export function ratioInterval(data: RatioUnits | RatioStats, options?: KpiInterv
  * [ci.lower, ci.upper].map((v) => +v.toFixed(2)); // => [23.67, 26.33]
  * ```
  */
-export function costPerAcquisitionInterval(data: Readonly<Record<'cost' | 'acquisitions', ArrayLike<number>>> | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function costPerAcquisitionInterval(data: Readonly<Record<'cost' | 'acquisitions', ArrayLike<number> | ArrowLikeVector>> | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('costPerAcquisitionInterval', 'cost', 'acquisitions', data, options);
 }
 
@@ -126,16 +155,17 @@ export function costPerAcquisitionInterval(data: Readonly<Record<'cost' | 'acqui
  *
  * Costs O(n).
  *
- * @param data - `{ cost, clicks }` per unit, or cross sums
+ * @param data - `{ cost, clicks }` per unit (arrays or Arrow vectors), an Arrow table of those
+ *   columns (other columns ignored), or cross sums
  * @param options - `confidence` (default 0.95)
- * @throws as {@link ratioInterval}
+ * @throws as {@link ratioInterval} (`E_ARROW_TYPE` for an Arrow column or vector that is not numeric, named)
  * @example
  * ```ts
  * import { costPerClickInterval } from '@marksman/metrics';
  * costPerClickInterval({ cost: [30, 20, 40], clicks: [40, 30, 50] }).value; // => 0.75
  * ```
  */
-export function costPerClickInterval(data: Readonly<Record<'cost' | 'clicks', ArrayLike<number>>> | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function costPerClickInterval(data: Readonly<Record<'cost' | 'clicks', ArrayLike<number> | ArrowLikeVector>> | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('costPerClickInterval', 'cost', 'clicks', data, options);
 }
 
@@ -147,16 +177,17 @@ export function costPerClickInterval(data: Readonly<Record<'cost' | 'clicks', Ar
  *
  * Costs O(n).
  *
- * @param data - `{ cost, newCustomers }` per unit, or cross sums
+ * @param data - `{ cost, newCustomers }` per unit (arrays or Arrow vectors), an Arrow table of those
+ *   columns (other columns ignored), or cross sums
  * @param options - `confidence` (default 0.95)
- * @throws as {@link ratioInterval}
+ * @throws as {@link ratioInterval} (`E_ARROW_TYPE` for an Arrow column or vector that is not numeric, named)
  * @example
  * ```ts
  * import { customerAcquisitionCostInterval } from '@marksman/metrics';
  * customerAcquisitionCostInterval({ cost: [8000, 9000, 7000], newCustomers: [100, 110, 90] }).value; // => 80
  * ```
  */
-export function customerAcquisitionCostInterval(data: Readonly<Record<'cost' | 'newCustomers', ArrayLike<number>>> | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function customerAcquisitionCostInterval(data: Readonly<Record<'cost' | 'newCustomers', ArrayLike<number> | ArrowLikeVector>> | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('customerAcquisitionCostInterval', 'cost', 'newCustomers', data, options);
 }
 
@@ -167,16 +198,17 @@ export function customerAcquisitionCostInterval(data: Readonly<Record<'cost' | '
  *
  * Costs O(n).
  *
- * @param data - `{ revenue, adSpend }` per unit, or cross sums
+ * @param data - `{ revenue, adSpend }` per unit (arrays or Arrow vectors), an Arrow table of those
+ *   columns (other columns ignored), or cross sums
  * @param options - `confidence` (default 0.95)
- * @throws as {@link ratioInterval}
+ * @throws as {@link ratioInterval} (`E_ARROW_TYPE` for an Arrow column or vector that is not numeric, named)
  * @example
  * ```ts
  * import { returnOnAdSpendInterval } from '@marksman/metrics';
  * returnOnAdSpendInterval({ revenue: [3000, 2000, 3000], adSpend: [700, 600, 700] }).value; // => 4
  * ```
  */
-export function returnOnAdSpendInterval(data: Readonly<Record<'revenue' | 'adSpend', ArrayLike<number>>> | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function returnOnAdSpendInterval(data: Readonly<Record<'revenue' | 'adSpend', ArrayLike<number> | ArrowLikeVector>> | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('returnOnAdSpendInterval', 'revenue', 'adSpend', data, options);
 }
 
@@ -188,16 +220,17 @@ export function returnOnAdSpendInterval(data: Readonly<Record<'revenue' | 'adSpe
  *
  * Costs O(n).
  *
- * @param data - `{ revenue, cost }` per unit, or cross sums
+ * @param data - `{ revenue, cost }` per unit (arrays or Arrow vectors), an Arrow table of those
+ *   columns (other columns ignored), or cross sums
  * @param options - `confidence` (default 0.95)
- * @throws as {@link ratioInterval}
+ * @throws as {@link ratioInterval} (`E_ARROW_TYPE` for an Arrow column or vector that is not numeric, named)
  * @example
  * ```ts
  * import { returnOnInvestmentInterval } from '@marksman/metrics';
  * returnOnInvestmentInterval({ revenue: [1500, 2000, 1500], cost: [500, 900, 600] }).value; // => 1.5
  * ```
  */
-export function returnOnInvestmentInterval(data: Readonly<Record<'revenue' | 'cost', ArrayLike<number>>> | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function returnOnInvestmentInterval(data: Readonly<Record<'revenue' | 'cost', ArrayLike<number> | ArrowLikeVector>> | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('returnOnInvestmentInterval', 'revenue', 'cost', data, options, -1);
 }
 
@@ -211,9 +244,10 @@ export function returnOnInvestmentInterval(data: Readonly<Record<'revenue' | 'co
  *
  * Costs O(n).
  *
- * @param data - `{ revenue, orders }` per customer, or cross sums
+ * @param data - `{ revenue, orders }` per customer (arrays or Arrow vectors), an Arrow table of those
+ *   columns (other columns ignored), or cross sums
  * @param options - `confidence` (default 0.95)
- * @throws as {@link ratioInterval}
+ * @throws as {@link ratioInterval} (`E_ARROW_TYPE` for an Arrow column or vector that is not numeric, named)
  * @example
  * ```ts
  * import { averageOrderValueInterval } from '@marksman/metrics';
@@ -221,6 +255,6 @@ export function returnOnInvestmentInterval(data: Readonly<Record<'revenue' | 'co
  * ci.value.toFixed(2); // => '41.67'
  * ```
  */
-export function averageOrderValueInterval(data: Readonly<Record<'revenue' | 'orders', ArrayLike<number>>> | RatioStats, options?: KpiIntervalOptions): KpiEstimate {
+export function averageOrderValueInterval(data: Readonly<Record<'revenue' | 'orders', ArrayLike<number> | ArrowLikeVector>> | RatioStats | ArrowLikeTable, options?: KpiIntervalOptions): KpiEstimate {
   return deltaRatio('averageOrderValueInterval', 'revenue', 'orders', data, options);
 }
