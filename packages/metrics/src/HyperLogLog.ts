@@ -2,6 +2,8 @@ import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { inconsistent, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireId, requireList } from './validation';
+import type { ArrowLikeVector } from '@marksman/core';
+import { idListArg } from './arrowTableInput';
 
 // Why not a package: bloom-filters (the well-used JavaScript HyperLogLog)
 // brings eight dependencies (lodash, reflect-metadata, xxhashjs, …) and no
@@ -147,10 +149,13 @@ export class HyperLogLog {
   /**
    * Adds a batch of ids (all or nothing: checked first). O(total length).
    *
-   * @param ids - strings or numbers
-   * @throws `ValidationError` `E_SHAPE`, `E_ID`, `E_NAN` (with the position)
+   * @param ids - strings or numbers (or an Apache Arrow vector of Utf8, dictionary-encoded Utf8 or
+   *   integer ids)
+   * @throws `ValidationError` `E_SHAPE`, `E_ID`, `E_NAN` (with the position; an Arrow null is `E_ID`),
+   *   `E_ARROW_TYPE` (an Arrow vector of another type)
    */
-  addMany(ids: ArrayLike<string | number>): this {
+  addMany(given: ArrayLike<string | number> | ArrowLikeVector): this {
+    const ids = idListArg('HyperLogLog.addMany', 'ids', given) as ArrayLike<string | number>;
     requireList('HyperLogLog.addMany', 'ids', ids);
     for (let i = 0; i < ids.length; i++) requireId('HyperLogLog.addMany', 'ids', ids[i], i);
     for (let i = 0; i < ids.length; i++) this.#insert(ids[i] as string | number);

@@ -1,3 +1,5 @@
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { addOne, batchMoments, mergeInto } from './moments';
 import type { Moments } from './moments';
 import { countField, inconsistent, m2FromSums, numberField, requireFiniteState, requireObject, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
@@ -76,10 +78,13 @@ export class MeanAccumulator {
   /**
    * Adds a batch of values (all or nothing: a bad value adds none). O(n).
    *
-   * @param xs - finite numbers (array or typed array)
-   * @throws `ValidationError` `E_NAN`, `E_NOT_FINITE` with the row at fault
+   * @param xs - finite numbers (array, typed array or Apache Arrow numeric vector, whose typed
+   *   array is read in place)
+   * @throws `ValidationError` `E_NAN`, `E_NOT_FINITE` with the row at fault, `E_ARROW_TYPE`
+   *   (an Arrow vector of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(xs: ArrayLike<number>): this {
+  addMany(given: ArrayLike<number> | ArrowLikeVector): this {
+    const xs = vectorArg<number>('MeanAccumulator.addMany', 'xs', given, 'number');
     requireFiniteArray('MeanAccumulator.addMany', 'xs', xs);
     const batch = batchMoments(xs);
     requireFiniteState('MeanAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);

@@ -1,6 +1,8 @@
 import { ValidationError } from '@marksman/core';
 import { countField, inconsistent, requireFiniteState, requireObject, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireList } from './validation';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 /** Sufficient statistics of a proportion (conversion) metric, shared with `@marksman/experiments`. */
 export interface ProportionStats {
@@ -44,10 +46,12 @@ export class ProportionAccumulator {
   /**
    * Adds a batch of outcomes (all or nothing). O(n).
    *
-   * @param outcomes - booleans or 0/1 numbers
-   * @throws `ValidationError` `E_RANGE` with the row at fault
+   * @param outcomes - booleans or 0/1 numbers (or an Apache Arrow Bool or numeric vector)
+   * @throws `ValidationError` `E_RANGE` with the row at fault (an Arrow null too), `E_ARROW_TYPE`
+   *   (an Arrow vector of text, dates or nested values)
    */
-  addMany(outcomes: ArrayLike<boolean | number>): this {
+  addMany(given: ArrayLike<boolean | number> | ArrowLikeVector): this {
+    const outcomes = vectorArg<boolean | number>('ProportionAccumulator.addMany', 'outcomes', given, 'binary');
     requireList('ProportionAccumulator.addMany', 'outcomes', outcomes);
     let k = 0;
     for (let i = 0; i < outcomes.length; i++) k += toOutcome('ProportionAccumulator.addMany', outcomes[i] as boolean | number, i);

@@ -2,6 +2,8 @@ import { OptionsError, ValidationError } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { countField, inconsistent, requireSameAccumulator, requireStateObject } from './accumulatorChecks';
 import { requireFinite, requireInRange, requireList } from './validation';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 
 // Why not a package: @datadog/sketches-js (the reference DDSketch in
 // TypeScript) ships CommonJS only and serialises to protobuf; this package
@@ -115,10 +117,12 @@ export class QuantileSketch {
   /**
    * Adds a batch of values (all or nothing: checked first). O(n).
    *
-   * @param xs - finite numbers
-   * @throws `ValidationError` `E_SHAPE`, `E_NAN`, `E_NOT_FINITE` (with the row)
+   * @param xs - finite numbers (array, typed array or Apache Arrow numeric vector, read in place)
+   * @throws `ValidationError` `E_SHAPE`, `E_NAN`, `E_NOT_FINITE` (with the row), `E_ARROW_TYPE`
+   *   (an Arrow vector of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(xs: ArrayLike<number>): this {
+  addMany(given: ArrayLike<number> | ArrowLikeVector): this {
+    const xs = vectorArg<number>('QuantileSketch.addMany', 'xs', given, 'number');
     requireList('QuantileSketch.addMany', 'xs', xs);
     for (let i = 0; i < xs.length; i++) requireFinite('QuantileSketch.addMany', 'xs', xs[i] as number, i);
     for (let i = 0; i < xs.length; i++) this.#insert(xs[i] as number, 1);

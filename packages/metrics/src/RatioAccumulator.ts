@@ -2,6 +2,8 @@ import { comomentsFromJSON, comomentsFromStats, comomentsToStats, emptyComoments
 import type { ComomentsJSON, RatioStats } from './bivariate';
 import { addPair, batchComoments, mergeComoments } from './moments';
 import type { Comoments } from './moments';
+import type { ArrowLikeVector } from '@marksman/core';
+import { vectorArg } from './arrowVectorInput';
 import { requireFinite } from './validation';
 import { requireFiniteState, requireSameAccumulator } from './accumulatorChecks';
 
@@ -54,9 +56,13 @@ export class RatioAccumulator {
    *
    * @param xs - numerators, one per unit
    * @param ys - denominators, aligned with `xs`
-   * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`
+   *   (each an array, typed array or Apache Arrow numeric vector, read in place)
+   * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`, `E_ARROW_TYPE` (an Arrow vector
+   *   of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(xs: ArrayLike<number>, ys: ArrayLike<number>): this {
+  addMany(xsGiven: ArrayLike<number> | ArrowLikeVector, ysGiven: ArrayLike<number> | ArrowLikeVector): this {
+    const xs = vectorArg<number>('RatioAccumulator.addMany', 'xs', xsGiven, 'number');
+    const ys = vectorArg<number>('RatioAccumulator.addMany', 'ys', ysGiven, 'number');
     requirePairs('RatioAccumulator.addMany', xs, ys);
     const batch = batchComoments(xs, ys);
     requireFiniteState('RatioAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);

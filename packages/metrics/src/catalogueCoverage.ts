@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { idListArg, perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { isList, requireId, requirePositiveIntegerOption } from './validation';
@@ -19,13 +21,15 @@ const DEFAULTS: Readonly<Required<CatalogueCoverageOptions>> = Object.freeze({ k
  *
  * Costs O(Σ_u min(k, |list_u|) + |catalogue|).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
- * @param catalogue - the catalogue: its item ids (every recommended item must be among them),
- *   or just its size
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
+ * @param catalogue - the catalogue: its item ids (every recommended item must be among them; a
+ *   list, a Set or an Arrow vector of ids), or just its size
  * @param options - `k` (default `Infinity`)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (a recommended item not in the catalogue),
  *   `E_RANGE` (a catalogue size that is not a positive integer, or smaller than the number
- *   of distinct recommended items), `E_EMPTY` (empty catalogue list), `E_SHAPE`, `E_NAN`, `E_ID`;
+ *   of distinct recommended items), `E_EMPTY` (empty catalogue list), `E_SHAPE`, `E_NAN`, `E_ID`
+ *   (an Arrow null too), `E_ARROW_TYPE` (an Arrow id column that is not text or integers), `E_COLUMN` (an Arrow table without a needed column);
  *   `OptionsError` `E_OPTION_RANGE`
  * @example
  * ```ts
@@ -35,13 +39,15 @@ const DEFAULTS: Readonly<Required<CatalogueCoverageOptions>> = Object.freeze({ k
  * ```
  */
 export function catalogueCoverage(
-  recommended: PerUser<ArrayLike<number | string>>,
-  catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string>,
+  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  catalogueGiven: number | ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector,
   options?: CatalogueCoverageOptions,
 ): number {
   const source = 'catalogueCoverage';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
+  const recommended = perUserArg(source, recommendedGiven);
+  const catalogue = idListArg(source, 'catalogue', catalogueGiven) as number | ArrayLike<number | string> | ReadonlySet<number | string>;
   let known: ReadonlySet<Id> | null = null;
   let size: number;
   if (typeof catalogue === 'number') {

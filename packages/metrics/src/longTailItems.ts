@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { itemNumbersArg } from './arrowTableInput';
 import { requireFinite, requireId } from './validation';
 import type { Id } from './validation';
 
@@ -22,11 +24,14 @@ const DEFAULTS: Readonly<Required<LongTailItemsOptions>> = Object.freeze({ headS
  *
  * Costs O(n log n).
  *
- * @param popularity - the catalogue: training interaction count per item (include items with 0)
+ * @param popularity - the catalogue: training interaction count per item (include items with 0):
+ *   a Map, or an Arrow table of `itemId`, `count` rows (one per item)
  * @param options - `headShare` in [0, 1] (default 0.2)
  * @returns the ids of the long-tail items
  * @throws `ValidationError` `E_EMPTY` (empty map), `E_RANGE` (a negative count), `E_SHAPE`
- *   (not a Map), `E_NAN`, `E_NOT_FINITE`, `E_ID`; `OptionsError` `E_OPTION_RANGE` (`headShare`
+ *   (not a Map), `E_NAN`, `E_NOT_FINITE`, `E_ID` (an Arrow null too, with its row), `E_DUPLICATE`
+ *   (an item on two rows of a table), `E_ARROW_TYPE` (an Arrow id column that is not text or integers, or a numeric column that is
+ *   not numbers), `E_COLUMN` (an Arrow table without a needed column); `OptionsError` `E_OPTION_RANGE` (`headShare`
  *   outside [0, 1]), `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -36,12 +41,13 @@ const DEFAULTS: Readonly<Required<LongTailItemsOptions>> = Object.freeze({ headS
  * [...longTailItems(popularity, { headShare: 0.1 })]; // => ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']
  * ```
  */
-export function longTailItems(popularity: ReadonlyMap<number | string, number>, options?: LongTailItemsOptions): Set<number | string> {
+export function longTailItems(popularityGiven: ReadonlyMap<number | string, number> | ArrowLikeTable, options?: LongTailItemsOptions): Set<number | string> {
   const source = 'longTailItems';
   const { headShare } = resolveOptions(source, DEFAULTS, options);
   if (typeof headShare !== 'number' || !(headShare >= 0 && headShare <= 1)) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: headShare must be a number in [0, 1], got ${String(headShare)}.`, { source, field: 'headShare' });
   }
+  const popularity = itemNumbersArg(source, popularityGiven, 'count');
   if (!(popularity instanceof Map)) {
     throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count.`, { source, field: 'popularity' });
   }

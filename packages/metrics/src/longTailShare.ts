@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { idListArg, perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -21,11 +23,14 @@ const DEFAULTS: Readonly<Required<LongTailShareOptions>> = Object.freeze({ k: In
  *
  * Costs O(Σ_u min(k, |list_u|)).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
- * @param longTail - the long-tail item ids (e.g. from `longTailItems`)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
+ * @param longTail - the long-tail item ids (e.g. from `longTailItems`): a Set, or an Arrow vector of ids
  * @param options - `k` (default `Infinity`)
  * @throws `ValidationError` `E_EMPTY` (no user has a recommendation), `E_SHAPE` (longTail not a
- *   Set), `E_DUPLICATE`, `E_NAN`, `E_ID`; `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ *   Set), `E_DUPLICATE`, `E_NAN`, `E_ID` (an Arrow null too), `E_ARROW_TYPE` (an Arrow id column that is not text or integers, or a numeric column that is
+ *   not numbers), `E_COLUMN` (an Arrow table without a needed column);
+ *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
  * import { longTailItems, longTailShare } from '@marksman/metrics';
@@ -33,10 +38,21 @@ const DEFAULTS: Readonly<Required<LongTailShareOptions>> = Object.freeze({ k: In
  * longTailShare([['hit', 'indie'], ['cult', 'rare'], []], tail); // => 0.75 (1/2 and 2/2; the empty list is left out)
  * ```
  */
-export function longTailShare(recommended: PerUser<ArrayLike<number | string>>, longTail: ReadonlySet<number | string>, options?: LongTailShareOptions): number {
+export function longTailShare(
+  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  longTailGiven: ReadonlySet<number | string> | ArrowLikeVector,
+  options?: LongTailShareOptions,
+): number {
   const source = 'longTailShare';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
+  const recommended = perUserArg(source, recommendedGiven);
+  const tailIds = idListArg(source, 'longTail', longTailGiven);
+  if (tailIds !== longTailGiven) {
+    const list = tailIds as ArrayLike<unknown>;
+    for (let i = 0; i < list.length; i++) requireId(source, 'longTail', list[i], i);
+  }
+  const longTail = tailIds === longTailGiven ? longTailGiven : new Set(Array.from(tailIds as ArrayLike<number | string>));
   if (!(longTail instanceof Set)) {
     throw new ValidationError('E_SHAPE', `${source}: longTail must be a Set of item ids (longTailItems builds one).`, { source, field: 'longTail' });
   }

@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { itemLabelsArg, perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -29,14 +31,19 @@ const DEFAULTS: Readonly<Required<MiscalibrationOptions>> = Object.freeze({ k: I
  *
  * Costs O(Σ_u (|history_u| + k) · categories per item).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
  * @param history - the items each user interacted with (training data), keyed the same way
- *   (a Map by user id, or an array with user i at index i)
- * @param itemCategories - the categories (genres) of every item that appears in a list or a history
+ *   (a Map by user id, an array with user i at index i, or an Arrow table of `userId`, `itemId`
+ *   rows; with one Arrow table give the other argument as a Map or a table)
+ * @param itemCategories - the categories (genres) of every item that appears in a list or a history:
+ *   a Map, or an Arrow table of `itemId`, `category` rows (one row per item and category)
  * @param options - `k` (default `Infinity`), `alpha` (default 0.01)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (an item without categories), `E_EMPTY` (an item
  *   with an empty category list, or no user with both a history and a list), `E_SHAPE` (one
- *   Map and one array, or a bad list), `E_DUPLICATE`, `E_NAN`, `E_ID`; `OptionsError`
+ *   Map and one array, or a bad list), `E_DUPLICATE`, `E_NAN`, `E_ID` (an Arrow null too),
+ *   `E_ARROW_TYPE` (an Arrow id column that is not text or integers), `E_COLUMN` (an Arrow table
+ *   without a needed column); `OptionsError`
  *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -49,9 +56,9 @@ const DEFAULTS: Readonly<Required<MiscalibrationOptions>> = Object.freeze({ k: I
  * ```
  */
 export function miscalibration(
-  recommended: PerUser<ArrayLike<number | string>>,
-  history: PerUser<ArrayLike<number | string>>,
-  itemCategories: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>>,
+  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  historyGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  itemCategoriesGiven: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>> | ArrowLikeTable,
   options?: MiscalibrationOptions,
 ): number {
   const source = 'miscalibration';
@@ -60,6 +67,9 @@ export function miscalibration(
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: alpha must lie in (0, 1], got ${String(alpha)}; with 0 a category missing from the list makes the divergence infinite.`, { source, field: 'alpha' });
   }
+  const recommended = perUserArg(source, recommendedGiven);
+  const history = perUserArg(source, historyGiven);
+  const itemCategories = itemLabelsArg(source, itemCategoriesGiven, 'category');
   if (!(itemCategories instanceof Map)) {
     throw new ValidationError('E_SHAPE', `${source}: itemCategories must be a Map from item id to a list or Set of categories.`, { source, field: 'itemCategories' });
   }
