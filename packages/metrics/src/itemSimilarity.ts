@@ -15,6 +15,9 @@ export type FeatureSimilarity = 'jaccard' | 'cosine';
  * Where item similarity comes from: exactly one of `itemFeatures`,
  * `itemVectors` or `similarity`. Shared by {@link itemSimilarity},
  * {@link intraListDiversity} and the re-rankers of `@marksman/recsys`.
+ * An Arrow table is read in full on every call that takes it (O(rows)): for
+ * a function called once per user, such as `mmrRerank`, build the similarity
+ * once with {@link itemSimilarity} and pass it as `similarity`.
  */
 export interface ItemSimilaritySource {
   /**
