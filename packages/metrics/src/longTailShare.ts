@@ -1,7 +1,7 @@
 import { ValidationError } from '@marksman/core';
 import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import { idListArg, perUserArg } from './arrowTableInput';
+import { arrowIdValues, isArrowVector, resolveOptions } from '@marksman/core/internal';
+import { perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -47,12 +47,12 @@ export function longTailShare(
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
   const recommended = perUserArg(source, recommendedGiven);
-  const tailIds = idListArg(source, 'longTail', longTailGiven);
-  if (tailIds !== longTailGiven) {
-    const list = tailIds as ArrayLike<unknown>;
+  let longTail = longTailGiven;
+  if (isArrowVector(longTailGiven)) {
+    const list = arrowIdValues(source, 'longTail', longTailGiven);
     for (let i = 0; i < list.length; i++) requireId(source, 'longTail', list[i], i);
+    longTail = new Set(Array.from(list as ArrayLike<number | string>));
   }
-  const longTail = tailIds === longTailGiven ? longTailGiven : new Set(Array.from(tailIds as ArrayLike<number | string>));
   if (!(longTail instanceof Set)) {
     throw new ValidationError('E_SHAPE', `${source}: longTail must be a Set of item ids (longTailItems builds one).`, { source, field: 'longTail' });
   }
