@@ -38,6 +38,14 @@ function oneField(field: FieldLike, vec: () => ArrowLikeVector | null | undefine
   return { schema: { fields: [field as { name: string }] }, getChild: () => vec() };
 }
 
+/** Internal callers pass strings; this guards the plumbing itself against garbage. */
+function requireNames(source: unknown, name: unknown, what: string): void {
+  if (typeof source !== 'string' || typeof name !== 'string') {
+    const s = typeof source === 'string' ? source : 'arrow';
+    throw new ValidationError('E_INPUT', `${s}: the source and the ${what} must be strings.`, { source: s, field: what });
+  }
+}
+
 function requireTable(source: string, table: unknown): asserts table is ArrowLikeTable {
   if (!isArrowTable(table)) {
     throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow table (schema.fields and getChild(name)), got ${describeValue(table)}.`, { source: String(source), field: 'table' });
@@ -81,6 +89,7 @@ export function arrowNumberColumn(source: string, table: ArrowLikeTable, name: s
 }
 
 function namedColumn(source: string, table: ArrowLikeTable, name: string, kind: ArrowColumnKind): ArrayLike<unknown> | undefined {
+  requireNames(source, name, 'column name');
   requireTable(source, table);
   const field = fieldOf(table, name);
   if (field === undefined) return undefined;
@@ -95,6 +104,7 @@ function namedColumn(source: string, table: ArrowLikeTable, name: string, kind: 
  * names the argument in errors. O(length).
  */
 export function arrowIdValues(source: string, field: string, vec: ArrowLikeVector): ArrayLike<unknown> {
+  requireNames(source, field, 'field');
   if (!isArrowVector(vec)) {
     throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow vector (length, get(i), toArray()), got ${describeValue(vec)}.`, { source: String(source), field: String(field) });
   }
@@ -120,6 +130,10 @@ const LIST_WANT: Readonly<Record<ArrowListKind, string>> = Object.freeze({
  * is not a List, or its elements are not of `kind`. O(total elements).
  */
 export function arrowListColumn(source: string, table: ArrowLikeTable, name: string, kind: ArrowListKind): Array<ArrayLike<unknown> | null> | undefined {
+  requireNames(source, name, 'column name');
+  if (kind !== 'id' && kind !== 'text' && kind !== 'number') {
+    throw new ValidationError('E_INPUT', `${source}: arrowListColumn needs a kind 'id', 'text' or 'number'.`, { source, field: 'kind' });
+  }
   requireTable(source, table);
   const field = fieldOf(table, name);
   if (field === undefined) return undefined;
