@@ -40,11 +40,11 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * // => [['At risk', 2, 250], ['Champions', 1, 900], ['About to sleep', 1, 30], ['Promising', 1, 80]]
  * ```
  */
-export function rfmSegmentChart(given: readonly RfmSegmentAssignment[] | ArrowLikeTable, options?: ChartOptions): VegaLiteSpec {
+export function rfmSegmentChart(assignments: readonly RfmSegmentAssignment[] | ArrowLikeTable, options?: ChartOptions): VegaLiteSpec {
   const source = 'rfmSegmentChart';
   const o = chartOptions(source, DEFAULTS, options);
-  const assignments = isArrowTable(given) ? arrowCheckedRecords(source, given, { segment: 'text', monetary: 'number' }, ['segment', 'monetary']) : given;
-  const list = requireList(source, 'assignments', assignments, 'the result of rfmSegments (rows with segment and monetary)');
+  const records = isArrowTable(assignments) ? arrowCheckedRecords(source, assignments, { segment: 'text', monetary: 'number' }, ['segment', 'monetary']) : assignments;
+  const list = requireList(source, 'assignments', records, 'the result of rfmSegments (rows with segment and monetary)');
   const bySegment = new Map<string, { customers: number; monetary: number; first: number }>();
   let total = 0;
   for (let i = 0; i < list.length; i++) {

@@ -69,7 +69,7 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  * Array.from(p.variants[0]!).map((v) => Math.round(v * 10) / 10); // => [0, 0, 12, 30, 25, 0, 18, 30.6]
  * ```
  */
-export function capMetric(given: readonly (ArrayLike<number> | ArrowLikeVector)[], options?: CapOptions): CappedMetric {
+export function capMetric(variants: readonly (ArrayLike<number> | ArrowLikeVector)[], options?: CapOptions): CappedMetric {
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   if ((o.cap === null) === (o.percentile === null)) {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: give either cap (a fixed value) or percentile (in (0, 1]), not ${o.cap === null ? 'neither' : 'both'}.`, { source: SOURCE, field: 'cap' });
@@ -83,12 +83,12 @@ export function capMetric(given: readonly (ArrayLike<number> | ArrowLikeVector)[
   if (typeof o.ignoreZeros !== 'boolean') {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: ignoreZeros must be true or false, got ${String(o.ignoreZeros)}.`, { source: SOURCE, field: 'ignoreZeros' });
   }
-  if (!Array.isArray(given) || given.length === 0) {
+  if (!Array.isArray(variants) || variants.length === 0) {
     throw new ValidationError('E_TOO_FEW_VARIANTS', `${SOURCE}: give at least one variant's values.`, { source: SOURCE, field: 'variants' });
   }
-  const variants = given.map((v) => (isArrowVector(v) ? (arrowVectorValues(SOURCE, 'variants', v, 'number') as ArrayLike<number>) : v));
+  const variantValues = variants.map((v) => (isArrowVector(v) ? (arrowVectorValues(SOURCE, 'variants', v, 'number') as ArrayLike<number>) : v));
   let total = 0;
-  variants.forEach((v, row) => {
+  variantValues.forEach((v, row) => {
     if (!isValueList(v)) throw new ValidationError('E_NOT_FINITE', `${SOURCE}: variant ${row} must be an array of numbers.`, { source: SOURCE, row, field: 'variants' });
     for (let i = 0; i < v.length; i++) {
       if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) {
@@ -105,12 +105,12 @@ export function capMetric(given: readonly (ArrayLike<number> | ArrowLikeVector)[
     }
     const pooled = new Float64Array(total);
     let k = 0;
-    for (const v of variants) for (let i = 0; i < v.length; i++) if (!o.ignoreZeros || v[i] !== 0) pooled[k++] = v[i]!;
+    for (const v of variantValues) for (let i = 0; i < v.length; i++) if (!o.ignoreZeros || v[i] !== 0) pooled[k++] = v[i]!;
     pooled.sort();
     cap = quantileSorted(pooled, o.percentile!);
   }
   const capped: number[] = [];
-  const out = variants.map((v) => {
+  const out = variantValues.map((v) => {
     const c = Float64Array.from(v);
     let count = 0;
     for (let i = 0; i < c.length; i++) {

@@ -60,11 +60,11 @@ export class CovarianceAccumulator {
    * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`, `E_ARROW_TYPE` (an Arrow vector
    *   of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(xsGiven: ArrayLike<number> | ArrowLikeVector, ysGiven: ArrayLike<number> | ArrowLikeVector): this {
-    const xs = vectorArg<number>('CovarianceAccumulator.addMany', 'xs', xsGiven, 'number');
-    const ys = vectorArg<number>('CovarianceAccumulator.addMany', 'ys', ysGiven, 'number');
-    requirePairs('CovarianceAccumulator.addMany', xs, ys);
-    const batch = batchComoments(xs, ys);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector, ys: ArrayLike<number> | ArrowLikeVector): this {
+    const xValues = vectorArg<number>('CovarianceAccumulator.addMany', 'xs', xs, 'number');
+    const yValues = vectorArg<number>('CovarianceAccumulator.addMany', 'ys', ys, 'number');
+    requirePairs('CovarianceAccumulator.addMany', xValues, yValues);
+    const batch = batchComoments(xValues, yValues);
     requireFiniteState('CovarianceAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
     return this.#commit('CovarianceAccumulator.addMany', 'xs', (s) => mergeComoments(s, batch));
   }

@@ -154,11 +154,11 @@ export class HyperLogLog {
    * @throws `ValidationError` `E_SHAPE`, `E_ID`, `E_NAN` (with the position; an Arrow null is `E_ID`),
    *   `E_ARROW_TYPE` (an Arrow vector of another type)
    */
-  addMany(given: ArrayLike<string | number> | ArrowLikeVector): this {
-    const ids = idListArg('HyperLogLog.addMany', 'ids', given) as ArrayLike<string | number>;
-    requireList('HyperLogLog.addMany', 'ids', ids);
-    for (let i = 0; i < ids.length; i++) requireId('HyperLogLog.addMany', 'ids', ids[i], i);
-    for (let i = 0; i < ids.length; i++) this.#insert(ids[i] as string | number);
+  addMany(ids: ArrayLike<string | number> | ArrowLikeVector): this {
+    const values = idListArg('HyperLogLog.addMany', 'ids', ids) as ArrayLike<string | number>;
+    requireList('HyperLogLog.addMany', 'ids', values);
+    for (let i = 0; i < values.length; i++) requireId('HyperLogLog.addMany', 'ids', values[i], i);
+    for (let i = 0; i < values.length; i++) this.#insert(values[i] as string | number);
     return this;
   }
 

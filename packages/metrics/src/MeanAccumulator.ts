@@ -83,10 +83,10 @@ export class MeanAccumulator {
    * @throws `ValidationError` `E_NAN`, `E_NOT_FINITE` with the row at fault, `E_ARROW_TYPE`
    *   (an Arrow vector of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(given: ArrayLike<number> | ArrowLikeVector): this {
-    const xs = vectorArg<number>('MeanAccumulator.addMany', 'xs', given, 'number');
-    requireFiniteArray('MeanAccumulator.addMany', 'xs', xs);
-    const batch = batchMoments(xs);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector): this {
+    const values = vectorArg<number>('MeanAccumulator.addMany', 'xs', xs, 'number');
+    requireFiniteArray('MeanAccumulator.addMany', 'xs', values);
+    const batch = batchMoments(values);
     requireFiniteState('MeanAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
     return this.#commit('MeanAccumulator.addMany', 'xs', (s) => mergeInto(s, batch));
   }

@@ -50,12 +50,12 @@ export class ProportionAccumulator {
    * @throws `ValidationError` `E_RANGE` with the row at fault (an Arrow null too), `E_ARROW_TYPE`
    *   (an Arrow vector of text, dates or nested values)
    */
-  addMany(given: ArrayLike<boolean | number> | ArrowLikeVector): this {
-    const outcomes = vectorArg<boolean | number>('ProportionAccumulator.addMany', 'outcomes', given, 'binary');
-    requireList('ProportionAccumulator.addMany', 'outcomes', outcomes);
+  addMany(outcomes: ArrayLike<boolean | number> | ArrowLikeVector): this {
+    const values = vectorArg<boolean | number>('ProportionAccumulator.addMany', 'outcomes', outcomes, 'binary');
+    requireList('ProportionAccumulator.addMany', 'outcomes', values);
     let k = 0;
-    for (let i = 0; i < outcomes.length; i++) k += toOutcome('ProportionAccumulator.addMany', outcomes[i] as boolean | number, i);
-    return this.#commit('ProportionAccumulator.addMany', 'outcomes', outcomes.length, k);
+    for (let i = 0; i < values.length; i++) k += toOutcome('ProportionAccumulator.addMany', values[i] as boolean | number, i);
+    return this.#commit('ProportionAccumulator.addMany', 'outcomes', values.length, k);
   }
 
   /** Adds counts, refusing (unchanged) a total above 2^53 − 1. */
@@ -125,7 +125,7 @@ export class ProportionAccumulator {
   }
 
   /**
-   * An accumulator holding the given counts.
+   * An accumulator holding the outcomes counts.
    *
    * @param stats - `{ n, conversions }`
    * @throws `ValidationError` `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_INCONSISTENT`, `E_INPUT`

@@ -121,11 +121,11 @@ export class QuantileSketch {
    * @throws `ValidationError` `E_SHAPE`, `E_NAN`, `E_NOT_FINITE` (with the row), `E_ARROW_TYPE`
    *   (an Arrow vector of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(given: ArrayLike<number> | ArrowLikeVector): this {
-    const xs = vectorArg<number>('QuantileSketch.addMany', 'xs', given, 'number');
-    requireList('QuantileSketch.addMany', 'xs', xs);
-    for (let i = 0; i < xs.length; i++) requireFinite('QuantileSketch.addMany', 'xs', xs[i] as number, i);
-    for (let i = 0; i < xs.length; i++) this.#insert(xs[i] as number, 1);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector): this {
+    const values = vectorArg<number>('QuantileSketch.addMany', 'xs', xs, 'number');
+    requireList('QuantileSketch.addMany', 'xs', values);
+    for (let i = 0; i < values.length; i++) requireFinite('QuantileSketch.addMany', 'xs', values[i] as number, i);
+    for (let i = 0; i < values.length; i++) this.#insert(values[i] as number, 1);
     return this;
   }
 

@@ -60,11 +60,11 @@ export class RatioAccumulator {
    * @throws `ValidationError` `E_LENGTH`, `E_NAN`, `E_NOT_FINITE`, `E_ARROW_TYPE` (an Arrow vector
    *   of text, dates or nested values; an Arrow null is `E_NAN` with its row)
    */
-  addMany(xsGiven: ArrayLike<number> | ArrowLikeVector, ysGiven: ArrayLike<number> | ArrowLikeVector): this {
-    const xs = vectorArg<number>('RatioAccumulator.addMany', 'xs', xsGiven, 'number');
-    const ys = vectorArg<number>('RatioAccumulator.addMany', 'ys', ysGiven, 'number');
-    requirePairs('RatioAccumulator.addMany', xs, ys);
-    const batch = batchComoments(xs, ys);
+  addMany(xs: ArrayLike<number> | ArrowLikeVector, ys: ArrayLike<number> | ArrowLikeVector): this {
+    const xValues = vectorArg<number>('RatioAccumulator.addMany', 'xs', xs, 'number');
+    const yValues = vectorArg<number>('RatioAccumulator.addMany', 'ys', ys, 'number');
+    requirePairs('RatioAccumulator.addMany', xValues, yValues);
+    const batch = batchComoments(xValues, yValues);
     requireFiniteState('RatioAccumulator.addMany', 'xs', batch as unknown as Record<string, number>);
     return this.#commit('RatioAccumulator.addMany', 'xs', (s) => mergeComoments(s, batch));
   }

@@ -39,34 +39,34 @@ const DEFAULTS: Readonly<Required<CatalogueCoverageOptions>> = Object.freeze({ k
  * ```
  */
 export function catalogueCoverage(
-  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  catalogueGiven: number | ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector,
   options?: CatalogueCoverageOptions,
 ): number {
   const source = 'catalogueCoverage';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
-  const recommended = perUserArg(source, recommendedGiven);
-  const catalogue = idListArg(source, 'catalogue', catalogueGiven) as number | ArrayLike<number | string> | ReadonlySet<number | string>;
+  const recommendedByUser = perUserArg(source, recommended);
+  const catalogueIds = idListArg(source, 'catalogue', catalogue) as number | ArrayLike<number | string> | ReadonlySet<number | string>;
   let known: ReadonlySet<Id> | null = null;
   let size: number;
-  if (typeof catalogue === 'number') {
-    if (!Number.isSafeInteger(catalogue) || catalogue < 1) {
-      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer from 1 to 2^53 − 1, got ${catalogue}.`, { source, field: 'catalogue' });
+  if (typeof catalogueIds === 'number') {
+    if (!Number.isSafeInteger(catalogueIds) || catalogueIds < 1) {
+      throw new ValidationError('E_RANGE', `${source}: the catalogue size must be an integer from 1 to 2^53 − 1, got ${catalogueIds}.`, { source, field: 'catalogue' });
     }
-    size = catalogue;
+    size = catalogueIds;
   } else {
-    if (!(catalogue instanceof Set) && !isList(catalogue)) {
-      throw new ValidationError('E_SHAPE', `${source}: catalogue must be a size, a list or a Set of ids, got ${catalogue === null ? 'null' : typeof catalogue}.`, { source, field: 'catalogue' });
+    if (!(catalogueIds instanceof Set) && !isList(catalogueIds)) {
+      throw new ValidationError('E_SHAPE', `${source}: catalogue must be a size, a list or a Set of ids, got ${catalogueIds === null ? 'null' : typeof catalogueIds}.`, { source, field: 'catalogue' });
     }
     const set = new Set<Id>();
-    if (catalogue instanceof Set) {
-      for (const id of catalogue as ReadonlySet<unknown>) {
+    if (catalogueIds instanceof Set) {
+      for (const id of catalogueIds as ReadonlySet<unknown>) {
         requireId(source, 'catalogue', id);
         set.add(id);
       }
     } else {
-      const list = catalogue as ArrayLike<unknown>;
+      const list = catalogueIds as ArrayLike<unknown>;
       for (let i = 0; i < list.length; i++) {
         const id = list[i];
         requireId(source, 'catalogue', id, i);
@@ -78,7 +78,7 @@ export function catalogueCoverage(
     size = set.size;
   }
   const shown = new Set<Id>();
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     if (!isList(list)) {
       throw new ValidationError('E_SHAPE', `${source}: the recommendations of user ${JSON.stringify(user)} must be a list of ids, got ${list === null ? 'null' : typeof list}.`, { source, field: 'recommended' });
     }

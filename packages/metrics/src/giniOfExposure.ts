@@ -65,22 +65,22 @@ const DEFAULTS: Readonly<Required<GiniOfExposureOptions>> = Object.freeze({ k: I
  * ```
  */
 export function giniOfExposure(
-  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  catalogueGiven: number | ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector,
   options?: GiniOfExposureOptions,
 ): number {
   const source = 'giniOfExposure';
   const { k, weighting } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
-  const recommended = perUserArg(source, recommendedGiven);
-  const catalogue = idListArg(source, 'catalogue', catalogueGiven) as number | ArrayLike<number | string> | ReadonlySet<number | string>;
+  const recommendedByUser = perUserArg(source, recommended);
+  const catalogueIds = idListArg(source, 'catalogue', catalogue) as number | ArrayLike<number | string> | ReadonlySet<number | string>;
   if (weighting !== 'uniform' && weighting !== 'dcg') {
     throw new OptionsError('E_OPTION_VALUE', `${source}: weighting must be 'uniform' or 'dcg', got ${JSON.stringify(weighting)}.`, { source, field: 'weighting' });
   }
-  const known = readCatalogue(source, catalogue);
+  const known = readCatalogue(source, catalogueIds);
   const exposure = new Map<Id, number>();
   let total = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     for (let j = 0; j < items.length; j++) {
       const id = items[j] as Id;

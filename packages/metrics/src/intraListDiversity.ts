@@ -58,15 +58,15 @@ const DEFAULTS: Readonly<Required<IntraListDiversityOptions>> = Object.freeze({
  * intraListDiversity([['heat']], { itemFeatures: genres }); // throws E_EMPTY
  * ```
  */
-export function intraListDiversity(recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable, options: IntraListDiversityOptions): number {
+export function intraListDiversity(recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable, options: IntraListDiversityOptions): number {
   const source = 'intraListDiversity';
   const { k, itemFeatures, itemVectors, similarity, featureSimilarity } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
-  const recommended = perUserArg(source, recommendedGiven);
+  const recommendedByUser = perUserArg(source, recommended);
   const sim = buildItemSimilarity(source, { itemFeatures, itemVectors, similarity, featureSimilarity });
   let sum = 0;
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     const m = items.length;
     if (m < 2) continue;

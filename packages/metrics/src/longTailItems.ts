@@ -41,33 +41,33 @@ const DEFAULTS: Readonly<Required<LongTailItemsOptions>> = Object.freeze({ headS
  * [...longTailItems(popularity, { headShare: 0.1 })]; // => ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']
  * ```
  */
-export function longTailItems(popularityGiven: ReadonlyMap<number | string, number> | ArrowLikeTable, options?: LongTailItemsOptions): Set<number | string> {
+export function longTailItems(popularity: ReadonlyMap<number | string, number> | ArrowLikeTable, options?: LongTailItemsOptions): Set<number | string> {
   const source = 'longTailItems';
   const { headShare } = resolveOptions(source, DEFAULTS, options);
   if (typeof headShare !== 'number' || !(headShare >= 0 && headShare <= 1)) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: headShare must be a number in [0, 1], got ${String(headShare)}.`, { source, field: 'headShare' });
   }
-  const popularity = itemNumbersArg(source, popularityGiven, 'count');
-  if (!(popularity instanceof Map)) {
+  const popularityMap = itemNumbersArg(source, popularity, 'count');
+  if (!(popularityMap instanceof Map)) {
     throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count.`, { source, field: 'popularity' });
   }
-  if (popularity.size === 0) throw new ValidationError('E_EMPTY', `${source}: the popularity map is empty; give a count for every catalogue item.`, { source, field: 'popularity' });
+  if (popularityMap.size === 0) throw new ValidationError('E_EMPTY', `${source}: the popularity map is empty; give a count for every catalogue item.`, { source, field: 'popularity' });
   const counts: number[] = [];
-  for (const [id, c] of popularity) {
+  for (const [id, c] of popularityMap) {
     requireId(source, 'popularity', id);
     requireFinite(source, 'popularity', c);
     if (c < 0) throw new ValidationError('E_RANGE', `${source}: popularity of item ${JSON.stringify(id)} is ${c}; counts must be ≥ 0.`, { source, field: 'popularity' });
     counts.push(c);
   }
   // toPrecision keeps 0.2 · 15 (3.0000000000000004 in floating point) at 3.
-  const h = Math.ceil(Number((headShare * popularity.size).toPrecision(12)));
+  const h = Math.ceil(Number((headShare * popularityMap.size).toPrecision(12)));
   const tail = new Set<Id>();
   if (h === 0) {
-    for (const id of popularity.keys()) tail.add(id);
+    for (const id of popularityMap.keys()) tail.add(id);
     return tail;
   }
   // The h-th largest count: items at or above it are in the head.
   const threshold = counts.sort((a, b) => b - a)[h - 1] as number;
-  for (const [id, c] of popularity) if (c < threshold) tail.add(id);
+  for (const [id, c] of popularityMap) if (c < threshold) tail.add(id);
   return tail;
 }

@@ -39,31 +39,31 @@ const DEFAULTS: Readonly<Required<LongTailShareOptions>> = Object.freeze({ k: In
  * ```
  */
 export function longTailShare(
-  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  longTailGiven: ReadonlySet<number | string> | ArrowLikeVector,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  longTail: ReadonlySet<number | string> | ArrowLikeVector,
   options?: LongTailShareOptions,
 ): number {
   const source = 'longTailShare';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
-  const recommended = perUserArg(source, recommendedGiven);
-  let longTail = longTailGiven;
-  if (isArrowVector(longTailGiven)) {
-    const list = arrowIdValues(source, 'longTail', longTailGiven);
+  const recommendedByUser = perUserArg(source, recommended);
+  let longTailSet = longTail;
+  if (isArrowVector(longTail)) {
+    const list = arrowIdValues(source, 'longTail', longTail);
     for (let i = 0; i < list.length; i++) requireId(source, 'longTail', list[i], i);
-    longTail = new Set(Array.from(list as ArrayLike<number | string>));
+    longTailSet = new Set(Array.from(list as ArrayLike<number | string>));
   }
-  if (!(longTail instanceof Set)) {
+  if (!(longTailSet instanceof Set)) {
     throw new ValidationError('E_SHAPE', `${source}: longTail must be a Set of item ids (longTailItems builds one).`, { source, field: 'longTail' });
   }
-  for (const id of longTail as ReadonlySet<unknown>) requireId(source, 'longTail', id);
+  for (const id of longTailSet as ReadonlySet<unknown>) requireId(source, 'longTail', id);
   let sum = 0;
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     if (items.length === 0) continue;
     let inTail = 0;
-    for (const id of items) if (longTail.has(id)) inTail++;
+    for (const id of items) if (longTailSet.has(id)) inTail++;
     sum += inTail / items.length;
     users++;
   }

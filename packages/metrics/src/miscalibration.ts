@@ -56,9 +56,9 @@ const DEFAULTS: Readonly<Required<MiscalibrationOptions>> = Object.freeze({ k: I
  * ```
  */
 export function miscalibration(
-  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  historyGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  itemCategoriesGiven: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>> | ArrowLikeTable,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  history: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  itemCategories: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>> | ArrowLikeTable,
   options?: MiscalibrationOptions,
 ): number {
   const source = 'miscalibration';
@@ -67,21 +67,21 @@ export function miscalibration(
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: alpha must lie in (0, 1], got ${String(alpha)}; with 0 a category missing from the list makes the divergence infinite.`, { source, field: 'alpha' });
   }
-  const recommended = perUserArg(source, recommendedGiven);
-  const history = perUserArg(source, historyGiven);
-  const itemCategories = itemLabelsArg(source, itemCategoriesGiven, 'category');
-  if (!(itemCategories instanceof Map)) {
+  const recommendedByUser = perUserArg(source, recommended);
+  const historyByUser = perUserArg(source, history);
+  const categoriesByItem = itemLabelsArg(source, itemCategories, 'category');
+  if (!(categoriesByItem instanceof Map)) {
     throw new ValidationError('E_SHAPE', `${source}: itemCategories must be a Map from item id to a list or Set of categories.`, { source, field: 'itemCategories' });
   }
-  const recIsMap = recommended instanceof Map;
-  if (recIsMap !== history instanceof Map) {
+  const recIsMap = recommendedByUser instanceof Map;
+  if (recIsMap !== historyByUser instanceof Map) {
     throw new ValidationError('E_SHAPE', `${source}: give both recommended and history as Maps keyed by user id, or both as arrays (user i at index i).`, { source, field: 'history' });
   }
-  const histByUser = new Map<Id, ArrayLike<unknown>>(perUserEntries(source, 'history', history));
-  const categories = categoryReader(source, itemCategories);
+  const histByUser = new Map<Id, ArrayLike<unknown>>(perUserEntries(source, 'history', historyByUser));
+  const categories = categoryReader(source, categoriesByItem);
   let sum = 0;
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     const hist = histByUser.get(user);
     if (items.length === 0 || hist === undefined) continue;

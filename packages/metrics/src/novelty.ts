@@ -53,21 +53,21 @@ const DEFAULTS: Readonly<Required<NoveltyOptions>> = Object.freeze({ k: Infinity
  * ```
  */
 export function novelty(
-  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  popularityGiven: ReadonlyMap<number | string, number> | ArrowLikeTable,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  popularity: ReadonlyMap<number | string, number> | ArrowLikeTable,
   options?: NoveltyOptions,
 ): number {
   const source = 'novelty';
   const { k, users } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
   if (users !== null) requirePositiveIntegerOption(source, 'users', users);
-  const recommended = perUserArg(source, recommendedGiven);
-  const popularity = itemNumbersArg(source, popularityGiven, 'count');
-  if (!(popularity instanceof Map)) {
-    throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count, got ${popularity === null ? 'null' : Array.isArray(popularity) ? 'an array' : typeof popularity}.`, { source, field: 'popularity' });
+  const recommendedByUser = perUserArg(source, recommended);
+  const popularityMap = itemNumbersArg(source, popularity, 'count');
+  if (!(popularityMap instanceof Map)) {
+    throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count, got ${popularityMap === null ? 'null' : Array.isArray(popularityMap) ? 'an array' : typeof popularityMap}.`, { source, field: 'popularity' });
   }
   let total = 0;
-  for (const [id, count] of popularity) {
+  for (const [id, count] of popularityMap) {
     requireId(source, 'popularity', id);
     requireFinite(source, 'popularity', count);
     if (count < 0 || (users !== null && count > users)) {
@@ -80,7 +80,7 @@ export function novelty(
   const logDen = Math.log2(denominator);
   let sum = 0;
   let n = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     if (!isList(list)) {
       throw new ValidationError('E_SHAPE', `${source}: the recommendations of user ${JSON.stringify(user)} must be a list of ids, got ${list === null ? 'null' : typeof list}.`, { source, field: 'recommended' });
     }
@@ -90,7 +90,7 @@ export function novelty(
     for (let j = 0; j < m; j++) {
       const id = list[j];
       requireId(source, 'recommended', id, j);
-      const c = popularity.get(id);
+      const c = popularityMap.get(id);
       if (c === undefined || c <= 0) {
         throw new ValidationError('E_UNKNOWN_ITEM', `${source}: item ${JSON.stringify(id)} recommended to user ${JSON.stringify(user)} has no positive popularity count, so its self-information is infinite; give it a count (e.g. add-one smoothing).`, { source, field: 'recommended', row: j });
       }

@@ -46,17 +46,17 @@ const DEFAULTS: Readonly<Required<PersonalizationOptions>> = Object.freeze({ k: 
  * personalization([['a', 'b'], ['a', 'c'], ['d', 'e']]).toFixed(4); // => '0.8333'
  * ```
  */
-export function personalization(recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable, options?: PersonalizationOptions): number {
+export function personalization(recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable, options?: PersonalizationOptions): number {
   const source = 'personalization';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
-  const recommended = perUserArg(source, recommendedGiven);
+  const recommendedByUser = perUserArg(source, recommended);
   // Per item: s = Σ_u 1/√n_u and t = Σ_u 1/n_u over the users whose list holds it;
   // Σ over pairs u < v of 1/√(n_u n_v) is then (s² − t)/2.
   const s = new Map<Id, number>();
   const t = new Map<Id, number>();
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     const n = items.length;
     if (n === 0) continue;

@@ -103,21 +103,21 @@ function mean(x: Float64Array): number {
  * ```
  */
 export function rankingReport(
-  recommendedGiven: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
-  relevantGiven: PerUser<RelevantItems> | ArrowLikeTable,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  relevant: PerUser<RelevantItems> | ArrowLikeTable,
   options?: RankingReportOptions,
 ): RankingReport {
   const source = 'rankingReport';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k);
-  const recommended = perUserArg(source, recommendedGiven);
-  const relevant = perUserArg(source, relevantGiven);
-  const recIsMap = recommended instanceof Map;
-  if (recIsMap !== relevant instanceof Map) {
+  const recommendedByUser = perUserArg(source, recommended);
+  const relevantByUser = perUserArg(source, relevant);
+  const recIsMap = recommendedByUser instanceof Map;
+  if (recIsMap !== relevantByUser instanceof Map) {
     throw new ValidationError('E_SHAPE', `${source}: give both recommended and relevant as Maps keyed by user id, or both as arrays (user i at index i).`, { source, field: 'relevant' });
   }
-  const recEntries = perUserEntries(source, 'recommended', recommended);
-  const relEntries = perUserEntries(source, 'relevant', relevant);
+  const recEntries = perUserEntries(source, 'recommended', recommendedByUser);
+  const relEntries = perUserEntries(source, 'relevant', relevantByUser);
   if (!recIsMap && recEntries.length !== relEntries.length) {
     throw new ValidationError('E_LENGTH', `${source}: recommended has ${recEntries.length} users but relevant has ${relEntries.length}; give one list per user in both.`, { source, field: 'relevant' });
   }

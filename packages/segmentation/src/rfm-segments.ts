@@ -119,9 +119,9 @@ function inRange(v: number, r: ScoreRange): boolean {
  * rfmSegments(scores, mine).map((s) => s.segment); // => ['Recent', 'Lapsed', 'Recent', 'Lapsed', 'Lapsed']
  * ```
  */
-export function rfmSegments(given: readonly RfmScore[] | ArrowLikeTable, rules: readonly RfmSegmentRule[] = DEFAULT_RFM_SEGMENTS): RfmSegmentAssignment[] {
+export function rfmSegments(scores: readonly RfmScore[] | ArrowLikeTable, rules: readonly RfmSegmentRule[] = DEFAULT_RFM_SEGMENTS): RfmSegmentAssignment[] {
   const source = 'rfmSegments';
-  const scores = isArrowTable(given) ? (arrowCheckedRecords(source, given, ARROW_SPEC) as unknown as readonly RfmScore[]) : given;
+  const scoreRows = isArrowTable(scores) ? (arrowCheckedRecords(source, scores, ARROW_SPEC) as unknown as readonly RfmScore[]) : scores;
   if (!Array.isArray(rules) || rules.length === 0) {
     throw new OptionsError('E_RFM_RULES', `${source}: rules must be a non-empty array of { name, recency: [lo, hi], frequency: [lo, hi] }.`, { source, field: 'rules' });
   }
@@ -133,10 +133,10 @@ export function rfmSegments(given: readonly RfmScore[] | ArrowLikeTable, rules: 
     checkRange(source, i, 'frequency', rule.frequency);
     if (rule.monetary !== undefined) checkRange(source, i, 'monetary', rule.monetary);
   });
-  if (!Array.isArray(scores)) throw new ValidationError('E_RFM_SCORES', `${source}: scores must be the array returned by rfmScores.`, { source, field: 'scores' });
+  if (!Array.isArray(scoreRows)) throw new ValidationError('E_RFM_SCORES', `${source}: scores must be the array returned by rfmScores.`, { source, field: 'scores' });
   const out: RfmSegmentAssignment[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i] as RfmScore | null | undefined;
+  for (let i = 0; i < scoreRows.length; i++) {
+    const s = scoreRows[i] as RfmScore | null | undefined;
     if (s === null || typeof s !== 'object' || ![s.r, s.f, s.m].every((v) => Number.isInteger(v)) || !isId(s.customerId)) {
       throw new ValidationError('E_RFM_SCORES', `${source}: scores row ${i} has no customerId and integer r, f and m; pass the output of rfmScores.`, { source, row: i, field: 'scores' });
     }
