@@ -1,3 +1,4 @@
+import type { ArrowLikeVector } from '@marksman/core';
 import { gainPoints } from './gain-points';
 import { chartOptions, specBase } from './spec';
 import type { BaseOptions, ChartOptions, ChartRow, VegaLiteSpec } from './spec';
@@ -16,12 +17,13 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * `share` and `capturedShare` in [0, 1], `threshold` = lowest score
  * targeted, null at the start), `random`, `perfect`. Costs O(n log n).
  *
- * @param yTrue - outcomes, 0/1 or booleans (at least one positive)
- * @param scores - model scores, higher = target first
+ * @param yTrue - outcomes, 0/1 or booleans (at least one positive), or an Apache Arrow Bool or numeric vector
+ * @param scores - model scores, higher = target first (or an Arrow numeric vector, read in place)
  * @param options - `title`, `width`, `height` (default 320 × 320)
  * @returns a Vega-Lite spec
  * @throws `ValidationError` `E_SINGLE_CLASS` (no positive), `E_LABEL`, `E_NOT_FINITE`, `E_LENGTH`,
- *   `E_EMPTY`, `E_CHART_INPUT`; `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
+ *   `E_EMPTY`, `E_CHART_INPUT` (an Arrow null is `E_LABEL` / `E_NOT_FINITE` with its row), `E_ARROW_TYPE` (an Arrow
+ *   vector of text, dates or nested values); `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
  * ```ts
  * import { gainChart } from '@marksman/charts';
@@ -30,7 +32,7 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * gainChart([0, 0], [0.3, 0.1]); // throws E_SINGLE_CLASS
  * ```
  */
-export function gainChart(yTrue: ArrayLike<number | boolean>, scores: ArrayLike<number>, options?: ChartOptions): VegaLiteSpec {
+export function gainChart(yTrue: ArrayLike<number | boolean> | ArrowLikeVector, scores: ArrayLike<number> | ArrowLikeVector, options?: ChartOptions): VegaLiteSpec {
   const source = 'gainChart';
   const o = chartOptions(source, DEFAULTS, options);
   const g = gainPoints(source, yTrue, scores);

@@ -1,5 +1,7 @@
 // Internal: the cumulative-gains table behind gainChart and liftChart.
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
+import { arrowVectorValues, isArrowVector } from '@marksman/core/internal';
 import { describeValue, requireList, requireSameLength } from './checks';
 
 /** Cumulative gains after each group of tied scores, highest scores first. */
@@ -19,9 +21,13 @@ export interface GainPoints {
 /**
  * Sorts by score (descending) and accumulates positives per group of tied
  * scores, so ties are never split in an arbitrary order. Validates 0/1 (or
- * boolean) outcomes and finite scores. O(n log n).
+ * boolean) outcomes and finite scores (either may be an Arrow vector, read
+ * through core's reader: Bool or numeric outcomes, numeric scores; nulls
+ * reach the checks below as `null`). O(n log n).
  */
-export function gainPoints(source: string, yTrue: ArrayLike<number | boolean>, scores: ArrayLike<number>): GainPoints {
+export function gainPoints(source: string, yGiven: ArrayLike<number | boolean> | ArrowLikeVector, sGiven: ArrayLike<number> | ArrowLikeVector): GainPoints {
+  const yTrue = isArrowVector(yGiven) ? arrowVectorValues(source, 'yTrue', yGiven, 'binary') : yGiven;
+  const scores = isArrowVector(sGiven) ? arrowVectorValues(source, 'scores', sGiven, 'number') : sGiven;
   const y = requireList(source, 'yTrue', yTrue, 'an array of 0/1 outcomes');
   const s = requireList(source, 'scores', scores, 'an array of scores');
   requireSameLength(source, 'yTrue', y, 'scores', s);

@@ -1,3 +1,4 @@
+import type { ArrowLikeVector } from '@marksman/core';
 import { gainPoints } from './gain-points';
 import { chartOptions, specBase } from './spec';
 import type { BaseOptions, ChartOptions, ChartRow, VegaLiteSpec } from './spec';
@@ -15,12 +16,13 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * Data sets: `lift` (`targeted`, `captured`, `share`, `lift`,
  * `threshold`), `baseline`. Costs O(n log n).
  *
- * @param yTrue - outcomes, 0/1 or booleans (at least one positive)
- * @param scores - model scores, higher = target first
+ * @param yTrue - outcomes, 0/1 or booleans (at least one positive), or an Apache Arrow Bool or numeric vector
+ * @param scores - model scores, higher = target first (or an Arrow numeric vector, read in place)
  * @param options - `title`, `width`, `height` (default 320 × 320)
  * @returns a Vega-Lite spec
  * @throws `ValidationError` `E_SINGLE_CLASS` (no positive), `E_LABEL`, `E_NOT_FINITE`, `E_LENGTH`,
- *   `E_EMPTY`, `E_CHART_INPUT`; `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
+ *   `E_EMPTY`, `E_CHART_INPUT` (an Arrow null is `E_LABEL` / `E_NOT_FINITE` with its row), `E_ARROW_TYPE` (an Arrow
+ *   vector of text, dates or nested values); `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
  * ```ts
  * import { liftChart } from '@marksman/charts';
@@ -28,7 +30,7 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * spec.datasets.lift.map((p) => [p.share, p.lift]); // => [[0.25, 2], [0.5, 1], [0.75, 1.3333333333333333], [1, 1]]
  * ```
  */
-export function liftChart(yTrue: ArrayLike<number | boolean>, scores: ArrayLike<number>, options?: ChartOptions): VegaLiteSpec {
+export function liftChart(yTrue: ArrayLike<number | boolean> | ArrowLikeVector, scores: ArrayLike<number> | ArrowLikeVector, options?: ChartOptions): VegaLiteSpec {
   const source = 'liftChart';
   const o = chartOptions(source, DEFAULTS, options);
   const g = gainPoints(source, yTrue, scores);

@@ -1,3 +1,5 @@
+import type { ArrowLikeTable } from '@marksman/core';
+import { arrowCheckedRecords, isArrowTable } from '@marksman/core/internal';
 import type { RfmSegmentAssignment } from '@marksman/segmentation';
 import { inputError, requireList, requireNumberField } from './checks';
 import { chartOptions, specBase } from './spec';
@@ -15,10 +17,12 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * `customerShare`, `monetary`, `monetaryShare`, `meanMonetary`), largest
  * first. Costs O(n + segments log segments).
  *
- * @param assignments - what `rfmSegments` returns (any rows with `segment` and `monetary`)
+ * @param assignments - what `rfmSegments` returns (any rows with `segment` and `monetary`), or an
+ *   Apache Arrow table with those columns (`segment` text, `monetary` numeric)
  * @param options - `title` (default 'RFM segments'), `width`, `height` (of each panel; default 260 × 260)
  * @returns a Vega-Lite spec
- * @throws `ValidationError` `E_CHART_INPUT` (a row without a segment name or a finite monetary value), `E_EMPTY`;
+ * @throws `ValidationError` `E_CHART_INPUT` (a row without a segment name or a finite monetary value; an Arrow
+ *   null too), `E_EMPTY`, `E_ARROW_TYPE` (an Arrow `segment` column that is not text, or `monetary` not numbers);
  *   `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE`, `E_OPTION_TYPE`
  * @example
  * ```ts
@@ -36,10 +40,11 @@ const DEFAULTS: Readonly<BaseOptions> = Object.freeze({ title: undefined, width:
  * // => [['At risk', 2, 250], ['Champions', 1, 900], ['About to sleep', 1, 30], ['Promising', 1, 80]]
  * ```
  */
-export function rfmSegmentChart(assignments: readonly RfmSegmentAssignment[], options?: ChartOptions): VegaLiteSpec {
+export function rfmSegmentChart(assignments: readonly RfmSegmentAssignment[] | ArrowLikeTable, options?: ChartOptions): VegaLiteSpec {
   const source = 'rfmSegmentChart';
   const o = chartOptions(source, DEFAULTS, options);
-  const list = requireList(source, 'assignments', assignments, 'the result of rfmSegments (rows with segment and monetary)');
+  const records = isArrowTable(assignments) ? arrowCheckedRecords(source, assignments, { segment: 'text', monetary: 'number' }, ['segment', 'monetary']) : assignments;
+  const list = requireList(source, 'assignments', records, 'the result of rfmSegments (rows with segment and monetary)');
   const bySegment = new Map<string, { customers: number; monetary: number; first: number }>();
   let total = 0;
   for (let i = 0; i < list.length; i++) {

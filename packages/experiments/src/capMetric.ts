@@ -1,5 +1,6 @@
 import { OptionsError, ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeVector } from '@marksman/core';
+import { arrowVectorValues, isArrowVector, resolveOptions } from '@marksman/core/internal';
 import { isValueList } from './internal/samples';
 
 /** Options of {@link capMetric}: give `cap` or `percentile`, not both. */
@@ -48,11 +49,12 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  *
  * Costs O(N log N) for a percentile over N values, O(N) for a fixed cap.
  *
- * @param variants - per-variant values (arrays or typed arrays, not modified)
+ * @param variants - per-variant values (arrays, typed arrays or Apache Arrow numeric vectors, not modified)
  * @param options - `cap` or `percentile`, and `ignoreZeros`
  * @returns the {@link CappedMetric}
  * @throws `ValidationError` `E_TOO_FEW_VARIANTS` (no variants), `E_NOT_FINITE` (a value that is not a
- *   finite number, or a variant that is not an array), `E_TOO_FEW_UNITS` (no values to take a percentile of);
+ *   finite number, an Arrow null too, or a variant that is not an array), `E_ARROW_TYPE` (an Arrow vector of
+ *   text, dates or nested values), `E_TOO_FEW_UNITS` (no values to take a percentile of);
  *   `OptionsError` `E_OPTION_RANGE` (neither or both of cap and percentile, a percentile outside (0, 1],
  *   a cap that is not finite), `E_OPTION_UNKNOWN`
  * @example
@@ -67,7 +69,7 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  * Array.from(p.variants[0]!).map((v) => Math.round(v * 10) / 10); // => [0, 0, 12, 30, 25, 0, 18, 30.6]
  * ```
  */
-export function capMetric(variants: readonly ArrayLike<number>[], options?: CapOptions): CappedMetric {
+export function capMetric(variants: readonly (ArrayLike<number> | ArrowLikeVector)[], options?: CapOptions): CappedMetric {
   const o = resolveOptions(SOURCE, DEFAULTS, options);
   if ((o.cap === null) === (o.percentile === null)) {
     throw new OptionsError('E_OPTION_RANGE', `${SOURCE}: give either cap (a fixed value) or percentile (in (0, 1]), not ${o.cap === null ? 'neither' : 'both'}.`, { source: SOURCE, field: 'cap' });
@@ -84,8 +86,9 @@ export function capMetric(variants: readonly ArrayLike<number>[], options?: CapO
   if (!Array.isArray(variants) || variants.length === 0) {
     throw new ValidationError('E_TOO_FEW_VARIANTS', `${SOURCE}: give at least one variant's values.`, { source: SOURCE, field: 'variants' });
   }
+  const variantValues = variants.map((v) => (isArrowVector(v) ? (arrowVectorValues(SOURCE, 'variants', v, 'number') as ArrayLike<number>) : v));
   let total = 0;
-  variants.forEach((v, row) => {
+  variantValues.forEach((v, row) => {
     if (!isValueList(v)) throw new ValidationError('E_NOT_FINITE', `${SOURCE}: variant ${row} must be an array of numbers.`, { source: SOURCE, row, field: 'variants' });
     for (let i = 0; i < v.length; i++) {
       if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) {
@@ -102,12 +105,12 @@ export function capMetric(variants: readonly ArrayLike<number>[], options?: CapO
     }
     const pooled = new Float64Array(total);
     let k = 0;
-    for (const v of variants) for (let i = 0; i < v.length; i++) if (!o.ignoreZeros || v[i] !== 0) pooled[k++] = v[i]!;
+    for (const v of variantValues) for (let i = 0; i < v.length; i++) if (!o.ignoreZeros || v[i] !== 0) pooled[k++] = v[i]!;
     pooled.sort();
     cap = quantileSorted(pooled, o.percentile!);
   }
   const capped: number[] = [];
-  const out = variants.map((v) => {
+  const out = variantValues.map((v) => {
     const c = Float64Array.from(v);
     let count = 0;
     for (let i = 0; i < c.length; i++) {

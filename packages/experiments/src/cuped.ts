@@ -1,5 +1,6 @@
 import { OptionsError, ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
+import { arrowCheckedRecords, arrowColumnNames, arrowVectorValues, isArrowTable, isArrowVector, resolveOptions } from '@marksman/core/internal';
 import { type Alternative, checkAlpha, checkAlternative, criticalValue, intervalOf, pValueOf } from './internal/inference';
 import { type LiftMethod, checkLiftMethod, relativeInference, welchDf } from './internal/relative';
 import { isValueList, missing, requireFiniteResult } from './internal/samples';
@@ -80,23 +81,25 @@ export interface CupedRatioInput {
  *
  * An array of arrays is read as columns or rows from its shape against the
  * n units; when both fit (k = n, a square input) pass `covariateLayout`.
+ * An Apache Arrow vector is one covariate; an Arrow table is read as records
+ * (every column a numeric covariate).
  */
-export type CupedCovariates = ArrayLike<number> | readonly ArrayLike<number>[] | readonly Readonly<Record<string, number>>[];
+export type CupedCovariates = ArrayLike<number> | readonly ArrayLike<number>[] | readonly Readonly<Record<string, number>>[] | ArrowLikeVector | ArrowLikeTable;
 
 /** Raw rows of one variant for CUPED on a mean metric. */
 export interface CupedMeanRows {
-  /** Per-unit metric values (e.g. spend during the experiment). */
-  readonly values: ArrayLike<number>;
+  /** Per-unit metric values (e.g. spend during the experiment); an Apache Arrow numeric vector too. */
+  readonly values: ArrayLike<number> | ArrowLikeVector;
   /** The covariates (e.g. spend in the pre-period): one column, columns, rows or records (see {@link CupedCovariates}). */
   readonly covariates: CupedCovariates;
 }
 
 /** Raw rows of one variant for CUPED on a ratio metric. */
 export interface CupedRatioRows {
-  /** Per-unit numerators. */
-  readonly numerator: ArrayLike<number>;
-  /** Per-unit denominators. */
-  readonly denominator: ArrayLike<number>;
+  /** Per-unit numerators; an Apache Arrow numeric vector too. */
+  readonly numerator: ArrayLike<number> | ArrowLikeVector;
+  /** Per-unit denominators; an Apache Arrow numeric vector too. */
+  readonly denominator: ArrayLike<number> | ArrowLikeVector;
   /** The covariates: one column, columns, rows or records (see {@link CupedCovariates}). */
   readonly covariates: CupedCovariates;
 }
@@ -251,6 +254,17 @@ interface ArmMoments {
 }
 
 const LAYOUTS = 'columns (k arrays of n values, one per covariate), rows (n arrays of k values, one per unit) or records (n objects with named numeric fields)';
+
+/**
+ * Covariates given as Arrow: a vector is one covariate's values; a table is
+ * read as its records (every column a numeric covariate, `E_ARROW_TYPE`
+ * naming a column that is not; nulls stay `null` for the records' checks).
+ */
+function arrowCovariates(c: CupedCovariates): unknown {
+  if (isArrowVector(c)) return arrowVectorValues('cuped', 'covariates', c, 'number');
+  if (isArrowTable(c)) return arrowCheckedRecords('cuped', c, Object.fromEntries(arrowColumnNames(c).map((name) => [name, 'number' as const])));
+  return c;
+}
 
 /** Covariates of one variant as columns, with their names (records) or null, read in `layout` for n units. */
 function covariateColumns(c: unknown, row: number, n: number, layout: CupedCovariateLayout): { cols: ArrayLike<number>[]; names: string[] | null } {
@@ -452,9 +466,11 @@ function armMoments(sample: CupedSample | undefined, row: number, field: string,
     if ('values' in sample && 'numerator' in sample) {
       fail('E_METRIC_KIND', 'has both values (a mean metric) and numerator (a ratio metric); give one of them.', row, 'values');
     }
-    const metric = 'values' in sample ? [sample.values] : [sample.numerator, sample.denominator];
+    const given = 'values' in sample ? { values: sample.values } : { numerator: sample.numerator, denominator: sample.denominator };
+    // Arrow vectors through core's reader (typed arrays in place; text or dates are E_ARROW_TYPE naming the field).
+    const metric = Object.entries(given).map(([f, v]) => (isArrowVector(v) ? (arrowVectorValues('cuped', f, v, 'number') as ArrayLike<number>) : v));
     if (!metric.every(isValueList)) fail('E_LENGTH_MISMATCH', `needs ${'values' in sample ? 'values' : 'numerator and denominator'} as arrays of numbers.`, row, 'values' in sample ? 'values' : 'numerator');
-    const { cols, names } = covariateColumns(sample.covariates, row, metric[0]!.length, layout);
+    const { cols, names } = covariateColumns(arrowCovariates(sample.covariates), row, metric[0]!.length, layout);
     const r = momentsFromRows([...metric, ...cols], row);
     if (metric.length === 2 && r.mu[1] === 0) fail('E_ZERO_DENOMINATOR', 'has ΣY = 0, so its ratio is undefined.', row, 'denominator');
     return { n: r.n, mu: r.mu, cov: r.cov, m: metric.length, names };
@@ -606,7 +622,9 @@ function jointMoments(C: ArmMoments, T: ArmMoments): ArmMoments {
  *
  * Costs O(n·k²) from rows, O(k³) from sufficient statistics.
  *
- * @param control - sufficient statistics or per-unit values and covariates of the control
+ * @param control - sufficient statistics or per-unit values and covariates of the control (the values as
+ *   arrays or Apache Arrow numeric vectors; the covariates also as an Arrow vector, one covariate, or an Arrow
+ *   table, read as its records: every column a numeric covariate)
  * @param treatment - the same for the treatment (same metric kind and covariates)
  * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller'), `theta` ('within'), `covariateLayout` ('auto')
  * @returns the {@link CupedResult}
@@ -616,7 +634,9 @@ function jointMoments(C: ArmMoments, T: ArmMoments): ArmMoments {
  *   (a covariate sum missing, of the wrong type or size, records with different fields, or different covariates
  *   in the two variants), `E_METRIC_KIND` (mean and ratio fields mixed in one object
  *   without `metric`, `sumZY` beside ratio fields, or a mean metric against a ratio metric),
- *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`;
+ *   `E_ZERO_DENOMINATOR`, `E_SINGULAR_COVARIATES` (constant or collinear covariates), `E_ZERO_VARIANCE`,
+ *   `E_ARROW_TYPE` (an Arrow vector or covariate column of text, dates or nested values; an Arrow null is the error
+ *   a `null` in the arrays or records gives);
  *   `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod, theta, covariateLayout)
  * @example
  * ```ts

@@ -1,4 +1,6 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
+import { arrowVectorValues, isArrowVector } from '@marksman/core/internal';
 import { type Alternative, intervalOf, pValueOf } from './internal/inference';
 import { type LiftMethod, relativeInference, welchDf } from './internal/relative';
 import { isValueList, missing, requireFiniteResult } from './internal/samples';
@@ -25,12 +27,12 @@ export interface RatioInput {
   readonly sumXY: number;
 }
 
-/** Raw per-unit numerators and denominators of one variant. */
+/** Raw per-unit numerators and denominators of one variant (arrays, typed arrays or Apache Arrow numeric vectors, i.e. table columns). */
 export interface RatioRows {
   /** Per-unit numerator values. */
-  readonly numerator: ArrayLike<number>;
+  readonly numerator: ArrayLike<number> | ArrowLikeVector;
   /** Per-unit denominator values, same length. */
-  readonly denominator: ArrayLike<number>;
+  readonly denominator: ArrayLike<number> | ArrowLikeVector;
 }
 
 /**
@@ -116,8 +118,9 @@ function bad(source: string, row: number, field: string, code: string, message: 
 
 /** Sums of a raw ratio variant (numerator, denominator arrays). */
 export function ratioStatsFromRows(rows: RatioRows, source: string, row: number): RatioInput {
-  const x = rows.numerator;
-  const y = rows.denominator;
+  // An Arrow vector is read through core's reader (its typed array in place; a text or date column is E_ARROW_TYPE).
+  const x = isArrowVector(rows.numerator) ? (arrowVectorValues(source, 'numerator', rows.numerator, 'number') as ArrayLike<number>) : rows.numerator;
+  const y = isArrowVector(rows.denominator) ? (arrowVectorValues(source, 'denominator', rows.denominator, 'number') as ArrayLike<number>) : rows.denominator;
   if (!isValueList(x) || !isValueList(y) || x.length !== y.length) {
     // Name the array at fault: the one that is not an array, else the denominator (it must follow the numerator).
     bad(source, row, isValueList(x) ? 'denominator' : 'numerator', 'E_LENGTH_MISMATCH', 'needs numerator and denominator arrays of the same length.');
@@ -196,13 +199,14 @@ export function publicMoments(m: RatioMoments): RatioMetricMoments {
  *
  * Costs O(1) from sufficient statistics, O(n) from rows.
  *
- * @param control - {@link RatioInput} sums or {@link RatioRows} of the control
+ * @param control - {@link RatioInput} sums or {@link RatioRows} of the control (its arrays may be Arrow vectors)
  * @param treatment - the same for the treatment
  * @param options - `alpha` (0.05), `alternative` ('two-sided'), `liftMethod` ('fieller')
  * @returns the {@link RatioMetricTestResult}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
  *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_OVERFLOW` (a ratio or standard error that is not
- *   finite in double precision); `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod)
+ *   finite in double precision; an Arrow null is `E_NOT_FINITE`), `E_ARROW_TYPE` (an Arrow numerator or
+ *   denominator of text, dates or nested values); `OptionsError` `E_ALPHA`, `E_ALTERNATIVE`, `E_OPTION_RANGE` (liftMethod)
  * @example
  * ```ts
  * import { ratioMetricTest } from '@marksman/experiments';

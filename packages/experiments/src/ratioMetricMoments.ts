@@ -12,11 +12,12 @@ import { type RatioInput, type RatioMetricMoments, type RatioRows, publicMoments
  *
  * Costs O(1) from sums, O(n) from rows.
  *
- * @param stats - {@link RatioInput} sums or {@link RatioRows} of one arm
+ * @param stats - {@link RatioInput} sums or {@link RatioRows} of one arm (its arrays may be Arrow vectors)
  * @returns the {@link RatioMetricMoments}
  * @throws `ValidationError` `E_MISSING_VARIANT`, `E_TOO_FEW_UNITS`, `E_NOT_FINITE`, `E_NEGATIVE_COUNT`,
  *   `E_ZERO_DENOMINATOR`, `E_SUM_SQUARES`, `E_LENGTH_MISMATCH`, `E_OVERFLOW` (sums so large, or ΣY so near 0, that
- *   the ratio or its variance is not a finite number in double precision)
+ *   the ratio or its variance is not a finite number in double precision; an Arrow null is `E_NOT_FINITE`),
+ *   `E_ARROW_TYPE` (an Arrow numerator or denominator of text, dates or nested values)
  * @example
  * ```ts
  * import { ratioMetricMoments } from '@marksman/experiments';

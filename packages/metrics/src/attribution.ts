@@ -1,5 +1,6 @@
 import { OptionsError, Random, ValidationError } from '@marksman/core';
-import { assertNever, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable } from '@marksman/core';
+import { arrowColumnNames, arrowListColumn, arrowNumberColumn, assertNever, isArrowTable, resolveOptions } from '@marksman/core/internal';
 import { isList, requireFinite, requireFiniteResult, requirePositiveIntegerOption } from './validation';
 
 const PATH_KEYS: readonly string[] = ['channels', 'conversions', 'nulls', 'ages'];
@@ -202,6 +203,32 @@ function shapleyCredits(list: readonly Path[], k: number, exactLimit: number, sa
   return { credits, standardErrors };
 }
 
+/**
+ * The rows of an Arrow table of paths as {@link ConversionPath} records:
+ * `channels` (a List of text) is required; `conversions`, `nulls` (numbers)
+ * and `ages` (a List of numbers) are read when present; other columns are
+ * ignored. Nulls stay `null`, so normalisePaths refuses them as it refuses a
+ * record holding `null`.
+ */
+function arrowPaths(source: string, table: ArrowLikeTable): ConversionPath[] {
+  const channels = arrowListColumn(source, table, 'channels', 'text');
+  if (channels === undefined) {
+    throw new ValidationError('E_COLUMN', `${source}: the Arrow table of paths has no "channels" column (a List of channel names per path); it has ${arrowColumnNames(table).map((n) => JSON.stringify(n)).join(', ') || 'none'}.`, { source, field: 'channels' });
+  }
+  const conversions = arrowNumberColumn(source, table, 'conversions');
+  const nulls = arrowNumberColumn(source, table, 'nulls');
+  const ages = arrowListColumn(source, table, 'ages', 'number');
+  const out = new Array<ConversionPath>(channels.length);
+  for (let i = 0; i < channels.length; i++) {
+    const p: Record<string, unknown> = { channels: channels[i] };
+    if (conversions !== undefined) p.conversions = conversions[i];
+    if (nulls !== undefined) p.nulls = nulls[i];
+    if (ages !== undefined) p.ages = ages[i];
+    out[i] = p as unknown as ConversionPath;
+  }
+  return out;
+}
+
 interface Path {
   channels: Int32Array;
   conversions: number;
@@ -365,21 +392,27 @@ function markovConversionProbability(q: Float64Array, toConversion: Float64Array
  *   the Monte Carlo standard error of each credit in `standardErrors`.
  *
  * Paths are channel lists (each one converting journey) or
- * {@link ConversionPath} objects with counts. Credits sum to the total
- * number of conversions.
+ * {@link ConversionPath} objects with counts, or an Apache Arrow table with
+ * one row per path: `channels` (a List of Utf8 or dictionary-encoded Utf8),
+ * optional `conversions` and `nulls` (numeric columns) and `ages` (a List of
+ * numbers), read as those records (other columns are ignored; a null is the
+ * error a `null` in a record gives). Credits sum to the total number of
+ * conversions.
  *
  * Costs O(total touches) for the heuristic models; O(total touches + k⁴) for
  * `'markov'` with k channels (one dense (k+1)² solve per channel); for
  * `'shapley'`, O(m·2^m) per distinct channel set of m ≤ `exactLimit`
  * channels and O(samples·m²) per larger one.
  *
- * @param paths - conversion paths
+ * @param paths - conversion paths: channel lists, {@link ConversionPath} records, or an Arrow table of them
  * @param options - `model` (default `'linear'`), `halfLife`, `firstWeight`, `lastWeight`;
  *   for `'shapley'`: `exactLimit` (default 15), `samples` (default 2000), `seed` (default 0)
  * @throws `ValidationError` `E_NO_CONVERSIONS` (nothing converted), `E_EMPTY` (a converting path
  *   without touchpoints), `E_LABEL` (a channel that is not a non-empty string), `E_SHAPE`,
  *   `E_LENGTH` (ages not aligned with channels), `E_RANGE`, `E_NAN`, `E_NOT_FINITE`, `E_TOO_LARGE`
- *   (`'shapley'`: a journey touching more than 52 distinct channels);
+ *   (`'shapley'`: a journey touching more than 52 distinct channels); for an Arrow table:
+ *   `E_ARROW_TYPE` (`channels` not a List of text, `conversions` / `nulls` not numbers, `ages`
+ *   not a List of numbers), `E_COLUMN` (no `channels` column);
  *   `OptionsError` `E_OPTION_VALUE` (unknown model), `E_OPTION_RANGE` (halfLife ≤ 0, position
  *   weights negative or summing above 1, exactLimit outside 1–20, samples < 1), `E_SEED`
  * @example
@@ -405,7 +438,7 @@ function markovConversionProbability(q: Float64Array, toConversion: Float64Array
  * Array.from(sh.credits); // => [27.5, 17.5]
  * ```
  */
-export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionPath>, options?: AttributionOptions): AttributionResult {
+export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionPath> | ArrowLikeTable, options?: AttributionOptions): AttributionResult {
   const source = 'attribution';
   const o = resolveOptions(source, DEFAULTS, options);
   const models: readonly string[] = ['first_touch', 'last_touch', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'];
@@ -432,7 +465,7 @@ export function attribution(paths: ReadonlyArray<ArrayLike<string> | ConversionP
   if (!Number.isSafeInteger(o.seed)) {
     throw new OptionsError('E_SEED', `${source}: seed must be a safe integer, got ${typeof o.seed === 'string' ? JSON.stringify(o.seed) : String(o.seed)}.`, { source, field: 'seed' });
   }
-  const { paths: list, names } = normalisePaths(source, paths);
+  const { paths: list, names } = normalisePaths(source, isArrowTable(paths) ? arrowPaths(source, paths) : paths);
   const k = names.length;
   let total = 0;
   let journeys = 0;

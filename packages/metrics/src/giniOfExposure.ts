@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { idListArg, perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -41,14 +43,16 @@ const DEFAULTS: Readonly<Required<GiniOfExposureOptions>> = Object.freeze({ k: I
  *
  * Costs O(Σ_u min(k, |list_u|) + n log n).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
- * @param catalogue - the catalogue: its item ids (every recommended item must be among them),
- *   or just its size n (items never recommended then count as n minus the distinct recommended)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
+ * @param catalogue - the catalogue: its item ids (every recommended item must be among them; a
+ *   list, a Set or an Arrow vector of ids), or just its size n (items never recommended then count as n minus the distinct recommended)
  * @param options - `k` (default `Infinity`), `weighting` (default `'uniform'`)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (a recommended item not in the catalogue),
  *   `E_RANGE` (a catalogue size that is not an integer from 1 to 2^53 − 1, or smaller than the number
  *   of distinct recommended items), `E_EMPTY` (empty catalogue, or no list holds an item),
- *   `E_DUPLICATE` (an item twice in one list), `E_SHAPE`, `E_NAN`, `E_ID`;
+ *   `E_DUPLICATE` (an item twice in one list), `E_SHAPE`, `E_NAN`, `E_ID` (an Arrow null too),
+ *   `E_ARROW_TYPE` (an Arrow id column that is not text or integers), `E_COLUMN` (an Arrow table without a needed column);
  *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_VALUE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -61,20 +65,22 @@ const DEFAULTS: Readonly<Required<GiniOfExposureOptions>> = Object.freeze({ k: I
  * ```
  */
 export function giniOfExposure(
-  recommended: PerUser<ArrayLike<number | string>>,
-  catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string>,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  catalogue: number | ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector,
   options?: GiniOfExposureOptions,
 ): number {
   const source = 'giniOfExposure';
   const { k, weighting } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
+  const recommendedByUser = perUserArg(source, recommended);
+  const catalogueIds = idListArg(source, 'catalogue', catalogue) as number | ArrayLike<number | string> | ReadonlySet<number | string>;
   if (weighting !== 'uniform' && weighting !== 'dcg') {
     throw new OptionsError('E_OPTION_VALUE', `${source}: weighting must be 'uniform' or 'dcg', got ${JSON.stringify(weighting)}.`, { source, field: 'weighting' });
   }
-  const known = readCatalogue(source, catalogue);
+  const known = readCatalogue(source, catalogueIds);
   const exposure = new Map<Id, number>();
   let total = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     for (let j = 0; j < items.length; j++) {
       const id = items[j] as Id;

@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { perUserArg } from './arrowTableInput';
 import { buildItemSimilarity } from './itemSimilarity';
 import type { ItemSimilaritySource } from './itemSimilarity';
 import { perUserEntries } from './perUser';
@@ -33,11 +35,15 @@ const DEFAULTS: Readonly<Required<IntraListDiversityOptions>> = Object.freeze({
  *
  * Costs O(Σ_u min(k, |list_u|)²) similarity evaluations.
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
- * @param options - exactly one of `itemFeatures`, `itemVectors`, `similarity`;
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
+ * @param options - exactly one of `itemFeatures`, `itemVectors`, `similarity` (the first two may
+ *   be Arrow tables, as in {@link itemSimilarity});
  *   `featureSimilarity` (default `'jaccard'`); `k` (default `Infinity`)
  * @throws `ValidationError` `E_EMPTY` (no list has two items), `E_UNKNOWN_ITEM` (a listed item
- *   without features or vector), `E_DUPLICATE`, `E_SHAPE`, `E_LENGTH`, `E_RANGE`, `E_NAN`, `E_ID`;
+ *   without features or vector), `E_DUPLICATE`, `E_SHAPE`, `E_LENGTH`, `E_RANGE`, `E_NAN`, `E_ID`
+ *   (an Arrow null too), `E_ARROW_TYPE` (an Arrow id column that is not text or integers, or a numeric column that is
+ *   not numbers), `E_COLUMN` (an Arrow table without a needed column);
  *   `OptionsError` `E_OPTION_MISSING`, `E_OPTION_CONFLICT`, `E_OPTION_TYPE`, `E_OPTION_VALUE`,
  *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
@@ -52,14 +58,15 @@ const DEFAULTS: Readonly<Required<IntraListDiversityOptions>> = Object.freeze({
  * intraListDiversity([['heat']], { itemFeatures: genres }); // throws E_EMPTY
  * ```
  */
-export function intraListDiversity(recommended: PerUser<ArrayLike<number | string>>, options: IntraListDiversityOptions): number {
+export function intraListDiversity(recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable, options: IntraListDiversityOptions): number {
   const source = 'intraListDiversity';
   const { k, itemFeatures, itemVectors, similarity, featureSimilarity } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
+  const recommendedByUser = perUserArg(source, recommended);
   const sim = buildItemSimilarity(source, { itemFeatures, itemVectors, similarity, featureSimilarity });
   let sum = 0;
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     const m = items.length;
     if (m < 2) continue;

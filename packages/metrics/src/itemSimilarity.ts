@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { itemLabelsArg, itemVectorsArg } from './arrowTableInput';
 import { requireFinite, requireId } from './validation';
 import type { Id } from './validation';
 
@@ -13,20 +15,27 @@ export type FeatureSimilarity = 'jaccard' | 'cosine';
  * Where item similarity comes from: exactly one of `itemFeatures`,
  * `itemVectors` or `similarity`. Shared by {@link itemSimilarity},
  * {@link intraListDiversity} and the re-rankers of `@marksman/recsys`.
+ * An Arrow table is read in full on every call that takes it (O(rows)): for
+ * a function called once per user, such as `mmrRerank`, build the similarity
+ * once with {@link itemSimilarity} and pass it as `similarity`.
  */
 export interface ItemSimilaritySource {
   /**
    * A set of features per item (genres, categories, tags, brands): a list or
    * a Set of labels; repeated labels count once. Compared by
    * `featureSimilarity`. Items with no features have similarity 0 to every
-   * other item.
+   * other item. Or an Apache Arrow table of `itemId`, `feature` rows (one row
+   * per item and feature; text, dictionary-encoded text or integers), where
+   * an item without a row is unknown (`E_UNKNOWN_ITEM` when asked about).
    */
-  readonly itemFeatures?: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>> | null;
+  readonly itemFeatures?: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>> | ArrowLikeTable | null;
   /**
    * A vector per item (embeddings, a factor model's item factors), all of one
    * length; compared by cosine. A zero vector has similarity 0 to every item.
+   * Or an Apache Arrow table with an `itemId` column and one numeric column
+   * per dimension (every other column, in schema order), one row per item.
    */
-  readonly itemVectors?: ReadonlyMap<number | string, ArrayLike<number>> | null;
+  readonly itemVectors?: ReadonlyMap<number | string, ArrayLike<number>> | ArrowLikeTable | null;
   /** Your own similarity of two items; it must return a finite number in [−1, 1]. */
   readonly similarity?: ItemSimilarity | null;
   /** `'jaccard'` (default): |A ∩ B| / |A ∪ B|; `'cosine'`: |A ∩ B| / √(|A|·|B|). Only with `itemFeatures`. */
@@ -59,7 +68,10 @@ const DEFAULTS: Readonly<Required<ItemSimilaritySource>> = Object.freeze({
  *   `E_UNKNOWN_ITEM` (an item not in the map), `E_SHAPE` (features not a list or Set, vector not
  *   a list), `E_LENGTH` (vectors of different lengths), `E_EMPTY` (a vector of length 0),
  *   `E_NAN`, `E_NOT_FINITE`, `E_ID` (bad values), `E_RANGE` (your function returned a value
- *   outside [−1, 1])
+ *   outside [−1, 1]); when building from an Arrow table: `E_ARROW_TYPE` (an id column that is not
+ *   text or integers, a vector column that is not numbers), `E_COLUMN` (no `itemId`, `feature` or
+ *   vector column), `E_DUPLICATE` (an item on two rows of a vector table), `E_ID` / `E_NAN` (a
+ *   null, with its row)
  * @example
  * ```ts
  * import { itemSimilarity } from '@marksman/metrics';
@@ -105,8 +117,8 @@ export function buildItemSimilarity(fn: string, options: ItemSimilaritySource | 
       return s;
     };
   }
-  if (o.itemFeatures !== null) return featureSimilarityOf(fn, o.itemFeatures, o.featureSimilarity);
-  return vectorCosineOf(fn, o.itemVectors as ReadonlyMap<Id, ArrayLike<number>>);
+  if (o.itemFeatures !== null) return featureSimilarityOf(fn, itemLabelsArg(fn, o.itemFeatures, 'feature'), o.featureSimilarity);
+  return vectorCosineOf(fn, itemVectorsArg(fn, o.itemVectors) as ReadonlyMap<Id, ArrayLike<number>>);
 }
 
 function requireMap(fn: string, field: string, x: unknown): void {

@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
+import { arrowIdValues, isArrowVector, resolveOptions } from '@marksman/core/internal';
+import { perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -21,11 +23,14 @@ const DEFAULTS: Readonly<Required<LongTailShareOptions>> = Object.freeze({ k: In
  *
  * Costs O(Σ_u min(k, |list_u|)).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
- * @param longTail - the long-tail item ids (e.g. from `longTailItems`)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
+ * @param longTail - the long-tail item ids (e.g. from `longTailItems`): a Set, or an Arrow vector of ids
  * @param options - `k` (default `Infinity`)
  * @throws `ValidationError` `E_EMPTY` (no user has a recommendation), `E_SHAPE` (longTail not a
- *   Set), `E_DUPLICATE`, `E_NAN`, `E_ID`; `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ *   Set), `E_DUPLICATE`, `E_NAN`, `E_ID` (an Arrow null too), `E_ARROW_TYPE` (an Arrow id column that is not text or integers, or a numeric column that is
+ *   not numbers), `E_COLUMN` (an Arrow table without a needed column);
+ *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
  * import { longTailItems, longTailShare } from '@marksman/metrics';
@@ -33,21 +38,32 @@ const DEFAULTS: Readonly<Required<LongTailShareOptions>> = Object.freeze({ k: In
  * longTailShare([['hit', 'indie'], ['cult', 'rare'], []], tail); // => 0.75 (1/2 and 2/2; the empty list is left out)
  * ```
  */
-export function longTailShare(recommended: PerUser<ArrayLike<number | string>>, longTail: ReadonlySet<number | string>, options?: LongTailShareOptions): number {
+export function longTailShare(
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  longTail: ReadonlySet<number | string> | ArrowLikeVector,
+  options?: LongTailShareOptions,
+): number {
   const source = 'longTailShare';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
-  if (!(longTail instanceof Set)) {
+  const recommendedByUser = perUserArg(source, recommended);
+  let longTailSet = longTail;
+  if (isArrowVector(longTail)) {
+    const list = arrowIdValues(source, 'longTail', longTail);
+    for (let i = 0; i < list.length; i++) requireId(source, 'longTail', list[i], i);
+    longTailSet = new Set(Array.from(list as ArrayLike<number | string>));
+  }
+  if (!(longTailSet instanceof Set)) {
     throw new ValidationError('E_SHAPE', `${source}: longTail must be a Set of item ids (longTailItems builds one).`, { source, field: 'longTail' });
   }
-  for (const id of longTail as ReadonlySet<unknown>) requireId(source, 'longTail', id);
+  for (const id of longTailSet as ReadonlySet<unknown>) requireId(source, 'longTail', id);
   let sum = 0;
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     if (items.length === 0) continue;
     let inTail = 0;
-    for (const id of items) if (longTail.has(id)) inTail++;
+    for (const id of items) if (longTailSet.has(id)) inTail++;
     sum += inTail / items.length;
     users++;
   }

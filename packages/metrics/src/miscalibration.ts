@@ -1,5 +1,7 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { itemLabelsArg, perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -29,14 +31,19 @@ const DEFAULTS: Readonly<Required<MiscalibrationOptions>> = Object.freeze({ k: I
  *
  * Costs O(Σ_u (|history_u| + k) · categories per item).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
  * @param history - the items each user interacted with (training data), keyed the same way
- *   (a Map by user id, or an array with user i at index i)
- * @param itemCategories - the categories (genres) of every item that appears in a list or a history
+ *   (a Map by user id, an array with user i at index i, or an Arrow table of `userId`, `itemId`
+ *   rows; with one Arrow table give the other argument as a Map or a table)
+ * @param itemCategories - the categories (genres) of every item that appears in a list or a history:
+ *   a Map, or an Arrow table of `itemId`, `category` rows (one row per item and category)
  * @param options - `k` (default `Infinity`), `alpha` (default 0.01)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (an item without categories), `E_EMPTY` (an item
  *   with an empty category list, or no user with both a history and a list), `E_SHAPE` (one
- *   Map and one array, or a bad list), `E_DUPLICATE`, `E_NAN`, `E_ID`; `OptionsError`
+ *   Map and one array, or a bad list), `E_DUPLICATE`, `E_NAN`, `E_ID` (an Arrow null too),
+ *   `E_ARROW_TYPE` (an Arrow id column that is not text or integers), `E_COLUMN` (an Arrow table
+ *   without a needed column); `OptionsError`
  *   `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -49,9 +56,9 @@ const DEFAULTS: Readonly<Required<MiscalibrationOptions>> = Object.freeze({ k: I
  * ```
  */
 export function miscalibration(
-  recommended: PerUser<ArrayLike<number | string>>,
-  history: PerUser<ArrayLike<number | string>>,
-  itemCategories: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>>,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  history: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  itemCategories: ReadonlyMap<number | string, ArrayLike<number | string> | ReadonlySet<number | string>> | ArrowLikeTable,
   options?: MiscalibrationOptions,
 ): number {
   const source = 'miscalibration';
@@ -60,18 +67,21 @@ export function miscalibration(
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) {
     throw new OptionsError('E_OPTION_RANGE', `${source}: alpha must lie in (0, 1], got ${String(alpha)}; with 0 a category missing from the list makes the divergence infinite.`, { source, field: 'alpha' });
   }
-  if (!(itemCategories instanceof Map)) {
+  const recommendedByUser = perUserArg(source, recommended);
+  const historyByUser = perUserArg(source, history);
+  const categoriesByItem = itemLabelsArg(source, itemCategories, 'category');
+  if (!(categoriesByItem instanceof Map)) {
     throw new ValidationError('E_SHAPE', `${source}: itemCategories must be a Map from item id to a list or Set of categories.`, { source, field: 'itemCategories' });
   }
-  const recIsMap = recommended instanceof Map;
-  if (recIsMap !== history instanceof Map) {
+  const recIsMap = recommendedByUser instanceof Map;
+  if (recIsMap !== historyByUser instanceof Map) {
     throw new ValidationError('E_SHAPE', `${source}: give both recommended and history as Maps keyed by user id, or both as arrays (user i at index i).`, { source, field: 'history' });
   }
-  const histByUser = new Map<Id, ArrayLike<unknown>>(perUserEntries(source, 'history', history));
-  const categories = categoryReader(source, itemCategories);
+  const histByUser = new Map<Id, ArrayLike<unknown>>(perUserEntries(source, 'history', historyByUser));
+  const categories = categoryReader(source, categoriesByItem);
   let sum = 0;
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     const hist = histByUser.get(user);
     if (items.length === 0 || hist === undefined) continue;

@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { itemNumbersArg, perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { isList, requireFinite, requireFiniteResult, requireId, requirePositiveIntegerOption } from './validation';
@@ -29,13 +31,18 @@ const DEFAULTS: Readonly<Required<NoveltyOptions>> = Object.freeze({ k: Infinity
  *
  * Costs O(Σ_u min(k, |list_u|) + |popularity|).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
- * @param popularity - training interaction count per item (e.g. number of users who bought it)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
+ * @param popularity - training interaction count per item (e.g. number of users who bought it):
+ *   a Map, or an Arrow table of `itemId`, `count` rows (one per item)
  * @param options - `k` (default `Infinity`), `users` (default `null`: share of all interactions)
  * @throws `ValidationError` `E_UNKNOWN_ITEM` (a recommended item with no positive popularity:
  *   its self-information would be infinite), `E_RANGE` (a negative count, or a count above
  *   `users`), `E_EMPTY` (no user has a recommendation), `E_SHAPE` (popularity not a Map, a user's
- *   recommendations not a list), `E_OVERFLOW` (counts adding up beyond the largest double), `E_NAN`, `E_ID`;
+ *   recommendations not a list), `E_OVERFLOW` (counts adding up beyond the largest double), `E_NAN`, `E_ID`
+ *   (an Arrow null too, with its row), `E_DUPLICATE` (an item on two rows of a popularity table),
+ *   `E_ARROW_TYPE` (an Arrow id column that is not text or integers, or a numeric column that is
+ *   not numbers), `E_COLUMN` (an Arrow table without a needed column);
  *   `OptionsError` `E_OPTION_RANGE`
  * @example
  * ```ts
@@ -46,19 +53,21 @@ const DEFAULTS: Readonly<Required<NoveltyOptions>> = Object.freeze({ k: Infinity
  * ```
  */
 export function novelty(
-  recommended: PerUser<ArrayLike<number | string>>,
-  popularity: ReadonlyMap<number | string, number>,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  popularity: ReadonlyMap<number | string, number> | ArrowLikeTable,
   options?: NoveltyOptions,
 ): number {
   const source = 'novelty';
   const { k, users } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
   if (users !== null) requirePositiveIntegerOption(source, 'users', users);
-  if (!(popularity instanceof Map)) {
-    throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count, got ${popularity === null ? 'null' : Array.isArray(popularity) ? 'an array' : typeof popularity}.`, { source, field: 'popularity' });
+  const recommendedByUser = perUserArg(source, recommended);
+  const popularityMap = itemNumbersArg(source, popularity, 'count');
+  if (!(popularityMap instanceof Map)) {
+    throw new ValidationError('E_SHAPE', `${source}: popularity must be a Map from item id to interaction count, got ${popularityMap === null ? 'null' : Array.isArray(popularityMap) ? 'an array' : typeof popularityMap}.`, { source, field: 'popularity' });
   }
   let total = 0;
-  for (const [id, count] of popularity) {
+  for (const [id, count] of popularityMap) {
     requireId(source, 'popularity', id);
     requireFinite(source, 'popularity', count);
     if (count < 0 || (users !== null && count > users)) {
@@ -71,7 +80,7 @@ export function novelty(
   const logDen = Math.log2(denominator);
   let sum = 0;
   let n = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     if (!isList(list)) {
       throw new ValidationError('E_SHAPE', `${source}: the recommendations of user ${JSON.stringify(user)} must be a list of ids, got ${list === null ? 'null' : typeof list}.`, { source, field: 'recommended' });
     }
@@ -81,7 +90,7 @@ export function novelty(
     for (let j = 0; j < m; j++) {
       const id = list[j];
       requireId(source, 'recommended', id, j);
-      const c = popularity.get(id);
+      const c = popularityMap.get(id);
       if (c === undefined || c <= 0) {
         throw new ValidationError('E_UNKNOWN_ITEM', `${source}: item ${JSON.stringify(id)} recommended to user ${JSON.stringify(user)} has no positive popularity count, so its self-information is infinite; give it a count (e.g. add-one smoothing).`, { source, field: 'recommended', row: j });
       }

@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { topItems } from './topItems';
@@ -28,10 +30,13 @@ const DEFAULTS: Readonly<Required<PersonalizationOptions>> = Object.freeze({ k: 
  * share it, from Σ 1/√|L_u| and Σ 1/|L_u| over its users), so it costs
  * O(Σ_u min(k, |list_u|)), not O(users²).
  *
- * @param recommended - ranked item ids per user (a Map keyed by user, or an array of lists)
+ * @param recommended - ranked item ids per user (a Map keyed by user, an array of lists, or an
+ *   Arrow table of `userId`, `itemId` rows, each user's rows in rank order)
  * @param options - `k` (default `Infinity`)
  * @throws `ValidationError` `E_EMPTY` (fewer than two users with a non-empty list),
- *   `E_DUPLICATE`, `E_SHAPE`, `E_NAN`, `E_ID`; `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
+ *   `E_DUPLICATE`, `E_SHAPE`, `E_NAN`, `E_ID` (an Arrow null too), `E_ARROW_TYPE` (an Arrow id
+ *   column that is not text or integers), `E_COLUMN` (an Arrow table without `userId` or `itemId`);
+ *   `OptionsError` `E_OPTION_RANGE`, `E_OPTION_UNKNOWN`
  * @example
  * ```ts
  * import { personalization } from '@marksman/metrics';
@@ -41,16 +46,17 @@ const DEFAULTS: Readonly<Required<PersonalizationOptions>> = Object.freeze({ k: 
  * personalization([['a', 'b'], ['a', 'c'], ['d', 'e']]).toFixed(4); // => '0.8333'
  * ```
  */
-export function personalization(recommended: PerUser<ArrayLike<number | string>>, options?: PersonalizationOptions): number {
+export function personalization(recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable, options?: PersonalizationOptions): number {
   const source = 'personalization';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k, true);
+  const recommendedByUser = perUserArg(source, recommended);
   // Per item: s = Σ_u 1/√n_u and t = Σ_u 1/n_u over the users whose list holds it;
   // Σ over pairs u < v of 1/√(n_u n_v) is then (s² − t)/2.
   const s = new Map<Id, number>();
   const t = new Map<Id, number>();
   let users = 0;
-  for (const [user, list] of perUserEntries(source, 'recommended', recommended)) {
+  for (const [user, list] of perUserEntries(source, 'recommended', recommendedByUser)) {
     const items = topItems(source, list, k, user);
     const n = items.length;
     if (n === 0) continue;

@@ -1,9 +1,15 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeVector } from '@marksman/core';
+import { idListArg } from './arrowTableInput';
 import { isList, requireId } from './validation';
 import type { Id } from './validation';
 
-/** The relevant (test) items of one user: a list or a set of ids. Duplicates count once. */
-export type RelevantItems = ArrayLike<number | string> | ReadonlySet<number | string>;
+/**
+ * The relevant (test) items of one user: a list or a set of ids, or an Apache
+ * Arrow vector of ids (Utf8, dictionary-encoded Utf8 or integers). Duplicates
+ * count once.
+ */
+export type RelevantItems = ArrayLike<number | string> | ReadonlySet<number | string> | ArrowLikeVector;
 
 /** Validates k (an integer ≥ 1; `Infinity` only where allowed). Internal. */
 export function requireCutoff(source: string, k: number, allowInfinity: boolean): void {
@@ -14,7 +20,8 @@ export function requireCutoff(source: string, k: number, allowInfinity: boolean)
 }
 
 /** Validates the relevant items and returns them as a set. Internal. */
-export function relevantSet(source: string, relevant: RelevantItems): ReadonlySet<Id> {
+export function relevantSet(source: string, given: RelevantItems): ReadonlySet<Id> {
+  const relevant = idListArg(source, 'relevant', given);
   if (relevant === null || typeof relevant !== 'object') {
     throw new ValidationError('E_SHAPE', `${source}: the relevant items must be a list or a Set of ids.`, { source, field: 'relevant' });
   }
@@ -40,7 +47,8 @@ export function relevantSet(source: string, relevant: RelevantItems): ReadonlySe
  * item is relevant). Validates the ids and refuses a repeated item in the
  * cut-off list, which would count one relevant item twice. Internal.
  */
-export function hitsAt(source: string, recommended: ArrayLike<Id>, relevant: ReadonlySet<Id>, k: number): Uint8Array {
+export function hitsAt(source: string, given: ArrayLike<Id> | ArrowLikeVector, relevant: ReadonlySet<Id>, k: number): Uint8Array {
+  const recommended = idListArg(source, 'recommended', given) as ArrayLike<Id>;
   if (!isList(recommended)) {
     throw new ValidationError('E_SHAPE', `${source}: the recommended items must be a list of ids.`, { source, field: 'recommended' });
   }
@@ -108,11 +116,12 @@ export function reciprocalRankOf(hits: Uint8Array): number {
  *
  * Costs O(k + |relevant|).
  *
- * @param recommended - ranked item ids, best first
- * @param relevant - the user's relevant (held-out) items
+ * @param recommended - ranked item ids, best first (a list, or an Arrow vector of ids)
+ * @param relevant - the user's relevant (held-out) items: a list, a Set or an Arrow vector of ids
  * @param k - cut-off, an integer ≥ 1
  * @throws `ValidationError` `E_RANGE` (bad k), `E_DUPLICATE` (an item twice in the top k),
- *   `E_NAN` / `E_ID` (an id that is NaN or not a number or string), `E_SHAPE` (not a list)
+ *   `E_NAN` / `E_ID` (an id that is NaN or not a number or string; an Arrow null too), `E_SHAPE` (not a list),
+ *   `E_ARROW_TYPE` (an Arrow vector that is not text or integers)
  * @example
  * ```ts
  * import { precisionAtK } from '@marksman/metrics';
@@ -120,7 +129,7 @@ export function reciprocalRankOf(hits: Uint8Array): number {
  * precisionAtK(['a', 'b'], ['b'], 4); // => 0.25
  * ```
  */
-export function precisionAtK(recommended: ArrayLike<number | string>, relevant: RelevantItems, k: number): number {
+export function precisionAtK(recommended: ArrayLike<number | string> | ArrowLikeVector, relevant: RelevantItems, k: number): number {
   const source = 'precisionAtK';
   requireCutoff(source, k, false);
   return countHits(hitsAt(source, recommended, relevantSet(source, relevant), k)) / k;
@@ -133,17 +142,18 @@ export function precisionAtK(recommended: ArrayLike<number | string>, relevant: 
  *
  * Costs O(k + |relevant|).
  *
- * @param recommended - ranked item ids, best first
- * @param relevant - the user's relevant items (at least one)
+ * @param recommended - ranked item ids, best first (a list, or an Arrow vector of ids)
+ * @param relevant - the user's relevant items (at least one): a list, a Set or an Arrow vector of ids
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_EMPTY` (no relevant item), `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
+ * @throws `ValidationError` `E_EMPTY` (no relevant item), `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list),
+ *   `E_ARROW_TYPE` (an Arrow vector that is not text or integers)
  * @example
  * ```ts
  * import { recallAtK } from '@marksman/metrics';
  * recallAtK(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4).toFixed(4); // => '0.6667'
  * ```
  */
-export function recallAtK(recommended: ArrayLike<number | string>, relevant: RelevantItems, k: number): number {
+export function recallAtK(recommended: ArrayLike<number | string> | ArrowLikeVector, relevant: RelevantItems, k: number): number {
   const source = 'recallAtK';
   requireCutoff(source, k, false);
   const rel = relevantSet(source, relevant);
@@ -159,10 +169,11 @@ export function recallAtK(recommended: ArrayLike<number | string>, relevant: Rel
  *
  * Costs O(k + |relevant|).
  *
- * @param recommended - ranked item ids, best first
- * @param relevant - the user's relevant items (at least one)
+ * @param recommended - ranked item ids, best first (a list, or an Arrow vector of ids)
+ * @param relevant - the user's relevant items (at least one): a list, a Set or an Arrow vector of ids
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
+ * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list),
+ *   `E_ARROW_TYPE` (an Arrow vector that is not text or integers)
  * @example
  * ```ts
  * import { ndcgAtK } from '@marksman/metrics';
@@ -170,7 +181,7 @@ export function recallAtK(recommended: ArrayLike<number | string>, relevant: Rel
  * ndcgAtK(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4).toFixed(4); // => '0.4982'
  * ```
  */
-export function ndcgAtK(recommended: ArrayLike<number | string>, relevant: RelevantItems, k: number): number {
+export function ndcgAtK(recommended: ArrayLike<number | string> | ArrowLikeVector, relevant: RelevantItems, k: number): number {
   const source = 'ndcgAtK';
   requireCutoff(source, k, false);
   const rel = relevantSet(source, relevant);
@@ -184,10 +195,11 @@ export function ndcgAtK(recommended: ArrayLike<number | string>, relevant: Relev
  *
  * Costs O(k + |relevant|).
  *
- * @param recommended - ranked item ids, best first
- * @param relevant - the user's relevant items (at least one)
+ * @param recommended - ranked item ids, best first (a list, or an Arrow vector of ids)
+ * @param relevant - the user's relevant items (at least one): a list, a Set or an Arrow vector of ids
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
+ * @throws `ValidationError` `E_EMPTY`, `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list),
+ *   `E_ARROW_TYPE` (an Arrow vector that is not text or integers)
  * @example
  * ```ts
  * import { averagePrecisionAtK } from '@marksman/metrics';
@@ -195,7 +207,7 @@ export function ndcgAtK(recommended: ArrayLike<number | string>, relevant: Relev
  * averagePrecisionAtK(['a', 'b', 'c', 'd'], ['b', 'd', 'x'], 4).toFixed(4); // => '0.3333'
  * ```
  */
-export function averagePrecisionAtK(recommended: ArrayLike<number | string>, relevant: RelevantItems, k: number): number {
+export function averagePrecisionAtK(recommended: ArrayLike<number | string> | ArrowLikeVector, relevant: RelevantItems, k: number): number {
   const source = 'averagePrecisionAtK';
   requireCutoff(source, k, false);
   const rel = relevantSet(source, relevant);
@@ -209,10 +221,11 @@ export function averagePrecisionAtK(recommended: ArrayLike<number | string>, rel
  *
  * Costs O(k + |relevant|).
  *
- * @param recommended - ranked item ids, best first
- * @param relevant - the user's relevant items
+ * @param recommended - ranked item ids, best first (a list, or an Arrow vector of ids)
+ * @param relevant - the user's relevant items: a list, a Set or an Arrow vector of ids
  * @param k - cut-off, an integer ≥ 1 or `Infinity` (default: the whole list)
- * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
+ * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list),
+ *   `E_ARROW_TYPE` (an Arrow vector that is not text or integers)
  * @example
  * ```ts
  * import { reciprocalRank } from '@marksman/metrics';
@@ -220,7 +233,7 @@ export function averagePrecisionAtK(recommended: ArrayLike<number | string>, rel
  * reciprocalRank(['a', 'b', 'c', 'd'], ['c'], 2); // => 0
  * ```
  */
-export function reciprocalRank(recommended: ArrayLike<number | string>, relevant: RelevantItems, k = Infinity): number {
+export function reciprocalRank(recommended: ArrayLike<number | string> | ArrowLikeVector, relevant: RelevantItems, k = Infinity): number {
   const source = 'reciprocalRank';
   requireCutoff(source, k, true);
   return reciprocalRankOf(hitsAt(source, recommended, relevantSet(source, relevant), k));
@@ -232,10 +245,11 @@ export function reciprocalRank(recommended: ArrayLike<number | string>, relevant
  *
  * Costs O(k + |relevant|).
  *
- * @param recommended - ranked item ids, best first
- * @param relevant - the user's relevant items
+ * @param recommended - ranked item ids, best first (a list, or an Arrow vector of ids)
+ * @param relevant - the user's relevant items: a list, a Set or an Arrow vector of ids
  * @param k - cut-off, an integer ≥ 1
- * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list)
+ * @throws `ValidationError` `E_RANGE`, `E_DUPLICATE`, `E_NAN`, `E_ID`, `E_SHAPE` (not a list),
+ *   `E_ARROW_TYPE` (an Arrow vector that is not text or integers)
  * @example
  * ```ts
  * import { hitRateAtK } from '@marksman/metrics';
@@ -243,7 +257,7 @@ export function reciprocalRank(recommended: ArrayLike<number | string>, relevant
  * hitRateAtK(['a', 'b', 'c'], ['c'], 2); // => 0
  * ```
  */
-export function hitRateAtK(recommended: ArrayLike<number | string>, relevant: RelevantItems, k: number): number {
+export function hitRateAtK(recommended: ArrayLike<number | string> | ArrowLikeVector, relevant: RelevantItems, k: number): number {
   const source = 'hitRateAtK';
   requireCutoff(source, k, false);
   return countHits(hitsAt(source, recommended, relevantSet(source, relevant), k)) > 0 ? 1 : 0;

@@ -1,5 +1,7 @@
 import { ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
+import { perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
 import { averagePrecisionOf, countHits, hitsAt, ndcgOf, reciprocalRankOf, relevantSet } from './rankingMetrics';
@@ -72,15 +74,22 @@ function mean(x: Float64Array): number {
  * users without relevant items are skipped and counted in `skippedUsers`.
  *
  * Both arguments are `Map`s keyed by user id, or both are arrays with user i
- * at index i. Remove training items from the recommendations before calling.
+ * at index i. Either may also be an Apache Arrow table of `userId`, `itemId`
+ * rows (text, dictionary-encoded text or integer ids), read as the Map of each
+ * user's items in row order: the recommendations' rows in rank order, the
+ * relevant rows the user's test interactions (give the other argument as a
+ * Map, or a table too). Remove training items from the recommendations before
+ * calling.
  *
  * Costs O(Σ_u (k + |relevant_u|)).
  *
- * @param recommended - ranked item ids per user, best first
- * @param relevant - relevant (held-out) items per user
+ * @param recommended - ranked item ids per user, best first (or an Arrow table of `userId`, `itemId`)
+ * @param relevant - relevant (held-out) items per user (or an Arrow table of `userId`, `itemId` test interactions)
  * @param options - `k` (default 10)
  * @throws `ValidationError` `E_SHAPE` (one Map and one array, or not a list), `E_LENGTH` (arrays
- *   of different lengths), `E_EMPTY` (no user has a relevant item), `E_DUPLICATE`, `E_NAN`, `E_ID`;
+ *   of different lengths), `E_EMPTY` (no user has a relevant item), `E_DUPLICATE`, `E_NAN`, `E_ID`
+ *   (an id that is not a number or string, an Arrow null too), `E_ARROW_TYPE` (an Arrow id column
+ *   that is not text or integers), `E_COLUMN` (an Arrow table without `userId` or `itemId`);
  *   `OptionsError` `E_OPTION_RANGE` (k not an integer ≥ 1), `E_OPTION_UNKNOWN`
  * @example
  * ```ts
@@ -94,19 +103,21 @@ function mean(x: Float64Array): number {
  * ```
  */
 export function rankingReport(
-  recommended: PerUser<ArrayLike<number | string>>,
-  relevant: PerUser<RelevantItems>,
+  recommended: PerUser<ArrayLike<number | string>> | ArrowLikeTable,
+  relevant: PerUser<RelevantItems> | ArrowLikeTable,
   options?: RankingReportOptions,
 ): RankingReport {
   const source = 'rankingReport';
   const { k } = resolveOptions(source, DEFAULTS, options);
   requirePositiveIntegerOption(source, 'k', k);
-  const recIsMap = recommended instanceof Map;
-  if (recIsMap !== relevant instanceof Map) {
+  const recommendedByUser = perUserArg(source, recommended);
+  const relevantByUser = perUserArg(source, relevant);
+  const recIsMap = recommendedByUser instanceof Map;
+  if (recIsMap !== relevantByUser instanceof Map) {
     throw new ValidationError('E_SHAPE', `${source}: give both recommended and relevant as Maps keyed by user id, or both as arrays (user i at index i).`, { source, field: 'relevant' });
   }
-  const recEntries = perUserEntries(source, 'recommended', recommended);
-  const relEntries = perUserEntries(source, 'relevant', relevant);
+  const recEntries = perUserEntries(source, 'recommended', recommendedByUser);
+  const relEntries = perUserEntries(source, 'relevant', relevantByUser);
   if (!recIsMap && recEntries.length !== relEntries.length) {
     throw new ValidationError('E_LENGTH', `${source}: recommended has ${recEntries.length} users but relevant has ${relEntries.length}; give one list per user in both.`, { source, field: 'relevant' });
   }

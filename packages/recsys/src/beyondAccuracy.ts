@@ -1,8 +1,8 @@
 // The beyond-accuracy part of evaluateRanking: exposure, novelty, long tail,
 // diversity and calibration of the evaluated lists, from @marksman/metrics.
 import { OptionsError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
-import type { Id } from '@marksman/core';
+import { isArrowTable, resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable, Id } from '@marksman/core';
 import { giniOfExposure, intraListDiversity, longTailItems, longTailShare, miscalibration, novelty, personalization } from '@marksman/metrics';
 import type { ExposureWeighting, ItemSimilaritySource } from '@marksman/metrics';
 import type { Recommender, RecommenderJSON } from './recommender';
@@ -11,16 +11,20 @@ import type { Recommender, RecommenderJSON } from './recommender';
  * What {@link evaluateRanking} needs for its beyond-accuracy report
  * (`beyondAccuracy` option). Give `itemFeatures`, `itemVectors` or
  * `similarity` for intra-list diversity, and `itemCategories` for
- * miscalibration; the other metrics need nothing more.
+ * miscalibration; the other metrics need nothing more. Each item map may
+ * also be an Apache Arrow table, read as `@marksman/metrics` reads it:
+ * `popularity` of `itemId`, `count` rows; `itemCategories` of `itemId`,
+ * `category` rows; `itemFeatures` of `itemId`, `feature` rows; `itemVectors`
+ * an `itemId` column and one numeric column per dimension.
  */
 export interface BeyondAccuracyOptions extends ItemSimilaritySource {
   /**
    * Training interactions per item, for novelty and the long tail. Default:
    * the model's own (distinct users per item, from its `toJSON` snapshot).
    */
-  readonly popularity?: ReadonlyMap<Id, number> | null;
+  readonly popularity?: ReadonlyMap<Id, number> | ArrowLikeTable | null;
   /** Categories (genres) per item, for miscalibration against each user's history in the model. Default: none (miscalibration is null). */
-  readonly itemCategories?: ReadonlyMap<Id, readonly Id[] | ReadonlySet<Id>> | null;
+  readonly itemCategories?: ReadonlyMap<Id, readonly Id[] | ReadonlySet<Id>> | ArrowLikeTable | null;
   /** Share of the most popular items that form the short head (see `longTailItems`). Default 0.2. */
   readonly headShare?: number;
   /** Exposure weighting of the Gini index: `'uniform'` (default) or `'dcg'`. */
@@ -79,7 +83,7 @@ export function resolveBeyondAccuracy(source: string, option: unknown): Resolved
   if (typeof o.alpha !== 'number' || !(o.alpha > 0 && o.alpha <= 1)) bad('alpha', 'E_OPTION_RANGE', `must be a number in (0, 1], got ${String(o.alpha)}`);
   if (o.exposureWeighting !== 'uniform' && o.exposureWeighting !== 'dcg') bad('exposureWeighting', 'E_OPTION_VALUE', `must be 'uniform' or 'dcg', got ${JSON.stringify(o.exposureWeighting)}`);
   for (const f of ['popularity', 'itemCategories', 'itemFeatures', 'itemVectors'] as const) {
-    if (o[f] !== null && !(o[f] instanceof Map)) bad(f, 'E_OPTION_TYPE', 'must be a Map keyed by item id');
+    if (o[f] !== null && !(o[f] instanceof Map) && !isArrowTable(o[f])) bad(f, 'E_OPTION_TYPE', 'must be a Map keyed by item id or an Arrow table');
   }
   if (o.similarity !== null && typeof o.similarity !== 'function') bad('similarity', 'E_OPTION_TYPE', 'must be a function (a, b) => number');
   const sources = [o.itemFeatures, o.itemVectors, o.similarity].filter((x) => x !== null).length;

@@ -1,4 +1,6 @@
 import { OptionsError, ValidationError } from '@marksman/core';
+import type { ArrowLikeTable } from '@marksman/core';
+import { arrowCheckedRecords, isArrowTable } from '@marksman/core/internal';
 import type { RfmScore } from './rfm-scores';
 import { describeValue, isId } from './checks';
 
@@ -77,6 +79,9 @@ function checkRange(source: string, i: number, key: string, r: unknown): void {
   }
 }
 
+/** The column types of an Arrow table of scores (records of rfmScores). */
+const ARROW_SPEC = Object.freeze({ customerId: 'id', recency: 'number', frequency: 'number', monetary: 'number', r: 'number', f: 'number', m: 'number', bins: 'number' } as const);
+
 function inRange(v: number, r: ScoreRange): boolean {
   return v >= r[0] && v <= r[1];
 }
@@ -89,12 +94,15 @@ function inRange(v: number, r: ScoreRange): boolean {
  * such as `{ name: 'Other', recency: [1, 5], frequency: [1, 5] }`).
  * Costs O(n · rules).
  *
- * @param scores - the output of {@link rfmScores}
+ * @param scores - the output of {@link rfmScores}, or an Apache Arrow table of those rows
+ *   (`customerId` text, dictionary-encoded text or integers; `r`, `f`, `m`, `bins` and the
+ *   recency, frequency and monetary values numeric; other columns are carried into the result)
  * @param rules - the segment table (default {@link DEFAULT_RFM_SEGMENTS})
  * @returns each customer's scores with `segment`, in input order
  * @throws `ValidationError` `E_RFM_UNMATCHED` when a customer matches
  *   no rule, `E_RFM_BINS` when the default table is used with scores that
- *   were not computed with 5 bins, `E_RFM_SCORES` for malformed scores;
+ *   were not computed with 5 bins, `E_RFM_SCORES` for malformed scores (an Arrow null too, with
+ *   its row), `E_ARROW_TYPE` for an Arrow column of the wrong type (naming it);
  *   `OptionsError` `E_RFM_RULES` for a malformed table
  * @example
  * ```ts
@@ -111,8 +119,9 @@ function inRange(v: number, r: ScoreRange): boolean {
  * rfmSegments(scores, mine).map((s) => s.segment); // => ['Recent', 'Lapsed', 'Recent', 'Lapsed', 'Lapsed']
  * ```
  */
-export function rfmSegments(scores: readonly RfmScore[], rules: readonly RfmSegmentRule[] = DEFAULT_RFM_SEGMENTS): RfmSegmentAssignment[] {
+export function rfmSegments(scores: readonly RfmScore[] | ArrowLikeTable, rules: readonly RfmSegmentRule[] = DEFAULT_RFM_SEGMENTS): RfmSegmentAssignment[] {
   const source = 'rfmSegments';
+  const scoreRows = isArrowTable(scores) ? (arrowCheckedRecords(source, scores, ARROW_SPEC) as unknown as readonly RfmScore[]) : scores;
   if (!Array.isArray(rules) || rules.length === 0) {
     throw new OptionsError('E_RFM_RULES', `${source}: rules must be a non-empty array of { name, recency: [lo, hi], frequency: [lo, hi] }.`, { source, field: 'rules' });
   }
@@ -124,10 +133,10 @@ export function rfmSegments(scores: readonly RfmScore[], rules: readonly RfmSegm
     checkRange(source, i, 'frequency', rule.frequency);
     if (rule.monetary !== undefined) checkRange(source, i, 'monetary', rule.monetary);
   });
-  if (!Array.isArray(scores)) throw new ValidationError('E_RFM_SCORES', `${source}: scores must be the array returned by rfmScores.`, { source, field: 'scores' });
+  if (!Array.isArray(scoreRows)) throw new ValidationError('E_RFM_SCORES', `${source}: scores must be the array returned by rfmScores.`, { source, field: 'scores' });
   const out: RfmSegmentAssignment[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i] as RfmScore | null | undefined;
+  for (let i = 0; i < scoreRows.length; i++) {
+    const s = scoreRows[i] as RfmScore | null | undefined;
     if (s === null || typeof s !== 'object' || ![s.r, s.f, s.m].every((v) => Number.isInteger(v)) || !isId(s.customerId)) {
       throw new ValidationError('E_RFM_SCORES', `${source}: scores row ${i} has no customerId and integer r, f and m; pass the output of rfmScores.`, { source, row: i, field: 'scores' });
     }
