@@ -23,6 +23,33 @@ describe('histogram gradient boosting binning', () => {
     }, 300);
   });
 
+  it('sortFloat64 orders long runs of doubles that share their high 32 bits (sorted by their low words: by insertion in short runs, by radix passes in long ones)', async () => {
+    // ±(1 + k·2⁻⁵²) with k < 2³¹ differ only in the low word of the double, so the high-word passes leave one long run per sign.
+    const scratch = radixScratch(4);
+    const shared = fc.tuple(fc.boolean(), fc.nat({ max: 2 ** 31 })).map(([neg, k]) => (neg ? -1 : 1) * (1 + k * 2 ** -52));
+    await checkProperty('radix sort of same-high-word doubles equals the built-in sort', [fc.oneof(fc.array(shared, { minLength: 2, maxLength: 30 }), fc.array(shared, { minLength: 80, maxLength: 300 }))], (xs) => {
+      const want = Float64Array.from(xs).sort();
+      const got = Float64Array.from(xs);
+      sortFloat64(got, scratch);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }, 200);
+  });
+
+  it('a feature with few distinct values gets the thresholds of the sorted route: midpoints of its sorted distinct values', async () => {
+    // Few-valued columns (drawn from a small pool with ±0, ±∞ and huge values) take the route that skips the sort.
+    const pool = fc.array(value, { minLength: 1, maxLength: 20 });
+    await checkProperty('few-distinct thresholds equal the sorted midpoints', [pool, fc.array(fc.nat(), { minLength: 1, maxLength: 200 }), fc.integer({ min: 2, max: 255 })], (vals, picks, maxBins) => {
+      const col = Float64Array.from(picks, (k) => vals[k % vals.length]!);
+      const sorted = Float64Array.from(col).sort();
+      const distinct: number[] = [];
+      for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
+      fc.pre(distinct.length <= maxBins);
+      const want = distinct.slice(1).map((v, j) => Math.min((distinct[j]! + v) * 0.5, 1e300));
+      const got = fitBinning([col], Int32Array.from(col, (_, i) => i), maxBins, new Random(0)).thresholds[0]!;
+      expect(Array.from(got, String)).toEqual(want.map(String));
+    }, 300);
+  });
+
   it('binRows gives every value the bin of a plain binary search over the thresholds, in both layouts', async () => {
     const column = fc.array(fc.oneof(value, fc.constant(Number.NaN)), { minLength: 1, maxLength: 120 });
     await checkProperty('grid-narrowed binning equals binary search', [column, column, fc.integer({ min: 2, max: 255 })], (fitValues, newValues, maxBins) => {

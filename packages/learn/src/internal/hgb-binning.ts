@@ -36,8 +36,60 @@ function midpointPercentile(s: Float64Array, q: number): number {
   return Number.isFinite(r) ? r : a / 2 + b / 2;
 }
 
-/** Thresholds of one feature from its non-missing values (sorted in place). */
-function featureThresholds(values: Float64Array, maxBins: number, scratch: RadixScratch): Float64Array {
+/** Distinct values a feature may have for {@link fewDistinct} to collect them (a linear search each). */
+const FEW = 16;
+
+/**
+ * The distinct values of `values` (−0 and +0 as one, the first seen kept)
+ * in `out`, and their number, when there are at most min(FEW, limit) of
+ * them; else −1, after reading only as far as the first value too many.
+ * One pass with a short linear search per value: binary and small integer
+ * features (flags, one-hot columns, counts) skip the sort.
+ */
+function fewDistinct(values: Float64Array, limit: number, out: Float64Array): number {
+  const cap = Math.min(FEW, limit);
+  let k = 0;
+  for (let i = 0, m = values.length; i < m; i++) {
+    const v = values[i]!;
+    let j = 0;
+    while (j < k && out[j] !== v) j++;
+    if (j === k) {
+      if (k === cap) return -1;
+      out[k++] = v;
+    }
+  }
+  return k;
+}
+
+/** Midpoints between the k distinct values in `u` (sorted here), as the thresholds of a feature with few values. */
+function midpoints(u: Float64Array, k: number): Float64Array {
+  const s = u.subarray(0, k).sort();
+  const out = new Float64Array(Math.max(0, k - 1));
+  for (let j = 1; j < k; j++) out[j - 1] = (s[j - 1]! + s[j]!) * 0.5;
+  return out;
+}
+
+/**
+ * Thresholds of one feature from its non-missing values (sorted in place
+ * unless the feature has few distinct values). The few-values route gives
+ * the thresholds the sorted route would: both take the midpoints between
+ * consecutive distinct values, and a run of equal values (−0 with +0) adds
+ * the same to its neighbours whichever of them stands for it.
+ */
+function featureThresholds(values: Float64Array, maxBins: number, scratch: RadixScratch, few: Float64Array): Float64Array {
+  const k = fewDistinct(values, maxBins, few);
+  if (k >= 0) return capThresholds(midpoints(few, k));
+  return capThresholds(sortedThresholds(values, maxBins, scratch));
+}
+
+/** Thresholds above {@link ALMOST_INF} lowered to it, in place. */
+function capThresholds(out: Float64Array): Float64Array {
+  for (let k = 0; k < out.length; k++) if (out[k]! > ALMOST_INF) out[k] = ALMOST_INF;
+  return out;
+}
+
+/** Thresholds from the values sorted. */
+function sortedThresholds(values: Float64Array, maxBins: number, scratch: RadixScratch): Float64Array {
   sortFloat64(values, scratch);
   const m = values.length;
   let distinct = 0;
@@ -59,7 +111,6 @@ function featureThresholds(values: Float64Array, maxBins: number, scratch: Radix
     const step = 100 / maxBins; // numpy.linspace(0, 100, maxBins + 1)
     for (let k = 1; k < maxBins; k++) out[k - 1] = midpointPercentile(values, (k * step) / 100);
   }
-  for (let k = 0; k < out.length; k++) if (out[k]! > ALMOST_INF) out[k] = ALMOST_INF;
   return out;
 }
 
@@ -76,13 +127,14 @@ export function fitBinning(columns: readonly Float64Array[], rows: Int32Array, m
   }
   const buf = new Float64Array(use.length);
   const scratch = radixScratch(use.length);
+  const few = new Float64Array(FEW);
   const thresholds = columns.map((col) => {
     let m = 0;
     for (let k = 0; k < use.length; k++) {
       const v = col[use[k]!]!;
       if (v === v) buf[m++] = v;
     }
-    return featureThresholds(buf.subarray(0, m), maxBins, scratch);
+    return featureThresholds(buf.subarray(0, m), maxBins, scratch, few);
   });
   return { thresholds, missingBin: maxBins };
 }

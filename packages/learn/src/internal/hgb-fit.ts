@@ -262,7 +262,7 @@ export function fitHgb(
   const g = new Float32Array(nTrain);
   const constantHessian = loss === 'squared_error' && wT === null;
   const h = constantHessian ? null : new Float32Array(nTrain);
-  const ws = new GrowerWorkspace(nTrain, p, nBins, rowBins);
+  const ws = new GrowerWorkspace(data);
   const sums = new Float64Array(2);
   const grower = { maxLeafNodes: s.maxLeafNodes, maxDepth: s.maxDepth, minSamplesLeaf: s.minSamplesLeaf, l2Regularization: s.l2Regularization, learningRate: s.learningRate };
   const trees: HgbTree[] = [];

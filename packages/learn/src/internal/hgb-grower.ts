@@ -35,6 +35,32 @@ export interface BinnedData {
   readonly rootCounts: Float64Array;
 }
 
+/**
+ * The parts of a histogram (offsets [from, to) in pairs, histogram entries
+ * of 3) that rows can reach: per feature its non-missing bins and its
+ * missing bin (joined when adjacent). The rest stays 0 in every histogram,
+ * so clearing and subtracting skip it: a binary feature has 3 bins of 256.
+ */
+function histogramSpans(d: BinnedData): Int32Array {
+  const out: number[] = [];
+  const st = d.nBins * 3;
+  for (let f = 0; f < d.p; f++) {
+    const a = f * st;
+    const end = a + 3 * d.nNonMissing[f]!;
+    const miss = a + 3 * d.missingBin;
+    if (end === miss) out.push(a, miss + 3);
+    else out.push(a, end, miss, miss + 3);
+  }
+  return Int32Array.from(out);
+}
+
+/** Sets the spans of `hist` to 0. */
+function clearSpans(hist: Float64Array, spans: Int32Array): void {
+  for (let s = 0; s < spans.length; s += 2) {
+    for (let k = spans[s]!, e = spans[s + 1]!; k < e; k++) hist[k] = 0;
+  }
+}
+
 /** Rows per feature and bin of feature-major `bins` (n rows, p features), for {@link BinnedData.rootCounts}. O(n · p). */
 export function binCounts(bins: Uint8Array, n: number, p: number, nBins: number): Float64Array {
   const out = new Float64Array(p * nBins);
@@ -146,8 +172,12 @@ export class GrowerWorkspace {
   readonly blockWords: Uint32Array;
   readonly blockG = new Float32Array(BLOCK);
   readonly blockH = new Float32Array(BLOCK);
+  /** {@link histogramSpans} of the data. */
+  readonly spans: Int32Array;
 
-  constructor(n: number, p: number, nBins: number, rowBins: Uint8Array) {
+  constructor(d: BinnedData) {
+    const { n, p, nBins, rowBins } = d;
+    this.spans = histogramSpans(d);
     this.idx = new Int32Array(n);
     this.tmp = new Int32Array(n);
     this.goLeft = new Uint8Array(nBins);
@@ -176,7 +206,7 @@ export class GrowerWorkspace {
  * V8). Every bin receives its rows in idx order.
  */
 function buildHistogram(hist: Float64Array, d: BinnedData, idx: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array | null, ws: GrowerWorkspace): void {
-  hist.fill(0);
+  clearSpans(hist, ws.spans);
   const p = d.p;
   const bins = d.rowBins;
   const words = ws.rowWords;
@@ -569,9 +599,11 @@ function partitionRows(d: BinnedData, ws: GrowerWorkspace, node: Node): number {
   return l;
 }
 
-/** parent − small, in place in `parent` (which becomes the larger child's histogram). */
-function subtractHistogram(parent: Float64Array, small: Float64Array): void {
-  for (let k = 0, len = parent.length; k < len; k++) parent[k] = parent[k]! - small[k]!;
+/** parent − small over the spans, in place in `parent` (which becomes the larger child's histogram). */
+function subtractHistogram(parent: Float64Array, small: Float64Array, spans: Int32Array): void {
+  for (let s = 0; s < spans.length; s += 2) {
+    for (let k = spans[s]!, e = spans[s + 1]!; k < e; k++) parent[k] = parent[k]! - small[k]!;
+  }
 }
 
 /** idx[i] = i for i < n (a function of its own: a loop compiled on-stack is then not followed by code that never ran). */
@@ -637,7 +669,7 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
       buildHistogram(hs, d, idx, small.start, small.end, g, h, ws);
       // The parent's histogram becomes the larger child's.
       const hl = node.hist;
-      subtractHistogram(hl, hs);
+      subtractHistogram(hl, hs, ws.spans);
       node.hist = NO_HIST;
       small.hist = hs;
       large.hist = hl;

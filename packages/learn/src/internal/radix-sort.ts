@@ -1,7 +1,9 @@
-// Internal: an in-place ascending sort of non-NaN doubles, least significant
-// digit first over a 64-bit key that orders as the numbers do (−∞ < … < −0
-// < +0 < … < +∞, as Float64Array.prototype.sort orders them). About 2.5
-// times faster than the built-in typed-array sort on 100,000 values.
+// Internal: an in-place ascending sort of non-NaN doubles by a 64-bit key
+// that orders as the numbers do (−∞ < … < −0 < +0 < … < +∞, as
+// Float64Array.prototype.sort orders them): least significant digit first
+// over the key's high word, then the runs that share a high word by their
+// low word. Several times faster than the built-in typed-array sort on
+// 100,000 values.
 
 const BITS = 11;
 /** The passes read a double's words as little-endian; elsewhere the built-in sort runs. */
@@ -22,8 +24,12 @@ export function radixScratch(n: number): RadixScratch {
 /**
  * Sorts `v` (no NaN) ascending in place. Each double is read as two 32-bit
  * words: a negative number has all its bits flipped and a positive one its
- * sign bit, so the unsigned keys order as the numbers; six stable counting
- * passes of 11, 11 and 10 bits per word sort the keys. O(n).
+ * sign bit, so the unsigned keys (high word, then low word) order as the
+ * numbers. Three stable counting passes of 11, 11 and 10 bits sort the
+ * pairs by their high word (sign, exponent and 20 bits of mantissa), which
+ * for most data leaves only short runs of equal high words; each run whose
+ * low words are out of order is then sorted by them (by insertion when
+ * short, else by the same three passes over its low words). O(n).
  */
 export function sortFloat64(v: Float64Array, scratch: RadixScratch): void {
   const m = v.length;
@@ -33,48 +39,113 @@ export function sortFloat64(v: Float64Array, scratch: RadixScratch): void {
     return;
   }
   if (scratch.aux.length < m) scratch.aux = new Float64Array(m);
-  const count = scratch.count;
   const aux = scratch.aux.subarray(0, m);
-  let a = new Uint32Array(v.buffer, v.byteOffset, 2 * m);
-  let b = new Uint32Array(aux.buffer, aux.byteOffset, 2 * m);
+  const words = new Uint32Array(v.buffer, v.byteOffset, 2 * m);
+  const auxWords = new Uint32Array(aux.buffer, aux.byteOffset, 2 * m);
+  toKeys(words);
+  // Three passes (an odd number) leave the pairs in auxWords.
+  radixPasses(words, auxWords, scratch.count, 0, m, 1);
+  orderRuns(auxWords, words, scratch.count, m);
+  fromKeys(auxWords, words);
+}
+
+/** Turns the doubles' words into keys that order as unsigned pairs (high word first). */
+function toKeys(a: Uint32Array): void {
   // Word 0 of each double is its low half, word 1 its high half.
-  for (let i = 1; i < 2 * m; i += 2) {
+  for (let i = 1; i < a.length; i += 2) {
     const hi = a[i]!;
     if (hi >= 0x80000000) {
       a[i] = ~hi >>> 0;
       a[i - 1] = ~a[i - 1]! >>> 0;
     } else a[i] = (hi | 0x80000000) >>> 0;
   }
-  for (let pass = 0; pass < 6; pass++) {
-    const word = pass < 3 ? 0 : 1;
-    const shift = (pass % 3) * BITS;
-    const mask = pass % 3 === 2 ? (1 << (32 - 2 * BITS)) - 1 : BUCKETS - 1;
+}
+
+/** Writes into `out` the doubles whose keys are in `a` (the inverse of {@link toKeys}). */
+function fromKeys(a: Uint32Array, out: Uint32Array): void {
+  for (let i = 1; i < a.length; i += 2) {
+    const hi = a[i]!;
+    if (hi >= 0x80000000) {
+      out[i] = (hi & 0x7fffffff) >>> 0;
+      out[i - 1] = a[i - 1]!;
+    } else {
+      out[i] = ~hi >>> 0;
+      out[i - 1] = ~a[i - 1]! >>> 0;
+    }
+  }
+}
+
+/**
+ * Three stable counting passes (11, 11 and 10 bits) over word `word` (0
+ * low, 1 high) of the pairs [from, to) of `a`, through `b`: the sorted
+ * pairs end in `b` (a → b → a → b).
+ */
+function radixPasses(a: Uint32Array, b: Uint32Array, count: Int32Array, from: number, to: number, word: number): void {
+  let src = a;
+  let dst = b;
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = pass * BITS;
+    const mask = pass === 2 ? (1 << (32 - 2 * BITS)) - 1 : BUCKETS - 1;
     count.fill(0);
-    for (let i = word; i < 2 * m; i += 2) count[(a[i]! >>> shift) & mask]!++;
-    let sum = 0;
+    for (let i = 2 * from + word; i < 2 * to; i += 2) count[(src[i]! >>> shift) & mask]!++;
+    let sum = 2 * from;
     for (let k = 0; k <= mask; k++) {
       const c = count[k]!;
       count[k] = sum;
-      sum += c;
+      sum += 2 * c;
     }
-    for (let i = 0; i < 2 * m; i += 2) {
-      const lo = a[i]!;
-      const hi = a[i + 1]!;
-      const j = 2 * count[((word === 0 ? lo : hi) >>> shift) & mask]!++;
-      b[j] = lo;
-      b[j + 1] = hi;
+    for (let i = 2 * from; i < 2 * to; i += 2) {
+      const lo = src[i]!;
+      const hi = src[i + 1]!;
+      const key = ((word === 0 ? lo : hi) >>> shift) & mask;
+      const j = count[key]!;
+      count[key] = j + 2;
+      dst[j] = lo;
+      dst[j + 1] = hi;
     }
-    const t = a;
-    a = b;
-    b = t;
+    const t = src;
+    src = dst;
+    dst = t;
   }
-  // After an even number of passes the keys are back in v's buffer.
-  for (let i = 1; i < 2 * m; i += 2) {
-    const hi = a[i]!;
-    if (hi >= 0x80000000) a[i] = (hi & 0x7fffffff) >>> 0;
-    else {
-      a[i] = ~hi >>> 0;
-      a[i - 1] = ~a[i - 1]! >>> 0;
+}
+
+/** Runs of equal high words longer than this are sorted by radix passes rather than by insertion. */
+const SHORT_RUN = 32;
+
+/**
+ * Sorts each run of pairs of `a` (m of them, ordered by high word) that
+ * share a high word by its low words; `b` is scratch of the same size.
+ */
+function orderRuns(a: Uint32Array, b: Uint32Array, count: Int32Array, m: number): void {
+  let i = 0;
+  while (i < m - 1) {
+    const hi = a[2 * i + 1]!;
+    let j = i + 1;
+    let sorted = true;
+    while (j < m && a[2 * j + 1] === hi) {
+      if (a[2 * j]! < a[2 * j - 2]!) sorted = false;
+      j++;
     }
+    if (!sorted) {
+      if (j - i <= SHORT_RUN) insertionByLow(a, i, j);
+      else {
+        radixPasses(a, b, count, i, j, 0);
+        a.set(b.subarray(2 * i, 2 * j), 2 * i);
+      }
+    }
+    i = j;
+  }
+}
+
+/** Insertion sort of the pairs [from, to) of `a` by low word (their high words are equal). */
+function insertionByLow(a: Uint32Array, from: number, to: number): void {
+  for (let k = from + 1; k < to; k++) {
+    const lo = a[2 * k]!;
+    let j = k - 1;
+    while (j >= from && a[2 * j]! > lo) {
+      a[2 * j + 2] = a[2 * j]!;
+      j--;
+    }
+    a[2 * j + 2] = lo;
   }
 }
