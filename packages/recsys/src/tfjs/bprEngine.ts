@@ -95,6 +95,32 @@ function split(values: ArrayLike<number>, rows: number, w: number): { body: Floa
   return { body, last };
 }
 
+/**
+ * The triples (u, p, q) in order of user, stable (a counting sort into the
+ * buffers of `into`, which hold at least u.length triples); views of them.
+ */
+function sortByUser(
+  into: { count: Int32Array; u: Int32Array; p: Int32Array; q: Int32Array },
+  u: Int32Array,
+  p: Int32Array,
+  q: Int32Array,
+  users: number,
+): { u: Int32Array; p: Int32Array; q: Int32Array } {
+  const { count } = into;
+  const m = u.length;
+  count.fill(0);
+  for (let t = 0; t < m; t++) count[u[t]! + 1] = count[u[t]! + 1]! + 1;
+  for (let r = 0; r < users; r++) count[r + 1] = count[r + 1]! + count[r]!;
+  for (let t = 0; t < m; t++) {
+    const at = count[u[t]!]!;
+    count[u[t]!] = at + 1;
+    into.u[at] = u[t]!;
+    into.p[at] = p[t]!;
+    into.q[at] = q[t]!;
+  }
+  return { u: into.u.subarray(0, m), p: into.p.subarray(0, m), q: into.q.subarray(0, m) };
+}
+
 async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFactors> {
   const { source, factors: f, users: nU, items: nI, learningRate: lr, regularization: reg } = job;
   try {
@@ -124,6 +150,25 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   const onWasm = tf.getBackend() === 'wasm';
   const rows = (table: tf.Tensor2D, index: tf.Tensor2D, m: number): tf.Tensor2D => (onWasm ? tf.gatherND(table, index) : tf.gather(table, tf.reshape(index, [m]))) as tf.Tensor2D;
   const sumInto = (index: tf.Tensor2D, values: tf.Tensor, count: number): tf.Tensor2D => tf.scatterND(index, values, [count, w]);
+  // A batch's triples are taken in order of user (a counting sort, below; the
+  // step is the same sum in another order), so each user's rows are adjacent
+  // and, on wasm, summed by sparseSegmentSum over runs, about twice as fast
+  // there as scatterND's scattered adds. Its output ends at the batch's last
+  // user and is padded to the table. Other backends keep scatterND (their
+  // sparseSegmentSum reads the indices back to the CPU).
+  const positions = new Map<number, tf.Tensor1D>();
+  const sumUsers = (index: tf.Tensor2D, values: tf.Tensor, m: number): tf.Tensor2D => {
+    if (!onWasm) return sumInto(index, values, nU);
+    let at = positions.get(m);
+    if (at === undefined) {
+      at = tf.keep(tf.range(0, m, 1, 'int32'));
+      positions.set(m, at);
+    }
+    const sums = tf.sparse.sparseSegmentSum(values, at, tf.reshape(index, [m])) as tf.Tensor2D;
+    return sums.shape[0] === nU ? sums : tf.pad(sums, [[0, nU - sums.shape[0]], [0, 0]]);
+  };
+  const cap = Math.min(batchSize, us.length);
+  const byUser = { count: new Int32Array(nU + 1), u: new Int32Array(cap), p: new Int32Array(cap), q: new Int32Array(cap) };
   // Tried on wasm (tfjs 4.22, MovieLens 100K, same-process A/B) and slower:
   // one scatterND of the positive and negative item rows over an interleaved
   // [i, j] index (its signed values cost a 2m-row broadcast multiply, and one
@@ -140,9 +185,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
         for (let start = 0; start < n; start += batchSize) {
           const end = Math.min(n, start + batchSize);
           const m = end - start;
-          const u = us.subarray(start, end);
-          const p = ps.subarray(start, end);
-          const q = ns.subarray(start, end);
+          const { u, p, q } = sortByUser(byUser, us.subarray(start, end), ps.subarray(start, end), ns.subarray(start, end), nU);
           // The L2 term adds −ηλθ per appearance of θ in the batch. Folded into
           // the rows the step scatters, it costs four more passes over the
           // batch's rows; as a per-row shrink 1 − ηλc (c, a row's appearances,
@@ -183,7 +226,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
               tf.dispose(prev);
             }
             tf.dispose(xu);
-            const dX = sumInto(uIdx, userStep, nU);
+            const dX = sumUsers(uIdx, userStep, m);
             tf.dispose(userStep);
             let nextX: tf.Tensor2D;
             let nextY: tf.Tensor2D;
@@ -204,11 +247,9 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             return { X: nextX, Y: nextY, loss };
           });
           if (!fold) {
-            for (let t = 0; t < m; t++) {
-              shrinkU[2 * u[t]!] = 1;
-              shrinkI[p[t]!] = 1;
-              shrinkI[q[t]!] = 1;
-            }
+            // A batch this large touches most rows: refilling costs less than revisiting its triples.
+            for (let r = 0; r < nU; r++) shrinkU[2 * r] = 1;
+            shrinkI.fill(1);
           }
           tf.dispose([Xt, Yt, sum]);
           X = step.X;
@@ -224,6 +265,6 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
     const items = split(y, nI, f);
     return { userFactors: split(x, nU, f).body, itemFactors: items.body, itemBias: items.last };
   } finally {
-    tf.dispose([X, Y, learns, basis, minusRate, decayT]);
+    tf.dispose([X, Y, learns, basis, minusRate, decayT, ...positions.values()]);
   }
 }
