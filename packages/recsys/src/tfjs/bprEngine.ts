@@ -10,10 +10,11 @@ export interface TfjsBprEngineOptions {
    * fixed number of operations plus passes over its triples and over the
    * two tables, so larger batches take fewer steps per epoch, but their
    * batch-sized intermediates fall out of the CPU caches: on the wasm
-   * backend, MovieLens 100K (44,296 triples per epoch) ran fastest at 16384
-   * of the sizes that `recsys-bpr-engines-100k` compares (4096 to 32768,
-   * benchmarks/README.md), at NDCG@10 0.243 against the typed engine's
-   * 0.244. A step sums the gradients of its triples, so a row seen c times
+   * backend, MovieLens 100K (44,296 triples per epoch) took 3.2×, 3.3×,
+   * 3.4× and 3.8× the typed engine's epoch at 32768, 8192, 16384 and 4096
+   * in the paired measure of `recsys-bpr-engines-100k` (benchmarks/README.md;
+   * its rounds spread by about ±0.5×, so the three largest are close), each
+   * at NDCG@10 0.243 against the typed engine's 0.244. A step sums the gradients of its triples, so a row seen c times
    * in a batch moves as far as c small steps at once: if a fit diverges
    * (`E_DIVERGED`), lower `batchSize` or `learningRate`. `batchSize: 1`
    * takes the typed engine's steps.
@@ -34,7 +35,8 @@ const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
  * the row itself), so there is no gradient tape and no optimizer state. A
  * step gathers the batch's user and item rows (`gatherND` on wasm, `gather`
  * elsewhere), sums the per-triple updates of each row with `scatterND`
- * (repeated rows add up) and adds them to the tables: about twenty
+ * (repeated rows add up; on wasm the user rows, the batch being taken in
+ * order of user, with `sparseSegmentSum`) and adds them to the tables: about twenty
  * operations per batch, each with a kernel on cpu, wasm, webgl and webgpu.
  * The L2 term rides in the scattered updates when the batch has fewer
  * triples than the tables have rows, and is otherwise applied as a per-row
@@ -95,6 +97,32 @@ function split(values: ArrayLike<number>, rows: number, w: number): { body: Floa
   return { body, last };
 }
 
+/**
+ * The triples (u, p, q) in order of user, stable (a counting sort into the
+ * buffers of `into`, which hold at least u.length triples); views of them.
+ */
+function sortByUser(
+  into: { count: Int32Array; u: Int32Array; p: Int32Array; q: Int32Array },
+  u: Int32Array,
+  p: Int32Array,
+  q: Int32Array,
+  users: number,
+): { u: Int32Array; p: Int32Array; q: Int32Array } {
+  const { count } = into;
+  const m = u.length;
+  count.fill(0);
+  for (let t = 0; t < m; t++) count[u[t]! + 1] = count[u[t]! + 1]! + 1;
+  for (let r = 0; r < users; r++) count[r + 1] = count[r + 1]! + count[r]!;
+  for (let t = 0; t < m; t++) {
+    const at = count[u[t]!]!;
+    count[u[t]!] = at + 1;
+    into.u[at] = u[t]!;
+    into.p[at] = p[t]!;
+    into.q[at] = q[t]!;
+  }
+  return { u: into.u.subarray(0, m), p: into.p.subarray(0, m), q: into.q.subarray(0, m) };
+}
+
 async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFactors> {
   const { source, factors: f, users: nU, items: nI, learningRate: lr, regularization: reg } = job;
   try {
@@ -124,6 +152,25 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   const onWasm = tf.getBackend() === 'wasm';
   const rows = (table: tf.Tensor2D, index: tf.Tensor2D, m: number): tf.Tensor2D => (onWasm ? tf.gatherND(table, index) : tf.gather(table, tf.reshape(index, [m]))) as tf.Tensor2D;
   const sumInto = (index: tf.Tensor2D, values: tf.Tensor, count: number): tf.Tensor2D => tf.scatterND(index, values, [count, w]);
+  // A batch's triples are taken in order of user (a counting sort, below; the
+  // step is the same sum in another order), so each user's rows are adjacent
+  // and, on wasm, summed by sparseSegmentSum over runs, about twice as fast
+  // there as scatterND's scattered adds. Its output ends at the batch's last
+  // user and is padded to the table. Other backends keep scatterND (their
+  // sparseSegmentSum reads the indices back to the CPU).
+  const positions = new Map<number, tf.Tensor1D>();
+  const sumUsers = (index: tf.Tensor2D, values: tf.Tensor, m: number): tf.Tensor2D => {
+    if (!onWasm) return sumInto(index, values, nU);
+    let at = positions.get(m);
+    if (at === undefined) {
+      at = tf.keep(tf.range(0, m, 1, 'int32'));
+      positions.set(m, at);
+    }
+    const sums = tf.sparse.sparseSegmentSum(values, at, tf.reshape(index, [m])) as tf.Tensor2D;
+    return sums.shape[0] === nU ? sums : tf.pad(sums, [[0, nU - sums.shape[0]], [0, 0]]);
+  };
+  const cap = Math.min(batchSize, us.length);
+  const byUser = { count: new Int32Array(nU + 1), u: new Int32Array(cap), p: new Int32Array(cap), q: new Int32Array(cap) };
   // Tried on wasm (tfjs 4.22, MovieLens 100K, same-process A/B) and slower:
   // one scatterND of the positive and negative item rows over an interleaved
   // [i, j] index (its signed values cost a 2m-row broadcast multiply, and one
@@ -132,7 +179,13 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   // several times a gather); a separate bias column (more gathers and
   // scatters than the extra column costs); per-epoch index tensors sliced by
   // batch (slice costs more than building the batch's small index tensors);
-  // triples sorted by user within a batch (no consistent change).
+  // triples sorted by user with scatterND kept for the users (no consistent
+  // change: the gain is the segment sum's). Measured and not kept: the item
+  // rows summed by sparseSegmentSum too, each in its own sorted order (a
+  // permuted read, as slow as scatterND); yᵢ − yⱼ as one sparseSegmentSum
+  // over [Y; −Y] (no faster than two gathers and a subtraction); the loss
+  // from σ(−x) instead of softplus (as slow); batches of 65536 (one step per
+  // epoch here: at most a few per cent less CPU time, NDCG@10 0.241 against 0.243).
   try {
     await job.epochs(async (n) => {
       let total: tf.Tensor = tf.scalar(0);
@@ -140,9 +193,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
         for (let start = 0; start < n; start += batchSize) {
           const end = Math.min(n, start + batchSize);
           const m = end - start;
-          const u = us.subarray(start, end);
-          const p = ps.subarray(start, end);
-          const q = ns.subarray(start, end);
+          const { u, p, q } = sortByUser(byUser, us.subarray(start, end), ps.subarray(start, end), ns.subarray(start, end), nU);
           // The L2 term adds −ηλθ per appearance of θ in the batch. Folded into
           // the rows the step scatters, it costs four more passes over the
           // batch's rows; as a per-row shrink 1 − ηλc (c, a row's appearances,
@@ -183,7 +234,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
               tf.dispose(prev);
             }
             tf.dispose(xu);
-            const dX = sumInto(uIdx, userStep, nU);
+            const dX = sumUsers(uIdx, userStep, m);
             tf.dispose(userStep);
             let nextX: tf.Tensor2D;
             let nextY: tf.Tensor2D;
@@ -204,11 +255,9 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             return { X: nextX, Y: nextY, loss };
           });
           if (!fold) {
-            for (let t = 0; t < m; t++) {
-              shrinkU[2 * u[t]!] = 1;
-              shrinkI[p[t]!] = 1;
-              shrinkI[q[t]!] = 1;
-            }
+            // A batch this large touches most rows: refilling costs less than revisiting its triples.
+            for (let r = 0; r < nU; r++) shrinkU[2 * r] = 1;
+            shrinkI.fill(1);
           }
           tf.dispose([Xt, Yt, sum]);
           X = step.X;
@@ -224,6 +273,6 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
     const items = split(y, nI, f);
     return { userFactors: split(x, nU, f).body, itemFactors: items.body, itemBias: items.last };
   } finally {
-    tf.dispose([X, Y, learns, basis, minusRate, decayT]);
+    tf.dispose([X, Y, learns, basis, minusRate, decayT, ...positions.values()]);
   }
 }
