@@ -10,11 +10,12 @@ export interface TfjsBprEngineOptions {
    * fixed number of operations plus passes over its triples and over the
    * two tables, so larger batches take fewer steps per epoch, but their
    * batch-sized intermediates fall out of the CPU caches: on the wasm
-   * backend, MovieLens 100K (44,296 triples per epoch) took 3.2×, 3.3×,
-   * 3.4× and 3.8× the typed engine's epoch at 32768, 8192, 16384 and 4096
+   * backend, MovieLens 100K (44,296 triples per epoch) took 3.4×, 3.5×,
+   * 3.6× and 3.7× the typed engine's epoch at 32768, 8192, 16384 and 4096
    * in the paired measure of `recsys-bpr-engines-100k` (benchmarks/README.md;
-   * its rounds spread by about ±0.5×, so the three largest are close), each
-   * at NDCG@10 0.243 against the typed engine's 0.244. A step sums the gradients of its triples, so a row seen c times
+   * on a quiet machine its rounds spread by about ±0.1×, and by ±0.5× on a
+   * busy one), each at NDCG@10 0.243 against the typed engine's 0.244. A
+   * step sums the gradients of its triples, so a row seen c times
    * in a batch moves as far as c small steps at once: if a fit diverges
    * (`E_DIVERGED`), lower `batchSize` or `learningRate`. `batchSize: 1`
    * takes the typed engine's steps.
