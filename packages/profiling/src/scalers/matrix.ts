@@ -1,7 +1,8 @@
 // Internal helpers shared by the scalers: reading a matrix (array of rows),
 // NaN-aware column statistics in numpy's conventions, JSON of number arrays.
 import { OptionsError, StateError, ValidationError } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import type { ArrowLikeTable } from '@marksman/core';
+import { arrowColumnNames, arrowNumberColumn, isArrowTable, resolveOptions } from '@marksman/core/internal';
 import { PROGRESS_EVERY, progressTicker } from '../data-progress';
 import type { DataPassOptions, DataProgress } from '../data-progress';
 
@@ -19,11 +20,13 @@ export type MatrixColumns = { readonly [feature: string]: ArrayLike<number> };
  * (an array of arrays, one per customer), **records** (an array of objects
  * with named numeric fields, one per customer) or **columns** (an object
  * with one array per named feature). An array of arrays is always read as
- * rows. Results come back in the layout given.
+ * rows. An Apache Arrow table is read as columns (every column a numeric
+ * feature, by name). Results come back in the layout given, and as columns
+ * for an Arrow table (`toArrow` from `@marksman/io` turns them into one).
  */
-export type MatrixInput = MatrixRows | MatrixRecords | MatrixColumns;
+export type MatrixInput = MatrixRows | MatrixRecords | MatrixColumns | ArrowLikeTable;
 
-/** What a transform returns for input `X`: rows for rows, records for records, columns (Float64Array per feature) for columns. */
+/** What a transform returns for input `X`: rows for rows, records for records, columns (Float64Array per feature) for columns and Arrow tables. */
 // (Rows are tested as arrays of number arrays or typed arrays, not as MatrixRows: a record type with a
 // string index signature is also ArrayLike<number> to TypeScript.)
 export type MatrixOutput<X extends MatrixInput> = X extends readonly (readonly number[] | ArrayBufferView)[]
@@ -110,6 +113,7 @@ function namedOrder(source: string, names: readonly string[], fitted: Fitted | n
  * rows and at the end.
  */
 export function readMatrix(source: string, X: MatrixInput, fitted: Fitted | null, allowEmpty: boolean, tick: Tick = null): Dense {
+  if (isArrowTable(X)) return readColumns(source, arrowTableColumns(source, X), fitted, allowEmpty, tick);
   if (X === null || typeof X !== 'object' || (!Array.isArray(X) && isRow(X))) {
     throw new ValidationError('E_INPUT', `${source}: expected X as ${LAYOUTS}, got ${isRow(X) ? 'a single array of numbers' : describe(X)}.`, { source, field: 'X' });
   }
@@ -171,6 +175,19 @@ function readRecords(source: string, X: readonly object[], fitted: Fitted | null
   }
   if (tick !== null) tick('read', n, n);
   return { n, d, data, layout: 'records', names };
+}
+
+/**
+ * An Arrow table's columns as named arrays: Arrow's own typed array for a
+ * null-free numeric column (no copy), a plain array with `null` at the
+ * nulls otherwise (refused by readColumns as `null` in plain columns is,
+ * `E_NUMBER` with the row); a text, Bool, date or nested column is
+ * `E_ARROW_TYPE` naming it.
+ */
+function arrowTableColumns(source: string, table: ArrowLikeTable): MatrixColumns {
+  const columns: Record<string, ArrayLike<number>> = {};
+  for (const name of arrowColumnNames(table)) columns[name] = arrowNumberColumn(source, table, name) as ArrayLike<number>;
+  return columns;
 }
 
 function readColumns(source: string, X: MatrixColumns, fitted: Fitted | null, allowEmpty: boolean, tick: Tick): Dense {

@@ -85,10 +85,12 @@ export class RobustScaler {
    *
    * @param X - rows (an array of arrays, one per customer, all of one width), records (an array of objects with the
    *   same named numeric fields, one per customer) or columns (an object with one equal-length array per named
-   *   feature); NaN marks a missing value. Named input (records, columns) fixes the feature names and order
+   *   feature), or an Apache Arrow table read as columns (numeric columns only; transforms of it return columns);
+   *   NaN marks a missing value (an Arrow null is refused as `null` is). Named input (records, columns, Arrow)
+   *   fixes the feature names and order
    * @param options - `onProgress` (phases `'read'` and `'statistics'`) and `signal`, for large inputs
    * @returns a new, fitted scaler
-   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_LAYOUT` (a layout mixed within X), `E_OVERFLOW` (a statistic overflows)
+   * @throws `ValidationError` `E_EMPTY`, `E_SHAPE`, `E_NUMBER`, `E_INPUT`, `E_ARROW_TYPE` (an Arrow column that is not numeric), `E_LAYOUT` (a layout mixed within X), `E_OVERFLOW` (a statistic overflows)
    * @throws `OptionsError` `E_OPTION_UNKNOWN`, `E_OPTION_RANGE` (onProgress, signal); `AbortError` `E_ABORTED` when `signal` is aborted
    */
   fit(X: MatrixInput, options?: ScalerFitOptions): RobustScaler {
