@@ -1,7 +1,8 @@
 // Internal: single named columns of an Arrow table (and single Arrow
 // vectors) for the functions that read a few columns by name rather than
 // whole records: ids (user, item, feature), numbers (counts, vector
-// components) and list cells (a journey's channels). Built on the table
+// components) and list cells (a journey's channels). A single Arrow vector
+// of ids is arrowVectorValues(…, 'id') in arrow-input.ts. Built on the table
 // reader in arrow-input.ts, through a one-field view of the table, so only
 // the named column is read and the type rules are the same everywhere: a
 // column of the wrong type is `E_ARROW_TYPE` naming it; a null is handed on
@@ -98,20 +99,6 @@ function namedColumn(source: string, table: ArrowLikeTable, name: string, kind: 
   return readOne(source, name, oneField(field, () => table.getChild(name)), kind, nulls);
 }
 
-/**
- * The values of one Arrow vector read as ids (Utf8, dictionary-encoded
- * Utf8, or integers), under the rules of {@link arrowIdColumn}; `field`
- * names the argument in errors. O(length).
- */
-export function arrowIdValues(source: string, field: string, vec: ArrowLikeVector): ArrayLike<unknown> {
-  requireNames(source, field, 'field');
-  if (!isArrowVector(vec)) {
-    throw new ValidationError('E_INPUT', `${String(source)}: expected an Arrow vector (length, get(i), toArray()), got ${describeValue(vec)}.`, { source: String(source), field: String(field) });
-  }
-  const f: FieldLike = { name: field, type: (vec as { type?: TypeLike }).type };
-  return readOne(source, field, oneField(f, () => vec), 'id', typeof vec.nullCount === 'number' ? vec.nullCount : 0);
-}
-
 /** What the cells of a List column hold: ids (strings or integers), text (strings only) or numbers. */
 export type ArrowListKind = 'id' | 'text' | 'number';
 
@@ -125,7 +112,7 @@ const LIST_WANT: Readonly<Record<ArrowListKind, string>> = Object.freeze({
  * A List column of an Arrow table (List, LargeList or FixedSizeList), one
  * plain array per row with `null` at null elements, or `null` for a null
  * row. `undefined` when the table has no such column. Each row's values
- * follow the rules of {@link arrowIdValues} / {@link arrowNumberColumn}
+ * follow the rules of {@link arrowIdColumn} / {@link arrowNumberColumn}
  * (dictionaries decoded). Throws `E_ARROW_TYPE` naming the column when it
  * is not a List, or its elements are not of `kind`. O(total elements).
  */

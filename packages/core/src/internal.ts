@@ -12,7 +12,7 @@ export { normalPpf } from './normal-quantile';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
 export { isArrowTable, isArrowVector, arrowColumns, arrowRecords, arrowColumnNames, arrowVectorValues, arrowTableColumns, arrowCheckedRecords } from './arrow-input';
 export { arrowSelectRows } from './arrow-rows';
-export { arrowIdColumn, arrowNumberColumn, arrowIdValues, arrowListColumn } from './arrow-named-columns';
+export { arrowIdColumn, arrowNumberColumn, arrowListColumn } from './arrow-named-columns';
 export type { ArrowListKind } from './arrow-named-columns';
 export type { ArrowColumnKind, ArrowColumnValues, ArrowVectorKind, ArrowNullMode, ArrowColumnSpec } from './arrow-input';
 export { parseCsvAs, parseCsvChunksAs, readCsvAs } from './csv';

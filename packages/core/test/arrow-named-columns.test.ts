@@ -1,11 +1,11 @@
 // The named-column Arrow readers of core/internal (arrowIdColumn,
-// arrowNumberColumn, arrowIdValues, arrowListColumn). Properties: a
+// arrowNumberColumn, arrowListColumn; a vector of ids through arrowVectorValues). Properties: a
 // null-free numeric column is Arrow's own buffer (no copy); dictionaries are
 // decoded to their strings; nulls stay null (dictionary nulls too, not '');
 // a missing column is undefined; a wrong type is E_ARROW_TYPE naming it.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { arrowIdColumn, arrowIdValues, arrowListColumn, arrowNumberColumn } from '@marksman/core/internal';
+import { arrowIdColumn, arrowListColumn, arrowNumberColumn, arrowVectorValues } from '@marksman/core/internal';
 import { errorOf } from '../../../test-support/errors';
 
 const dict = (): arrow.Dictionary => new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
@@ -29,8 +29,8 @@ describe('named Arrow columns', () => {
     expect(Array.from(arrowIdColumn('t', table, 'gap')!)).toEqual(['a', null, 'b']);
     expect(arrowIdColumn('t', table, 'nope')).toBeUndefined();
     expect(errorOf(() => arrowIdColumn('t', table, 'flag'))).toEqual({ code: 'E_ARROW_TYPE', field: 'flag' });
-    expect(Array.from(arrowIdValues('t', 'ids', arrow.vectorFromArray(['u', null], dict())))).toEqual(['u', null]);
-    expect(errorOf(() => arrowIdValues('t', 'ids', arrow.vectorFromArray([new Date(0)])))).toEqual({ code: 'E_ARROW_TYPE', field: 'ids' });
+    expect(Array.from(arrowVectorValues('t', 'ids', arrow.vectorFromArray(['u', null], dict()), 'id'))).toEqual(['u', null]);
+    expect(errorOf(() => arrowVectorValues('t', 'ids', arrow.vectorFromArray([new Date(0)]), 'id'))).toEqual({ code: 'E_ARROW_TYPE', field: 'ids' });
   });
 
   it('numbers: nulls as null; text is E_ARROW_TYPE', () => {

@@ -116,7 +116,6 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   arrowSelectRows: ['f', apacheArrow.tableFromArrays({ x: Float64Array.of(1, 2, 3), s: ['a', null, 'c'] }), Int32Array.of(0, 2)],
   arrowIdColumn: ['f', apacheArrow.tableFromArrays({ x: ['a', 'b'] }), 'x'],
   arrowNumberColumn: ['f', apacheArrow.tableFromArrays({ x: Float64Array.of(1, 2) }), 'x'],
-  arrowIdValues: ['f', 'x', apacheArrow.vectorFromArray(['a', null])],
   arrowListColumn: ['f', new apacheArrow.Table({ x: apacheArrow.vectorFromArray([['a'], ['b', 'c']], new apacheArrow.List(new apacheArrow.Field('item', new apacheArrow.Utf8(), true))) }), 'x', 'text'],
   parseCsv: ['a,b\n1,2\n', {}],
   readCsv: [new OneChunk(), {}],

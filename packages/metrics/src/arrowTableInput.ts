@@ -9,7 +9,7 @@
 // row, never dropped.
 import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
 import { ValidationError } from '@marksman/core';
-import { arrowColumnNames, arrowIdColumn, arrowIdValues, arrowNumberColumn, isArrowTable, isArrowVector } from '@marksman/core/internal';
+import { arrowColumnNames, arrowIdColumn, arrowNumberColumn, arrowVectorValues, isArrowTable, isArrowVector } from '@marksman/core/internal';
 import { requireFinite, requireId } from './validation';
 import type { Id } from './validation';
 
@@ -30,7 +30,7 @@ function ids(source: string, table: ArrowLikeTable, name: string): ArrayLike<Id>
 
 /** `x` itself, or the ids of the Arrow vector `x` (Utf8, dictionary-encoded Utf8 or integers; nulls as `null`). */
 export function idListArg<T>(source: string, field: string, x: T | ArrowLikeVector): T | ArrayLike<unknown> {
-  return isArrowVector(x) ? arrowIdValues(source, field, x) : x;
+  return isArrowVector(x) ? arrowVectorValues(source, field, x, 'id') : x;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ValidationError } from '@marksman/core';
 import type { ArrowLikeTable, ArrowLikeVector } from '@marksman/core';
-import { arrowIdValues, isArrowVector, resolveOptions } from '@marksman/core/internal';
+import { arrowVectorValues, isArrowVector, resolveOptions } from '@marksman/core/internal';
 import { perUserArg } from './arrowTableInput';
 import { perUserEntries } from './perUser';
 import type { PerUser } from './perUser';
@@ -49,7 +49,7 @@ export function longTailShare(
   const recommendedByUser = perUserArg(source, recommended);
   let longTailSet = longTail;
   if (isArrowVector(longTail)) {
-    const list = arrowIdValues(source, 'longTail', longTail);
+    const list = arrowVectorValues(source, 'longTail', longTail, 'id');
     for (let i = 0; i < list.length; i++) requireId(source, 'longTail', list[i], i);
     longTailSet = new Set(Array.from(list as ArrayLike<number | string>));
   }

@@ -2,7 +2,7 @@
 // NaN-aware column statistics in numpy's conventions, JSON of number arrays.
 import { OptionsError, StateError, ValidationError } from '@marksman/core';
 import type { ArrowLikeTable } from '@marksman/core';
-import { arrowColumnNames, arrowNumberColumn, isArrowTable, resolveOptions } from '@marksman/core/internal';
+import { arrowColumnNames, arrowTableColumns, isArrowTable, resolveOptions } from '@marksman/core/internal';
 import { PROGRESS_EVERY, progressTicker } from '../data-progress';
 import type { DataPassOptions, DataProgress } from '../data-progress';
 
@@ -113,7 +113,7 @@ function namedOrder(source: string, names: readonly string[], fitted: Fitted | n
  * rows and at the end.
  */
 export function readMatrix(source: string, X: MatrixInput, fitted: Fitted | null, allowEmpty: boolean, tick: Tick = null): Dense {
-  if (isArrowTable(X)) return readColumns(source, arrowTableColumns(source, X), fitted, allowEmpty, tick);
+  if (isArrowTable(X)) return readColumns(source, arrowNumericColumns(source, X), fitted, allowEmpty, tick);
   if (X === null || typeof X !== 'object' || (!Array.isArray(X) && isRow(X))) {
     throw new ValidationError('E_INPUT', `${source}: expected X as ${LAYOUTS}, got ${isRow(X) ? 'a single array of numbers' : describe(X)}.`, { source, field: 'X' });
   }
@@ -184,10 +184,9 @@ function readRecords(source: string, X: readonly object[], fitted: Fitted | null
  * `E_NUMBER` with the row); a text, Bool, date or nested column is
  * `E_ARROW_TYPE` naming it.
  */
-function arrowTableColumns(source: string, table: ArrowLikeTable): MatrixColumns {
-  const columns: Record<string, ArrayLike<number>> = {};
-  for (const name of arrowColumnNames(table)) columns[name] = arrowNumberColumn(source, table, name) as ArrayLike<number>;
-  return columns;
+function arrowNumericColumns(source: string, table: ArrowLikeTable): MatrixColumns {
+  const spec = Object.fromEntries(arrowColumnNames(table).map((name) => [name, 'number' as const]));
+  return arrowTableColumns(source, table, spec) as MatrixColumns;
 }
 
 function readColumns(source: string, X: MatrixColumns, fitted: Fitted | null, allowEmpty: boolean, tick: Tick): Dense {
