@@ -57,8 +57,11 @@ export default defineConfig({
           root: here(`./packages/${name}`),
           include: ['test/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A guard against a hung test, not a speed check: the slowest model
+          // tests take 10–15 s on a quiet 2-core machine and several times that
+          // when it is shared.
+          testTimeout: 150_000,
+          hookTimeout: 150_000,
           env: name === 'recsys' ? webGpuEnv() : {},
           setupFiles: ['recsys', 'charts', 'marksman'].includes(name) ? [here('./packages/recsys/test/quiet-tfjs.ts')] : [],
         },

@@ -1,10 +1,11 @@
 // Runs the battery outside vitest and prints every failure, for triage:
 //   node --import tsx test-support/battery/cli.ts '@marksman/core,@marksman/metrics|@marksman/recsys'
 // (entries separated by commas, worker groups by |; default @marksman/core).
+// BATTERY_CALL_MS and BATTERY_RETRY_FACTOR change the time limits (defaults 10000 and 6).
 import { runBattery } from './runner';
 import { FAILURES } from './run-case';
 const groups = (process.argv[2] ?? '@marksman/core').split('|').map((g) => g.split(','));
-const r = await runBattery({ groups, callTimeoutMs: 10000 });
+const r = await runBattery({ groups, callTimeoutMs: Number(process.env.BATTERY_CALL_MS ?? 10000), retryFactor: Number(process.env.BATTERY_RETRY_FACTOR ?? 6) });
 const counts: Record<string, number> = {};
 for (const o of r.outcomes) counts[o.verdict] = (counts[o.verdict] ?? 0) + 1;
 console.log(JSON.stringify(counts), r.seconds, 's');

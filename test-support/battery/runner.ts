@@ -1,5 +1,9 @@
 // Starts the battery's worker processes (./child.ts under tsx), watches each
-// call with a time limit, and restarts a worker after the call that hung.
+// call with a time limit, and restarts a worker after the call that hung. A
+// call that passes its limit is given a second chance, in a fresh worker
+// with `retryFactor` times the limit, before it counts as a hang: on a
+// loaded machine (the suite runs beside other jobs) a slow but finite call
+// must not read as an endless loop, and an endless loop still fails.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +36,8 @@ interface Options {
   readonly groups: readonly (readonly string[])[];
   /** Time limit of one call, in milliseconds. */
   readonly callTimeoutMs: number;
+  /** The limit of a call's second try, as a multiple of `callTimeoutMs` (default 6). */
+  readonly retryFactor?: number;
   /** Called as calls finish (for progress output). */
   readonly onOutcome?: (o: Outcome & { entry: string }) => void;
 }
@@ -39,6 +45,9 @@ interface Options {
 function runGroup(entries: readonly string[], surface: boolean, options: Options, report: BatteryReport): Promise<void> {
   return new Promise((resolve) => {
     const results = new Map<string, Outcome & { entry: string }>();
+    // Calls that passed their first limit, by `entry|case|call`: their second try has the long limit.
+    const retried = new Set<string>();
+    const longLimit = options.callTimeoutMs * (options.retryFactor ?? 6);
     const start = (from: string, withSurface: boolean): void => {
       const argv = ['--import', 'tsx', child, '--entries', entries.join(','), '--from', from, ...(withSurface ? ['--surface'] : [])];
       const proc = spawn(process.execPath, argv, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
@@ -47,6 +56,8 @@ function runGroup(entries: readonly string[], surface: boolean, options: Options
         stderr = (stderr + d.toString()).slice(-4000);
       });
       let current: { c: number; i: number; name: string; entry: string; label: string } | undefined;
+      // The call that answered last in this worker.
+      let last: { c: number; i: number } | undefined;
       let ended = false;
       let timer: NodeJS.Timeout | undefined;
       let hung = false;
@@ -55,18 +66,21 @@ function runGroup(entries: readonly string[], surface: boolean, options: Options
         const m = JSON.parse(line) as Record<string, unknown>;
         if (m.t === 'surface') report.surface.push(m as unknown as SurfaceReport);
         else if (m.t === 'start') {
-          current = m as typeof current;
+          const call = m as NonNullable<typeof current>;
+          current = call;
           clearTimeout(timer);
+          const again = retried.has(`${call.entry}|${call.c}|${call.i}`);
           timer = setTimeout(() => {
             hung = true;
             proc.kill('SIGKILL');
-          }, options.callTimeoutMs);
+          }, again ? longLimit : options.callTimeoutMs);
         } else if (m.t === 'out') {
           clearTimeout(timer);
           const o = { ...(m.outcome as Outcome), entry: m.entry as string };
           // Keyed by case index, not name: two registry cases may share a name.
           results.set(`${m.entry}|${String(m.c)}|${String(m.i)}`, o);
           options.onOutcome?.(o);
+          last = { c: m.c as number, i: m.i as number };
           current = undefined;
         } else if (m.t === 'unhandled') report.problems.push(`unhandled rejection during ${current ? `${current.name} ${current.label}` : 'set-up'}: ${String(m.detail)}`);
         else if (m.t === 'fatal') report.problems.push(`worker for ${entries.join(', ')} failed: ${String(m.detail)}`);
@@ -74,14 +88,26 @@ function runGroup(entries: readonly string[], surface: boolean, options: Options
       });
       proc.on('close', () => {
         clearTimeout(timer);
+        if (!ended && current === undefined && hung && last !== undefined) {
+          // Killed as its call answered (the answer was read after the limit had passed): go on after that call.
+          start(`${last.c}:${last.i + 1}`, false);
+          return;
+        }
         if (ended || current === undefined) {
           if (!ended) report.problems.push(`worker for ${entries.join(', ')} stopped early: ${stderr.slice(-1500)}`);
           report.outcomes.push(...results.values());
           resolve();
           return;
         }
-        // The call in flight hung (or took the process down): record it and go on after it.
-        const o = { name: current.name, label: current.label, entry: current.entry, verdict: hung ? 'hang' : 'crash', detail: hung ? `no answer within ${options.callTimeoutMs / 1000} s` : stderr.slice(-600) } as Outcome & { entry: string };
+        const key = `${current.entry}|${current.c}|${current.i}`;
+        if (hung && !retried.has(key)) {
+          // First time over the limit: try the same call again, alone in a fresh worker, with the long limit.
+          retried.add(key);
+          start(`${current.c}:${current.i}`, false);
+          return;
+        }
+        // The call in flight hung twice (or took the process down): record it and go on after it.
+        const o = { name: current.name, label: current.label, entry: current.entry, verdict: hung ? 'hang' : 'crash', detail: hung ? `no answer within ${options.callTimeoutMs / 1000} s, nor within ${longLimit / 1000} s on a second try` : stderr.slice(-600) } as Outcome & { entry: string };
         results.set(`${current.entry}|${current.c}|${current.i}`, o);
         options.onOutcome?.(o);
         const next = current.i < 0 ? `${current.c + 1}:-1` : `${current.c}:${current.i + 1}`;
