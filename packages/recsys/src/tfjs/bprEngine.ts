@@ -101,25 +101,42 @@ function split(values: ArrayLike<number>, rows: number, w: number): { body: Floa
 /**
  * The triples (u, p, q) in order of user, stable (a counting sort into the
  * buffers of `into`, which hold at least u.length triples); views of them.
+ * Afterwards `into.count[r]` is where user r's run ends (r appears
+ * count[r] − count[r − 1] times) and, with `countItems`, `into.items[i]`
+ * is how often item i appears, as either item of a triple.
  */
 function sortByUser(
-  into: { count: Int32Array; u: Int32Array; p: Int32Array; q: Int32Array },
+  into: { count: Int32Array; items: Int32Array; u: Int32Array; p: Int32Array; q: Int32Array },
   u: Int32Array,
   p: Int32Array,
   q: Int32Array,
   users: number,
+  countItems: boolean,
 ): { u: Int32Array; p: Int32Array; q: Int32Array } {
-  const { count } = into;
+  const { count, items } = into;
   const m = u.length;
   count.fill(0);
   for (let t = 0; t < m; t++) count[u[t]! + 1] = count[u[t]! + 1]! + 1;
   for (let r = 0; r < users; r++) count[r + 1] = count[r + 1]! + count[r]!;
-  for (let t = 0; t < m; t++) {
-    const at = count[u[t]!]!;
-    count[u[t]!] = at + 1;
-    into.u[at] = u[t]!;
-    into.p[at] = p[t]!;
-    into.q[at] = q[t]!;
+  if (countItems) {
+    items.fill(0);
+    for (let t = 0; t < m; t++) {
+      const at = count[u[t]!]!;
+      count[u[t]!] = at + 1;
+      into.u[at] = u[t]!;
+      into.p[at] = p[t]!;
+      into.q[at] = q[t]!;
+      items[p[t]!] = items[p[t]!]! + 1;
+      items[q[t]!] = items[q[t]!]! + 1;
+    }
+  } else {
+    for (let t = 0; t < m; t++) {
+      const at = count[u[t]!]!;
+      count[u[t]!] = at + 1;
+      into.u[at] = u[t]!;
+      into.p[at] = p[t]!;
+      into.q[at] = q[t]!;
+    }
   }
   return { u: into.u.subarray(0, m), p: into.p.subarray(0, m), q: into.q.subarray(0, m) };
 }
@@ -171,7 +188,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
     return sums.shape[0] === nU ? sums : tf.pad(sums, [[0, nU - sums.shape[0]], [0, 0]]);
   };
   const cap = Math.min(batchSize, us.length);
-  const byUser = { count: new Int32Array(nU + 1), u: new Int32Array(cap), p: new Int32Array(cap), q: new Int32Array(cap) };
+  const byUser = { count: new Int32Array(nU + 1), items: new Int32Array(nI), u: new Int32Array(cap), p: new Int32Array(cap), q: new Int32Array(cap) };
   // Tried on wasm (tfjs 4.22, MovieLens 100K, same-process A/B) and slower:
   // one scatterND of the positive and negative item rows over an interleaved
   // [i, j] index (its signed values cost a 2m-row broadcast multiply, and one
@@ -194,18 +211,19 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
         for (let start = 0; start < n; start += batchSize) {
           const end = Math.min(n, start + batchSize);
           const m = end - start;
-          const { u, p, q } = sortByUser(byUser, us.subarray(start, end), ps.subarray(start, end), ns.subarray(start, end), nU);
           // The L2 term adds −ηλθ per appearance of θ in the batch. Folded into
           // the rows the step scatters, it costs four more passes over the
           // batch's rows; as a per-row shrink 1 − ηλc (c, a row's appearances,
-          // counted here), a few passes over the two tables: the smaller is taken.
+          // counted by the sort), a few passes over the two tables: the smaller is taken.
           const fold = m < nU + nI;
+          const { u, p, q } = sortByUser(byUser, us.subarray(start, end), ps.subarray(start, end), ns.subarray(start, end), nU, !fold);
           if (!fold) {
-            for (let t = 0; t < m; t++) {
-              shrinkU[2 * u[t]!] = shrinkU[2 * u[t]!]! - decay;
-              shrinkI[p[t]!] = shrinkI[p[t]!]! - decay;
-              shrinkI[q[t]!] = shrinkI[q[t]!]! - decay;
+            const { count: ends, items: seen } = byUser;
+            for (let r = 0, from = 0; r < nU; r++) {
+              shrinkU[2 * r] = 1 - decay * (ends[r]! - from);
+              from = ends[r]!;
             }
+            for (let i = 0; i < nI; i++) shrinkI[i] = 1 - decay * seen[i]!;
           }
           const Xt = X;
           const Yt = Y;
@@ -255,11 +273,6 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             }
             return { X: nextX, Y: nextY, loss };
           });
-          if (!fold) {
-            // A batch this large touches most rows: refilling costs less than revisiting its triples.
-            for (let r = 0; r < nU; r++) shrinkU[2 * r] = 1;
-            shrinkI.fill(1);
-          }
           tf.dispose([Xt, Yt, sum]);
           X = step.X;
           Y = step.Y;
