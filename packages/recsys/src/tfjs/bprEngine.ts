@@ -204,6 +204,27 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   // over [Y; −Y] (no faster than two gathers and a subtraction); the loss
   // from σ(−x) instead of softplus (as slow); batches of 65536 (one step per
   // epoch here: at most a few per cent less CPU time, NDCG@10 0.241 against 0.243).
+  // Also measured and not kept (minimum kernel times of 30 runs at 16384
+  // triples, and paired 20-epoch fits by CPU time): rows padded to 68
+  // columns, a multiple of 4 (the kernels within about 10% of their times
+  // at 65 columns, either way, and the fit no faster); x̂ differences by a
+  // batched matMul [m, 1, w] × [m, w, 1] (1.0 ms against 0.53 ms for mul and sum) or the row
+  // sums by a matMul with a ones column (0.55 to 1.3 ms against 0.33 ms);
+  // the item rows of both sides by one sparseSegmentSum over 2m entries,
+  // positives' segments first, split after (the fit 1.5×); the step taken in
+  // chunks of 2048 to 8192 triples so that its intermediates stay in cache
+  // (the same 4.0 to 4.3 ms of kernels per 16384 triples: they are bound by
+  // arithmetic, not memory); engine().runKernel instead of the op functions
+  // (the wrappers cost at most about 1 µs of the 6 µs of overhead an operation has,
+  // some 30 operations a step). The loss as −Σ log σ(x) from a sigmoid and a
+  // log (0.1 ms a step against softplus's 0.19) is not used: σ(x) underflows
+  // below x ≈ −87, where the loss would turn infinite (a false E_DIVERGED)
+  // and softplus stays finite. What bounds this engine: at 16384 triples a
+  // step's batch-sized kernels take at least 4.0 ms (three gathers 0.3 ms
+  // each, the two scatters 0.53, the broadcast multiplies 0.3, the row sum
+  // 0.33, softplus 0.19, sub, mul and the segment sum 0.2 to 0.25), about
+  // 11 ms an epoch of MovieLens 100K, before sampling (1.3 ms an epoch,
+  // shared with the typed engine, whose epoch is about 4.5 ms in all).
   try {
     await job.epochs(async (n) => {
       let total: tf.Tensor = tf.scalar(0);
