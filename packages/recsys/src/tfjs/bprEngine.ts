@@ -101,25 +101,42 @@ function split(values: ArrayLike<number>, rows: number, w: number): { body: Floa
 /**
  * The triples (u, p, q) in order of user, stable (a counting sort into the
  * buffers of `into`, which hold at least u.length triples); views of them.
+ * Afterwards `into.count[r]` is where user r's run ends (r appears
+ * count[r] − count[r − 1] times) and, with `countItems`, `into.items[i]`
+ * is how often item i appears, as either item of a triple.
  */
 function sortByUser(
-  into: { count: Int32Array; u: Int32Array; p: Int32Array; q: Int32Array },
+  into: { count: Int32Array; items: Int32Array; u: Int32Array; p: Int32Array; q: Int32Array },
   u: Int32Array,
   p: Int32Array,
   q: Int32Array,
   users: number,
+  countItems: boolean,
 ): { u: Int32Array; p: Int32Array; q: Int32Array } {
-  const { count } = into;
+  const { count, items } = into;
   const m = u.length;
   count.fill(0);
   for (let t = 0; t < m; t++) count[u[t]! + 1] = count[u[t]! + 1]! + 1;
   for (let r = 0; r < users; r++) count[r + 1] = count[r + 1]! + count[r]!;
-  for (let t = 0; t < m; t++) {
-    const at = count[u[t]!]!;
-    count[u[t]!] = at + 1;
-    into.u[at] = u[t]!;
-    into.p[at] = p[t]!;
-    into.q[at] = q[t]!;
+  if (countItems) {
+    items.fill(0);
+    for (let t = 0; t < m; t++) {
+      const at = count[u[t]!]!;
+      count[u[t]!] = at + 1;
+      into.u[at] = u[t]!;
+      into.p[at] = p[t]!;
+      into.q[at] = q[t]!;
+      items[p[t]!] = items[p[t]!]! + 1;
+      items[q[t]!] = items[q[t]!]! + 1;
+    }
+  } else {
+    for (let t = 0; t < m; t++) {
+      const at = count[u[t]!]!;
+      count[u[t]!] = at + 1;
+      into.u[at] = u[t]!;
+      into.p[at] = p[t]!;
+      into.q[at] = q[t]!;
+    }
   }
   return { u: into.u.subarray(0, m), p: into.p.subarray(0, m), q: into.q.subarray(0, m) };
 }
@@ -171,7 +188,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
     return sums.shape[0] === nU ? sums : tf.pad(sums, [[0, nU - sums.shape[0]], [0, 0]]);
   };
   const cap = Math.min(batchSize, us.length);
-  const byUser = { count: new Int32Array(nU + 1), u: new Int32Array(cap), p: new Int32Array(cap), q: new Int32Array(cap) };
+  const byUser = { count: new Int32Array(nU + 1), items: new Int32Array(nI), u: new Int32Array(cap), p: new Int32Array(cap), q: new Int32Array(cap) };
   // Tried on wasm (tfjs 4.22, MovieLens 100K, same-process A/B) and slower:
   // one scatterND of the positive and negative item rows over an interleaved
   // [i, j] index (its signed values cost a 2m-row broadcast multiply, and one
@@ -187,6 +204,27 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   // over [Y; −Y] (no faster than two gathers and a subtraction); the loss
   // from σ(−x) instead of softplus (as slow); batches of 65536 (one step per
   // epoch here: at most a few per cent less CPU time, NDCG@10 0.241 against 0.243).
+  // Also measured and not kept (minimum kernel times of 30 runs at 16384
+  // triples, and paired 20-epoch fits by CPU time): rows padded to 68
+  // columns, a multiple of 4 (the kernels within about 10% of their times
+  // at 65 columns, either way, and the fit no faster); x̂ differences by a
+  // batched matMul [m, 1, w] × [m, w, 1] (1.0 ms against 0.53 ms for mul and sum) or the row
+  // sums by a matMul with a ones column (0.55 to 1.3 ms against 0.33 ms);
+  // the item rows of both sides by one sparseSegmentSum over 2m entries,
+  // positives' segments first, split after (the fit 1.5×); the step taken in
+  // chunks of 2048 to 8192 triples so that its intermediates stay in cache
+  // (the same 4.0 to 4.3 ms of kernels per 16384 triples: they are bound by
+  // arithmetic, not memory); engine().runKernel instead of the op functions
+  // (the wrappers cost at most about 1 µs of the 6 µs of overhead an operation has,
+  // some 30 operations a step). The loss as −Σ log σ(x) from a sigmoid and a
+  // log (0.1 ms a step against softplus's 0.19) is not used: σ(x) underflows
+  // below x ≈ −87, where the loss would turn infinite (a false E_DIVERGED)
+  // and softplus stays finite. What bounds this engine: at 16384 triples a
+  // step's batch-sized kernels take at least 4.0 ms (three gathers 0.3 ms
+  // each, the two scatters 0.53, the broadcast multiplies 0.3, the row sum
+  // 0.33, softplus 0.19, sub, mul and the segment sum 0.2 to 0.25), about
+  // 11 ms an epoch of MovieLens 100K, before sampling (1.3 ms an epoch,
+  // shared with the typed engine, whose epoch is about 4.5 ms in all).
   try {
     await job.epochs(async (n) => {
       let total: tf.Tensor = tf.scalar(0);
@@ -194,18 +232,19 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
         for (let start = 0; start < n; start += batchSize) {
           const end = Math.min(n, start + batchSize);
           const m = end - start;
-          const { u, p, q } = sortByUser(byUser, us.subarray(start, end), ps.subarray(start, end), ns.subarray(start, end), nU);
           // The L2 term adds −ηλθ per appearance of θ in the batch. Folded into
           // the rows the step scatters, it costs four more passes over the
           // batch's rows; as a per-row shrink 1 − ηλc (c, a row's appearances,
-          // counted here), a few passes over the two tables: the smaller is taken.
+          // counted by the sort), a few passes over the two tables: the smaller is taken.
           const fold = m < nU + nI;
+          const { u, p, q } = sortByUser(byUser, us.subarray(start, end), ps.subarray(start, end), ns.subarray(start, end), nU, !fold);
           if (!fold) {
-            for (let t = 0; t < m; t++) {
-              shrinkU[2 * u[t]!] = shrinkU[2 * u[t]!]! - decay;
-              shrinkI[p[t]!] = shrinkI[p[t]!]! - decay;
-              shrinkI[q[t]!] = shrinkI[q[t]!]! - decay;
+            const { count: ends, items: seen } = byUser;
+            for (let r = 0, from = 0; r < nU; r++) {
+              shrinkU[2 * r] = 1 - decay * (ends[r]! - from);
+              from = ends[r]!;
             }
+            for (let i = 0; i < nI; i++) shrinkI[i] = 1 - decay * seen[i]!;
           }
           const Xt = X;
           const Yt = Y;
@@ -255,11 +294,6 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             }
             return { X: nextX, Y: nextY, loss };
           });
-          if (!fold) {
-            // A batch this large touches most rows: refilling costs less than revisiting its triples.
-            for (let r = 0; r < nU; r++) shrinkU[2 * r] = 1;
-            shrinkI.fill(1);
-          }
           tf.dispose([Xt, Yt, sum]);
           X = step.X;
           Y = step.Y;
