@@ -88,8 +88,14 @@ const ENTRY = 24;
 /** Features unrolled per step of the inner loop of `hist` and `sums`. */
 const UNROLL = 4;
 
-/** Up to this many features, `hist` and `sums` are unrolled over all of them, each feature's block offset an immediate. */
-export const UNROLL_ALL_MAX = 128;
+/**
+ * Up to this many features, `hist` and `sums` are unrolled over all of
+ * them, each feature's block offset an immediate. The module then stays
+ * under 4 KiB (3.5 KiB at 32 features), the most that older Chrome versions
+ * compile synchronously on a page's main thread (newer ones take 8 MB;
+ * where compiling is refused the fit runs its JavaScript loops).
+ */
+export const UNROLL_ALL_MAX = 32;
 
 /**
  * `hist` (with counts) or `sums` for data of `P` features and `ST` bytes per
