@@ -2,7 +2,8 @@ import { Table } from '@marksman/core';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '@marksman/learn';
 import type { HistGradientBoostingClassifierJSON, HistGradientBoostingRegressorJSON } from '@marksman/learn';
 import { rocAuc } from '@marksman/metrics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { UNROLL_ALL_MAX, instantiateHgbKernel } from '../src/internal/hgb-kernel';
 import { binaryTask, deepFreeze, sklearn, typed, withNaN } from './helpers';
 
 /** scikit-learn's snake_case options as ours. */
@@ -185,5 +186,55 @@ describe('HistGradientBoostingRegressor: properties', () => {
     expect(m.nIter).toBeLessThan(1000);
     expect(m.validationLoss!.length).toBe(m.nIter + 1);
     expect(m.validationLoss![m.nIter]!).toBeLessThan(m.validationLoss![0]!);
+  });
+});
+
+describe('histogram gradient boosting: the WebAssembly kernel and its JavaScript fallback grow the same trees', () => {
+  /** n rows of p features with about 3 % missing values, a 0/1 label and positive weights, from a seed. */
+  function data(n: number, p: number, seed: number): { X: number[][]; y: number[]; target: number[]; w: number[] } {
+    let s = seed;
+    const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const X = Array.from({ length: n }, () => Array.from({ length: p }, (_, j) => (next() < 0.03 ? NaN : j % 3 === 0 ? Math.floor(next() * 5) : next() * 2 - 1)));
+    const target = X.map((r) => (Number.isNaN(r[0]!) ? 1 : r[0]!) - 2 * (Number.isNaN(r[1]!) ? 0 : r[1]!) + next());
+    return { X, y: target.map((v) => (v > 1 ? 1 : 0)), target, w: X.map(() => 0.5 + next()) };
+  }
+  const cases = [
+    { name: 'p = 6 (the unrolled histogram loop), 31 leaves', n: 1500, p: 6, o: {} },
+    { name: `p = ${UNROLL_ALL_MAX + 3} (the histogram loop over features)`, n: 400, p: UNROLL_ALL_MAX + 3, o: { maxIter: 5 } },
+    { name: 'no leaf limit (histogram slots beyond the first 66)', n: 3000, p: 5, o: { maxLeafNodes: null, minSamplesLeaf: 3, maxIter: 4 } },
+  ];
+
+  it('Node has the kernel', () => {
+    expect(instantiateHgbKernel(6, 256)).not.toBeNull();
+  });
+
+  it('without WebAssembly the fit runs its JavaScript loops and gives the same models (classifier, regressor, with and without weights)', async () => {
+    const fits = (C: typeof HistGradientBoostingClassifier, R: typeof HistGradientBoostingRegressor) =>
+      cases.map(({ n, p, o }) => {
+        const d = data(n, p, n + p);
+        const opts = { maxIter: 15, earlyStopping: false, ...o };
+        return [
+          new C(opts).fit(d.X, d.y).toJSON(),
+          new C(opts).fit(d.X, d.y, { sampleWeight: d.w }).toJSON(),
+          new R(opts).fit(d.X, d.target).toJSON(),
+          new R(opts).fit(d.X, d.target, { sampleWeight: d.w }).toJSON(),
+        ];
+      });
+    const withKernel = fits(HistGradientBoostingClassifier, HistGradientBoostingRegressor);
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const plain = await import('../src/index');
+      const js = fits(plain.HistGradientBoostingClassifier as unknown as typeof HistGradientBoostingClassifier, plain.HistGradientBoostingRegressor as unknown as typeof HistGradientBoostingRegressor);
+      cases.forEach((c, k) => {
+        expect(withKernel[k]![0]!.trees.length, c.name).toBeGreaterThan(1);
+        expect(js[k], c.name).toEqual(withKernel[k]);
+      });
+      // the no-limit case grew trees with more leaves than the first histogram slots hold
+      expect(Math.max(...withKernel[2]![0]!.trees.map((t) => t.feature.filter((f) => f < 0).length))).toBeGreaterThan(66);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

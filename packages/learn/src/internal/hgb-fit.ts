@@ -9,6 +9,7 @@ import type { LearnerFitProgress } from '../types';
 import { binRows, fitBinning } from './hgb-binning';
 import { GrowerWorkspace, binCounts, growHgbTree } from './hgb-grower';
 import type { BinnedData, HgbTree } from './hgb-grower';
+import { instantiateHgbKernel } from './hgb-kernel';
 import { addBinnedPredictions } from './hgb-predict';
 
 /** The loss a boosting fit minimises. */
@@ -262,7 +263,8 @@ export function fitHgb(
   const g = new Float32Array(nTrain);
   const constantHessian = loss === 'squared_error' && wT === null;
   const h = constantHessian ? null : new Float32Array(nTrain);
-  const ws = new GrowerWorkspace(data);
+  // Histograms alive at once: about one per leaf still to split, and two more while a node splits.
+  const ws = new GrowerWorkspace(data, instantiateHgbKernel(p, nBins), Math.min(s.maxLeafNodes, 64) + 2);
   const sums = new Float64Array(2);
   const grower = { maxLeafNodes: s.maxLeafNodes, maxDepth: s.maxDepth, minSamplesLeaf: s.minSamplesLeaf, l2Regularization: s.l2Regularization, learningRate: s.learningRate };
   const trees: HgbTree[] = [];

@@ -5,7 +5,11 @@
 // feature and bin, the sums of gradients and hessians and the row count;
 // the smaller child's is built from its rows and the larger child's is the
 // parent's minus it. Split gains, leaf values (−G / (H + λ)) and the
-// direction of missing values follow scikit-learn's splitter.
+// direction of missing values follow scikit-learn's splitter. The row loops
+// (histograms, their clearing and subtraction, the row partition) run in
+// the WebAssembly kernel of hgb-kernel.ts where there is one, else in the
+// JavaScript below; both give the same trees.
+import type { HgbKernel } from './hgb-kernel';
 
 /** Growth settings. */
 export interface GrowerSettings {
@@ -91,8 +95,8 @@ export interface HgbTree {
 
 const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
-/** The histogram of a node that holds none (a shared empty array, so `hist` keeps one type). */
-const NO_HIST = new Float64Array(0);
+/** The histogram slot of a node that holds none. */
+const NO_HIST = -1;
 
 /**
  * A node while the tree grows. Every field gets its final type in the
@@ -109,8 +113,8 @@ class Node {
   sumG: number;
   sumH: number;
   value: number;
-  /** The node's histogram, {@link NO_HIST} when it holds none. */
-  hist: Float64Array;
+  /** The node's histogram slot in the workspace, {@link NO_HIST} when it holds none. */
+  hist: number;
   leaf: boolean;
   // best split
   gain: number;
@@ -156,18 +160,74 @@ class Node {
 /** Rows a node's histogram gathers at a time (their bins, gradients and hessians then sit together in L1). */
 const BLOCK = 256;
 
-/** Reusable buffers of one fit. */
-export class GrowerWorkspace {
-  readonly idx: Int32Array;
-  readonly tmp: Int32Array;
-  /** Per bin, whether the split being applied sends it left. */
-  readonly goLeft: Uint8Array;
-  readonly #pool: Float64Array[] = [];
-  readonly #size: number;
+/** Bytes of WebAssembly memory per page. */
+const PAGE = 65536;
 
-  /** The row-major bins as 32-bit words (p/4 per row) when p is a multiple of 4, else null. */
+/** `x` rounded up to a multiple of 16. */
+const align16 = (x: number) => (x + 15) & ~15;
+
+/**
+ * Lays out the kernel's memory (offsets into `at`) for the data, the spans,
+ * the row lists, the gradients and `histBytes` of histograms, grows it to
+ * that size and copies the bins and spans in. False when the memory cannot
+ * grow that far (WebAssembly's 32-bit addresses stop at 4 GiB).
+ */
+function placeData(kernel: HgbKernel, d: BinnedData, spans: Int32Array, at: GrowerWorkspace['at'], histBytes: number): boolean {
+  const { n, p, nBins } = d;
+  let o = 0;
+  const put = (bytes: number) => {
+    const start = o;
+    o = align16(o + bytes);
+    return start;
+  };
+  at.spans = put(4 * spans.length);
+  at.goLeft = put(nBins);
+  at.rowBins = put(n * p);
+  at.bins = put(n * p);
+  at.g = put(4 * n);
+  at.h = put(4 * n);
+  at.idx = put(4 * n);
+  at.tmp = put(4 * n);
+  at.hists = o;
+  try {
+    kernel.memory.grow(Math.max(0, Math.ceil((o + histBytes - kernel.memory.buffer.byteLength) / PAGE)));
+  } catch {
+    return false;
+  }
+  const buf = kernel.memory.buffer;
+  new Int32Array(buf, at.spans, spans.length).set(spans);
+  new Uint8Array(buf, at.rowBins, n * p).set(d.rowBins);
+  new Uint8Array(buf, at.bins, n * p).set(d.bins);
+  return true;
+}
+
+/**
+ * Reusable buffers of one fit. With the WebAssembly kernel (see
+ * hgb-kernel.ts) the bins, row lists, gradients and histograms live in the
+ * kernel's memory and the arrays here are views of it; without it they are
+ * plain typed arrays and the JavaScript loops below do the work. Histograms
+ * are slots of `size` doubles in one array that grows as needed; growing
+ * the kernel's memory replaces every view, so callers take `idx` and
+ * {@link GrowerWorkspace.hist} afresh after a {@link GrowerWorkspace.take}.
+ */
+export class GrowerWorkspace {
+  idx: Int32Array;
+  tmp: Int32Array;
+  /** Per bin, whether the split being applied sends it left (4 or 0 for the kernel, 1 or 0 for the JavaScript loop). */
+  goLeft: Uint8Array;
+  /** All histogram slots, `size` doubles each. */
+  #hists: Float64Array;
+  #capacity: number;
+  #used = 0;
+  readonly #free: number[] = [];
+  /** Doubles per histogram. */
+  readonly size: number;
+  readonly #n: number;
+  readonly #nBins: number;
+
+  /** The row-major bins as 32-bit words (p/4 per row) when p is a multiple of 4, else null (JavaScript loop only). */
   readonly rowWords: Uint32Array | null;
-  /** A block of gathered rows: bins (p per row; `blockWords` is the same memory), gradients, hessians. */
+  /** A block of gathered rows: bins (p per row; `blockWords` is the same memory), gradients, hessians (JavaScript loop only). */
   readonly blockBins: Uint8Array;
   readonly blockWords: Uint32Array;
   readonly blockG = new Float32Array(BLOCK);
@@ -175,24 +235,92 @@ export class GrowerWorkspace {
   /** {@link histogramSpans} of the data. */
   readonly spans: Int32Array;
 
-  constructor(d: BinnedData) {
+  /** The kernel, or null for the JavaScript loops. */
+  readonly kernel: HgbKernel | null;
+  /** Byte offsets in the kernel's memory. */
+  readonly at = { spans: 0, goLeft: 0, rowBins: 0, bins: 0, g: 0, h: 0, idx: 0, tmp: 0, hists: 0 };
+  /** Kernel only: views of the gradients and hessians in its memory. */
+  g: Float32Array;
+  h: Float32Array;
+
+  /**
+   * `kernel` from `instantiateHgbKernel` for the data's shape, or null for
+   * the JavaScript loops (also used when its memory cannot grow to hold the
+   * data); `histogramsHint` histogram slots are made to begin with.
+   */
+  constructor(d: BinnedData, kernel: HgbKernel | null, histogramsHint: number) {
     const { n, p, nBins, rowBins } = d;
     this.spans = histogramSpans(d);
-    this.idx = new Int32Array(n);
-    this.tmp = new Int32Array(n);
-    this.goLeft = new Uint8Array(nBins);
-    this.#size = p * nBins * 3;
-    this.rowWords = p % 4 === 0 && rowBins.byteOffset % 4 === 0 ? new Uint32Array(rowBins.buffer, rowBins.byteOffset, (n * p) >> 2) : null;
-    this.blockWords = new Uint32Array(BLOCK * Math.ceil(p / 4));
+    this.size = p * nBins * 3;
+    this.#n = n;
+    this.#nBins = nBins;
+    this.#capacity = Math.max(2, histogramsHint);
+    if (kernel !== null && !placeData(kernel, d, this.spans, this.at, 8 * this.size * this.#capacity)) kernel = null;
+    this.kernel = kernel;
+    this.idx = this.tmp = new Int32Array(0);
+    this.goLeft = new Uint8Array(0);
+    this.g = this.h = new Float32Array(0);
+    this.#hists = new Float64Array(0);
+    this.#views(n, nBins);
+    this.rowWords = kernel === null && p % 4 === 0 && rowBins.byteOffset % 4 === 0 ? new Uint32Array(rowBins.buffer, rowBins.byteOffset, (n * p) >> 2) : null;
+    this.blockWords = new Uint32Array(kernel === null ? BLOCK * Math.ceil(p / 4) : 0);
     this.blockBins = new Uint8Array(this.blockWords.buffer);
   }
 
-  take(): Float64Array {
-    return this.#pool.pop() ?? new Float64Array(this.#size);
+  /** (Re)makes the arrays: views of the kernel's memory, or plain arrays the first time without it. */
+  #views(n: number, nBins: number): void {
+    const k = this.kernel;
+    if (k === null) {
+      this.idx = new Int32Array(n);
+      this.tmp = new Int32Array(n);
+      this.goLeft = new Uint8Array(nBins);
+      this.#hists = new Float64Array(this.size * this.#capacity);
+      return;
+    }
+    const buf = k.memory.buffer;
+    const at = this.at;
+    this.idx = new Int32Array(buf, at.idx, n);
+    this.tmp = new Int32Array(buf, at.tmp, n);
+    this.goLeft = new Uint8Array(buf, at.goLeft, nBins);
+    this.g = new Float32Array(buf, at.g, n);
+    this.h = new Float32Array(buf, at.h, n);
+    this.#hists = new Float64Array(buf, at.hists, this.size * this.#capacity);
   }
 
-  give(h: Float64Array): void {
-    this.#pool.push(h);
+  /** A free histogram slot (contents undefined); may replace every view. */
+  take(): number {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    const slot = this.#used++;
+    if (slot >= this.#capacity) {
+      const old = this.#hists;
+      this.#capacity *= 2;
+      const k = this.kernel;
+      if (k === null) {
+        this.#hists = new Float64Array(this.size * this.#capacity);
+        this.#hists.set(old);
+      } else {
+        const need = this.at.hists + 8 * this.size * this.#capacity;
+        k.memory.grow(Math.max(0, Math.ceil((need - k.memory.buffer.byteLength) / PAGE)));
+        // (the old views are detached now: their lengths read 0)
+        this.#views(this.#n, this.#nBins);
+      }
+    }
+    return slot;
+  }
+
+  give(slot: number): void {
+    this.#free.push(slot);
+  }
+
+  /** The histogram in `slot` (a view valid until the next {@link take}). */
+  hist(slot: number): Float64Array {
+    return this.#hists.subarray(slot * this.size, (slot + 1) * this.size);
+  }
+
+  /** Byte offset of `slot` in the kernel's memory. */
+  histAt(slot: number): number {
+    return this.at.hists + 8 * this.size * slot;
   }
 }
 
@@ -368,8 +496,7 @@ function nodeValue(sumG: number, sumH: number, l2: number): number {
 }
 
 /** Finds the best split of a node from its histogram (scikit-learn's `find_node_split`); sets gain −1 when none is valid. */
-function findSplit(node: Node, d: BinnedData, s: GrowerSettings, constantHessian: boolean): void {
-  const hist = node.hist;
+function findSplit(node: Node, hist: Float64Array, d: BinnedData, s: GrowerSettings, constantHessian: boolean): void {
   const n = node.end - node.start;
   const sumG = node.sumG;
   const sumH = node.sumH;
@@ -563,7 +690,7 @@ function finalizeNode(st: GrowState, node: Node): void {
 
 /** Finds a node's best split: a leaf when none gains, else queued by gain. */
 function considerSplit(st: GrowState, node: Node): void {
-  findSplit(node, st.d, st.s, st.constantHessian);
+  findSplit(node, st.ws.hist(node.hist), st.d, st.s, st.constantHessian);
   if (node.gain <= 0) finalizeNode(st, node);
   else st.heap.push(node);
 }
@@ -576,15 +703,21 @@ function considerSplit(st: GrowState, node: Node): void {
  * overwritten entry was already read).
  */
 function partitionRows(d: BinnedData, ws: GrowerWorkspace, node: Node): number {
-  const idx = ws.idx;
-  const tmp = ws.tmp;
-  const bins = d.bins;
   const thr = node.bin;
   const mb = d.missingBin;
   const missLeft = node.missingLeft;
-  const col = node.feature * d.n;
   const goLeft = ws.goLeft;
-  for (let b = 0; b < goLeft.length; b++) goLeft[b] = (b === mb ? missLeft : b <= thr) ? 1 : 0;
+  const k = ws.kernel;
+  const left = k === null ? 1 : 4;
+  for (let b = 0; b < goLeft.length; b++) goLeft[b] = (b === mb ? missLeft : b <= thr) ? left : 0;
+  if (k !== null) {
+    const at = ws.at;
+    return k.partition(at.bins + node.feature * d.n, at.idx, at.tmp, node.start, node.end, at.goLeft);
+  }
+  const idx = ws.idx;
+  const tmp = ws.tmp;
+  const bins = d.bins;
+  const col = node.feature * d.n;
   let l = node.start;
   let r = 0;
   for (let t = node.start, end = node.end; t < end; t++) {
@@ -621,8 +754,12 @@ function resetRows(idx: Int32Array, n: number): void {
  */
 export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | null, sumG: number, sumH: number, s: GrowerSettings, ws: GrowerWorkspace, raw: Float64Array): HgbTree {
   const n = d.n;
-  const idx = ws.idx;
-  resetRows(idx, n);
+  const k = ws.kernel;
+  resetRows(ws.idx, n);
+  if (k !== null) {
+    ws.g.set(g);
+    if (h !== null) ws.h.set(h);
+  }
   const st = new GrowState(d, s, ws, h === null);
   const nodes = st.nodes;
   const heap = st.heap;
@@ -630,7 +767,8 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
   if (n < 2 * s.minSamplesLeaf || sumH < MIN_HESSIAN_TO_SPLIT) finalizeNode(st, root);
   else {
     root.hist = ws.take();
-    buildRootHistogram(root.hist, d, g, h);
+    if (k === null) buildRootHistogram(ws.hist(root.hist), d, g, h);
+    else kernelRootHistogram(k, ws, d, root.hist, h !== null);
     considerSplit(st, root);
   }
   const l2 = s.l2Regularization;
@@ -666,10 +804,19 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
       const small = nLeft < nRight ? left : right;
       const large = small === left ? right : left;
       const hs = ws.take();
-      buildHistogram(hs, d, idx, small.start, small.end, g, h, ws);
       // The parent's histogram becomes the larger child's.
       const hl = node.hist;
-      subtractHistogram(hl, hs, ws.spans);
+      if (k === null) {
+        const hsa = ws.hist(hs);
+        buildHistogram(hsa, d, ws.idx, small.start, small.end, g, h, ws);
+        subtractHistogram(ws.hist(hl), hsa, ws.spans);
+      } else {
+        const at = ws.at;
+        const dst = ws.histAt(hs);
+        k.clear(dst, at.spans, ws.spans.length >> 1);
+        k.hist(dst, at.rowBins, d.p, d.nBins * 24, at.idx, small.start, small.end, at.g, h === null ? at.g : at.h, h === null ? 0 : 1);
+        k.subtract(ws.histAt(hl), dst, at.spans, ws.spans.length >> 1);
+      }
       node.hist = NO_HIST;
       small.hist = hs;
       large.hist = hl;
@@ -679,8 +826,18 @@ export function growHgbTree(d: BinnedData, g: Float32Array, h: Float32Array | nu
       if (right.leaf) releaseHist(ws, right);
     } else releaseHist(ws, node);
   }
-  applyLeafValues(nodes, s.learningRate, idx, raw);
+  applyLeafValues(nodes, s.learningRate, ws.idx, raw);
   return toPreOrder(nodes, root.seq);
+}
+
+/** The root's histogram by the kernel, as {@link buildRootHistogram}: sums over every row in order, counts from `d.rootCounts`. */
+function kernelRootHistogram(k: HgbKernel, ws: GrowerWorkspace, d: BinnedData, slot: number, hasH: boolean): void {
+  const hist = ws.hist(slot);
+  hist.fill(0);
+  const counts = d.rootCounts;
+  for (let c = 0, j = 2; c < counts.length; c++, j += 3) hist[j] = counts[c]!;
+  const at = ws.at;
+  k.sums(ws.histAt(slot), at.rowBins, d.p, d.nBins * 24, at.idx, 0, d.n, at.g, hasH ? at.h : at.g, hasH ? 1 : 0);
 }
 
 /** Shrinks each leaf's value by the learning rate and adds it to the raw scores of the training rows that reach the leaf. */
