@@ -3,6 +3,7 @@ import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
+import { ColumnArena } from './internal/columnArena';
 import { checkRows, encodedNames, readTrainingFeatures } from './internal/featureEncoding';
 import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
 import type { UpliftModel } from './UpliftModel';
@@ -103,17 +104,18 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Row indices per arm in data order: element 0 holds control (armIndex −1), element k + 1 arm k. */
-function groupRows(armIndex: Int32Array, k: number): Int32Array[] {
-  const sizes = new Int32Array(k + 1);
-  for (let i = 0; i < armIndex.length; i++) sizes[armIndex[i]! + 1]!++;
-  const groups = Array.from(sizes, (s) => new Int32Array(s));
-  const fill = new Int32Array(k + 1);
-  for (let i = 0; i < armIndex.length; i++) {
-    const g = armIndex[i]! + 1;
-    groups[g]![fill[g]!++] = i;
-  }
-  return groups;
+/**
+ * Rows grouped by arm, each arm's records in data order (control first, then arm 0, 1, …):
+ * `at[i]` is record i's row, and arm k's rows are `start[k + 1]` to `start[k + 2]` (control from `start[0]`).
+ */
+function groupedLayout(armIndex: Int32Array, k: number): { at: Int32Array; start: Int32Array } {
+  const start = new Int32Array(k + 2);
+  for (let i = 0; i < armIndex.length; i++) start[armIndex[i]! + 2]!++;
+  for (let g = 1; g < k + 2; g++) start[g]! += start[g - 1]!;
+  const fill = start.slice(0, k + 1);
+  const at = new Int32Array(armIndex.length);
+  for (let i = 0; i < armIndex.length; i++) at[i] = fill[armIndex[i]! + 1]!++;
+  return { at, start };
 }
 
 /** The rows `idx` of each column, as new columns. */
@@ -214,7 +216,32 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.control must be the control arm's label (text, a finite number or a boolean), got ${show(o.control)}.`, { source: SOURCE, field: 'control' });
   }
   throwIfAborted(o.signal, SOURCE);
+  // Scratch columns reused across fits: only for the linear learners, which keep none of their training columns.
+  const arena = ColumnArena.borrow(learner === 'logistic');
+  try {
+    return fitRecords(rows, { treatment, outcome, features, method, learner, seed, learnerOptions, control: o.control, onProgress: o.onProgress, signal: o.signal }, arena);
+  } finally {
+    arena.release();
+  }
+}
 
+/** The checked options of one fit. */
+interface Checked {
+  readonly treatment: string;
+  readonly outcome: string;
+  readonly features: readonly string[];
+  readonly method: UpliftMethod;
+  readonly learner: UpliftLearner;
+  readonly seed: number;
+  readonly learnerOptions: Readonly<Record<string, unknown>>;
+  readonly control: UpliftArm | null;
+  readonly onProgress: ((progress: UpliftFitProgress) => void) | null;
+  readonly signal: AbortSignal | null;
+}
+
+/** The fit after the options are checked: reads the records and fits the base models; scratch columns from `arena`. */
+function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena: ColumnArena): UpliftModel {
+  const { treatment, outcome, features, method, learner, seed, learnerOptions } = o;
   const data = checkRows(SOURCE, rows);
   const n = data.length;
 
@@ -254,15 +281,20 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   if (arms.length === 0) {
     throw new ValidationError('E_SINGLE_ARM', `${SOURCE}: every record of "${treatment}" is the control arm ${show(control)}; uplift needs treated and control customers.`, { source: SOURCE, field: treatment });
   }
-  // -1 control, else index into arms
+  // -1 control, else index into arms (written over the codes).
   const armOfCode = Int32Array.from(seen, (a) => (a === control ? -1 : arms.indexOf(a)));
-  const armIndex = new Int32Array(n);
+  const armIndex = armCode;
   for (let i = 0; i < n; i++) armIndex[i] = armOfCode[armCode[i]!]!;
-  // Rows of each arm (control first), found in one pass.
-  const groups = groupRows(armIndex, arms.length);
+  // Records per arm (control first).
+  const armSize = new Int32Array(arms.length + 1);
+  for (let i = 0; i < n; i++) armSize[armIndex[i]! + 1]!++;
+  // The T- and X-learner read the outcome and features grouped by arm (each arm's records in data order), so each
+  // arm's rows are one range of every column, as its models take them; the other methods read them in data order.
+  const grouped = method === 't-learner' || method === 'x-learner' ? groupedLayout(armIndex, arms.length) : null;
+  const at = grouped === null ? null : grouped.at;
 
   // Outcome.
-  const y = new Float64Array(n);
+  const y = arena.column(n);
   let binary = true;
   const booleanOutcome = typeof data[0]![outcome] === 'boolean';
   for (let i = 0; i < n; i++) {
@@ -278,13 +310,8 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
       throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
     }
     if (num !== 0 && num !== 1) binary = false;
-    y[i] = num;
+    y[at === null ? i : at[i]!] = num;
   }
-  const constantOn = (idx: Int32Array): boolean => {
-    const first = y[idx[0]!];
-    for (let r = 1; r < idx.length; r++) if (y[idx[r]!] !== first) return false;
-    return true;
-  };
   let varies = false;
   for (let i = 1; i < n && !varies; i++) varies = y[i] !== y[0];
   if (!varies) {
@@ -292,17 +319,21 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   }
   if (!binary) {
     for (let i = 0; i < n; i++) {
-      if (Math.abs(y[i]!) > MAX_OUTCOME) {
-        throw new ValidationError('E_OVERFLOW', `${SOURCE}: outcome "${outcome}" is ${y[i]} in record ${i}; squared errors of outcomes beyond ±1e150 overflow double precision, so rescale it (for example to thousands).`, { source: SOURCE, field: outcome, row: i });
+      const v = y[at === null ? i : at[i]!]!;
+      if (Math.abs(v) > MAX_OUTCOME) {
+        throw new ValidationError('E_OVERFLOW', `${SOURCE}: outcome "${outcome}" is ${v} in record ${i}; squared errors of outcomes beyond ±1e150 overflow double precision, so rescale it (for example to thousands).`, { source: SOURCE, field: outcome, row: i });
       }
     }
   }
   if (method === 'class-transformation' && !binary) {
     throw new ValidationError('E_OUTCOME_KIND', `${SOURCE}: class transformation needs a binary outcome (0/1 or booleans), and "${outcome}" has other values; use 's-learner', 't-learner' or 'x-learner' for continuous outcomes.`, { source: SOURCE, field: 'method' });
   }
-  if (binary && (method === 't-learner' || method === 'x-learner')) {
+  if (binary && grouped !== null) {
+    const { start } = grouped;
     for (let k = -1; k < arms.length; k++) {
-      if (constantOn(groups[k + 1]!)) {
+      let constant = true;
+      for (let r = start[k + 1]! + 1; r < start[k + 2]! && constant; r++) constant = y[r] === y[start[k + 1]!];
+      if (constant) {
         const name = k < 0 ? `the control arm ${show(control)}` : `arm ${show(arms[k])}`;
         throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is the same for every record of ${name}, so its outcome classifier cannot be fitted; use 's-learner' or more data.`, { source: SOURCE, field: outcome });
       }
@@ -312,7 +343,7 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   // Features.
   const allowMissing = learner === 'gbm';
   // Kinds and columns in one pass over each feature's cells.
-  const { specs, cols } = readTrainingFeatures(SOURCE, data, features, allowMissing);
+  const { specs, cols } = readTrainingFeatures(SOURCE, data, features, allowMissing, at, (m) => arena.column(m));
   const names = encodedNames(specs);
   const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
   checkLearnerOptions(settings, !binary || method === 'x-learner');
@@ -335,7 +366,7 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     case 's-learner': {
       const indicators = arms.map((_, k) => {
         const col = new Float64Array(n);
-        for (const i of groups[k + 1]!) col[i] = 1;
+        for (let i = 0; i < n; i++) if (armIndex[i] === k) col[i] = 1;
         return col;
       });
       models.push(outcomeModel([...cols, ...indicators], [...names, ...armIndicatorNames(treatment, arms)], y));
@@ -344,9 +375,11 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     }
     case 't-learner':
     case 'x-learner': {
-      // Each arm's columns are gathered once and shared by its outcome model and (X-learner) its effect models.
-      const armCols = groups.map((idx) => gather(cols, idx));
-      const armY = groups.map((idx) => gather([y], idx)[0]!);
+      // Each arm's rows are one range of the columns (views, not copies), shared by its outcome model and
+      // (X-learner) its effect models.
+      const { start } = grouped!;
+      const armCols = Array.from(armSize, (_, g) => cols.map((c) => c.subarray(start[g]!, start[g + 1]!)));
+      const armY = Array.from(armSize, (_, g) => y.subarray(start[g]!, start[g + 1]!));
       for (let k = -1; k < arms.length; k++) {
         models.push(outcomeModel(armCols[k + 1]!, names, armY[k + 1]!));
         done(`outcome model, ${armName(k)}`);
@@ -375,23 +408,25 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
       break;
     }
     case 'class-transformation': {
-      const controlIdx = groups[0]!;
       for (let k = 0; k < arms.length; k++) {
-        const treatedIdx = groups[k + 1]!;
-        const nT = treatedIdx.length;
-        const nC = controlIdx.length;
+        const nT = armSize[k + 1]!;
+        const nC = armSize[0]!;
         const m = nT + nC;
-        // Rows of the comparison in data order (as a mask), so the fit does not depend on how arms are laid out.
-        const idx = new Int32Array(m);
-        let r = 0;
-        for (let i = 0; i < n; i++) if (armIndex[i] === k || armIndex[i] === -1) idx[r++] = i;
+        // Rows of the comparison in data order (as a mask), so the fit does not depend on how arms are laid out;
+        // with one treated arm that is every record (idx null: the columns as they are).
+        let idx: Int32Array | null = null;
+        if (m < n) {
+          idx = new Int32Array(m);
+          let r = 0;
+          for (let i = 0; i < n; i++) if (armIndex[i] === k || armIndex[i] === -1) idx[r++] = i;
+        }
         const z = new Uint8Array(m);
-        const w = new Float64Array(m);
+        const w = arena.column(m);
         const wT = m / (2 * nT);
         const wC = m / (2 * nC);
         let ones = 0;
         for (let j = 0; j < m; j++) {
-          const i = idx[j]!;
+          const i = idx === null ? j : idx[j]!;
           const treated = armIndex[i] === k;
           const zi = treated === (y[i] === 1) ? 1 : 0;
           z[j] = zi;
@@ -401,7 +436,7 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
         if (ones === 0 || ones === m) {
           throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: for ${armName(k)} every treated record has outcome ${z[0]} and every control record ${1 - z[0]!}, so the transformed class is constant; use another method.`, { source: SOURCE, field: outcome });
         }
-        models.push(fitClassifier(settings, gather(cols, idx), names, z, w, signal));
+        models.push(fitClassifier(settings, idx === null ? cols : gather(cols, idx), names, z, w, signal));
         done(`transformed-class model, ${armName(k)}`);
       }
       break;

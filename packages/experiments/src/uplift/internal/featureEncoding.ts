@@ -49,109 +49,191 @@ function missingError(source: string, name: string, row: number, v: unknown, tex
  * strings (one column per level, levels sorted). Mixed kinds, ±Infinity and
  * (unless `allowMissing`) missing cells are refused with the field and
  * record at fault; missing numeric cells become NaN when `allowMissing`.
+ * Record i's values go to row `at[i]` of the columns (a permutation of the
+ * rows, e.g. grouped by arm), or to row i when `at` is null; each column (n
+ * zeros) comes from `column`.
  */
-export function readTrainingFeatures(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): { specs: FeatureSpec[]; cols: Float64Array[] } {
-  return readCommonCase(rows, features) ?? readChecked(source, rows, features, allowMissing);
+export function readTrainingFeatures(
+  source: string,
+  rows: readonly Record<string, unknown>[],
+  features: readonly string[],
+  allowMissing: boolean,
+  at: Int32Array | null = null,
+  column: (n: number) => Float64Array = newColumn,
+): { specs: FeatureSpec[]; cols: Float64Array[] } {
+  return readCommonCase(rows, features, at, column) ?? readChecked(source, rows, features, allowMissing, at, column);
+}
+
+function newColumn(n: number): Float64Array {
+  return new Float64Array(n);
 }
 
 /**
- * The common case in one pass over the records, each record read once: every
- * cell of a feature is a finite number, or every cell is text, as in record
- * 0. Numbers and text codes go into one Float64Array (a column per feature);
- * text is then one-hot encoded. Null at the first cell that is anything else
- * (a boolean, a missing or non-finite value, a change of kind): the checked
- * reading then starts over, finds that cell and names it.
+ * A categorical feature's one-hot columns, made while reading: a column per
+ * level in first-seen order (made when the level is first seen), then put in
+ * sorted level order.
  */
-function readCommonCase(rows: readonly Record<string, unknown>[], features: readonly string[]): { specs: FeatureSpec[]; cols: Float64Array[] } | null {
-  const n = rows.length;
-  const p = features.length;
-  const first = rows[0]!;
-  const text = new Uint8Array(p);
-  for (let j = 0; j < p; j++) {
-    const v = first[features[j]!];
-    if (typeof v === 'string') text[j] = 1;
-    else if (typeof v !== 'number' || v - v !== 0) return null;
-  }
-  // Column j of the block holds feature j's numbers, or its text codes (indexes into seen[j], first-seen order).
-  const block = new Float64Array(n * p);
-  const index: Map<string, number>[] = [];
-  const seen: string[][] = [];
-  const last: (string | null)[] = [];
-  const lastCode = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    index.push(new Map());
-    seen.push([]);
-    last.push(null);
-  }
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    for (let j = 0; j < p; j++) {
-      const v = r[features[j]!];
-      if (text[j] === 0) {
-        if (typeof v !== 'number' || v - v !== 0) return null;
-        block[j * n + i] = v;
-        continue;
+class OneHot {
+  readonly #index = new Map<string, number>();
+  readonly #seen: string[] = [];
+  readonly #cols: Float64Array[] = [];
+  #last: string | null = null;
+  #lastCol: Float64Array | null = null;
+
+  constructor(
+    readonly n: number,
+    readonly column: (n: number) => Float64Array,
+  ) {}
+
+  /** Sets row `row` of level `v`'s column to 1. */
+  set(v: string, row: number): void {
+    if (v !== this.#last) {
+      let k = this.#index.get(v);
+      if (k === undefined) {
+        k = this.#seen.length;
+        this.#index.set(v, k);
+        this.#seen.push(v);
+        this.#cols.push(this.column(this.n));
       }
-      if (typeof v !== 'string') return null;
-      if (v !== last[j]) {
-        last[j] = v;
-        let k = index[j]!.get(v);
-        if (k === undefined) {
-          k = seen[j]!.length;
-          index[j]!.set(v, k);
-          seen[j]!.push(v);
-        }
-        lastCode[j] = k;
-      }
-      block[j * n + i] = lastCode[j]!;
+      this.#last = v;
+      this.#lastCol = this.#cols[k]!;
     }
+    this.#lastCol![row] = 1;
   }
+
+  /** The levels (sorted) and their columns in that order. */
+  finish(): { levels: string[]; cols: Float64Array[] } {
+    const levels = [...this.#seen].sort();
+    return { levels, cols: levels.map((l) => this.#cols[this.#index.get(l)!]!) };
+  }
+}
+
+/**
+ * Record `r`'s field `name`, read through property-load site number `site`.
+ * A load `r[name]` whose name changes from call to call is slow (the engine
+ * looks the name up for every record), while one that always sees the same
+ * name is specialised to that name and costs about as much as `r.recency`.
+ * So each of the first SITES features of a fit reads its cells through a
+ * case of its own; features beyond share the last.
+ */
+function cellAt(r: Record<string, unknown>, name: string, site: number): unknown {
+  switch (site) {
+    case 0:
+      return r[name];
+    case 1:
+      return r[name];
+    case 2:
+      return r[name];
+    case 3:
+      return r[name];
+    case 4:
+      return r[name];
+    case 5:
+      return r[name];
+    case 6:
+      return r[name];
+    case 7:
+      return r[name];
+    case 8:
+      return r[name];
+    case 9:
+      return r[name];
+    case 10:
+      return r[name];
+    case 11:
+      return r[name];
+    default:
+      return r[name];
+  }
+}
+
+/**
+ * The common case, feature by feature (each feature's cells read through a
+ * load site of its own, see `cellAt`): every cell of a feature is a finite
+ * number, or every cell is text, as in record 0. Numbers go straight into
+ * their column, text into its level's one-hot column. Null at the first cell
+ * that is anything else (a boolean, a missing or non-finite value, a change
+ * of kind): the checked reading then starts over, finds that cell and names
+ * it.
+ */
+function readCommonCase(rows: readonly Record<string, unknown>[], features: readonly string[], at: Int32Array | null, column: (n: number) => Float64Array): { specs: FeatureSpec[]; cols: Float64Array[] } | null {
+  const n = rows.length;
   const specs: FeatureSpec[] = [];
   const cols: Float64Array[] = [];
-  for (let j = 0; j < p; j++) {
+  for (let j = 0; j < features.length; j++) {
     const name = features[j]!;
-    const values = block.subarray(j * n, (j + 1) * n);
-    if (text[j] === 0) {
+    const first = rows[0]![name];
+    if (typeof first === 'number') {
+      const col = column(n);
+      for (let i = 0; i < n; i++) {
+        const v = cellAt(rows[i]!, name, j);
+        if (typeof v !== 'number' || v - v !== 0) return null;
+        col[at === null ? i : at[i]!] = v;
+      }
       specs.push({ name, kind: 'numeric' });
-      cols.push(values);
-      continue;
-    }
-    const levels = [...seen[j]!].sort();
-    const oneHot = new Float64Array(levels.length * n);
-    // Start of each first-seen code's column in oneHot.
-    const at = Float64Array.from(seen[j]!, (l) => levels.indexOf(l) * n);
-    for (let i = 0; i < n; i++) oneHot[at[values[i]!]! + i] = 1;
-    specs.push({ name, kind: 'categorical', levels });
-    for (let k = 0; k < levels.length; k++) cols.push(oneHot.subarray(k * n, (k + 1) * n));
+      cols.push(col);
+    } else if (typeof first === 'string') {
+      // OneHot#set, written out in the loop: a column per level in first-seen order, found again only when the
+      // level changes from the record before.
+      const index = new Map<string, number>();
+      const seen: string[] = [];
+      const levelCols: Float64Array[] = [];
+      let last: unknown = undefined;
+      let lastCol: Float64Array | null = null;
+      for (let i = 0; i < n; i++) {
+        const v = cellAt(rows[i]!, name, j);
+        if (v !== last) {
+          if (typeof v !== 'string') return null;
+          let k = index.get(v);
+          if (k === undefined) {
+            k = seen.length;
+            index.set(v, k);
+            seen.push(v);
+            levelCols.push(column(n));
+          }
+          last = v;
+          lastCol = levelCols[k]!;
+        }
+        lastCol![at === null ? i : at[i]!] = 1;
+      }
+      const levels = [...seen].sort();
+      const block = levels.map((l) => levelCols[index.get(l)!]!);
+      specs.push({ name, kind: 'categorical', levels });
+      cols.push(...block);
+    } else return null;
   }
   return { specs, cols };
 }
 
 /** Feature by feature, every cell checked: names the field and record at fault. */
-function readChecked(source: string, rows: readonly Record<string, unknown>[], features: readonly string[], allowMissing: boolean): { specs: FeatureSpec[]; cols: Float64Array[] } {
+function readChecked(
+  source: string,
+  rows: readonly Record<string, unknown>[],
+  features: readonly string[],
+  allowMissing: boolean,
+  at: Int32Array | null,
+  column: (n: number) => Float64Array,
+): { specs: FeatureSpec[]; cols: Float64Array[] } {
   const n = rows.length;
   const specs: FeatureSpec[] = [];
   const cols: Float64Array[] = [];
   for (const name of features) {
     let kind: 'number' | 'boolean' | 'string' | undefined;
     let firstRow = -1;
-    const values = new Float64Array(n);
-    // Text: each record's level as an index into `seen` (first-seen order), sorted afterwards.
-    let codes: Int32Array | null = null;
-    const index = new Map<string, number>();
-    const seen: string[] = [];
-    let last: string | null = null;
-    let lastCode = -1;
+    // Numbers and booleans: the column; text: its one-hot columns (the numeric column is then not used).
+    let values: Float64Array | null = null;
+    let oneHot: OneHot | null = null;
     for (let i = 0; i < n; i++) {
       const v = rows[i]![name];
+      const row = at === null ? i : at[i]!;
       // The common case first: a finite number in a numeric feature (v − v is 0 only for finite v).
       if (kind === 'number' && typeof v === 'number' && v - v === 0) {
-        values[i] = v;
+        values![row] = v;
         continue;
       }
       if (isMissing(v)) {
         if (!allowMissing || kind === 'string') throw missingError(source, name, i, v, kind === 'string');
-        values[i] = NaN;
+        (values ??= column(n))[row] = NaN;
         continue;
       }
       const t = typeof v;
@@ -167,38 +249,24 @@ function readChecked(source: string, rows: readonly Record<string, unknown>[], f
         }
         kind = t as 'number' | 'boolean' | 'string';
         firstRow = i;
+        if (kind !== 'string') values ??= column(n);
       }
       if (t === 'number') {
         if (!Number.isFinite(v)) throw new ValidationError('E_NOT_FINITE', `${source}: feature "${name}" is ${String(v)} in record ${i}; features must be finite.`, { source, field: name, row: i });
-        values[i] = v as number;
-      } else if (t === 'boolean') values[i] = v ? 1 : 0;
-      else {
-        codes ??= new Int32Array(n);
-        if (v !== last) {
-          last = v as string;
-          let k = index.get(last);
-          if (k === undefined) {
-            k = seen.length;
-            index.set(last, k);
-            seen.push(last);
-          }
-          lastCode = k;
-        }
-        codes[i] = lastCode;
-      }
+        values![row] = v as number;
+      } else if (t === 'boolean') values![row] = v ? 1 : 0;
+      else (oneHot ??= new OneHot(n, column)).set(v as string, row);
     }
     if (kind === 'string') {
       // A missing text cell seen before the first text value.
       if (firstRow > 0) throw missingError(source, name, 0, rows[0]![name], true);
-      const levels = [...seen].sort();
-      const block = levels.map(() => new Float64Array(n));
-      const column = seen.map((l) => block[levels.indexOf(l)]!);
-      for (let i = 0; i < n; i++) column[codes![i]!]![i] = 1;
+      const { levels, cols: block } = oneHot!.finish();
       specs.push({ name, kind: 'categorical', levels });
       cols.push(...block);
     } else {
       specs.push({ name, kind: 'numeric' });
-      cols.push(values);
+      // Every cell missing (allowed): a column of NaN.
+      cols.push(values ?? column(n).fill(NaN));
     }
   }
   return { specs, cols };
