@@ -4,7 +4,7 @@ import { resolveOptions } from '@marksman/core/internal';
 import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
 import { ColumnArena } from './internal/columnArena';
-import { checkRows, encodedNames, readTrainingFeatures } from './internal/featureEncoding';
+import { checkRows, encodedNames, readCommonCase, readTrainingFeatures } from './internal/featureEncoding';
 import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
 import type { UpliftModel } from './UpliftModel';
 import type { UpliftArm, UpliftFitProgress, UpliftLearner, UpliftMethod } from './upliftTypes';
@@ -242,8 +242,14 @@ interface Checked {
 /** The fit after the options are checked: reads the records and fits the base models; scratch columns from `arena`. */
 function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena: ColumnArena): UpliftModel {
   const { treatment, outcome, features, method, learner, seed, learnerOptions } = o;
-  const data = checkRows(SOURCE, rows);
+  // Each record is checked in the pass over the arms (one visit to each record); any error there first lets
+  // checkRows look at every record, so a record that is not an object is reported as when all are checked first.
+  const data = checkRows(SOURCE, rows, 'rows', false);
   const n = data.length;
+  function armFailure(e: unknown): never {
+    checkRows(SOURCE, data);
+    throw e;
+  }
 
   // Arms: each record's label as an index into `seen` (first-seen order); a run of equal cells is read once.
   const armCode = new Int32Array(n);
@@ -252,14 +258,21 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
   let previous: unknown = undefined;
   let previousCode = -1;
   for (let i = 0; i < n; i++) {
-    const cell = data[i]![treatment];
+    const r: unknown = data[i];
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) armFailure(null);
+    const cell = (r as Record<string, unknown>)[treatment];
     if (i > 0 && cell === previous) {
       armCode[i] = previousCode;
       continue;
     }
-    const a = label(cell, treatment, i);
+    let a: UpliftArm;
+    try {
+      a = label(cell, treatment, i);
+    } catch (e) {
+      armFailure(e);
+    }
     if (i > 0 && typeof a !== typeof seen[0]) {
-      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i });
+      armFailure(new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i }));
     }
     let k = codeOf.get(a);
     if (k === undefined) {
@@ -293,24 +306,36 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
   const grouped = method === 't-learner' || method === 'x-learner' ? groupedLayout(armIndex, arms.length) : null;
   const at = grouped === null ? null : grouped.at;
 
-  // Outcome.
-  const y = arena.column(n);
+  // Outcome and features. The common case (the outcome a finite number in every record, every feature a finite
+  // number or text throughout, as in record 0) is read in one pass over the records, the outcome as one more numeric
+  // column; anything else is read again field by field below, which finds and names the cell at fault.
+  const allowMissing = learner === 'gbm';
+  const column = (m: number): Float64Array => arena.column(m);
+  const common = typeof data[0]![outcome] === 'number' ? readCommonCase(data, [...features, outcome], at, column) : null;
+  let y: Float64Array;
   let binary = true;
-  const booleanOutcome = typeof data[0]![outcome] === 'boolean';
-  for (let i = 0; i < n; i++) {
-    const v = data[i]![outcome];
-    let num: number;
-    if (typeof v === 'boolean') num = v ? 1 : 0;
-    else if (typeof v === 'number' && Number.isFinite(v)) num = v;
-    else {
-      const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
-      throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
+  if (common !== null) {
+    y = common.cols.pop()!;
+    common.specs.pop();
+    for (let r = 0; r < n && binary; r++) binary = y[r] === 0 || y[r] === 1;
+  } else {
+    y = arena.column(n);
+    const booleanOutcome = typeof data[0]![outcome] === 'boolean';
+    for (let i = 0; i < n; i++) {
+      const v = data[i]![outcome];
+      let num: number;
+      if (typeof v === 'boolean') num = v ? 1 : 0;
+      else if (typeof v === 'number' && Number.isFinite(v)) num = v;
+      else {
+        const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
+        throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
+      }
+      if ((typeof v === 'boolean') !== booleanOutcome) {
+        throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
+      }
+      if (num !== 0 && num !== 1) binary = false;
+      y[at === null ? i : at[i]!] = num;
     }
-    if ((typeof v === 'boolean') !== booleanOutcome) {
-      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
-    }
-    if (num !== 0 && num !== 1) binary = false;
-    y[at === null ? i : at[i]!] = num;
   }
   let varies = false;
   for (let i = 1; i < n && !varies; i++) varies = y[i] !== y[0];
@@ -340,10 +365,8 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
     }
   }
 
-  // Features.
-  const allowMissing = learner === 'gbm';
-  // Kinds and columns in one pass over each feature's cells.
-  const { specs, cols } = readTrainingFeatures(SOURCE, data, features, allowMissing, at, (m) => arena.column(m));
+  // Features (kinds and columns), unless read with the outcome above.
+  const { specs, cols } = common ?? readTrainingFeatures(SOURCE, data, features, allowMissing, at, column);
   const names = encodedNames(specs);
   const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
   checkLearnerOptions(settings, !binary || method === 'x-learner');

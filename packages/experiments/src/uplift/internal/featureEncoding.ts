@@ -17,15 +17,18 @@ const describe = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v =
 /** Whether a cell counts as missing: absent, null or NaN. */
 const isMissing = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v));
 
-/** Checks that `rows` is a non-empty array of plain objects. */
-export function checkRows(source: string, given: unknown, field = 'rows'): readonly Record<string, unknown>[] {
+/**
+ * Checks that `rows` is a non-empty array of plain objects (with `each` false, only that it is a non-empty array:
+ * the caller checks each record as it visits it, and calls this again with `each` for the error).
+ */
+export function checkRows(source: string, given: unknown, field = 'rows', each = true): readonly Record<string, unknown>[] {
   // An Arrow table is read as records (nulls as null, Timestamp/Date as epoch ms), then checked as records are.
   const rows = isArrowTable(given) ? arrowRecords(source, given) : given;
   if (!Array.isArray(rows)) {
     throw new ValidationError('E_ROWS', `${source}: ${field} must be an array of records such as [{ recency: 3, channel: 'Web' }], got ${describe(rows)}.`, { source, field });
   }
   if (rows.length === 0) throw new ValidationError('E_EMPTY', `${source}: ${field} is empty; give at least one record.`, { source, field });
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; each && i < rows.length; i++) {
     const r: unknown = rows[i];
     if (typeof r !== 'object' || r === null || Array.isArray(r)) {
       throw new ValidationError('E_ROWS', `${source}: record ${i} of ${field} is ${describe(r)}, not an object with the feature fields.`, { source, field, row: i });
@@ -113,8 +116,8 @@ class OneHot {
  * A load `r[name]` whose name changes from call to call is slow (the engine
  * looks the name up for every record), while one that always sees the same
  * name is specialised to that name and costs about as much as `r.recency`.
- * So each of the first SITES features of a fit reads its cells through a
- * case of its own; features beyond share the last.
+ * So each of the first 12 fields of a fit reads its cells through a
+ * case of its own; fields beyond share the last.
  */
 function cellAt(r: Record<string, unknown>, name: string, site: number): unknown {
   switch (site) {
@@ -148,59 +151,78 @@ function cellAt(r: Record<string, unknown>, name: string, site: number): unknown
 }
 
 /**
- * The common case, feature by feature (each feature's cells read through a
- * load site of its own, see `cellAt`): every cell of a feature is a finite
- * number, or every cell is text, as in record 0. Numbers go straight into
- * their column, text into its level's one-hot column. Null at the first cell
- * that is anything else (a boolean, a missing or non-finite value, a change
- * of kind): the checked reading then starts over, finds that cell and names
- * it.
+ * The common case in one pass over the records, each record visited once (a
+ * pass over records scattered in memory costs a cache miss per record, more
+ * than reading its fields): every cell of a field is a finite number, or
+ * every cell is text, as in record 0. Numbers go straight into their column,
+ * text into its level's one-hot column (a column per level in first-seen
+ * order, found again only when the level changes from the record before).
+ * Each field is read through a load site of its own (see `cellAt`). Null at
+ * the first cell that is anything else (a boolean, a missing or non-finite
+ * value, a change of kind): the checked reading then starts over, finds that
+ * cell and names it. Record i goes to row `at[i]` (row i when null).
  */
-function readCommonCase(rows: readonly Record<string, unknown>[], features: readonly string[], at: Int32Array | null, column: (n: number) => Float64Array): { specs: FeatureSpec[]; cols: Float64Array[] } | null {
+export function readCommonCase(rows: readonly Record<string, unknown>[], fields: readonly string[], at: Int32Array | null, column: (n: number) => Float64Array): { specs: FeatureSpec[]; cols: Float64Array[] } | null {
   const n = rows.length;
+  const p = fields.length;
+  const first = rows[0]!;
+  // Per field: its column (numbers), or (text) its levels' columns, a Map from level to index, and the last level.
+  const numeric: (Float64Array | null)[] = [];
+  const index: (Map<string, number> | null)[] = [];
+  const seen: string[][] = [];
+  const levelCols: Float64Array[][] = [];
+  const last: unknown[] = [];
+  const lastCol: (Float64Array | null)[] = [];
+  for (let j = 0; j < p; j++) {
+    const v = first[fields[j]!];
+    const text = typeof v === 'string';
+    if (!text && (typeof v !== 'number' || v - v !== 0)) return null;
+    numeric.push(text ? null : column(n));
+    index.push(text ? new Map() : null);
+    seen.push([]);
+    levelCols.push([]);
+    last.push(undefined);
+    lastCol.push(null);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const row = at === null ? i : at[i]!;
+    for (let j = 0; j < p; j++) {
+      const v = cellAt(r, fields[j]!, j);
+      const col = numeric[j];
+      if (col) {
+        if (typeof v !== 'number' || v - v !== 0) return null;
+        col[row] = v;
+        continue;
+      }
+      if (v !== last[j]) {
+        if (typeof v !== 'string') return null;
+        let k = index[j]!.get(v);
+        if (k === undefined) {
+          k = seen[j]!.length;
+          index[j]!.set(v, k);
+          seen[j]!.push(v);
+          levelCols[j]!.push(column(n));
+        }
+        last[j] = v;
+        lastCol[j] = levelCols[j]![k]!;
+      }
+      lastCol[j]![row] = 1;
+    }
+  }
   const specs: FeatureSpec[] = [];
   const cols: Float64Array[] = [];
-  for (let j = 0; j < features.length; j++) {
-    const name = features[j]!;
-    const first = rows[0]![name];
-    if (typeof first === 'number') {
-      const col = column(n);
-      for (let i = 0; i < n; i++) {
-        const v = cellAt(rows[i]!, name, j);
-        if (typeof v !== 'number' || v - v !== 0) return null;
-        col[at === null ? i : at[i]!] = v;
-      }
+  for (let j = 0; j < p; j++) {
+    const name = fields[j]!;
+    const col = numeric[j];
+    if (col) {
       specs.push({ name, kind: 'numeric' });
       cols.push(col);
-    } else if (typeof first === 'string') {
-      // OneHot#set, written out in the loop: a column per level in first-seen order, found again only when the
-      // level changes from the record before.
-      const index = new Map<string, number>();
-      const seen: string[] = [];
-      const levelCols: Float64Array[] = [];
-      let last: unknown = undefined;
-      let lastCol: Float64Array | null = null;
-      for (let i = 0; i < n; i++) {
-        const v = cellAt(rows[i]!, name, j);
-        if (v !== last) {
-          if (typeof v !== 'string') return null;
-          let k = index.get(v);
-          if (k === undefined) {
-            k = seen.length;
-            index.set(v, k);
-            seen.push(v);
-            levelCols.push(column(n));
-          }
-          last = v;
-          lastCol = levelCols[k]!;
-        }
-        lastCol![at === null ? i : at[i]!] = 1;
-      }
-      const levels = [...seen].sort();
-      const block = levels.map((l) => levelCols[index.get(l)!]!);
+    } else {
+      const levels = [...seen[j]!].sort();
       specs.push({ name, kind: 'categorical', levels });
-      cols.push(...block);
-    } else return null;
+      for (const l of levels) cols.push(levelCols[j]![index[j]!.get(l)!]!);
+    }
   }
   return { specs, cols };
 }
