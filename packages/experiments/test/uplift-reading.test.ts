@@ -67,6 +67,23 @@ describe('fitUplift: the one-pass reading fits the same base models as fitting e
     expect(Array.from(m.predict(test))).toEqual(Array.from(t, (v, i) => v - c[i]!));
   });
 
+  it('X-learner, least squares: the effect models are least squares on the imputed effects, to the last bit', () => {
+    const m = fitUplift(rows, { ...base, method: 'x-learner' });
+    const data = (a: number) => {
+      const { X, names } = columns(arm(a));
+      return { X, names, y: Float64Array.from(arm(a), (r) => r.spend) };
+    };
+    const c = data(0);
+    const t = data(1);
+    const m0 = new LinearRegression().fit(c.X, c.y, { featureNames: c.names });
+    const m1 = new LinearRegression().fit(t.X, t.y, { featureNames: t.names });
+    const dT = m0.predict(t.X).map((v, i) => t.y[i]! - v);
+    const dC = m1.predict(c.X).map((v, i) => v - c.y[i]!);
+    const models = m.toJSON().models;
+    expect(models.slice(0, 2)).toEqual([m0.toJSON(), m1.toJSON()]);
+    expect(models.slice(2)).toEqual([new LinearRegression().fit(t.X, dT, { featureNames: t.names }).toJSON(), new LinearRegression().fit(c.X, dC, { featureNames: c.names }).toJSON()]);
+  });
+
   it('T-learner, logistic: uplift = difference of the arm classifiers, to the last bit', () => {
     const m = fitUplift(rows, { ...base, outcome: 'visit' });
     const fit = (a: number) => {

@@ -416,10 +416,17 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
         for (let k = 0; k < arms.length; k++) {
           const treatedCols = armCols[k + 1]!;
           const treatedY = armY[k + 1]!;
-          // Imputed effects: treated y − control model; arm model − control y (computed in place).
-          const dTreated = controlOnControl.predict(treatedCols);
+          // Imputed effects: treated y − control model; arm model − control y (computed in place; least squares
+          // predicts into scratch columns).
+          const predict = (m: BaseModel, X: Float64Array[], rows: number): Float64Array => {
+            if (m.predictInto === undefined) return m.predict(X);
+            const out = arena.column(rows);
+            m.predictInto(X, out);
+            return out;
+          };
+          const dTreated = predict(controlOnControl, treatedCols, treatedY.length);
           for (let r = 0; r < dTreated.length; r++) dTreated[r] = (treatedY[r] as number) - (dTreated[r] as number);
-          const dControl = models[1 + k]!.predict(controlCols);
+          const dControl = predict(models[1 + k]!, controlCols, nC);
           for (let r = 0; r < nC; r++) dControl[r] = (dControl[r] as number) - (controlY[r] as number);
           models.push(fitRegressor(settings, treatedCols, names, dTreated, signal));
           done(`effect model on treated rows, ${armName(k)}`);
