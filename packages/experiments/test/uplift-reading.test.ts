@@ -112,6 +112,26 @@ describe('fitUplift: the one-pass reading fits the same base models as fitting e
     const b = fitUplift(asBoolean, { ...base, outcome: 'visit', method: 'x-learner' });
     expect(b.toJSON().models).toEqual(a.toJSON().models);
   });
+
+  it('arm labels as text (three arms) or booleans: the same models on either reading', () => {
+    const names = ['control', 'mail', 'sms'];
+    const text = rows.map((r, i) => ({ ...r, arm: names[r.arm === 0 ? 0 : 1 + (i % 2)]! }));
+    const flags = rows.map((r) => ({ ...r, arm: r.arm === 1 }));
+    for (const [data, method] of [
+      [text, 't-learner'],
+      [text, 'class-transformation'],
+      [flags, 'x-learner'],
+      [flags, 's-learner'],
+    ] as const) {
+      const a = fitUplift(data, { ...base, outcome: 'visit', method });
+      const b = fitUplift(
+        data.map((r) => ({ ...r, visit: r.visit === 1 })),
+        { ...base, outcome: 'visit', method },
+      );
+      expect(a.arms).toEqual(data === text ? ['mail', 'sms'] : [true]);
+      expect(b.toJSON().models).toEqual(a.toJSON().models);
+    }
+  });
 });
 
 describe('fitUplift: scratch columns kept between fits', () => {

@@ -5,6 +5,7 @@ import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/bas
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
 import { ColumnArena } from './internal/columnArena';
 import { checkRows, encodedNames, readCommonCase, readTrainingFeatures } from './internal/featureEncoding';
+import type { FeatureSpec } from './internal/featureEncoding';
 import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
 import type { UpliftModel } from './UpliftModel';
 import type { UpliftArm, UpliftFitProgress, UpliftLearner, UpliftMethod } from './upliftTypes';
@@ -242,47 +243,65 @@ interface Checked {
 /** The fit after the options are checked: reads the records and fits the base models; scratch columns from `arena`. */
 function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena: ColumnArena): UpliftModel {
   const { treatment, outcome, features, method, learner, seed, learnerOptions } = o;
-  // Each record is checked in the pass over the arms (one visit to each record); any error there first lets
-  // checkRows look at every record, so a record that is not an object is reported as when all are checked first.
   const data = checkRows(SOURCE, rows, 'rows', false);
   const n = data.length;
-  function armFailure(e: unknown): never {
-    checkRows(SOURCE, data);
-    throw e;
-  }
+  const column = (m: number): Float64Array => arena.column(m);
+  // The common case in one pass over the records (a pass over records scattered in memory costs a cache miss per
+  // record): every record an object, the arm labels of one type, the outcome a finite number throughout and each
+  // feature a finite number or text throughout, as in record 0; the outcome is read as one more numeric column.
+  // Anything else is read again field by field below, which finds and names the cell at fault.
+  const first: unknown = data[0];
+  const onePass =
+    typeof first === 'object' && first !== null && typeof (first as Record<string, unknown>)[outcome] === 'number'
+      ? readCommonCase(data, [...features, outcome], null, column, treatment)
+      : null;
 
-  // Arms: each record's label as an index into `seen` (first-seen order); a run of equal cells is read once.
-  const armCode = new Int32Array(n);
-  const seen: UpliftArm[] = [];
-  const codeOf = new Map<UpliftArm, number>();
-  let previous: unknown = undefined;
-  let previousCode = -1;
-  for (let i = 0; i < n; i++) {
-    const r: unknown = data[i];
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) armFailure(null);
-    const cell = (r as Record<string, unknown>)[treatment];
-    if (i > 0 && cell === previous) {
-      armCode[i] = previousCode;
-      continue;
+  // Arms: each record's label as an index into `seen` (first-seen order).
+  let armCode: Int32Array;
+  let seen: UpliftArm[];
+  if (onePass !== null) {
+    armCode = onePass.labelCodes!;
+    seen = onePass.labels;
+  } else {
+    // Each record is checked in the pass over the arms; any error there first lets checkRows look at every
+    // record, so a record that is not an object is reported as when all are checked first.
+    const armFailure = (e: unknown): never => {
+      checkRows(SOURCE, data);
+      throw e;
+    };
+    armCode = new Int32Array(n);
+    seen = [];
+    const codeOf = new Map<UpliftArm, number>();
+    // A run of equal cells is read once.
+    let previous: unknown = undefined;
+    let previousCode = -1;
+    for (let i = 0; i < n; i++) {
+      const r: unknown = data[i];
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) return armFailure(null);
+      const cell = (r as Record<string, unknown>)[treatment];
+      if (i > 0 && cell === previous) {
+        armCode[i] = previousCode;
+        continue;
+      }
+      let a: UpliftArm;
+      try {
+        a = label(cell, treatment, i);
+      } catch (e) {
+        return armFailure(e);
+      }
+      if (i > 0 && typeof a !== typeof seen[0]) {
+        return armFailure(new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i }));
+      }
+      let k = codeOf.get(a);
+      if (k === undefined) {
+        k = seen.length;
+        codeOf.set(a, k);
+        seen.push(a);
+      }
+      armCode[i] = k;
+      previous = cell;
+      previousCode = k;
     }
-    let a: UpliftArm;
-    try {
-      a = label(cell, treatment, i);
-    } catch (e) {
-      armFailure(e);
-    }
-    if (i > 0 && typeof a !== typeof seen[0]) {
-      armFailure(new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i }));
-    }
-    let k = codeOf.get(a);
-    if (k === undefined) {
-      k = seen.length;
-      codeOf.set(a, k);
-      seen.push(a);
-    }
-    armCode[i] = k;
-    previous = cell;
-    previousCode = k;
   }
   const kind = typeof seen[0];
   const control: UpliftArm = o.control ?? (kind === 'number' ? 0 : kind === 'boolean' ? false : 'control');
@@ -306,17 +325,20 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
   const grouped = method === 't-learner' || method === 'x-learner' ? groupedLayout(armIndex, arms.length) : null;
   const at = grouped === null ? null : grouped.at;
 
-  // Outcome and features. The common case (the outcome a finite number in every record, every feature a finite
-  // number or text throughout, as in record 0) is read in one pass over the records, the outcome as one more numeric
-  // column; anything else is read again field by field below, which finds and names the cell at fault.
+  // Outcome and features: from the one pass (its columns in data order, put in the grouped layout for the T- and
+  // X-learner), or read again field by field.
   const allowMissing = learner === 'gbm';
-  const column = (m: number): Float64Array => arena.column(m);
-  const common = typeof data[0]![outcome] === 'number' ? readCommonCase(data, [...features, outcome], at, column) : null;
   let y: Float64Array;
   let binary = true;
-  if (common !== null) {
-    y = common.cols.pop()!;
-    common.specs.pop();
+  let read: { specs: FeatureSpec[]; cols: Float64Array[] } | null = null;
+  if (onePass !== null) {
+    const all = at === null ? onePass.cols : onePass.cols.map((c) => {
+      const out = arena.column(n);
+      for (let i = 0; i < n; i++) out[at[i]!] = c[i]!;
+      return out;
+    });
+    y = all.pop()!;
+    read = { specs: onePass.specs.slice(0, -1), cols: all };
     for (let r = 0; r < n && binary; r++) binary = y[r] === 0 || y[r] === 1;
   } else {
     y = arena.column(n);
@@ -365,8 +387,8 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
     }
   }
 
-  // Features (kinds and columns), unless read with the outcome above.
-  const { specs, cols } = common ?? readTrainingFeatures(SOURCE, data, features, allowMissing, at, column);
+  // Features (kinds and columns), unless read in the one pass.
+  const { specs, cols } = read ?? readTrainingFeatures(SOURCE, data, features, allowMissing, at, column);
   const names = encodedNames(specs);
   const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
   checkLearnerOptions(settings, !binary || method === 'x-learner');

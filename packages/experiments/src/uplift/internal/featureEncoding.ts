@@ -111,6 +111,19 @@ class OneHot {
   }
 }
 
+/** A label cell the one-pass reading accepts. */
+type Label = string | number | boolean;
+
+/** What the one-pass reading gives: the encoded fields and, with a label field, each record's label code. */
+export interface CommonCase {
+  readonly specs: FeatureSpec[];
+  readonly cols: Float64Array[];
+  /** Record i's label is labels[labelCodes[i]] (null without a label field). */
+  readonly labelCodes: Int32Array | null;
+  /** The labels in first-seen order. */
+  readonly labels: Label[];
+}
+
 /**
  * Record `r`'s field `name`, read through property-load site number `site`.
  * A load `r[name]` whose name changes from call to call is slow (the engine
@@ -161,11 +174,32 @@ function cellAt(r: Record<string, unknown>, name: string, site: number): unknown
  * the first cell that is anything else (a boolean, a missing or non-finite
  * value, a change of kind): the checked reading then starts over, finds that
  * cell and names it. Record i goes to row `at[i]` (row i when null).
+ *
+ * With `labelField`, the same pass also checks that every record is one
+ * (an object) and reads each record's label there: text, finite numbers or
+ * booleans, all of record 0's type (else null), coded in first-seen order.
  */
-export function readCommonCase(rows: readonly Record<string, unknown>[], fields: readonly string[], at: Int32Array | null, column: (n: number) => Float64Array): { specs: FeatureSpec[]; cols: Float64Array[] } | null {
+export function readCommonCase(
+  rows: readonly Record<string, unknown>[],
+  fields: readonly string[],
+  at: Int32Array | null,
+  column: (n: number) => Float64Array,
+  labelField: string | null = null,
+): CommonCase | null {
   const n = rows.length;
   const p = fields.length;
-  const first = rows[0]!;
+  const first: unknown = rows[0];
+  if (labelField !== null && !isRecord(first)) return null;
+  const f0 = first as Record<string, unknown>;
+  // With a label field: each record's label as a code into `labels` (first-seen order), all of record 0's type.
+  const labelCodes = labelField === null ? null : new Int32Array(n);
+  const labels: Label[] = [];
+  const labelIndex = new Map<Label, number>();
+  const labelType = labelField === null ? '' : typeof f0[labelField];
+  if (labelField !== null && labelType !== 'string' && labelType !== 'number' && labelType !== 'boolean') return null;
+  // No cell is this object, so record 0's label is always read.
+  let lastLabel: unknown = labelIndex;
+  let lastLabelCode = -1;
   // Per field: its column (numbers), or (text) its levels' columns, a Map from level to index, and the last level.
   const numeric: (Float64Array | null)[] = [];
   const index: (Map<string, number> | null)[] = [];
@@ -174,7 +208,7 @@ export function readCommonCase(rows: readonly Record<string, unknown>[], fields:
   const last: unknown[] = [];
   const lastCol: (Float64Array | null)[] = [];
   for (let j = 0; j < p; j++) {
-    const v = first[fields[j]!];
+    const v = f0[fields[j]!];
     const text = typeof v === 'string';
     if (!text && (typeof v !== 'number' || v - v !== 0)) return null;
     numeric.push(text ? null : column(n));
@@ -187,6 +221,22 @@ export function readCommonCase(rows: readonly Record<string, unknown>[], fields:
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     const row = at === null ? i : at[i]!;
+    if (labelCodes !== null) {
+      if (!isRecord(r)) return null;
+      const v = r[labelField!];
+      if (v !== lastLabel) {
+        if (typeof v !== labelType || (typeof v === 'number' && v - v !== 0)) return null;
+        let k = labelIndex.get(v as Label);
+        if (k === undefined) {
+          k = labels.length;
+          labelIndex.set(v as Label, k);
+          labels.push(v as Label);
+        }
+        lastLabel = v;
+        lastLabelCode = k;
+      }
+      labelCodes[i] = lastLabelCode;
+    }
     for (let j = 0; j < p; j++) {
       const v = cellAt(r, fields[j]!, j);
       const col = numeric[j];
@@ -224,7 +274,12 @@ export function readCommonCase(rows: readonly Record<string, unknown>[], fields:
       for (const l of levels) cols.push(levelCols[j]![index[j]!.get(l)!]!);
     }
   }
-  return { specs, cols };
+  return { specs, cols, labelCodes, labels };
+}
+
+/** A record: an object that is not null or an array. */
+function isRecord(r: unknown): r is Record<string, unknown> {
+  return typeof r === 'object' && r !== null && !Array.isArray(r);
 }
 
 /** Feature by feature, every cell checked: names the field and record at fault. */
