@@ -159,7 +159,9 @@ function toLabels(y: Float64Array): Uint8Array {
  * `'gbm'`, whose trees read them as missing. Nothing is dropped silently.
  *
  * Costs the base learners' fits: 1 (S), k + 1 (T), 3k + 1 (X) or k (class transformation) models for k
- * treated arms.
+ * treated arms, after one pass over the records. With learner `'logistic'` the encoded columns are written
+ * into scratch memory kept for the next fit (up to 32 MiB), as writing into fresh memory costs more than
+ * these fits.
  *
  * @param rows - one record per customer with the treatment, outcome and feature fields, or an
  *   Apache Arrow table with those columns (read as records: a null is a missing value); not modified
