@@ -540,7 +540,8 @@ export class LogisticRegression implements Classifier {
     const fm = readFitFeatures(source, X, fo.featureNames, 'refuse');
     const labels = encodeLabels(source, y, fm.n);
     requireTwoClasses(source, labels.classes);
-    const w = rowWeights(source, labels, s.classWeight, readSampleWeight(source, fo.sampleWeight, fm.n));
+    // The fit only reads the weights: Float64Array sample weights (without class weights) are used in place.
+    const w = rowWeights(source, labels, s.classWeight, readSampleWeight(source, fo.sampleWeight, fm.n, true), true);
     const n = fm.n;
     const p = fm.names.length;
     const nClasses = labels.classes.length;

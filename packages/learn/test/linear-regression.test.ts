@@ -128,3 +128,22 @@ describe('LinearRegression: properties', () => {
     expect(() => LinearRegression.fromJSON({ ...json, type: 'marksman.Ridge' } as never)).toThrow(typed('ValidationError', 'E_MODEL_JSON', 'type'));
   });
 });
+
+describe('LinearRegression: Float64Array targets and weights are read in place', () => {
+  const X = [Float64Array.of(1, 2, 3, 4, 5), Float64Array.of(2, 1, 0, 1, 2)];
+  it('never written and not kept: changing them after the fit changes nothing; bad values still refused', () => {
+    const y = Float64Array.of(3, 5, 7, 10, 11);
+    const w = Float64Array.of(1, 2, 1, 2, 1);
+    const m = new LinearRegression().fit(X, y, { sampleWeight: w });
+    expect(Array.from(y)).toEqual([3, 5, 7, 10, 11]);
+    expect(Array.from(w)).toEqual([1, 2, 1, 2, 1]);
+    const json = JSON.stringify(m.toJSON());
+    y.fill(0);
+    w.fill(5);
+    expect(JSON.stringify(m.toJSON())).toBe(json);
+    expect(JSON.stringify(new LinearRegression().fit(X, [3, 5, 7, 10, 11], { sampleWeight: [1, 2, 1, 2, 1] }).toJSON())).toBe(json);
+    expect(() => new LinearRegression().fit(X, Float64Array.of(1, 2, NaN, 4, 5))).toThrow(typed('ValidationError', 'E_NOT_FINITE', 'y'));
+    expect(() => new LinearRegression().fit(X, Float64Array.of(1, 2, 3, 4, 1e200))).toThrow(typed('ValidationError', 'E_TOO_LARGE', 'y'));
+    expect(() => new LinearRegression().fit(X, Float64Array.of(1, 2, 3, 4, 5), { sampleWeight: Float64Array.of(1, 1, -1, 1, 1) })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
+  });
+});

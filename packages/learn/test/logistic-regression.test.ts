@@ -321,3 +321,18 @@ describe('LogisticRegression: the WebAssembly kernel and its JavaScript fallback
     }
   });
 });
+
+describe('LogisticRegression: Float64Array sample weights are read in place', () => {
+  it('never written and not kept; the same model as from an array; bad weights still refused', () => {
+    const X = [Float64Array.of(0, 1, 2, 3, 4, 5), Float64Array.of(1, 0, 1, 0, 1, 0)];
+    const y = [0, 0, 1, 0, 1, 1];
+    const w = Float64Array.of(1, 2, 1, 2, 1, 2);
+    const m = new LogisticRegression().fit(X, y, { sampleWeight: w });
+    expect(Array.from(w)).toEqual([1, 2, 1, 2, 1, 2]);
+    const json = JSON.stringify(m.toJSON());
+    w.fill(3);
+    expect(JSON.stringify(m.toJSON())).toBe(json);
+    expect(JSON.stringify(new LogisticRegression().fit(X, y, { sampleWeight: [1, 2, 1, 2, 1, 2] }).toJSON())).toBe(json);
+    expect(() => new LogisticRegression().fit(X, y, { sampleWeight: Float64Array.of(1, 1, NaN, 1, 1, 1) })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
+  });
+});

@@ -3,7 +3,9 @@ import type { ArrowLikeTable } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
 import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
-import { checkRows, encodedNames, readTrainingFeatures } from './internal/featureEncoding';
+import { ColumnArena } from './internal/columnArena';
+import { checkRows, encodedNames, readCommonCase, readTrainingFeatures } from './internal/featureEncoding';
+import type { FeatureSpec } from './internal/featureEncoding';
 import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
 import type { UpliftModel } from './UpliftModel';
 import type { UpliftArm, UpliftFitProgress, UpliftLearner, UpliftMethod } from './upliftTypes';
@@ -103,17 +105,18 @@ function compareArms(a: UpliftArm, b: UpliftArm): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Row indices per arm in data order: element 0 holds control (armIndex −1), element k + 1 arm k. */
-function groupRows(armIndex: Int32Array, k: number): Int32Array[] {
-  const sizes = new Int32Array(k + 1);
-  for (let i = 0; i < armIndex.length; i++) sizes[armIndex[i]! + 1]!++;
-  const groups = Array.from(sizes, (s) => new Int32Array(s));
-  const fill = new Int32Array(k + 1);
-  for (let i = 0; i < armIndex.length; i++) {
-    const g = armIndex[i]! + 1;
-    groups[g]![fill[g]!++] = i;
-  }
-  return groups;
+/**
+ * Rows grouped by arm, each arm's records in data order (control first, then arm 0, 1, …):
+ * `at[i]` is record i's row, and arm k's rows are `start[k + 1]` to `start[k + 2]` (control from `start[0]`).
+ */
+function groupedLayout(armIndex: Int32Array, k: number): { at: Int32Array; start: Int32Array } {
+  const start = new Int32Array(k + 2);
+  for (let i = 0; i < armIndex.length; i++) start[armIndex[i]! + 2]!++;
+  for (let g = 1; g < k + 2; g++) start[g]! += start[g - 1]!;
+  const fill = start.slice(0, k + 1);
+  const at = new Int32Array(armIndex.length);
+  for (let i = 0; i < armIndex.length; i++) at[i] = fill[armIndex[i]! + 1]!++;
+  return { at, start };
 }
 
 /** The rows `idx` of each column, as new columns. */
@@ -156,7 +159,9 @@ function toLabels(y: Float64Array): Uint8Array {
  * `'gbm'`, whose trees read them as missing. Nothing is dropped silently.
  *
  * Costs the base learners' fits: 1 (S), k + 1 (T), 3k + 1 (X) or k (class transformation) models for k
- * treated arms.
+ * treated arms, after one pass over the records. With learner `'logistic'` the encoded columns are written
+ * into scratch memory kept for the next fit (up to 32 MiB), as writing into fresh memory costs more than
+ * these fits.
  *
  * @param rows - one record per customer with the treatment, outcome and feature fields, or an
  *   Apache Arrow table with those columns (read as records: a null is a missing value); not modified
@@ -214,35 +219,91 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     throw new OptionsError('E_OPTION_TYPE', `${SOURCE}: options.control must be the control arm's label (text, a finite number or a boolean), got ${show(o.control)}.`, { source: SOURCE, field: 'control' });
   }
   throwIfAborted(o.signal, SOURCE);
+  // Scratch columns reused across fits: only for the linear learners, which keep none of their training columns.
+  const arena = ColumnArena.borrow(learner === 'logistic');
+  try {
+    return fitRecords(rows, { treatment, outcome, features, method, learner, seed, learnerOptions, control: o.control, onProgress: o.onProgress, signal: o.signal }, arena);
+  } finally {
+    arena.release();
+  }
+}
 
-  const data = checkRows(SOURCE, rows);
+/** The checked options of one fit. */
+interface Checked {
+  readonly treatment: string;
+  readonly outcome: string;
+  readonly features: readonly string[];
+  readonly method: UpliftMethod;
+  readonly learner: UpliftLearner;
+  readonly seed: number;
+  readonly learnerOptions: Readonly<Record<string, unknown>>;
+  readonly control: UpliftArm | null;
+  readonly onProgress: ((progress: UpliftFitProgress) => void) | null;
+  readonly signal: AbortSignal | null;
+}
+
+/** The fit after the options are checked: reads the records and fits the base models; scratch columns from `arena`. */
+function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena: ColumnArena): UpliftModel {
+  const { treatment, outcome, features, method, learner, seed, learnerOptions } = o;
+  const data = checkRows(SOURCE, rows, 'rows', false);
   const n = data.length;
+  const column = (m: number): Float64Array => arena.column(m);
+  // The common case in one pass over the records (a pass over records scattered in memory costs a cache miss per
+  // record): every record an object, the arm labels of one type, the outcome a finite number throughout and each
+  // feature a finite number or text throughout, as in record 0; the outcome is read as one more numeric column.
+  // Anything else is read again field by field below, which finds and names the cell at fault.
+  const first: unknown = data[0];
+  const onePass =
+    typeof first === 'object' && first !== null && typeof (first as Record<string, unknown>)[outcome] === 'number'
+      ? readCommonCase(data, [...features, outcome], null, column, treatment)
+      : null;
 
-  // Arms: each record's label as an index into `seen` (first-seen order); a run of equal cells is read once.
-  const armCode = new Int32Array(n);
-  const seen: UpliftArm[] = [];
-  const codeOf = new Map<UpliftArm, number>();
-  let previous: unknown = undefined;
-  let previousCode = -1;
-  for (let i = 0; i < n; i++) {
-    const cell = data[i]![treatment];
-    if (i > 0 && cell === previous) {
-      armCode[i] = previousCode;
-      continue;
+  // Arms: each record's label as an index into `seen` (first-seen order).
+  let armCode: Int32Array;
+  let seen: UpliftArm[];
+  if (onePass !== null) {
+    armCode = onePass.labelCodes!;
+    seen = onePass.labels;
+  } else {
+    // Each record is checked in the pass over the arms; any error there first lets checkRows look at every
+    // record, so a record that is not an object is reported as when all are checked first.
+    const armFailure = (e: unknown): never => {
+      checkRows(SOURCE, data);
+      throw e;
+    };
+    armCode = new Int32Array(n);
+    seen = [];
+    const codeOf = new Map<UpliftArm, number>();
+    // A run of equal cells is read once.
+    let previous: unknown = undefined;
+    let previousCode = -1;
+    for (let i = 0; i < n; i++) {
+      const r: unknown = data[i];
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) return armFailure(null);
+      const cell = (r as Record<string, unknown>)[treatment];
+      if (i > 0 && cell === previous) {
+        armCode[i] = previousCode;
+        continue;
+      }
+      let a: UpliftArm;
+      try {
+        a = label(cell, treatment, i);
+      } catch (e) {
+        return armFailure(e);
+      }
+      if (i > 0 && typeof a !== typeof seen[0]) {
+        return armFailure(new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i }));
+      }
+      let k = codeOf.get(a);
+      if (k === undefined) {
+        k = seen.length;
+        codeOf.set(a, k);
+        seen.push(a);
+      }
+      armCode[i] = k;
+      previous = cell;
+      previousCode = k;
     }
-    const a = label(cell, treatment, i);
-    if (i > 0 && typeof a !== typeof seen[0]) {
-      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: "${treatment}" is ${show(a)} (${typeof a}) in record ${i} but a ${typeof seen[0]} in record 0; give arm labels of one type.`, { source: SOURCE, field: treatment, row: i });
-    }
-    let k = codeOf.get(a);
-    if (k === undefined) {
-      k = seen.length;
-      codeOf.set(a, k);
-      seen.push(a);
-    }
-    armCode[i] = k;
-    previous = cell;
-    previousCode = k;
   }
   const kind = typeof seen[0];
   const control: UpliftArm = o.control ?? (kind === 'number' ? 0 : kind === 'boolean' ? false : 'control');
@@ -254,37 +315,52 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   if (arms.length === 0) {
     throw new ValidationError('E_SINGLE_ARM', `${SOURCE}: every record of "${treatment}" is the control arm ${show(control)}; uplift needs treated and control customers.`, { source: SOURCE, field: treatment });
   }
-  // -1 control, else index into arms
+  // -1 control, else index into arms (written over the codes).
   const armOfCode = Int32Array.from(seen, (a) => (a === control ? -1 : arms.indexOf(a)));
-  const armIndex = new Int32Array(n);
+  const armIndex = armCode;
   for (let i = 0; i < n; i++) armIndex[i] = armOfCode[armCode[i]!]!;
-  // Rows of each arm (control first), found in one pass.
-  const groups = groupRows(armIndex, arms.length);
+  // Records per arm (control first).
+  const armSize = new Int32Array(arms.length + 1);
+  for (let i = 0; i < n; i++) armSize[armIndex[i]! + 1]!++;
+  // The T- and X-learner read the outcome and features grouped by arm (each arm's records in data order), so each
+  // arm's rows are one range of every column, as its models take them; the other methods read them in data order.
+  const grouped = method === 't-learner' || method === 'x-learner' ? groupedLayout(armIndex, arms.length) : null;
+  const at = grouped === null ? null : grouped.at;
 
-  // Outcome.
-  const y = new Float64Array(n);
+  // Outcome and features: from the one pass (its columns in data order, put in the grouped layout for the T- and
+  // X-learner), or read again field by field.
+  const allowMissing = learner === 'gbm';
+  let y: Float64Array;
   let binary = true;
-  const booleanOutcome = typeof data[0]![outcome] === 'boolean';
-  for (let i = 0; i < n; i++) {
-    const v = data[i]![outcome];
-    let num: number;
-    if (typeof v === 'boolean') num = v ? 1 : 0;
-    else if (typeof v === 'number' && Number.isFinite(v)) num = v;
-    else {
-      const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
-      throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
+  let read: { specs: FeatureSpec[]; cols: Float64Array[] } | null = null;
+  if (onePass !== null) {
+    const all = at === null ? onePass.cols : onePass.cols.map((c) => {
+      const out = arena.column(n);
+      for (let i = 0; i < n; i++) out[at[i]!] = c[i]!;
+      return out;
+    });
+    y = all.pop()!;
+    read = { specs: onePass.specs.slice(0, -1), cols: all };
+    for (let r = 0; r < n && binary; r++) binary = y[r] === 0 || y[r] === 1;
+  } else {
+    y = arena.column(n);
+    const booleanOutcome = typeof data[0]![outcome] === 'boolean';
+    for (let i = 0; i < n; i++) {
+      const v = data[i]![outcome];
+      let num: number;
+      if (typeof v === 'boolean') num = v ? 1 : 0;
+      else if (typeof v === 'number' && Number.isFinite(v)) num = v;
+      else {
+        const code = v === undefined || v === null ? 'E_MISSING' : typeof v === 'number' ? (Number.isNaN(v) ? 'E_NAN' : 'E_NOT_FINITE') : 'E_LABEL';
+        throw new ValidationError(code, `${SOURCE}: outcome "${outcome}" (options.outcome) is ${v === undefined ? 'missing' : show(v)} in record ${i}; give 0/1, a boolean or a finite number for every record.`, { source: SOURCE, field: outcome, row: i });
+      }
+      if ((typeof v === 'boolean') !== booleanOutcome) {
+        throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
+      }
+      if (num !== 0 && num !== 1) binary = false;
+      y[at === null ? i : at[i]!] = num;
     }
-    if ((typeof v === 'boolean') !== booleanOutcome) {
-      throw new ValidationError('E_MIXED_TYPES', `${SOURCE}: outcome "${outcome}" mixes booleans and numbers (record ${i}); give one kind.`, { source: SOURCE, field: outcome, row: i });
-    }
-    if (num !== 0 && num !== 1) binary = false;
-    y[i] = num;
   }
-  const constantOn = (idx: Int32Array): boolean => {
-    const first = y[idx[0]!];
-    for (let r = 1; r < idx.length; r++) if (y[idx[r]!] !== first) return false;
-    return true;
-  };
   let varies = false;
   for (let i = 1; i < n && !varies; i++) varies = y[i] !== y[0];
   if (!varies) {
@@ -292,27 +368,29 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   }
   if (!binary) {
     for (let i = 0; i < n; i++) {
-      if (Math.abs(y[i]!) > MAX_OUTCOME) {
-        throw new ValidationError('E_OVERFLOW', `${SOURCE}: outcome "${outcome}" is ${y[i]} in record ${i}; squared errors of outcomes beyond ±1e150 overflow double precision, so rescale it (for example to thousands).`, { source: SOURCE, field: outcome, row: i });
+      const v = y[at === null ? i : at[i]!]!;
+      if (Math.abs(v) > MAX_OUTCOME) {
+        throw new ValidationError('E_OVERFLOW', `${SOURCE}: outcome "${outcome}" is ${v} in record ${i}; squared errors of outcomes beyond ±1e150 overflow double precision, so rescale it (for example to thousands).`, { source: SOURCE, field: outcome, row: i });
       }
     }
   }
   if (method === 'class-transformation' && !binary) {
     throw new ValidationError('E_OUTCOME_KIND', `${SOURCE}: class transformation needs a binary outcome (0/1 or booleans), and "${outcome}" has other values; use 's-learner', 't-learner' or 'x-learner' for continuous outcomes.`, { source: SOURCE, field: 'method' });
   }
-  if (binary && (method === 't-learner' || method === 'x-learner')) {
+  if (binary && grouped !== null) {
+    const { start } = grouped;
     for (let k = -1; k < arms.length; k++) {
-      if (constantOn(groups[k + 1]!)) {
+      let constant = true;
+      for (let r = start[k + 1]! + 1; r < start[k + 2]! && constant; r++) constant = y[r] === y[start[k + 1]!];
+      if (constant) {
         const name = k < 0 ? `the control arm ${show(control)}` : `arm ${show(arms[k])}`;
         throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: outcome "${outcome}" is the same for every record of ${name}, so its outcome classifier cannot be fitted; use 's-learner' or more data.`, { source: SOURCE, field: outcome });
       }
     }
   }
 
-  // Features.
-  const allowMissing = learner === 'gbm';
-  // Kinds and columns in one pass over each feature's cells.
-  const { specs, cols } = readTrainingFeatures(SOURCE, data, features, allowMissing);
+  // Features (kinds and columns), unless read in the one pass.
+  const { specs, cols } = read ?? readTrainingFeatures(SOURCE, data, features, allowMissing, at, column);
   const names = encodedNames(specs);
   const settings: LearnerSettings = { learner, options: learnerOptions, seed, source: SOURCE, outcome };
   checkLearnerOptions(settings, !binary || method === 'x-learner');
@@ -335,7 +413,7 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     case 's-learner': {
       const indicators = arms.map((_, k) => {
         const col = new Float64Array(n);
-        for (const i of groups[k + 1]!) col[i] = 1;
+        for (let i = 0; i < n; i++) if (armIndex[i] === k) col[i] = 1;
         return col;
       });
       models.push(outcomeModel([...cols, ...indicators], [...names, ...armIndicatorNames(treatment, arms)], y));
@@ -344,9 +422,11 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
     }
     case 't-learner':
     case 'x-learner': {
-      // Each arm's columns are gathered once and shared by its outcome model and (X-learner) its effect models.
-      const armCols = groups.map((idx) => gather(cols, idx));
-      const armY = groups.map((idx) => gather([y], idx)[0]!);
+      // Each arm's rows are one range of the columns (views, not copies), shared by its outcome model and
+      // (X-learner) its effect models.
+      const { start } = grouped!;
+      const armCols = Array.from(armSize, (_, g) => cols.map((c) => c.subarray(start[g]!, start[g + 1]!)));
+      const armY = Array.from(armSize, (_, g) => y.subarray(start[g]!, start[g + 1]!));
       for (let k = -1; k < arms.length; k++) {
         models.push(outcomeModel(armCols[k + 1]!, names, armY[k + 1]!));
         done(`outcome model, ${armName(k)}`);
@@ -360,10 +440,17 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
         for (let k = 0; k < arms.length; k++) {
           const treatedCols = armCols[k + 1]!;
           const treatedY = armY[k + 1]!;
-          // Imputed effects: treated y − control model; arm model − control y (computed in place).
-          const dTreated = controlOnControl.predict(treatedCols);
+          // Imputed effects: treated y − control model; arm model − control y (computed in place; least squares
+          // predicts into scratch columns).
+          const predict = (m: BaseModel, X: Float64Array[], rows: number): Float64Array => {
+            if (m.predictInto === undefined) return m.predict(X);
+            const out = arena.column(rows);
+            m.predictInto(X, out);
+            return out;
+          };
+          const dTreated = predict(controlOnControl, treatedCols, treatedY.length);
           for (let r = 0; r < dTreated.length; r++) dTreated[r] = (treatedY[r] as number) - (dTreated[r] as number);
-          const dControl = models[1 + k]!.predict(controlCols);
+          const dControl = predict(models[1 + k]!, controlCols, nC);
           for (let r = 0; r < nC; r++) dControl[r] = (dControl[r] as number) - (controlY[r] as number);
           models.push(fitRegressor(settings, treatedCols, names, dTreated, signal));
           done(`effect model on treated rows, ${armName(k)}`);
@@ -375,23 +462,25 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
       break;
     }
     case 'class-transformation': {
-      const controlIdx = groups[0]!;
       for (let k = 0; k < arms.length; k++) {
-        const treatedIdx = groups[k + 1]!;
-        const nT = treatedIdx.length;
-        const nC = controlIdx.length;
+        const nT = armSize[k + 1]!;
+        const nC = armSize[0]!;
         const m = nT + nC;
-        // Rows of the comparison in data order (as a mask), so the fit does not depend on how arms are laid out.
-        const idx = new Int32Array(m);
-        let r = 0;
-        for (let i = 0; i < n; i++) if (armIndex[i] === k || armIndex[i] === -1) idx[r++] = i;
+        // Rows of the comparison in data order (as a mask), so the fit does not depend on how arms are laid out;
+        // with one treated arm that is every record (idx null: the columns as they are).
+        let idx: Int32Array | null = null;
+        if (m < n) {
+          idx = new Int32Array(m);
+          let r = 0;
+          for (let i = 0; i < n; i++) if (armIndex[i] === k || armIndex[i] === -1) idx[r++] = i;
+        }
         const z = new Uint8Array(m);
-        const w = new Float64Array(m);
+        const w = arena.column(m);
         const wT = m / (2 * nT);
         const wC = m / (2 * nC);
         let ones = 0;
         for (let j = 0; j < m; j++) {
-          const i = idx[j]!;
+          const i = idx === null ? j : idx[j]!;
           const treated = armIndex[i] === k;
           const zi = treated === (y[i] === 1) ? 1 : 0;
           z[j] = zi;
@@ -401,7 +490,7 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
         if (ones === 0 || ones === m) {
           throw new ValidationError('E_CONSTANT_OUTCOME', `${SOURCE}: for ${armName(k)} every treated record has outcome ${z[0]} and every control record ${1 - z[0]!}, so the transformed class is constant; use another method.`, { source: SOURCE, field: outcome });
         }
-        models.push(fitClassifier(settings, gather(cols, idx), names, z, w, signal));
+        models.push(fitClassifier(settings, idx === null ? cols : gather(cols, idx), names, z, w, signal));
         done(`transformed-class model, ${armName(k)}`);
       }
       break;

@@ -20,12 +20,16 @@ export interface RegressionFitInput {
   readonly weight: Float64Array | null;
 }
 
-/** Reads and checks the arguments of `source` (a regressor's fit); `missing` says whether NaN features are refused. O(n·p). */
-export function readRegressionFit(source: string, X: FeatureInput, y: TargetInput, options: LearnerFitOptions | undefined, missing: MissingPolicy): RegressionFitInput {
+/**
+ * Reads and checks the arguments of `source` (a regressor's fit); `missing` says whether NaN features are refused;
+ * with `borrow` (a fit that never writes its target or weights) Float64Array targets and weights are used without a
+ * copy. O(n·p).
+ */
+export function readRegressionFit(source: string, X: FeatureInput, y: TargetInput, options: LearnerFitOptions | undefined, missing: MissingPolicy, borrow = false): RegressionFitInput {
   const fo = resolveFit(source, options);
   throwIfAborted(fo.signal ?? undefined, source);
   const fm = readFitFeatures(source, X, fo.featureNames, missing);
-  const target = readTargets(source, y, fm.n);
-  const weight = readSampleWeight(source, fo.sampleWeight, fm.n);
+  const target = readTargets(source, y, fm.n, borrow);
+  const weight = readSampleWeight(source, fo.sampleWeight, fm.n, borrow);
   return { fo, fm, target, weight };
 }

@@ -170,13 +170,14 @@ export function requireTwoClasses(source: string, classes: readonly ClassLabel[]
 }
 
 /** Reads numeric regression targets (finite, |y| ≤ 1e150). O(n). */
-export function readTargets(source: string, y: unknown, n: number): Float64Array {
+export function readTargets(source: string, y: unknown, n: number, borrow = false): Float64Array {
   if (!Array.isArray(y) && !isNumericView(y)) {
     throw new ValidationError('E_INPUT', `${source}: y must be an array or typed array of numbers, got ${describeValue(y)}.`, { source, field: 'y' });
   }
   const src = y as ArrayLike<unknown>;
   lengthCheck(source, 'y', src.length, n);
-  const out = new Float64Array(n);
+  // A Float64Array the caller only reads is checked and used as it is (no copy), when every value is acceptable.
+  const out = borrow && src instanceof Float64Array ? src : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -185,7 +186,7 @@ export function readTargets(source: string, y: unknown, n: number): Float64Array
     if (Math.abs(v) > MAX_TARGET) {
       throw new ValidationError('E_TOO_LARGE', `${source}: y[${i}] is ${v}; squared errors of targets beyond ±1e150 overflow, so rescale y (for example to thousands).`, { source, field: 'y', row: i });
     }
-    out[i] = v;
+    if (out !== src) out[i] = v;
   }
   return out;
 }
@@ -197,21 +198,22 @@ export const MAX_TARGET = 1e150;
 export const MAX_WEIGHT_SUM = 1e100;
 
 /** Reads sample weights (finite, ≥ 0, with a sum in (0, 1e100]); null when none were given. O(n). */
-export function readSampleWeight(source: string, w: unknown, n: number): Float64Array | null {
+export function readSampleWeight(source: string, w: unknown, n: number, borrow = false): Float64Array | null {
   if (w === null || w === undefined) return null;
   if (!Array.isArray(w) && !isNumericView(w)) {
     throw new ValidationError('E_WEIGHTS', `${source}: sampleWeight must be an array or typed array of numbers, got ${describeValue(w)}.`, { source, field: 'sampleWeight' });
   }
   const src = w as ArrayLike<unknown>;
   lengthCheck(source, 'sampleWeight', src.length, n);
-  const out = new Float64Array(n);
+  // As readTargets: a Float64Array the caller only reads is used as it is once checked.
+  const out = borrow && src instanceof Float64Array ? src : new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = src[i];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new ValidationError('E_WEIGHTS', `${source}: sampleWeight[${i}] is ${describeValue(v)}; weights must be finite numbers ≥ 0.`, { source, field: 'sampleWeight', row: i });
     }
-    out[i] = v;
+    if (out !== src) out[i] = v;
     sum += v;
   }
   if (!(sum > 0) || !(sum <= MAX_WEIGHT_SUM)) {
@@ -241,9 +243,10 @@ export function checkClassWeight(source: string, cw: unknown): ClassWeight {
 /**
  * The weight of every row: sample weight × class weight (scikit-learn's
  * `compute_class_weight`: 'balanced' uses unweighted class counts).
- * Returns a fresh array. O(n).
+ * Returns a fresh array, or with `borrow` (for a caller that only reads it)
+ * the sample weights themselves when there are no class weights. O(n).
  */
-export function rowWeights(source: string, labels: EncodedLabels, cw: ClassWeight, sampleWeight: Float64Array | null): Float64Array {
+export function rowWeights(source: string, labels: EncodedLabels, cw: ClassWeight, sampleWeight: Float64Array | null, borrow = false): Float64Array {
   const C = labels.classes.length;
   const n = labels.y.length;
   const perClass = new Float64Array(C).fill(1);
@@ -259,6 +262,7 @@ export function rowWeights(source: string, labels: EncodedLabels, cw: ClassWeigh
       perClass[k] = w;
     }
   }
+  if (borrow && cw === null && sampleWeight !== null) return sampleWeight;
   const out = new Float64Array(n);
   const codes = labels.y;
   if (sampleWeight === null) {

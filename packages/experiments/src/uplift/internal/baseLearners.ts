@@ -37,6 +37,11 @@ export type BaseModelJSON =
 export interface BaseModel {
   /** P(y = 1) for a classifier, the expected outcome for a regressor. */
   predict(columns: readonly Float64Array[]): Float64Array;
+  /**
+   * `predict` written into `out` (for least squares only: the same sums in the same order, so the same values to
+   * the last bit; any other model has none).
+   */
+  readonly predictInto?: (columns: readonly Float64Array[], out: Float64Array) => void;
   /** The plain-object form. */
   toJSON(): BaseModelJSON;
 }
@@ -101,10 +106,31 @@ const fromClassifier = (m: LogisticRegression | HistGradientBoostingClassifier |
   toJSON: () => m.toJSON(),
 });
 
-const fromRegressor = (m: LinearRegression | HistGradientBoostingRegressor | RandomForestRegressor): BaseModel => ({
-  predict: (columns) => m.predict(columns as Float64Array[]),
-  toJSON: () => m.toJSON(),
-});
+const fromRegressor = (m: LinearRegression | HistGradientBoostingRegressor | RandomForestRegressor): BaseModel =>
+  m instanceof LinearRegression
+    ? { predict: (columns) => m.predict(columns as Float64Array[]), predictInto: linearInto(m), toJSON: () => m.toJSON() }
+    : { predict: (columns) => m.predict(columns as Float64Array[]), toJSON: () => m.toJSON() };
+
+/**
+ * LinearRegression#predict into a given array, as it sums: the intercept, then coefficient × column for each
+ * non-zero coefficient in column order. A value that is not finite is left to `predict`, which names the
+ * feature and row.
+ */
+function linearInto(m: LinearRegression): (columns: readonly Float64Array[], out: Float64Array) => void {
+  const coef = m.coefficients;
+  const intercept = m.intercept;
+  return (columns, out) => {
+    const n = out.length;
+    out.fill(intercept);
+    for (let j = 0; j < columns.length; j++) {
+      const c = coef[j]!;
+      if (c === 0) continue;
+      const col = columns[j]!;
+      for (let i = 0; i < n; i++) out[i]! += c * col[i]!;
+    }
+    for (let i = 0; i < n; i++) if (!Number.isFinite(out[i]!)) out.set(m.predict(columns as Float64Array[]));
+  };
+}
 
 /** Fits a classifier of P(y = 1) on 0/1 labels (both present). */
 export function fitClassifier(s: LearnerSettings, columns: Float64Array[], names: readonly string[], y: Uint8Array, weights: Float64Array | null, signal: AbortSignal | null): BaseModel {
