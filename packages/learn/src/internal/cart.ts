@@ -668,61 +668,31 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     const sumR = sums[slot]!.fill(0);
     const sumL = sums[slot + 1]!.fill(0);
     const cdB = coded.code[bestF]!;
+    // Without branches: every row is written to both sides and only the
+    // side it belongs to advances (a row's code above the split's gives 1
+    // from the sign bit of bestCode − code), so the unpredictable left/right
+    // test costs no mispredicted jumps. l ≤ t, so a write at l never
+    // overwrites a row not yet read.
     let l = start;
     let r = 0;
-    if (isClass) {
-      let wL = 0;
-      let wR = 0;
-      for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const w = rowW[t]!;
-        const y = rowY[t]!;
-        if (cdB[i]! <= bestCode) {
-          rowW[l] = w;
-          rowY[l] = y;
-          rows[l++] = i;
-          sumL[y]! += w;
-          sumL[C + y]! += 1;
-          wL += w;
-        } else {
-          tmpW[r] = w;
-          tmpY[r] = y;
-          tmp[r++] = i;
-          sumR[y]! += w;
-          sumR[C + y]! += 1;
-          wR += w;
-        }
-      }
-      sumL[2 * C] = wL;
-      sumR[2 * C] = wR;
-    } else {
-      let wL = 0;
-      let sL = 0;
-      let wR = 0;
-      let sR = 0;
-      for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const w = rowW[t]!;
-        const y = rowY[t]!;
-        if (cdB[i]! <= bestCode) {
-          rowW[l] = w;
-          rowY[l] = y;
-          rows[l++] = i;
-          wL += w;
-          sL += w * y;
-        } else {
-          tmpW[r] = w;
-          tmpY[r] = y;
-          tmp[r++] = i;
-          wR += w;
-          sR += w * y;
-        }
-      }
-      sumL[0] = wL;
-      sumL[1] = sL;
-      sumR[0] = wR;
-      sumR[1] = sR;
+    for (let t = start; t < end; t++) {
+      const i = rows[t]!;
+      const w = rowW[t]!;
+      const y = rowY[t]!;
+      const goRight = (bestCode - cdB[i]!) >>> 31;
+      rows[l] = i;
+      rowW[l] = w;
+      rowY[l] = y;
+      tmp[r] = i;
+      tmpW[r] = w;
+      tmpY[r] = y;
+      l += 1 - goRight;
+      r += goRight;
     }
+    // The children's totals, each side's rows summed in their order (the
+    // order the rows had in the node, as the partition is stable).
+    childSums(isClass, C, rowW, rowY, start, l, sumL);
+    childSums(isClass, C, tmpW, tmpY, 0, r, sumR);
     rows.set(tmp.subarray(0, r), l);
     rowW.set(tmpW.subarray(0, r), l);
     rowY.set(tmpY.subarray(0, r), l);
@@ -766,6 +736,56 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     nClasses: C,
     importances,
   };
+}
+
+/**
+ * A child's totals from its rows' weights `w` and targets `y` at positions
+ * [from, to), into `out` (cleared beforehand): classification: weighted
+ * class totals, class counts, total weight; regression: total weight and
+ * weighted target sum. Two classes are summed in registers (y is 0 or 1,
+ * so y·w and (1 − y)·w are w or 0 exactly, and the sums equal per-class
+ * sums in the same order).
+ */
+function childSums(isClass: boolean, C: number, w: Float64Array, y: Float64Array, from: number, to: number, out: Float64Array): void {
+  let wT = 0;
+  if (!isClass) {
+    let sT = 0;
+    for (let t = from; t < to; t++) {
+      const wt = w[t]!;
+      wT += wt;
+      sT += wt * y[t]!;
+    }
+    out[0] = wT;
+    out[1] = sT;
+    return;
+  }
+  if (C === 2) {
+    let w0 = 0;
+    let w1 = 0;
+    let n1 = 0;
+    for (let t = from; t < to; t++) {
+      const wt = w[t]!;
+      const c = y[t]!;
+      w0 += (1 - c) * wt;
+      w1 += c * wt;
+      n1 += c;
+      wT += wt;
+    }
+    out[0] = w0;
+    out[1] = w1;
+    out[2] = to - from - n1;
+    out[3] = n1;
+    out[4] = wT;
+    return;
+  }
+  for (let t = from; t < to; t++) {
+    const wt = w[t]!;
+    const c = y[t]!;
+    out[c]! += wt;
+    out[C + c]! += 1;
+    wT += wt;
+  }
+  out[2 * C] = wT;
 }
 
 /** Leaf reached by row i of column-major data. */
