@@ -1,8 +1,9 @@
-import { Table } from '@marksman/core';
+import { Random, Table } from '@marksman/core';
 import { DecisionTreeClassifier, DecisionTreeRegressor, RandomForestClassifier, RandomForestRegressor } from '@marksman/learn';
 import type { DecisionTreeClassifierJSON, DecisionTreeRegressorJSON, RandomForestClassifierJSON, RandomForestRegressorJSON } from '@marksman/learn';
 import { rocAuc } from '@marksman/metrics';
 import { describe, expect, it } from 'vitest';
+import { drawBootstrap } from '../src/internal/forest';
 import { binaryTask, deepFreeze, sklearn, typed } from './helpers';
 
 describe('CART trees equal scikit-learn on tie-free data (fixtures/learn_sklearn.py)', () => {
@@ -146,5 +147,22 @@ describe('RandomForestClassifier and RandomForestRegressor: properties', () => {
     expect(() => new RandomForestClassifier({ nEstimators: 10 }).fit(train.X, train.y, { signal: ac.signal, onProgress: (p) => p.iteration === 2 && ac.abort() })).toThrow(
       typed('AbortError', 'E_ABORTED'),
     );
+  });
+});
+
+describe('forest bootstrap draws', () => {
+  it('count the same rows as n calls of Random.int(n) and leave the stream where those calls leave it', () => {
+    // Sizes whose draw limit rejects some 32-bit values (not powers of two), a power of two, and 1.
+    for (const [seed, n] of [[0, 29885], [7, 1000], [3, 1024], [11, 1], [5, 3]] as const) {
+      const ours = new Random(seed);
+      const counts = new Float64Array(n);
+      const after = drawBootstrap(ours, n, counts);
+      const ref = new Random(seed);
+      const expected = new Float64Array(n);
+      for (let k = 0; k < n; k++) expected[ref.int(n)]! += 1;
+      expect(Array.from(counts)).toEqual(Array.from(expected));
+      expect(after.getState()).toEqual(ref.getState());
+      expect(after.nextUint32()).toBe(ref.nextUint32());
+    }
   });
 });
