@@ -69,8 +69,12 @@ export interface CartParams {
   readonly minSamplesLeaf: number;
   /** Features drawn per node (forests); p means all. */
   readonly maxFeatures: number;
-  /** Random source for feature sampling; null scans every feature in order. */
-  readonly rng: Random | null;
+  /**
+   * The stream of the feature draws as its state words ({@link streamWords}),
+   * advanced in place as `Random.nextUint32` would advance it; null scans
+   * every feature in order.
+   */
+  readonly stream: Int32Array | null;
 }
 
 /** What a tree learns: class codes in [0, nClasses), or numeric targets. */
@@ -169,15 +173,14 @@ export function drawLimit(m: number): number {
 }
 
 /**
- * The integer in [0, m) that `rng.int(m)` would give (m < 2³², `limit` =
- * {@link drawLimit}(m)), from the same 32-bit draws, with the modulo in
- * exact integer arithmetic: x − ⌊x / m⌋·m (for x, m below 2³² the floored
- * double quotient is exact), cheaper than the double-precision `%`.
+ * A `Random`'s stream as its four xoshiro128** state words (from
+ * `getState`, as 32-bit integers): {@link growTree} and the forest's
+ * bootstrap step the generator on local copies of them, in registers, and
+ * write them back, so a stream is read without a method call per draw and
+ * gives the same numbers as `nextUint32` and `int`.
  */
-export function intBelow(rng: Random, m: number, limit: number): number {
-  let x = rng.nextUint32();
-  while (x >= limit) x = rng.nextUint32();
-  return x - Math.floor(x / m) * m;
+export function streamWords(rng: Random): Int32Array {
+  return Int32Array.from(rng.getState().words);
 }
 
 /** Bits per digit of the rank sort. */
@@ -462,14 +465,38 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
 
     // Feature visiting order.
     for (let f = 0; f < p; f++) featOrder[f] = f;
-    const rng = params.rng;
-    if (rng !== null) {
+    const stream = params.stream;
+    if (stream !== null) {
+      // Fisher–Yates with Random.int(p − f)'s draws: xoshiro128** (as Random.nextUint32) on the state words,
+      // a draw at or above the limit drawn again, the remainder x − ⌊x / m⌋·m exact for x, m below 2³².
+      let s0 = stream[0]!;
+      let s1 = stream[1]!;
+      let s2 = stream[2]!;
+      let s3 = stream[3]!;
       for (let f = 0; f < p - 1; f++) {
-        const g = f + intBelow(rng, p - f, drawLimits[p - f]!);
+        const m = p - f;
+        const limit = drawLimits[m]!;
+        let x: number;
+        do {
+          const a = Math.imul(s1, 5);
+          x = Math.imul((a << 7) | (a >>> 25), 9) >>> 0;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = (s3 << 11) | (s3 >>> 21);
+        } while (x >= limit);
+        const g = f + (x - Math.floor(x / m) * m);
         const t = featOrder[f]!;
         featOrder[f] = featOrder[g]!;
         featOrder[g] = t;
       }
+      stream[0] = s0;
+      stream[1] = s1;
+      stream[2] = s2;
+      stream[3] = s3;
     }
     let bestF = -1;
     let bestCode = -1;
