@@ -100,6 +100,12 @@ export interface CodedColumns {
   readonly values: readonly Float64Array[];
   /** Index of each row's value among the feature's distinct values (ascending). */
   readonly code: readonly Int32Array[];
+  /**
+   * `code` in 16 bits where the feature has at most 65,536 distinct values
+   * (half the memory for the per-row gathers of the histograms and
+   * partitions), else `code` itself.
+   */
+  readonly narrow: readonly (Uint16Array | Int32Array)[];
   /** Each feature's distinct values, ascending. */
   readonly levels: readonly Float64Array[];
   /** For a feature with two distinct values, its codes (0 or 1) as bytes, a quarter of `code`'s memory; else null. */
@@ -242,6 +248,7 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
   const levels: Float64Array[] = [];
   const values: Float64Array[] = [];
   const bits: (Uint8Array | null)[] = [];
+  const narrow: (Uint16Array | Int32Array)[] = [];
   let maxLevels = 0;
   for (const col of columns) {
     const n = col.length;
@@ -264,9 +271,10 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
     code.push(cd);
     levels.push(Float64Array.from(lv));
     bits.push(lv.length === 2 ? Uint8Array.from(cd) : null);
+    narrow.push(lv.length <= 65536 ? Uint16Array.from(cd) : cd);
     if (lv.length > maxLevels) maxLevels = lv.length;
   }
-  return { columns, sorted, rank, values, code, levels, bits, maxLevels };
+  return { columns, sorted, rank, values, code, narrow, levels, bits, maxLevels };
 }
 
 function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number, C: number, total: number): number {
@@ -511,7 +519,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       if (visited >= params.maxFeatures && bestF >= 0) break;
       const f = featOrder[fi]!;
       if (cur[f] === 1) continue;
-      const cd = coded.code[f]!;
+      const cd = coded.narrow[f]!;
       const lv = coded.levels[f]!;
       if (lv.length === 2 && (!isClass || C === 2)) {
         const bit = coded.bits[f]!;
@@ -694,7 +702,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     }
     const sumR = sums[slot]!.fill(0);
     const sumL = sums[slot + 1]!.fill(0);
-    const cdB = coded.code[bestF]!;
+    const cdB = coded.narrow[bestF]!;
     // Without branches: every row is written to both sides and only the
     // side it belongs to advances (a row's code above the split's gives 1
     // from the sign bit of bestCode − code), so the unpredictable left/right
