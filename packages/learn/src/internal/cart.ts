@@ -101,11 +101,12 @@ export interface CodedColumns {
   /** Index of each row's value among the feature's distinct values (ascending). */
   readonly code: readonly Int32Array[];
   /**
-   * `code` in 16 bits where the feature has at most 65,536 distinct values
-   * (half the memory for the per-row gathers of the histograms and
-   * partitions), else `code` itself.
+   * `code` in 8 bits where the feature has at most 256 distinct values, in
+   * 16 bits where it has at most 65,536 (a half or a quarter of the memory
+   * for the per-row gathers of the histograms and partitions), else `code`
+   * itself.
    */
-  readonly narrow: readonly (Uint16Array | Int32Array)[];
+  readonly narrow: readonly (Uint8Array | Uint16Array | Int32Array)[];
   /** Each feature's distinct values, ascending. */
   readonly levels: readonly Float64Array[];
   /** For a feature with two distinct values, its codes (0 or 1) as bytes, a quarter of `code`'s memory; else null. */
@@ -248,7 +249,7 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
   const levels: Float64Array[] = [];
   const values: Float64Array[] = [];
   const bits: (Uint8Array | null)[] = [];
-  const narrow: (Uint16Array | Int32Array)[] = [];
+  const narrow: (Uint8Array | Uint16Array | Int32Array)[] = [];
   let maxLevels = 0;
   for (const col of columns) {
     const n = col.length;
@@ -271,7 +272,7 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
     code.push(cd);
     levels.push(Float64Array.from(lv));
     bits.push(lv.length === 2 ? Uint8Array.from(cd) : null);
-    narrow.push(lv.length <= 65536 ? Uint16Array.from(cd) : cd);
+    narrow.push(lv.length <= 256 ? Uint8Array.from(cd) : lv.length <= 65536 ? Uint16Array.from(cd) : cd);
     if (lv.length > maxLevels) maxLevels = lv.length;
   }
   return { columns, sorted, rank, values, code, narrow, levels, bits, maxLevels };
