@@ -583,7 +583,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
           for (let t = start; t < end; t++) {
             const b = cd[rows[t]!]!;
             binN[b]!++;
-            binW[b * C + rowY[t]!]! += rowW[t]!;
+            binW[b * C + (rowY[t]! | 0)]! += rowW[t]!;
             if (b < lo) lo = b;
             if (b > hi) hi = b;
           }
