@@ -166,3 +166,19 @@ describe('forest bootstrap draws', () => {
     }
   });
 });
+
+describe('CART on many rows', () => {
+  it('a step function of a continuous feature on 70,000 rows gives the exact depth-3 tree (nodes too large for packed sort keys read the ranks alone)', () => {
+    const rng = new Random(12);
+    const n = 70_000;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = rng.next();
+      y[i] = Math.floor(8 * x[i]!);
+    }
+    const m = new DecisionTreeRegressor({ maxDepth: 3 }).fit({ x }, y);
+    expect(m.tree.feature.length).toBe(15);
+    expect(Array.from(m.predict({ x }))).toEqual(Array.from(y));
+  });
+});

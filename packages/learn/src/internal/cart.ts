@@ -196,11 +196,13 @@ const RADIX_BITS = 8;
 const INSERTION_MAX = 48;
 
 /**
- * Sorts `keys[start, end)`, distinct integers in [0, n), ascending: by
- * insertion for short runs, else least significant digit first (8 bits a
- * pass, as many passes as n needs, through `aux`). O(size · ⌈log₂ n / 8⌉).
+ * Sorts `keys[start, end)`, distinct integers in [0, top], ascending, when
+ * they differ above their lowest `low` bits (those bits are not sorted on):
+ * by insertion for short runs, else least significant digit first from bit
+ * `low` (8 bits a pass, as many passes as `top` needs, through `aux`).
+ * O(size · ⌈(log₂ top − low) / 8⌉).
  */
-function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: number, end: number, n: number): void {
+function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: number, end: number, low: number, top: number): void {
   const size = end - start;
   if (size <= INSERTION_MAX) {
     for (let t = start + 1; t < end; t++) {
@@ -218,7 +220,7 @@ function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: 
   const mask = buckets - 1;
   let from = keys;
   let to = aux;
-  for (let shift = 0; n - 1 >> shift > 0; shift += RADIX_BITS) {
+  for (let shift = low; top >> shift > 0; shift += RADIX_BITS) {
     count.fill(0);
     for (let t = start; t < end; t++) count[(from[t]! >> shift) & mask]!++;
     let at = start;
@@ -369,6 +371,8 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     }
   }
   const featOrder = new Int32Array(p);
+  // Bits of a row rank, for the sorted route's keys.
+  const rankBits = 32 - Math.clz32(Math.max(1, nAll - 1));
   const drawLimits = Float64Array.from({ length: p + 1 }, (_, m) => (m > 0 ? drawLimit(m) : 0));
   const leftW = new Float64Array(C);
   const totW = new Float64Array(C);
@@ -652,8 +656,55 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       const rk = coded.rank[f]!;
       const srt = coded.sorted[f]!;
       const xs = coded.values[f]!;
+      const posBits = 32 - Math.clz32(size - 1);
+      if (posBits + rankBits <= 31) {
+        // Each key is the row's rank above its position in the node (so that the sorted scan reads the weight and
+        // target carried at that position, near the node's other rows, rather than through the row index).
+        for (let t = start; t < end; t++) keys[t] = (rk[rows[t]!]! << posBits) | (t - start);
+        sortRanks(keys, keysAux, digitCount, start, end, posBits, ((nAll - 1) << posBits) | ((1 << posBits) - 1));
+        const posMask = (1 << posBits) - 1;
+        const kFirst = keys[start]!;
+        const kLast = keys[end - 1]!;
+        if (xs[kLast >>> posBits]! <= xs[kFirst >>> posBits]! + FEATURE_EPS) {
+          cur[f] = 1; // constant here
+          continue;
+        }
+        visited++;
+        let wL = 0;
+        let sL = 0;
+        if (isClass) leftW.fill(0);
+        let k = kFirst;
+        for (let t = start; t < end - 1; t++) {
+          const at = start + (k & posMask);
+          const w = rowW[at]!;
+          if (isClass) leftW[rowY[at]! | 0]! += w;
+          else sL += w * rowY[at]!;
+          wL += w;
+          const kNext = keys[t + 1]!;
+          const v = xs[k >>> posBits]!;
+          const vNext = xs[kNext >>> posBits]!;
+          const here = at;
+          k = kNext;
+          if (vNext <= v + FEATURE_EPS) continue;
+          const nL = t - start + 1;
+          if (nL < minLeaf || size - nL < minLeaf) continue;
+          const proxy = splitProxy(isClass, gini, sL, sumY, wL, wN - wL, leftW, totW, C);
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestCode = cd[rows[here]!]!;
+            bestLo = cd[rows[start + (kFirst & posMask)]!]!;
+            bestHi = cd[rows[start + (kLast & posMask)]!]!;
+            bestNext = cd[rows[start + (kNext & posMask)]!]!;
+            let thr = (v + vNext) / 2;
+            if (thr === vNext || !Number.isFinite(thr)) thr = v;
+            bestThr = thr;
+          }
+        }
+        continue;
+      }
       for (let t = start; t < end; t++) keys[t] = rk[rows[t]!]!;
-      sortRanks(keys, keysAux, digitCount, start, end, nAll);
+      sortRanks(keys, keysAux, digitCount, start, end, 0, nAll - 1);
       const first = srt[keys[start]!]!;
       const last = srt[keys[end - 1]!]!;
       if (xs[keys[end - 1]!]! <= xs[keys[start]!]! + FEATURE_EPS) {
