@@ -519,6 +519,8 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     let bestLo = -1;
     let bestHi = -1;
     let bestNext = -1;
+    // Rows left of the best split.
+    let bestNL = 0;
     let visited = 0;
     for (let fi = 0; fi < p; fi++) {
       if (visited >= params.maxFeatures && bestF >= 0) break;
@@ -572,6 +574,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
             bestLo = 0;
             bestHi = 1;
             bestNext = 1;
+            bestNL = nL;
             let thr = (v + vNext) / 2;
             if (thr === vNext || !Number.isFinite(thr)) thr = v;
             bestThr = thr;
@@ -624,6 +627,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
                   bestLo = lo;
                   bestHi = hi;
                   bestNext = b;
+                  bestNL = nL;
                   let thr = (v + vNext) / 2;
                   if (thr === vNext || !Number.isFinite(thr)) thr = v;
                   bestThr = thr;
@@ -696,6 +700,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
             bestLo = cd[rows[start + (kFirst & posMask)]!]!;
             bestHi = cd[rows[start + (kLast & posMask)]!]!;
             bestNext = cd[rows[start + (kNext & posMask)]!]!;
+            bestNL = nL;
             let thr = (v + vNext) / 2;
             if (thr === vNext || !Number.isFinite(thr)) thr = v;
             bestThr = thr;
@@ -738,6 +743,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
           bestLo = cd[first]!;
           bestHi = cd[last]!;
           bestNext = cd[i]!;
+          bestNL = nL;
           let thr = (v + vNext) / 2;
           if (thr === vNext || !Number.isFinite(thr)) thr = v;
           bestThr = thr;
@@ -755,6 +761,19 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     const sumR = sums[slot]!.fill(0);
     const sumL = sums[slot + 1]!.fill(0);
     const cdB = coded.narrow[bestF]!;
+    const childDepth = depth + 1;
+    const sizeR = size - bestNL;
+    if (isClass && (childDepth >= params.maxDepth || Math.max(bestNL, sizeR) < Math.max(params.minSamplesSplit, 2 * minLeaf))) {
+      // Both children are leaves (by depth or size), and a class leaf needs only its totals: they are summed
+      // without moving the rows (a row adds w or an exact 0 to each side's sums, in row order as after a
+      // partition). The children's entries span bestNL and sizeR positions; their rows are never read.
+      leafSums(C, rows, rowW, rowY, cdB, bestCode, start, end, sumL, sumR);
+      feature[id] = bestF;
+      threshold[id] = bestThr;
+      stack.push(start + bestNL, end, childDepth, id, 0);
+      stack.push(start, start + bestNL, childDepth, id, 1);
+      continue;
+    }
     // Without branches: every row is written to both sides and only the
     // side it belongs to advances (a row's code above the split's gives 1
     // from the sign bit of bestCode − code), so the unpredictable left/right
@@ -873,6 +892,68 @@ function childSums(isClass: boolean, C: number, w: Float64Array, y: Float64Array
     wT += wt;
   }
   out[2 * C] = wT;
+}
+
+/**
+ * The totals of a class split's two children (as {@link childSums} gives
+ * them after a partition) from the node's rows at [start, end) in place: a
+ * row goes right when its code is above `bestCode`, and adds its weight
+ * times 1 to its side's sums and times 0 (an exact +0) to the other's.
+ */
+function leafSums(C: number, rows: Int32Array, w: Float64Array, y: Float64Array, code: Uint8Array | Uint16Array | Int32Array, bestCode: number, start: number, end: number, outL: Float64Array, outR: Float64Array): void {
+  let wL = 0;
+  let wR = 0;
+  if (C === 2) {
+    let w0L = 0;
+    let w1L = 0;
+    let n1L = 0;
+    let nL = 0;
+    let w0R = 0;
+    let w1R = 0;
+    let n1R = 0;
+    for (let t = start; t < end; t++) {
+      const goRight = (bestCode - code[rows[t]!]!) >>> 31;
+      const goLeft = 1 - goRight;
+      const wt = w[t]!;
+      const c = y[t]!;
+      const w0 = (1 - c) * wt;
+      const w1 = c * wt;
+      w0L += goLeft * w0;
+      w1L += goLeft * w1;
+      n1L += goLeft * c;
+      nL += goLeft;
+      wL += goLeft * wt;
+      w0R += goRight * w0;
+      w1R += goRight * w1;
+      n1R += goRight * c;
+      wR += goRight * wt;
+    }
+    outL[0] = w0L;
+    outL[1] = w1L;
+    outL[2] = nL - n1L;
+    outL[3] = n1L;
+    outL[4] = wL;
+    outR[0] = w0R;
+    outR[1] = w1R;
+    outR[2] = end - start - nL - n1R;
+    outR[3] = n1R;
+    outR[4] = wR;
+    return;
+  }
+  for (let t = start; t < end; t++) {
+    const goRight = (bestCode - code[rows[t]!]!) >>> 31;
+    const goLeft = 1 - goRight;
+    const wt = w[t]!;
+    const c = y[t]! | 0;
+    outL[c]! += goLeft * wt;
+    outL[C + c]! += goLeft;
+    wL += goLeft * wt;
+    outR[c]! += goRight * wt;
+    outR[C + c]! += goRight;
+    wR += goRight * wt;
+  }
+  outL[2 * C] = wL;
+  outR[2 * C] = wR;
 }
 
 /** Leaf reached by row i of column-major data. */
