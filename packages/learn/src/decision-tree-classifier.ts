@@ -1,6 +1,6 @@
 import { Random, throwIfAborted } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { codeColumns, growTree } from './internal/cart';
+import { codeColumns, growTree, streamWords } from './internal/cart';
 import type { TreeArrays } from './internal/cart';
 import { checkChoice } from './internal/checks';
 import { JsonReader, argmaxRow, classIndex, notFitted, paramsFromJSON, paramsToJSON, probaColumn, probaRows, resolveFit } from './internal/estimator';
@@ -146,7 +146,7 @@ export class DecisionTreeClassifier implements Classifier {
     const k = featuresPerNode(s.maxFeatures, p);
     const tree = growTree(
       { coded: codeColumns(fm.columns), target: { kind: 'class', y: labels.y, nClasses: labels.classes.length }, weight },
-      { criterion: s.criterion, maxDepth: s.maxDepth ?? Infinity, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures: k, rng: k < p ? new Random(s.seed) : null },
+      { criterion: s.criterion, maxDepth: s.maxDepth ?? Infinity, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures: k, stream: k < p ? streamWords(new Random(s.seed)) : null },
     );
     this.#fitted = { names: Object.freeze([...fm.names]), classes: Object.freeze([...labels.classes]), tree };
     fo.onProgress?.({ iteration: 1, maxIterations: 1, loss: null, validationLoss: null });

@@ -1,6 +1,6 @@
 import { Random } from '@marksman/core';
 import { resolveOptions } from '@marksman/core/internal';
-import { codeColumns, growTree } from './internal/cart';
+import { codeColumns, growTree, streamWords } from './internal/cart';
 import type { TreeArrays } from './internal/cart';
 import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
 import { readPredictFeatures } from './internal/features';
@@ -121,7 +121,7 @@ export class DecisionTreeRegressor implements Regressor {
     const k = featuresPerNode(s.maxFeatures, p);
     const tree = growTree(
       { coded: codeColumns(fm.columns), target: { kind: 'regression', y: target }, weight },
-      { criterion: 'squared_error', maxDepth: s.maxDepth ?? Infinity, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures: k, rng: k < p ? new Random(s.seed) : null },
+      { criterion: 'squared_error', maxDepth: s.maxDepth ?? Infinity, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures: k, stream: k < p ? streamWords(new Random(s.seed)) : null },
     );
     this.#fitted = { names: Object.freeze([...fm.names]), tree };
     fo.onProgress?.({ iteration: 1, maxIterations: 1, loss: null, validationLoss: null });

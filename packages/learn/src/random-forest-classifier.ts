@@ -6,7 +6,7 @@ import { readFitFeatures, readPredictFeatures } from './internal/features';
 import { forestImportances, growForest } from './internal/forest';
 import { checkClassWeight, encodeLabels, readSampleWeight, rowWeights } from './internal/targets';
 import type { ClassWeight } from './internal/targets';
-import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './internal/tree-json';
+import { accumulateForest, treeFromJSON, treeStructure, treeToJSON } from './internal/tree-json';
 import { checkTreeSettings } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
 import { throwIfAborted } from '@marksman/core';
@@ -169,7 +169,7 @@ export class RandomForestClassifier implements Classifier {
     const fm = readPredictFeatures(source, X, f.names, 'refuse');
     const C = f.classes.length;
     const p = new Float64Array(fm.n * C);
-    for (const t of f.trees) accumulateTree(t, fm.columns, fm.n, p, f.trees.length, true);
+    accumulateForest(f.trees, fm.columns, fm.n, p, true);
     return { p, n: fm.n, C, f };
   }
 

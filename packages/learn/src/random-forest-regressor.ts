@@ -5,7 +5,7 @@ import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/
 import { readPredictFeatures } from './internal/features';
 import { forestImportances, growForest } from './internal/forest';
 import { readRegressionFit } from './internal/regression-input';
-import { accumulateTree, treeFromJSON, treeStructure, treeToJSON } from './internal/tree-json';
+import { accumulateForest, treeFromJSON, treeStructure, treeToJSON } from './internal/tree-json';
 import { checkTreeSettings } from './internal/tree-options';
 import type { MaxFeatures } from './internal/tree-options';
 import type { TreeJSON, TreeStructure } from './tree-structure';
@@ -166,7 +166,7 @@ export class RandomForestRegressor implements Regressor {
     const f = this.#state(source);
     const fm = readPredictFeatures(source, X, f.names, 'refuse');
     const out = new Float64Array(fm.n);
-    for (const t of f.trees) accumulateTree(t, fm.columns, fm.n, out, f.trees.length, false);
+    accumulateForest(f.trees, fm.columns, fm.n, out, false);
     return out;
   }
 

@@ -1,8 +1,10 @@
-import { Table } from '@marksman/core';
+import { Random, Table } from '@marksman/core';
 import { DecisionTreeClassifier, DecisionTreeRegressor, RandomForestClassifier, RandomForestRegressor } from '@marksman/learn';
 import type { DecisionTreeClassifierJSON, DecisionTreeRegressorJSON, RandomForestClassifierJSON, RandomForestRegressorJSON } from '@marksman/learn';
 import { rocAuc } from '@marksman/metrics';
 import { describe, expect, it } from 'vitest';
+import { streamWords } from '../src/internal/cart';
+import { drawBootstrap } from '../src/internal/forest';
 import { binaryTask, deepFreeze, sklearn, typed } from './helpers';
 
 describe('CART trees equal scikit-learn on tie-free data (fixtures/learn_sklearn.py)', () => {
@@ -146,5 +148,37 @@ describe('RandomForestClassifier and RandomForestRegressor: properties', () => {
     expect(() => new RandomForestClassifier({ nEstimators: 10 }).fit(train.X, train.y, { signal: ac.signal, onProgress: (p) => p.iteration === 2 && ac.abort() })).toThrow(
       typed('AbortError', 'E_ABORTED'),
     );
+  });
+});
+
+describe('forest bootstrap draws', () => {
+  it('count the same rows as n calls of Random.int(n) and leave the stream where those calls leave it', () => {
+    // Sizes whose draw limit rejects some 32-bit values (not powers of two), a power of two, and 1.
+    for (const [seed, n] of [[0, 29885], [7, 1000], [3, 1024], [11, 1], [5, 3]] as const) {
+      const stream = streamWords(new Random(seed));
+      const counts = new Float64Array(n);
+      drawBootstrap(stream, n, counts);
+      const ref = new Random(seed);
+      const expected = new Float64Array(n);
+      for (let k = 0; k < n; k++) expected[ref.int(n)]! += 1;
+      expect(Array.from(counts)).toEqual(Array.from(expected));
+      expect(Array.from(stream)).toEqual(Array.from(Int32Array.from(ref.getState().words)));
+    }
+  });
+});
+
+describe('CART on many rows', () => {
+  it('a step function of a continuous feature on 70,000 rows gives the exact depth-3 tree (nodes too large for packed sort keys read the ranks alone)', () => {
+    const rng = new Random(12);
+    const n = 70_000;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = rng.next();
+      y[i] = Math.floor(8 * x[i]!);
+    }
+    const m = new DecisionTreeRegressor({ maxDepth: 3 }).fit({ x }, y);
+    expect(m.tree.feature.length).toBe(15);
+    expect(Array.from(m.predict({ x }))).toEqual(Array.from(y));
   });
 });

@@ -69,8 +69,12 @@ export interface CartParams {
   readonly minSamplesLeaf: number;
   /** Features drawn per node (forests); p means all. */
   readonly maxFeatures: number;
-  /** Random source for feature sampling; null scans every feature in order. */
-  readonly rng: Random | null;
+  /**
+   * The stream of the feature draws as its state words ({@link streamWords}),
+   * advanced in place as `Random.nextUint32` would advance it; null scans
+   * every feature in order.
+   */
+  readonly stream: Int32Array | null;
 }
 
 /** What a tree learns: class codes in [0, nClasses), or numeric targets. */
@@ -96,6 +100,13 @@ export interface CodedColumns {
   readonly values: readonly Float64Array[];
   /** Index of each row's value among the feature's distinct values (ascending). */
   readonly code: readonly Int32Array[];
+  /**
+   * `code` in 8 bits where the feature has at most 256 distinct values, in
+   * 16 bits where it has at most 65,536 (a half or a quarter of the memory
+   * for the per-row gathers of the histograms and partitions), else `code`
+   * itself.
+   */
+  readonly narrow: readonly (Uint8Array | Uint16Array | Int32Array)[];
   /** Each feature's distinct values, ascending. */
   readonly levels: readonly Float64Array[];
   /** For a feature with two distinct values, its codes (0 or 1) as bytes, a quarter of `code`'s memory; else null. */
@@ -169,15 +180,14 @@ export function drawLimit(m: number): number {
 }
 
 /**
- * The integer in [0, m) that `rng.int(m)` would give (m < 2³², `limit` =
- * {@link drawLimit}(m)), from the same 32-bit draws, with the modulo in
- * exact integer arithmetic: x − ⌊x / m⌋·m (for x, m below 2³² the floored
- * double quotient is exact), cheaper than the double-precision `%`.
+ * A `Random`'s stream as its four xoshiro128** state words (from
+ * `getState`, as 32-bit integers): {@link growTree} and the forest's
+ * bootstrap step the generator on local copies of them, in registers, and
+ * write them back, so a stream is read without a method call per draw and
+ * gives the same numbers as `nextUint32` and `int`.
  */
-export function intBelow(rng: Random, m: number, limit: number): number {
-  let x = rng.nextUint32();
-  while (x >= limit) x = rng.nextUint32();
-  return x - Math.floor(x / m) * m;
+export function streamWords(rng: Random): Int32Array {
+  return Int32Array.from(rng.getState().words);
 }
 
 /** Bits per digit of the rank sort. */
@@ -186,11 +196,13 @@ const RADIX_BITS = 8;
 const INSERTION_MAX = 48;
 
 /**
- * Sorts `keys[start, end)`, distinct integers in [0, n), ascending: by
- * insertion for short runs, else least significant digit first (8 bits a
- * pass, as many passes as n needs, through `aux`). O(size · ⌈log₂ n / 8⌉).
+ * Sorts `keys[start, end)`, distinct integers in [0, top], ascending, when
+ * they differ above their lowest `low` bits (those bits are not sorted on):
+ * by insertion for short runs, else least significant digit first from bit
+ * `low` (8 bits a pass, as many passes as `top` needs, through `aux`).
+ * O(size · ⌈(log₂ top − low) / 8⌉).
  */
-function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: number, end: number, n: number): void {
+function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: number, end: number, low: number, top: number): void {
   const size = end - start;
   if (size <= INSERTION_MAX) {
     for (let t = start + 1; t < end; t++) {
@@ -208,7 +220,7 @@ function sortRanks(keys: Int32Array, aux: Int32Array, count: Int32Array, start: 
   const mask = buckets - 1;
   let from = keys;
   let to = aux;
-  for (let shift = 0; n - 1 >> shift > 0; shift += RADIX_BITS) {
+  for (let shift = low; top >> shift > 0; shift += RADIX_BITS) {
     count.fill(0);
     for (let t = start; t < end; t++) count[(from[t]! >> shift) & mask]!++;
     let at = start;
@@ -239,6 +251,7 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
   const levels: Float64Array[] = [];
   const values: Float64Array[] = [];
   const bits: (Uint8Array | null)[] = [];
+  const narrow: (Uint8Array | Uint16Array | Int32Array)[] = [];
   let maxLevels = 0;
   for (const col of columns) {
     const n = col.length;
@@ -261,9 +274,10 @@ export function codeColumns(columns: readonly Float64Array[]): CodedColumns {
     code.push(cd);
     levels.push(Float64Array.from(lv));
     bits.push(lv.length === 2 ? Uint8Array.from(cd) : null);
+    narrow.push(lv.length <= 256 ? Uint8Array.from(cd) : lv.length <= 65536 ? Uint16Array.from(cd) : cd);
     if (lv.length > maxLevels) maxLevels = lv.length;
   }
-  return { columns, sorted, rank, values, code, levels, bits, maxLevels };
+  return { columns, sorted, rank, values, code, narrow, levels, bits, maxLevels };
 }
 
 function impurityOf(criterion: CartCriterion, counts: Float64Array, off: number, C: number, total: number): number {
@@ -357,6 +371,8 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     }
   }
   const featOrder = new Int32Array(p);
+  // Bits of a row rank, for the sorted route's keys.
+  const rankBits = 32 - Math.clz32(Math.max(1, nAll - 1));
   const drawLimits = Float64Array.from({ length: p + 1 }, (_, m) => (m > 0 ? drawLimit(m) : 0));
   const leftW = new Float64Array(C);
   const totW = new Float64Array(C);
@@ -462,14 +478,38 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
 
     // Feature visiting order.
     for (let f = 0; f < p; f++) featOrder[f] = f;
-    const rng = params.rng;
-    if (rng !== null) {
+    const stream = params.stream;
+    if (stream !== null) {
+      // Fisher–Yates with Random.int(p − f)'s draws: xoshiro128** (as Random.nextUint32) on the state words,
+      // a draw at or above the limit drawn again, the remainder x − ⌊x / m⌋·m exact for x, m below 2³².
+      let s0 = stream[0]!;
+      let s1 = stream[1]!;
+      let s2 = stream[2]!;
+      let s3 = stream[3]!;
       for (let f = 0; f < p - 1; f++) {
-        const g = f + intBelow(rng, p - f, drawLimits[p - f]!);
+        const m = p - f;
+        const limit = drawLimits[m]!;
+        let x: number;
+        do {
+          const a = Math.imul(s1, 5);
+          x = Math.imul((a << 7) | (a >>> 25), 9) >>> 0;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = (s3 << 11) | (s3 >>> 21);
+        } while (x >= limit);
+        const g = f + (x - Math.floor(x / m) * m);
         const t = featOrder[f]!;
         featOrder[f] = featOrder[g]!;
         featOrder[g] = t;
       }
+      stream[0] = s0;
+      stream[1] = s1;
+      stream[2] = s2;
+      stream[3] = s3;
     }
     let bestF = -1;
     let bestCode = -1;
@@ -479,12 +519,14 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     let bestLo = -1;
     let bestHi = -1;
     let bestNext = -1;
+    // Rows left of the best split.
+    let bestNL = 0;
     let visited = 0;
     for (let fi = 0; fi < p; fi++) {
       if (visited >= params.maxFeatures && bestF >= 0) break;
       const f = featOrder[fi]!;
       if (cur[f] === 1) continue;
-      const cd = coded.code[f]!;
+      const cd = coded.narrow[f]!;
       const lv = coded.levels[f]!;
       if (lv.length === 2 && (!isClass || C === 2)) {
         const bit = coded.bits[f]!;
@@ -532,6 +574,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
             bestLo = 0;
             bestHi = 1;
             bestNext = 1;
+            bestNL = nL;
             let thr = (v + vNext) / 2;
             if (thr === vNext || !Number.isFinite(thr)) thr = v;
             bestThr = thr;
@@ -547,7 +590,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
           for (let t = start; t < end; t++) {
             const b = cd[rows[t]!]!;
             binN[b]!++;
-            binW[b * C + rowY[t]!]! += rowW[t]!;
+            binW[b * C + (rowY[t]! | 0)]! += rowW[t]!;
             if (b < lo) lo = b;
             if (b > hi) hi = b;
           }
@@ -584,6 +627,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
                   bestLo = lo;
                   bestHi = hi;
                   bestNext = b;
+                  bestNL = nL;
                   let thr = (v + vNext) / 2;
                   if (thr === vNext || !Number.isFinite(thr)) thr = v;
                   bestThr = thr;
@@ -616,8 +660,56 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
       const rk = coded.rank[f]!;
       const srt = coded.sorted[f]!;
       const xs = coded.values[f]!;
+      const posBits = 32 - Math.clz32(size - 1);
+      if (posBits + rankBits <= 31) {
+        // Each key is the row's rank above its position in the node (so that the sorted scan reads the weight and
+        // target carried at that position, near the node's other rows, rather than through the row index).
+        for (let t = start; t < end; t++) keys[t] = (rk[rows[t]!]! << posBits) | (t - start);
+        sortRanks(keys, keysAux, digitCount, start, end, posBits, ((nAll - 1) << posBits) | ((1 << posBits) - 1));
+        const posMask = (1 << posBits) - 1;
+        const kFirst = keys[start]!;
+        const kLast = keys[end - 1]!;
+        if (xs[kLast >>> posBits]! <= xs[kFirst >>> posBits]! + FEATURE_EPS) {
+          cur[f] = 1; // constant here
+          continue;
+        }
+        visited++;
+        let wL = 0;
+        let sL = 0;
+        if (isClass) leftW.fill(0);
+        let k = kFirst;
+        for (let t = start; t < end - 1; t++) {
+          const at = start + (k & posMask);
+          const w = rowW[at]!;
+          if (isClass) leftW[rowY[at]! | 0]! += w;
+          else sL += w * rowY[at]!;
+          wL += w;
+          const kNext = keys[t + 1]!;
+          const v = xs[k >>> posBits]!;
+          const vNext = xs[kNext >>> posBits]!;
+          const here = at;
+          k = kNext;
+          if (vNext <= v + FEATURE_EPS) continue;
+          const nL = t - start + 1;
+          if (nL < minLeaf || size - nL < minLeaf) continue;
+          const proxy = splitProxy(isClass, gini, sL, sumY, wL, wN - wL, leftW, totW, C);
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            bestF = f;
+            bestCode = cd[rows[here]!]!;
+            bestLo = cd[rows[start + (kFirst & posMask)]!]!;
+            bestHi = cd[rows[start + (kLast & posMask)]!]!;
+            bestNext = cd[rows[start + (kNext & posMask)]!]!;
+            bestNL = nL;
+            let thr = (v + vNext) / 2;
+            if (thr === vNext || !Number.isFinite(thr)) thr = v;
+            bestThr = thr;
+          }
+        }
+        continue;
+      }
       for (let t = start; t < end; t++) keys[t] = rk[rows[t]!]!;
-      sortRanks(keys, keysAux, digitCount, start, end, nAll);
+      sortRanks(keys, keysAux, digitCount, start, end, 0, nAll - 1);
       const first = srt[keys[start]!]!;
       const last = srt[keys[end - 1]!]!;
       if (xs[keys[end - 1]!]! <= xs[keys[start]!]! + FEATURE_EPS) {
@@ -651,6 +743,7 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
           bestLo = cd[first]!;
           bestHi = cd[last]!;
           bestNext = cd[i]!;
+          bestNL = nL;
           let thr = (v + vNext) / 2;
           if (thr === vNext || !Number.isFinite(thr)) thr = v;
           bestThr = thr;
@@ -667,62 +760,45 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     }
     const sumR = sums[slot]!.fill(0);
     const sumL = sums[slot + 1]!.fill(0);
-    const cdB = coded.code[bestF]!;
+    const cdB = coded.narrow[bestF]!;
+    const childDepth = depth + 1;
+    const sizeR = size - bestNL;
+    if (isClass && (childDepth >= params.maxDepth || Math.max(bestNL, sizeR) < Math.max(params.minSamplesSplit, 2 * minLeaf))) {
+      // Both children are leaves (by depth or size), and a class leaf needs only its totals: they are summed
+      // without moving the rows (a row adds w or an exact 0 to each side's sums, in row order as after a
+      // partition). The children's entries span bestNL and sizeR positions; their rows are never read.
+      leafSums(C, rows, rowW, rowY, cdB, bestCode, start, end, sumL, sumR);
+      feature[id] = bestF;
+      threshold[id] = bestThr;
+      stack.push(start + bestNL, end, childDepth, id, 0);
+      stack.push(start, start + bestNL, childDepth, id, 1);
+      continue;
+    }
+    // Without branches: every row is written to both sides and only the
+    // side it belongs to advances (a row's code above the split's gives 1
+    // from the sign bit of bestCode − code), so the unpredictable left/right
+    // test costs no mispredicted jumps. l ≤ t, so a write at l never
+    // overwrites a row not yet read.
     let l = start;
     let r = 0;
-    if (isClass) {
-      let wL = 0;
-      let wR = 0;
-      for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const w = rowW[t]!;
-        const y = rowY[t]!;
-        if (cdB[i]! <= bestCode) {
-          rowW[l] = w;
-          rowY[l] = y;
-          rows[l++] = i;
-          sumL[y]! += w;
-          sumL[C + y]! += 1;
-          wL += w;
-        } else {
-          tmpW[r] = w;
-          tmpY[r] = y;
-          tmp[r++] = i;
-          sumR[y]! += w;
-          sumR[C + y]! += 1;
-          wR += w;
-        }
-      }
-      sumL[2 * C] = wL;
-      sumR[2 * C] = wR;
-    } else {
-      let wL = 0;
-      let sL = 0;
-      let wR = 0;
-      let sR = 0;
-      for (let t = start; t < end; t++) {
-        const i = rows[t]!;
-        const w = rowW[t]!;
-        const y = rowY[t]!;
-        if (cdB[i]! <= bestCode) {
-          rowW[l] = w;
-          rowY[l] = y;
-          rows[l++] = i;
-          wL += w;
-          sL += w * y;
-        } else {
-          tmpW[r] = w;
-          tmpY[r] = y;
-          tmp[r++] = i;
-          wR += w;
-          sR += w * y;
-        }
-      }
-      sumL[0] = wL;
-      sumL[1] = sL;
-      sumR[0] = wR;
-      sumR[1] = sR;
+    for (let t = start; t < end; t++) {
+      const i = rows[t]!;
+      const w = rowW[t]!;
+      const y = rowY[t]!;
+      const goRight = (bestCode - cdB[i]!) >>> 31;
+      rows[l] = i;
+      rowW[l] = w;
+      rowY[l] = y;
+      tmp[r] = i;
+      tmpW[r] = w;
+      tmpY[r] = y;
+      l += 1 - goRight;
+      r += goRight;
     }
+    // The children's totals, each side's rows summed in their order (the
+    // order the rows had in the node, as the partition is stable).
+    childSums(isClass, C, rowW, rowY, start, l, sumL);
+    childSums(isClass, C, tmpW, tmpY, 0, r, sumR);
     rows.set(tmp.subarray(0, r), l);
     rowW.set(tmpW.subarray(0, r), l);
     rowY.set(tmpY.subarray(0, r), l);
@@ -766,6 +842,118 @@ export function growTree(data: CartData, params: CartParams, workspace?: CartWor
     nClasses: C,
     importances,
   };
+}
+
+/**
+ * A child's totals from its rows' weights `w` and targets `y` at positions
+ * [from, to), into `out` (cleared beforehand): classification: weighted
+ * class totals, class counts, total weight; regression: total weight and
+ * weighted target sum. Two classes are summed in registers (y is 0 or 1,
+ * so y·w and (1 − y)·w are w or 0 exactly, and the sums equal per-class
+ * sums in the same order).
+ */
+function childSums(isClass: boolean, C: number, w: Float64Array, y: Float64Array, from: number, to: number, out: Float64Array): void {
+  let wT = 0;
+  if (!isClass) {
+    let sT = 0;
+    for (let t = from; t < to; t++) {
+      const wt = w[t]!;
+      wT += wt;
+      sT += wt * y[t]!;
+    }
+    out[0] = wT;
+    out[1] = sT;
+    return;
+  }
+  if (C === 2) {
+    let w0 = 0;
+    let w1 = 0;
+    let n1 = 0;
+    for (let t = from; t < to; t++) {
+      const wt = w[t]!;
+      const c = y[t]!;
+      w0 += (1 - c) * wt;
+      w1 += c * wt;
+      n1 += c;
+      wT += wt;
+    }
+    out[0] = w0;
+    out[1] = w1;
+    out[2] = to - from - n1;
+    out[3] = n1;
+    out[4] = wT;
+    return;
+  }
+  for (let t = from; t < to; t++) {
+    const wt = w[t]!;
+    const c = y[t]!;
+    out[c]! += wt;
+    out[C + c]! += 1;
+    wT += wt;
+  }
+  out[2 * C] = wT;
+}
+
+/**
+ * The totals of a class split's two children (as {@link childSums} gives
+ * them after a partition) from the node's rows at [start, end) in place: a
+ * row goes right when its code is above `bestCode`, and adds its weight
+ * times 1 to its side's sums and times 0 (an exact +0) to the other's.
+ */
+function leafSums(C: number, rows: Int32Array, w: Float64Array, y: Float64Array, code: Uint8Array | Uint16Array | Int32Array, bestCode: number, start: number, end: number, outL: Float64Array, outR: Float64Array): void {
+  let wL = 0;
+  let wR = 0;
+  if (C === 2) {
+    let w0L = 0;
+    let w1L = 0;
+    let n1L = 0;
+    let nL = 0;
+    let w0R = 0;
+    let w1R = 0;
+    let n1R = 0;
+    for (let t = start; t < end; t++) {
+      const goRight = (bestCode - code[rows[t]!]!) >>> 31;
+      const goLeft = 1 - goRight;
+      const wt = w[t]!;
+      const c = y[t]!;
+      const w0 = (1 - c) * wt;
+      const w1 = c * wt;
+      w0L += goLeft * w0;
+      w1L += goLeft * w1;
+      n1L += goLeft * c;
+      nL += goLeft;
+      wL += goLeft * wt;
+      w0R += goRight * w0;
+      w1R += goRight * w1;
+      n1R += goRight * c;
+      wR += goRight * wt;
+    }
+    outL[0] = w0L;
+    outL[1] = w1L;
+    outL[2] = nL - n1L;
+    outL[3] = n1L;
+    outL[4] = wL;
+    outR[0] = w0R;
+    outR[1] = w1R;
+    outR[2] = end - start - nL - n1R;
+    outR[3] = n1R;
+    outR[4] = wR;
+    return;
+  }
+  for (let t = start; t < end; t++) {
+    const goRight = (bestCode - code[rows[t]!]!) >>> 31;
+    const goLeft = 1 - goRight;
+    const wt = w[t]!;
+    const c = y[t]! | 0;
+    outL[c]! += goLeft * wt;
+    outL[C + c]! += goLeft;
+    wL += goLeft * wt;
+    outR[c]! += goRight * wt;
+    outR[C + c]! += goRight;
+    wR += goRight * wt;
+  }
+  outL[2 * C] = wL;
+  outR[2 * C] = wR;
 }
 
 /** Leaf reached by row i of column-major data. */

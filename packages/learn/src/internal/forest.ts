@@ -2,7 +2,7 @@
 // subset of features per node), shared by the classifier and the regressor.
 import { Random, throwIfAborted } from '@marksman/core';
 import type { LearnerFitProgress } from '../types';
-import { cartWorkspace, codeColumns, drawLimit, growTree, intBelow } from './cart';
+import { cartWorkspace, codeColumns, drawLimit, growTree, streamWords } from './cart';
 import type { CartCriterion, CartTarget, TreeArrays } from './cart';
 import type { FeatureMatrix } from './features';
 import { featuresPerNode } from './tree-options';
@@ -35,27 +35,55 @@ export function growForest(
   const p = fm.names.length;
   const maxFeatures = featuresPerNode(s.maxFeatures, p);
   const coded = codeColumns(fm.columns);
-  const rng = new Random(s.seed);
+  const stream = streamWords(new Random(s.seed));
   const trees: TreeArrays[] = [];
   const w = new Float64Array(n);
   const work = cartWorkspace(coded, target.kind === 'class' ? target.nClasses : 1);
   for (let t = 0; t < s.nEstimators; t++) {
     throwIfAborted(signal ?? undefined, source);
     if (s.bootstrap) {
-      drawBootstrap(rng, n, w);
+      drawBootstrap(stream, n, w);
       for (let i = 0; i < n; i++) w[i]! *= weight[i]!;
     } else w.set(weight);
-    trees.push(growTree({ coded, target, weight: w }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, rng }, work));
+    trees.push(growTree({ coded, target, weight: w }, { criterion, maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, maxFeatures, stream }, work));
     onProgress?.({ iteration: t + 1, maxIterations: s.nEstimators, loss: null, validationLoss: null });
   }
   return trees;
 }
 
-/** Counts n draws of a row in [0, n) into `counts`: the same draws as n calls of `rng.int(n)`. */
-function drawBootstrap(rng: Random, n: number, counts: Float64Array): void {
+/**
+ * Counts n draws of a row in [0, n) into `counts`: the same draws as n
+ * calls of `Random.int(n)` on the stream whose state words ({@link
+ * streamWords}) are `stream`, which it advances in place as those calls
+ * would. The generator (xoshiro128**, as `Random.nextUint32`) steps on
+ * local copies of the words, in registers. O(n).
+ */
+export function drawBootstrap(stream: Int32Array, n: number, counts: Float64Array): void {
   counts.fill(0);
+  let s0 = stream[0]!;
+  let s1 = stream[1]!;
+  let s2 = stream[2]!;
+  let s3 = stream[3]!;
   const limit = drawLimit(n);
-  for (let k = 0; k < n; k++) counts[intBelow(rng, n, limit)]! += 1;
+  for (let k = 0; k < n; k++) {
+    let x: number;
+    do {
+      const m = Math.imul(s1, 5);
+      x = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    } while (x >= limit);
+    counts[x - Math.floor(x / n) * n]! += 1;
+  }
+  stream[0] = s0;
+  stream[1] = s1;
+  stream[2] = s2;
+  stream[3] = s3;
 }
 
 /** scikit-learn's forest importances: the mean over trees that split, renormalised to sum 1 (all 0 when no tree splits). */

@@ -134,13 +134,42 @@ export function treeFromJSON(source: string, field: string, j: unknown, p: numbe
  * probabilities; 1 for regression trees). O(n · depth · width).
  */
 export function accumulateTree(t: TreeArrays, columns: readonly Float64Array[], n: number, out: Float64Array, scale: number, classes: boolean): void {
+  accumulateRows(t, rowMajor(columns, n), columns.length, n, out, scale, classes);
+}
+
+/** Every tree's {@link accumulateTree} share (each divided by the number of trees), the rows laid out once for all trees. O(n · p + n · depth · width · trees). */
+export function accumulateForest(trees: readonly TreeArrays[], columns: readonly Float64Array[], n: number, out: Float64Array, classes: boolean): void {
+  const x = rowMajor(columns, n);
+  for (const t of trees) accumulateRows(t, x, columns.length, n, out, trees.length, classes);
+}
+
+/** The columns as one row-major array (row i's features at [i·p, i·p + p)). O(n · p). */
+export function rowMajor(columns: readonly Float64Array[], n: number): Float64Array {
+  const p = columns.length;
+  const x = new Float64Array(n * p);
+  for (let f = 0; f < p; f++) {
+    const col = columns[f]!;
+    for (let i = 0; i < n; i++) x[i * p + f] = col[i]!;
+  }
+  return x;
+}
+
+/**
+ * {@link accumulateTree} on row-major features `x` (from {@link rowMajor}, p
+ * per row): a forest lays its rows out once for all its trees, and each
+ * step of a row's walk reads one array. Nodes are in pre-order (as grown,
+ * and checked by {@link treeFromJSON}), so a left child is the node right
+ * after its parent and `left` is not read. O(n · depth · width).
+ */
+export function accumulateRows(t: TreeArrays, x: Float64Array, p: number, n: number, out: Float64Array, scale: number, classes: boolean): void {
   const W = t.nClasses;
-  const { feature, threshold, left, right, value } = t;
+  const { feature, threshold, right, value } = t;
   for (let i = 0; i < n; i++) {
+    const base = i * p;
     let node = 0;
     let f = feature[0]!;
     while (f >= 0) {
-      node = columns[f]![i]! <= threshold[node]! ? left[node]! : right[node]!;
+      node = x[base + f]! <= threshold[node]! ? node + 1 : right[node]!;
       f = feature[node]!;
     }
     const off = node * W;
