@@ -76,10 +76,17 @@ export interface BPRTrainingJob {
   /** Triple buffers refilled before every epoch (the first n entries of each are valid). */
   readonly triples: BPRTriples;
   /**
+   * Whether the loss is reported (the fit has an `onProgress`). When false,
+   * `step(n)` may resolve to any number that is finite exactly when the
+   * step's scores were, instead of the loss (the typed engine likewise
+   * skips the loss then).
+   */
+  readonly lossReported: boolean;
+  /**
    * Runs every epoch: draws the epoch's triples into `triples`, awaits
    * `step(n)` (which must apply the first n triples, in order, and resolve
    * to Σ −log σ(x̂ᵤᵢⱼ) over them, each taken before its own update or its
-   * batch's), then checks the loss, reports progress and honours the signal.
+   * batch's; see `lossReported`), then checks the loss, reports progress and honours the signal.
    * Rejects with `E_DIVERGED` or `E_ABORTED`; the engine must then release
    * what it holds.
    */
@@ -487,10 +494,15 @@ export class BPR extends Recommender {
         regularization: reg,
         init: { userFactors: X, itemFactors: Y, itemBias: B },
         triples: { users: triples().us, positives: triples().ps, negatives: triples().ns },
+        lossReported: fit.onProgress !== undefined,
         epochs: (step) => epochs(step)(),
       });
       if (out.userFactors.length !== X.length || out.itemFactors.length !== Y.length || out.itemBias.length !== B.length) {
         throw new StateError('E_ENGINE_OUTPUT', `${source}: engine ${engine.name} returned factors of the wrong size.`, { source, field: 'engine' });
+      }
+      // The epochs' checks saw only the scores of the triples drawn; the factors themselves are checked once here.
+      if (!allFinite(out.userFactors) || !allFinite(out.itemFactors) || !allFinite(out.itemBias)) {
+        throw new ConvergenceError('E_DIVERGED', `${source}: engine ${engine.name} returned non-finite factors; lower learningRate.`, { source, field: 'learningRate' });
       }
       this.setFactors({ X: out.userFactors, Y: out.itemFactors, B: out.itemBias }, fit.seed);
     }

@@ -211,6 +211,25 @@ describe('BPR', () => {
 });
 
 describe('BPR engines', () => {
+  it('tells the engine whether the loss is reported, and refuses non-finite factors from an engine (E_DIVERGED)', async () => {
+    const small = frozen(plantedClusters(8, { users: 40, clusters: 2, itemsPerCluster: 8, perUser: 4 }).rows);
+    const told: boolean[] = [];
+    const broken = {
+      name: 'broken',
+      async train(job: BPRTrainingJob): Promise<BPRFactors> {
+        told.push(job.lossReported);
+        await job.epochs(() => Promise.resolve(0));
+        const Y = job.init.itemFactors.slice();
+        Y[3] = Number.NaN;
+        return { userFactors: job.init.userFactors.slice(), itemFactors: Y, itemBias: job.init.itemBias.slice() };
+      },
+    };
+    const opts = { factors: 4, iterations: 2, seed: 1, engine: broken } as const;
+    await expect(new BPR(opts).fit(small)).rejects.toMatchObject({ code: 'E_DIVERGED', field: 'learningRate' });
+    await expect(new BPR(opts).fit(small, { onProgress: () => undefined })).rejects.toMatchObject({ code: 'E_DIVERGED' });
+    expect(told).toEqual([false, true]);
+  });
+
   it('trains with an engine object on the same triples and initial factors, and stores the engine by name', async () => {
     const small = frozen(plantedClusters(8, { users: 40, clusters: 2, itemsPerCluster: 8, perUser: 4 }).rows);
     const opts = { factors: 4, iterations: 3, learningRate: 0.05, seed: 2 } as const;

@@ -44,7 +44,9 @@ const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
  * shrink 1 − ηλc for a row seen c times (c counted on the CPU), whichever
  * costs fewer passes. Item rows carry their bias as an extra column (and
  * user rows a constant 1), so the bias costs no operations of its own. The
- * loss is summed on the device and read once per epoch. Every tensor is
+ * loss is summed on the device and read once per epoch; when no
+ * `onProgress` reads it, the sum of the scores' differences stands in for
+ * it (finite exactly when they all are, as the divergence check needs). Every tensor is
  * disposed, also when the fit fails or is aborted.
  *
  * Costs O(nnz · f) arithmetic per epoch plus, per step, a few passes over
@@ -261,7 +263,8 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             const prod = tf.mul(xu, diff);
             const minusX = tf.sum(prod, 1);
             tf.dispose(prod);
-            const loss = tf.add(sum, tf.sum(tf.softplus(minusX)));
+            // The loss when it is reported; otherwise Σ(−x), finite exactly when every score is (a tenth of the cost).
+            const loss = tf.add(sum, tf.sum(job.lossReported ? tf.softplus(minusX) : minusX));
             // d(−log σ(x))/dx = −σ(−x): each triple's step on x̂ᵤᵢ − x̂ᵤⱼ is η·σ(−x); here its negative.
             const minusStep = tf.reshape(tf.mul(tf.sigmoid(minusX), minusRate), [m, 1]);
             let userStep = tf.mul(minusStep, diff);
