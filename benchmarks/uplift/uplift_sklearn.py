@@ -27,8 +27,7 @@ weights that give treated and control equal total weight,
 uplift = 2 P(z=1) - 1.
 
 Each fit runs on 1 thread (threadpoolctl), timed with time.perf_counter:
-the median of 3 fits after 1 untimed fit for 'logistic' and 'gbm', one fit
-for 'forest'. Test-row uplift goes to <dir>/sk-<outcome>-<method>-<learner>.f64.
+the median of 3 fits after 1 untimed fit, for every learner. Test-row uplift goes to <dir>/sk-<outcome>-<method>-<learner>.f64.
 With <forest_seeds> = k > 1, every forest method is fitted again (untimed)
 with random_state 1 .. k-1, its test-row uplift going to
 <dir>/sk-seed<s>-<outcome>-<method>-forest.f64, so that the benchmark can
@@ -112,9 +111,8 @@ with threadpool_limits(limits=1):
         methods = ("s-learner", "t-learner", "x-learner") + (("class-transformation",) if outcome == "visit" else ())
         for method in methods:
             for learner in ("logistic", "gbm", "forest"):
-                repeats = 1 if learner == "forest" else 3
-                if repeats > 1:
-                    fit_predict(method, learner, outcome == "visit", Xtr, ttr, ytr)
+                repeats = 3
+                fit_predict(method, learner, outcome == "visit", Xtr, ttr, ytr)
                 times = []
                 for _ in range(repeats):
                     t0 = time.perf_counter()
