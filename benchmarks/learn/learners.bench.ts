@@ -29,7 +29,7 @@ export const meta: BenchMeta = {
     'Ours fits from Float64Array columns. Logistic regression: LogisticRegression() defaults on both sides (L2, C = 1; scikit-learn lbfgs ' +
     'tol 1e-4, max_iter 100; ours L-BFGS in standardised coordinates, tol 1e-8, warm-started by L-BFGS on every 8th row, so its iterations are those on all rows after those of the warm start on the eighth); the optimum of the objective comes from scikit-learn ' +
     'newton-cholesky at tol 1e-10. Fit time: median of 5 fits after 2 untimed warm-up fits (1 fit after 1 warm-up with --quick), on both sides; our first fit in the process (compiled by the JIT as it runs) is reported in the notes; both single-threaded ' +
-    '(scikit-learn limited to 1 thread by threadpoolctl; ours is JavaScript on one thread). time / sklearn = our time ÷ scikit-learn\'s ' +
+    '(scikit-learn limited to 1 thread by threadpoolctl; ours is JavaScript and WebAssembly on one thread). time / sklearn = our time ÷ scikit-learn\'s ' +
     '(below 1: we are faster). AUC on the test rows (rocAuc of @marksman/metrics for both sides\' probabilities).',
 };
 
