@@ -77,9 +77,9 @@ export interface BPRTrainingJob {
   readonly triples: BPRTriples;
   /**
    * Whether the loss is reported (the fit has an `onProgress`). When false,
-   * `step(n)` may resolve to any number that is finite exactly when the
-   * step's scores were, instead of the loss (the typed engine likewise
-   * skips the loss then).
+   * `step(n)` may resolve, instead of the loss, to any number that is not
+   * finite when one of the step's scores was not, such as their sum (the
+   * typed engine likewise skips the loss then).
    */
   readonly lossReported: boolean;
   /**

@@ -26,7 +26,8 @@
 // `instantiateHgbKernel` answers null where WebAssembly, its SIMD or its
 // bulk-memory instructions are missing, and the grower then runs its
 // JavaScript loops.
-import { compileWasm, sleb128, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core/internal';
+import { compileWasm, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core/internal';
+import { I32, V128, get, set, tee, BLOCK, LOOP, END, br, brIf, SELECT, i32c, I32_ADD, I32_SUB, I32_MUL, I32_SHL, F64_LOAD, F64_STORE, F64_ADD, simd, F64X2_SPLAT, F64X2_ADD, F64X2_SUB } from './wasm-ops';
 
 /** The kernel's exports. */
 export interface HgbKernel {
@@ -38,18 +39,8 @@ export interface HgbKernel {
   subtract(dst: number, small: number, spans: number, nSpans: number): void;
 }
 
-const I32 = 0x7f;
-const V128 = 0x7b;
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const i32c = (v: number) => [0x41, ...sleb128(v)];
 const f64c = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
-const I32_ADD = [0x6a];
-const I32_SUB = [0x6b];
-const I32_MUL = [0x6c];
-const I32_SHL = [0x74];
 const I32_SHR_S = [0x75];
 const I32_GE_U = [0x4f];
 const I32_GT_U = [0x4b];
@@ -58,26 +49,13 @@ const I32_LOAD8_U = (off = 0) => [0x2d, 0, ...uleb(off)];
 const I32_STORE = [0x36, 2, 0];
 const F32_LOAD = [0x2a, 2, 0];
 const F32_CONST_0 = [0x43, 0, 0, 0, 0];
-const F64_LOAD = (off = 0) => [0x2b, 3, ...uleb(off)];
-const F64_STORE = (off = 0) => [0x39, 3, ...uleb(off)];
-const F64_ADD = [0xa0];
 const F64_SUB = [0xa1];
 const F64_PROMOTE = [0xbb];
-const SELECT = [0x1b];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const V_LOAD = (off = 0) => [...simd(0x00), 3, ...uleb(off)];
 const V_STORE = (off = 0) => [...simd(0x0b), 3, ...uleb(off)];
-const F64X2_SPLAT = simd(0x14);
 const F64X2_REPLACE_LANE1 = [...simd(0x22), 1];
-const F64X2_ADD = simd(0xf0);
-const F64X2_SUB = simd(0xf1);
 const MEMORY_COPY = [0xfc, ...uleb(10), 0, 0];
 const MEMORY_FILL = [0xfc, ...uleb(11), 0];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const br = (d: number) => [0x0c, d];
-const brIf = (d: number) => [0x0d, d];
 
 /** `while (!(stop)) { body }`. */
 const loopUntil = (stop: number[], body: number[]) => [...BLOCK, ...LOOP, ...stop, ...brIf(1), ...body, ...br(0), ...END, ...END];

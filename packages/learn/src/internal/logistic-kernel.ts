@@ -24,6 +24,7 @@
 // SIMD is missing, and the fit then runs its plain JavaScript loop.
 
 import { compileWasm, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core/internal';
+import { I32, F64, V128, get, set, tee, BLOCK, LOOP, END, br, brIf, SELECT, i32c, I32_ADD, I32_SUB, I32_MUL, I32_SHL, F64_LOAD, F64_STORE, F64_ADD, simd, F64X2_SPLAT, F64X2_ADD, F64X2_SUB } from './wasm-ops';
 
 /** The kernel bound to one instance and its memory. */
 export interface LogisticKernel {
@@ -38,17 +39,8 @@ export interface LogisticKernel {
   moments(X: number, nPad: number, p: number, w: number, x0: number, out: number): void;
 }
 
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const i32c = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only
-const I32_ADD = [0x6a];
 const I32_GE_S = [0x4e];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 /**
  * The constants live in a table at the start of memory, `v` in both lanes
  * of a 16-byte slot, and are loaded from there: a load is one instruction,
@@ -69,20 +61,12 @@ const F64X2_GT = simd(0x4a);
 const F64X2_GE = simd(0x4c);
 const F64X2_ABS = simd(0xec);
 const F64X2_NEG = simd(0xed);
-const F64X2_ADD = simd(0xf0);
-const F64X2_SUB = simd(0xf1);
 const F64X2_MUL = simd(0xf2);
 const F64X2_DIV = simd(0xf3);
 const F64X2_MAX = simd(0xf5);
 const I64X2_SHL = simd(0xcb);
 const I64X2_ADD = simd(0xce);
 const lane = (k: number) => [...simd(0x21), k];
-const F64_ADD = [0xa0];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const br = (d: number) => [0x0c, d];
-const brIf = (d: number) => [0x0d, d];
 
 /** Below this, e^x (< 1e-307) is taken as 0: 2^k would leave the normal doubles. */
 const CLAMP = -708;
@@ -178,14 +162,7 @@ function lossBody(): number[] {
   return [...vec([[2, I32], [15, V128]]), ...code, ...END];
 }
 
-const I32_SUB = [0x6b];
-const I32_MUL = [0x6c];
 const I32_LT_S = [0x48];
-const I32_SHL = [0x74];
-const SELECT = [0x1b];
-const F64_LOAD = [0x2b, 3, 0];
-const F64_STORE = [0x39, 3, 0];
-const F64X2_SPLAT = simd(0x14);
 const CALL_LOSS = [0x10, 0];
 
 /** `for (i = 0; i < end; i += step) body` over byte offsets (i, end locals). */
@@ -271,7 +248,7 @@ function evaluateBody(): number[] {
     ...forBytes(i, end, 16, [...get(as[0]!), ...at(r), ...vload(0), ...F64X2_ADD, ...set(as[0]!)]),
     ...(() => {
       const slot = [...get(acc), ...get(p), ...i32c(3), ...I32_SHL, ...I32_ADD];
-      return [...slot, ...slot, ...F64_LOAD, ...get(as[0]!), ...lane(0), ...F64_ADD, ...get(as[0]!), ...lane(1), ...F64_ADD, ...F64_STORE];
+      return [...slot, ...slot, ...F64_LOAD(), ...get(as[0]!), ...lane(0), ...F64_ADD, ...get(as[0]!), ...lane(1), ...F64_ADD, ...F64_STORE()];
     })(),
     ...get(lo), ...get(len), ...I32_ADD, ...set(lo),
     ...br(0), ...END, ...END,
@@ -299,7 +276,7 @@ function momentsBody(): number[] {
     ...BLOCK, ...LOOP,
     ...get(j), ...get(p), ...I32_GE_S, ...brIf(1),
     ...get(X), ...get(j), ...get(nPad), ...I32_MUL, ...i32c(3), ...I32_SHL, ...I32_ADD, ...set(col),
-    ...get(x0), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD, ...F64_LOAD, ...F64X2_SPLAT, ...set(c),
+    ...get(x0), ...get(j), ...i32c(3), ...I32_SHL, ...I32_ADD, ...F64_LOAD(), ...F64X2_SPLAT, ...set(c),
     ...V_ZERO, ...set(s1a), ...V_ZERO, ...set(s2a), ...V_ZERO, ...set(s1b), ...V_ZERO, ...set(s2b),
     ...forBytes(i, end, 32, [...rows(0, s1a, s2a), ...rows(16, s1b, s2b)]),
     ...slot, ...total(s1a, s1b), 0x39, 3, 0,

@@ -46,7 +46,7 @@ const DEFAULTS: TfjsBprEngineOptions = Object.freeze({ batchSize: 16384 });
  * user rows a constant 1), so the bias costs no operations of its own. The
  * loss is summed on the device and read once per epoch; when no
  * `onProgress` reads it, the sum of the scores' differences stands in for
- * it (finite exactly when they all are, as the divergence check needs). Every tensor is
+ * it (not finite when one of them is not, as the divergence check needs). Every tensor is
  * disposed, also when the fit fails or is aborted.
  *
  * Costs O(nnz · f) arithmetic per epoch plus, per step, a few passes over
@@ -120,24 +120,18 @@ function sortByUser(
   count.fill(0);
   for (let t = 0; t < m; t++) count[u[t]! + 1] = count[u[t]! + 1]! + 1;
   for (let r = 0; r < users; r++) count[r + 1] = count[r + 1]! + count[r]!;
+  for (let t = 0; t < m; t++) {
+    const at = count[u[t]!]!;
+    count[u[t]!] = at + 1;
+    into.u[at] = u[t]!;
+    into.p[at] = p[t]!;
+    into.q[at] = q[t]!;
+  }
   if (countItems) {
     items.fill(0);
     for (let t = 0; t < m; t++) {
-      const at = count[u[t]!]!;
-      count[u[t]!] = at + 1;
-      into.u[at] = u[t]!;
-      into.p[at] = p[t]!;
-      into.q[at] = q[t]!;
       items[p[t]!] = items[p[t]!]! + 1;
       items[q[t]!] = items[q[t]!]! + 1;
-    }
-  } else {
-    for (let t = 0; t < m; t++) {
-      const at = count[u[t]!]!;
-      count[u[t]!] = at + 1;
-      into.u[at] = u[t]!;
-      into.p[at] = p[t]!;
-      into.q[at] = q[t]!;
     }
   }
   return { u: into.u.subarray(0, m), p: into.p.subarray(0, m), q: into.q.subarray(0, m) };
@@ -263,7 +257,7 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
             const prod = tf.mul(xu, diff);
             const minusX = tf.sum(prod, 1);
             tf.dispose(prod);
-            // The loss when it is reported; otherwise Σ(−x), finite exactly when every score is (a tenth of the cost).
+            // The loss when it is reported; otherwise Σ(−x), which is not finite when a score is not (no softplus).
             const loss = tf.add(sum, tf.sum(job.lossReported ? tf.softplus(minusX) : minusX));
             // d(−log σ(x))/dx = −σ(−x): each triple's step on x̂ᵤᵢ − x̂ᵤⱼ is η·σ(−x); here its negative.
             const minusStep = tf.reshape(tf.mul(tf.sigmoid(minusX), minusRate), [m, 1]);
