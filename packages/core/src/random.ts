@@ -224,6 +224,66 @@ export class Random {
   }
 
   /**
+   * `count` uniform draws in [low, high): element t is what the t-th of
+   * `count` calls of `uniform(low, high)` would return, and the stream moves
+   * on by as much. Several times faster than the calls (for initialising
+   * large factor matrices, say).
+   *
+   * @param count - how many draws (an integer ≥ 0)
+   * @param low - inclusive lower bound (default 0)
+   * @param high - exclusive upper bound (default 1)
+   * @throws {@link OptionsError} `E_RANGE` when count is not an integer in
+   *   [0, 2^31) or unless low ≤ high are finite numbers with a finite difference
+   * @example
+   * ```ts
+   * import { Random } from '@marksman/core';
+   * const a = new Random(4).uniforms(3, -1, 1);
+   * const b = new Random(4);
+   * a[2] === (b.uniform(-1, 1), b.uniform(-1, 1), b.uniform(-1, 1)); // => true
+   * ```
+   */
+  uniforms(count: number, low = 0, high = 1): Float64Array {
+    if (!Number.isInteger(count) || count < 0 || count >= 2 ** 31) throw rangeError('Random.uniforms', 'count', 'an integer in [0, 2^31)', count);
+    finite('Random.uniforms', 'low', low);
+    finite('Random.uniforms', 'high', high);
+    if (!(high >= low) || !Number.isFinite(high - low)) throw rangeError('Random.uniforms', 'high', `≥ low = ${low} with a finite difference`, high);
+    const width = high - low;
+    const out = new Float64Array(count);
+    // xoshiro128** as in nextUint32, on local words (fields hold numbers
+    // beyond the small-integer range, so each field update costs more).
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let t = 0; t < count; t++) {
+      let r = Math.imul(s1, 5);
+      const a = Math.imul((r << 7) | (r >>> 25), 9) >>> 5;
+      let u = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= u;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      r = Math.imul(s1, 5);
+      const b = Math.imul((r << 7) | (r >>> 25), 9) >>> 6;
+      u = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= u;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[t] = low + width * ((a * 67108864 + b) / TWO_POW_53);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    return out;
+  }
+
+  /**
    * A uniform double in [low, high).
    *
    * @param low - inclusive lower bound (default 0)

@@ -50,6 +50,30 @@ describe('Random', () => {
     expect(Math.abs(m.variance - 1 / 12)).toBeLessThan(0.002);
   });
 
+  it('uniforms gives exactly what as many uniform calls give, and leaves the stream where they do', () => {
+    for (const [seed, low, high] of [[0, 0, 1], [42, -1, 1], [2 ** 40 + 3, 0, 0.01], [7, 5, 5]] as const) {
+      const a = new Random(seed);
+      const b = new Random(seed);
+      a.normal(); // a spare normal is kept aside and not touched
+      b.normal();
+      const got = a.uniforms(1000, low, high);
+      const want = Float64Array.from({ length: 1000 }, () => b.uniform(low, high));
+      expect(got).toEqual(want);
+      expect(a.getState()).toEqual(b.getState());
+      expect(a.next()).toBe(b.next());
+    }
+    expect(new Random(1).uniforms(0)).toEqual(new Float64Array(0));
+  });
+
+  it('uniforms refuses a count that is not a non-negative integer and bounds as uniform does', () => {
+    const r = new Random(1);
+    for (const count of [-1, 1.5, NaN, 2 ** 31, '3' as never]) {
+      expect(() => r.uniforms(count)).toThrowError(expect.objectContaining({ code: 'E_RANGE', field: 'count' }));
+    }
+    expect(() => r.uniforms(3, 2, 1)).toThrowError(expect.objectContaining({ code: 'E_RANGE', field: 'high' }));
+    expect(() => r.uniforms(3, NaN, 1)).toThrowError(expect.objectContaining({ field: 'low' }));
+  });
+
   it('int is unbiased over a non-power-of-two range', () => {
     const r = new Random(2);
     const counts = new Array(6).fill(0);

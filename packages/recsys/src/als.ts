@@ -5,7 +5,7 @@ import type { Csr, InteractionMatrix } from './interactions';
 import { cholesky, choleskySolve, dotRow, gram, rowCosines, rowNorms, symv } from './linalg';
 import { borrowSimdKernels, loadSimdKernels, returnSimdKernels } from './simdKernels';
 import type { SimdKernels } from './simdKernels';
-import { MAX_FACTORS, MAX_ITERATIONS, checkId, isFiniteAtLeast, isIntIn } from './checks';
+import { MAX_FACTORS, MAX_ITERATIONS, allFinite, checkId, isFiniteAtLeast, isIntIn } from './checks';
 import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
@@ -336,8 +336,8 @@ export class ALS extends Recommender {
     const rng = new Random(fit.seed);
     // Starting factors uniform on [0, 0.01): users, then items.
     const init = (X0: Float32Array, Y0: Float32Array): void => {
-      for (let t = 0; t < X0.length; t++) X0[t] = rng.next() * 0.01;
-      for (let t = 0; t < Y0.length; t++) Y0[t] = rng.next() * 0.01;
+      X0.set(rng.uniforms(X0.length, 0, 0.01));
+      Y0.set(rng.uniforms(Y0.length, 0, 0.01));
     };
     const users: Csr = m;
     const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels() : null;
@@ -358,10 +358,8 @@ export class ALS extends Recommender {
         half('items');
         Gy = half('users');
         const [Xv, Yv] = [half.X(), half.Y()];
-        for (let t = 0; t < Xv.length + Yv.length; t++) {
-          if (!Number.isFinite(t < Xv.length ? Xv[t]! : Yv[t - Xv.length]!)) {
-            throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
-          }
+        if (!allFinite(Xv) || !allFinite(Yv)) {
+          throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
         }
         const loss = computeLoss ? trainingLoss(Xv, Yv, users, nU, nI, f, lambda, alpha) : null;
         fit.onProgress?.({ step: it, steps: iterations, phase: 'iteration', loss });

@@ -6,7 +6,7 @@ import { borrowBprKernel, returnBprKernel } from './bprKernel';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
 import { rowCosines, rowNorms } from './linalg';
-import { MAX_FACTORS, MAX_ITERATIONS, checkId, describeValue, isFiniteAtLeast, isIntIn } from './checks';
+import { MAX_FACTORS, MAX_ITERATIONS, allFinite, checkId, describeValue, isFiniteAtLeast, isIntIn } from './checks';
 import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 
@@ -213,12 +213,6 @@ function interactionBits(hist: Csr, nUsers: number, nItems: number): Uint32Array
     }
   }
   return bits;
-}
-
-/** False when an entry is not finite (a diverged fit; O(length), small next to an epoch). */
-function allFinite(F: Float32Array): boolean {
-  for (let q = 0; q < F.length; q++) if (!Number.isFinite(F[q]!)) return false;
-  return true;
 }
 
 /** Uniform on [−½, ½) / f, the same draws in both engines. */

@@ -32,13 +32,8 @@ export interface Csr {
   readonly weights: Float64Array;
 }
 
-/**
- * Checks every record once: ids are non-empty strings or finite numbers,
- * `weight` (default 1) is finite and > 0, `timestamp` (optional) is a
- * timestamp `parseTimestamp` accepts.
- */
-export function readInteractions(source: string, interactions: readonly Interaction[] | ArrowLikeTable, allowEmpty = false): InteractionColumns {
-  if (isArrowTable(interactions)) return readArrowInteractions(source, interactions, allowEmpty);
+/** The number of records; `E_INPUT` when `interactions` is not an array, `E_NO_INTERACTIONS` when empty (unless allowed). */
+function checkRecordList(source: string, interactions: unknown, allowEmpty: boolean): number {
   if (!Array.isArray(interactions)) {
     throw new ValidationError('E_INPUT', `${source}: interactions must be an array of { userId, itemId, weight? } records.`, { source, field: 'interactions' });
   }
@@ -46,27 +41,46 @@ export function readInteractions(source: string, interactions: readonly Interact
   if (n === 0 && !allowEmpty) {
     throw new ValidationError('E_NO_INTERACTIONS', `${source}: there are no interactions to learn from; pass at least one { userId, itemId } record.`, { source, field: 'interactions' });
   }
+  return n;
+}
+
+/** Record `r` of the list; `E_NOT_OBJECT` when it is not an object. */
+function recordAt(source: string, interactions: readonly Interaction[], r: number): Interaction {
+  const rec = interactions[r] as Interaction | null | undefined;
+  if (rec === null || typeof rec !== 'object') {
+    throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r, field: 'interactions' });
+  }
+  return rec;
+}
+
+/** The weight of row `r` when it is a finite number > 0; otherwise `E_NUMBER`, `E_NEGATIVE_WEIGHT` or `E_ZERO_WEIGHT`. */
+function positiveWeight(source: string, w: unknown, r: number): number {
+  if (typeof w !== 'number' || !Number.isFinite(w)) {
+    throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${describeValue(w)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
+  }
+  if (w <= 0) {
+    throw new ValidationError(w < 0 ? 'E_NEGATIVE_WEIGHT' : 'E_ZERO_WEIGHT', `${source}: row ${r} has weight ${w}; recommenders need weights > 0 (drop rows without a positive signal before fitting).`, { source, row: r, field: 'weight' });
+  }
+  return w;
+}
+
+/**
+ * Checks every record once: ids are non-empty strings or finite numbers,
+ * `weight` (default 1) is finite and > 0, `timestamp` (optional) is a
+ * timestamp `parseTimestamp` accepts.
+ */
+export function readInteractions(source: string, interactions: readonly Interaction[] | ArrowLikeTable, allowEmpty = false): InteractionColumns {
+  if (isArrowTable(interactions)) return readArrowInteractions(source, interactions, allowEmpty);
+  const n = checkRecordList(source, interactions, allowEmpty);
   const userIds: Id[] = new Array<Id>(n);
   const itemIds: Id[] = new Array<Id>(n);
   const weights = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const rec = interactions[r] as Interaction | null | undefined;
-    if (rec === null || typeof rec !== 'object') {
-      throw new ValidationError('E_NOT_OBJECT', `${source}: row ${r} is not a { userId, itemId } record.`, { source, row: r, field: 'interactions' });
-    }
-    checkRecordId(source, rec.userId, 'userId', r);
-    checkRecordId(source, rec.itemId, 'itemId', r);
-    const w = rec.weight === undefined ? 1 : rec.weight;
-    if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${describeValue(w)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
-    }
-    if (w <= 0) {
-      throw new ValidationError(w < 0 ? 'E_NEGATIVE_WEIGHT' : 'E_ZERO_WEIGHT', `${source}: row ${r} has weight ${w}; recommenders need weights > 0 (drop rows without a positive signal before fitting).`, { source, row: r, field: 'weight' });
-    }
+    const rec = recordAt(source, interactions, r);
+    userIds[r] = checkRecordId(source, rec.userId, 'userId', r);
+    itemIds[r] = checkRecordId(source, rec.itemId, 'itemId', r);
+    weights[r] = positiveWeight(source, rec.weight === undefined ? 1 : rec.weight, r);
     checkOptionalTimestamp(source, rec.timestamp, r);
-    userIds[r] = rec.userId;
-    itemIds[r] = rec.itemId;
-    weights[r] = w;
   }
   return { userIds, itemIds, weights };
 }
@@ -95,15 +109,8 @@ function readArrowInteractions(source: string, table: ArrowLikeTable, allowEmpty
   for (let r = 0; r < n; r++) {
     userIds[r] = checkRecordId(source, users[r], 'userId', r);
     itemIds[r] = checkRecordId(source, items[r], 'itemId', r);
-    const x = w === undefined ? 1 : (w[r] as number);
-    if (!Number.isFinite(x)) {
-      throw new ValidationError('E_NUMBER', `${source}: row ${r} has weight ${describeValue(x)}; weights must be finite numbers.`, { source, row: r, field: 'weight' });
-    }
-    if (x <= 0) {
-      throw new ValidationError(x < 0 ? 'E_NEGATIVE_WEIGHT' : 'E_ZERO_WEIGHT', `${source}: row ${r} has weight ${x}; recommenders need weights > 0 (drop rows without a positive signal before fitting).`, { source, row: r, field: 'weight' });
-    }
+    weights[r] = positiveWeight(source, w === undefined ? 1 : w[r], r);
     if (ts !== undefined) checkOptionalTimestamp(source, ts[r], r);
-    weights[r] = x;
   }
   return { userIds, itemIds, weights };
 }
@@ -132,11 +139,82 @@ export function transposeCsr(m: Csr, nRows: number, nCols: number): Csr {
   return { indptr: t.indptr, indices: t.indices, weights: t.data };
 }
 
+/**
+ * Dense codes for ids in order of first appearance, checking each distinct
+ * id once (when first seen). Ids that are small non-negative integers (as
+ * in most exports: 1…n) are looked up in a flat table instead of the Map.
+ */
+class IdCoder {
+  readonly ids: Id[] = [];
+  private readonly map = new Map<Id, number>();
+  /** Code + 1 of the integer id at each position, 0 for unseen. */
+  private table = new Int32Array(1024);
+  private inTable = 0;
+
+  /** @param limit - integer ids below this go through the table (its largest size) */
+  constructor(private readonly limit: number) {}
+
+  code(source: string, v: unknown, field: string, r: number): number {
+    if (typeof v === 'number' && v >= 0 && v < this.limit && (v | 0) === v) {
+      if (v >= this.table.length) this.grow(v);
+      const c = this.table[v]!;
+      if (c !== 0) return c - 1;
+      const k = this.ids.length;
+      this.ids.push(v);
+      this.table[v] = k + 1;
+      this.inTable++;
+      return k;
+    }
+    const known = this.map.get(v as Id);
+    if (known !== undefined) return known;
+    const k = this.ids.length;
+    this.ids.push(checkRecordId(source, v, field, r));
+    this.map.set(v as Id, k);
+    return k;
+  }
+
+  private grow(v: number): void {
+    const next = new Int32Array(Math.min(this.limit, Math.max(v + 1, 2 * this.table.length)));
+    next.set(this.table);
+    this.table = next;
+  }
+
+  /** Every id → its code (a new Map the caller owns). */
+  index(): Map<Id, number> {
+    if (this.inTable === 0) return this.map;
+    const index = new Map<Id, number>();
+    for (let k = 0; k < this.ids.length; k++) index.set(this.ids[k]!, k);
+    return index;
+  }
+}
+
 /** Validates records and builds the user × item matrix with id indexes. */
 export function buildInteractionMatrix(source: string, interactions: readonly Interaction[] | ArrowLikeTable): InteractionMatrix {
-  const cols = readInteractions(source, interactions);
-  const users = indexIds(cols.userIds);
-  const items = indexIds(cols.itemIds);
-  const csr = buildCsr(users.codes, items.codes, cols.weights, users.list.length, items.list.length);
-  return { userIds: users.list, userIndex: users.index, itemIds: items.list, itemIndex: items.index, ...csr };
+  if (isArrowTable(interactions)) {
+    const cols = readInteractions(source, interactions);
+    const users = indexIds(cols.userIds);
+    const items = indexIds(cols.itemIds);
+    const csr = buildCsr(users.codes, items.codes, cols.weights, users.list.length, items.list.length);
+    return { userIds: users.list, userIndex: users.index, itemIds: items.list, itemIndex: items.index, ...csr };
+  }
+  // Records: one pass that checks each record and codes its ids (the same
+  // checks, in the same order, as readInteractions, so the same first error).
+  const n = checkRecordList(source, interactions, false);
+  const limit = Math.min(1 << 26, Math.max(1 << 16, 4 * n));
+  const users = new IdCoder(limit);
+  const items = new IdCoder(limit);
+  const uc = new Int32Array(n);
+  const ic = new Int32Array(n);
+  const weights = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const rec = recordAt(source, interactions, r);
+    uc[r] = users.code(source, rec.userId, 'userId', r);
+    ic[r] = items.code(source, rec.itemId, 'itemId', r);
+    const w = rec.weight;
+    weights[r] = w === undefined ? 1 : positiveWeight(source, w, r);
+    const ts = rec.timestamp;
+    if (ts !== undefined) checkOptionalTimestamp(source, ts, r);
+  }
+  const csr = buildCsr(uc, ic, weights, users.ids.length, items.ids.length);
+  return { userIds: users.ids, userIndex: users.index(), itemIds: items.ids, itemIndex: items.index(), ...csr };
 }

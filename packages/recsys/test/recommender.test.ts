@@ -143,3 +143,32 @@ describe('personalised models beat popularity on planted clusters', () => {
     expect(knn.coverage).toBeGreaterThan(pop.coverage);
   });
 });
+
+describe('fit reads ids in one pass', () => {
+  it('keeps ids apart by type and value, in order of first appearance, whatever path codes them', async () => {
+    // Small non-negative integers, a large integer, a negative one, a fraction, a numeric string and -0 (the same id as 0).
+    const users = [3, 0, 2 ** 40, -5, 1.5, '3', 70_000, 3, -0];
+    const rows = frozen(users.map((userId, k) => ({ userId, itemId: k % 2 === 0 ? 'x' : 7 })));
+    const m = await new Popularity().fit(rows);
+    const json = m.toJSON() as unknown as { userIds: unknown[]; itemIds: unknown[] };
+    expect(json.userIds).toEqual([3, 0, 2 ** 40, -5, 1.5, '3', 70_000]);
+    expect(json.itemIds).toEqual(['x', 7]);
+    expect(m.userCount).toBe(7);
+  });
+
+  it('reports the first bad record, in row order, as reading the records one check at a time does', async () => {
+    const good = Array.from({ length: 50 }, (_, k) => ({ userId: k % 5, itemId: k % 7 }));
+    const cases: Array<[Record<string, unknown>[], string, Record<string, unknown>]> = [
+      // A known id later becomes invalid in another row: that row is named.
+      [[...good, { userId: 1, itemId: Number.NaN }], 'E_ID_TYPE', { row: 50, field: 'itemId' }],
+      [[...good, { userId: 2 ** 31, itemId: '' }], 'E_ID_TYPE', { row: 50, field: 'itemId' }],
+      [[...good, { userId: null, itemId: 1 }], 'E_MISSING', { row: 50, field: 'userId' }],
+      // A bad weight before a bad id, and a bad timestamp after a valid weight.
+      [[...good, { userId: 1, itemId: 1, weight: 0 }, { userId: -Infinity, itemId: 1 }], 'E_ZERO_WEIGHT', { row: 50, field: 'weight' }],
+      [[...good, { userId: 1, itemId: 1, weight: 2, timestamp: 'soon' }], 'E_TIMESTAMP', { row: 50, field: 'timestamp' }],
+    ];
+    for (const [input, code, where] of cases) {
+      await expect(new Popularity().fit(frozen(input) as unknown as Interaction[])).rejects.toMatchObject({ name: 'ValidationError', code, ...where });
+    }
+  });
+});

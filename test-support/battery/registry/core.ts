@@ -88,6 +88,7 @@ export const core = async (): Promise<Case[]> => [
       ['nextUint32', []],
       ['next', []],
       ['uniform', [2, 5]],
+      ['uniforms', [3, -1, 1]],
       ['int', [10]],
       ['normal', [1, 2]],
       ['exponential', [2]],
@@ -101,7 +102,7 @@ export const core = async (): Promise<Case[]> => [
     ] as const
   ).map(([name, a]) =>
     method('Random', () => new Random(7), name, args(...a), {
-      required: ({ uniform: 0, normal: 0, exponential: 0, gamma: 1 } as Record<string, number>)[name] ?? a.length,
+      required: ({ uniform: 0, uniforms: 1, normal: 0, exponential: 0, gamma: 1 } as Record<string, number>)[name] ?? a.length,
       // shuffle moves items of any kind; an exponential of rate 1e-308 (mean 1e308) overflows to Infinity, as in numpy.
       ...(name === 'shuffle' ? { returns: [/^a0\[0\]/], garbage: [/^a0\[0\]/] } : name === 'exponential' ? { garbage: [/^a0=1e-308$/] } : {}),
     }),
