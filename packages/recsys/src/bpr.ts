@@ -417,11 +417,13 @@ export class BPR extends Recommender {
     // The typed engine computes the loss (a log and an exp per triple) only for onProgress.
     const engine = this.options.engine;
     const withLoss = fit.onProgress !== undefined || engine !== 'typed';
-    const epochs = (step: (n: number) => Promise<number>, at = { ...triples(), Y, B }) => async () => {
+    // `live`: the item factors the steps update in place (typed engine), checked every epoch; an engine's
+    // own copies are checked once, when it returns them.
+    const epochs = (step: (n: number) => Promise<number>, at = triples(), live: { Y: Float32Array; B: Float32Array } | null = null) => async () => {
       for (let it = 1; it <= iterations; it++) {
         const n = sampleTriples(rng, m, rowOf, nI, at.us, at.ps, at.ns, seen);
         const loss = n === 0 ? 0 : await step(n);
-        if (!Number.isFinite(loss) || !allFinite(at.Y) || !allFinite(at.B)) {
+        if (!Number.isFinite(loss) || (live !== null && (!allFinite(live.Y) || !allFinite(live.B)))) {
           throw new ConvergenceError('E_DIVERGED', `${source}: the loss became non-finite in epoch ${it}; lower learningRate.`, { source, field: 'learningRate' });
         }
         fit.onProgress?.({ step: it, steps: iterations, phase: 'epoch', loss: withLoss ? (n === 0 ? 0 : loss / n) : null });
@@ -441,7 +443,7 @@ export class BPR extends Recommender {
       const kernel = f % 4 === 0 ? borrowBprKernel(addLoss) : null;
       if (kernel === null) {
         const { us, ps, ns } = triples();
-        await epochs((n) => Promise.resolve(sgdTriples(X, Y, B, f, lr, reg, us, ps, ns, n, withLoss)))();
+        await epochs((n) => Promise.resolve(sgdTriples(X, Y, B, f, lr, reg, us, ps, ns, n, withLoss)), { us, ps, ns }, { Y, B })();
         this.setFactors({ X, Y, B }, fit.seed);
       } else {
         try {
@@ -470,7 +472,8 @@ export class BPR extends Recommender {
               (withLoss ? kernel.epochWithLoss : kernel.epoch)(xOff, yOff, bOff, usOff, psOff, nsOff, n, f, lr, 1 - lr * reg);
               return Promise.resolve(lossSum);
             },
-            { us: usM, ps: psM, ns: nsM, Y: Ym, B: Bm },
+            { us: usM, ps: psM, ns: nsM },
+            { Y: Ym, B: Bm },
           )();
           this.setFactors({ X: Xm.slice(), Y: Ym.slice(), B: Bm.slice() }, fit.seed);
         } finally {
