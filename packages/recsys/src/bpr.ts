@@ -217,8 +217,10 @@ function interactionBits(hist: Csr, nUsers: number, nItems: number): Uint32Array
 
 /** Uniform on [−½, ½) / f, the same draws in both engines. */
 function initFactors(rng: Random, n: number, f: number): Float32Array {
+  // −0.5 + 1·u is exactly u − 0.5, so these are the values (next() − 0.5) / f gave draw by draw.
+  const u = rng.uniforms(n * f, -0.5, 0.5);
   const out = new Float32Array(n * f);
-  for (let t = 0; t < out.length; t++) out[t] = (rng.next() - 0.5) / f;
+  for (let t = 0; t < out.length; t++) out[t] = u[t]! / f;
   return out;
 }
 
