@@ -221,6 +221,23 @@ async function trainBpr(job: BPRTrainingJob, batchSize: number): Promise<BPRFact
   // 0.33, softplus 0.19, sub, mul and the segment sum 0.2 to 0.25), about
   // 11 ms an epoch of MovieLens 100K, before sampling (1.3 ms an epoch,
   // shared with the typed engine, whose epoch is about 4.5 ms in all).
+  // Measured again and not kept (paired in-engine epochs: this engine and a
+  // variant alternating epoch by epoch on the same triples, CPU time, median
+  // of the per-pair ratios; two copies of this same code gave 0.991 over 400
+  // pairs at load 5 to 8, so about ±1.5% is noise): yⱼ − yᵢ by one
+  // sparseSegmentSum over [Y; −Y] with its pair index written by the sort
+  // (1.026, slower); the sort's item counts folded into its histogram pass
+  // (alone 0.41 to 0.59 ms an epoch either way: the random item increments
+  // cost, not the passes) with yᵢ and yⱼ freed right after their difference
+  // (0.985 and 0.982 over 400 and 600 pairs: noise); batches of 8192 and 12288
+  // (1.046 and 0.990 against 16384). On wasm, tile or broadcastTo (44 ms) or
+  // an outer-product matMul (0.54 ms) to turn the two [m, 1] × [m, w]
+  // multiplies (0.3 ms each) into same-shape ones cost more than they save;
+  // nor is there a dense way through matMul: [943, 1682] × [1682, 65] takes
+  // 8 ms and its transposed forms over 100 ms, against about 4 ms for a whole
+  // step. At 20 epochs this engine costs about 12 ms fixed plus 13.7 ms an
+  // epoch against the typed engine's 11.5 ms plus 4.1 ms (CPU time, fastest
+  // of 15 fits each): a ratio of 2.85 there needs about 0.9 ms (7%) less per epoch.
   try {
     await job.epochs(async (n) => {
       let total: tf.Tensor = tf.scalar(0);
