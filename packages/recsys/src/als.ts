@@ -187,8 +187,9 @@ function jsHalfStep(X: Float32Array, Y: Float32Array, users: Csr, items: Csr, f:
 
 /**
  * Conjugate-gradient half-steps in float32 (as `implicit`) with the SIMD
- * kernels: factors, Gram matrix and both CSR structures live in the
- * kernels' memory; the few O(f) vector updates per CG step stay in JS.
+ * kernels (assembled for this f): factors, Gram matrix and both CSR
+ * structures live in the kernels' memory, and a half-step is two kernel
+ * calls (the Gram matrix, then the CG of every row).
  */
 function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32Array, Y: Float32Array) => void, users: Csr, items: Csr, f: number, lambda: number, alpha: number, cgSteps: number): HalfStep {
   const nnz = users.indices.length;
@@ -222,8 +223,8 @@ function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32A
   init(X, Y);
   const step = (side: 'items' | 'users'): null => {
     const [tOff, fOff, ptrOff, nRows, nF, idxOff, wOff] = side === 'items' ? [yOff, xOff, ipOff, nI, nU, iiOff, iwOff] : [xOff, yOff, upOff, nU, nI, uiOff, uwOff];
-    k.gram(fOff * 4, nF, f, gOff * 4, lambda);
-    k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, f, alpha, cgSteps);
+    k.gram(fOff * 4, nF, gOff * 4, lambda);
+    k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, alpha, cgSteps);
     return null;
   };
   return Object.assign(step, { X: () => X, Y: () => Y });
@@ -340,7 +341,7 @@ export class ALS extends Recommender {
       for (let t = 0; t < Y0.length; t++) Y0[t] = rng.next() * 0.01;
     };
     const users: Csr = m;
-    const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels() : null;
+    const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels(f) : null;
     let half: HalfStep;
     if (simd !== null) {
       half = simdHalfStep(simd, nU, nI, init, users, itemUsers, f, lambda, alpha, cgSteps);
@@ -398,7 +399,7 @@ export class ALS extends Recommender {
     if (sc !== null && users.length <= this.scoreBlockSize()) {
       const mem = new Float32Array(sc.k.memory.buffer);
       for (let b = 0; b < users.length; b++) mem.set(X.subarray(users[b]! * f, (users[b]! + 1) * f), sc.uOff + b * f);
-      sc.k.score(sc.uOff * 4, users.length, sc.yOff * 4, nI, f, sc.outOff * 4);
+      sc.k.score(sc.uOff * 4, users.length, sc.yOff * 4, nI, sc.outOff * 4);
       out.set(mem.subarray(sc.outOff, sc.outOff + users.length * nI));
       return;
     }
@@ -414,7 +415,7 @@ export class ALS extends Recommender {
   private simdScorer(): { k: SimdKernels; yOff: number; uOff: number; outOff: number } | null {
     if (this.scorer === undefined) {
       const f = this.options.factors;
-      const k = f % 4 === 0 ? loadSimdKernels() : null;
+      const k = f % 4 === 0 ? loadSimdKernels(f) : null;
       if (k === null) {
         this.scorer = null;
       } else {

@@ -143,11 +143,12 @@ describe('ALS', () => {
     const opts = { factors: 8, iterations: 3 } as const;
     const big = frozen(plantedClusters(4, { users: 300, clusters: 5, itemsPerCluster: 30, perUser: 20 }).rows);
     const first = (await new ALS(opts).fit(data)).toJSON().state;
-    await new ALS({ factors: 16, iterations: 2 }).fit(big);
+    // Instances are kept per factor count: the larger fit has the same factors, so its memory is the one reused.
+    await new ALS({ ...opts, iterations: 2 }).fit(big);
     expect((await new ALS(opts).fit(data)).toJSON().state).toEqual(first);
     // With a signal each fit yields between sweeps, so the two interleave.
     const signal = new AbortController().signal;
-    const [small] = await Promise.all([new ALS(opts).fit(data, { signal }), new ALS({ factors: 16, iterations: 3 }).fit(big, { signal })]);
+    const [small] = await Promise.all([new ALS(opts).fit(data, { signal }), new ALS(opts).fit(big, { signal })]);
     expect(small.toJSON().state).toEqual(first);
   });
 });
