@@ -462,8 +462,8 @@ function assemble(f: number): Uint8Array {
 /** Compiled modules by f (null: no WebAssembly SIMD). */
 const compiled = new Map<number, WebAssembly.Module | null>();
 
-/** Instances given back after a fit, kept for the next one, by f. */
-const spare = new Map<number, SimdKernels[]>();
+/** Instances given back after a fit, kept for the next one (at most two, any f, newest last). */
+const spare: SimdKernels[] = [];
 
 /** Largest memory an instance given back may keep for reuse (64 MiB); a larger one is dropped. */
 const SPARE_BYTES = 64 * 1024 * 1024;
@@ -478,14 +478,15 @@ const SPARE_BYTES = 64 * 1024 * 1024;
  * Give it back with `returnSimdKernels`.
  */
 export function borrowSimdKernels(f: number): SimdKernels | null {
-  return spare.get(f)?.pop() ?? loadSimdKernels(f);
+  const at = spare.findLastIndex((k) => k.factors === f);
+  return at >= 0 ? spare.splice(at, 1)[0]! : loadSimdKernels(f);
 }
 
-/** Gives back an instance from `borrowSimdKernels`; the caller keeps no view of its memory. */
+/** Gives back an instance from `borrowSimdKernels`; the caller keeps no view of its memory. The oldest of three is dropped. */
 export function returnSimdKernels(k: SimdKernels): void {
-  let list = spare.get(k.factors);
-  if (list === undefined) spare.set(k.factors, (list = []));
-  if (list.length < 2 && k.memory.buffer.byteLength <= SPARE_BYTES) list.push(k);
+  if (k.memory.buffer.byteLength > SPARE_BYTES) return;
+  spare.push(k);
+  if (spare.length > 2) spare.shift();
 }
 
 /** A fresh instance (own memory) of the kernels for f factors (a positive multiple of 4), or null without WebAssembly SIMD. */
