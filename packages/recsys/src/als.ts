@@ -145,12 +145,15 @@ function solveRowCg(T: Float32Array, ro: number, F: Float32Array, items: Int32Ar
 
 /**
  * One half-sweep: solve every item (or user) row; returns the float64 Gram
- * matrix used when there is one (fold-in reuses it). X()/Y() give the current factors.
+ * matrix used when there is one (fold-in reuses it). X()/Y() give the current
+ * factors; finite() says whether they are all finite after an items and a
+ * users half-step (every row was rewritten by them).
  */
 interface HalfStep {
   (side: 'items' | 'users'): Float64Array | null;
   X(): Float32Array;
   Y(): Float32Array;
+  finite(): boolean;
 }
 
 /** Plain typed-array half-steps (float64 arithmetic): the Cholesky solver, and CG where SIMD is unavailable. */
@@ -182,7 +185,11 @@ function jsHalfStep(X: Float32Array, Y: Float32Array, users: Csr, items: Csr, f:
     }
     return G;
   };
-  return Object.assign(step, { X: () => X, Y: () => Y });
+  const finite = (): boolean => {
+    for (const T of [X, Y]) for (let t = 0; t < T.length; t++) if (!Number.isFinite(T[t]!)) return false;
+    return true;
+  };
+  return Object.assign(step, { X: () => X, Y: () => Y, finite });
 }
 
 /**
@@ -221,13 +228,15 @@ function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32A
   const Y = mem.subarray(yOff, yOff + nI * f);
   // The starting factors are drawn straight into the kernels' memory.
   init(X, Y);
+  // Rows left non-finite by the last half-step of each side (the kernel checks every row it solves).
+  const nonFinite = { items: 0, users: 0 };
   const step = (side: 'items' | 'users'): null => {
     const [tOff, fOff, ptrOff, nRows, nF, idxOff, wOff] = side === 'items' ? [yOff, xOff, ipOff, nI, nU, iiOff, iwOff] : [xOff, yOff, upOff, nU, nI, uiOff, uwOff];
     k.gram(fOff * 4, nF, gOff * 4, lambda);
-    k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, alpha, cgSteps);
+    nonFinite[side] = k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, alpha, cgSteps);
     return null;
   };
-  return Object.assign(step, { X: () => X, Y: () => Y });
+  return Object.assign(step, { X: () => X, Y: () => Y, finite: () => nonFinite.items + nonFinite.users === 0 });
 }
 
 /**
@@ -358,12 +367,10 @@ export class ALS extends Recommender {
       for (let it = 1; it <= iterations; it++) {
         half('items');
         Gy = half('users');
-        const [Xv, Yv] = [half.X(), half.Y()];
-        for (let t = 0; t < Xv.length + Yv.length; t++) {
-          if (!Number.isFinite(t < Xv.length ? Xv[t]! : Yv[t - Xv.length]!)) {
-            throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
-          }
+        if (!half.finite()) {
+          throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
         }
+        const [Xv, Yv] = [half.X(), half.Y()];
         const loss = computeLoss ? trainingLoss(Xv, Yv, users, nU, nI, f, lambda, alpha) : null;
         fit.onProgress?.({ step: it, steps: iterations, phase: 'iteration', loss });
         if (fit.signal !== undefined) {

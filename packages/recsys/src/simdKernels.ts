@@ -12,7 +12,8 @@
 //                             for each row of a CSR matrix (entries idx_t, weights w_t; y_t = F[idx_t]),
 //                             `steps` conjugate-gradient steps on (G + Σ α·w_t y_t y_tᵀ) x = Σ (1 + α·w_t) y_t
 //                             from x = X[row] in place (the previous factors); a row without entries gets
-//                             x = 0; an overflow leaves that row's x all NaN for the caller to report.
+//                             x = 0; an overflow in the residual leaves that row's x all NaN. Returns the
+//                             number of rows whose x is not all finite (for the caller to report).
 //                             r, p, ap are scratch vectors of f floats. One call from JavaScript per half-step.
 //   score(U, nu, Y, ni, out)  out[b·ni + i] = U_b · Y_i (batch scoring for recommendMany)
 //
@@ -28,7 +29,7 @@ export interface SimdKernels {
   /** The number of factors the kernels were assembled for. */
   readonly factors: number;
   gram(F: number, n: number, G: number, lambda: number): void;
-  cgRows(G: number, F: number, indptr: number, idx: number, w: number, rows: number, X: number, r: number, p: number, ap: number, alpha: number, steps: number): void;
+  cgRows(G: number, F: number, indptr: number, idx: number, w: number, rows: number, X: number, r: number, p: number, ap: number, alpha: number, steps: number): number;
   score(U: number, nu: number, Y: number, ni: number, out: number): void;
 }
 
@@ -361,7 +362,7 @@ function assemble(f: number): Uint8Array {
       ...IF,
       ...f32c(Number.NaN), ...SPLAT, ...set(sv),
       ...eachChunk(k, (addr, off) => [...addr(x), ...get(sv), ...vstore(off)]),
-      ...RETURN,
+      ...i32c(1), ...RETURN,
       ...END,
       ...i32c(0), ...set(it),
       ...BLOCK, ...LOOP,
@@ -388,6 +389,10 @@ function assemble(f: number): Uint8Array {
       ...get(dot), ...set(rs),
       ...inc(it, 1),
       ...br(0), ...END, ...END,
+      // 1 when x is not all finite (x − x is NaN exactly for ±Infinity and NaN), else 0
+      ...V_ZERO, ...set(sv),
+      ...eachChunk(k, (addr, off) => [...get(sv), ...addr(x), ...vload(off), ...addr(x), ...vload(off), ...VSUB, ...VADD, ...set(sv)]),
+      ...hsum(sv), ...tee(dot), ...get(dot), ...F32_EQ, ...I32_EQZ,
     ];
     return L.body(code);
   }
@@ -396,7 +401,7 @@ function assemble(f: number): Uint8Array {
     // params: 0 G, 1 F, 2 indptr, 3 idx, 4 w, 5 rows, 6 X, 7 r, 8 p, 9 ap, 10 alpha(f32), 11 steps
     const [G, F, indptr, idx, w, rows, X, r, p, ap, alpha, steps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
     const L = new Locals(12);
-    const [row, a, n, x, k, ptr] = L.named(I32, ['row', 'a', 'n', 'x', 'k', 'ptr']);
+    const [row, a, n, x, k, ptr, bad] = L.named(I32, ['row', 'a', 'n', 'x', 'k', 'ptr', 'bad']);
     const CG_ROW = 1;
     const code = [
       ...i32c(0), ...set(row), ...get(indptr), ...set(ptr), ...get(X), ...set(x),
@@ -410,9 +415,11 @@ function assemble(f: number): Uint8Array {
       ...eachChunk(k, (addr, off) => [...addr(x), ...V_ZERO, ...vstore(off)]),
       ...ELSE,
       ...get(G), ...get(F), ...get(idx), ...get(a), ...I32_ADD, ...get(w), ...get(a), ...I32_ADD, ...get(n), ...get(x), ...get(r), ...get(p), ...get(ap), ...get(alpha), ...get(steps), ...call(CG_ROW),
+      ...get(bad), ...I32_ADD, ...set(bad),
       ...END,
       ...inc(row, 1), ...inc(ptr, 4), ...inc(x, rowBytes),
       ...br(0), ...END, ...END,
+      ...get(bad),
     ];
     return L.body(code);
   }
@@ -443,8 +450,8 @@ function assemble(f: number): Uint8Array {
 
   const types = section(1, vec([
     [0x60, ...vec([[I32], [I32], [I32], [F32]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [I32]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [I32]]), ...vec([[I32]])],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [I32]]), ...vec([[I32]])],
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0],
   ]));
   const funcs = section(3, vec([[0], [1], [2], [3]]));

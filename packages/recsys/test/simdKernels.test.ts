@@ -129,8 +129,8 @@ describe.each([4, 8, 12, 64, 100])('ALS SIMD kernels, %i factors', (f) => {
     const wAt = a.put(rows.flatMap((r) => r.w));
     const xAt = a.put(X);
     const [rAt, pAt, apAt] = [a.put(new Float32Array(f)), a.put(new Float32Array(f)), a.put(new Float32Array(f))];
-    k.cgRows(gAt * 4, fAt * 4, ptrAt * 4, idxAt * 4, wAt * 4, rows.length, xAt * 4, rAt * 4, pAt * 4, apAt * 4, alpha, steps);
-    return { G: a.read(gAt, f * f), X: a.read(xAt, X.length) };
+    const nonFinite = k.cgRows(gAt * 4, fAt * 4, ptrAt * 4, idxAt * 4, wAt * 4, rows.length, xAt * 4, rAt * 4, pAt * 4, apAt * 4, alpha, steps);
+    return { G: a.read(gAt, f * f), X: a.read(xAt, X.length), nonFinite };
   }
 
   it('gram is FᵀF + λI, exactly symmetric', () => {
@@ -145,7 +145,8 @@ describe.each([4, 8, 12, 64, 100])('ALS SIMD kernels, %i factors', (f) => {
     expect(k.factors).toBe(f);
     const G64 = gram64(F, nF, f, lambda);
     for (const steps of [1, 3]) {
-      const { X } = run(k, steps);
+      const { X, nonFinite } = run(k, steps);
+      expect(nonFinite).toBe(0);
       rows.forEach((r, j) => {
         const got = X.subarray(j * f, (j + 1) * f);
         if (r.idx.length === 0) return expect(maxAbs(got)).toBe(0);
@@ -164,10 +165,11 @@ describe.each([4, 8, 12, 64, 100])('ALS SIMD kernels, %i factors', (f) => {
     });
   });
 
-  it('cgRows marks a row whose residual overflows as all NaN and leaves the other rows finite', () => {
+  it('cgRows marks a row whose residual overflows as all NaN, counts it, and leaves the other rows finite', () => {
     const X = Float32Array.from(X0);
     X.fill(3e38, 5 * f, 6 * f);
-    const { X: out } = run(loadSimdKernels(f)!, 3, X);
+    const { X: out, nonFinite } = run(loadSimdKernels(f)!, 3, X);
+    expect(nonFinite).toBe(1);
     rows.forEach((_, j) => {
       const row = Array.from(out.subarray(j * f, (j + 1) * f));
       if (j === 5) expect(row.every((v) => Number.isNaN(v))).toBe(true);
