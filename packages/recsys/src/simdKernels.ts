@@ -15,11 +15,13 @@
 //                             x = 0; an overflow in the residual leaves that row's x all NaN. Returns the
 //                             number of rows whose x is not all finite (for the caller to report).
 //                             r, p, ap are scratch vectors of f floats. One call from JavaScript per half-step.
-//   score(U, nu, Y, ni, out)  out[b·ni + i] = U_b · Y_i (batch scoring for recommendMany)
+//   score(U, nu, Y, ni, out)  out[b·ni + i] = U_b · Y_i (batch scoring for recommend/recommendMany of ALS,
+//                             and of the other factor models through factorScorer)
 //
 // Pointers are byte offsets into the module's memory; f must be a multiple
-// of 4. `loadSimdKernels` returns null where WebAssembly SIMD is missing, and
-// ALS then runs its plain typed-array code.
+// of 4. `loadSimdKernels(f)` returns null where WebAssembly SIMD is missing,
+// and the callers then run their plain typed-array code; a fit borrows an
+// instance with `borrowSimdKernels(f)` and gives it back with `returnSimdKernels`.
 
 import { compileWasm, sleb128, uleb128 as uleb, wasmModule, wasmName as str, wasmSection as section, wasmVector as vec } from '@marksman/core/internal';
 
