@@ -145,12 +145,15 @@ function solveRowCg(T: Float32Array, ro: number, F: Float32Array, items: Int32Ar
 
 /**
  * One half-sweep: solve every item (or user) row; returns the float64 Gram
- * matrix used when there is one (fold-in reuses it). X()/Y() give the current factors.
+ * matrix used when there is one (fold-in reuses it). X()/Y() give the current
+ * factors; finite() says whether they are all finite after an items and a
+ * users half-step (every row was rewritten by them).
  */
 interface HalfStep {
   (side: 'items' | 'users'): Float64Array | null;
   X(): Float32Array;
   Y(): Float32Array;
+  finite(): boolean;
 }
 
 /** Plain typed-array half-steps (float64 arithmetic): the Cholesky solver, and CG where SIMD is unavailable. */
@@ -182,13 +185,15 @@ function jsHalfStep(X: Float32Array, Y: Float32Array, users: Csr, items: Csr, f:
     }
     return G;
   };
-  return Object.assign(step, { X: () => X, Y: () => Y });
+  const finite = (): boolean => allFinite(X) && allFinite(Y);
+  return Object.assign(step, { X: () => X, Y: () => Y, finite });
 }
 
 /**
  * Conjugate-gradient half-steps in float32 (as `implicit`) with the SIMD
- * kernels: factors, Gram matrix and both CSR structures live in the
- * kernels' memory; the few O(f) vector updates per CG step stay in JS.
+ * kernels (assembled for this f): factors, Gram matrix and both CSR
+ * structures live in the kernels' memory, and a half-step is two kernel
+ * calls (the Gram matrix, then the CG of every row).
  */
 function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32Array, Y: Float32Array) => void, users: Csr, items: Csr, f: number, lambda: number, alpha: number, cgSteps: number): HalfStep {
   const nnz = users.indices.length;
@@ -220,13 +225,15 @@ function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32A
   const Y = mem.subarray(yOff, yOff + nI * f);
   // The starting factors are drawn straight into the kernels' memory.
   init(X, Y);
+  // Rows left non-finite by the last half-step of each side (the kernel checks every row it solves).
+  const nonFinite = { items: 0, users: 0 };
   const step = (side: 'items' | 'users'): null => {
     const [tOff, fOff, ptrOff, nRows, nF, idxOff, wOff] = side === 'items' ? [yOff, xOff, ipOff, nI, nU, iiOff, iwOff] : [xOff, yOff, upOff, nU, nI, uiOff, uwOff];
-    k.gram(fOff * 4, nF, f, gOff * 4, lambda);
-    k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, f, alpha, cgSteps);
+    k.gram(fOff * 4, nF, gOff * 4, lambda);
+    nonFinite[side] = k.cgRows(gOff * 4, fOff * 4, ptrOff * 4, idxOff * 4, wOff * 4, nRows, tOff * 4, rOff * 4, pOff * 4, apOff * 4, alpha, cgSteps);
     return null;
   };
-  return Object.assign(step, { X: () => X, Y: () => Y });
+  return Object.assign(step, { X: () => X, Y: () => Y, finite: () => nonFinite.items + nonFinite.users === 0 });
 }
 
 /**
@@ -340,7 +347,7 @@ export class ALS extends Recommender {
       Y0.set(rng.uniforms(Y0.length, 0, 0.01));
     };
     const users: Csr = m;
-    const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels() : null;
+    const simd = solver === 'cg' && f % 4 === 0 ? borrowSimdKernels(f) : null;
     let half: HalfStep;
     if (simd !== null) {
       half = simdHalfStep(simd, nU, nI, init, users, itemUsers, f, lambda, alpha, cgSteps);
@@ -357,10 +364,10 @@ export class ALS extends Recommender {
       for (let it = 1; it <= iterations; it++) {
         half('items');
         Gy = half('users');
-        const [Xv, Yv] = [half.X(), half.Y()];
-        if (!allFinite(Xv) || !allFinite(Yv)) {
+        if (!half.finite()) {
           throw new ConvergenceError('E_DIVERGED', `${source}: factors became non-finite at sweep ${it}; lower alpha or raise regularization.`, { source });
         }
+        const [Xv, Yv] = [half.X(), half.Y()];
         const loss = computeLoss ? trainingLoss(Xv, Yv, users, nU, nI, f, lambda, alpha) : null;
         fit.onProgress?.({ step: it, steps: iterations, phase: 'iteration', loss });
         if (fit.signal !== undefined) {
@@ -396,7 +403,7 @@ export class ALS extends Recommender {
     if (sc !== null && users.length <= this.scoreBlockSize()) {
       const mem = new Float32Array(sc.k.memory.buffer);
       for (let b = 0; b < users.length; b++) mem.set(X.subarray(users[b]! * f, (users[b]! + 1) * f), sc.uOff + b * f);
-      sc.k.score(sc.uOff * 4, users.length, sc.yOff * 4, nI, f, sc.outOff * 4);
+      sc.k.score(sc.uOff * 4, users.length, sc.yOff * 4, nI, sc.outOff * 4);
       out.set(mem.subarray(sc.outOff, sc.outOff + users.length * nI));
       return;
     }
@@ -412,7 +419,7 @@ export class ALS extends Recommender {
   private simdScorer(): { k: SimdKernels; yOff: number; uOff: number; outOff: number } | null {
     if (this.scorer === undefined) {
       const f = this.options.factors;
-      const k = f % 4 === 0 ? loadSimdKernels() : null;
+      const k = f % 4 === 0 ? loadSimdKernels(f) : null;
       if (k === null) {
         this.scorer = null;
       } else {

@@ -11,7 +11,7 @@ export type FactorScorer = (U: Float32Array, nu: number, out: Float64Array) => v
 /** A scorer for the item factors Y (items × f), taking up to `block` user vectors per call. */
 export function factorScorer(Y: Float32Array, f: number, block: number): FactorScorer {
   const nI = Y.length / f;
-  const k = f % 4 === 0 ? loadSimdKernels() : null;
+  const k = f % 4 === 0 ? loadSimdKernels(f) : null;
   if (k === null) {
     const xs = new Float64Array(f);
     return (U, nu, out) => {
@@ -32,7 +32,7 @@ export function factorScorer(Y: Float32Array, f: number, block: number): FactorS
   mem.set(Y, yOff);
   return (U, nu, out) => {
     mem.set(U.subarray(0, nu * f), uOff);
-    k.score(uOff * 4, nu, yOff * 4, nI, f, outOff * 4);
+    k.score(uOff * 4, nu, yOff * 4, nI, outOff * 4);
     out.set(mem.subarray(outOff, outOff + nu * nI));
   };
 }
