@@ -176,8 +176,15 @@ export function readTargets(source: string, y: unknown, n: number, borrow = fals
   }
   const src = y as ArrayLike<unknown>;
   lengthCheck(source, 'y', src.length, n);
-  // A Float64Array the caller only reads is checked and used as it is (no copy), when every value is acceptable.
-  const out = borrow && src instanceof Float64Array ? src : new Float64Array(n);
+  if (src instanceof Float64Array) {
+    // The common case first, one comparison a value: every value within ±MAX_TARGET (false for NaN and ±Infinity).
+    // A Float64Array the caller only reads is then used as it is (no copy).
+    let i = 0;
+    while (i < n && Math.abs(src[i]!) <= MAX_TARGET) i++;
+    if (i === n) return borrow ? src : src.slice();
+  }
+  // Otherwise value by value, naming the first one at fault.
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -186,7 +193,7 @@ export function readTargets(source: string, y: unknown, n: number, borrow = fals
     if (Math.abs(v) > MAX_TARGET) {
       throw new ValidationError('E_TOO_LARGE', `${source}: y[${i}] is ${v}; squared errors of targets beyond ±1e150 overflow, so rescale y (for example to thousands).`, { source, field: 'y', row: i });
     }
-    if (out !== src) out[i] = v;
+    out[i] = v;
   }
   return out;
 }
