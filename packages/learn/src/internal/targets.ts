@@ -176,13 +176,8 @@ export function readTargets(source: string, y: unknown, n: number, borrow = fals
   }
   const src = y as ArrayLike<unknown>;
   lengthCheck(source, 'y', src.length, n);
-  if (src instanceof Float64Array) {
-    // The common case first, one comparison a value: every value within ±MAX_TARGET (false for NaN and ±Infinity).
-    // A Float64Array the caller only reads is then used as it is (no copy).
-    let i = 0;
-    while (i < n && Math.abs(src[i]!) <= MAX_TARGET) i++;
-    if (i === n) return borrow ? src : src.slice();
-  }
+  // The common case first, one comparison a value; a Float64Array the caller only reads is then used as it is (no copy).
+  if (src instanceof Float64Array && allWithinTarget(src)) return borrow ? src : src.slice();
   // Otherwise value by value, naming the first one at fault.
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -196,6 +191,16 @@ export function readTargets(source: string, y: unknown, n: number, borrow = fals
     out[i] = v;
   }
   return out;
+}
+
+/**
+ * Whether every value is within ±MAX_TARGET (false for NaN and ±Infinity). A function of its own, so that nothing
+ * after its loop needs type feedback: with the loop inline, its code compiled during the first long loop (on-stack
+ * replacement) had no feedback for the comparison after it, and was seen to give up there again on later calls.
+ */
+function allWithinTarget(src: Float64Array): boolean {
+  for (let i = 0; i < src.length; i++) if (!(Math.abs(src[i]!) <= MAX_TARGET)) return false;
+  return true;
 }
 
 /** Largest regression target magnitude: squares stay finite, and so do sums of squares over 10⁸ rows. */
