@@ -3,6 +3,7 @@ import { resolveOptions } from '@marksman/core/internal';
 import { checkBoolean, checkNumber } from './internal/checks';
 import { JsonReader, notFitted, paramsFromJSON, paramsToJSON } from './internal/estimator';
 import { readPredictFeatures } from './internal/features';
+import { borrowLeastSquaresKernel, returnLeastSquaresKernel } from './internal/least-squares-kernel';
 import { readRegressionFit } from './internal/regression-input';
 import type { FeatureInput, LearnerFitOptions, Regressor, TargetInput } from './types';
 
@@ -65,7 +66,12 @@ const COLLINEAR = 1e-10;
  * predictions are the same as for any other solution, and
  * {@link LinearRegression.rank} tells the number of independent columns.
  * Costs O(n·p² + p³) (collinear columns: a pivoted Cholesky, also O(p³));
- * `onProgress` is called once, after the solve.
+ * `onProgress` is called once, after the solve. The column means and the
+ * Gram matrix are summed in a WebAssembly SIMD kernel where the runtime has
+ * one (the columns and the target copied into its memory, 8·n·(p + 1)
+ * bytes, kept for the next fit when under 64 MiB), else in plain
+ * JavaScript; both add the same numbers in the same order, so the
+ * coefficients are the same to the last bit.
  *
  * Features must be finite (`E_NOT_FINITE`); targets finite and within ±1e150
  * (`E_TOO_LARGE`); features so large that their squares overflow throw
@@ -266,8 +272,8 @@ const BLOCK = 256;
 /**
  * Weighted (ridge) least squares: centres the columns and the target at
  * their weighted means (with an intercept), forms the weighted Gram matrix
- * block by block of rows (each block's centred, √w-scaled columns in one
- * small buffer, so no centred copy of the data is made) and solves it by
+ * block by block of rows (in the kernel, {@link gramByKernel}, else
+ * {@link gramJs}) and solves it by
  * Cholesky on the unit-diagonal scaling; collinear columns without a ridge
  * go to {@link minimumNorm} (pivoted Cholesky, then the null space projected
  * out).
@@ -283,8 +289,11 @@ function solve(
 ): { coef: Float64Array; intercept: number; rank: number } {
   const n = y.length;
   const p = columns.length;
-  let W = 0;
-  for (let i = 0; i < n; i++) W += w === null ? 1 : w[i]!;
+  let W = n; // without weights: the sum of n ones
+  if (w !== null) {
+    W = 0;
+    for (let i = 0; i < n; i++) W += w[i]!;
+  }
   const weighted = (col: Float64Array): number => {
     let s = 0;
     if (w === null) for (let i = 0; i < n; i++) s += col[i]!;
@@ -293,13 +302,71 @@ function solve(
   };
   const means = new Float64Array(p);
   let yMean = 0;
-  if (fitIntercept) {
+  // With weights the means are taken here; without, the kernel (where there is one) sums its copy of the columns.
+  const takeMeans = (): void => {
     for (let j = 0; j < p; j++) means[j] = weighted(columns[j]!);
     yMean = weighted(y);
-  }
-  // G = Σ over blocks of Zᵀ Z and b = Zᵀ z for the block's centred columns Z (times √w) and target z.
+  };
+  if (fitIntercept && w !== null) takeMeans();
   const G = new Float64Array(p * p);
   const b = new Float64Array(p);
+  const kernelMean = gramByKernel(columns, y, w, fitIntercept && w === null ? W : null, means, yMean, G, b);
+  if (kernelMean !== null) yMean = kernelMean;
+  else {
+    if (fitIntercept && w === null) takeMeans();
+    gramJs(columns, y, w, means, yMean, G, b);
+  }
+  for (let j = 0; j < p; j++) {
+    if (!Number.isFinite(G[j * p + j]!)) {
+      throw new ValidationError('E_OVERFLOW', `${source}: the squares of feature "${names[j]!}" overflow double precision; rescale it (for example to thousands).`, { source, field: names[j]! });
+    }
+    for (let k = 0; k < j; k++) G[k * p + j] = G[j * p + k]!;
+  }
+  // Unit-diagonal scaling of G + αI (a zero column keeps scale 1).
+  const scale = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const d = G[j * p + j]! + alpha;
+    scale[j] = d > 0 ? Math.sqrt(d) : 1;
+  }
+  const A = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) A[j * p + k] = (G[j * p + k]! + (j === k ? alpha : 0)) / (scale[j]! * scale[k]!);
+  const bs = Float64Array.from(b, (v, j) => v / scale[j]!);
+  let coef = cholesky(A, bs, p, alpha > 0 ? 0 : COLLINEAR);
+  let rank = p;
+  if (coef !== null) {
+    for (let j = 0; j < p; j++) coef[j] = coef[j]! / scale[j]!;
+    // One step of iterative refinement on the original system tightens the answer to rounding.
+    const r = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      let s = b[j]! - alpha * coef[j]!;
+      for (let k = 0; k < p; k++) s -= G[j * p + k]! * coef[k]!;
+      r[j] = s / scale[j]!;
+    }
+    const d = cholesky(A, r, p, 0);
+    if (d !== null) for (let j = 0; j < p; j++) coef[j] = coef[j]! + d[j]! / scale[j]!;
+  } else {
+    ({ coef, rank } = minimumNorm(A, bs, scale, p));
+  }
+  let intercept = 0;
+  if (fitIntercept) {
+    intercept = yMean;
+    for (let j = 0; j < p; j++) intercept -= coef[j]! * means[j]!;
+  }
+  if (!Number.isFinite(intercept) || coef.some((v) => !Number.isFinite(v))) {
+    throw new ValidationError('E_OVERFLOW', `${source}: the least-squares solution overflows double precision; rescale the features or the target (for example to thousands).`, { source, field: 'X' });
+  }
+  return { coef, intercept, rank };
+}
+
+/**
+ * The Gram matrix G (p × p, lower triangle) and b = Zᵀz of the centred, √w-scaled columns Z and target z, in plain
+ * JavaScript, block by block of rows (each block's columns in one small buffer, so no centred copy of the data is
+ * made).
+ */
+function gramJs(columns: readonly Float64Array[], y: Float64Array, w: Float64Array | null, means: Float64Array, yMean: number, G: Float64Array, b: Float64Array): void {
+  const n = y.length;
+  const p = columns.length;
+  // G = Σ over blocks of Zᵀ Z and b = Zᵀ z for the block's centred columns Z (times √w) and target z.
   const Z = new Float64Array((p + 1) * BLOCK);
   const root = w === null ? null : new Float64Array(BLOCK);
   for (let start = 0; start < n; start += BLOCK) {
@@ -395,46 +462,72 @@ function solve(
       }
     }
   }
-  for (let j = 0; j < p; j++) {
-    if (!Number.isFinite(G[j * p + j]!)) {
-      throw new ValidationError('E_OVERFLOW', `${source}: the squares of feature "${names[j]!}" overflow double precision; rescale it (for example to thousands).`, { source, field: names[j]! });
+}
+
+/** Largest copy of the data the kernel takes (1 GiB); a larger problem runs the JavaScript loops. */
+const MAX_KERNEL_BYTES = 2 ** 30;
+
+/** `v` rounded up to a multiple of 16 (bytes). */
+const align16 = (v: number): number => (v + 15) & ~15;
+
+/**
+ * As {@link gramJs}, in the WebAssembly SIMD kernel (the columns and the target copied into its memory), with the
+ * same sums in the same order, so the same bits. The means are `means` and `yMean` as given, or with `sumBy` (the
+ * total weight, without weights) the kernel's column sums divided by it, written to `means`. Fills `G` and `b` and
+ * returns the target's mean; null when there is no kernel (no WebAssembly SIMD, or a problem over 1 GiB), having
+ * written nothing.
+ */
+function gramByKernel(
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  w: Float64Array | null,
+  sumBy: number | null,
+  means: Float64Array,
+  yMean: number,
+  G: Float64Array,
+  b: Float64Array,
+): number | null {
+  const n = y.length;
+  const p = columns.length;
+  const q = p + 1;
+  // Z's rows are s ≥ q values (a multiple of 4, the tiles' width; the columns past q stay 0).
+  const s = (q + 3) & ~3;
+  const meansAt = align16(8 * q * n);
+  const rAt = meansAt + align16(8 * q);
+  const zAt = rAt + 8 * BLOCK;
+  const gAt = zAt + 8 * BLOCK * s;
+  const bytes = gAt + 8 * s * s;
+  if (bytes > MAX_KERNEL_BYTES) return null;
+  const k = borrowLeastSquaresKernel(bytes);
+  if (k === null) return null;
+  try {
+    const mem = k.memory.buffer;
+    for (let j = 0; j < q; j++) new Float64Array(mem, 8 * j * n, n).set(j < p ? columns[j]! : y);
+    const mk = new Float64Array(mem, meansAt, q);
+    if (sumBy === null) {
+      mk.set(means);
+      mk[p] = yMean;
+    } else {
+      k.sums(0, n, q, meansAt);
+      for (let j = 0; j < q; j++) mk[j] = mk[j]! / sumBy;
+      means.set(mk.subarray(0, p));
     }
-    for (let k = 0; k < j; k++) G[k * p + j] = G[j * p + k]!;
-  }
-  // Unit-diagonal scaling of G + αI (a zero column keeps scale 1).
-  const scale = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const d = G[j * p + j]! + alpha;
-    scale[j] = d > 0 ? Math.sqrt(d) : 1;
-  }
-  const A = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) A[j * p + k] = (G[j * p + k]! + (j === k ? alpha : 0)) / (scale[j]! * scale[k]!);
-  const bs = Float64Array.from(b, (v, j) => v / scale[j]!);
-  let coef = cholesky(A, bs, p, alpha > 0 ? 0 : COLLINEAR);
-  let rank = p;
-  if (coef !== null) {
-    for (let j = 0; j < p; j++) coef[j] = coef[j]! / scale[j]!;
-    // One step of iterative refinement on the original system tightens the answer to rounding.
-    const r = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      let s = b[j]! - alpha * coef[j]!;
-      for (let k = 0; k < p; k++) s -= G[j * p + k]! * coef[k]!;
-      r[j] = s / scale[j]!;
+    const R = new Float64Array(mem, rAt, BLOCK);
+    if (w === null) R.fill(1); // (x − mean)·1 is x − mean exactly
+    new Float64Array(mem, zAt, BLOCK * s).fill(0);
+    const gk = new Float64Array(mem, gAt, s * s);
+    gk.fill(0);
+    for (let start = 0; start < n; start += BLOCK) {
+      const m = Math.min(BLOCK, n - start);
+      if (w !== null) for (let r = 0; r < m; r++) R[r] = Math.sqrt(w[start + r]!);
+      k.block(0, n, q, s, start, m, meansAt, rAt, zAt, gAt);
     }
-    const d = cholesky(A, r, p, 0);
-    if (d !== null) for (let j = 0; j < p; j++) coef[j] = coef[j]! + d[j]! / scale[j]!;
-  } else {
-    ({ coef, rank } = minimumNorm(A, bs, scale, p));
+    for (let j = 0; j < p; j++) for (let c = 0; c <= j; c++) G[j * p + c] = gk[j * s + c]!;
+    for (let j = 0; j < p; j++) b[j] = gk[p * s + j]!;
+    return mk[p]!;
+  } finally {
+    returnLeastSquaresKernel(k);
   }
-  let intercept = 0;
-  if (fitIntercept) {
-    intercept = yMean;
-    for (let j = 0; j < p; j++) intercept -= coef[j]! * means[j]!;
-  }
-  if (!Number.isFinite(intercept) || coef.some((v) => !Number.isFinite(v))) {
-    throw new ValidationError('E_OVERFLOW', `${source}: the least-squares solution overflows double precision; rescale the features or the target (for example to thousands).`, { source, field: 'X' });
-  }
-  return { coef, intercept, rank };
 }
 
 /** Solves A·x = b for a symmetric A by Cholesky; null when a pivot falls to `minPivot` or below (not positive definite). */

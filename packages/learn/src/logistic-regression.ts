@@ -420,7 +420,9 @@ function layout(k: LogisticKernel, src: readonly Float64Array[], yc: Int32Array,
   const subAt = momAt + 16 * p;
   const mem = k.memory.buffer;
   const yk = new Float64Array(mem, yAt, nPad);
-  for (let i = 0; i < n; i++) yk[i] = yc[i]!; // two classes: the codes are 0 and 1
+  // Two classes: the codes are 0 and 1. Copied by `set`, not a loop: code after a long loop in a function called once
+  // a fit ran from code compiled during that loop (on-stack replacement) without feedback, which gave up there each fit.
+  yk.set(yc.subarray(0, n));
   yk.fill(0, n);
   const wk = new Float64Array(mem, wAt, nPad);
   wk.set(w);

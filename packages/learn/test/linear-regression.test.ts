@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LinearRegression } from '@marksman/learn';
 import type { LinearRegressionJSON } from '@marksman/learn';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { borrowLeastSquaresKernel, returnLeastSquaresKernel } from '../src/internal/least-squares-kernel';
 import { deepFreeze, typed } from './helpers';
 
 interface LinearCase {
@@ -145,5 +146,73 @@ describe('LinearRegression: Float64Array targets and weights are read in place',
     expect(() => new LinearRegression().fit(X, Float64Array.of(1, 2, NaN, 4, 5))).toThrow(typed('ValidationError', 'E_NOT_FINITE', 'y'));
     expect(() => new LinearRegression().fit(X, Float64Array.of(1, 2, 3, 4, 1e200))).toThrow(typed('ValidationError', 'E_TOO_LARGE', 'y'));
     expect(() => new LinearRegression().fit(X, Float64Array.of(1, 2, 3, 4, 5), { sampleWeight: Float64Array.of(1, 1, -1, 1, 1) })).toThrow(typed('ValidationError', 'E_WEIGHTS', 'sampleWeight'));
+  });
+});
+
+describe('LinearRegression: the WebAssembly kernel and its JavaScript fallback give the same models, bit for bit', () => {
+  /** n rows of p features (a 0/1 column, a one-hot pair beside it when p ≥ 4, the rest spread over a few units), a target and positive weights, from a seed. */
+  function data(n: number, p: number, seed: number): { X: Float64Array[]; y: Float64Array; w: Float64Array } {
+    let s = seed;
+    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const X = Array.from({ length: p }, () => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) X[j]![i] = j === 0 ? (next() < 0.3 ? 1 : 0) : 40 * next() - 7;
+      if (p >= 4) {
+        X[2]![i] = next() < 0.5 ? 1 : 0;
+        X[3]![i] = 1 - X[2]![i]!;
+      }
+    }
+    const y = Float64Array.from({ length: n }, (_, i) => X.reduce((t, c, j) => t + (j + 1) * c[i]!, 3) + 5 * next());
+    return { X, y, w: Float64Array.from({ length: n }, () => 0.25 + next()) };
+  }
+  // Every width q = p + 1 modulo 4 (the tiles), row counts within one block, at and past its 256 rows.
+  const cases = [
+    { n: 7, p: 1 },
+    { n: 256, p: 2 },
+    { n: 600, p: 4 },
+    { n: 1001, p: 5 },
+    { n: 513, p: 6 },
+    { n: 300, p: 11 },
+    { n: 90, p: 14 },
+  ];
+  const settings = [{}, { fitIntercept: false }, { alpha: 0.5 }];
+  const fits = (L: typeof LinearRegression) =>
+    cases.flatMap(({ n, p }) => {
+      const d = data(n, p, n * 31 + p);
+      return settings.flatMap((o) => [new L(o).fit(d.X, d.y).toJSON(), new L(o).fit(d.X, d.y, { sampleWeight: d.w }).toJSON()]);
+    });
+
+  it('Node has the kernel, and it sums columns and forms a block of the Gram matrix as the definitions say', () => {
+    const k = borrowLeastSquaresKernel(4096);
+    expect(k).not.toBeNull();
+    const mem = new Float64Array(k!.memory.buffer);
+    // Columns a = 1, 2, 3, b = 4, 5, 6 at 0; sums at byte 64; means at 128; R at 192; Z at 256 (3 rows of s = 4); G at 512.
+    mem.set([1, 2, 3, 4, 5, 6], 0);
+    k!.sums(0, 3, 2, 64);
+    expect(Array.from(mem.subarray(8, 10))).toEqual([6, 15]);
+    mem.set([1, 5], 16);
+    mem.set([1, 1, 2], 24);
+    mem.fill(0, 32, 80); // Z and G (the memory holds what the last user left)
+    k!.block(0, 3, 2, 4, 0, 3, 128, 192, 256, 512);
+    // centred rows (0, −1), (1, 0), (2, 1) scaled by R: (0, −1), (1, 0), (4, 2)
+    expect(Array.from(mem.subarray(32, 44))).toEqual([0, -1, 0, 0, 1, 0, 0, 0, 4, 2, 0, 0]);
+    expect(mem[64]).toBe(17); // Σ a²
+    expect(mem[68]).toBe(8); // Σ b·a
+    expect(mem[69]).toBe(5); // Σ b²
+    returnLeastSquaresKernel(k!);
+  });
+
+  it('without WebAssembly the solve runs its JavaScript loops and gives the same coefficients, intercept and rank', async () => {
+    const withKernel = fits(LinearRegression);
+    expect(withKernel.some((j) => j.rank! < j.featureNames.length)).toBe(true); // the one-hot pair beside the intercept
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const { LinearRegression: Plain } = await import('../src/linear-regression');
+      expect(fits(Plain as unknown as typeof LinearRegression)).toEqual(withKernel);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

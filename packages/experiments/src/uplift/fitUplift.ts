@@ -4,8 +4,8 @@ import { resolveOptions } from '@marksman/core/internal';
 import { checkLearnerOptions, fitClassifier, fitRegressor } from './internal/baseLearners';
 import type { BaseModel, LearnerSettings } from './internal/baseLearners';
 import { ColumnArena } from './internal/columnArena';
-import { checkRows, encodedNames, readCommonCase, readTrainingFeatures } from './internal/featureEncoding';
-import type { FeatureSpec } from './internal/featureEncoding';
+import { checkRows, encodedNames, readCommonCase, readLabels, readTrainingFeatures } from './internal/featureEncoding';
+import type { CommonCase, FeatureSpec } from './internal/featureEncoding';
 import { armIndicatorNames, modelCount, upliftModelFromState } from './UpliftModel';
 import type { UpliftModel } from './UpliftModel';
 import type { UpliftArm, UpliftFitProgress, UpliftLearner, UpliftMethod } from './upliftTypes';
@@ -252,18 +252,21 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
   // record): every record an object, the arm labels of one type, the outcome a finite number throughout and each
   // feature a finite number or text throughout, as in record 0; the outcome is read as one more numeric column.
   // Anything else is read again field by field below, which finds and names the cell at fault.
+  // The T- and X-learner read the outcome and features grouped by arm (each arm's records in data order), so each
+  // arm's rows are one range of every column, as its models take them: their arms are read first, in a pass of
+  // their own, so that the one pass writes every record's values straight into its row of that layout.
+  const byArm = method === 't-learner' || method === 'x-learner';
   const first: unknown = data[0];
-  const onePass =
-    typeof first === 'object' && first !== null && typeof (first as Record<string, unknown>)[outcome] === 'number'
-      ? readCommonCase(data, [...features, outcome], null, column, treatment)
-      : null;
+  const fast = typeof first === 'object' && first !== null && typeof (first as Record<string, unknown>)[outcome] === 'number';
+  let onePass: CommonCase | null = fast && !byArm ? readCommonCase(data, [...features, outcome], null, column, treatment) : null;
+  const labelled = fast && byArm ? readLabels(data, treatment) : onePass;
 
   // Arms: each record's label as an index into `seen` (first-seen order).
   let armCode: Int32Array;
   let seen: UpliftArm[];
-  if (onePass !== null) {
-    armCode = onePass.labelCodes!;
-    seen = onePass.labels;
+  if (labelled !== null) {
+    armCode = labelled.labelCodes!;
+    seen = labelled.labels;
   } else {
     // Each record is checked in the pass over the arms; any error there first lets checkRows look at every
     // record, so a record that is not an object is reported as when all are checked first.
@@ -322,23 +325,19 @@ function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena:
   // Records per arm (control first).
   const armSize = new Int32Array(arms.length + 1);
   for (let i = 0; i < n; i++) armSize[armIndex[i]! + 1]!++;
-  // The T- and X-learner read the outcome and features grouped by arm (each arm's records in data order), so each
-  // arm's rows are one range of every column, as its models take them; the other methods read them in data order.
-  const grouped = method === 't-learner' || method === 'x-learner' ? groupedLayout(armIndex, arms.length) : null;
+  // The other methods read the rows in data order.
+  const grouped = byArm ? groupedLayout(armIndex, arms.length) : null;
   const at = grouped === null ? null : grouped.at;
+  // The T- and X-learner's one pass, into the grouped layout (every record is an object: its arm was read).
+  if (byArm && labelled !== null) onePass = readCommonCase(data, [...features, outcome], at, column);
 
-  // Outcome and features: from the one pass (its columns in data order, put in the grouped layout for the T- and
-  // X-learner), or read again field by field.
+  // Outcome and features: from the one pass, or read again field by field.
   const allowMissing = learner === 'gbm';
   let y: Float64Array;
   let binary = true;
   let read: { specs: FeatureSpec[]; cols: Float64Array[] } | null = null;
   if (onePass !== null) {
-    const all = at === null ? onePass.cols : onePass.cols.map((c) => {
-      const out = arena.column(n);
-      for (let i = 0; i < n; i++) out[at[i]!] = c[i]!;
-      return out;
-    });
+    const all = onePass.cols;
     y = all.pop()!;
     read = { specs: onePass.specs.slice(0, -1), cols: all };
     for (let r = 0; r < n && binary; r++) binary = y[r] === 0 || y[r] === 1;

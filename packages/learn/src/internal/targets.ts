@@ -176,8 +176,10 @@ export function readTargets(source: string, y: unknown, n: number, borrow = fals
   }
   const src = y as ArrayLike<unknown>;
   lengthCheck(source, 'y', src.length, n);
-  // A Float64Array the caller only reads is checked and used as it is (no copy), when every value is acceptable.
-  const out = borrow && src instanceof Float64Array ? src : new Float64Array(n);
+  // The common case first, one comparison a value; a Float64Array the caller only reads is then used as it is (no copy).
+  if (src instanceof Float64Array && allWithinTarget(src)) return borrow ? src : src.slice();
+  // Otherwise value by value, naming the first one at fault.
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -186,9 +188,19 @@ export function readTargets(source: string, y: unknown, n: number, borrow = fals
     if (Math.abs(v) > MAX_TARGET) {
       throw new ValidationError('E_TOO_LARGE', `${source}: y[${i}] is ${v}; squared errors of targets beyond ±1e150 overflow, so rescale y (for example to thousands).`, { source, field: 'y', row: i });
     }
-    if (out !== src) out[i] = v;
+    out[i] = v;
   }
   return out;
+}
+
+/**
+ * Whether every value is within ±MAX_TARGET (false for NaN and ±Infinity). A function of its own, so that nothing
+ * after its loop needs type feedback: with the loop inline, its code compiled during the first long loop (on-stack
+ * replacement) had no feedback for the comparison after it, and was seen to give up there again on later calls.
+ */
+function allWithinTarget(src: Float64Array): boolean {
+  for (let i = 0; i < src.length; i++) if (!(Math.abs(src[i]!) <= MAX_TARGET)) return false;
+  return true;
 }
 
 /** Largest regression target magnitude: squares stay finite, and so do sums of squares over 10⁸ rows. */

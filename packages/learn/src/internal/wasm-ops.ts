@@ -39,3 +39,19 @@ export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 export const F64X2_SPLAT = simd(0x14);
 export const F64X2_ADD = simd(0xf0);
 export const F64X2_SUB = simd(0xf1);
+
+/** More integer comparisons (signed). */
+export const I32_GE_S = [0x4e];
+export const I32_GT_S = [0x4a];
+
+/** More doubles: a constant, subtraction, multiplication. */
+export const f64c = (v: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+export const F64_SUB = [0xa1];
+export const F64_MUL = [0xa2];
+
+/** More 128-bit SIMD: whole-vector loads and stores, a double loaded into both lanes, zero, f64x2 multiplication. */
+export const V128_LOAD = (off = 0): number[] => [...simd(0x00), 4, ...uleb(off)];
+export const V128_STORE = (off = 0): number[] => [...simd(0x0b), 4, ...uleb(off)];
+export const V128_LOAD64_SPLAT = (off = 0): number[] => [...simd(0x0a), 3, ...uleb(off)];
+export const V128_ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
+export const F64X2_MUL = simd(0xf2);

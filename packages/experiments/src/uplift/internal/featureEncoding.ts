@@ -277,6 +277,45 @@ export function readCommonCase(
   return { specs, cols, labelCodes, labels };
 }
 
+/**
+ * The label half of {@link readCommonCase}, as a pass of its own over the records (one field each, so cheap beside
+ * the feature pass): every record an object and its label text, a finite number or a boolean, all of record 0's
+ * type, coded in first-seen order; null at the first record that is not, for the checked reading to name it.
+ * Reading the labels first lets the caller lay out the rows (e.g. grouped by arm) before the feature pass writes
+ * them.
+ */
+export function readLabels(rows: readonly Record<string, unknown>[], labelField: string): { labelCodes: Int32Array; labels: Label[] } | null {
+  const n = rows.length;
+  const first: unknown = rows[0];
+  if (!isRecord(first)) return null;
+  const labelType = typeof first[labelField];
+  if (labelType !== 'string' && labelType !== 'number' && labelType !== 'boolean') return null;
+  const labelCodes = new Int32Array(n);
+  const labels: Label[] = [];
+  const labelIndex = new Map<Label, number>();
+  // No cell is this object, so record 0's label is always read.
+  let lastLabel: unknown = labelIndex;
+  let lastLabelCode = -1;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (!isRecord(r)) return null;
+    const v = r[labelField];
+    if (v !== lastLabel) {
+      if (typeof v !== labelType || (typeof v === 'number' && v - v !== 0)) return null;
+      let k = labelIndex.get(v as Label);
+      if (k === undefined) {
+        k = labels.length;
+        labelIndex.set(v as Label, k);
+        labels.push(v as Label);
+      }
+      lastLabel = v;
+      lastLabelCode = k;
+    }
+    labelCodes[i] = lastLabelCode;
+  }
+  return { labelCodes, labels };
+}
+
 /** A record: an object that is not null or an array. */
 function isRecord(r: unknown): r is Record<string, unknown> {
   return typeof r === 'object' && r !== null && !Array.isArray(r);
