@@ -44,9 +44,26 @@ const SEGMENTS: readonly string[] = ['Mens E-Mail', 'Womens E-Mail', 'No E-Mail'
 const DEFAULTS: Readonly<Required<HillstromParseOptions>> = Object.freeze({ file: 'hillstrom.csv' });
 
 /**
+ * The published values of the text fields. A field equal to one of them is
+ * stored as this one string, so 64,000 rows share a handful of strings
+ * instead of holding a copy each (less memory, and a reader that keys a Map
+ * by the value hashes each string once); any other value is kept as read.
+ */
+const KNOWN_TEXT = new Map(
+  [
+    ...SEGMENTS,
+    ...['1) $0 - $100', '2) $100 - $200', '3) $200 - $350', '4) $350 - $500', '5) $500 - $750', '6) $750 - $1,000', '7) $1,000 +'],
+    ...['Urban', 'Surburban', 'Rural'],
+    ...['Phone', 'Web', 'Multichannel'],
+  ].map((v) => [v, v] as const),
+);
+const known = (s: string): string => KNOWN_TEXT.get(s) ?? s;
+
+/**
  * Parses Kevin Hillstrom's MineThatData e-mail data set (`hillstrom.csv`: a header with the 12
  * column names, comma-separated with RFC 4180 quoting, CRLF) into typed rows with camelCase
- * fields; 0/1 flags stay numbers so they can be averaged.
+ * fields; 0/1 flags stay numbers so they can be averaged. Text fields with one of the published
+ * values (segment, history band, zip code, channel) share one string per value across the rows.
  *
  * Costs O(length of text).
  *
@@ -94,14 +111,14 @@ export function parseHillstrom(text: string, options?: HillstromParseOptions): H
     if (!SEGMENTS.includes(segment)) throw parseError(source, file, line, `segment must be one of ${SEGMENTS.join(', ')}, got "${segment}".`, 'segment');
     rows.push({
       recency: num(f[0]!, 'recency', line, true),
-      historySegment: f[1]!,
+      historySegment: known(f[1]!),
       history: num(f[2]!, 'history', line),
       mens: flag(f[3]!, 'mens', line),
       womens: flag(f[4]!, 'womens', line),
-      zipCode: f[5]!,
+      zipCode: known(f[5]!),
       newbie: flag(f[6]!, 'newbie', line),
-      channel: f[7]!,
-      segment: segment as HillstromSegment,
+      channel: known(f[7]!),
+      segment: known(segment) as HillstromSegment,
       visit: flag(f[9]!, 'visit', line),
       conversion: flag(f[10]!, 'conversion', line),
       spend: num(f[11]!, 'spend', line),
