@@ -158,6 +158,30 @@ export async function run(ctx: BenchContext): Promise<BenchOutcome> {
       }
     }
   }
+  // How the records hold their text fields: parseHillstrom's rows share one string per zip code and channel; a
+  // reader that makes a copy per row (split into characters and joined again here), or JSON.parse (which shares
+  // short strings itself), gives other records with the same values. Spend, T-learner, least squares.
+  {
+    const isTest = tests.get('spend')!;
+    const shared = rows.filter((r) => !isTest.has(r));
+    const copied = shared.map((r) => ({ ...r, zip_code: r.zip_code.split('').join(''), channel: r.channel.split('').join('') }));
+    const parsed = JSON.parse(JSON.stringify(shared.map((r) => ({ ...r, key: 0 })))) as Row[];
+    const time = (train: readonly Row[]) => {
+      const fit = () => fitUplift(train, { treatment: 'treated', outcome: 'spend', features, method: 't-learner', learner: 'logistic', seed: 0 });
+      fit();
+      const times: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const t0 = performance.now();
+        fit();
+        times.push((performance.now() - t0) / 1000);
+      }
+      return median(times);
+    };
+    const [a, b, c] = [time(shared), time(copied), time(parsed)];
+    notes.push(
+      `Text fields and speed (spend, T-learner, least squares, median of 5 fits after 1): records sharing one string per zip code and channel (as parseHillstrom gives them) ${a.toFixed(4)} s; a copy of the string in every record ${b.toFixed(4)} s (${(b / a).toFixed(2)}×); the same records through JSON.stringify and JSON.parse ${c.toFixed(4)} s (${(c / a).toFixed(2)}×).`,
+    );
+  }
   // Seed spread of the forests: the same fits with seeds 1 … k−1 (untimed).
   const seeds = ctx.quick ? 1 : FOREST_SEEDS;
   const oursBySeed = new Map<string, Float64Array[]>();

@@ -248,8 +248,10 @@ function simdHalfStep(k: SimdKernels, nU: number, nI: number, init: (X: Float32A
  *
  * Speed: when `factors` is a multiple of 4, the CG solver, its Gram
  * matrices and the batch scoring of `recommend`/`recommendMany` run in
- * float32 on a small built-in WebAssembly SIMD module (about 6× the plain
- * typed-array code; TensorFlow.js is not needed). Otherwise, or where
+ * float32 on a small built-in WebAssembly SIMD module assembled for that
+ * factor count (TensorFlow.js is not needed; on MovieLens it fits in less
+ * time than `implicit`'s CPU ALS, see `recsys-implicit-same-run` in
+ * benchmarks/README.md). Otherwise, or where
  * WebAssembly SIMD is missing, the same algorithms run on typed arrays in
  * float64 (results then differ in the last float32 digits). The Cholesky
  * solver, `foldIn` and `explain` always use float64.

@@ -10,8 +10,8 @@ export interface TfjsBprEngineOptions {
    * fixed number of operations plus passes over its triples and over the
    * two tables, so larger batches take fewer steps per epoch, but their
    * batch-sized intermediates fall out of the CPU caches: on the wasm
-   * backend, MovieLens 100K (44,296 triples per epoch) took 3.03×, 3.06×,
-   * 3.06× and 3.23× the typed engine's epoch at 32768, 16384, 8192 and 4096
+   * backend, MovieLens 100K (44,296 triples per epoch) took 3.17×, 3.14×,
+   * 3.16× and 3.21× the typed engine's epoch at 32768, 16384, 8192 and 4096
    * in the paired measure of `recsys-bpr-engines-100k` (benchmarks/README.md;
    * on a quiet machine its rounds spread by about ±0.1×, and by ±0.5× on a
    * busy one), each at NDCG@10 0.243 against the typed engine's 0.244. A
