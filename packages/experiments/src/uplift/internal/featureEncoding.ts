@@ -225,13 +225,8 @@ export function readCommonCase(
       if (!isRecord(r)) return null;
       const v = r[labelField!];
       if (v !== lastLabel) {
-        if (typeof v !== labelType || (typeof v === 'number' && v - v !== 0)) return null;
-        let k = labelIndex.get(v as Label);
-        if (k === undefined) {
-          k = labels.length;
-          labelIndex.set(v as Label, k);
-          labels.push(v as Label);
-        }
+        const k = codeLabel(v, labelType, labelIndex, labels);
+        if (k < 0) return null;
         lastLabel = v;
         lastLabelCode = k;
       }
@@ -301,19 +296,29 @@ export function readLabels(rows: readonly Record<string, unknown>[], labelField:
     if (!isRecord(r)) return null;
     const v = r[labelField];
     if (v !== lastLabel) {
-      if (typeof v !== labelType || (typeof v === 'number' && v - v !== 0)) return null;
-      let k = labelIndex.get(v as Label);
-      if (k === undefined) {
-        k = labels.length;
-        labelIndex.set(v as Label, k);
-        labels.push(v as Label);
-      }
+      const k = codeLabel(v, labelType, labelIndex, labels);
+      if (k < 0) return null;
       lastLabel = v;
       lastLabelCode = k;
     }
     labelCodes[i] = lastLabelCode;
   }
   return { labelCodes, labels };
+}
+
+/**
+ * The code of label `v` in first-seen order (added to `labelIndex` and `labels` when new), or −1 when it is not of
+ * `labelType` or is a number that is not finite.
+ */
+function codeLabel(v: unknown, labelType: string, labelIndex: Map<Label, number>, labels: Label[]): number {
+  if (typeof v !== labelType || (typeof v === 'number' && v - v !== 0)) return -1;
+  let k = labelIndex.get(v as Label);
+  if (k === undefined) {
+    k = labels.length;
+    labelIndex.set(v as Label, k);
+    labels.push(v as Label);
+  }
+  return k;
 }
 
 /** A record: an object that is not null or an array. */
