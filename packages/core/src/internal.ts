@@ -1,7 +1,7 @@
 // @marksman/core/internal — plumbing that the Marksman packages share: the
 // options merger, the exhaustive-switch guard, the WebAssembly encoder, the
-// standard normal quantile and the Arrow-table reader every data-taking
-// function goes through.
+// branch-free finiteness check, the standard normal quantile and the
+// Arrow-table reader every data-taking function goes through.
 // Not public API: not documented on the site, not re-exported by the
 // `marksman` umbrella package, and free to change in any release. Apps
 // should import from `@marksman/core`.
@@ -9,6 +9,7 @@
 export { resolveOptions } from './options';
 export { assertNever } from './errors';
 export { normalPpf } from './normal-quantile';
+export { allFinite } from './all-finite';
 export { uleb128, sleb128, wasmVector, wasmName, wasmSection, wasmModule, compileWasm } from './wasm';
 export { isArrowTable, isArrowVector, arrowColumns, arrowRecords, arrowColumnNames, arrowVectorValues, arrowTableColumns, arrowCheckedRecords } from './arrow-input';
 export { arrowSelectRows } from './arrow-rows';

@@ -105,6 +105,7 @@ const GOOD_ARGS: Readonly<Record<string, readonly unknown[]>> = {
   wasmModule: [[[1]]],
   compileWasm: [new Uint8Array(8)],
   normalPpf: [0.5],
+  allFinite: [Float64Array.of(1, 2)],
   isArrowTable: [{ schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }],
   isArrowVector: [{ length: 1, get: () => 1, toArray: () => [1] }],
   arrowColumnNames: [{ schema: { fields: [{ name: 'x' }] }, getChild: () => ({ length: 1, get: () => 1, toArray: () => [1] }) }],

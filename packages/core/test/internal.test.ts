@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as core from '@marksman/core';
 import * as internal from '@marksman/core/internal';
-import { compileWasm, normalPpf, resolveOptions, sleb128, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core/internal';
+import { allFinite, compileWasm, normalPpf, resolveOptions, sleb128, uleb128, wasmModule, wasmName, wasmSection, wasmVector } from '@marksman/core/internal';
 
 function codeOf(f: () => unknown): string | undefined {
   try {
@@ -17,7 +17,7 @@ function codeOf(f: () => unknown): string | undefined {
 
 describe('@marksman/core/internal', () => {
   it('holds the plumbing, which the public entry no longer exports', () => {
-    const plumbing = ['resolveOptions', 'assertNever', 'normalPpf', 'uleb128', 'sleb128', 'wasmVector', 'wasmName', 'wasmSection', 'wasmModule', 'compileWasm', 'isArrowTable', 'isArrowVector', 'arrowColumnNames', 'arrowColumns', 'arrowRecords', 'arrowVectorValues', 'arrowTableColumns', 'arrowCheckedRecords', 'arrowSelectRows', 'arrowIdColumn', 'arrowNumberColumn', 'arrowListColumn', 'parseCsvAs', 'parseCsvChunksAs', 'readCsvAs'];
+    const plumbing = ['resolveOptions', 'assertNever', 'normalPpf', 'allFinite', 'uleb128', 'sleb128', 'wasmVector', 'wasmName', 'wasmSection', 'wasmModule', 'compileWasm', 'isArrowTable', 'isArrowVector', 'arrowColumnNames', 'arrowColumns', 'arrowRecords', 'arrowVectorValues', 'arrowTableColumns', 'arrowCheckedRecords', 'arrowSelectRows', 'arrowIdColumn', 'arrowNumberColumn', 'arrowListColumn', 'parseCsvAs', 'parseCsvChunksAs', 'readCsvAs'];
     expect(Object.keys(internal).sort()).toEqual([...plumbing].sort());
     for (const name of plumbing) expect(name in core, name).toBe(false);
   });
@@ -86,5 +86,23 @@ describe('@marksman/core/internal', () => {
       expect(codeOf(() => resolveOptions('f', DEFAULTS, bad as never))).toBe('E_OPTIONS_TYPE');
     }
     expect(codeOf(() => resolveOptions('f', DEFAULTS, { kk: 1 } as never))).toBe('E_OPTION_UNKNOWN');
+  });
+});
+
+describe('allFinite', () => {
+  it('is false exactly when some entry is NaN or ±Infinity, at any position and length', () => {
+    for (const n of [0, 1, 3, 4, 5, 8, 11]) {
+      for (const Make of [Float64Array, Float32Array]) {
+        const a = new Make(Float64Array.from({ length: n }, (_, i) => (i % 3) - 1.5e30 * (i % 2)));
+        expect(allFinite(a)).toBe(true);
+        for (let i = 0; i < n; i++) {
+          for (const bad of [Number.NaN, Infinity, -Infinity]) {
+            const b = a.slice();
+            b[i] = bad;
+            expect(allFinite(b)).toBe(false);
+          }
+        }
+      }
+    }
   });
 });

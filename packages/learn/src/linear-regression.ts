@@ -379,87 +379,40 @@ function gramJs(columns: readonly Float64Array[], y: Float64Array, w: Float64Arr
       if (root === null) for (let r = 0; r < m; r++) Z[o + r] = col[start + r]! - c;
       else for (let r = 0; r < m; r++) Z[o + r] = (col[start + r]! - c) * root[r]!;
     }
-    // Columns j and j + 1 against columns k ≤ j four at a time (eight sums in flight, each column of the block
-    // loaded once for two products; a last column alone, four sums), then the rest of the triangle and the
-    // target one sum at a time. Every entry
-    // is its own sum over the block's rows in row order, however the entries are grouped.
+    // Column j against columns k ≤ j four at a time (four sums in flight), then the rest of the row and the
+    // target one sum at a time. Every entry is its own sum over the block's rows in row order, as in the kernel.
     const oy = p * BLOCK;
-    for (let j = 0; j < p; j += 2) {
+    for (let j = 0; j < p; j++) {
       const oj = j * BLOCK;
-      const pair = j + 1 < p;
       let k = 0;
-      if (pair) {
-        const oj1 = oj + BLOCK;
-        for (; k + 3 <= j; k += 4) {
-          const o0 = k * BLOCK;
-          let a0 = 0;
-          let a1 = 0;
-          let a2 = 0;
-          let a3 = 0;
-          let b0 = 0;
-          let b1 = 0;
-          let b2 = 0;
-          let b3 = 0;
-          for (let r = 0; r < m; r++) {
-            const u = Z[oj + r]!;
-            const v = Z[oj1 + r]!;
-            const x0 = Z[o0 + r]!;
-            const x1 = Z[o0 + BLOCK + r]!;
-            const x2 = Z[o0 + 2 * BLOCK + r]!;
-            const x3 = Z[o0 + 3 * BLOCK + r]!;
-            a0 += u * x0;
-            a1 += u * x1;
-            a2 += u * x2;
-            a3 += u * x3;
-            b0 += v * x0;
-            b1 += v * x1;
-            b2 += v * x2;
-            b3 += v * x3;
-          }
-          const gj = j * p + k;
-          G[gj]! += a0;
-          G[gj + 1]! += a1;
-          G[gj + 2]! += a2;
-          G[gj + 3]! += a3;
-          const gj1 = gj + p;
-          G[gj1]! += b0;
-          G[gj1 + 1]! += b1;
-          G[gj1 + 2]! += b2;
-          G[gj1 + 3]! += b3;
+      for (; k + 3 <= j; k += 4) {
+        const o0 = k * BLOCK;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let r = 0; r < m; r++) {
+          const u = Z[oj + r]!;
+          a0 += u * Z[o0 + r]!;
+          a1 += u * Z[o0 + BLOCK + r]!;
+          a2 += u * Z[o0 + 2 * BLOCK + r]!;
+          a3 += u * Z[o0 + 3 * BLOCK + r]!;
         }
-      } else {
-        for (; k + 3 <= j; k += 4) {
-          const o0 = k * BLOCK;
-          let a0 = 0;
-          let a1 = 0;
-          let a2 = 0;
-          let a3 = 0;
-          for (let r = 0; r < m; r++) {
-            const u = Z[oj + r]!;
-            a0 += u * Z[o0 + r]!;
-            a1 += u * Z[o0 + BLOCK + r]!;
-            a2 += u * Z[o0 + 2 * BLOCK + r]!;
-            a3 += u * Z[o0 + 3 * BLOCK + r]!;
-          }
-          const gj = j * p + k;
-          G[gj]! += a0;
-          G[gj + 1]! += a1;
-          G[gj + 2]! += a2;
-          G[gj + 3]! += a3;
-        }
+        const gj = j * p + k;
+        G[gj]! += a0;
+        G[gj + 1]! += a1;
+        G[gj + 2]! += a2;
+        G[gj + 3]! += a3;
       }
-      for (let jj = j; jj <= (pair ? j + 1 : j); jj++) {
-        const ojj = jj * BLOCK;
-        for (let kk = k; kk <= jj; kk++) {
-          const ok = kk * BLOCK;
-          let t = 0;
-          for (let r = 0; r < m; r++) t += Z[ojj + r]! * Z[ok + r]!;
-          G[jj * p + kk]! += t;
-        }
+      for (; k <= j; k++) {
+        const ok = k * BLOCK;
         let t = 0;
-        for (let r = 0; r < m; r++) t += Z[ojj + r]! * Z[oy + r]!;
-        b[jj]! += t;
+        for (let r = 0; r < m; r++) t += Z[oj + r]! * Z[ok + r]!;
+        G[j * p + k]! += t;
       }
+      let t = 0;
+      for (let r = 0; r < m; r++) t += Z[oj + r]! * Z[oy + r]!;
+      b[j]! += t;
     }
   }
 }

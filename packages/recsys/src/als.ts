@@ -1,11 +1,11 @@
 import { ConvergenceError, OptionsError, Random, throwIfAborted } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import { allFinite, resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
 import { cholesky, choleskySolve, dotRow, gram, rowCosines, rowNorms, symv } from './linalg';
 import { borrowSimdKernels, loadSimdKernels, returnSimdKernels } from './simdKernels';
 import type { SimdKernels } from './simdKernels';
-import { MAX_FACTORS, MAX_ITERATIONS, allFinite, checkId, isFiniteAtLeast, isIntIn } from './checks';
+import { MAX_FACTORS, MAX_ITERATIONS, checkId, isFiniteAtLeast, isIntIn } from './checks';
 import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 

@@ -1,12 +1,12 @@
 import { ConvergenceError, OptionsError, ParseError, Random, StateError, throwIfAborted } from '@marksman/core';
-import { resolveOptions } from '@marksman/core/internal';
+import { allFinite, resolveOptions } from '@marksman/core/internal';
 import type { Id } from '@marksman/core';
 import type { Csr, InteractionMatrix } from './interactions';
 import { borrowBprKernel, returnBprKernel } from './bprKernel';
 import { factorScorer } from './factorScorer';
 import type { FactorScorer } from './factorScorer';
 import { rowCosines, rowNorms } from './linalg';
-import { MAX_FACTORS, MAX_ITERATIONS, allFinite, checkId, describeValue, isFiniteAtLeast, isIntIn } from './checks';
+import { MAX_FACTORS, MAX_ITERATIONS, checkId, describeValue, isFiniteAtLeast, isIntIn } from './checks';
 import { Recommender, expectArray, factorRow, modelFromJSON, yieldToEventLoop } from './recommender';
 import type { RecommenderJSON, ResolvedFit } from './recommender';
 

@@ -1,8 +1,8 @@
 // Internal: validate interaction records and build a user × item CSR matrix
-// with dense integer indexes (core's IdIndexBuilder and CsrMatrix). The
+// with dense integer indexes (ids coded in first-seen order, core's CsrMatrix). The
 // error codes match core's validateInteractions; the message names the
 // model method the caller used.
-import { CsrMatrix, IdIndexBuilder, ValidationError } from '@marksman/core';
+import { CsrMatrix, ValidationError } from '@marksman/core';
 import type { ArrowLikeTable, Id, Interaction } from '@marksman/core';
 import { arrowColumns, arrowRecords, isArrowTable } from '@marksman/core/internal';
 import { checkOptionalTimestamp, checkRecordId, describeValue } from './checks';
@@ -115,15 +115,6 @@ function readArrowInteractions(source: string, table: ArrowLikeTable, allowEmpty
   return { userIds, itemIds, weights };
 }
 
-/** Dense indexes in order of first appearance. */
-function indexIds(ids: readonly Id[]): { list: Id[]; index: Map<Id, number>; codes: Int32Array } {
-  const builder = new IdIndexBuilder();
-  const codes = new Int32Array(ids.length);
-  for (let r = 0; r < ids.length; r++) codes[r] = builder.add(ids[r]!);
-  const list = builder.build().ids();
-  return { list, index: new Map(list.map((id, k) => [id, k])), codes };
-}
-
 /**
  * Compressed rows from (row, col, weight) triplets: columns ascending within
  * each row, duplicates summed (core's `CsrMatrix.fromCoo`, two counting sorts).
@@ -190,24 +181,29 @@ class IdCoder {
 
 /** Validates records and builds the user × item matrix with id indexes. */
 export function buildInteractionMatrix(source: string, interactions: readonly Interaction[] | ArrowLikeTable): InteractionMatrix {
-  if (isArrowTable(interactions)) {
-    const cols = readInteractions(source, interactions);
-    const users = indexIds(cols.userIds);
-    const items = indexIds(cols.itemIds);
-    const csr = buildCsr(users.codes, items.codes, cols.weights, users.list.length, items.list.length);
-    return { userIds: users.list, userIndex: users.index, itemIds: items.list, itemIndex: items.index, ...csr };
-  }
-  // Records: one pass that checks each record and codes its ids (the same
-  // checks, in the same order, as readInteractions, so the same first error).
-  const n = checkRecordList(source, interactions, false);
+  const arrow = isArrowTable(interactions);
+  // An Arrow table is read and checked column by column first; its ids then only need codes.
+  const cols = arrow ? readInteractions(source, interactions) : null;
+  const n = cols !== null ? cols.weights.length : checkRecordList(source, interactions, false);
   const limit = Math.min(1 << 26, Math.max(1 << 16, 4 * n));
   const users = new IdCoder(limit);
   const items = new IdCoder(limit);
   const uc = new Int32Array(n);
   const ic = new Int32Array(n);
+  if (cols !== null) {
+    for (let r = 0; r < n; r++) {
+      uc[r] = users.code(source, cols.userIds[r], 'userId', r);
+      ic[r] = items.code(source, cols.itemIds[r], 'itemId', r);
+    }
+    const csr = buildCsr(uc, ic, cols.weights, users.ids.length, items.ids.length);
+    return { userIds: users.ids, userIndex: users.index(), itemIds: items.ids, itemIndex: items.index(), ...csr };
+  }
+  // Records: one pass that checks each record and codes its ids (the same
+  // checks, in the same order, as readInteractions, so the same first error).
+  const records = interactions as readonly Interaction[];
   const weights = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const rec = recordAt(source, interactions, r);
+    const rec = recordAt(source, records, r);
     uc[r] = users.code(source, rec.userId, 'userId', r);
     ic[r] = items.code(source, rec.itemId, 'itemId', r);
     const w = rec.weight;

@@ -228,19 +228,8 @@ export function fitUplift(rows: readonly object[] | ArrowLikeTable, options: Fit
   }
 }
 
-/** The checked options of one fit. */
-interface Checked {
-  readonly treatment: string;
-  readonly outcome: string;
-  readonly features: readonly string[];
-  readonly method: UpliftMethod;
-  readonly learner: UpliftLearner;
-  readonly seed: number;
-  readonly learnerOptions: Readonly<Record<string, unknown>>;
-  readonly control: UpliftArm | null;
-  readonly onProgress: ((progress: UpliftFitProgress) => void) | null;
-  readonly signal: AbortSignal | null;
-}
+/** The checked options of one fit: every option present (null where absent), `learnerOptions` an object. */
+type Checked = Required<FitUpliftOptions> & { readonly learnerOptions: Readonly<Record<string, unknown>> };
 
 /** The fit after the options are checked: reads the records and fits the base models; scratch columns from `arena`. */
 function fitRecords(rows: readonly object[] | ArrowLikeTable, o: Checked, arena: ColumnArena): UpliftModel {

@@ -4,7 +4,7 @@
 // is never written.
 import { Table, ValidationError } from '@marksman/core';
 import type { ArrowLikeTable } from '@marksman/core';
-import { arrowColumnNames, arrowColumns, isArrowTable } from '@marksman/core/internal';
+import { allFinite, arrowColumnNames, arrowColumns, isArrowTable } from '@marksman/core/internal';
 import type { FeatureInput } from '../types';
 import { describeValue, isPlainObject } from './checks';
 
@@ -66,29 +66,9 @@ function value(source: string, v: unknown, policy: MissingPolicy, name: string, 
   throw fail(source, 'E_NOT_FINITE', `row ${row}, feature "${name}" is ${describeValue(v)}; features must be ${hint}.`, name, row);
 }
 
-/**
- * Σ (v − v) over a column: 0 when every value is finite, NaN otherwise (v − v is NaN for NaN and ±Infinity, and a
- * NaN stays NaN), summed without a branch per value. A function of its own, so that nothing after its loops needs
- * type feedback (see allWithinTarget in targets.ts).
- */
-function finiteSum(src: Float64Array): number {
-  const n = src.length;
-  let sum = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = src[i]!;
-    const b = src[i + 1]!;
-    const c = src[i + 2]!;
-    const d = src[i + 3]!;
-    sum += a - a + (b - b) + (c - c) + (d - d);
-  }
-  for (; i < n; i++) sum += src[i]! - src[i]!;
-  return sum;
-}
-
 function column(source: string, src: ArrayLike<unknown>, n: number, name: string, policy: MissingPolicy): Float64Array {
   // Finite float64 columns are read in place (the learners only read them), saving a copy of the data.
-  if (src instanceof Float64Array && src.length === n && finiteSum(src) === 0) return src;
+  if (src instanceof Float64Array && src.length === n && allFinite(src)) return src;
   const out = new Float64Array(n);
   if (src instanceof Float64Array || src instanceof Float32Array) {
     for (let i = 0; i < n; i++) {
